@@ -1,0 +1,59 @@
+# Xok/ExOS: the one entry point.  `make run` boots the demo in QEMU,
+# `make test` builds and runs every test, `make bench-micro` prints the
+# kernel microbenchmarks.  See README.md.
+
+ACCEL     ?= tcg
+BUILD     := build
+HOST_CC   ?= gcc
+# Kernel and guest programs; CC=clang works as well.
+ifeq ($(origin CC),default)
+CC        := gcc
+endif
+HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+# Module makefiles append to these.
+HOST_TESTS :=   # Check test binaries run by `make test`
+HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
+GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
+
+.PHONY: all deps run test test-host test-guest gdb bench-micro clean host guest
+all: guest host
+
+include xok/xok.mk
+include libexos/libexos.mk
+include tests/tests.mk
+include benchmarks/benchmarks.mk
+include demo/demo.mk
+-include xn/xn.mk
+-include cffs/cffs.mk
+
+host: $(HOST_TESTS) $(HOST_TOOLS)
+guest: $(KERNEL) $(GUEST_PROGS)
+
+deps:
+	@scripts/deps
+
+run: deps guest
+	scripts/qemu --accel $(ACCEL) --interactive $(KERNEL) $(DEMO_MODULES)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-tests --accel $(ACCEL) --host "$(HOST_TESTS)" --guest "$(GUEST_TESTS)"
+
+test-host: host
+	@scripts/run-tests --host "$(HOST_TESTS)"
+
+test-guest: guest
+	@scripts/run-tests --accel $(ACCEL) --guest "$(GUEST_TESTS)"
+
+gdb: guest
+	scripts/qemu --accel $(ACCEL) --gdb $(KERNEL) $(DEMO_MODULES) & \
+	gdb -q -ex 'target remote localhost:1234' $(KERNEL_ELF); kill %1 2>/dev/null; true
+
+bench-micro: deps guest
+	@scripts/bench-micro --accel $(ACCEL) $(KERNEL) $(BENCH_MICRO_MODULES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,2 @@
+# benchmarks/benchmarks.mk
+BENCH_MICRO_MODULES :=

@@ -1,0 +1,2 @@
+# demo/demo.mk
+DEMO_MODULES := $(BUILD)/tests/hello.elf

@@ -1,0 +1,62 @@
+/*
+ * exos/exos.h: the ExOS library operating system, the part that exists
+ * today: console output, page memory, upcall handlers, spawning
+ * programs from boot modules, sleeping on predicates.
+ */
+#ifndef EXOS_EXOS_H
+#define EXOS_EXOS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xok/abi.h>
+#include <xok/lib.h>
+#include <exos/xok.h>
+
+/* Console */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int puts(const char *s);
+void exit(int code) __attribute__((noreturn));
+
+/* Memory: fresh zeroed pages mapped at va (XOK_PTE_* perm). */
+int exos_map_new(uint64_t va, uint64_t npages, uint64_t perm);
+void *exos_page_alloc(void);            /* one page from a private heap */
+#define EXOS_HEAP_BASE  0x0000100000000000UL
+#define EXOS_SCRATCH_VA 0x00000f0000000000UL  /* temporary mappings */
+#define EXOS_UPSTACK_HI 0x00007e0000000000UL
+#define EXOS_UPSTACK_PAGES 4
+
+/* Upcalls: handlers run on the upcall stack with the interrupted frame. */
+typedef void (*exos_fault_fn)(struct xok_frame *f);
+typedef void (*exos_ipc_fn)(struct xok_frame *f, uint64_t from,
+    uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+extern exos_fault_fn exos_fault_handler, exos_epilogue_handler,
+    exos_prologue_handler, exos_reflect_handler;
+extern exos_ipc_fn exos_ipc_handler;
+/* Register the upcall entries present in `which` (bit per XOK_UP_*). */
+int exos_upcalls_install(unsigned which, uint64_t flags);
+void exos_frame_resume(struct xok_frame *f) __attribute__((noreturn));
+#define EXOS_UP(t) (1u << (t))
+
+/* Sleep until *addr != old (a one-predicate convenience). */
+int exos_sleep_until_ne(const volatile uint64_t *addr, uint64_t old);
+/* Sleep until the clock reaches `ticks`. */
+int exos_sleep_until_tick(uint64_t ticks);
+
+/* Spawning programs (ELF images) into new environments. */
+struct exos_spawn {
+	const void *image;      /* ELF file in memory */
+	uint64_t size;
+	uint64_t arg;           /* the child's main(arg) */
+	int slices;             /* time slices to give it */
+	int start;              /* make it runnable now */
+};
+int64_t exos_spawn(const struct exos_spawn *sp);
+/* Map boot module `name` read-only; returns its address, size in *size. */
+const void *exos_module(const char *name, uint64_t *size);
+
+/* The program's entry point. */
+int main(uint64_t arg);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * exos/xok.h: the kernel calls as inline functions.  Arguments go in
+ * rdi, rsi, rdx, r10, r8, r9; the result comes back in rax.
+ */
+#ifndef EXOS_XOK_H
+#define EXOS_XOK_H
+
+#include <stdint.h>
+#include <xok/abi.h>
+
+static inline int64_t
+xok_call(uint64_t n, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+    uint64_t a5, uint64_t a6)
+{
+	register uint64_t r10 __asm__("r10") = a4;
+	register uint64_t r8 __asm__("r8") = a5;
+	register uint64_t r9 __asm__("r9") = a6;
+	int64_t ret;
+
+	__asm__ volatile("syscall"
+	    : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8),
+	      "+r"(r9)
+	    : "a"(n)
+	    : "rcx", "r11", "memory");
+	return ret;
+}
+
+#define XC(name) (XOK_SYS_##name)
+
+static inline int64_t sys_null(void)
+{ return xok_call(XC(NULL), 0, 0, 0, 0, 0, 0); }
+static inline int64_t sys_cons_write(const void *buf, uint64_t len)
+{ return xok_call(XC(CONS_WRITE), (uint64_t)buf, len, 0, 0, 0, 0); }
+static inline int64_t sys_shutdown(unsigned slot, uint64_t code)
+{ return xok_call(XC(SHUTDOWN), slot, code, 0, 0, 0, 0); }
+/* Allocate ppn (or XOK_PPN_ANY) guarded by the cap in slot, owned by env. */
+static inline int64_t sys_page_alloc_for(uint64_t ppn, unsigned slot,
+    uint64_t env, unsigned envslot)
+{ return xok_call(XC(PAGE_ALLOC), ppn, slot, env, envslot, 0, 0); }
+static inline int64_t sys_page_alloc(uint64_t ppn, unsigned slot)
+{ return sys_page_alloc_for(ppn, slot, XOK_SELF, 0); }
+static inline int64_t sys_page_free(uint64_t ppn, unsigned slot)
+{ return xok_call(XC(PAGE_FREE), ppn, slot, 0, 0, 0, 0); }
+/* Map ppn at va in env, using cap slots for the page and the env. */
+static inline int64_t sys_page_map(uint64_t env, uint64_t va, uint64_t ppn,
+    uint64_t perm, unsigned pageslot, unsigned envslot)
+{ return xok_call(XC(PAGE_MAP), env, va, ppn, perm, pageslot | (envslot << 8), 0); }
+static inline int64_t sys_page_unmap(uint64_t env, uint64_t va, unsigned envslot)
+{ return xok_call(XC(PAGE_UNMAP), env, va, envslot, 0, 0, 0); }
+static inline int64_t sys_page_guard(uint64_t ppn, unsigned slot, unsigned newslot)
+{ return xok_call(XC(PAGE_GUARD), ppn, slot, newslot, 0, 0, 0); }
+static inline int64_t sys_env_create(unsigned slot)
+{ return xok_call(XC(ENV_CREATE), slot, 0, 0, 0, 0, 0); }
+static inline int64_t sys_env_destroy(uint64_t env, unsigned slot, uint64_t code)
+{ return xok_call(XC(ENV_DESTROY), env, slot, code, 0, 0, 0); }
+static inline int64_t sys_env_set_regs(uint64_t env, unsigned slot,
+    const struct xok_regs *r)
+{ return xok_call(XC(ENV_SET_REGS), env, slot, (uint64_t)r, 0, 0, 0); }
+static inline int64_t sys_env_set_status(uint64_t env, unsigned slot, uint64_t st)
+{ return xok_call(XC(ENV_SET_STATUS), env, slot, st, 0, 0, 0); }
+static inline int64_t sys_env_set_upcalls(uint64_t env, unsigned slot,
+    const struct xok_upcalls *up)
+{ return xok_call(XC(ENV_SET_UPCALLS), env, slot, (uint64_t)up, 0, 0, 0); }
+static inline int64_t sys_env_set_ipcguard(uint64_t env, unsigned slot, unsigned src)
+{ return xok_call(XC(ENV_SET_IPCGUARD), env, slot, src, 0, 0, 0); }
+static inline int64_t sys_cap_grant(uint64_t env, unsigned envslot, unsigned src,
+    unsigned dst, const struct xok_cap *c)
+{ return xok_call(XC(CAP_GRANT), env, envslot, src, dst, (uint64_t)c, 0); }
+static inline int64_t sys_cap_get(unsigned slot, struct xok_cap *c)
+{ return xok_call(XC(CAP_GET), slot, (uint64_t)c, 0, 0, 0, 0); }
+static inline int64_t sys_cap_drop(unsigned slot)
+{ return xok_call(XC(CAP_DROP), slot, 0, 0, 0, 0, 0); }
+static inline int64_t sys_slice_alloc(uint64_t env, unsigned slot, uint64_t slice)
+{ return xok_call(XC(SLICE_ALLOC), env, slot, slice, 0, 0, 0); }
+static inline int64_t sys_slice_free(uint64_t slice, unsigned slot)
+{ return xok_call(XC(SLICE_FREE), slice, slot, 0, 0, 0, 0); }
+static inline int64_t sys_yield(uint64_t env)
+{ return xok_call(XC(YIELD), env, 0, 0, 0, 0, 0); }
+static inline int64_t sys_sleep(const struct xok_pred_insn *p, uint64_t n)
+{ return xok_call(XC(SLEEP), (uint64_t)p, n, 0, 0, 0, 0); }
+
+/* Synchronous protected control transfer; the reply lands in *reply. */
+static inline int64_t
+sys_ipc_call(uint64_t env, unsigned slotflags, const uint64_t w[4],
+    uint64_t reply[4])
+{
+	register uint64_t r10 __asm__("r10") = w[1];
+	register uint64_t r8 __asm__("r8") = w[2];
+	register uint64_t r9 __asm__("r9") = w[3];
+	uint64_t a1 = env, a2 = slotflags, a3 = w[0];
+	int64_t ret;
+
+	__asm__ volatile("syscall"
+	    : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8),
+	      "+r"(r9)
+	    : "a"(XC(IPC_CALL))
+	    : "rcx", "r11", "memory");
+	if (reply) {
+		reply[0] = a1, reply[1] = a2, reply[2] = a3, reply[3] = r10;
+	}
+	return ret;
+}
+
+static inline int64_t
+sys_ipc_reply(uint64_t env, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{ return xok_call(XC(IPC_REPLY), env, w0, w1, w2, w3, 0); }
+
+/* Reading the exported state never enters the kernel. */
+static inline uint64_t xok_self(void) { return XOK_INFO->cur_env; }
+static inline uint64_t xok_ticks(void) { return XOK_INFO->ticks; }
+static inline const volatile struct xok_env_info *
+xok_env_info(uint64_t id) { return &XOK_INFO->envs[XOK_ENVX(id)]; }
+
+/* Is env id alive?  (Its slot still holds it and is not free.) */
+static inline int xok_env_alive(uint64_t id)
+{
+	const volatile struct xok_env_info *e = xok_env_info(id);
+	return e->id == id && e->state != XOK_ENV_FREE;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * spawn.c: building a child environment from an ELF image, entirely in
+ * the parent (the kernel has no program loader): create the
+ * environment, give it a capability of its own, allocate and fill its
+ * pages, map them into it, set its registers, give it time slices.
+ */
+#include <exos/exos.h>
+
+#define SPAWN_SLOT 15           /* parent's scratch slot: the child's cap */
+
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+const void *
+exos_module(const char *name, uint64_t *size)
+{
+	static uint64_t next_va = EXOS_SCRATCH_VA + (1UL << 32);
+	uint64_t i, off;
+
+	for (i = 0; i < XOK_INFO->nmodules; i++) {
+		const volatile struct xok_module *m = &XOK_INFO->modules[i];
+		const char *n = (const char *)m->name, *base = n, *p;
+		uint64_t va = next_va + (m->paddr % XOK_PGSIZE);
+
+		for (p = n; *p && *p != ' '; p++)
+			if (*p == '/')
+				base = p + 1;
+		if (strncmp(base, name, (size_t)(p - base)) != 0 ||
+		    strlen(name) != (size_t)(p - base))
+			continue;
+		for (off = 0; off < m->paddr % XOK_PGSIZE + m->size;
+		    off += XOK_PGSIZE)
+			if (sys_page_map(XOK_SELF, next_va + off,
+			    m->paddr / XOK_PGSIZE + off / XOK_PGSIZE,
+			    XOK_PTE_NX, 0, 0) < 0)
+				return NULL;
+		next_va += off + XOK_PGSIZE;
+		*size = m->size;
+		return (const void *)va;
+	}
+	return NULL;
+}
+
+/* Allocate a page guarded by the child's cap, fill it, map it in the child. */
+static int
+child_page(int64_t child, uint64_t va, const uint8_t *src, uint64_t srcoff,
+    uint64_t n, uint64_t perm)
+{
+	int64_t ppn = sys_page_alloc_for(XOK_PPN_ANY, SPAWN_SLOT,
+	    (uint64_t)child, 0), err;
+
+	if (ppn < 0)
+		return (int)ppn;
+	if ((err = sys_page_map(XOK_SELF, EXOS_SCRATCH_VA, (uint64_t)ppn,
+	    XOK_PTE_W | XOK_PTE_NX, SPAWN_SLOT, 0)) < 0)
+		goto fail;
+	memset((void *)EXOS_SCRATCH_VA, 0, XOK_PGSIZE);
+	if (n)
+		memcpy((uint8_t *)EXOS_SCRATCH_VA + srcoff, src, n);
+	sys_page_unmap(XOK_SELF, EXOS_SCRATCH_VA, 0);
+	if ((err = sys_page_map((uint64_t)child, va, (uint64_t)ppn, perm,
+	    SPAWN_SLOT, 0)) < 0)
+		goto fail;
+	return 0;
+fail:
+	sys_page_free((uint64_t)ppn, SPAWN_SLOT);
+	return (int)err;
+}
+
+int64_t
+exos_spawn(const struct exos_spawn *sp)
+{
+	const uint8_t *img = sp->image;
+	const struct elf64_ehdr *eh = sp->image;
+	struct xok_cap mine, cap;
+	struct xok_regs r;
+	int64_t child, err;
+	uint64_t i, va;
+	int s;
+
+	if (sp->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2\1", 6) ||
+	    eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->phoff > sp->size ||
+	    eh->phnum > (sp->size - eh->phoff) / sizeof(struct elf64_phdr))
+		return -XE_INVAL;
+	if ((err = sys_cap_get(0, &mine)) < 0 || !mine.valid)
+		return err < 0 ? err : -XE_NOCAP;
+	if (mine.len >= XOK_CAP_NAMELEN)
+		return -XE_RANGE;
+	if ((child = sys_env_create(0)) < 0)
+		return child;
+
+	/* The child's own name: ours plus one byte. */
+	cap = mine;
+	cap.name[cap.len++] = (uint8_t)(XOK_ENVX(child) + 1);
+	if ((err = sys_cap_grant(XOK_SELF, 0, 0, SPAWN_SLOT, &cap)) < 0 ||
+	    (err = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
+		goto fail;
+
+	for (i = 0; i < eh->phnum; i++) {
+		const struct elf64_phdr *ph =
+		    (const void *)(img + eh->phoff + i * sizeof(*ph));
+		uint64_t perm = (ph->flags & 2) ? XOK_PTE_W : 0;
+
+		if (ph->type != 1)
+			continue;
+		err = -XE_INVAL;
+		if (ph->filesz > ph->memsz || ph->offset > sp->size ||
+		    ph->filesz > sp->size - ph->offset ||
+		    ph->vaddr % XOK_PGSIZE != ph->offset % XOK_PGSIZE)
+			goto fail;
+		if (!(ph->flags & 1))
+			perm |= XOK_PTE_NX;
+		for (va = ph->vaddr & ~(XOK_PGSIZE - 1);
+		    va < ph->vaddr + ph->memsz; va += XOK_PGSIZE) {
+			/* the part of the file that lands in this page */
+			uint64_t lo = va < ph->vaddr ? ph->vaddr : va;
+			uint64_t hi = ph->vaddr + ph->filesz;
+			uint64_t n = 0;
+
+			if (hi > va + XOK_PGSIZE)
+				hi = va + XOK_PGSIZE;
+			if (hi > lo)
+				n = hi - lo;
+			if ((err = child_page(child, va,
+			    img + ph->offset + (lo - ph->vaddr), lo - va, n,
+			    perm)) < 0)
+				goto fail;
+		}
+	}
+	for (va = XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * XOK_PGSIZE;
+	    va < XOK_INIT_STACK_TOP; va += XOK_PGSIZE)
+		if ((err = child_page(child, va, NULL, 0, 0,
+		    XOK_PTE_W | XOK_PTE_NX)) < 0)
+			goto fail;
+
+	memset(&r, 0, sizeof(r));
+	r.rip = eh->entry;
+	r.rsp = XOK_INIT_STACK_TOP;
+	r.rdi = sp->arg;
+	if ((err = sys_env_set_regs((uint64_t)child, 0, &r)) < 0)
+		goto fail;
+	for (s = 0; s < sp->slices; s++)
+		if ((err = sys_slice_alloc((uint64_t)child, 0, XOK_SLICE_ANY)) < 0)
+			goto fail;
+	if (sp->start && (err = sys_env_set_status((uint64_t)child, 0,
+	    XOK_ENV_RUNNABLE)) < 0)
+		goto fail;
+	sys_cap_drop(SPAWN_SLOT);
+	return child;
+fail:
+	sys_env_destroy((uint64_t)child, 0, 0);
+	sys_cap_drop(SPAWN_SLOT);
+	return err;
+}

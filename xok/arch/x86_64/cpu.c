@@ -1,0 +1,94 @@
+/*
+ * cpu.c: per-CPU descriptor tables (GDT, TSS, IDT), the syscall MSRs and
+ * the FPU/SSE state every environment starts with.
+ */
+#include "../../kern.h"
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+struct dtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+extern char kstack_top[], dfstack_top[];
+extern uint64_t trap_vectors[48];
+extern char syscall_entry[];
+
+static uint64_t gdt[8] __attribute__((aligned(16))) = {
+	0,
+	0x00AF9A000000FFFFULL,  /* 0x08 kernel code */
+	0x00CF92000000FFFFULL,  /* 0x10 kernel data */
+	0x00CFFA000000FFFFULL,  /* 0x18 user code32 (unused; sysret layout) */
+	0x00CFF2000000FFFFULL,  /* 0x20 user data */
+	0x00AFFA000000FFFFULL,  /* 0x28 user code */
+	0, 0,                   /* 0x30 TSS */
+};
+static struct tss tss __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+uint8_t fx_default[512] __attribute__((aligned(16)));
+
+static void
+set_gate(int n, uint64_t handler, int dpl, int ist)
+{
+	idt[n].off_lo = handler & 0xffff;
+	idt[n].sel = GD_KT;
+	idt[n].ist = (uint8_t)ist;
+	idt[n].type = (uint8_t)(0x8e | (dpl << 5));  /* interrupt gate */
+	idt[n].off_mid = (handler >> 16) & 0xffff;
+	idt[n].off_hi = (uint32_t)(handler >> 32);
+	idt[n].zero = 0;
+}
+
+void
+cpu_init(void)
+{
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	struct dtr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct dtr idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	uint32_t mxcsr = 0x1f80;
+	int i;
+
+	tss.rsp[0] = (uint64_t)kstack_top;
+	tss.ist[0] = (uint64_t)dfstack_top;
+	tss.iomap_base = sizeof(tss);           /* no I/O bitmap: no ports */
+	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	    (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+	    (((base >> 24) & 0xff) << 56);
+	gdt[7] = base >> 32;
+	__asm__ volatile("lgdt %0" :: "m"(gdtr));
+	__asm__ volatile(
+	    "movw %0, %%ax; movw %%ax, %%ds; movw %%ax, %%es; movw %%ax, %%ss;"
+	    "pushq %1; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
+	    :: "i"(GD_KD), "i"(GD_KT) : "rax", "memory");
+	__asm__ volatile("ltr %w0" :: "r"(GD_TSS));
+
+	for (i = 0; i < 48; i++)
+		set_gate(i, trap_vectors[i], (i == 3 || i == 4) ? 3 : 0,
+		    i == 8 ? 1 : 0);
+	__asm__ volatile("lidt %0" :: "m"(idtr));
+
+	wrmsr(MSR_STAR, ((uint64_t)(GD_UT32 | 3) << 48) | ((uint64_t)GD_KT << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_SFMASK, FL_IF | 0x100 | 0x400 | 0x40000);  /* IF TF DF AC */
+
+	lcr0((rcr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
+	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+	fxsave(fx_default);
+}

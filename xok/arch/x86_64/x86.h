@@ -1,0 +1,104 @@
+/*
+ * x86.h: x86-64 constants and the few privileged instructions the kernel
+ * uses, as inline functions.  Included by assembly too (constants only).
+ */
+#ifndef XOK_X86_H
+#define XOK_X86_H
+
+#define KERNBASE  0xFFFFFFFF80000000
+#define PHYSBASE  0xFFFF800000000000
+#define KSTACK_SIZE (4 * 4096)
+
+#define PTE_P   0x001
+#define PTE_W   0x002
+#define PTE_U   0x004
+#define PTE_PWT 0x008
+#define PTE_PCD 0x010
+#define PTE_A   0x020
+#define PTE_D   0x040
+#define PTE_PS  0x080
+#define PTE_G   0x100
+
+#define CR0_PE  0x00000001
+#define CR0_MP  0x00000002
+#define CR0_EM  0x00000004
+#define CR0_TS  0x00000008
+#define CR0_WP  0x00010000
+#define CR0_PG  0x80000000
+#define CR4_PAE 0x00000020
+#define CR4_PGE 0x00000080
+#define CR4_OSFXSR     0x00000200
+#define CR4_OSXMMEXCPT 0x00000400
+
+#define MSR_EFER   0xC0000080
+#define MSR_STAR   0xC0000081
+#define MSR_LSTAR  0xC0000082
+#define MSR_SFMASK 0xC0000084
+#define MSR_FSBASE 0xC0000100
+#define MSR_GSBASE 0xC0000101
+#define EFER_SCE 0x001
+#define EFER_LME 0x100
+#define EFER_NXE 0x800
+
+#define GD_KT  0x08     /* kernel code */
+#define GD_KD  0x10     /* kernel data */
+#define GD_UT32 0x18    /* (sysret layout placeholder) */
+#define GD_UD  0x20     /* user data */
+#define GD_UT  0x28     /* user code (64-bit) */
+#define GD_TSS 0x30
+
+#define FL_IF  0x200
+#define FL_IOPL_MASK 0x3000
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{ __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v)
+{ __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v)
+{ __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{ uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint16_t inw(uint16_t port)
+{ uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint32_t inl(uint16_t port)
+{ uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{ __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
+static inline uint64_t rcr0(void)
+{ uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline void lcr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v)); }
+static inline uint64_t rcr2(void)
+{ uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
+static inline uint64_t rcr3(void)
+{ uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline void lcr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
+static inline uint64_t rcr4(void)
+{ uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void lcr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v)); }
+static inline void invlpg(uint64_t va)
+{ __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
+static inline uint64_t read_rbp(void)
+{ uint64_t v; __asm__ volatile("mov %%rbp, %0" : "=r"(v)); return v; }
+static inline void cli(void) { __asm__ volatile("cli"); }
+static inline void sti_hlt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+static inline void fxsave(void *p) { __asm__ volatile("fxsave64 (%0)" :: "r"(p) : "memory"); }
+static inline void fxrstor(void *p) { __asm__ volatile("fxrstor64 (%0)" :: "r"(p) : "memory"); }
+
+#endif /* __ASSEMBLER__ */
+#endif /* XOK_X86_H */

@@ -1,0 +1,97 @@
+/*
+ * console.c: the serial console (COM1), kprintf, panic with a backtrace,
+ * and leaving QEMU through the isa-debug-exit device.
+ */
+#include "kern.h"
+
+#define COM1 0x3f8
+#define DEBUG_EXIT_PORT 0xf4
+
+void
+cons_init(void)
+{
+	outb(COM1 + 1, 0x00);   /* no interrupts */
+	outb(COM1 + 3, 0x80);   /* DLAB */
+	outb(COM1 + 0, 0x01);   /* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03);   /* 8N1 */
+	outb(COM1 + 2, 0xc7);   /* FIFO */
+	outb(COM1 + 4, 0x03);
+}
+
+void
+cons_putc(int c)
+{
+	int i;
+
+	if (c == '\n')
+		cons_putc('\r');
+	for (i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+void
+cons_write(const char *s, size_t n)
+{
+	while (n--)
+		cons_putc(*s++);
+}
+
+static void
+kputc(int c, void *arg)
+{
+	(void)arg;
+	cons_putc(c);
+}
+
+int
+kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vformat(kputc, NULL, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void
+qemu_exit(int code)
+{
+	outl(DEBUG_EXIT_PORT, (uint32_t)code);
+	/* Not under QEMU with isa-debug-exit: stop here. */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Walk the frame-pointer chain (the kernel keeps frame pointers). */
+void
+backtrace(uint64_t rbp)
+{
+	int depth;
+
+	kprintf("backtrace:\n");
+	for (depth = 0; depth < 16 && rbp >= KERNBASE && rbp % 8 == 0; depth++) {
+		uint64_t *frame = (uint64_t *)rbp;
+
+		kprintf("  %p\n", (void *)frame[1]);
+		rbp = frame[0];
+	}
+}
+
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	cli();
+	kprintf("\nxok: panic: ");
+	va_start(ap, fmt);
+	vformat(kputc, NULL, fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	backtrace(read_rbp());
+	qemu_exit(1);
+}

@@ -1,0 +1,33 @@
+/*
+ * pic.c: the legacy 8259A interrupt controllers, remapped to vectors
+ * 32..47.  Only the timer is unmasked today.
+ */
+#include "../kern.h"
+
+#define PIC1 0x20
+#define PIC2 0xa0
+
+void
+pic_init(void)
+{
+	outb(PIC1 + 1, 0xff);
+	outb(PIC2 + 1, 0xff);
+	outb(PIC1, 0x11);               /* ICW1: init, ICW4 follows */
+	outb(PIC2, 0x11);
+	outb(PIC1 + 1, T_IRQ0);         /* ICW2: vector base */
+	outb(PIC2 + 1, T_IRQ0 + 8);
+	outb(PIC1 + 1, 0x04);           /* ICW3: slave on IRQ2 */
+	outb(PIC2 + 1, 0x02);
+	outb(PIC1 + 1, 0x01);           /* ICW4: 8086 mode */
+	outb(PIC2 + 1, 0x01);
+	outb(PIC1 + 1, 0xfe);           /* unmask IRQ0 (timer) only */
+	outb(PIC2 + 1, 0xff);
+}
+
+void
+pic_eoi(int irq)
+{
+	if (irq >= 8)
+		outb(PIC2, 0x20);
+	outb(PIC1, 0x20);
+}

@@ -1,0 +1,265 @@
+/*
+ * xok/abi.h: the kernel's application binary interface, shared by the
+ * kernel and every library operating system: call numbers, error codes,
+ * capabilities, the upcall frame, the exported kernel state, the wake-up
+ * predicate bytecode and the user address-space layout.
+ *
+ * docs/KERNEL-INTERFACE.md documents every call listed here.
+ */
+#ifndef XOK_ABI_H
+#define XOK_ABI_H
+
+#include <stdint.h>
+
+/* ---- User address-space layout ------------------------------------- */
+
+#define XOK_PGSIZE      4096UL
+#define XOK_UVA_MIN     0x1000UL                /* page 0 is never mapped */
+#define XOK_UVA_MAX     0x00007f8000000000UL    /* libOS maps below this */
+#define XOK_INFO_VA     0x00007f8000000000UL    /* exported state (RO) */
+#define XOK_UVA_END     0x0000800000000000UL    /* end of the user half */
+
+/* Stack the kernel gives the first environment (init). */
+#define XOK_INIT_STACK_TOP   0x00007f0000000000UL
+#define XOK_INIT_STACK_PAGES 16
+
+/* ---- Kernel calls ---------------------------------------------------
+ * A kernel call is the `syscall` instruction with the call number in rax
+ * and arguments in rdi, rsi, rdx, r10, r8, r9 (the Linux register order).
+ * The result is in rax: >= 0 on success, -XE_* on failure.  Xok's calls
+ * are numbered XOK_SYSBASE + n so that any other number (for example a
+ * Linux system call made by an unmodified binary) can be reflected to
+ * the environment's own libOS; see XOK_UP_REFLECT.
+ */
+#define XOK_SYSBASE 0x58000000UL        /* 'X' << 24 */
+
+#define XOK_SYSCALLS(X) \
+	X(NULL,          0) \
+	X(CONS_WRITE,    1) \
+	X(SHUTDOWN,      2) \
+	X(PAGE_ALLOC,    3) \
+	X(PAGE_FREE,     4) \
+	X(PAGE_MAP,      5) \
+	X(PAGE_UNMAP,    6) \
+	X(PAGE_GUARD,    7) \
+	X(ENV_CREATE,    8) \
+	X(ENV_DESTROY,   9) \
+	X(ENV_SET_REGS, 10) \
+	X(ENV_SET_STATUS, 11) \
+	X(ENV_SET_UPCALLS, 12) \
+	X(CAP_GRANT,    13) \
+	X(CAP_GET,      14) \
+	X(CAP_DROP,     15) \
+	X(SLICE_ALLOC,  16) \
+	X(SLICE_FREE,   17) \
+	X(YIELD,        18) \
+	X(SLEEP,        19) \
+	X(IPC_CALL,     20) \
+	X(IPC_REPLY,    21) \
+	X(ENV_SET_IPCGUARD, 22)
+
+enum {
+#define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
+	XOK_SYSCALLS(XOK_SYSENUM)
+#undef XOK_SYSENUM
+	XOK_SYS_END
+};
+#define XOK_NSYSCALLS ((unsigned)(XOK_SYS_END - XOK_SYSBASE))
+
+/* ---- Errors (returned negated) --------------------------------------- */
+#define XE_INVAL   1    /* malformed argument */
+#define XE_FAULT   2    /* bad user pointer */
+#define XE_PERM    3    /* capability does not allow it */
+#define XE_NOENT   4    /* no such environment, page, slot, module */
+#define XE_BUSY    5    /* resource in use */
+#define XE_NOMEM   6    /* out of pages or table entries */
+#define XE_NOSYS   7    /* unknown call and no reflection entry */
+#define XE_RANGE   8    /* number out of range */
+#define XE_DEAD    9    /* the peer died */
+#define XE_NOCAP  10    /* capability slot empty or out of range */
+
+/* ---- Capabilities -----------------------------------------------------
+ * A capability is a hierarchical name (up to XOK_CAP_NAMELEN bytes) and a
+ * set of rights.  Capability A dominates B if A's name is a prefix of
+ * B's.  A resource is guarded by a name; an environment may use it with
+ * rights R if one of its capabilities dominates the guard and has R.
+ * The empty name (len 0) is the root capability, which dominates all.
+ */
+#define XOK_CAP_NAMELEN 12
+#define XOK_NCAPS       16              /* slots per environment */
+#define XOK_CAP_R       0x1             /* read / map read-only / call */
+#define XOK_CAP_W       0x2             /* write / map writable / control */
+#define XOK_CAP_ALL     (XOK_CAP_R | XOK_CAP_W)
+
+struct xok_cap {
+	uint8_t valid;
+	uint8_t len;
+	uint8_t rights;
+	uint8_t pad;
+	uint8_t name[XOK_CAP_NAMELEN];
+};
+
+/* Guard of machine-wide operations (shutdown): only the root dominates. */
+#define XOK_CAPNAME_MACHINE 0xff
+
+/* ---- Environments -------------------------------------------------- */
+#define XOK_NENV        64
+#define XOK_ENVX(id)    ((unsigned)(id) & (XOK_NENV - 1))
+#define XOK_SELF        0               /* "the calling environment" */
+
+enum xok_env_state {
+	XOK_ENV_FREE = 0,
+	XOK_ENV_NOT_RUNNABLE,
+	XOK_ENV_RUNNABLE,
+	XOK_ENV_SLEEPING,       /* on a wake-up predicate */
+	XOK_ENV_IPC_WAIT,       /* waiting for an IPC reply */
+};
+
+/* Why an environment died (struct xok_env_info.exit_code). */
+#define XOK_EXIT_FAULT  0x100   /* + trapno: exception with no handler */
+#define XOK_EXIT_NESTED 0x200   /* + trapno: fault inside its handler */
+#define XOK_EXIT_UPCALL 0x300   /* upcall frame could not be written */
+				/* 0..0xff: the code given to ENV_DESTROY */
+
+/* Page-map permissions (PAGE_MAP). */
+#define XOK_PTE_W       0x2
+#define XOK_PTE_NX      0x8000000000000000UL
+#define XOK_PTE_PERM    (XOK_PTE_W | XOK_PTE_NX)
+
+#define XOK_PPN_ANY     ((uint64_t)-1)  /* PAGE_ALLOC: kernel picks */
+#define XOK_SLICE_ANY   ((uint64_t)-1)
+
+/* ---- Upcalls --------------------------------------------------------
+ * The kernel delivers events by pushing a struct xok_frame on the
+ * environment's upcall stack and starting it at the matching entry with
+ * rdi = frame and rsp = frame (16-byte aligned).  The frame holds the
+ * interrupted context; the libOS resumes it without entering the kernel
+ * (load the registers, then iretq on the last five words).
+ */
+enum xok_upcall_type {
+	XOK_UP_FAULT = 1,       /* exception: trapno, err, addr */
+	XOK_UP_EPILOGUE,        /* time slice ends: save and yield */
+	XOK_UP_PROLOGUE,        /* slice begins after a revocation */
+	XOK_UP_IPC,             /* protected control transfer arrives */
+	XOK_UP_REFLECT,         /* unknown call number: rax and args */
+};
+
+struct xok_frame {
+	uint64_t type, trapno, err, addr, info;
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rip, cs, rflags, rsp, ss;      /* iretq frame */
+};
+
+/* info field of a prologue frame */
+#define XOK_PRO_ABORTED 0x1     /* missed the grace period: forced off */
+
+#define XOK_UPF_NESTED  0x1     /* faults inside the fault handler are
+				   delivered (nested) instead of fatal */
+
+struct xok_upcalls {
+	uint64_t fault, epilogue, prologue, ipc, reflect;  /* entries, 0=none */
+	uint64_t stack_lo, stack_hi;    /* upcall stack [lo, hi) */
+	uint64_t flags;
+};
+
+/* Registers settable with ENV_SET_REGS. */
+struct xok_regs {
+	uint64_t rip, rsp, rflags;
+	uint64_t rdi, rsi, rdx, rcx, r8, r9, rax, rbx, rbp;
+};
+
+/* IPC_CALL flags, or'd into the capability-slot argument. */
+#define XOK_IPC_ASYNC   0x100           /* do not wait for a reply */
+
+/* ---- Wake-up predicates ----------------------------------------------
+ * A predicate is a straight-line program of at most XOK_PRED_MAX
+ * instructions over four 64-bit registers.  Jumps go forward only, so
+ * every run ends within XOK_PRED_MAX steps.  Loads read 8 aligned bytes
+ * from the environment's own user memory (LDU, an absolute address) or
+ * from the exported kernel state (LDK, an offset into struct xok_info).
+ * The verifier refuses anything else when the predicate is installed.
+ * RET r ends the program: the environment wakes if r != 0.
+ */
+#define XOK_PRED_MAX    32
+#define XOK_PRED_NREG   4
+
+enum xok_pred_op {
+	XP_LDI = 1,     /* r[a] = imm */
+	XP_LDU,         /* r[a] = *(u64 *)imm, user memory */
+	XP_LDK,         /* r[a] = *(u64 *)((char *)info + imm) */
+	XP_ADD,         /* r[a] += r[b] */
+	XP_SUB,         /* r[a] -= r[b] */
+	XP_AND,         /* r[a] &= r[b] */
+	XP_OR,          /* r[a] |= r[b] */
+	XP_XOR,         /* r[a] ^= r[b] */
+	XP_EQ,          /* r[a] = r[a] == r[b] */
+	XP_NE,          /* r[a] = r[a] != r[b] */
+	XP_LTU,         /* r[a] = r[a] <  r[b] (unsigned) */
+	XP_GEU,         /* r[a] = r[a] >= r[b] (unsigned) */
+	XP_JZ,          /* if r[a] == 0 skip imm instructions (imm >= 1) */
+	XP_RET,         /* result r[a] */
+	XP_NOPS
+};
+
+struct xok_pred_insn {
+	uint8_t op, a, b, pad[5];
+	uint64_t imm;
+};
+
+/* ---- Exported kernel state -------------------------------------------
+ * Mapped read-only at XOK_INFO_VA in every environment.
+ */
+#define XOK_NSLICES     32
+#define XOK_NMODULES    16
+
+struct xok_env_info {
+	uint64_t id;            /* 0 if the slot is free */
+	uint64_t parent;
+	uint32_t state;         /* enum xok_env_state */
+	uint32_t nslices;       /* slices owned */
+	uint64_t runs;          /* times switched to */
+	uint64_t aborts;        /* times forced off after a missed epilogue */
+	uint64_t exit_code;     /* why it died, once it has */
+};
+
+struct xok_module {
+	uint64_t paddr, size;   /* physical pages, owned by init */
+	char name[48];          /* the command line given to the loader */
+};
+
+struct xok_page_info {
+	uint32_t owner;         /* env id of the owner (low 32 bits); 0 free */
+	uint16_t mapcount;      /* page-table entries that map it */
+	uint16_t flags;         /* XOK_PG_* */
+};
+#define XOK_PG_KERNEL   0x1     /* kernel memory, never allocatable */
+#define XOK_PG_ORPHAN   0x2     /* owner died; freed when last unmapped */
+
+struct xok_info {
+	uint64_t ticks;         /* timer interrupts since boot */
+	uint64_t ns;            /* nanoseconds since boot (at last tick) */
+	uint64_t hz;            /* timer rate */
+	uint64_t tsc_hz;        /* TSC frequency, for finer time */
+	uint64_t tsc_boot;      /* TSC at boot */
+	uint64_t quantum_ticks; /* length of one slice */
+	uint64_t grace_ticks;   /* epilogue grace period */
+	uint64_t cur_env;       /* the environment running now */
+	uint64_t cur_slice;
+	uint64_t npages;        /* physical pages described in pages[] */
+	uint64_t nfree;         /* free pages */
+	uint64_t nmodules;
+	struct xok_module modules[XOK_NMODULES];
+	uint64_t slice_owner[XOK_NSLICES];
+	struct xok_env_info envs[XOK_NENV];
+	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
+};
+#define XOK_INFO_PAGES_OFF  0x4000UL
+
+#define XOK_INFO        ((const volatile struct xok_info *)XOK_INFO_VA)
+#define XOK_PAGES       ((const volatile struct xok_page_info *) \
+			 (XOK_INFO_VA + XOK_INFO_PAGES_OFF))
+
+/* isa-debug-exit: SHUTDOWN(code) ends QEMU with status (code << 1) | 1. */
+
+#endif /* XOK_ABI_H */

@@ -1,0 +1,128 @@
+/*
+ * kern.h: the kernel's internal interfaces, one section per file.
+ */
+#ifndef XOK_KERN_H
+#define XOK_KERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xok/abi.h>
+#include <xok/lib.h>
+#include "arch/x86_64/x86.h"
+#include "cap.h"
+#include "pages.h"
+#include "pred.h"
+
+#define KADDR(pa) ((void *)((uint64_t)(pa) + PHYSBASE))
+#define PADDR(kva) ((uint64_t)(kva) >= KERNBASE ? \
+	(uint64_t)(kva) - KERNBASE : (uint64_t)(kva) - PHYSBASE)
+#define PGSIZE 4096UL
+#define ROUNDUP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define HZ            1000      /* timer interrupts per second */
+#define QUANTUM_TICKS 10        /* one time slice: 10 ms */
+#define GRACE_TICKS   2         /* epilogue grace period: 2 ms */
+
+#define T_PGFLT   14
+#define T_IRQ0    32
+#define T_SYSCALL 256
+
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t trapno, err;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct env {
+	struct trapframe tf;
+	uint8_t fx[512] __attribute__((aligned(16)));  /* FPU/SSE state */
+	uint32_t id;
+	uint32_t parent;
+	enum xok_env_state state;
+	uint64_t *pml4;                 /* kernel address of the PML4 */
+	struct xok_cap guard;           /* control: destroy, map, regs */
+	struct xok_cap ipc_guard;       /* who may call its IPC entry */
+	struct xok_cap caps[XOK_NCAPS];
+	struct xok_upcalls up;
+	int in_epilogue;                /* revocation upcall delivered */
+	int grace;                      /* ticks left to yield */
+	int need_prologue;
+	int aborted;                    /* forced off since last prologue */
+	int ipc_busy;                   /* handling an IPC call */
+	uint32_t ipc_peer;              /* IPC_WAIT: who must reply */
+	struct xok_pred_insn pred[XOK_PRED_MAX];
+	uint32_t npred;
+};
+
+/* console.c */
+void cons_init(void);
+void cons_putc(int c);
+void cons_write(const char *s, size_t n);
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void qemu_exit(int code) __attribute__((noreturn));
+void backtrace(uint64_t rbp);
+
+/* arch/x86_64/cpu.c */
+void cpu_init(void);
+extern uint8_t fx_default[512];
+
+/* dev/pic.c, dev/pit.c */
+void pic_init(void);
+void pic_eoi(int irq);
+void timer_init(void);
+void clock_tick(void);
+
+/* pmap.c */
+extern uint64_t kern_pml4[];
+extern struct pages pages;
+extern struct xok_info *info;
+void pmap_init(uint64_t mem_bytes, uint64_t reserved_end);
+int pmap_env_setup(struct env *e);
+void pmap_env_free(struct env *e);
+int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
+int pmap_unmap(struct env *e, uint64_t va);
+int64_t pmap_lookup(struct env *e, uint64_t va);
+int user_range_ok(uint64_t va, uint64_t len);
+int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
+int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
+int64_t kpage_alloc(void);      /* a zeroed kernel page: ppn or -XE_NOMEM */
+
+/* env.c */
+extern struct env envs[XOK_NENV];
+extern struct env *curenv;
+int env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard);
+void env_destroy(struct env *e, uint64_t why);
+struct env *env_lookup(uint64_t id);
+void env_run(struct env *e) __attribute__((noreturn));
+void env_create_init(uint64_t mod_pa, uint64_t mod_size);
+void env_sync_info(struct env *e);
+
+/* upcall.c */
+int upcall_push(struct env *e, uint64_t type, uint64_t entry,
+    uint64_t trapno, uint64_t err, uint64_t addr, uint64_t info);
+void deliver_fault(struct env *e, uint64_t trapno, uint64_t err,
+    uint64_t addr);
+
+/* sched.c */
+void sched_init(struct env *init);
+void sched(void) __attribute__((noreturn));
+void sched_tick(void);
+void sched_yield_to(struct env *e) __attribute__((noreturn));
+void sched_slice_done(void) __attribute__((noreturn));
+int slice_alloc(struct env *e, uint64_t slice);
+int slice_free(uint64_t slice);
+void slices_release(struct env *e);
+int pred_ready(struct env *e, uint64_t *result);
+int sched_can_run(struct env *e);
+
+/* syscall.c */
+void syscall_trap(struct trapframe *tf);
+
+/* trap.c */
+void trap(struct trapframe *tf);
+void tf_pop(struct trapframe *tf) __attribute__((noreturn));
+
+#endif

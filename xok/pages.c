@@ -1,0 +1,144 @@
+/*
+ * pages.c: who owns each physical page, how many page-table entries map
+ * it, and which capability guards it.  A page is free when it has no
+ * owner.  A page whose owner dies while others still map it becomes an
+ * orphan and is freed with its last mapping, so sharing never leaves a
+ * dangling mapping and a dying parent never pulls memory from under a
+ * child it shared pages with.
+ */
+#include "pages.h"
+
+void
+pages_init(struct pages *pg, struct xok_page_info *info, struct xok_cap *guard,
+    uint64_t npages, uint64_t *nfree)
+{
+	uint64_t i;
+
+	pg->info = info;
+	pg->guard = guard;
+	pg->npages = npages;
+	pg->nfree = nfree;
+	pg->hint = 0;
+	for (i = 0; i < npages; i++) {
+		info[i].owner = 0;
+		info[i].mapcount = 0;
+		info[i].flags = 0;
+		guard[i].valid = 0;
+	}
+	*nfree = npages;
+}
+
+int
+pages_is_free(const struct pages *pg, uint64_t ppn)
+{
+	return ppn < pg->npages && pg->info[ppn].owner == 0;
+}
+
+void
+pages_reserve(struct pages *pg, uint64_t ppn)
+{
+	if (ppn >= pg->npages)
+		return;
+	if (pg->info[ppn].owner == 0)
+		(*pg->nfree)--;
+	pg->info[ppn].owner = PAGE_OWNER_KERNEL;
+	pg->info[ppn].flags = XOK_PG_KERNEL;
+}
+
+int64_t
+pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
+    const struct xok_cap *guard)
+{
+	uint64_t i;
+
+	if (owner == 0)
+		return -XE_INVAL;
+	if (ppn == XOK_PPN_ANY) {
+		for (i = 0; i < pg->npages; i++) {
+			uint64_t p = (pg->hint + i) % pg->npages;
+			if (pg->info[p].owner == 0) {
+				ppn = p;
+				break;
+			}
+		}
+		if (ppn == XOK_PPN_ANY)
+			return -XE_NOMEM;
+		pg->hint = ppn + 1;
+	}
+	if (ppn >= pg->npages)
+		return -XE_RANGE;
+	if (pg->info[ppn].owner != 0)
+		return -XE_BUSY;
+	pg->info[ppn].owner = owner;
+	pg->info[ppn].mapcount = 0;
+	pg->info[ppn].flags = owner == PAGE_OWNER_KERNEL ? XOK_PG_KERNEL : 0;
+	pg->guard[ppn] = *guard;
+	(*pg->nfree)--;
+	return (int64_t)ppn;
+}
+
+static void
+release(struct pages *pg, uint64_t ppn)
+{
+	pg->info[ppn].owner = 0;
+	pg->info[ppn].flags = 0;
+	pg->guard[ppn].valid = 0;
+	(*pg->nfree)++;
+}
+
+int
+pages_free(struct pages *pg, uint64_t ppn)
+{
+	if (ppn >= pg->npages)
+		return -XE_RANGE;
+	if (pg->info[ppn].owner == 0)
+		return -XE_NOENT;
+	if (pg->info[ppn].mapcount != 0)
+		return -XE_BUSY;
+	release(pg, ppn);
+	return 0;
+}
+
+int
+pages_ref(struct pages *pg, uint64_t ppn)
+{
+	if (ppn >= pg->npages || pg->info[ppn].owner == 0)
+		return -XE_NOENT;
+	if (pg->info[ppn].mapcount == UINT16_MAX)
+		return -XE_NOMEM;
+	pg->info[ppn].mapcount++;
+	return 0;
+}
+
+void
+pages_unref(struct pages *pg, uint64_t ppn)
+{
+	struct xok_page_info *p;
+
+	if (ppn >= pg->npages)
+		return;
+	p = &pg->info[ppn];
+	if (p->mapcount == 0)
+		return;
+	if (--p->mapcount == 0 && (p->flags & XOK_PG_ORPHAN))
+		release(pg, ppn);
+}
+
+void
+pages_owner_died(struct pages *pg, uint32_t owner)
+{
+	uint64_t i;
+
+	if (owner == 0 || owner == PAGE_OWNER_KERNEL)
+		return;
+	for (i = 0; i < pg->npages; i++) {
+		struct xok_page_info *p = &pg->info[i];
+
+		if (p->owner != owner)
+			continue;
+		if (p->mapcount == 0)
+			release(pg, i);
+		else
+			p->flags |= XOK_PG_ORPHAN;
+	}
+}

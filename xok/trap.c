@@ -1,0 +1,56 @@
+/*
+ * trap.c: exceptions and interrupts.  A trap from user mode saves the
+ * context in the current environment and is either an interrupt (the
+ * clock drives the scheduler) or an exception delivered to the
+ * environment's fault handler.  A trap in kernel mode is an interrupt
+ * taken while idle, or a kernel bug (panic).
+ */
+#include "kern.h"
+
+static const char *const trapname[] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound", "invalid opcode", "no FPU", "double fault", "?",
+	"invalid TSS", "segment not present", "stack fault",
+	"general protection", "page fault", "?", "x87 error",
+	"alignment check", "machine check", "SIMD error",
+};
+
+static void
+irq(int n)
+{
+	if (n == 7 || n == 15)
+		return;                 /* spurious: no EOI */
+	pic_eoi(n);
+	if (n == 0)
+		clock_tick();
+}
+
+void
+trap(struct trapframe *tf)
+{
+	uint64_t n = tf->trapno;
+
+	if ((tf->cs & 3) == 0) {
+		if (n >= T_IRQ0 && n < T_IRQ0 + 16) {
+			irq((int)(n - T_IRQ0));
+			return;
+		}
+		kprintf("\nxok: kernel trap %lu (%s) err %lx rip %lx cr2 %lx\n",
+		    n, n < ARRAY_SIZE(trapname) ? trapname[n] : "?", tf->err,
+		    tf->rip, rcr2());
+		backtrace(tf->rbp);
+		panic("kernel trap");
+	}
+
+	curenv->tf = *tf;
+	if (n >= T_IRQ0 && n < T_IRQ0 + 16) {
+		irq((int)(n - T_IRQ0));
+		if (n == T_IRQ0)
+			sched_tick();
+		env_run(curenv);
+	}
+	deliver_fault(curenv, n, tf->err, n == T_PGFLT ? rcr2() : 0);
+	if (!curenv)
+		sched();
+	env_run(curenv);
+}
