@@ -1,2 +1,2 @@
 # demo/demo.mk
-DEMO_MODULES := $(BUILD)/tests/hello.elf
+DEMO_MODULES := $(BUILD)/tests/ktest.elf

@@ -1,3 +1,4 @@
 # tests/tests.mk: host unit tests (Check) and guest test programs.
-$(eval $(call guest_prog,$(BUILD)/tests/hello.elf,tests/guest/hello.c))
-GUEST_TESTS += $(BUILD)/tests/hello.elf
+
+$(eval $(call guest_prog,$(BUILD)/tests/ktest.elf,tests/guest/ktest.c tests/guest/ktest_child.c))
+GUEST_TESTS += $(BUILD)/tests/ktest.elf

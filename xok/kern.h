@@ -22,7 +22,7 @@
 
 #define HZ            1000      /* timer interrupts per second */
 #define QUANTUM_TICKS 10        /* one time slice: 10 ms */
-#define GRACE_TICKS   2         /* epilogue grace period: 2 ms */
+#define GRACE_TICKS   5         /* epilogue grace period: 5 ms */
 
 #define T_PGFLT   14
 #define T_IRQ0    32

@@ -61,7 +61,6 @@ cpu_init(void)
 	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
 	struct dtr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
 	struct dtr idtr = { sizeof(idt) - 1, (uint64_t)idt };
-	uint32_t mxcsr = 0x1f80;
 	int i;
 
 	tss.rsp[0] = (uint64_t)kstack_top;
@@ -89,6 +88,9 @@ cpu_init(void)
 
 	lcr0((rcr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
 	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-	__asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
-	fxsave(fx_default);
+	/* The state after fninit, with the default MXCSR: written out by
+	 * hand, because some hypervisors cannot emulate ldmxcsr. */
+	memset(fx_default, 0, sizeof(fx_default));
+	fx_default[0] = 0x7f, fx_default[1] = 0x03;    /* FCW 0x037f */
+	fx_default[24] = 0x80, fx_default[25] = 0x1f;  /* MXCSR 0x1f80 */
 }

@@ -1,0 +1,316 @@
+/*
+ * cache.c - the C-FFS block cache: a hash of pinned, write-back buffers
+ * with LRU replacement.  A miss on a grouped block reads the whole
+ * aligned explicit group (CFFS_GROUP blocks) in one device request, and
+ * a flush writes dirty blocks in sorted, coalesced runs, so that a
+ * directory's small files move to and from the disk as one unit.
+ */
+#include "cffs_int.h"
+
+#define RUN_MAX 64u     /* longest coalesced write, in blocks */
+
+int
+cache_init(struct cffs_fs *fs, uint32_t maxbufs)
+{
+	struct cache *c = &fs->cache;
+	uint32_t n = 64;
+
+	while (n < maxbufs)
+		n <<= 1;
+	memset(c, 0, sizeof(*c));
+	c->hash = calloc(n, sizeof(*c->hash));
+	if (c->hash == NULL)
+		return -CFFS_ENOMEM;
+	c->nhash = n;
+	c->maxbufs = maxbufs < 2 * CFFS_GROUP ? 2 * CFFS_GROUP : maxbufs;
+	c->lru.lnext = c->lru.lprev = &c->lru;
+	return 0;
+}
+
+static uint8_t *
+tmpbuf(struct cffs_fs *fs)
+{
+	struct cache *c = &fs->cache;
+
+	if (c->run == NULL)
+		c->run = malloc((size_t)RUN_MAX * CFFS_BSIZE);
+	return c->run;
+}
+
+void
+cache_fini(struct cffs_fs *fs)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b, *n;
+
+	for (b = c->lru.lnext; b != &c->lru; b = n) {
+		n = b->lnext;
+		free(b->data);
+		free(b);
+	}
+	free(c->hash);
+	free(c->run);
+	memset(c, 0, sizeof(*c));
+}
+
+static uint32_t
+hslot(const struct cache *c, uint32_t blk)
+{
+	return (blk * 2654435761u) & (c->nhash - 1);
+}
+
+static struct buf *
+lookup(struct cache *c, uint32_t blk)
+{
+	struct buf *b;
+
+	for (b = c->hash[hslot(c, blk)]; b != NULL; b = b->hnext)
+		if (b->blk == blk)
+			return b;
+	return NULL;
+}
+
+static void
+lru_unlink(struct buf *b)
+{
+	b->lprev->lnext = b->lnext;
+	b->lnext->lprev = b->lprev;
+}
+
+static void
+lru_front(struct cache *c, struct buf *b)
+{
+	b->lnext = c->lru.lnext;
+	b->lprev = &c->lru;
+	c->lru.lnext->lprev = b;
+	c->lru.lnext = b;
+}
+
+static void
+hash_remove(struct cache *c, struct buf *b)
+{
+	struct buf **pp = &c->hash[hslot(c, b->blk)];
+
+	while (*pp != b)
+		pp = &(*pp)->hnext;
+	*pp = b->hnext;
+}
+
+static int
+dev_write(struct cffs_fs *fs, uint32_t blk, uint32_t n, const void *p)
+{
+	int r;
+
+	if (fs->rdonly)
+		return -CFFS_EROFS;
+	r = fs->dev->ops->write(fs->dev->ctx, blk, n, p);
+	fs->cache.writes++;
+	if (r < 0) {
+		fs->err = -CFFS_EIO;
+		return -CFFS_EIO;
+	}
+	return 0;
+}
+
+static int
+dev_read(struct cffs_fs *fs, uint32_t blk, uint32_t n, void *p)
+{
+	fs->cache.reads++;
+	if (fs->dev->ops->read(fs->dev->ctx, blk, n, p) < 0)
+		return -CFFS_EIO;
+	return 0;
+}
+
+/* A buffer not in the hash: a new one, or the least recently used. */
+static int
+getfree(struct cffs_fs *fs, struct buf **out)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b;
+	int r;
+
+	if (c->nbufs < c->maxbufs) {
+		b = calloc(1, sizeof(*b));
+		if (b == NULL)
+			return -CFFS_ENOMEM;
+		b->data = malloc(CFFS_BSIZE);
+		if (b->data == NULL) {
+			free(b);
+			return -CFFS_ENOMEM;
+		}
+		c->nbufs++;
+		*out = b;
+		return 0;
+	}
+	for (b = c->lru.lprev; b != &c->lru; b = b->lprev)
+		if (b->pins == 0)
+			break;
+	if (b == &c->lru)
+		return -CFFS_ENOMEM;
+	if (b->dirty) {
+		r = dev_write(fs, b->blk, 1, b->data);
+		if (r < 0)
+			return r;
+		b->dirty = false;
+	}
+	hash_remove(c, b);
+	lru_unlink(b);
+	*out = b;
+	return 0;
+}
+
+static void
+insert(struct cache *c, struct buf *b, uint32_t blk)
+{
+	uint32_t h = hslot(c, blk);
+
+	b->blk = blk;
+	b->pins = 0;
+	b->dirty = false;
+	b->valid = true;
+	b->hnext = c->hash[h];
+	c->hash[h] = b;
+	lru_front(c, b);
+}
+
+/* Read the aligned group around blk; cache every block not yet cached. */
+static int
+read_group(struct cffs_fs *fs, uint32_t blk, struct buf *want)
+{
+	struct cache *c = &fs->cache;
+	uint32_t g = blk - blk % CFFS_GROUP, n = CFFS_GROUP, i;
+	uint8_t *t = tmpbuf(fs);
+	struct buf *b;
+	int r;
+
+	if (t == NULL)
+		return -CFFS_ENOMEM;
+	if (g + n > fs->sb.nblocks)
+		n = fs->sb.nblocks - g;
+	r = dev_read(fs, g, n, t);
+	if (r < 0)
+		return r;
+	memcpy(want->data, t + (size_t)(blk - g) * CFFS_BSIZE, CFFS_BSIZE);
+	for (i = 0; i < n; i++) {
+		if (g + i == blk || lookup(c, g + i) != NULL)
+			continue;
+		if (c->nbufs >= c->maxbufs)
+			break;          /* do not evict for read-ahead */
+		if (getfree(fs, &b) < 0)
+			break;
+		memcpy(b->data, t + (size_t)i * CFFS_BSIZE, CFFS_BSIZE);
+		insert(c, b, g + i);
+	}
+	return 0;
+}
+
+int
+bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b;
+	int r;
+
+	if (blk >= fs->sb.nblocks)
+		return -CFFS_EUCLEAN;
+	b = lookup(c, blk);
+	if (b != NULL) {
+		lru_unlink(b);
+		lru_front(c, b);
+		if (flags & GET_NOREAD)
+			memset(b->data, 0, CFFS_BSIZE);
+		b->pins++;
+		*out = b;
+		return 0;
+	}
+	r = getfree(fs, &b);
+	if (r < 0)
+		return r;
+	if (flags & GET_NOREAD)
+		memset(b->data, 0, CFFS_BSIZE);
+	else if ((flags & GET_GROUP) && fs->sb.nblocks > 0)
+		r = read_group(fs, blk, b);
+	else
+		r = dev_read(fs, blk, 1, b->data);
+	if (r < 0) {
+		free(b->data);
+		free(b);
+		c->nbufs--;
+		return r;
+	}
+	insert(c, b, blk);
+	b->pins = 1;
+	*out = b;
+	return 0;
+}
+
+void
+bput(struct buf *b)
+{
+	b->pins--;
+}
+
+void
+bdirty(struct buf *b)
+{
+	b->dirty = true;
+}
+
+void
+cache_forget(struct cffs_fs *fs, uint32_t blk)
+{
+	struct buf *b = lookup(&fs->cache, blk);
+
+	if (b != NULL)
+		b->dirty = false;
+}
+
+static int
+cmpbuf(const void *a, const void *b)
+{
+	uint32_t x = (*(struct buf *const *)a)->blk;
+	uint32_t y = (*(struct buf *const *)b)->blk;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Write every dirty buffer, sorted and coalesced into runs. */
+int
+cache_flush(struct cffs_fs *fs)
+{
+	struct cache *c = &fs->cache;
+	struct buf **v, *b;
+	uint8_t *t = tmpbuf(fs);
+	uint32_t n = 0, i, j, k;
+	int r = 0;
+
+	if (t == NULL)
+		return -CFFS_ENOMEM;
+	for (b = c->lru.lnext; b != &c->lru; b = b->lnext)
+		n += b->dirty;
+	if (n == 0)
+		return fs->err;
+	v = malloc(n * sizeof(*v));
+	if (v == NULL)
+		return -CFFS_ENOMEM;
+	n = 0;
+	for (b = c->lru.lnext; b != &c->lru; b = b->lnext)
+		if (b->dirty)
+			v[n++] = b;
+	qsort(v, n, sizeof(*v), cmpbuf);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && j - i < RUN_MAX &&
+		     v[j]->blk == v[j - 1]->blk + 1; j++)
+			;
+		for (k = i; k < j; k++)
+			memcpy(t + (size_t)(k - i) * CFFS_BSIZE, v[k]->data,
+			       CFFS_BSIZE);
+		r = dev_write(fs, v[i]->blk, j - i, t);
+		if (r < 0)
+			break;
+		for (k = i; k < j; k++)
+			v[k]->dirty = false;
+	}
+	free(v);
+	return r < 0 ? r : fs->err;
+}

@@ -1,0 +1,89 @@
+# cffs.mk - C-FFS: the library file system (libcffs.a), its host tools
+# (mkfs.cffs, fsck.cffs, cffs, cffs-fuse), the Check tests and a fuzzer.
+# Included by the top-level Makefile after xn/xn.mk.
+
+CFFS_BUILD   := $(BUILD)/cffs
+CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c super.c fsck.c)
+CFFS_INC     := -Icffs/include -Icffs -Icffs/tools
+CFFS_HDRS    := $(wildcard cffs/*.h cffs/include/cffs/*.h cffs/tools/*.h)
+CFFS_TESTSRC := $(wildcard cffs/test/*.c)
+CFFS_HOSTOBJ := $(CFFS_BUILD)/tools/hostdev.o $(CFFS_BUILD)/tools/tree.o
+FUSE_CFLAGS  := $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS    := $(shell pkg-config --libs fuse3 2>/dev/null)
+FUZZ_SECONDS ?= 60
+
+# With XN present (xn/xn.mk sets XN_LIB), the library also carries the
+# XN templates (xntmpl.c) and the tests check every image against them.
+ifneq ($(XN_LIB),)
+CFFS_LIBSRC  := $(CFFS_CORESRC) cffs/xntmpl.c
+CFFS_INC     += -I$(XN_INC)
+CFFS_XNLIB   := $(XN_LIB)
+CFFS_TESTDEF := -DCFFS_HAVE_XN
+else
+CFFS_LIBSRC  := $(CFFS_CORESRC)
+CFFS_XNLIB   :=
+CFFS_TESTDEF :=
+CFFS_TESTSRC := $(filter-out cffs/test/test_xn.c,$(CFFS_TESTSRC))
+endif
+
+CFFS_LIBOBJ  := $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_LIBSRC))
+CFFS_LIB     := $(CFFS_BUILD)/libcffs.a
+CFFS_LIBS    := $(CFFS_LIB) $(CFFS_XNLIB)
+
+HOST_TESTS += $(CFFS_BUILD)/test_cffs
+HOST_TOOLS += $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/fsck.cffs \
+              $(CFFS_BUILD)/cffs $(CFFS_BUILD)/cffs-fuse
+
+.PHONY: cffs fuzz-cffs
+cffs: $(CFFS_BUILD)/test_cffs $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/fsck.cffs \
+      $(CFFS_BUILD)/cffs $(CFFS_BUILD)/cffs-fuse
+
+$(CFFS_BUILD)/%.o: cffs/%.c $(CFFS_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CFFS_INC) -c -o $@ $<
+
+$(CFFS_LIB): $(CFFS_LIBOBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CFFS_BUILD)/mkfs.cffs: $(CFFS_BUILD)/tools/mkfs.o $(CFFS_HOSTOBJ) $(CFFS_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^
+
+$(CFFS_BUILD)/fsck.cffs: $(CFFS_BUILD)/tools/fsck.o $(CFFS_HOSTOBJ) $(CFFS_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^
+
+$(CFFS_BUILD)/cffs: $(CFFS_BUILD)/tools/cffs.o $(CFFS_HOSTOBJ) $(CFFS_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^
+
+$(CFFS_BUILD)/tools/fuse.o: cffs/tools/fuse.c $(CFFS_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(FUSE_CFLAGS) $(CFFS_INC) -c -o $@ $<
+
+$(CFFS_BUILD)/cffs-fuse: $(CFFS_BUILD)/tools/fuse.o $(CFFS_HOSTOBJ) $(CFFS_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(FUSE_LIBS)
+
+$(CFFS_BUILD)/test/%.o: cffs/test/%.c $(CFFS_HDRS) $(wildcard cffs/test/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) $(CFFS_TESTDEF) $(CFFS_INC) \
+	    -c -o $@ $<
+
+$(CFFS_BUILD)/test_cffs: $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_TESTSRC)) \
+                         $(CFFS_HOSTOBJ) $(CFFS_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+# libFuzzer: corrupt images through mount, fsck, readdir, read and a few
+# changes.  Not part of `make test`; runs for FUZZ_SECONDS from a seed
+# corpus of real images made by mkfs.cffs.
+CFFS_FUZZ := $(CFFS_BUILD)/fuzz/fuzz_cffs
+CFFS_SEED := $(CFFS_BUILD)/fuzz/seed
+$(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_CORESRC) cffs/tools/hostdev.c $(CFFS_HDRS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Icffs/include -Icffs -Icffs/tools -o $@ cffs/fuzz/fuzz_cffs.c \
+	    $(CFFS_CORESRC) cffs/tools/hostdev.c
+
+fuzz-cffs: $(CFFS_FUZZ) $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/cffs
+	@mkdir -p $(CFFS_SEED) $(CFFS_BUILD)/fuzz/corpus
+	cffs/fuzz/make-seeds $(CFFS_BUILD) $(CFFS_SEED)
+	$(CFFS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=300000 \
+	    -timeout=10 -rss_limit_mb=2048 $(CFFS_BUILD)/fuzz/corpus $(CFFS_SEED)

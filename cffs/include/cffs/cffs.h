@@ -1,0 +1,157 @@
+/*
+ * cffs.h - public interface of C-FFS, the co-locating fast file system
+ * (Ganger & Kaashoek 1997: embedded inodes and explicit grouping), built
+ * as a library file system.  The same library runs in host tools over a
+ * file and inside an ExOS application over XN.
+ *
+ * All functions return 0 (or a byte count) on success and a negative
+ * CFFS_E* code on failure.  The codes have the same values as Linux errno
+ * so that a libOS or a FUSE glue can hand them straight back.
+ *
+ * Names: path arguments are absolute ("/a/b"); the library never follows
+ * symbolic links (the caller does, as the kernel does for FUSE).
+ */
+#ifndef CFFS_CFFS_H
+#define CFFS_CFFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFFS_BSIZE      4096u   /* block size, fixed */
+#define CFFS_NAME_MAX   255     /* longest name component */
+#define CFFS_PATH_MAX   4096    /* longest path handed to the library */
+#define CFFS_GROUP      16u     /* blocks in an explicit group (64 KiB) */
+
+/* Error codes (negated on return). */
+#define CFFS_EPERM        1
+#define CFFS_ENOENT       2
+#define CFFS_EIO          5
+#define CFFS_ENOMEM      12
+#define CFFS_EBUSY       16
+#define CFFS_EEXIST      17
+#define CFFS_EXDEV       18
+#define CFFS_ENOTDIR     20
+#define CFFS_EISDIR      21
+#define CFFS_EINVAL      22
+#define CFFS_EFBIG       27
+#define CFFS_ENOSPC      28
+#define CFFS_EROFS       30
+#define CFFS_EMLINK      31
+#define CFFS_ENAMETOOLONG 36
+#define CFFS_ENOTEMPTY   39
+#define CFFS_ELOOP       40
+#define CFFS_EUCLEAN    117     /* on-disk structure is corrupt */
+
+/* File types in the mode word (same values as POSIX S_IF*). */
+#define CFFS_S_IFMT   0170000
+#define CFFS_S_IFREG  0100000
+#define CFFS_S_IFDIR  0040000
+#define CFFS_S_IFLNK  0120000
+
+typedef uint64_t cffs_ino_t;    /* block * 8 + slot; see docs/CFFS.md */
+
+struct cffs_time {
+	int64_t  sec;
+	uint32_t nsec;
+};
+
+/*
+ * Block device: every block transfer of the library goes through these.
+ * Blocks are CFFS_BSIZE bytes; count is at most CFFS_GROUP * 4.
+ * now() is optional (timestamps are 0 without it).
+ */
+struct cffs_bdev_ops {
+	int  (*read)(void *ctx, uint64_t blk, uint32_t count, void *buf);
+	int  (*write)(void *ctx, uint64_t blk, uint32_t count, const void *buf);
+	int  (*flush)(void *ctx);
+	void (*now)(void *ctx, struct cffs_time *t);
+};
+
+struct cffs_bdev {
+	const struct cffs_bdev_ops *ops;
+	void     *ctx;
+	uint64_t  nblocks;      /* device size in blocks */
+};
+
+struct cffs_stat {
+	cffs_ino_t ino;
+	uint32_t   mode;
+	uint32_t   nlink;
+	uint32_t   uid, gid;
+	uint64_t   size;
+	uint64_t   blocks;      /* allocated blocks, CFFS_BSIZE each */
+	struct cffs_time atime, mtime, ctime;
+	int        embedded;    /* 1: inode lives in its directory entry */
+};
+
+struct cffs_statfs {
+	uint64_t blocks, bfree;
+	uint32_t bsize, namemax;
+};
+
+struct cffs_fs;
+
+/* Mount flags. */
+#define CFFS_RDONLY 1
+
+int  cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks);
+int  cffs_mount(struct cffs_bdev *dev, int flags, struct cffs_fs **out);
+int  cffs_unmount(struct cffs_fs *fs);   /* syncs, frees fs even on error */
+int  cffs_sync(struct cffs_fs *fs);
+int  cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st);
+
+/* Name space. */
+int  cffs_lookup(struct cffs_fs *fs, const char *path, cffs_ino_t *ino);
+int  cffs_stat(struct cffs_fs *fs, const char *path, struct cffs_stat *st);
+int  cffs_create(struct cffs_fs *fs, const char *path, uint32_t mode,
+                 uint32_t uid, uint32_t gid);
+int  cffs_mkdir(struct cffs_fs *fs, const char *path, uint32_t mode,
+                uint32_t uid, uint32_t gid);
+int  cffs_symlink(struct cffs_fs *fs, const char *target, const char *path,
+                  uint32_t uid, uint32_t gid);
+int  cffs_readlink(struct cffs_fs *fs, const char *path, char *buf,
+                   size_t size);
+int  cffs_link(struct cffs_fs *fs, const char *oldpath, const char *newpath);
+int  cffs_unlink(struct cffs_fs *fs, const char *path);
+int  cffs_rmdir(struct cffs_fs *fs, const char *path);
+int  cffs_rename(struct cffs_fs *fs, const char *from, const char *to);
+
+/* Attributes. */
+int  cffs_chmod(struct cffs_fs *fs, const char *path, uint32_t mode);
+int  cffs_chown(struct cffs_fs *fs, const char *path, uint32_t uid,
+                uint32_t gid);
+/* A NULL time leaves that stamp alone. */
+int  cffs_utimens(struct cffs_fs *fs, const char *path,
+                  const struct cffs_time *atime,
+                  const struct cffs_time *mtime);
+
+/* Data.  read/write return the byte count. */
+long cffs_read(struct cffs_fs *fs, const char *path, uint64_t off,
+               void *buf, size_t len);
+long cffs_write(struct cffs_fs *fs, const char *path, uint64_t off,
+                const void *buf, size_t len);
+int  cffs_truncate(struct cffs_fs *fs, const char *path, uint64_t size);
+int  cffs_fsync(struct cffs_fs *fs, const char *path);
+
+/*
+ * Directory listing.  The callback gets each entry (no "." or "..");
+ * returning non-zero stops the walk and that value is returned.
+ */
+typedef int (*cffs_dirent_fn)(void *arg, const char *name,
+                              const struct cffs_stat *st);
+int  cffs_readdir(struct cffs_fs *fs, const char *path, cffs_dirent_fn fn,
+                  void *arg);
+
+/*
+ * Checker.  report() gets one line per finding (may be NULL).
+ * Returns 0 clean, 1 errors corrected, 4 errors left (as fsck(8)),
+ * or a negative code when the image cannot be examined at all.
+ */
+#define CFFS_FSCK_NOREPAIR 1
+typedef void (*cffs_report_fn)(void *arg, const char *msg);
+int  cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report,
+               void *arg);
+
+const char *cffs_strerror(int err);
+
+#endif

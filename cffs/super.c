@@ -1,0 +1,264 @@
+/*
+ * super.c - making, mounting and syncing a C-FFS file system: the
+ * superblock (block 0, slot 0), the root directory and external-inode
+ * file inodes (block 0, slots 1 and 2) and the free bitmap (blocks 1..).
+ */
+#include "cffs_int.h"
+
+#define CACHE_BLOCKS 4096u      /* 16 MiB of cache */
+#define MIN_BLOCKS   (4 * CFFS_GROUP)
+
+static void
+init_dir(struct dinode *d, uint32_t mode, const struct cffs_time *t)
+{
+	memset(d, 0, sizeof(*d));
+	d->mode = mode;
+	d->nlink = 1;
+	d->atime = d->mtime = d->ctime = t->sec;
+	d->atime_ns = d->mtime_ns = d->ctime_ns = t->nsec;
+}
+
+int
+cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
+{
+	struct cffs_time now = { 0, 0 };
+	struct dsuper *sb;
+	struct dslot *s;
+	uint8_t *blk;
+	uint32_t nbm, i, b;
+	int r = 0;
+
+	if (nblocks > dev->nblocks)
+		return -CFFS_EINVAL;
+	if (nblocks < MIN_BLOCKS || nblocks > 0xfffffff0u)
+		return -CFFS_EINVAL;
+	if (dev->ops->now != NULL)
+		dev->ops->now(dev->ctx, &now);
+	blk = calloc(1, CFFS_BSIZE);
+	if (blk == NULL)
+		return -CFFS_ENOMEM;
+	nbm = (uint32_t)((nblocks + CFFS_BSIZE * 8 - 1) / (CFFS_BSIZE * 8));
+
+	/* bitmap: metadata blocks and the bits past the end are in use */
+	for (i = 0; i < nbm && r == 0; i++) {
+		memset(blk, 0, CFFS_BSIZE);
+		for (b = 0; b < CFFS_BSIZE * 8; b++) {
+			uint64_t n = (uint64_t)i * CFFS_BSIZE * 8 + b;
+
+			if (n < 1 + (uint64_t)nbm || n >= nblocks)
+				blk[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+		r = dev->ops->write(dev->ctx, 1 + i, 1, blk);
+	}
+
+	memset(blk, 0, CFFS_BSIZE);
+	sb = (struct dsuper *)blk;
+	sb->type = SLOT_SUPER;
+	sb->magic = CFFS_MAGIC;
+	sb->version = CFFS_VERSION;
+	sb->bsize = CFFS_BSIZE;
+	sb->nblocks = (uint32_t)nblocks;
+	sb->bitmap_start = 1;
+	sb->bitmap_blocks = nbm;
+	sb->data_start = 1 + nbm;
+	sb->group_blocks = CFFS_GROUP;
+	sb->free_blocks = (uint32_t)nblocks - 1 - nbm;
+	sb->state = 1;
+	sb->mkfs_time = now.sec;
+	sb->root_ino = ROOT_INO;
+	sb->ifile_ino = IFILE_INO;
+
+	s = (struct dslot *)(blk + SLOT_SIZE * 1);
+	s->type = SLOT_INODE;
+	init_dir(&s->ino, CFFS_S_IFDIR | 0755, &now);
+	s->ino.nlink = 2;
+	s->ino.group = (1 + nbm + CFFS_GROUP - 1) / CFFS_GROUP * CFFS_GROUP;
+	if (s->ino.group + CFFS_GROUP > nblocks)
+		s->ino.group = 1 + nbm;
+
+	s = (struct dslot *)(blk + SLOT_SIZE * 2);
+	s->type = SLOT_INODE;
+	init_dir(&s->ino, CFFS_S_IFREG | 0600, &now);
+	s->ino.flags = IFL_SLOTS;
+
+	if (r == 0)
+		r = dev->ops->write(dev->ctx, 0, 1, blk);
+	free(blk);
+	if (r == 0 && dev->ops->flush != NULL)
+		r = dev->ops->flush(dev->ctx);
+	return r < 0 ? -CFFS_EIO : 0;
+}
+
+static int
+sb_check(const struct dsuper *sb, uint64_t devblocks)
+{
+	uint32_t nbm;
+
+	if (sb->type != SLOT_SUPER || sb->magic != CFFS_MAGIC)
+		return -CFFS_EINVAL;            /* not a C-FFS image */
+	if (sb->version != CFFS_VERSION || sb->bsize != CFFS_BSIZE ||
+	    sb->group_blocks != CFFS_GROUP)
+		return -CFFS_EUCLEAN;
+	if (sb->nblocks < MIN_BLOCKS || sb->nblocks > devblocks)
+		return -CFFS_EUCLEAN;
+	nbm = (sb->nblocks + CFFS_BSIZE * 8 - 1) / (CFFS_BSIZE * 8);
+	if (sb->bitmap_start != 1 || sb->bitmap_blocks != nbm ||
+	    sb->data_start != 1 + nbm || sb->data_start >= sb->nblocks)
+		return -CFFS_EUCLEAN;
+	if (sb->root_ino != ROOT_INO || sb->ifile_ino != IFILE_INO)
+		return -CFFS_EUCLEAN;
+	return 0;
+}
+
+/* Count free blocks from the bitmap (cheap: one bit per block). */
+static int
+count_free(struct cffs_fs *fs)
+{
+	uint32_t blk, n = 0;
+	struct buf *b = NULL;
+	uint32_t cur = 0;
+	int r;
+
+	for (blk = fs->sb.data_start; blk < fs->sb.nblocks; blk++) {
+		uint32_t bb = fs->sb.bitmap_start + blk / (CFFS_BSIZE * 8);
+		uint32_t i = blk % (CFFS_BSIZE * 8);
+
+		if (b == NULL || cur != bb) {
+			if (b != NULL)
+				bput(b);
+			r = bget(fs, bb, 0, &b);
+			if (r < 0)
+				return r;
+			cur = bb;
+		}
+		n += !((b->data[i / 8] >> (i % 8)) & 1);
+	}
+	if (b != NULL)
+		bput(b);
+	fs->sb.free_blocks = n;
+	return 0;
+}
+
+/* Superblock read and checked, cache ready; no inode looked at. */
+int
+fs_open(struct cffs_bdev *dev, int flags, struct cffs_fs **out)
+{
+	struct cffs_fs *fs;
+	uint8_t *blk;
+	int r;
+
+	if (dev->nblocks < 1)
+		return -CFFS_EINVAL;
+	blk = malloc(CFFS_BSIZE);
+	fs = calloc(1, sizeof(*fs));
+	if (blk == NULL || fs == NULL) {
+		free(blk);
+		free(fs);
+		return -CFFS_ENOMEM;
+	}
+	r = dev->ops->read(dev->ctx, 0, 1, blk) < 0 ? -CFFS_EIO : 0;
+	if (r == 0) {
+		memcpy(&fs->sb, blk, sizeof(fs->sb));
+		r = sb_check(&fs->sb, dev->nblocks);
+	}
+	free(blk);
+	fs->dev = dev;
+	fs->rdonly = flags & CFFS_RDONLY;
+	if (r == 0)
+		r = cache_init(fs, CACHE_BLOCKS);
+	if (r < 0) {
+		free(fs);
+		return r;
+	}
+	r = count_free(fs);
+	if (r < 0) {
+		cache_fini(fs);
+		free(fs);
+		return r;
+	}
+	*out = fs;
+	return 0;
+}
+
+void
+fs_close(struct cffs_fs *fs)
+{
+	cache_fini(fs);
+	free(fs);
+}
+
+int
+cffs_mount(struct cffs_bdev *dev, int flags, struct cffs_fs **out)
+{
+	struct cffs_fs *fs;
+	struct inode ip;
+	int r;
+
+	r = fs_open(dev, flags, &fs);
+	if (r < 0)
+		return r;
+	r = iget(fs, ROOT_INO, &ip);
+	if (r == 0 && !is_dir(&ip.d))
+		r = -CFFS_EUCLEAN;
+	if (r == 0)
+		r = iget(fs, IFILE_INO, &ip);
+	if (r == 0 && (!is_reg(&ip.d) || ip.d.size % CFFS_BSIZE != 0 ||
+	               ip.d.flags != IFL_SLOTS))
+		r = -CFFS_EUCLEAN;
+	if (r == 0 && !fs->rdonly) {
+		fs->sb.state = 0;
+		r = cffs_sync(fs);
+	}
+	if (r < 0) {
+		fs->rdonly = 1;
+		fs_close(fs);
+		return r;
+	}
+	*out = fs;
+	return 0;
+}
+
+int
+cffs_sync(struct cffs_fs *fs)
+{
+	struct buf *b;
+	int r;
+
+	if (fs->rdonly)
+		return 0;
+	r = bget(fs, 0, 0, &b);
+	if (r < 0)
+		return r;
+	memcpy(b->data, &fs->sb, sizeof(fs->sb));
+	bdirty(b);
+	bput(b);
+	r = cache_flush(fs);
+	if (r < 0)
+		return r;
+	if (fs->dev->ops->flush != NULL && fs->dev->ops->flush(fs->dev->ctx) < 0)
+		return -CFFS_EIO;
+	return 0;
+}
+
+int
+cffs_unmount(struct cffs_fs *fs)
+{
+	int r = 0;
+
+	if (!fs->rdonly) {
+		fs->sb.state = 1;
+		r = cffs_sync(fs);
+	}
+	fs_close(fs);
+	return r;
+}
+
+int
+cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st)
+{
+	st->blocks = fs->sb.nblocks;
+	st->bfree = fs->sb.free_blocks;
+	st->bsize = CFFS_BSIZE;
+	st->namemax = CFFS_NAME_MAX;
+	return 0;
+}

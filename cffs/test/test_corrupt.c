@@ -1,0 +1,468 @@
+/*
+ * test_corrupt.c - damaged C-FFS images: truncated, random bytes,
+ * directory loops, pointers out of range, bad superblocks, dangling
+ * references, wrong counts, wrong bitmap.  Mount and every operation must
+ * fail cleanly (never crash or hang); fsck -n must report, fsck must
+ * repair, and a second fsck -n must then find the image clean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cffs_int.h"
+#include "util.h"
+
+#define NB 1024
+
+static struct tfs t;
+static cffs_ino_t ino_a, ino_b, ino_f, ino_big, ino_h;
+
+/* The base image: /a, /a/b, /a/f, /a/big, /h (link of /a/f), /s. */
+static void
+setup(void)
+{
+	static unsigned char big[60000];
+	struct cffs_stat st;
+
+	tfs_new(&t, NB);
+	fill_pat(big, sizeof(big), 9, 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a/b", 0755, 0, 0), 0);
+	put_file(t.fs, "/a/f", big, 100);
+	put_file(t.fs, "/a/big", big, sizeof(big));
+	ck_assert_int_eq(cffs_link(t.fs, "/a/f", "/h"), 0);
+	ck_assert_int_eq(cffs_symlink(t.fs, "a/f", "/s", 0, 0), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/a", &ino_a), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/a/b", &ino_b), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/a/f", &ino_f), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/a/big", &ino_big), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/h", &st), 0);
+	ck_assert_int_eq(cffs_unmount(t.fs), 0);
+	t.fs = NULL;
+	ino_h = 0;
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+}
+
+static void
+teardown(void)
+{
+	tfs_free(&t);
+}
+
+static struct dslot *
+slot(cffs_ino_t ino)
+{
+	return (struct dslot *)(t.hd.mem + (size_t)ino_blk(ino) * CFFS_BSIZE +
+	                        ino_slot(ino) * SLOT_SIZE);
+}
+
+static struct dsuper *
+super(void)
+{
+	return (struct dsuper *)t.hd.mem;
+}
+
+/* Find the directory entry (slot) named name in the block of ino. */
+static struct dslot *
+entry(uint32_t blk, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < SLOTS_PER_BLOCK; i++) {
+		struct dslot *s = slot(mkino(blk, i));
+
+		if (s->type != SLOT_FREE && s->namelen == strlen(name) &&
+		    memcmp(s->name, name, s->namelen) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* fsck -n finds errors, fsck repairs them, fsck -n is then clean. */
+static void
+repairs(void)
+{
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 4);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 1);
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+}
+
+/* Visit everything reachable; only checks that nothing crashes. */
+struct names {
+	char  (*v)[CFFS_NAME_MAX + 1];
+	int   n;
+};
+
+static int
+grab(void *arg, const char *name, const struct cffs_stat *st)
+{
+	struct names *ns = arg;
+
+	(void)st;
+	if (ns != NULL && ns->n < 64)
+		strcpy(ns->v[ns->n++], name);
+	return 0;
+}
+
+static void
+visit(struct cffs_fs *fs, const char *dir, int depth)
+{
+	static char buf[65536];
+	struct names ns;
+	struct cffs_stat st;
+	char p[4200];
+	int i;
+
+	ns.v = malloc(64 * sizeof(*ns.v));
+	ns.n = 0;
+	(void)cffs_readdir(fs, dir, grab, &ns);
+	for (i = 0; i < ns.n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", strcmp(dir, "/") ? dir : "",
+		         ns.v[i]);
+		if (cffs_stat(fs, p, &st) < 0)
+			continue;
+		if ((st.mode & CFFS_S_IFMT) == CFFS_S_IFDIR && depth < 6)
+			visit(fs, p, depth + 1);
+		else if ((st.mode & CFFS_S_IFMT) == CFFS_S_IFLNK)
+			(void)cffs_readlink(fs, p, buf, sizeof(buf));
+		else
+			(void)cffs_read(fs, p, 0, buf, sizeof(buf));
+	}
+	free(ns.v);
+}
+
+START_TEST(t_truncated)
+{
+	struct hostdev hd;
+	struct cffs_fs *fs;
+
+	ck_assert_int_eq(hostdev_mem(&hd, 100, t.hd.mem, 100 * CFFS_BSIZE), 0);
+	ck_assert_int_eq(cffs_mount(&hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_fsck(&hd.dev, 0, NULL, NULL), 4);
+	hostdev_close(&hd);
+	ck_assert_int_eq(hostdev_mem(&hd, 0, NULL, 0), 0);
+	ck_assert_int_eq(cffs_mount(&hd.dev, 0, &fs), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_fsck(&hd.dev, 0, NULL, NULL), 4);
+	hostdev_close(&hd);
+}
+END_TEST
+
+START_TEST(t_random_image)
+{
+	struct cffs_fs *fs;
+	size_t i;
+
+	srand(1);
+	for (i = 0; i < (size_t)NB * CFFS_BSIZE; i++)
+		t.hd.mem[i] = (uint8_t)rand();
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EINVAL);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+}
+END_TEST
+
+/* Everything but the superblock block replaced by random bytes. */
+START_TEST(t_random_behind_super)
+{
+	struct cffs_fs *fs;
+	size_t i;
+	int r;
+
+	srand(2 + (unsigned)_i);
+	for (i = CFFS_BSIZE; i < (size_t)NB * CFFS_BSIZE; i++)
+		t.hd.mem[i] = (uint8_t)rand();
+	r = cffs_mount(&t.hd.dev, CFFS_RDONLY, &fs);
+	ck_assert_int_eq(r, 0);         /* block 0 is intact */
+	visit(fs, "/", 0);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	r = tfs_fsck(&t, 0);
+	ck_assert(r == 1 || r == 4);
+	if (r == 1)
+		ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+}
+END_TEST
+
+/* A few random bytes changed inside the used metadata and data blocks. */
+START_TEST(t_random_bytes)
+{
+	struct cffs_fs *fs;
+	int i, r;
+
+	srand(100 + (unsigned)_i);
+	for (i = 0; i < 12; i++) {
+		uint32_t blk = (uint32_t)rand() % 64;   /* where the data is */
+		uint32_t off = (uint32_t)rand() % CFFS_BSIZE;
+
+		if (blk == 0 && off < SLOT_SIZE)
+			continue;       /* the superblock has its own test */
+		t.hd.mem[(size_t)blk * CFFS_BSIZE + off] = (uint8_t)rand();
+	}
+	r = cffs_mount(&t.hd.dev, 0, &fs);
+	if (r == 0) {
+		visit(fs, "/", 0);
+		(void)cffs_create(fs, "/new", 0644, 0, 0);
+		(void)cffs_write(fs, "/new", 0, "x", 1);
+		(void)cffs_unlink(fs, "/a/f");
+		(void)cffs_rename(fs, "/a", "/z");
+		(void)cffs_unmount(fs);
+	} else {
+		ck_assert_int_eq(r, -CFFS_EUCLEAN);
+	}
+	r = tfs_fsck(&t, 0);
+	ck_assert(r == 0 || r == 1 || r == 4);
+	if (r == 1)
+		ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+}
+END_TEST
+
+START_TEST(t_dir_loop)
+{
+	struct dslot *b = slot(ino_b);
+	struct cffs_fs *fs;
+	struct cffs_stat st;
+	char *l;
+
+	/* /a/b's only block is /a's own block: /a/b contains itself */
+	b->ino.direct[0] = ino_blk(ino_b);
+	b->ino.nblocks = 1;
+	b->ino.size = CFFS_BSIZE;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	l = list_dir(fs, "/a/b");
+	ck_assert_str_eq(l, "b,big,f");
+	ck_assert_int_eq(cffs_stat(fs, "/a/b/b/b/b/b/b/b/b/f", &st), 0);
+	visit(fs, "/", 0);
+	/* rmdir sees a non-empty directory; moving it under itself fails */
+	ck_assert_int_eq(cffs_rmdir(fs, "/a/b"), -CFFS_ENOTEMPTY);
+	ck_assert_int_eq(cffs_rename(fs, "/a", "/a/b/x"), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	repairs();
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	l = list_dir(fs, "/a/b");
+	ck_assert_str_eq(l, "");
+	l = list_dir(fs, "/a");
+	ck_assert_str_eq(l, "b,big,f");
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+START_TEST(t_root_loop)
+{
+	struct dslot *b = slot(ino_b);
+	struct cffs_fs *fs;
+
+	/* /a/b points at the root directory's block */
+	b->ino.direct[0] = ino_blk(ino_a);
+	b->ino.size = CFFS_BSIZE;
+	b->ino.nblocks = 1;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	visit(fs, "/", 0);
+	ck_assert_int_eq(cffs_rename(fs, "/a", "/a/b/a/b/x"), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	repairs();
+}
+END_TEST
+
+START_TEST(t_ptr_out_of_range)
+{
+	struct cffs_fs *fs;
+	char buf[200];
+
+	/* /a/f is external (it has a second link): its slot is in the ifile */
+	struct dslot *e = entry(ino_blk(ino_b), "f");
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->type, SLOT_REF);
+	slot(e->ref)->ino.direct[0] = NB + 5;
+	slot(ino_big)->ino.direct[3] = 0xffffffffu;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_read(fs, "/a/f", 0, buf, sizeof(buf)),
+	                 -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_read(fs, "/h", 0, buf, sizeof(buf)),
+	                 -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_read(fs, "/a/big", 3 * CFFS_BSIZE, buf, 10),
+	                 -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_read(fs, "/a/big", 0, buf, 10), 10);
+	ck_assert_int_eq(cffs_unlink(fs, "/a/big"), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 1);
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	/* the bad block became a hole */
+	ck_assert_int_eq(cffs_read(fs, "/a/f", 0, buf, sizeof(buf)), 100);
+	ck_assert_int_eq(buf[0], 0);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+START_TEST(t_indirect_out_of_range)
+{
+	struct dslot *s = slot(ino_big);
+	uint32_t *ind = (uint32_t *)(t.hd.mem +
+	                             (size_t)s->ino.indirect * CFFS_BSIZE);
+	struct cffs_fs *fs;
+	char buf[16];
+
+	ck_assert_uint_ne(s->ino.indirect, 0);
+	ind[0] = 0x7fffffff;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_read(fs, "/a/big", 12 * CFFS_BSIZE, buf, 16),
+	                 -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	repairs();
+}
+END_TEST
+
+START_TEST(t_bad_super)
+{
+	struct cffs_fs *fs;
+	struct dsuper save = *super();
+
+	super()->nblocks = 0xffffffffu;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+	*super() = save;
+	super()->bitmap_blocks = 7;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	*super() = save;
+	super()->magic ^= 1;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EINVAL);
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 4);
+	*super() = save;
+	super()->version = 99;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	*super() = save;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+START_TEST(t_bad_root)
+{
+	struct cffs_fs *fs;
+
+	slot(ROOT_INO)->ino.mode = CFFS_S_IFREG | 0644;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+	slot(ROOT_INO)->ino.mode = 0;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+}
+END_TEST
+
+START_TEST(t_dangling_ref)
+{
+	struct dslot *h = entry(ino_blk(ino_a), "h");
+	struct cffs_fs *fs;
+	struct cffs_stat st;
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(h->type, SLOT_REF);
+	h->ref = mkino(NB - 1, 3);      /* a free block */
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_stat(fs, "/h", &st), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_readdir(fs, "/", grab, NULL), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	repairs();
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_stat(fs, "/h", &st), -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_stat(fs, "/a/f", &st), 0);
+	ck_assert_uint_eq(st.nlink, 1);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+START_TEST(t_bad_slots)
+{
+	uint32_t blk = ino_blk(ino_b);
+	struct dslot *f = entry(blk, "big"), *dup = NULL;
+	uint32_t i;
+
+	for (i = 0; i < SLOTS_PER_BLOCK; i++)
+		if (slot(mkino(blk, i))->type == SLOT_FREE) {
+			dup = slot(mkino(blk, i));
+			break;
+		}
+	ck_assert_ptr_nonnull(dup);
+	*dup = *f;                       /* same name, same blocks */
+	repairs();
+	/* a name with a slash, a bad type, a bad inode mode */
+	memcpy(dup, f, sizeof(*dup));
+	dup->name[0] = '/';
+	repairs();
+	dup->type = 77;
+	repairs();
+	memcpy(dup, f, sizeof(*dup));
+	memcpy(dup->name, "zz", 3);
+	dup->namelen = 2;
+	dup->ino.mode = 0170000;
+	repairs();
+}
+END_TEST
+
+START_TEST(t_counts)
+{
+	struct cffs_fs *fs;
+	struct cffs_stat st;
+
+	slot(ino_a)->ino.nlink = 9;
+	slot(ino_big)->ino.nblocks = 1;
+	repairs();
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_stat(fs, "/a", &st), 0);
+	ck_assert_uint_eq(st.nlink, 3);
+	ck_assert_int_eq(cffs_stat(fs, "/a/big", &st), 0);
+	ck_assert_uint_eq(st.blocks, 16);       /* 15 data + indirect */
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+START_TEST(t_bitmap)
+{
+	uint8_t *bm = t.hd.mem + CFFS_BSIZE;
+	uint32_t used = slot(ino_big)->ino.direct[0], freeb = NB - 2;
+
+	bm[used / 8] &= (uint8_t)~(1u << (used % 8));      /* lost */
+	repairs();
+	bm[freeb / 8] |= (uint8_t)(1u << (freeb % 8));     /* leaked */
+	repairs();
+}
+END_TEST
+
+START_TEST(t_huge_dir_size)
+{
+	struct cffs_fs *fs;
+
+	slot(ino_b)->ino.size = (uint64_t)NB * CFFS_BSIZE * 4;
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_readdir(fs, "/a/b", grab, NULL), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_mkdir(fs, "/a/b/c", 0755, 0, 0), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	repairs();
+}
+END_TEST
+
+Suite *
+corrupt_suite(void)
+{
+	Suite *s = suite_create("cffs-corrupt");
+	TCase *tc = tcase_create("corrupt");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_truncated);
+	tcase_add_test(tc, t_random_image);
+	tcase_add_loop_test(tc, t_random_behind_super, 0, 10);
+	tcase_add_loop_test(tc, t_random_bytes, 0, 100);
+	tcase_add_test(tc, t_dir_loop);
+	tcase_add_test(tc, t_root_loop);
+	tcase_add_test(tc, t_ptr_out_of_range);
+	tcase_add_test(tc, t_indirect_out_of_range);
+	tcase_add_test(tc, t_bad_super);
+	tcase_add_test(tc, t_bad_root);
+	tcase_add_test(tc, t_dangling_ref);
+	tcase_add_test(tc, t_bad_slots);
+	tcase_add_test(tc, t_counts);
+	tcase_add_test(tc, t_bitmap);
+	tcase_add_test(tc, t_huge_dir_size);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,522 @@
+/*
+ * test_ops.c - every C-FFS operation with exact results and exact
+ * errors: files (small, large, sparse, truncate, append), directories,
+ * rename, hard links, symbolic links, attributes, fsync, full disk.
+ * Each test ends with a remount and a clean fsck.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NB 4096         /* 16 MiB test file systems */
+
+static struct tfs t;
+
+static void
+setup(void)
+{
+	tfs_new(&t, NB);
+}
+
+static void
+teardown(void)
+{
+	tfs_free(&t);
+}
+
+START_TEST(t_mkfs_root)
+{
+	struct cffs_stat st;
+	struct cffs_statfs sf;
+	struct hostdev hd;
+	struct cffs_fs *fs;
+
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFDIR | 0755);
+	ck_assert_uint_eq(st.nlink, 2);
+	ck_assert_uint_eq(st.size, 0);
+	ck_assert_uint_eq(st.ino, 1);
+	ck_assert_int_eq(cffs_statfs(t.fs, &sf), 0);
+	ck_assert_uint_eq(sf.blocks, NB);
+	ck_assert_uint_eq(sf.bfree, NB - 2);    /* superblock, one bitmap */
+	ck_assert_uint_eq(sf.bsize, 4096);
+	ck_assert_str_eq(list_dir(t.fs, "/"), "");
+	/* too small, bigger than the device, and no file system at all */
+	ck_assert_int_eq(hostdev_mem(&hd, 32, NULL, 0), 0);
+	ck_assert_int_eq(cffs_mkfs(&hd.dev, 32), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_mkfs(&hd.dev, 64), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_mount(&hd.dev, 0, &fs), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_fsck(&hd.dev, 0, NULL, NULL), 4);
+	hostdev_close(&hd);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_create)
+{
+	struct cffs_stat st;
+	char name[300];
+
+	ck_assert_int_eq(cffs_create(t.fs, "/f", 0640, 7, 8), 0);
+	ck_assert_int_eq(cffs_create(t.fs, "/f", 0640, 7, 8), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 0640);
+	ck_assert_uint_eq(st.nlink, 1);
+	ck_assert_uint_eq(st.uid, 7);
+	ck_assert_uint_eq(st.gid, 8);
+	ck_assert_uint_eq(st.size, 0);
+	ck_assert_uint_eq(st.blocks, 0);
+	ck_assert_int_eq(st.embedded, 1);
+	ck_assert_int_eq(cffs_create(t.fs, "/nodir/f", 0644, 0, 0),
+	                 -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_create(t.fs, "/f/g", 0644, 0, 0), -CFFS_ENOTDIR);
+	ck_assert_int_eq(cffs_create(t.fs, "/", 0644, 0, 0), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_create(t.fs, "rel", 0644, 0, 0), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_stat(t.fs, "/missing", &st), -CFFS_ENOENT);
+	memset(name, 'n', sizeof(name));
+	name[0] = '/';
+	name[257] = '\0';       /* 256-byte component */
+	ck_assert_int_eq(cffs_create(t.fs, name, 0644, 0, 0),
+	                 -CFFS_ENAMETOOLONG);
+	name[256] = '\0';       /* 255 bytes: the longest allowed */
+	ck_assert_int_eq(cffs_create(t.fs, name, 0644, 0, 0), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, name, &st), 0);
+	/* "." and ".." in paths */
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_create(t.fs, "/d/../d/./x", 0600, 0, 0), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/x", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 0600);
+	ck_assert_int_eq(cffs_stat(t.fs, "/../..", &st), 0);
+	ck_assert_uint_eq(st.ino, 1);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_stat(t.fs, name, &st), 0);
+	ck_assert_uint_eq(st.uid, 0);
+}
+END_TEST
+
+START_TEST(t_rw_small)
+{
+	char buf[64];
+	struct cffs_stat st;
+
+	put_file(t.fs, "/a", "hello, world", 12);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 0, buf, sizeof(buf)), 12);
+	ck_assert_int_eq(memcmp(buf, "hello, world", 12), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 7, buf, 3), 3);
+	ck_assert_int_eq(memcmp(buf, "wor", 3), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 12, buf, 10), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 1000, buf, 10), 0);
+	/* overwrite in the middle, then append */
+	ck_assert_int_eq(cffs_write(t.fs, "/a", 0, "J", 1), 1);
+	ck_assert_int_eq(cffs_write(t.fs, "/a", 12, "!!", 2), 2);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 0, buf, sizeof(buf)), 14);
+	ck_assert_int_eq(memcmp(buf, "Jello, world!!", 14), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/a", &st), 0);
+	ck_assert_uint_eq(st.size, 14);
+	ck_assert_uint_eq(st.blocks, 1);
+	ck_assert_int_eq(cffs_write(t.fs, "/a", 0, "", 0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/d", 0, buf, 1), -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_write(t.fs, "/d", 0, buf, 1), -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_read(t.fs, "/none", 0, buf, 1), -CFFS_ENOENT);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_read(t.fs, "/a", 0, buf, sizeof(buf)), 14);
+	ck_assert_int_eq(memcmp(buf, "Jello, world!!", 14), 0);
+}
+END_TEST
+
+START_TEST(t_rw_large)
+{
+	size_t n = 5u << 20, i, len;      /* reaches the double indirect block */
+	unsigned char *p = malloc(n), *q;
+	struct cffs_statfs s0, s1;
+	struct cffs_stat st;
+
+	fill_pat(p, n, 3, 0);
+	put_file(t.fs, "/other", "", 0);        /* root gets its first block */
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	put_file(t.fs, "/big", p, n);
+	ck_assert_int_eq(cffs_stat(t.fs, "/big", &st), 0);
+	ck_assert_uint_eq(st.size, n);
+	/* 1280 data blocks + indirect + double indirect + one second level */
+	ck_assert_uint_eq(st.blocks, 1280 + 3);
+	tfs_remount(&t);
+	q = (unsigned char *)get_file(t.fs, "/big", &len);
+	ck_assert_uint_eq(len, n);
+	for (i = 0; i < n; i++)
+		if (p[i] != q[i])
+			ck_abort_msg("byte %zu differs", i);
+	free(q);
+	/* unaligned read across a block boundary */
+	ck_assert_int_eq(cffs_read(t.fs, "/big", 4090, p, 20), 20);
+	for (i = 0; i < 20; i++)
+		ck_assert_uint_eq(p[i], pat(3, 4090 + i));
+	ck_assert_int_eq(cffs_unlink(t.fs, "/big"), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	ck_assert_uint_eq(s1.bfree, s0.bfree);
+	free(p);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_sparse_truncate)
+{
+	unsigned char buf[8192], z[8192];
+	struct cffs_statfs s0, s1;
+	struct cffs_stat st;
+	size_t i;
+
+	memset(z, 0, sizeof(z));
+	ck_assert_int_eq(cffs_create(t.fs, "/s", 0644, 0, 0), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	ck_assert_int_eq(cffs_write(t.fs, "/s", 1 << 20, "end", 3), 3);
+	ck_assert_int_eq(cffs_stat(t.fs, "/s", &st), 0);
+	ck_assert_uint_eq(st.size, (1 << 20) + 3);
+	ck_assert_uint_eq(st.blocks, 2);        /* data + indirect */
+	ck_assert_int_eq(cffs_read(t.fs, "/s", 4096 * 100, buf, 8192), 8192);
+	ck_assert_int_eq(memcmp(buf, z, 8192), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/s", (1 << 20) - 2, buf, 10), 5);
+	ck_assert_int_eq(memcmp(buf, "\0\0end", 5), 0);
+	/* truncate into the middle of a block, extend: zeros come back */
+	fill_pat(buf, 8192, 1, 0);
+	ck_assert_int_eq(cffs_write(t.fs, "/s", 0, buf, 8192), 8192);
+	ck_assert_int_eq(cffs_truncate(t.fs, "/s", 5000), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/s", &st), 0);
+	ck_assert_uint_eq(st.size, 5000);
+	ck_assert_uint_eq(st.blocks, 2);
+	ck_assert_int_eq(cffs_truncate(t.fs, "/s", 10000), 0);
+	ck_assert_int_eq(cffs_read(t.fs, "/s", 0, buf, 8192), 8192);
+	for (i = 0; i < 5000; i++)
+		ck_assert_uint_eq(buf[i], pat(1, i));
+	ck_assert_int_eq(memcmp(buf + 5000, z, 8192 - 5000), 0);
+	ck_assert_int_eq(cffs_truncate(t.fs, "/s", 0), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/s", &st), 0);
+	ck_assert_uint_eq(st.blocks, 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	ck_assert_uint_eq(s1.bfree, s0.bfree);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_truncate(t.fs, "/d", 0), -CFFS_EISDIR);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_dirs)
+{
+	struct cffs_stat st;
+
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a", 0700, 1, 2), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a", 0700, 1, 2), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a/b", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a/c", 0755, 0, 0), 0);
+	put_file(t.fs, "/a/f", "x", 1);
+	ck_assert_int_eq(cffs_stat(t.fs, "/a", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFDIR | 0700);
+	ck_assert_uint_eq(st.nlink, 4);
+	ck_assert_uint_eq(st.size, 4096);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ck_assert_uint_eq(st.nlink, 3);
+	ck_assert_str_eq(list_dir(t.fs, "/a"), "b,c,f");
+	ck_assert_int_eq(cffs_readdir(t.fs, "/a/f", NULL, NULL),
+	                 -CFFS_ENOTDIR);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/a"), -CFFS_ENOTEMPTY);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/a/f"), -CFFS_ENOTDIR);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/a/b"), -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/"), -CFFS_EBUSY);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/x"), -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/a/b"), 0);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/a/f"), 0);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/a/f"), -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_stat(t.fs, "/a", &st), 0);
+	ck_assert_uint_eq(st.nlink, 3);
+	ck_assert_str_eq(list_dir(t.fs, "/a"), "c");
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/a/c"), 0);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/a"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ck_assert_uint_eq(st.nlink, 2);
+	ck_assert_str_eq(list_dir(t.fs, "/"), "");
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_rename)
+{
+	struct cffs_statfs s0, s1;
+	struct cffs_stat st;
+	char buf[16];
+
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/b", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/a/sub", 0755, 0, 0), 0);
+	put_file(t.fs, "/a/sub/deep", "deep", 4);
+	put_file(t.fs, "/a/f", "one", 3);
+	/* same directory */
+	ck_assert_int_eq(cffs_rename(t.fs, "/a/f", "/a/g"), 0);
+	ck_assert_str_eq(list_dir(t.fs, "/a"), "g,sub");
+	/* to itself */
+	ck_assert_int_eq(cffs_rename(t.fs, "/a/g", "/a/g"), 0);
+	/* across directories, with a directory: link counts follow */
+	ck_assert_int_eq(cffs_rename(t.fs, "/a/sub", "/b/sub2"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/a", &st), 0);
+	ck_assert_uint_eq(st.nlink, 2);
+	ck_assert_int_eq(cffs_stat(t.fs, "/b", &st), 0);
+	ck_assert_uint_eq(st.nlink, 3);
+	ck_assert_int_eq(cffs_read(t.fs, "/b/sub2/deep", 0, buf, 16), 4);
+	ck_assert_int_eq(memcmp(buf, "deep", 4), 0);
+	/* replace an existing file: its blocks are freed */
+	put_file(t.fs, "/b/victim", "vvvv", 4);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	ck_assert_int_eq(cffs_rename(t.fs, "/a/g", "/b/victim"), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	ck_assert_uint_eq(s1.bfree, s0.bfree + 1);
+	ck_assert_int_eq(cffs_read(t.fs, "/b/victim", 0, buf, 16), 3);
+	ck_assert_int_eq(memcmp(buf, "one", 3), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/a/g", &st), -CFFS_ENOENT);
+	/* errors */
+	ck_assert_int_eq(cffs_rename(t.fs, "/nope", "/x"), -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_rename(t.fs, "/b", "/b/sub2/in"), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_rename(t.fs, "/b", "/b/sub2"), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_rename(t.fs, "/b/victim", "/b/sub2"),
+	                 -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_rename(t.fs, "/b/sub2", "/b/victim"),
+	                 -CFFS_ENOTDIR);
+	ck_assert_int_eq(cffs_rename(t.fs, "/a", "/b"), -CFFS_ENOTEMPTY);
+	ck_assert_int_eq(cffs_rename(t.fs, "/", "/z"), -CFFS_EBUSY);
+	ck_assert_int_eq(cffs_rename(t.fs, "/a", "/q/r"), -CFFS_ENOENT);
+	/* a directory over an empty directory */
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/empty", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_rename(t.fs, "/b", "/empty"), 0);
+	ck_assert_str_eq(list_dir(t.fs, "/"), "a,empty");
+	ck_assert_str_eq(list_dir(t.fs, "/empty"), "sub2,victim");
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ck_assert_uint_eq(st.nlink, 4);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_read(t.fs, "/empty/sub2/deep", 0, buf, 16), 4);
+}
+END_TEST
+
+START_TEST(t_hardlinks)
+{
+	struct cffs_stat a, b;
+	struct cffs_statfs s0, s1;
+	char buf[16];
+
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	put_file(t.fs, "/f", "data", 4);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &a), 0);
+	ck_assert_int_eq(a.embedded, 1);
+	ck_assert_int_eq(cffs_link(t.fs, "/f", "/d/g"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &a), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/g", &b), 0);
+	ck_assert_int_eq(a.embedded, 0);
+	ck_assert_uint_eq(a.ino, b.ino);
+	ck_assert_uint_eq(a.nlink, 2);
+	ck_assert_uint_eq(a.size, 4);
+	ck_assert_int_eq(cffs_link(t.fs, "/d/g", "/h"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/h", &b), 0);
+	ck_assert_uint_eq(b.nlink, 3);
+	ck_assert_int_eq(cffs_write(t.fs, "/h", 4, "more", 4), 4);
+	ck_assert_int_eq(cffs_read(t.fs, "/f", 0, buf, 16), 8);
+	ck_assert_int_eq(memcmp(buf, "datamore", 8), 0);
+	/* errors */
+	ck_assert_int_eq(cffs_link(t.fs, "/d", "/d2"), -CFFS_EPERM);
+	ck_assert_int_eq(cffs_link(t.fs, "/f", "/h"), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_link(t.fs, "/none", "/x"), -CFFS_ENOENT);
+	/* renaming one link onto another of the same file does nothing */
+	ck_assert_int_eq(cffs_rename(t.fs, "/f", "/h"), 0);
+	ck_assert_str_eq(list_dir(t.fs, "/"), "d,f,h");
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/f"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/h", &b), 0);
+	ck_assert_uint_eq(b.nlink, 2);
+	ck_assert_int_eq(cffs_rename(t.fs, "/h", "/d/h2"), 0);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/d/g"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/h2", &b), 0);
+	ck_assert_uint_eq(b.nlink, 1);
+	ck_assert_int_eq(cffs_read(t.fs, "/d/h2", 0, buf, 16), 8);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/d/h2"), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	/* what is left: the directory block of /d, one external-inode block */
+	ck_assert_uint_eq(s1.bfree, s0.bfree - 3);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_symlinks)
+{
+	struct cffs_stat st;
+	char buf[64], big[4100];
+
+	ck_assert_int_eq(cffs_symlink(t.fs, "../some/target", "/l", 3, 4), 0);
+	ck_assert_int_eq(cffs_symlink(t.fs, "x", "/l", 0, 0), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_stat(t.fs, "/l", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFLNK | 0777);
+	ck_assert_uint_eq(st.size, 14);
+	ck_assert_uint_eq(st.uid, 3);
+	ck_assert_int_eq(cffs_readlink(t.fs, "/l", buf, sizeof(buf)), 14);
+	ck_assert_str_eq(buf, "../some/target");
+	ck_assert_int_eq(cffs_readlink(t.fs, "/l", buf, 5), 4);
+	ck_assert_str_eq(buf, "../s");
+	put_file(t.fs, "/f", "x", 1);
+	ck_assert_int_eq(cffs_readlink(t.fs, "/f", buf, 64), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_symlink(t.fs, "", "/e", 0, 0), -CFFS_ENOENT);
+	memset(big, 'a', sizeof(big));
+	big[4096] = '\0';
+	ck_assert_int_eq(cffs_symlink(t.fs, big, "/big", 0, 0),
+	                 -CFFS_ENAMETOOLONG);
+	big[4095] = '\0';
+	ck_assert_int_eq(cffs_symlink(t.fs, big, "/big", 0, 0), 0);
+	/* the library does not follow links in paths */
+	ck_assert_int_eq(cffs_symlink(t.fs, "/", "/root", 0, 0), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/root/f", &st), -CFFS_ENOTDIR);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_readlink(t.fs, "/big", big, sizeof(big)), 4095);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/l"), 0);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_attrs)
+{
+	struct cffs_time a = { 1000000000, 5 }, m = { 1234567890, 999999999 };
+	struct cffs_time bad = { 1, 1000000000 };
+	struct cffs_stat st, st2;
+
+	put_file(t.fs, "/f", "x", 1);
+	ck_assert_int_eq(cffs_chmod(t.fs, "/f", 04751), 0);
+	ck_assert_int_eq(cffs_chown(t.fs, "/f", 1000, 100), 0);
+	ck_assert_int_eq(cffs_chown(t.fs, "/f", (uint32_t)-1, 200), 0);
+	ck_assert_int_eq(cffs_utimens(t.fs, "/f", &a, &m), 0);
+	ck_assert_int_eq(cffs_utimens(t.fs, "/f", &bad, NULL), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 04751);
+	ck_assert_uint_eq(st.uid, 1000);
+	ck_assert_uint_eq(st.gid, 200);
+	ck_assert_int_eq(st.atime.sec, 1000000000);
+	ck_assert_uint_eq(st.atime.nsec, 5);
+	ck_assert_int_eq(st.mtime.sec, 1234567890);
+	ck_assert_uint_eq(st.mtime.nsec, 999999999);
+	ck_assert_int_gt(st.ctime.sec, 1234567890);
+	ck_assert_int_eq(cffs_utimens(t.fs, "/f", NULL, &a), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st2), 0);
+	ck_assert_int_eq(st2.atime.sec, 1000000000);
+	ck_assert_int_eq(st2.mtime.sec, 1000000000);
+	/* a write moves mtime to now */
+	ck_assert_int_eq(cffs_write(t.fs, "/f", 0, "y", 1), 1);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st2), 0);
+	ck_assert_int_ge(st2.mtime.sec, st.ctime.sec);
+	/* a read stamps atime when it is older than mtime (relatime) */
+	ck_assert_int_eq(cffs_read(t.fs, "/f", 0, &st, 1), 1);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
+	ck_assert_int_ge(st.atime.sec, st2.mtime.sec);
+	ck_assert_int_eq(cffs_chmod(t.fs, "/", 0700), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFDIR | 0700);
+	ck_assert_int_eq(cffs_chmod(t.fs, "/no", 0700), -CFFS_ENOENT);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 04751);
+}
+END_TEST
+
+START_TEST(t_fsync_persist)
+{
+	struct hostdev copy;
+	struct cffs_fs *fs;
+	char buf[8];
+
+	put_file(t.fs, "/f", "synced", 6);
+	ck_assert_int_eq(cffs_fsync(t.fs, "/f"), 0);
+	ck_assert_int_eq(cffs_fsync(t.fs, "/nope"), -CFFS_ENOENT);
+	/* a copy of the device taken now, as after a crash, has the data */
+	ck_assert_int_eq(hostdev_mem(&copy, NB, t.hd.mem,
+	                             (size_t)NB * CFFS_BSIZE), 0);
+	ck_assert_int_eq(cffs_mount(&copy.dev, CFFS_RDONLY, &fs), 0);
+	ck_assert_int_eq(cffs_read(fs, "/f", 0, buf, 8), 6);
+	ck_assert_int_eq(memcmp(buf, "synced", 6), 0);
+	ck_assert_int_eq(cffs_create(fs, "/g", 0644, 0, 0), -CFFS_EROFS);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	hostdev_close(&copy);
+}
+END_TEST
+
+START_TEST(t_enospc)
+{
+	static char blk[4096];
+	struct cffs_statfs s0, s1;
+	struct cffs_stat st;
+	long r = 0;
+	int i;
+
+	tfs_free(&t);
+	tfs_new(&t, 256);
+	ck_assert_int_eq(cffs_create(t.fs, "/fill", 0644, 0, 0), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	for (i = 0; i < 400; i++) {
+		r = cffs_write(t.fs, "/fill", (uint64_t)i * 4096, blk, 4096);
+		if (r < 0)
+			break;
+	}
+	ck_assert_int_eq(r, -CFFS_ENOSPC);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	ck_assert_uint_eq(s1.bfree, 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/fill", &st), 0);
+	ck_assert_uint_eq(st.blocks, s0.bfree);
+	/* all but the indirect block hold data */
+	ck_assert_uint_eq(st.size, (uint64_t)(s0.bfree - 1) * 4096);
+	/* empty directories need no block: the root's 7 free slots fill */
+	for (i = 0; i < 8; i++) {
+		char name[8] = { '/', 'd', (char)('0' + i), 0 };
+
+		if (cffs_mkdir(t.fs, name, 0755, 0, 0) < 0)
+			break;
+	}
+	ck_assert_int_eq(i, 7);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/x", 0755, 0, 0), -CFFS_ENOSPC);
+	ck_assert_int_eq(cffs_write(t.fs, "/d0", 0, "x", 1), -CFFS_EISDIR);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/fill"), 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+	ck_assert_uint_eq(s1.bfree, s0.bfree);
+	tfs_remount(&t);
+}
+END_TEST
+
+START_TEST(t_io_error)
+{
+	struct cffs_fs *fs = t.fs;
+
+	put_file(fs, "/f", "x", 1);
+	t.hd.fail_after = 0;
+	ck_assert_int_eq(cffs_sync(fs), -CFFS_EIO);
+	t.hd.fail_after = -1;
+}
+END_TEST
+
+Suite *
+ops_suite(void)
+{
+	Suite *s = suite_create("cffs-ops");
+	TCase *tc = tcase_create("ops");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_mkfs_root);
+	tcase_add_test(tc, t_create);
+	tcase_add_test(tc, t_rw_small);
+	tcase_add_test(tc, t_rw_large);
+	tcase_add_test(tc, t_sparse_truncate);
+	tcase_add_test(tc, t_dirs);
+	tcase_add_test(tc, t_rename);
+	tcase_add_test(tc, t_hardlinks);
+	tcase_add_test(tc, t_symlinks);
+	tcase_add_test(tc, t_attrs);
+	tcase_add_test(tc, t_fsync_persist);
+	tcase_add_test(tc, t_enospc);
+	tcase_add_test(tc, t_io_error);
+	suite_add_tcase(s, tc);
+	return s;
+}

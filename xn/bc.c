@@ -1,0 +1,205 @@
+/*
+ * xn/bc.c: the buffer-cache registry and ordered write-back.
+ *
+ * The registry maps a disk block to the page that caches it, with a state
+ * (clean, dirty, in flight) and the principal that put it there.  It has
+ * no eviction policy: libOSes insert and evict; evicting another
+ * principal's entry leaves a notice the owner collects (visible
+ * revocation).  Write-back enforces the ordering rules of docs/XN.md:
+ * a metadata block is not written while it owns a block never written
+ * since allocation, and a freed block becomes reusable only when its old
+ * parent, without the pointer, is on disk.
+ */
+#include "xn_int.h"
+
+struct xn_bc_entry *
+xn_bc_find(struct xn *x, uint32_t block)
+{
+	uint32_t k;
+
+	if (block >= x->nblocks || (k = x->bs[block].bcslot) == 0 ||
+	    k > x->bc_slots)
+		return NULL;
+	return &x->bc[k - 1];
+}
+
+void
+xn_bc_drop(struct xn *x, struct xn_bc_entry *e)
+{
+	if (e->block < x->nblocks)
+		x->bs[e->block].bcslot = 0;
+	memset(e, 0, sizeof *e);
+	e->state = XN_BC_EMPTY;
+}
+
+/* Tell principal that its entry for block is gone; oldest notice drops
+   when the ring is full. */
+void
+xn_bc_notify(struct xn *x, uint32_t principal, uint32_t block)
+{
+	uint32_t i;
+
+	if (x->nrevoke == XN_REVOKE_RING) {
+		for (i = 1; i < XN_REVOKE_RING; i++)
+			x->revoke[i - 1] = x->revoke[i];
+		x->nrevoke--;
+	}
+	x->revoke[x->nrevoke].principal = principal;
+	x->revoke[x->nrevoke].block = block;
+	x->nrevoke++;
+}
+
+/* Blocks freed from parent become free: parent's new copy is on disk. */
+void
+xn_release_freeing(struct xn *x, uint32_t parent)
+{
+	struct xn_bstate *s;
+	uint32_t i;
+
+	if (parent >= x->nblocks || x->bs[parent].nfreeing == 0)
+		return;
+	for (i = 0; i < x->nblocks; i++) {
+		s = &x->bs[i];
+		if ((s->flags & XN_BS_FREEING) && s->parent == parent) {
+			memset(s, 0, sizeof *s);
+			s->parent = XN_NOBLOCK;
+		}
+	}
+	x->bs[parent].nfreeing = 0;
+}
+
+int
+xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+{
+	struct xn_bc_entry *e = NULL;
+	uint32_t i;
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (page == NULL)
+		return XN_EINVAL;
+	if (block < x->data_start || block >= x->nblocks)
+		return XN_ERANGE;
+	if (!(x->bs[block].flags & XN_BS_ALLOC))
+		return XN_EFREE;
+	if (x->bs[block].flags & XN_BS_FREEING)
+		return XN_EBUSY;
+	if (xn_bc_find(x, block))
+		return XN_EEXIST;
+	for (i = 0; i < x->bc_slots && e == NULL; i++)
+		if (x->bc[i].state == XN_BC_EMPTY)
+			e = &x->bc[i];
+	if (e == NULL)
+		return XN_ENOSPC;
+	if (x->bs[block].flags & XN_BS_FRESH) {
+		/* Never written: its disk contents mean nothing. */
+		memset(page, 0, XN_BLOCK_SIZE);
+		e->state = XN_BC_DIRTY;
+	} else {
+		if ((r = xn_dread(x, block, page)))
+			return r;
+		e->state = XN_BC_CLEAN;
+	}
+	e->block = block;
+	e->owner = principal;
+	e->page = page;
+	x->bs[block].bcslot = (uint16_t)(e - x->bc + 1);
+	return 0;
+}
+
+int
+xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out)
+{
+	struct xn_bc_entry *e;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (out == NULL)
+		return XN_EINVAL;
+	if (block >= x->nblocks)
+		return XN_ERANGE;
+	if ((e = xn_bc_find(x, block)) == NULL)
+		return XN_ENOENT;
+	out->page = e->page;
+	out->owner = e->owner;
+	out->state = e->state;
+	out->type = x->bs[block].type;
+	return 0;
+}
+
+int
+xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block)
+{
+	struct xn_bc_entry *e;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (block >= x->nblocks)
+		return XN_ERANGE;
+	if ((e = xn_bc_find(x, block)) == NULL)
+		return XN_ENOENT;
+	if (e->state == XN_BC_INFLIGHT)
+		return XN_EBUSY;
+	if (e->state == XN_BC_DIRTY)
+		return XN_EDIRTY;
+	if (e->owner != principal)
+		xn_bc_notify(x, e->owner, block);
+	xn_bc_drop(x, e);
+	return 0;
+}
+
+int
+xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
+              uint32_t max)
+{
+	uint32_t i, j = 0, n = 0;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (blocks == NULL && max > 0)
+		return XN_EINVAL;
+	for (i = 0; i < x->nrevoke; i++) {
+		if (x->revoke[i].principal == principal && n < max)
+			blocks[n++] = x->revoke[i].block;
+		else
+			x->revoke[j++] = x->revoke[i];
+	}
+	x->nrevoke = j;
+	return (int)n;
+}
+
+int
+xn_writeback(struct xn *x, uint32_t block)
+{
+	struct xn_bc_entry *e;
+	struct xn_bstate *s;
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (block < x->data_start || block >= x->nblocks)
+		return XN_ERANGE;
+	if ((e = xn_bc_find(x, block)) == NULL)
+		return XN_ENOTCACHED;
+	if (e->state == XN_BC_INFLIGHT)
+		return XN_EBUSY;
+	if (e->state == XN_BC_CLEAN)
+		return 0;
+	s = &x->bs[block];
+	if (s->nfresh > 0)
+		return XN_EORDER;
+	e->state = XN_BC_INFLIGHT;
+	if ((r = xn_dwrite(x, block, e->page))) {
+		e->state = XN_BC_DIRTY;
+		return r;
+	}
+	e->state = XN_BC_CLEAN;
+	if (s->flags & XN_BS_FRESH) {
+		s->flags &= (uint16_t)~XN_BS_FRESH;
+		if (s->parent < x->nblocks && x->bs[s->parent].nfresh > 0)
+			x->bs[s->parent].nfresh--;
+	}
+	xn_release_freeing(x, block);
+	return 0;
+}

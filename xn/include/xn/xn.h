@@ -1,0 +1,256 @@
+/*
+ * xn/xn.h: XN, the exokernel's stable-storage protection layer.
+ *
+ * XN lets untrusted library file systems share one disk.  It does not know
+ * their formats: each libFS registers templates whose UDFs (xn/udf.h) tell
+ * XN which blocks a metadata block points to (owns-udf) and who may change
+ * which bytes of it (acl-uf).  Blocks are allocated and freed by proof: the
+ * libFS proposes a change to a metadata block and names the blocks it
+ * claims; XN runs owns-udf before and after and accepts only the exact
+ * difference.  XN also keeps the free map, the buffer-cache registry and
+ * the write order that keeps every on-disk pointer valid across a crash.
+ *
+ * All state lives in a caller-provided struct xn plus one caller-provided
+ * arena (xn_arena_size()); the core uses no malloc and no globals.  See
+ * docs/XN.md for the model, the UDF language and the on-disk layout.
+ */
+#ifndef XN_XN_H
+#define XN_XN_H
+
+#include <xn/port.h>
+#include <xn/udf.h>
+
+#define XN_BLOCK_SIZE     4096
+#define XN_NAME_MAX       32        /* names, including the NUL */
+#define XN_MAX_TEMPLATES  32
+#define XN_MAX_ROOTS      64
+#define XN_MAX_CLAIMS     64        /* blocks claimed by one alloc/free */
+#define XN_OWNS_MAX       4096      /* blocks one metadata block may own */
+#define XN_MAX_NBLOCKS    (1u << 24)
+#define XN_REVOKE_RING    64
+#define XN_MAX_BC_SLOTS   65535
+#define XN_NOBLOCK        0xffffffffu
+
+/* Block types.  Template types are chosen by the libFS in [MIN, MAX]. */
+#define XN_TYPE_NONE      0         /* free */
+#define XN_TYPE_DATA      1         /* plain data: owns nothing */
+#define XN_TYPE_XN        2         /* the XN area itself */
+#define XN_TYPE_TMPL_MIN  16
+#define XN_TYPE_TMPL_MAX  0xfffe
+
+/* Operations passed to an acl-uf in r1. */
+#define XN_ACL_MODIFY      1        /* change bytes, ownership unchanged */
+#define XN_ACL_ALLOC       2        /* change that adds owned blocks */
+#define XN_ACL_FREE        3        /* change that removes owned blocks */
+#define XN_ACL_WRITE_CHILD 4        /* write to a data or fresh child */
+
+/* Errors: every call returns 0 or one of these. */
+enum {
+	XN_OK = 0,
+	XN_EINVAL = -1,      /* bad argument (NULL, length, name, flags) */
+	XN_ERANGE = -2,      /* block number outside the disk or in the XN area */
+	XN_ETYPE = -3,       /* unknown type, or not the type expected */
+	XN_EACCES = -4,      /* acl-uf or root owner refused the principal */
+	XN_EPROOF = -5,      /* owns difference is not exactly the claim */
+	XN_EINUSE = -6,      /* claimed block is not free */
+	XN_EFREE = -7,       /* block is not allocated */
+	XN_ENOTEMPTY = -8,   /* freed block still owns blocks */
+	XN_EBUSY = -9,       /* block is being written or its free is pending */
+	XN_EORDER = -10,     /* write-back would put a pointer to an
+	                        uninitialised block on disk */
+	XN_ENOTCACHED = -11, /* block must be in the buffer-cache registry */
+	XN_EEXIST = -12,     /* name, type or registry entry already exists */
+	XN_ENOSPC = -13,     /* table full */
+	XN_ENOMEM = -14,     /* arena too small */
+	XN_EIO = -15,        /* the disk reported an error */
+	XN_ECORRUPT = -16,   /* on-disk XN area or metadata tree is invalid */
+	XN_ENOENT = -17,     /* no such name */
+	XN_EDIRTY = -18,     /* registry entry is dirty */
+	XN_ENOTMOUNTED = -19,
+	XN_EUDFOP = -20,     /* UDF: unknown opcode */
+	XN_EUDFREG = -21,    /* UDF: register or scratch index out of range */
+	XN_EUDFJUMP = -22,   /* UDF: jump backward, out of code or into a loop */
+	XN_EUDFBOUNDS = -23, /* UDF: load offset beyond the block */
+	XN_EUDFLOOP = -24,   /* UDF: loop badly formed, too deep or too long */
+	XN_EUDFLEN = -25,    /* UDF: empty, too long, or may run off the end */
+	XN_EUDFINIT = -26,   /* UDF: a zero block owns blocks or faults */
+	XN_EUDFFAULT = -27,  /* UDF faulted at run time (bad load, overflow) */
+	XN_EUDFFAIL = -28,   /* UDF executed FAIL: block malformed */
+};
+
+const char *xn_strerror(int err);
+
+/* Block I/O, provided by the host (file, memory) or the kernel (virtio). */
+struct xn_disk_ops {
+	int (*read)(void *ctx, uint32_t block, void *buf);        /* 0 or <0 */
+	int (*write)(void *ctx, uint32_t block, const void *buf);
+	int (*flush)(void *ctx);  /* barrier: earlier writes are durable */
+};
+
+struct xn_disk {
+	const struct xn_disk_ops *ops;
+	void *ctx;
+	uint32_t nblocks;         /* size of the device in blocks */
+};
+
+/* A template as given to xn_template_register(). */
+struct xn_template {
+	char name[XN_NAME_MAX];
+	uint16_t type;
+	const struct xn_insn *owns;  uint32_t owns_len;   /* required */
+	const struct xn_insn *acl;   uint32_t acl_len;    /* required */
+	const struct xn_insn *size;  uint32_t size_len;   /* optional (0) */
+};
+
+/* A block claimed by xn_alloc()/xn_free(). */
+struct xn_claim {
+	uint32_t block;
+	uint16_t type;
+};
+
+/* Per-block state (derived at mount, kept in the arena). */
+#define XN_BS_ALLOC    0x1  /* allocated */
+#define XN_BS_FRESH    0x2  /* allocated, not yet written to disk */
+#define XN_BS_FREEING  0x4  /* freed; a pointer to it may still be on disk */
+
+#define XN_PARENT_ROOT 0xfffffffeu
+
+struct xn_bstate {
+	uint32_t parent;    /* owning metadata block, XN_PARENT_ROOT, NOBLOCK */
+	uint16_t type;
+	uint16_t flags;
+	uint16_t nchild;    /* allocated children (not FREEING) */
+	uint16_t nfresh;    /* children still FRESH */
+	uint16_t nfreeing;  /* children FREEING until this block is written */
+	uint16_t bcslot;    /* registry slot + 1; 0 if not cached */
+};
+
+/* Buffer-cache registry entry states. */
+#define XN_BC_EMPTY    0
+#define XN_BC_CLEAN    1
+#define XN_BC_DIRTY    2
+#define XN_BC_INFLIGHT 3
+
+struct xn_bc_entry {
+	uint32_t block;
+	uint32_t owner;     /* principal that inserted it */
+	uint8_t  state;
+	uint8_t  pad[7];
+	void    *page;      /* XN_BLOCK_SIZE bytes (a physical page later) */
+};
+
+struct xn_bc_info {
+	void *page;
+	uint32_t owner;
+	uint8_t state;
+	uint16_t type;
+};
+
+struct xn_revoke {
+	uint32_t principal;
+	uint32_t block;
+};
+
+/* A template in memory (decoded from its on-disk block). */
+struct xn_tmpl {
+	char name[XN_NAME_MAX];
+	uint16_t type;           /* 0: slot empty */
+	uint32_t owner;
+	uint32_t len[3];         /* owns, acl, size */
+	struct xn_insn code[3][XN_UDF_MAX_INSNS];
+};
+
+struct xn_root {
+	char name[XN_NAME_MAX];
+	uint32_t block;
+	uint32_t owner;
+	uint16_t type;           /* 0: slot empty */
+};
+
+struct xn_owned {
+	uint32_t block;
+	uint16_t type;
+	uint16_t pad;
+};
+
+/* One XN instance: one disk.  Fields are private to xn/. */
+struct xn {
+	struct xn_disk disk;
+	uint32_t nblocks, fmap_start, fmap_blocks, data_start;
+	uint32_t gen;
+	int mounted;
+	struct xn_bstate *bs;           /* [nblocks] */
+	struct xn_bc_entry *bc;         /* [bc_slots] */
+	uint32_t bc_slots;
+	struct xn_tmpl *tmpl;           /* [XN_MAX_TEMPLATES] */
+	struct xn_root roots[XN_MAX_ROOTS];
+	uint8_t *blk;                   /* scratch block */
+	uint8_t *blk2;                  /* second scratch block */
+	struct xn_udf_out *uout;
+	struct xn_owned *set_a, *set_b; /* [XN_OWNS_MAX] */
+	uint32_t *stack;                /* [nblocks], mount scan */
+	struct xn_revoke revoke[XN_REVOKE_RING];
+	uint32_t nrevoke;
+};
+
+struct xn_mount_report {
+	int was_clean;          /* superblock said unmounted cleanly */
+	uint32_t templates;
+	uint32_t roots;
+	uint32_t reachable;     /* blocks reached from the roots */
+	uint32_t leaked;        /* marked used in the map, unreachable: freed */
+	uint32_t map_fixed;     /* reachable but marked free: map repaired */
+};
+
+struct xn_block_info {
+	uint16_t type;
+	uint16_t flags;         /* XN_BS_*; 0 for a free block */
+	uint32_t parent;
+	uint32_t nchild;
+};
+
+/* Setup. */
+size_t xn_arena_size(uint32_t nblocks, uint32_t bc_slots);
+int xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf);
+int xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
+             size_t arena_len, uint32_t bc_slots,
+             struct xn_mount_report *rep);
+int xn_sync(struct xn *x);
+int xn_unmount(struct xn *x);
+
+/* Templates (persistent, immutable once registered). */
+int xn_template_register(struct xn *x, uint32_t principal,
+                         const struct xn_template *t);
+int xn_template_find(struct xn *x, const char *name, uint16_t *type);
+
+/* Roots. */
+int xn_root_install(struct xn *x, uint32_t principal, const char *name,
+                    uint16_t type, uint32_t block, const void *init);
+int xn_root_lookup(struct xn *x, const char *name, uint32_t *block,
+                   uint16_t *type);
+int xn_root_remove(struct xn *x, uint32_t principal, const char *name);
+
+/* Changes to metadata and data, checked by proof and acl. */
+int xn_alloc(struct xn *x, uint32_t principal, uint32_t parent,
+             uint32_t off, uint32_t len, const void *bytes,
+             const struct xn_claim *claims, uint32_t nclaims);
+int xn_free(struct xn *x, uint32_t principal, uint32_t parent,
+            uint32_t off, uint32_t len, const void *bytes,
+            const struct xn_claim *claims, uint32_t nclaims);
+int xn_write(struct xn *x, uint32_t principal, uint32_t block,
+             uint32_t off, uint32_t len, const void *bytes);
+
+/* Buffer-cache registry and write-back. */
+int xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block,
+                 void *page);
+int xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out);
+int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
+int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
+                  uint32_t max);
+int xn_writeback(struct xn *x, uint32_t block);
+
+/* Inspection. */
+int xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out);
+int xn_udf_size(struct xn *x, uint32_t block, uint32_t *size);
+
+#endif /* XN_XN_H */

@@ -1,0 +1,433 @@
+/*
+ * xn/proof.c: changes to blocks, checked by proof.
+ *
+ * xn_alloc() and xn_free() take a proposed change to a cached metadata
+ * block (byte range + new bytes) and the blocks claimed.  XN runs the
+ * template's owns-udf on the block before and after the change; the
+ * difference must be exactly the claim, with the claimed types, and the
+ * acl-uf must allow the principal.  xn_write() changes bytes without
+ * changing ownership.  See docs/XN.md, "Calls".
+ */
+#include "xn_int.h"
+
+/* Heapsort by block number (no recursion, no allocation). */
+static void
+sift(struct xn_owned *a, uint32_t i, uint32_t n)
+{
+	struct xn_owned t;
+	uint32_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1].block > a[c].block)
+			c++;
+		if (a[i].block >= a[c].block)
+			return;
+		t = a[i]; a[i] = a[c]; a[c] = t;
+		i = c;
+	}
+}
+
+static void
+sort_owned(struct xn_owned *a, uint32_t n)
+{
+	struct xn_owned t;
+	uint32_t i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (i = n - 1; i > 0; i--) {
+		t = a[0]; a[0] = a[i]; a[i] = t;
+		sift(a, 0, i);
+	}
+}
+
+/*
+ * The sorted set of blocks a metadata block owns.  XN_ERANGE if one lies
+ * outside the data area, XN_EPROOF if one is named twice, or the UDF error.
+ */
+int
+xn_owns_set(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,
+            uint32_t block, struct xn_owned *set, uint32_t *np)
+{
+	const struct xn_extent *e;
+	uint32_t i, k, n = 0, args[1] = { block };
+	int r;
+
+	*np = 0;
+	r = xn_udf_run(t->code[0], t->len[0], page, XN_BLOCK_SIZE, args, 1,
+	               XN_OWNS_MAX, x->uout);
+	if (r)
+		return r;
+	for (i = 0; i < x->uout->nextents; i++) {
+		e = &x->uout->ext[i];
+		for (k = 0; k < e->count; k++) {
+			if (n == XN_OWNS_MAX)
+				return XN_EUDFFAULT;
+			set[n].block = e->start + k;
+			set[n].type = e->type;
+			set[n].pad = 0;
+			if (set[n].block < x->data_start ||
+			    set[n].block >= x->nblocks)
+				return XN_ERANGE;
+			n++;
+		}
+	}
+	sort_owned(set, n);
+	for (i = 1; i < n; i++)
+		if (set[i].block == set[i - 1].block)
+			return XN_EPROOF;
+	*np = n;
+	return 0;
+}
+
+int
+xn_acl(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,
+       uint32_t block, uint32_t principal, uint32_t op, uint32_t off,
+       uint32_t len, uint32_t child, uint16_t ctype)
+{
+	uint32_t args[7] = { principal, op, off, len, child, ctype, block };
+	int r;
+
+	r = xn_udf_run(t->code[1], t->len[1], page, XN_BLOCK_SIZE, args, 7, 0,
+	               x->uout);
+	if (r == XN_EUDFFAIL)
+		return XN_EACCES;
+	if (r)
+		return r;
+	return x->uout->ret ? 0 : XN_EACCES;
+}
+
+/* Checks shared by every change to block b; finds its registry entry. */
+static int
+prep(struct xn *x, uint32_t b, uint32_t off, uint32_t len,
+     const void *bytes, struct xn_bc_entry **ep)
+{
+	struct xn_bc_entry *e;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (bytes == NULL || len == 0 || off >= XN_BLOCK_SIZE ||
+	    len > XN_BLOCK_SIZE - off)
+		return XN_EINVAL;
+	if (b < x->data_start || b >= x->nblocks)
+		return XN_ERANGE;
+	if (!(x->bs[b].flags & XN_BS_ALLOC))
+		return XN_EFREE;
+	if (x->bs[b].flags & XN_BS_FREEING)
+		return XN_EBUSY;
+	if ((e = xn_bc_find(x, b)) == NULL)
+		return XN_ENOTCACHED;
+	if (e->state == XN_BC_INFLIGHT)
+		return XN_EBUSY;
+	*ep = e;
+	return 0;
+}
+
+/* Owns of the cached block (set_a) and of the changed copy (set_b). */
+static int
+before_after(struct xn *x, const struct xn_tmpl *t, uint32_t b,
+             const struct xn_bc_entry *e, uint32_t off, uint32_t len,
+             const void *bytes, uint32_t *na, uint32_t *nb)
+{
+	int r;
+
+	if ((r = xn_owns_set(x, t, e->page, b, x->set_a, na)))
+		return r == XN_ERANGE ? XN_ECORRUPT : r;
+	memcpy(x->blk, e->page, XN_BLOCK_SIZE);
+	memcpy(x->blk + off, bytes, len);
+	return xn_owns_set(x, t, x->blk, b, x->set_b, nb);
+}
+
+static int
+find_claim(const struct xn_claim *c, uint32_t n, uint32_t block)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].block == block)
+			return (int)i;
+	return -1;
+}
+
+static int authorize(struct xn *x, uint32_t principal, uint32_t b,
+                     uint32_t op, uint32_t off, uint32_t len);
+
+/* Validate the claim list itself. */
+static int
+check_claims(struct xn *x, const struct xn_claim *c, uint32_t n)
+{
+	uint32_t i;
+
+	if (c == NULL || n == 0 || n > XN_MAX_CLAIMS)
+		return XN_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (c[i].block < x->data_start || c[i].block >= x->nblocks)
+			return XN_ERANGE;
+		if (c[i].type != XN_TYPE_DATA && xn_tmpl_get(x, c[i].type) == NULL)
+			return XN_ETYPE;
+		if (find_claim(c, i, c[i].block) >= 0)
+			return XN_EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Compare set_a (before) and set_b (after).  "gone" is the set that must
+ * equal the claim (set_b minus set_a for alloc, the reverse for free); the
+ * other difference must be empty.
+ */
+static int
+diff_is_claim(struct xn *x, uint32_t na, uint32_t nb, int alloc,
+              const struct xn_claim *c, uint32_t nc)
+{
+	const struct xn_owned *a = x->set_a, *b = x->set_b, *o;
+	uint32_t i = 0, j = 0, matched = 0;
+	int k, wrongway;
+
+	while (i < na || j < nb) {
+		if (i < na && j < nb && a[i].block == b[j].block) {
+			if (a[i].type != b[j].type)
+				return XN_ETYPE;
+			i++, j++;
+			continue;
+		}
+		if (j >= nb || (i < na && a[i].block < b[j].block)) {
+			o = &a[i++];    /* only before: removed */
+			wrongway = alloc;
+		} else {
+			o = &b[j++];    /* only after: added */
+			wrongway = !alloc;
+		}
+		if (wrongway)
+			return XN_EPROOF;
+		if ((k = find_claim(c, nc, o->block)) < 0)
+			return XN_EPROOF;
+		if (c[k].type != o->type)
+			return XN_ETYPE;
+		matched++;
+	}
+	return matched == nc ? 0 : XN_EPROOF;
+}
+
+int
+xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
+         uint32_t len, const void *bytes, const struct xn_claim *claims,
+         uint32_t nclaims)
+{
+	struct xn_bc_entry *e;
+	const struct xn_tmpl *t;
+	struct xn_bstate *s;
+	uint32_t na, nb, i;
+	int r;
+
+	if ((r = prep(x, parent, off, len, bytes, &e)))
+		return r;
+	if ((t = xn_tmpl_get(x, x->bs[parent].type)) == NULL)
+		return XN_ETYPE;
+	if ((r = check_claims(x, claims, nclaims)))
+		return r;
+	if ((r = authorize(x, principal, parent, XN_ACL_ALLOC, off, len)))
+		return r;
+	if ((r = before_after(x, t, parent, e, off, len, bytes, &na, &nb)))
+		return r;
+	if ((r = diff_is_claim(x, na, nb, 1, claims, nclaims)))
+		return r;
+	for (i = 0; i < nclaims; i++) {
+		s = &x->bs[claims[i].block];
+		if (s->flags & XN_BS_FREEING)
+			return XN_EBUSY;
+		if (s->flags)
+			return XN_EINUSE;
+	}
+	if (x->bs[parent].nchild + nclaims > XN_OWNS_MAX)
+		return XN_ENOSPC;
+
+	memcpy((uint8_t *)e->page + off, bytes, len);
+	e->state = XN_BC_DIRTY;
+	for (i = 0; i < nclaims; i++) {
+		s = &x->bs[claims[i].block];
+		memset(s, 0, sizeof *s);
+		s->flags = XN_BS_ALLOC | XN_BS_FRESH;
+		s->type = claims[i].type;
+		s->parent = parent;
+		x->bs[parent].nchild++;
+		x->bs[parent].nfresh++;
+	}
+	return 0;
+}
+
+/* Children of c waiting for c's write-back now wait for p's. */
+static void
+reparent_freeing(struct xn *x, uint32_t c, uint32_t p)
+{
+	uint32_t i;
+
+	if (x->bs[c].nfreeing == 0)
+		return;
+	for (i = 0; i < x->nblocks; i++)
+		if ((x->bs[i].flags & XN_BS_FREEING) && x->bs[i].parent == c) {
+			x->bs[i].parent = p;
+			x->bs[p].nfreeing++;
+		}
+	x->bs[c].nfreeing = 0;
+}
+
+int
+xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
+        uint32_t len, const void *bytes, const struct xn_claim *claims,
+        uint32_t nclaims)
+{
+	struct xn_bc_entry *e, *ce;
+	const struct xn_tmpl *t;
+	struct xn_bstate *s, *ps;
+	uint32_t na, nb, i, c;
+	int r;
+
+	if ((r = prep(x, parent, off, len, bytes, &e)))
+		return r;
+	if ((t = xn_tmpl_get(x, x->bs[parent].type)) == NULL)
+		return XN_ETYPE;
+	if ((r = check_claims(x, claims, nclaims)))
+		return r;
+	if ((r = authorize(x, principal, parent, XN_ACL_FREE, off, len)))
+		return r;
+	if ((r = before_after(x, t, parent, e, off, len, bytes, &na, &nb)))
+		return r;
+	if ((r = diff_is_claim(x, na, nb, 0, claims, nclaims)))
+		return r;
+	for (i = 0; i < nclaims; i++) {
+		s = &x->bs[claims[i].block];
+		if (!(s->flags & XN_BS_ALLOC) || (s->flags & XN_BS_FREEING) ||
+		    s->parent != parent)
+			return XN_ECORRUPT;   /* state disagrees with owns */
+		if (s->nchild)
+			return XN_ENOTEMPTY;
+		ce = xn_bc_find(x, claims[i].block);
+		if (ce && ce->state == XN_BC_INFLIGHT)
+			return XN_EBUSY;
+	}
+
+	memcpy((uint8_t *)e->page + off, bytes, len);
+	e->state = XN_BC_DIRTY;
+	ps = &x->bs[parent];
+	for (i = 0; i < nclaims; i++) {
+		c = claims[i].block;
+		s = &x->bs[c];
+		if ((ce = xn_bc_find(x, c)) != NULL) {
+			if (ce->owner != principal)
+				xn_bc_notify(x, ce->owner, c);
+			xn_bc_drop(x, ce);
+		}
+		ps->nchild--;
+		if (s->flags & XN_BS_FRESH)
+			ps->nfresh--;
+		if ((s->flags & XN_BS_FRESH) || (ps->flags & XN_BS_FRESH)) {
+			/* No pointer to c has reached the disk: free now. */
+			xn_release_freeing(x, c);
+			memset(s, 0, sizeof *s);
+			s->parent = XN_NOBLOCK;
+		} else {
+			/* Reusable once the parent without c is on disk. */
+			reparent_freeing(x, c, parent);
+			s->flags = XN_BS_ALLOC | XN_BS_FREEING;
+			ps->nfreeing++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * May principal change bytes [off, off+len) of block b with operation op?
+ * A metadata block that has been written decides with its own acl-uf; a
+ * data block or a fresh metadata block (never written since allocation)
+ * is decided by its parent's acl-uf, with op XN_ACL_WRITE_CHILD.
+ */
+static int
+authorize(struct xn *x, uint32_t principal, uint32_t b, uint32_t op,
+          uint32_t off, uint32_t len)
+{
+	struct xn_bstate *s = &x->bs[b];
+	const struct xn_tmpl *pt, *t;
+	struct xn_bc_entry *pe, *e;
+
+	if (s->type != XN_TYPE_DATA && !(s->flags & XN_BS_FRESH)) {
+		t = xn_tmpl_get(x, s->type);
+		e = xn_bc_find(x, b);
+		if (t == NULL || e == NULL)
+			return XN_ECORRUPT;
+		return xn_acl(x, t, e->page, b, principal, op, off, len,
+		              XN_NOBLOCK, 0);
+	}
+	if (s->parent == XN_PARENT_ROOT || s->parent >= x->nblocks ||
+	    (pt = xn_tmpl_get(x, x->bs[s->parent].type)) == NULL)
+		return XN_ECORRUPT;
+	if ((pe = xn_bc_find(x, s->parent)) == NULL)
+		return XN_ENOTCACHED;
+	return xn_acl(x, pt, pe->page, s->parent, principal,
+	              XN_ACL_WRITE_CHILD, off, len, b, s->type);
+}
+
+int
+xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
+         uint32_t len, const void *bytes)
+{
+	struct xn_bc_entry *e;
+	const struct xn_tmpl *t;
+	uint32_t na, nb, i;
+	int r;
+
+	if ((r = prep(x, block, off, len, bytes, &e)))
+		return r;
+	if ((r = authorize(x, principal, block, XN_ACL_MODIFY, off, len)))
+		return r;
+	if (x->bs[block].type != XN_TYPE_DATA) {
+		if ((t = xn_tmpl_get(x, x->bs[block].type)) == NULL)
+			return XN_ECORRUPT;
+		if ((r = before_after(x, t, block, e, off, len, bytes, &na, &nb)))
+			return r;
+		if (na != nb)
+			return XN_EPROOF;
+		for (i = 0; i < na; i++) {
+			if (x->set_a[i].block != x->set_b[i].block)
+				return XN_EPROOF;
+			if (x->set_a[i].type != x->set_b[i].type)
+				return XN_ETYPE;
+		}
+	}
+	memcpy((uint8_t *)e->page + off, bytes, len);
+	e->state = XN_BC_DIRTY;
+	return 0;
+}
+
+int
+xn_udf_size(struct xn *x, uint32_t block, uint32_t *size)
+{
+	const struct xn_tmpl *t;
+	struct xn_bc_entry *e;
+	uint32_t args[1] = { block };
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (size == NULL)
+		return XN_EINVAL;
+	if (block < x->data_start || block >= x->nblocks)
+		return XN_ERANGE;
+	if (!(x->bs[block].flags & XN_BS_ALLOC))
+		return XN_EFREE;
+	if ((t = xn_tmpl_get(x, x->bs[block].type)) == NULL || t->len[2] == 0)
+		return XN_ETYPE;
+	if ((e = xn_bc_find(x, block)) == NULL)
+		return XN_ENOTCACHED;
+	r = xn_udf_run(t->code[2], t->len[2], e->page, XN_BLOCK_SIZE, args, 1,
+	               0, x->uout);
+	if (r)
+		return r;
+	*size = x->uout->ret;
+	return 0;
+}
