@@ -1,2 +1,3 @@
-# benchmarks/benchmarks.mk
-BENCH_MICRO_MODULES :=
+# benchmarks/benchmarks.mk: microbenchmarks (make bench-micro).
+$(eval $(call guest_prog,$(BUILD)/benchmarks/micro.elf,benchmarks/micro/micro.c))
+BENCH_MICRO_MODULES := $(BUILD)/benchmarks/micro.elf

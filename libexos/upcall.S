@@ -22,8 +22,41 @@
 	UPCALL exos_fault_entry, exos_fault_handler
 	UPCALL exos_epilogue_entry, exos_epilogue_handler
 	UPCALL exos_prologue_entry, exos_prologue_handler
-	UPCALL exos_ipc_entry, exos_ipc_handler
 	UPCALL exos_reflect_entry, exos_reflect_handler
+
+/*
+ * IPC: rsi = caller, rdx, rcx, r8, r9 = words.  The handler fills in the
+ * reply; IPC_REPLY sends it and returns 1 with the next call if one
+ * arrives before we run on our own again, else 0: then resume the frame.
+ */
+	.globl exos_ipc_entry
+exos_ipc_entry:
+	movq %rdi, %rbx
+	subq $528, %rsp
+	fxsave64 (%rsp)
+	subq $80, %rsp                  /* struct exos_ipc */
+1:	movq %rsi, 0(%rsp)
+	movq %rdx, 8(%rsp)
+	movq %rcx, 16(%rsp)
+	movq %r8, 24(%rsp)
+	movq %r9, 32(%rsp)
+	movq %rbx, %rdi
+	movq %rsp, %rsi
+	movq exos_ipc_handler(%rip), %rax
+	call *%rax
+	movq 0(%rsp), %rdi
+	movq 40(%rsp), %rsi
+	movq 48(%rsp), %rdx
+	movq 56(%rsp), %r10
+	movq 64(%rsp), %r8
+	movq $0x58000015, %rax          /* XOK_SYS_IPC_REPLY */
+	syscall
+	cmpq $1, %rax
+	je 1b
+	addq $80, %rsp
+	fxrstor64 (%rsp)
+	movq %rbx, %rdi
+	jmp exos_frame_resume
 
 	.globl exos_frame_resume
 exos_frame_resume:

@@ -70,6 +70,31 @@ env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard)
 	return 0;
 }
 
+/* Allocate a page owned by e, counting it in e's exported entry. */
+int64_t
+env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard)
+{
+	int64_t r = pages_alloc(&pages, ppn, e->id, guard);
+
+	if (r >= 0)
+		info->envs[e - envs].npages++;
+	return r;
+}
+
+int
+env_page_free(uint64_t ppn)
+{
+	uint32_t owner = ppn < pages.npages ? pages.info[ppn].owner : 0;
+	struct env *o;
+	int err;
+
+	if ((err = pages_free(&pages, ppn)) < 0)
+		return err;
+	if (owner && (o = env_lookup(owner)) != NULL)
+		info->envs[o - envs].npages--;
+	return 0;
+}
+
 void
 env_destroy(struct env *e, uint64_t why)
 {
@@ -87,7 +112,9 @@ env_destroy(struct env *e, uint64_t why)
 		}
 	}
 	pmap_env_free(e);
-	pages_owner_died(&pages, e->id);
+	if (ei->npages)                 /* a scan of the page table */
+		pages_owner_died(&pages, e->id);
+	ei->npages = 0;
 	e->state = XOK_ENV_FREE;
 	ei->state = XOK_ENV_FREE;
 	ei->exit_code = why;
@@ -105,6 +132,7 @@ env_run(struct env *e)
 		info->cur_env = e->id;
 		info->envs[e - envs].runs++;
 	}
+	e->ipc_parked = 0;      /* it goes on: back to what it was doing */
 	if (rcr3() != PADDR(e->pml4))
 		lcr3(PADDR(e->pml4));
 	if (fpu_owner != e) {
@@ -157,7 +185,7 @@ init_map(struct env *e, uint64_t va, uint64_t len, const struct xok_cap *guard,
 				pmap_map(e, a, (uint64_t)ppn, perm);
 			continue;
 		}
-		if ((ppn = pages_alloc(&pages, XOK_PPN_ANY, e->id, guard)) < 0)
+		if ((ppn = env_page_alloc(e, XOK_PPN_ANY, guard)) < 0)
 			panic("init: out of memory");
 		memset(KADDR(ppn * PGSIZE), 0, PGSIZE);
 		if (pmap_map(e, a, (uint64_t)ppn, perm) < 0)
@@ -227,7 +255,7 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 
 		for (; p < end; p++) {
 			pages_free(&pages, p);
-			pages_alloc(&pages, p, e->id, &root);
+			env_page_alloc(e, p, &root);
 		}
 	}
 

@@ -51,6 +51,7 @@ struct env {
 	int need_prologue;
 	int aborted;                    /* forced off since last prologue */
 	int ipc_busy;                   /* handling an IPC call */
+	int ipc_parked;                 /* replied; next call lands here */
 	uint32_t ipc_peer;              /* IPC_WAIT: who must reply */
 	struct xok_pred_insn pred[XOK_PRED_MAX];
 	uint32_t npred;
@@ -95,6 +96,8 @@ extern struct env envs[XOK_NENV];
 extern struct env *curenv;
 int env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard);
 void env_destroy(struct env *e, uint64_t why);
+int64_t env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard);
+int env_page_free(uint64_t ppn);
 struct env *env_lookup(uint64_t id);
 void env_run(struct env *e) __attribute__((noreturn));
 void env_create_init(uint64_t mod_pa, uint64_t mod_size);

@@ -116,7 +116,7 @@ sys_page_alloc(uint64_t ppn, uint64_t slot, uint64_t envid, uint64_t envslot,
 		return -XE_PERM;
 	if ((err = env_control(envid, envslot, &e)) < 0)
 		return err;
-	return pages_alloc(&pages, ppn, e->id, cap);
+	return env_page_alloc(e, ppn, cap);
 }
 
 /* A page the caller may act on with rights. */
@@ -141,7 +141,7 @@ sys_page_free(uint64_t ppn, uint64_t slot, uint64_t c, uint64_t d,
 	(void)c, (void)d, (void)e, (void)f;
 	if ((err = page_check(ppn, slot, XOK_CAP_W)) < 0)
 		return err;
-	return pages_free(&pages, ppn);
+	return env_page_free(ppn);
 }
 
 static int64_t
@@ -434,14 +434,20 @@ sys_ipc_call(uint64_t envid, uint64_t slotflags, uint64_t w0, uint64_t w1,
 		return err;
 	if (!t->up.ipc)
 		return -XE_NOENT;
-	if (t->ipc_busy || (t->state != XOK_ENV_RUNNABLE &&
-	    t->state != XOK_ENV_SLEEPING))
-		return -XE_BUSY;
-	if (t->state == XOK_ENV_SLEEPING)
-		t->tf.rax = 0;          /* its sleep ends early */
-	if ((err = upcall_push(t, XOK_UP_IPC, t->up.ipc, 0, 0, 0,
-	    curenv->id)) < 0)
-		return err;
+	if (t->ipc_parked) {
+		/* Its last reply is still pending: return the call there. */
+		t->ipc_parked = 0;
+		t->tf.rax = 1;
+	} else {
+		if (t->ipc_busy || (t->state != XOK_ENV_RUNNABLE &&
+		    t->state != XOK_ENV_SLEEPING))
+			return -XE_BUSY;
+		if (t->state == XOK_ENV_SLEEPING)
+			t->tf.rax = 0;          /* its sleep ends early */
+		if ((err = upcall_push(t, XOK_UP_IPC, t->up.ipc, 0, 0, 0,
+		    curenv->id)) < 0)
+			return err;
+	}
 	t->tf.rsi = curenv->id;
 	t->tf.rdx = w0, t->tf.rcx = w1, t->tf.r8 = w2, t->tf.r9 = w3;
 	t->ipc_busy = 1;
@@ -472,7 +478,8 @@ sys_ipc_reply(uint64_t envid, uint64_t w0, uint64_t w1, uint64_t w2,
 	c->tf.rdi = w0, c->tf.rsi = w1, c->tf.rdx = w2, c->tf.r10 = w3;
 	c->state = XOK_ENV_RUNNABLE;
 	env_sync_info(c);
-	curenv->tf.rax = 0;
+	curenv->tf.rax = 0;             /* returns 0 when it runs on its own */
+	curenv->ipc_parked = 1;         /* ...or 1 with the next call */
 	sched_yield_to(c);
 }
 

@@ -596,6 +596,19 @@ test_ipc(void)
 	EXPECT("server saw the caller", ss[4] == xok_self() && ss[0] == 1);
 	r = sys_ipc_call((uint64_t)srv, 0, w, reply);
 	EXPECT("second call", r == 0 && ss[0] == 2);
+	{
+		int i, ok = 1;
+
+		for (i = 0; i < 2000; i++) {
+			w[0] = 5000 + (uint64_t)i;    /* not 999: that kills it */
+			if (sys_ipc_call((uint64_t)srv, 0, w, reply) != 0 ||
+			    reply[0] != 5001 + (uint64_t)i)
+				ok = 0;
+		}
+		EXPECT("2000 back-to-back calls (server stack does not grow)",
+		    ok && ss[0] == 2002);
+		w[0] = 1;
+	}
 	EXPECT_EQ("ipc to self", sys_ipc_call(xok_self(), 0, w, reply),
 	    -XE_INVAL);
 	EXPECT_EQ("ipc to no env", sys_ipc_call(0x7777, 0, w, reply),

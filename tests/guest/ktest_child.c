@@ -60,15 +60,17 @@ prologue(struct xok_frame *f)
 }
 
 static void
-ipc_server(struct xok_frame *f, uint64_t from, uint64_t w0, uint64_t w1,
-    uint64_t w2, uint64_t w3)
+ipc_server(struct xok_frame *f, struct exos_ipc *m)
 {
+	int i;
+
 	(void)f;
 	SHARED[0]++;
-	SHARED[4] = from;
-	if (w0 == 999)
+	SHARED[4] = m->from;
+	if (m->w[0] == 999)
 		exit(7);                        /* die without replying */
-	sys_ipc_reply(from, w0 + 1, w1 + 1, w2 + 1, w3 + 1);
+	for (i = 0; i < 4; i++)
+		m->reply[i] = m->w[i] + 1;
 }
 
 static void

@@ -29,8 +29,12 @@ void *exos_page_alloc(void);            /* one page from a private heap */
 
 /* Upcalls: handlers run on the upcall stack with the interrupted frame. */
 typedef void (*exos_fault_fn)(struct xok_frame *f);
-typedef void (*exos_ipc_fn)(struct xok_frame *f, uint64_t from,
-    uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+/* An IPC call: the handler fills reply[]; libexos sends it back. */
+struct exos_ipc {
+	uint64_t from, w[4];
+	uint64_t reply[4];
+};
+typedef void (*exos_ipc_fn)(struct xok_frame *f, struct exos_ipc *m);
 extern exos_fault_fn exos_fault_handler, exos_epilogue_handler,
     exos_prologue_handler, exos_reflect_handler;
 extern exos_ipc_fn exos_ipc_handler;

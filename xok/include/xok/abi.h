@@ -221,6 +221,7 @@ struct xok_env_info {
 	uint64_t runs;          /* times switched to */
 	uint64_t aborts;        /* times forced off after a missed epilogue */
 	uint64_t exit_code;     /* why it died, once it has */
+	uint64_t npages;        /* physical pages it owns */
 };
 
 struct xok_module {
