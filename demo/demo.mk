@@ -1,2 +1,3 @@
-# demo/demo.mk
-DEMO_MODULES := $(BUILD)/tests/ktest.elf
+# demo/demo.mk: the program `make run` boots.
+$(eval $(call guest_prog,$(BUILD)/demo/demo.elf,demo/demo.c))
+DEMO_MODULES := $(BUILD)/demo/demo.elf

@@ -109,6 +109,7 @@ sched_tick(void)
 		env_destroy(e, XOK_EXIT_UPCALL);
 		sched();
 	}
+	e->need_prologue = 1;
 	sched();
 }
 
@@ -118,10 +119,8 @@ sched_slice_done(void)
 {
 	struct env *e = curenv;
 
-	if (e->in_epilogue) {
-		e->in_epilogue = 0;
-		e->need_prologue = 1;
-	}
+	e->in_epilogue = 0;
+	e->need_prologue = 1;
 	sched();
 }
 

@@ -229,7 +229,7 @@ START_TEST(free_rules)
 {
 	uint8_t e[8] = { 0 };
 	struct xn_claim c = { 41, XN_TYPE_DATA };
-	uint32_t sz = 0;
+	uint32_t sz = 0, got[4];
 
 	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
 	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 1, 42, T_DIR), 0);
@@ -252,13 +252,18 @@ START_TEST(free_rules)
 	c.block = 47;
 	memset(e, 0, sizeof e);
 	ck_assert_int_eq(xn_free(x, P_ALICE, ROOT, 16, 8, e, &c, 1), XN_EPROOF);
+	/* Freeing a block Bob has cached revokes his entry, visibly. */
+	ck_assert_int_eq(t_cache(&f, P_BOB, 41), 0);
+	ck_assert_int_eq(t_unlink(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_bc_revoked(x, P_BOB, got, 4), 1);
+	ck_assert_uint_eq(got[0], 41);
 	/* Fresh (never written) blocks are free at once. */
 	ck_assert_int_eq(t_unlink(x, P_ALICE, 42, 0, 43, XN_TYPE_DATA), 0);
 	ck_assert_int_eq(flags(43), 0);
 	ck_assert_int_eq(t_unlink(x, P_ALICE, ROOT, 1, 42, T_DIR), 0);
 	ck_assert_int_eq(flags(42), 0);
 	ck_assert_int_eq(xn_udf_size(x, ROOT, &sz), 0);
-	ck_assert_uint_eq(sz, 1);
+	ck_assert_uint_eq(sz, 0);
 }
 END_TEST
 
