@@ -73,6 +73,7 @@ extern uint8_t fx_default[512];
 /* dev/pic.c, dev/pit.c */
 void pic_init(void);
 void pic_eoi(int irq);
+void pic_unmask(int irq);
 void timer_init(void);
 void clock_tick(void);
 

@@ -31,3 +31,16 @@ pic_eoi(int irq)
 		outb(PIC2, 0x20);
 	outb(PIC1, 0x20);
 }
+
+/* Let a device's interrupt line through (0..15). */
+void
+pic_unmask(int irq)
+{
+	uint16_t port = irq < 8 ? PIC1 + 1 : PIC2 + 1;
+
+	if (irq < 0 || irq > 15)
+		return;
+	outb(port, inb(port) & ~(1 << (irq & 7)));
+	if (irq >= 8)
+		outb(PIC1 + 1, inb(PIC1 + 1) & ~(1 << 2));     /* cascade */
+}
