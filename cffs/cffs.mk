@@ -13,16 +13,17 @@ FUSE_LIBS    := $(shell pkg-config --libs fuse3 2>/dev/null)
 FUZZ_SECONDS ?= 60
 
 # With XN present (xn/xn.mk sets XN_LIB), the library also carries the
-# XN templates (xntmpl.c) and the tests check every image against them.
+# XN templates (xntmpl.c); with -DCFFS_HAVE_XN the tests check every image
+# against them and fsck.cffs gains -x.
 ifneq ($(XN_LIB),)
 CFFS_LIBSRC  := $(CFFS_CORESRC) cffs/xntmpl.c
 CFFS_INC     += -I$(XN_INC)
 CFFS_XNLIB   := $(XN_LIB)
-CFFS_TESTDEF := -DCFFS_HAVE_XN
+CFFS_XNDEF   := -DCFFS_HAVE_XN
 else
 CFFS_LIBSRC  := $(CFFS_CORESRC)
 CFFS_XNLIB   :=
-CFFS_TESTDEF :=
+CFFS_XNDEF   :=
 CFFS_TESTSRC := $(filter-out cffs/test/test_xn.c,$(CFFS_TESTSRC))
 endif
 
@@ -40,7 +41,7 @@ cffs: $(CFFS_BUILD)/test_cffs $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/fsck.cffs \
 
 $(CFFS_BUILD)/%.o: cffs/%.c $(CFFS_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(CFFS_INC) -c -o $@ $<
+	$(HOST_CC) $(HOST_CFLAGS) $(CFFS_XNDEF) $(CFFS_INC) -c -o $@ $<
 
 $(CFFS_LIB): $(CFFS_LIBOBJ)
 	@rm -f $@
@@ -64,7 +65,7 @@ $(CFFS_BUILD)/cffs-fuse: $(CFFS_BUILD)/tools/fuse.o $(CFFS_HOSTOBJ) $(CFFS_LIBS)
 
 $(CFFS_BUILD)/test/%.o: cffs/test/%.c $(CFFS_HDRS) $(wildcard cffs/test/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) $(CFFS_TESTDEF) $(CFFS_INC) \
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) $(CFFS_XNDEF) $(CFFS_INC) \
 	    -c -o $@ $<
 
 $(CFFS_BUILD)/test_cffs: $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_TESTSRC)) \

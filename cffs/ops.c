@@ -23,12 +23,7 @@ static int
 ent_get(struct cffs_fs *fs, struct dloc loc, const struct dslot *ent,
         struct inode *ip)
 {
-	int r = iget(fs, ent_ino(loc, ent), ip);
-
-	if (r == 0 && ent->type == SLOT_REF &&
-	    ino_slot(ent->ref) == 0 && ino_blk(ent->ref) == 0)
-		r = -CFFS_EUCLEAN;
-	return r;
+	return iget(fs, ent_ino(loc, ent), ip);
 }
 
 /*
@@ -82,6 +77,7 @@ path_walk(struct cffs_fs *fs, const char *path, cffs_ino_t avoid,
 		}
 		cur = w->ip;
 		if (n == 1 && path[i] == '.') {
+			w->dir = cur;
 			w->name = NULL;
 		} else if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
 			if (depth > 0) {
@@ -538,14 +534,6 @@ cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
 		} else if (sdir) {
 			return -CFFS_ENOTDIR;
 		}
-		r = dir_clear(fs, wt.loc);
-		if (r < 0)
-			return r;
-		r = drop_link(fs, &wt.ent, &wt.ip);
-		if (r < 0)
-			return r;
-		if (is_dir(&wt.ip.d))
-			wt.dir.d.nlink--;
 	}
 	s = wf.ent;
 	memset(s.name, 0, sizeof(s.name));
@@ -553,9 +541,22 @@ cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
 	s.namelen = (uint8_t)wt.namelen;
 	if (s.type == SLOT_INODE)
 		inode_touch(fs, &s.ino, TOUCH_C);
-	r = dir_add(fs, &wt.dir, &s, &nloc);
-	if (r < 0)
-		return r;
+	if (wt.found) {
+		/* take over the victim's slot (no allocation), then drop it */
+		nloc = wt.loc;
+		r = slot_write(fs, nloc, &s);
+		if (r < 0)
+			return r;
+		r = drop_link(fs, &wt.ent, &wt.ip);
+		if (r < 0)
+			return r;
+		if (is_dir(&wt.ip.d))
+			wt.dir.d.nlink--;
+	} else {
+		r = dir_add(fs, &wt.dir, &s, &nloc);
+		if (r < 0)
+			return r;
+	}
 	if (s.type == SLOT_REF) {
 		inode_touch(fs, &wf.ip.d, TOUCH_C);
 		r = iput(fs, &wf.ip);

@@ -440,6 +440,63 @@ START_TEST(t_huge_dir_size)
 }
 END_TEST
 
+/* A workload whose device stops accepting writes after `limit' requests. */
+static void
+workload(struct hostdev *hd)
+{
+	static unsigned char data[70000];
+	struct cffs_fs *fs;
+	char p[32];
+	int i;
+
+	if (cffs_mount(&hd->dev, 0, &fs) < 0)
+		return;
+	fill_pat(data, sizeof(data), 1, 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(p, sizeof(p), "/d%d", i % 3);
+		(void)cffs_mkdir(fs, p, 0755, 0, 0);
+		snprintf(p, sizeof(p), "/d%d/f%d", i % 3, i);
+		(void)cffs_create(fs, p, 0644, 0, 0);
+		(void)cffs_write(fs, p, 0, data, (size_t)(i * 5000 + 1));
+		if (i % 4 == 1)
+			(void)cffs_link(fs, p, "/hard");
+		if (i % 4 == 2)
+			(void)cffs_rename(fs, "/d1", "/d2/moved");
+		if (i % 4 == 3)
+			(void)cffs_unlink(fs, "/hard");
+		(void)cffs_sync(fs);
+	}
+	(void)cffs_unmount(fs);
+}
+
+/* A crash after any write leaves an image fsck can repair completely. */
+START_TEST(t_crash_points)
+{
+	struct hostdev hd;
+	uint64_t total, k;
+	int r;
+
+	ck_assert_int_eq(hostdev_mem(&hd, NB, t.hd.mem, NB * CFFS_BSIZE), 0);
+	workload(&hd);
+	total = hd.nwrites;
+	hostdev_close(&hd);
+	ck_assert_uint_gt(total, 20);
+	for (k = 0; k < total; k++) {
+		ck_assert_int_eq(hostdev_mem(&hd, NB, t.hd.mem, NB * CFFS_BSIZE),
+		                 0);
+		hd.fail_after = (int)k;
+		workload(&hd);
+		hd.fail_after = -1;
+		r = cffs_fsck(&hd.dev, 0, NULL, NULL);
+		ck_assert_msg(r == 0 || r == 1, "crash after %llu writes: fsck %d",
+		              (unsigned long long)k, r);
+		ck_assert_int_eq(cffs_fsck(&hd.dev, CFFS_FSCK_NOREPAIR, NULL, NULL),
+		                 0);
+		hostdev_close(&hd);
+	}
+}
+END_TEST
+
 Suite *
 corrupt_suite(void)
 {
@@ -463,6 +520,7 @@ corrupt_suite(void)
 	tcase_add_test(tc, t_counts);
 	tcase_add_test(tc, t_bitmap);
 	tcase_add_test(tc, t_huge_dir_size);
+	tcase_add_test(tc, t_crash_points);
 	suite_add_tcase(s, tc);
 	return s;
 }

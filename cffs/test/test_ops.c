@@ -201,6 +201,56 @@ START_TEST(t_sparse_truncate)
 }
 END_TEST
 
+/* Blocks a fully written file of size sz holds, indirect blocks included. */
+static uint64_t
+blocks_for(uint64_t sz)
+{
+	uint64_t n = (sz + 4095) / 4096, b = n;
+
+	if (n > 12)
+		b++;
+	if (n > 12 + 1024)
+		b += 1 + (n - 12 - 1024 + 1023) / 1024;
+	return b;
+}
+
+START_TEST(t_truncate_large)
+{
+	static const uint64_t sizes[] = {
+		9u << 20, (9u << 20) - 1, (12 + 1024 + 1024) * 4096ull, 4500000,
+		(12 + 1024) * 4096ull + 1, (12 + 1024) * 4096ull, 12 * 4096 + 1,
+		12 * 4096, 100, 0,
+	};
+	size_t n = 9u << 20, i, k;
+	unsigned char *p = malloc(n), buf[256];
+	struct cffs_statfs s0, s1;
+	struct cffs_stat st;
+
+	fill_pat(p, n, 5, 0);
+	put_file(t.fs, "/t", "", 0);
+	ck_assert_int_eq(cffs_statfs(t.fs, &s0), 0);
+	ck_assert_int_eq(cffs_write(t.fs, "/t", 0, p, n), (long)n);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ck_assert_int_eq(cffs_truncate(t.fs, "/t", sizes[i]), 0);
+		ck_assert_int_eq(cffs_stat(t.fs, "/t", &st), 0);
+		ck_assert_uint_eq(st.size, sizes[i]);
+		ck_assert_uint_eq(st.blocks, blocks_for(sizes[i]));
+		ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
+		ck_assert_uint_eq(s0.bfree - s1.bfree, blocks_for(sizes[i]));
+		if (sizes[i] >= sizeof(buf)) {
+			uint64_t off = sizes[i] - sizeof(buf);
+
+			ck_assert_int_eq(cffs_read(t.fs, "/t", off, buf, sizeof(buf)),
+			                 (long)sizeof(buf));
+			for (k = 0; k < sizeof(buf); k++)
+				ck_assert_uint_eq(buf[k], p[off + k]);
+		}
+		tfs_remount(&t);
+	}
+	free(p);
+}
+END_TEST
+
 START_TEST(t_dirs)
 {
 	struct cffs_stat st;
@@ -477,6 +527,9 @@ START_TEST(t_enospc)
 	ck_assert_int_eq(i, 7);
 	ck_assert_int_eq(cffs_mkdir(t.fs, "/x", 0755, 0, 0), -CFFS_ENOSPC);
 	ck_assert_int_eq(cffs_write(t.fs, "/d0", 0, "x", 1), -CFFS_EISDIR);
+	/* replacing a name needs no new space */
+	ck_assert_int_eq(cffs_rename(t.fs, "/d0", "/d1"), 0);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d0", 0755, 0, 0), 0);
 	tfs_remount(&t);
 	ck_assert_int_eq(cffs_unlink(t.fs, "/fill"), 0);
 	ck_assert_int_eq(cffs_statfs(t.fs, &s1), 0);
@@ -509,6 +562,7 @@ ops_suite(void)
 	tcase_add_test(tc, t_rw_small);
 	tcase_add_test(tc, t_rw_large);
 	tcase_add_test(tc, t_sparse_truncate);
+	tcase_add_test(tc, t_truncate_large);
 	tcase_add_test(tc, t_dirs);
 	tcase_add_test(tc, t_rename);
 	tcase_add_test(tc, t_hardlinks);

@@ -47,5 +47,6 @@ Suite *model_suite(void);
 Suite *import_suite(void);
 Suite *corrupt_suite(void);
 Suite *xn_suite(void);
+Suite *tools_suite(void);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * fsck.c - fsck.cffs [-n] IMAGE: check a C-FFS image and repair what can
- * be repaired safely (-n: report only).  Exit status as fsck(8): 0 clean,
- * 1 errors corrected, 4 errors left uncorrected, 8 operational error.
+ * fsck.c - fsck.cffs [-n] [-x] IMAGE: check a C-FFS image and repair what
+ * can be repaired safely (-n: report only; -x: also walk the image with
+ * the XN templates and compare with the free map).  Exit status as
+ * fsck(8): 0 clean, 1 errors corrected, 4 errors left uncorrected,
+ * 8 operational error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,11 @@
 #include <unistd.h>
 
 #include "hostdev.h"
+#ifdef CFFS_HAVE_XN
+#include "cffs/cffs_xn.h"
+#endif
+
+#define USAGE "usage: fsck.cffs [-n] [-x] IMAGE\n"
 
 static void
 report(void *arg, const char *msg)
@@ -20,18 +27,20 @@ int
 main(int argc, char **argv)
 {
 	struct hostdev hd;
-	int c, r, flags = 0;
+	int c, r, flags = 0, xn = 0;
 
-	while ((c = getopt(argc, argv, "nyfp")) != -1) {
+	while ((c = getopt(argc, argv, "nxyfp")) != -1) {
 		if (c == 'n')
 			flags |= CFFS_FSCK_NOREPAIR;
+		else if (c == 'x')
+			xn = 1;
 		else if (c != 'y' && c != 'f' && c != 'p') {
-			fprintf(stderr, "usage: fsck.cffs [-n] IMAGE\n");
+			fprintf(stderr, USAGE);
 			return 8;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "usage: fsck.cffs [-n] IMAGE\n");
+		fprintf(stderr, USAGE);
 		return 8;
 	}
 	r = hostdev_open(&hd, argv[optind], 0, flags & CFFS_FSCK_NOREPAIR);
@@ -40,6 +49,19 @@ main(int argc, char **argv)
 		return 8;
 	}
 	r = cffs_fsck(&hd.dev, flags, report, argv[optind]);
+	if (xn && r >= 0 && r < 4) {
+#ifdef CFFS_HAVE_XN
+		int d = cffs_xn_scan(&hd.dev, report, argv[optind]);
+
+		if (d != 0) {
+			printf("%s: XN's view differs from the free map\n",
+			       argv[optind]);
+			r = d < 0 ? d : 4;
+		}
+#else
+		fprintf(stderr, "fsck.cffs: built without XN, -x ignored\n");
+#endif
+	}
 	hostdev_close(&hd);
 	if (r < 0) {
 		fprintf(stderr, "fsck.cffs: %s: %s\n", argv[optind],
