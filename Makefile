@@ -9,6 +9,9 @@ HOST_CC   ?= gcc
 ifeq ($(origin CC),default)
 CC        := gcc
 endif
+# gcc turns copy loops into memcpy calls unless told not to; clang's
+# -ffreestanding already stops it.
+NO_LOOP_PATTERNS := $(shell $(CC) -fno-tree-loop-distribute-patterns -E -x c /dev/null >/dev/null 2>&1 && echo -fno-tree-loop-distribute-patterns)
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -18,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench-micro clean host guest
+.PHONY: all deps run test test-host test-guest gdb bench-micro clean host guest check-clang
 all: guest host
 
 include xok/xok.mk
@@ -57,3 +60,10 @@ bench-micro: deps guest
 
 clean:
 	rm -rf $(BUILD)
+
+# Build everything with clang too (kernel, guest programs, host tests)
+# and boot the clang kernel's guest tests: both compilers stay clean.
+check-clang:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang HOST_CC=clang all
+	@scripts/run-tests --accel $(ACCEL) --kernel $(BUILD)/clang/xok/xok.bin \
+	    --guest "$(patsubst $(BUILD)/%,$(BUILD)/clang/%,$(GUEST_TESTS))" | tail -n 1

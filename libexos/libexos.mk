@@ -3,7 +3,7 @@
 
 UCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-pic \
 	-fno-pie -fno-stack-protector -fno-builtin \
-	-fno-tree-loop-distribute-patterns -nostdinc \
+	$(NO_LOOP_PATTERNS) -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-Ixok/include -Ilibexos/include -MMD -MP
 ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \

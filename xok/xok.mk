@@ -7,7 +7,7 @@ KERNEL     := $(BUILD)/xok/xok.bin
 KCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx \
 	-mno-sse2 -mno-avx -fno-stack-protector -fno-omit-frame-pointer \
-	-fno-builtin -fno-tree-loop-distribute-patterns -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-builtin $(NO_LOOP_PATTERNS) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Ixok/include -Ixok -DXOK_KERNEL -MMD -MP
 
 KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
