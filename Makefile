@@ -24,12 +24,13 @@ GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 .PHONY: all deps run test test-host test-guest gdb bench-micro clean host guest check-clang
 all: guest host
 
+include xn/xn.mk
 include xok/xok.mk
 include libexos/libexos.mk
 include tests/tests.mk
+include tests/host/host.mk
 include benchmarks/benchmarks.mk
 include demo/demo.mk
--include xn/xn.mk
 -include cffs/cffs.mk
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
@@ -66,4 +67,6 @@ clean:
 check-clang:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang HOST_CC=clang all
 	@scripts/run-tests --accel $(ACCEL) --kernel $(BUILD)/clang/xok/xok.bin \
-	    --guest "$(patsubst $(BUILD)/%,$(BUILD)/clang/%,$(GUEST_TESTS))" | tail -n 1
+	    --guest "$(patsubst $(BUILD)/%,$(BUILD)/clang/%,$(GUEST_TESTS))" \
+	    > $(BUILD)/clang/guest.log 2>&1 || { cat $(BUILD)/clang/guest.log; exit 1; }
+	@tail -n 1 $(BUILD)/clang/guest.log

@@ -5,7 +5,7 @@ UCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-pic \
 	-fno-pie -fno-stack-protector -fno-builtin \
 	$(NO_LOOP_PATTERNS) -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-Ixok/include -Ilibexos/include -MMD -MP
+	-Ixok/include -Ilibexos/include -Ixn/include -MMD -MP
 ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 

@@ -2,3 +2,7 @@
 
 $(eval $(call guest_prog,$(BUILD)/tests/ktest.elf,tests/guest/ktest.c tests/guest/ktest_child.c))
 GUEST_TESTS += $(BUILD)/tests/ktest.elf
+
+# XN over a virtio disk, booted twice (tests/guest/xntest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/xntest.elf,tests/guest/xntest.c))
+GUEST_TESTS += tests/guest/xntest.sh

@@ -49,7 +49,8 @@ xn_bc_notify(struct xn *x, uint32_t principal, uint32_t block)
 	x->nrevoke++;
 }
 
-/* Blocks freed from parent become free: parent's new copy is on disk. */
+/* Blocks freed from parent become free, and blocks moved out of it stop
+   MOVING: parent's new copy is on disk (or unreachable there). */
 void
 xn_release_freeing(struct xn *x, uint32_t parent)
 {
@@ -63,6 +64,15 @@ xn_release_freeing(struct xn *x, uint32_t parent)
 		if ((s->flags & XN_BS_FREEING) && s->parent == parent) {
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
+		} else if ((s->flags & XN_BS_MOVING) &&
+		           s->oldparent == parent) {
+			/* The old pointer is gone from disk: the new parent
+			   may now be written. */
+			s->flags &= (uint16_t)~XN_BS_MOVING;
+			s->oldparent = 0;
+			if (s->parent < x->nblocks &&
+			    x->bs[s->parent].nfresh > 0)
+				x->bs[s->parent].nfresh--;
 		}
 	}
 	x->bs[parent].nfreeing = 0;

@@ -10,6 +10,9 @@
  */
 #include "xn_int.h"
 
+_Static_assert(XN_UDF_MAX_EXTENTS >= XN_OWNS_MAX,
+               "an owns-udf may emit XN_OWNS_MAX single-block extents");
+
 /* Heapsort by block number (no recursion, no allocation). */
 static void
 sift(struct xn_owned *a, uint32_t i, uint32_t n)
@@ -261,19 +264,29 @@ xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 	return 0;
 }
 
-/* Children of c waiting for c's write-back now wait for p's. */
+/*
+ * Blocks waiting for c's write-back (FREEING children, MOVING blocks whose
+ * old pointer is in c) now wait for p's: c is being freed, and once p is
+ * on disk without c nothing on disk reaches c's old contents.
+ */
 static void
 reparent_freeing(struct xn *x, uint32_t c, uint32_t p)
 {
+	struct xn_bstate *s;
 	uint32_t i;
 
 	if (x->bs[c].nfreeing == 0)
 		return;
-	for (i = 0; i < x->nblocks; i++)
-		if ((x->bs[i].flags & XN_BS_FREEING) && x->bs[i].parent == c) {
-			x->bs[i].parent = p;
+	for (i = 0; i < x->nblocks; i++) {
+		s = &x->bs[i];
+		if ((s->flags & XN_BS_FREEING) && s->parent == c) {
+			s->parent = p;
+			x->bs[p].nfreeing++;
+		} else if ((s->flags & XN_BS_MOVING) && s->oldparent == c) {
+			s->oldparent = p;
 			x->bs[p].nfreeing++;
 		}
+	}
 	x->bs[c].nfreeing = 0;
 }
 
@@ -285,7 +298,7 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 	struct xn_bc_entry *e, *ce;
 	const struct xn_tmpl *t;
 	struct xn_bstate *s, *ps;
-	uint32_t na, nb, i, c;
+	uint32_t na, nb, i, c, w;
 	int r;
 
 	if ((r = prep(x, parent, off, len, bytes, &e)))
@@ -324,19 +337,187 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 			xn_bc_drop(x, ce);
 		}
 		ps->nchild--;
-		if (s->flags & XN_BS_FRESH)
+		if (s->flags & (XN_BS_FRESH | XN_BS_MOVING))
 			ps->nfresh--;
-		if ((s->flags & XN_BS_FRESH) || (ps->flags & XN_BS_FRESH)) {
+		if ((s->flags & XN_BS_FRESH) ||
+		    ((ps->flags & XN_BS_FRESH) && !(s->flags & XN_BS_MOVING))) {
 			/* No pointer to c has reached the disk: free now. */
 			xn_release_freeing(x, c);
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
+		} else if (s->flags & XN_BS_MOVING) {
+			/* The pointer on disk is in the old parent, which
+			   already counts c among its waiters. */
+			w = s->oldparent;
+			reparent_freeing(x, c, w);
+			s->flags = XN_BS_ALLOC | XN_BS_FREEING;
+			s->parent = w;
+			s->oldparent = 0;
 		} else {
 			/* Reusable once the parent without c is on disk. */
 			reparent_freeing(x, c, parent);
 			s->flags = XN_BS_ALLOC | XN_BS_FREEING;
 			ps->nfreeing++;
 		}
+	}
+	return 0;
+}
+
+/*
+ * Would the move make write-backs wait on each other in a circle (two
+ * blocks swapped between two parents, say)?  After the move, `to' waits
+ * for: each fresh claimed block, the old parent of each moving one, and
+ * `from' for the others.  A circle exists if one of those already waits,
+ * directly or not, for `to'.  Blocks that wait for `to' are found by a
+ * fixpoint over the per-block state (x->stack as marks); it runs only
+ * when a target waits for something at all.  Conservative: edges the move
+ * removes still count, so a refusal can be spurious; after the libFS has
+ * written back what is pending it goes through.
+ */
+static int
+wait_cycle(struct xn *x, uint32_t from, uint32_t to,
+           const struct xn_claim *c, uint32_t nc)
+{
+	const struct xn_bstate *s;
+	uint32_t tgt[XN_MAX_CLAIMS], nt = 0, i, k, w, pass;
+	uint32_t *mark = x->stack;
+	int changed, busy = 0;
+
+	for (i = 0; i < nc; i++) {
+		s = &x->bs[c[i].block];
+		if (s->flags & XN_BS_FRESH)
+			w = c[i].block;
+		else if (s->flags & XN_BS_MOVING)
+			w = s->oldparent;
+		else if (!(x->bs[from].flags & XN_BS_FRESH))
+			w = from;
+		else
+			continue;
+		if (w == to && !(s->flags & XN_BS_MOVING))
+			return 1;
+		if (w == to)
+			continue;   /* moving back: the wait ends */
+		if (w < x->nblocks && x->bs[w].nfresh > 0)
+			busy = 1;
+		tgt[nt++] = w;
+	}
+	if (!busy)
+		return 0;
+	memset(mark, 0, sizeof(uint32_t) * (size_t)x->nblocks);
+	mark[to] = 1;
+	for (pass = 0, changed = 1; changed && pass <= x->nblocks; pass++) {
+		changed = 0;
+		for (k = 0; k < x->nblocks; k++) {
+			s = &x->bs[k];
+			if (s->parent >= x->nblocks || mark[s->parent])
+				continue;
+			if (((s->flags & XN_BS_FRESH) && mark[k]) ||
+			    ((s->flags & XN_BS_MOVING) &&
+			     s->oldparent < x->nblocks && mark[s->oldparent])) {
+				mark[s->parent] = 1;
+				changed = 1;
+			}
+		}
+	}
+	for (i = 0; i < nt; i++)
+		if (tgt[i] < x->nblocks && mark[tgt[i]])
+			return 1;
+	return 0;
+}
+
+/*
+ * Move claimed blocks from `from' to `to' (docs/XN.md, "xn_move").  Both
+ * proofs are checked before either change is applied.  Write ordering: a
+ * moved block whose pointer may be on disk in `from' becomes MOVING and
+ * counts as a fresh child of `to' until `from' has been written back, so
+ * `to' reaches the disk only after `from' no longer points to it.  A crash
+ * in between leaves the moved blocks unreachable (leaked; recovery frees
+ * them), never reachable from two parents.
+ */
+int
+xn_move(struct xn *x, uint32_t principal, uint32_t from, uint32_t off,
+        uint32_t len, const void *bytes, uint32_t to, uint32_t off2,
+        uint32_t len2, const void *bytes2, const struct xn_claim *claims,
+        uint32_t nclaims)
+{
+	struct xn_bc_entry *fe, *te;
+	const struct xn_tmpl *ft, *tt;
+	struct xn_bstate *s, *fs, *ts;
+	uint32_t na, nb, i, p, hops;
+	int r;
+
+	if ((r = prep(x, from, off, len, bytes, &fe)))
+		return r;
+	if ((r = prep(x, to, off2, len2, bytes2, &te)))
+		return r;
+	if (from == to)
+		return XN_EINVAL;
+	if ((ft = xn_tmpl_get(x, x->bs[from].type)) == NULL ||
+	    (tt = xn_tmpl_get(x, x->bs[to].type)) == NULL)
+		return XN_ETYPE;
+	if ((r = check_claims(x, claims, nclaims)))
+		return r;
+	if ((r = authorize(x, principal, from, XN_ACL_FREE, off, len)))
+		return r;
+	if ((r = authorize(x, principal, to, XN_ACL_ALLOC, off2, len2)))
+		return r;
+	/* from loses exactly the claim ... */
+	if ((r = before_after(x, ft, from, fe, off, len, bytes, &na, &nb)))
+		return r;
+	if ((r = diff_is_claim(x, na, nb, 0, claims, nclaims)))
+		return r;
+	/* ... and to gains exactly the claim, with the same types. */
+	if ((r = before_after(x, tt, to, te, off2, len2, bytes2, &na, &nb)))
+		return r;
+	if ((r = diff_is_claim(x, na, nb, 1, claims, nclaims)))
+		return r;
+	for (i = 0; i < nclaims; i++) {
+		s = &x->bs[claims[i].block];
+		if (!(s->flags & XN_BS_ALLOC) || (s->flags & XN_BS_FREEING) ||
+		    s->parent != from || s->type != claims[i].type)
+			return XN_ECORRUPT;   /* state disagrees with owns */
+	}
+	/* No cycle: to must not be a moved block or lie below one. */
+	for (p = to, hops = 0; p < x->nblocks && hops <= x->nblocks;
+	     p = x->bs[p].parent, hops++)
+		if (find_claim(claims, nclaims, p) >= 0)
+			return XN_EPROOF;
+	fs = &x->bs[from];
+	ts = &x->bs[to];
+	if (ts->nchild + nclaims > XN_OWNS_MAX)
+		return XN_ENOSPC;
+	if (wait_cycle(x, from, to, claims, nclaims))
+		return XN_EORDER;
+
+	memcpy((uint8_t *)fe->page + off, bytes, len);
+	fe->state = XN_BC_DIRTY;
+	memcpy((uint8_t *)te->page + off2, bytes2, len2);
+	te->state = XN_BC_DIRTY;
+	for (i = 0; i < nclaims; i++) {
+		s = &x->bs[claims[i].block];
+		fs->nchild--;
+		ts->nchild++;
+		if ((s->flags & XN_BS_MOVING) && s->oldparent == to) {
+			/* Back where its pointer on disk is: done moving. */
+			s->flags &= (uint16_t)~XN_BS_MOVING;
+			s->oldparent = 0;
+			fs->nfresh--;
+			if (ts->nfreeing > 0)
+				ts->nfreeing--;
+		} else if (s->flags & (XN_BS_FRESH | XN_BS_MOVING)) {
+			/* Fresh: no pointer on disk at all.  Moving: the one
+			   on disk is still in s->oldparent.  Either way to
+			   waits, as from did. */
+			fs->nfresh--;
+			ts->nfresh++;
+		} else if (!(fs->flags & XN_BS_FRESH)) {
+			/* from's copy on disk may point to it. */
+			s->flags |= XN_BS_MOVING;
+			s->oldparent = from;
+			fs->nfreeing++;
+			ts->nfresh++;
+		}
+		s->parent = to;
 	}
 	return 0;
 }

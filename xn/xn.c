@@ -512,7 +512,8 @@ xn_unmount(struct xn *x)
 		    x->bc[i].state == XN_BC_INFLIGHT)
 			exact = 0;
 	for (i = 0; i < x->nblocks; i++)
-		if (x->bs[i].flags & (XN_BS_FRESH | XN_BS_FREEING))
+		if (x->bs[i].flags &
+		    (XN_BS_FRESH | XN_BS_FREEING | XN_BS_MOVING))
 			exact = 0;
 	if ((r = write_fmap(x)))
 		return r;

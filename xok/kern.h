@@ -91,6 +91,7 @@ int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
 int64_t kpage_alloc(void);      /* a zeroed kernel page: ppn or -XE_NOMEM */
+int64_t kpages_alloc_contig(uint64_t n);
 
 /* env.c */
 extern struct env envs[XOK_NENV];
@@ -124,6 +125,18 @@ int sched_can_run(struct env *e);
 
 /* syscall.c */
 void syscall_trap(struct trapframe *tf);
+int cap_slot_allows(uint64_t slot, const struct xok_cap *guard,
+    unsigned rights);
+
+/* xnsys.c: the XN calls (same signature as every call) */
+void xnsys_init(void);
+#define XNSYS(name) int64_t sys_xn_##name(uint64_t, uint64_t, uint64_t, \
+    uint64_t, uint64_t, uint64_t)
+XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
+XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
+XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
+XNSYS(sync);
+#undef XNSYS
 
 /* trap.c */
 void trap(struct trapframe *tf);

@@ -5,6 +5,7 @@
  * the scheduler.
  */
 #include "kern.h"
+#include "dev/virtio_blk.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002
 
@@ -60,6 +61,10 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	memcpy(info->modules, mods, nmods * sizeof(mods[0]));
 	pic_init();
 	timer_init();
+	if (vblk_init() < 0)
+		kprintf("xok: no virtio disk\n");
+	else
+		xnsys_init();
 	kprintf("xok: %lu MiB, %lu free pages, %lu modules, TSC %lu MHz, "
 	    "HZ %d, slice %d ms\n", mem >> 20, info->nfree, nmods,
 	    info->tsc_hz / 1000000, HZ, QUANTUM_TICKS * 1000 / HZ);

@@ -4,7 +4,8 @@
  * owner.  A page whose owner dies while others still map it becomes an
  * orphan and is freed with its last mapping, so sharing never leaves a
  * dangling mapping and a dying parent never pulls memory from under a
- * child it shared pages with.
+ * child it shared pages with.  A page in XN's buffer-cache registry
+ * (XOK_PG_XN) is likewise kept until XN lets go of it.
  */
 #include "pages.h"
 
@@ -93,10 +94,28 @@ pages_free(struct pages *pg, uint64_t ppn)
 		return -XE_RANGE;
 	if (pg->info[ppn].owner == 0)
 		return -XE_NOENT;
-	if (pg->info[ppn].mapcount != 0)
+	if (pg->info[ppn].mapcount != 0 || (pg->info[ppn].flags & XOK_PG_XN))
 		return -XE_BUSY;
 	release(pg, ppn);
 	return 0;
+}
+
+/* The page caches a disk block for XN (or stops doing so). */
+void
+pages_set_xn(struct pages *pg, uint64_t ppn, int on)
+{
+	struct xok_page_info *p;
+
+	if (ppn >= pg->npages || pg->info[ppn].owner == 0)
+		return;
+	p = &pg->info[ppn];
+	if (on) {
+		p->flags |= XOK_PG_XN;
+		return;
+	}
+	p->flags &= ~XOK_PG_XN;
+	if (p->mapcount == 0 && (p->flags & XOK_PG_ORPHAN))
+		release(pg, ppn);
 }
 
 int
@@ -120,7 +139,8 @@ pages_unref(struct pages *pg, uint64_t ppn)
 	p = &pg->info[ppn];
 	if (p->mapcount == 0)
 		return;
-	if (--p->mapcount == 0 && (p->flags & XOK_PG_ORPHAN))
+	if (--p->mapcount == 0 && (p->flags & XOK_PG_ORPHAN) &&
+	    !(p->flags & XOK_PG_XN))
 		release(pg, ppn);
 }
 
@@ -136,7 +156,7 @@ pages_owner_died(struct pages *pg, uint32_t owner)
 
 		if (p->owner != owner)
 			continue;
-		if (p->mapcount == 0)
+		if (p->mapcount == 0 && !(p->flags & XOK_PG_XN))
 			release(pg, i);
 		else
 			p->flags |= XOK_PG_ORPHAN;

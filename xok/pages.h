@@ -26,7 +26,8 @@ void pages_reserve(struct pages *pg, uint64_t ppn);
 /* Allocate page ppn (or any, XOK_PPN_ANY): ppn or -XE_RANGE/BUSY/NOMEM. */
 int64_t pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
     const struct xok_cap *guard);
-/* Free an allocated, unmapped page: 0 or -XE_RANGE/NOENT/BUSY. */
+/* Free an allocated, unmapped page not held by XN: 0 or
+ * -XE_RANGE/NOENT/BUSY. */
 int pages_free(struct pages *pg, uint64_t ppn);
 /* One more / one fewer page-table entry maps ppn. */
 int pages_ref(struct pages *pg, uint64_t ppn);
@@ -34,5 +35,7 @@ void pages_unref(struct pages *pg, uint64_t ppn);
 /* The owner died: free its unmapped pages, orphan the mapped ones. */
 void pages_owner_died(struct pages *pg, uint32_t owner);
 int pages_is_free(const struct pages *pg, uint64_t ppn);
+/* Mark a page as caching a disk block for XN, or release it. */
+void pages_set_xn(struct pages *pg, uint64_t ppn, int on);
 
 #endif

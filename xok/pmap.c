@@ -264,3 +264,25 @@ pmap_lookup(struct env *e, uint64_t va)
 		return -XE_NOENT;
 	return (int64_t)((*pte & PTE_ADDR) / PGSIZE);
 }
+
+/* n physically contiguous, zeroed kernel pages: first ppn or -XE_NOMEM. */
+int64_t
+kpages_alloc_contig(uint64_t n)
+{
+	uint64_t start, i;
+
+	for (start = 1; start + n <= pages.npages; start++) {
+		for (i = 0; i < n && pages_is_free(&pages, start + i); i++)
+			;
+		if (i < n) {
+			start += i;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			pages_alloc(&pages, start + i, PAGE_OWNER_KERNEL,
+			    &kernel_guard);
+		memset(KADDR(start * PGSIZE), 0, n * PGSIZE);
+		return (int64_t)start;
+	}
+	return -XE_NOMEM;
+}

@@ -74,6 +74,12 @@ sched(void)
 			env_run(e);
 		}
 		/* Nothing can run: wait for the clock (predicates on time). */
+		for (i = 0; i < XOK_NENV && envs[i].state == XOK_ENV_FREE; i++)
+			;
+		if (i == XOK_NENV) {
+			kprintf("xok: no environments left; powering off\n");
+			qemu_exit(2);
+		}
 		curenv = NULL;
 		info->cur_env = 0;
 		sti_hlt();

@@ -35,6 +35,13 @@ cap_check(uint64_t slot, const struct xok_cap *guard, unsigned rights)
 	return cap_allows(c, guard, rights) ? 0 : -XE_PERM;
 }
 
+/* Boolean form, for the other files' calls. */
+int
+cap_slot_allows(uint64_t slot, const struct xok_cap *guard, unsigned rights)
+{
+	return cap_check(slot, guard, rights) == 0;
+}
+
 /* The environment id names, if the caller controls it (self always). */
 static int
 env_control(uint64_t id, uint64_t slot, struct env **out)
@@ -157,7 +164,11 @@ sys_page_map(uint64_t envid, uint64_t va, uint64_t ppn, uint64_t perm,
 		return -XE_INVAL;
 	if ((err = env_control(envid, (slots >> 8) & 0xff, &e)) < 0)
 		return err;
-	if ((err = page_check(ppn, slots & 0xff, XOK_CAP_R |
+	if (ppn < pages.npages && (pages.info[ppn].flags & XOK_PG_XN)) {
+		/* XN's cache: anyone may read, nobody may write directly */
+		if (perm & XOK_PTE_W)
+			return -XE_PERM;
+	} else if ((err = page_check(ppn, slots & 0xff, XOK_CAP_R |
 	    ((perm & XOK_PTE_W) ? XOK_CAP_W : 0))) < 0)
 		return err;
 	return pmap_map(e, va, ppn, perm);
@@ -188,6 +199,8 @@ sys_page_guard(uint64_t ppn, uint64_t slot, uint64_t newslot, uint64_t d,
 	(void)d, (void)e, (void)f;
 	if ((err = page_check(ppn, slot, XOK_CAP_W)) < 0)
 		return err;
+	if (pages.info[ppn].flags & XOK_PG_XN)
+		return -XE_BUSY;
 	if ((err = cap_slot(newslot, &g)) < 0)
 		return err;
 	pages.guard[ppn] = *g;
@@ -524,6 +537,20 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_IPC_CALL - XOK_SYSBASE] = sys_ipc_call,
 	[XOK_SYS_IPC_REPLY - XOK_SYSBASE] = sys_ipc_reply,
 	[XOK_SYS_ENV_SET_IPCGUARD - XOK_SYSBASE] = sys_env_set_ipcguard,
+	[XOK_SYS_XN_FORMAT - XOK_SYSBASE] = sys_xn_format,
+	[XOK_SYS_XN_STAT - XOK_SYSBASE] = sys_xn_stat,
+	[XOK_SYS_XN_TEMPLATE - XOK_SYSBASE] = sys_xn_template,
+	[XOK_SYS_XN_ROOT - XOK_SYSBASE] = sys_xn_root,
+	[XOK_SYS_XN_LOOKUP - XOK_SYSBASE] = sys_xn_lookup,
+	[XOK_SYS_XN_ROOT_REMOVE - XOK_SYSBASE] = sys_xn_root_remove,
+	[XOK_SYS_XN_ALLOC - XOK_SYSBASE] = sys_xn_alloc,
+	[XOK_SYS_XN_FREE - XOK_SYSBASE] = sys_xn_free,
+	[XOK_SYS_XN_WRITE - XOK_SYSBASE] = sys_xn_write,
+	[XOK_SYS_XN_BC_INSERT - XOK_SYSBASE] = sys_xn_bc_insert,
+	[XOK_SYS_XN_BC_LOOKUP - XOK_SYSBASE] = sys_xn_bc_lookup,
+	[XOK_SYS_XN_BC_EVICT - XOK_SYSBASE] = sys_xn_bc_evict,
+	[XOK_SYS_XN_WRITEBACK - XOK_SYSBASE] = sys_xn_writeback,
+	[XOK_SYS_XN_SYNC - XOK_SYSBASE] = sys_xn_sync,
 };
 
 void

@@ -6,6 +6,7 @@
  * taken while idle, or a kernel bug (panic).
  */
 #include "kern.h"
+#include "dev/virtio_blk.h"
 
 extern char syscall_entry[];
 
@@ -25,6 +26,8 @@ irq(int n)
 	pic_eoi(n);
 	if (n == 0)
 		clock_tick();
+	else if (n == vblk_irq())
+		vblk_intr();
 }
 
 void

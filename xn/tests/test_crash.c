@@ -255,14 +255,55 @@ reuse(struct fx *f, uint32_t *s, uint32_t c, uint16_t t)
 	ck_assert_int_eq(xn_writeback(x, c), 0);
 }
 
-/* One random step on the live tree; results are checked loosely here and
-   exactly by the crash check afterwards. */
+/* Is d at or below c in XN's tree? */
+static int
+below(struct xn *x, uint32_t d, uint32_t c)
+{
+	struct xn_block_info bi;
+
+	while (d < T_NBLOCKS) {
+		if (d == c)
+			return 1;
+		ck_assert_int_eq(xn_block_info(x, d, &bi), 0);
+		d = bi.parent;
+	}
+	return 0;
+}
+
+/* Move c (entry slot of b) into a random other directory. */
 static void
-random_step(struct fx *f, uint32_t *s)
+random_move(struct fx *f, uint32_t *s, uint32_t b, uint32_t slot, uint32_t c)
+{
+	struct xn *x = &f->x;
+	struct xn_block_info di, ci;
+	uint32_t d = rnd(s) % 3 == 0 ? ROOT : LO + rnd(s) % (HI - LO), ds;
+	uint8_t *p;
+	int r;
+
+	if (d == b || xn_block_info(x, d, &di) || di.type != T_DIR ||
+	    (di.flags & XN_BS_FREEING) || (p = page_of(x, d)) == NULL)
+		return;
+	for (ds = 0; ds < T_NENT; ds++)
+		if (t_get32(p, 16 + 8 * ds) == 0)
+			break;
+	if (ds == T_NENT)
+		return;
+	ck_assert_int_eq(xn_block_info(x, c, &ci), 0);
+	r = t_move(x, P_ALICE, b, (int)slot, d, (int)ds, c, ci.type);
+	if (below(x, d, c))
+		ck_assert_int_eq(r, XN_EPROOF);
+	else
+		ck_assert(r == 0 || r == XN_EORDER);
+}
+
+/* One random step on the live tree; results are checked loosely here and
+   exactly by the crash check afterwards.  moves: also move blocks. */
+static void
+random_step(struct fx *f, uint32_t *s, int moves)
 {
 	struct xn *x = &f->x;
 	struct xn_block_info bi, ci;
-	uint32_t op = rnd(s) % 10, b, c, slot;
+	uint32_t op = rnd(s) % (moves ? 13 : 10), b, c, slot, i;
 
 	uint8_t *p;
 	int r;
@@ -303,6 +344,13 @@ random_step(struct fx *f, uint32_t *s)
 		ck_assert_int_eq(xn_block_info(x, c, &ci), 0);
 		if (ci.type == XN_TYPE_DATA)
 			ck_assert_int_eq(t_initdata(x, P_ALICE, c), 0);
+	} else if (op >= 10) {                    /* move some entry of b */
+		for (i = 0; i < T_NENT && c == 0; i++) {
+			slot = (slot + 1) % T_NENT;
+			c = t_get32(p, 16 + 8 * slot);
+		}
+		if (c != 0)
+			random_move(f, s, b, slot, c);
 	} else {                                  /* write back any */
 		c = rnd(s) % 4 == 0 ? ROOT : LO + rnd(s) % (HI - LO);
 		if (page_of(x, c) == NULL)
@@ -320,7 +368,82 @@ START_TEST(crash_random)
 
 	start(&f, &base);
 	for (i = 0; i < 600; i++)
-		random_step(&f, &seed);
+		random_step(&f, &seed, 0);
+	every_cut(&f, base);
+	free(base);
+	fx_done(&f);
+}
+END_TEST
+
+/* The same with xn_move() among the steps (about one in four). */
+START_TEST(crash_random_moves)
+{
+	struct fx f;
+	uint8_t *base;
+	uint32_t seed = 0x7f4a7c15u * (uint32_t)(_i + 1), i;
+
+	start(&f, &base);
+	for (i = 0; i < 600; i++)
+		random_step(&f, &seed, 1);
+	every_cut(&f, base);
+	free(base);
+	fx_done(&f);
+}
+END_TEST
+
+/* Scripted: rename-like moves of data, of a whole directory, a move then
+   free and reuse, a move into a fresh directory; cut at every write. */
+START_TEST(crash_scripted_moves)
+{
+	struct fx f;
+	struct xn *x = &f.x;
+	uint8_t *base;
+	uint32_t pr = P_ALICE;
+
+	start(&f, &base);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 41, T_DIR), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 1, 42, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 41), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 42), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 41, pr), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 42, pr), 0);
+	ck_assert_int_eq(t_link(x, pr, 41, 0, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, pr, 41, 1, 44, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 43), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 44), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 43), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 44), 0);
+	ck_assert_int_eq(xn_writeback(x, 43), 0);
+	ck_assert_int_eq(xn_writeback(x, 44), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), 0);
+	/* 43: 41 -> 42, written in the required order. */
+	ck_assert_int_eq(t_move(x, pr, 41, 0, 42, 5, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), XN_EORDER);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	/* Directory 41 (with 44) into 42. */
+	ck_assert_int_eq(t_move(x, pr, ROOT, 0, 42, 6, 41, T_DIR), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	/* 44 out of 41 to the root, then freed and reused as a directory. */
+	ck_assert_int_eq(t_move(x, pr, 41, 1, ROOT, 0, 44, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_unlink(x, pr, ROOT, 0, 44, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 44, T_DIR), XN_EBUSY);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 44, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 44), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 44, pr), 0);
+	/* 43 into the fresh directory 44; 44 written, then 42, then root. */
+	ck_assert_int_eq(t_move(x, pr, 42, 5, 44, 0, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_writeback(x, 44), XN_EORDER);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	ck_assert_int_eq(xn_writeback(x, 44), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), 0);
+	ck_assert_int_eq(xn_sync(x), 0);
+	ck_assert_int_eq(xn_unmount(x), 0);
 	every_cut(&f, base);
 	free(base);
 	fx_done(&f);
@@ -336,6 +459,8 @@ crash_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, crash_scripted);
 	tcase_add_loop_test(tc, crash_random, 0, 8);
+	tcase_add_test(tc, crash_scripted_moves);
+	tcase_add_loop_test(tc, crash_random_moves, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -143,6 +143,19 @@ t_unlink(struct xn *x, uint32_t pr, uint32_t dir, int slot, uint32_t block,
 }
 
 int
+t_move(struct xn *x, uint32_t pr, uint32_t from, int fslot, uint32_t to,
+       int tslot, uint32_t block, uint16_t type)
+{
+	uint8_t z[8] = { 0 }, e[8];
+	struct xn_claim c = { block, type };
+
+	t_put32(e, 0, block);
+	t_put32(e, 4, type);
+	return xn_move(x, pr, from, 16 + 8 * (uint32_t)fslot, 8, z, to,
+	               16 + 8 * (uint32_t)tslot, 8, e, &c, 1);
+}
+
+int
 t_mkroot(struct fx *f, const char *name, uint32_t block, uint32_t owner)
 {
 	uint8_t init[XN_BLOCK_SIZE] = { 0 };

@@ -57,6 +57,9 @@ int t_link(struct xn *x, uint32_t pr, uint32_t dir, int slot,
            uint32_t block, uint16_t type);
 int t_unlink(struct xn *x, uint32_t pr, uint32_t dir, int slot,
              uint32_t block, uint16_t type);
+/* Move entry fslot of dir `from' ({block, type}) to entry tslot of `to'. */
+int t_move(struct xn *x, uint32_t pr, uint32_t from, int fslot,
+           uint32_t to, int tslot, uint32_t block, uint16_t type);
 /* Make a fresh root directory "name" at block, owner field owner. */
 int t_mkroot(struct fx *f, const char *name, uint32_t block, uint32_t owner);
 /* Cache a block in a fresh page. */
@@ -69,5 +72,6 @@ Suite *udf_suite(void);
 Suite *alloc_suite(void);
 Suite *persist_suite(void);
 Suite *crash_suite(void);
+Suite *move_suite(void);
 
 #endif

@@ -105,6 +105,43 @@ static inline int64_t
 sys_ipc_reply(uint64_t env, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 { return xok_call(XC(IPC_REPLY), env, w0, w1, w2, w3, 0); }
 
+/* XN: protected disk blocks.  slot names the principal's capability. */
+static inline int64_t sys_xn_format(unsigned slot)
+{ return xok_call(XC(XN_FORMAT), slot, 0, 0, 0, 0, 0); }
+static inline int64_t sys_xn_stat(struct xok_xn_stat *st)
+{ return xok_call(XC(XN_STAT), (uint64_t)st, 0, 0, 0, 0, 0); }
+static inline int64_t sys_xn_template(unsigned slot, const struct xok_xn_template *t)
+{ return xok_call(XC(XN_TEMPLATE), slot, (uint64_t)t, 0, 0, 0, 0); }
+static inline int64_t sys_xn_root(unsigned slot, const char *name, uint32_t type,
+    uint32_t block, const void *init)
+{ return xok_call(XC(XN_ROOT), slot, (uint64_t)name, type, block, (uint64_t)init, 0); }
+/* out[0] = block, out[1] = type */
+static inline int64_t sys_xn_lookup(const char *name, uint64_t out[2])
+{ return xok_call(XC(XN_LOOKUP), (uint64_t)name, (uint64_t)out, 0, 0, 0, 0); }
+static inline int64_t sys_xn_root_remove(unsigned slot, const char *name)
+{ return xok_call(XC(XN_ROOT_REMOVE), slot, (uint64_t)name, 0, 0, 0, 0); }
+static inline int64_t sys_xn_alloc(unsigned slot, const struct xok_xn_change *c)
+{ return xok_call(XC(XN_ALLOC), slot, (uint64_t)c, 0, 0, 0, 0); }
+static inline int64_t sys_xn_free(unsigned slot, const struct xok_xn_change *c)
+{ return xok_call(XC(XN_FREE), slot, (uint64_t)c, 0, 0, 0, 0); }
+static inline int64_t sys_xn_write(unsigned slot, uint32_t block, uint32_t off,
+    uint32_t len, const void *bytes)
+{ return xok_call(XC(XN_WRITE), slot, block, off, len, (uint64_t)bytes, 0); }
+/* Cache block in page ppn (pslot: our capability for the page). */
+static inline int64_t sys_xn_bc_insert(unsigned slot, uint32_t block,
+    uint64_t ppn, unsigned pslot)
+{ return xok_call(XC(XN_BC_INSERT), slot, block, ppn, pslot, 0, 0); }
+static inline int64_t sys_xn_bc_lookup(uint32_t block, struct xok_xn_bcinfo *bi)
+{ return xok_call(XC(XN_BC_LOOKUP), block, (uint64_t)bi, 0, 0, 0, 0); }
+static inline int64_t sys_xn_bc_evict(unsigned slot, uint32_t block)
+{ return xok_call(XC(XN_BC_EVICT), slot, block, 0, 0, 0, 0); }
+static inline int64_t sys_xn_writeback(uint32_t block)
+{ return xok_call(XC(XN_WRITEBACK), block, 0, 0, 0, 0, 0); }
+static inline int64_t sys_xn_sync(void)
+{ return xok_call(XC(XN_SYNC), 0, 0, 0, 0, 0, 0); }
+/* XN's error code behind a -(XE_XN + n) result (e.g. XN_EACCES = -4). */
+#define XOK_XN_ERR(r) ((r) <= -XE_XN ? (int)((r) + XE_XN) : 0)
+
 /* Reading the exported state never enters the kernel. */
 static inline uint64_t xok_self(void) { return XOK_INFO->cur_env; }
 static inline uint64_t xok_ticks(void) { return XOK_INFO->ticks; }

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#ifdef XOK_KERNEL
+#if defined(XOK_KERNEL) || !__STDC_HOSTED__   /* kernel, guest programs */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);

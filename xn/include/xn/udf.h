@@ -80,7 +80,13 @@ struct xn_extent {
 	uint16_t type;
 };
 
-#define XN_UDF_MAX_EXTENTS 256
+/*
+ * Extents one owns-udf run may emit.  Equal to XN_OWNS_MAX (xn.h), so the
+ * binding limit is the number of blocks, not how fragmented they are: a
+ * C-FFS indirect block of 1024 unrelated pointers is 1024 extents.
+ * struct xn_udf_out is then 48 KiB; XN keeps one in its arena.
+ */
+#define XN_UDF_MAX_EXTENTS 4096
 
 struct xn_udf_out {
 	uint32_t ret;                   /* value of RET */

@@ -112,16 +112,21 @@ struct xn_claim {
 #define XN_BS_ALLOC    0x1  /* allocated */
 #define XN_BS_FRESH    0x2  /* allocated, not yet written to disk */
 #define XN_BS_FREEING  0x4  /* freed; a pointer to it may still be on disk */
+#define XN_BS_MOVING   0x8  /* moved by xn_move(); the old parent's pointer
+                               may still be on disk (see docs/XN.md) */
 
 #define XN_PARENT_ROOT 0xfffffffeu
 
 struct xn_bstate {
 	uint32_t parent;    /* owning metadata block, XN_PARENT_ROOT, NOBLOCK */
+	uint32_t oldparent; /* MOVING: block whose write-back ends the move */
 	uint16_t type;
 	uint16_t flags;
 	uint16_t nchild;    /* allocated children (not FREEING) */
-	uint16_t nfresh;    /* children still FRESH */
-	uint16_t nfreeing;  /* children FREEING until this block is written */
+	uint16_t nfresh;    /* children still FRESH or MOVING */
+	uint16_t nfreeing;  /* blocks waiting for this block's write-back:
+	                       FREEING children and MOVING blocks whose
+	                       oldparent this is */
 	uint16_t bcslot;    /* registry slot + 1; 0 if not cached */
 };
 
@@ -239,6 +244,17 @@ int xn_free(struct xn *x, uint32_t principal, uint32_t parent,
             const struct xn_claim *claims, uint32_t nclaims);
 int xn_write(struct xn *x, uint32_t principal, uint32_t block,
              uint32_t off, uint32_t len, const void *bytes);
+/*
+ * Move owned blocks from one metadata block to another: `from' loses
+ * exactly the claimed blocks (change off/len/bytes), `to' gains exactly
+ * them (off2/len2/bytes2), with the claimed types; from's acl-uf must allow
+ * XN_ACL_FREE and to's XN_ACL_ALLOC.  Both changes or neither are applied.
+ * `to' cannot be written back until `from' has been (docs/XN.md).
+ */
+int xn_move(struct xn *x, uint32_t principal,
+            uint32_t from, uint32_t off, uint32_t len, const void *bytes,
+            uint32_t to, uint32_t off2, uint32_t len2, const void *bytes2,
+            const struct xn_claim *claims, uint32_t nclaims);
 
 /* Buffer-cache registry and write-back. */
 int xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block,

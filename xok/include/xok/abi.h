@@ -56,7 +56,21 @@
 	X(SLEEP,        19) \
 	X(IPC_CALL,     20) \
 	X(IPC_REPLY,    21) \
-	X(ENV_SET_IPCGUARD, 22)
+	X(ENV_SET_IPCGUARD, 22) \
+	X(XN_FORMAT,    23) \
+	X(XN_STAT,      24) \
+	X(XN_TEMPLATE,  25) \
+	X(XN_ROOT,      26) \
+	X(XN_LOOKUP,    27) \
+	X(XN_ROOT_REMOVE, 28) \
+	X(XN_ALLOC,     29) \
+	X(XN_FREE,      30) \
+	X(XN_WRITE,     31) \
+	X(XN_BC_INSERT, 32) \
+	X(XN_BC_LOOKUP, 33) \
+	X(XN_BC_EVICT,  34) \
+	X(XN_WRITEBACK, 35) \
+	X(XN_SYNC,      36)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -77,6 +91,10 @@ enum {
 #define XE_RANGE   8    /* number out of range */
 #define XE_DEAD    9    /* the peer died */
 #define XE_NOCAP  10    /* capability slot empty or out of range */
+#define XE_NODEV  11    /* no disk, or XN not formatted / mounted */
+/* XN's own refusals (docs/XN.md) come back as -(XE_XN + n) for XN error
+ * -n: for example XN_EACCES (-4) is returned as -104. */
+#define XE_XN     100
 
 /* ---- Capabilities -----------------------------------------------------
  * A capability is a hierarchical name (up to XOK_CAP_NAMELEN bytes) and a
@@ -207,6 +225,50 @@ struct xok_pred_insn {
 	uint64_t imm;
 };
 
+/* ---- XN: protected disk blocks (docs/XN.md) -------------------------
+ * Block size 4096.  A principal is named by a capability: the kernel
+ * hashes the capability's name, so the same name is the same principal
+ * after a reboot.
+ */
+#define XOK_XN_NAME     32
+#define XOK_XN_UDF_MAX  120
+#define XOK_XN_CLAIMS   64
+
+struct xok_xn_insn {            /* the layout of XN's struct xn_insn */
+	uint8_t op, a, b, c;
+	uint32_t imm;
+};
+
+struct xok_xn_template {
+	char name[XOK_XN_NAME];
+	uint32_t type;
+	uint32_t len[3];                /* owns, acl, size (may be 0) */
+	struct xok_xn_insn code[3][XOK_XN_UDF_MAX];
+};
+
+struct xok_xn_claim {
+	uint32_t block, type;
+};
+
+/* A proposed change to a metadata block (XN_ALLOC, XN_FREE). */
+struct xok_xn_change {
+	uint32_t block, off, len, nclaims;
+	struct xok_xn_claim claims[XOK_XN_CLAIMS];
+	uint8_t bytes[4096];
+};
+
+struct xok_xn_stat {
+	uint32_t mounted, nblocks, templates, roots;
+	uint32_t reachable, leaked, map_fixed, was_clean;
+	uint32_t principal;             /* the caller's, from cap slot 0 */
+	uint32_t pad;
+};
+
+struct xok_xn_bcinfo {
+	uint64_t ppn;                   /* the page caching the block */
+	uint32_t owner, state, type, pad;
+};
+
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
  */
@@ -236,6 +298,8 @@ struct xok_page_info {
 };
 #define XOK_PG_KERNEL   0x1     /* kernel memory, never allocatable */
 #define XOK_PG_ORPHAN   0x2     /* owner died; freed when last unmapped */
+#define XOK_PG_XN       0x4     /* in XN's buffer-cache registry: maps
+				   read-only for anyone, cannot be freed */
 
 struct xok_info {
 	uint64_t ticks;         /* timer interrupts since boot */

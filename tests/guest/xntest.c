@@ -1,0 +1,305 @@
+/*
+ * xntest.c: XN through the real kernel calls on a virtio disk.  Init is
+ * a well-behaved library file system; it spawns a hostile one (a copy of
+ * this program with another capability, so another principal) that
+ * tries every attack.  Booted twice on the same disk image by
+ * xntest.sh: phase 1 formats, builds and attacks; phase 2 (after the VM
+ * powered off) checks that the good data survived.
+ *
+ * The test format: a "dir" block (type 16) holds 16 block numbers at
+ * offsets 0..63 (0 = empty, else a data block it owns) and its owner's
+ * principal at offset 4092; only that principal may change it or write
+ * its data blocks.
+ */
+#include <exos/exos.h>
+#include <xn/xn.h>
+
+#define T_DIR 16
+#define R_BLK 300               /* the good root */
+#define D_BLK 301               /* its data block */
+#define E_BLK 400               /* the hostile root */
+#define SHARED_VA 0x0000000500000000UL
+#define SH ((volatile int64_t *)SHARED_VA)
+#define MSG "hello, persistent world"
+
+static int failures;
+
+#define EXPECT(name, cond) do { \
+	if (cond) printf("PASS: %s\n", name); \
+	else { printf("FAIL: %s (line %d)\n", name, __LINE__); failures++; } \
+} while (0)
+#define EXPECT_EQ(name, got, want) do { \
+	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
+	if (g_ == w_) printf("PASS: %s\n", name); \
+	else { printf("FAIL: %s: got %ld, want %ld (line %d)\n", name, g_, \
+	    w_, __LINE__); failures++; } \
+} while (0)
+#define XNE(e) (-(XE_XN - (e)))         /* kernel result for XN error e */
+
+static struct xok_xn_template tmpl;
+static struct xok_xn_change ch;
+
+static void
+make_template(struct xok_xn_template *t)
+{
+	const struct xn_insn owns[] = {
+		XN_I(LOOP, 1, XN_UDF_NOREG, 4, 16),     /* r1 = 0..15 */
+		XN_I(SHLI, 2, 1, 0, 2),
+		XN_I(LD32, 3, 2, 0, 0),
+		XN_I(JEQI, 3, 0, 1, 0),
+		XN_I(EMIT1, 3, 0, 0, XN_TYPE_DATA),
+		XN_I(LDI, 0, 0, 0, 0),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	const struct xn_insn acl[] = {
+		XN_I(LDI, 8, 0, 0, 0),
+		XN_I(LD32, 7, 8, 0, 4092),              /* the owner */
+		XN_I(JEQ, 0, 7, 2, 0),                  /* r0: the principal */
+		XN_I(LDI, 9, 0, 0, 0),
+		XN_I(RET, 9, 0, 0, 0),
+		XN_I(LDI, 9, 0, 0, 1),
+		XN_I(RET, 9, 0, 0, 0),
+	};
+
+	memset(t, 0, sizeof(*t));
+	strncpy(t->name, "test.dir", sizeof(t->name) - 1);
+	t->type = T_DIR;
+	t->len[0] = sizeof(owns) / sizeof(owns[0]);
+	t->len[1] = sizeof(acl) / sizeof(acl[0]);
+	memcpy(t->code[0], owns, sizeof(owns));
+	memcpy(t->code[1], acl, sizeof(acl));
+}
+
+static uint32_t
+my_principal(void)
+{
+	struct xok_xn_stat st;
+
+	sys_xn_stat(&st);
+	return st.principal;
+}
+
+/* A page of ours, unmapped, to hand to XN's cache; then map it RO. */
+static int64_t
+cache_block(uint32_t block, uint64_t va, int64_t *err)
+{
+	int64_t ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+
+	*err = sys_xn_bc_insert(0, block, (uint64_t)ppn, 0);
+	if (*err == 0)
+		sys_page_map(XOK_SELF, va, (uint64_t)ppn, 0, 0, 0);
+	return ppn;
+}
+
+static void
+set_change(uint32_t block, uint32_t off, uint32_t val, uint32_t claim,
+    uint32_t type)
+{
+	memset(&ch, 0, sizeof(ch));
+	ch.block = block, ch.off = off, ch.len = 4;
+	memcpy(ch.bytes, &val, 4);
+	ch.nclaims = claim ? 1 : 0;
+	ch.claims[0].block = claim, ch.claims[0].type = type;
+}
+
+/* ---- the hostile library file system --------------------------------- */
+
+static void
+hostile(void)
+{
+	static uint8_t init[4096];
+	uint32_t me = my_principal(), evil = 0x0badf00d;
+	struct xok_xn_bcinfo bi;
+	int64_t err;
+	int i = 0;
+
+	SH[i++] = sys_xn_write(0, R_BLK, 0, 4, &evil);           /* 0 */
+	SH[i++] = sys_xn_write(0, D_BLK, 0, 4, "evil");          /* 1 */
+	SH[i++] = sys_xn_root(0, "evil", T_DIR, D_BLK, NULL);    /* 2 */
+	SH[i++] = sys_xn_root(0, "good", T_DIR, 450, NULL);      /* 3 */
+	memcpy(init + 4092, &me, 4);
+	SH[i++] = sys_xn_root(0, "evil", T_DIR, E_BLK, init);    /* 4 */
+	cache_block(E_BLK, 0x0000000600000000UL, &err);
+	SH[i++] = err;                                           /* 5 */
+	set_change(E_BLK, 0, D_BLK, D_BLK, XN_TYPE_DATA);
+	SH[i++] = sys_xn_alloc(0, &ch);      /* 6: claim the good's block */
+	set_change(E_BLK, 0, 402, 403, XN_TYPE_DATA);
+	SH[i++] = sys_xn_alloc(0, &ch);      /* 7: claim not what it shows */
+	set_change(E_BLK, 0, 1u << 20, 1u << 20, XN_TYPE_DATA);
+	SH[i++] = sys_xn_alloc(0, &ch);      /* 8: out of range */
+	set_change(R_BLK, 0, 0, D_BLK, XN_TYPE_DATA);
+	SH[i++] = sys_xn_free(0, &ch);       /* 9: free the good's block */
+	SH[i++] = sys_xn_root_remove(0, "good");                 /* 10 */
+	SH[i++] = sys_xn_bc_lookup(R_BLK, &bi);                  /* 11 */
+	SH[i++] = sys_page_map(XOK_SELF, 0x0000000610000000UL, bi.ppn,
+	    XOK_PTE_W, 0, 0);                /* 12: write-map the cache */
+	SH[i++] = sys_page_map(XOK_SELF, 0x0000000610000000UL, bi.ppn, 0,
+	    0, 0);                           /* 13: read-map it */
+	SH[i++] = *(volatile uint32_t *)0x0000000610000000UL;    /* 14 */
+	SH[i++] = sys_page_free(bi.ppn, 0);  /* 15: free the cache page */
+	SH[i++] = sys_xn_format(0);                              /* 16 */
+	SH[i++] = sys_xn_alloc(0, (void *)0xffffffff80000000UL); /* 17 */
+	SH[i++] = sys_xn_writeback(450);     /* 18: not cached */
+	make_template(&tmpl);
+	strncpy(tmpl.name, "evil.loop", sizeof(tmpl.name) - 1);
+	tmpl.type = 17;
+	tmpl.code[0][1] = (struct xok_xn_insn){ XN_OP_JMP, 0, 0, 0xff, 0 };
+	SH[i++] = sys_xn_template(0, &tmpl); /* 19: jump out of the code */
+	tmpl.code[0][1] = (struct xok_xn_insn){ 0xee, 0, 0, 0, 0 };
+	SH[i++] = sys_xn_template(0, &tmpl); /* 20: unknown opcode */
+	tmpl.len[0] = 500;
+	SH[i++] = sys_xn_template(0, &tmpl); /* 21: too long */
+	SH[63] = 1;                          /* done */
+}
+
+/* ---- the well-behaved one ---------------------------------------------- */
+
+static const char *
+phase_arg(void)
+{
+	const char *s = (const char *)XOK_INFO->modules[0].name;
+
+	while (*s && *s != ' ')
+		s++;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+static void
+phase1(void)
+{
+	static uint8_t init[4096];
+	uint32_t me, d = D_BLK;
+	struct xok_xn_stat st;
+	const char *rv;
+	int64_t err, child, ppn, sh;
+	uint64_t size;
+	struct exos_spawn sp = { .arg = 1, .slices = 1, .start = 0 };
+
+	EXPECT_EQ("xn_stat", sys_xn_stat(&st), 0);
+	EXPECT("fresh disk is not mounted", st.mounted == 0 &&
+	    st.nblocks == 4096);
+	EXPECT_EQ("xn call before format", sys_xn_sync(), -XE_NODEV);
+	EXPECT_EQ("xn_format", sys_xn_format(0), 0);
+	sys_xn_stat(&st);
+	EXPECT("mounted after format", st.mounted == 1);
+	me = st.principal;
+
+	make_template(&tmpl);
+	EXPECT_EQ("template register", sys_xn_template(0, &tmpl), 0);
+	EXPECT_EQ("template again", sys_xn_template(0, &tmpl), XNE(XN_EEXIST));
+	EXPECT_EQ("template bad pointer", sys_xn_template(0, (void *)16),
+	    -XE_FAULT);
+
+	memcpy(init + 4092, &me, 4);
+	EXPECT_EQ("root install", sys_xn_root(0, "good", T_DIR, R_BLK, init), 0);
+	cache_block(R_BLK, 0x0000000400000000UL, &err);
+	EXPECT_EQ("cache the root", err, 0);
+	EXPECT("cached root reads our owner field",
+	    *(volatile uint32_t *)(0x0000000400000000UL + 4092) == me);
+	set_change(R_BLK, 0, D_BLK, D_BLK, XN_TYPE_DATA);
+	EXPECT_EQ("alloc by proof", sys_xn_alloc(0, &ch), 0);
+	EXPECT("cache shows the new pointer",
+	    *(volatile uint32_t *)0x0000000400000000UL == d);
+	cache_block(D_BLK, 0x0000000400001000UL, &err);
+	EXPECT_EQ("cache the fresh data block", err, 0);
+	EXPECT_EQ("write the data block", sys_xn_write(0, D_BLK, 0,
+	    sizeof(MSG), MSG), 0);
+	EXPECT_EQ("parent before child: refused", sys_xn_writeback(R_BLK),
+	    XNE(XN_EORDER));
+	EXPECT_EQ("write back child", sys_xn_writeback(D_BLK), 0);
+	EXPECT_EQ("then parent", sys_xn_writeback(R_BLK), 0);
+	EXPECT_EQ("sync", sys_xn_sync(), 0);
+
+	/* the hostile one */
+	sp.image = exos_module("xntest.elf", &size);
+	sp.size = size;
+	child = exos_spawn(&sp);
+	EXPECT("spawn the hostile libFS", child > 0);
+	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	sys_page_map(XOK_SELF, 0x0000000450000000UL, (uint64_t)ppn, XOK_PTE_W,
+	    0, 0);
+	sys_page_map((uint64_t)child, SHARED_VA, (uint64_t)ppn, XOK_PTE_W, 0, 0);
+	sh = 0x0000000450000000L;
+	sys_env_set_status((uint64_t)child, 0, XOK_ENV_RUNNABLE);
+	for (err = 0; err < 3000 && !((volatile int64_t *)sh)[63]; err++)
+		sys_yield(XOK_SELF);
+#define H(i) (((volatile int64_t *)sh)[i])
+	EXPECT("hostile libFS finished", H(63) == 1);
+	EXPECT_EQ("hostile: write our metadata", H(0), XNE(XN_EACCES));
+	EXPECT_EQ("hostile: write our data block", H(1), XNE(XN_EACCES));
+	EXPECT_EQ("hostile: root on our block", H(2), XNE(XN_EINUSE));
+	EXPECT_EQ("hostile: root with our name", H(3), XNE(XN_EEXIST));
+	EXPECT_EQ("hostile: its own root", H(4), 0);
+	EXPECT_EQ("hostile: caches its root", H(5), 0);
+	EXPECT_EQ("hostile: claim our block", H(6), XNE(XN_EINUSE));
+	EXPECT_EQ("hostile: claim what it does not point to", H(7),
+	    XNE(XN_EPROOF));
+	EXPECT_EQ("hostile: claim out of range", H(8), XNE(XN_ERANGE));
+	EXPECT_EQ("hostile: free our block", H(9), XNE(XN_EACCES));
+	EXPECT_EQ("hostile: remove our root", H(10), XNE(XN_EACCES));
+	EXPECT_EQ("hostile: finds the shared cache page", H(11), 0);
+	EXPECT_EQ("hostile: cannot map it writable", H(12), -XE_PERM);
+	EXPECT_EQ("hostile: may map it read-only", H(13), 0);
+	EXPECT_EQ("hostile: reads the shared block", H(14), D_BLK);
+	EXPECT_EQ("hostile: cannot free the cache page", H(15), -XE_PERM);
+	EXPECT_EQ("hostile: format", H(16), -XE_PERM);
+	EXPECT_EQ("hostile: kernel pointer", H(17), -XE_FAULT);
+	EXPECT_EQ("hostile: write back uncached", H(18), XNE(XN_ENOTCACHED));
+	EXPECT_EQ("hostile: UDF jumping out", H(19), XNE(XN_EUDFJUMP));
+	EXPECT_EQ("hostile: UDF bad opcode", H(20), XNE(XN_EUDFOP));
+	EXPECT_EQ("hostile: UDF too long", H(21), -XE_INVAL);
+#undef H
+	rv = (const char *)0x0000000400001000UL;
+	EXPECT("good data intact", memcmp(rv, MSG, sizeof(MSG)) == 0);
+	EXPECT("good pointer intact",
+	    *(volatile uint32_t *)0x0000000400000000UL == d);
+	EXPECT_EQ("sync again", sys_xn_sync(), 0);
+}
+
+static void
+phase2(void)
+{
+	struct xok_xn_stat st;
+	uint64_t out[2];
+	int64_t err;
+
+	EXPECT_EQ("xn_stat after reboot", sys_xn_stat(&st), 0);
+	EXPECT("mounted at boot", st.mounted == 1);
+	EXPECT("templates and roots persisted", st.templates == 1 &&
+	    st.roots == 2);
+	EXPECT("recovery found the tree", st.reachable >= 3);
+	EXPECT_EQ("lookup good", sys_xn_lookup("good", out), 0);
+	EXPECT("good root block and type", out[0] == R_BLK && out[1] == T_DIR);
+	EXPECT_EQ("lookup missing", sys_xn_lookup("nope", out),
+	    XNE(XN_ENOENT));
+	cache_block(R_BLK, 0x0000000400000000UL, &err);
+	EXPECT_EQ("cache the root", err, 0);
+	EXPECT("pointer survived the reboot",
+	    *(volatile uint32_t *)0x0000000400000000UL == D_BLK);
+	cache_block(D_BLK, 0x0000000400001000UL, &err);
+	EXPECT_EQ("cache the data block", err, 0);
+	EXPECT("data survived the reboot", memcmp((const void *)
+	    0x0000000400001000UL, MSG, sizeof(MSG)) == 0);
+}
+
+int
+main(uint64_t arg)
+{
+	const char *phase;
+
+	if (arg == 1) {
+		hostile();
+		return 0;
+	}
+	phase = phase_arg();
+	printf("xntest: phase %s\n", phase);
+	if (phase[0] == '2')
+		phase2();
+	else
+		phase1();
+	printf("ALL-DONE\n");
+	sys_shutdown(0, failures ? 1 : 0);
+	return 0;
+}

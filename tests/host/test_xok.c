@@ -1,0 +1,37 @@
+/*
+ * test_xok.c: host unit tests (Check) for the kernel's pure modules,
+ * which are compiled both into the kernel and for the host:
+ *
+ *   test_cap.c    xok/cap.c    hierarchical capabilities: dominance,
+ *                              rights, derivation, cap_make
+ *   test_pred.c   xok/pred.c   wake-up predicates: verifier, evaluator,
+ *                              and a random-program property test
+ *   test_pages.c  xok/pages.c  physical page accounting: owners,
+ *                              mapcount, orphans, and a random-operation
+ *                              test against a simple model
+ *
+ * This file only gathers the suites and runs them.  The exit status is 0
+ * iff every test passed.  Do not include <xok/lib.h> here: it clashes
+ * with the host libc's stdio.
+ */
+#include <stdlib.h>
+#include <check.h>
+
+Suite *cap_suite(void);
+Suite *pred_suite(void);
+Suite *pages_suite(void);
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(cap_suite());
+	srunner_add_suite(sr, pred_suite());
+	srunner_add_suite(sr, pages_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

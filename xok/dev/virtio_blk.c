@@ -1,0 +1,820 @@
+/*
+ * virtio_blk.c: the virtio block device, through the legacy (virtio
+ * 0.9.5) PCI interface that QEMU's transitional virtio-blk-pci offers
+ * in BAR0 as I/O ports.
+ *
+ * One virtqueue: a descriptor table, the driver's "available" ring and
+ * the device's "used" ring, laid out in physically contiguous pages
+ * whose frame number is handed to the device.  A request is a chain of
+ * descriptors: a 16-byte header {type, reserved, sector} the device
+ * reads, one or more data descriptors pointing straight at the caller's
+ * physical memory (the device reads them for a write, writes them for a
+ * read), and a one-byte status the device writes last.  The header and
+ * status live in a per-request slot of this file, indexed by the chain's
+ * first descriptor, which is also the id the device returns in the used
+ * ring.
+ *
+ * The kernel never blocks and runs with interrupts off: completions are
+ * reaped either by vblk_intr() from the device's interrupt, or by the
+ * synchronous calls polling the used ring.  Every poll is bounded (TSC
+ * deadline and an iteration count), and everything the device writes is
+ * checked: a used index running ahead of what is in flight, an unknown
+ * id, or a request that never completes resets the device and fails all
+ * outstanding and future requests with -XE_DEAD, rather than hanging or
+ * corrupting the kernel.
+ *
+ * If sector 0 of the disk starts with "XOKVBLKT" the driver runs a
+ * self-test at boot (vblk_selftest below), which rewrites sectors 1,
+ * 8..71 and 128..255.
+ *
+ * Not done: the modern (virtio 1.0) interface, MSI-X, indirect
+ * descriptors, event-index notification suppression, more than one
+ * queue or more than one disk.
+ */
+#include "../kern.h"
+#include "pci.h"
+#include "virtio_blk.h"
+
+#define VIRTIO_VENDOR       0x1af4
+#define VIRTIO_BLK_LEGACY   0x1001      /* transitional block device */
+#define VIRTIO_BLK_MODERN   0x1042
+#define VIRTIO_ID_BLOCK     2           /* subsystem id of a legacy blk */
+
+/* Legacy registers, offsets into the BAR0 I/O window. */
+#define VIO_DEV_FEATURES 0x00           /* 32, device's feature bits */
+#define VIO_DRV_FEATURES 0x04           /* 32, the ones we accept */
+#define VIO_QUEUE_PFN    0x08           /* 32, ring address >> 12 */
+#define VIO_QUEUE_SIZE   0x0c           /* 16, entries in the ring */
+#define VIO_QUEUE_SEL    0x0e           /* 16 */
+#define VIO_QUEUE_NOTIFY 0x10           /* 16, write the queue number */
+#define VIO_STATUS       0x12           /* 8 */
+#define VIO_ISR          0x13           /* 8, reading acknowledges */
+#define VIO_CONFIG       0x14           /* device config (no MSI-X) */
+
+#define ST_ACKNOWLEDGE 0x01
+#define ST_DRIVER      0x02
+#define ST_DRIVER_OK   0x04
+#define ST_FAILED      0x80
+
+#define ISR_QUEUE  0x1
+#define ISR_CONFIG 0x2
+
+/* Block feature bits and config fields. */
+#define F_SIZE_MAX  (1U << 1)           /* config: size_max, per segment */
+#define F_SEG_MAX   (1U << 2)           /* config: seg_max, per request */
+#define F_RO        (1U << 5)
+#define F_BLK_SIZE  (1U << 6)
+#define F_FLUSH     (1U << 9)
+#define F_WANTED    (F_SIZE_MAX | F_SEG_MAX | F_RO | F_BLK_SIZE | F_FLUSH)
+#define CFG_CAPACITY 0                  /* 64 */
+#define CFG_SIZE_MAX 8                  /* 32 */
+#define CFG_SEG_MAX  12                 /* 32 */
+
+#define VRING_ALIGN        4096
+#define VRING_DESC_NEXT    1
+#define VRING_DESC_WRITE   2            /* the device writes this buffer */
+#define VRING_USED_NO_NOTIFY 1
+#define VRING_MAX          32768
+
+#define T_IN    0
+#define T_OUT   1
+#define T_FLUSH 4
+#define S_OK     0
+#define S_IOERR  1
+#define S_UNSUPP 2
+
+#define VBLK_NDESC     256              /* descriptors we use, at most */
+#define VBLK_TIMEOUT_S 10               /* one request's deadline */
+#define VBLK_POLL_MAX  (1ULL << 30)     /* backstop if the TSC is odd */
+
+struct vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct vring_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];                /* then used_event */
+};
+
+struct vring_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+struct vring_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct vring_used_elem ring[];  /* then avail_event */
+};
+
+/* What the device reads first and writes last, one per chain head. */
+struct vblk_slot {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+	uint8_t status;
+	uint8_t pad[15];
+};
+
+struct vblk_req {
+	void (*done)(void *arg, int status);
+	void *arg;
+	uint16_t ndesc;                 /* descriptors in the chain */
+	uint8_t busy;
+};
+
+static struct {
+	int present;
+	int dead;                       /* reset after misbehaving */
+	uint16_t io;                    /* BAR0 I/O base */
+	int irq;
+	uint32_t features;              /* negotiated */
+	uint64_t capacity;              /* sectors */
+	uint32_t seg_bytes;             /* largest data descriptor */
+	uint32_t max_bytes;             /* largest request */
+	uint16_t qsize;                 /* ring entries (the device's) */
+	uint16_t ndesc;                 /* descriptors we use */
+	volatile struct vring_desc *desc;
+	volatile struct vring_avail *avail;
+	volatile struct vring_used *used;
+	uint16_t free_head, nfree;
+	uint16_t avail_idx;             /* next avail->idx */
+	uint16_t last_used;             /* used entries consumed */
+	uint16_t inflight;              /* requests */
+	uint64_t nintr;
+} vb = { .irq = -1 };
+
+static struct vblk_req req[VBLK_NDESC];
+static uint16_t desc_next[VBLK_NDESC];  /* free list and chains */
+static volatile struct vblk_slot slot[VBLK_NDESC] __attribute__((aligned(64)));
+
+static const struct xok_cap vblk_guard = { .valid = 1, .len = 1,
+	.rights = 0, .name = { 0xfe } };
+
+static void vblk_selftest(void);
+
+static inline void
+barrier(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static inline void
+mfence(void)
+{
+	__asm__ volatile("mfence" ::: "memory");
+}
+
+static inline void
+cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+/*
+ * n physically contiguous, zeroed kernel pages: the first ppn, or
+ * -XE_NOMEM.  kpage_alloc gives single pages in no promised order.
+ */
+static int64_t
+contig_alloc(uint64_t n)
+{
+	uint64_t start, p, q;
+
+	if (n == 0)
+		return -XE_INVAL;
+	for (start = 0; start + n <= pages.npages; start = p + 1) {
+		for (p = start; p < start + n && pages_is_free(&pages, p); p++)
+			;
+		if (p < start + n)
+			continue;
+		for (q = start; q < start + n; q++) {
+			if (pages_alloc(&pages, q, PAGE_OWNER_KERNEL,
+			    &vblk_guard) < 0) {
+				while (q-- > start)
+					pages_free(&pages, q);
+				return -XE_NOMEM;
+			}
+		}
+		memset(KADDR(start * PGSIZE), 0, n * PGSIZE);
+		return (int64_t)start;
+	}
+	return -XE_NOMEM;
+}
+
+static void
+contig_free(uint64_t ppn, uint64_t n)
+{
+	while (n-- > 0)
+		pages_free(&pages, ppn + n);
+}
+
+static uint64_t
+deadline(void)
+{
+	uint64_t hz = info && info->tsc_hz ? info->tsc_hz : 1000000000ULL;
+
+	return rdtsc() + VBLK_TIMEOUT_S * hz;
+}
+
+static int
+expired(uint64_t dl, uint64_t *iter)
+{
+	return ++*iter > VBLK_POLL_MAX || rdtsc() > dl;
+}
+
+/*
+ * The device misbehaved: reset it (so it stops using the rings), fail
+ * everything in flight and everything later.
+ */
+static void
+vblk_fail(const char *why)
+{
+	unsigned i;
+
+	if (vb.dead)
+		return;
+	kprintf("vblk: %s; device reset, disk disabled\n", why);
+	vb.dead = 1;
+	outb(vb.io + VIO_STATUS, 0);
+	for (i = 0; i < vb.ndesc; i++) {
+		void (*done)(void *, int) = req[i].done;
+		void *arg = req[i].arg;
+
+		if (!req[i].busy)
+			continue;
+		req[i].busy = 0;
+		vb.inflight--;
+		if (done)
+			done(arg, -XE_DEAD);
+	}
+}
+
+static uint16_t
+desc_get(void)
+{
+	uint16_t d = vb.free_head;
+
+	vb.free_head = desc_next[d];
+	vb.nfree--;
+	return d;
+}
+
+static void
+desc_put(uint16_t d)
+{
+	desc_next[d] = vb.free_head;
+	vb.free_head = d;
+	vb.nfree++;
+}
+
+/* Queue one request; the arguments are already checked. */
+static int
+vq_start(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes,
+    void (*done)(void *, int), void *arg)
+{
+	uint32_t nseg = nbytes ? (nbytes + vb.seg_bytes - 1) / vb.seg_bytes : 0;
+	uint16_t head, prev, d, n;
+	uint32_t off, len;
+
+	if (nseg + 2 > vb.nfree)
+		return -XE_BUSY;
+	head = desc_get();
+	slot[head].type = type;
+	slot[head].reserved = 0;
+	slot[head].sector = sector;
+	slot[head].status = 0xff;
+	vb.desc[head].addr = PADDR(&slot[head].type);
+	vb.desc[head].len = 16;
+	vb.desc[head].flags = VRING_DESC_NEXT;
+	prev = head;
+	for (off = 0, n = 0; n < nseg; n++, off += len) {
+		len = nbytes - off < vb.seg_bytes ? nbytes - off : vb.seg_bytes;
+		d = desc_get();
+		vb.desc[d].addr = pa + off;
+		vb.desc[d].len = len;
+		vb.desc[d].flags = VRING_DESC_NEXT |
+		    (type == T_IN ? VRING_DESC_WRITE : 0);
+		vb.desc[prev].next = d;
+		desc_next[prev] = d;
+		prev = d;
+	}
+	d = desc_get();
+	vb.desc[d].addr = PADDR(&slot[head].status);
+	vb.desc[d].len = 1;
+	vb.desc[d].flags = VRING_DESC_WRITE;
+	vb.desc[d].next = 0;
+	vb.desc[prev].next = d;
+	desc_next[prev] = d;
+
+	req[head].done = done;
+	req[head].arg = arg;
+	req[head].ndesc = (uint16_t)(nseg + 2);
+	req[head].busy = 1;
+	vb.inflight++;
+
+	vb.avail->ring[vb.avail_idx & (vb.qsize - 1)] = head;
+	barrier();                      /* ring entry before the index */
+	vb.avail->idx = ++vb.avail_idx;
+	mfence();                       /* index before reading flags */
+	if (!(vb.used->flags & VRING_USED_NO_NOTIFY))
+		outw(vb.io + VIO_QUEUE_NOTIFY, 0);
+	return 0;
+}
+
+/* Consume the used ring and run the callbacks. */
+static void
+vq_reap(void)
+{
+	unsigned n;
+
+	if (!vb.present || vb.dead)
+		return;
+	/* Re-read every time: a callback may reap (vblk_rw) itself. */
+	for (n = 0; n < 2U * vb.qsize; n++) {
+		uint16_t idx = vb.used->idx, d, i;
+		void (*done)(void *, int);
+		void *arg;
+		uint32_t id;
+		int err;
+
+		barrier();
+		if (idx == vb.last_used)
+			return;
+		if ((uint16_t)(idx - vb.last_used) > vb.inflight) {
+			vblk_fail("used ring ran ahead of the requests");
+			return;
+		}
+		id = vb.used->ring[vb.last_used & (vb.qsize - 1)].id;
+		vb.last_used++;
+		if (id >= vb.ndesc || !req[id].busy) {
+			vblk_fail("completion of an unknown request");
+			return;
+		}
+		switch (slot[id].status) {
+		case S_OK:
+			err = 0;
+			break;
+		case S_UNSUPP:
+			err = -XE_NOSYS;
+			break;
+		default:
+			err = -XE_FAULT;
+			break;
+		}
+		done = req[id].done;
+		arg = req[id].arg;
+		for (d = (uint16_t)id, i = req[id].ndesc; i > 0; i--) {
+			uint16_t next = desc_next[d];
+
+			desc_put(d);
+			d = next;
+		}
+		req[id].busy = 0;
+		vb.inflight--;
+		if (done)
+			done(arg, err);
+	}
+}
+
+/* Check and queue; nothing is queued on error. */
+static int
+vblk_start(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes,
+    void (*done)(void *, int), void *arg)
+{
+	uint64_t limit = pages.npages * PGSIZE;
+
+	if (!vb.present)
+		return -XE_NOENT;
+	if (vb.dead)
+		return -XE_DEAD;
+	if (type == T_FLUSH)
+		return vq_start(type, 0, 0, 0, done, arg);
+	if (nbytes == 0 || nbytes % VBLK_SECTOR || nbytes > vb.max_bytes)
+		return -XE_INVAL;
+	if (pa >= limit || nbytes > limit - pa)
+		return -XE_INVAL;
+	if (sector >= vb.capacity ||
+	    nbytes / VBLK_SECTOR > vb.capacity - sector)
+		return -XE_RANGE;
+	if (type == T_OUT && (vb.features & F_RO))
+		return -XE_PERM;
+	return vq_start(type, sector, pa, nbytes, done, arg);
+}
+
+/* vblk_start, waiting for free descriptors. */
+static int
+vblk_start_wait(uint32_t type, uint64_t sector, uint64_t pa,
+    uint32_t nbytes, void (*done)(void *, int), void *arg)
+{
+	uint64_t dl = deadline(), iter = 0;
+	int err;
+
+	while ((err = vblk_start(type, sector, pa, nbytes, done, arg)) ==
+	    -XE_BUSY) {
+		if (expired(dl, &iter)) {
+			vblk_fail("no descriptors freed in time");
+			return -XE_DEAD;
+		}
+		vq_reap();
+		cpu_relax();
+	}
+	return err;
+}
+
+struct waiter {
+	volatile int pending;           /* requests not yet completed */
+	volatile int err;               /* the first error */
+};
+
+static void
+waiter_done(void *arg, int status)
+{
+	struct waiter *w = arg;
+
+	if (status && !w->err)
+		w->err = status;
+	w->pending--;
+}
+
+/* Poll until w has no requests pending; the device dies on a timeout. */
+static int
+waiter_wait(struct waiter *w)
+{
+	uint64_t dl = deadline(), iter = 0;
+
+	while (w->pending > 0) {
+		if (expired(dl, &iter)) {
+			vblk_fail("request timed out");
+			break;          /* vblk_fail completed w */
+		}
+		vq_reap();
+		cpu_relax();
+	}
+	return w->err;
+}
+
+static int
+vblk_sync(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes)
+{
+	struct waiter w = { 1, 0 };
+	int err;
+
+	if ((err = vblk_start_wait(type, sector, pa, nbytes, waiter_done,
+	    &w)) < 0)
+		return err;
+	return waiter_wait(&w);
+}
+
+int
+vblk_submit(uint64_t sector, uint64_t pa, uint32_t nbytes, int write,
+    void (*done)(void *arg, int status), void *arg)
+{
+	return vblk_start(write ? T_OUT : T_IN, sector, pa, nbytes, done, arg);
+}
+
+int
+vblk_rw(uint64_t sector, uint64_t pa, uint32_t nbytes, int write)
+{
+	return vblk_sync(write ? T_OUT : T_IN, sector, pa, nbytes);
+}
+
+int
+vblk_flush(void)
+{
+	if (!vb.present)
+		return -XE_NOENT;
+	if (!(vb.features & F_FLUSH))
+		return vb.dead ? -XE_DEAD : 0;
+	return vblk_sync(T_FLUSH, 0, 0, 0);
+}
+
+void
+vblk_intr(void)
+{
+	uint8_t isr;
+
+	if (!vb.present)
+		return;
+	isr = inb(vb.io + VIO_ISR);     /* lowers the interrupt line */
+	vb.nintr++;
+	if (vb.dead)
+		return;
+	if (isr & ISR_CONFIG)
+		vb.capacity = inl(vb.io + VIO_CONFIG + CFG_CAPACITY) |
+		    (uint64_t)inl(vb.io + VIO_CONFIG + CFG_CAPACITY + 4) << 32;
+	vq_reap();
+}
+
+int
+vblk_irq(void)
+{
+	return vb.present ? vb.irq : -1;
+}
+
+uint64_t
+vblk_sectors(void)
+{
+	return vb.present ? vb.capacity : 0;
+}
+
+/* Negotiate and set up the queue: 0 or an error (device marked failed). */
+static int
+vblk_start_device(void)
+{
+	uint16_t io = vb.io;
+	uint32_t ring_bytes, used_off, size_max, seg_max, maxseg;
+	uint64_t max;
+	int64_t ppn;
+	unsigned i;
+	uint8_t st;
+
+	outb(io + VIO_STATUS, 0);               /* reset */
+	for (i = 0; inb(io + VIO_STATUS) != 0; i++)
+		if (i > 1000000)
+			return -XE_BUSY;
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE);
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
+	vb.features = inl(io + VIO_DEV_FEATURES) & F_WANTED;
+	outl(io + VIO_DRV_FEATURES, vb.features);
+
+	outw(io + VIO_QUEUE_SEL, 0);
+	vb.qsize = inw(io + VIO_QUEUE_SIZE);
+	if (vb.qsize < 2 || vb.qsize > VRING_MAX ||
+	    (vb.qsize & (vb.qsize - 1)) != 0) {
+		kprintf("vblk: bad queue size %u\n", vb.qsize);
+		return -XE_INVAL;
+	}
+	if (inl(io + VIO_QUEUE_PFN) != 0) {
+		kprintf("vblk: queue 0 already in use after reset\n");
+		return -XE_BUSY;
+	}
+	used_off = ROUNDUP(16U * vb.qsize + 6U + 2U * vb.qsize, VRING_ALIGN);
+	ring_bytes = ROUNDUP(used_off + 6U + 8U * vb.qsize, PGSIZE);
+	if ((ppn = contig_alloc(ring_bytes / PGSIZE)) < 0)
+		return (int)ppn;
+	vb.desc = KADDR(ppn * PGSIZE);
+	vb.avail = KADDR(ppn * PGSIZE + 16U * vb.qsize);
+	vb.used = KADDR(ppn * PGSIZE + used_off);
+	vb.ndesc = vb.qsize < VBLK_NDESC ? vb.qsize : VBLK_NDESC;
+	vb.nfree = 0;
+	for (i = vb.ndesc; i-- > 0; )
+		desc_put((uint16_t)i);
+	outl(io + VIO_QUEUE_PFN, (uint32_t)ppn);
+
+	vb.capacity = inl(io + VIO_CONFIG + CFG_CAPACITY) |
+	    (uint64_t)inl(io + VIO_CONFIG + CFG_CAPACITY + 4) << 32;
+	size_max = vb.features & F_SIZE_MAX ?
+	    inl(io + VIO_CONFIG + CFG_SIZE_MAX) : 0;
+	seg_max = vb.features & F_SEG_MAX ?
+	    inl(io + VIO_CONFIG + CFG_SEG_MAX) : 0;
+	vb.seg_bytes = size_max >= VBLK_SECTOR && size_max < VBLK_MAX_BYTES ?
+	    size_max & ~(VBLK_SECTOR - 1) : VBLK_MAX_BYTES;
+	maxseg = vb.ndesc - 2U;
+	if (seg_max >= 1 && seg_max < maxseg)
+		maxseg = seg_max;
+	max = (uint64_t)vb.seg_bytes * maxseg;
+	vb.max_bytes = max < VBLK_MAX_BYTES ? (uint32_t)max : VBLK_MAX_BYTES;
+
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK);
+	st = inb(io + VIO_STATUS);
+	if (st & ST_FAILED || !(st & ST_DRIVER_OK)) {
+		kprintf("vblk: device refused to start (status %x)\n", st);
+		return -XE_INVAL;
+	}
+	return 0;
+}
+
+int
+vblk_init(void)
+{
+	struct pci_dev d;
+	uint32_t bar;
+	uint16_t cmd;
+	int64_t ppn;
+	int err;
+
+	if (pci_find(VIRTIO_VENDOR, VIRTIO_BLK_LEGACY, 0, &d) < 0) {
+		if (pci_find(VIRTIO_VENDOR, VIRTIO_BLK_MODERN, 0, &d) == 0)
+			kprintf("vblk: %02x:%02x.%x is a modern-only "
+			    "virtio-blk; not supported\n", d.bus, d.slot,
+			    d.func);
+		return -XE_NOENT;
+	}
+	if (pci_read16(&d, PCI_SUBSYS_ID) != VIRTIO_ID_BLOCK)
+		return -XE_NOENT;
+	bar = pci_read32(&d, PCI_BAR0);
+	if (!(bar & PCI_BAR_IO) || (bar & ~3U) == 0 || (bar & ~3U) > 0xff00) {
+		kprintf("vblk: BAR0 %x is not an assigned I/O window\n", bar);
+		return -XE_NOENT;
+	}
+	cmd = pci_read16(&d, PCI_COMMAND);
+	pci_write16(&d, PCI_COMMAND,
+	    (cmd | PCI_CMD_IO | PCI_CMD_MASTER) & ~PCI_CMD_INTX_OFF);
+	vb.io = (uint16_t)(bar & ~3U);
+	vb.irq = d.irq < 16 ? d.irq : -1;
+	if ((err = vblk_start_device()) < 0) {
+		outb(vb.io + VIO_STATUS, ST_FAILED);
+		kprintf("vblk: could not start the disk (error %d)\n", err);
+		return err;
+	}
+	vb.present = 1;
+	kprintf("vblk: virtio disk at pci %02x:%02x.%x io %x irq %d: "
+	    "%lu sectors (%lu MiB), queue %u, features %x%s\n", d.bus,
+	    d.slot, d.func, vb.io, vb.irq, vb.capacity, vb.capacity >> 11,
+	    vb.qsize, vb.features, vb.features & F_RO ? " (read-only)" : "");
+	if (vb.irq >= 0)
+		pic_unmask(vb.irq);
+
+	/* A disk marked for testing gets the self-test. */
+	if ((ppn = kpage_alloc()) >= 0) {
+		if (vblk_rw(0, (uint64_t)ppn * PGSIZE, VBLK_SECTOR, 0) == 0 &&
+		    memcmp(KADDR(ppn * PGSIZE), "XOKVBLKT", 8) == 0)
+			vblk_selftest();
+		pages_free(&pages, (uint64_t)ppn);
+	}
+	return 0;
+}
+
+/* The self-test. */
+
+#define TEST_MARK "XOKVBLKP"            /* sector 1: left by a boot */
+
+struct test_marker {
+	char magic[8];
+	uint64_t seed;
+	uint32_t boot;
+};
+
+static int test_failed;
+
+static void
+test_check(int ok, const char *what)
+{
+	kprintf("%s: vblk %s\n", ok ? "PASS" : "FAIL", what);
+	if (!ok)
+		test_failed++;
+}
+
+/* Contents of sectors [sector, sector + n) for a given seed. */
+static void
+test_pattern(void *buf, uint64_t sector, unsigned n, uint64_t seed)
+{
+	uint64_t *w = buf;
+	unsigned s, i;
+
+	for (s = 0; s < n; s++)
+		for (i = 0; i < VBLK_SECTOR / 8; i++)
+			*w++ = (seed ^ ((sector + s) * 0x9e3779b97f4a7c15ULL)) +
+			    i * 0x100000001b3ULL;
+}
+
+static void
+vblk_selftest(void)
+{
+	enum { NPAGES = 33, BIG = 64 << 10, AREA = 8, NAREA = 64 };
+	struct test_marker *m;
+	struct waiter w;
+	uint64_t ppn, wpa, rpa, spa, seed, cap = vb.capacity, n0;
+	uint8_t *wbuf, *rbuf, *sbuf;
+	uint32_t boot = 1;
+	int64_t r;
+	int err, err2, i, maxflight;
+	char what[64];
+
+	kprintf("vblk: self-test (sector 0 is marked XOKVBLKT)\n");
+	test_failed = 0;
+	if ((r = contig_alloc(NPAGES)) < 0) {
+		test_check(0, "self-test memory");
+		return;
+	}
+	ppn = (uint64_t)r;
+	wbuf = KADDR(ppn * PGSIZE);
+	rbuf = wbuf + BIG;
+	sbuf = rbuf + BIG;
+	wpa = ppn * PGSIZE;
+	rpa = wpa + BIG;
+	spa = rpa + BIG;
+	m = (struct test_marker *)sbuf;
+	if (cap < 2 * BIG / VBLK_SECTOR + 8) {
+		test_check(0, "disk large enough for the self-test");
+		goto out;
+	}
+
+	/* What the previous boot left behind. */
+	if ((err = vblk_rw(1, spa, VBLK_SECTOR, 0)) < 0) {
+		test_check(0, "read sector 1");
+	} else if (memcmp(m->magic, TEST_MARK, 8) == 0) {
+		boot = m->boot + 1;
+		test_pattern(wbuf, AREA, NAREA, m->seed);
+		err = vblk_rw(AREA, rpa, NAREA * VBLK_SECTOR, 0);
+		test_check(err == 0 &&
+		    memcmp(wbuf, rbuf, NAREA * VBLK_SECTOR) == 0,
+		    "persisted across reboot");
+	} else {
+		kprintf("vblk: no marker in sector 1: first boot\n");
+	}
+	seed = rdtsc() * 0x2545f4914f6cdd1dULL + boot;
+
+	/* Eight 4 KiB writes in flight at once. */
+	test_pattern(wbuf, AREA, NAREA, seed);
+	w.pending = 0, w.err = 0;
+	for (i = err = 0; i < 8 && err == 0; i++) {
+		err = vblk_submit(AREA + 8 * i, wpa + 4096 * i, 4096, 1,
+		    waiter_done, &w);
+		if (err == 0)
+			w.pending++;
+	}
+	maxflight = vb.inflight;
+	err2 = waiter_wait(&w);
+	snprintf(what, sizeof(what), "8 async 4 KiB writes (%d in flight)",
+	    maxflight);
+	test_check(err == 0 && err2 == 0 && maxflight == 8, what);
+
+	/* Read them back one sector per request, as many as fit. */
+	memset(rbuf, 0, NAREA * VBLK_SECTOR);
+	w.pending = 0, w.err = 0;
+	maxflight = 0;
+	for (i = err = 0; i < NAREA && err == 0; i++) {
+		err = vblk_start_wait(T_IN, AREA + i,
+		    rpa + (uint64_t)i * VBLK_SECTOR, VBLK_SECTOR,
+		    waiter_done, &w);
+		if (err == 0)
+			w.pending++;
+		if (vb.inflight > maxflight)
+			maxflight = vb.inflight;
+	}
+	err2 = waiter_wait(&w);
+	snprintf(what, sizeof(what), "64 single-sector async reads match "
+	    "(up to %d in flight)", maxflight);
+	test_check(err == 0 && err2 == 0 &&
+	    memcmp(wbuf, rbuf, NAREA * VBLK_SECTOR) == 0, what);
+
+	/* One 64 KiB write and read at sectors 128..255. */
+	test_pattern(wbuf, 128, BIG / VBLK_SECTOR, seed);
+	memset(rbuf, 0, BIG);
+	err = vblk_rw(128, wpa, BIG, 1);
+	err2 = vblk_rw(128, rpa, BIG, 0);
+	test_check(err == 0 && err2 == 0 && memcmp(wbuf, rbuf, BIG) == 0,
+	    "64 KiB write and read back");
+
+	/* A buffer at an odd physical address. */
+	memset(sbuf, 0, PGSIZE);
+	err = vblk_rw(129, spa + 101, VBLK_SECTOR, 0);
+	test_check(err == 0 &&
+	    memcmp(sbuf + 101, wbuf + VBLK_SECTOR, VBLK_SECTOR) == 0,
+	    "read into an unaligned buffer");
+
+	err = vblk_rw(cap - 1, spa, VBLK_SECTOR, 0);
+	test_check(err == 0, "last sector readable");
+
+	/* Bad requests are refused and queue nothing. */
+	test_check(vblk_submit(cap, spa, VBLK_SECTOR, 0, NULL, NULL) ==
+	    -XE_RANGE &&
+	    vblk_submit(cap - 1, spa, 2 * VBLK_SECTOR, 0, NULL, NULL) ==
+	    -XE_RANGE &&
+	    vblk_submit(~0ULL, spa, VBLK_SECTOR, 1, NULL, NULL) == -XE_RANGE &&
+	    vblk_rw(cap, spa, VBLK_SECTOR, 0) == -XE_RANGE &&
+	    vb.inflight == 0, "rejects sectors past the end");
+	test_check(vblk_rw(0, spa, 0, 0) == -XE_INVAL &&
+	    vblk_rw(0, spa, 100, 0) == -XE_INVAL &&
+	    vblk_rw(0, spa, VBLK_MAX_BYTES + VBLK_SECTOR, 0) == -XE_INVAL &&
+	    vblk_rw(0, pages.npages * PGSIZE, VBLK_SECTOR, 0) == -XE_INVAL &&
+	    vblk_rw(0, ~0ULL - 511, VBLK_SECTOR, 0) == -XE_INVAL &&
+	    vb.inflight == 0, "rejects malformed requests");
+
+	/* Completion through the interrupt, not by polling. */
+	if (vb.irq >= 0) {
+		n0 = vb.nintr;
+		w.pending = 0, w.err = 0;
+		if ((err = vblk_submit(AREA, rpa, VBLK_SECTOR, 0, waiter_done,
+		    &w)) == 0)
+			w.pending = 1;
+		for (i = 0; w.pending > 0 && i < 5 * HZ; i++)
+			sti_hlt();
+		err2 = w.pending > 0 ? -XE_BUSY : w.err;
+		waiter_wait(&w);        /* in case the interrupt never came */
+		snprintf(what, sizeof(what), "interrupt (irq %d) completes a "
+		    "request", vb.irq);
+		test_check(err == 0 && err2 == 0 && vb.nintr > n0, what);
+	}
+
+	test_check(vblk_flush() == 0, "flush");
+
+	/* Leave a marker for the next boot. */
+	memset(sbuf, 0, VBLK_SECTOR);
+	memcpy(m->magic, TEST_MARK, 8);
+	m->seed = seed;
+	m->boot = boot;
+	err = vblk_rw(1, spa, VBLK_SECTOR, 1);
+	err2 = vblk_flush();
+	snprintf(what, sizeof(what), "marker written to sector 1 (boot %u)",
+	    boot);
+	test_check(err == 0 && err2 == 0, what);
+out:
+	contig_free(ppn, NPAGES);
+	kprintf("vblk: self-test done, %d failed\n", test_failed);
+}

@@ -1,0 +1,451 @@
+/*
+ * xnsys.c: XN in the kernel.  The disk (virtio-blk) is shared by
+ * untrusted library file systems; XN (xn/, compiled into the kernel)
+ * checks every change to their metadata through the templates and UDFs
+ * they registered, keeps the free map and orders writes so that a crash
+ * leaves every on-disk pointer valid.  These are the kernel calls that
+ * expose it; docs/XN.md describes the model, KERNEL-INTERFACE.md the
+ * calls.  A principal is the hash of a capability's name, so it is the
+ * same across reboots.  Disk I/O here is synchronous (the kernel polls
+ * the device); XN's calls are rare next to the data they protect.
+ */
+#include "kern.h"
+#include "dev/virtio_blk.h"
+#include <xn/xn.h>
+
+#define BC_SLOTS 512
+#define SECTORS_PER_BLOCK (XN_BLOCK_SIZE / VBLK_SECTOR)
+
+static struct xn xn;
+static struct xn_disk disk;
+static struct xn_mount_report report;
+static void *arena;
+static size_t arena_len;
+static int mounted;
+
+/* Staging buffers for user arguments (the kernel runs one call at a time). */
+static struct xok_xn_template utmpl;
+static struct xn_insn code[3][XN_UDF_MAX_INSNS];
+static struct xok_xn_change uchange;
+static struct xn_claim claims[XOK_XN_CLAIMS];
+static uint8_t blockbuf[XN_BLOCK_SIZE] __attribute__((aligned(4096)));
+
+_Static_assert(sizeof(struct xok_xn_insn) == sizeof(struct xn_insn),
+    "ABI and XN instruction layouts differ");
+_Static_assert(XOK_XN_NAME == XN_NAME_MAX && XOK_XN_UDF_MAX ==
+    XN_UDF_MAX_INSNS && XOK_XN_CLAIMS == XN_MAX_CLAIMS, "XN limits differ");
+
+/* ---- The disk under XN ------------------------------------------------ */
+
+static int
+disk_read(void *ctx, uint32_t block, void *buf)
+{
+	(void)ctx;
+	return vblk_rw((uint64_t)block * SECTORS_PER_BLOCK, PADDR(buf),
+	    XN_BLOCK_SIZE, 0) < 0 ? -1 : 0;
+}
+
+static int
+disk_write(void *ctx, uint32_t block, const void *buf)
+{
+	(void)ctx;
+	return vblk_rw((uint64_t)block * SECTORS_PER_BLOCK, PADDR(buf),
+	    XN_BLOCK_SIZE, 1) < 0 ? -1 : 0;
+}
+
+static int
+disk_flush(void *ctx)
+{
+	(void)ctx;
+	return vblk_flush() < 0 ? -1 : 0;
+}
+
+static const struct xn_disk_ops disk_ops = { disk_read, disk_write,
+	disk_flush };
+
+static int
+xn_mount_now(void)
+{
+	int err = xn_mount(&xn, &disk, arena, arena_len, BC_SLOTS, &report);
+
+	mounted = err == 0;
+	return err;
+}
+
+/* At boot: size the arena for the disk and mount it if it is XN's. */
+void
+xnsys_init(void)
+{
+	uint64_t nblocks = vblk_sectors() / SECTORS_PER_BLOCK;
+	int64_t ppn;
+	int err;
+
+	if (nblocks == 0)
+		return;
+	if (nblocks > XN_MAX_NBLOCKS)
+		nblocks = XN_MAX_NBLOCKS;
+	disk.ops = &disk_ops;
+	disk.ctx = NULL;
+	disk.nblocks = (uint32_t)nblocks;
+	arena_len = xn_arena_size(disk.nblocks, BC_SLOTS);
+	if (arena_len == 0 ||
+	    (ppn = kpages_alloc_contig(ROUNDUP(arena_len, PGSIZE) / PGSIZE)) < 0) {
+		kprintf("xn: no memory for a %lu-block disk\n", nblocks);
+		disk.nblocks = 0;
+		return;
+	}
+	arena = KADDR(ppn * PGSIZE);
+	if ((err = xn_mount_now()) == 0)
+		kprintf("xn: mounted %u blocks: %u templates, %u roots, "
+		    "%u reachable, %u leaked blocks freed\n", disk.nblocks,
+		    report.templates, report.roots, report.reachable,
+		    report.leaked);
+	else
+		kprintf("xn: disk of %u blocks not mounted: not an XN disk, or "
+		    "damaged (%s)\n",
+		    disk.nblocks, xn_strerror(err));
+}
+
+/* ---- Helpers ------------------------------------------------------------ */
+
+static int64_t
+xerr(int err)
+{
+	return err < 0 ? -(XE_XN - err) : err;
+}
+
+/* The principal named by the capability in slot. */
+static int
+principal(uint64_t slot, uint32_t *pr)
+{
+	struct xok_cap *c;
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
+		return -XE_NOCAP;
+	c = &curenv->caps[slot];
+	h = (h ^ c->len) * 16777619u;
+	for (i = 0; i < c->len; i++)
+		h = (h ^ c->name[i]) * 16777619u;
+	*pr = h ? h : 1;
+	return 0;
+}
+
+static int
+ready(void)
+{
+	return mounted ? 0 : -XE_NODEV;
+}
+
+static int
+copy_name(char *name, uint64_t uname)
+{
+	int err;
+
+	if ((err = copyin(curenv, name, uname, XOK_XN_NAME)) < 0)
+		return err;
+	name[XOK_XN_NAME - 1] = 0;
+	return 0;
+}
+
+#define UNUSED4(a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
+
+/* ---- The calls ---------------------------------------------------------- */
+
+int64_t
+sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+    uint64_t f)
+{
+	static const struct xok_cap machine = { .valid = 1, .len = 1,
+		.name = { XOK_CAPNAME_MACHINE } };
+	struct xok_cap *cap;
+	int err;
+
+	UNUSED4(b, c, d, e), (void)f;
+	if (!disk.nblocks)
+		return -XE_NODEV;
+	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
+		return -XE_NOCAP;
+	cap = &curenv->caps[slot];
+	if (!cap_allows(cap, &machine, XOK_CAP_W))
+		return -XE_PERM;
+	if (mounted) {
+		xn_unmount(&xn);
+		mounted = 0;
+	}
+	if ((err = xn_format(&disk, disk.nblocks, blockbuf)) < 0)
+		return xerr(err);
+	return xerr(xn_mount_now());
+}
+
+int64_t
+sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+    uint64_t f)
+{
+	struct xok_xn_stat st;
+
+	UNUSED4(b, c, d, e), (void)f;
+	memset(&st, 0, sizeof(st));
+	st.mounted = (uint32_t)mounted;
+	st.nblocks = disk.nblocks;
+	st.templates = report.templates;
+	st.roots = report.roots;
+	st.reachable = report.reachable;
+	st.leaked = report.leaked;
+	st.map_fixed = report.map_fixed;
+	st.was_clean = (uint32_t)report.was_clean;
+	principal(0, &st.principal);
+	return copyout(curenv, ustat, &st, sizeof(st));
+}
+
+int64_t
+sys_xn_template(uint64_t slot, uint64_t ut, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	struct xn_template t;
+	uint32_t pr;
+	int err, i;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if ((err = copyin(curenv, &utmpl, ut, sizeof(utmpl))) < 0)
+		return err;
+	if (utmpl.type > 0xffff)
+		return -XE_INVAL;
+	for (i = 0; i < 3; i++) {
+		if (utmpl.len[i] > XN_UDF_MAX_INSNS)
+			return -XE_INVAL;
+		memcpy(code[i], utmpl.code[i], sizeof(code[i]));
+	}
+	memset(&t, 0, sizeof(t));
+	memcpy(t.name, utmpl.name, XN_NAME_MAX);
+	t.name[XN_NAME_MAX - 1] = 0;
+	t.type = (uint16_t)utmpl.type;
+	t.owns = code[0], t.owns_len = utmpl.len[0];
+	t.acl = code[1], t.acl_len = utmpl.len[1];
+	t.size = utmpl.len[2] ? code[2] : NULL, t.size_len = utmpl.len[2];
+	return xerr(xn_template_register(&xn, pr, &t));
+}
+
+int64_t
+sys_xn_root(uint64_t slot, uint64_t uname, uint64_t type, uint64_t block,
+    uint64_t uinit, uint64_t f)
+{
+	char name[XOK_XN_NAME];
+	uint32_t pr;
+	int err;
+
+	(void)f;
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (type > 0xffff || block > 0xffffffffULL)
+		return -XE_INVAL;
+	if ((err = copy_name(name, uname)) < 0)
+		return err;
+	if (uinit && (err = copyin(curenv, blockbuf, uinit, XN_BLOCK_SIZE)) < 0)
+		return err;
+	return xerr(xn_root_install(&xn, pr, name, (uint16_t)type,
+	    (uint32_t)block, uinit ? blockbuf : NULL));
+}
+
+int64_t
+sys_xn_lookup(uint64_t uname, uint64_t uout, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	char name[XOK_XN_NAME];
+	uint64_t out[2];
+	uint32_t block;
+	uint16_t type;
+	int err;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0 || (err = copy_name(name, uname)) < 0)
+		return err;
+	if ((err = xn_root_lookup(&xn, name, &block, &type)) < 0)
+		return xerr(err);
+	out[0] = block, out[1] = type;
+	return copyout(curenv, uout, out, sizeof(out));
+}
+
+int64_t
+sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	char name[XOK_XN_NAME];
+	uint32_t pr;
+	int err;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0 ||
+	    (err = copy_name(name, uname)) < 0)
+		return err;
+	return xerr(xn_root_remove(&xn, pr, name));
+}
+
+static int64_t
+change(uint64_t slot, uint64_t uch, int alloc)
+{
+	uint32_t pr, i;
+	int err;
+
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if ((err = copyin(curenv, &uchange, uch, sizeof(uchange))) < 0)
+		return err;
+	if (uchange.nclaims > XOK_XN_CLAIMS || uchange.len > XN_BLOCK_SIZE)
+		return -XE_INVAL;
+	for (i = 0; i < uchange.nclaims; i++) {
+		if (uchange.claims[i].type > 0xffff)
+			return -XE_INVAL;
+		claims[i].block = uchange.claims[i].block;
+		claims[i].type = (uint16_t)uchange.claims[i].type;
+	}
+	if (alloc)
+		err = xn_alloc(&xn, pr, uchange.block, uchange.off, uchange.len,
+		    uchange.bytes, claims, uchange.nclaims);
+	else
+		err = xn_free(&xn, pr, uchange.block, uchange.off, uchange.len,
+		    uchange.bytes, claims, uchange.nclaims);
+	return xerr(err);
+}
+
+int64_t
+sys_xn_alloc(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	UNUSED4(c, d, e, f);
+	return change(slot, uch, 1);
+}
+
+int64_t
+sys_xn_free(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	UNUSED4(c, d, e, f);
+	return change(slot, uch, 0);
+}
+
+int64_t
+sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
+    uint64_t ubytes, uint64_t f)
+{
+	uint32_t pr;
+	int err;
+
+	(void)f;
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (len > XN_BLOCK_SIZE || off > XN_BLOCK_SIZE || block > 0xffffffffULL)
+		return -XE_INVAL;
+	if ((err = copyin(curenv, blockbuf, ubytes, len)) < 0)
+		return err;
+	return xerr(xn_write(&xn, pr, (uint32_t)block, (uint32_t)off,
+	    (uint32_t)len, blockbuf));
+}
+
+/*
+ * The caller gives a page it may write and nobody maps; XN reads the
+ * block into it (or zero-fills a fresh block).  From then on the page
+ * maps read-only, for anyone, until it is evicted: bytes change only
+ * through XN_WRITE / XN_ALLOC / XN_FREE.
+ */
+int64_t
+sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot,
+    uint64_t e, uint64_t f)
+{
+	struct xok_page_info *pi;
+	uint32_t pr;
+	int err;
+
+	(void)e, (void)f;
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (block > 0xffffffffULL)
+		return -XE_INVAL;
+	if (ppn >= pages.npages)
+		return -XE_RANGE;
+	pi = &pages.info[ppn];
+	if (pi->owner == 0)
+		return -XE_NOENT;
+	if (pi->flags & (XOK_PG_KERNEL | XOK_PG_XN))
+		return -XE_PERM;
+	if (!cap_slot_allows(pslot, &pages.guard[ppn], XOK_CAP_W))
+		return -XE_PERM;
+	if (pi->mapcount != 0)
+		return -XE_BUSY;
+	if ((err = xn_bc_insert(&xn, pr, (uint32_t)block,
+	    KADDR(ppn * PGSIZE))) < 0)
+		return xerr(err);
+	pages_set_xn(&pages, ppn, 1);
+	return 0;
+}
+
+int64_t
+sys_xn_bc_lookup(uint64_t block, uint64_t uinfo, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	struct xok_xn_bcinfo bi;
+	struct xn_bc_info in;
+	int err;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0)
+		return err;
+	if (block > 0xffffffffULL)
+		return -XE_INVAL;
+	if ((err = xn_bc_lookup(&xn, (uint32_t)block, &in)) < 0)
+		return xerr(err);
+	memset(&bi, 0, sizeof(bi));
+	bi.ppn = PADDR(in.page) / PGSIZE;
+	bi.owner = in.owner, bi.state = in.state, bi.type = in.type;
+	return copyout(curenv, uinfo, &bi, sizeof(bi));
+}
+
+int64_t
+sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	struct xn_bc_info in;
+	uint32_t pr;
+	int err;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (block > 0xffffffffULL)
+		return -XE_INVAL;
+	if ((err = xn_bc_lookup(&xn, (uint32_t)block, &in)) < 0)
+		return xerr(err);
+	if ((err = xn_bc_evict(&xn, pr, (uint32_t)block)) < 0)
+		return xerr(err);
+	pages_set_xn(&pages, PADDR(in.page) / PGSIZE, 0);
+	return 0;
+}
+
+int64_t
+sys_xn_writeback(uint64_t block, uint64_t b, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	int err;
+
+	UNUSED4(b, c, d, e), (void)f;
+	if ((err = ready()) < 0)
+		return err;
+	if (block > 0xffffffffULL)
+		return -XE_INVAL;
+	return xerr(xn_writeback(&xn, (uint32_t)block));
+}
+
+int64_t
+sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+    uint64_t f)
+{
+	int err;
+
+	UNUSED4(a, b, c, d), (void)e, (void)f;
+	if ((err = ready()) < 0)
+		return err;
+	return xerr(xn_sync(&xn));
+}
