@@ -135,7 +135,7 @@ void xnsys_init(void);
 XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
 XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
 XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
-XNSYS(sync);
+XNSYS(sync); XNSYS(move);
 #undef XNSYS
 
 /* trap.c */

@@ -551,6 +551,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_BC_EVICT - XOK_SYSBASE] = sys_xn_bc_evict,
 	[XOK_SYS_XN_WRITEBACK - XOK_SYSBASE] = sys_xn_writeback,
 	[XOK_SYS_XN_SYNC - XOK_SYSBASE] = sys_xn_sync,
+	[XOK_SYS_XN_MOVE - XOK_SYSBASE] = sys_xn_move,
 };
 
 void

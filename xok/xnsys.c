@@ -26,7 +26,8 @@ static int mounted;
 /* Staging buffers for user arguments (the kernel runs one call at a time). */
 static struct xok_xn_template utmpl;
 static struct xn_insn code[3][XN_UDF_MAX_INSNS];
-static struct xok_xn_change uchange;
+static struct xok_xn_move umove;
+#define uchange (umove.from)
 static struct xn_claim claims[XOK_XN_CLAIMS];
 static uint8_t blockbuf[XN_BLOCK_SIZE] __attribute__((aligned(4096)));
 
@@ -284,17 +285,21 @@ sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
 	return xerr(xn_root_remove(&xn, pr, name));
 }
 
+enum { CH_ALLOC, CH_FREE, CH_MOVE };
+
 static int64_t
-change(uint64_t slot, uint64_t uch, int alloc)
+change(uint64_t slot, uint64_t uch, int kind)
 {
 	uint32_t pr, i;
 	int err;
 
 	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
 		return err;
-	if ((err = copyin(curenv, &uchange, uch, sizeof(uchange))) < 0)
+	if ((err = copyin(curenv, &umove, uch, kind == CH_MOVE ?
+	    sizeof(umove) : sizeof(uchange))) < 0)
 		return err;
-	if (uchange.nclaims > XOK_XN_CLAIMS || uchange.len > XN_BLOCK_SIZE)
+	if (uchange.nclaims > XOK_XN_CLAIMS || uchange.len > XN_BLOCK_SIZE ||
+	    (kind == CH_MOVE && umove.len2 > XN_BLOCK_SIZE))
 		return -XE_INVAL;
 	for (i = 0; i < uchange.nclaims; i++) {
 		if (uchange.claims[i].type > 0xffff)
@@ -302,12 +307,16 @@ change(uint64_t slot, uint64_t uch, int alloc)
 		claims[i].block = uchange.claims[i].block;
 		claims[i].type = (uint16_t)uchange.claims[i].type;
 	}
-	if (alloc)
+	if (kind == CH_ALLOC)
 		err = xn_alloc(&xn, pr, uchange.block, uchange.off, uchange.len,
 		    uchange.bytes, claims, uchange.nclaims);
-	else
+	else if (kind == CH_FREE)
 		err = xn_free(&xn, pr, uchange.block, uchange.off, uchange.len,
 		    uchange.bytes, claims, uchange.nclaims);
+	else
+		err = xn_move(&xn, pr, uchange.block, uchange.off, uchange.len,
+		    uchange.bytes, umove.to, umove.off2, umove.len2,
+		    umove.bytes2, claims, uchange.nclaims);
 	return xerr(err);
 }
 
@@ -316,7 +325,7 @@ sys_xn_alloc(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
     uint64_t e, uint64_t f)
 {
 	UNUSED4(c, d, e, f);
-	return change(slot, uch, 1);
+	return change(slot, uch, CH_ALLOC);
 }
 
 int64_t
@@ -324,7 +333,15 @@ sys_xn_free(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
     uint64_t e, uint64_t f)
 {
 	UNUSED4(c, d, e, f);
-	return change(slot, uch, 0);
+	return change(slot, uch, CH_FREE);
+}
+
+int64_t
+sys_xn_move(uint64_t slot, uint64_t umv, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	UNUSED4(c, d, e, f);
+	return change(slot, umv, CH_MOVE);
 }
 
 int64_t

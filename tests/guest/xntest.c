@@ -38,6 +38,22 @@ static int failures;
 
 static struct xok_xn_template tmpl;
 static struct xok_xn_change ch;
+static struct xok_xn_move mv;
+
+/* Move block b from `from` (entry 0) to `to` (entry 0). */
+static void
+set_move(uint32_t from, uint32_t to, uint32_t b)
+{
+	uint32_t zero = 0;
+
+	memset(&mv, 0, sizeof(mv));
+	mv.from.block = from, mv.from.off = 0, mv.from.len = 4;
+	memcpy(mv.from.bytes, &zero, 4);
+	mv.to = to, mv.off2 = 0, mv.len2 = 4;
+	memcpy(mv.bytes2, &b, 4);
+	mv.from.nclaims = 1;
+	mv.from.claims[0].block = b, mv.from.claims[0].type = XN_TYPE_DATA;
+}
 
 static void
 make_template(struct xok_xn_template *t)
@@ -149,6 +165,8 @@ hostile(void)
 	SH[i++] = sys_xn_template(0, &tmpl); /* 20: unknown opcode */
 	tmpl.len[0] = 500;
 	SH[i++] = sys_xn_template(0, &tmpl); /* 21: too long */
+	set_move(R_BLK, E_BLK, D_BLK);
+	SH[i++] = sys_xn_move(0, &mv);       /* 22: steal by moving */
 	SH[63] = 1;                          /* done */
 }
 
@@ -212,6 +230,27 @@ phase1(void)
 	EXPECT_EQ("then parent", sys_xn_writeback(R_BLK), 0);
 	EXPECT_EQ("sync", sys_xn_sync(), 0);
 
+	/* rename-like move to a second directory and back */
+	memcpy(init + 4092, &me, 4);
+	EXPECT_EQ("second root", sys_xn_root(0, "good2", T_DIR, 310, init), 0);
+	cache_block(310, 0x0000000400002000UL, &err);
+	EXPECT_EQ("cache it", err, 0);
+	set_move(R_BLK, 310, D_BLK);
+	EXPECT_EQ("move a block between directories", sys_xn_move(0, &mv), 0);
+	EXPECT("both caches show the move",
+	    *(volatile uint32_t *)0x0000000400000000UL == 0 &&
+	    *(volatile uint32_t *)0x0000000400002000UL == d);
+	EXPECT_EQ("destination before source: refused",
+	    sys_xn_writeback(310), XNE(XN_EORDER));
+	set_move(310, R_BLK, D_BLK);
+	memcpy(mv.from.bytes, &d, 4);        /* the source still points to it */
+	EXPECT_EQ("move claiming a block the source keeps: refused",
+	    sys_xn_move(0, &mv), XNE(XN_EPROOF));
+	set_move(310, R_BLK, D_BLK);
+	EXPECT_EQ("move it back", sys_xn_move(0, &mv), 0);
+	EXPECT_EQ("write back after moving back", sys_xn_writeback(R_BLK), 0);
+	EXPECT_EQ("and the other", sys_xn_writeback(310), 0);
+
 	/* the hostile one */
 	sp.image = exos_module("xntest.elf", &size);
 	sp.size = size;
@@ -250,6 +289,8 @@ phase1(void)
 	EXPECT_EQ("hostile: UDF jumping out", H(19), XNE(XN_EUDFJUMP));
 	EXPECT_EQ("hostile: UDF bad opcode", H(20), XNE(XN_EUDFOP));
 	EXPECT_EQ("hostile: UDF too long", H(21), -XE_INVAL);
+	EXPECT_EQ("hostile: steal a block by moving it", H(22),
+	    XNE(XN_EACCES));
 #undef H
 	rv = (const char *)0x0000000400001000UL;
 	EXPECT("good data intact", memcmp(rv, MSG, sizeof(MSG)) == 0);
@@ -268,8 +309,8 @@ phase2(void)
 	EXPECT_EQ("xn_stat after reboot", sys_xn_stat(&st), 0);
 	EXPECT("mounted at boot", st.mounted == 1);
 	EXPECT("templates and roots persisted", st.templates == 1 &&
-	    st.roots == 2);
-	EXPECT("recovery found the tree", st.reachable >= 3);
+	    st.roots == 3);
+	EXPECT("recovery found the tree", st.reachable == 4);
 	EXPECT_EQ("lookup good", sys_xn_lookup("good", out), 0);
 	EXPECT("good root block and type", out[0] == R_BLK && out[1] == T_DIR);
 	EXPECT_EQ("lookup missing", sys_xn_lookup("nope", out),

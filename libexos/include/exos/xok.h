@@ -124,6 +124,8 @@ static inline int64_t sys_xn_alloc(unsigned slot, const struct xok_xn_change *c)
 { return xok_call(XC(XN_ALLOC), slot, (uint64_t)c, 0, 0, 0, 0); }
 static inline int64_t sys_xn_free(unsigned slot, const struct xok_xn_change *c)
 { return xok_call(XC(XN_FREE), slot, (uint64_t)c, 0, 0, 0, 0); }
+static inline int64_t sys_xn_move(unsigned slot, const struct xok_xn_move *m)
+{ return xok_call(XC(XN_MOVE), slot, (uint64_t)m, 0, 0, 0, 0); }
 static inline int64_t sys_xn_write(unsigned slot, uint32_t block, uint32_t off,
     uint32_t len, const void *bytes)
 { return xok_call(XC(XN_WRITE), slot, block, off, len, (uint64_t)bytes, 0); }

@@ -70,7 +70,8 @@
 	X(XN_BC_LOOKUP, 33) \
 	X(XN_BC_EVICT,  34) \
 	X(XN_WRITEBACK, 35) \
-	X(XN_SYNC,      36)
+	X(XN_SYNC,      36) \
+	X(XN_MOVE,      37)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -255,6 +256,15 @@ struct xok_xn_change {
 	uint32_t block, off, len, nclaims;
 	struct xok_xn_claim claims[XOK_XN_CLAIMS];
 	uint8_t bytes[4096];
+};
+
+/* Move owned blocks from one metadata block to another (XN_MOVE): the
+ * change to `block` (the source) must drop exactly the claims and the
+ * change to `to` must add exactly them. */
+struct xok_xn_move {
+	struct xok_xn_change from;
+	uint32_t to, off2, len2, pad;
+	uint8_t bytes2[4096];
 };
 
 struct xok_xn_stat {
