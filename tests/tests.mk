@@ -6,3 +6,7 @@ GUEST_TESTS += $(BUILD)/tests/ktest.elf
 # XN over a virtio disk, booted twice (tests/guest/xntest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/xntest.elf,tests/guest/xntest.c))
 GUEST_TESTS += tests/guest/xntest.sh
+
+# The raw asynchronous disk path (tests/guest/rawdisk.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/rawdisk.elf,tests/guest/rawdisk.c))
+GUEST_TESTS += tests/guest/rawdisk.sh

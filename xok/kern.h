@@ -74,6 +74,7 @@ extern uint8_t fx_default[512];
 void pic_init(void);
 void pic_eoi(int irq);
 void pic_unmask(int irq);
+int pic_spurious(int irq);
 void timer_init(void);
 void clock_tick(void);
 
@@ -136,6 +137,8 @@ XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
 XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
 XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
 XNSYS(sync); XNSYS(move);
+int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+    uint64_t);
 #undef XNSYS
 
 /* trap.c */

@@ -552,6 +552,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_WRITEBACK - XOK_SYSBASE] = sys_xn_writeback,
 	[XOK_SYS_XN_SYNC - XOK_SYSBASE] = sys_xn_sync,
 	[XOK_SYS_XN_MOVE - XOK_SYSBASE] = sys_xn_move,
+	[XOK_SYS_DISK_RAW - XOK_SYSBASE] = sys_disk_raw,
 };
 
 void

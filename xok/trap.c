@@ -21,13 +21,13 @@ static const char *const trapname[] = {
 static void
 irq(int n)
 {
-	if (n == 7 || n == 15)
-		return;                 /* spurious: no EOI */
+	if ((n == 7 || n == 15) && pic_spurious(n))
+		return;
+	if (n == vblk_irq())
+		vblk_intr();    /* level-triggered: quiet the device, then EOI */
 	pic_eoi(n);
 	if (n == 0)
 		clock_tick();
-	else if (n == vblk_irq())
-		vblk_intr();
 }
 
 void

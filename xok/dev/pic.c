@@ -44,3 +44,20 @@ pic_unmask(int irq)
 	if (irq >= 8)
 		outb(PIC1 + 1, inb(PIC1 + 1) & ~(1 << 2));     /* cascade */
 }
+
+/*
+ * Is this IRQ 7 or 15 spurious (its in-service bit clear)?  A spurious
+ * 15 came through the master's cascade line, which still needs an EOI.
+ */
+int
+pic_spurious(int irq)
+{
+	uint16_t port = irq < 8 ? PIC1 : PIC2;
+
+	outb(port, 0x0b);               /* OCW3: read the in-service register */
+	if (inb(port) & (1 << (irq & 7)))
+		return 0;
+	if (irq >= 8)
+		outb(PIC1, 0x20);
+	return 1;
+}

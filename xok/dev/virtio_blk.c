@@ -797,6 +797,9 @@ vblk_selftest(void)
 			sti_hlt();
 		err2 = w.pending > 0 ? -XE_BUSY : w.err;
 		waiter_wait(&w);        /* in case the interrupt never came */
+		if (err != 0 || err2 != 0 || vb.nintr == n0)
+			kprintf("vblk: interrupt test: submit %d, completion "
+			    "%d, %lu interrupts\n", err, err2, vb.nintr - n0);
 		snprintf(what, sizeof(what), "interrupt (irq %d) completes a "
 		    "request", vb.irq);
 		test_check(err == 0 && err2 == 0 && vb.nintr > n0, what);

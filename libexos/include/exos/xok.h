@@ -141,6 +141,11 @@ static inline int64_t sys_xn_writeback(uint32_t block)
 { return xok_call(XC(XN_WRITEBACK), block, 0, 0, 0, 0, 0); }
 static inline int64_t sys_xn_sync(void)
 { return xok_call(XC(XN_SYNC), 0, 0, 0, 0, 0, 0); }
+/* Raw asynchronous disk I/O (root only): completion counted in *done. */
+static inline int64_t sys_disk_raw(unsigned slot, int write, uint64_t sector,
+    uint64_t ppn, uint64_t nbytes, struct xok_disk_done *done)
+{ return xok_call(XC(DISK_RAW), slot | (write ? XOK_DISK_WRITE : 0), sector,
+    ppn, nbytes, (uint64_t)done, 0); }
 /* XN's error code behind a -(XE_XN + n) result (e.g. XN_EACCES = -4). */
 #define XOK_XN_ERR(r) ((r) <= -XE_XN ? (int)((r) + XE_XN) : 0)
 

@@ -71,7 +71,8 @@
 	X(XN_BC_EVICT,  34) \
 	X(XN_WRITEBACK, 35) \
 	X(XN_SYNC,      36) \
-	X(XN_MOVE,      37)
+	X(XN_MOVE,      37) \
+	X(DISK_RAW,     38)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -266,6 +267,14 @@ struct xok_xn_move {
 	uint32_t to, off2, len2, pad;
 	uint8_t bytes2[4096];
 };
+
+/* DISK_RAW completion record, in the caller's memory: `done` counts
+ * finished requests, `errors` failed ones, `last_error` the last -XE_*. */
+struct xok_disk_done {
+	uint64_t done, errors;
+	int64_t last_error;
+};
+#define XOK_DISK_WRITE  0x100           /* DISK_RAW: or'd into the slot */
 
 struct xok_xn_stat {
 	uint32_t mounted, nblocks, templates, roots;
