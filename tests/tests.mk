@@ -10,3 +10,7 @@ GUEST_TESTS += tests/guest/xntest.sh
 # The raw asynchronous disk path (tests/guest/rawdisk.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/rawdisk.elf,tests/guest/rawdisk.c))
 GUEST_TESTS += tests/guest/rawdisk.sh
+
+# The virtio-blk driver's boot self-test (tests/guest/disktest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/boot.elf,tests/guest/boot.c))
+GUEST_TESTS += tests/guest/disktest.sh

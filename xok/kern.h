@@ -22,7 +22,8 @@
 
 #define HZ            1000      /* timer interrupts per second */
 #define QUANTUM_TICKS 10        /* one time slice: 10 ms */
-#define GRACE_TICKS   5         /* epilogue grace period: 5 ms */
+#define GRACE_TICKS   20        /* epilogue grace period: 20 ms (generous:
+				   nested KVM and loaded CI hosts are slow) */
 
 #define T_PGFLT   14
 #define T_IRQ0    32
@@ -93,6 +94,7 @@ int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
 int64_t kpage_alloc(void);      /* a zeroed kernel page: ppn or -XE_NOMEM */
 int64_t kpages_alloc_contig(uint64_t n);
+void kpages_free(uint64_t ppn, uint64_t n);
 
 /* env.c */
 extern struct env envs[XOK_NENV];

@@ -265,12 +265,15 @@ pmap_lookup(struct env *e, uint64_t va)
 	return (int64_t)((*pte & PTE_ADDR) / PGSIZE);
 }
 
-/* n physically contiguous, zeroed kernel pages: first ppn or -XE_NOMEM. */
+/* n physically contiguous, zeroed kernel pages (DMA rings, XN's arena):
+ * the first ppn or -XE_NOMEM. */
 int64_t
 kpages_alloc_contig(uint64_t n)
 {
 	uint64_t start, i;
 
+	if (n == 0)
+		return -XE_INVAL;
 	for (start = 1; start + n <= pages.npages; start++) {
 		for (i = 0; i < n && pages_is_free(&pages, start + i); i++)
 			;
@@ -285,4 +288,11 @@ kpages_alloc_contig(uint64_t n)
 		return (int64_t)start;
 	}
 	return -XE_NOMEM;
+}
+
+void
+kpages_free(uint64_t ppn, uint64_t n)
+{
+	while (n-- > 0)
+		pages_free(&pages, ppn + n);
 }

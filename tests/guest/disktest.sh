@@ -9,8 +9,8 @@
 # Prints PASS/FAIL lines and exits non-zero on any failure.
 accel=${ACCEL:-tcg}
 if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-build/xok/xok.bin}
-init=${2:-build/tests/ktest.elf}
+kernel=${1:-${KERNEL:-build/xok/xok.bin}}
+init=${2:-$(dirname "$(dirname "$kernel")")/tests/boot.elf}
 qemu=$(dirname "$0")/../../scripts/qemu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,4 +53,5 @@ grep -q '^vblk: virtio disk' "$tmp/plain.log" &&
 check $? "unmarked disk found, no self-test"
 
 echo "disktest: $failed failed"
+echo ALL-DONE
 [ $failed -eq 0 ]

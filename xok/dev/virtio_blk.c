@@ -152,9 +152,6 @@ static struct vblk_req req[VBLK_NDESC];
 static uint16_t desc_next[VBLK_NDESC];  /* free list and chains */
 static volatile struct vblk_slot slot[VBLK_NDESC] __attribute__((aligned(64)));
 
-static const struct xok_cap vblk_guard = { .valid = 1, .len = 1,
-	.rights = 0, .name = { 0xfe } };
-
 static void vblk_selftest(void);
 
 static inline void
@@ -173,43 +170,6 @@ static inline void
 cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");
-}
-
-/*
- * n physically contiguous, zeroed kernel pages: the first ppn, or
- * -XE_NOMEM.  kpage_alloc gives single pages in no promised order.
- */
-static int64_t
-contig_alloc(uint64_t n)
-{
-	uint64_t start, p, q;
-
-	if (n == 0)
-		return -XE_INVAL;
-	for (start = 0; start + n <= pages.npages; start = p + 1) {
-		for (p = start; p < start + n && pages_is_free(&pages, p); p++)
-			;
-		if (p < start + n)
-			continue;
-		for (q = start; q < start + n; q++) {
-			if (pages_alloc(&pages, q, PAGE_OWNER_KERNEL,
-			    &vblk_guard) < 0) {
-				while (q-- > start)
-					pages_free(&pages, q);
-				return -XE_NOMEM;
-			}
-		}
-		memset(KADDR(start * PGSIZE), 0, n * PGSIZE);
-		return (int64_t)start;
-	}
-	return -XE_NOMEM;
-}
-
-static void
-contig_free(uint64_t ppn, uint64_t n)
-{
-	while (n-- > 0)
-		pages_free(&pages, ppn + n);
 }
 
 static uint64_t
@@ -554,7 +514,7 @@ vblk_start_device(void)
 	}
 	used_off = ROUNDUP(16U * vb.qsize + 6U + 2U * vb.qsize, VRING_ALIGN);
 	ring_bytes = ROUNDUP(used_off + 6U + 8U * vb.qsize, PGSIZE);
-	if ((ppn = contig_alloc(ring_bytes / PGSIZE)) < 0)
+	if ((ppn = kpages_alloc_contig(ring_bytes / PGSIZE)) < 0)
 		return (int)ppn;
 	vb.desc = KADDR(ppn * PGSIZE);
 	vb.avail = KADDR(ppn * PGSIZE + 16U * vb.qsize);
@@ -687,7 +647,7 @@ vblk_selftest(void)
 
 	kprintf("vblk: self-test (sector 0 is marked XOKVBLKT)\n");
 	test_failed = 0;
-	if ((r = contig_alloc(NPAGES)) < 0) {
+	if ((r = kpages_alloc_contig(NPAGES)) < 0) {
 		test_check(0, "self-test memory");
 		return;
 	}
@@ -818,6 +778,6 @@ vblk_selftest(void)
 	    boot);
 	test_check(err == 0 && err2 == 0, what);
 out:
-	contig_free(ppn, NPAGES);
+	kpages_free(ppn, NPAGES);
 	kprintf("vblk: self-test done, %d failed\n", test_failed);
 }
