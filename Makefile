@@ -21,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench-micro clean host guest check-clang
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk clean host guest check-clang
 all: guest host
 
 include xn/xn.mk
@@ -58,6 +58,11 @@ gdb: guest
 
 bench-micro: deps guest
 	@scripts/bench-micro --accel $(ACCEL) $(KERNEL) $(BENCH_MICRO_MODULES)
+
+bench-disk: deps guest
+	@scripts/bench-disk --accel $(ACCEL) $(KERNEL) $(BENCH_DISK_MODULES)
+
+bench: bench-micro bench-disk
 
 clean:
 	rm -rf $(BUILD)

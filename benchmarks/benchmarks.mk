@@ -1,3 +1,5 @@
 # benchmarks/benchmarks.mk: microbenchmarks (make bench-micro).
 $(eval $(call guest_prog,$(BUILD)/benchmarks/micro.elf,benchmarks/micro/micro.c))
 BENCH_MICRO_MODULES := $(BUILD)/benchmarks/micro.elf
+$(eval $(call guest_prog,$(BUILD)/benchmarks/diskbench.elf,benchmarks/disk/diskbench.c))
+BENCH_DISK_MODULES := $(BUILD)/benchmarks/diskbench.elf
