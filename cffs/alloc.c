@@ -122,6 +122,13 @@ balloc(struct cffs_fs *fs, uint32_t parent, uint32_t hint, bool grouped,
 		return -CFFS_EROFS;
 	if (fs->sb.free_blocks == 0)
 		return -CFFS_ENOSPC;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		(void)parent;   /* claimed by xn_alloc when the pointer is
+		                   committed (xnfs.c) */
+		return xnfs_balloc(fs, hint, grouped, out);
+	}
+#endif
 	if (grouped) {
 		hint -= hint % CFFS_GROUP;
 		if (hint >= hi)
@@ -147,9 +154,13 @@ bfree(struct cffs_fs *fs, uint32_t parent, uint32_t blk)
 {
 	int v, r;
 
-	(void)parent;   /* XN: xn_free(parent, blk) goes here */
+	(void)parent;   /* XN: xn_free when the parent is committed */
 	if (!blk_valid(fs, blk))
 		return -CFFS_EUCLEAN;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL)
+		return xnfs_bfree(fs, blk);
+#endif
 	r = bit_test(fs, blk, &v);
 	if (r < 0)
 		return r;
@@ -190,6 +201,10 @@ group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 
 	if (fs->sb.free_blocks == 0)
 		return -CFFS_ENOSPC;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL)
+		return xnfs_group_new(fs, near, group);
+#endif
 	start = near / CFFS_GROUP;
 	if (start >= ngroups)
 		start = 0;

@@ -45,6 +45,7 @@ cache_fini(struct cffs_fs *fs)
 
 	for (b = c->lru.lnext; b != &c->lru; b = n) {
 		n = b->lnext;
+		free(b->xpage);
 		free(b->data);
 		free(b);
 	}
@@ -59,8 +60,8 @@ hslot(const struct cache *c, uint32_t blk)
 	return (blk * 2654435761u) & (c->nhash - 1);
 }
 
-static struct buf *
-lookup(struct cache *c, uint32_t blk)
+struct buf *
+cache_lookup(struct cache *c, uint32_t blk)
 {
 	struct buf *b;
 
@@ -142,6 +143,28 @@ getfree(struct cffs_fs *fs, struct buf **out)
 		*out = b;
 		return 0;
 	}
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		/* only committed buffers go; XN writes them back in order */
+		for (int pass = 0; pass < 2; pass++) {
+			for (b = c->lru.lprev; b != &c->lru; b = b->lprev)
+				if (b->pins == 0 && !b->dirty &&
+				    xnfs_evict(fs, b) == 0)
+					break;
+			if (b != &c->lru || pass == 1)
+				break;
+			r = xnfs_flush(fs, 0);
+			if (r < 0)
+				return r;
+		}
+		if (b == &c->lru)
+			return -CFFS_ENOMEM;
+		hash_remove(c, b);
+		lru_unlink(b);
+		*out = b;
+		return 0;
+	}
+#endif
 	for (b = c->lru.lprev; b != &c->lru; b = b->lprev)
 		if (b->pins == 0)
 			break;
@@ -192,7 +215,7 @@ read_group(struct cffs_fs *fs, uint32_t blk, struct buf *want)
 		return r;
 	memcpy(want->data, t + (size_t)(blk - g) * CFFS_BSIZE, CFFS_BSIZE);
 	for (i = 0; i < n; i++) {
-		if (g + i == blk || lookup(c, g + i) != NULL)
+		if (g + i == blk || cache_lookup(c, g + i) != NULL)
 			continue;
 		if (c->nbufs >= c->maxbufs)
 			break;          /* do not evict for read-ahead */
@@ -213,7 +236,7 @@ bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out)
 
 	if (blk >= fs->sb.nblocks)
 		return -CFFS_EUCLEAN;
-	b = lookup(c, blk);
+	b = cache_lookup(c, blk);
 	if (b != NULL) {
 		lru_unlink(b);
 		lru_front(c, b);
@@ -259,7 +282,7 @@ bdirty(struct buf *b)
 void
 cache_forget(struct cffs_fs *fs, uint32_t blk)
 {
-	struct buf *b = lookup(&fs->cache, blk);
+	struct buf *b = cache_lookup(&fs->cache, blk);
 
 	if (b != NULL)
 		b->dirty = false;
@@ -286,6 +309,10 @@ cache_flush(struct cffs_fs *fs)
 
 	if (t == NULL)
 		return -CFFS_ENOMEM;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL)
+		return xnfs_flush(fs, 1);
+#endif
 	for (b = c->lru.lnext; b != &c->lru; b = b->lnext)
 		n += b->dirty;
 	if (n == 0)

@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 # XN templates (xntmpl.c); with -DCFFS_HAVE_XN the tests check every image
 # against them and fsck.cffs gains -x.
 ifneq ($(XN_LIB),)
-CFFS_LIBSRC  := $(CFFS_CORESRC) cffs/xntmpl.c
+CFFS_LIBSRC  := $(CFFS_CORESRC) cffs/xntmpl.c cffs/xnfs.c
 CFFS_INC     += -I$(XN_INC)
 CFFS_XNLIB   := $(XN_LIB)
 CFFS_XNDEF   := -DCFFS_HAVE_XN

@@ -15,7 +15,8 @@
 #include "cffs/cffs.h"
 
 #define CFFS_MAGIC      0x53464643u  /* "CFFS" */
-#define CFFS_VERSION    1u
+#define CFFS_VERSION    1u      /* own bitmap, superblock in block 0 */
+#define CFFS_VERSION_XN 2u      /* inside XN: superblock at XN root "cffs" */
 #define SLOT_SIZE       512u
 #define SLOTS_PER_BLOCK (CFFS_BSIZE / SLOT_SIZE)   /* 8 */
 #define NDIRECT         12u
@@ -36,9 +37,12 @@ enum {
  * slot blocks (this is what XN's owns-udf keys on; see xntmpl.c). */
 #define IFL_SLOTS    1u
 
-/* Fixed inode numbers: block 0 holds the superblock and two inodes. */
-#define ROOT_INO     1u         /* block 0 slot 1: root directory */
-#define IFILE_INO    2u         /* block 0 slot 2: external-inode file */
+/* Inode numbers in the superblock's block (block 0 in the version-1
+ * layout, XN root "cffs" in the XN layout): fs->root_ino, fs->ifile_ino. */
+#define ROOT_SLOT    1u         /* slot 1: root directory */
+#define IFILE_SLOT   2u         /* slot 2: external-inode file */
+#define ROOT_INO     ROOT_SLOT  /* the version-1 values */
+#define IFILE_INO    IFILE_SLOT
 
 struct dinode {                 /* 128 bytes */
 	uint32_t mode;
@@ -87,7 +91,8 @@ struct dsuper {                 /* 512 bytes, block 0 slot 0 */
 	int64_t  mkfs_time;
 	uint32_t root_ino;
 	uint32_t ifile_ino;
-	uint8_t  spare[440];
+	uint32_t sb_blk;        /* version 2: block holding this superblock */
+	uint8_t  spare[436];
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct dinode) == 128, "dinode size");
@@ -103,6 +108,8 @@ struct buf {
 	struct buf *hnext;              /* hash chain */
 	struct buf *lprev, *lnext;      /* LRU list, head = most recent */
 	uint8_t    *data;
+	uint8_t    *xpage;              /* XN layout: the page registered with
+	                                   XN (xn_bc_insert), or NULL */
 };
 
 struct cache {
@@ -121,7 +128,13 @@ struct cffs_fs {
 	int               rdonly;
 	int               err;          /* sticky device error */
 	uint32_t          alloc_hint;   /* next-fit start for large files */
+	uint32_t          sbblk;        /* block of the superblock */
+	cffs_ino_t        root_ino, ifile_ino;
+	struct xnfs      *xfs;          /* XN layout, mounted: XN's state */
+	int               xnraw;        /* XN layout, opened raw (fsck) */
 };
+
+#define FS_RAW 0x100    /* fs_open flag: no XN instance (fsck, scan) */
 
 #define GET_GROUP 1     /* read the whole aligned group on a miss */
 #define GET_NOREAD 2    /* caller overwrites the block: no device read */
@@ -133,6 +146,7 @@ void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);
 void cache_forget(struct cffs_fs *fs, uint32_t blk);
+struct buf *cache_lookup(struct cache *c, uint32_t blk);
 
 /* ---- allocation (alloc.c) ---- */
 /* parent: the metadata block that will hold the pointer (for XN). */
@@ -207,6 +221,30 @@ int  path_walk(struct cffs_fs *fs, const char *path, cffs_ino_t avoid,
                struct walk *w);
 void stat_fill(const struct inode *ip, int embedded, struct cffs_stat *st);
 cffs_ino_t ent_ino(struct dloc loc, const struct dslot *ent);
+
+/* ---- XN (xnfs.c; only with CFFS_HAVE_XN) ---- */
+int  xnfs_mount(struct cffs_fs *fs, uint32_t principal);
+void xnfs_fini(struct cffs_fs *fs);
+int  xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped,
+                 uint32_t *out);
+int  xnfs_bfree(struct cffs_fs *fs, uint32_t blk);
+int  xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group);
+int  xnfs_flush(struct cffs_fs *fs, int strict);            /* commit + write back */
+int  xnfs_evict(struct cffs_fs *fs, struct buf *b);   /* 0 or <0 */
+void xnfs_drop(struct cffs_fs *fs, struct buf *b);
+int  xnfs_sync_map(struct cffs_fs *fs);
+int  xnfs_unmount(struct cffs_fs *fs);
+int  xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks);
+int  xnfs_layout(struct cffs_bdev *dev, const uint8_t *blk0,
+                 uint32_t *sbblk, uint32_t *fstart, uint32_t *fblocks,
+                 uint32_t *dstart, uint32_t *nblocks);
+int  xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
+                int repair);
+
+void mkfs_rootblock(uint8_t *blk, uint32_t version, uint32_t nblocks,
+                    uint32_t fstart, uint32_t fblocks, uint32_t dstart,
+                    uint32_t sbblk, const struct cffs_time *now);
+#define MIN_BLOCKS   (4 * CFFS_GROUP)
 
 /* super.c: superblock checked and cache ready, no inode read yet. */
 int  fs_open(struct cffs_bdev *dev, int flags, struct cffs_fs **out);

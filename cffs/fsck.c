@@ -344,10 +344,10 @@ scan_ifile(struct fsck *fk)
 	uint32_t blk, i;
 	int r;
 
-	r = iget(fk->fs, IFILE_INO, &ifp);
+	r = iget(fk->fs, fk->fs->ifile_ino, &ifp);
 	if (r < 0 || !is_reg(&ifp.d) || ifp.d.size % CFFS_BSIZE != 0 ||
 	    ifp.d.flags != IFL_SLOTS) {
-		problem(fk, "external-inode file inode is bad, reset", IFILE_INO,
+		problem(fk, "external-inode file inode is bad, reset", fk->fs->ifile_ino,
 		        NULL, 0, true);
 		if (fk->repair) {
 			r = slot_read(fk->fs, (struct dloc){ 0, 2 }, &s);
@@ -362,7 +362,7 @@ scan_ifile(struct fsck *fk)
 		}
 		return 0;
 	}
-	r = check_map(fk, IFILE_INO, &ifp.d);
+	r = check_map(fk, fk->fs->ifile_ino, &ifp.d);
 	if (r < 0)
 		return r;
 	if (r == 1) {
@@ -596,8 +596,10 @@ check_bitmap(struct fsck *fk)
 
 			blk = (uint64_t)bb * CFFS_BSIZE * 8 + i;
 			on = (b->data[i / 8] >> (i % 8)) & 1;
-			want = blk < fs->sb.data_start || blk >= fs->sb.nblocks ||
-			       is_claimed(fk, (uint32_t)blk);
+			/* XN's free map keeps the bits past the end clear */
+			want = blk < fs->sb.data_start ||
+			       (blk >= fs->sb.nblocks ? fs->sbblk == 0 :
+			        is_claimed(fk, (uint32_t)blk));
 			if (!want && blk < fs->sb.nblocks)
 				nfree++;
 			if (on == want)
@@ -640,16 +642,16 @@ run(struct fsck *fk)
 	struct inode root;
 	int r;
 
-	r = iget(fk->fs, ROOT_INO, &root);
+	r = iget(fk->fs, fk->fs->root_ino, &root);
 	if (r < 0 || !is_dir(&root.d)) {
-		problem(fk, "root directory inode is bad", ROOT_INO, NULL, 0,
+		problem(fk, "root directory inode is bad", fk->fs->root_ino, NULL, 0,
 		        false);
 		return 0;
 	}
 	r = scan_ifile(fk);
 	if (r < 0)
 		return r;
-	r = push(&st, ROOT_INO);
+	r = push(&st, fk->fs->root_ino);
 	while (r == 0 && st.n > 0)
 		r = check_dir(fk, &st, st.v[--st.n]);
 	free(st.v);
@@ -672,7 +674,7 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 	fk.repair = !(flags & CFFS_FSCK_NOREPAIR);
 	fk.report = report;
 	fk.arg = arg;
-	r = fs_open(dev, fk.repair ? 0 : CFFS_RDONLY, &fk.fs);
+	r = fs_open(dev, (fk.repair ? 0 : CFFS_RDONLY) | FS_RAW, &fk.fs);
 	if (r < 0) {
 		m_s(&m, "cannot read superblock: ");
 		m_s(&m, r == -CFFS_EINVAL ? "not a C-FFS file system"
@@ -685,6 +687,8 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 		say(&fk, &m);
 	}
 	fk.claimed = calloc(fk.fs->sb.nblocks / 8 + 1, 1);
+	if (fk.claimed != NULL && fk.fs->sbblk != 0)
+		claim(&fk, fk.fs->sbblk);       /* XN layout: root block */
 	if (fk.claimed == NULL) {
 		fs_close(fk.fs);
 		return -CFFS_ENOMEM;

@@ -67,7 +67,7 @@ iget(struct cffs_fs *fs, cffs_ino_t ino, struct inode *ip)
 
 	if (ino / SLOTS_PER_BLOCK >= fs->sb.nblocks)
 		return -CFFS_EUCLEAN;
-	if (loc.blk == 0 ? (loc.slot != 1 && loc.slot != 2)
+	if (loc.blk == fs->sbblk ? (loc.slot != ROOT_SLOT && loc.slot != IFILE_SLOT)
 	                 : !blk_valid(fs, loc.blk))
 		return -CFFS_EUCLEAN;
 	r = slot_read(fs, loc, &s);

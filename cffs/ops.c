@@ -53,14 +53,14 @@ path_walk(struct cffs_fs *fs, const char *path, cffs_ino_t avoid,
 	stack = malloc((plen / 2 + 2) * sizeof(*stack));
 	if (stack == NULL)
 		return -CFFS_ENOMEM;
-	r = iget(fs, ROOT_INO, &cur);
+	r = iget(fs, fs->root_ino, &cur);
 	if (r < 0)
 		goto out;
 	if (!is_dir(&cur.d)) {
 		r = -CFFS_EUCLEAN;
 		goto out;
 	}
-	w->hit = avoid == ROOT_INO;
+	w->hit = avoid == fs->root_ino;
 	w->dir = cur;
 	w->ip = cur;
 	w->found = true;
@@ -304,7 +304,7 @@ ifile_alloc(struct cffs_fs *fs, cffs_ino_t *ino)
 	uint32_t blk, i;
 	int r;
 
-	r = iget(fs, IFILE_INO, &ifp);
+	r = iget(fs, fs->ifile_ino, &ifp);
 	if (r < 0)
 		return r;
 	nb = ifp.d.size / CFFS_BSIZE;

@@ -6,7 +6,7 @@
 #include "cffs_int.h"
 
 #define CACHE_BLOCKS 4096u      /* 16 MiB of cache */
-#define MIN_BLOCKS   (4 * CFFS_GROUP)
+
 
 static void
 init_dir(struct dinode *d, uint32_t mode, const struct cffs_time *t)
@@ -18,12 +18,54 @@ init_dir(struct dinode *d, uint32_t mode, const struct cffs_time *t)
 	d->atime_ns = d->mtime_ns = d->ctime_ns = t->nsec;
 }
 
+/* The superblock's block: superblock, root directory, inode file. */
+void
+mkfs_rootblock(uint8_t *blk, uint32_t version, uint32_t nblocks,
+               uint32_t fstart, uint32_t fblocks, uint32_t dstart,
+               uint32_t sbblk, const struct cffs_time *tp)
+{
+	struct cffs_time now = *tp;
+	struct dsuper *sb;
+	struct dslot *s;
+
+	memset(blk, 0, CFFS_BSIZE);
+	sb = (struct dsuper *)blk;
+	sb->type = SLOT_SUPER;
+	sb->magic = CFFS_MAGIC;
+	sb->version = version;
+	sb->bsize = CFFS_BSIZE;
+	sb->nblocks = nblocks;
+	sb->bitmap_start = fstart;
+	sb->bitmap_blocks = fblocks;
+	sb->data_start = dstart;
+	sb->group_blocks = CFFS_GROUP;
+	sb->free_blocks = nblocks - dstart - (version == CFFS_VERSION_XN);
+	sb->state = 1;
+	sb->mkfs_time = now.sec;
+	sb->root_ino = sbblk * SLOTS_PER_BLOCK + ROOT_SLOT;
+	sb->ifile_ino = sbblk * SLOTS_PER_BLOCK + IFILE_SLOT;
+	if (version == CFFS_VERSION_XN)
+		sb->sb_blk = sbblk;
+
+	s = (struct dslot *)(blk + SLOT_SIZE * 1);
+	s->type = SLOT_INODE;
+	init_dir(&s->ino, CFFS_S_IFDIR | 0755, &now);
+	s->ino.nlink = 2;
+	s->ino.group = (dstart + CFFS_GROUP - 1) / CFFS_GROUP * CFFS_GROUP;
+	if (s->ino.group + CFFS_GROUP > nblocks)
+		s->ino.group = dstart;
+
+	s = (struct dslot *)(blk + SLOT_SIZE * 2);
+	s->type = SLOT_INODE;
+	init_dir(&s->ino, CFFS_S_IFREG | 0600, &now);
+	s->ino.flags = IFL_SLOTS;
+
+}
+
 int
 cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 {
 	struct cffs_time now = { 0, 0 };
-	struct dsuper *sb;
-	struct dslot *s;
 	uint8_t *blk;
 	uint32_t nbm, i, b;
 	int r = 0;
@@ -51,42 +93,26 @@ cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 		r = dev->ops->write(dev->ctx, 1 + i, 1, blk);
 	}
 
-	memset(blk, 0, CFFS_BSIZE);
-	sb = (struct dsuper *)blk;
-	sb->type = SLOT_SUPER;
-	sb->magic = CFFS_MAGIC;
-	sb->version = CFFS_VERSION;
-	sb->bsize = CFFS_BSIZE;
-	sb->nblocks = (uint32_t)nblocks;
-	sb->bitmap_start = 1;
-	sb->bitmap_blocks = nbm;
-	sb->data_start = 1 + nbm;
-	sb->group_blocks = CFFS_GROUP;
-	sb->free_blocks = (uint32_t)nblocks - 1 - nbm;
-	sb->state = 1;
-	sb->mkfs_time = now.sec;
-	sb->root_ino = ROOT_INO;
-	sb->ifile_ino = IFILE_INO;
-
-	s = (struct dslot *)(blk + SLOT_SIZE * 1);
-	s->type = SLOT_INODE;
-	init_dir(&s->ino, CFFS_S_IFDIR | 0755, &now);
-	s->ino.nlink = 2;
-	s->ino.group = (1 + nbm + CFFS_GROUP - 1) / CFFS_GROUP * CFFS_GROUP;
-	if (s->ino.group + CFFS_GROUP > nblocks)
-		s->ino.group = 1 + nbm;
-
-	s = (struct dslot *)(blk + SLOT_SIZE * 2);
-	s->type = SLOT_INODE;
-	init_dir(&s->ino, CFFS_S_IFREG | 0600, &now);
-	s->ino.flags = IFL_SLOTS;
-
+	mkfs_rootblock(blk, CFFS_VERSION, (uint32_t)nblocks, 1, nbm, 1 + nbm, 0,
+	               &now);
 	if (r == 0)
 		r = dev->ops->write(dev->ctx, 0, 1, blk);
 	free(blk);
 	if (r == 0 && dev->ops->flush != NULL)
 		r = dev->ops->flush(dev->ctx);
 	return r < 0 ? -CFFS_EIO : 0;
+}
+
+int
+cffs_mkfs_xn(struct cffs_bdev *dev, uint64_t nblocks)
+{
+#ifdef CFFS_HAVE_XN
+	return xnfs_mkfs(dev, nblocks);
+#else
+	(void)dev;
+	(void)nblocks;
+	return -CFFS_EINVAL;
+#endif
 }
 
 static int
@@ -109,6 +135,29 @@ sb_check(const struct dsuper *sb, uint64_t devblocks)
 		return -CFFS_EUCLEAN;
 	return 0;
 }
+
+#ifdef CFFS_HAVE_XN
+/* Version 2: the superblock at XN root "cffs" must match XN's layout. */
+static int
+sb_check_xn(const struct dsuper *sb, uint32_t sbblk, uint32_t fstart,
+            uint32_t fblocks, uint32_t dstart, uint32_t nblocks)
+{
+	if (sb->type != SLOT_SUPER || sb->magic != CFFS_MAGIC)
+		return -CFFS_EUCLEAN;   /* XN root names no C-FFS superblock */
+	if (sb->version != CFFS_VERSION_XN || sb->bsize != CFFS_BSIZE ||
+	    sb->group_blocks != CFFS_GROUP)
+		return -CFFS_EUCLEAN;
+	if (sb->nblocks != nblocks || sb->nblocks < MIN_BLOCKS ||
+	    sb->bitmap_start != fstart || sb->bitmap_blocks != fblocks ||
+	    sb->data_start != dstart || sb->sb_blk != sbblk ||
+	    sbblk < dstart || sbblk >= nblocks)
+		return -CFFS_EUCLEAN;
+	if (sb->root_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + ROOT_SLOT ||
+	    sb->ifile_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + IFILE_SLOT)
+		return -CFFS_EUCLEAN;
+	return 0;
+}
+#endif
 
 /* Count free blocks from the bitmap (cheap: one bit per block). */
 static int
@@ -140,12 +189,22 @@ count_free(struct cffs_fs *fs)
 }
 
 /* Superblock read and checked, cache ready; no inode looked at. */
+static int fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
+                     struct cffs_fs **out);
+
 int
 fs_open(struct cffs_bdev *dev, int flags, struct cffs_fs **out)
 {
+	return fs_open_p(dev, flags, CFFS_PRINCIPAL_DEFAULT, out);
+}
+
+static int
+fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
+          struct cffs_fs **out)
+{
 	struct cffs_fs *fs;
 	uint8_t *blk;
-	int r;
+	int r, xnlay = 0;
 
 	if (dev->nblocks < 1)
 		return -CFFS_EINVAL;
@@ -157,51 +216,94 @@ fs_open(struct cffs_bdev *dev, int flags, struct cffs_fs **out)
 		return -CFFS_ENOMEM;
 	}
 	r = dev->ops->read(dev->ctx, 0, 1, blk) < 0 ? -CFFS_EIO : 0;
-	if (r == 0) {
+#ifdef CFFS_HAVE_XN
+	if (r == 0 && memcmp(blk, "XNSB", 4) == 0) {
+		uint32_t fst, fbl, dst, nbl;
+
+		xnlay = 1;
+		r = xnfs_layout(dev, blk, &fs->sbblk, &fst, &fbl, &dst, &nbl);
+		if (r == 0)
+			r = dev->ops->read(dev->ctx, fs->sbblk, 1, blk) < 0 ?
+			    -CFFS_EIO : 0;
+		if (r == 0) {
+			memcpy(&fs->sb, blk, sizeof(fs->sb));
+			r = sb_check_xn(&fs->sb, fs->sbblk, fst, fbl, dst, nbl);
+		}
+	}
+#endif
+	if (r == 0 && !xnlay) {
 		memcpy(&fs->sb, blk, sizeof(fs->sb));
 		r = sb_check(&fs->sb, dev->nblocks);
 	}
 	free(blk);
 	fs->dev = dev;
 	fs->rdonly = flags & CFFS_RDONLY;
+	fs->xnraw = xnlay && (flags & FS_RAW);
+	fs->root_ino = (cffs_ino_t)fs->sbblk * SLOTS_PER_BLOCK + ROOT_SLOT;
+	fs->ifile_ino = (cffs_ino_t)fs->sbblk * SLOTS_PER_BLOCK + IFILE_SLOT;
 	if (r == 0)
 		r = cache_init(fs, CACHE_BLOCKS);
 	if (r < 0) {
 		free(fs);
 		return r;
 	}
-	r = count_free(fs);
+	if (xnlay && !fs->xnraw)
+#ifdef CFFS_HAVE_XN
+		r = xnfs_mount(fs, principal);
+#else
+		(void)principal;
+#endif
+	else
+		r = count_free(fs);
 	if (r < 0) {
-		cache_fini(fs);
-		free(fs);
+		fs->rdonly = 1;
+		fs_close(fs);
 		return r;
 	}
 	*out = fs;
 	return 0;
 }
 
+int
+cffs_on_xn(const struct cffs_fs *fs)
+{
+	return fs->xfs != NULL;
+}
+
 void
 fs_close(struct cffs_fs *fs)
 {
 	cache_fini(fs);
+#ifdef CFFS_HAVE_XN
+	xnfs_fini(fs);
+#endif
 	free(fs);
 }
 
 int
 cffs_mount(struct cffs_bdev *dev, int flags, struct cffs_fs **out)
 {
+	struct cffs_mount_opts o = { flags, CFFS_PRINCIPAL_DEFAULT };
+
+	return cffs_mount_opts(dev, &o, out);
+}
+
+int
+cffs_mount_opts(struct cffs_bdev *dev, const struct cffs_mount_opts *o,
+                struct cffs_fs **out)
+{
 	struct cffs_fs *fs;
 	struct inode ip;
 	int r;
 
-	r = fs_open(dev, flags, &fs);
+	r = fs_open_p(dev, o->flags & CFFS_RDONLY, o->principal, &fs);
 	if (r < 0)
 		return r;
-	r = iget(fs, ROOT_INO, &ip);
+	r = iget(fs, fs->root_ino, &ip);
 	if (r == 0 && !is_dir(&ip.d))
 		r = -CFFS_EUCLEAN;
 	if (r == 0)
-		r = iget(fs, IFILE_INO, &ip);
+		r = iget(fs, fs->ifile_ino, &ip);
 	if (r == 0 && (!is_reg(&ip.d) || ip.d.size % CFFS_BSIZE != 0 ||
 	               ip.d.flags != IFL_SLOTS))
 		r = -CFFS_EUCLEAN;
@@ -226,15 +328,24 @@ cffs_sync(struct cffs_fs *fs)
 
 	if (fs->rdonly)
 		return 0;
-	r = bget(fs, 0, 0, &b);
+	r = bget(fs, fs->sbblk, 0, &b);
 	if (r < 0)
 		return r;
-	memcpy(b->data, &fs->sb, sizeof(fs->sb));
-	bdirty(b);
+	if (memcmp(b->data, &fs->sb, sizeof(fs->sb)) != 0) {
+		memcpy(b->data, &fs->sb, sizeof(fs->sb));
+		bdirty(b);
+	}
 	bput(b);
 	r = cache_flush(fs);
 	if (r < 0)
 		return r;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		r = xnfs_sync_map(fs);
+		if (r < 0)
+			return r;
+	}
+#endif
 	if (fs->dev->ops->flush != NULL && fs->dev->ops->flush(fs->dev->ctx) < 0)
 		return -CFFS_EIO;
 	return 0;
@@ -249,6 +360,14 @@ cffs_unmount(struct cffs_fs *fs)
 		fs->sb.state = 1;
 		r = cffs_sync(fs);
 	}
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		int r2 = xnfs_unmount(fs);
+
+		if (r == 0)
+			r = r2;
+	}
+#endif
 	fs_close(fs);
 	return r;
 }

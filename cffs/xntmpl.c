@@ -179,7 +179,7 @@ cffs_xn_scan(struct cffs_bdev *dev, cffs_report_fn report, void *arg)
 	uint32_t sp = 0, i, k, blk, args[1];
 	int r, diffs = 0;
 
-	r = fs_open(dev, CFFS_RDONLY, &fs);
+	r = fs_open(dev, CFFS_RDONLY | FS_RAW, &fs);
 	if (r < 0)
 		return r;
 	out = malloc(sizeof(*out));
@@ -189,8 +189,10 @@ cffs_xn_scan(struct cffs_bdev *dev, cffs_report_fn report, void *arg)
 		r = -CFFS_ENOMEM;
 		goto done;
 	}
-	stack[sp].blk = 0;
+	stack[sp].blk = fs->sbblk;
 	stack[sp++].type = CFFS_XN_SLOTS;
+	if (fs->sbblk != 0)     /* XN layout: the root block is in use */
+		seen[fs->sbblk / 8] |= (uint8_t)(1u << (fs->sbblk % 8));
 	while (sp > 0) {
 		struct item it = stack[--sp];
 		const struct xn_template *t = tmpl_of(it.type);

@@ -13,7 +13,10 @@ void
 tfs_new(struct tfs *t, uint64_t nblocks)
 {
 	ck_assert_int_eq(hostdev_mem(&t->hd, nblocks, NULL, 0), 0);
-	ck_assert_int_eq(cffs_mkfs(&t->hd.dev, nblocks), 0);
+	if (getenv("CFFS_TEST_XN") != NULL)
+		ck_assert_int_eq(cffs_mkfs_xn(&t->hd.dev, nblocks), 0);
+	else
+		ck_assert_int_eq(cffs_mkfs(&t->hd.dev, nblocks), 0);
 	ck_assert_int_eq(cffs_mount(&t->hd.dev, 0, &t->fs), 0);
 }
 
