@@ -1,0 +1,1005 @@
+/*
+ * xnfs.c - C-FFS over XN (the version-2 layout, docs/CFFS.md "C-FFS and
+ * XN").  XN owns the free map and checks every change to C-FFS metadata.
+ *
+ * C-FFS keeps working on its own buffers (buf->data); XN holds the
+ * registered page (buf->xpage).  A commit turns the difference between
+ * the two into XN calls, each a proof XN checks:
+ *   1. pointers that vanished and appear nowhere else: xn_free, children
+ *      before parents (XN refuses to free a block that still owns blocks);
+ *   2. pointers that left one block for another (rename, first link):
+ *      one xn_move each (XN_EORDER: write back, retry);
+ *   3. new pointers: xn_alloc with the bytes that store them, parents
+ *      before children;
+ *   4. the remaining bytes: xn_write (ownership unchanged).
+ * The allocator only picks a block that XN says is free and reserves it
+ * until the pointer to it is committed.  Write-back is xn_writeback,
+ * children first (XN_EORDER is retried after the others).
+ */
+#include "cffs_int.h"
+
+#ifdef CFFS_HAVE_XN
+#include <xn/xn.h>
+
+#include "cffs/cffs_xn.h"
+
+#define ROOT_NAME "cffs"
+#define MAXP      1024u
+
+struct xnfs {
+	struct xn          x;
+	void              *arena;
+	struct xn_disk     disk;
+	struct cffs_bdev  *dev;
+	int                rdonly;
+	uint32_t           pr;
+	uint8_t           *resv;        /* reserved, not yet claimed */
+	int                busy;        /* inside a commit */
+};
+
+static int
+xd_read(void *ctx, uint32_t block, void *buf)
+{
+	struct xnfs *xf = ctx;
+
+	return xf->dev->ops->read(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+}
+
+static int
+xd_write(void *ctx, uint32_t block, const void *buf)
+{
+	struct xnfs *xf = ctx;
+
+	if (xf->rdonly)
+		return 0;       /* read-only: XN's recovery stays in memory */
+	return xf->dev->ops->write(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+}
+
+static int
+xd_flush(void *ctx)
+{
+	struct xnfs *xf = ctx;
+
+	if (xf->rdonly || xf->dev->ops->flush == NULL)
+		return 0;
+	return xf->dev->ops->flush(xf->dev->ctx) < 0 ? -1 : 0;
+}
+
+static const struct xn_disk_ops xd_ops = { xd_read, xd_write, xd_flush };
+
+static int
+xerr(int r)
+{
+	switch (r) {
+	case 0: return 0;
+	case XN_EIO: return -CFFS_EIO;
+	case XN_ENOMEM: return -CFFS_ENOMEM;
+	case XN_ENOSPC: return -CFFS_ENOSPC;
+	case XN_EINVAL: return -CFFS_EINVAL;
+	default: return -CFFS_EUCLEAN;
+	}
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* XN's layout from its superblock and root "cffs" from its root table
+ * (read directly, so that fsck finds the superblock on a damaged tree). */
+int
+xnfs_layout(struct cffs_bdev *dev, const uint8_t *b0, uint32_t *sbblk,
+            uint32_t *fstart, uint32_t *fblocks, uint32_t *dstart,
+            uint32_t *nblocks)
+{
+	uint8_t *rt;
+	uint32_t rtb = get32(b0 + 24), i;
+	int r = -CFFS_EUCLEAN;
+
+	*nblocks = get32(b0 + 12);
+	*fstart = get32(b0 + 28);
+	*fblocks = get32(b0 + 32);
+	*dstart = get32(b0 + 36);
+	if (get32(b0 + 8) != CFFS_BSIZE || *nblocks > dev->nblocks ||
+	    *nblocks < MIN_BLOCKS || rtb == 0 || rtb >= *dstart ||
+	    *dstart >= *nblocks)
+		return -CFFS_EUCLEAN;
+	rt = malloc(CFFS_BSIZE);
+	if (rt == NULL)
+		return -CFFS_ENOMEM;
+	if (dev->ops->read(dev->ctx, rtb, 1, rt) < 0) {
+		free(rt);
+		return -CFFS_EIO;
+	}
+	if (memcmp(rt, "XNRT", 4) == 0) {
+		for (i = 0; i < XN_MAX_ROOTS; i++) {
+			const uint8_t *e = rt + 16 + 48 * i;
+
+			if (get32(e + 40) != 0 &&
+			    strncmp((const char *)e, ROOT_NAME, 32) == 0) {
+				*sbblk = get32(e + 32);
+				r = 0;
+				break;
+			}
+		}
+	}
+	free(rt);
+	return r;
+}
+
+/* ---- the C-FFS pointer fields, as the owns-udfs see them ---- */
+
+struct ptr {
+	uint32_t off, blk;
+	uint16_t type;
+};
+
+static uint16_t
+child_type(uint16_t t)
+{
+	switch (t) {
+	case CFFS_XN_IND_DATA: return XN_TYPE_DATA;
+	case CFFS_XN_IND_SLOTS: return CFFS_XN_SLOTS;
+	case CFFS_XN_DIND_DATA: return CFFS_XN_IND_DATA;
+	case CFFS_XN_DIND_SLOTS: return CFFS_XN_IND_SLOTS;
+	default: return 0;
+	}
+}
+
+/* Pointer fields of a block of XN type t, sorted by block number. */
+static int
+cmpptr(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ptr *)a)->blk;
+	uint32_t y = ((const struct ptr *)b)->blk;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t
+ptrs(uint16_t t, const uint8_t *p, struct ptr *out)
+{
+	uint32_t n = 0, i, k, v;
+
+	if (t == CFFS_XN_SLOTS) {
+		for (i = 0; i < SLOTS_PER_BLOCK; i++) {
+			const uint8_t *s = p + i * SLOT_SIZE;
+			uint32_t mode, flags;
+			bool sl;
+
+			if (s[0] != SLOT_INODE && s[0] != SLOT_EXT)
+				continue;
+			mode = get32(s + 16);
+			flags = get32(s + 140);
+			sl = (mode & CFFS_S_IFMT) == CFFS_S_IFDIR ||
+			     (flags & IFL_SLOTS);
+			for (k = 0; k < NDIRECT + 2; k++) {
+				v = get32(s + 80 + 4 * k);
+				if (v == 0)
+					continue;
+				out[n].off = i * SLOT_SIZE + 80 + 4 * k;
+				out[n].blk = v;
+				out[n].type = k < NDIRECT ?
+				    (sl ? CFFS_XN_SLOTS : XN_TYPE_DATA) :
+				    k == NDIRECT ?
+				    (sl ? CFFS_XN_IND_SLOTS : CFFS_XN_IND_DATA) :
+				    (sl ? CFFS_XN_DIND_SLOTS : CFFS_XN_DIND_DATA);
+				n++;
+			}
+		}
+	} else if (child_type(t) != 0) {
+		for (i = 0; i < NPTR; i++) {
+			v = get32(p + 4 * i);
+			if (v == 0)
+				continue;
+			out[n].off = 4 * i;
+			out[n].blk = v;
+			out[n].type = child_type(t);
+			n++;
+		}
+	}
+	qsort(out, n, sizeof(*out), cmpptr);
+	return n;
+}
+
+static const struct ptr *
+pfind(const struct ptr *v, uint32_t n, uint32_t blk)
+{
+	uint32_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (v[mid].blk == blk)
+			return &v[mid];
+		if (v[mid].blk < blk)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- mount, mkfs ---- */
+
+static bool
+resv_get(const struct xnfs *xf, uint32_t b)
+{
+	return (xf->resv[b / 8] >> (b % 8)) & 1;
+}
+
+static void
+resv_set(struct xnfs *xf, uint32_t b, bool v)
+{
+	if (v)
+		xf->resv[b / 8] |= (uint8_t)(1u << (b % 8));
+	else
+		xf->resv[b / 8] &= (uint8_t)~(1u << (b % 8));
+}
+
+static uint16_t
+bflags(struct cffs_fs *fs, uint32_t b)
+{
+	struct xn_block_info bi;
+
+	if (xn_block_info(&fs->xfs->x, b, &bi) != 0)
+		return XN_BS_ALLOC;
+	return bi.flags;
+}
+
+static int
+xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
+          struct xnfs **out, struct xn_mount_report *rep)
+{
+	struct xnfs *xf = calloc(1, sizeof(*xf));
+	size_t len;
+	int r;
+
+	if (xf == NULL)
+		return -CFFS_ENOMEM;
+	xf->dev = dev;
+	xf->rdonly = rdonly;
+	xf->disk.ops = &xd_ops;
+	xf->disk.ctx = xf;
+	xf->disk.nblocks = nblocks;
+	len = xn_arena_size(nblocks, 4096 + 256);
+	xf->arena = len ? malloc(len) : NULL;
+	xf->resv = calloc(nblocks / 8 + 1, 1);
+	if (xf->arena == NULL || xf->resv == NULL) {
+		free(xf->arena);
+		free(xf->resv);
+		free(xf);
+		return -CFFS_ENOMEM;
+	}
+	r = xn_mount(&xf->x, &xf->disk, xf->arena, len, 4096 + 256, rep);
+	if (r != 0) {
+		free(xf->arena);
+		free(xf->resv);
+		free(xf);
+		return xerr(r);
+	}
+	*out = xf;
+	return 0;
+}
+
+static void
+xnfs_close(struct xnfs *xf)
+{
+	free(xf->arena);
+	free(xf->resv);
+	free(xf);
+}
+
+int
+xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
+{
+	struct cffs_time now = { 0, 0 };
+	struct xn_mount_report rep;
+	struct xn_disk d;
+	struct xnfs *xf;
+	uint8_t *blk;
+	uint32_t sbblk;
+	int r;
+
+	if (nblocks > dev->nblocks || nblocks < MIN_BLOCKS ||
+	    nblocks > XN_MAX_NBLOCKS)
+		return -CFFS_EINVAL;
+	if (dev->ops->now != NULL)
+		dev->ops->now(dev->ctx, &now);
+	blk = calloc(1, CFFS_BSIZE);
+	if (blk == NULL)
+		return -CFFS_ENOMEM;
+	xf = calloc(1, sizeof(*xf));
+	if (xf == NULL) {
+		free(blk);
+		return -CFFS_ENOMEM;
+	}
+	xf->dev = dev;
+	d.ops = &xd_ops;
+	d.ctx = xf;
+	d.nblocks = (uint32_t)nblocks;
+	r = xerr(xn_format(&d, (uint32_t)nblocks, blk));
+	free(xf);
+	if (r == 0)
+		r = xnfs_open(dev, 0, (uint32_t)nblocks, &xf, &rep);
+	if (r < 0) {
+		free(blk);
+		return r;
+	}
+	r = cffs_xn_register(&xf->x, CFFS_PRINCIPAL_DEFAULT);
+	if (r == 0) {
+		sbblk = xf->x.data_start;
+		mkfs_rootblock(blk, CFFS_VERSION_XN, (uint32_t)nblocks,
+		               xf->x.fmap_start, xf->x.fmap_blocks,
+		               xf->x.data_start, sbblk, &now);
+		r = xn_root_install(&xf->x, CFFS_PRINCIPAL_DEFAULT, ROOT_NAME,
+		                    CFFS_XN_SLOTS, sbblk, blk);
+	}
+	if (r == 0)
+		r = xn_unmount(&xf->x);
+	xnfs_close(xf);
+	free(blk);
+	return xerr(r);
+}
+
+int
+xnfs_mount(struct cffs_fs *fs, uint32_t principal)
+{
+	struct xn_mount_report rep;
+	uint32_t b, nfree = 0, rb;
+	uint16_t type, t;
+	int r, i;
+	static const char *const names[] = {
+		"cffs-slots", "cffs-ind-data", "cffs-ind-slots",
+		"cffs-dind-data", "cffs-dind-slots",
+	};
+
+	r = xnfs_open(fs->dev, fs->rdonly, fs->sb.nblocks, &fs->xfs, &rep);
+	if (r < 0)
+		return r;
+	fs->xfs->pr = principal;
+	for (i = 0; i < CFFS_XN_NTEMPLATES; i++)
+		if (xn_template_find(&fs->xfs->x, names[i], &t) != 0 ||
+		    t != CFFS_XN_SLOTS + i)
+			return -CFFS_EUCLEAN;
+	if (xn_root_lookup(&fs->xfs->x, ROOT_NAME, &rb, &type) != 0 ||
+	    rb != fs->sbblk || type != CFFS_XN_SLOTS)
+		return -CFFS_EUCLEAN;
+	for (b = fs->sb.data_start; b < fs->sb.nblocks; b++)
+		nfree += bflags(fs, b) == 0;
+	fs->sb.free_blocks = nfree;
+	return 0;
+}
+
+void
+xnfs_fini(struct cffs_fs *fs)
+{
+	if (fs->xfs != NULL)
+		xnfs_close(fs->xfs);
+	fs->xfs = NULL;
+}
+
+int
+xnfs_unmount(struct cffs_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	return xerr(xn_unmount(&fs->xfs->x));
+}
+
+int
+xnfs_sync_map(struct cffs_fs *fs)
+{
+	return xerr(xn_sync(&fs->xfs->x));
+}
+
+/* ---- allocation ---- */
+
+static bool
+taken(struct cffs_fs *fs, uint32_t b)
+{
+	return bflags(fs, b) != 0 || resv_get(fs->xfs, b);
+}
+
+static int
+xscan(struct cffs_fs *fs, uint32_t from, uint32_t to, uint32_t *out)
+{
+	uint32_t b;
+
+	for (b = from; b < to; b++)
+		if (!taken(fs, b)) {
+			*out = b;
+			return 0;
+		}
+	return -CFFS_ENOSPC;
+}
+
+static int
+xpick(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
+{
+	uint32_t lo = fs->sb.data_start, hi = fs->sb.nblocks;
+	int r;
+
+	if (grouped) {
+		hint -= hint % CFFS_GROUP;
+		if (hint >= hi)
+			return -CFFS_ENOSPC;
+		return xscan(fs, hint < lo ? lo : hint,
+		             hint + CFFS_GROUP < hi ? hint + CFFS_GROUP : hi,
+		             out);
+	}
+	if (hint < lo || hint >= hi)
+		hint = fs->alloc_hint < lo ? lo : fs->alloc_hint;
+	r = xscan(fs, hint, hi, out);
+	if (r == -CFFS_ENOSPC)
+		r = xscan(fs, lo, hint, out);
+	if (r == 0)
+		fs->alloc_hint = *out + 1;
+	return r;
+}
+
+int
+xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
+{
+	int r = xpick(fs, hint, grouped, out);
+
+	if (r == -CFFS_ENOSPC && !grouped && !fs->xfs->busy) {
+		/* freed blocks come back once their parents are on disk */
+		r = xnfs_flush(fs, 0);
+		if (r < 0)
+			return r;
+		r = xpick(fs, hint, grouped, out);
+	}
+	if (r < 0)
+		return r;
+	resv_set(fs->xfs, *out, true);
+	fs->sb.free_blocks--;
+	return 0;
+}
+
+int
+xnfs_bfree(struct cffs_fs *fs, uint32_t blk)
+{
+	if (resv_get(fs->xfs, blk)) {
+		/* never claimed: nothing to tell XN */
+		resv_set(fs->xfs, blk, false);
+		cache_forget(fs, blk);
+	} else if (!(bflags(fs, blk) & XN_BS_ALLOC) &&
+	           cache_lookup(&fs->cache, blk) == NULL) {
+		return -CFFS_EUCLEAN;   /* double free: corrupt metadata */
+	}
+	/* otherwise the commit of the parent frees it (xn_free) */
+	fs->sb.free_blocks++;
+	return 0;
+}
+
+int
+xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
+{
+	uint32_t ngroups = fs->sb.nblocks / CFFS_GROUP, start, i, g, k, blk;
+	int r;
+
+	start = near / CFFS_GROUP;
+	if (start >= ngroups)
+		start = 0;
+	for (i = 0; i < ngroups; i++) {
+		g = ((start + i) % ngroups) * CFFS_GROUP;
+		if (g < fs->sb.data_start)
+			continue;
+		for (k = 0; k < CFFS_GROUP && !taken(fs, g + k); k++)
+			;
+		if (k == CFFS_GROUP) {
+			*group = g;
+			return 0;
+		}
+	}
+	r = xscan(fs, fs->sb.data_start, fs->sb.nblocks, &blk);
+	if (r < 0)
+		return r;
+	*group = blk - blk % CFFS_GROUP;
+	return 0;
+}
+
+/* ---- the registry ---- */
+
+/* Register b's block with XN (reads it, or zero-fills a fresh block). */
+static int
+reg(struct cffs_fs *fs, struct buf *b)
+{
+	int r;
+
+	if (b->xpage != NULL)
+		return 0;
+	b->xpage = malloc(CFFS_BSIZE);
+	if (b->xpage == NULL)
+		return -CFFS_ENOMEM;
+	r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
+	if (r != 0) {
+		free(b->xpage);
+		b->xpage = NULL;
+		return xerr(r);
+	}
+	return 0;
+}
+
+/* XN dropped the entry (the block was freed): forget the page. */
+void
+xnfs_drop(struct cffs_fs *fs, struct buf *b)
+{
+	(void)fs;
+	free(b->xpage);
+	b->xpage = NULL;
+	b->dirty = false;
+}
+
+int
+xnfs_evict(struct cffs_fs *fs, struct buf *b)
+{
+	struct xn_bc_info bi;
+	int r;
+
+	if (b->xpage == NULL)
+		return 0;
+	if (xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0) {
+		xnfs_drop(fs, b);
+		return 0;
+	}
+	if (bi.state == XN_BC_DIRTY) {
+		r = xn_writeback(&fs->xfs->x, b->blk);
+		if (r != 0)
+			return xerr(r);
+	}
+	r = xn_bc_evict(&fs->xfs->x, fs->xfs->pr, b->blk);
+	if (r != 0)
+		return xerr(r);
+	xnfs_drop(fs, b);
+	return 0;
+}
+
+/* ---- commit ---- */
+
+struct chg {                    /* a pointer that appears or vanishes */
+	uint32_t    blk;
+	struct buf *b;          /* the block that holds (held) it */
+	uint16_t    type;
+};
+
+static int
+cmpchg(const void *a, const void *b)
+{
+	uint32_t x = ((const struct chg *)a)->blk;
+	uint32_t y = ((const struct chg *)b)->blk;
+
+	return x < y ? -1 : x > y;
+}
+
+static const struct chg *
+cfind(const struct chg *v, uint32_t n, uint32_t blk)
+{
+	uint32_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (v[mid].blk == blk)
+			return &v[mid];
+		if (v[mid].blk < blk)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct ctx {
+	struct cffs_fs *fs;
+	struct ptr     *po, *pn;    /* [MAXP] */
+	uint8_t        *tmp;        /* a block */
+	struct chg     *rem, *add;  /* removed and added pointers */
+	uint32_t        nrem, nadd, caprem, capadd;
+	int             eorder;
+};
+
+static uint16_t
+btype(struct cffs_fs *fs, uint32_t b)
+{
+	struct xn_block_info bi;
+
+	if (xn_block_info(&fs->xfs->x, b, &bi) != 0)
+		return 0;
+	return bi.type;
+}
+
+static int
+push(struct chg **v, uint32_t *n, uint32_t *cap, uint32_t blk,
+     struct buf *b, uint16_t type)
+{
+	if (*n == *cap) {
+		uint32_t nc = *cap ? *cap * 2 : 256;
+		struct chg *p = realloc(*v, nc * sizeof(**v));
+
+		if (p == NULL)
+			return -CFFS_ENOMEM;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[*n].blk = blk;
+	(*v)[*n].b = b;
+	(*v)[*n].type = type;
+	(*n)++;
+	return 0;
+}
+
+/* Smallest range where a and b differ; false if equal. */
+static bool
+drange(const uint8_t *a, const uint8_t *b, uint32_t *off, uint32_t *len)
+{
+	uint32_t lo = 0, hi = CFFS_BSIZE;
+
+	while (lo < hi && a[lo] == b[lo])
+		lo++;
+	if (lo == hi)
+		return false;
+	while (hi > lo && a[hi - 1] == b[hi - 1])
+		hi--;
+	*off = lo;
+	*len = hi - lo;
+	return true;
+}
+
+static void
+put0(uint8_t *p, uint32_t off)
+{
+	memset(p + off, 0, 4);
+}
+
+/* xpage with the fields of blocks in set (sorted chg) zeroed. */
+static void
+shrink(struct ctx *c, struct buf *b, uint16_t t, const uint32_t *set,
+       uint32_t n)
+{
+	uint32_t i, no = ptrs(t, b->xpage, c->po);
+	const struct ptr *p;
+
+	memcpy(c->tmp, b->xpage, CFFS_BSIZE);
+	for (i = 0; i < n; i++)
+		if ((p = pfind(c->po, no, set[i])) != NULL)
+			put0(c->tmp, p->off);
+}
+
+/* data with the fields of new blocks not in keep[] zeroed (blocks XN
+ * already has for this block stay). */
+static void
+grow(struct ctx *c, struct buf *b, uint16_t t, const uint32_t *keep,
+     uint32_t nk, uint32_t *tmpn)
+{
+	uint32_t i, j, no = ptrs(t, b->xpage, c->po);
+	uint32_t nn = ptrs(t, b->data, c->pn);
+
+	memcpy(c->tmp, b->data, CFFS_BSIZE);
+	for (i = 0; i < nn; i++) {
+		if (pfind(c->po, no, c->pn[i].blk) != NULL)
+			continue;
+		for (j = 0; j < nk && keep[j] != c->pn[i].blk; j++)
+			;
+		if (j == nk)
+			put0(c->tmp, c->pn[i].off);
+	}
+	*tmpn = nn;
+}
+
+/* One step on dirty block b; >0 progress, 0 nothing to do now, <0 error. */
+static int
+step(struct ctx *c, struct buf *b)
+{
+	struct cffs_fs *fs = c->fs;
+	struct xn *x = &fs->xfs->x;
+	uint32_t pr = fs->xfs->pr;
+	uint16_t t = btype(fs, b->blk);
+	uint32_t no, nn, i, n, off, len, off2, len2, set[XN_MAX_CLAIMS];
+	struct xn_claim cl[XN_MAX_CLAIMS];
+	const struct chg *ch;
+	struct buf *to = NULL;
+	uint16_t tt;
+	uint32_t dummy;
+	int r;
+	bool dead;
+
+	no = ptrs(t, b->xpage, c->po);
+	nn = ptrs(t, b->data, c->pn);
+	/* 1: frees, of blocks that own nothing any more */
+	n = 0;
+	for (i = 0; i < no && n < XN_MAX_CLAIMS; i++) {
+		struct xn_block_info bi;
+
+		if (pfind(c->pn, nn, c->po[i].blk) != NULL ||
+		    cfind(c->add, c->nadd, c->po[i].blk) != NULL)
+			continue;
+		if (xn_block_info(x, c->po[i].blk, &bi) != 0 || bi.nchild != 0)
+			continue;
+		cl[n].block = c->po[i].blk;
+		cl[n].type = c->po[i].type;
+		set[n++] = c->po[i].blk;
+	}
+	if (n > 0) {
+		shrink(c, b, t, set, n);
+		if (!drange(b->xpage, c->tmp, &off, &len))
+			return -CFFS_EUCLEAN;
+		r = xn_free(x, pr, b->blk, off, len, c->tmp + off, cl, n);
+		if (r != 0)
+			return r == XN_ENOTEMPTY || r == XN_EBUSY ? 0 : xerr(r);
+		for (i = 0; i < n; i++) {
+			struct buf *fb = cache_lookup(&fs->cache, set[i]);
+
+			if (fb != NULL)
+				xnfs_drop(fs, fb);
+		}
+		return 1;
+	}
+	/* 2: moves out of b, grouped by the block that gains them */
+	n = 0;
+	for (i = 0; i < no; i++) {
+		if (pfind(c->pn, nn, c->po[i].blk) != NULL)
+			continue;
+		ch = cfind(c->add, c->nadd, c->po[i].blk);
+		if (ch == NULL || (to != NULL && ch->b != to) ||
+		    n == XN_MAX_CLAIMS)
+			continue;
+		to = ch->b;
+		cl[n].block = c->po[i].blk;
+		cl[n].type = c->po[i].type;
+		set[n++] = c->po[i].blk;
+	}
+	if (n > 0) {
+		uint8_t *from;
+		uint32_t tno, tnn, k;
+
+		tt = btype(fs, to->blk);
+		if (to->xpage == NULL || tt == 0)
+			return 0;
+		/* the gaining block must have let go of what it loses */
+		tno = ptrs(tt, to->xpage, c->po);
+		tnn = ptrs(tt, to->data, c->pn);
+		for (k = 0; k < tno; k++)
+			if (pfind(c->pn, tnn, c->po[k].blk) == NULL)
+				return 0;
+		shrink(c, b, t, set, n);
+		from = malloc(CFFS_BSIZE);
+		if (from == NULL)
+			return -CFFS_ENOMEM;
+		memcpy(from, c->tmp, CFFS_BSIZE);
+		grow(c, to, tt, set, n, &dummy);
+		if (!drange(b->xpage, from, &off, &len) ||
+		    !drange(to->xpage, c->tmp, &off2, &len2)) {
+			free(from);
+			return -CFFS_EUCLEAN;
+		}
+		r = xn_move(x, pr, b->blk, off, len, from + off, to->blk, off2,
+		            len2, c->tmp + off2, cl, n);
+		free(from);
+		if (r == XN_EORDER) {
+			c->eorder = 1;
+			return 0;
+		}
+		if (r == XN_ENOTCACHED || r == XN_EBUSY)
+			return 0;
+		return r != 0 ? xerr(r) : 1;
+	}
+	/* wait until every pointer b lost is gone */
+	no = ptrs(t, b->xpage, c->po);
+	nn = ptrs(t, b->data, c->pn);
+	for (i = 0; i < no; i++)
+		if (pfind(c->pn, nn, c->po[i].blk) == NULL)
+			return 0;
+	dead = cfind(c->rem, c->nrem, b->blk) != NULL &&
+	       cfind(c->add, c->nadd, b->blk) == NULL;
+	if (dead)
+		return 0;       /* about to be freed: its bytes do not matter */
+	/* 3: allocations, of blocks free in XN (others are still moving) */
+	n = 0;
+	for (i = 0; i < nn && n < XN_MAX_CLAIMS; i++) {
+		if (pfind(c->po, no, c->pn[i].blk) != NULL)
+			continue;
+		if (c->pn[i].blk >= fs->sb.nblocks ||
+		    bflags(fs, c->pn[i].blk) != 0)
+			continue;
+		cl[n].block = c->pn[i].blk;
+		cl[n].type = c->pn[i].type;
+		set[n++] = c->pn[i].blk;
+	}
+	if (n > 0) {
+		grow(c, b, t, set, n, &dummy);
+		if (!drange(b->xpage, c->tmp, &off, &len))
+			return -CFFS_EUCLEAN;
+		r = xn_alloc(x, pr, b->blk, off, len, c->tmp + off, cl, n);
+		if (r != 0)
+			return xerr(r);
+		for (i = 0; i < n; i++)
+			resv_set(fs->xfs, set[i], false);
+		return 1;
+	}
+	if (nn != no)
+		return 0;       /* a block still on its way in */
+	/* 4: the rest of the bytes */
+	if (!drange(b->xpage, b->data, &off, &len)) {
+		b->dirty = false;
+		return 1;
+	}
+	r = xn_write(x, pr, b->blk, off, len, b->data + off);
+	if (r == XN_ENOTCACHED) {
+		struct xn_block_info bi;
+		struct buf *pb;
+
+		/* the parent decides for data and fresh blocks */
+		if (xn_block_info(x, b->blk, &bi) != 0 ||
+		    bi.parent >= fs->sb.nblocks)
+			return -CFFS_EUCLEAN;
+		r = bget(fs, bi.parent, 0, &pb);
+		if (r < 0)
+			return r;
+		r = reg(fs, pb);
+		if (r == 0)
+			r = xerr(xn_write(x, pr, b->blk, off, len,
+			                  b->data + off));
+		bput(pb);
+		if (r < 0)
+			return r;
+	} else if (r != 0) {
+		return xerr(r);
+	}
+	b->dirty = false;
+	return 1;
+}
+
+static int
+writeback_all(struct cffs_fs *fs)
+{
+	struct cache *cc = &fs->cache;
+	struct xn_bc_info bi;
+	struct buf *b;
+	int r, progress, pending;
+
+	do {
+		progress = pending = 0;
+		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
+			if (b->xpage == NULL ||
+			    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+			    bi.state != XN_BC_DIRTY)
+				continue;
+			r = xn_writeback(&fs->xfs->x, b->blk);
+			if (r == 0)
+				progress++;
+			else if (r == XN_EORDER)
+				pending++;
+			else
+				return xerr(r);
+		}
+	} while (progress && pending);
+	return pending ? -CFFS_EUCLEAN : 0;
+}
+
+static int
+commit(struct cffs_fs *fs)
+{
+	struct cache *cc = &fs->cache;
+	struct ctx c;
+	struct buf *b, **v = NULL;
+	uint32_t n, i, k, no, nn;
+	int r = 0, progress, round;
+	uint16_t t;
+
+	memset(&c, 0, sizeof(c));
+	c.fs = fs;
+	c.po = malloc(MAXP * sizeof(*c.po));
+	c.pn = malloc(MAXP * sizeof(*c.pn));
+	c.tmp = malloc(CFFS_BSIZE);
+	if (c.po == NULL || c.pn == NULL || c.tmp == NULL) {
+		r = -CFFS_ENOMEM;
+		goto out;
+	}
+	for (round = 0;; round++) {
+		n = 0;
+		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext)
+			n += b->dirty;
+		if (n == 0)
+			break;
+		free(v);
+		v = malloc(n * sizeof(*v));
+		if (v == NULL) {
+			r = -CFFS_ENOMEM;
+			goto out;
+		}
+		n = 0;
+		c.nrem = c.nadd = 0;
+		c.eorder = 0;
+		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
+			uint16_t f;
+
+			if (!b->dirty)
+				continue;
+			f = bflags(fs, b->blk);
+			if (!(f & XN_BS_ALLOC)) {
+				if (!resv_get(fs->xfs, b->blk))
+					b->dirty = false;   /* freed: dead */
+				continue;       /* reserved: not claimed yet */
+			}
+			if (f & XN_BS_FREEING) {
+				b->dirty = false;       /* freed already */
+				continue;
+			}
+			b->pins++;
+			r = reg(fs, b);
+			b->pins--;
+			if (r < 0)
+				goto out;
+			v[n++] = b;
+		}
+		for (i = 0; i < n; i++) {
+			t = btype(fs, v[i]->blk);
+			no = ptrs(t, v[i]->xpage, c.po);
+			nn = ptrs(t, v[i]->data, c.pn);
+			for (k = 0; k < no && r == 0; k++)
+				if (pfind(c.pn, nn, c.po[k].blk) == NULL)
+					r = push(&c.rem, &c.nrem, &c.caprem,
+					         c.po[k].blk, v[i], c.po[k].type);
+			for (k = 0; k < nn && r == 0; k++)
+				if (pfind(c.po, no, c.pn[k].blk) == NULL)
+					r = push(&c.add, &c.nadd, &c.capadd,
+					         c.pn[k].blk, v[i], c.pn[k].type);
+			if (r < 0)
+				goto out;
+		}
+		qsort(c.rem, c.nrem, sizeof(*c.rem), cmpchg);
+		qsort(c.add, c.nadd, sizeof(*c.add), cmpchg);
+		progress = 0;
+		for (i = 0; i < n; i++) {
+			if (!v[i]->dirty || v[i]->xpage == NULL)
+				continue;
+			v[i]->pins++;
+			r = step(&c, v[i]);
+			v[i]->pins--;
+			if (r < 0)
+				goto out;
+			progress += r;
+		}
+		if (!progress) {
+			if (!c.eorder)
+				break;
+			r = writeback_all(fs);
+			if (r < 0)
+				goto out;
+		}
+	}
+	r = 0;
+out:
+	free(v);
+	free(c.po);
+	free(c.pn);
+	free(c.tmp);
+	free(c.rem);
+	free(c.add);
+	return r;
+}
+
+int
+xnfs_flush(struct cffs_fs *fs, int strict)
+{
+	struct buf *b;
+	int r;
+
+	if (fs->rdonly || fs->xfs->busy)
+		return 0;
+	fs->xfs->busy = 1;
+	r = commit(fs);
+	if (r == 0)
+		r = writeback_all(fs);
+	fs->xfs->busy = 0;
+	if (r < 0 || !strict)
+		return r;
+	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
+		if (b->dirty)
+			return -CFFS_EUCLEAN;   /* XN refused a change */
+	return fs->err;
+}
+
+#endif
