@@ -56,8 +56,8 @@ gdb: guest
 	scripts/qemu --accel $(ACCEL) --gdb $(KERNEL) $(DEMO_MODULES) & \
 	gdb -q -ex 'target remote localhost:1234' $(KERNEL_ELF); kill %1 2>/dev/null; true
 
-bench-micro: deps guest
-	@scripts/bench-micro --accel $(ACCEL) $(KERNEL) $(BENCH_MICRO_MODULES)
+bench-micro: deps guest $(LMICRO)
+	@scripts/bench-micro --accel $(ACCEL) --linux $(LMICRO) $(KERNEL) $(BENCH_MICRO_MODULES)
 
 bench-disk: deps guest
 	@scripts/bench-disk --accel $(ACCEL) $(KERNEL) $(BENCH_DISK_MODULES)

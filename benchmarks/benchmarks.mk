@@ -3,3 +3,9 @@ $(eval $(call guest_prog,$(BUILD)/benchmarks/micro.elf,benchmarks/micro/micro.c)
 BENCH_MICRO_MODULES := $(BUILD)/benchmarks/micro.elf
 $(eval $(call guest_prog,$(BUILD)/benchmarks/diskbench.elf,benchmarks/disk/diskbench.c))
 BENCH_DISK_MODULES := $(BUILD)/benchmarks/diskbench.elf
+
+# The Linux side: a static program run in a Linux guest (scripts/linux-guest).
+LMICRO := $(BUILD)/benchmarks/lmicro
+$(LMICRO): benchmarks/linux/lmicro.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<

@@ -1,0 +1,151 @@
+/*
+ * lmicro.c: the Linux side of `make bench-micro`: the operations a Linux
+ * program uses where an ExOS program uses the Xok primitives, timed the
+ * same way (rdtsc around each run, median of many, ns from the TSC rate
+ * measured against CLOCK_MONOTONIC).  Runs as /init's child in a Linux
+ * guest in the same QEMU; prints "BENCH|name|cycles|ns" lines.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#define RUNS 2001
+
+static uint64_t samples[RUNS];
+static double tsc_per_ns;
+static volatile char *page;
+
+static int
+cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+report(const char *name, int per)
+{
+	uint64_t med;
+
+	qsort(samples, RUNS, sizeof(samples[0]), cmp);
+	med = samples[RUNS / 2] / (uint64_t)per;
+	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
+	    (unsigned long)(med / tsc_per_ns));
+	fflush(stdout);
+}
+
+#define MEASURE(name, per, body) do { \
+	for (int r_ = 0; r_ < RUNS; r_++) { \
+		uint64_t t0_ = __rdtsc(); \
+		for (int k_ = 0; k_ < (per); k_++) { body; } \
+		samples[r_] = __rdtsc() - t0_; \
+	} \
+	report(name, per); \
+} while (0)
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void
+segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	mprotect((void *)((uintptr_t)si->si_addr & ~4095UL), 4096,
+	    PROT_READ | PROT_WRITE);
+}
+
+int
+main(void)
+{
+	struct sigaction sa;
+	int p1[2], p2[2], i;
+	uint64_t t0 = now_ns(), c0 = __rdtsc();
+	char c = 0;
+	pid_t pid;
+
+	while (now_ns() - t0 < 50000000ULL)
+		;
+	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
+	printf("BENCH-START linux, tsc %.0f MHz\n", tsc_per_ns * 1000);
+
+	MEASURE("getpid (null system call)", 10, syscall(SYS_getpid));
+
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	page[0] = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	for (i = 0; i < RUNS; i++) {
+		uint64_t t;
+
+		mprotect((void *)page, 4096, PROT_READ);
+		t = __rdtsc();
+		page[0] = (char)i;
+		samples[i] = __rdtsc() - t;
+	}
+	report("SIGSEGV handler + mprotect + resume", 1);
+
+	MEASURE("mmap + munmap of one touched page", 1, {
+		volatile char *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		munmap((void *)q, 4096);
+	});
+
+	if (pipe(p1) < 0 || pipe(p2) < 0)
+		return 1;
+	if ((pid = fork()) == 0) {
+		close(p1[1]);
+		close(p2[0]);
+		while (read(p1[0], &c, 1) == 1)
+			if (write(p2[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	MEASURE("pipe ping-pong round trip (2 processes)", 1, {
+		if (write(p1[1], &c, 1) != 1 || read(p2[0], &c, 1) != 1)
+			return 1;
+	});
+	close(p1[1]);                   /* the echo process sees EOF */
+	waitpid(pid, NULL, 0);
+
+	if ((pid = fork()) == 0) {
+		for (;;)
+			sched_yield();
+	}
+	MEASURE("sched_yield round trip (2 processes, 1 CPU)", 1,
+	    sched_yield());
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	MEASURE("fork + exit + wait", 1, {
+		pid_t k = fork();
+		if (k == 0)
+			_exit(0);
+		waitpid(k, NULL, 0);
+	});
+	printf("BENCH-END\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
