@@ -59,8 +59,8 @@ gdb: guest
 bench-micro: deps guest $(LMICRO)
 	@scripts/bench-micro --accel $(ACCEL) --linux $(LMICRO) $(KERNEL) $(BENCH_MICRO_MODULES)
 
-bench-disk: deps guest
-	@scripts/bench-disk --accel $(ACCEL) $(KERNEL) $(BENCH_DISK_MODULES)
+bench-disk: deps guest $(LDISK)
+	@scripts/bench-disk --accel $(ACCEL) --linux $(LDISK) $(KERNEL) $(BENCH_DISK_MODULES)
 
 bench: bench-micro bench-disk
 

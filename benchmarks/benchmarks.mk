@@ -6,6 +6,7 @@ BENCH_DISK_MODULES := $(BUILD)/benchmarks/diskbench.elf
 
 # The Linux side: a static program run in a Linux guest (scripts/linux-guest).
 LMICRO := $(BUILD)/benchmarks/lmicro
-$(LMICRO): benchmarks/linux/lmicro.c
+LDISK := $(BUILD)/benchmarks/ldisk
+$(BUILD)/benchmarks/l%: benchmarks/linux/l%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<

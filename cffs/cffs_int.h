@@ -145,6 +145,7 @@ int  bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out);
 void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);
+int  cache_commit(struct cffs_fs *fs);
 void cache_forget(struct cffs_fs *fs, uint32_t blk);
 struct buf *cache_lookup(struct cache *c, uint32_t blk);
 
@@ -230,6 +231,11 @@ int  xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped,
 int  xnfs_bfree(struct cffs_fs *fs, uint32_t blk);
 int  xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group);
 int  xnfs_flush(struct cffs_fs *fs, int strict);            /* commit + write back */
+int  xnfs_commit(struct cffs_fs *fs);                       /* commit only */
+/* The XN instance and principal of a mounted XN layout (for tests that
+ * make calls behind the library's back). */
+struct xn;
+struct xn *xnfs_xn(struct cffs_fs *fs, uint32_t *principal);
 int  xnfs_evict(struct cffs_fs *fs, struct buf *b);   /* 0 or <0 */
 void xnfs_drop(struct cffs_fs *fs, struct buf *b);
 int  xnfs_sync_map(struct cffs_fs *fs);

@@ -682,6 +682,17 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 		say(&fk, &m);
 		return r == -CFFS_EIO || r == -CFFS_ENOMEM ? r : 4;
 	}
+#ifdef CFFS_HAVE_XN
+	if (fk.fs->sbblk != 0) {
+		/* XN layout: XN's own checks first; XN_ECORRUPT is exit 4
+		 * (XN would refuse to mount it; fsck does not repair XN) */
+		r = xnfs_check(dev, report, arg, fk.repair);
+		if (r < 0) {
+			fs_close(fk.fs);
+			return r == -CFFS_EUCLEAN ? 4 : r;
+		}
+	}
+#endif
 	if (fk.fs->sb.state != 1) {
 		m_s(&m, "file system was not cleanly unmounted");
 		say(&fk, &m);

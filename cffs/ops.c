@@ -364,8 +364,8 @@ drop_link(struct cffs_fs *fs, const struct dslot *ent, struct inode *ip)
 	return r;
 }
 
-int
-cffs_link(struct cffs_fs *fs, const char *oldpath, const char *newpath)
+static int
+link_do(struct cffs_fs *fs, const char *oldpath, const char *newpath)
 {
 	struct walk wo, wn;
 	struct dslot ext, ref;
@@ -488,8 +488,8 @@ cffs_rmdir(struct cffs_fs *fs, const char *path)
 	return remove_name(fs, path, true);
 }
 
-int
-cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
+static int
+rename_do(struct cffs_fs *fs, const char *from, const char *to)
 {
 	struct walk wf, wt;
 	struct dslot s;
@@ -579,6 +579,36 @@ cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
 		op.d.nlink--;
 	inode_touch(fs, &op.d, TOUCH_M | TOUCH_C);
 	return iput(fs, &op);
+}
+
+/*
+ * Over XN, a rename and a first link move pointers between blocks
+ * (xn_move).  Committing before and after each keeps one operation's
+ * moves apart from another's, so that XN never sees two renames crossing
+ * (which it could refuse as a cycle) in one commit.
+ */
+int
+cffs_link(struct cffs_fs *fs, const char *oldpath, const char *newpath)
+{
+	int r = fs->rdonly ? 0 : cache_commit(fs);
+
+	if (r == 0)
+		r = link_do(fs, oldpath, newpath);
+	if (r == 0)
+		r = cache_commit(fs);
+	return r;
+}
+
+int
+cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
+{
+	int r = fs->rdonly ? 0 : cache_commit(fs);
+
+	if (r == 0)
+		r = rename_do(fs, from, to);
+	if (r == 0)
+		r = cache_commit(fs);
+	return r;
 }
 
 /* Find, change with fn, stamp ctime and write back. */

@@ -5,10 +5,12 @@
  * C-FFS keeps working on its own buffers (buf->data); XN holds the
  * registered page (buf->xpage).  A commit turns the difference between
  * the two into XN calls, each a proof XN checks:
- *   1. pointers that vanished and appear nowhere else: xn_free, children
- *      before parents (XN refuses to free a block that still owns blocks);
- *   2. pointers that left one block for another (rename, first link):
- *      one xn_move each (XN_EORDER: write back, retry);
+ *   1. pointers to blocks C-FFS freed (bfree marks them "to free"):
+ *      xn_free, children before parents (XN refuses to free a block that
+ *      still owns blocks);
+ *   2. pointers that left one block without being freed moved (rename,
+ *      first link): one xn_move each to the block that now holds them,
+ *      once that block is claimed (XN_EORDER: write back, retry);
  *   3. new pointers: xn_alloc with the bytes that store them, parents
  *      before children;
  *   4. the remaining bytes: xn_write (ownership unchanged).
@@ -34,6 +36,8 @@ struct xnfs {
 	int                rdonly;
 	uint32_t           pr;
 	uint8_t           *resv;        /* reserved, not yet claimed */
+	uint8_t           *tofree;      /* freed by C-FFS, xn_free pending */
+	uint8_t           *movesrc;     /* lost a moved block, not written */
 	int                busy;        /* inside a commit */
 };
 
@@ -224,18 +228,30 @@ pfind(const struct ptr *v, uint32_t n, uint32_t blk)
 /* ---- mount, mkfs ---- */
 
 static bool
+bit_get(const uint8_t *m, uint32_t b)
+{
+	return (m[b / 8] >> (b % 8)) & 1;
+}
+
+static void
+bit_put(uint8_t *m, uint32_t b, bool v)
+{
+	if (v)
+		m[b / 8] |= (uint8_t)(1u << (b % 8));
+	else
+		m[b / 8] &= (uint8_t)~(1u << (b % 8));
+}
+
+static bool
 resv_get(const struct xnfs *xf, uint32_t b)
 {
-	return (xf->resv[b / 8] >> (b % 8)) & 1;
+	return bit_get(xf->resv, b);
 }
 
 static void
 resv_set(struct xnfs *xf, uint32_t b, bool v)
 {
-	if (v)
-		xf->resv[b / 8] |= (uint8_t)(1u << (b % 8));
-	else
-		xf->resv[b / 8] &= (uint8_t)~(1u << (b % 8));
+	bit_put(xf->resv, b, v);
 }
 
 static uint16_t
@@ -266,9 +282,14 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 	len = xn_arena_size(nblocks, 4096 + 256);
 	xf->arena = len ? malloc(len) : NULL;
 	xf->resv = calloc(nblocks / 8 + 1, 1);
-	if (xf->arena == NULL || xf->resv == NULL) {
+	xf->tofree = calloc(nblocks / 8 + 1, 1);
+	xf->movesrc = calloc(nblocks / 8 + 1, 1);
+	if (xf->arena == NULL || xf->resv == NULL || xf->tofree == NULL ||
+	    xf->movesrc == NULL) {
 		free(xf->arena);
 		free(xf->resv);
+		free(xf->tofree);
+		free(xf->movesrc);
 		free(xf);
 		return -CFFS_ENOMEM;
 	}
@@ -276,6 +297,8 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 	if (r != 0) {
 		free(xf->arena);
 		free(xf->resv);
+		free(xf->tofree);
+		free(xf->movesrc);
 		free(xf);
 		return xerr(r);
 	}
@@ -288,6 +311,8 @@ xnfs_close(struct xnfs *xf)
 {
 	free(xf->arena);
 	free(xf->resv);
+	free(xf->tofree);
+	free(xf->movesrc);
 	free(xf);
 }
 
@@ -369,6 +394,50 @@ xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 	for (b = fs->sb.data_start; b < fs->sb.nblocks; b++)
 		nfree += bflags(fs, b) == 0;
 	fs->sb.free_blocks = nfree;
+	return 0;
+}
+
+/*
+ * fsck's first look at an XN layout: XN's own mount, read-only (its
+ * recovery's writes are discarded), so that XN's invariants (superblock,
+ * templates, root table, a tree with one parent per block and no pointer
+ * outside the data area) are checked by XN itself.  -CFFS_EUCLEAN when
+ * XN refuses the disk (XN_ECORRUPT); leaks are only reported, fsck's own
+ * pass repairs the free map.
+ */
+int
+xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
+           int repair)
+{
+	struct xn_mount_report rep;
+	struct xnfs *xf;
+	uint8_t *b0;
+	uint32_t sb, fst, fbl, dst, nbl;
+	int r;
+
+	(void)repair;
+	b0 = malloc(CFFS_BSIZE);
+	if (b0 == NULL)
+		return -CFFS_ENOMEM;
+	r = dev->ops->read(dev->ctx, 0, 1, b0) < 0 ? -CFFS_EIO : 0;
+	if (r == 0)
+		r = xnfs_layout(dev, b0, &sb, &fst, &fbl, &dst, &nbl);
+	free(b0);
+	if (r < 0)
+		return r;
+	r = xnfs_open(dev, 1, nbl, &xf, &rep);
+	if (r == -CFFS_EUCLEAN) {
+		if (report != NULL)
+			report(arg, "XN refuses the disk (XN_ECORRUPT): its "
+			       "area or the block tree is corrupt");
+		return r;
+	}
+	if (r < 0)
+		return r;
+	if (rep.leaked != 0 && report != NULL)
+		report(arg, "XN: blocks marked used but unreachable "
+		       "(a crash; freed by XN's recovery at mount)");
+	xnfs_close(xf);
 	return 0;
 }
 
@@ -465,11 +534,15 @@ xnfs_bfree(struct cffs_fs *fs, uint32_t blk)
 		/* never claimed: nothing to tell XN */
 		resv_set(fs->xfs, blk, false);
 		cache_forget(fs, blk);
-	} else if (!(bflags(fs, blk) & XN_BS_ALLOC) &&
-	           cache_lookup(&fs->cache, blk) == NULL) {
+	} else if (!(bflags(fs, blk) & XN_BS_ALLOC) ||
+	           (bflags(fs, blk) & XN_BS_FREEING) ||
+	           bit_get(fs->xfs->tofree, blk)) {
 		return -CFFS_EUCLEAN;   /* double free: corrupt metadata */
+	} else {
+		/* the commit of the parent frees it (xn_free); a pointer
+		 * that vanishes without this is a move */
+		bit_put(fs->xfs->tofree, blk, true);
 	}
-	/* otherwise the commit of the parent frees it (xn_free) */
 	fs->sb.free_blocks++;
 	return 0;
 }
@@ -595,8 +668,8 @@ struct ctx {
 	struct cffs_fs *fs;
 	struct ptr     *po, *pn;    /* [MAXP] */
 	uint8_t        *tmp;        /* a block */
-	struct chg     *rem, *add;  /* removed and added pointers */
-	uint32_t        nrem, nadd, caprem, capadd;
+	struct chg     *add;        /* pointers that appear, sorted */
+	uint32_t        nadd, capadd;
 	int             eorder;
 };
 
@@ -688,6 +761,65 @@ grow(struct ctx *c, struct buf *b, uint16_t t, const uint32_t *keep,
 	*tmpn = nn;
 }
 
+/* New pointers of b to blocks XN has free (others are still moving or
+ * being freed), into set/cl; the count. */
+static uint32_t
+newclaims(struct ctx *c, uint32_t no, uint32_t nn, uint32_t *set,
+          struct xn_claim *cl)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < nn && n < XN_MAX_CLAIMS; i++) {
+		if (pfind(c->po, no, c->pn[i].blk) != NULL)
+			continue;
+		if (c->pn[i].blk >= c->fs->sb.nblocks ||
+		    bflags(c->fs, c->pn[i].blk) != 0)
+			continue;
+		cl[n].block = c->pn[i].blk;
+		cl[n].type = c->pn[i].type;
+		set[n++] = c->pn[i].blk;
+	}
+	return n;
+}
+
+/*
+ * b still holds (in XN's page) pointers that are to move to a block not
+ * claimed yet, and that block's claim may be in b itself (a directory
+ * growing by a block while a file moves into that block from a sibling
+ * entry of the same block).  Claim the new blocks with a change of just
+ * their pointer fields; XN refuses it if that alone does not prove the
+ * claim, and b waits.
+ */
+static int
+narrow_alloc(struct ctx *c, struct buf *b, uint16_t t)
+{
+	struct cffs_fs *fs = c->fs;
+	struct xn_claim cl[XN_MAX_CLAIMS];
+	uint32_t set[XN_MAX_CLAIMS], no, nn, n, i, off, len;
+	const struct ptr *p;
+	int r;
+
+	no = ptrs(t, b->xpage, c->po);
+	nn = ptrs(t, b->data, c->pn);
+	n = newclaims(c, no, nn, set, cl);
+	if (n == 0)
+		return 0;
+	memcpy(c->tmp, b->xpage, CFFS_BSIZE);
+	for (i = 0; i < n; i++) {
+		p = pfind(c->pn, nn, set[i]);
+		memcpy(c->tmp + p->off, b->data + p->off, 4);
+	}
+	if (!drange(b->xpage, c->tmp, &off, &len))
+		return 0;
+	r = xn_alloc(&fs->xfs->x, fs->xfs->pr, b->blk, off, len, c->tmp + off,
+	             cl, n);
+	if (r != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		resv_set(fs->xfs, set[i], false);
+	return 1;
+}
+
 /* One step on dirty block b; >0 progress, 0 nothing to do now, <0 error. */
 static int
 step(struct ctx *c, struct buf *b)
@@ -713,8 +845,8 @@ step(struct ctx *c, struct buf *b)
 		struct xn_block_info bi;
 
 		if (pfind(c->pn, nn, c->po[i].blk) != NULL ||
-		    cfind(c->add, c->nadd, c->po[i].blk) != NULL)
-			continue;
+		    !bit_get(fs->xfs->tofree, c->po[i].blk))
+			continue;       /* kept, or moving elsewhere */
 		if (xn_block_info(x, c->po[i].blk, &bi) != 0 || bi.nchild != 0)
 			continue;
 		cl[n].block = c->po[i].blk;
@@ -731,6 +863,7 @@ step(struct ctx *c, struct buf *b)
 		for (i = 0; i < n; i++) {
 			struct buf *fb = cache_lookup(&fs->cache, set[i]);
 
+			bit_put(fs->xfs->tofree, set[i], false);
 			if (fb != NULL)
 				xnfs_drop(fs, fb);
 		}
@@ -739,12 +872,14 @@ step(struct ctx *c, struct buf *b)
 	/* 2: moves out of b, grouped by the block that gains them */
 	n = 0;
 	for (i = 0; i < no; i++) {
-		if (pfind(c->pn, nn, c->po[i].blk) != NULL)
+		if (pfind(c->pn, nn, c->po[i].blk) != NULL ||
+		    bit_get(fs->xfs->tofree, c->po[i].blk))
 			continue;
 		ch = cfind(c->add, c->nadd, c->po[i].blk);
 		if (ch == NULL || (to != NULL && ch->b != to) ||
-		    n == XN_MAX_CLAIMS)
-			continue;
+		    n == XN_MAX_CLAIMS || ch->b->xpage == NULL ||
+		    btype(fs, ch->b->blk) == 0)
+			continue;       /* the gaining block is not claimed yet */
 		to = ch->b;
 		cl[n].block = c->po[i].blk;
 		cl[n].type = c->po[i].type;
@@ -755,14 +890,12 @@ step(struct ctx *c, struct buf *b)
 		uint32_t tno, tnn, k;
 
 		tt = btype(fs, to->blk);
-		if (to->xpage == NULL || tt == 0)
-			return 0;
 		/* the gaining block must have let go of what it loses */
 		tno = ptrs(tt, to->xpage, c->po);
 		tnn = ptrs(tt, to->data, c->pn);
 		for (k = 0; k < tno; k++)
 			if (pfind(c->pn, tnn, c->po[k].blk) == NULL)
-				return 0;
+				goto narrow;
 		shrink(c, b, t, set, n);
 		from = malloc(CFFS_BSIZE);
 		if (from == NULL)
@@ -783,30 +916,23 @@ step(struct ctx *c, struct buf *b)
 		}
 		if (r == XN_ENOTCACHED || r == XN_EBUSY)
 			return 0;
+		if (r == 0)
+			bit_put(fs->xfs->movesrc, b->blk, true);
 		return r != 0 ? xerr(r) : 1;
 	}
-	/* wait until every pointer b lost is gone */
+narrow:
 	no = ptrs(t, b->xpage, c->po);
 	nn = ptrs(t, b->data, c->pn);
-	for (i = 0; i < no; i++)
-		if (pfind(c->pn, nn, c->po[i].blk) == NULL)
-			return 0;
-	dead = cfind(c->rem, c->nrem, b->blk) != NULL &&
-	       cfind(c->add, c->nadd, b->blk) == NULL;
+	dead = bit_get(fs->xfs->tofree, b->blk);
 	if (dead)
 		return 0;       /* about to be freed: its bytes do not matter */
+	/* while pointers b lost are still to move out, only allocations
+	 * that change just the pointer fields (a block b gains) can go */
+	for (i = 0; i < no; i++)
+		if (pfind(c->pn, nn, c->po[i].blk) == NULL)
+			return narrow_alloc(c, b, t);
 	/* 3: allocations, of blocks free in XN (others are still moving) */
-	n = 0;
-	for (i = 0; i < nn && n < XN_MAX_CLAIMS; i++) {
-		if (pfind(c->po, no, c->pn[i].blk) != NULL)
-			continue;
-		if (c->pn[i].blk >= fs->sb.nblocks ||
-		    bflags(fs, c->pn[i].blk) != 0)
-			continue;
-		cl[n].block = c->pn[i].blk;
-		cl[n].type = c->pn[i].type;
-		set[n++] = c->pn[i].blk;
-	}
+	n = newclaims(c, no, nn, set, cl);
 	if (n > 0) {
 		grow(c, b, t, set, n, &dummy);
 		if (!drange(b->xpage, c->tmp, &off, &len))
@@ -851,30 +977,47 @@ step(struct ctx *c, struct buf *b)
 	return 1;
 }
 
+/*
+ * Write back every dirty registered block, children first (XN_EORDER:
+ * later).  A block that lost a moved pointer is written as late as
+ * possible (pass 0 leaves it), so that the block gaining the pointer,
+ * which XN holds back until then, follows it closely: a crash between
+ * the two writes loses the moved file (docs/CFFS.md, "Crashes").
+ */
 static int
 writeback_all(struct cffs_fs *fs)
 {
 	struct cache *cc = &fs->cache;
 	struct xn_bc_info bi;
 	struct buf *b;
-	int r, progress, pending;
+	int r, progress, pending, pass;
 
-	do {
-		progress = pending = 0;
-		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
-			if (b->xpage == NULL ||
-			    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
-			    bi.state != XN_BC_DIRTY)
-				continue;
-			r = xn_writeback(&fs->xfs->x, b->blk);
-			if (r == 0)
-				progress++;
-			else if (r == XN_EORDER)
-				pending++;
-			else
-				return xerr(r);
-		}
-	} while (progress && pending);
+	for (pass = 0; pass < 2; pass++) {
+		do {
+			progress = pending = 0;
+			for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
+				if (b->xpage == NULL ||
+				    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+				    bi.state != XN_BC_DIRTY)
+					continue;
+				if (pass == 0 &&
+				    bit_get(fs->xfs->movesrc, b->blk)) {
+					pending++;
+					continue;
+				}
+				r = xn_writeback(&fs->xfs->x, b->blk);
+				if (r == 0) {
+					progress++;
+					bit_put(fs->xfs->movesrc, b->blk,
+					        false);
+				} else if (r == XN_EORDER) {
+					pending++;
+				} else {
+					return xerr(r);
+				}
+			}
+		} while (progress && pending);
+	}
 	return pending ? -CFFS_EUCLEAN : 0;
 }
 
@@ -883,9 +1026,10 @@ commit(struct cffs_fs *fs)
 {
 	struct cache *cc = &fs->cache;
 	struct ctx c;
-	struct buf *b, **v = NULL;
-	uint32_t n, i, k, no, nn;
-	int r = 0, progress, round;
+	struct buf *b, **v = NULL, **u = NULL;
+	uint32_t n, nu, i, k, no, nn;
+	const struct chg *ch;
+	int r = 0, progress, round, more;
 	uint16_t t;
 
 	memset(&c, 0, sizeof(c));
@@ -904,13 +1048,15 @@ commit(struct cffs_fs *fs)
 		if (n == 0)
 			break;
 		free(v);
+		free(u);
 		v = malloc(n * sizeof(*v));
-		if (v == NULL) {
+		u = malloc(n * sizeof(*u));
+		if (v == NULL || u == NULL) {
 			r = -CFFS_ENOMEM;
 			goto out;
 		}
-		n = 0;
-		c.nrem = c.nadd = 0;
+		n = nu = 0;
+		c.nadd = 0;
 		c.eorder = 0;
 		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
 			uint16_t f;
@@ -921,7 +1067,9 @@ commit(struct cffs_fs *fs)
 			if (!(f & XN_BS_ALLOC)) {
 				if (!resv_get(fs->xfs, b->blk))
 					b->dirty = false;   /* freed: dead */
-				continue;       /* reserved: not claimed yet */
+				else
+					u[nu++] = b;    /* not claimed yet */
+				continue;
 			}
 			if (f & XN_BS_FREEING) {
 				b->dirty = false;       /* freed already */
@@ -938,10 +1086,6 @@ commit(struct cffs_fs *fs)
 			t = btype(fs, v[i]->blk);
 			no = ptrs(t, v[i]->xpage, c.po);
 			nn = ptrs(t, v[i]->data, c.pn);
-			for (k = 0; k < no && r == 0; k++)
-				if (pfind(c.pn, nn, c.po[k].blk) == NULL)
-					r = push(&c.rem, &c.nrem, &c.caprem,
-					         c.po[k].blk, v[i], c.po[k].type);
 			for (k = 0; k < nn && r == 0; k++)
 				if (pfind(c.po, no, c.pn[k].blk) == NULL)
 					r = push(&c.add, &c.nadd, &c.capadd,
@@ -949,8 +1093,27 @@ commit(struct cffs_fs *fs)
 			if (r < 0)
 				goto out;
 		}
-		qsort(c.rem, c.nrem, sizeof(*c.rem), cmpchg);
 		qsort(c.add, c.nadd, sizeof(*c.add), cmpchg);
+		/* blocks not claimed yet hold pointers too (a file renamed
+		 * into a new directory block): their type is the one their
+		 * own pointer names */
+		do {
+			more = 0;
+			for (i = 0; i < nu; i++) {
+				if (u[i] == NULL ||
+				    (ch = cfind(c.add, c.nadd, u[i]->blk)) == NULL)
+					continue;
+				nn = ptrs(ch->type, u[i]->data, c.pn);
+				for (k = 0; k < nn && r == 0; k++)
+					r = push(&c.add, &c.nadd, &c.capadd,
+					         c.pn[k].blk, u[i], c.pn[k].type);
+				if (r < 0)
+					goto out;
+				u[i] = NULL;
+				more = 1;
+			}
+			qsort(c.add, c.nadd, sizeof(*c.add), cmpchg);
+		} while (more);
 		progress = 0;
 		for (i = 0; i < n; i++) {
 			if (!v[i]->dirty || v[i]->xpage == NULL)
@@ -973,11 +1136,33 @@ commit(struct cffs_fs *fs)
 	r = 0;
 out:
 	free(v);
+	free(u);
 	free(c.po);
 	free(c.pn);
 	free(c.tmp);
-	free(c.rem);
 	free(c.add);
+	return r;
+}
+
+struct xn *
+xnfs_xn(struct cffs_fs *fs, uint32_t *principal)
+{
+	if (fs->xfs == NULL)
+		return NULL;
+	*principal = fs->xfs->pr;
+	return &fs->xfs->x;
+}
+
+int
+xnfs_commit(struct cffs_fs *fs)
+{
+	int r;
+
+	if (fs->rdonly || fs->xfs->busy)
+		return 0;
+	fs->xfs->busy = 1;
+	r = commit(fs);
+	fs->xfs->busy = 0;
 	return r;
 }
 

@@ -1,8 +1,10 @@
 /*
  * diskio.c: raw, asynchronous disk access for the root capability (the
  * machine's owner, e.g. a benchmark or an installer); everybody else
- * reaches the disk through XN.  A request moves one page by DMA straight
- * to or from a physical page the caller holds; many may be in flight.
+ * reaches the disk through XN.  A request moves up to 1 MiB by DMA
+ * straight to or from physically consecutive pages the caller holds (a
+ * libOS picks consecutive page numbers from the free map itself); many
+ * requests may be in flight.
  * Completion is counted in a struct xok_disk_done in the caller's memory,
  * so the caller sleeps on a predicate over it instead of a kernel call.
  */
@@ -13,9 +15,16 @@
 
 struct rawreq {
 	uint32_t env;           /* 0: slot free */
-	uint64_t ppn;           /* pinned (one extra mapcount) while in flight */
+	uint64_t ppn, npages;   /* pinned (one extra mapcount) while in flight */
 	uint64_t done_va;
 };
+
+static void
+unpin(uint64_t ppn, uint64_t n)
+{
+	while (n-- > 0)
+		pages_unref(&pages, ppn + n);
+}
 
 static struct rawreq reqs[NREQ];
 
@@ -29,7 +38,7 @@ raw_done(void *arg, int status)
 	struct xok_disk_done d;
 	struct env *e = env_lookup(r->env);
 
-	pages_unref(&pages, r->ppn);
+	unpin(r->ppn, r->npages);
 	/* The environment may have died, or unmapped its record: skip. */
 	if (e && copyin(e, &d, r->done_va, sizeof(d)) == 0) {
 		d.done++;
@@ -49,6 +58,7 @@ sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
 	int write = (slotw & XOK_DISK_WRITE) != 0;
 	struct xok_disk_done probe;
 	struct rawreq *r = NULL;
+	uint64_t npg;
 	int err, i;
 
 	(void)f;
@@ -58,18 +68,23 @@ sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
 		return -XE_PERM;
 	if (vblk_sectors() == 0)
 		return -XE_NODEV;
-	if (nbytes == 0 || nbytes > PGSIZE || nbytes % VBLK_SECTOR)
+	if (nbytes == 0 || nbytes > VBLK_MAX_BYTES || nbytes % VBLK_SECTOR)
 		return -XE_INVAL;
-	if (ppn >= pages.npages)
+	npg = ROUNDUP(nbytes, PGSIZE) / PGSIZE;
+	if (ppn >= pages.npages || npg > pages.npages - ppn)
 		return -XE_RANGE;
-	if (pages.info[ppn].owner == 0)
-		return -XE_NOENT;
-	if (pages.info[ppn].flags & (XOK_PG_KERNEL | XOK_PG_XN))
-		return -XE_PERM;
-	/* reading the disk writes the page */
-	if (!cap_slot_allows(slotw & 0xff, &pages.guard[ppn],
-	    write ? XOK_CAP_R : XOK_CAP_W))
-		return -XE_PERM;
+	for (i = 0; i < (int)npg; i++) {
+		uint64_t p = ppn + (uint64_t)i;
+
+		if (pages.info[p].owner == 0)
+			return -XE_NOENT;
+		if (pages.info[p].flags & (XOK_PG_KERNEL | XOK_PG_XN))
+			return -XE_PERM;
+		/* reading the disk writes the page */
+		if (!cap_slot_allows(slotw & 0xff, &pages.guard[p],
+		    write ? XOK_CAP_R : XOK_CAP_W))
+			return -XE_PERM;
+	}
 	if ((err = copyin(curenv, &probe, done_va, sizeof(probe))) < 0 ||
 	    (err = copyout(curenv, done_va, &probe, sizeof(probe))) < 0)
 		return err;
@@ -80,12 +95,16 @@ sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
 		}
 	if (!r)
 		return -XE_BUSY;
-	if ((err = pages_ref(&pages, ppn)) < 0)
-		return err;
-	r->env = curenv->id, r->ppn = ppn, r->done_va = done_va;
+	for (i = 0; i < (int)npg; i++)
+		if ((err = pages_ref(&pages, ppn + (uint64_t)i)) < 0) {
+			unpin(ppn, (uint64_t)i);
+			return err;
+		}
+	r->env = curenv->id, r->ppn = ppn, r->npages = npg;
+	r->done_va = done_va;
 	if ((err = vblk_submit(sector, ppn * PGSIZE, (uint32_t)nbytes, write,
 	    raw_done, r)) < 0) {
-		pages_unref(&pages, ppn);
+		unpin(ppn, npg);
 		r->env = 0;
 		return err;
 	}

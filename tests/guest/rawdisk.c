@@ -88,8 +88,8 @@ main(uint64_t arg)
 	    -XE_INVAL);
 	EXPECT_EQ("raw: length not sectors", sys_disk_raw(0, 0, 0, ppns[0],
 	    513, &done), -XE_INVAL);
-	EXPECT_EQ("raw: more than a page", sys_disk_raw(0, 0, 0, ppns[0],
-	    8192, &done), -XE_INVAL);
+	EXPECT_EQ("raw: more than 1 MiB", sys_disk_raw(0, 0, 0, ppns[0],
+	    2UL << 20, &done), -XE_INVAL);
 	EXPECT_EQ("raw: kernel page", sys_disk_raw(0, 0, 0, 0x100, 4096,
 	    &done), -XE_PERM);
 	EXPECT_EQ("raw: page out of range", sys_disk_raw(0, 0, 0, 1UL << 40,
@@ -131,6 +131,39 @@ main(uint64_t arg)
 	}
 	EXPECT_EQ("read back what was written", bad, 0);
 
+	/* A libOS picks physically consecutive pages from the free map
+	 * and moves 64 KiB in one request. */
+	{
+		uint64_t run = 0, p, k, n = XOK_INFO->npages, bad2 = 0;
+		uint64_t va = 0x0000000480000000UL;
+
+		for (p = n - 64; p > 0 && run < 32; p--)
+			run = XOK_PAGES[p].owner == 0 ? run + 1 : 0;
+		p++;                            /* 32 free pages at p.. */
+		for (k = 0; k < 32; k++) {
+			if (sys_page_alloc(p + k, 0) != (int64_t)(p + k))
+				bad2++;
+			sys_page_map(XOK_SELF, va + k * 4096, p + k, XOK_PTE_W, 0, 0);
+		}
+		EXPECT("allocate 32 consecutive pages by number", run == 32 &&
+		    bad2 == 0);
+		for (k = 0; k < 16 * 512; k++)
+			((uint64_t *)va)[k] = k * 7 + 1;
+		EXPECT_EQ("raw: 64 KiB write in one request", sys_disk_raw(0, 1,
+		    4096, p, 65536, &done), 0);
+		wait_done(&done, 2 * N + 1);
+		EXPECT_EQ("raw: 64 KiB read in one request", sys_disk_raw(0, 0,
+		    4096, p + 16, 65536, &done), 0);
+		wait_done(&done, 2 * N + 2);
+		for (k = 0, bad2 = 0; k < 16 * 512; k++)
+			if (((uint64_t *)(va + 65536))[k] != k * 7 + 1)
+				bad2++;
+		EXPECT("64 KiB came back", bad2 == 0 && done.errors == 0);
+		EXPECT_EQ("raw: run into a page we do not hold",
+		    sys_disk_raw(0, 0, 0, p + 16, 65536 + 4096, &done),
+		    XOK_PAGES[p + 32].owner == 0 ? -XE_NOENT : -XE_PERM);
+	}
+
 	/* another environment: no root capability */
 	{
 		uint64_t size;
@@ -160,8 +193,8 @@ main(uint64_t arg)
 	EXPECT_EQ("raw: one more read queued", r, 0);
 	r = sys_page_free(ppns[0], 0);
 	EXPECT("page freed only after its I/O completed",
-	    r == -XE_BUSY || (r == 0 && done.done == 2 * N + 1));
-	wait_done(&done, 2 * N + 1);
+	    r == -XE_BUSY || (r == 0 && done.done == 2 * N + 3));
+	wait_done(&done, 2 * N + 3);
 	if (r != 0)
 		r = sys_page_free(ppns[0], 0);
 	EXPECT_EQ("freed once the I/O is done", r, 0);
