@@ -5,22 +5,9 @@
  * pages, map them into it, set its registers, give it time slices.
  */
 #include <exos/exos.h>
+#include <xok/elf.h>
 
 #define SPAWN_SLOT 15           /* parent's scratch slot: the child's cap */
-
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 const void *
 exos_module(const char *name, uint64_t *size)
@@ -111,16 +98,16 @@ exos_spawn(const struct exos_spawn *sp)
 	for (i = 0; i < eh->phnum; i++) {
 		const struct elf64_phdr *ph =
 		    (const void *)(img + eh->phoff + i * sizeof(*ph));
-		uint64_t perm = (ph->flags & 2) ? XOK_PTE_W : 0;
+		uint64_t perm = (ph->flags & ELF_PF_W) ? XOK_PTE_W : 0;
 
-		if (ph->type != 1)
+		if (ph->type != ELF_PT_LOAD)
 			continue;
 		err = -XE_INVAL;
 		if (ph->filesz > ph->memsz || ph->offset > sp->size ||
 		    ph->filesz > sp->size - ph->offset ||
 		    ph->vaddr % XOK_PGSIZE != ph->offset % XOK_PGSIZE)
 			goto fail;
-		if (!(ph->flags & 1))
+		if (!(ph->flags & ELF_PF_X))
 			perm |= XOK_PTE_NX;
 		for (va = ph->vaddr & ~(XOK_PGSIZE - 1);
 		    va < ph->vaddr + ph->memsz; va += XOK_PGSIZE) {

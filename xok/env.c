@@ -6,6 +6,7 @@
  * kernel calls.
  */
 #include "kern.h"
+#include <xok/elf.h>
 
 struct env envs[XOK_NENV];
 struct env *curenv;
@@ -156,20 +157,6 @@ env_run(struct env *e)
 
 /* ---- Loading init from the first boot module ----------------------- */
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 /* Map fresh zeroed pages under [va, va + len) unless already mapped. */
 static void
 init_map(struct env *e, uint64_t va, uint64_t len, const struct xok_cap *guard,
@@ -221,7 +208,8 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 	uint64_t i;
 
 	if (mod_size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2\1", 6) != 0 ||
-	    eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->machine != ELF_MACHINE_X86_64 ||
+	    eh->phentsize != sizeof(struct elf64_phdr) ||
 	    eh->phoff > mod_size ||
 	    eh->phnum > (mod_size - eh->phoff) / sizeof(struct elf64_phdr))
 		panic("init: not an x86-64 ELF executable");
@@ -233,7 +221,7 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 		const struct elf64_phdr *ph =
 		    (const void *)(img + eh->phoff + i * sizeof(*ph));
 
-		if (ph->type != 1)              /* PT_LOAD */
+		if (ph->type != ELF_PT_LOAD)
 			continue;
 		if (ph->filesz > ph->memsz || ph->offset > mod_size ||
 		    ph->filesz > mod_size - ph->offset ||
@@ -241,7 +229,7 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 		    ph->vaddr > XOK_UVA_MAX - ph->memsz)
 			panic("init: bad program header");
 		init_map(e, ph->vaddr, ph->memsz, &root,
-		    (ph->flags & 2) ? XOK_PTE_W : 0);
+		    (ph->flags & ELF_PF_W) ? XOK_PTE_W : 0);
 		init_copy(e, ph->vaddr, img + ph->offset, ph->filesz);
 	}
 	init_map(e, XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PGSIZE,

@@ -295,12 +295,29 @@ change(uint64_t slot, uint64_t uch, int kind)
 
 	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
 		return err;
-	if ((err = copyin(curenv, &umove, uch, kind == CH_MOVE ?
-	    sizeof(umove) : sizeof(uchange))) < 0)
+	/* Copy only what is used: the header and claims, then len bytes. */
+	if ((err = copyin(curenv, &uchange, uch,
+	    offsetof(struct xok_xn_change, bytes))) < 0)
 		return err;
 	if (uchange.nclaims > XOK_XN_CLAIMS || uchange.len > XN_BLOCK_SIZE ||
-	    (kind == CH_MOVE && umove.len2 > XN_BLOCK_SIZE))
+	    uchange.off > XN_BLOCK_SIZE)
 		return -XE_INVAL;
+	if ((err = copyin(curenv, uchange.bytes, uch +
+	    offsetof(struct xok_xn_change, bytes), uchange.len)) < 0)
+		return err;
+	if (kind == CH_MOVE) {
+		uint64_t m = uch + offsetof(struct xok_xn_move, to);
+
+		if ((err = copyin(curenv, &umove.to, m,
+		    offsetof(struct xok_xn_move, bytes2) -
+		    offsetof(struct xok_xn_move, to))) < 0)
+			return err;
+		if (umove.len2 > XN_BLOCK_SIZE || umove.off2 > XN_BLOCK_SIZE)
+			return -XE_INVAL;
+		if ((err = copyin(curenv, umove.bytes2, uch +
+		    offsetof(struct xok_xn_move, bytes2), umove.len2)) < 0)
+			return err;
+	}
 	for (i = 0; i < uchange.nclaims; i++) {
 		if (uchange.claims[i].type > 0xffff)
 			return -XE_INVAL;

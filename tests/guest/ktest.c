@@ -6,21 +6,10 @@
  * QEMU.  A kernel that crashes or hangs fails the run.
  */
 #include "ktest.h"
+#include "check.h"
 
-static int failures;
 static const void *self_image;
 static uint64_t self_size;
-
-#define EXPECT(name, cond) do { \
-	if (cond) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s (line %d)\n", name, __LINE__); failures++; } \
-} while (0)
-#define EXPECT_EQ(name, got, want) do { \
-	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
-	if (g_ == w_) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s: got %ld, want %ld (line %d)\n", name, \
-	    g_, w_, __LINE__); failures++; } \
-} while (0)
 
 /* Wait up to `ms` for cond, giving the CPU away meanwhile. */
 #define WAIT_FOR(cond, ms) ({ \

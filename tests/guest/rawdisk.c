@@ -6,25 +6,14 @@
  * dies with requests in flight).
  */
 #include <exos/exos.h>
+#include "check.h"
 
 #define N 64
 #define BUF_VA 0x0000000400000000UL
 #define SHARED_VA 0x0000000500000000UL
 
-static int failures;
 static struct xok_disk_done done;
 static uint64_t ppns[2 * N];
-
-#define EXPECT(name, cond) do { \
-	if (cond) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s (line %d)\n", name, __LINE__); failures++; } \
-} while (0)
-#define EXPECT_EQ(name, got, want) do { \
-	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
-	if (g_ == w_) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s: got %ld, want %ld (line %d)\n", name, g_, \
-	    w_, __LINE__); failures++; } \
-} while (0)
 
 /* Sleep until d->done reaches n (or 2 s pass). */
 static void

@@ -12,6 +12,7 @@
  * its data blocks.
  */
 #include <exos/exos.h>
+#include "check.h"
 #include <xn/xn.h>
 
 #define T_DIR 16
@@ -22,18 +23,7 @@
 #define SH ((volatile int64_t *)SHARED_VA)
 #define MSG "hello, persistent world"
 
-static int failures;
 
-#define EXPECT(name, cond) do { \
-	if (cond) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s (line %d)\n", name, __LINE__); failures++; } \
-} while (0)
-#define EXPECT_EQ(name, got, want) do { \
-	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
-	if (g_ == w_) printf("PASS: %s\n", name); \
-	else { printf("FAIL: %s: got %ld, want %ld (line %d)\n", name, g_, \
-	    w_, __LINE__); failures++; } \
-} while (0)
 #define XNE(e) (-(XE_XN - (e)))         /* kernel result for XN error e */
 
 static struct xok_xn_template tmpl;

@@ -1,0 +1,25 @@
+/*
+ * check.h: the assertions of the guest test programs.  Each prints
+ * "PASS: name" or "FAIL: name ..." (counted by scripts/run-tests) and
+ * failures are counted in `failures` for the exit status.
+ */
+#ifndef TESTS_GUEST_CHECK_H
+#define TESTS_GUEST_CHECK_H
+
+#include <exos/exos.h>
+
+static int failures;
+
+#define EXPECT(name, cond) do { \
+	if (cond) printf("PASS: %s\n", name); \
+	else { printf("FAIL: %s (line %d)\n", name, __LINE__); failures++; } \
+} while (0)
+
+#define EXPECT_EQ(name, got, want) do { \
+	int64_t g_ = (int64_t)(got), w_ = (int64_t)(want); \
+	if (g_ == w_) printf("PASS: %s\n", name); \
+	else { printf("FAIL: %s: got %ld, want %ld (line %d)\n", name, \
+	    g_, w_, __LINE__); failures++; } \
+} while (0)
+
+#endif
