@@ -447,7 +447,7 @@ sys_ipc_call(uint64_t envid, uint64_t slotflags, uint64_t w0, uint64_t w1,
 		return err;
 	if (!t->up.ipc)
 		return -XE_NOENT;
-	if (t->ipc_parked) {
+	if (t->ipc_parked && t->state == XOK_ENV_RUNNABLE) {
 		/* Its last reply is still pending: return the call there. */
 		t->ipc_parked = 0;
 		t->tf.rax = 1;
