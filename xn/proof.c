@@ -372,8 +372,12 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
  * fixpoint over the per-block state (x->stack as marks); it runs only
  * when a target waits for something at all.  Conservative: edges the move
  * removes still count, so a refusal can be spurious; after the libFS has
- * written back what is pending it goes through.
+ * written back what is pending it goes through.  The fixpoint is cut off
+ * after XN_WAIT_PASSES passes (also a refusal), so a hostile libFS that
+ * builds a long chain of pending moves cannot make it run for long.
  */
+#define XN_WAIT_PASSES 32
+
 static int
 wait_cycle(struct xn *x, uint32_t from, uint32_t to,
            const struct xn_claim *c, uint32_t nc)
@@ -405,7 +409,11 @@ wait_cycle(struct xn *x, uint32_t from, uint32_t to,
 		return 0;
 	memset(mark, 0, sizeof(uint32_t) * (size_t)x->nblocks);
 	mark[to] = 1;
-	for (pass = 0, changed = 1; changed && pass <= x->nblocks; pass++) {
+	for (pass = 0, changed = 1; changed; pass++) {
+		/* Bounded work (this runs in the kernel with interrupts off):
+		 * a wait chain longer than this is refused like a circle. */
+		if (pass == XN_WAIT_PASSES)
+			return 1;
 		changed = 0;
 		for (k = 0; k < x->nblocks; k++) {
 			s = &x->bs[k];

@@ -89,6 +89,7 @@ void pmap_env_free(struct env *e);
 int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
+void pmap_revoke_page(uint64_t ppn, uint32_t keep);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
@@ -138,7 +139,7 @@ void xnsys_init(void);
 XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
 XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
 XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
-XNSYS(sync); XNSYS(move);
+XNSYS(sync); XNSYS(move); XNSYS(bc_revoked);
 int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
     uint64_t);
 #undef XNSYS

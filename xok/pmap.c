@@ -296,3 +296,51 @@ kpages_free(uint64_t ppn, uint64_t n)
 	while (n-- > 0)
 		pages_free(&pages, ppn + n);
 }
+
+/*
+ * Remove every mapping of ppn from every environment but `keep` (0: from
+ * all).  Used when a page stops being shared read-only through XN's
+ * cache: the others' read-only views go with it.  Scans page tables; it
+ * is rare (cache eviction).
+ */
+void
+pmap_revoke_page(uint64_t ppn, uint32_t keep)
+{
+	int n, i, j, k, l;
+
+	for (n = 0; n < XOK_NENV; n++) {
+		struct env *e = &envs[n];
+
+		if (e->state == XOK_ENV_FREE || !e->pml4 || e->id == keep)
+			continue;
+		for (i = 0; i < INFO_SLOT; i++) {
+			uint64_t *pdpt;
+
+			if (!(e->pml4[i] & PTE_P))
+				continue;
+			pdpt = KADDR(e->pml4[i] & PTE_ADDR);
+			for (j = 0; j < 512; j++) {
+				uint64_t *pd;
+
+				if (!(pdpt[j] & PTE_P))
+					continue;
+				pd = KADDR(pdpt[j] & PTE_ADDR);
+				for (k = 0; k < 512; k++) {
+					uint64_t *pt;
+
+					if (!(pd[k] & PTE_P))
+						continue;
+					pt = KADDR(pd[k] & PTE_ADDR);
+					for (l = 0; l < 512; l++)
+						if ((pt[l] & PTE_P) &&
+						    (pt[l] & PTE_ADDR) / PGSIZE == ppn) {
+							pt[l] = 0;
+							pages_unref(&pages, ppn);
+						}
+				}
+			}
+		}
+		if (e == curenv)
+			lcr3(rcr3());           /* flush our own view */
+	}
+}

@@ -553,6 +553,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_SYNC - XOK_SYSBASE] = sys_xn_sync,
 	[XOK_SYS_XN_MOVE - XOK_SYSBASE] = sys_xn_move,
 	[XOK_SYS_DISK_RAW - XOK_SYSBASE] = sys_disk_raw,
+	[XOK_SYS_XN_BC_REVOKED - XOK_SYSBASE] = sys_xn_bc_revoked,
 };
 
 void

@@ -442,6 +442,7 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
     uint64_t e, uint64_t f)
 {
 	struct xn_bc_info in;
+	uint64_t ppn;
 	uint32_t pr;
 	int err;
 
@@ -454,7 +455,11 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
 		return xerr(err);
 	if ((err = xn_bc_evict(&xn, pr, (uint32_t)block)) < 0)
 		return xerr(err);
-	pages_set_xn(&pages, PADDR(in.page) / PGSIZE, 0);
+	/* The page goes back to its owner alone: others' read-only views
+	 * of the cache go (it may hold the owner's private data next). */
+	ppn = PADDR(in.page) / PGSIZE;
+	pmap_revoke_page(ppn, pages.info[ppn].owner);
+	pages_set_xn(&pages, ppn, 0);
 	return 0;
 }
 
@@ -482,4 +487,31 @@ sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	if ((err = ready()) < 0)
 		return err;
 	return xerr(xn_sync(&xn));
+}
+
+/* Collect the notices of our cache entries others evicted (visible
+ * revocation): up to max block numbers into ubuf; returns how many. */
+int64_t
+sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	uint32_t blocks[XN_REVOKE_RING], pr;
+	int err, n;
+
+	(void)d, (void)e, (void)f;
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (max > XN_REVOKE_RING)
+		max = XN_REVOKE_RING;
+	if (!user_range_ok(ubuf, max * sizeof(uint32_t)))
+		return -XE_FAULT;
+	/* check the buffer before XN forgets the notices */
+	if (max && (err = copyout(curenv, ubuf, blocks, max * sizeof(uint32_t))) < 0)
+		return err;
+	if ((n = xn_bc_revoked(&xn, pr, blocks, (uint32_t)max)) < 0)
+		return xerr(n);
+	if (n > 0 && (err = copyout(curenv, ubuf, blocks,
+	    (uint64_t)n * sizeof(uint32_t))) < 0)
+		return err;
+	return n;
 }

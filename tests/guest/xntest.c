@@ -157,6 +157,10 @@ hostile(void)
 	SH[i++] = sys_xn_template(0, &tmpl); /* 21: too long */
 	set_move(R_BLK, E_BLK, D_BLK);
 	SH[i++] = sys_xn_move(0, &mv);       /* 22: steal by moving */
+	SH[i++] = sys_xn_bc_evict(0, R_BLK); /* 23: evict the good's clean
+						entry (allowed, and told) */
+	SH[i++] = sys_page_unmap(XOK_SELF, 0x0000000610000000UL, 0);
+					     /* 24: its view of it went too */
 	SH[63] = 1;                          /* done */
 }
 
@@ -281,6 +285,26 @@ phase1(void)
 	EXPECT_EQ("hostile: UDF too long", H(21), -XE_INVAL);
 	EXPECT_EQ("hostile: steal a block by moving it", H(22),
 	    XNE(XN_EACCES));
+	EXPECT_EQ("hostile: evicts our clean cache entry", H(23), 0);
+	EXPECT_EQ("hostile: its read-only view is gone with it", H(24),
+	    -XE_NOENT);
+	{
+		uint32_t rv_blocks[8];
+		struct xok_xn_bcinfo bi;
+
+		EXPECT_EQ("we are told: one revoked entry", sys_xn_bc_revoked(0,
+		    rv_blocks, 8), 1);
+		EXPECT_EQ("...for our root block", rv_blocks[0], R_BLK);
+		EXPECT_EQ("notices are collected once", sys_xn_bc_revoked(0,
+		    rv_blocks, 8), 0);
+		EXPECT_EQ("revoked: bad buffer", sys_xn_bc_revoked(0,
+		    (void *)0xffff800000000000UL, 8), -XE_FAULT);
+		EXPECT_EQ("the block is no longer cached",
+		    sys_xn_bc_lookup(R_BLK, &bi), XNE(XN_ENOENT));
+		sys_page_unmap(XOK_SELF, 0x0000000400000000UL, 0);
+		cache_block(R_BLK, 0x0000000400000000UL, &err);
+		EXPECT_EQ("cache it again", err, 0);
+	}
 #undef H
 	rv = (const char *)0x0000000400001000UL;
 	EXPECT("good data intact", memcmp(rv, MSG, sizeof(MSG)) == 0);

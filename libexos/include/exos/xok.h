@@ -137,6 +137,10 @@ static inline int64_t sys_xn_bc_lookup(uint32_t block, struct xok_xn_bcinfo *bi)
 { return xok_call(XC(XN_BC_LOOKUP), block, (uint64_t)bi, 0, 0, 0, 0); }
 static inline int64_t sys_xn_bc_evict(unsigned slot, uint32_t block)
 { return xok_call(XC(XN_BC_EVICT), slot, block, 0, 0, 0, 0); }
+/* Blocks of ours that others evicted from the cache (visible revocation). */
+static inline int64_t sys_xn_bc_revoked(unsigned slot, uint32_t *blocks,
+    uint64_t max)
+{ return xok_call(XC(XN_BC_REVOKED), slot, (uint64_t)blocks, max, 0, 0, 0); }
 static inline int64_t sys_xn_writeback(uint32_t block)
 { return xok_call(XC(XN_WRITEBACK), block, 0, 0, 0, 0, 0); }
 static inline int64_t sys_xn_sync(void)

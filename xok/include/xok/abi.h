@@ -72,7 +72,8 @@
 	X(XN_WRITEBACK, 35) \
 	X(XN_SYNC,      36) \
 	X(XN_MOVE,      37) \
-	X(DISK_RAW,     38)
+	X(DISK_RAW,     38) \
+	X(XN_BC_REVOKED, 39)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
