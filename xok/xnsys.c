@@ -152,6 +152,19 @@ copy_name(char *name, uint64_t uname)
 
 #define UNUSED4(a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
 
+/* XN is gone (reformatted): its cache pages go back to their owners. */
+static void
+release_cache_pages(void)
+{
+	uint64_t p;
+
+	for (p = 0; p < pages.npages; p++)
+		if (pages.info[p].flags & XOK_PG_XN) {
+			pmap_revoke_page(p, pages.info[p].owner);
+			pages_set_xn(&pages, p, 0);
+		}
+}
+
 /* ---- The calls ---------------------------------------------------------- */
 
 int64_t
@@ -174,6 +187,7 @@ sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	if (mounted) {
 		xn_unmount(&xn);
 		mounted = 0;
+		release_cache_pages();
 	}
 	if ((err = xn_format(&disk, disk.nblocks, blockbuf)) < 0)
 		return xerr(err);
