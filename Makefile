@@ -54,7 +54,8 @@ test-guest: guest
 
 gdb: guest
 	scripts/qemu --accel $(ACCEL) --gdb $(KERNEL) $(DEMO_MODULES) & \
-	gdb -q -ex 'target remote localhost:1234' $(KERNEL_ELF); kill %1 2>/dev/null; true
+	gdb -q -ex 'target remote localhost:1234' -ex 'hbreak kmain' \
+	    -ex continue $(KERNEL_ELF); kill %1 2>/dev/null; true
 
 bench-micro: deps guest $(LMICRO)
 	@scripts/bench-micro --accel $(ACCEL) --linux $(LMICRO) $(KERNEL) $(BENCH_MICRO_MODULES)

@@ -247,6 +247,8 @@ int  xnfs_layout(struct cffs_bdev *dev, const uint8_t *blk0,
 int  xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
                 int repair);
 
+/* super.c: the legacy layout (version 1), for tests of its mount path. */
+int  cffs_mkfs_v1(struct cffs_bdev *dev, uint64_t nblocks);
 void mkfs_rootblock(uint8_t *blk, uint32_t version, uint32_t nblocks,
                     uint32_t fstart, uint32_t fblocks, uint32_t dstart,
                     uint32_t sbblk, const struct cffs_time *now);

@@ -350,7 +350,7 @@ scan_ifile(struct fsck *fk)
 		problem(fk, "external-inode file inode is bad, reset", fk->fs->ifile_ino,
 		        NULL, 0, true);
 		if (fk->repair) {
-			r = slot_read(fk->fs, (struct dloc){ 0, 2 }, &s);
+			r = slot_read(fk->fs, (struct dloc){ fk->fs->sbblk, IFILE_SLOT }, &s);
 			if (r < 0)
 				return r;
 			memset(&s, 0, sizeof(s));
@@ -358,7 +358,7 @@ scan_ifile(struct fsck *fk)
 			s.ino.mode = CFFS_S_IFREG | 0600;
 			s.ino.nlink = 1;
 			s.ino.flags = IFL_SLOTS;
-			return slot_write(fk->fs, (struct dloc){ 0, 2 }, &s);
+			return slot_write(fk->fs, (struct dloc){ fk->fs->sbblk, IFILE_SLOT }, &s);
 		}
 		return 0;
 	}

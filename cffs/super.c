@@ -1,7 +1,11 @@
 /*
  * super.c - making, mounting and syncing a C-FFS file system: the
- * superblock (block 0, slot 0), the root directory and external-inode
- * file inodes (block 0, slots 1 and 2) and the free bitmap (blocks 1..).
+ * superblock (slot 0 of the superblock's block), the root directory and
+ * external-inode file inodes (slots 1 and 2 of that block).  The default
+ * layout (version 2, docs/CFFS.md) puts that block at XN root "cffs" and
+ * uses XN's free map (xnfs.c); the legacy layout (version 1, mounted but
+ * no longer made by the tools) has it at block 0 with C-FFS's own bitmap
+ * in blocks 1.. .
  */
 #include "cffs_int.h"
 
@@ -62,8 +66,9 @@ mkfs_rootblock(uint8_t *blk, uint32_t version, uint32_t nblocks,
 
 }
 
+/* The legacy layout (version 1): block 0, then C-FFS's own bitmap. */
 int
-cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
+cffs_mkfs_v1(struct cffs_bdev *dev, uint64_t nblocks)
 {
 	struct cffs_time now = { 0, 0 };
 	uint8_t *blk;
@@ -103,15 +108,14 @@ cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	return r < 0 ? -CFFS_EIO : 0;
 }
 
+/* The default layout: over XN when the library is built with it. */
 int
-cffs_mkfs_xn(struct cffs_bdev *dev, uint64_t nblocks)
+cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 {
 #ifdef CFFS_HAVE_XN
 	return xnfs_mkfs(dev, nblocks);
 #else
-	(void)dev;
-	(void)nblocks;
-	return -CFFS_EINVAL;
+	return cffs_mkfs_v1(dev, nblocks);
 #endif
 }
 
@@ -154,6 +158,28 @@ sb_check_xn(const struct dsuper *sb, uint32_t sbblk, uint32_t fstart,
 		return -CFFS_EUCLEAN;
 	if (sb->root_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + ROOT_SLOT ||
 	    sb->ifile_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + IFILE_SLOT)
+		return -CFFS_EUCLEAN;
+	return 0;
+}
+
+/*
+ * The root directory and the inode file, looked at before XN mounts the
+ * disk read-write: their mode and flags decide the types the owns-udf
+ * gives their blocks, so with a damaged root XN's recovery would take the
+ * whole tree for leaked blocks and free it in its map before C-FFS saw
+ * the damage.
+ */
+static int
+roots_check(const uint8_t *blk)
+{
+	const struct dslot *root = (const struct dslot *)(blk + SLOT_SIZE *
+	                                                  ROOT_SLOT);
+	const struct dslot *ifile = (const struct dslot *)(blk + SLOT_SIZE *
+	                                                   IFILE_SLOT);
+
+	if (root->type != SLOT_INODE || !is_dir(&root->ino) ||
+	    ifile->type != SLOT_INODE || !is_reg(&ifile->ino) ||
+	    ifile->ino.flags != IFL_SLOTS)
 		return -CFFS_EUCLEAN;
 	return 0;
 }
@@ -229,6 +255,8 @@ fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
 			memcpy(&fs->sb, blk, sizeof(fs->sb));
 			r = sb_check_xn(&fs->sb, fs->sbblk, fst, fbl, dst, nbl);
 		}
+		if (r == 0 && !(flags & FS_RAW))
+			r = roots_check(blk);
 	}
 #endif
 	if (r == 0 && !xnlay) {

@@ -4,6 +4,14 @@
  * references, wrong counts, wrong bitmap.  Mount and every operation must
  * fail cleanly (never crash or hang); fsck -n must report, fsck must
  * repair, and a second fsck -n must then find the image clean.
+ *
+ * Every case runs in both layouts (TCase "corrupt": the default, over XN;
+ * "corrupt-v1": the legacy layout) with the exact outcome of each.  Over
+ * XN, damage that breaks XN's invariants (a loop, a block owned twice, a
+ * pointer outside the data area, a damaged XN area) is refused by XN
+ * itself: mount gives EUCLEAN, fsck -n and fsck both exit 4 and fsck
+ * changes nothing (refused()).  Damage that XN cannot see (names, counts,
+ * slot types, sizes, the free map) is C-FFS's: fsck repairs it (repairs()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,16 +23,24 @@
 #define NB 1024
 
 static struct tfs t;
-static cffs_ino_t ino_a, ino_b, ino_f, ino_big, ino_h;
+static cffs_ino_t ino_a, ino_b, ino_f, ino_big, ino_h, ino_root;
+static uint32_t sbblk;          /* block of the C-FFS superblock */
+static int v1;                  /* legacy layout */
+static unsigned char big[60000];
 
 /* The base image: /a, /a/b, /a/f, /a/big, /h (link of /a/f), /s. */
 static void
 setup(void)
 {
-	static unsigned char big[60000];
 	struct cffs_stat st;
 
+	tfs_v1 = v1;
 	tfs_new(&t, NB);
+	ck_assert_int_eq(cffs_on_xn(t.fs), !v1);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	ino_root = st.ino;
+	sbblk = ino_blk(ino_root);
+	ck_assert_uint_eq(sbblk, v1 ? 0 : 35);
 	fill_pat(big, sizeof(big), 9, 0);
 	ck_assert_int_eq(cffs_mkdir(t.fs, "/a", 0755, 0, 0), 0);
 	ck_assert_int_eq(cffs_mkdir(t.fs, "/a/b", 0755, 0, 0), 0);
@@ -44,6 +60,20 @@ setup(void)
 }
 
 static void
+setup_xn(void)
+{
+	v1 = 0;
+	setup();
+}
+
+static void
+setup_v1(void)
+{
+	v1 = 1;
+	setup();
+}
+
+static void
 teardown(void)
 {
 	tfs_free(&t);
@@ -59,7 +89,7 @@ slot(cffs_ino_t ino)
 static struct dsuper *
 super(void)
 {
-	return (struct dsuper *)t.hd.mem;
+	return (struct dsuper *)(t.hd.mem + (size_t)sbblk * CFFS_BSIZE);
 }
 
 /* Find the directory entry (slot) named name in the block of ino. */
@@ -85,6 +115,68 @@ repairs(void)
 	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 4);
 	ck_assert_int_eq(tfs_fsck(&t, 0), 1);
 	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+}
+
+/* fsck's findings, joined; xn_said: how many lines were XN's. */
+static char said[8192];
+static int xn_refused_said, xn_leak_said;
+
+static void
+hear(void *arg, const char *msg)
+{
+	(void)arg;
+	if (strstr(msg, "XN refuses the disk") != NULL)
+		xn_refused_said++;
+	if (strstr(msg, "XN: blocks marked used but unreachable") != NULL)
+		xn_leak_said++;
+	if (strlen(said) + strlen(msg) + 2 < sizeof(said)) {
+		strcat(said, msg);
+		strcat(said, "\n");
+	}
+}
+
+static int
+fsck_hear(int flags)
+{
+	said[0] = '\0';
+	xn_refused_said = xn_leak_said = 0;
+	return cffs_fsck(&t.hd.dev, flags, hear, NULL);
+}
+
+/* A read-write mount that fails with err and writes nothing. */
+static void
+mount_fails(int err)
+{
+	uint8_t *copy = malloc((size_t)NB * CFFS_BSIZE);
+	struct cffs_fs *fs;
+
+	memcpy(copy, t.hd.mem, (size_t)NB * CFFS_BSIZE);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), err);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, CFFS_RDONLY, &fs), err);
+	ck_assert_int_eq(memcmp(copy, t.hd.mem, (size_t)NB * CFFS_BSIZE), 0);
+	free(copy);
+}
+
+/*
+ * XN layout: XN's own mount refuses the disk (XN_ECORRUPT).  Mount gives
+ * EUCLEAN; fsck -n and fsck say so and exit 4; nothing is written (fsck
+ * does not repair what XN refuses).
+ */
+static void
+refused(void)
+{
+	uint8_t *copy = malloc((size_t)NB * CFFS_BSIZE);
+
+	ck_assert(!v1);
+	ck_assert_int_eq(xnfs_check(&t.hd.dev, NULL, NULL, 0), -CFFS_EUCLEAN);
+	mount_fails(-CFFS_EUCLEAN);
+	memcpy(copy, t.hd.mem, (size_t)NB * CFFS_BSIZE);
+	ck_assert_int_eq(fsck_hear(CFFS_FSCK_NOREPAIR), 4);
+	ck_assert_int_eq(xn_refused_said, 1);
+	ck_assert_int_eq(fsck_hear(0), 4);
+	ck_assert_int_eq(xn_refused_said, 1);
+	ck_assert_int_eq(memcmp(copy, t.hd.mem, (size_t)NB * CFFS_BSIZE), 0);
+	free(copy);
 }
 
 /* Visit everything reachable; only checks that nothing crashes. */
@@ -160,18 +252,36 @@ START_TEST(t_random_image)
 }
 END_TEST
 
-/* Everything but the superblock block replaced by random bytes. */
+/*
+ * Everything behind the superblock block replaced by random bytes (over
+ * XN: the XN area and the superblock block stay).  Over XN the outcome
+ * depends on whether the random tree breaks XN's invariants; each seed
+ * gets the exact outcome of its case, and over the ten seeds both cases
+ * occur (t_random_seeds_xn).
+ */
+static int
+random_behind(int seed)
+{
+	size_t i;
+
+	srand(2 + (unsigned)seed);
+	for (i = (size_t)(sbblk + 1) * CFFS_BSIZE; i < (size_t)NB * CFFS_BSIZE;
+	     i++)
+		t.hd.mem[i] = (uint8_t)rand();
+	return v1 ? 0 : xnfs_check(&t.hd.dev, NULL, NULL, 0);
+}
+
 START_TEST(t_random_behind_super)
 {
 	struct cffs_fs *fs;
-	size_t i;
 	int r;
 
-	srand(2 + (unsigned)_i);
-	for (i = CFFS_BSIZE; i < (size_t)NB * CFFS_BSIZE; i++)
-		t.hd.mem[i] = (uint8_t)rand();
+	if (random_behind(_i) == -CFFS_EUCLEAN) {
+		refused();
+		return;
+	}
 	r = cffs_mount(&t.hd.dev, CFFS_RDONLY, &fs);
-	ck_assert_int_eq(r, 0);         /* block 0 is intact */
+	ck_assert_int_eq(r, 0);         /* the superblock block is intact */
 	visit(fs, "/", 0);
 	ck_assert_int_eq(cffs_unmount(fs), 0);
 	r = tfs_fsck(&t, 0);
@@ -181,7 +291,28 @@ START_TEST(t_random_behind_super)
 }
 END_TEST
 
-/* A few random bytes changed inside the used metadata and data blocks. */
+/* Over XN, XN accepts some of the random trees and refuses others. */
+START_TEST(t_random_seeds_xn)
+{
+	uint8_t *base = malloc((size_t)NB * CFFS_BSIZE);
+	int i, nref = 0;
+
+	memcpy(base, t.hd.mem, (size_t)NB * CFFS_BSIZE);
+	for (i = 0; i < 10; i++) {
+		memcpy(t.hd.mem, base, (size_t)NB * CFFS_BSIZE);
+		nref += random_behind(i) == -CFFS_EUCLEAN;
+	}
+	ck_assert_int_gt(nref, 0);
+	ck_assert_int_lt(nref, 10);
+	free(base);
+}
+END_TEST
+
+/*
+ * A few random bytes changed inside the used metadata and data blocks
+ * (the 64 blocks from the superblock block on; its slot 0, the
+ * superblock, has its own test).
+ */
 START_TEST(t_random_bytes)
 {
 	struct cffs_fs *fs;
@@ -189,12 +320,16 @@ START_TEST(t_random_bytes)
 
 	srand(100 + (unsigned)_i);
 	for (i = 0; i < 12; i++) {
-		uint32_t blk = (uint32_t)rand() % 64;   /* where the data is */
+		uint32_t blk = sbblk + (uint32_t)rand() % 64;
 		uint32_t off = (uint32_t)rand() % CFFS_BSIZE;
 
-		if (blk == 0 && off < SLOT_SIZE)
-			continue;       /* the superblock has its own test */
+		if (blk == sbblk && off < SLOT_SIZE)
+			continue;
 		t.hd.mem[(size_t)blk * CFFS_BSIZE + off] = (uint8_t)rand();
+	}
+	if (!v1 && xnfs_check(&t.hd.dev, NULL, NULL, 0) == -CFFS_EUCLEAN) {
+		refused();
+		return;
 	}
 	r = cffs_mount(&t.hd.dev, 0, &fs);
 	if (r == 0) {

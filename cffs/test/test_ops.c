@@ -36,10 +36,20 @@ START_TEST(t_mkfs_root)
 	ck_assert_uint_eq(st.mode, CFFS_S_IFDIR | 0755);
 	ck_assert_uint_eq(st.nlink, 2);
 	ck_assert_uint_eq(st.size, 0);
-	ck_assert_uint_eq(st.ino, 1);
 	ck_assert_int_eq(cffs_statfs(t.fs, &sf), 0);
 	ck_assert_uint_eq(sf.blocks, NB);
-	ck_assert_uint_eq(sf.bfree, NB - 2);    /* superblock, one bitmap */
+	if (tfs_legacy()) {
+		/* block 0 (superblock, root, inode file), one bitmap block */
+		ck_assert_uint_eq(st.ino, 1);
+		ck_assert_uint_eq(sf.bfree, NB - 2);
+	} else {
+		/* XN's area: superblock, 32 template blocks, the root table,
+		 * one free-map block; then the C-FFS superblock's block at
+		 * data_start 35, so the root is inode 35 * 8 + 1 */
+		ck_assert_int_eq(cffs_on_xn(t.fs), 1);
+		ck_assert_uint_eq(st.ino, 35 * 8 + 1);
+		ck_assert_uint_eq(sf.bfree, NB - 36);
+	}
 	ck_assert_uint_eq(sf.bsize, 4096);
 	ck_assert_str_eq(list_dir(t.fs, "/"), "");
 	/* too small, bigger than the device, and no file system at all */
@@ -55,7 +65,7 @@ END_TEST
 
 START_TEST(t_create)
 {
-	struct cffs_stat st;
+	struct cffs_stat st, st2;
 	char name[300];
 
 	ck_assert_int_eq(cffs_create(t.fs, "/f", 0640, 7, 8), 0);
@@ -87,8 +97,10 @@ START_TEST(t_create)
 	ck_assert_int_eq(cffs_create(t.fs, "/d/../d/./x", 0600, 0, 0), 0);
 	ck_assert_int_eq(cffs_stat(t.fs, "/d/x", &st), 0);
 	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 0600);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st2), 0);
 	ck_assert_int_eq(cffs_stat(t.fs, "/../..", &st), 0);
-	ck_assert_uint_eq(st.ino, 1);
+	ck_assert_uint_eq(st.ino, st2.ino);
+	ck_assert_uint_eq(st.ino, tfs_legacy() ? 1 : 35 * 8 + 1);
 	tfs_remount(&t);
 	ck_assert_int_eq(cffs_stat(t.fs, name, &st), 0);
 	ck_assert_uint_eq(st.uid, 0);

@@ -373,7 +373,7 @@ START_TEST(t_bad_claim)
 	int r;
 
 	ck_assert_int_eq(hostdev_mem(&t.hd, 2048, NULL, 0), 0);
-	ck_assert_int_eq(cffs_mkfs_xn(&t.hd.dev, 2048), 0);
+	ck_assert_int_eq(cffs_mkfs(&t.hd.dev, 2048), 0);
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &t.fs), 0);
 	put_file(t.fs, "/f", data, sizeof(data));
 	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
@@ -543,7 +543,7 @@ START_TEST(t_crash_xn)
 	char p[32], q[32];
 
 	ck_assert_int_eq(hostdev_mem(&base, CNB, NULL, 0), 0);
-	ck_assert_int_eq(cffs_mkfs_xn(&base.dev, CNB), 0);
+	ck_assert_int_eq(cffs_mkfs(&base.dev, CNB), 0);
 	ck_assert_int_eq(hostdev_mem(&hd, CNB, base.mem, CNB * CFFS_BSIZE), 0);
 	full = crash_workload(&hd);
 	total = hd.nwrites;

@@ -4,17 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cffs_int.h"
 #include "util.h"
 #ifdef CFFS_HAVE_XN
 #include "cffs/cffs_xn.h"
 #endif
 
+int tfs_v1;
+
+int
+tfs_legacy(void)
+{
+	return tfs_v1 || getenv("CFFS_TEST_V1") != NULL;
+}
+
 void
 tfs_new(struct tfs *t, uint64_t nblocks)
 {
 	ck_assert_int_eq(hostdev_mem(&t->hd, nblocks, NULL, 0), 0);
-	if (getenv("CFFS_TEST_XN") != NULL)
-		ck_assert_int_eq(cffs_mkfs_xn(&t->hd.dev, nblocks), 0);
+	if (tfs_legacy())
+		ck_assert_int_eq(cffs_mkfs_v1(&t->hd.dev, nblocks), 0);
 	else
 		ck_assert_int_eq(cffs_mkfs(&t->hd.dev, nblocks), 0);
 	ck_assert_int_eq(cffs_mount(&t->hd.dev, 0, &t->fs), 0);

@@ -16,6 +16,10 @@ struct tfs {
 	struct cffs_fs *fs;
 };
 
+/* Layout of tfs_new: the default (XN) unless tfs_v1 is set or the
+ * environment has CFFS_TEST_V1 (the whole suite over the legacy layout). */
+extern int tfs_v1;
+int  tfs_legacy(void);
 /* mkfs on a fresh memory device of nblocks and mount it. */
 void tfs_new(struct tfs *t, uint64_t nblocks);
 /* Unmount, run fsck (must be clean) and, with XN, the XN scan (must

@@ -94,25 +94,25 @@ struct cffs_fs;
 /* Mount flags. */
 #define CFFS_RDONLY 1
 
+/*
+ * cffs_mkfs makes the default layout (docs/CFFS.md): XN's area first, the
+ * C-FFS superblock at XN root "cffs", XN's free map, and every
+ * allocation, free and metadata change checked by XN.  (A library built
+ * without XN makes the legacy version-1 layout instead.)  cffs_mount()
+ * also mounts legacy version-1 images.  Over XN the mount acts for
+ * principal CFFS_PRINCIPAL_DEFAULT; cffs_mount_opts() names one.
+ */
 int  cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks);
 int  cffs_mount(struct cffs_bdev *dev, int flags, struct cffs_fs **out);
 
-/*
- * The XN layout (docs/CFFS.md, "C-FFS and XN"): XN's area first, the
- * C-FFS superblock at XN root "cffs", XN's free map instead of C-FFS's
- * bitmap, and every allocation, free and metadata change checked by XN.
- * cffs_mount() recognises either layout; over XN it acts for principal
- * CFFS_PRINCIPAL_DEFAULT, cffs_mount_opts() names one.
- */
 #define CFFS_PRINCIPAL_DEFAULT 0xcf5u
 struct cffs_mount_opts {
 	int      flags;         /* CFFS_RDONLY */
 	uint32_t principal;     /* XN principal the mount acts for */
 };
-int  cffs_mkfs_xn(struct cffs_bdev *dev, uint64_t nblocks);
 int  cffs_mount_opts(struct cffs_bdev *dev, const struct cffs_mount_opts *o,
                      struct cffs_fs **out);
-/* 1 when fs runs over XN, 0 for the version-1 layout. */
+/* 1 when fs runs over XN, 0 for the legacy version-1 layout. */
 int  cffs_on_xn(const struct cffs_fs *fs);
 int  cffs_unmount(struct cffs_fs *fs);   /* syncs, frees fs even on error */
 int  cffs_sync(struct cffs_fs *fs);
