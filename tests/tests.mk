@@ -14,3 +14,6 @@ GUEST_TESTS += tests/guest/rawdisk.sh
 # The virtio-blk driver's boot self-test (tests/guest/disktest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/boot.elf,tests/guest/boot.c))
 GUEST_TESTS += tests/guest/disktest.sh
+
+# Panics: a backtrace and a failure status (tests/guest/panic.sh).
+GUEST_TESTS += tests/guest/panic.sh

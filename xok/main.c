@@ -22,12 +22,25 @@ extern char _bss_end_phys[];
 
 void kmain(uint32_t magic, uint32_t mbi_pa) __attribute__((noreturn));
 
+/* Is w one of the space-separated words of s? */
+static int
+has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if ((s[n] == ' ' || s[n] == 0) && strncmp(s, w, n) == 0)
+			return 1;
+	return 0;
+}
+
 void
 kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	struct mb_info *mbi = KADDR(mbi_pa);
 	struct xok_module mods[XOK_NMODULES];
 	uint64_t nmods = 0, mem, reserved_end = (uint64_t)_bss_end_phys, i;
+	const char *cmdline = "";
 
 	cons_init();
 	kprintf("xok: exokernel booting\n");
@@ -36,6 +49,8 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	if (!(mbi->flags & 1))
 		panic("no memory size from the boot loader");
 	mem = (uint64_t)(mbi->mem_upper + 1024) * 1024;
+	if ((mbi->flags & 4) && mbi->cmdline)
+		cmdline = KADDR(mbi->cmdline);
 
 	if (mbi->flags & 8) {
 		struct mb_module *m = KADDR(mbi->mods_addr);
@@ -70,6 +85,8 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	    info->tsc_hz / 1000000, HZ, QUANTUM_TICKS * 1000 / HZ);
 	if (nmods == 0)
 		panic("no boot modules: nothing to run");
+	if (has_word(cmdline, "xok.testpanic"))
+		panic("xok.testpanic on the command line");
 	env_create_init(mods[0].paddr, mods[0].size);
 	sched();
 }
