@@ -1,5 +1,6 @@
 # benchmarks/benchmarks.mk: microbenchmarks (make bench-micro).
-$(eval $(call guest_prog,$(BUILD)/benchmarks/micro.elf,benchmarks/micro/micro.c))
+$(eval $(call guest_prog,$(BUILD)/benchmarks/micro.elf,benchmarks/micro/micro.c benchmarks/micro/nofp.c))
+$(BUILD)/u/benchmarks/micro/nofp.c.o: UCFLAGS += -mno-sse -mno-sse2 -mno-mmx -mno-avx
 BENCH_MICRO_MODULES := $(BUILD)/benchmarks/micro.elf
 $(eval $(call guest_prog,$(BUILD)/benchmarks/diskbench.elf,benchmarks/disk/diskbench.c))
 BENCH_DISK_MODULES := $(BUILD)/benchmarks/diskbench.elf

@@ -7,7 +7,8 @@
 exos_fault_fn exos_fault_handler, exos_epilogue_handler,
     exos_prologue_handler, exos_reflect_handler;
 exos_ipc_fn exos_ipc_handler;
-extern char exos_fault_entry[], exos_epilogue_entry[], exos_prologue_entry[],
+extern char exos_fault_entry[], exos_fault_entry_nofp[];
+extern char exos_epilogue_entry[], exos_prologue_entry[],
     exos_ipc_entry[], exos_reflect_entry[];
 
 _Static_assert(XOK_SYS_IPC_REPLY == 0x58000015, "upcall.S hard-codes it");
@@ -136,7 +137,8 @@ exos_upcalls_install(unsigned which, uint64_t flags)
 	}
 	memset(&up, 0, sizeof(up));
 	if (which & EXOS_UP(XOK_UP_FAULT))
-		up.fault = (uint64_t)exos_fault_entry;
+		up.fault = (uint64_t)((which & EXOS_UP_FAULT_NOFP) ?
+		    exos_fault_entry_nofp : exos_fault_entry);
 	if (which & EXOS_UP(XOK_UP_EPILOGUE))
 		up.epilogue = (uint64_t)exos_epilogue_entry;
 	if (which & EXOS_UP(XOK_UP_PROLOGUE))

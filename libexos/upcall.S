@@ -18,8 +18,23 @@
 	jmp exos_frame_resume
 .endm
 
+/*
+ * The same without saving the FPU/SSE state, for handlers built not to
+ * touch it (-mno-sse -mno-mmx, like the kernel): save only what you use.
+ */
+.macro UPCALL_NOFP name, handler
+	.globl \name
+\name:
+	movq %rdi, %rbx
+	movq \handler(%rip), %rax
+	call *%rax
+	movq %rbx, %rdi
+	jmp exos_frame_resume
+.endm
+
 	.text
 	UPCALL exos_fault_entry, exos_fault_handler
+	UPCALL_NOFP exos_fault_entry_nofp, exos_fault_handler
 	UPCALL exos_epilogue_entry, exos_epilogue_handler
 	UPCALL exos_prologue_entry, exos_prologue_handler
 	UPCALL exos_reflect_entry, exos_reflect_handler

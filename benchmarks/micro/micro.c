@@ -114,6 +114,25 @@ main(uint64_t arg)
 		samples[i] = rdtsc() - t0;
 	}
 	report("exception upcall (RO write, remap, resume)", RUNS, 1);
+	{
+		extern uint64_t nofp_va, nofp_ppn;
+		void nofp_fault_handler(struct xok_frame *f);
+
+		nofp_va = va, nofp_ppn = (uint64_t)ppn;
+		exos_fault_handler = nofp_fault_handler;
+		exos_upcalls_install(EXOS_UP(XOK_UP_FAULT) | EXOS_UP_FAULT_NOFP, 0);
+		for (i = 0; i < RUNS; i++) {
+			uint64_t t0;
+
+			sys_page_map(XOK_SELF, va, (uint64_t)ppn, 0, 0, 0);
+			t0 = rdtsc();
+			*(volatile uint64_t *)va = (uint64_t)i;
+			samples[i] = rdtsc() - t0;
+		}
+		report("exception upcall, handler saves no FP state", RUNS, 1);
+		exos_fault_handler = fault_handler;
+		exos_upcalls_install(EXOS_UP(XOK_UP_FAULT), 0);
+	}
 	MEASURE("exception upcall (ud2, resume, no call)", 1,
 	    __asm__ volatile("ud2"));
 	MEASURE("page map + unmap", 1, {

@@ -42,6 +42,10 @@ extern exos_ipc_fn exos_ipc_handler;
 int exos_upcalls_install(unsigned which, uint64_t flags);
 void exos_frame_resume(struct xok_frame *f) __attribute__((noreturn));
 #define EXOS_UP(t) (1u << (t))
+/* With EXOS_UP(XOK_UP_FAULT): the fault handler does not touch the
+ * FPU/SSE state (built with -mno-sse -mno-mmx), so the entry skips
+ * saving it. */
+#define EXOS_UP_FAULT_NOFP (1u << 16)
 
 /* Sleep until *addr != old (a one-predicate convenience). */
 int exos_sleep_until_ne(const volatile uint64_t *addr, uint64_t old);
