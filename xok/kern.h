@@ -25,6 +25,7 @@
 #define GRACE_TICKS   20        /* epilogue grace period: 20 ms (generous:
 				   nested KVM and loaded CI hosts are slow) */
 
+#define T_NM      7
 #define T_PGFLT   14
 #define T_IRQ0    32
 #define T_SYSCALL 256
@@ -106,6 +107,7 @@ int64_t env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard)
 int env_page_free(uint64_t ppn);
 struct env *env_lookup(uint64_t id);
 void env_run(struct env *e) __attribute__((noreturn));
+void env_fpu_fault(void);
 void env_create_init(uint64_t mod_pa, uint64_t mod_size);
 void env_sync_info(struct env *e);
 

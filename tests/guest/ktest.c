@@ -657,6 +657,24 @@ test_yield(void)
 }
 
 static void
+test_fpu(void)
+{
+	volatile uint64_t *a, *b;
+	int64_t ca = spawn_role(R_FPU, 1, &a), cb = spawn_role(R_FPU, 1, &b);
+	uint64_t mine = 0x5151515151515151ULL, got;
+
+	a[1] = 0x1111111111111111ULL;
+	b[1] = 0x2222222222222222ULL;
+	__asm__ volatile("movq %0, %%xmm0" :: "r"(mine) : "xmm0");
+	start(ca);
+	start(cb);
+	EXPECT("FPU: both children finished", WAIT_FOR(a[3] && b[3], 10000));
+	__asm__ volatile("movq %%xmm0, %0" : "=r"(got));
+	EXPECT("FPU: xmm0 kept across switches (3 environments)",
+	    a[2] == 0 && b[2] == 0 && got == mine);
+}
+
+static void
 test_pages_survive(void)
 {
 	uint64_t before = XOK_INFO->nfree;
@@ -699,6 +717,7 @@ main(uint64_t arg)
 	test_predicates();
 	test_ipc();
 	test_yield();
+	test_fpu();
 	test_pages_survive();
 	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);

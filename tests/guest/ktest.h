@@ -26,6 +26,7 @@ enum role {
 	R_IPC_CLIENT,           /* call SHARED[1] with cap slot SHARED[2] */
 	R_YIELDER,              /* count, yield back to SHARED[1] */
 	R_BAD_UPSTACK,          /* upcall stack not mapped */
+	R_FPU,                  /* keep a value in xmm0 across switches */
 };
 
 /* Results the hostile child writes: SHARED[H_x] = return value. */

@@ -181,6 +181,25 @@ child_main(enum role r)
 		*(volatile uint64_t *)0x0000000600000000UL = 1;
 		return 1;
 	}
+	case R_FPU: {
+		uint64_t mine = SHARED[1], got, spin;
+		int k;
+
+		/* xmm0 must survive yields and preemption by other users */
+		__asm__ volatile("movq %0, %%xmm0" :: "r"(mine) : "xmm0");
+		for (k = 0; k < 300; k++) {
+			if (k % 3 == 0)
+				sys_yield(XOK_SELF);
+			else
+				for (spin = 0; spin < 20000; spin++)
+					__asm__ volatile("" ::: "memory");
+			__asm__ volatile("movq %%xmm0, %0" : "=r"(got));
+			if (got != mine)
+				SHARED[2]++;            /* corrupted */
+		}
+		SHARED[3] = 1;
+		return 0;
+	}
 	default:
 		(void)regs;
 		return 99;

@@ -96,6 +96,7 @@ static inline void invlpg(uint64_t va)
 static inline uint64_t read_rbp(void)
 { uint64_t v; __asm__ volatile("mov %%rbp, %0" : "=r"(v)); return v; }
 static inline void cli(void) { __asm__ volatile("cli"); }
+static inline void clts(void) { __asm__ volatile("clts"); }
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 static inline void fxsave(void *p) { __asm__ volatile("fxsave64 (%0)" :: "r"(p) : "memory"); }
 static inline void fxrstor(void *p) { __asm__ volatile("fxrstor64 (%0)" :: "r"(p) : "memory"); }
