@@ -74,17 +74,19 @@ $(CFFS_BUILD)/test_cffs: $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_TESTSRC)) 
 
 # libFuzzer: corrupt images through mount, fsck, readdir, read and a few
 # changes.  Not part of `make test`; runs for FUZZ_SECONDS from a seed
-# corpus of real images made by mkfs.cffs.
+# corpus of real images made by mkfs.cffs (the default layout, over XN,
+# so the fuzzer is built with XN's core sources).
 CFFS_FUZZ := $(CFFS_BUILD)/fuzz/fuzz_cffs
 CFFS_SEED := $(CFFS_BUILD)/fuzz/seed
-$(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_CORESRC) cffs/tools/hostdev.c $(CFFS_HDRS)
+$(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_LIBSRC) $(XN_CORE_SRCS) \
+              cffs/tools/hostdev.c $(CFFS_HDRS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Icffs/include -Icffs -Icffs/tools -o $@ cffs/fuzz/fuzz_cffs.c \
-	    $(CFFS_CORESRC) cffs/tools/hostdev.c
+	    $(CFFS_XNDEF) $(CFFS_INC) -o $@ cffs/fuzz/fuzz_cffs.c \
+	    $(CFFS_LIBSRC) $(XN_CORE_SRCS) cffs/tools/hostdev.c
 
 fuzz-cffs: $(CFFS_FUZZ) $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/cffs
 	@mkdir -p $(CFFS_SEED) $(CFFS_BUILD)/fuzz/corpus
 	cffs/fuzz/make-seeds $(CFFS_BUILD) $(CFFS_SEED)
-	$(CFFS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=300000 \
+	$(CFFS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=600000 \
 	    -timeout=10 -rss_limit_mb=2048 $(CFFS_BUILD)/fuzz/corpus $(CFFS_SEED)

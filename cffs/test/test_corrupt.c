@@ -360,6 +360,10 @@ START_TEST(t_dir_loop)
 	b->ino.direct[0] = ino_blk(ino_b);
 	b->ino.nblocks = 1;
 	b->ino.size = CFFS_BSIZE;
+	if (!v1) {
+		refused();      /* XN: a block that owns itself */
+		return;
+	}
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
 	l = list_dir(fs, "/a/b");
 	ck_assert_str_eq(l, "b,big,f");
@@ -388,6 +392,10 @@ START_TEST(t_root_loop)
 	b->ino.direct[0] = ino_blk(ino_a);
 	b->ino.size = CFFS_BSIZE;
 	b->ino.nblocks = 1;
+	if (!v1) {
+		refused();      /* XN: a block owned twice (and a cycle) */
+		return;
+	}
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
 	visit(fs, "/", 0);
 	ck_assert_int_eq(cffs_rename(fs, "/a", "/a/b/a/b/x"), -CFFS_EINVAL);
@@ -407,6 +415,10 @@ START_TEST(t_ptr_out_of_range)
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->type, SLOT_REF);
 	slot(e->ref)->ino.direct[0] = NB + 5;
+	if (!v1) {
+		refused();      /* XN: a pointer outside the data area */
+		return;
+	}
 	slot(ino_big)->ino.direct[3] = 0xffffffffu;
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
 	ck_assert_int_eq(cffs_read(fs, "/a/f", 0, buf, sizeof(buf)),
@@ -438,6 +450,10 @@ START_TEST(t_indirect_out_of_range)
 
 	ck_assert_uint_ne(s->ino.indirect, 0);
 	ind[0] = 0x7fffffff;
+	if (!v1) {
+		refused();      /* XN: a pointer outside the disk */
+		return;
+	}
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
 	ck_assert_int_eq(cffs_read(fs, "/a/big", 12 * CFFS_BSIZE, buf, 16),
 	                 -CFFS_EUCLEAN);
@@ -446,40 +462,71 @@ START_TEST(t_indirect_out_of_range)
 }
 END_TEST
 
+/*
+ * The C-FFS superblock (slot 0 of block 0, or over XN of the block XN
+ * root "cffs" names).  Over XN the disk is still XN's and recognisably
+ * C-FFS's (the root's name), so a bad magic is EUCLEAN there, not EINVAL.
+ * C-FFS refuses before XN mounts: nothing is written.
+ */
 START_TEST(t_bad_super)
 {
 	struct cffs_fs *fs;
 	struct dsuper save = *super();
 
 	super()->nblocks = 0xffffffffu;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	mount_fails(-CFFS_EUCLEAN);
 	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
 	*super() = save;
 	super()->bitmap_blocks = 7;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	mount_fails(-CFFS_EUCLEAN);
 	*super() = save;
 	super()->magic ^= 1;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EINVAL);
+	mount_fails(v1 ? -CFFS_EINVAL : -CFFS_EUCLEAN);
 	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 4);
 	*super() = save;
 	super()->version = 99;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	mount_fails(-CFFS_EUCLEAN);
 	*super() = save;
+	super()->root_ino++;
+	mount_fails(-CFFS_EUCLEAN);
+	*super() = save;
+	if (!v1) {
+		/* the superblock must name the block it is in, and the
+		 * legacy version inside XN is refused */
+		super()->sb_blk++;
+		mount_fails(-CFFS_EUCLEAN);
+		*super() = save;
+		super()->version = 1;
+		mount_fails(-CFFS_EUCLEAN);
+		ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+		*super() = save;
+	}
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
 	ck_assert_int_eq(cffs_unmount(fs), 0);
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
 }
 END_TEST
 
+/*
+ * The root directory's inode.  Not repairable (exit 4) in either layout.
+ * Over XN, C-FFS looks at it before XN's recovery runs: with the root a
+ * regular file, XN's owns-udf would take the root's blocks for data and
+ * everything below for leaked blocks, and a read-write mount would free
+ * them in XN's map.  The refused mount writes nothing.
+ */
 START_TEST(t_bad_root)
 {
-	struct cffs_fs *fs;
-
-	slot(ROOT_INO)->ino.mode = CFFS_S_IFREG | 0644;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	slot(ino_root)->ino.mode = CFFS_S_IFREG | 0644;
+	mount_fails(-CFFS_EUCLEAN);
 	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
-	slot(ROOT_INO)->ino.mode = 0;
-	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), -CFFS_EUCLEAN);
+	slot(ino_root)->ino.mode = 0;
+	mount_fails(-CFFS_EUCLEAN);
 	ck_assert_int_eq(tfs_fsck(&t, 0), 4);
+	slot(ino_root)->ino.mode = CFFS_S_IFDIR | 0755;
+	slot(ino_root + 1)->ino.flags = 0;      /* the inode file */
+	mount_fails(-CFFS_EUCLEAN);
+	ck_assert_int_eq(tfs_fsck(&t, 0), 1);   /* reset (it was empty) */
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
 }
 END_TEST
 
@@ -505,10 +552,19 @@ START_TEST(t_dangling_ref)
 }
 END_TEST
 
+/*
+ * Bad and duplicate slots in /a's block.  A copy of /a/big's entry with
+ * the same blocks is a block owned twice: in the legacy layout fsck
+ * clears the second claim; over XN, XN refuses the disk.  The other cases
+ * (over XN made with a copy that owns no blocks) are C-FFS's to repair.
+ */
 START_TEST(t_bad_slots)
 {
 	uint32_t blk = ino_blk(ino_b);
-	struct dslot *f = entry(blk, "big"), *dup = NULL;
+	struct dslot *f = entry(blk, "big"), *dup = NULL, tmpl;
+	struct cffs_fs *fs;
+	size_t len;
+	char *p;
 	uint32_t i;
 
 	for (i = 0; i < SLOTS_PER_BLOCK; i++)
@@ -517,19 +573,44 @@ START_TEST(t_bad_slots)
 			break;
 		}
 	ck_assert_ptr_nonnull(dup);
+	ck_assert_ptr_nonnull(f);
+	ck_assert((uint8_t *)f < (uint8_t *)dup);   /* the copy is the second name */
 	*dup = *f;                       /* same name, same blocks */
-	repairs();
+	if (v1) {
+		repairs();
+	} else {
+		refused();
+		memset(dup, 0, sizeof(*dup));
+	}
+	tmpl = *f;
+	if (!v1) {
+		memset(tmpl.ino.direct, 0, sizeof(tmpl.ino.direct));
+		tmpl.ino.indirect = tmpl.ino.dindirect = 0;
+		tmpl.ino.nblocks = 0;
+		tmpl.ino.size = 0;
+		*dup = tmpl;            /* same name, no blocks */
+		repairs();
+	}
 	/* a name with a slash, a bad type, a bad inode mode */
-	memcpy(dup, f, sizeof(*dup));
+	memcpy(dup, &tmpl, sizeof(*dup));
 	dup->name[0] = '/';
 	repairs();
 	dup->type = 77;
 	repairs();
-	memcpy(dup, f, sizeof(*dup));
+	memcpy(dup, &tmpl, sizeof(*dup));
 	memcpy(dup->name, "zz", 3);
 	dup->namelen = 2;
 	dup->ino.mode = 0170000;
 	repairs();
+	/* /a/big itself survived every repair */
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_str_eq(list_dir(fs, "/a"), "b,big,f");
+	p = get_file(fs, "/a/big", &len);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(len, sizeof(big));
+	ck_assert_int_eq(memcmp(p, big, len), 0);
+	free(p);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
 }
 END_TEST
 
@@ -550,15 +631,71 @@ START_TEST(t_counts)
 }
 END_TEST
 
+/*
+ * The free map: C-FFS's bitmap (legacy) or XN's free map.  A used block
+ * marked free and a free block marked used are repaired by fsck in both
+ * layouts.  Over XN, XN's own recovery would fix both at the next mount;
+ * fsck (which mounts XN read-only first) reports the leak as XN's finding
+ * too, and repairs the map itself.
+ */
 START_TEST(t_bitmap)
 {
-	uint8_t *bm = t.hd.mem + CFFS_BSIZE;
+	uint8_t *bm = t.hd.mem + (size_t)super()->bitmap_start * CFFS_BSIZE;
 	uint32_t used = slot(ino_big)->ino.direct[0], freeb = NB - 2;
 
+	ck_assert_uint_eq(super()->bitmap_start, v1 ? 1 : 34);
+	ck_assert((bm[used / 8] >> (used % 8)) & 1);
+	ck_assert(!((bm[freeb / 8] >> (freeb % 8)) & 1));
 	bm[used / 8] &= (uint8_t)~(1u << (used % 8));      /* lost */
 	repairs();
+	ck_assert((bm[used / 8] >> (used % 8)) & 1);
 	bm[freeb / 8] |= (uint8_t)(1u << (freeb % 8));     /* leaked */
-	repairs();
+	ck_assert_int_eq(fsck_hear(CFFS_FSCK_NOREPAIR), 4);
+	ck_assert_int_eq(xn_leak_said, !v1);
+	ck_assert_ptr_nonnull(strstr(said, "1 blocks marked used but not "
+	                                   "referenced"));
+	ck_assert_int_eq(fsck_hear(0), 1);
+	ck_assert_int_eq(fsck_hear(CFFS_FSCK_NOREPAIR), 0);
+	ck_assert_int_eq(xn_leak_said, 0);
+	ck_assert(!((bm[freeb / 8] >> (freeb % 8)) & 1));
+}
+END_TEST
+
+/*
+ * XN's own area (XN layout only): blocks 0 (superblock), 1..32
+ * (templates), 33 (root table), 34 (free map).  A changed byte under one
+ * of XN's checksums makes XN refuse the disk (refused()); bytes XN does
+ * not read (past the superblock's checksum) change nothing.
+ */
+START_TEST(t_xn_area)
+{
+	static const uint32_t at[] = {
+		44,                     /* superblock: mount generation */
+		1 * CFFS_BSIZE + 100,   /* C-FFS's first template: code */
+		5 * CFFS_BSIZE + 24,    /* the last C-FFS template: name */
+		32 * CFFS_BSIZE + 7,    /* an empty template slot */
+		33 * CFFS_BSIZE + 16 + 36,      /* root "cffs": owner */
+	};
+	uint8_t *m = t.hd.mem;
+	struct cffs_fs *fs;
+	unsigned i;
+
+	ck_assert_int_eq(memcmp(m, "XNSB", 4), 0);
+	ck_assert_int_eq(memcmp(m + 33 * CFFS_BSIZE + 16, "cffs", 5), 0);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		m[at[i]] ^= 0x40;
+		refused();
+		m[at[i]] ^= 0x40;
+	}
+	m[200] ^= 0xff;         /* unused superblock bytes */
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+	/* XN's superblock says the disk is bigger than the device */
+	m[12] ^= 1;
+	mount_fails(-CFFS_EUCLEAN);
+	ck_assert_int_eq(fsck_hear(0), 4);
+	ck_assert_ptr_nonnull(strstr(said, "cannot read superblock"));
 }
 END_TEST
 
@@ -632,13 +769,12 @@ START_TEST(t_crash_points)
 }
 END_TEST
 
-Suite *
-corrupt_suite(void)
+static TCase *
+corrupt_tcase(const char *name, void (*setup_fn)(void))
 {
-	Suite *s = suite_create("cffs-corrupt");
-	TCase *tc = tcase_create("corrupt");
+	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup_fn, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_truncated);
 	tcase_add_test(tc, t_random_image);
@@ -656,6 +792,18 @@ corrupt_suite(void)
 	tcase_add_test(tc, t_bitmap);
 	tcase_add_test(tc, t_huge_dir_size);
 	tcase_add_test(tc, t_crash_points);
+	return tc;
+}
+
+Suite *
+corrupt_suite(void)
+{
+	Suite *s = suite_create("cffs-corrupt");
+	TCase *tc = corrupt_tcase("corrupt", setup_xn);
+
+	tcase_add_test(tc, t_random_seeds_xn);
+	tcase_add_test(tc, t_xn_area);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, corrupt_tcase("corrupt-v1", setup_v1));
 	return s;
 }

@@ -418,6 +418,7 @@ START_TEST(t_model)
 	rng = 12345 + (unsigned long)_i;
 	nnodes = 0;
 	tfs_new(&t, 8192);
+	ck_assert_int_eq(cffs_on_xn(t.fs), !tfs_legacy());
 	for (i = 1; i <= 6000; i++) {
 		step(t.fs);
 		if (i % 500 == 0) {
@@ -435,6 +436,13 @@ START_TEST(t_model)
 }
 END_TEST
 
+/* The legacy layout (version 1) is still mounted read-write: one run. */
+static void
+legacy(void)
+{
+	tfs_v1 = 1;
+}
+
 Suite *
 model_suite(void)
 {
@@ -443,6 +451,11 @@ model_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, t_model, 0, 3);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("model-v1");
+	tcase_add_checked_fixture(tc, legacy, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, t_model, 0, 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -73,9 +73,28 @@ START_TEST(t_mkfs_fsck)
 	                     tmp), 0);
 	ck_assert_int_eq(run("%s/fsck.cffs -n -x %s/img >/dev/null", bindir,
 	                     tmp), 0);
-	/* set a bitmap bit of a free block: a leak */
-	ck_assert_int_eq(run("printf '\\377' | dd of=%s/img bs=1 seek=4116 "
-	                     "conv=notrunc 2>/dev/null", tmp), 0);
+	/* the default layout is XN's: its superblock at block 0 */
+	ck_assert_int_eq(run("head -c 4 %s/img | grep -q XNSB", tmp), 0);
+	/* XN's superblock damaged (a checksummed byte): XN refuses the
+	 * disk, fsck says so and leaves it alone (exit 4 twice) */
+	ck_assert_int_eq(run("cp %s/img %s/bad && printf '\\377' | dd "
+	                     "of=%s/bad bs=1 seek=44 conv=notrunc 2>/dev/null",
+	                     tmp, tmp, tmp), 0);
+	ck_assert_int_eq(run("%s/fsck.cffs -n %s/bad | grep -q 'XN refuses'",
+	                     bindir, tmp), 0);
+	ck_assert_int_eq(run("%s/fsck.cffs -n %s/bad >/dev/null", bindir, tmp),
+	                 4);
+	ck_assert_int_eq(run("%s/fsck.cffs %s/bad >/dev/null", bindir, tmp), 4);
+	ck_assert_int_eq(run("%s/fsck.cffs -x %s/bad >/dev/null", bindir, tmp),
+	                 4);
+	ck_assert_int_eq(run("%s/cffs %s/bad ls / 2>/dev/null", bindir, tmp), 1);
+	/* set a bit of a free block in XN's free map (block 34 of a 1M
+	 * image, byte 20: blocks 160..167): a leak */
+	ck_assert_int_eq(run("printf '\\377' | dd of=%s/img bs=1 "
+	                     "seek=$((34 * 4096 + 20)) conv=notrunc 2>/dev/null",
+	                     tmp), 0);
+	ck_assert_int_eq(run("%s/fsck.cffs -n -x %s/img >/dev/null", bindir,
+	                     tmp), 4);
 	ck_assert_int_eq(run("%s/fsck.cffs -n %s/img >/dev/null", bindir, tmp),
 	                 4);
 	ck_assert_int_eq(run("%s/fsck.cffs %s/img >/dev/null", bindir, tmp), 1);

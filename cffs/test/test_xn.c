@@ -317,7 +317,9 @@ START_TEST(t_scan_detects)
 {
 	static unsigned char big[300000];
 	struct cffs_stat st;
+	struct dsuper *sb;
 	struct tfs t;
+	cffs_ino_t root;
 	uint32_t blk;
 	uint8_t *bm;
 
@@ -327,13 +329,19 @@ START_TEST(t_scan_detects)
 	ck_assert_int_eq(cffs_link(t.fs, "/d/big", "/lnk"), 0);
 	ck_assert_int_eq(cffs_symlink(t.fs, "d/big", "/sym", 0, 0), 0);
 	ck_assert_int_eq(cffs_stat(t.fs, "/d", &st), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/", &st), 0);
+	root = st.ino;
 	tfs_remount(&t);                /* runs the scan: 0 differences */
 	ck_assert_int_eq(cffs_unmount(t.fs), 0);
 	t.fs = NULL;
-	blk = t.hd.mem[0] == SLOT_SUPER ? ((struct dslot *)(t.hd.mem +
-	        SLOT_SIZE))->ino.direct[0] : 0;
+	/* the root directory's first block, found from its inode in the
+	 * superblock's block; the free map that the superblock names */
+	sb = (struct dsuper *)(t.hd.mem + (size_t)ino_blk(root) * CFFS_BSIZE);
+	ck_assert_uint_eq(sb->type, SLOT_SUPER);
+	blk = ((struct dslot *)((uint8_t *)sb + SLOT_SIZE))->ino.direct[0];
 	ck_assert_uint_ne(blk, 0);
-	bm = t.hd.mem + CFFS_BSIZE;
+	bm = t.hd.mem + (size_t)sb->bitmap_start * CFFS_BSIZE;
+	ck_assert(bm[blk / 8] & (1u << (blk % 8)));
 	bm[blk / 8] &= (uint8_t)~(1u << (blk % 8));
 	ck_assert_int_eq(cffs_xn_scan(&t.hd.dev, NULL, NULL), 1);
 	bm[(blk + 2000) / 8] |= (uint8_t)(1u << ((blk + 2000) % 8));

@@ -10,12 +10,12 @@
 #include "cffs/cffs_xn.h"
 #endif
 
-int tfs_v1;
+int tfs_v1 = -1;
 
 int
 tfs_legacy(void)
 {
-	return tfs_v1 || getenv("CFFS_TEST_V1") != NULL;
+	return tfs_v1 >= 0 ? tfs_v1 : getenv("CFFS_TEST_V1") != NULL;
 }
 
 void

@@ -16,8 +16,9 @@ struct tfs {
 	struct cffs_fs *fs;
 };
 
-/* Layout of tfs_new: the default (XN) unless tfs_v1 is set or the
- * environment has CFFS_TEST_V1 (the whole suite over the legacy layout). */
+/* Layout of tfs_new: tfs_v1 1 legacy, 0 the default (XN); -1 (unset):
+ * the default unless the environment has CFFS_TEST_V1 (every suite that
+ * does not choose its layout runs over the legacy layout). */
 extern int tfs_v1;
 int  tfs_legacy(void);
 /* mkfs on a fresh memory device of nblocks and mount it. */

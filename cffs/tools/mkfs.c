@@ -1,7 +1,8 @@
 /*
  * mkfs.c - mkfs.cffs [-d DIR] IMAGE SIZE: make a C-FFS file system in
- * IMAGE (created or resized to SIZE bytes; K, M, G suffixes), optionally
- * filled from host directory DIR as mke2fs -d does.
+ * IMAGE (created or resized to SIZE bytes; K, M, G suffixes) in the
+ * default layout (over XN: docs/CFFS.md), optionally filled from host
+ * directory DIR as mke2fs -d does.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -27,9 +27,10 @@ const struct xn_template *cffs_xn_templates(void);
 int cffs_xn_register(struct xn *x, uint32_t principal);
 
 /*
- * Walk a C-FFS image from block 0 using only the templates' owns-udfs, as
- * XN's mount scan would, and compare what they reach with C-FFS's own
- * free map.  Returns 0 when XN's view and C-FFS's agree exactly, the
+ * Walk a C-FFS image from the superblock's block (XN root "cffs", or
+ * block 0 of a legacy image) using only the templates' owns-udfs, as
+ * XN's mount scan would, and compare what they reach with the free map
+ * (XN's, or the legacy bitmap).  Returns 0 when XN's view and C-FFS's agree exactly, the
  * number of differences (> 0) otherwise, or a negative CFFS_E* code.
  */
 int cffs_xn_scan(struct cffs_bdev *dev, cffs_report_fn report, void *arg);
