@@ -121,14 +121,16 @@ pmap_env_setup(struct env *e)
 	return 0;
 }
 
-/* Drop every user mapping and free the page-table pages. */
-void
-pmap_env_free(struct env *e)
+/*
+ * Visit every present leaf entry of e's user half (not the shared
+ * exported region); with free_tables, free the table pages afterwards.
+ */
+static void
+for_each_pte(struct env *e, int free_tables,
+    void (*fn)(uint64_t *pte, void *arg), void *arg)
 {
 	int i, j, k, l;
 
-	if (!e->pml4)
-		return;
 	for (i = 0; i < INFO_SLOT; i++) {
 		uint64_t *pdpt;
 
@@ -149,14 +151,32 @@ pmap_env_free(struct env *e)
 				pt = KADDR(pd[k] & PTE_ADDR);
 				for (l = 0; l < 512; l++)
 					if (pt[l] & PTE_P)
-						pages_unref(&pages,
-						    (pt[l] & PTE_ADDR) / PGSIZE);
-				kpage_free(pd[k] & PTE_ADDR);
+						fn(&pt[l], arg);
+				if (free_tables)
+					kpage_free(pd[k] & PTE_ADDR);
 			}
-			kpage_free(pdpt[j] & PTE_ADDR);
+			if (free_tables)
+				kpage_free(pdpt[j] & PTE_ADDR);
 		}
-		kpage_free(e->pml4[i] & PTE_ADDR);
+		if (free_tables)
+			kpage_free(e->pml4[i] & PTE_ADDR);
 	}
+}
+
+static void
+drop_pte(uint64_t *pte, void *arg)
+{
+	(void)arg;
+	pages_unref(&pages, (*pte & PTE_ADDR) / PGSIZE);
+}
+
+/* Drop every user mapping and free the page-table pages. */
+void
+pmap_env_free(struct env *e)
+{
+	if (!e->pml4)
+		return;
+	for_each_pte(e, 1, drop_pte, NULL);
 	if (rcr3() == PADDR(e->pml4))
 		lcr3(PADDR(kern_pml4));
 	kpage_free(PADDR(e->pml4));
@@ -303,43 +323,26 @@ kpages_free(uint64_t ppn, uint64_t n)
  * cache: the others' read-only views go with it.  Scans page tables; it
  * is rare (cache eviction).
  */
+static void
+revoke_pte(uint64_t *pte, void *arg)
+{
+	if ((*pte & PTE_ADDR) / PGSIZE == *(uint64_t *)arg) {
+		*pte = 0;
+		pages_unref(&pages, *(uint64_t *)arg);
+	}
+}
+
 void
 pmap_revoke_page(uint64_t ppn, uint32_t keep)
 {
-	int n, i, j, k, l;
+	int n;
 
 	for (n = 0; n < XOK_NENV; n++) {
 		struct env *e = &envs[n];
 
 		if (e->state == XOK_ENV_FREE || !e->pml4 || e->id == keep)
 			continue;
-		for (i = 0; i < INFO_SLOT; i++) {
-			uint64_t *pdpt;
-
-			if (!(e->pml4[i] & PTE_P))
-				continue;
-			pdpt = KADDR(e->pml4[i] & PTE_ADDR);
-			for (j = 0; j < 512; j++) {
-				uint64_t *pd;
-
-				if (!(pdpt[j] & PTE_P))
-					continue;
-				pd = KADDR(pdpt[j] & PTE_ADDR);
-				for (k = 0; k < 512; k++) {
-					uint64_t *pt;
-
-					if (!(pd[k] & PTE_P))
-						continue;
-					pt = KADDR(pd[k] & PTE_ADDR);
-					for (l = 0; l < 512; l++)
-						if ((pt[l] & PTE_P) &&
-						    (pt[l] & PTE_ADDR) / PGSIZE == ppn) {
-							pt[l] = 0;
-							pages_unref(&pages, ppn);
-						}
-				}
-			}
-		}
+		for_each_pte(e, 0, revoke_pte, &ppn);
 		if (e == curenv)
 			lcr3(rcr3());           /* flush our own view */
 	}
