@@ -17,3 +17,9 @@ GUEST_TESTS += tests/guest/disktest.sh
 
 # Panics: a backtrace and a failure status (tests/guest/panic.sh).
 GUEST_TESTS += tests/guest/panic.sh
+
+# C-FFS in the guest over XN's kernel calls, booted twice, then checked
+# by the host's fsck.cffs and cffs (tests/guest/cffstest.sh).
+include libexos/cffs-guest.mk
+$(eval $(call cffs_guest_prog,$(BUILD)/tests/cffstest.elf,tests/guest/cffstest.c))
+GUEST_TESTS += tests/guest/cffstest.sh

@@ -165,6 +165,48 @@ release_cache_pages(void)
 		}
 }
 
+/*
+ * Freeing a block (or removing a root) drops its registry entry inside
+ * XN; the page that cached it goes back to its owner alone, as on
+ * eviction.  pages_before[] holds the cache pages of the n blocks as
+ * they were before the call (0: not cached).
+ */
+static uint64_t pages_before[XOK_XN_CLAIMS];
+
+static void
+note_cache_pages(const uint32_t *blocks, unsigned n, size_t stride)
+{
+	struct xn_bc_info in;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t b = *(const uint32_t *)((const uint8_t *)blocks +
+		    i * stride);
+
+		pages_before[i] = xn_bc_lookup(&xn, b, &in) == 0 ?
+		    PADDR(in.page) / PGSIZE : 0;
+	}
+}
+
+static void
+release_dropped_pages(const uint32_t *blocks, unsigned n, size_t stride)
+{
+	struct xn_bc_info in;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t b = *(const uint32_t *)((const uint8_t *)blocks +
+		    i * stride);
+		uint64_t ppn = pages_before[i];
+
+		if (ppn == 0 || (xn_bc_lookup(&xn, b, &in) == 0 &&
+		    PADDR(in.page) / PGSIZE == ppn))
+			continue;
+		pmap_revoke_page(ppn, pages.info[ppn].owner);
+		pages_set_xn(&pages, ppn, 0);
+	}
+}
+
 /* ---- The calls ---------------------------------------------------------- */
 
 int64_t
@@ -289,14 +331,21 @@ sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
     uint64_t e, uint64_t f)
 {
 	char name[XOK_XN_NAME];
-	uint32_t pr;
+	uint32_t pr, block = XN_NOBLOCK;
+	uint16_t type;
 	int err;
 
 	UNUSED4(c, d, e, f);
 	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0 ||
 	    (err = copy_name(name, uname)) < 0)
 		return err;
-	return xerr(xn_root_remove(&xn, pr, name));
+	if (xn_root_lookup(&xn, name, &block, &type) == 0)
+		note_cache_pages(&block, 1, sizeof(block));
+	else
+		block = XN_NOBLOCK;
+	if ((err = xn_root_remove(&xn, pr, name)) == 0 && block != XN_NOBLOCK)
+		release_dropped_pages(&block, 1, sizeof(block));
+	return xerr(err);
 }
 
 enum { CH_ALLOC, CH_FREE, CH_MOVE };
@@ -341,9 +390,15 @@ change(uint64_t slot, uint64_t uch, int kind)
 	if (kind == CH_ALLOC)
 		err = xn_alloc(&xn, pr, uchange.block, uchange.off, uchange.len,
 		    uchange.bytes, claims, uchange.nclaims);
-	else if (kind == CH_FREE)
+	else if (kind == CH_FREE) {
+		note_cache_pages(&claims[0].block, uchange.nclaims,
+		    sizeof(claims[0]));
 		err = xn_free(&xn, pr, uchange.block, uchange.off, uchange.len,
 		    uchange.bytes, claims, uchange.nclaims);
+		if (err == 0)
+			release_dropped_pages(&claims[0].block,
+			    uchange.nclaims, sizeof(claims[0]));
+	}
 	else
 		err = xn_move(&xn, pr, uchange.block, uchange.off, uchange.len,
 		    uchange.bytes, umove.to, umove.off2, umove.len2,
@@ -528,4 +583,29 @@ sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
 	    (uint64_t)n * sizeof(uint32_t))) < 0)
 		return err;
 	return n;
+}
+
+/* XN's state of one block: what a libFS needs to pick a free block, to
+ * tell a fresh block from one already on disk, and to free children
+ * before parents.  Reading it changes nothing, so it needs no
+ * capability (like XN_BC_LOOKUP). */
+int64_t
+sys_xn_block_info(uint64_t block, uint64_t uinfo, uint64_t c, uint64_t d,
+    uint64_t e, uint64_t f)
+{
+	struct xok_xn_blockinfo bi;
+	struct xn_block_info in;
+	int err;
+
+	UNUSED4(c, d, e, f);
+	if ((err = ready()) < 0)
+		return err;
+	if (block > 0xffffffffULL)
+		return -XE_INVAL;
+	if ((err = xn_block_info(&xn, (uint32_t)block, &in)) < 0)
+		return xerr(err);
+	memset(&bi, 0, sizeof(bi));
+	bi.type = in.type, bi.flags = in.flags;
+	bi.parent = in.parent, bi.nchild = in.nchild;
+	return copyout(curenv, uinfo, &bi, sizeof(bi));
 }

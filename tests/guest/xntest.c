@@ -193,6 +193,12 @@ phase1(void)
 	EXPECT("fresh disk is not mounted", st.mounted == 0 &&
 	    st.nblocks == 4096);
 	EXPECT_EQ("xn call before format", sys_xn_sync(), -XE_NODEV);
+	{
+		struct xok_xn_blockinfo bi;
+
+		EXPECT_EQ("block info before format", sys_xn_block_info(R_BLK,
+		    &bi), -XE_NODEV);
+	}
 	EXPECT_EQ("xn_format", sys_xn_format(0), 0);
 	sys_xn_stat(&st);
 	EXPECT("mounted after format", st.mounted == 1);
@@ -310,6 +316,52 @@ phase1(void)
 	EXPECT("good data intact", memcmp(rv, MSG, sizeof(MSG)) == 0);
 	EXPECT("good pointer intact",
 	    *(volatile uint32_t *)0x0000000400000000UL == d);
+
+	/* XN_BLOCK_INFO: XN's state of a block, and hostile arguments */
+	{
+		struct xok_xn_blockinfo bi;
+
+		EXPECT_EQ("block info: data block", sys_xn_block_info(D_BLK,
+		    &bi), 0);
+		EXPECT("...data, allocated, written, under the root block",
+		    bi.type == XN_TYPE_DATA && bi.flags == XN_BS_ALLOC &&
+		    bi.parent == R_BLK && bi.nchild == 0);
+		EXPECT_EQ("block info: root block", sys_xn_block_info(R_BLK,
+		    &bi), 0);
+		EXPECT("...our type, a root, one child", bi.type == T_DIR &&
+		    bi.parent == XN_PARENT_ROOT && bi.nchild == 1);
+		EXPECT_EQ("block info: free block", sys_xn_block_info(350,
+		    &bi), 0);
+		EXPECT("...type 0, no flags", bi.type == 0 && bi.flags == 0);
+		EXPECT_EQ("block info: out of range", sys_xn_block_info(1u << 20,
+		    &bi), XNE(XN_ERANGE));
+		EXPECT_EQ("block info: block number above 32 bits",
+		    xok_call(XOK_SYS_XN_BLOCK_INFO, 1UL << 32, (uint64_t)&bi,
+		    0, 0, 0, 0), -XE_INVAL);
+		EXPECT_EQ("block info: kernel pointer", sys_xn_block_info(R_BLK,
+		    (void *)0xffffffff80000000UL), -XE_FAULT);
+		EXPECT_EQ("block info: unmapped pointer", sys_xn_block_info(
+		    R_BLK, (void *)16), -XE_FAULT);
+		EXPECT_EQ("block info: read-only pointer", sys_xn_block_info(
+		    R_BLK, (void *)0x0000000400000000UL), -XE_FAULT);
+	}
+
+	/* freeing a cached block gives its cache page back to its owner */
+	{
+		int64_t p;
+
+		set_change(R_BLK, 4, 302, 302, XN_TYPE_DATA);
+		EXPECT_EQ("alloc a second data block", sys_xn_alloc(0, &ch), 0);
+		p = cache_block(302, 0x0000000400003000UL, &err);
+		EXPECT_EQ("cache it", err, 0);
+		set_change(R_BLK, 4, 0, 302, XN_TYPE_DATA);
+		EXPECT_EQ("free it", sys_xn_free(0, &ch), 0);
+		EXPECT("its cache page is no longer XN's",
+		    !(XOK_PAGES[p].flags & XOK_PG_XN));
+		sys_page_unmap(XOK_SELF, 0x0000000400003000UL, 0);
+		EXPECT_EQ("and its owner can free it", sys_page_free(
+		    (uint64_t)p, 0), 0);
+	}
 	EXPECT_EQ("sync again", sys_xn_sync(), 0);
 
 	/* Reformatting a scratch copy is not possible on one disk, so check

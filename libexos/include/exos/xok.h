@@ -145,6 +145,10 @@ static inline int64_t sys_xn_writeback(uint32_t block)
 { return xok_call(XC(XN_WRITEBACK), block, 0, 0, 0, 0, 0); }
 static inline int64_t sys_xn_sync(void)
 { return xok_call(XC(XN_SYNC), 0, 0, 0, 0, 0, 0); }
+/* XN's state of one block (type, XN_BS_* flags, parent, children). */
+static inline int64_t sys_xn_block_info(uint32_t block,
+    struct xok_xn_blockinfo *bi)
+{ return xok_call(XC(XN_BLOCK_INFO), block, (uint64_t)bi, 0, 0, 0, 0); }
 /* Raw asynchronous disk I/O (root only): completion counted in *done. */
 static inline int64_t sys_disk_raw(unsigned slot, int write, uint64_t sector,
     uint64_t ppn, uint64_t nbytes, struct xok_disk_done *done)

@@ -73,7 +73,8 @@
 	X(XN_SYNC,      36) \
 	X(XN_MOVE,      37) \
 	X(DISK_RAW,     38) \
-	X(XN_BC_REVOKED, 39)
+	X(XN_BC_REVOKED, 39) \
+	X(XN_BLOCK_INFO, 40)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -287,6 +288,13 @@ struct xok_xn_stat {
 struct xok_xn_bcinfo {
 	uint64_t ppn;                   /* the page caching the block */
 	uint32_t owner, state, type, pad;
+};
+
+/* XN's state of one block (XN_BLOCK_INFO): type (0 free), XN_BS_* flags
+ * (allocated, fresh, freeing, moving), parent (0xfffffffe: a root;
+ * 0xffffffff: none) and the number of allocated children. */
+struct xok_xn_blockinfo {
+	uint32_t type, flags, parent, nchild;
 };
 
 /* ---- Exported kernel state -------------------------------------------

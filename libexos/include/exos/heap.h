@@ -1,0 +1,17 @@
+/*
+ * exos/heap.h: what the heap (libexos/malloc.c) tells the rest of the
+ * libOS about its pages.
+ */
+#ifndef EXOS_HEAP_H
+#define EXOS_HEAP_H
+
+#include <stdint.h>
+
+/* The physical page behind p, if p is a page of a block of more than
+ * 2048 bytes (page-aligned, whole pages); -1 otherwise. */
+int64_t exos_heap_ppn(const void *p);
+/* Pages free() could not give back to the kernel (still in XN's cache:
+ * a libFS freed a registered page without evicting it).  0 normally. */
+uint64_t exos_heap_stuck(void);
+
+#endif

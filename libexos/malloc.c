@@ -1,0 +1,279 @@
+/*
+ * malloc.c: the libOS heap (malloc, calloc, realloc, free).  A small
+ * stand-in until musl's allocator replaces it (a later issue); correct
+ * and bounded rather than fast:
+ *
+ *   - requests up to 2048 bytes come from eight size classes (16 ..
+ *     2048 bytes, powers of two) carved out of whole pages; a freed
+ *     object goes back to its class's list, and class pages are kept;
+ *   - larger requests get whole fresh pages, page-aligned, and free()
+ *     gives them back to the kernel.  So malloc(4096) is exactly one
+ *     physical page, which XN's buffer cache needs (xnclient.c hands
+ *     that page to XN and maps it read-only in place).
+ *
+ * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
+ * for each page, its physical page and whether it holds a size class or
+ * starts or continues a large block; a bitmap says which pages are in
+ * use.  Everything is bounded by the region: no page-table walks, no
+ * lists that grow without limit.
+ */
+#include <exos/exos.h>
+#include <exos/heap.h>
+#include <stdlib.h>
+
+#define HEAP_VA         0x0000200000000000UL
+#define HEAP_PAGES      65536u          /* 256 MiB of address space */
+#define NCLASS          8
+#define MINSHIFT        4               /* smallest class: 16 bytes */
+#define SMALL_MAX       (1u << (MINSHIFT + NCLASS - 1))
+
+#define PI_CLASS        0x3fffffffu     /* 1..NCLASS: a class page */
+#define PI_HEAD         0x80000000u     /* | pages: a large block starts */
+#define PI_TAIL         0x40000000u     /* a large block continues */
+
+struct pinfo {
+	uint32_t ppn;
+	uint32_t info;                  /* 0: not in use */
+};
+
+struct freeobj {
+	struct freeobj *next;
+};
+
+static struct pinfo pinfo[HEAP_PAGES];
+static uint64_t used[HEAP_PAGES / 64];
+static struct freeobj *freelist[NCLASS];
+static uint32_t lowfree;                /* no free page below this */
+static uint64_t stuck;
+
+static int
+bit(uint32_t i)
+{
+	return (int)((used[i / 64] >> (i % 64)) & 1);
+}
+
+static void
+setbits(uint32_t i, uint32_t n, int on)
+{
+	for (; n; n--, i++) {
+		if (on)
+			used[i / 64] |= 1UL << (i % 64);
+		else
+			used[i / 64] &= ~(1UL << (i % 64));
+	}
+}
+
+/* First fit: n consecutive unused pages; -1 if the region is full. */
+static int64_t
+find_run(uint32_t n)
+{
+	uint32_t i = lowfree, run = 0, start = 0;
+
+	while (i < HEAP_PAGES) {
+		if (run == 0 && i % 64 == 0 && used[i / 64] == ~0UL) {
+			i += 64;
+			continue;
+		}
+		if (bit(i)) {
+			run = 0;
+		} else {
+			if (run++ == 0)
+				start = i;
+			if (run == n)
+				return start;
+		}
+		i++;
+	}
+	return -1;
+}
+
+static void
+unmap_pages(uint32_t first, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = first; i < first + n; i++) {
+		sys_page_unmap(XOK_SELF, HEAP_VA + (uint64_t)i * XOK_PGSIZE, 0);
+		if (sys_page_free(pinfo[i].ppn, 0) < 0)
+			stuck++;        /* still XN's: see exos_heap_stuck() */
+		pinfo[i].ppn = 0;
+		pinfo[i].info = 0;
+	}
+	setbits(first, n, 0);
+	if (first < lowfree)
+		lowfree = first;
+}
+
+/* Map n fresh pages; info for the first page (the others are tails). */
+static void *
+map_run(uint32_t n, uint32_t info)
+{
+	int64_t first = find_run(n), ppn;
+	uint32_t i;
+
+	if (first < 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t k = (uint32_t)first + i;
+
+		ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+		if (ppn >= 0 && sys_page_map(XOK_SELF, HEAP_VA +
+		    (uint64_t)k * XOK_PGSIZE, (uint64_t)ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+			sys_page_free((uint64_t)ppn, 0);
+			ppn = -1;
+		}
+		if (ppn < 0) {
+			if (i)
+				unmap_pages((uint32_t)first, i);
+			return NULL;
+		}
+		pinfo[k].ppn = (uint32_t)ppn;
+		pinfo[k].info = i == 0 ? info : PI_TAIL;
+		setbits(k, 1, 1);
+	}
+	if ((uint32_t)first == lowfree)
+		lowfree += n;
+	return (void *)(HEAP_VA + (uint64_t)first * XOK_PGSIZE);
+}
+
+static int
+class_of(size_t n)
+{
+	int c = 0;
+
+	while (((size_t)1 << (MINSHIFT + c)) < n)
+		c++;
+	return c;
+}
+
+void *
+malloc(size_t n)
+{
+	struct freeobj *o;
+	uint8_t *page;
+	size_t sz, off;
+	int c;
+
+	if (n == 0)
+		n = 1;
+	if (n > SMALL_MAX) {
+		if (n > (size_t)HEAP_PAGES * XOK_PGSIZE)
+			return NULL;
+		sz = (n + XOK_PGSIZE - 1) / XOK_PGSIZE;
+		return map_run((uint32_t)sz, PI_HEAD | (uint32_t)sz);
+	}
+	c = class_of(n);
+	if (freelist[c] == NULL) {
+		page = map_run(1, (uint32_t)c + 1);
+		if (page == NULL)
+			return NULL;
+		sz = (size_t)1 << (MINSHIFT + c);
+		for (off = XOK_PGSIZE; off >= sz; off -= sz) {
+			o = (struct freeobj *)(page + off - sz);
+			o->next = freelist[c];
+			freelist[c] = o;
+		}
+	}
+	o = freelist[c];
+	freelist[c] = o->next;
+	return o;
+}
+
+/* The page-table entry for p, or NULL if p is not a heap block. */
+static struct pinfo *
+info_of(const void *p)
+{
+	uint64_t va = (uint64_t)p;
+
+	if (va < HEAP_VA || va >= HEAP_VA + (uint64_t)HEAP_PAGES * XOK_PGSIZE)
+		return NULL;
+	return &pinfo[(va - HEAP_VA) / XOK_PGSIZE];
+}
+
+/* Usable bytes of block p; 0 if p is not the start of a block. */
+static size_t
+usable(const void *p)
+{
+	const struct pinfo *pi = info_of(p);
+	uint64_t off = (uint64_t)p % XOK_PGSIZE;
+
+	if (pi == NULL || pi->info == 0 || (pi->info & PI_TAIL))
+		return 0;
+	if (pi->info & PI_HEAD)
+		return off ? 0 : (size_t)(pi->info & ~PI_HEAD) * XOK_PGSIZE;
+	if (pi->info > NCLASS ||
+	    off % ((uint64_t)1 << (MINSHIFT + pi->info - 1)) != 0)
+		return 0;
+	return (size_t)1 << (MINSHIFT + pi->info - 1);
+}
+
+void
+free(void *p)
+{
+	struct pinfo *pi;
+	struct freeobj *o = p;
+	size_t n;
+
+	if (p == NULL)
+		return;
+	if ((n = usable(p)) == 0)
+		__builtin_trap();       /* not a block of ours: a bug */
+	pi = info_of(p);
+	if (pi->info & PI_HEAD) {
+		unmap_pages((uint32_t)(pi - pinfo), (uint32_t)(n / XOK_PGSIZE));
+		return;
+	}
+	o->next = freelist[pi->info - 1];
+	freelist[pi->info - 1] = o;
+}
+
+void *
+calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	p = malloc(n * size);
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	size_t have;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if ((have = usable(p)) == 0)
+		__builtin_trap();
+	if (n <= have && (have <= SMALL_MAX || n > have - XOK_PGSIZE))
+		return p;
+	q = malloc(n);
+	if (q == NULL)
+		return NULL;
+	memcpy(q, p, n < have ? n : have);
+	free(p);
+	return q;
+}
+
+int64_t
+exos_heap_ppn(const void *p)
+{
+	const struct pinfo *pi = info_of(p);
+
+	if (pi == NULL || (uint64_t)p % XOK_PGSIZE != 0 ||
+	    !(pi->info & (PI_HEAD | PI_TAIL)))
+		return -1;
+	return pi->ppn;
+}
+
+uint64_t
+exos_heap_stuck(void)
+{
+	return stuck;
+}

@@ -1,0 +1,642 @@
+/*
+ * xnclient.c: XN's library interface (xn/xn.h) for a guest libFS, over
+ * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-40).  C-FFS
+ * is written against xn/xn.h; on the host it links XN's host library,
+ * in the guest this file, so the same C-FFS sources run in both places.
+ *
+ * What differs from the host library:
+ *   - The principal argument is ignored: the kernel derives the
+ *     principal from the capability in slot 0 (XN_STAT reports it).
+ *   - XN lives in the kernel and is mounted at boot (or by XN_FORMAT).
+ *     xn_mount() only checks that it is mounted on a disk of the size
+ *     given and reads XN's superblock and template table through the
+ *     disk it is given (there is no kernel call to look a template up
+ *     by name; templates are persistent and immutable, so the table on
+ *     disk is exact).  Its report is the one from the kernel's mount.
+ *     xn_unmount() evicts this client's cache entries and syncs the
+ *     free map; the kernel's XN stays mounted.  xn_format() formats the
+ *     whole disk (nblocks must be its size).
+ *   - xn_bc_insert() needs `page` to be a page-aligned heap page
+ *     (malloc of more than 2048 bytes; malloc(4096) is one page): its
+ *     physical page is given to XN, which reads the block into it, and
+ *     it is mapped back read-only at the same address, so the caller
+ *     reads XN's view, including later changes made by XN_WRITE,
+ *     XN_ALLOC, XN_FREE and XN_MOVE.  Eviction (or XN freeing the
+ *     block) gives the page back; eviction maps it writable again.
+ *   - Errors: XN's refusals come back as the same XN_E* codes; kernel
+ *     errors are mapped to the nearest one (see kerr()).
+ *
+ * State: struct xn holds the layout (nblocks, fmap_*, data_start) as
+ * XN's superblock says; the arena holds the template names, the pages
+ * this client registered (x->bc) and a block -> entry map (x->stack).
+ */
+#include <exos/exos.h>
+#include <exos/heap.h>
+#include <stdlib.h>
+#include <xn/xn.h>
+
+struct xc_tmpl {
+	char name[XN_NAME_MAX];
+	uint16_t type;
+};
+
+struct xc_state {
+	struct xc_tmpl tmpl[XN_MAX_TEMPLATES];
+	uint32_t nextslot;              /* where to look for a free entry */
+};
+
+#define ST(x) ((struct xc_state *)(void *)(x)->blk)
+
+static struct xok_xn_change ch;
+static struct xok_xn_move mv;
+static struct xok_xn_template kt;
+
+/* A kernel result as an XN error. */
+static int
+kerr(int64_t r)
+{
+	if (r >= 0)
+		return 0;
+	if (r <= -XE_XN)
+		return (int)(r + XE_XN);
+	switch (-r) {
+	case XE_NODEV: return XN_ENOTMOUNTED;
+	case XE_FAULT:
+	case XE_INVAL: return XN_EINVAL;
+	case XE_PERM:
+	case XE_NOCAP: return XN_EACCES;
+	case XE_RANGE: return XN_ERANGE;
+	case XE_BUSY: return XN_EBUSY;
+	case XE_NOMEM: return XN_ENOMEM;
+	case XE_NOENT: return XN_ENOENT;
+	default: return XN_EIO;
+	}
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* A name as the kernel reads it: 32 bytes, NUL-terminated. */
+static int
+kname(char buf[XN_NAME_MAX], const char *name)
+{
+	size_t n;
+
+	if (name == NULL || (n = strnlen(name, XN_NAME_MAX)) == 0 ||
+	    n == XN_NAME_MAX)
+		return XN_EINVAL;
+	memset(buf, 0, XN_NAME_MAX);
+	memcpy(buf, name, n);
+	return 0;
+}
+
+/* ---- the registry entries of this client ---------------------------- */
+
+static struct xn_bc_entry *
+entry(struct xn *x, uint32_t block)
+{
+	uint32_t k;
+
+	if (!x->mounted || block >= x->nblocks || (k = x->stack[block]) == 0)
+		return NULL;
+	return &x->bc[k - 1];
+}
+
+static void
+entry_drop(struct xn *x, struct xn_bc_entry *e)
+{
+	x->stack[e->block] = 0;
+	memset(e, 0, sizeof(*e));
+}
+
+/* The page is ours alone again: map it writable where it was. */
+static void
+page_back(struct xn *x, struct xn_bc_entry *e)
+{
+	int64_t ppn = exos_heap_ppn(e->page);
+
+	if (ppn >= 0)
+		sys_page_map(XOK_SELF, (uint64_t)e->page, (uint64_t)ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+	entry_drop(x, e);
+}
+
+/* XN dropped the entries of these blocks (freed): forget them.  The
+ * pages stay mapped read-only until the caller frees them. */
+static void
+forget_dropped(struct xn *x, const struct xn_claim *c, uint32_t n)
+{
+	struct xok_xn_bcinfo bi;
+	struct xn_bc_entry *e;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if ((e = entry(x, c[i].block)) != NULL &&
+		    sys_xn_bc_lookup(c[i].block, &bi) < 0)
+			entry_drop(x, e);
+}
+
+/* ---- setup ------------------------------------------------------------ */
+
+size_t
+xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
+{
+	if (nblocks == 0 || nblocks > XN_MAX_NBLOCKS ||
+	    bc_slots > XN_MAX_BC_SLOTS)
+		return 0;
+	return sizeof(struct xc_state) + 16 +
+	    (size_t)bc_slots * sizeof(struct xn_bc_entry) +
+	    (size_t)nblocks * sizeof(uint32_t);
+}
+
+int
+xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf)
+{
+	struct xok_xn_stat st;
+
+	(void)blockbuf;
+	if (d == NULL || sys_xn_stat(&st) < 0)
+		return XN_EINVAL;
+	if (st.nblocks == 0)
+		return XN_EIO;                  /* no disk */
+	if (nblocks != st.nblocks || d->nblocks != st.nblocks)
+		return XN_EINVAL;               /* the kernel formats it all */
+	return kerr(sys_xn_format(0));
+}
+
+/* XN's superblock and template table, read through d. */
+static int
+read_layout(struct xn *x, const struct xn_disk *d)
+{
+	struct xc_state *s = ST(x);
+	uint8_t *b = malloc(XN_BLOCK_SIZE);
+	uint32_t i, n = 0, tstart, tcount;
+	int r = 0;
+
+	if (b == NULL)
+		return XN_ENOMEM;
+	if (d->ops->read(d->ctx, 0, b) < 0) {
+		r = XN_EIO;
+		goto out;
+	}
+	if (get32(b) != 0x42534e58u || get32(b + 8) != XN_BLOCK_SIZE ||
+	    get32(b + 12) != x->nblocks) {
+		r = XN_ECORRUPT;
+		goto out;
+	}
+	tstart = get32(b + 16);
+	tcount = get32(b + 20);
+	x->fmap_start = get32(b + 28);
+	x->fmap_blocks = get32(b + 32);
+	x->data_start = get32(b + 36);
+	x->gen = get32(b + 44);
+	if (tcount > XN_MAX_TEMPLATES || tstart + tcount > x->data_start ||
+	    x->data_start >= x->nblocks) {
+		r = XN_ECORRUPT;
+		goto out;
+	}
+	for (i = 0; i < tcount; i++) {
+		if (d->ops->read(d->ctx, tstart + i, b) < 0) {
+			r = XN_EIO;
+			goto out;
+		}
+		if (get32(b) != 0x50544e58u)    /* "XNTP": a template */
+			continue;
+		memcpy(s->tmpl[n].name, b + 24, XN_NAME_MAX);
+		s->tmpl[n].name[XN_NAME_MAX - 1] = 0;
+		s->tmpl[n].type = (uint16_t)get32(b + 4);
+		n++;
+	}
+out:
+	free(b);
+	return r;
+}
+
+int
+xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
+    size_t arena_len, uint32_t bc_slots, struct xn_mount_report *rep)
+{
+	struct xok_xn_stat st;
+	size_t need;
+	uint8_t *a = arena;
+	int r;
+
+	if (x == NULL || d == NULL || d->ops == NULL || arena == NULL)
+		return XN_EINVAL;
+	need = xn_arena_size(d->nblocks, bc_slots);
+	if (need == 0 || arena_len < need)
+		return XN_ENOMEM;
+	if (sys_xn_stat(&st) < 0)
+		return XN_EINVAL;
+	if (!st.mounted)
+		return XN_ECORRUPT;     /* the kernel found no XN area */
+	if (st.nblocks != d->nblocks)
+		return XN_EINVAL;
+	memset(x, 0, sizeof(*x));
+	memset(arena, 0, need);
+	x->disk = *d;
+	x->nblocks = st.nblocks;
+	a += (16 - (uintptr_t)a % 16) % 16;
+	x->blk = a;
+	a += sizeof(struct xc_state);
+	x->bc = (struct xn_bc_entry *)(void *)a;
+	x->bc_slots = bc_slots;
+	a += (size_t)bc_slots * sizeof(struct xn_bc_entry);
+	x->stack = (uint32_t *)(void *)a;
+	if ((r = read_layout(x, d)) != 0)
+		return r;
+	if (rep != NULL) {
+		rep->was_clean = (int)st.was_clean;
+		rep->templates = st.templates;
+		rep->roots = st.roots;
+		rep->reachable = st.reachable;
+		rep->leaked = st.leaked;
+		rep->map_fixed = st.map_fixed;
+	}
+	x->mounted = 1;
+	return 0;
+}
+
+int
+xn_sync(struct xn *x)
+{
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	return kerr(sys_xn_sync());
+}
+
+int
+xn_unmount(struct xn *x)
+{
+	struct xok_xn_bcinfo bi;
+	uint32_t i;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	for (i = 0; i < x->bc_slots; i++) {
+		struct xn_bc_entry *e = &x->bc[i];
+
+		if (e->page == NULL)
+			continue;
+		if (sys_xn_bc_lookup(e->block, &bi) < 0) {
+			page_back(x, e);        /* someone evicted it */
+			continue;
+		}
+		if (bi.state == XN_BC_DIRTY)
+			sys_xn_writeback(e->block);
+		if (sys_xn_bc_evict(0, e->block) == 0)
+			page_back(x, e);
+	}
+	x->mounted = 0;
+	return kerr(sys_xn_sync());
+}
+
+/* ---- templates and roots ---------------------------------------------- */
+
+int
+xn_template_register(struct xn *x, uint32_t principal,
+    const struct xn_template *t)
+{
+	struct xc_state *s;
+	const struct xn_insn *code[3];
+	uint32_t len[3], i, k;
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (t == NULL)
+		return XN_EINVAL;
+	code[0] = t->owns, len[0] = t->owns_len;
+	code[1] = t->acl, len[1] = t->acl_len;
+	code[2] = t->size, len[2] = t->size_len;
+	memset(&kt, 0, sizeof(kt));
+	memcpy(kt.name, t->name, XN_NAME_MAX);
+	kt.name[XN_NAME_MAX - 1] = 0;
+	kt.type = t->type;
+	for (i = 0; i < 3; i++) {
+		if (len[i] > XN_UDF_MAX_INSNS)
+			return XN_EUDFLEN;
+		if (len[i] && code[i] == NULL)
+			return XN_EINVAL;
+		kt.len[i] = len[i];
+		if (len[i])
+			memcpy(kt.code[i], code[i], len[i] * sizeof(*code[i]));
+	}
+	if ((r = kerr(sys_xn_template(0, &kt))) != 0)
+		return r;
+	s = ST(x);
+	for (k = 0; k < XN_MAX_TEMPLATES && s->tmpl[k].type; k++)
+		;
+	if (k < XN_MAX_TEMPLATES) {
+		memcpy(s->tmpl[k].name, kt.name, XN_NAME_MAX);
+		s->tmpl[k].type = t->type;
+	}
+	return 0;
+}
+
+int
+xn_template_find(struct xn *x, const char *name, uint16_t *type)
+{
+	struct xc_state *s;
+	uint32_t k;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (name == NULL || type == NULL)
+		return XN_EINVAL;
+	s = ST(x);
+	for (k = 0; k < XN_MAX_TEMPLATES; k++)
+		if (s->tmpl[k].type &&
+		    strncmp(s->tmpl[k].name, name, XN_NAME_MAX) == 0) {
+			*type = s->tmpl[k].type;
+			return 0;
+		}
+	return XN_ENOENT;
+}
+
+int
+xn_root_install(struct xn *x, uint32_t principal, const char *name,
+    uint16_t type, uint32_t block, const void *init)
+{
+	char n[XN_NAME_MAX];
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = kname(n, name)) != 0)
+		return r;
+	return kerr(sys_xn_root(0, n, type, block, init));
+}
+
+int
+xn_root_lookup(struct xn *x, const char *name, uint32_t *block,
+    uint16_t *type)
+{
+	char n[XN_NAME_MAX];
+	uint64_t out[2];
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = kname(n, name)) != 0)
+		return r;
+	if ((r = kerr(sys_xn_lookup(n, out))) != 0)
+		return r;
+	if (block)
+		*block = (uint32_t)out[0];
+	if (type)
+		*type = (uint16_t)out[1];
+	return 0;
+}
+
+int
+xn_root_remove(struct xn *x, uint32_t principal, const char *name)
+{
+	char n[XN_NAME_MAX];
+	uint64_t out[2];
+	struct xn_claim c;
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = kname(n, name)) != 0)
+		return r;
+	if ((r = kerr(sys_xn_lookup(n, out))) != 0)
+		return r;
+	if ((r = kerr(sys_xn_root_remove(0, n))) != 0)
+		return r;
+	c.block = (uint32_t)out[0];
+	c.type = 0;
+	forget_dropped(x, &c, 1);
+	return 0;
+}
+
+/* ---- changes ---------------------------------------------------------- */
+
+static int
+fill_change(struct xok_xn_change *c, uint32_t block, uint32_t off,
+    uint32_t len, const void *bytes, const struct xn_claim *claims,
+    uint32_t n)
+{
+	uint32_t i;
+
+	if (len > XN_BLOCK_SIZE || off > XN_BLOCK_SIZE ||
+	    n > XN_MAX_CLAIMS || (len && bytes == NULL) ||
+	    (n && claims == NULL))
+		return XN_EINVAL;
+	c->block = block, c->off = off, c->len = len, c->nclaims = n;
+	for (i = 0; i < n; i++) {
+		c->claims[i].block = claims[i].block;
+		c->claims[i].type = claims[i].type;
+	}
+	if (len)
+		memcpy(c->bytes, bytes, len);
+	return 0;
+}
+
+int
+xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
+    uint32_t len, const void *bytes, const struct xn_claim *claims,
+    uint32_t nclaims)
+{
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = fill_change(&ch, parent, off, len, bytes, claims, nclaims)))
+		return r;
+	return kerr(sys_xn_alloc(0, &ch));
+}
+
+int
+xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
+    uint32_t len, const void *bytes, const struct xn_claim *claims,
+    uint32_t nclaims)
+{
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = fill_change(&ch, parent, off, len, bytes, claims, nclaims)))
+		return r;
+	if ((r = kerr(sys_xn_free(0, &ch))) != 0)
+		return r;
+	forget_dropped(x, claims, nclaims);
+	return 0;
+}
+
+int
+xn_move(struct xn *x, uint32_t principal, uint32_t from, uint32_t off,
+    uint32_t len, const void *bytes, uint32_t to, uint32_t off2,
+    uint32_t len2, const void *bytes2, const struct xn_claim *claims,
+    uint32_t nclaims)
+{
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = fill_change(&mv.from, from, off, len, bytes, claims,
+	    nclaims)))
+		return r;
+	if (len2 > XN_BLOCK_SIZE || off2 > XN_BLOCK_SIZE ||
+	    (len2 && bytes2 == NULL))
+		return XN_EINVAL;
+	mv.to = to, mv.off2 = off2, mv.len2 = len2;
+	if (len2)
+		memcpy(mv.bytes2, bytes2, len2);
+	return kerr(sys_xn_move(0, &mv));
+}
+
+int
+xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
+    uint32_t len, const void *bytes)
+{
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (len && bytes == NULL)
+		return XN_EINVAL;
+	return kerr(sys_xn_write(0, block, off, len, bytes));
+}
+
+/* ---- the buffer-cache registry ---------------------------------------- */
+
+int
+xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+{
+	struct xc_state *s;
+	struct xn_bc_entry *e = NULL;
+	int64_t ppn, r;
+	uint32_t i, k;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((ppn = exos_heap_ppn(page)) < 0)
+		return XN_EINVAL;       /* not a page-aligned heap page */
+	if (block >= x->nblocks || block < x->data_start)
+		return XN_ERANGE;
+	if (entry(x, block) != NULL)
+		return XN_EEXIST;
+	s = ST(x);
+	for (i = 0; i < x->bc_slots; i++) {
+		k = (s->nextslot + i) % x->bc_slots;
+		if (x->bc[k].page == NULL) {
+			e = &x->bc[k];
+			s->nextslot = k + 1;
+			break;
+		}
+	}
+	if (e == NULL)
+		return XN_ENOSPC;
+	/* XN takes only a page nobody maps: unmap ours, hand it over, and
+	 * map it back read-only (XN's view from now on). */
+	sys_page_unmap(XOK_SELF, (uint64_t)page, 0);
+	if ((r = sys_xn_bc_insert(0, block, (uint64_t)ppn, 0)) < 0) {
+		sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+		return kerr(r);
+	}
+	e->block = block;
+	e->page = page;
+	e->state = XN_BC_CLEAN;
+	x->stack[block] = (uint32_t)(e - x->bc) + 1;
+	if (sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn, XOK_PTE_NX,
+	    0, 0) < 0) {
+		/* cannot happen short of running out of page-table pages */
+		if (sys_xn_bc_evict(0, block) == 0)
+			page_back(x, e);
+		return XN_ENOMEM;
+	}
+	return 0;
+}
+
+int
+xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out)
+{
+	struct xok_xn_bcinfo bi;
+	struct xn_bc_entry *e;
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	e = entry(x, block);
+	if ((r = kerr(sys_xn_bc_lookup(block, &bi))) != 0) {
+		if (e != NULL && r == XN_ENOENT)
+			page_back(x, e);        /* another libFS evicted it */
+		return r;
+	}
+	if (out != NULL) {
+		out->page = e != NULL ? e->page : NULL;
+		out->owner = bi.owner;
+		out->state = (uint8_t)bi.state;
+		out->type = (uint16_t)bi.type;
+	}
+	return 0;
+}
+
+int
+xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block)
+{
+	struct xn_bc_entry *e;
+	int r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = kerr(sys_xn_bc_evict(0, block))) != 0)
+		return r;
+	if ((e = entry(x, block)) != NULL)
+		page_back(x, e);
+	return 0;
+}
+
+int
+xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
+    uint32_t max)
+{
+	int64_t r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	r = sys_xn_bc_revoked(0, blocks, max);
+	return r < 0 ? kerr(r) : (int)r;
+}
+
+int
+xn_writeback(struct xn *x, uint32_t block)
+{
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	return kerr(sys_xn_writeback(block));
+}
+
+int
+xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out)
+{
+	struct xok_xn_blockinfo bi;
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (out == NULL)
+		return XN_EINVAL;
+	if ((r = kerr(sys_xn_block_info(block, &bi))) != 0)
+		return r;
+	out->type = (uint16_t)bi.type;
+	out->flags = (uint16_t)bi.flags;
+	out->parent = bi.parent;
+	out->nchild = bi.nchild;
+	return 0;
+}
