@@ -11,7 +11,6 @@
 struct env envs[XOK_NENV];
 struct env *curenv;
 static struct env *fpu_owner;  /* whose FPU state is in the registers */
-static int ts_set;              /* CR0.TS is set */
 static uint32_t next_gen = 1;
 
 struct env *
@@ -97,21 +96,6 @@ env_page_free(uint64_t ppn)
 	return 0;
 }
 
-/* #NM: the running environment touched the FPU while another's state
- * was loaded. */
-void
-env_fpu_fault(void)
-{
-	clts();
-	ts_set = 0;
-	if (fpu_owner != curenv) {
-		if (fpu_owner)
-			fxsave(fpu_owner->fx);
-		fxrstor(curenv->fx);
-		fpu_owner = curenv;
-	}
-}
-
 void
 env_destroy(struct env *e, uint64_t why)
 {
@@ -152,14 +136,13 @@ env_run(struct env *e)
 	e->ipc_parked = 0;      /* it goes on: back to what it was doing */
 	if (rcr3() != PADDR(e->pml4))
 		lcr3(PADDR(e->pml4));
-	/* Lazy FPU switch: the registers move only when e touches them.
-	 * CR0 is written only when TS must change (it is slow to write). */
-	if ((fpu_owner != e) != ts_set) {
-		ts_set = fpu_owner != e;
-		if (ts_set)
-			lcr0(rcr0() | CR0_TS);
-		else
-			clts();
+	/* Eager FPU switch.  (A lazy one, CR0.TS and #NM, corrupted FPU
+	 * state under the nested KVM of the project's machines.) */
+	if (fpu_owner != e) {
+		if (fpu_owner)
+			fxsave(fpu_owner->fx);
+		fxrstor(e->fx);
+		fpu_owner = e;
 	}
 	if (e->need_prologue && e->up.prologue) {
 		e->need_prologue = 0;

@@ -22,10 +22,10 @@
 
 #define HZ            1000      /* timer interrupts per second */
 #define QUANTUM_TICKS 10        /* one time slice: 10 ms */
-#define GRACE_TICKS   20        /* epilogue grace period: 20 ms (generous:
-				   nested KVM and loaded CI hosts are slow) */
+#define GRACE_MS      20        /* epilogue grace period, measured on the
+				   TSC: timer ticks can arrive in bursts when
+				   a hypervisor catches up */
 
-#define T_NM      7
 #define T_PGFLT   14
 #define T_IRQ0    32
 #define T_SYSCALL 256
@@ -49,7 +49,7 @@ struct env {
 	struct xok_cap caps[XOK_NCAPS];
 	struct xok_upcalls up;
 	int in_epilogue;                /* revocation upcall delivered */
-	int grace;                      /* ticks left to yield */
+	uint64_t grace_end;             /* TSC by which it must yield */
 	int need_prologue;
 	int aborted;                    /* forced off since last prologue */
 	int ipc_busy;                   /* handling an IPC call */
@@ -107,7 +107,6 @@ int64_t env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard)
 int env_page_free(uint64_t ppn);
 struct env *env_lookup(uint64_t id);
 void env_run(struct env *e) __attribute__((noreturn));
-void env_fpu_fault(void);
 void env_create_init(uint64_t mod_pa, uint64_t mod_size);
 void env_sync_info(struct env *e);
 

@@ -93,7 +93,7 @@ sched_tick(void)
 	struct env *e = curenv;
 
 	if (e->in_epilogue) {
-		if (--e->grace > 0)
+		if (rdtsc() < e->grace_end)
 			return;
 		/* Abort protocol: off by force, told at the next prologue. */
 		e->in_epilogue = 0;
@@ -108,7 +108,7 @@ sched_tick(void)
 		if (upcall_push(e, XOK_UP_EPILOGUE, e->up.epilogue, 0, 0, 0,
 		    0) == 0) {
 			e->in_epilogue = 1;
-			e->grace = GRACE_TICKS;
+			e->grace_end = rdtsc() + info->tsc_hz / 1000 * GRACE_MS;
 			return;
 		}
 		kprintf("xok: env %x: cannot deliver epilogue\n", e->id);

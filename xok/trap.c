@@ -68,10 +68,6 @@ trap(struct trapframe *tf)
 			sched_tick();
 		env_run(curenv);
 	}
-	if (n == T_NM) {                /* lazy FPU switch (env.c) */
-		env_fpu_fault();
-		env_run(curenv);
-	}
 	deliver_fault(curenv, n, tf->err, n == T_PGFLT ? rcr2() : 0);
 	if (!curenv)
 		sched();

@@ -41,7 +41,7 @@ timer_init(void)
 	info->tsc_boot = rdtsc();
 	info->hz = HZ;
 	info->quantum_ticks = QUANTUM_TICKS;
-	info->grace_ticks = GRACE_TICKS;
+	info->grace_ticks = GRACE_MS * HZ / 1000;
 	outb(PIT_CMD, 0x34);            /* ch0, lo/hi, rate generator */
 	outb(PIT_CH0, div & 0xff);
 	outb(PIT_CH0, div >> 8);
