@@ -21,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk clean host guest check-clang
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang
 all: guest host
 
 include xn/xn.mk
@@ -63,7 +63,10 @@ bench-micro: deps guest $(LMICRO)
 bench-disk: deps guest $(LDISK)
 	@scripts/bench-disk --accel $(ACCEL) --linux $(LDISK) $(KERNEL) $(BENCH_DISK_MODULES)
 
-bench: bench-micro bench-disk
+bench-cffs: deps guest $(LCFFS)
+	@scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) $(KERNEL) $(BENCH_CFFS_MODULES)
+
+bench: bench-micro bench-disk bench-cffs
 
 clean:
 	rm -rf $(BUILD)

@@ -11,3 +11,10 @@ LDISK := $(BUILD)/benchmarks/ldisk
 $(BUILD)/benchmarks/l%: benchmarks/linux/l%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# C-FFS under Xok against ext2 under Linux (make bench-cffs): one
+# workload, benchmarks/cffs/workload.h, included by both sides.
+$(eval $(call cffs_guest_prog,$(BUILD)/benchmarks/cffsbench.elf,benchmarks/cffs/cffsbench.c))
+BENCH_CFFS_MODULES := $(BUILD)/benchmarks/cffsbench.elf
+LCFFS := $(BUILD)/benchmarks/lcffs
+$(LCFFS): benchmarks/cffs/workload.h

@@ -13,7 +13,7 @@
 #include "dev/virtio_blk.h"
 #include <xn/xn.h>
 
-#define BC_SLOTS 512
+#define BC_SLOTS 16384        /* > one C-FFS mount's cache (4096 buffers) */
 #define SECTORS_PER_BLOCK (XN_BLOCK_SIZE / VBLK_SECTOR)
 
 static struct xn xn;

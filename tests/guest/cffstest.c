@@ -22,6 +22,11 @@
 #define P2        "written by phase 2\n"
 #define BIG_LEN   307200u       /* 75 blocks: direct and indirect */
 #define BIG_TRUNC 100000u       /* 25 blocks after truncate */
+/* Larger than C-FFS's cache (4096 buffers) and XN's registry of old
+ * (512 entries): 4200 data blocks + 1 indirect + 1 double indirect + 4
+ * indirect blocks under it. */
+#define HUGE_BLOCKS 4200u
+#define HUGE_CHUNK  65536u
 /* Free blocks after phase 1: 8192 - data_start (35) - the superblock's
  * block - 3 directory blocks (/, /a, /b; the empty /a/sub has none) -
  * /b/moved (1) - /a/big (25 + its indirect block) - the inode file's
@@ -184,6 +189,54 @@ heap_checks(void)
 	EXPECT_EQ("qsort of 1000 numbers", bad, 0);
 }
 
+/*
+ * A file larger than the cache, written in one go: evicting for the
+ * buffers of its last blocks finds every buffer dirty, and the flush
+ * that makes some clean must leave the indirect block that already
+ * points at a block with no buffer yet dirty (XN holds it back) instead
+ * of failing.  More than 512 blocks are committed and cached at once.
+ */
+static void
+huge_file(void)
+{
+	static uint8_t chunk[HUGE_CHUNK];
+	uint64_t before = bfree(), len = (uint64_t)HUGE_BLOCKS * 4096, off;
+	struct cffs_stat st;
+	long n = 0, r;
+	uint32_t bad = 0, i;
+
+	EXPECT_EQ("create /a/huge", cffs_create(fs, "/a/huge", 0644, 0, 0), 0);
+	for (off = 0; off < len && n == 0; off += HUGE_CHUNK) {
+		uint32_t k = (uint32_t)(len - off < HUGE_CHUNK ? len - off :
+		    HUGE_CHUNK);
+
+		memset(chunk, (int)(off / HUGE_CHUNK * 7 + 1), k);
+		if ((r = cffs_write(fs, "/a/huge", off, chunk, k)) != (long)k)
+			n = r < 0 ? r : -1;
+	}
+	EXPECT_EQ("write a file larger than the cache (4200 blocks)", n, 0);
+	EXPECT_EQ("sync it", cffs_sync(fs), 0);
+	EXPECT_EQ("stat /a/huge", cffs_stat(fs, "/a/huge", &st), 0);
+	EXPECT("huge: 4200 blocks + 6 indirect, all taken from the free map",
+	    st.size == len && st.blocks == HUGE_BLOCKS + 6 &&
+	    bfree() == before - st.blocks);
+	for (off = 0; off < len; off += HUGE_CHUNK) {
+		uint32_t k = (uint32_t)(len - off < HUGE_CHUNK ? len - off :
+		    HUGE_CHUNK);
+
+		if (cffs_read(fs, "/a/huge", off, chunk, k) != (long)k) {
+			bad++;
+			continue;
+		}
+		for (i = 0; i < k; i++)
+			bad += chunk[i] != (uint8_t)(off / HUGE_CHUNK * 7 + 1);
+	}
+	EXPECT_EQ("huge file contents", bad, 0);
+	EXPECT_EQ("unlink /a/huge", cffs_unlink(fs, "/a/huge"), 0);
+	EXPECT_EQ("sync after unlink", cffs_sync(fs), 0);
+	EXPECT_EQ("all its blocks free again", bfree(), before);
+}
+
 static void
 phase1(void)
 {
@@ -278,6 +331,7 @@ phase1(void)
 	    -CFFS_ENOENT);
 	EXPECT_EQ("sync after unlink", cffs_sync(fs), 0);
 	EXPECT_EQ("its blocks are free again", bfree(), before);
+	huge_file();
 
 	EXPECT_EQ("truncate /a/big to 100000", cffs_truncate(fs, "/a/big",
 	    BIG_TRUNC), 0);

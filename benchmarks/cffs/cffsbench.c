@@ -1,0 +1,142 @@
+/*
+ * cffsbench.c: the Xok side of `make bench-cffs`: the workload of
+ * benchmarks/cffs/workload.h on C-FFS, through its library API
+ * (cffs/include/cffs/cffs.h), inside this environment over XN's kernel
+ * calls (libexos/cffs-guest.mk), on a fresh virtio disk that it formats
+ * first.  Booted as init: slot 0 holds the root capability (DISK_RAW
+ * reads).  Making the caches cold is an unmount (C-FFS writes back
+ * through XN, evicts every XN cache entry it made and frees its own
+ * cache) and a mount; the benchmark then checks that XN's registry holds
+ * no block of the disk.
+ */
+#include <exos/exos.h>
+#include <exos/heap.h>
+#include <exos/cffsdev.h>
+#include <stdlib.h>
+#include <cffs/cffs.h>
+
+#define FS_ROOT "/"
+
+static struct cffs_bdev dev;
+static struct cffs_fs *fs;
+static char big[64];
+
+static uint64_t
+now_ns(void)
+{
+	uint64_t c = rdtsc(), hz = XOK_INFO->tsc_hz;
+
+	return c / hz * 1000000000u + c % hz * 1000000000u / hz;
+}
+
+static int
+fs_mkdir(const char *path)
+{
+	return cffs_mkdir(fs, path, 0755, 0, 0);
+}
+
+static int
+fs_put(const char *path, const void *buf, uint32_t len)
+{
+	long r;
+
+	if ((r = cffs_create(fs, path, 0644, 0, 0)) < 0)
+		return (int)r;
+	r = cffs_write(fs, path, 0, buf, len);
+	return r == (long)len ? 0 : r < 0 ? (int)r : -CFFS_EIO;
+}
+
+static long
+fs_get(const char *path, void *buf, uint32_t len)
+{
+	return cffs_read(fs, path, 0, buf, len);
+}
+
+static int
+fs_unlink(const char *path)
+{
+	return cffs_unlink(fs, path);
+}
+
+/* The API names files by path; the large file's "handle" is its name. */
+static int
+fs_open(const char *path, int create)
+{
+	strncpy(big, path, sizeof(big) - 1);
+	return create ? cffs_create(fs, path, 0644, 0, 0) : 0;
+}
+
+static long
+fs_pwrite(uint64_t off, const void *buf, uint32_t len)
+{
+	return cffs_write(fs, big, off, buf, len);
+}
+
+static long
+fs_pread(uint64_t off, void *buf, uint32_t len)
+{
+	return cffs_read(fs, big, off, buf, len);
+}
+
+static int
+fs_close(void)
+{
+	return 0;
+}
+
+static int
+fs_sync(void)
+{
+	return cffs_sync(fs);
+}
+
+/* Unmount (sync, evict everything from XN, free the cache) and mount. */
+static int
+fs_cold(void)
+{
+	struct xok_xn_bcinfo bi;
+	uint64_t b, cached = 0;
+	int r;
+
+	if ((r = cffs_unmount(fs)) < 0)
+		return r;
+	fs = NULL;
+	for (b = 0; b < dev.nblocks; b++)
+		cached += sys_xn_bc_lookup((uint32_t)b, &bi) == 0;
+	if (cached != 0 || exos_heap_stuck() != 0) {
+		printf("BENCH-ERROR after unmount: %lu blocks in XN's cache, "
+		    "%lu pages stuck\n", cached, exos_heap_stuck());
+		return -CFFS_EBUSY;
+	}
+	return cffs_mount(&dev, 0, &fs);
+}
+
+#include "workload.h"
+
+int
+main(uint64_t arg)
+{
+	int r;
+
+	(void)arg;
+	if ((r = exos_cffs_bdev(&dev)) < 0 || dev.nblocks < 8192) {
+		printf("BENCH-ERROR no disk (%d)\n", r);
+		sys_shutdown(0, 1);
+	}
+	printf("BENCH-START disk %lu MiB, C-FFS over XN, tsc %lu MHz\n",
+	    dev.nblocks >> 8, XOK_INFO->tsc_hz / 1000000);
+	if ((r = cffs_mkfs(&dev, dev.nblocks)) < 0 ||
+	    (r = cffs_mount(&dev, 0, &fs)) < 0) {
+		printf("BENCH-ERROR mkfs/mount: %s\n", cffs_strerror(r));
+		sys_shutdown(0, 1);
+	}
+	run_workload();
+	if (fs != NULL && (r = cffs_unmount(fs)) < 0)
+		printf("BENCH-ERROR unmount: %s\n", cffs_strerror(r));
+	if (exos_cffs_raw_writes() != 0)
+		printf("BENCH-ERROR %lu blocks written around XN\n",
+		    exos_cffs_raw_writes());
+	printf("BENCH-END\n");
+	sys_shutdown(0, 0);
+	return 0;
+}
