@@ -15,8 +15,8 @@
  *      before children;
  *   4. the remaining bytes: xn_write (ownership unchanged).
  * The allocator only picks a block that XN says is free and reserves it
- * until the pointer to it is committed.  Write-back is xn_writeback,
- * children first (XN_EORDER is retried after the others).
+ * until the pointer to it is committed.  Write-back is xn_writeback_many
+ * (children first, in waves with one disk flush each).
  */
 #include "cffs_int.h"
 
@@ -979,11 +979,13 @@ narrow:
 }
 
 /*
- * Write back every dirty registered block, children first (XN_EORDER:
- * later).  A block that lost a moved pointer is written as late as
- * possible (pass 0 leaves it), so that the block gaining the pointer,
- * which XN holds back until then, follows it closely: a crash between
- * the two writes loses the moved file (docs/CFFS.md, "Crashes").
+ * Write back every dirty registered block, children first: one
+ * xn_writeback_many per pass, which writes in waves with one flush each
+ * (XN orders them; what it holds back, XN_EORDER, is left dirty).  A
+ * block that lost a moved pointer is written as late as possible (pass 0
+ * leaves it), so that the block gaining the pointer, which XN holds back
+ * until then, follows it closely: a crash between the two writes loses
+ * the moved file (docs/CFFS.md, "Crashes").
  */
 static int
 writeback_all(struct cffs_fs *fs)
@@ -991,34 +993,46 @@ writeback_all(struct cffs_fs *fs)
 	struct cache *cc = &fs->cache;
 	struct xn_bc_info bi;
 	struct buf *b;
-	int r, progress, pending = 0, pass;
+	uint32_t *l, n, cap = 0, done;
+	int r = 0, pass, pending = 0;
 
 	fs->xfs->wb_held = 0;
+	for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext)
+		cap += b->xpage != NULL;
+	if (cap == 0)
+		return 0;
+	l = malloc(cap * sizeof(*l));
+	if (l == NULL)
+		return -CFFS_ENOMEM;
 	for (pass = 0; pass < 2; pass++) {
-		do {
-			progress = pending = 0;
-			for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
-				if (b->xpage == NULL ||
-				    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
-				    bi.state != XN_BC_DIRTY)
-					continue;
-				if (pass == 0 &&
-				    bit_get(fs->xfs->movesrc, b->blk)) {
-					pending++;
-					continue;
-				}
-				r = xn_writeback(&fs->xfs->x, b->blk);
-				if (r == 0) {
-					progress++;
-					bit_put(fs->xfs->movesrc, b->blk,
-					        false);
-				} else if (r == XN_EORDER) {
-					pending++;
-				} else {
-					return xerr(r);
-				}
-			}
-		} while (progress && pending);
+		n = 0;
+		for (b = cc->lru.lnext; b != &cc->lru && n < cap;
+		     b = b->lnext) {
+			if (b->xpage == NULL ||
+			    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+			    bi.state != XN_BC_DIRTY)
+				continue;
+			if (pass == 0 && bit_get(fs->xfs->movesrc, b->blk))
+				continue;
+			l[n++] = b->blk;
+		}
+		if (n == 0)
+			continue;
+		r = xn_writeback_many(&fs->xfs->x, l, n, &done);
+		if (r != 0 && r != XN_EORDER) {
+			free(l);
+			return xerr(r);
+		}
+	}
+	free(l);
+	for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
+		if (b->xpage == NULL ||
+		    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0)
+			continue;
+		if (bi.state == XN_BC_DIRTY)
+			pending++;
+		else
+			bit_put(fs->xfs->movesrc, b->blk, false);
 	}
 	fs->xfs->wb_held = pending;
 	return pending ? -CFFS_EUCLEAN : 0;

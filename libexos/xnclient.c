@@ -622,6 +622,47 @@ xn_writeback(struct xn *x, uint32_t block)
 	return kerr(sys_xn_writeback(block));
 }
 
+/*
+ * XN_WRITEBACK_MANY takes at most XOK_XN_WB_MAX blocks: longer lists go
+ * in pieces, and the pieces again while a pass writes something and some
+ * block is still held (a parent whose children were in a later piece).
+ */
+int
+xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
+    uint32_t *done)
+{
+	uint32_t i, k, d, total = 0, pass;
+	int r, held;
+
+	if (done != NULL)
+		*done = 0;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (blocks == NULL && n > 0)
+		return XN_EINVAL;
+	do {
+		pass = 0;
+		held = 0;
+		for (i = 0; i < n; i += k) {
+			k = n - i < XOK_XN_WB_MAX ? n - i : XOK_XN_WB_MAX;
+			d = 0;
+			r = kerr(sys_xn_writeback_many(blocks + i, k, &d));
+			pass += d;
+			if (r == XN_EORDER)
+				held = 1;
+			else if (r != 0) {
+				if (done != NULL)
+					*done = total + pass;
+				return r;
+			}
+		}
+		total += pass;
+	} while (held && pass > 0 && n > XOK_XN_WB_MAX);
+	if (done != NULL)
+		*done = total;
+	return held ? XN_EORDER : 0;
+}
+
 int
 xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out)
 {

@@ -213,3 +213,104 @@ xn_writeback(struct xn *x, uint32_t block)
 	xn_release_freeing(x, block);
 	return 0;
 }
+
+/*
+ * Write back a set of registry entries with as few barriers as the
+ * ordering rules allow.  The work goes in waves: a wave writes every
+ * listed entry that is dirty and has no fresh (or moving) child, without
+ * a barrier between them, then issues ONE flush; only after that flush
+ * are the written blocks taken as durable (fresh flags cleared, parents'
+ * counts decremented, pending frees and moves released).  So a block
+ * that waits for another is never in the same wave as it: a parent
+ * reaches the disk only after a flush that follows its fresh children,
+ * a freed block becomes reusable only after a flush that follows its old
+ * parent, and a move's destination only after a flush that follows its
+ * source, exactly as with xn_writeback; writes inside one wave have no
+ * order among them and may reach the disk in any order.  Waves repeat
+ * until none writes anything.
+ *
+ * Every block is checked before anything is written (ERANGE, ENOTCACHED,
+ * EBUSY).  Returns 0 when every listed entry is clean, XN_EORDER when
+ * some stay dirty because they wait for blocks not in the list (what
+ * could be written was written), or XN_EIO.  *done (may be NULL) counts
+ * the blocks written and made durable.
+ */
+int
+xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
+                  uint32_t *done)
+{
+	struct xn_bc_entry *e;
+	struct xn_bstate *s;
+	uint32_t i, wrote, ndone = 0;
+	int r = 0, held;
+
+	if (done != NULL)
+		*done = 0;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (blocks == NULL && n > 0)
+		return XN_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (blocks[i] < x->data_start || blocks[i] >= x->nblocks ||
+		    blocks[i] >= x->disk.nblocks)
+			return XN_ERANGE;
+		if ((e = xn_bc_find(x, blocks[i])) == NULL)
+			return XN_ENOTCACHED;
+		if (e->state == XN_BC_INFLIGHT)
+			return XN_EBUSY;
+	}
+	for (;;) {
+		wrote = 0;
+		for (i = 0; i < n && r == 0; i++) {
+			e = xn_bc_find(x, blocks[i]);
+			if (e == NULL || e->state != XN_BC_DIRTY ||
+			    x->bs[blocks[i]].nfresh)
+				continue;
+			e->state = XN_BC_INFLIGHT;
+			if (x->disk.ops->write(x->disk.ctx, blocks[i],
+			                       e->page) < 0) {
+				e->state = XN_BC_DIRTY;
+				r = XN_EIO;
+				break;
+			}
+			wrote++;
+		}
+		if (wrote == 0)
+			break;
+		if (x->disk.ops->flush(x->disk.ctx) < 0) {
+			/* nothing of this wave is known durable */
+			for (i = 0; i < n; i++)
+				if ((e = xn_bc_find(x, blocks[i])) != NULL &&
+				    e->state == XN_BC_INFLIGHT)
+					e->state = XN_BC_DIRTY;
+			r = XN_EIO;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			e = xn_bc_find(x, blocks[i]);
+			if (e == NULL || e->state != XN_BC_INFLIGHT)
+				continue;
+			e->state = XN_BC_CLEAN;
+			ndone++;
+			s = &x->bs[blocks[i]];
+			if (s->flags & XN_BS_FRESH) {
+				s->flags &= (uint16_t)~XN_BS_FRESH;
+				if (s->parent < x->nblocks &&
+				    x->bs[s->parent].nfresh > 0)
+					x->bs[s->parent].nfresh--;
+			}
+			xn_release_freeing(x, blocks[i]);
+		}
+		if (r != 0)
+			break;
+	}
+	if (done != NULL)
+		*done = ndone;
+	if (r != 0)
+		return r;
+	for (i = 0, held = 0; i < n; i++)
+		if ((e = xn_bc_find(x, blocks[i])) != NULL &&
+		    e->state == XN_BC_DIRTY)
+			held = 1;
+	return held ? XN_EORDER : 0;
+}

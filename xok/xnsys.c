@@ -546,6 +546,37 @@ sys_xn_writeback(uint64_t block, uint64_t b, uint64_t c, uint64_t d,
 	return xerr(xn_writeback(&xn, (uint32_t)block));
 }
 
+/* Write back a list of blocks (xn_writeback_many): children before
+ * parents in waves, one disk flush per wave instead of one per block.
+ * The list (at most XOK_XN_WB_MAX block numbers) is copied in whole
+ * before XN sees it; *udone (0: not wanted) gets how many were written. */
+int64_t
+sys_xn_writeback_many(uint64_t ublocks, uint64_t n, uint64_t udone,
+    uint64_t d, uint64_t e, uint64_t f)
+{
+	static uint32_t wb[XOK_XN_WB_MAX];
+	uint32_t done = 0;
+	int err, r;
+
+	(void)d, (void)e, (void)f;
+	if ((err = ready()) < 0)
+		return err;
+	if (n > XOK_XN_WB_MAX)
+		return -XE_INVAL;
+	/* check the result's address before anything is written */
+	if (udone && (err = copyout(curenv, udone, &done,
+	    sizeof(done))) < 0)
+		return err;
+	if (n && (err = copyin(curenv, wb, ublocks,
+	    n * sizeof(uint32_t))) < 0)
+		return err;
+	r = xn_writeback_many(&xn, wb, (uint32_t)n, &done);
+	if (udone && (err = copyout(curenv, udone, &done,
+	    sizeof(done))) < 0)
+		return err;
+	return xerr(r);
+}
+
 int64_t
 sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
     uint64_t f)

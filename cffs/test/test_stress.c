@@ -56,6 +56,49 @@ START_TEST(t_many_files)
 }
 END_TEST
 
+/*
+ * A file larger than the cache (4096 buffers), written in one go:
+ * evicting for the buffers of its last blocks finds every buffer dirty,
+ * and the write-back that makes room must hold back (not fail on) the
+ * indirect block that already points at a block with no buffer yet.
+ */
+START_TEST(t_file_larger_than_cache)
+{
+	enum { NBLK = 4200, CHUNK = 65536 };
+	static unsigned char chunk[CHUNK];
+	uint64_t len = (uint64_t)NBLK * 4096, off;
+	struct cffs_stat st;
+	struct tfs t;
+	size_t i;
+
+	tfs_new(&t, 16384);             /* 64 MiB */
+	ck_assert_int_eq(cffs_create(t.fs, "/huge", 0644, 0, 0), 0);
+	for (off = 0; off < len; off += CHUNK) {
+		size_t k = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
+
+		memset(chunk, (int)(off / CHUNK * 7 + 1), k);
+		ck_assert_int_eq(cffs_write(t.fs, "/huge", off, chunk, k),
+		                 (long)k);
+	}
+	ck_assert_int_eq(cffs_sync(t.fs), 0);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_stat(t.fs, "/huge", &st), 0);
+	ck_assert_uint_eq(st.size, len);
+	ck_assert_uint_eq(st.blocks, NBLK + 6);  /* + 1 + 1 + 4 indirect */
+	for (off = 0; off < len; off += CHUNK) {
+		size_t k = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
+
+		ck_assert_int_eq(cffs_read(t.fs, "/huge", off, chunk, k),
+		                 (long)k);
+		for (i = 0; i < k; i++)
+			ck_assert_uint_eq(chunk[i], (unsigned char)(off / CHUNK * 7 + 1));
+	}
+	ck_assert_int_eq(cffs_unlink(t.fs, "/huge"), 0);
+	tfs_remount(&t);
+	tfs_free(&t);
+}
+END_TEST
+
 START_TEST(t_big_directory)
 {
 	enum { N = 3000 };              /* 375 blocks: into the indirect block */
@@ -252,6 +295,7 @@ stress_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_many_files);
 	tcase_add_test(tc, t_big_directory);
+	tcase_add_test(tc, t_file_larger_than_cache);
 	tcase_add_test(tc, t_deep_tree);
 	tcase_add_test(tc, t_long_names);
 	tcase_add_test(tc, t_grouping);

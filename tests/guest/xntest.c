@@ -226,6 +226,43 @@ phase1(void)
 	    sizeof(MSG), MSG), 0);
 	EXPECT_EQ("parent before child: refused", sys_xn_writeback(R_BLK),
 	    XNE(XN_EORDER));
+	{
+		static uint32_t wl[XOK_XN_WB_MAX + 1];
+		uint32_t done = 77;
+
+		wl[0] = R_BLK, wl[1] = D_BLK;
+		EXPECT_EQ("writeback_many: kernel pointer",
+		    sys_xn_writeback_many((void *)0xffffffff80000000UL, 2,
+		    &done), -XE_FAULT);
+		EXPECT_EQ("writeback_many: unmapped pointer",
+		    sys_xn_writeback_many((void *)16, 2, &done), -XE_FAULT);
+		EXPECT_EQ("writeback_many: bad done pointer",
+		    sys_xn_writeback_many(wl, 2, (void *)16), -XE_FAULT);
+		EXPECT_EQ("writeback_many: too many blocks",
+		    sys_xn_writeback_many(wl, XOK_XN_WB_MAX + 1, &done),
+		    -XE_INVAL);
+		EXPECT_EQ("writeback_many: n >= 2^32",
+		    xok_call(XC(XN_WRITEBACK_MANY), (uint64_t)wl,
+		    1ULL << 32 | 2, 0, 0, 0, 0), -XE_INVAL);
+		wl[2] = 1u << 20;
+		EXPECT_EQ("writeback_many: block past the disk",
+		    sys_xn_writeback_many(wl, 3, &done), XNE(XN_ERANGE));
+		wl[2] = 3;
+		EXPECT_EQ("writeback_many: block in XN's area",
+		    sys_xn_writeback_many(wl, 3, &done), XNE(XN_ERANGE));
+		wl[2] = 450;
+		EXPECT_EQ("writeback_many: block not cached",
+		    sys_xn_writeback_many(wl, 3, &done), XNE(XN_ENOTCACHED));
+		EXPECT("writeback_many: refusals write nothing", done == 0);
+		EXPECT_EQ("writeback_many: parent held without its child",
+		    sys_xn_writeback_many(wl, 1, &done), XNE(XN_EORDER));
+		EXPECT("writeback_many: nothing written", done == 0);
+		EXPECT_EQ("writeback_many: child then parent",
+		    sys_xn_writeback_many(wl, 2, &done), 0);
+		EXPECT("writeback_many: both written", done == 2);
+		EXPECT_EQ("writeback_many: empty list",
+		    sys_xn_writeback_many(NULL, 0, NULL), 0);
+	}
 	EXPECT_EQ("write back child", sys_xn_writeback(D_BLK), 0);
 	EXPECT_EQ("then parent", sys_xn_writeback(R_BLK), 0);
 	EXPECT_EQ("sync", sys_xn_sync(), 0);

@@ -5,6 +5,9 @@
  * rebuilt, mounted (recovery) and checked with a walker independent of XN:
  * every pointer reachable from a root leads to an initialised block of the
  * type the pointer names, and no block XN considers free is reachable.
+ * The batched variants write back with xn_writeback_many(), whose writes
+ * between two flushes may reach the disk in any order: every subset of
+ * each such wave (on top of everything before its flush) is checked.
  */
 #include "testlib.h"
 
@@ -123,6 +126,68 @@ every_cut(struct fx *f, const uint8_t *base)
 		}
 	}
 	fx_done(&cf);
+}
+
+static void
+check_cut(struct fx *cf, int *reach, int use)
+{
+	int r = fx_mount(cf);
+
+	ck_assert_msg(r == 0, "mount %d", r);
+	check_image(&cf->x, cf->md.data, reach);
+	if (use && xn_root_lookup(&cf->x, "fs", NULL, NULL) == 0) {
+		use_after(cf);
+		check_image(&cf->x, cf->md.data, reach);
+	}
+}
+
+/* Crash states with reordering: for each wave (the writes between two
+   flushes), what was flushed before it plus any subset of the wave (all
+   2^m subsets for m <= 6, else every prefix, every single write and every
+   wave minus one write). */
+static void
+every_cut_reordered(struct fx *f, const uint8_t *base)
+{
+	static struct fx cf;
+	static int reach[T_NBLOCKS];
+	size_t len = (size_t)T_NBLOCKS * XN_BLOCK_SIZE;
+	uint8_t *dur = malloc(len);
+	uint32_t s = 0, e, m, k, j, nsub, ncut = 0;
+	uint64_t mask;
+
+	memcpy(dur, base, len);
+	fx_init(&cf, T_NBLOCKS);
+	while (s <= f->md.nlog) {
+		for (e = s; e < f->md.nlog && f->md.log[e].block != XN_NOBLOCK;
+		     e++)
+			;
+		m = e - s;
+		nsub = m <= 6 ? 1u << m : 3 * m + 1;
+		for (k = 0; k < nsub; k++) {
+			if (m <= 6)
+				mask = k;
+			else if (k <= m)
+				mask = k == 64 ? ~0ull : (1ull << k) - 1;
+			else if (k <= 2 * m)
+				mask = 1ull << (k - m - 1);
+			else
+				mask = ~(1ull << (k - 2 * m - 1));
+			memcpy(cf.md.data, dur, len);
+			for (j = 0; j < m && j < 64; j++)
+				if (mask >> j & 1)
+					memcpy(cf.md.data +
+					       (size_t)f->md.log[s + j].block *
+					       XN_BLOCK_SIZE,
+					       f->md.log[s + j].data, XN_BLOCK_SIZE);
+			check_cut(&cf, reach, ncut++ % 7 == 0);
+		}
+		for (j = s; j < e; j++)
+			memcpy(dur + (size_t)f->md.log[j].block * XN_BLOCK_SIZE,
+			       f->md.log[j].data, XN_BLOCK_SIZE);
+		s = e + 1;
+	}
+	fx_done(&cf);
+	free(dur);
 }
 
 static void
@@ -299,7 +364,7 @@ random_move(struct fx *f, uint32_t *s, uint32_t b, uint32_t slot, uint32_t c)
 /* One random step on the live tree; results are checked loosely here and
    exactly by the crash check afterwards.  moves: also move blocks. */
 static void
-random_step(struct fx *f, uint32_t *s, int moves)
+random_step(struct fx *f, uint32_t *s, int moves, int batched)
 {
 	struct xn *x = &f->x;
 	struct xn_block_info bi, ci;
@@ -351,6 +416,17 @@ random_step(struct fx *f, uint32_t *s, int moves)
 		}
 		if (c != 0)
 			random_move(f, s, b, slot, c);
+	} else if (batched) {                     /* write back a set */
+		uint32_t l[12], n = 0, k = 1 + rnd(s) % 12, done;
+
+		for (i = 0; i < k; i++) {
+			c = rnd(s) % 4 == 0 ? ROOT : LO + rnd(s) % (HI - LO);
+			if (page_of(x, c) != NULL)
+				l[n++] = c;
+		}
+		r = xn_writeback_many(x, l, n, &done);
+		ck_assert(r == 0 || r == XN_EORDER);
+		ck_assert_uint_le(done, n);
 	} else {                                  /* write back any */
 		c = rnd(s) % 4 == 0 ? ROOT : LO + rnd(s) % (HI - LO);
 		if (page_of(x, c) == NULL)
@@ -368,7 +444,7 @@ START_TEST(crash_random)
 
 	start(&f, &base);
 	for (i = 0; i < 600; i++)
-		random_step(&f, &seed, 0);
+		random_step(&f, &seed, 0, 0);
 	every_cut(&f, base);
 	free(base);
 	fx_done(&f);
@@ -384,7 +460,7 @@ START_TEST(crash_random_moves)
 
 	start(&f, &base);
 	for (i = 0; i < 600; i++)
-		random_step(&f, &seed, 1);
+		random_step(&f, &seed, 1, 0);
 	every_cut(&f, base);
 	free(base);
 	fx_done(&f);
@@ -450,6 +526,73 @@ START_TEST(crash_scripted_moves)
 }
 END_TEST
 
+/* Batched write-back (xn_writeback_many) among the steps, with and
+   without moves; crash states include every reordering inside a wave. */
+START_TEST(crash_random_many)
+{
+	struct fx f;
+	uint8_t *base;
+	uint32_t seed = 0x2545f491u * (uint32_t)(_i + 1), i;
+
+	start(&f, &base);
+	for (i = 0; i < 600; i++)
+		random_step(&f, &seed, _i % 2, 1);
+	every_cut_reordered(&f, base);
+	free(base);
+	fx_done(&f);
+}
+END_TEST
+
+/* The scripted tree written with xn_writeback_many: data, flush,
+   directory, flush, root, flush; every reordering inside a wave. */
+START_TEST(crash_scripted_many)
+{
+	struct fx f;
+	struct xn *x = &f.x;
+	uint8_t *base;
+	uint32_t pr = P_ALICE, done;
+	uint32_t all[] = { ROOT, 41, 42, 43, 44, 45, 46 };
+
+	start(&f, &base);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 41, T_DIR), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 1, 42, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 41), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 42), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 41, pr), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 42, pr), 0);
+	ck_assert_int_eq(t_link(x, pr, 41, 0, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, pr, 41, 1, 44, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, pr, 42, 0, 45, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 43), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 44), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 45), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 43), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 44), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 45, pr), 0);
+	ck_assert_int_eq(t_link(x, pr, 45, 0, 46, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 46), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 46), 0);
+	ck_assert_int_eq(xn_writeback_many(x, all, 7, &done), 0);
+	ck_assert_uint_eq(done, 7);
+	/* free 44, move 43 from 41 to 45, rewrite 46, reuse 44 under 42 */
+	ck_assert_int_eq(t_unlink(x, pr, 41, 1, 44, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_move(x, pr, 41, 0, 45, 1, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 46), 0);
+	ck_assert_int_eq(t_link(x, pr, 42, 1, 44, T_DIR), XN_EBUSY);
+	ck_assert_int_eq(xn_writeback_many(x, all, 4, &done), 0);
+	ck_assert_int_eq(t_link(x, pr, 42, 1, 44, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 44), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 44, pr), 0);
+	ck_assert_int_eq(xn_writeback_many(x, all, 7, &done), 0);
+	ck_assert_int_eq(xn_sync(x), 0);
+	ck_assert_int_eq(xn_unmount(x), 0);
+	every_cut(&f, base);
+	every_cut_reordered(&f, base);
+	free(base);
+	fx_done(&f);
+}
+END_TEST
+
 Suite *
 crash_suite(void)
 {
@@ -461,6 +604,8 @@ crash_suite(void)
 	tcase_add_loop_test(tc, crash_random, 0, 8);
 	tcase_add_test(tc, crash_scripted_moves);
 	tcase_add_loop_test(tc, crash_random_moves, 0, 8);
+	tcase_add_test(tc, crash_scripted_many);
+	tcase_add_loop_test(tc, crash_random_many, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -73,5 +73,6 @@ Suite *alloc_suite(void);
 Suite *persist_suite(void);
 Suite *crash_suite(void);
 Suite *move_suite(void);
+Suite *wbmany_suite(void);
 
 #endif

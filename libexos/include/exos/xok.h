@@ -143,6 +143,12 @@ static inline int64_t sys_xn_bc_revoked(unsigned slot, uint32_t *blocks,
 { return xok_call(XC(XN_BC_REVOKED), slot, (uint64_t)blocks, max, 0, 0, 0); }
 static inline int64_t sys_xn_writeback(uint32_t block)
 { return xok_call(XC(XN_WRITEBACK), block, 0, 0, 0, 0, 0); }
+/* Write back up to XOK_XN_WB_MAX blocks: ordered waves, one flush each;
+   *done (may be NULL): how many were written. */
+static inline int64_t sys_xn_writeback_many(const uint32_t *blocks,
+    uint32_t n, uint32_t *done)
+{ return xok_call(XC(XN_WRITEBACK_MANY), (uint64_t)blocks, n, (uint64_t)done,
+    0, 0, 0); }
 static inline int64_t sys_xn_sync(void)
 { return xok_call(XC(XN_SYNC), 0, 0, 0, 0, 0, 0); }
 /* XN's state of one block (type, XN_BS_* flags, parent, children). */

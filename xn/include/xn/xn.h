@@ -264,6 +264,10 @@ int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
 int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
                   uint32_t max);
 int xn_writeback(struct xn *x, uint32_t block);
+/* Write back many entries: ordered waves, one flush per wave (docs/XN.md,
+   "Batched write-back"); 0, XN_EORDER (some held back) or an error. */
+int xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
+                      uint32_t *done);
 
 /* Inspection. */
 int xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out);

@@ -74,7 +74,8 @@
 	X(XN_MOVE,      37) \
 	X(DISK_RAW,     38) \
 	X(XN_BC_REVOKED, 39) \
-	X(XN_BLOCK_INFO, 40)
+	X(XN_BLOCK_INFO, 40) \
+	X(XN_WRITEBACK_MANY, 41)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -237,6 +238,7 @@ struct xok_pred_insn {
 #define XOK_XN_NAME     32
 #define XOK_XN_UDF_MAX  120
 #define XOK_XN_CLAIMS   64
+#define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
 
 struct xok_xn_insn {            /* the layout of XN's struct xn_insn */
 	uint8_t op, a, b, c;
