@@ -3,7 +3,9 @@
  * with LRU replacement.  A miss on a grouped block reads the whole
  * aligned explicit group (CFFS_GROUP blocks) in one device request, and
  * a flush writes dirty blocks in sorted, coalesced runs, so that a
- * directory's small files move to and from the disk as one unit.
+ * directory's small files move to and from the disk as one unit.  A miss
+ * on a large file's block past its group reads the following physically
+ * contiguous blocks of the same file with it (bget_run, read clustering).
  */
 #include "cffs_int.h"
 
@@ -224,6 +226,81 @@ read_group(struct cffs_fs *fs, uint32_t blk, struct buf *want)
 		memcpy(b->data, t + (size_t)i * CFFS_BSIZE, CFFS_BSIZE);
 		insert(c, b, g + i);
 	}
+	return 0;
+}
+
+/*
+ * A buffer for read-ahead: a new one while the cache is below its bound,
+ * else the least recently used buffer that is unpinned, clean and not
+ * registered with XN (near the LRU tail only).  Never writes anything:
+ * read-ahead does not evict dirty buffers to make room.
+ */
+static int
+getspare(struct cffs_fs *fs, struct buf **out)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b;
+	int k;
+
+	if (c->nbufs < c->maxbufs)
+		return getfree(fs, out);
+	for (b = c->lru.lprev, k = 0; b != &c->lru && k < 8;
+	     b = b->lprev, k++) {
+		if (b->pins != 0 || b->dirty || b->xpage != NULL)
+			continue;
+		hash_remove(c, b);
+		lru_unlink(b);
+		*out = b;
+		return 0;
+	}
+	return -CFFS_ENOMEM;
+}
+
+/*
+ * Read clustering: a miss on blk, a file data block whose file continues
+ * physically contiguously in blk+1 .. blk+n-1 (the caller checked the
+ * file's own pointers, and that none of them is cached).  All n blocks
+ * come in ONE device request; blk is returned pinned as by bget(fs, blk,
+ * 0, out), the others are cached clean when not cached already (a cached
+ * buffer, dirty or not, is never overwritten).
+ */
+int
+bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b, *nb;
+	uint8_t *t;
+	uint32_t i;
+	int r;
+
+	if (n <= 1 || n > CLUSTER_MAX || blk >= fs->sb.nblocks ||
+	    n > fs->sb.nblocks - blk || cache_lookup(c, blk) != NULL)
+		return bget(fs, blk, 0, out);
+	t = tmpbuf(fs);
+	if (t == NULL)
+		return bget(fs, blk, 0, out);
+	r = getfree(fs, &b);
+	if (r < 0)
+		return r;
+	r = dev_read(fs, blk, n, t);
+	if (r < 0) {
+		free(b->data);
+		free(b);
+		c->nbufs--;
+		return r;
+	}
+	memcpy(b->data, t, CFFS_BSIZE);
+	insert(c, b, blk);
+	b->pins = 1;
+	for (i = n - 1; i >= 1; i--) {
+		if (cache_lookup(c, blk + i) != NULL)
+			continue;
+		if (getspare(fs, &nb) < 0)
+			break;
+		memcpy(nb->data, t + (size_t)i * CFFS_BSIZE, CFFS_BSIZE);
+		insert(c, nb, blk + i);
+	}
+	*out = b;
 	return 0;
 }
 

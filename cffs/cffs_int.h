@@ -142,6 +142,8 @@ struct cffs_fs {
 int  cache_init(struct cffs_fs *fs, uint32_t maxbufs);
 void cache_fini(struct cffs_fs *fs);
 int  bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out);
+#define CLUSTER_MAX 16u /* longest clustered read of a file, in blocks */
+int  bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out);
 void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);

@@ -277,6 +277,30 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 	return fresh;
 }
 
+/*
+ * Read clustering: how many blocks from file block fbn (at disk block blk,
+ * not cached) to read in one request.  The run goes on while the file's
+ * own next pointer is the next disk block, within the file's size, not a
+ * hole and not cached; at most CLUSTER_MAX blocks.  Looking the pointers
+ * up may read the file's indirect blocks, which the reads need anyway.
+ */
+static uint32_t
+cluster_len(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, uint32_t blk)
+{
+	uint64_t end = (ip->d.size + CFFS_BSIZE - 1) / CFFS_BSIZE;
+	uint32_t n, v;
+
+	for (n = 1; n < CLUSTER_MAX && fbn + n < end; n++) {
+		if (blk + n >= fs->sb.nblocks)
+			break;
+		if (bmap(fs, ip, fbn + n, false, &v) < 0 || v != blk + n)
+			break;
+		if (cache_lookup(&fs->cache, v) != NULL)
+			break;
+	}
+	return n;
+}
+
 long
 inode_read(struct cffs_fs *fs, struct inode *ip, uint64_t off, void *buf,
            size_t len)
@@ -306,7 +330,13 @@ inode_read(struct cffs_fs *fs, struct inode *ip, uint64_t off, void *buf,
 		if (blk == 0) {
 			memset(p + done, 0, n);
 		} else {
-			r = bget(fs, blk, fbn < NDIRECT ? GET_GROUP : 0, &b);
+			if (fbn < NDIRECT)
+				r = bget(fs, blk, GET_GROUP, &b);
+			else if (cache_lookup(&fs->cache, blk) == NULL)
+				r = bget_run(fs, blk,
+				             cluster_len(fs, ip, fbn, blk), &b);
+			else
+				r = bget(fs, blk, 0, &b);
 			if (r < 0)
 				return done ? (long)done : r;
 			memcpy(p + done, b->data + bo, n);
@@ -346,7 +376,13 @@ inode_write(struct cffs_fs *fs, struct inode *ip, uint64_t off,
 		if (r == 1 || n == CFFS_BSIZE)
 			r = bget(fs, blk, GET_NOREAD, &b);
 		else
-			r = bget(fs, blk, fbn < NDIRECT ? GET_GROUP : 0, &b);
+			if (fbn < NDIRECT)
+				r = bget(fs, blk, GET_GROUP, &b);
+			else if (cache_lookup(&fs->cache, blk) == NULL)
+				r = bget_run(fs, blk,
+				             cluster_len(fs, ip, fbn, blk), &b);
+			else
+				r = bget(fs, blk, 0, &b);
 		if (r < 0)
 			break;
 		memcpy(b->data + bo, p + done, n);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cffs_int.h"
+#include "hostdev.h"
 #include "util.h"
 
 START_TEST(t_many_files)
@@ -286,6 +288,304 @@ START_TEST(t_group_overflow)
 }
 END_TEST
 
+/* ---- read clustering ---- */
+
+#define V1_BIG_READS 32u
+#define XN_BIG_READS 32u
+
+/* A device that records every read request over the test's memory device. */
+struct recdev {
+	struct cffs_bdev dev;
+	struct hostdev  *hd;
+	uint32_t         n;
+	uint32_t         blk[4096], cnt[4096];
+};
+
+static int
+rec_read(void *ctx, uint64_t blk, uint32_t count, void *buf)
+{
+	struct recdev *r = ctx;
+
+	if (r->n < 4096) {
+		r->blk[r->n] = (uint32_t)blk;
+		r->cnt[r->n] = count;
+	}
+	r->n++;
+	return r->hd->dev.ops->read(r->hd->dev.ctx, blk, count, buf);
+}
+
+static int
+rec_write(void *ctx, uint64_t blk, uint32_t count, const void *buf)
+{
+	struct recdev *r = ctx;
+
+	return r->hd->dev.ops->write(r->hd->dev.ctx, blk, count, buf);
+}
+
+static int
+rec_flush(void *ctx)
+{
+	struct recdev *r = ctx;
+
+	return r->hd->dev.ops->flush(r->hd->dev.ctx);
+}
+
+static const struct cffs_bdev_ops rec_ops = { rec_read, rec_write, rec_flush,
+	                                      NULL };
+
+/* The disk blocks of path's file blocks 0..nfb-1 (0: hole), its indirect
+ * block in *ind; read while mounted, before the cold remount. */
+static void
+file_map(struct cffs_fs *fs, const char *path, uint32_t *map, uint32_t nfb,
+         uint32_t *ind)
+{
+	struct walk *w = malloc(sizeof(*w));
+	uint32_t f;
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(path_walk(fs, path, 0, w), 0);
+	ck_assert(w->found);
+	for (f = 0; f < nfb; f++)
+		ck_assert_int_eq(bmap(fs, &w->ip, f, false, &map[f]), 0);
+	*ind = w->ip.d.indirect;
+	ck_assert_uint_eq(w->ip.d.dindirect, 0);
+	free(w);
+}
+
+static bool
+in_list(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/*
+ * Unmount, remount read-only over a recording device, look path up (the
+ * directory's group comes in), then read the whole file sequentially in
+ * 64 KiB pieces and compare with want.  The requests made for the read are
+ * compared one by one with the policy's: a direct block's miss reads its
+ * aligned group; the indirect block is read alone; a miss on a later
+ * block reads it and the following blocks while they are the file's next
+ * blocks, contiguous, uncached, at most 16.  Returns the number of reads.
+ */
+static uint32_t
+cold_read_check(struct tfs *t, const char *path, const unsigned char *want,
+                uint32_t size, const uint32_t *map, uint32_t ind)
+{
+	static struct recdev rd;
+	static unsigned char got[65536];
+	static bool cached[1 << 16];
+	uint32_t nfb = (size + 4095) / 4096, f, k, blk, ne = 0, off, len;
+	uint32_t eblk[1024], ecnt[1024];
+	bool ecl[1024];
+	struct cffs_stat st;
+	struct cffs_fs *fs;
+
+	ck_assert_int_eq(cffs_unmount(t->fs), 0);
+	t->fs = NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.hd = &t->hd;
+	rd.dev.ops = &rec_ops;
+	rd.dev.ctx = &rd;
+	rd.dev.nblocks = t->hd.dev.nblocks;
+	ck_assert_uint_lt(rd.dev.nblocks, 1u << 16);
+	ck_assert_int_eq(cffs_mount(&rd.dev, CFFS_RDONLY, &fs), 0);
+	ck_assert_int_eq(cffs_stat(fs, path, &st), 0);
+	ck_assert_uint_eq(st.size, size);
+	for (blk = 0; blk < rd.dev.nblocks; blk++)
+		cached[blk] = cache_lookup(&fs->cache, blk) != NULL;
+	/* the policy's requests */
+	for (f = 0; f < nfb; f++) {
+		blk = map[f];
+		if (f >= NDIRECT && !cached[ind]) {
+			eblk[ne] = ind;
+			ecl[ne] = false;
+			ecnt[ne++] = 1;
+			cached[ind] = true;
+		}
+		if (blk == 0 || cached[blk])
+			continue;
+		if (f < NDIRECT) {
+			eblk[ne] = blk - blk % CFFS_GROUP;
+			ecnt[ne] = CFFS_GROUP;
+			ecl[ne] = false;
+		} else {
+			for (k = 1; k < CLUSTER_MAX && f + k < nfb &&
+			     map[f + k] == blk + k && !cached[blk + k]; k++)
+				;
+			eblk[ne] = blk;
+			ecnt[ne] = k;
+			ecl[ne] = true;
+		}
+		for (k = 0; k < ecnt[ne]; k++)
+			cached[eblk[ne] + k] = true;
+		ne++;
+	}
+	rd.n = 0;
+	for (off = 0; off < size; off += len) {
+		len = size - off < sizeof(got) ? size - off : sizeof(got);
+		ck_assert_int_eq(cffs_read(fs, path, off, got, len), (long)len);
+		ck_assert_int_eq(memcmp(got, want + off, len), 0);
+	}
+	ck_assert_uint_eq(rd.n, ne);
+	for (k = 0; k < ne; k++) {
+		ck_assert_uint_eq(rd.blk[k], eblk[k]);
+		ck_assert_uint_eq(rd.cnt[k], ecnt[k]);
+		/* a clustered read holds only this file's blocks */
+		if (ecl[k])
+			for (f = 0; f < rd.cnt[k]; f++)
+				ck_assert(in_list(map, nfb, rd.blk[k] + f));
+	}
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	ck_assert_int_eq(cffs_mount(&t->hd.dev, 0, &t->fs), 0);
+	return ne;
+}
+
+/* A 2 MiB file read cold: its group, its indirect block, then 16 blocks
+ * per request. */
+static void
+cluster_big(int v1)
+{
+	enum { SIZE = 2 << 20, NFB = SIZE / 4096 };
+	static unsigned char data[SIZE];
+	static uint32_t map[NFB];
+	uint32_t ind, f, n;
+	int save = tfs_v1;
+	struct tfs t;
+
+	tfs_v1 = v1;
+	tfs_new(&t, 4096);
+	tfs_v1 = save;
+	fill_pat(data, SIZE, 5, 0);
+	put_file(t.fs, "/big", data, SIZE);
+	ck_assert_int_eq(cffs_sync(t.fs), 0);
+	file_map(t.fs, "/big", map, NFB, &ind);
+	/* the layout the count below depends on: the direct blocks in one
+	 * group, then the indirect block and the rest contiguous after them */
+	for (f = 1; f < NDIRECT; f++)
+		ck_assert_uint_eq(map[f], map[0] + f);
+	ck_assert_uint_eq(map[0] / CFFS_GROUP, map[NDIRECT - 1] / CFFS_GROUP);
+	ck_assert_uint_eq(ind, map[NDIRECT - 1] + 1);
+	for (f = NDIRECT; f < NFB; f++)
+		ck_assert_uint_eq(map[f], ind + 1 + (f - NDIRECT));
+	n = cold_read_check(&t, "/big", data, SIZE, map, ind);
+	/*
+	 * The group read of the directory (at the stat) brought in the direct
+	 * blocks and whatever of the indirect block and the first indirect
+	 * data blocks shares their group: k = blocks of the group after
+	 * direct[11] (the indirect block first).  Then: the indirect block if
+	 * it was not in the group, and ceil((500 - data blocks in the group)
+	 * / 16) clustered reads.
+	 */
+	{
+		uint32_t g_end = map[0] - map[0] % CFFS_GROUP + CFFS_GROUP;
+		uint32_t in_g = g_end - (map[NDIRECT - 1] + 1);  /* ind + data */
+		uint32_t data_in_g = in_g > 0 ? in_g - 1 : 0;
+		uint32_t rest = (NFB - NDIRECT) - data_in_g;
+
+		ck_assert_uint_eq(n, (in_g == 0) + (rest + 15) / 16);
+	}
+	/* and the exact number in each layout */
+	ck_assert_uint_eq(n, v1 ? V1_BIG_READS : XN_BIG_READS);
+	tfs_free(&t);
+}
+
+START_TEST(t_cluster_big)
+{
+	cluster_big(0);
+	cluster_big(1);
+}
+END_TEST
+
+/* Holes stop a clustered read; the contents read back exactly. */
+START_TEST(t_cluster_holes)
+{
+	enum { NFB = 200, SIZE = NFB * 4096 + 1000 };
+	static unsigned char data[SIZE];
+	static uint32_t map[NFB + 1];
+	static const uint32_t runs[][2] = {  /* [first, end) file blocks */
+		{ 0, 3 }, { 20, 41 }, { 51, 52 }, { 60, 100 }, { 101, 150 },
+	};
+	uint32_t ind, i, f;
+	int v1;
+
+	for (v1 = 0; v1 < 2; v1++) {
+		int save = tfs_v1;
+		struct tfs t;
+
+		tfs_v1 = v1;
+		tfs_new(&t, 4096);
+		tfs_v1 = save;
+		memset(data, 0, sizeof(data));
+		ck_assert_int_eq(cffs_create(t.fs, "/h", 0644, 0, 0), 0);
+		for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+			uint32_t a = runs[i][0] * 4096, e = runs[i][1] * 4096;
+
+			fill_pat(data + a, e - a, 9, a);
+			ck_assert_int_eq(cffs_write(t.fs, "/h", a, data + a,
+			                            e - a), (long)(e - a));
+		}
+		ck_assert_int_eq(cffs_truncate(t.fs, "/h", SIZE), 0);
+		ck_assert_int_eq(cffs_sync(t.fs), 0);
+		file_map(t.fs, "/h", map, NFB + 1, &ind);
+		for (f = 0; f <= NFB; f++) {
+			bool in = false;
+
+			for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+				in |= f >= runs[i][0] && f < runs[i][1];
+			ck_assert_uint_eq(map[f] != 0, in);
+		}
+		cold_read_check(&t, "/h", data, SIZE, map, ind);
+		tfs_free(&t);
+	}
+}
+END_TEST
+
+/* Two files written in turns: their blocks interleave on the disk, and a
+ * clustered read of one never reads the other's blocks. */
+START_TEST(t_cluster_interleaved)
+{
+	enum { NFB = 160, SIZE = NFB * 4096, STEP = 3 * 4096 };
+	static unsigned char da[SIZE], db[SIZE];
+	static uint32_t ma[NFB], mb[NFB];
+	uint32_t ia, ib, off, f, len, seams;
+	int v1;
+
+	fill_pat(da, SIZE, 1, 0);
+	fill_pat(db, SIZE, 2, 0);
+	for (v1 = 0; v1 < 2; v1++) {
+		int save = tfs_v1;
+		struct tfs t;
+
+		tfs_v1 = v1;
+		tfs_new(&t, 4096);
+		tfs_v1 = save;
+		ck_assert_int_eq(cffs_create(t.fs, "/a", 0644, 0, 0), 0);
+		ck_assert_int_eq(cffs_create(t.fs, "/b", 0644, 0, 0), 0);
+		for (off = 0; off < SIZE; off += len) {
+			len = SIZE - off < STEP ? SIZE - off : STEP;
+			ck_assert_int_eq(cffs_write(t.fs, "/a", off, da + off,
+			                            len), (long)len);
+			ck_assert_int_eq(cffs_write(t.fs, "/b", off, db + off,
+			                            len), (long)len);
+		}
+		ck_assert_int_eq(cffs_sync(t.fs), 0);
+		file_map(t.fs, "/a", ma, NFB, &ia);
+		file_map(t.fs, "/b", mb, NFB, &ib);
+		/* really interleaved: b's blocks sit right after runs of a's */
+		for (f = NDIRECT, seams = 0; f + 1 < NFB; f++)
+			seams += ma[f + 1] != ma[f] + 1 &&
+			         in_list(mb, NFB, ma[f] + 1);
+		ck_assert_uint_ge(seams, 30);
+		cold_read_check(&t, "/a", da, SIZE, ma, ia);
+		cold_read_check(&t, "/b", db, SIZE, mb, ib);
+		tfs_free(&t);
+	}
+}
+END_TEST
+
 Suite *
 stress_suite(void)
 {
@@ -300,6 +600,12 @@ stress_suite(void)
 	tcase_add_test(tc, t_long_names);
 	tcase_add_test(tc, t_grouping);
 	tcase_add_test(tc, t_group_overflow);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cluster");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_cluster_big);
+	tcase_add_test(tc, t_cluster_holes);
+	tcase_add_test(tc, t_cluster_interleaved);
 	suite_add_tcase(s, tc);
 	return s;
 }
