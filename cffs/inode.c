@@ -192,6 +192,32 @@ ptr_entry(struct cffs_fs *fs, uint32_t pb, uint32_t i, bool alloc,
 	*out = v;
 	return 0;
 }
+/*
+ * The top pointer block of the indirect (dind false) or double-indirect
+ * tree: 1 with *top set, 0 if there is none and alloc is false, or an
+ * error.  Allocates a zeroed block when asked.
+ */
+static int
+top_block(struct cffs_fs *fs, struct inode *ip, bool dind, uint32_t home,
+    uint32_t hint, bool alloc, uint32_t *top)
+{
+	int r;
+
+	*top = dind ? ip->d.dindirect : ip->d.indirect;
+	if (*top != 0)
+		return blk_valid(fs, *top) ? 1 : -CFFS_EUCLEAN;
+	if (!alloc)
+		return 0;
+	if ((r = alloc_zeroed(fs, home, hint, top)) < 0)
+		return r;
+	if (dind)
+		ip->d.dindirect = *top;
+	else
+		ip->d.indirect = *top;
+	ip->d.nblocks++;
+	return 1;
+}
+
 
 /*
  * File block fbn of ip -> disk block (0 = hole).  With alloc, holes are
@@ -224,19 +250,10 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 	fbn -= NDIRECT;
 	hint = ip->d.direct[NDIRECT - 1] ? ip->d.direct[NDIRECT - 1] + 1 : 0;
 	if (fbn < NPTR) {
-		top = ip->d.indirect;
-		if (top != 0 && !blk_valid(fs, top))
-			return -CFFS_EUCLEAN;
-		if (top == 0) {
-			if (!alloc) {
-				*blk = 0;
-				return 0;
-			}
-			r = alloc_zeroed(fs, home, hint, &top);
-			if (r < 0)
-				return r;
-			ip->d.indirect = top;
-			ip->d.nblocks++;
+		if ((r = top_block(fs, ip, false, home, hint, alloc,
+		    &top)) <= 0) {
+			*blk = 0;
+			return r;
 		}
 		r = ptr_entry(fs, top, (uint32_t)fbn, alloc, false, blk, &fresh);
 		if (r < 0)
@@ -247,19 +264,10 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 	fbn -= NPTR;
 	if (fbn >= (uint64_t)NPTR * NPTR)
 		return -CFFS_EFBIG;
-	top = ip->d.dindirect;
-	if (top != 0 && !blk_valid(fs, top))
-		return -CFFS_EUCLEAN;
-	if (top == 0) {
-		if (!alloc) {
-			*blk = 0;
-			return 0;
-		}
-		r = alloc_zeroed(fs, home, hint, &top);
-		if (r < 0)
-			return r;
-		ip->d.dindirect = top;
-		ip->d.nblocks++;
+	if ((r = top_block(fs, ip, true, home, hint, alloc,
+	    &top)) <= 0) {
+		*blk = 0;
+		return r;
 	}
 	r = ptr_entry(fs, top, (uint32_t)(fbn / NPTR), alloc, true, &mid, &f2);
 	if (r < 0)

@@ -217,28 +217,46 @@ diff_is_claim(struct xn *x, uint32_t na, uint32_t nb, int alloc,
 	return matched == nc ? 0 : XN_EPROOF;
 }
 
+/*
+ * The checks xn_alloc and xn_free share: the parent is cached and typed,
+ * the claims are well formed, the acl-uf allows op, and owns-udf before
+ * and after the change differs by exactly the claims (added or removed).
+ */
+static int
+proof_prologue(struct xn *x, uint32_t principal, uint32_t parent,
+               uint32_t off, uint32_t len, const void *bytes,
+               const struct xn_claim *claims, uint32_t nclaims, int op,
+               struct xn_bc_entry **ep)
+{
+	const struct xn_tmpl *t;
+	uint32_t na, nb;
+	int r;
+
+	if ((r = prep(x, parent, off, len, bytes, ep)))
+		return r;
+	if ((t = xn_tmpl_get(x, x->bs[parent].type)) == NULL)
+		return XN_ETYPE;
+	if ((r = check_claims(x, claims, nclaims)))
+		return r;
+	if ((r = authorize(x, principal, parent, op, off, len)))
+		return r;
+	if ((r = before_after(x, t, parent, *ep, off, len, bytes, &na, &nb)))
+		return r;
+	return diff_is_claim(x, na, nb, op == XN_ACL_ALLOC, claims, nclaims);
+}
+
 int
 xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
          uint32_t len, const void *bytes, const struct xn_claim *claims,
          uint32_t nclaims)
 {
 	struct xn_bc_entry *e;
-	const struct xn_tmpl *t;
 	struct xn_bstate *s;
-	uint32_t na, nb, i;
+	uint32_t i;
 	int r;
 
-	if ((r = prep(x, parent, off, len, bytes, &e)))
-		return r;
-	if ((t = xn_tmpl_get(x, x->bs[parent].type)) == NULL)
-		return XN_ETYPE;
-	if ((r = check_claims(x, claims, nclaims)))
-		return r;
-	if ((r = authorize(x, principal, parent, XN_ACL_ALLOC, off, len)))
-		return r;
-	if ((r = before_after(x, t, parent, e, off, len, bytes, &na, &nb)))
-		return r;
-	if ((r = diff_is_claim(x, na, nb, 1, claims, nclaims)))
+	if ((r = proof_prologue(x, principal, parent, off, len, bytes, claims,
+	    nclaims, XN_ACL_ALLOC, &e)))
 		return r;
 	for (i = 0; i < nclaims; i++) {
 		s = &x->bs[claims[i].block];
@@ -296,22 +314,12 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
         uint32_t nclaims)
 {
 	struct xn_bc_entry *e, *ce;
-	const struct xn_tmpl *t;
 	struct xn_bstate *s, *ps;
-	uint32_t na, nb, i, c, w;
+	uint32_t i, c, w;
 	int r;
 
-	if ((r = prep(x, parent, off, len, bytes, &e)))
-		return r;
-	if ((t = xn_tmpl_get(x, x->bs[parent].type)) == NULL)
-		return XN_ETYPE;
-	if ((r = check_claims(x, claims, nclaims)))
-		return r;
-	if ((r = authorize(x, principal, parent, XN_ACL_FREE, off, len)))
-		return r;
-	if ((r = before_after(x, t, parent, e, off, len, bytes, &na, &nb)))
-		return r;
-	if ((r = diff_is_claim(x, na, nb, 0, claims, nclaims)))
+	if ((r = proof_prologue(x, principal, parent, off, len, bytes, claims,
+	    nclaims, XN_ACL_FREE, &e)))
 		return r;
 	for (i = 0; i < nclaims; i++) {
 		s = &x->bs[claims[i].block];
