@@ -99,42 +99,47 @@ dir_iter(struct cffs_fs *fs, struct inode *dp, dir_iter_fn fn, void *arg)
 	return 0;
 }
 
-struct find {
-	const char  *name;
-	size_t       len;
-	struct dloc *loc;
-	struct dslot *out;
-};
-
-static int
-find_fn(struct cffs_fs *fs, void *arg, struct dloc loc,
-        const struct dslot *s)
-{
-	struct find *f = arg;
-
-	(void)fs;
-	if (s->type != SLOT_INODE && s->type != SLOT_REF)
-		return 0;
-	if (s->namelen != f->len || memcmp(s->name, f->name, f->len) != 0)
-		return 0;
-	if (f->loc != NULL)
-		*f->loc = loc;
-	if (f->out != NULL)
-		*f->out = *s;
-	return 1;
-}
-
-/* 0 and the entry if found, -CFFS_ENOENT if not. */
+/*
+ * 0 and the entry if found, -CFFS_ENOENT if not.  Names are compared in
+ * the cached block; only the matching slot is copied out.
+ */
 int
 dir_lookup(struct cffs_fs *fs, struct inode *dp, const char *name,
            size_t len, struct dloc *loc, struct dslot *out)
 {
-	struct find f = { name, len, loc, out };
-	int r = dir_iter(fs, dp, find_fn, &f);
+	uint64_t nb = dp->d.size / CFFS_BSIZE, fbn;
+	const struct dslot *s;
+	struct buf *b;
+	uint32_t blk, i;
+	int r;
 
-	if (r < 0)
-		return r;
-	return r == 1 ? 0 : -CFFS_ENOENT;
+	for (fbn = 0; fbn < nb; fbn++) {
+		r = bmap(fs, dp, fbn, false, &blk);
+		if (r < 0)
+			return r;
+		if (blk == 0)
+			continue;
+		r = bget(fs, blk, GET_GROUP, &b);
+		if (r < 0)
+			return r;
+		for (i = 0; i < SLOTS_PER_BLOCK; i++) {
+			s = (const struct dslot *)(b->data + i * SLOT_SIZE);
+			if ((s->type != SLOT_INODE && s->type != SLOT_REF) ||
+			    s->namelen != len ||
+			    memcmp(s->name, name, len) != 0)
+				continue;
+			if (loc != NULL) {
+				loc->blk = blk;
+				loc->slot = i;
+			}
+			if (out != NULL)
+				memcpy(out, s, SLOT_SIZE);
+			bput(b);
+			return 0;
+		}
+		bput(b);
+	}
+	return -CFFS_ENOENT;
 }
 
 /* Store ent in the first free slot, growing dp by a block if needed. */

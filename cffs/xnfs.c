@@ -205,7 +205,11 @@ ptrs(uint16_t t, const uint8_t *p, struct ptr *out)
 			n++;
 		}
 	}
-	qsort(out, n, sizeof(*out), cmpptr);
+	/* pointers are mostly stored in block order: sort only if not */
+	for (i = 1; i < n && out[i - 1].blk <= out[i].blk; i++)
+		;
+	if (i < n)
+		qsort(out, n, sizeof(*out), cmpptr);
 	return n;
 }
 
@@ -704,17 +708,31 @@ push(struct chg **v, uint32_t *n, uint32_t *cap, uint32_t blk,
 	return 0;
 }
 
-/* Smallest range where a and b differ; false if equal. */
+/* Smallest range where a and b differ; false if equal.  Compares eight
+ * bytes at a time (blocks are 8-byte aligned), then narrows to bytes. */
 static bool
 drange(const uint8_t *a, const uint8_t *b, uint32_t *off, uint32_t *len)
 {
 	uint32_t lo = 0, hi = CFFS_BSIZE;
+	uint64_t x, y;
 
-	while (lo < hi && a[lo] == b[lo])
-		lo++;
+	for (; lo < hi; lo += 8) {
+		memcpy(&x, a + lo, 8);
+		memcpy(&y, b + lo, 8);
+		if (x != y)
+			break;
+	}
 	if (lo == hi)
 		return false;
-	while (hi > lo && a[hi - 1] == b[hi - 1])
+	for (; hi > lo; hi -= 8) {
+		memcpy(&x, a + hi - 8, 8);
+		memcpy(&y, b + hi - 8, 8);
+		if (x != y)
+			break;
+	}
+	while (a[lo] == b[lo])
+		lo++;
+	while (a[hi - 1] == b[hi - 1])
 		hi--;
 	*off = lo;
 	*len = hi - lo;

@@ -513,6 +513,10 @@ sys_env_set_ipcguard(uint64_t envid, uint64_t slot, uint64_t src,
 	return 0;
 }
 
+_Static_assert(XOK_NSYSCALLS <= XOK_NCALLSTATS, "call statistics too small");
+_Static_assert(sizeof(struct xok_info) <= XOK_INFO_PAGES_OFF,
+    "exported state overlaps the page table");
+
 static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_NULL - XOK_SYSBASE] = sys_null,
 	[XOK_SYS_CONS_WRITE - XOK_SYSBASE] = sys_cons_write,
@@ -566,8 +570,12 @@ syscall_trap(struct trapframe *tf)
 
 	e->tf = *tf;
 	if (tf->rax >= XOK_SYSBASE && n < XOK_NSYSCALLS && systab[n]) {
+		uint64_t t0 = rdtsc();
+
+		info->calls[n].calls++;
 		e->tf.rax = (uint64_t)systab[n](tf->rdi, tf->rsi, tf->rdx,
 		    tf->r10, tf->r8, tf->r9);
+		info->calls[n].cycles += rdtsc() - t0;
 	} else if (e->up.reflect) {
 		if (upcall_push(e, XOK_UP_REFLECT, e->up.reflect, 0, 0, 0,
 		    tf->rax) < 0) {

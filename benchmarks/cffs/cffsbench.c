@@ -58,6 +58,53 @@ fs_unlink(const char *path)
 	return cffs_unlink(fs, path);
 }
 
+/*
+ * Where a phase's time went in the kernel: the calls that took the most
+ * cycles (XOK_INFO->calls, kernel-call statistics) as
+ * "BENCH-CALLS|call|count|cycles per call|share of the phase".
+ */
+static const char *const call_names[XOK_NCALLSTATS] = {
+#define CALL_NAME(name, n) [n] = #name,
+	XOK_SYSCALLS(CALL_NAME)
+#undef CALL_NAME
+};
+static struct xok_callstat phase_calls[XOK_NCALLSTATS];
+
+static void
+fs_phase_begin(void)
+{
+	unsigned i;
+
+	for (i = 0; i < XOK_NCALLSTATS; i++) {
+		phase_calls[i].calls = XOK_INFO->calls[i].calls;
+		phase_calls[i].cycles = XOK_INFO->calls[i].cycles;
+	}
+}
+
+static void
+fs_phase_end(uint64_t ns)
+{
+	uint64_t cyc[XOK_NCALLSTATS], n[XOK_NCALLSTATS], phase, best;
+	unsigned i, k, top;
+
+	phase = ns / 1000 * (XOK_INFO->tsc_hz / 1000) / 1000;
+	for (i = 0; i < XOK_NCALLSTATS; i++) {
+		n[i] = XOK_INFO->calls[i].calls - phase_calls[i].calls;
+		cyc[i] = XOK_INFO->calls[i].cycles - phase_calls[i].cycles;
+	}
+	for (k = 0; k < 5; k++) {
+		for (i = 0, top = 0, best = 0; i < XOK_NCALLSTATS; i++)
+			if (cyc[i] > best)
+				best = cyc[i], top = i;
+		if (best == 0 || phase == 0)
+			break;
+		printf("BENCH-CALLS|%s|%lu|%lu|%lu%%\n",
+		    call_names[top] ? call_names[top] : "?", n[top],
+		    best / n[top], best * 100 / phase);
+		cyc[top] = 0;
+	}
+}
+
 /* The API names files by path; the large file's "handle" is its name. */
 static int
 fs_open(const char *path, int create)

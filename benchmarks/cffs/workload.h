@@ -31,6 +31,10 @@
  *   fs_cold()                         sync, then no cached file data or
  *                                     metadata left in memory
  *   now_ns()                          a monotonic clock in nanoseconds
+ *   fs_phase_begin()                  a timed phase starts (after now_ns)
+ *   fs_phase_end(ns)                  it ended, after ns (before its rate
+ *                                     is printed): a side may print where
+ *                                     the time went
  */
 #ifndef BENCH_CFFS_WORKLOAD_H
 #define BENCH_CFFS_WORKLOAD_H
@@ -52,6 +56,8 @@ static int  fs_close(void);
 static int  fs_sync(void);
 static int  fs_cold(void);
 static uint64_t now_ns(void);
+static void fs_phase_begin(void);
+static void fs_phase_end(uint64_t ns);
 
 static uint8_t wl_want[CHUNK], wl_got[CHUNK];
 
@@ -103,6 +109,7 @@ run_workload(void)
 
 	/* small files: create (directories too) and sync */
 	t = now_ns();
+	fs_phase_begin();
 	for (i = 0; i < NDIRS; i++) {
 		snprintf(path, sizeof(path), "%sd%02u", FS_ROOT, i);
 		if ((r = fs_mkdir(path)) < 0)
@@ -117,12 +124,14 @@ run_workload(void)
 	if ((r = fs_sync()) < 0)
 		WL_FAIL("sync after create", 0, r);
 	ns = now_ns() - t;
+	fs_phase_end(ns);
 	wl_rate("small files: create 10,000 x 1 KiB in 100 dirs + sync",
 	    NFILES, ns, "files/s");
 
 	if ((r = fs_cold()) < 0)
 		WL_FAIL("cold caches", 0, r);
 	t = now_ns();
+	fs_phase_begin();
 	for (i = 0; i < NFILES; i++) {
 		wl_name(path, i);
 		if ((r = fs_get(path, wl_got, FILE_SIZE + 1)) != FILE_SIZE)
@@ -132,9 +141,11 @@ run_workload(void)
 			WL_FAIL("contents", i, -1);
 	}
 	ns = now_ns() - t;
+	fs_phase_end(ns);
 	wl_rate("small files: read all, cold cache", NFILES, ns, "files/s");
 
 	t = now_ns();
+	fs_phase_begin();
 	for (i = 0; i < NFILES; i++) {
 		wl_name(path, i);
 		if ((r = fs_unlink(path)) < 0)
@@ -143,11 +154,13 @@ run_workload(void)
 	if ((r = fs_sync()) < 0)
 		WL_FAIL("sync after delete", 0, r);
 	ns = now_ns() - t;
+	fs_phase_end(ns);
 	wl_rate("small files: delete all + sync", NFILES, ns, "files/s");
 
 	/* large file: sequential write and sync, cold sequential read */
 	snprintf(path, sizeof(path), "%sbig", FS_ROOT);
 	t = now_ns();
+	fs_phase_begin();
 	if ((r = fs_open(path, 1)) < 0)
 		WL_FAIL("create big", 0, r);
 	for (i = 0; i < BIG_SIZE / CHUNK; i++) {
@@ -159,12 +172,14 @@ run_workload(void)
 	if ((r = fs_close()) < 0 || (r = fs_sync()) < 0)
 		WL_FAIL("sync big", 0, r);
 	ns = now_ns() - t;
+	fs_phase_end(ns);
 	wl_rate("large file: write 16 MiB sequentially + sync", BIG_SIZE, ns,
 	    "MB/s");
 
 	if ((r = fs_cold()) < 0)
 		WL_FAIL("cold caches", 1, r);
 	t = now_ns();
+	fs_phase_begin();
 	if ((r = fs_open(path, 0)) < 0)
 		WL_FAIL("open big", 0, r);
 	for (i = 0; i < BIG_SIZE / CHUNK; i++) {
@@ -177,6 +192,7 @@ run_workload(void)
 	}
 	fs_close();
 	ns = now_ns() - t;
+	fs_phase_end(ns);
 	wl_rate("large file: read 16 MiB sequentially, cold cache", BIG_SIZE,
 	    ns, "MB/s");
 }

@@ -125,7 +125,20 @@ reflect_handler(struct xok_frame *f)
 static void
 test_calls(void)
 {
+	uint64_t n0 = XOK_INFO->calls[XOK_SYS_NULL - XOK_SYSBASE].calls;
+	uint64_t c0 = XOK_INFO->calls[XOK_SYS_NULL - XOK_SYSBASE].cycles;
+	uint64_t w0 = XOK_INFO->calls[XOK_SYS_CONS_WRITE - XOK_SYSBASE].calls;
+	int i;
+
 	EXPECT_EQ("null call", sys_null(), 0);
+	for (i = 0; i < 9; i++)
+		sys_null();
+	EXPECT_EQ("call statistics count each call",
+	    XOK_INFO->calls[XOK_SYS_NULL - XOK_SYSBASE].calls - n0, 10);
+	EXPECT("call statistics count cycles",
+	    XOK_INFO->calls[XOK_SYS_NULL - XOK_SYSBASE].cycles > c0);
+	EXPECT("call statistics count other calls apart",
+	    XOK_INFO->calls[XOK_SYS_CONS_WRITE - XOK_SYSBASE].calls > w0);
 	EXPECT_EQ("unknown call XOK_SYSBASE+999", xok_call(XOK_SYSBASE + 999,
 	    0, 0, 0, 0, 0, 0), -XE_NOSYS);
 	EXPECT_EQ("linux call number without reflection",

@@ -331,6 +331,16 @@ struct xok_page_info {
 #define XOK_PG_XN       0x4     /* in XN's buffer-cache registry: maps
 				   read-only for anyone, cannot be freed */
 
+/* Kernel-call statistics (XOK_INFO->calls[n - XOK_SYSBASE]): how often
+ * each call was made and the TSC cycles spent inside it, from entry to
+ * the return to the caller.  A call that gives the processor away (a
+ * sleep, a yield, an IPC) is counted but its time is not. */
+#define XOK_NCALLSTATS  64
+struct xok_callstat {
+	uint64_t calls;
+	uint64_t cycles;
+};
+
 struct xok_info {
 	uint64_t ticks;         /* timer interrupts since boot */
 	uint64_t ns;            /* nanoseconds since boot (at last tick) */
@@ -347,6 +357,7 @@ struct xok_info {
 	struct xok_module modules[XOK_NMODULES];
 	uint64_t slice_owner[XOK_NSLICES];
 	struct xok_env_info envs[XOK_NENV];
+	struct xok_callstat calls[XOK_NCALLSTATS];
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 #define XOK_INFO_PAGES_OFF  0x4000UL
