@@ -3,13 +3,22 @@
  * with LRU replacement.  A miss on a grouped block reads the whole
  * aligned explicit group (CFFS_GROUP blocks) in one device request, and
  * a flush writes dirty blocks in sorted, coalesced runs, so that a
- * directory's small files move to and from the disk as one unit.  A miss
- * on a large file's block past its group reads the following physically
+ * directory's small files move to and from the disk as one unit; misses
+ * on consecutive groups read up to four groups at once.  A miss on a
+ * large file's block past its group reads the following physically
  * contiguous blocks of the same file with it (bget_run, read clustering).
+ * The blocks read along with the wanted one are cached in free room or,
+ * once the cache is full, in clean buffers from the LRU end (getspares).
  */
 #include "cffs_int.h"
 
-#define RUN_MAX 64u     /* longest coalesced write, in blocks */
+#define RUN_MAX 64u     /* transfer buffer: longest coalesced write, longest
+			   clustered read, in blocks */
+#define SPARE_SCAN 256u /* buffers read-ahead looks at, from the LRU tail */
+
+_Static_assert(CLUSTER_MAX <= RUN_MAX && CFFS_GROUP <= RUN_MAX &&
+	       RUN_MAX <= CFFS_GROUP * 4,
+	       "clustered and group reads fit the transfer buffer and the device");
 
 int
 cache_init(struct cffs_fs *fs, uint32_t maxbufs)
@@ -198,62 +207,117 @@ insert(struct cache *c, struct buf *b, uint32_t blk)
 	lru_front(c, b);
 }
 
-/* Read the aligned group around blk; cache every block not yet cached. */
-static int
-read_group(struct cffs_fs *fs, uint32_t blk, struct buf *want)
-{
-	struct cache *c = &fs->cache;
-	uint32_t g = blk - blk % CFFS_GROUP, n = CFFS_GROUP, i;
-	uint8_t *t = tmpbuf(fs);
-	struct buf *b;
-	int r;
-
-	if (t == NULL)
-		return -CFFS_ENOMEM;
-	if (g + n > fs->sb.nblocks)
-		n = fs->sb.nblocks - g;
-	r = dev_read(fs, g, n, t);
-	if (r < 0)
-		return r;
-	memcpy(want->data, t + (size_t)(blk - g) * CFFS_BSIZE, CFFS_BSIZE);
-	for (i = 0; i < n; i++) {
-		if (g + i == blk || cache_lookup(c, g + i) != NULL)
-			continue;
-		if (c->nbufs >= c->maxbufs)
-			break;          /* do not evict for read-ahead */
-		if (getfree(fs, &b) < 0)
-			break;
-		memcpy(b->data, t + (size_t)i * CFFS_BSIZE, CFFS_BSIZE);
-		insert(c, b, g + i);
-	}
-	return 0;
-}
-
 /*
- * A buffer for read-ahead: a new one while the cache is below its bound,
- * else the least recently used buffer that is unpinned, clean and not
- * registered with XN (near the LRU tail only).  Never writes anything:
- * read-ahead does not evict dirty buffers to make room.
+ * Buffers for read-ahead, up to n of them into v: new ones while the
+ * cache is below its bound, then the least recently used buffers that
+ * are unpinned, clean and not registered with XN, looking at most
+ * SPARE_SCAN buffers up from the LRU tail.  They leave the hash and the
+ * LRU list; the caller inserts every one.  Never writes anything:
+ * read-ahead does not evict dirty buffers to make room, nor buffers
+ * registered with XN (evicting one takes XN calls, perhaps a write).
+ * Returns how many it found.
  */
-static int
-getspare(struct cffs_fs *fs, struct buf **out)
+static uint32_t
+getspares(struct cffs_fs *fs, uint32_t n, struct buf **v)
 {
 	struct cache *c = &fs->cache;
-	struct buf *b;
-	int k;
+	struct buf *b, *prev;
+	uint32_t k = 0, seen;
 
-	if (c->nbufs < c->maxbufs)
-		return getfree(fs, out);
-	for (b = c->lru.lprev, k = 0; b != &c->lru && k < 8;
-	     b = b->lprev, k++) {
+	while (k < n && c->nbufs < c->maxbufs && getfree(fs, &v[k]) == 0)
+		k++;
+	for (b = c->lru.lprev, seen = 0; k < n && b != &c->lru &&
+	     seen < SPARE_SCAN; b = prev, seen++) {
+		prev = b->lprev;
 		if (b->pins != 0 || b->dirty || b->xpage != NULL)
 			continue;
 		hash_remove(c, b);
 		lru_unlink(b);
-		*out = b;
-		return 0;
+		v[k++] = b;
 	}
-	return -CFFS_ENOMEM;
+	return k;
+}
+
+/*
+ * Cache blocks blk .. blk+n-1, whose bytes are at t, where not cached
+ * already; the caller holds block want itself.  Priority: the rest of
+ * want's group after it, then before it (nearest first), then the
+ * blocks after that group; as many as getspares finds buffers for.  The
+ * first in that order ends up most recently used.
+ */
+static void
+read_ahead(struct cffs_fs *fs, uint32_t blk, uint32_t n, uint32_t want,
+           const uint8_t *t)
+{
+	struct cache *c = &fs->cache;
+	struct buf *v[RUN_MAX];
+	uint32_t order[RUN_MAX], i, m = 0, got, gend;
+
+	gend = want - want % CFFS_GROUP + CFFS_GROUP;
+	if (gend > blk + n)
+		gend = blk + n;
+	for (i = want + 1; i < gend; i++)
+		if (cache_lookup(c, i) == NULL)
+			order[m++] = i;
+	for (i = want; i-- > blk; )
+		if (cache_lookup(c, i) == NULL)
+			order[m++] = i;
+	for (i = gend; i < blk + n; i++)
+		if (cache_lookup(c, i) == NULL)
+			order[m++] = i;
+	got = getspares(fs, m, v);
+	while (got-- > 0) {
+		memcpy(v[got]->data, t + (size_t)(order[got] - blk) *
+		       CFFS_BSIZE, CFFS_BSIZE);
+		insert(c, v[got], order[got]);
+	}
+}
+
+/* 1 if no block of the group at g is cached. */
+static int
+group_cold(struct cache *c, uint32_t g)
+{
+	uint32_t i;
+
+	for (i = 0; i < CFFS_GROUP; i++)
+		if (cache_lookup(c, g + i) != NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * Read the aligned group around blk into want and cache the rest of it.
+ * Sequential misses read further ahead: a miss on the group right after
+ * the previous group read's end doubles the window (up to RUN_MAX
+ * blocks), any other miss starts over at one group.  The window takes
+ * in the following groups only while none of their blocks is cached.
+ */
+static int
+read_group(struct cffs_fs *fs, uint32_t blk, struct buf *want)
+{
+	struct cache *c = &fs->cache;
+	uint32_t g = blk - blk % CFFS_GROUP, n = CFFS_GROUP;
+	uint8_t *t = tmpbuf(fs);
+	int r;
+
+	if (t == NULL)
+		return -CFFS_ENOMEM;
+	if (g != c->ra_next || c->ra_groups == 0)
+		c->ra_groups = 1;
+	else if (c->ra_groups < RUN_MAX / CFFS_GROUP)
+		c->ra_groups *= 2;
+	if (g + n > fs->sb.nblocks)
+		n = fs->sb.nblocks - g;
+	while (n < c->ra_groups * CFFS_GROUP && n % CFFS_GROUP == 0 &&
+	       fs->sb.nblocks - g - n >= CFFS_GROUP && group_cold(c, g + n))
+		n += CFFS_GROUP;
+	r = dev_read(fs, g, n, t);
+	if (r < 0)
+		return r;
+	c->ra_next = g + n;
+	memcpy(want->data, t + (size_t)(blk - g) * CFFS_BSIZE, CFFS_BSIZE);
+	read_ahead(fs, g, n, blk, t);
+	return 0;
 }
 
 /*
@@ -268,9 +332,8 @@ int
 bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out)
 {
 	struct cache *c = &fs->cache;
-	struct buf *b, *nb;
+	struct buf *b;
 	uint8_t *t;
-	uint32_t i;
 	int r;
 
 	if (n <= 1 || n > CLUSTER_MAX || blk >= fs->sb.nblocks ||
@@ -292,14 +355,7 @@ bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out)
 	memcpy(b->data, t, CFFS_BSIZE);
 	insert(c, b, blk);
 	b->pins = 1;
-	for (i = n - 1; i >= 1; i--) {
-		if (cache_lookup(c, blk + i) != NULL)
-			continue;
-		if (getspare(fs, &nb) < 0)
-			break;
-		memcpy(nb->data, t + (size_t)i * CFFS_BSIZE, CFFS_BSIZE);
-		insert(c, nb, blk + i);
-	}
+	read_ahead(fs, blk, n, blk, t);
 	*out = b;
 	return 0;
 }

@@ -118,6 +118,8 @@ struct cache {
 	struct buf   lru;               /* sentinel */
 	uint32_t     nbufs, maxbufs;
 	uint8_t     *run;               /* transfer buffer for runs */
+	uint32_t     ra_next;           /* block after the last group read */
+	uint32_t     ra_groups;         /* its read-ahead window, in groups */
 	uint64_t     reads, writes;     /* device transfers, for tests */
 };
 
@@ -142,7 +144,7 @@ struct cffs_fs {
 int  cache_init(struct cffs_fs *fs, uint32_t maxbufs);
 void cache_fini(struct cffs_fs *fs);
 int  bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out);
-#define CLUSTER_MAX 16u /* longest clustered read of a file, in blocks */
+#define CLUSTER_MAX 64u /* longest clustered read of a file, in blocks */
 int  bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out);
 void bput(struct buf *b);
 void bdirty(struct buf *b);

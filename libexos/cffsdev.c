@@ -1,9 +1,18 @@
 /*
  * cffsdev.c: C-FFS's block device in the guest.  Blocks move through
- * DISK_RAW (root capability: the caller holds it in slot 0), one 4 KiB
- * request per block, all of a transfer in flight at once, into bounce
- * pages whose physical numbers we know; completion is counted by the
- * kernel in our memory and waited for with a wake-up predicate.
+ * DISK_RAW (root capability: the caller holds it in slot 0), which
+ * takes up to 1 MiB of physically consecutive pages per request.  A
+ * transfer is cut into requests of at most REQ_MAX pages, all in flight
+ * at once, and waited for with one wake-up predicate over the
+ * completion count the kernel keeps in our memory.
+ *
+ * Where the caller's buffer is made of heap pages (malloc'd blocks of
+ * whole pages, exos_heap_ppn) that are physically consecutive for at
+ * least DIRECT_MIN pages, the disk moves data straight to or from them.
+ * The rest goes through a bounce region of physically consecutive pages
+ * that we pick ourselves from the kernel's exported page table (the
+ * longest free run up to BOUNCE_MAX pages, from the top of memory down)
+ * and copy.
  *
  * Over XN only reads happen here: C-FFS's metadata and data reach the
  * disk through XN's calls (xnclient.c), which write synchronously, so
@@ -11,22 +20,35 @@
  * legacy layout would use them) and counted.
  */
 #include <exos/exos.h>
+#include <exos/heap.h>
 #include <exos/cffsdev.h>
 
-#define NBOUNCE   16
-#define BOUNCE_VA 0x00000e0000000000UL
-#define SECTORS   (CFFS_BSIZE / 512)
+#define BOUNCE_VA   0x00000e0000000000UL
+#define BOUNCE_MAX  64u         /* pages of bounce region, at most */
+#define REQ_MAX     64u         /* pages in one request (256 KiB) */
+#define DIRECT_MIN  4u          /* shortest run of the caller's pages
+				   worth a request of its own */
+#define WAIT_SEC    5u          /* longest wait for the disk */
+#define SECTORS     (CFFS_BSIZE / 512)
 
-static uint64_t bounce_ppn[NBOUNCE];
-static int bounce_ready;
+_Static_assert(CFFS_BSIZE == XOK_PGSIZE, "one block is one page");
+
+/* A piece of a transfer that went through the bounce region. */
+struct piece {
+	uint8_t *buf;           /* the caller's bytes */
+	uint32_t boff, n;       /* bounce page, pages */
+};
+
+static uint64_t bounce_ppn;     /* first page of the region */
+static uint32_t bounce_pages;   /* 0: not set up yet */
+static int dead;                /* a request never completed: no more I/O */
 static struct xok_disk_done done;
 static uint64_t submitted, nreads, nwrites;
 
-/* Sleep until done.done >= n or 5 s pass; 0 if it got there. */
+/* Sleep until done.done >= n or the deadline passes; 0 if it got there. */
 static int
-wait_done(uint64_t n)
+wait_until(uint64_t n, uint64_t end)
 {
-	uint64_t end = xok_ticks() + 5 * XOK_INFO->hz;
 	struct xok_pred_insn p[8] = {
 		{ .op = XP_LDU, .a = 0, .imm = (uint64_t)&done.done },
 		{ .op = XP_LDI, .a = 1, .imm = n },
@@ -47,67 +69,253 @@ wait_done(uint64_t n)
 	return 0;
 }
 
-static int
-bounce_init(void)
+static uint64_t
+deadline(void)
 {
-	int64_t ppn;
-	int i;
+	return xok_ticks() + WAIT_SEC * XOK_INFO->hz;
+}
 
-	if (bounce_ready)
-		return 0;
-	for (i = 0; i < NBOUNCE; i++) {
-		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
-		    sys_page_map(XOK_SELF, BOUNCE_VA + (uint64_t)i * XOK_PGSIZE,
-		    (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0)
-			return -1;
-		bounce_ppn[i] = (uint64_t)ppn;
+/*
+ * Wait for every request submitted so far.  If one never completes its
+ * pages may still be written by the disk later: the bounce region (and
+ * the device with it) is given up for good.
+ */
+static int
+drain(void)
+{
+	if (wait_until(submitted, deadline()) < 0) {
+		dead = 1;
+		return -1;
 	}
-	bounce_ready = 1;
 	return 0;
 }
 
-/* Move count blocks at blk (at most NBOUNCE) to or from the bounce pages. */
-static int
-xfer(int write, uint64_t blk, uint32_t count)
+/* The highest run of n free pages in the exported page table; -1: none. */
+static int64_t
+free_run(uint32_t n)
 {
-	uint64_t errs = done.errors;
-	uint32_t i;
-	int64_t r;
+	uint64_t p = XOK_INFO->npages;
+	uint32_t run = 0;
 
-	for (i = 0; i < count; i++) {
-		while ((r = sys_disk_raw(0, write, (blk + i) * SECTORS,
-		    bounce_ppn[i], CFFS_BSIZE, &done)) == -XE_BUSY)
-			if (wait_done(*(volatile uint64_t *)&done.done + 1) < 0)
-				return -1;
-		if (r < 0) {
-			/* let what was queued finish before the pages move */
-			wait_done(submitted);
+	while (p-- > 0) {
+		run = XOK_PAGES[p].owner == 0 ? run + 1 : 0;
+		if (run == n)
+			return (int64_t)p;
+	}
+	return -1;
+}
+
+/* Give back the first n pages of a region at ppn. */
+static void
+release(uint64_t ppn, uint32_t n)
+{
+	while (n-- > 0) {
+		sys_page_unmap(XOK_SELF, BOUNCE_VA + (uint64_t)n * XOK_PGSIZE,
+		    0);
+		sys_page_free(ppn + n, 0);
+	}
+}
+
+/* Allocate pages ppn .. ppn+n-1 by number and map them at BOUNCE_VA. */
+static int
+take_run(uint64_t ppn, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++) {
+		if (sys_page_alloc(ppn + k, 0) != (int64_t)(ppn + k)) {
+			release(ppn, k);
 			return -1;
 		}
-		submitted++;
+		if (sys_page_map(XOK_SELF, BOUNCE_VA + (uint64_t)k * XOK_PGSIZE,
+		    ppn + k, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+			sys_page_free(ppn + k, 0);
+			release(ppn, k);
+			return -1;
+		}
 	}
-	if (wait_done(submitted) < 0)
-		return -1;      /* pages may still be in flight: give up */
-	return done.errors == errs ? 0 : -1;
+	return 0;
+}
+
+/*
+ * The bounce region: BOUNCE_MAX consecutive pages, or the longest
+ * shorter run (halving) the free map has.  A run another environment
+ * takes between our look and our allocation is looked for again.
+ */
+static int
+bounce_init(void)
+{
+	uint32_t n;
+	int64_t p;
+	int tries;
+
+	if (dead)
+		return -1;
+	if (bounce_pages != 0)
+		return 0;
+	for (n = BOUNCE_MAX; n >= 1; n /= 2)
+		for (tries = 0; tries < 4; tries++) {
+			if ((p = free_run(n)) < 0)
+				break;
+			if (take_run((uint64_t)p, n) == 0) {
+				bounce_ppn = (uint64_t)p;
+				bounce_pages = n;
+				return 0;
+			}
+		}
+	return -1;
+}
+
+/* Physical page of the caller's page at p that the disk may move data
+ * to or from directly; -1 if it must go through the bounce region. */
+static int64_t
+direct_ppn(const uint8_t *p)
+{
+	int64_t ppn = exos_heap_ppn(p);
+
+	if (ppn < 0 || (uint64_t)ppn >= XOK_INFO->npages ||
+	    (XOK_PAGES[ppn].flags & (XOK_PG_XN | XOK_PG_KERNEL)) != 0)
+		return -1;
+	return ppn;
+}
+
+/* How many of the n pages at p are physically consecutive direct pages
+ * (at most REQ_MAX); the first page's number in *ppn. */
+static uint32_t
+direct_run(const uint8_t *p, uint32_t n, uint64_t *ppn)
+{
+	int64_t first = direct_ppn(p), q;
+	uint32_t k;
+
+	if (first < 0)
+		return 0;
+	if (n > REQ_MAX)
+		n = REQ_MAX;
+	for (k = 1; k < n; k++) {
+		q = direct_ppn(p + (size_t)k * CFFS_BSIZE);
+		if (q != first + (int64_t)k)
+			break;
+	}
+	*ppn = (uint64_t)first;
+	return k;
+}
+
+/*
+ * Start one request: n pages at blk to (read) or from (write) the pages
+ * ppn ...  While the kernel has no room (BUSY), wait for one of ours to
+ * complete, or, with none in flight, give the processor away; -XE_BUSY
+ * if that lasts WAIT_SEC.  0, or the kernel's error.
+ */
+static int
+submit(int write, uint64_t blk, uint64_t ppn, uint32_t n)
+{
+	uint64_t end = deadline();
+	int64_t r;
+
+	while ((r = sys_disk_raw(0, write, blk * SECTORS, ppn,
+	    (uint64_t)n * CFFS_BSIZE, &done)) == -XE_BUSY) {
+		if (xok_ticks() >= end)
+			return -XE_BUSY;
+		if (*(volatile uint64_t *)&done.done < submitted) {
+			if (wait_until(*(volatile uint64_t *)&done.done + 1,
+			    end) < 0)
+				return -XE_BUSY;
+		} else {
+			sys_yield(XOK_SELF);
+		}
+	}
+	if (r < 0)
+		return (int)r;
+	submitted++;
+	return 0;
+}
+
+/* Copy the pieces of a read out of the bounce region. */
+static void
+copy_out(const struct piece *v, uint32_t nv)
+{
+	uint32_t i;
+
+	for (i = 0; i < nv; i++)
+		memcpy(v[i].buf, (const uint8_t *)BOUNCE_VA +
+		    (size_t)v[i].boff * CFFS_BSIZE, (size_t)v[i].n * CFFS_BSIZE);
+}
+
+/*
+ * Move count blocks at blk to (read) or from (write) buf.  Runs of at
+ * least DIRECT_MIN physically consecutive heap pages of buf (or what is
+ * left of buf, when shorter) are their own requests; the pages between
+ * them go through the bounce region in requests as long as it allows.
+ * When the region is full, everything in flight is waited for and the
+ * region starts over.  Every request is waited for before returning,
+ * also on failure, so no page changes under the disk.
+ */
+static int
+xfer(int write, uint64_t blk, uint32_t count, uint8_t *buf)
+{
+	struct piece v[BOUNCE_MAX];
+	uint64_t errs = done.errors, ppn;
+	uint32_t i = 0, n, used = 0, nv = 0, run;
+	int r = 0, bounce_only = 0;
+
+	while (i < count) {
+		run = bounce_only ? 0 : direct_run(buf + (size_t)i * CFFS_BSIZE,
+		    count - i, &ppn);
+		if (run >= DIRECT_MIN || (run > 0 && run == count - i)) {
+			r = submit(write, blk + i, ppn, run);
+			if (r == -XE_PERM || r == -XE_NOENT) {
+				/* not ours to move after all: bounce it */
+				bounce_only = 1;
+				r = 0;
+				continue;
+			}
+			if (r < 0)
+				break;
+			i += run;
+			continue;
+		}
+		if (used == bounce_pages) {
+			if ((r = drain()) < 0)
+				break;
+			if (!write)
+				copy_out(v, nv);
+			used = nv = 0;
+		}
+		/* up to where a run worth its own request starts */
+		for (n = 1; i + n < count && n < REQ_MAX &&
+		    used + n < bounce_pages; n++)
+			if (!bounce_only && direct_run(buf + (size_t)(i + n) *
+			    CFFS_BSIZE, count - i - n, &ppn) >= DIRECT_MIN)
+				break;
+		v[nv].buf = buf + (size_t)i * CFFS_BSIZE;
+		v[nv].boff = used;
+		v[nv].n = n;
+		if (write)
+			memcpy((uint8_t *)BOUNCE_VA + (size_t)used * CFFS_BSIZE,
+			    v[nv].buf, (size_t)n * CFFS_BSIZE);
+		if ((r = submit(write, blk + i, bounce_ppn + used, n)) < 0)
+			break;
+		nv++;
+		used += n;
+		i += n;
+		bounce_only = 0;
+	}
+	if (drain() < 0 || r < 0 || done.errors != errs)
+		return -1;
+	if (!write)
+		copy_out(v, nv);
+	return 0;
 }
 
 static int
 dev_read(void *ctx, uint64_t blk, uint32_t count, void *buf)
 {
 	struct cffs_bdev *dev = ctx;
-	uint32_t n;
 
 	if (blk >= dev->nblocks || count > dev->nblocks - blk ||
-	    bounce_init() < 0)
+	    bounce_init() < 0 || xfer(0, blk, count, buf) < 0)
 		return -CFFS_EIO;
-	for (; count; count -= n, blk += n) {
-		n = count < NBOUNCE ? count : NBOUNCE;
-		if (xfer(0, blk, n) < 0)
-			return -CFFS_EIO;
-		memcpy(buf, (void *)BOUNCE_VA, (size_t)n * CFFS_BSIZE);
-		buf = (uint8_t *)buf + (size_t)n * CFFS_BSIZE;
-		nreads += n;
-	}
+	nreads += count;
 	return 0;
 }
 
@@ -115,19 +323,12 @@ static int
 dev_write(void *ctx, uint64_t blk, uint32_t count, const void *buf)
 {
 	struct cffs_bdev *dev = ctx;
-	uint32_t n;
 
+	/* xfer only reads buf when writing */
 	if (blk >= dev->nblocks || count > dev->nblocks - blk ||
-	    bounce_init() < 0)
+	    bounce_init() < 0 || xfer(1, blk, count, (uint8_t *)buf) < 0)
 		return -CFFS_EIO;
-	for (; count; count -= n, blk += n) {
-		n = count < NBOUNCE ? count : NBOUNCE;
-		memcpy((void *)BOUNCE_VA, buf, (size_t)n * CFFS_BSIZE);
-		if (xfer(1, blk, n) < 0)
-			return -CFFS_EIO;
-		buf = (const uint8_t *)buf + (size_t)n * CFFS_BSIZE;
-		nwrites += n;
-	}
+	nwrites += count;
 	return 0;
 }
 

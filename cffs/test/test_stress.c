@@ -1,8 +1,9 @@
 /*
  * test_stress.c - C-FFS at scale: 10,000+ small files across many
- * directories, one large directory, a deep tree, long names, and the
+ * directories, one large directory, a deep tree, long names, the
  * explicit-grouping property (a directory and its small files come in
- * with one device read).
+ * with one device read), read clustering of large files, and read-ahead
+ * when the cache is full.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,8 +291,8 @@ END_TEST
 
 /* ---- read clustering ---- */
 
-#define V1_BIG_READS 32u
-#define XN_BIG_READS 32u
+#define V1_BIG_READS 8u
+#define XN_BIG_READS 8u
 
 /* A device that records every read request over the test's memory device. */
 struct recdev {
@@ -368,7 +369,8 @@ in_list(const uint32_t *v, uint32_t n, uint32_t x)
  * compared one by one with the policy's: a direct block's miss reads its
  * aligned group; the indirect block is read alone; a miss on a later
  * block reads it and the following blocks while they are the file's next
- * blocks, contiguous, uncached, at most 16.  Returns the number of reads.
+ * blocks, contiguous, uncached, at most CLUSTER_MAX (64).  Returns the
+ * number of reads.
  */
 static uint32_t
 cold_read_check(struct tfs *t, const char *path, const unsigned char *want,
@@ -443,8 +445,8 @@ cold_read_check(struct tfs *t, const char *path, const unsigned char *want,
 	return ne;
 }
 
-/* A 2 MiB file read cold: its group, its indirect block, then 16 blocks
- * per request. */
+/* A 2 MiB file read cold: its group, its indirect block, then
+ * CLUSTER_MAX (64) blocks per request. */
 static void
 cluster_big(int v1)
 {
@@ -477,7 +479,7 @@ cluster_big(int v1)
 	 * data blocks shares their group: k = blocks of the group after
 	 * direct[11] (the indirect block first).  Then: the indirect block if
 	 * it was not in the group, and ceil((500 - data blocks in the group)
-	 * / 16) clustered reads.
+	 * / CLUSTER_MAX) clustered reads.
 	 */
 	{
 		uint32_t g_end = map[0] - map[0] % CFFS_GROUP + CFFS_GROUP;
@@ -485,7 +487,8 @@ cluster_big(int v1)
 		uint32_t data_in_g = in_g > 0 ? in_g - 1 : 0;
 		uint32_t rest = (NFB - NDIRECT) - data_in_g;
 
-		ck_assert_uint_eq(n, (in_g == 0) + (rest + 15) / 16);
+		ck_assert_uint_eq(n, (in_g == 0) +
+		                  (rest + CLUSTER_MAX - 1) / CLUSTER_MAX);
 	}
 	/* and the exact number in each layout */
 	ck_assert_uint_eq(n, v1 ? V1_BIG_READS : XN_BIG_READS);
@@ -586,6 +589,230 @@ START_TEST(t_cluster_interleaved)
 }
 END_TEST
 
+/* ---- read-ahead with a full cache, and the group window ---- */
+
+/* Write len bytes of pattern seed to a new file path, 64 KiB at a time. */
+static void
+put_big(struct cffs_fs *fs, const char *path, uint64_t len, unsigned seed)
+{
+	static unsigned char chunk[65536];
+	uint64_t off;
+	size_t k;
+
+	ck_assert_int_eq(cffs_create(fs, path, 0644, 0, 0), 0);
+	for (off = 0; off < len; off += k) {
+		k = len - off < sizeof(chunk) ? (size_t)(len - off) :
+		    sizeof(chunk);
+		fill_pat(chunk, k, seed, (size_t)off);
+		ck_assert_int_eq(cffs_write(fs, path, off, chunk, k), (long)k);
+	}
+}
+
+/* Read path from off in 64 KiB pieces, checking pattern seed, until the
+ * end or (stop_full) until the cache holds as many buffers as it may. */
+static void
+read_big(struct cffs_fs *fs, const char *path, uint64_t len, unsigned seed,
+         bool stop_full)
+{
+	static unsigned char got[65536], want[65536];
+	uint64_t off;
+	size_t k;
+
+	for (off = 0; off < len; off += k) {
+		if (stop_full && fs->cache.nbufs == fs->cache.maxbufs)
+			return;
+		k = len - off < sizeof(got) ? (size_t)(len - off) : sizeof(got);
+		ck_assert_int_eq(cffs_read(fs, path, off, got, k), (long)k);
+		fill_pat(want, k, seed, (size_t)off);
+		ck_assert_int_eq(memcmp(got, want, k), 0);
+	}
+	ck_assert(!stop_full);
+}
+
+/*
+ * A miss on a grouped block when the cache is full (of clean buffers):
+ * read-ahead takes buffers from the LRU tail, so the directory and its
+ * seven files still come in with ONE device read, as in t_grouping.
+ * (If read-ahead gave up on a full cache, every file's miss would read
+ * the group again: eight reads.)
+ */
+START_TEST(t_ra_group_full)
+{
+	enum { FILL = 4300 };           /* blocks: more than the cache */
+	char buf[4096], path[32];
+	uint64_t before;
+	struct tfs t;
+	int i, v1;
+
+	for (v1 = 0; v1 < 2; v1++) {
+		int save = tfs_v1;
+
+		tfs_v1 = v1;
+		tfs_new(&t, 16384);
+		tfs_v1 = save;
+		ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+		for (i = 0; i < 7; i++) {
+			snprintf(path, sizeof(path), "/d/f%d", i);
+			fill_pat((unsigned char *)buf, 3000, (unsigned)i, 0);
+			put_file(t.fs, path, buf, 3000);
+		}
+		put_big(t.fs, "/fill", (uint64_t)FILL * 4096, 3);
+		ck_assert_int_eq(cffs_unmount(t.fs), 0);
+		ck_assert_int_eq(cffs_mount(&t.hd.dev, CFFS_RDONLY, &t.fs), 0);
+		read_big(t.fs, "/fill", (uint64_t)FILL * 4096, 3, false);
+		ck_assert_uint_eq(t.fs->cache.nbufs, t.fs->cache.maxbufs);
+		before = t.hd.nreads;
+		ck_assert_str_eq(list_dir(t.fs, "/d"), "f0,f1,f2,f3,f4,f5,f6");
+		for (i = 0; i < 7; i++) {
+			snprintf(path, sizeof(path), "/d/f%d", i);
+			ck_assert_int_eq(cffs_read(t.fs, path, 0, buf, 4096),
+			                 3000);
+			ck_assert_uint_eq((unsigned char)buf[2999],
+			                  pat((unsigned)i, 2999));
+		}
+		ck_assert_uint_eq(t.hd.nreads - before, 1);
+		ck_assert_uint_eq(t.fs->cache.nbufs, t.fs->cache.maxbufs);
+		tfs_free(&t);
+	}
+}
+END_TEST
+
+/*
+ * Clustered reads of a large file with the cache full and 40 dirty
+ * buffers (and the few clean ones older than them) at the LRU tail:
+ * read-ahead looks past the dirty buffers for clean ones, so the file
+ * still comes in CLUSTER_MAX blocks per request, and it never writes or
+ * evicts a dirty buffer: over XN nothing is written during the read and
+ * all 40 stay cached and dirty.  (The legacy layout's own eviction for
+ * a demand miss writes the least recently used buffer back, dirty or
+ * not; there only the request count is checked.)  Then the dirty data
+ * reaches the disk at sync.
+ */
+START_TEST(t_ra_cluster_dirty_tail)
+{
+	enum { BIG = 1000, FILL = 4300, DIRTY = 40 };
+	static uint32_t dmap[DIRTY];
+	uint64_t reads, writes;
+	uint32_t ind, k;
+	struct buf *b;
+	struct tfs t;
+	int v1;
+
+	for (v1 = 0; v1 < 2; v1++) {
+		int save = tfs_v1;
+
+		tfs_v1 = v1;
+		tfs_new(&t, 16384);
+		tfs_v1 = save;
+		put_big(t.fs, "/big", (uint64_t)BIG * 4096, 1);
+		put_big(t.fs, "/fill", (uint64_t)FILL * 4096, 2);
+		put_big(t.fs, "/dirty", (uint64_t)DIRTY * 4096, 3);
+		ck_assert_int_eq(cffs_sync(t.fs), 0);
+		file_map(t.fs, "/dirty", dmap, DIRTY, &ind);
+		tfs_remount(&t);
+		/* whole blocks: dirty buffers, nothing read for them */
+		for (k = 0; k < DIRTY; k += 16) {
+			static unsigned char chunk[65536];
+			uint32_t n = DIRTY - k < 16 ? DIRTY - k : 16;
+
+			fill_pat(chunk, (size_t)n * 4096, 5, (size_t)k * 4096);
+			ck_assert_int_eq(cffs_write(t.fs, "/dirty",
+			                            (uint64_t)k * 4096, chunk,
+			                            (size_t)n * 4096),
+			                 (long)n * 4096);
+		}
+		for (k = 0; k < DIRTY; k++) {
+			b = cache_lookup(&t.fs->cache, dmap[k]);
+			ck_assert_ptr_nonnull(b);
+			ck_assert(b->dirty);
+		}
+		read_big(t.fs, "/fill", (uint64_t)FILL * 4096, 2, true);
+		reads = t.hd.nreads;
+		writes = t.hd.nwrites;
+		read_big(t.fs, "/big", (uint64_t)BIG * 4096, 1, false);
+		/* the direct blocks' group, the indirect block, then runs */
+		ck_assert_uint_le(t.hd.nreads - reads,
+		                  2 + (BIG - NDIRECT + CLUSTER_MAX - 1) /
+		                  CLUSTER_MAX);
+		if (!v1) {
+			ck_assert_uint_eq(t.hd.nwrites, writes);
+			for (k = 0; k < DIRTY; k++) {
+				b = cache_lookup(&t.fs->cache, dmap[k]);
+				ck_assert_ptr_nonnull(b);
+				ck_assert(b->dirty);
+			}
+		}
+		tfs_remount(&t);
+		read_big(t.fs, "/dirty", (uint64_t)DIRTY * 4096, 5, false);
+		tfs_free(&t);
+	}
+}
+END_TEST
+
+/*
+ * The group read's window: a miss on the group right after the previous
+ * group read doubles it (16, 32, 64 blocks), any other miss reads one
+ * group; the window never takes in a group that has a cached block.
+ * Two directories of 40 4-KiB files each (about four groups each), read
+ * cold: /b's files, then /a's (which lie before /b's on the disk).
+ */
+START_TEST(t_ra_window)
+{
+	static struct recdev rd;
+	char buf[4096], path[32];
+	uint32_t k, n0, win, prev_end, bigger = 0;
+	struct cffs_fs *fs;
+	struct tfs t;
+	int d, i;
+
+	tfs_new(&t, 4096);
+	for (d = 0; d < 2; d++) {
+		snprintf(path, sizeof(path), "/%c", 'a' + d);
+		ck_assert_int_eq(cffs_mkdir(t.fs, path, 0755, 0, 0), 0);
+		for (i = 0; i < 40; i++) {
+			snprintf(path, sizeof(path), "/%c/f%02d", 'a' + d, i);
+			fill_pat((unsigned char *)buf, 4096, (unsigned)(d * 40 + i),
+			         0);
+			put_file(t.fs, path, buf, 4096);
+		}
+	}
+	ck_assert_int_eq(cffs_unmount(t.fs), 0);
+	t.fs = NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.hd = &t.hd;
+	rd.dev.ops = &rec_ops;
+	rd.dev.ctx = &rd;
+	rd.dev.nblocks = t.hd.dev.nblocks;
+	ck_assert_int_eq(cffs_mount(&rd.dev, CFFS_RDONLY, &fs), 0);
+	n0 = rd.n;
+	for (d = 1; d >= 0; d--)
+		for (i = 0; i < 40; i++) {
+			snprintf(path, sizeof(path), "/%c/f%02d", 'a' + d, i);
+			ck_assert_int_eq(cffs_read(fs, path, 0, buf, 4096), 4096);
+			ck_assert_uint_eq((unsigned char)buf[4095],
+			                  pat((unsigned)(d * 40 + i), 4095));
+		}
+	/* 80 files and 10 directory blocks span six groups or more; one
+	 * group per read would be six reads */
+	ck_assert_uint_lt(rd.n, 4096);
+	ck_assert_uint_ge(rd.n - n0, 2);
+	ck_assert_uint_le(rd.n - n0, 4);
+	/* every group read since the mount (the mount's own reads of
+	 * single blocks do not count) follows the window's rule */
+	for (k = 0, win = 1, prev_end = 0; k < rd.n; k++) {
+		if (rd.blk[k] % CFFS_GROUP != 0 || rd.cnt[k] % CFFS_GROUP != 0)
+			continue;
+		win = rd.blk[k] == prev_end ? (win < 4 ? win * 2 : 4) : 1;
+		ck_assert_uint_le(rd.cnt[k], win * CFFS_GROUP);
+		bigger += k >= n0 && rd.cnt[k] > CFFS_GROUP;
+		prev_end = rd.blk[k] + rd.cnt[k];
+	}
+	ck_assert_uint_ge(bigger, 1);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	tfs_free(&t);
+}
+END_TEST
+
 Suite *
 stress_suite(void)
 {
@@ -606,6 +833,12 @@ stress_suite(void)
 	tcase_add_test(tc, t_cluster_big);
 	tcase_add_test(tc, t_cluster_holes);
 	tcase_add_test(tc, t_cluster_interleaved);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("readahead");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, t_ra_group_full);
+	tcase_add_test(tc, t_ra_cluster_dirty_tail);
+	tcase_add_test(tc, t_ra_window);
 	suite_add_tcase(s, tc);
 	return s;
 }
