@@ -9,6 +9,13 @@
  * a metadata block is not written while it owns a block never written
  * since allocation, and a freed block becomes reusable only when its old
  * parent, without the pointer, is on disk.
+ *
+ * Costs do not grow with the disk: empty registry slots form a free
+ * list, and blocks waiting for a write-back sit on the waited-for
+ * block's waiter list (struct xn_bstate), so a write-back releases them
+ * without scanning.  xn_writeback_many hands each wave to the disk's
+ * write_many (if given) in one call, so a driver can merge and overlap
+ * the requests.
  */
 #include "xn_int.h"
 
@@ -23,13 +30,65 @@ xn_bc_find(struct xn *x, uint32_t block)
 	return &x->bc[k - 1];
 }
 
+/* Empty slot e goes on the free list (its .block links the next one). */
+static void
+bc_put(struct xn *x, struct xn_bc_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	e->state = XN_BC_EMPTY;
+	e->block = x->bc_free;
+	x->bc_free = (uint32_t)(e - x->bc) + 1;
+}
+
+/* All slots empty, on the free list in order (mount). */
+void
+xn_bc_init(struct xn *x)
+{
+	uint32_t i;
+
+	x->bc_free = 0;
+	for (i = x->bc_slots; i-- > 0;)
+		bc_put(x, &x->bc[i]);
+}
+
 void
 xn_bc_drop(struct xn *x, struct xn_bc_entry *e)
 {
 	if (e->block < x->nblocks)
 		x->bs[e->block].bcslot = 0;
-	memset(e, 0, sizeof *e);
-	e->state = XN_BC_EMPTY;
+	bc_put(x, e);
+}
+
+/* Put block b on the waiter list of block w (b waits for w's write-back). */
+void
+xn_wait_add(struct xn *x, uint32_t b, uint32_t w)
+{
+	struct xn_bstate *s = &x->bs[b], *ws = &x->bs[w];
+
+	s->wprev = 0;
+	s->wnext = ws->whead;
+	if (ws->whead != 0)
+		x->bs[ws->whead].wprev = b;
+	ws->whead = b;
+	ws->nfreeing++;
+}
+
+/* Take block b off the waiter list of block w. */
+void
+xn_wait_del(struct xn *x, uint32_t b, uint32_t w)
+{
+	struct xn_bstate *s = &x->bs[b];
+
+	if (s->wprev != 0)
+		x->bs[s->wprev].wnext = s->wnext;
+	else
+		x->bs[w].whead = s->wnext;
+	if (s->wnext != 0)
+		x->bs[s->wnext].wprev = s->wprev;
+	s->wnext = 0;
+	s->wprev = 0;
+	if (x->bs[w].nfreeing > 0)
+		x->bs[w].nfreeing--;
 }
 
 /* Tell principal that its entry for block is gone; oldest notice drops
@@ -55,34 +114,40 @@ void
 xn_release_freeing(struct xn *x, uint32_t parent)
 {
 	struct xn_bstate *s;
-	uint32_t i;
+	uint32_t b, next;
 
-	if (parent >= x->nblocks || x->bs[parent].nfreeing == 0)
+	if (parent >= x->nblocks)
 		return;
-	for (i = 0; i < x->nblocks; i++) {
-		s = &x->bs[i];
-		if ((s->flags & XN_BS_FREEING) && s->parent == parent) {
+	/* Everything on the list waits for parent (FREEING with parent
+	   == parent, or MOVING with oldparent == parent).  A FREEING block
+	   has no waiters of its own: they went to its parent when it was
+	   freed. */
+	for (b = x->bs[parent].whead; b != 0; b = next) {
+		s = &x->bs[b];
+		next = s->wnext;
+		if (s->flags & XN_BS_FREEING) {
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
-		} else if ((s->flags & XN_BS_MOVING) &&
-		           s->oldparent == parent) {
+		} else {
 			/* The old pointer is gone from disk: the new parent
 			   may now be written. */
 			s->flags &= (uint16_t)~XN_BS_MOVING;
 			s->oldparent = 0;
+			s->wnext = 0;
+			s->wprev = 0;
 			if (s->parent < x->nblocks &&
 			    x->bs[s->parent].nfresh > 0)
 				x->bs[s->parent].nfresh--;
 		}
 	}
+	x->bs[parent].whead = 0;
 	x->bs[parent].nfreeing = 0;
 }
 
 int
 xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
 {
-	struct xn_bc_entry *e = NULL;
-	uint32_t i;
+	struct xn_bc_entry *e;
 	int r;
 
 	if (x == NULL || !x->mounted)
@@ -97,20 +162,20 @@ xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
 		return XN_EBUSY;
 	if (xn_bc_find(x, block))
 		return XN_EEXIST;
-	for (i = 0; i < x->bc_slots && e == NULL; i++)
-		if (x->bc[i].state == XN_BC_EMPTY)
-			e = &x->bc[i];
-	if (e == NULL)
+	if (x->bc_free == 0 || x->bc_free > x->bc_slots)
 		return XN_ENOSPC;
+	e = &x->bc[x->bc_free - 1];
 	if (x->bs[block].flags & XN_BS_FRESH) {
 		/* Never written: its disk contents mean nothing. */
 		memset(page, 0, XN_BLOCK_SIZE);
-		e->state = XN_BC_DIRTY;
-	} else {
-		if ((r = xn_dread(x, block, page)))
-			return r;
-		e->state = XN_BC_CLEAN;
+	} else if ((r = xn_dread(x, block, page))) {
+		return r;
 	}
+	x->bc_free = e->block;          /* off the free list */
+	if (x->bs[block].flags & XN_BS_FRESH)
+		e->state = XN_BC_DIRTY;
+	else
+		e->state = XN_BC_CLEAN;
 	e->block = block;
 	e->owner = principal;
 	e->page = page;
@@ -214,6 +279,33 @@ xn_writeback(struct xn *x, uint32_t block)
 	return 0;
 }
 
+/* Entries of the list in flight (a wave not known durable) become dirty
+   again. */
+static void
+wave_undo(struct xn *x, const uint32_t *blocks, uint32_t n)
+{
+	struct xn_bc_entry *e;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if ((e = xn_bc_find(x, blocks[i])) != NULL &&
+		    e->state == XN_BC_INFLIGHT)
+			e->state = XN_BC_DIRTY;
+}
+
+/* Write the nw blocks collected in x->wave with one write_many call. */
+static int
+wave_write(struct xn *x, uint32_t *nw)
+{
+	uint32_t k = *nw;
+
+	*nw = 0;
+	if (k == 0)
+		return 0;
+	return x->batch.write_many(x->disk.ctx, x->wave, x->wpages, k) < 0 ?
+	       XN_EIO : 0;
+}
+
 /*
  * Write back a set of registry entries with as few barriers as the
  * ordering rules allow.  The work goes in waves: a wave writes every
@@ -229,6 +321,13 @@ xn_writeback(struct xn *x, uint32_t block)
  * order among them and may reach the disk in any order.  Waves repeat
  * until none writes anything.
  *
+ * With the disk's write_many (xn_set_batch) a wave goes to the disk in
+ * one call (or one per XN_WRITE_MANY_MAX blocks); if it fails, which
+ * writes happened is unknown, so every block of the wave stays dirty
+ * and nothing is flushed.  Without it the blocks are written one by one
+ * and a failure leaves the failed block and the rest dirty while what
+ * the wave wrote before it is flushed and clean.
+ *
  * Every block is checked before anything is written (ERANGE, ENOTCACHED,
  * EBUSY).  Returns 0 when every listed entry is clean, XN_EORDER when
  * some stay dirty because they wait for blocks not in the list (what
@@ -241,8 +340,8 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 {
 	struct xn_bc_entry *e;
 	struct xn_bstate *s;
-	uint32_t i, wrote, ndone = 0;
-	int r = 0, held;
+	uint32_t i, wrote, nw = 0, ndone = 0;
+	int r = 0, held, batch;
 
 	if (done != NULL)
 		*done = 0;
@@ -259,6 +358,7 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 		if (e->state == XN_BC_INFLIGHT)
 			return XN_EBUSY;
 	}
+	batch = x->batch.write_many != NULL;
 	for (;;) {
 		wrote = 0;
 		for (i = 0; i < n && r == 0; i++) {
@@ -267,22 +367,33 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 			    x->bs[blocks[i]].nfresh)
 				continue;
 			e->state = XN_BC_INFLIGHT;
-			if (x->disk.ops->write(x->disk.ctx, blocks[i],
-			                       e->page) < 0) {
+			wrote++;
+			if (batch) {
+				x->wave[nw] = blocks[i];
+				x->wpages[nw] = e->page;
+				if (++nw == XN_WRITE_MANY_MAX)
+					r = wave_write(x, &nw);
+			} else if (x->disk.ops->write(x->disk.ctx, blocks[i],
+			                              e->page) < 0) {
 				e->state = XN_BC_DIRTY;
+				wrote--;
 				r = XN_EIO;
+			}
+		}
+		if (batch) {
+			if (r == 0)
+				r = wave_write(x, &nw);
+			if (r != 0) {
+				/* nothing of this wave is known written */
+				wave_undo(x, blocks, n);
 				break;
 			}
-			wrote++;
 		}
 		if (wrote == 0)
 			break;
 		if (x->disk.ops->flush(x->disk.ctx) < 0) {
 			/* nothing of this wave is known durable */
-			for (i = 0; i < n; i++)
-				if ((e = xn_bc_find(x, blocks[i])) != NULL &&
-				    e->state == XN_BC_INFLIGHT)
-					e->state = XN_BC_DIRTY;
+			wave_undo(x, blocks, n);
 			r = XN_EIO;
 			break;
 		}

@@ -285,26 +285,37 @@ xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 /*
  * Blocks waiting for c's write-back (FREEING children, MOVING blocks whose
  * old pointer is in c) now wait for p's: c is being freed, and once p is
- * on disk without c nothing on disk reaches c's old contents.
+ * on disk without c nothing on disk reaches c's old contents.  A MOVING
+ * block whose new parent is p stops moving instead: the one write of p
+ * that drops the path through c also holds the new pointer, so it is
+ * never reachable twice (waiting for p would keep p from ever being
+ * written, as p waits for it).
  */
 static void
 reparent_freeing(struct xn *x, uint32_t c, uint32_t p)
 {
 	struct xn_bstate *s;
-	uint32_t i;
+	uint32_t b, next;
 
-	if (x->bs[c].nfreeing == 0)
-		return;
-	for (i = 0; i < x->nblocks; i++) {
-		s = &x->bs[i];
-		if ((s->flags & XN_BS_FREEING) && s->parent == c) {
+	for (b = x->bs[c].whead; b != 0; b = next) {
+		s = &x->bs[b];
+		next = s->wnext;
+		s->wnext = 0;
+		s->wprev = 0;
+		if (s->flags & XN_BS_FREEING) {
 			s->parent = p;
-			x->bs[p].nfreeing++;
-		} else if ((s->flags & XN_BS_MOVING) && s->oldparent == c) {
+		} else if (s->parent == p) {
+			s->flags &= (uint16_t)~XN_BS_MOVING;
+			s->oldparent = 0;
+			if (x->bs[p].nfresh > 0)
+				x->bs[p].nfresh--;
+			continue;
+		} else {
 			s->oldparent = p;
-			x->bs[p].nfreeing++;
 		}
+		xn_wait_add(x, b, p);
 	}
+	x->bs[c].whead = 0;
 	x->bs[c].nfreeing = 0;
 }
 
@@ -354,8 +365,8 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
 		} else if (s->flags & XN_BS_MOVING) {
-			/* The pointer on disk is in the old parent, which
-			   already counts c among its waiters. */
+			/* The pointer on disk is in the old parent, whose
+			   waiter list c is already on. */
 			w = s->oldparent;
 			reparent_freeing(x, c, w);
 			s->flags = XN_BS_ALLOC | XN_BS_FREEING;
@@ -365,10 +376,20 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 			/* Reusable once the parent without c is on disk. */
 			reparent_freeing(x, c, parent);
 			s->flags = XN_BS_ALLOC | XN_BS_FREEING;
-			ps->nfreeing++;
+			xn_wait_add(x, c, parent);
 		}
 	}
 	return 0;
+}
+
+/* Mark block b and queue it, once (nothing outside the disk). */
+static void
+visit(struct xn *x, uint32_t b, uint32_t *q, uint32_t *nq)
+{
+	if (b >= x->nblocks || (x->bs[b].flags & XN_BS_MARK))
+		return;
+	x->bs[b].flags |= XN_BS_MARK;
+	q[(*nq)++] = b;
 }
 
 /*
@@ -376,24 +397,24 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
  * blocks swapped between two parents, say)?  After the move, `to' waits
  * for: each fresh claimed block, the old parent of each moving one, and
  * `from' for the others.  A circle exists if one of those already waits,
- * directly or not, for `to'.  Blocks that wait for `to' are found by a
- * fixpoint over the per-block state (x->stack as marks); it runs only
- * when a target waits for something at all.  Conservative: edges the move
- * removes still count, so a refusal can be spurious; after the libFS has
- * written back what is pending it goes through.  The fixpoint is cut off
- * after XN_WAIT_PASSES passes (also a refusal), so a hostile libFS that
- * builds a long chain of pending moves cannot make it run for long.
+ * directly or not, for `to'.  The blocks that wait for `to' are found by
+ * walking the waits backwards from it, breadth first, with x->stack as
+ * the queue and XN_BS_MARK as the visited mark: a fresh block's parent
+ * waits for it, and so does the new parent of every MOVING block on its
+ * waiter list.  Each block is visited once, so the walk costs at most the
+ * blocks that wait (and their waiter lists), never a pass over the disk;
+ * it runs only when a target waits for something at all.  Conservative:
+ * edges the move removes still count, so a refusal can be spurious;
+ * after the libFS has written back what is pending it goes through.
  */
-#define XN_WAIT_PASSES 32
-
 static int
 wait_cycle(struct xn *x, uint32_t from, uint32_t to,
            const struct xn_claim *c, uint32_t nc)
 {
 	const struct xn_bstate *s;
-	uint32_t tgt[XN_MAX_CLAIMS], nt = 0, i, k, w, pass;
-	uint32_t *mark = x->stack;
-	int changed, busy = 0;
+	uint32_t tgt[XN_MAX_CLAIMS], nt = 0, i, k, w, nq, head;
+	uint32_t *q = x->stack;
+	int busy = 0, cycle = 0;
 
 	for (i = 0; i < nc; i++) {
 		s = &x->bs[c[i].block];
@@ -415,30 +436,24 @@ wait_cycle(struct xn *x, uint32_t from, uint32_t to,
 	}
 	if (!busy)
 		return 0;
-	memset(mark, 0, sizeof(uint32_t) * (size_t)x->nblocks);
-	mark[to] = 1;
-	for (pass = 0, changed = 1; changed; pass++) {
-		/* Bounded work (this runs in the kernel with interrupts off):
-		 * a wait chain longer than this is refused like a circle. */
-		if (pass == XN_WAIT_PASSES)
-			return 1;
-		changed = 0;
-		for (k = 0; k < x->nblocks; k++) {
-			s = &x->bs[k];
-			if (s->parent >= x->nblocks || mark[s->parent])
-				continue;
-			if (((s->flags & XN_BS_FRESH) && mark[k]) ||
-			    ((s->flags & XN_BS_MOVING) &&
-			     s->oldparent < x->nblocks && mark[s->oldparent])) {
-				mark[s->parent] = 1;
-				changed = 1;
-			}
-		}
+	nq = 0;
+	visit(x, to, q, &nq);
+	for (head = 0; head < nq; head++) {
+		s = &x->bs[q[head]];
+		/* Who waits for q[head]: its parent if it is fresh, and the
+		   new parent of each block moved out of it. */
+		if (s->flags & XN_BS_FRESH)
+			visit(x, s->parent, q, &nq);
+		for (k = s->whead; k != 0; k = x->bs[k].wnext)
+			if (x->bs[k].flags & XN_BS_MOVING)
+				visit(x, x->bs[k].parent, q, &nq);
 	}
 	for (i = 0; i < nt; i++)
-		if (tgt[i] < x->nblocks && mark[tgt[i]])
-			return 1;
-	return 0;
+		if (tgt[i] < x->nblocks && (x->bs[tgt[i]].flags & XN_BS_MARK))
+			cycle = 1;
+	for (i = 0; i < nq; i++)
+		x->bs[q[i]].flags &= (uint16_t)~XN_BS_MARK;
+	return cycle;
 }
 
 /*
@@ -515,11 +530,10 @@ xn_move(struct xn *x, uint32_t principal, uint32_t from, uint32_t off,
 		ts->nchild++;
 		if ((s->flags & XN_BS_MOVING) && s->oldparent == to) {
 			/* Back where its pointer on disk is: done moving. */
+			xn_wait_del(x, claims[i].block, to);
 			s->flags &= (uint16_t)~XN_BS_MOVING;
 			s->oldparent = 0;
 			fs->nfresh--;
-			if (ts->nfreeing > 0)
-				ts->nfreeing--;
 		} else if (s->flags & (XN_BS_FRESH | XN_BS_MOVING)) {
 			/* Fresh: no pointer on disk at all.  Moving: the one
 			   on disk is still in s->oldparent.  Either way to
@@ -530,7 +544,7 @@ xn_move(struct xn *x, uint32_t principal, uint32_t from, uint32_t off,
 			/* from's copy on disk may point to it. */
 			s->flags |= XN_BS_MOVING;
 			s->oldparent = from;
-			fs->nfreeing++;
+			xn_wait_add(x, claims[i].block, from);
 			ts->nfresh++;
 		}
 		s->parent = to;

@@ -110,6 +110,8 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(struct xn_udf_out));
 	n += 2 * ALIGN16(sizeof(struct xn_owned) * XN_OWNS_MAX);
 	n += ALIGN16(sizeof(uint32_t) * (size_t)nblocks);
+	n += ALIGN16(sizeof(uint32_t) * XN_WRITE_MANY_MAX);
+	n += ALIGN16(sizeof(void *) * XN_WRITE_MANY_MAX);
 	return n + 16;
 }
 
@@ -314,7 +316,8 @@ load_roots(struct xn *x)
 	return 0;
 }
 
-/* Walk the metadata tree from the roots; rebuild x->bs. */
+/* Walk the metadata tree from the roots; rebuild x->bs.  Nothing waits
+   for a write-back after mount, so every waiter list starts empty. */
 static int
 scan(struct xn *x, uint32_t *reached)
 {
@@ -450,7 +453,9 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->set_a = carve(&p, sizeof(struct xn_owned) * XN_OWNS_MAX);
 	x->set_b = carve(&p, sizeof(struct xn_owned) * XN_OWNS_MAX);
 	x->stack = carve(&p, sizeof(uint32_t) * (size_t)d->nblocks);
-	memset(x->bc, 0, sizeof(struct xn_bc_entry) * bc_slots);
+	x->wave = carve(&p, sizeof(uint32_t) * XN_WRITE_MANY_MAX);
+	x->wpages = carve(&p, sizeof(void *) * XN_WRITE_MANY_MAX);
+	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
 		goto fail;
@@ -497,6 +502,18 @@ xn_sync(struct xn *x)
 	if (x == NULL || !x->mounted)
 		return XN_ENOTMOUNTED;
 	return write_fmap(x);
+}
+
+int
+xn_set_batch(struct xn *x, const struct xn_disk_batch *b)
+{
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (b == NULL)
+		memset(&x->batch, 0, sizeof x->batch);
+	else
+		x->batch = *b;
+	return 0;
 }
 
 int

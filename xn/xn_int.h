@@ -72,6 +72,10 @@ fmap_blocks_for(uint32_t nblocks)
 	return (nblocks + XN_BITS_PER_BLK - 1) / XN_BITS_PER_BLK;
 }
 
+/* A transient mark in xn_bstate.flags, set and cleared within one call
+   (the circular-wait check of a move); never seen outside XN. */
+#define XN_BS_MARK       0x8000
+
 /* xn.c */
 uint32_t xn_csum(const uint8_t *p, uint32_t n);
 int xn_dread(struct xn *x, uint32_t b, void *buf);
@@ -93,8 +97,11 @@ int xn_acl(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,
 
 /* bc.c */
 struct xn_bc_entry *xn_bc_find(struct xn *x, uint32_t block);
+void xn_bc_init(struct xn *x);
 void xn_bc_drop(struct xn *x, struct xn_bc_entry *e);
 void xn_bc_notify(struct xn *x, uint32_t principal, uint32_t block);
 void xn_release_freeing(struct xn *x, uint32_t parent);
+void xn_wait_add(struct xn *x, uint32_t b, uint32_t w);
+void xn_wait_del(struct xn *x, uint32_t b, uint32_t w);
 
 #endif /* XN_INT_H */

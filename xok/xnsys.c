@@ -7,7 +7,11 @@
  * expose it; docs/XN.md describes the model, KERNEL-INTERFACE.md the
  * calls.  A principal is the hash of a capability's name, so it is the
  * same across reboots.  Disk I/O here is synchronous (the kernel polls
- * the device); XN's calls are rare next to the data they protect.
+ * the device); XN's calls are rare next to the data they protect.  A
+ * wave of a batched write-back (XN_WRITEBACK_MANY) goes to the device at
+ * once: sorted by block, runs of consecutive blocks merged into one
+ * scatter-gather request over their (scattered) cache pages, every
+ * request queued before the kernel polls for them.
  */
 #include "kern.h"
 #include "dev/virtio_blk.h"
@@ -31,6 +35,7 @@ static struct xok_xn_move umove;
 static struct xn_claim claims[XOK_XN_CLAIMS];
 static uint8_t blockbuf[XN_BLOCK_SIZE] __attribute__((aligned(4096)));
 
+_Static_assert(XOK_KERNEL_DIRECT == PHYSBASE, "exported XN pages");
 _Static_assert(sizeof(struct xok_xn_insn) == sizeof(struct xn_insn),
     "ABI and XN instruction layouts differ");
 _Static_assert(XOK_XN_NAME == XN_NAME_MAX && XOK_XN_UDF_MAX ==
@@ -64,13 +69,134 @@ disk_flush(void *ctx)
 static const struct xn_disk_ops disk_ops = { disk_read, disk_write,
 	disk_flush };
 
+/* A write_many call's blocks and their pages' physical addresses, sorted
+   by block; pa[] doubles as the scatter-gather lists of the runs. */
+static struct wm_ent {
+	uint32_t block;
+	uint64_t pa;
+} wm[XN_WRITE_MANY_MAX];
+static uint64_t wm_pa[XN_WRITE_MANY_MAX];
+
+/* Heapsort of wm[0..n) by block (no recursion, no allocation). */
+static void
+wm_sift(uint32_t i, uint32_t n)
+{
+	struct wm_ent t;
+	uint32_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && wm[c + 1].block > wm[c].block)
+			c++;
+		if (wm[i].block >= wm[c].block)
+			return;
+		t = wm[i]; wm[i] = wm[c]; wm[c] = t;
+		i = c;
+	}
+}
+
+static void
+wm_sort(uint32_t n)
+{
+	struct wm_ent t;
+	uint32_t i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0; )
+		wm_sift(i, n);
+	for (i = n - 1; i > 0; i--) {
+		t = wm[0]; wm[0] = wm[i]; wm[i] = t;
+		wm_sift(0, i);
+	}
+}
+
+/*
+ * Write n blocks (XN's write_many): sorted, runs of consecutive block
+ * numbers (up to vblk_sg_max() pages) become one scatter-gather request,
+ * all requests are queued (reaping completions when the queue is full),
+ * then polled for together.  0, or -1 if any request failed or could not
+ * be queued (XN then keeps the whole wave dirty).
+ */
+static int
+disk_write_many(void *ctx, const uint32_t *blocks, const void *const *pg,
+    uint32_t n)
+{
+	struct vblk_waiter w = { 0, 0 };
+	uint32_t i, j, k, max = vblk_sg_max();
+	int err = 0, werr;
+
+	(void)ctx;
+	if (max == 0)
+		return -1;
+	while (n > 0 && err == 0) {
+		k = n < XN_WRITE_MANY_MAX ? n : XN_WRITE_MANY_MAX;
+		for (i = 0; i < k; i++) {
+			wm[i].block = blocks[i];
+			wm[i].pa = PADDR(pg[i]);
+		}
+		wm_sort(k);
+		for (i = 0; i < k && err == 0; i = j) {
+			wm_pa[i] = wm[i].pa;
+			for (j = i + 1; j < k && j - i < max &&
+			    wm[j].block == wm[j - 1].block + 1; j++)
+				wm_pa[j] = wm[j].pa;
+			w.pending++;
+			if ((err = vblk_submit_sg_wait((uint64_t)wm[i].block *
+			    SECTORS_PER_BLOCK, &wm_pa[i], j - i, 1,
+			    vblk_waiter_done, &w)) < 0)
+				w.pending--;
+		}
+		/* Wait even after a refusal: the pages must not change
+		   while the device may still read them. */
+		if ((werr = vblk_wait(&w)) < 0 && err == 0)
+			err = werr;
+		blocks += k, pg += k, n -= k;
+	}
+	return err < 0 ? -1 : 0;
+}
+
+static const struct xn_disk_batch disk_batch = { disk_write_many };
+
 static int
 xn_mount_now(void)
 {
 	int err = xn_mount(&xn, &disk, arena, arena_len, BC_SLOTS, &report);
 
+	if (err == 0)
+		err = xn_set_batch(&xn, &disk_batch);
 	mounted = err == 0;
+	/* the export (xn_export) shows bs[] and bc[] if they are where it
+	 * expects them; otherwise libOSes use XN_BLOCK_INFO/XN_BC_LOOKUP */
+	info->xn.bc_off = (uint64_t)((uint8_t *)xn.bc - (uint8_t *)arena);
+	info->xn.mounted = mounted && info->xn.nblocks == disk.nblocks &&
+	    (void *)xn.bs == arena && xn.bc_slots == BC_SLOTS &&
+	    info->xn.bc_off == ROUNDUP(sizeof(struct xn_bstate) *
+	    (uint64_t)disk.nblocks, 16);
 	return err;
+}
+
+/*
+ * Export XN's per-block state and registry read-only (XOK_XN_VA): they
+ * are the first two arrays of the arena, which starts on a page.  The
+ * last page may also show the start of the template table (names and
+ * UDFs, which are not secret).
+ */
+static void
+xn_export(void)
+{
+	uint64_t len = ROUNDUP(sizeof(struct xn_bstate) * (uint64_t)disk.nblocks,
+	    16) + sizeof(struct xn_bc_entry) * (uint64_t)BC_SLOTS;
+
+	if (pmap_export(XOK_XN_VA - XOK_INFO_VA, PADDR(arena),
+	    ROUNDUP(len, PGSIZE)) < 0) {
+		kprintf("xn: cannot export XN's state\n");
+		return;
+	}
+	info->xn.nblocks = disk.nblocks;
+	info->xn.bc_slots = BC_SLOTS;
 }
 
 /* At boot: size the arena for the disk and mount it if it is XN's. */
@@ -96,6 +222,7 @@ xnsys_init(void)
 		return;
 	}
 	arena = KADDR(ppn * PGSIZE);
+	xn_export();
 	if ((err = xn_mount_now()) == 0)
 		kprintf("xn: mounted %u blocks: %u templates, %u roots, "
 		    "%u reachable, %u leaked blocks freed\n", disk.nblocks,
@@ -229,6 +356,7 @@ sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	if (mounted) {
 		xn_unmount(&xn);
 		mounted = 0;
+		info->xn.mounted = 0;
 		release_cache_pages();
 	}
 	if ((err = xn_format(&disk, disk.nblocks, blockbuf)) < 0)

@@ -1,7 +1,8 @@
 /*
  * xn/fuzz/fuzz_alloc.c: libFuzzer target for the XN calls.  The input is
- * a sequence of calls (alloc, free, write, write-back, registry, roots)
- * with fuzzed arguments, run on a small formatted memory disk.  Properties:
+ * a sequence of calls (alloc, free, write, write-back single and batched,
+ * registry, roots) with fuzzed arguments, run on a small formatted memory
+ * disk (odd-length inputs with its write_many attached).  Properties:
  * no call crashes; afterwards XN's per-block state agrees with what the
  * cached directory blocks point to; and the disk as it stands (a crash at
  * that instant) mounts and every reachable pointer leads to a block that
@@ -178,6 +179,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 	/* Fuzzer's arena is shared with the crash mount: remount first. */
 	if (xn_mount(&x, &md.disk, arena, alen, SLOTS, NULL))
 		abort();
+	/* odd-length inputs write back through the batched path */
+	if (size % 2 && xn_set_batch(&x, &xn_memdisk_batch))
+		abort();
 	while (pos + 8 <= size) {
 		const uint8_t *a = d + pos;
 		pos += 8;
@@ -225,7 +229,13 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 				xn_bc_insert(&x, 1, blk, NULL);
 			break;
 		case 6:
-			xn_writeback(&x, blk);
+			if (a[3] % 2) {
+				uint32_t l[3] = { blk, par, blk + 1 };
+
+				xn_writeback_many(&x, l, 3, NULL);
+			} else {
+				xn_writeback(&x, blk);
+			}
 			break;
 		case 7:
 			xn_bc_evict(&x, a[6] % 2, blk);

@@ -1,5 +1,6 @@
 /*
- * xn/host/filedisk.c: an XN disk backed by an image file (host only).
+ * xn/host/filedisk.c: an XN disk backed by an image file (host only),
+ * with a batched write (xn_filedisk_batch) that is a loop of pwrite.
  */
 #define _GNU_SOURCE
 #include <xn/host.h>
@@ -40,6 +41,20 @@ fd_flush(void *ctx)
 }
 
 static const struct xn_disk_ops fd_ops = { fd_read, fd_write, fd_flush };
+
+static int
+fd_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
+              uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (fd_write(ctx, blocks[i], pages[i]) < 0)
+			return -1;
+	return 0;
+}
+
+const struct xn_disk_batch xn_filedisk_batch = { fd_write_many };
 
 int
 xn_filedisk_open(struct xn_filedisk *d, const char *path, uint32_t nblocks,

@@ -2,7 +2,8 @@
  * xn/host/memdisk.c: an XN disk in memory (host only).  It can record
  * every write and flush, so a test can rebuild the disk as it was after
  * any prefix of the write stream (a crash at that instant), and it can
- * fail writes after a count to test I/O errors.
+ * fail writes after a count to test I/O errors.  Its batched write
+ * (xn_memdisk_batch) writes, logs and fails block by block too.
  */
 #include <xn/host.h>
 #include <stdlib.h>
@@ -70,6 +71,22 @@ md_flush(void *ctx)
 }
 
 static const struct xn_disk_ops md_ops = { md_read, md_write, md_flush };
+
+/* One block at a time, in the order given, so the log (and a crash cut
+   at any write) looks exactly as with per-block writes. */
+static int
+md_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
+              uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (md_write(ctx, blocks[i], pages[i]) < 0)
+			return -1;
+	return 0;
+}
+
+const struct xn_disk_batch xn_memdisk_batch = { md_write_many };
 
 int
 xn_memdisk_init(struct xn_memdisk *m, uint32_t nblocks)

@@ -7,7 +7,8 @@
  * type the pointer names, and no block XN considers free is reachable.
  * The batched variants write back with xn_writeback_many(), whose writes
  * between two flushes may reach the disk in any order: every subset of
- * each such wave (on top of everything before its flush) is checked.
+ * each such wave (on top of everything before its flush) is checked;
+ * half of them hand each wave to the disk's write_many.
  */
 #include "testlib.h"
 
@@ -190,13 +191,16 @@ every_cut_reordered(struct fx *f, const uint8_t *base)
 	free(dur);
 }
 
+/* batch: xn_writeback_many goes through the memory disk's write_many
+   (which logs block by block, so the cuts are the same). */
 static void
-start(struct fx *f, uint8_t **base)
+start_b(struct fx *f, uint8_t **base, int batch)
 {
 	struct xn_template t = t_dir_template();
 	size_t len = (size_t)T_NBLOCKS * XN_BLOCK_SIZE;
 
 	fx_init(f, T_NBLOCKS);
+	f->batch = batch;
 	*base = malloc(len);
 	memcpy(*base, f->md.data, len);
 	f->md.logging = 1;
@@ -204,6 +208,12 @@ start(struct fx *f, uint8_t **base)
 	ck_assert_int_eq(xn_template_register(&f->x, P_ALICE, &t), 0);
 	ck_assert_int_eq(t_mkroot(f, "fs", ROOT, P_ALICE), 0);
 	ck_assert_int_eq(t_cache(f, P_ALICE, ROOT), 0);
+}
+
+static void
+start(struct fx *f, uint8_t **base)
+{
+	start_b(f, base, 0);
 }
 
 START_TEST(crash_scripted)
@@ -527,14 +537,15 @@ START_TEST(crash_scripted_moves)
 END_TEST
 
 /* Batched write-back (xn_writeback_many) among the steps, with and
-   without moves; crash states include every reordering inside a wave. */
+   without moves, block by block and through write_many; crash states
+   include every reordering inside a wave. */
 START_TEST(crash_random_many)
 {
 	struct fx f;
 	uint8_t *base;
 	uint32_t seed = 0x2545f491u * (uint32_t)(_i + 1), i;
 
-	start(&f, &base);
+	start_b(&f, &base, (_i & 2) != 0);
 	for (i = 0; i < 600; i++)
 		random_step(&f, &seed, _i % 2, 1);
 	every_cut_reordered(&f, base);
@@ -553,7 +564,7 @@ START_TEST(crash_scripted_many)
 	uint32_t pr = P_ALICE, done;
 	uint32_t all[] = { ROOT, 41, 42, 43, 44, 45, 46 };
 
-	start(&f, &base);
+	start_b(&f, &base, 1);
 	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 41, T_DIR), 0);
 	ck_assert_int_eq(t_link(x, pr, ROOT, 1, 42, T_DIR), 0);
 	ck_assert_int_eq(t_cache(&f, pr, 41), 0);
@@ -593,6 +604,61 @@ START_TEST(crash_scripted_many)
 }
 END_TEST
 
+/* A file moved up out of a directory that is then removed: the parent's
+   one write drops the directory and holds the file (test_wait.c,
+   move_up); cut at every write, one level and two. */
+START_TEST(crash_move_up)
+{
+	struct fx f;
+	struct xn *x = &f.x;
+	uint8_t *base;
+	uint32_t pr = P_ALICE, done, l[] = { 41, 42, 43, ROOT };
+
+	start(&f, &base);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 41, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 41), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 41, pr), 0);
+	ck_assert_int_eq(t_link(x, pr, 41, 0, 42, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 42), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 42, pr), 0);
+	ck_assert_int_eq(t_link(x, pr, 42, 0, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 43), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 43), 0);
+	ck_assert_int_eq(xn_writeback_many(x, l, 4, &done), 0);
+	/* 43 up one level into 41; 42 removed; 41 written */
+	ck_assert_int_eq(t_move(x, pr, 42, 0, 41, 1, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_unlink(x, pr, 41, 0, 42, T_DIR), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	/* 42 again below 41, 43 into it, written; then 43 up two levels
+	   into ROOT, 42 and 41 removed, ROOT written */
+	ck_assert_int_eq(t_link(x, pr, 41, 0, 42, T_DIR), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 42), 0);
+	ck_assert_int_eq(t_initdir(x, pr, 42, pr), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(t_move(x, pr, 41, 1, 42, 0, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	ck_assert_int_eq(t_move(x, pr, 42, 0, ROOT, 1, 43, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_unlink(x, pr, 41, 0, 42, T_DIR), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), XN_EORDER);
+	ck_assert_int_eq(t_unlink(x, pr, ROOT, 0, 41, T_DIR), 0);
+	ck_assert_int_eq(xn_writeback(x, ROOT), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, pr, ROOT, 2, 42, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 41), 0);
+	ck_assert_int_eq(t_cache(&f, pr, 42), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 41), 0);
+	ck_assert_int_eq(t_initdata(x, pr, 42), 0);
+	ck_assert_int_eq(xn_writeback_many(x, l, 4, &done), 0);
+	ck_assert_int_eq(xn_sync(x), 0);
+	ck_assert_int_eq(xn_unmount(x), 0);
+	every_cut(&f, base);
+	free(base);
+	fx_done(&f);
+}
+END_TEST
+
 Suite *
 crash_suite(void)
 {
@@ -605,6 +671,7 @@ crash_suite(void)
 	tcase_add_test(tc, crash_scripted_moves);
 	tcase_add_loop_test(tc, crash_random_moves, 0, 8);
 	tcase_add_test(tc, crash_scripted_many);
+	tcase_add_test(tc, crash_move_up);
 	tcase_add_loop_test(tc, crash_random_many, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;

@@ -90,9 +90,14 @@ fx_init(struct fx *f, uint32_t nblocks)
 int
 fx_mount(struct fx *f)
 {
+	int r;
+
 	f->npage = 0;
-	return xn_mount(&f->x, &f->md.disk, f->arena, f->arena_len, T_BCSLOTS,
-	                NULL);
+	r = xn_mount(&f->x, &f->md.disk, f->arena, f->arena_len, T_BCSLOTS,
+	             NULL);
+	if (r == 0 && f->batch)
+		ck_assert_int_eq(xn_set_batch(&f->x, &xn_memdisk_batch), 0);
+	return r;
 }
 
 void

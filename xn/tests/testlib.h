@@ -32,6 +32,7 @@ struct fx {
 	size_t arena_len;
 	uint8_t (*pages)[XN_BLOCK_SIZE];
 	int npage;
+	int batch;          /* fx_mount attaches xn_memdisk_batch */
 };
 
 extern const struct xn_insn t_dir_owns[];
@@ -74,5 +75,6 @@ Suite *persist_suite(void);
 Suite *crash_suite(void);
 Suite *move_suite(void);
 Suite *wbmany_suite(void);
+Suite *wait_suite(void);
 
 #endif

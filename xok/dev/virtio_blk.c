@@ -12,7 +12,12 @@
  * read), and a one-byte status the device writes last.  The header and
  * status live in a per-request slot of this file, indexed by the chain's
  * first descriptor, which is also the id the device returns in the used
- * ring.
+ * ring.  The data is either one physically contiguous buffer (split at
+ * the device's size_max) or, for vblk_submit_sg, a list of whole pages
+ * anywhere in memory written to or read from consecutive sectors, one
+ * descriptor per page, at most vblk_sg_max() pages (seg_max, our
+ * descriptors, VBLK_MAX_BYTES): XN's write-back merges runs of blocks
+ * cached in scattered pages into one request that way.
  *
  * The kernel never blocks and runs with interrupts off: completions are
  * reaped either by vblk_intr() from the device's interrupt, or by the
@@ -28,8 +33,10 @@
  * 8..71 and 128..255.
  *
  * Not done: the modern (virtio 1.0) interface, MSI-X, indirect
- * descriptors, event-index notification suppression, more than one
- * queue or more than one disk.
+ * descriptors (a scatter-gather request takes one ring descriptor per
+ * page, so a long one can fill the ring and the next waits for it),
+ * event-index notification suppression, more than one queue or more
+ * than one disk.
  */
 #include "../kern.h"
 #include "pci.h"
@@ -136,6 +143,7 @@ static struct {
 	uint64_t capacity;              /* sectors */
 	uint32_t seg_bytes;             /* largest data descriptor */
 	uint32_t max_bytes;             /* largest request */
+	uint32_t sg_pages;              /* most pages in a vblk_submit_sg */
 	uint16_t qsize;                 /* ring entries (the device's) */
 	uint16_t ndesc;                 /* descriptors we use */
 	volatile struct vring_desc *desc;
@@ -231,14 +239,20 @@ desc_put(uint16_t d)
 	vb.nfree++;
 }
 
-/* Queue one request; the arguments are already checked. */
+/*
+ * Queue one request; the arguments are already checked.  The data is
+ * nreg regions of reg_bytes each, at the physical addresses pa[0..nreg),
+ * one after the other on the disk; each region takes one descriptor (or
+ * several if the device's size_max is smaller).
+ */
 static int
-vq_start(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes,
-    void (*done)(void *, int), void *arg)
+vq_start(uint32_t type, uint64_t sector, const uint64_t *pa, uint32_t nreg,
+    uint32_t reg_bytes, void (*done)(void *, int), void *arg)
 {
-	uint32_t nseg = nbytes ? (nbytes + vb.seg_bytes - 1) / vb.seg_bytes : 0;
-	uint16_t head, prev, d, n;
-	uint32_t off, len;
+	uint32_t per = reg_bytes ? (reg_bytes + vb.seg_bytes - 1) /
+	    vb.seg_bytes : 0;
+	uint32_t nseg = nreg * per, r, off, len;
+	uint16_t head, prev, d;
 
 	if (nseg + 2 > vb.nfree)
 		return -XE_BUSY;
@@ -251,16 +265,19 @@ vq_start(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes,
 	vb.desc[head].len = 16;
 	vb.desc[head].flags = VRING_DESC_NEXT;
 	prev = head;
-	for (off = 0, n = 0; n < nseg; n++, off += len) {
-		len = nbytes - off < vb.seg_bytes ? nbytes - off : vb.seg_bytes;
-		d = desc_get();
-		vb.desc[d].addr = pa + off;
-		vb.desc[d].len = len;
-		vb.desc[d].flags = VRING_DESC_NEXT |
-		    (type == T_IN ? VRING_DESC_WRITE : 0);
-		vb.desc[prev].next = d;
-		desc_next[prev] = d;
-		prev = d;
+	for (r = 0; r < nreg; r++) {
+		for (off = 0; off < reg_bytes; off += len) {
+			len = reg_bytes - off < vb.seg_bytes ? reg_bytes - off :
+			    vb.seg_bytes;
+			d = desc_get();
+			vb.desc[d].addr = pa[r] + off;
+			vb.desc[d].len = len;
+			vb.desc[d].flags = VRING_DESC_NEXT |
+			    (type == T_IN ? VRING_DESC_WRITE : 0);
+			vb.desc[prev].next = d;
+			desc_next[prev] = d;
+			prev = d;
+		}
 	}
 	d = desc_get();
 	vb.desc[d].addr = PADDR(&slot[head].status);
@@ -340,29 +357,87 @@ vq_reap(void)
 	}
 }
 
+/* Is [pa, pa + n) inside physical memory? */
+static int
+pa_ok(uint64_t pa, uint64_t n)
+{
+	uint64_t limit = pages.npages * PGSIZE;
+
+	return pa < limit && n <= limit - pa;
+}
+
+/* Checks common to every transfer of nbytes from sector. */
+static int
+xfer_ok(uint32_t type, uint64_t sector, uint64_t nbytes)
+{
+	if (!vb.present)
+		return -XE_NOENT;
+	if (vb.dead)
+		return -XE_DEAD;
+	if (sector >= vb.capacity ||
+	    nbytes / VBLK_SECTOR > vb.capacity - sector)
+		return -XE_RANGE;
+	if (type == T_OUT && (vb.features & F_RO))
+		return -XE_PERM;
+	return 0;
+}
+
 /* Check and queue; nothing is queued on error. */
 static int
 vblk_start(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes,
     void (*done)(void *, int), void *arg)
 {
-	uint64_t limit = pages.npages * PGSIZE;
+	int err;
 
 	if (!vb.present)
 		return -XE_NOENT;
 	if (vb.dead)
 		return -XE_DEAD;
 	if (type == T_FLUSH)
-		return vq_start(type, 0, 0, 0, done, arg);
+		return vq_start(type, 0, NULL, 0, 0, done, arg);
 	if (nbytes == 0 || nbytes % VBLK_SECTOR || nbytes > vb.max_bytes)
 		return -XE_INVAL;
-	if (pa >= limit || nbytes > limit - pa)
+	if (!pa_ok(pa, nbytes))
 		return -XE_INVAL;
-	if (sector >= vb.capacity ||
-	    nbytes / VBLK_SECTOR > vb.capacity - sector)
-		return -XE_RANGE;
-	if (type == T_OUT && (vb.features & F_RO))
-		return -XE_PERM;
-	return vq_start(type, sector, pa, nbytes, done, arg);
+	if ((err = xfer_ok(type, sector, nbytes)) < 0)
+		return err;
+	return vq_start(type, sector, &pa, 1, nbytes, done, arg);
+}
+
+/* The same for npages whole pages at pa[0..npages). */
+static int
+vblk_start_sg(uint32_t type, uint64_t sector, const uint64_t *pa,
+    uint32_t npages, void (*done)(void *, int), void *arg)
+{
+	uint32_t i;
+	int err;
+
+	if (!vb.present)
+		return -XE_NOENT;
+	if (vb.dead)
+		return -XE_DEAD;
+	if (pa == NULL || npages == 0 || npages > vb.sg_pages)
+		return -XE_INVAL;
+	for (i = 0; i < npages; i++)
+		if (!pa_ok(pa[i], PGSIZE))
+			return -XE_INVAL;
+	if ((err = xfer_ok(type, sector, (uint64_t)npages * PGSIZE)) < 0)
+		return err;
+	return vq_start(type, sector, pa, npages, PGSIZE, done, arg);
+}
+
+/* No room in the queue: reap completions, or past the deadline give up
+   (the device is reset). */
+static int
+wait_room(uint64_t dl, uint64_t *iter)
+{
+	if (expired(dl, iter)) {
+		vblk_fail("no descriptors freed in time");
+		return -XE_DEAD;
+	}
+	vq_reap();
+	cpu_relax();
+	return 0;
 }
 
 /* vblk_start, waiting for free descriptors. */
@@ -374,26 +449,16 @@ vblk_start_wait(uint32_t type, uint64_t sector, uint64_t pa,
 	int err;
 
 	while ((err = vblk_start(type, sector, pa, nbytes, done, arg)) ==
-	    -XE_BUSY) {
-		if (expired(dl, &iter)) {
-			vblk_fail("no descriptors freed in time");
-			return -XE_DEAD;
-		}
-		vq_reap();
-		cpu_relax();
-	}
+	    -XE_BUSY)
+		if ((err = wait_room(dl, &iter)) < 0)
+			return err;
 	return err;
 }
 
-struct waiter {
-	volatile int pending;           /* requests not yet completed */
-	volatile int err;               /* the first error */
-};
-
-static void
-waiter_done(void *arg, int status)
+void
+vblk_waiter_done(void *arg, int status)
 {
-	struct waiter *w = arg;
+	struct vblk_waiter *w = arg;
 
 	if (status && !w->err)
 		w->err = status;
@@ -401,8 +466,8 @@ waiter_done(void *arg, int status)
 }
 
 /* Poll until w has no requests pending; the device dies on a timeout. */
-static int
-waiter_wait(struct waiter *w)
+int
+vblk_wait(struct vblk_waiter *w)
 {
 	uint64_t dl = deadline(), iter = 0;
 
@@ -420,13 +485,13 @@ waiter_wait(struct waiter *w)
 static int
 vblk_sync(uint32_t type, uint64_t sector, uint64_t pa, uint32_t nbytes)
 {
-	struct waiter w = { 1, 0 };
+	struct vblk_waiter w = { 1, 0 };
 	int err;
 
-	if ((err = vblk_start_wait(type, sector, pa, nbytes, waiter_done,
+	if ((err = vblk_start_wait(type, sector, pa, nbytes, vblk_waiter_done,
 	    &w)) < 0)
 		return err;
-	return waiter_wait(&w);
+	return vblk_wait(&w);
 }
 
 int
@@ -440,6 +505,34 @@ int
 vblk_rw(uint64_t sector, uint64_t pa, uint32_t nbytes, int write)
 {
 	return vblk_sync(write ? T_OUT : T_IN, sector, pa, nbytes);
+}
+
+int
+vblk_submit_sg(uint64_t sector, const uint64_t *pa, uint32_t npages,
+    int write, void (*done)(void *arg, int status), void *arg)
+{
+	return vblk_start_sg(write ? T_OUT : T_IN, sector, pa, npages, done,
+	    arg);
+}
+
+int
+vblk_submit_sg_wait(uint64_t sector, const uint64_t *pa, uint32_t npages,
+    int write, void (*done)(void *arg, int status), void *arg)
+{
+	uint64_t dl = deadline(), iter = 0;
+	int err;
+
+	while ((err = vblk_start_sg(write ? T_OUT : T_IN, sector, pa, npages,
+	    done, arg)) == -XE_BUSY)
+		if ((err = wait_room(dl, &iter)) < 0)
+			return err;
+	return err;
+}
+
+uint32_t
+vblk_sg_max(void)
+{
+	return vb.present && !vb.dead ? vb.sg_pages : 0;
 }
 
 int
@@ -538,6 +631,10 @@ vblk_start_device(void)
 		maxseg = seg_max;
 	max = (uint64_t)vb.seg_bytes * maxseg;
 	vb.max_bytes = max < VBLK_MAX_BYTES ? (uint32_t)max : VBLK_MAX_BYTES;
+	/* A page takes one data descriptor (more if size_max < a page). */
+	vb.sg_pages = maxseg / ((PGSIZE + vb.seg_bytes - 1) / vb.seg_bytes);
+	if (vb.sg_pages > vb.max_bytes / PGSIZE)
+		vb.sg_pages = vb.max_bytes / PGSIZE;
 
 	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK);
 	st = inb(io + VIO_STATUS);
@@ -632,12 +729,70 @@ test_pattern(void *buf, uint64_t sector, unsigned n, uint64_t seed)
 			    i * 0x100000001b3ULL;
 }
 
+/*
+ * Scatter-gather: eight pages, out of order in memory, written as one
+ * request to AREA..AREA+63 and read back contiguously; then read back
+ * scattered again; and the malformed lists refused.  wbuf and rbuf are
+ * 16 pages each.
+ */
+static void
+selftest_sg(uint8_t *wbuf, uint8_t *rbuf, uint64_t wpa, uint64_t rpa,
+    uint64_t seed)
+{
+	enum { AREA = 8, NPG = 8 };
+	static const unsigned perm[NPG] = { 5, 2, 7, 0, 3, 6, 1, 4 };
+	uint8_t *want = wbuf + NPG * PGSIZE;
+	uint64_t pa[NPG], cap = vb.capacity;
+	struct vblk_waiter w = { 0, 0 };
+	unsigned k, ok;
+	int err;
+
+	test_pattern(want, AREA, NPG * PGSIZE / VBLK_SECTOR, seed ^ 0x5a5a);
+	for (k = 0; k < NPG; k++) {
+		memcpy(wbuf + perm[k] * PGSIZE, want + k * PGSIZE, PGSIZE);
+		pa[k] = wpa + perm[k] * PGSIZE;
+	}
+	w.pending = 1;
+	if ((err = vblk_submit_sg_wait(AREA, pa, NPG, 1, vblk_waiter_done,
+	    &w)) < 0)
+		w.pending = 0;
+	err = err < 0 ? err : vblk_wait(&w);
+	memset(rbuf, 0, NPG * PGSIZE);
+	if (err == 0)
+		err = vblk_rw(AREA, rpa, NPG * PGSIZE, 0);
+	test_check(err == 0 && memcmp(rbuf, want, NPG * PGSIZE) == 0,
+	    "scatter-gather write of 8 pages (one request)");
+
+	memset(rbuf, 0, NPG * PGSIZE);
+	for (k = 0; k < NPG; k++)
+		pa[k] = rpa + perm[k] * PGSIZE;
+	w.pending = 1, w.err = 0;
+	if ((err = vblk_submit_sg(AREA, pa, NPG, 0, vblk_waiter_done,
+	    &w)) < 0)
+		w.pending = 0;
+	err = err < 0 ? err : vblk_wait(&w);
+	for (k = 0, ok = err == 0; k < NPG; k++)
+		ok &= memcmp(rbuf + perm[k] * PGSIZE, want + k * PGSIZE,
+		    PGSIZE) == 0;
+	test_check(ok, "scatter-gather read of 8 pages");
+
+	pa[0] = pages.npages * PGSIZE;
+	test_check(vblk_sg_max() >= 1 &&
+	    vblk_submit_sg(AREA, pa, 0, 1, NULL, NULL) == -XE_INVAL &&
+	    vblk_submit_sg(AREA, NULL, 1, 1, NULL, NULL) == -XE_INVAL &&
+	    vblk_submit_sg(AREA, pa, vblk_sg_max() + 1, 1, NULL, NULL) ==
+	    -XE_INVAL &&
+	    vblk_submit_sg(AREA, pa, 1, 1, NULL, NULL) == -XE_INVAL &&
+	    vblk_submit_sg(cap - 7, &rpa, 1, 0, NULL, NULL) == -XE_RANGE &&
+	    vb.inflight == 0, "scatter-gather rejects malformed lists");
+}
+
 static void
 vblk_selftest(void)
 {
 	enum { NPAGES = 33, BIG = 64 << 10, AREA = 8, NAREA = 64 };
 	struct test_marker *m;
-	struct waiter w;
+	struct vblk_waiter w;
 	uint64_t ppn, wpa, rpa, spa, seed, cap = vb.capacity, n0;
 	uint8_t *wbuf, *rbuf, *sbuf;
 	uint32_t boot = 1;
@@ -679,17 +834,19 @@ vblk_selftest(void)
 	}
 	seed = rdtsc() * 0x2545f4914f6cdd1dULL + boot;
 
+	selftest_sg(wbuf, rbuf, wpa, rpa, seed);
+
 	/* Eight 4 KiB writes in flight at once. */
 	test_pattern(wbuf, AREA, NAREA, seed);
 	w.pending = 0, w.err = 0;
 	for (i = err = 0; i < 8 && err == 0; i++) {
 		err = vblk_submit(AREA + 8 * i, wpa + 4096 * i, 4096, 1,
-		    waiter_done, &w);
+		    vblk_waiter_done, &w);
 		if (err == 0)
 			w.pending++;
 	}
 	maxflight = vb.inflight;
-	err2 = waiter_wait(&w);
+	err2 = vblk_wait(&w);
 	snprintf(what, sizeof(what), "8 async 4 KiB writes (%d in flight)",
 	    maxflight);
 	test_check(err == 0 && err2 == 0 && maxflight == 8, what);
@@ -701,13 +858,13 @@ vblk_selftest(void)
 	for (i = err = 0; i < NAREA && err == 0; i++) {
 		err = vblk_start_wait(T_IN, AREA + i,
 		    rpa + (uint64_t)i * VBLK_SECTOR, VBLK_SECTOR,
-		    waiter_done, &w);
+		    vblk_waiter_done, &w);
 		if (err == 0)
 			w.pending++;
 		if (vb.inflight > maxflight)
 			maxflight = vb.inflight;
 	}
-	err2 = waiter_wait(&w);
+	err2 = vblk_wait(&w);
 	snprintf(what, sizeof(what), "64 single-sector async reads match "
 	    "(up to %d in flight)", maxflight);
 	test_check(err == 0 && err2 == 0 &&
@@ -750,13 +907,13 @@ vblk_selftest(void)
 	if (vb.irq >= 0) {
 		n0 = vb.nintr;
 		w.pending = 0, w.err = 0;
-		if ((err = vblk_submit(AREA, rpa, VBLK_SECTOR, 0, waiter_done,
+		if ((err = vblk_submit(AREA, rpa, VBLK_SECTOR, 0, vblk_waiter_done,
 		    &w)) == 0)
 			w.pending = 1;
 		for (i = 0; w.pending > 0 && i < 5 * HZ; i++)
 			sti_hlt();
 		err2 = w.pending > 0 ? -XE_BUSY : w.err;
-		waiter_wait(&w);        /* in case the interrupt never came */
+		vblk_wait(&w);        /* in case the interrupt never came */
 		if (err != 0 || err2 != 0 || vb.nintr == n0)
 			kprintf("vblk: interrupt test: submit %d, completion "
 			    "%d, %lu interrupts\n", err, err2, vb.nintr - n0);

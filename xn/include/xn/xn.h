@@ -93,6 +93,24 @@ struct xn_disk {
 	uint32_t nblocks;         /* size of the device in blocks */
 };
 
+/*
+ * Optional batched disk I/O, attached to a mounted instance with
+ * xn_set_batch() (a separate table so that existing initialisers of
+ * struct xn_disk_ops stay valid).  It gets the same ctx as the ops.
+ * write_many writes the n blocks blocks[i] from pages[i] (distinct block
+ * numbers, in any order, possibly merged into larger requests) and
+ * returns only when every write has completed: 0, or <0 if any failed
+ * (which ones is not said).  Durability still comes from flush.  A NULL
+ * member means one block at a time through the ops.
+ */
+struct xn_disk_batch {
+	int (*write_many)(void *ctx, const uint32_t *blocks,
+	                  const void *const *pages, uint32_t n);
+};
+
+/* Most blocks XN hands to one write_many call. */
+#define XN_WRITE_MANY_MAX 512
+
 /* A template as given to xn_template_register(). */
 struct xn_template {
 	char name[XN_NAME_MAX];
@@ -117,17 +135,30 @@ struct xn_claim {
 
 #define XN_PARENT_ROOT 0xfffffffeu
 
+/*
+ * A block that waits for another's write-back (FREEING: for its parent;
+ * MOVING: for its oldparent) is on that block's waiter list, a doubly
+ * linked list through wnext/wprev headed by whead.  Block numbers on the
+ * lists are data-area blocks, never 0, so 0 ends a list.  A block is on
+ * at most one list; the lists make the release at write-back, the
+ * hand-over when a parent is freed and the circular-wait check of a move
+ * proportional to the blocks waiting, not to the disk.
+ */
 struct xn_bstate {
 	uint32_t parent;    /* owning metadata block, XN_PARENT_ROOT, NOBLOCK */
 	uint32_t oldparent; /* MOVING: block whose write-back ends the move */
+	uint32_t whead;     /* first block waiting for this one's write-back */
+	uint32_t wnext;     /* next on the waiter list this block is on */
+	uint32_t wprev;     /* previous on it (0: this block is the first) */
+	uint32_t nfreeing;  /* blocks on this block's waiter list: FREEING
+	                       children and MOVING blocks whose oldparent
+	                       this is */
 	uint16_t type;
 	uint16_t flags;
 	uint16_t nchild;    /* allocated children (not FREEING) */
 	uint16_t nfresh;    /* children still FRESH or MOVING */
-	uint16_t nfreeing;  /* blocks waiting for this block's write-back:
-	                       FREEING children and MOVING blocks whose
-	                       oldparent this is */
 	uint16_t bcslot;    /* registry slot + 1; 0 if not cached */
+	uint16_t pad;
 };
 
 /* Buffer-cache registry entry states. */
@@ -196,6 +227,11 @@ struct xn {
 	uint32_t *stack;                /* [nblocks], mount scan */
 	struct xn_revoke revoke[XN_REVOKE_RING];
 	uint32_t nrevoke;
+	uint32_t bc_free;               /* first empty registry slot + 1;
+	                                   empty slots chain through .block */
+	struct xn_disk_batch batch;     /* optional batched I/O */
+	uint32_t *wave;                 /* [XN_WRITE_MANY_MAX] blocks, and */
+	const void **wpages;            /* their pages, for write_many */
 };
 
 struct xn_mount_report {
@@ -222,6 +258,8 @@ int xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
              struct xn_mount_report *rep);
 int xn_sync(struct xn *x);
 int xn_unmount(struct xn *x);
+/* Use batched I/O from now on (NULL: none); until the next mount. */
+int xn_set_batch(struct xn *x, const struct xn_disk_batch *b);
 
 /* Templates (persistent, immutable once registered). */
 int xn_template_register(struct xn *x, uint32_t principal,
