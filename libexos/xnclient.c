@@ -106,6 +106,34 @@ entry(struct xn *x, uint32_t block)
 	return &x->bc[k - 1];
 }
 
+/*
+ * XN's state is exported read-only (XOK_XN_VA): block info and registry
+ * lookups are loads, not kernel calls.  The kernel runs one call at a
+ * time, so what we read between calls is consistent.
+ */
+static const struct xn_bstate *
+xbs(uint32_t block)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+
+	if (!xe->mounted || block >= xe->nblocks)
+		return NULL;
+	return &((const struct xn_bstate *)XOK_XN_VA)[block];
+}
+
+static const struct xn_bc_entry *
+xbc(const struct xn_bstate *s)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bc_entry *e;
+
+	if (s->bcslot == 0 || s->bcslot > xe->bc_slots)
+		return NULL;
+	e = &((const struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off))[s->bcslot
+	    - 1];
+	return e->state == XN_BC_EMPTY ? NULL : e;
+}
+
 static void
 entry_drop(struct xn *x, struct xn_bc_entry *e)
 {
@@ -130,14 +158,18 @@ page_back(struct xn *x, struct xn_bc_entry *e)
 static void
 forget_dropped(struct xn *x, const struct xn_claim *c, uint32_t n)
 {
+	const struct xn_bstate *s;
 	struct xok_xn_bcinfo bi;
 	struct xn_bc_entry *e;
 	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		if ((e = entry(x, c[i].block)) != NULL &&
-		    sys_xn_bc_lookup(c[i].block, &bi) < 0)
+	for (i = 0; i < n; i++) {
+		if ((e = entry(x, c[i].block)) == NULL)
+			continue;
+		if (XOK_INFO->xn.mounted ? (s = xbs(c[i].block)) == NULL ||
+		    xbc(s) == NULL : sys_xn_bc_lookup(c[i].block, &bi) < 0)
 			entry_drop(x, e);
+	}
 }
 
 /* ---- setup ------------------------------------------------------------ */
@@ -561,27 +593,51 @@ xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
 	return 0;
 }
 
-int
-xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out)
+/* Without the export (XOK_INFO->xn.mounted is 0), the kernel call. */
+static int
+bc_lookup_call(struct xn *x, uint32_t block, struct xn_bc_info *out)
 {
 	struct xok_xn_bcinfo bi;
-	struct xn_bc_entry *e;
+	struct xn_bc_entry *e = entry(x, block);
 	int r;
 
-	if (x == NULL || !x->mounted)
-		return XN_ENOTMOUNTED;
-	e = entry(x, block);
 	if ((r = kerr(sys_xn_bc_lookup(block, &bi))) != 0) {
 		if (e != NULL && r == XN_ENOENT)
 			page_back(x, e);        /* another libFS evicted it */
 		return r;
 	}
-	if (out != NULL) {
-		out->page = e != NULL ? e->page : NULL;
-		out->owner = bi.owner;
-		out->state = (uint8_t)bi.state;
-		out->type = (uint16_t)bi.type;
+	out->page = e != NULL ? e->page : NULL;
+	out->owner = bi.owner;
+	out->state = (uint8_t)bi.state;
+	out->type = (uint16_t)bi.type;
+	return 0;
+}
+
+int
+xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out)
+{
+	const struct xn_bstate *s;
+	const struct xn_bc_entry *ke;
+	struct xn_bc_entry *e;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (out == NULL)
+		return XN_EINVAL;
+	if (!XOK_INFO->xn.mounted)
+		return bc_lookup_call(x, block, out);
+	if ((s = xbs(block)) == NULL)
+		return XN_ERANGE;
+	e = entry(x, block);
+	if ((ke = xbc(s)) == NULL) {
+		if (e != NULL)
+			page_back(x, e);        /* another libFS evicted it */
+		return XN_ENOENT;
 	}
+	out->page = e != NULL ? e->page : NULL;
+	out->owner = ke->owner;
+	out->state = ke->state;
+	out->type = s->type;
 	return 0;
 }
 
@@ -666,18 +722,29 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 int
 xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out)
 {
-	struct xok_xn_blockinfo bi;
-	int r;
+	const struct xn_bstate *s;
 
 	if (x == NULL || !x->mounted)
 		return XN_ENOTMOUNTED;
 	if (out == NULL)
 		return XN_EINVAL;
-	if ((r = kerr(sys_xn_block_info(block, &bi))) != 0)
-		return r;
-	out->type = (uint16_t)bi.type;
-	out->flags = (uint16_t)bi.flags;
-	out->parent = bi.parent;
-	out->nchild = bi.nchild;
+	if (!XOK_INFO->xn.mounted) {
+		struct xok_xn_blockinfo bi;
+		int r;
+
+		if ((r = kerr(sys_xn_block_info(block, &bi))) != 0)
+			return r;
+		out->type = (uint16_t)bi.type;
+		out->flags = (uint16_t)bi.flags;
+		out->parent = bi.parent;
+		out->nchild = bi.nchild;
+		return 0;
+	}
+	if ((s = xbs(block)) == NULL)
+		return XN_ERANGE;
+	out->type = s->type;
+	out->flags = s->flags;
+	out->parent = s->parent;
+	out->nchild = s->nchild;
 	return 0;
 }

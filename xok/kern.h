@@ -86,6 +86,7 @@ extern struct pages pages;
 extern struct xok_info *info;
 void pmap_init(uint64_t mem_bytes, uint64_t reserved_end);
 int pmap_env_setup(struct env *e);
+int pmap_export(uint64_t off, uint64_t pa, uint64_t len);
 void pmap_env_free(struct env *e);
 int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);

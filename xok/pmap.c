@@ -59,8 +59,7 @@ walk(uint64_t *pml4, uint64_t va, int create)
 void
 pmap_init(uint64_t mem_bytes, uint64_t reserved_end)
 {
-	uint64_t npages, region, region_size, guard_off, p, va;
-	uint64_t *pdpt, *pd = NULL, *pt = NULL;
+	uint64_t npages, region, region_size, guard_off, p;
 	int64_t ppn;
 
 	if (mem_bytes > (4ULL << 30))
@@ -85,25 +84,42 @@ pmap_init(uint64_t mem_bytes, uint64_t reserved_end)
 	if ((ppn = kpage_alloc()) < 0)
 		panic("pmap_init: no memory");
 	info_pdpt_pa = (uint64_t)ppn * PGSIZE;
-	pdpt = KADDR(info_pdpt_pa);
-	for (va = 0; va < guard_off; va += PGSIZE) {
-		if (va % (1UL << 30) == 0) {
-			if ((ppn = kpage_alloc()) < 0)
-				panic("pmap_init: no memory");
-			pd = KADDR(ppn * PGSIZE);
-			pdpt[PX(2, va)] = ppn * PGSIZE | PTE_P | PTE_U;
-		}
-		if (va % (1UL << 21) == 0) {
-			if ((ppn = kpage_alloc()) < 0)
-				panic("pmap_init: no memory");
-			pt = KADDR(ppn * PGSIZE);
-			pd[PX(1, va)] = ppn * PGSIZE | PTE_P | PTE_U;
-		}
-		pt[PX(0, va)] = (region + va) | PTE_P | PTE_U | XOK_PTE_NX;
-	}
+	if (pmap_export(0, region, guard_off) < 0)
+		panic("pmap_init: no memory");
 
 	kern_pml4[0] = 0;                       /* drop the boot identity map */
 	lcr3(PADDR(kern_pml4));
+}
+
+/*
+ * Map [pa, pa + len) read-only and no-execute at XOK_INFO_VA + off in
+ * every environment: the exported region's page tables are shared, so
+ * this is done once, at boot, before any environment runs.
+ */
+int
+pmap_export(uint64_t off, uint64_t pa, uint64_t len)
+{
+	uint64_t *t, *e, va;
+	int64_t ppn;
+	int level;
+
+	if (off % PGSIZE || pa % PGSIZE || off + len > (1ULL << 39) ||
+	    off + len < off)
+		return -XE_INVAL;
+	for (va = off; va < off + len; va += PGSIZE) {
+		t = KADDR(info_pdpt_pa);
+		for (level = 2; level > 0; level--) {
+			e = &t[PX(level, va)];
+			if (!(*e & PTE_P)) {
+				if ((ppn = kpage_alloc()) < 0)
+					return -XE_NOMEM;
+				*e = (uint64_t)ppn * PGSIZE | PTE_P | PTE_U;
+			}
+			t = KADDR(*e & PTE_ADDR);
+		}
+		t[PX(0, va)] = (pa + va - off) | PTE_P | PTE_U | XOK_PTE_NX;
+	}
+	return 0;
 }
 
 int

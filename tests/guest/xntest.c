@@ -383,6 +383,42 @@ phase1(void)
 		    R_BLK, (void *)0x0000000400000000UL), -XE_FAULT);
 	}
 
+	/* XN's exported state (XOK_XN_VA) says what the calls say */
+	{
+		const struct xn_bstate *xs =
+		    (const struct xn_bstate *)XOK_XN_VA;
+		const struct xn_bc_entry *xb = (const struct xn_bc_entry *)
+		    (XOK_XN_VA + XOK_INFO->xn.bc_off);
+		struct xok_xn_blockinfo bi;
+		struct xok_xn_bcinfo ci;
+		uint32_t k, same = 1;
+
+		EXPECT("export: mounted, the disk's size",
+		    XOK_INFO->xn.mounted == 1 && XOK_INFO->xn.nblocks > R_BLK &&
+		    XOK_INFO->xn.bc_slots > 0);
+		for (k = 0; k < 400 && k < XOK_INFO->xn.nblocks; k++) {
+			if (sys_xn_block_info(k, &bi) != 0 ||
+			    bi.type != xs[k].type || bi.flags != xs[k].flags ||
+			    bi.parent != xs[k].parent ||
+			    bi.nchild != xs[k].nchild)
+				same = 0;
+		}
+		EXPECT("export: blocks 0-399 as XN_BLOCK_INFO says", same);
+		EXPECT_EQ("export: our root block is cached",
+		    sys_xn_bc_lookup(R_BLK, &ci), 0);
+		k = xs[R_BLK].bcslot;
+		EXPECT("export: its registry entry as XN_BC_LOOKUP says",
+		    k >= 1 && k <= XOK_INFO->xn.bc_slots &&
+		    xb[k - 1].block == R_BLK && xb[k - 1].state == ci.state &&
+		    xb[k - 1].owner == ci.owner &&
+		    ((uint64_t)xb[k - 1].page - XOK_KERNEL_DIRECT) / 4096 ==
+		    ci.ppn);
+		EXPECT("export: a free block is not cached",
+		    xs[350].bcslot == 0);
+		EXPECT_EQ("export: read-only", sys_xn_block_info(R_BLK,
+		    (void *)XOK_XN_VA), -XE_FAULT);
+	}
+
 	/* freeing a cached block gives its cache page back to its owner */
 	{
 		int64_t p;

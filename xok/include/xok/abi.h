@@ -341,6 +341,24 @@ struct xok_callstat {
 	uint64_t cycles;
 };
 
+/*
+ * XN's state, exported read-only at XOK_XN_VA (once a disk is present):
+ * struct xn_bstate bs[nblocks] (xn/include/xn/xn.h: type, flags, parent,
+ * children ... of every block), then, at XOK_XN_VA + bc_off, struct
+ * xn_bc_entry bc[bc_slots], the buffer-cache registry (bs[b].bcslot - 1
+ * indexes it; page is a kernel address: its physical page is
+ * page - XOK_KERNEL_DIRECT).  Valid while mounted is 1.
+ */
+#define XOK_XN_VA       (XOK_INFO_VA + (1UL << 30))
+#define XOK_KERNEL_DIRECT 0xffff800000000000UL  /* kernel's map of RAM */
+struct xok_xn_export {
+	uint32_t mounted;       /* an XN disk is mounted */
+	uint32_t nblocks;       /* entries in bs[] */
+	uint32_t bc_slots;      /* entries in bc[] */
+	uint32_t pad;
+	uint64_t bc_off;        /* bc[] at XOK_XN_VA + bc_off */
+};
+
 struct xok_info {
 	uint64_t ticks;         /* timer interrupts since boot */
 	uint64_t ns;            /* nanoseconds since boot (at last tick) */
@@ -358,6 +376,7 @@ struct xok_info {
 	uint64_t slice_owner[XOK_NSLICES];
 	struct xok_env_info envs[XOK_NENV];
 	struct xok_callstat calls[XOK_NCALLSTATS];
+	struct xok_xn_export xn;
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 #define XOK_INFO_PAGES_OFF  0x4000UL
