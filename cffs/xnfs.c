@@ -873,7 +873,18 @@ step(struct ctx *c, struct buf *b)
 		set[n++] = c->po[i].blk;
 	}
 	if (n > 0) {
-		shrink(c, b, t, set, n);
+		/*
+		 * When b only loses pointers, and loses exactly these, the
+		 * free carries all of b's changes (one proof instead of a
+		 * free and then a write); otherwise just the freed fields.
+		 */
+		for (i = 0; i < nn && pfind(c->po, no, c->pn[i].blk) != NULL;
+		     i++)
+			;
+		if (i == nn && nn + n == no)
+			memcpy(c->tmp, b->data, CFFS_BSIZE);
+		else
+			shrink(c, b, t, set, n);
 		if (!drange(b->xpage, c->tmp, &off, &len))
 			return -CFFS_EUCLEAN;
 		r = xn_free(x, pr, b->blk, off, len, c->tmp + off, cl, n);

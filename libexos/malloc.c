@@ -9,7 +9,11 @@
  *   - larger requests get whole fresh pages, page-aligned, and free()
  *     gives them back to the kernel.  So malloc(4096) is exactly one
  *     physical page, which XN's buffer cache needs (xnclient.c hands
- *     that page to XN and maps it read-only in place).
+ *     that page to XN and maps it read-only in place).  Freed one-page
+ *     blocks are kept (up to POOL_MAX, mapped writable again) for the
+ *     next one-page request: a file system's cache allocates and frees
+ *     such pages all the time, and each trip to the kernel is four
+ *     calls.  A page XN still holds is never kept.
  *
  * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
  * for each page, its physical page and whether it holds a size class or
@@ -30,6 +34,8 @@
 #define PI_CLASS        0x3fffffffu     /* 1..NCLASS: a class page */
 #define PI_HEAD         0x80000000u     /* | pages: a large block starts */
 #define PI_TAIL         0x40000000u     /* a large block continues */
+#define PI_POOL         0x20000000u     /* a kept page, free */
+#define POOL_MAX        512u            /* free one-page blocks kept */
 
 struct pinfo {
 	uint32_t ppn;
@@ -43,6 +49,8 @@ struct freeobj {
 static struct pinfo pinfo[HEAP_PAGES];
 static uint64_t used[HEAP_PAGES / 64];
 static struct freeobj *freelist[NCLASS];
+static uint32_t pool[POOL_MAX];         /* kept pages (heap indices) */
+static uint32_t npool;
 static uint32_t lowfree;                /* no free page below this */
 static uint64_t stuck;
 
@@ -161,6 +169,12 @@ malloc(size_t n)
 		if (n > (size_t)HEAP_PAGES * XOK_PGSIZE)
 			return NULL;
 		sz = (n + XOK_PGSIZE - 1) / XOK_PGSIZE;
+		if (sz == 1 && npool > 0) {
+			uint32_t k = pool[--npool];
+
+			pinfo[k].info = PI_HEAD | 1;
+			return (void *)(HEAP_VA + (uint64_t)k * XOK_PGSIZE);
+		}
 		return map_run((uint32_t)sz, PI_HEAD | (uint32_t)sz);
 	}
 	c = class_of(n);
@@ -221,6 +235,17 @@ free(void *p)
 		__builtin_trap();       /* not a block of ours: a bug */
 	pi = info_of(p);
 	if (pi->info & PI_HEAD) {
+		/* keep a one-page block if it is ours alone: remap it
+		 * writable (XN's cache leaves it read-only) */
+		if (n == XOK_PGSIZE && npool < POOL_MAX &&
+		    !(XOK_PAGES[pi->ppn].flags & XOK_PG_XN) &&
+		    XOK_PAGES[pi->ppn].mapcount == 1 &&
+		    sys_page_map(XOK_SELF, (uint64_t)p, pi->ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0) {
+			pi->info = PI_POOL;
+			pool[npool++] = (uint32_t)(pi - pinfo);
+			return;
+		}
 		unmap_pages((uint32_t)(pi - pinfo), (uint32_t)(n / XOK_PGSIZE));
 		return;
 	}

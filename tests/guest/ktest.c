@@ -7,6 +7,8 @@
  */
 #include "ktest.h"
 #include "check.h"
+#include <exos/heap.h>
+#include <stdlib.h>
 
 static const void *self_image;
 static uint64_t self_size;
@@ -687,6 +689,56 @@ test_fpu(void)
 	    a[2] == 0 && b[2] == 0 && got == mine);
 }
 
+/* The libOS heap keeps freed one-page blocks, writable, for reuse. */
+static void
+test_heap(void)
+{
+	static uint8_t *many[600];
+	uint8_t *a, *b, *c;
+	uint64_t nfree;
+	int64_t ppn;
+	unsigned i, ok;
+
+	a = malloc(4096);
+	EXPECT("heap: one page, page-aligned", a != NULL &&
+	    (uint64_t)a % 4096 == 0 && exos_heap_ppn(a) >= 0);
+	if (a == NULL)
+		return;
+	memset(a, 0x5a, 4096);
+	ppn = exos_heap_ppn(a);
+	free(a);
+	EXPECT("heap: a kept page is no heap block", exos_heap_ppn(a) < 0);
+	b = malloc(3000);
+	EXPECT("heap: a freed page is reused", b == a &&
+	    exos_heap_ppn(b) == ppn);
+	memset(b, 1, 3000);
+	/* left read-only (as XN's cache does): kept writable */
+	sys_page_map(XOK_SELF, (uint64_t)b, (uint64_t)ppn, XOK_PTE_NX, 0, 0);
+	free(b);
+	c = malloc(4096);
+	EXPECT("heap: reused after a read-only mapping", c == b);
+	c[4095] = 7;
+	EXPECT("heap: ...and writable", c[4095] == 7);
+	free(c);
+	for (i = 0; i < 600; i++)
+		many[i] = malloc(4096);
+	for (i = 0, ok = 1; i < 600; i++)
+		ok &= many[i] != NULL;
+	EXPECT("heap: 600 pages", ok);
+	nfree = XOK_INFO->nfree;
+	for (i = 0; i < 600; i++)
+		free(many[i]);
+	EXPECT("heap: pages beyond the kept ones go back to the kernel",
+	    XOK_INFO->nfree >= nfree + 600 - 512);
+	a = malloc(2 * 4096);
+	EXPECT("heap: two pages still come fresh", a != NULL &&
+	    exos_heap_ppn(a) >= 0 && exos_heap_ppn(a + 4096) >= 0);
+	free(a);
+	a = malloc(16);
+	EXPECT("heap: small blocks still work", a != NULL);
+	free(a);
+}
+
 static void
 test_pages_survive(void)
 {
@@ -731,6 +783,7 @@ main(uint64_t arg)
 	test_ipc();
 	test_yield();
 	test_fpu();
+	test_heap();
 	test_pages_survive();
 	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);
