@@ -5,7 +5,7 @@
 CFFS_BUILD   := $(BUILD)/cffs
 CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c super.c fsck.c)
 CFFS_INC     := -Icffs/include -Icffs -Icffs/tools
-CFFS_HDRS    := $(wildcard cffs/*.h cffs/include/cffs/*.h cffs/tools/*.h)
+CFFS_HDRS    := $(wildcard cffs/*.h cffs/include/cffs/*.h cffs/tools/*.h xn/include/xn/*.h)
 CFFS_TESTSRC := $(wildcard cffs/test/*.c)
 CFFS_HOSTOBJ := $(CFFS_BUILD)/tools/hostdev.o $(CFFS_BUILD)/tools/tree.o
 FUSE_CFLAGS  := $(shell pkg-config --cflags fuse3 2>/dev/null)

@@ -9,9 +9,14 @@
  *   - bad slots, bad names, duplicate names, dangling references are
  *     removed; orphaned external inodes are freed;
  *   - link counts, block counts and the free bitmap are recomputed.
- * A bad superblock or root directory cannot be repaired.
+ * A bad superblock or root directory cannot be repaired.  Over XN, a disk
+ * XN refuses because of C-FFS's metadata (a block with two parents, a
+ * pointer outside the data area) is repaired the same way and then
+ * offered to XN again; damage in XN's own area is reported, not touched.
  */
 #include "cffs_int.h"
+
+#define FSCK_NOXN 0x100 /* internal: C-FFS's own checks only */
 
 struct msg {
 	char   s[320];
@@ -668,7 +673,7 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 {
 	struct fsck fk;
 	struct msg m = { .n = 0 };
-	int r, r2;
+	int r, r2, xn_refused = 0;
 
 	memset(&fk, 0, sizeof(fk));
 	fk.repair = !(flags & CFFS_FSCK_NOREPAIR);
@@ -684,12 +689,31 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 	}
 #ifdef CFFS_HAVE_XN
 	if (fk.fs->sbblk != 0) {
-		/* XN layout: XN's own checks first; XN_ECORRUPT is exit 4
-		 * (XN would refuse to mount it; fsck does not repair XN) */
-		r = xnfs_check(dev, report, arg, fk.repair);
-		if (r < 0) {
+		/*
+		 * XN layout: XN's own checks first.  When XN refuses the
+		 * disk, the tree it sees is C-FFS's metadata read through
+		 * C-FFS's UDFs: the raw check below finds what is wrong with
+		 * it (a block claimed twice, a pointer outside the data
+		 * area) and, repairing, clears it and rewrites XN's free
+		 * map; XN is asked again at the end.
+		 */
+		r = (flags & FSCK_NOXN) ? 0 :
+		    xnfs_check(dev, report, arg, fk.repair);
+		if (r == -CFFS_EUCLEAN) {
+			xn_refused = 1;
+			/* nothing C-FFS could mend: XN's own area is damaged,
+			 * and nothing is written */
+			if (fk.repair && cffs_fsck(dev, CFFS_FSCK_NOREPAIR |
+			    FSCK_NOXN, NULL, NULL) == 0) {
+				fs_close(fk.fs);
+				m_s(&m, "not repaired: the damage is in XN's own "
+				    "area");
+				say(&fk, &m);
+				return 4;
+			}
+		} else if (r < 0) {
 			fs_close(fk.fs);
-			return r == -CFFS_EUCLEAN ? 4 : r;
+			return r;
 		}
 	}
 #endif
@@ -723,6 +747,19 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 		return r;
 	if (r2 < 0)
 		return r2;
+#ifdef CFFS_HAVE_XN
+	if (xn_refused) {
+		/* XN's refusal is an error; fixed only if XN now agrees */
+		if (fk.repair && fk.fatal == 0 &&
+		    xnfs_check(dev, NULL, NULL, 0) == 0)
+			problem(&fk, "XN accepts the disk after the repair", 0,
+			        NULL, 0, true);
+		else
+			problem(&fk, fk.repair ? "XN still refuses the disk "
+			        "after the repair" : "not repaired (XN would "
+			        "refuse to mount it)", 0, NULL, 0, false);
+	}
+#endif
 	if (fk.errors == 0)
 		return 0;
 	if (fk.fatal > 0 || !fk.repair)

@@ -350,6 +350,78 @@ START_TEST(t_scan_detects)
 }
 END_TEST
 
+/* The slot of the file called name in the image, or NULL. */
+static struct dslot *
+find_slot(uint8_t *mem, uint64_t nblocks, const char *name)
+{
+	size_t len = strlen(name), off;
+	struct dslot *ds;
+
+	for (off = 0; off < nblocks * CFFS_BSIZE; off += SLOT_SIZE) {
+		ds = (struct dslot *)(mem + off);
+		if (ds->type == SLOT_INODE && ds->namelen == len &&
+		    memcmp(ds->name, name, len) == 0)
+			return ds;
+	}
+	return NULL;
+}
+
+/*
+ * A disk XN refuses (its tree has a block with two parents, or a pointer
+ * outside the data area) is repaired by fsck: C-FFS's own check clears
+ * the bad pointer and rewrites XN's free map, XN accepts the disk again
+ * (exit 1, then 0), and the other files are intact.
+ */
+START_TEST(t_fsck_repairs_refused)
+{
+	static unsigned char a[3 * CFFS_BSIZE], b[3 * CFFS_BSIZE];
+	static unsigned char got[3 * CFFS_BSIZE];
+	struct dslot *sa, *sb;
+	struct tfs t;
+	int round;
+	size_t i;
+
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < sizeof(a); i++) {
+			a[i] = (unsigned char)(i * 7 + round);
+			b[i] = (unsigned char)(i * 13 + 1);
+		}
+		tfs_new(&t, 4096);
+		ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+		put_file(t.fs, "/d/a", a, sizeof(a));
+		put_file(t.fs, "/d/b", b, sizeof(b));
+		put_file(t.fs, "/keep", b, sizeof(b));
+		ck_assert_int_eq(cffs_unmount(t.fs), 0);
+		t.fs = NULL;
+		sa = find_slot(t.hd.mem, 4096, "a");
+		sb = find_slot(t.hd.mem, 4096, "b");
+		ck_assert_ptr_nonnull(sa);
+		ck_assert_ptr_nonnull(sb);
+		if (round == 0)         /* a's last block is b's too */
+			sa->ino.direct[2] = sb->ino.direct[2];
+		else                    /* into XN's own area */
+			sa->ino.direct[2] = 1;
+		ck_assert_int_eq(cffs_xn_scan(&t.hd.dev, NULL, NULL) != 0 ||
+		                 round == 1, 1);
+		ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 4);
+		ck_assert_int_eq(tfs_fsck(&t, 0), 1);
+		ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+		ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &t.fs), 0);
+		ck_assert_int_eq(cffs_read(t.fs, "/keep", 0, got, sizeof(got)),
+		                 (long)sizeof(b));
+		ck_assert_mem_eq(got, b, sizeof(b));
+		/* the two files' first blocks are theirs */
+		ck_assert_int_eq(cffs_read(t.fs, "/d/a", 0, got,
+		                 2 * CFFS_BSIZE), 2 * CFFS_BSIZE);
+		ck_assert_mem_eq(got, a, 2 * CFFS_BSIZE);
+		ck_assert_int_eq(cffs_read(t.fs, "/d/b", 0, got,
+		                 2 * CFFS_BSIZE), 2 * CFFS_BSIZE);
+		ck_assert_mem_eq(got, b, 2 * CFFS_BSIZE);
+		tfs_free(&t);
+	}
+}
+END_TEST
+
 /* Set direct[i] of the inode in slot s of a copy of a slot block. */
 static void
 set_direct(uint8_t *blk, uint32_t s, uint32_t i, uint32_t v)
@@ -619,6 +691,7 @@ xn_suite(void)
 	tcase_add_test(tc, t_scan_detects);
 	tcase_add_test(tc, t_bad_claim);
 	tcase_add_test(tc, t_crash_xn);
+	tcase_add_test(tc, t_fsck_repairs_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
