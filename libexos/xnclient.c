@@ -1,6 +1,6 @@
 /*
  * xnclient.c: XN's library interface (xn/xn.h) for a guest libFS, over
- * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-40).  C-FFS
+ * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-42).  C-FFS
  * is written against xn/xn.h; on the host it links XN's host library,
  * in the guest this file, so the same C-FFS sources run in both places.
  *
@@ -16,13 +16,16 @@
  *     xn_unmount() evicts this client's cache entries and syncs the
  *     free map; the kernel's XN stays mounted.  xn_format() formats the
  *     whole disk (nblocks must be its size).
- *   - xn_bc_insert() needs `page` to be a page-aligned heap page
- *     (malloc of more than 2048 bytes; malloc(4096) is one page): its
- *     physical page is given to XN, which reads the block into it, and
- *     it is mapped back read-only at the same address, so the caller
- *     reads XN's view, including later changes made by XN_WRITE,
- *     XN_ALLOC, XN_FREE and XN_MOVE.  Eviction (or XN freeing the
- *     block) gives the page back; eviction maps it writable again.
+ *   - xn_bc_insert() and xn_bc_insert_many() need each page to be a
+ *     page-aligned heap page (malloc of more than 2048 bytes;
+ *     malloc(4096) is one page): its physical page is given to XN,
+ *     which reads the block into it, and our mapping of it at the same
+ *     address becomes read-only in the same kernel call
+ *     (XN_BC_INSERT_MANY, up to XOK_XN_BCI_MAX entries per call, the
+ *     reads batched), so the caller reads XN's view, including later
+ *     changes made by XN_WRITE, XN_ALLOC, XN_FREE and XN_MOVE.
+ *     Eviction (or XN freeing the block) gives the page back; eviction
+ *     maps it writable again.
  *   - Errors: XN's refusals come back as the same XN_E* codes; kernel
  *     errors are mapped to the nearest one (see kerr()).
  *
@@ -301,6 +304,17 @@ xn_sync(struct xn *x)
 	return kerr(sys_xn_sync());
 }
 
+/* The kernel's XN batches its own disk I/O (write-back waves, insert
+ * reads); a client has nothing to attach. */
+int
+xn_set_batch(struct xn *x, const struct xn_disk_batch *b)
+{
+	(void)b;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	return 0;
+}
+
 int
 xn_unmount(struct xn *x)
 {
@@ -543,54 +557,116 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 
 /* ---- the buffer-cache registry ---------------------------------------- */
 
-int
-xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+/* A free entry of ours, or NULL. */
+static struct xn_bc_entry *
+entry_new(struct xn *x)
 {
-	struct xc_state *s;
-	struct xn_bc_entry *e = NULL;
-	int64_t ppn, r;
+	struct xc_state *s = ST(x);
 	uint32_t i, k;
+
+	for (i = 0; i < x->bc_slots; i++) {
+		k = (s->nextslot + i) % x->bc_slots;
+		if (x->bc[k].page == NULL) {
+			s->nextslot = k + 1;
+			return &x->bc[k];
+		}
+	}
+	return NULL;
+}
+
+/* One XN_BC_INSERT_MANY: the entries collected, the entry of ours each
+ * has taken, and its place in the caller's list. */
+static struct xok_xn_bcins kbi[XOK_XN_BCI_MAX];
+static struct xn_bc_entry *kent[XOK_XN_BCI_MAX];
+static uint32_t kidx[XOK_XN_BCI_MAX];
+
+/* Send the n entries collected; keep our entries of those that went
+ * in, drop the others.  Returns how many went in. */
+static uint32_t
+insert_send(struct xn *x, uint32_t n, int *results)
+{
+	int64_t r = sys_xn_bc_insert_many(0, kbi, n, 0);
+	uint32_t k, done = 0;
+	int res;
+
+	for (k = 0; k < n; k++) {
+		res = kerr(r < 0 ? r : kbi[k].result);
+		results[kidx[k]] = res;
+		if (res != 0) {
+			entry_drop(x, kent[k]); /* our mapping is unchanged */
+			continue;
+		}
+		kent[k]->state = XN_BC_CLEAN;
+		done++;
+	}
+	return done;
+}
+
+/*
+ * Each page is a heap page mapped writable at its address and nowhere
+ * else; the kernel reads the block into it (zero-fills a fresh block)
+ * and makes that mapping read-only.  An entry is taken in our table
+ * (x->bc, x->stack) when it is collected, so a block listed twice gets
+ * XN_EEXIST, and dropped again if the kernel refuses it.  Returns how
+ * many went in (every results[i] set), or XN_ENOTMOUNTED / XN_EINVAL.
+ */
+int
+xn_bc_insert_many(struct xn *x, uint32_t principal, const uint32_t *blocks,
+    void *const *pages, uint32_t n, int *results)
+{
+	struct xn_bc_entry *e;
+	uint32_t i, k = 0, done = 0;
+	int64_t ppn;
 
 	(void)principal;
 	if (x == NULL || !x->mounted)
 		return XN_ENOTMOUNTED;
-	if ((ppn = exos_heap_ppn(page)) < 0)
-		return XN_EINVAL;       /* not a page-aligned heap page */
-	if (block >= x->nblocks || block < x->data_start)
-		return XN_ERANGE;
-	if (entry(x, block) != NULL)
-		return XN_EEXIST;
-	s = ST(x);
-	for (i = 0; i < x->bc_slots; i++) {
-		k = (s->nextslot + i) % x->bc_slots;
-		if (x->bc[k].page == NULL) {
-			e = &x->bc[k];
-			s->nextslot = k + 1;
-			break;
+	if (n > 0 && (blocks == NULL || pages == NULL || results == NULL))
+		return XN_EINVAL;
+	for (i = 0; i < n; i++) {
+		if ((ppn = exos_heap_ppn(pages[i])) < 0) {
+			results[i] = XN_EINVAL; /* not a page-aligned heap page */
+			continue;
+		}
+		if (blocks[i] >= x->nblocks || blocks[i] < x->data_start) {
+			results[i] = XN_ERANGE;
+			continue;
+		}
+		if (entry(x, blocks[i]) != NULL) {
+			results[i] = XN_EEXIST;
+			continue;
+		}
+		if ((e = entry_new(x)) == NULL) {
+			results[i] = XN_ENOSPC;
+			continue;
+		}
+		e->block = blocks[i];
+		e->page = pages[i];
+		e->state = XN_BC_INFLIGHT;      /* until the kernel answers */
+		x->stack[blocks[i]] = (uint32_t)(e - x->bc) + 1;
+		memset(&kbi[k], 0, sizeof(kbi[k]));
+		kbi[k].block = blocks[i];
+		kbi[k].ppn = (uint64_t)ppn;
+		kbi[k].va = (uint64_t)pages[i];
+		kent[k] = e;
+		kidx[k] = i;
+		if (++k == XOK_XN_BCI_MAX) {
+			done += insert_send(x, k, results);
+			k = 0;
 		}
 	}
-	if (e == NULL)
-		return XN_ENOSPC;
-	/* XN takes only a page nobody maps: unmap ours, hand it over, and
-	 * map it back read-only (XN's view from now on). */
-	sys_page_unmap(XOK_SELF, (uint64_t)page, 0);
-	if ((r = sys_xn_bc_insert(0, block, (uint64_t)ppn, 0)) < 0) {
-		sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn,
-		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
-		return kerr(r);
-	}
-	e->block = block;
-	e->page = page;
-	e->state = XN_BC_CLEAN;
-	x->stack[block] = (uint32_t)(e - x->bc) + 1;
-	if (sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn, XOK_PTE_NX,
-	    0, 0) < 0) {
-		/* cannot happen short of running out of page-table pages */
-		if (sys_xn_bc_evict(0, block) == 0)
-			page_back(x, e);
-		return XN_ENOMEM;
-	}
-	return 0;
+	if (k > 0)
+		done += insert_send(x, k, results);
+	return (int)done;
+}
+
+int
+xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+{
+	int r, res;
+
+	r = xn_bc_insert_many(x, principal, &block, &page, 1, &res);
+	return r < 0 ? r : res;
 }
 
 /* Without the export (XOK_INFO->xn.mounted is 0), the kernel call. */

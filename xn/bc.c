@@ -15,7 +15,8 @@
  * block's waiter list (struct xn_bstate), so a write-back releases them
  * without scanning.  xn_writeback_many hands each wave to the disk's
  * write_many (if given) in one call, so a driver can merge and overlap
- * the requests.
+ * the requests; xn_bc_insert_many hands the reads of a list of inserts
+ * to its read_many the same way.
  */
 #include "xn_int.h"
 
@@ -144,14 +145,12 @@ xn_release_freeing(struct xn *x, uint32_t parent)
 	x->bs[parent].nfreeing = 0;
 }
 
-int
-xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+/* The checks of an insert that need no I/O, in xn_bc_insert's order
+   (the registry's room is checked by the caller).  XN_BS_MARK flags a
+   block an earlier entry of the same xn_bc_insert_many took. */
+static int
+bc_check(struct xn *x, uint32_t block, const void *page)
 {
-	struct xn_bc_entry *e;
-	int r;
-
-	if (x == NULL || !x->mounted)
-		return XN_ENOTMOUNTED;
 	if (page == NULL)
 		return XN_EINVAL;
 	if (block < x->data_start || block >= x->nblocks)
@@ -160,17 +159,18 @@ xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
 		return XN_EFREE;
 	if (x->bs[block].flags & XN_BS_FREEING)
 		return XN_EBUSY;
-	if (xn_bc_find(x, block))
+	if (xn_bc_find(x, block) || (x->bs[block].flags & XN_BS_MARK))
 		return XN_EEXIST;
-	if (x->bc_free == 0 || x->bc_free > x->bc_slots)
-		return XN_ENOSPC;
-	e = &x->bc[x->bc_free - 1];
-	if (x->bs[block].flags & XN_BS_FRESH) {
-		/* Never written: its disk contents mean nothing. */
-		memset(page, 0, XN_BLOCK_SIZE);
-	} else if ((r = xn_dread(x, block, page))) {
-		return r;
-	}
+	return 0;
+}
+
+/* Enter a checked block whose page holds its contents: the first slot
+   of the free list (there is one) becomes its entry. */
+static void
+bc_enter(struct xn *x, uint32_t principal, uint32_t block, void *page)
+{
+	struct xn_bc_entry *e = &x->bc[x->bc_free - 1];
+
 	x->bc_free = e->block;          /* off the free list */
 	if (x->bs[block].flags & XN_BS_FRESH)
 		e->state = XN_BC_DIRTY;
@@ -180,7 +180,137 @@ xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
 	e->owner = principal;
 	e->page = page;
 	x->bs[block].bcslot = (uint16_t)(e - x->bc + 1);
+}
+
+int
+xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block, void *page)
+{
+	int r;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if ((r = bc_check(x, block, page)))
+		return r;
+	if (x->bc_free == 0 || x->bc_free > x->bc_slots)
+		return XN_ENOSPC;
+	if (x->bs[block].flags & XN_BS_FRESH) {
+		/* Never written: its disk contents mean nothing. */
+		memset(page, 0, XN_BLOCK_SIZE);
+	} else if ((r = xn_dread(x, block, page))) {
+		return r;
+	}
+	bc_enter(x, principal, block, page);
 	return 0;
+}
+
+/* Empty registry slots, counting no further than max. */
+static uint32_t
+bc_room(struct xn *x, uint32_t max)
+{
+	uint32_t k = x->bc_free, n = 0;
+
+	while (n < max && k != 0 && k <= x->bc_slots) {
+		n++;
+		k = x->bc[k - 1].block;
+	}
+	return n;
+}
+
+/*
+ * Fill the pages of the accepted entries of a chunk (res[i] == 0):
+ * zeros for a fresh block, else its contents from the disk, all in one
+ * read_many call if the disk has one (XN_EIO for the entries whose
+ * reads failed), else block by block.
+ */
+static void
+bc_fill(struct xn *x, const uint32_t *blocks, void *const *pages,
+        uint32_t n, int *res)
+{
+	uint32_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (res[i] != 0)
+			continue;
+		if (x->bs[blocks[i]].flags & XN_BS_FRESH) {
+			memset(pages[i], 0, XN_BLOCK_SIZE);
+		} else if (x->batch.read_many == NULL) {
+			res[i] = xn_dread(x, blocks[i], pages[i]);
+		} else if (blocks[i] >= x->disk.nblocks) {
+			res[i] = XN_ERANGE;     /* as xn_dread */
+		} else {
+			x->wave[k] = blocks[i];
+			x->wpages[k] = pages[i];
+			x->rerr[k++] = -1;
+		}
+	}
+	if (k == 0)
+		return;
+	/* err[] decides; the return value only sums it up */
+	(void)x->batch.read_many(x->disk.ctx, x->wave,
+	                         (void *const *)x->wpages, k, x->rerr);
+	for (i = 0, k = 0; i < n; i++) {
+		if (res[i] != 0 || (x->bs[blocks[i]].flags & XN_BS_FRESH))
+			continue;
+		if (x->rerr[k++] != 0)
+			res[i] = XN_EIO;
+	}
+}
+
+/* One chunk of at most XN_READ_MANY_MAX entries: check them all, fill
+   the pages of those accepted, enter those filled.  Returns how many
+   were entered. */
+static uint32_t
+bc_insert_chunk(struct xn *x, uint32_t principal, const uint32_t *blocks,
+                void *const *pages, uint32_t n, int *res)
+{
+	uint32_t i, room = bc_room(x, n), took = 0, done = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((res[i] = bc_check(x, blocks[i], pages[i])) != 0)
+			continue;
+		if (took == room) {
+			res[i] = XN_ENOSPC;
+			continue;
+		}
+		took++;
+		x->bs[blocks[i]].flags |= XN_BS_MARK;
+	}
+	bc_fill(x, blocks, pages, n, res);
+	for (i = 0; i < n; i++) {
+		if (blocks[i] < x->nblocks)
+			x->bs[blocks[i]].flags &= (uint16_t)~XN_BS_MARK;
+		if (res[i] == 0) {
+			bc_enter(x, principal, blocks[i], pages[i]);
+			done++;
+		}
+	}
+	return done;
+}
+
+/*
+ * Insert many entries, each checked as xn_bc_insert checks it, with the
+ * reads they need batched: per chunk of XN_READ_MANY_MAX entries, every
+ * entry is checked first (a block an earlier entry took: XN_EEXIST; no
+ * room left for it: XN_ENOSPC), then the accepted blocks are read (one
+ * read_many call) or zero-filled, then those whose pages are filled are
+ * entered.  An entry whose read fails is not entered (XN_EIO).
+ */
+int
+xn_bc_insert_many(struct xn *x, uint32_t principal, const uint32_t *blocks,
+                  void *const *pages, uint32_t n, int *results)
+{
+	uint32_t c, k, done = 0;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (n > 0 && (blocks == NULL || pages == NULL || results == NULL))
+		return XN_EINVAL;
+	for (c = 0; c < n; c += k) {
+		k = n - c < XN_READ_MANY_MAX ? n - c : XN_READ_MANY_MAX;
+		done += bc_insert_chunk(x, principal, blocks + c, pages + c, k,
+		                        results + c);
+	}
+	return (int)done;           /* at most bc_slots */
 }
 
 int
@@ -302,7 +432,8 @@ wave_write(struct xn *x, uint32_t *nw)
 	*nw = 0;
 	if (k == 0)
 		return 0;
-	return x->batch.write_many(x->disk.ctx, x->wave, x->wpages, k) < 0 ?
+	return x->batch.write_many(x->disk.ctx, x->wave,
+	                           (const void *const *)x->wpages, k) < 0 ?
 	       XN_EIO : 0;
 }
 

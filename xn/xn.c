@@ -112,6 +112,7 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(uint32_t) * (size_t)nblocks);
 	n += ALIGN16(sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(void *) * XN_WRITE_MANY_MAX);
+	n += ALIGN16(sizeof(int) * XN_READ_MANY_MAX);
 	return n + 16;
 }
 
@@ -455,6 +456,7 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->stack = carve(&p, sizeof(uint32_t) * (size_t)d->nblocks);
 	x->wave = carve(&p, sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	x->wpages = carve(&p, sizeof(void *) * XN_WRITE_MANY_MAX);
+	x->rerr = carve(&p, sizeof(int) * XN_READ_MANY_MAX);
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))

@@ -73,7 +73,8 @@ fmap_blocks_for(uint32_t nblocks)
 }
 
 /* A transient mark in xn_bstate.flags, set and cleared within one call
-   (the circular-wait check of a move); never seen outside XN. */
+   (the circular-wait check of a move; the blocks a chunk of
+   xn_bc_insert_many took); never seen outside XN. */
 #define XN_BS_MARK       0x8000
 
 /* xn.c */

@@ -142,6 +142,7 @@ XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
 XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
 XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
 XNSYS(sync); XNSYS(move); XNSYS(bc_revoked); XNSYS(writeback_many); XNSYS(block_info);
+XNSYS(bc_insert_many);
 int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
     uint64_t);
 #undef XNSYS

@@ -560,6 +560,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_BC_REVOKED - XOK_SYSBASE] = sys_xn_bc_revoked,
 	[XOK_SYS_XN_BLOCK_INFO - XOK_SYSBASE] = sys_xn_block_info,
 	[XOK_SYS_XN_WRITEBACK_MANY - XOK_SYSBASE] = sys_xn_writeback_many,
+	[XOK_SYS_XN_BC_INSERT_MANY - XOK_SYSBASE] = sys_xn_bc_insert_many,
 };
 
 void

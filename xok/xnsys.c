@@ -8,10 +8,11 @@
  * calls.  A principal is the hash of a capability's name, so it is the
  * same across reboots.  Disk I/O here is synchronous (the kernel polls
  * the device); XN's calls are rare next to the data they protect.  A
- * wave of a batched write-back (XN_WRITEBACK_MANY) goes to the device at
- * once: sorted by block, runs of consecutive blocks merged into one
- * scatter-gather request over their (scattered) cache pages, every
- * request queued before the kernel polls for them.
+ * wave of a batched write-back (XN_WRITEBACK_MANY), and the reads of a
+ * batched insert (XN_BC_INSERT_MANY), go to the device at once: sorted
+ * by block, runs of consecutive blocks merged into one scatter-gather
+ * request over their (scattered) cache pages, every request queued
+ * before the kernel polls for them.
  */
 #include "kern.h"
 #include "dev/virtio_blk.h"
@@ -69,10 +70,13 @@ disk_flush(void *ctx)
 static const struct xn_disk_ops disk_ops = { disk_read, disk_write,
 	disk_flush };
 
-/* A write_many call's blocks and their pages' physical addresses, sorted
-   by block; pa[] doubles as the scatter-gather lists of the runs. */
+/* A write_many or read_many call's blocks, their pages' physical
+   addresses and their places in the call's lists, sorted by block;
+   wm_pa[] holds the scatter-gather lists of the runs. */
+_Static_assert(XN_READ_MANY_MAX <= XN_WRITE_MANY_MAX, "wm[] too small");
 static struct wm_ent {
 	uint32_t block;
+	uint32_t idx;
 	uint64_t pa;
 } wm[XN_WRITE_MANY_MAX];
 static uint64_t wm_pa[XN_WRITE_MANY_MAX];
@@ -158,7 +162,89 @@ disk_write_many(void *ctx, const uint32_t *blocks, const void *const *pg,
 	return err < 0 ? -1 : 0;
 }
 
-static const struct xn_disk_batch disk_batch = { disk_write_many };
+/* One request of a read_many call: wm[first .. first + n) share its
+   status, 1 until it completes. */
+static struct rm_run {
+	struct vblk_waiter *w;
+	uint32_t first, n;
+	volatile int err;
+} rm_run[XN_READ_MANY_MAX];
+
+static void
+rm_done(void *arg, int status)
+{
+	struct rm_run *r = arg;
+
+	r->err = status;
+	vblk_waiter_done(r->w, status);
+}
+
+/*
+ * Read n blocks (XN's read_many) the way disk_write_many writes them:
+ * sorted, each run of consecutive block numbers (up to vblk_sg_max()
+ * pages) one scatter-gather request into the blocks' pages, all queued
+ * (reaping completions when the queue is full), then one bounded wait
+ * for all of them.  err[i] is 0 if the request carrying blocks[i]
+ * completed without error, else -1 (failed, refused, or never completed
+ * before the device was reset).  0 if every read succeeded, else -1.
+ */
+static int
+disk_read_many(void *ctx, const uint32_t *blocks, void *const *pg,
+    uint32_t n, int *err)
+{
+	struct vblk_waiter w = { 0, 0 };
+	struct rm_run *run;
+	uint32_t i, j, k, r, nrun, max = vblk_sg_max();
+	int bad = 0, qerr;
+
+	(void)ctx;
+	if (max == 0) {
+		for (i = 0; i < n; i++)
+			err[i] = -1;
+		return n ? -1 : 0;
+	}
+	while (n > 0) {
+		k = n < XN_READ_MANY_MAX ? n : XN_READ_MANY_MAX;
+		for (i = 0; i < k; i++) {
+			wm[i].block = blocks[i];
+			wm[i].idx = i;
+			wm[i].pa = PADDR(pg[i]);
+		}
+		wm_sort(k);
+		for (i = 0, nrun = 0; i < k; i = j) {
+			wm_pa[i] = wm[i].pa;
+			for (j = i + 1; j < k && j - i < max &&
+			    wm[j].block == wm[j - 1].block + 1; j++)
+				wm_pa[j] = wm[j].pa;
+			run = &rm_run[nrun++];
+			run->w = &w;
+			run->first = i;
+			run->n = j - i;
+			run->err = 1;
+			w.pending++;
+			if ((qerr = vblk_submit_sg_wait((uint64_t)wm[i].block *
+			    SECTORS_PER_BLOCK, &wm_pa[i], j - i, 0, rm_done,
+			    run)) < 0) {
+				w.pending--;
+				run->err = qerr;
+			}
+		}
+		/* one wait for all; a request that never completes resets
+		   the device, which completes it with an error */
+		vblk_wait(&w);
+		for (r = 0; r < nrun; r++)
+			for (i = 0; i < rm_run[r].n; i++) {
+				j = wm[rm_run[r].first + i].idx;
+				err[j] = rm_run[r].err == 0 ? 0 : -1;
+				bad |= err[j];
+			}
+		blocks += k, pg += k, err += k, n -= k;
+	}
+	return bad ? -1 : 0;
+}
+
+static const struct xn_disk_batch disk_batch = { disk_write_many,
+	disk_read_many };
 
 static int
 xn_mount_now(void)
@@ -611,6 +697,127 @@ sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot,
 		return xerr(err);
 	pages_set_xn(&pages, ppn, 1);
 	return 0;
+}
+
+/* Staging for XN_BC_INSERT_MANY: the caller's array, and the entries
+   that pass the page checks as XN sees them. */
+static struct xok_xn_bcins bci[XOK_XN_BCI_MAX];
+static uint32_t bci_block[XOK_XN_BCI_MAX], bci_idx[XOK_XN_BCI_MAX];
+static void *bci_page[XOK_XN_BCI_MAX];
+static int bci_res[XOK_XN_BCI_MAX];
+
+/* Is va mapped writable for the caller?  Asked through the checks every
+ * user copy makes: the byte there is copied in and back unchanged. */
+static int
+user_writable(uint64_t va)
+{
+	uint8_t c;
+
+	return copyin(curenv, &c, va, 1) == 0 &&
+	    copyout(curenv, va, &c, 1) == 0;
+}
+
+/*
+ * The page checks of XN_BC_INSERT for entry i of XN_BC_INSERT_MANY,
+ * except the mapping rule: with va 0 the page is mapped nowhere; else
+ * it is mapped exactly once, writable, at va in the caller, outside the
+ * array [uarr, uarr + len) (which gets the results).  A page may be
+ * listed once.  0 or -XE_*.
+ */
+static int
+bci_check(uint32_t i, uint64_t pslot, uint64_t uarr, uint64_t len)
+{
+	struct xok_xn_bcins *b = &bci[i];
+	struct xok_page_info *pi;
+	uint32_t j;
+
+	if (b->pad != 0)
+		return -XE_INVAL;
+	if (b->ppn >= pages.npages)
+		return -XE_RANGE;
+	pi = &pages.info[b->ppn];
+	if (pi->owner == 0)
+		return -XE_NOENT;
+	if (pi->flags & (XOK_PG_KERNEL | XOK_PG_XN))
+		return -XE_PERM;
+	if (!cap_slot_allows(pslot, &pages.guard[b->ppn], XOK_CAP_W))
+		return -XE_PERM;
+	for (j = 0; j < i; j++)
+		if (bci[j].ppn == b->ppn)
+			return -XE_INVAL;
+	if (b->va == 0)
+		return pi->mapcount != 0 ? -XE_BUSY : 0;
+	if (b->va % PGSIZE || b->va < XOK_UVA_MIN || b->va >= XOK_UVA_MAX ||
+	    (b->va < uarr + len && uarr < b->va + PGSIZE))
+		return -XE_INVAL;
+	if (pmap_lookup(curenv, b->va) != (int64_t)b->ppn)
+		return -XE_NOENT;
+	if (pi->mapcount != 1)
+		return -XE_BUSY;
+	if (!user_writable(b->va))
+		return -XE_PERM;
+	return 0;
+}
+
+/*
+ * XN_BC_INSERT for up to XOK_XN_BCI_MAX entries in one call: every entry
+ * is checked as XN_BC_INSERT checks it (but see bci_check for the
+ * mapping), XN checks and fills the pages of those that pass with one
+ * batched read (xn_bc_insert_many, disk_read_many), and each page that
+ * went in becomes XN's, its one mapping in the caller read-only.  Each
+ * entry's result goes back in the array; returns how many went in.
+ */
+int64_t
+sys_xn_bc_insert_many(uint64_t slot, uint64_t uarr, uint64_t n,
+    uint64_t pslot, uint64_t e, uint64_t f)
+{
+	uint64_t len = n * sizeof(bci[0]);
+	uint32_t pr, i, k, m = 0;
+	int64_t done = 0;
+	int err;
+
+	(void)e, (void)f;
+	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+		return err;
+	if (n > XOK_XN_BCI_MAX)
+		return -XE_INVAL;
+	if (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid)
+		return -XE_NOCAP;
+	if (n == 0)
+		return 0;
+	/* written back unchanged at once: the results will fit */
+	if ((err = copyin(curenv, bci, uarr, len)) < 0 ||
+	    (err = copyout(curenv, uarr, bci, len)) < 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		if ((err = bci_check(i, pslot, uarr, len)) < 0) {
+			bci[i].result = err;
+			continue;
+		}
+		bci_idx[m] = i;
+		bci_block[m] = bci[i].block;
+		bci_page[m++] = KADDR(bci[i].ppn * PGSIZE);
+	}
+	if (m > 0 && (err = xn_bc_insert_many(&xn, pr, bci_block, bci_page, m,
+	    bci_res)) < 0)
+		return xerr(err);
+	for (k = 0; k < m; k++) {
+		i = bci_idx[k];
+		bci[i].result = xerr(bci_res[k]);
+		if (bci_res[k] != 0)
+			continue;
+		pages_set_xn(&pages, bci[i].ppn, 1);
+		/* The page table is there and the page has room for one
+		 * more reference, so this replaces the entry in place; if
+		 * it ever failed, the writable mapping must still go. */
+		if (bci[i].va != 0 && pmap_map(curenv, bci[i].va, bci[i].ppn,
+		    XOK_PTE_NX) < 0)
+			pmap_unmap(curenv, bci[i].va);
+		done++;
+	}
+	if ((err = copyout(curenv, uarr, bci, len)) < 0)
+		return err;
+	return done;
 }
 
 int64_t

@@ -4,7 +4,10 @@
  * this program with another capability, so another principal) that
  * tries every attack.  Booted twice on the same disk image by
  * xntest.sh: phase 1 formats, builds and attacks; phase 2 (after the VM
- * powered off) checks that the good data survived.
+ * powered off) checks that the good data survived.  XN_BC_INSERT_MANY
+ * (batched cache inserts) is tested here too: every refusal, pages made
+ * read-only (a write faults), blocks read in one batch, across the
+ * reboot.
  *
  * The test format: a "dir" block (type 16) holds 16 block numbers at
  * offsets 0..63 (0 = empty, else a data block it owns) and its owner's
@@ -108,6 +111,328 @@ set_change(uint32_t block, uint32_t off, uint32_t val, uint32_t claim,
 	ch.claims[0].block = claim, ch.claims[0].type = type;
 }
 
+/* ---- XN_BC_INSERT_MANY ------------------------------------------------- */
+
+#define M_BLK 320               /* root "many"; children M_BLK + 1 .. */
+#define M_N   6
+#define M_VA  0x0000000700000000UL      /* our test pages */
+#define M_PG(i) (M_VA + (uint64_t)(i) * 0x1000)
+
+static struct xok_xn_bcins bi_arr[XOK_XN_BCI_MAX + 1];
+static volatile uint64_t wf_n, wf_addr, wf_err;
+
+/* A write to a read-only page: note it and step over the write (the
+ * two-byte movb of write_faults). */
+static void
+wfault(struct xok_frame *f)
+{
+	wf_n++;
+	wf_addr = f->addr, wf_err = f->err;
+	if (f->trapno == 14)
+		f->rip += 2;
+	else
+		exit(99);
+}
+
+/* Does writing a byte at va fault as a write to a present page? */
+static int
+write_faults(uint64_t va)
+{
+	uint64_t n0 = wf_n;
+
+	__asm__ volatile("movb %%al, (%%rdi)" : : "a"(0x77), "D"(va) :
+	    "memory");
+	return wf_n == n0 + 1 && wf_addr == va && (wf_err & 3) == 3;
+}
+
+/* A page of ours, mapped writable at va (0: not mapped). */
+static int64_t
+new_page(uint64_t va)
+{
+	int64_t ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+
+	if (ppn >= 0 && va != 0)
+		sys_page_map(XOK_SELF, va, (uint64_t)ppn, XOK_PTE_W, 0, 0);
+	return ppn;
+}
+
+static void
+bi_set(int i, uint32_t block, int64_t ppn, uint64_t va)
+{
+	memset(&bi_arr[i], 0, sizeof(bi_arr[i]));
+	bi_arr[i].block = block;
+	bi_arr[i].ppn = (uint64_t)ppn;
+	bi_arr[i].va = va;
+	bi_arr[i].result = 12345;
+}
+
+/* The contents we give child k. */
+static void
+m_msg(char *buf, int k)
+{
+	memcpy(buf, "child block #", 13);
+	buf[13] = (char)('0' + k);
+	buf[14] = 0;
+}
+
+/* Hostile arguments that are refused before anything happens. */
+static void
+insert_many_refused(void)
+{
+	struct xok_xn_bcinfo ci;
+	int64_t p = new_page(M_PG(40)), q = new_page(0);
+
+	bi_set(0, M_BLK + 1, q, 0);
+	EXPECT_EQ("insert_many: n > max", sys_xn_bc_insert_many(0, bi_arr,
+	    XOK_XN_BCI_MAX + 1, 0), -XE_INVAL);
+	EXPECT_EQ("insert_many: n >= 2^32", xok_call(XC(XN_BC_INSERT_MANY), 0,
+	    (uint64_t)bi_arr, 1ULL << 32 | 1, 0, 0, 0), -XE_INVAL);
+	EXPECT_EQ("insert_many: bad cap slot", sys_xn_bc_insert_many(16,
+	    bi_arr, 1, 0), -XE_NOCAP);
+	EXPECT_EQ("insert_many: bad page cap slot", sys_xn_bc_insert_many(0,
+	    bi_arr, 1, 16), -XE_NOCAP);
+	EXPECT_EQ("insert_many: empty page cap slot", sys_xn_bc_insert_many(0,
+	    bi_arr, 1, 9), -XE_NOCAP);
+	EXPECT_EQ("insert_many: kernel pointer", sys_xn_bc_insert_many(0,
+	    (void *)0xffffffff80000000UL, 1, 0), -XE_FAULT);
+	EXPECT_EQ("insert_many: unmapped pointer", sys_xn_bc_insert_many(0,
+	    (void *)16, 1, 0), -XE_FAULT);
+	EXPECT_EQ("insert_many: exported state (read-only)",
+	    sys_xn_bc_insert_many(0, (void *)XOK_INFO_VA, 1, 0), -XE_FAULT);
+	/* a read-only array holding a good entry: refused, nothing done */
+	memcpy((void *)M_PG(40), &bi_arr[0], sizeof(bi_arr[0]));
+	sys_page_map(XOK_SELF, M_PG(40), (uint64_t)p, 0, 0, 0);
+	EXPECT_EQ("insert_many: read-only array", sys_xn_bc_insert_many(0,
+	    (void *)M_PG(40), 1, 0), -XE_FAULT);
+	EXPECT("...nothing inserted", !(XOK_PAGES[q].flags & XOK_PG_XN) &&
+	    sys_xn_bc_lookup(M_BLK + 1, &ci) == XNE(XN_ENOENT));
+	EXPECT_EQ("insert_many: empty list", sys_xn_bc_insert_many(0, NULL, 0,
+	    0), 0);
+	sys_page_unmap(XOK_SELF, M_PG(40), 0);
+	sys_page_free((uint64_t)p, 0);
+	sys_page_free((uint64_t)q, 0);
+}
+
+/* Every per-entry refusal in one batch, next to entries that go in:
+ * entry i uses page pg[i], mapped writable at M_PG(10 + i), unless said
+ * otherwise. */
+static void
+insert_many_entries(void)
+{
+	enum { N = 20 };
+	struct xok_xn_bcins *b2 = (struct xok_xn_bcins *)M_PG(41);
+	struct xok_xn_bcinfo ci;
+	int64_t pg[N], kern = -1, freep = -1, r, a2;
+	uint64_t i, np = XOK_INFO->npages;
+	int good;
+
+	for (i = 0; i < np && (kern < 0 || freep < 0); i++) {
+		if (kern < 0 && (XOK_PAGES[i].flags & XOK_PG_KERNEL))
+			kern = (int64_t)i;
+		if (freep < 0 && i > np / 2 && XOK_PAGES[i].owner == 0)
+			freep = (int64_t)i;
+	}
+	sys_xn_bc_lookup(R_BLK, &ci);
+	for (i = 0; i < N; i++) {
+		pg[i] = new_page(M_PG(10 + i));
+		bi_set((int)i, M_BLK + 2, pg[i], M_PG(10 + i));
+	}
+	bi_arr[0].block = M_BLK + 1;                    /* goes in */
+	bi_arr[1].block = M_BLK + 1;                    /* block twice */
+	bi_arr[2].ppn = (uint64_t)pg[0];                /* page twice */
+	bi_arr[2].va = M_PG(10);
+	bi_arr[3].va = M_PG(11);                        /* another va */
+	sys_page_map(XOK_SELF, M_PG(30), (uint64_t)pg[4], 0, 0, 0); /* twice */
+	sys_page_map(XOK_SELF, M_PG(15), (uint64_t)pg[5], 0, 0, 0); /* RO */
+	bi_arr[6].va = 0;                               /* mapped, va 0 */
+	bi_arr[7].va = M_PG(17) + 8;                    /* unaligned */
+	bi_arr[8].va = 0xffffffff80000000UL;            /* kernel va */
+	bi_arr[9].ppn = np + 5, bi_arr[9].va = 0;       /* past memory */
+	bi_arr[10].ppn = (uint64_t)freep, bi_arr[10].va = 0;
+	bi_arr[11].ppn = (uint64_t)kern, bi_arr[11].va = 0;
+	bi_arr[12].ppn = ci.ppn, bi_arr[12].va = 0;     /* XN's already */
+	sys_page_unmap(XOK_SELF, M_PG(23), 0);          /* nothing at va */
+	bi_arr[14].block = 360;                         /* free block */
+	bi_arr[15].block = 1u << 30;                    /* past the disk */
+	bi_arr[16].block = R_BLK;                       /* cached */
+	bi_arr[17].block = M_BLK + 2;                   /* goes in */
+	bi_arr[18].block = M_BLK + 3, bi_arr[18].pad = 1;
+	bi_arr[19].block = 1u << 20;                    /* see below */
+	bi_arr[19].ppn = 1ULL << 40;
+	r = sys_xn_bc_insert_many(0, bi_arr, N, 0);
+	EXPECT_EQ("insert_many: two of twenty go in", r, 2);
+	EXPECT_EQ("...the first", bi_arr[0].result, 0);
+	EXPECT_EQ("...a block listed twice", bi_arr[1].result,
+	    XNE(XN_EEXIST));
+	EXPECT_EQ("...a page listed twice", bi_arr[2].result, -XE_INVAL);
+	EXPECT_EQ("...a page mapped at another va", bi_arr[3].result,
+	    -XE_NOENT);
+	EXPECT_EQ("...a page mapped twice", bi_arr[4].result, -XE_BUSY);
+	EXPECT_EQ("...a page mapped read-only", bi_arr[5].result, -XE_PERM);
+	EXPECT_EQ("...va 0 but mapped", bi_arr[6].result, -XE_BUSY);
+	EXPECT_EQ("...unaligned va", bi_arr[7].result, -XE_INVAL);
+	EXPECT_EQ("...kernel va", bi_arr[8].result, -XE_INVAL);
+	EXPECT_EQ("...ppn past memory", bi_arr[9].result, -XE_RANGE);
+	EXPECT_EQ("...a free page", bi_arr[10].result, -XE_NOENT);
+	EXPECT_EQ("...a kernel page", bi_arr[11].result, -XE_PERM);
+	EXPECT_EQ("...a page XN caches already", bi_arr[12].result, -XE_PERM);
+	EXPECT_EQ("...a page not mapped at va", bi_arr[13].result,
+	    -XE_NOENT);
+	EXPECT_EQ("...a free block", bi_arr[14].result, XNE(XN_EFREE));
+	EXPECT_EQ("...a block past the disk", bi_arr[15].result,
+	    XNE(XN_ERANGE));
+	EXPECT_EQ("...a block cached already", bi_arr[16].result,
+	    XNE(XN_EEXIST));
+	EXPECT_EQ("...the last", bi_arr[17].result, 0);
+	EXPECT_EQ("...pad not zero", bi_arr[18].result, -XE_INVAL);
+	EXPECT_EQ("...ppn above 2^32", bi_arr[19].result, -XE_RANGE);
+	for (i = 1, good = 1; i < N; i++)
+		if (i != 17 && (XOK_PAGES[pg[i]].flags & XOK_PG_XN))
+			good = 0;
+	EXPECT("...refused pages are not XN's", good);
+	EXPECT("...refused pages' writable mappings are left alone",
+	    !write_faults(M_PG(11)) && !write_faults(M_PG(13)) &&
+	    !write_faults(M_PG(24)) && !write_faults(M_PG(26)));
+	EXPECT("...the two pages are XN's, mapped once",
+	    (XOK_PAGES[pg[0]].flags & XOK_PG_XN) &&
+	    (XOK_PAGES[pg[17]].flags & XOK_PG_XN) &&
+	    XOK_PAGES[pg[0]].mapcount == 1 &&
+	    XOK_PAGES[pg[17]].mapcount == 1);
+	EXPECT("...read-only now: a write faults", write_faults(M_PG(10)) &&
+	    write_faults(M_PG(27)));
+	EXPECT("...zero-filled (fresh)", *(volatile uint64_t *)M_PG(10) == 0 &&
+	    *(volatile uint64_t *)(M_PG(27) + 4088) == 0);
+	EXPECT_EQ("...and stay so: no writable mapping",
+	    sys_page_map(XOK_SELF, M_PG(10), (uint64_t)pg[0], XOK_PTE_W, 0, 0),
+	    -XE_PERM);
+	/* the array may not be one of the pages: its results go there */
+	a2 = new_page(M_PG(41));
+	memset(b2, 0, sizeof(*b2));
+	b2->block = M_BLK + 3, b2->ppn = (uint64_t)a2, b2->va = M_PG(41);
+	EXPECT_EQ("insert_many: the array's own page", sys_xn_bc_insert_many(0,
+	    b2, 1, 0), 0);
+	EXPECT_EQ("...refused", b2->result, -XE_INVAL);
+	/* written back, evicted: the pages are ours again */
+	EXPECT("write back and evict", sys_xn_writeback(M_BLK + 1) == 0 &&
+	    sys_xn_writeback(M_BLK + 2) == 0 &&
+	    sys_xn_bc_evict(0, M_BLK + 1) == 0 &&
+	    sys_xn_bc_evict(0, M_BLK + 2) == 0);
+	EXPECT_EQ("an evicted page maps writable again", sys_page_map(XOK_SELF,
+	    M_PG(10), (uint64_t)pg[0], XOK_PTE_W, 0, 0), 0);
+	EXPECT("...and takes writes", !write_faults(M_PG(10)));
+	for (i = 0; i <= 31; i++)
+		sys_page_unmap(XOK_SELF, M_PG(10 + i), 0);
+	for (i = 0, good = 1; i < N; i++)
+		good &= sys_page_free((uint64_t)pg[i], 0) == 0;
+	good &= sys_page_free((uint64_t)a2, 0) == 0;
+	EXPECT("...all the pages free again", good);
+}
+
+/*
+ * Phase 1: root "many" with M_N data children, cached fresh through
+ * XN_BC_INSERT_MANY (some pages mapped at a va, some not), written,
+ * written back, evicted, and cached again: the batch reads them.
+ */
+static void
+test_insert_many(uint32_t me)
+{
+	static uint8_t init[4096];
+	char msg[16];
+	int64_t pg[M_N + 1], r;
+	int k, ok;
+
+	exos_fault_handler = wfault;
+	EXPECT_EQ("fault handler", exos_upcalls_install(EXOS_UP(XOK_UP_FAULT),
+	    0), 0);
+	memset(init, 0, sizeof(init));
+	memcpy(init + 4092, &me, 4);
+	EXPECT_EQ("root for insert_many", sys_xn_root(0, "many", T_DIR, M_BLK,
+	    init), 0);
+	pg[0] = new_page(M_PG(0));
+	bi_set(0, M_BLK, pg[0], M_PG(0));
+	EXPECT_EQ("insert_many: one written block", sys_xn_bc_insert_many(0,
+	    bi_arr, 1, 0), 1);
+	EXPECT("...its owner field read", bi_arr[0].result == 0 &&
+	    *(volatile uint32_t *)(M_PG(0) + 4092) == me);
+	for (k = 1; k <= M_N; k++) {
+		set_change(M_BLK, 4 * (uint32_t)(k - 1), M_BLK + (uint32_t)k,
+		    M_BLK + (uint32_t)k, XN_TYPE_DATA);
+		if (sys_xn_alloc(0, &ch) != 0)
+			break;
+	}
+	EXPECT("allocate the children", k == M_N + 1);
+	insert_many_refused();
+	insert_many_entries();
+	/* fresh children, every other one without a mapping */
+	for (k = 1; k <= M_N; k++) {
+		pg[k] = new_page(k % 2 ? M_PG(k) : 0);
+		bi_set(k - 1, M_BLK + (uint32_t)k, pg[k], k % 2 ? M_PG(k) : 0);
+	}
+	r = sys_xn_bc_insert_many(0, bi_arr, M_N, 0);
+	EXPECT_EQ("insert_many: fresh children", r, M_N);
+	for (k = 1, ok = 1; k <= M_N; k++) {
+		ok &= bi_arr[k - 1].result == 0 &&
+		    (XOK_PAGES[pg[k]].flags & XOK_PG_XN) != 0;
+		if (k % 2)
+			ok &= *(volatile uint64_t *)M_PG(k) == 0 &&
+			    write_faults(M_PG(k));
+		m_msg(msg, k);
+		ok &= sys_xn_write(0, M_BLK + (uint32_t)k, 0, sizeof(msg),
+		    msg) == 0;
+	}
+	EXPECT("...zero-filled, read-only, XN's, writable through XN", ok);
+	{
+		uint32_t wl[M_N + 1], done = 0;
+
+		for (k = 0; k <= M_N; k++)
+			wl[k] = M_BLK + (uint32_t)k;
+		EXPECT_EQ("write them back", sys_xn_writeback_many(wl, M_N + 1,
+		    &done), 0);
+	}
+	for (k = 1, ok = 1; k <= M_N; k++) {
+		ok &= sys_xn_bc_evict(0, M_BLK + (uint32_t)k) == 0;
+		if (k % 2)
+			sys_page_unmap(XOK_SELF, M_PG(k), 0);
+		ok &= sys_page_free((uint64_t)pg[k], 0) == 0;
+	}
+	EXPECT("evict them, free the pages", ok);
+	/* written children: read back in one batch, in reverse order */
+	for (k = 1; k <= M_N; k++) {
+		pg[k] = new_page(M_PG(k));
+		bi_set(M_N - k, M_BLK + (uint32_t)k, pg[k], M_PG(k));
+	}
+	r = sys_xn_bc_insert_many(0, bi_arr, M_N, 0);
+	EXPECT_EQ("insert_many: written children", r, M_N);
+	for (k = 1, ok = 1; k <= M_N; k++) {
+		m_msg(msg, k);
+		ok &= bi_arr[M_N - k].result == 0 &&
+		    memcmp((const void *)M_PG(k), msg, sizeof(msg)) == 0 &&
+		    write_faults(M_PG(k)) &&
+		    memcmp((const void *)M_PG(k), msg, sizeof(msg)) == 0;
+	}
+	EXPECT("...each read from the disk, read-only", ok);
+	exos_upcalls_install(0, 0);
+}
+
+/* Phase 2: the children survived the reboot; one batch reads them. */
+static void
+test_insert_many_after_reboot(void)
+{
+	char msg[16];
+	int64_t r;
+	int k, ok = 1;
+
+	for (k = 1; k <= M_N; k++)
+		bi_set(k - 1, M_BLK + (uint32_t)k, new_page(M_PG(k)), M_PG(k));
+	r = sys_xn_bc_insert_many(0, bi_arr, M_N, 0);
+	EXPECT_EQ("insert_many after reboot", r, M_N);
+	for (k = 1; k <= M_N; k++) {
+		m_msg(msg, k);
+		ok &= memcmp((const void *)M_PG(k), msg, sizeof(msg)) == 0;
+	}
+	EXPECT("...the children's contents survived", ok);
+}
+
 /* ---- the hostile library file system --------------------------------- */
 
 static void
@@ -161,6 +486,10 @@ hostile(void)
 						entry (allowed, and told) */
 	SH[i++] = sys_page_unmap(XOK_SELF, 0x0000000610000000UL, 0);
 					     /* 24: its view of it went too */
+	bi_set(0, E_BLK + 1, SH[62], SHARED_VA);
+	SH[i++] = sys_xn_bc_insert_many(0, bi_arr, 1, 0);
+					     /* 25: cache in the good's page */
+	SH[i++] = bi_arr[0].result;                              /* 26 */
 	SH[63] = 1;                          /* done */
 }
 
@@ -193,6 +522,8 @@ phase1(void)
 	EXPECT("fresh disk is not mounted", st.mounted == 0 &&
 	    st.nblocks == 4096);
 	EXPECT_EQ("xn call before format", sys_xn_sync(), -XE_NODEV);
+	EXPECT_EQ("insert_many before format", sys_xn_bc_insert_many(0,
+	    bi_arr, 1, 0), -XE_NODEV);
 	{
 		struct xok_xn_blockinfo bi;
 
@@ -266,6 +597,7 @@ phase1(void)
 	EXPECT_EQ("write back child", sys_xn_writeback(D_BLK), 0);
 	EXPECT_EQ("then parent", sys_xn_writeback(R_BLK), 0);
 	EXPECT_EQ("sync", sys_xn_sync(), 0);
+	test_insert_many(me);
 
 	/* rename-like move to a second directory and back */
 	memcpy(init + 4092, &me, 4);
@@ -298,6 +630,7 @@ phase1(void)
 	    0, 0);
 	sys_page_map((uint64_t)child, SHARED_VA, (uint64_t)ppn, XOK_PTE_W, 0, 0);
 	sh = 0x0000000450000000L;
+	((volatile int64_t *)sh)[62] = ppn;  /* the page we share with it */
 	sys_env_set_status((uint64_t)child, 0, XOK_ENV_RUNNABLE);
 	for (err = 0; err < 3000 && !((volatile int64_t *)sh)[63]; err++)
 		sys_yield(XOK_SELF);
@@ -331,6 +664,9 @@ phase1(void)
 	EXPECT_EQ("hostile: evicts our clean cache entry", H(23), 0);
 	EXPECT_EQ("hostile: its read-only view is gone with it", H(24),
 	    -XE_NOENT);
+	EXPECT_EQ("hostile: insert_many into our page: none go in", H(25),
+	    0);
+	EXPECT_EQ("...refused: no capability for the page", H(26), -XE_PERM);
 	{
 		uint32_t rv_blocks[8];
 		struct xok_xn_bcinfo bi;
@@ -460,8 +796,8 @@ phase2(void)
 	EXPECT_EQ("xn_stat after reboot", sys_xn_stat(&st), 0);
 	EXPECT("mounted at boot", st.mounted == 1);
 	EXPECT("templates and roots persisted", st.templates == 1 &&
-	    st.roots == 3);
-	EXPECT("recovery found the tree", st.reachable == 4);
+	    st.roots == 4);
+	EXPECT("recovery found the tree", st.reachable == 4 + 1 + M_N);
 	EXPECT_EQ("lookup good", sys_xn_lookup("good", out), 0);
 	EXPECT("good root block and type", out[0] == R_BLK && out[1] == T_DIR);
 	EXPECT_EQ("lookup missing", sys_xn_lookup("nope", out),
@@ -474,6 +810,7 @@ phase2(void)
 	EXPECT_EQ("cache the data block", err, 0);
 	EXPECT("data survived the reboot", memcmp((const void *)
 	    0x0000000400001000UL, MSG, sizeof(MSG)) == 0);
+	test_insert_many_after_reboot();
 
 	/* reformat: XN's cache pages go back to their owners */
 	{

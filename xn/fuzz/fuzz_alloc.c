@@ -1,8 +1,9 @@
 /*
  * xn/fuzz/fuzz_alloc.c: libFuzzer target for the XN calls.  The input is
  * a sequence of calls (alloc, free, write, write-back single and batched,
- * registry, roots) with fuzzed arguments, run on a small formatted memory
- * disk (odd-length inputs with its write_many attached).  Properties:
+ * registry inserts single and batched, evictions, roots) with fuzzed
+ * arguments, run on a small formatted memory disk (odd-length inputs
+ * with its write_many and read_many attached).  Properties:
  * no call crashes; afterwards XN's per-block state agrees with what the
  * cached directory blocks point to; and the disk as it stands (a crash at
  * that instant) mounts and every reachable pointer leads to a block that
@@ -223,7 +224,15 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 			xn_write(&x, a[6] % 4 ? 1 : 2, blk, 0, 8, bytes);
 			break;
 		case 5:
-			if (blk < NB)
+			if (a[3] % 2) {
+				uint32_t l[4] = { blk, par, blk + 1, blk };
+				void *pp[4];
+				int res[4];
+
+				for (i = 0; i < 4; i++)
+					pp[i] = l[i] < NB ? pages[l[i]] : NULL;
+				xn_bc_insert_many(&x, a[6] % 2, l, pp, 4, res);
+			} else if (blk < NB)
 				xn_bc_insert(&x, a[6] % 2, blk, pages[blk]);
 			else
 				xn_bc_insert(&x, 1, blk, NULL);

@@ -1,6 +1,7 @@
 /*
  * xn/host/filedisk.c: an XN disk backed by an image file (host only),
- * with a batched write (xn_filedisk_batch) that is a loop of pwrite.
+ * with batched I/O (xn_filedisk_batch) that is a loop of pwrite and
+ * of pread.
  */
 #define _GNU_SOURCE
 #include <xn/host.h>
@@ -54,7 +55,21 @@ fd_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
 	return 0;
 }
 
-const struct xn_disk_batch xn_filedisk_batch = { fd_write_many };
+static int
+fd_read_many(void *ctx, const uint32_t *blocks, void *const *pages,
+             uint32_t n, int *err)
+{
+	uint32_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		if ((err[i] = fd_read(ctx, blocks[i], pages[i])) < 0)
+			r = -1;
+	return r;
+}
+
+const struct xn_disk_batch xn_filedisk_batch = { fd_write_many,
+	fd_read_many };
 
 int
 xn_filedisk_open(struct xn_filedisk *d, const char *path, uint32_t nblocks,

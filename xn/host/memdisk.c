@@ -3,7 +3,8 @@
  * every write and flush, so a test can rebuild the disk as it was after
  * any prefix of the write stream (a crash at that instant), and it can
  * fail writes after a count to test I/O errors.  Its batched write
- * (xn_memdisk_batch) writes, logs and fails block by block too.
+ * (xn_memdisk_batch) writes, logs and fails block by block too, and its
+ * batched read is a loop of reads.
  */
 #include <xn/host.h>
 #include <stdlib.h>
@@ -86,7 +87,22 @@ md_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
 	return 0;
 }
 
-const struct xn_disk_batch xn_memdisk_batch = { md_write_many };
+/* Reads one by one; each block's result in err[]. */
+static int
+md_read_many(void *ctx, const uint32_t *blocks, void *const *pages,
+             uint32_t n, int *err)
+{
+	uint32_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		if ((err[i] = md_read(ctx, blocks[i], pages[i])) < 0)
+			r = -1;
+	return r;
+}
+
+const struct xn_disk_batch xn_memdisk_batch = { md_write_many,
+	md_read_many };
 
 int
 xn_memdisk_init(struct xn_memdisk *m, uint32_t nblocks)

@@ -288,7 +288,7 @@ cd_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
 }
 
 static const struct xn_disk_ops cd_ops = { cd_read, cd_write, cd_flush };
-static const struct xn_disk_batch cd_batch = { cd_write_many };
+static const struct xn_disk_batch cd_batch = { .write_many = cd_write_many };
 
 /* Remount the fixture over the counting disk, with its write_many. */
 static void

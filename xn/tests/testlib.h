@@ -76,5 +76,6 @@ Suite *crash_suite(void);
 Suite *move_suite(void);
 Suite *wbmany_suite(void);
 Suite *wait_suite(void);
+Suite *bcmany_suite(void);
 
 #endif

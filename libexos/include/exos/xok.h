@@ -133,6 +133,13 @@ static inline int64_t sys_xn_write(unsigned slot, uint32_t block, uint32_t off,
 static inline int64_t sys_xn_bc_insert(unsigned slot, uint32_t block,
     uint64_t ppn, unsigned pslot)
 { return xok_call(XC(XN_BC_INSERT), slot, block, ppn, pslot, 0, 0); }
+/* Cache up to XOK_XN_BCI_MAX blocks at once (pslot: our capability for
+   the pages); each entry's result in e[i].result; returns how many went
+   in.  An entry with va maps its page there, writable, and nowhere else:
+   the kernel makes that mapping read-only. */
+static inline int64_t sys_xn_bc_insert_many(unsigned slot,
+    struct xok_xn_bcins *e, uint32_t n, unsigned pslot)
+{ return xok_call(XC(XN_BC_INSERT_MANY), slot, (uint64_t)e, n, pslot, 0, 0); }
 static inline int64_t sys_xn_bc_lookup(uint32_t block, struct xok_xn_bcinfo *bi)
 { return xok_call(XC(XN_BC_LOOKUP), block, (uint64_t)bi, 0, 0, 0, 0); }
 static inline int64_t sys_xn_bc_evict(unsigned slot, uint32_t block)

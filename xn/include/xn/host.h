@@ -18,7 +18,7 @@ struct xn_filedisk {
 int xn_filedisk_open(struct xn_filedisk *fd, const char *path,
                      uint32_t nblocks, int create, int sync);
 void xn_filedisk_close(struct xn_filedisk *fd);
-/* Batched writes for xn_set_batch() (ctx: the xn_filedisk). */
+/* Batched writes and reads for xn_set_batch() (ctx: the xn_filedisk). */
 extern const struct xn_disk_batch xn_filedisk_batch;
 
 struct xn_memlog {
@@ -42,8 +42,8 @@ void xn_memdisk_log_clear(struct xn_memdisk *m);
 /* Apply the first n logged writes to image (a copy of the disk). */
 void xn_memdisk_replay(const struct xn_memdisk *m, uint8_t *image,
                        uint32_t n);
-/* Batched writes for xn_set_batch(): each block logged, and failing, as
-   a single write would be. */
+/* Batched writes and reads for xn_set_batch(): each block logged, and
+   failing, as a single write or read would be. */
 extern const struct xn_disk_batch xn_memdisk_batch;
 
 #endif /* XN_HOST_H */

@@ -100,16 +100,24 @@ struct xn_disk {
  * write_many writes the n blocks blocks[i] from pages[i] (distinct block
  * numbers, in any order, possibly merged into larger requests) and
  * returns only when every write has completed: 0, or <0 if any failed
- * (which ones is not said).  Durability still comes from flush.  A NULL
- * member means one block at a time through the ops.
+ * (which ones is not said).  Durability still comes from flush.
+ * read_many reads the n blocks blocks[i] into pages[i] (distinct block
+ * numbers, in any order, possibly merged) and returns only
+ * when every read has completed, having set err[i] to 0 or <0 for each
+ * block: 0 if all succeeded, <0 if any failed.  An err[i] it leaves
+ * alone counts as failed.  A NULL member means one block at a time
+ * through the ops.
  */
 struct xn_disk_batch {
 	int (*write_many)(void *ctx, const uint32_t *blocks,
 	                  const void *const *pages, uint32_t n);
+	int (*read_many)(void *ctx, const uint32_t *blocks,
+	                 void *const *pages, uint32_t n, int *err);
 };
 
-/* Most blocks XN hands to one write_many call. */
+/* Most blocks XN hands to one write_many or read_many call. */
 #define XN_WRITE_MANY_MAX 512
+#define XN_READ_MANY_MAX  XN_WRITE_MANY_MAX
 
 /* A template as given to xn_template_register(). */
 struct xn_template {
@@ -231,7 +239,9 @@ struct xn {
 	                                   empty slots chain through .block */
 	struct xn_disk_batch batch;     /* optional batched I/O */
 	uint32_t *wave;                 /* [XN_WRITE_MANY_MAX] blocks, and */
-	const void **wpages;            /* their pages, for write_many */
+	void **wpages;                  /* their pages, for write_many and
+	                                   read_many */
+	int *rerr;                      /* [XN_READ_MANY_MAX] read results */
 };
 
 struct xn_mount_report {
@@ -258,7 +268,8 @@ int xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
              struct xn_mount_report *rep);
 int xn_sync(struct xn *x);
 int xn_unmount(struct xn *x);
-/* Use batched I/O from now on (NULL: none); until the next mount. */
+/* Use batched I/O (write-back waves, insert reads) from now on (NULL:
+   none); until the next mount. */
 int xn_set_batch(struct xn *x, const struct xn_disk_batch *b);
 
 /* Templates (persistent, immutable once registered). */
@@ -297,6 +308,20 @@ int xn_move(struct xn *x, uint32_t principal,
 /* Buffer-cache registry and write-back. */
 int xn_bc_insert(struct xn *x, uint32_t principal, uint32_t block,
                  void *page);
+/*
+ * Insert n entries at once: entry i is blocks[i] cached in pages[i],
+ * checked as xn_bc_insert() checks it, with its result (0 or the error
+ * xn_bc_insert would give) in results[i].  The blocks that must be read
+ * are read together, through the disk's read_many if one is attached
+ * (one call per XN_READ_MANY_MAX entries); a failed read fails only the
+ * entries it covers (XN_EIO).  A block listed again after an earlier
+ * entry gets XN_EEXIST.  The pages should be distinct: XN does not look
+ * at them, as with single inserts.  Returns how many were inserted, or
+ * XN_ENOTMOUNTED / XN_EINVAL (NULL arrays) with nothing done.
+ */
+int xn_bc_insert_many(struct xn *x, uint32_t principal,
+                      const uint32_t *blocks, void *const *pages,
+                      uint32_t n, int *results);
 int xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out);
 int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
 int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,

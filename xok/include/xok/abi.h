@@ -75,7 +75,8 @@
 	X(DISK_RAW,     38) \
 	X(XN_BC_REVOKED, 39) \
 	X(XN_BLOCK_INFO, 40) \
-	X(XN_WRITEBACK_MANY, 41)
+	X(XN_WRITEBACK_MANY, 41) \
+	X(XN_BC_INSERT_MANY, 42)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -239,6 +240,7 @@ struct xok_pred_insn {
 #define XOK_XN_UDF_MAX  120
 #define XOK_XN_CLAIMS   64
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
+#define XOK_XN_BCI_MAX  64    /* entries per XN_BC_INSERT_MANY */
 
 struct xok_xn_insn {            /* the layout of XN's struct xn_insn */
 	uint8_t op, a, b, c;
@@ -285,6 +287,18 @@ struct xok_xn_stat {
 	uint32_t reachable, leaked, map_fixed, was_clean;
 	uint32_t principal;             /* the caller's, from cap slot 0 */
 	uint32_t pad;
+};
+
+/* One entry of XN_BC_INSERT_MANY: cache `block` in page `ppn`.  va 0:
+ * the page is mapped nowhere; else it is mapped once, writable, at va in
+ * the caller, and that mapping becomes read-only (and no-execute).  The
+ * kernel writes `result`: 0 or -XE_* (XN's refusals as -(XE_XN + n)). */
+struct xok_xn_bcins {
+	uint32_t block;
+	uint32_t pad;                   /* 0 */
+	uint64_t ppn;
+	uint64_t va;
+	int64_t result;
 };
 
 struct xok_xn_bcinfo {
