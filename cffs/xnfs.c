@@ -601,6 +601,59 @@ reg(struct cffs_fs *fs, struct buf *b)
 	return 0;
 }
 
+/*
+ * Register the blocks of v[0..n) not registered yet, in one batch: XN
+ * reads the ones on disk with merged requests (xn_bc_insert_many).  The
+ * ones that went in stay registered when others fail; the first error.
+ */
+static int
+reg_many(struct cffs_fs *fs, struct buf **v, uint32_t n)
+{
+	uint32_t *blk, *who, i, k = 0;
+	void **pg;
+	int *res, r = 0;
+
+	blk = malloc(n * sizeof(*blk) + 1);
+	who = malloc(n * sizeof(*who) + 1);
+	pg = malloc(n * sizeof(*pg) + 1);
+	res = malloc(n * sizeof(*res) + 1);
+	if (blk == NULL || who == NULL || pg == NULL || res == NULL) {
+		r = -CFFS_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		if (v[i]->xpage != NULL)
+			continue;
+		if ((pg[k] = malloc(CFFS_BSIZE)) == NULL) {
+			r = -CFFS_ENOMEM;
+			break;
+		}
+		blk[k] = v[i]->blk;
+		who[k++] = i;
+	}
+	if (k > 0 && r == 0) {
+		r = xn_bc_insert_many(&fs->xfs->x, fs->xfs->pr, blk, pg, k,
+		                      res);
+		r = r < 0 ? xerr(r) : 0;
+		for (i = 0; i < k && r == 0; i++)
+			if (res[i] == 0) {
+				v[who[i]]->xpage = pg[i];
+				pg[i] = NULL;
+			}
+		for (i = 0; i < k && r == 0; i++)
+			if (res[i] != 0)
+				r = xerr(res[i]);
+	}
+	for (i = 0; i < k; i++)
+		free(pg[i]);
+out:
+	free(blk);
+	free(who);
+	free(pg);
+	free(res);
+	return r;
+}
+
 /* XN dropped the entry (the block was freed): forget the page. */
 void
 xnfs_drop(struct cffs_fs *fs, struct buf *b)
@@ -1121,13 +1174,11 @@ commit(struct cffs_fs *fs)
 				b->dirty = false;       /* freed already */
 				continue;
 			}
-			b->pins++;
-			r = reg(fs, b);
-			b->pins--;
-			if (r < 0)
-				goto out;
 			v[n++] = b;
 		}
+		r = reg_many(fs, v, n);
+		if (r < 0)
+			goto out;
 		for (i = 0; i < n; i++) {
 			t = btype(fs, v[i]->blk);
 			no = ptrs(t, v[i]->xpage, c.po);
