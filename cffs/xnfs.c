@@ -761,6 +761,21 @@ push(struct chg **v, uint32_t *n, uint32_t *cap, uint32_t blk,
 	return 0;
 }
 
+/* Sort c->add by block if anything was pushed since the last sort. */
+static void
+add_sort(struct ctx *c, uint32_t *sorted)
+{
+	uint32_t i;
+
+	if (c->nadd == *sorted)
+		return;
+	for (i = 1; i < c->nadd && c->add[i - 1].blk <= c->add[i].blk; i++)
+		;
+	if (i < c->nadd)
+		qsort(c->add, c->nadd, sizeof(*c->add), cmpchg);
+	*sorted = c->nadd;
+}
+
 /* Smallest range where a and b differ; false if equal.  Compares eight
  * bytes at a time (blocks are 8-byte aligned), then narrows to bytes. */
 static bool
@@ -770,16 +785,16 @@ drange(const uint8_t *a, const uint8_t *b, uint32_t *off, uint32_t *len)
 	uint64_t x, y;
 
 	for (; lo < hi; lo += 8) {
-		memcpy(&x, a + lo, 8);
-		memcpy(&y, b + lo, 8);
+		__builtin_memcpy(&x, a + lo, 8);
+		__builtin_memcpy(&y, b + lo, 8);
 		if (x != y)
 			break;
 	}
 	if (lo == hi)
 		return false;
 	for (; hi > lo; hi -= 8) {
-		memcpy(&x, a + hi - 8, 8);
-		memcpy(&y, b + hi - 8, 8);
+		__builtin_memcpy(&x, a + hi - 8, 8);
+		__builtin_memcpy(&y, b + hi - 8, 8);
 		if (x != y)
 			break;
 	}
@@ -1126,7 +1141,7 @@ commit(struct cffs_fs *fs)
 	struct cache *cc = &fs->cache;
 	struct ctx c;
 	struct buf *b, **v = NULL, **u = NULL;
-	uint32_t n, nu, i, k, no, nn;
+	uint32_t n, nu, i, k, no, nn, sorted;
 	const struct chg *ch;
 	int r = 0, progress, round, more;
 	uint16_t t;
@@ -1190,7 +1205,8 @@ commit(struct cffs_fs *fs)
 			if (r < 0)
 				goto out;
 		}
-		qsort(c.add, c.nadd, sizeof(*c.add), cmpchg);
+		sorted = 0;
+		add_sort(&c, &sorted);
 		/* blocks not claimed yet hold pointers too (a file renamed
 		 * into a new directory block): their type is the one their
 		 * own pointer names */
@@ -1209,7 +1225,7 @@ commit(struct cffs_fs *fs)
 				u[i] = NULL;
 				more = 1;
 			}
-			qsort(c.add, c.nadd, sizeof(*c.add), cmpchg);
+			add_sort(&c, &sorted);
 		} while (more);
 		progress = 0;
 		for (i = 0; i < n; i++) {

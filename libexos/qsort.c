@@ -3,6 +3,7 @@
  * issue).  Insertion sort for short arrays, heapsort otherwise: O(n log n)
  * in the worst case, no recursion, no extra memory.  Not stable.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,14 @@ static void
 swap(unsigned char *a, unsigned char *b, size_t size)
 {
 	unsigned char t;
+	uint64_t w, v;
 
+	for (; size >= 8; size -= 8, a += 8, b += 8) {
+		__builtin_memcpy(&w, a, 8);
+		__builtin_memcpy(&v, b, 8);
+		__builtin_memcpy(a, &v, 8);
+		__builtin_memcpy(b, &w, 8);
+	}
 	while (size--) {
 		t = *a;
 		*a++ = *b;

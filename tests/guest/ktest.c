@@ -739,6 +739,59 @@ test_heap(void)
 	free(a);
 }
 
+/* libexos qsort: sorted, and the same elements (8-byte and odd sizes). */
+struct qs24 {
+	uint32_t key;
+	uint64_t tag;
+	uint16_t pad;
+};
+
+static int
+qs24_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct qs24 *)a)->key;
+	uint32_t y = ((const struct qs24 *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+qs3_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 3);
+}
+
+static void
+test_qsort(void)
+{
+	static struct qs24 v[1000];
+	static uint8_t w[3 * 500];
+	uint64_t sum = 0, sum2 = 0, x = 12345;
+	unsigned i, ok = 1;
+
+	for (i = 0; i < 1000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		v[i].key = (uint32_t)(x >> 40) % 5000;
+		v[i].tag = v[i].key * 7919ULL + 1;
+		sum += v[i].tag;
+	}
+	qsort(v, 1000, sizeof(v[0]), qs24_cmp);
+	for (i = 0; i < 1000; i++) {
+		ok &= i == 0 || v[i - 1].key <= v[i].key;
+		ok &= v[i].tag == v[i].key * 7919ULL + 1;
+		sum2 += v[i].tag;
+	}
+	EXPECT("qsort: 1000 records sorted, none lost", ok && sum == sum2);
+	for (i = 0; i < sizeof(w); i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		w[i] = (uint8_t)(x >> 56);
+	}
+	qsort(w, 500, 3, qs3_cmp);
+	for (i = 1, ok = 1; i < 500; i++)
+		ok &= memcmp(w + 3 * (i - 1), w + 3 * i, 3) <= 0;
+	EXPECT("qsort: 3-byte elements sorted", ok);
+}
+
 static void
 test_pages_survive(void)
 {
@@ -784,6 +837,7 @@ main(uint64_t arg)
 	test_yield();
 	test_fpu();
 	test_heap();
+	test_qsort();
 	test_pages_survive();
 	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);
