@@ -124,8 +124,11 @@ dir_lookup(struct cffs_fs *fs, struct inode *dp, const char *name,
 			return r;
 		for (i = 0; i < SLOTS_PER_BLOCK; i++) {
 			s = (const struct dslot *)(b->data + i * SLOT_SIZE);
+			/* names that differ mostly differ at the end
+			 * (file01, file02 ...): look there first */
 			if ((s->type != SLOT_INODE && s->type != SLOT_REF) ||
-			    s->namelen != len ||
+			    s->namelen != len || len == 0 ||
+			    s->name[len - 1] != name[len - 1] ||
 			    memcmp(s->name, name, len) != 0)
 				continue;
 			if (loc != NULL) {
