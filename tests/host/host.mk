@@ -1,18 +1,37 @@
 # tests/host/host.mk: host unit tests (Check) for the kernel's pure
-# modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c) and
-# physical page accounting (xok/pages.c).  Included by the top-level
-# Makefile, which defines HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS
-# and BUILD.
+# modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
+# physical page accounting (xok/pages.c) and the string functions
+# (xok/lib/string.c).  Included by the top-level Makefile, which defines
+# HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
+# BUILD.
 
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
-	tests/host/test_pred.c tests/host/test_pages.c
+	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c
 HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c
 HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/include/xok/abi.h
 
+# xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
+# so they do not clash with libc: with the kernel's code-generation flags
+# (no SSE) and with libexos's, both freestanding so the compiler turns no
+# loop into a call to libc.
+HOST_STRING_RENAME = $(foreach f,memcpy memmove memset memcmp strlen \
+	strnlen strcmp strncmp strncpy,-D$(f)=$(PFX)$(f))
+HOST_STRING_OBJS := $(BUILD)/host/string_k.o $(BUILD)/host/string_u.o
+$(BUILD)/host/string_k.o: PFX := k_
+$(BUILD)/host/string_k.o: STRFLAGS := -mno-sse -mno-sse2 -mno-mmx -mno-avx
+$(BUILD)/host/string_u.o: PFX := u_
+$(BUILD)/host/string_%.o: xok/lib/string.c xok/include/xok/lib.h \
+    tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin \
+	    $(NO_LOOP_PATTERNS) $(STRFLAGS) $(HOST_STRING_RENAME) \
+	    -Ixok/include -c -o $@ $<
+
 $(BUILD)/host/test_xok: $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) \
-    $(HOST_XOK_HDRS) tests/host/host.mk
+    $(HOST_XOK_HDRS) $(HOST_STRING_OBJS) tests/host/host.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -Ixok/include -Ixok \
-	    -o $@ $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) $(CHECK_LIBS)
+	    -o $@ $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) \
+	    $(HOST_STRING_OBJS) $(CHECK_LIBS)
 
 HOST_TESTS += $(BUILD)/host/test_xok

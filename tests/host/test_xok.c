@@ -9,6 +9,9 @@
  *   test_pages.c  xok/pages.c  physical page accounting: owners,
  *                              mapcount, orphans, and a random-operation
  *                              test against a simple model
+ *   test_string.c xok/lib/string.c  memcpy, memmove, memset, memcmp and
+ *                              the string functions against byte-by-byte
+ *                              references
  *
  * This file only gathers the suites and runs them.  The exit status is 0
  * iff every test passed.  Do not include <xok/lib.h> here: it clashes
@@ -20,6 +23,7 @@
 Suite *cap_suite(void);
 Suite *pred_suite(void);
 Suite *pages_suite(void);
+Suite *string_suite(void);
 
 int
 main(void)
@@ -30,6 +34,7 @@ main(void)
 	sr = srunner_create(cap_suite());
 	srunner_add_suite(sr, pred_suite());
 	srunner_add_suite(sr, pages_suite());
+	srunner_add_suite(sr, string_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
