@@ -100,10 +100,17 @@ iput(struct cffs_fs *fs, struct inode *ip)
 	return slot_write(fs, loc, &s);
 }
 
-/* Allocate a small-file or directory block in the owner's group. */
+/*
+ * Allocate a block in a group: a directory's block (any of them) or a
+ * file's direct block in the directory's group, moving the directory to
+ * a new group when its group is full.  The inode file (and a file whose
+ * directory is unknown) has no group of its own: its blocks go to the
+ * group of its inode, else of its previous block (goal - 1), else to a
+ * new group.
+ */
 static int
 alloc_grouped(struct cffs_fs *fs, struct inode *ip, uint32_t parent,
-              uint32_t *blk)
+              uint32_t goal, uint32_t *blk)
 {
 	struct inode od;
 	struct inode *owner = NULL;
@@ -121,32 +128,47 @@ alloc_grouped(struct cffs_fs *fs, struct inode *ip, uint32_t parent,
 	r = balloc(fs, parent, g, true, blk);
 	if (r != -CFFS_ENOSPC)
 		return r;
-	if (owner != NULL) {
-		r = group_new(fs, g, &g);
-		if (r < 0)
+	if (owner == NULL && goal > 0 && blk_valid(fs, goal - 1)) {
+		g = goal - 1;
+		r = balloc(fs, parent, g, true, blk);
+		if (r != -CFFS_ENOSPC)
 			return r;
+	}
+	r = group_new(fs, g, &g);
+	if (r < 0)
+		return r;
+	if (owner != NULL) {
 		owner->d.group = g;
 		if (owner == &od) {
 			r = iput(fs, &od);
 			if (r < 0)
 				return r;
 		}
-		r = balloc(fs, parent, g, true, blk);
-		if (r != -CFFS_ENOSPC)
-			return r;
 	}
+	r = balloc(fs, parent, g, true, blk);
+	if (r != -CFFS_ENOSPC)
+		return r;
 	return balloc(fs, parent, g, false, blk);
 }
 
-/* A zeroed, freshly allocated metadata block. */
+/*
+ * A new block for ip, to be pointed at from parent; zeroed (a pointer
+ * block) when zero.  A regular file's blocks past the direct ones
+ * continue the file after goal - 1 (balloc's extent policy, alloc.c);
+ * directories and the inode file keep all their blocks in groups.
+ */
 static int
-alloc_zeroed(struct cffs_fs *fs, uint32_t parent, uint32_t hint,
-             uint32_t *blk)
+alloc_blk(struct cffs_fs *fs, struct inode *ip, uint32_t parent,
+          uint32_t goal, bool zero, uint32_t *blk)
 {
 	struct buf *b;
-	int r = balloc(fs, parent, hint, false, blk);
+	int r;
 
-	if (r < 0)
+	if (is_reg(&ip->d) && !(ip->d.flags & IFL_SLOTS))
+		r = balloc(fs, parent, goal, false, blk);
+	else
+		r = alloc_grouped(fs, ip, parent, goal, blk);
+	if (r < 0 || !zero)
 		return r;
 	r = bget(fs, *blk, GET_NOREAD, &b);
 	if (r < 0)
@@ -156,13 +178,17 @@ alloc_zeroed(struct cffs_fs *fs, uint32_t parent, uint32_t hint,
 	return 0;
 }
 
-/* Entry i of pointer block pb, allocating when asked.  *fresh set if so. */
+/*
+ * Entry i of ip's pointer block pb, allocating when asked (*fresh set if
+ * so) next to *goal, or after pb when *goal is 0; *goal then follows the
+ * new block.
+ */
 static int
-ptr_entry(struct cffs_fs *fs, uint32_t pb, uint32_t i, bool alloc,
-          bool zero, uint32_t *out, bool *fresh)
+ptr_entry(struct cffs_fs *fs, struct inode *ip, uint32_t pb, uint32_t i,
+          bool alloc, bool zero, uint32_t *goal, uint32_t *out, bool *fresh)
 {
 	struct buf *b;
-	uint32_t v, hint;
+	uint32_t v;
 	int r = bget(fs, pb, 0, &b);
 
 	if (r < 0)
@@ -173,13 +199,7 @@ ptr_entry(struct cffs_fs *fs, uint32_t pb, uint32_t i, bool alloc,
 		return -CFFS_EUCLEAN;
 	}
 	if (v == 0 && alloc) {
-		hint = pb + 1;
-		if (i > 0) {
-			memcpy(&hint, b->data + 4 * (i - 1), 4);
-			hint = hint ? hint + 1 : pb + 1;
-		}
-		r = zero ? alloc_zeroed(fs, pb, hint, &v)
-		         : balloc(fs, pb, hint, false, &v);
+		r = alloc_blk(fs, ip, pb, *goal ? *goal : pb + 1, zero, &v);
 		if (r < 0) {
 			bput(b);
 			return r;
@@ -187,6 +207,7 @@ ptr_entry(struct cffs_fs *fs, uint32_t pb, uint32_t i, bool alloc,
 		memcpy(b->data + 4 * i, &v, 4);
 		bdirty(b);
 		*fresh = true;
+		*goal = v + 1;
 	}
 	bput(b);
 	*out = v;
@@ -195,11 +216,12 @@ ptr_entry(struct cffs_fs *fs, uint32_t pb, uint32_t i, bool alloc,
 /*
  * The top pointer block of the indirect (dind false) or double-indirect
  * tree: 1 with *top set, 0 if there is none and alloc is false, or an
- * error.  Allocates a zeroed block when asked.
+ * error.  Allocates a zeroed block next to *goal when asked (*goal then
+ * follows it).
  */
 static int
 top_block(struct cffs_fs *fs, struct inode *ip, bool dind, uint32_t home,
-    uint32_t hint, bool alloc, uint32_t *top)
+    uint32_t *goal, bool alloc, uint32_t *top)
 {
 	int r;
 
@@ -208,27 +230,30 @@ top_block(struct cffs_fs *fs, struct inode *ip, bool dind, uint32_t home,
 		return blk_valid(fs, *top) ? 1 : -CFFS_EUCLEAN;
 	if (!alloc)
 		return 0;
-	if ((r = alloc_zeroed(fs, home, hint, top)) < 0)
+	if ((r = alloc_blk(fs, ip, home, *goal, true, top)) < 0)
 		return r;
 	if (dind)
 		ip->d.dindirect = *top;
 	else
 		ip->d.indirect = *top;
 	ip->d.nblocks++;
+	*goal = *top + 1;
 	return 1;
 }
-
 
 /*
  * File block fbn of ip -> disk block (0 = hole).  With alloc, holes are
  * filled; returns 1 when the data block is new (contents undefined).
- * The caller writes ip back.
+ * The caller writes ip back.  A regular file's new blocks past the
+ * direct ones (pointer blocks included, each before the blocks it maps)
+ * are placed after the file's previous block: its per-file hint, kept in
+ * the block map itself.
  */
 int
 bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
      uint32_t *blk)
 {
-	uint32_t home = ino_blk(ip->ino), top, mid, v, hint;
+	uint32_t home = ino_blk(ip->ino), top, mid, v, goal = 0;
 	bool fresh = false, f2 = false;
 	int r;
 
@@ -237,7 +262,9 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 		if (v != 0 && !blk_valid(fs, v))
 			return -CFFS_EUCLEAN;
 		if (v == 0 && alloc) {
-			r = alloc_grouped(fs, ip, home, &v);
+			r = alloc_grouped(fs, ip, home,
+			                  fbn > 0 && ip->d.direct[fbn - 1] != 0 ?
+			                  ip->d.direct[fbn - 1] + 1 : 0, &v);
 			if (r < 0)
 				return r;
 			ip->d.direct[fbn] = v;
@@ -247,15 +274,23 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 		*blk = v;
 		return fresh;
 	}
+	if (alloc && !is_dir(&ip->d)) {
+		/* after the previous block, whose pointer block is this one's
+		 * or the one before it (usually cached) */
+		r = bmap(fs, ip, fbn - 1, false, &v);
+		if (r < 0)
+			return r;
+		goal = v != 0 ? v + 1 : 0;
+	}
 	fbn -= NDIRECT;
-	hint = ip->d.direct[NDIRECT - 1] ? ip->d.direct[NDIRECT - 1] + 1 : 0;
 	if (fbn < NPTR) {
-		if ((r = top_block(fs, ip, false, home, hint, alloc,
+		if ((r = top_block(fs, ip, false, home, &goal, alloc,
 		    &top)) <= 0) {
 			*blk = 0;
 			return r;
 		}
-		r = ptr_entry(fs, top, (uint32_t)fbn, alloc, false, blk, &fresh);
+		r = ptr_entry(fs, ip, top, (uint32_t)fbn, alloc, false, &goal,
+		              blk, &fresh);
 		if (r < 0)
 			return r;
 		ip->d.nblocks += fresh;
@@ -264,12 +299,12 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 	fbn -= NPTR;
 	if (fbn >= (uint64_t)NPTR * NPTR)
 		return -CFFS_EFBIG;
-	if ((r = top_block(fs, ip, true, home, hint, alloc,
-	    &top)) <= 0) {
+	if ((r = top_block(fs, ip, true, home, &goal, alloc, &top)) <= 0) {
 		*blk = 0;
 		return r;
 	}
-	r = ptr_entry(fs, top, (uint32_t)(fbn / NPTR), alloc, true, &mid, &f2);
+	r = ptr_entry(fs, ip, top, (uint32_t)(fbn / NPTR), alloc, true, &goal,
+	              &mid, &f2);
 	if (r < 0)
 		return r;
 	ip->d.nblocks += f2;
@@ -277,8 +312,8 @@ bmap(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, bool alloc,
 		*blk = 0;
 		return 0;
 	}
-	r = ptr_entry(fs, mid, (uint32_t)(fbn % NPTR), alloc, false, blk,
-	              &fresh);
+	r = ptr_entry(fs, ip, mid, (uint32_t)(fbn % NPTR), alloc, false,
+	              &goal, blk, &fresh);
 	if (r < 0)
 		return r;
 	ip->d.nblocks += fresh;

@@ -16,6 +16,7 @@ main(void)
 	srunner_add_suite(sr, import_suite());
 	srunner_add_suite(sr, corrupt_suite());
 	srunner_add_suite(sr, tools_suite());
+	srunner_add_suite(sr, alloc_suite());
 #ifdef CFFS_HAVE_XN
 	srunner_add_suite(sr, xn_suite());
 #endif

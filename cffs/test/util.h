@@ -53,5 +53,6 @@ Suite *import_suite(void);
 Suite *corrupt_suite(void);
 Suite *xn_suite(void);
 Suite *tools_suite(void);
+Suite *alloc_suite(void);
 
 #endif
