@@ -26,15 +26,11 @@
  */
 #include "cffs_int.h"
 
-#ifdef CFFS_HAVE_XN
-#include <xn/xn.h>
-#endif
-
 /*
  * A new extent is EXTENT_GROUPS groups (64 blocks, CLUSTER_MAX: one
  * clustered read).  Its search looks at SEARCH_GROUPS groups at most
  * (128 MiB), and stops at the first block in use in each: over XN every
- * block looked at is an xn_block_info (in the guest a load from XN's
+ * block looked at is xnfs_taken (XN's state: in the guest a load from XN's
  * exported state, or a kernel call without it).
  */
 #define EXTENT_GROUPS 4u
@@ -158,16 +154,8 @@ blk_free(struct cffs_fs *fs, uint32_t blk, bool *isfree)
 
 #ifdef CFFS_HAVE_XN
 	if (fs->xfs != NULL) {
-		struct xn_block_info bi;
-		struct buf *b;
-		uint32_t pr;
-
-		*isfree = false;
-		if (xn_block_info(xnfs_xn(fs, &pr), blk, &bi) != 0 ||
-		    bi.flags != 0)
-			return 0;
-		b = cache_lookup(&fs->cache, blk);
-		*isfree = b == NULL || !b->dirty;
+		/* XN's state, and our reservations not yet claimed */
+		*isfree = !xnfs_taken(fs, blk);
 		return 0;
 	}
 #endif

@@ -233,6 +233,7 @@ void xnfs_fini(struct cffs_fs *fs);
 int  xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped,
                  uint32_t *out);
 int  xnfs_bfree(struct cffs_fs *fs, uint32_t blk);
+bool xnfs_taken(struct cffs_fs *fs, uint32_t blk);
 int  xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group);
 int  xnfs_flush(struct cffs_fs *fs, int strict);            /* commit + write back */
 int  xnfs_commit(struct cffs_fs *fs);                       /* commit only */

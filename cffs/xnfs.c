@@ -470,8 +470,9 @@ xnfs_sync_map(struct cffs_fs *fs)
 
 /* ---- allocation ---- */
 
-static bool
-taken(struct cffs_fs *fs, uint32_t b)
+/* Not free: allocated (or being freed) in XN, or reserved by us. */
+bool
+xnfs_taken(struct cffs_fs *fs, uint32_t b)
 {
 	return bflags(fs, b) != 0 || resv_get(fs->xfs, b);
 }
@@ -482,7 +483,7 @@ xscan(struct cffs_fs *fs, uint32_t from, uint32_t to, uint32_t *out)
 	uint32_t b;
 
 	for (b = from; b < to; b++)
-		if (!taken(fs, b)) {
+		if (!xnfs_taken(fs, b)) {
 			*out = b;
 			return 0;
 		}
@@ -565,7 +566,7 @@ xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 		g = ((start + i) % ngroups) * CFFS_GROUP;
 		if (g < fs->sb.data_start)
 			continue;
-		for (k = 0; k < CFFS_GROUP && !taken(fs, g + k); k++)
+		for (k = 0; k < CFFS_GROUP && !xnfs_taken(fs, g + k); k++)
 			;
 		if (k == CFFS_GROUP) {
 			*group = g;
