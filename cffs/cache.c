@@ -108,6 +108,30 @@ hash_remove(struct cache *c, struct buf *b)
 	*pp = b->hnext;
 }
 
+/*
+ * Read-ahead at the device (ops->prefetch, optional): start reading n
+ * blocks at blk, which a later device read may take.  Nothing is started
+ * for a range whose first block is cached.
+ */
+void
+cache_prefetch(struct cffs_fs *fs, uint32_t blk, uint32_t n)
+{
+	const struct cffs_bdev_ops *o = fs->dev->ops;
+
+	if (o->prefetch == NULL || n == 0 || blk >= fs->sb.nblocks ||
+	    n > fs->sb.nblocks - blk || cache_lookup(&fs->cache, blk) != NULL)
+		return;
+	(void)o->prefetch(fs->dev->ctx, blk, n);
+}
+
+/* Blocks are about to change on disk: the device forgets its read-ahead. */
+void
+cache_prefetch_drop(struct cffs_fs *fs)
+{
+	if (fs->dev->ops->prefetch != NULL)
+		(void)fs->dev->ops->prefetch(fs->dev->ctx, 0, 0);
+}
+
 static int
 dev_write(struct cffs_fs *fs, uint32_t blk, uint32_t n, const void *p)
 {
@@ -115,6 +139,7 @@ dev_write(struct cffs_fs *fs, uint32_t blk, uint32_t n, const void *p)
 
 	if (fs->rdonly)
 		return -CFFS_EROFS;
+	cache_prefetch_drop(fs);
 	r = fs->dev->ops->write(fs->dev->ctx, blk, n, p);
 	fs->cache.writes++;
 	if (r < 0) {

@@ -146,6 +146,8 @@ void cache_fini(struct cffs_fs *fs);
 int  bget(struct cffs_fs *fs, uint32_t blk, int flags, struct buf **out);
 #define CLUSTER_MAX 64u /* longest clustered read of a file, in blocks */
 int  bget_run(struct cffs_fs *fs, uint32_t blk, uint32_t n, struct buf **out);
+void cache_prefetch(struct cffs_fs *fs, uint32_t blk, uint32_t n);
+void cache_prefetch_drop(struct cffs_fs *fs);
 void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);

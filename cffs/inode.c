@@ -344,6 +344,22 @@ cluster_len(struct cffs_fs *fs, struct inode *ip, uint64_t fbn, uint32_t blk)
 	return n;
 }
 
+/*
+ * Sequential read-ahead: once a cluster of the file came in, start the
+ * next one (from fbn) at the device, so that it is read while we copy.
+ */
+static void
+prefetch_next(struct cffs_fs *fs, struct inode *ip, uint64_t fbn)
+{
+	uint32_t blk;
+
+	if (fbn * CFFS_BSIZE >= ip->d.size ||
+	    bmap(fs, ip, fbn, false, &blk) < 0 || blk == 0 ||
+	    cache_lookup(&fs->cache, blk) != NULL)
+		return;
+	cache_prefetch(fs, blk, cluster_len(fs, ip, fbn, blk));
+}
+
 long
 inode_read(struct cffs_fs *fs, struct inode *ip, uint64_t off, void *buf,
            size_t len)
@@ -351,7 +367,7 @@ inode_read(struct cffs_fs *fs, struct inode *ip, uint64_t off, void *buf,
 	uint8_t *p = buf;
 	size_t done = 0, n;
 	uint64_t fbn;
-	uint32_t blk, bo;
+	uint32_t blk, bo, cl;
 	struct buf *b;
 	int r;
 
@@ -375,10 +391,12 @@ inode_read(struct cffs_fs *fs, struct inode *ip, uint64_t off, void *buf,
 		} else {
 			if (fbn < NDIRECT)
 				r = bget(fs, blk, GET_GROUP, &b);
-			else if (cache_lookup(&fs->cache, blk) == NULL)
-				r = bget_run(fs, blk,
-				             cluster_len(fs, ip, fbn, blk), &b);
-			else
+			else if (cache_lookup(&fs->cache, blk) == NULL) {
+				cl = cluster_len(fs, ip, fbn, blk);
+				r = bget_run(fs, blk, cl, &b);
+				if (r == 0)
+					prefetch_next(fs, ip, fbn + cl);
+			} else
 				r = bget(fs, blk, 0, &b);
 			if (r < 0)
 				return done ? (long)done : r;

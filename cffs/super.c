@@ -301,6 +301,7 @@ cffs_on_xn(const struct cffs_fs *fs)
 void
 fs_close(struct cffs_fs *fs)
 {
+	cache_prefetch_drop(fs);
 	cache_fini(fs);
 #ifdef CFFS_HAVE_XN
 	xnfs_fini(fs);

@@ -678,6 +678,7 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 		return 0;
 	}
 	if (bi.state == XN_BC_DIRTY) {
+		cache_prefetch_drop(fs);
 		r = xn_writeback(&fs->xfs->x, b->blk);
 		if (r != 0)
 			return xerr(r);
@@ -1095,6 +1096,7 @@ writeback_all(struct cffs_fs *fs)
 	int r = 0, pass, pending = 0;
 
 	fs->xfs->wb_held = 0;
+	cache_prefetch_drop(fs);
 	for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext)
 		cap += b->xpage != NULL;
 	if (cap == 0)

@@ -24,6 +24,7 @@
 #include <exos/cffsdev.h>
 
 #define BOUNCE_VA   0x00000e0000000000UL
+#define PREFETCH_VA 0x00000e0001000000UL
 #define BOUNCE_MAX  64u         /* pages of bounce region, at most */
 #define REQ_MAX     64u         /* pages in one request (256 KiB) */
 #define DIRECT_MIN  4u          /* shortest run of the caller's pages
@@ -44,6 +45,22 @@ static uint32_t bounce_pages;   /* 0: not set up yet */
 static int dead;                /* a request never completed: no more I/O */
 static struct xok_disk_done done;
 static uint64_t submitted, nreads, nwrites;
+
+/*
+ * Read-ahead (ops->prefetch): one request into a region of its own,
+ * started and not waited for; a later read inside its range waits for
+ * it (usually long done) and copies from the region.
+ */
+static struct {
+	uint64_t ppn;           /* region: PREFETCH_PAGES consecutive pages */
+	int ready;              /* region set up (-1: could not be) */
+	int valid;              /* blk, n hold a prefetch not yet used */
+	uint64_t blk;
+	uint32_t n;
+	uint64_t seq;           /* done.done reaches this: it completed */
+	uint64_t errors;        /* done.errors when it was started */
+} pf;
+#define PREFETCH_PAGES REQ_MAX
 
 /* Sleep until done.done >= n or the deadline passes; 0 if it got there. */
 static int
@@ -105,32 +122,31 @@ free_run(uint32_t n)
 	return -1;
 }
 
-/* Give back the first n pages of a region at ppn. */
+/* Give back the first n pages of a region at ppn, mapped at va. */
 static void
-release(uint64_t ppn, uint32_t n)
+release(uint64_t va, uint64_t ppn, uint32_t n)
 {
 	while (n-- > 0) {
-		sys_page_unmap(XOK_SELF, BOUNCE_VA + (uint64_t)n * XOK_PGSIZE,
-		    0);
+		sys_page_unmap(XOK_SELF, va + (uint64_t)n * XOK_PGSIZE, 0);
 		sys_page_free(ppn + n, 0);
 	}
 }
 
-/* Allocate pages ppn .. ppn+n-1 by number and map them at BOUNCE_VA. */
+/* Allocate pages ppn .. ppn+n-1 by number and map them at va. */
 static int
-take_run(uint64_t ppn, uint32_t n)
+take_run(uint64_t va, uint64_t ppn, uint32_t n)
 {
 	uint32_t k;
 
 	for (k = 0; k < n; k++) {
 		if (sys_page_alloc(ppn + k, 0) != (int64_t)(ppn + k)) {
-			release(ppn, k);
+			release(va, ppn, k);
 			return -1;
 		}
-		if (sys_page_map(XOK_SELF, BOUNCE_VA + (uint64_t)k * XOK_PGSIZE,
+		if (sys_page_map(XOK_SELF, va + (uint64_t)k * XOK_PGSIZE,
 		    ppn + k, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
 			sys_page_free(ppn + k, 0);
-			release(ppn, k);
+			release(va, ppn, k);
 			return -1;
 		}
 	}
@@ -157,7 +173,7 @@ bounce_init(void)
 		for (tries = 0; tries < 4; tries++) {
 			if ((p = free_run(n)) < 0)
 				break;
-			if (take_run((uint64_t)p, n) == 0) {
+			if (take_run(BOUNCE_VA, (uint64_t)p, n) == 0) {
 				bounce_ppn = (uint64_t)p;
 				bounce_pages = n;
 				return 0;
@@ -307,15 +323,76 @@ xfer(int write, uint64_t blk, uint32_t count, uint8_t *buf)
 	return 0;
 }
 
+/*
+ * Blocks [blk, blk + count) from the prefetch, if it holds them: 1 if
+ * copied to buf, 0 if the caller must read them.
+ */
+static int
+prefetched(uint64_t blk, uint32_t count, void *buf)
+{
+	if (!pf.valid || blk < pf.blk || blk - pf.blk + count > pf.n)
+		return 0;
+	pf.valid = 0;
+	if (wait_until(pf.seq, deadline()) < 0) {
+		dead = 1;
+		return 0;
+	}
+	if (done.errors != pf.errors)
+		return 0;       /* some request failed: read it again */
+	memcpy(buf, (const uint8_t *)PREFETCH_VA +
+	    (size_t)(blk - pf.blk) * CFFS_BSIZE, (size_t)count * CFFS_BSIZE);
+	return 1;
+}
+
 static int
 dev_read(void *ctx, uint64_t blk, uint32_t count, void *buf)
 {
 	struct cffs_bdev *dev = ctx;
 
-	if (blk >= dev->nblocks || count > dev->nblocks - blk ||
-	    bounce_init() < 0 || xfer(0, blk, count, buf) < 0)
+	if (blk >= dev->nblocks || count > dev->nblocks - blk || dead)
+		return -CFFS_EIO;
+	if (!prefetched(blk, count, buf) &&
+	    (bounce_init() < 0 || xfer(0, blk, count, buf) < 0))
 		return -CFFS_EIO;
 	nreads += count;
+	return 0;
+}
+
+/*
+ * Start reading count blocks at blk into the prefetch region; count 0
+ * forgets what a prefetch read (the blocks are about to change on disk).
+ * The region is reused only once its last request has completed.
+ */
+static int
+dev_prefetch(void *ctx, uint64_t blk, uint32_t count)
+{
+	struct cffs_bdev *dev = ctx;
+	int64_t p;
+
+	pf.valid = 0;
+	if (count == 0 || count > PREFETCH_PAGES || blk >= dev->nblocks ||
+	    count > dev->nblocks - blk || dead || pf.ready < 0)
+		return 0;
+	if (!pf.ready) {
+		if ((p = free_run(PREFETCH_PAGES)) < 0 ||
+		    take_run(PREFETCH_VA, (uint64_t)p, PREFETCH_PAGES) < 0) {
+			pf.ready = -1;  /* no read-ahead, reads still work */
+			return 0;
+		}
+		pf.ppn = (uint64_t)p;
+		pf.ready = 1;
+	}
+	if (wait_until(pf.seq, deadline()) < 0) {
+		dead = 1;
+		return -CFFS_EIO;
+	}
+	pf.errors = done.errors;
+	if (submit(0, blk, pf.ppn, count) < 0)
+		return -CFFS_EIO;
+	pf.blk = blk;
+	pf.n = count;
+	pf.seq = submitted;
+	pf.valid = 1;
 	return 0;
 }
 
@@ -324,6 +401,8 @@ dev_write(void *ctx, uint64_t blk, uint32_t count, const void *buf)
 {
 	struct cffs_bdev *dev = ctx;
 
+	if (pf.valid && blk < pf.blk + pf.n && pf.blk < blk + count)
+		pf.valid = 0;   /* the prefetch is older than this write */
 	/* xfer only reads buf when writing */
 	if (blk >= dev->nblocks || count > dev->nblocks - blk ||
 	    bounce_init() < 0 || xfer(1, blk, count, (uint8_t *)buf) < 0)
@@ -351,7 +430,7 @@ dev_now(void *ctx, struct cffs_time *t)
 }
 
 static const struct cffs_bdev_ops ops = { dev_read, dev_write, dev_flush,
-	dev_now };
+	dev_now, dev_prefetch };
 
 int
 exos_cffs_bdev(struct cffs_bdev *dev)

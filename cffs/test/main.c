@@ -17,6 +17,7 @@ main(void)
 	srunner_add_suite(sr, corrupt_suite());
 	srunner_add_suite(sr, tools_suite());
 	srunner_add_suite(sr, alloc_suite());
+	srunner_add_suite(sr, prefetch_suite());
 #ifdef CFFS_HAVE_XN
 	srunner_add_suite(sr, xn_suite());
 #endif

@@ -332,7 +332,7 @@ rec_flush(void *ctx)
 }
 
 static const struct cffs_bdev_ops rec_ops = { rec_read, rec_write, rec_flush,
-	                                      NULL };
+	                                      NULL, NULL };
 
 /* The disk blocks of path's file blocks 0..nfb-1 (0: hole), its indirect
  * block in *ind; read while mounted, before the cold remount. */

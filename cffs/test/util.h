@@ -54,5 +54,6 @@ Suite *corrupt_suite(void);
 Suite *xn_suite(void);
 Suite *tools_suite(void);
 Suite *alloc_suite(void);
+Suite *prefetch_suite(void);
 
 #endif

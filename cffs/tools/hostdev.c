@@ -78,7 +78,8 @@ h_now(void *ctx, struct cffs_time *t)
 	t->nsec = (uint32_t)ts.tv_nsec;
 }
 
-static const struct cffs_bdev_ops file_ops = { f_read, f_write, f_flush, h_now };
+static const struct cffs_bdev_ops file_ops = { f_read, f_write, f_flush, h_now,
+	NULL };
 
 int
 hostdev_open(struct hostdev *hd, const char *path, uint64_t size, int rdonly)
@@ -144,7 +145,8 @@ m_flush(void *ctx)
 	return 0;
 }
 
-static const struct cffs_bdev_ops mem_ops = { m_read, m_write, m_flush, h_now };
+static const struct cffs_bdev_ops mem_ops = { m_read, m_write, m_flush, h_now,
+	NULL };
 
 int
 hostdev_mem(struct hostdev *hd, uint64_t nblocks, const void *img,

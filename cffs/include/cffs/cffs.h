@@ -58,13 +58,18 @@ struct cffs_time {
 /*
  * Block device: every block transfer of the library goes through these.
  * Blocks are CFFS_BSIZE bytes; count is at most CFFS_GROUP * 4.
- * now() is optional (timestamps are 0 without it).
+ * now() is optional (timestamps are 0 without it).  prefetch() is
+ * optional: start reading count blocks at blk and return at once; a
+ * later read() of blocks inside that range may take them from there.
+ * prefetch(ctx, 0, 0) forgets them: the library calls it before any
+ * block may change on disk (a write or an XN write-back).
  */
 struct cffs_bdev_ops {
 	int  (*read)(void *ctx, uint64_t blk, uint32_t count, void *buf);
 	int  (*write)(void *ctx, uint64_t blk, uint32_t count, const void *buf);
 	int  (*flush)(void *ctx);
 	void (*now)(void *ctx, struct cffs_time *t);
+	int  (*prefetch)(void *ctx, uint64_t blk, uint32_t count);
 };
 
 struct cffs_bdev {
