@@ -35,7 +35,7 @@
 #define PI_HEAD         0x80000000u     /* | pages: a large block starts */
 #define PI_TAIL         0x40000000u     /* a large block continues */
 #define PI_POOL         0x20000000u     /* a kept page, free */
-#define POOL_MAX        512u            /* free one-page blocks kept */
+#define POOL_MAX        EXOS_HEAP_KEEP  /* free one-page blocks kept */
 
 struct pinfo {
 	uint32_t ppn;

@@ -693,7 +693,7 @@ test_fpu(void)
 static void
 test_heap(void)
 {
-	static uint8_t *many[600];
+	static uint8_t *many[EXOS_HEAP_KEEP + 100];
 	uint8_t *a, *b, *c;
 	uint64_t nfree;
 	int64_t ppn;
@@ -720,16 +720,22 @@ test_heap(void)
 	c[4095] = 7;
 	EXPECT("heap: ...and writable", c[4095] == 7);
 	free(c);
-	for (i = 0; i < 600; i++)
+	for (i = 0; i < EXOS_HEAP_KEEP + 100; i++)
 		many[i] = malloc(4096);
-	for (i = 0, ok = 1; i < 600; i++)
+	for (i = 0, ok = 1; i < EXOS_HEAP_KEEP + 100; i++)
 		ok &= many[i] != NULL;
-	EXPECT("heap: 600 pages", ok);
+	EXPECT("heap: 4196 pages", ok);
 	nfree = XOK_INFO->nfree;
-	for (i = 0; i < 600; i++)
+	for (i = 0; i < EXOS_HEAP_KEEP + 100; i++)
 		free(many[i]);
 	EXPECT("heap: pages beyond the kept ones go back to the kernel",
-	    XOK_INFO->nfree >= nfree + 600 - 512);
+	    XOK_INFO->nfree >= nfree + 100);
+	for (i = 0, ok = 1; i < EXOS_HEAP_KEEP; i++)
+		ok &= (many[i] = malloc(4096)) != NULL;
+	EXPECT("heap: the kept pages are handed out again", ok &&
+	    XOK_INFO->nfree >= nfree + 100);
+	for (i = 0; i < EXOS_HEAP_KEEP; i++)
+		free(many[i]);
 	a = malloc(2 * 4096);
 	EXPECT("heap: two pages still come fresh", a != NULL &&
 	    exos_heap_ppn(a) >= 0 && exos_heap_ppn(a + 4096) >= 0);

@@ -10,6 +10,11 @@
 /* The physical page behind p, if p is a page of a block of more than
  * 2048 bytes (page-aligned, whole pages); -1 otherwise. */
 int64_t exos_heap_ppn(const void *p);
+/* How many freed one-page blocks the heap keeps (mapped, writable) for
+ * reuse instead of giving them back to the kernel: a file system's cache
+ * of 4096 buffers can be freed and allocated again without a kernel
+ * call per page. */
+#define EXOS_HEAP_KEEP 4096u
 /* Pages free() could not give back to the kernel (still in XN's cache:
  * a libFS freed a registered page without evicting it).  0 normally. */
 uint64_t exos_heap_stuck(void);
