@@ -70,9 +70,9 @@ disk_flush(void *ctx)
 static const struct xn_disk_ops disk_ops = { disk_read, disk_write,
 	disk_flush };
 
-/* A write_many or read_many call's blocks, their pages' physical
-   addresses and their places in the call's lists, sorted by block;
-   wm_pa[] holds the scatter-gather lists of the runs. */
+/* A disk_many call's blocks, their pages' physical addresses and their
+   places in the call's lists, sorted by block; wm_pa[] holds the
+   scatter-gather lists of the runs. */
 _Static_assert(XN_READ_MANY_MAX <= XN_WRITE_MANY_MAX, "wm[] too small");
 static struct wm_ent {
 	uint32_t block;
@@ -117,58 +117,13 @@ wm_sort(uint32_t n)
 	}
 }
 
-/*
- * Write n blocks (XN's write_many): sorted, runs of consecutive block
- * numbers (up to vblk_sg_max() pages) become one scatter-gather request,
- * all requests are queued (reaping completions when the queue is full),
- * then polled for together.  0, or -1 if any request failed or could not
- * be queued (XN then keeps the whole wave dirty).
- */
-static int
-disk_write_many(void *ctx, const uint32_t *blocks, const void *const *pg,
-    uint32_t n)
-{
-	struct vblk_waiter w = { 0, 0 };
-	uint32_t i, j, k, max = vblk_sg_max();
-	int err = 0, werr;
-
-	(void)ctx;
-	if (max == 0)
-		return -1;
-	while (n > 0 && err == 0) {
-		k = n < XN_WRITE_MANY_MAX ? n : XN_WRITE_MANY_MAX;
-		for (i = 0; i < k; i++) {
-			wm[i].block = blocks[i];
-			wm[i].pa = PADDR(pg[i]);
-		}
-		wm_sort(k);
-		for (i = 0; i < k && err == 0; i = j) {
-			wm_pa[i] = wm[i].pa;
-			for (j = i + 1; j < k && j - i < max &&
-			    wm[j].block == wm[j - 1].block + 1; j++)
-				wm_pa[j] = wm[j].pa;
-			w.pending++;
-			if ((err = vblk_submit_sg_wait((uint64_t)wm[i].block *
-			    SECTORS_PER_BLOCK, &wm_pa[i], j - i, 1,
-			    vblk_waiter_done, &w)) < 0)
-				w.pending--;
-		}
-		/* Wait even after a refusal: the pages must not change
-		   while the device may still read them. */
-		if ((werr = vblk_wait(&w)) < 0 && err == 0)
-			err = werr;
-		blocks += k, pg += k, n -= k;
-	}
-	return err < 0 ? -1 : 0;
-}
-
-/* One request of a read_many call: wm[first .. first + n) share its
+/* One request of a disk_many call: wm[first .. first + n) share its
    status, 1 until it completes. */
 static struct rm_run {
 	struct vblk_waiter *w;
 	uint32_t first, n;
 	volatile int err;
-} rm_run[XN_READ_MANY_MAX];
+} rm_run[XN_WRITE_MANY_MAX];
 
 static void
 rm_done(void *arg, int status)
@@ -180,26 +135,27 @@ rm_done(void *arg, int status)
 }
 
 /*
- * Read n blocks (XN's read_many) the way disk_write_many writes them:
- * sorted, each run of consecutive block numbers (up to vblk_sg_max()
- * pages) one scatter-gather request into the blocks' pages, all queued
- * (reaping completions when the queue is full), then one bounded wait
- * for all of them.  err[i] is 0 if the request carrying blocks[i]
- * completed without error, else -1 (failed, refused, or never completed
- * before the device was reset).  0 if every read succeeded, else -1.
+ * Move n blocks to (write) or from the disk: sorted, each run of
+ * consecutive block numbers (up to vblk_sg_max() pages) one
+ * scatter-gather request on the blocks' pages, all queued (reaping
+ * completions when the queue is full), then one bounded wait for all of
+ * them, also after a refusal: the pages must not change while the
+ * device may still use them.  A request that never completes resets the
+ * device, which completes it with an error.  With err, err[i] is 0 if
+ * the request carrying blocks[i] completed without error, else -1.
+ * 0 if every request succeeded, else -1.
  */
 static int
-disk_read_many(void *ctx, const uint32_t *blocks, void *const *pg,
-    uint32_t n, int *err)
+disk_many(int write, const uint32_t *blocks, void *const *pg, uint32_t n,
+    int *err)
 {
 	struct vblk_waiter w = { 0, 0 };
 	struct rm_run *run;
 	uint32_t i, j, k, r, nrun, max = vblk_sg_max();
-	int bad = 0, qerr;
+	int bad = 0, qerr, e;
 
-	(void)ctx;
 	if (max == 0) {
-		for (i = 0; i < n; i++)
+		for (i = 0; err != NULL && i < n; i++)
 			err[i] = -1;
 		return n ? -1 : 0;
 	}
@@ -223,24 +179,43 @@ disk_read_many(void *ctx, const uint32_t *blocks, void *const *pg,
 			run->err = 1;
 			w.pending++;
 			if ((qerr = vblk_submit_sg_wait((uint64_t)wm[i].block *
-			    SECTORS_PER_BLOCK, &wm_pa[i], j - i, 0, rm_done,
-			    run)) < 0) {
+			    SECTORS_PER_BLOCK, &wm_pa[i], j - i, write,
+			    rm_done, run)) < 0) {
 				w.pending--;
 				run->err = qerr;
 			}
 		}
-		/* one wait for all; a request that never completes resets
-		   the device, which completes it with an error */
 		vblk_wait(&w);
-		for (r = 0; r < nrun; r++)
-			for (i = 0; i < rm_run[r].n; i++) {
-				j = wm[rm_run[r].first + i].idx;
-				err[j] = rm_run[r].err == 0 ? 0 : -1;
-				bad |= err[j];
-			}
-		blocks += k, pg += k, err += k, n -= k;
+		for (r = 0; r < nrun; r++) {
+			e = rm_run[r].err == 0 ? 0 : -1;
+			bad |= e;
+			for (i = 0; err != NULL && i < rm_run[r].n; i++)
+				err[wm[rm_run[r].first + i].idx] = e;
+		}
+		blocks += k, pg += k, n -= k;
+		if (err != NULL)
+			err += k;
 	}
 	return bad ? -1 : 0;
+}
+
+/* XN's write_many: -1 if any request failed or could not be queued (XN
+   then keeps the whole wave dirty).  The device only reads the pages. */
+static int
+disk_write_many(void *ctx, const uint32_t *blocks, const void *const *pg,
+    uint32_t n)
+{
+	(void)ctx;
+	return disk_many(1, blocks, (void *const *)(uintptr_t)pg, n, NULL);
+}
+
+/* XN's read_many: a result per block. */
+static int
+disk_read_many(void *ctx, const uint32_t *blocks, void *const *pg,
+    uint32_t n, int *err)
+{
+	(void)ctx;
+	return disk_many(0, blocks, pg, n, err);
 }
 
 static const struct xn_disk_batch disk_batch = { disk_write_many,
