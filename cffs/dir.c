@@ -99,6 +99,23 @@ dir_iter(struct cffs_fs *fs, struct inode *dp, dir_iter_fn fn, void *arg)
 	return 0;
 }
 
+/* Directory block fbn of dp, pinned in *b (its number in *blk): 1, or 0
+ * for a hole (nothing pinned), or an error. */
+static int
+dir_block(struct cffs_fs *fs, struct inode *dp, uint64_t fbn, uint32_t *blk,
+          struct buf **b)
+{
+	int r;
+
+	if ((r = bmap(fs, dp, fbn, false, blk)) < 0)
+		return r;
+	if (*blk == 0)
+		return 0;
+	if ((r = bget(fs, *blk, GET_GROUP, b)) < 0)
+		return r;
+	return 1;
+}
+
 /*
  * 0 and the entry if found, -CFFS_ENOENT if not.  Names are compared in
  * the cached block; only the matching slot is copied out.
@@ -114,14 +131,10 @@ dir_lookup(struct cffs_fs *fs, struct inode *dp, const char *name,
 	int r;
 
 	for (fbn = 0; fbn < nb; fbn++) {
-		r = bmap(fs, dp, fbn, false, &blk);
-		if (r < 0)
+		if ((r = dir_block(fs, dp, fbn, &blk, &b)) < 0)
 			return r;
-		if (blk == 0)
-			continue;
-		r = bget(fs, blk, GET_GROUP, &b);
-		if (r < 0)
-			return r;
+		if (r == 0)
+			continue;       /* a hole */
 		for (i = 0; i < SLOTS_PER_BLOCK; i++) {
 			s = (const struct dslot *)(b->data + i * SLOT_SIZE);
 			/* names that differ mostly differ at the end
@@ -156,14 +169,10 @@ dir_add(struct cffs_fs *fs, struct inode *dp, const struct dslot *ent,
 	int r;
 
 	for (fbn = 0; fbn < nb; fbn++) {
-		r = bmap(fs, dp, fbn, false, &blk);
-		if (r < 0)
+		if ((r = dir_block(fs, dp, fbn, &blk, &b)) < 0)
 			return r;
-		if (blk == 0)
-			continue;
-		r = bget(fs, blk, GET_GROUP, &b);
-		if (r < 0)
-			return r;
+		if (r == 0)
+			continue;       /* a hole */
 		for (i = 0; i < SLOTS_PER_BLOCK; i++)
 			if (b->data[i * SLOT_SIZE] == SLOT_FREE)
 				break;
