@@ -24,7 +24,7 @@
 #define XN_NAME_MAX       32        /* names, including the NUL */
 #define XN_MAX_TEMPLATES  32
 #define XN_MAX_ROOTS      64
-#define XN_MAX_CLAIMS     64        /* blocks claimed by one alloc/free */
+#define XN_MAX_CLAIMS     256       /* blocks claimed by one alloc/free */
 #define XN_OWNS_MAX       4096      /* blocks one metadata block may own */
 #define XN_MAX_NBLOCKS    (1u << 24)
 #define XN_REVOKE_RING    64

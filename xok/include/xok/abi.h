@@ -238,7 +238,7 @@ struct xok_pred_insn {
  */
 #define XOK_XN_NAME     32
 #define XOK_XN_UDF_MAX  120
-#define XOK_XN_CLAIMS   64
+#define XOK_XN_CLAIMS   256
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
 #define XOK_XN_BCI_MAX  64    /* entries per XN_BC_INSERT_MANY */
 
