@@ -26,6 +26,9 @@
  *     changes made by XN_WRITE, XN_ALLOC, XN_FREE and XN_MOVE.
  *     Eviction (or XN freeing the block) gives the page back; eviction
  *     maps it writable again.
+ *   - xn_block_info() and xn_bc_lookup() read XN's state where the
+ *     kernel exports it read-only (XOK_XN_VA), without a kernel call;
+ *     without the export they fall back to XN_BLOCK_INFO/XN_BC_LOOKUP.
  *   - Errors: XN's refusals come back as the same XN_E* codes; kernel
  *     errors are mapped to the nearest one (see kerr()).
  *
