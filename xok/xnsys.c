@@ -547,13 +547,17 @@ change(uint64_t slot, uint64_t uch, int kind)
 
 	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
 		return err;
-	/* Copy only what is used: the header and claims, then len bytes. */
+	/* Copy only what is used: the header, nclaims claims, len bytes. */
 	if ((err = copyin(curenv, &uchange, uch,
-	    offsetof(struct xok_xn_change, bytes))) < 0)
+	    offsetof(struct xok_xn_change, claims))) < 0)
 		return err;
 	if (uchange.nclaims > XOK_XN_CLAIMS || uchange.len > XN_BLOCK_SIZE ||
 	    uchange.off > XN_BLOCK_SIZE)
 		return -XE_INVAL;
+	if ((err = copyin(curenv, uchange.claims, uch +
+	    offsetof(struct xok_xn_change, claims),
+	    uchange.nclaims * sizeof(uchange.claims[0]))) < 0)
+		return err;
 	if ((err = copyin(curenv, uchange.bytes, uch +
 	    offsetof(struct xok_xn_change, bytes), uchange.len)) < 0)
 		return err;
