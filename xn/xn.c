@@ -113,6 +113,8 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(void *) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(int) * XN_READ_MANY_MAX);
+	n += ALIGN16((size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
+	n += ALIGN16(sizeof(uint16_t) * XN_PT_HASH);
 	return n + 16;
 }
 
@@ -150,6 +152,8 @@ build_sb(const struct xn *x, uint8_t *b, uint32_t clean)
 	put32(b + SB_DSTART, x->data_start);
 	put32(b + SB_CLEAN, clean);
 	put32(b + SB_GEN, x->gen);
+	put32(b + SB_PSTART, XN_PT_START);
+	put32(b + SB_PCOUNT, XN_PT_BLOCKS);
 	put32(b + SB_CSUM, xn_csum(b, SB_CSUM));
 }
 
@@ -195,6 +199,11 @@ xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf)
 	xn_build_roots(&x, blockbuf);
 	if ((r = xn_dwrite(&x, XN_ROOT_BLOCK, blockbuf)))
 		return r;
+	for (i = 0; i < XN_PT_BLOCKS; i++) {
+		xn_build_principals(&x, i, blockbuf);
+		if ((r = xn_dwrite(&x, XN_PT_START + i, blockbuf)))
+			return r;
+	}
 	for (i = 0; i < x.fmap_blocks; i++) {
 		build_fmap(&x, i, blockbuf);
 		if ((r = xn_dwrite(&x, x.fmap_start + i, blockbuf)))
@@ -233,6 +242,8 @@ load_sb(struct xn *x, int *clean)
 	    get32(b + SB_TSTART) != XN_TMPL_START ||
 	    get32(b + SB_TCOUNT) != XN_MAX_TEMPLATES ||
 	    get32(b + SB_ROOT) != XN_ROOT_BLOCK ||
+	    get32(b + SB_PSTART) != XN_PT_START ||
+	    get32(b + SB_PCOUNT) != XN_PT_BLOCKS ||
 	    get32(b + SB_FSTART) != x->fmap_start ||
 	    get32(b + SB_FBLOCKS) != x->fmap_blocks ||
 	    get32(b + SB_DSTART) != x->data_start ||
@@ -457,6 +468,8 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->wave = carve(&p, sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	x->wpages = carve(&p, sizeof(void *) * XN_WRITE_MANY_MAX);
 	x->rerr = carve(&p, sizeof(int) * XN_READ_MANY_MAX);
+	x->pt = carve(&p, (size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
+	x->pthash = carve(&p, sizeof(uint16_t) * XN_PT_HASH);
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
@@ -477,6 +490,8 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 		rep->templates++;
 	}
 	if ((r = load_roots(x)))
+		goto fail;
+	if ((r = xn_load_principals(x)))
 		goto fail;
 	for (i = 0; i < XN_MAX_ROOTS; i++)
 		rep->roots += x->roots[i].type != 0;
