@@ -8,7 +8,7 @@
 
 /* On-disk offsets (docs/XN.md). */
 #define SB_NBLOCKS   12
-#define SB_CSUM      48
+#define SB_CSUM      56
 #define TP_CODE      56
 #define CSUM_OFF     (XN_BLOCK_SIZE - 4)
 #define ROOT_BLOCK   33
