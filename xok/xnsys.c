@@ -8,8 +8,9 @@
  * calls.  A principal is XN's number for a capability's whole name (its
  * principal table, xn/principal.c), so it is the same across reboots and
  * no other name has it; a call that changes what the principal owns
- * needs the capability's W right, one that only caches or reads needs R.  Disk I/O here is synchronous (the kernel polls
- * the device); XN's calls are rare next to the data they protect.  A
+ * needs the capability's W right, one that only caches or reads needs R.
+ * Disk I/O here is synchronous (the kernel polls the device); XN's
+ * calls are rare next to the data they protect.  A
  * wave of a batched write-back (XN_WRITEBACK_MANY), and the reads of a
  * batched insert (XN_BC_INSERT_MANY), go to the device at once: sorted
  * by block, runs of consecutive blocks merged into one scatter-gather
