@@ -3,7 +3,8 @@
  * unmount, and helpers shared by the core (disk I/O, names, checksums).
  *
  * Mount never trusts the disk: the superblock, every template (its UDFs
- * are verified again) and the root table are checked, then the metadata
+ * are verified again), the root table and the principal table
+ * (principal.c) are checked, then the metadata
  * tree is walked from the roots with the templates' owns-udfs to rebuild
  * the per-block state.  The free map on disk is compared with the walk and
  * repaired; blocks it marks used that nothing reaches (leaks after a crash)
