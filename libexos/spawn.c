@@ -3,11 +3,46 @@
  * the parent (the kernel has no program loader): create the
  * environment, give it a capability of its own, allocate and fill its
  * pages, map them into it, set its registers, give it time slices.
+ *
+ * A child's name is ours followed by a number no other child of ours
+ * gets (a count of the children we named, as a LEB128 varint: no
+ * suffix is a prefix of another, so no sibling's name dominates
+ * another's).  Names are XN principals and guard pages, so a name must
+ * never come back while anything is guarded by it: the environment slot
+ * a dead child leaves is reused, its name is not.  By induction every
+ * name exos_spawn gives is unique for the life of the system (one
+ * boot); the n-th child of a parent of the same name gets the same name
+ * after a reboot, which is what lets a program find its files again
+ * (docs/ARCHITECTURE.md, "What a principal is").
  */
 #include <exos/exos.h>
 #include <xok/elf.h>
 
 #define SPAWN_SLOT 15           /* parent's scratch slot: the child's cap */
+
+static uint64_t nnamed;         /* children named so far */
+
+/* Append n as a LEB128 varint to c's name: 0, or -XE_RANGE if it does
+   not fit. */
+static int
+name_append(struct xok_cap *c, uint64_t n)
+{
+	uint8_t buf[10];
+	unsigned k = 0;
+
+	do {
+		buf[k] = (uint8_t)(n & 0x7f);
+		n >>= 7;
+		if (n)
+			buf[k] |= 0x80;
+		k++;
+	} while (n);
+	if (c->len + k > XOK_CAP_NAMELEN)
+		return -XE_RANGE;
+	memcpy(c->name + c->len, buf, k);
+	c->len = (uint8_t)(c->len + k);
+	return 0;
+}
 
 const void *
 exos_module(const char *name, uint64_t *size)
@@ -83,14 +118,14 @@ exos_spawn(const struct exos_spawn *sp)
 		return -XE_INVAL;
 	if ((err = sys_cap_get(0, &mine)) < 0 || !mine.valid)
 		return err < 0 ? err : -XE_NOCAP;
-	if (mine.len >= XOK_CAP_NAMELEN)
-		return -XE_RANGE;
+	/* The child's own name: ours plus our next child number (used up
+	 * even if the spawn fails: it may have guarded something). */
+	cap = mine;
+	if ((err = name_append(&cap, nnamed)) < 0)
+		return err;
+	nnamed++;
 	if ((child = sys_env_create(0)) < 0)
 		return child;
-
-	/* The child's own name: ours plus one byte. */
-	cap = mine;
-	cap.name[cap.len++] = (uint8_t)(XOK_ENVX(child) + 1);
 	if ((err = sys_cap_grant(XOK_SELF, 0, 0, SPAWN_SLOT, &cap)) < 0 ||
 	    (err = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail;

@@ -6,7 +6,9 @@
  *
  * What differs from the host library:
  *   - The principal argument is ignored: the kernel derives the
- *     principal from the capability in slot 0 (XN_STAT reports it).
+ *     principal from the name of the capability in slot 0 (XN's number
+ *     for that name; XN_STAT reports it), which needs the W right for
+ *     every change and R to cache.
  *   - XN lives in the kernel and is mounted at boot (or by XN_FORMAT).
  *     xn_mount() only checks that it is mounted on a disk of the size
  *     given and reads XN's superblock and template table through the

@@ -23,3 +23,8 @@ GUEST_TESTS += tests/guest/panic.sh
 include libexos/cffs-guest.mk
 $(eval $(call cffs_guest_prog,$(BUILD)/tests/cffstest.elf,tests/guest/cffstest.c))
 GUEST_TESTS += tests/guest/cffstest.sh
+
+# Attacks on XN principals, rights, XN_BC_REVOKED's copy-out and child
+# names (tests/guest/xnhostile.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/xnhostile.elf,tests/guest/xnhostile.c))
+GUEST_TESTS += tests/guest/xnhostile.sh

@@ -3,7 +3,8 @@
  * unmount, and helpers shared by the core (disk I/O, names, checksums).
  *
  * Mount never trusts the disk: the superblock, every template (its UDFs
- * are verified again) and the root table are checked, then the metadata
+ * are verified again), the root table and the principal table
+ * (principal.c) are checked, then the metadata
  * tree is walked from the roots with the templates' owns-udfs to rebuild
  * the per-block state.  The free map on disk is compared with the walk and
  * repaired; blocks it marks used that nothing reaches (leaks after a crash)
@@ -113,6 +114,8 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(void *) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(int) * XN_READ_MANY_MAX);
+	n += ALIGN16((size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
+	n += ALIGN16(sizeof(uint16_t) * XN_PT_HASH);
 	return n + 16;
 }
 
@@ -150,6 +153,8 @@ build_sb(const struct xn *x, uint8_t *b, uint32_t clean)
 	put32(b + SB_DSTART, x->data_start);
 	put32(b + SB_CLEAN, clean);
 	put32(b + SB_GEN, x->gen);
+	put32(b + SB_PSTART, XN_PT_START);
+	put32(b + SB_PCOUNT, XN_PT_BLOCKS);
 	put32(b + SB_CSUM, xn_csum(b, SB_CSUM));
 }
 
@@ -195,6 +200,11 @@ xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf)
 	xn_build_roots(&x, blockbuf);
 	if ((r = xn_dwrite(&x, XN_ROOT_BLOCK, blockbuf)))
 		return r;
+	for (i = 0; i < XN_PT_BLOCKS; i++) {
+		xn_build_principals(&x, i, blockbuf);
+		if ((r = xn_dwrite(&x, XN_PT_START + i, blockbuf)))
+			return r;
+	}
 	for (i = 0; i < x.fmap_blocks; i++) {
 		build_fmap(&x, i, blockbuf);
 		if ((r = xn_dwrite(&x, x.fmap_start + i, blockbuf)))
@@ -233,6 +243,8 @@ load_sb(struct xn *x, int *clean)
 	    get32(b + SB_TSTART) != XN_TMPL_START ||
 	    get32(b + SB_TCOUNT) != XN_MAX_TEMPLATES ||
 	    get32(b + SB_ROOT) != XN_ROOT_BLOCK ||
+	    get32(b + SB_PSTART) != XN_PT_START ||
+	    get32(b + SB_PCOUNT) != XN_PT_BLOCKS ||
 	    get32(b + SB_FSTART) != x->fmap_start ||
 	    get32(b + SB_FBLOCKS) != x->fmap_blocks ||
 	    get32(b + SB_DSTART) != x->data_start ||
@@ -457,6 +469,8 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->wave = carve(&p, sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	x->wpages = carve(&p, sizeof(void *) * XN_WRITE_MANY_MAX);
 	x->rerr = carve(&p, sizeof(int) * XN_READ_MANY_MAX);
+	x->pt = carve(&p, (size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
+	x->pthash = carve(&p, sizeof(uint16_t) * XN_PT_HASH);
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
@@ -477,6 +491,8 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 		rep->templates++;
 	}
 	if ((r = load_roots(x)))
+		goto fail;
+	if ((r = xn_load_principals(x)))
 		goto fail;
 	for (i = 0; i < XN_MAX_ROOTS; i++)
 		rep->roots += x->roots[i].type != 0;

@@ -11,11 +11,13 @@
 #define XN_SB_MAGIC      0x42534e58u   /* "XNSB" */
 #define XN_TP_MAGIC      0x50544e58u   /* "XNTP" */
 #define XN_RT_MAGIC      0x54524e58u   /* "XNRT" */
-#define XN_VERSION       1
+#define XN_PT_MAGIC      0x54504e58u   /* "XNPT" */
+#define XN_VERSION       2
 #define XN_SB_BLOCK      0
 #define XN_TMPL_START    1
 #define XN_ROOT_BLOCK    (XN_TMPL_START + XN_MAX_TEMPLATES)
-#define XN_FMAP_START    (XN_ROOT_BLOCK + 1)
+#define XN_PT_START      (XN_ROOT_BLOCK + 1)
+#define XN_FMAP_START    (XN_PT_START + XN_PT_BLOCKS)
 #define XN_BITS_PER_BLK  (XN_BLOCK_SIZE * 8)
 #define XN_CSUM_OFF      (XN_BLOCK_SIZE - 4)
 
@@ -32,7 +34,9 @@
 #define SB_DSTART    36
 #define SB_CLEAN     40
 #define SB_GEN       44
-#define SB_CSUM      48
+#define SB_PSTART    48
+#define SB_PCOUNT    52
+#define SB_CSUM      56
 
 /* Template block. */
 #define TP_MAGIC     0
@@ -49,6 +53,13 @@
 #define RE_BLOCK     32
 #define RE_OWNER     36
 #define RE_TYPE      40
+
+/* Principal table block: header then XN_PT_PER_BLOCK entries of
+   XN_PT_ESIZE bytes: name length + 1 (0: empty) @0, name @1, zeros. */
+#define PT_ENTRIES   16
+#define XN_PT_ESIZE  16
+#define XN_PT_PER_BLOCK ((XN_CSUM_OFF - PT_ENTRIES) / XN_PT_ESIZE)
+#define XN_PT_HASH   2048    /* > 2 * XN_MAX_PRINCIPALS, a power of 2 */
 
 static inline uint32_t
 get32(const uint8_t *p)
@@ -88,6 +99,10 @@ void xn_name_copy(char *dst, const char *src);
 
 /* tables.c */
 void xn_build_roots(const struct xn *x, uint8_t *b);
+
+/* principal.c */
+void xn_build_principals(const struct xn *x, uint32_t blk, uint8_t *b);
+int xn_load_principals(struct xn *x);
 
 /* proof.c */
 int xn_owns_set(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,

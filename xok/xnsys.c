@@ -5,9 +5,12 @@
  * they registered, keeps the free map and orders writes so that a crash
  * leaves every on-disk pointer valid.  These are the kernel calls that
  * expose it; docs/XN.md describes the model, KERNEL-INTERFACE.md the
- * calls.  A principal is the hash of a capability's name, so it is the
- * same across reboots.  Disk I/O here is synchronous (the kernel polls
- * the device); XN's calls are rare next to the data they protect.  A
+ * calls.  A principal is XN's number for a capability's whole name (its
+ * principal table, xn/principal.c), so it is the same across reboots and
+ * no other name has it; a call that changes what the principal owns
+ * needs the capability's W right, one that only caches or reads needs R.
+ * Disk I/O here is synchronous (the kernel polls the device); XN's
+ * calls are rare next to the data they protect.  A
  * wave of a batched write-back (XN_WRITEBACK_MANY), and the reads of a
  * batched insert (XN_BC_INSERT_MANY), go to the device at once: sorted
  * by block, runs of consecutive blocks merged into one scatter-gather
@@ -39,6 +42,7 @@ static uint8_t blockbuf[XN_BLOCK_SIZE] __attribute__((aligned(4096)));
 _Static_assert(XOK_KERNEL_DIRECT == PHYSBASE, "exported XN pages");
 _Static_assert(sizeof(struct xok_xn_insn) == sizeof(struct xn_insn),
     "ABI and XN instruction layouts differ");
+_Static_assert(XOK_CAP_NAMELEN == XN_PR_NAME_MAX, "names and principals");
 _Static_assert(XOK_XN_NAME == XN_NAME_MAX && XOK_XN_UDF_MAX ==
     XN_UDF_MAX_INSNS && XOK_XN_CLAIMS == XN_MAX_CLAIMS, "XN limits differ");
 
@@ -303,28 +307,37 @@ xerr(int err)
 	return err < 0 ? -(XE_XN - err) : err;
 }
 
-/* The principal named by the capability in slot. */
-static int
-principal(uint64_t slot, uint32_t *pr)
-{
-	struct xok_cap *c;
-	uint32_t h = 2166136261u;
-	unsigned i;
-
-	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
-		return -XE_NOCAP;
-	c = &curenv->caps[slot];
-	h = (h ^ c->len) * 16777619u;
-	for (i = 0; i < c->len; i++)
-		h = (h ^ c->name[i]) * 16777619u;
-	*pr = h ? h : 1;
-	return 0;
-}
-
 static int
 ready(void)
 {
 	return mounted ? 0 : -XE_NODEV;
+}
+
+/*
+ * The principal of the capability in slot, which must hold rights
+ * (XOK_CAP_W to change what the principal owns, XOK_CAP_R to cache or
+ * read): XN's number for the capability's whole name, given the first
+ * time the name is used (xn_principal writes it to disk first).  XN must
+ * be mounted.
+ */
+static int
+principal(uint64_t slot, unsigned rights, uint32_t *pr)
+{
+	struct xok_cap *c;
+	int err;
+
+	if ((err = ready()) < 0)
+		return err;
+	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
+		return -XE_NOCAP;
+	c = &curenv->caps[slot];
+	if ((c->rights & rights) != rights)
+		return -XE_PERM;
+	if (c->len > XOK_CAP_NAMELEN)
+		return -XE_INVAL;
+	if ((err = xn_principal(&xn, c->name, c->len, 1, pr)) < 0)
+		return xerr(err);
+	return 0;
 }
 
 static int
@@ -441,7 +454,13 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	st.leaked = report.leaked;
 	st.map_fixed = report.map_fixed;
 	st.was_clean = (uint32_t)report.was_clean;
-	principal(0, &st.principal);
+	/* the principal of slot 0's name (given now if it has none yet);
+	 * 0 if XN is not mounted, the slot is empty or the table is full */
+	if (mounted && curenv->caps[0].valid &&
+	    curenv->caps[0].len <= XOK_CAP_NAMELEN &&
+	    xn_principal(&xn, curenv->caps[0].name, curenv->caps[0].len, 1,
+	    &st.principal) < 0)
+		st.principal = 0;
 	return copyout(curenv, ustat, &st, sizeof(st));
 }
 
@@ -454,7 +473,7 @@ sys_xn_template(uint64_t slot, uint64_t ut, uint64_t c, uint64_t d,
 	int err, i;
 
 	UNUSED4(c, d, e, f);
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
 		return err;
 	if ((err = copyin(curenv, &utmpl, ut, sizeof(utmpl))) < 0)
 		return err;
@@ -484,7 +503,7 @@ sys_xn_root(uint64_t slot, uint64_t uname, uint64_t type, uint64_t block,
 	int err;
 
 	(void)f;
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
 		return err;
 	if (type > 0xffff || block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -525,7 +544,7 @@ sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
 	int err;
 
 	UNUSED4(c, d, e, f);
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0 ||
+	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0 ||
 	    (err = copy_name(name, uname)) < 0)
 		return err;
 	if (xn_root_lookup(&xn, name, &block, &type) == 0)
@@ -545,7 +564,7 @@ change(uint64_t slot, uint64_t uch, int kind)
 	uint32_t pr, i;
 	int err;
 
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
 		return err;
 	/* Copy only what is used: the header, nclaims claims, len bytes. */
 	if ((err = copyin(curenv, &uchange, uch,
@@ -631,7 +650,7 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
 	int err;
 
 	(void)f;
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
 		return err;
 	if (len > XN_BLOCK_SIZE || off > XN_BLOCK_SIZE || block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -656,7 +675,7 @@ sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot,
 	int err;
 
 	(void)e, (void)f;
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -756,7 +775,7 @@ sys_xn_bc_insert_many(uint64_t slot, uint64_t uarr, uint64_t n,
 	int err;
 
 	(void)e, (void)f;
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
 		return err;
 	if (n > XOK_XN_BCI_MAX)
 		return -XE_INVAL;
@@ -830,7 +849,7 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
 	int err;
 
 	UNUSED4(c, d, e, f);
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -904,7 +923,8 @@ sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 }
 
 /* Collect the notices of our cache entries others evicted (visible
- * revocation): up to max block numbers into ubuf; returns how many. */
+ * revocation): up to max block numbers into ubuf; returns how many.
+ * Only those n words are written (the rest of ubuf is left as it was). */
 int64_t
 sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
     uint64_t e, uint64_t f)
@@ -913,14 +933,18 @@ sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
 	int err, n;
 
 	(void)d, (void)e, (void)f;
-	if ((err = ready()) < 0 || (err = principal(slot, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
 		return err;
 	if (max > XN_REVOKE_RING)
 		max = XN_REVOKE_RING;
 	if (!user_range_ok(ubuf, max * sizeof(uint32_t)))
 		return -XE_FAULT;
-	/* check the buffer before XN forgets the notices */
-	if (max && (err = copyout(curenv, ubuf, blocks, max * sizeof(uint32_t))) < 0)
+	/* Check that the buffer is writable before XN forgets the notices:
+	 * its own bytes are copied in and back, so nothing of the kernel's
+	 * (this stack frame held other calls' data) reaches the caller. */
+	if (max && ((err = copyin(curenv, blocks, ubuf,
+	    max * sizeof(uint32_t))) < 0 || (err = copyout(curenv, ubuf,
+	    blocks, max * sizeof(uint32_t))) < 0))
 		return err;
 	if ((n = xn_bc_revoked(&xn, pr, blocks, (uint32_t)max)) < 0)
 		return xerr(n);

@@ -88,10 +88,10 @@ START_TEST(t_mkfs_fsck)
 	ck_assert_int_eq(run("%s/fsck.cffs -x %s/bad >/dev/null", bindir, tmp),
 	                 4);
 	ck_assert_int_eq(run("%s/cffs %s/bad ls / 2>/dev/null", bindir, tmp), 1);
-	/* set a bit of a free block in XN's free map (block 34 of a 1M
+	/* set a bit of a free block in XN's free map (block 38 of a 1M
 	 * image, byte 20: blocks 160..167): a leak */
 	ck_assert_int_eq(run("printf '\\377' | dd of=%s/img bs=1 "
-	                     "seek=$((34 * 4096 + 20)) conv=notrunc 2>/dev/null",
+	                     "seek=$((38 * 4096 + 20)) conv=notrunc 2>/dev/null",
 	                     tmp), 0);
 	ck_assert_int_eq(run("%s/fsck.cffs -n -x %s/img >/dev/null", bindir,
 	                     tmp), 4);

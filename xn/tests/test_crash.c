@@ -15,7 +15,8 @@
 #define ROOT    40
 #define LO      41          /* random workload uses blocks LO..HI-1 */
 #define HI      64
-#define DATA_START_T 35   /* 512-block disk: 34 + one free-map block */
+#define DATA_START_T (35 + XN_PT_BLOCKS) /* 512 blocks: 34, the principal
+                                            table, one free-map block */
 
 /* Walk from the root in the image; check content and XN's view. */
 static void

@@ -8,12 +8,12 @@
 
 /* On-disk offsets (docs/XN.md). */
 #define SB_NBLOCKS   12
-#define SB_CSUM      48
+#define SB_CSUM      56
 #define TP_CODE      56
 #define CSUM_OFF     (XN_BLOCK_SIZE - 4)
 #define ROOT_BLOCK   33
-#define FMAP_START   34
-#define DATA_START   35
+#define FMAP_START   (34 + XN_PT_BLOCKS)  /* after the principal table */
+#define DATA_START   (FMAP_START + 1)
 
 static uint32_t
 csum(const uint8_t *p, uint32_t n)

@@ -77,5 +77,6 @@ Suite *move_suite(void);
 Suite *wbmany_suite(void);
 Suite *wait_suite(void);
 Suite *bcmany_suite(void);
+Suite *principal_suite(void);
 
 #endif

@@ -24,6 +24,9 @@
 #define XN_NAME_MAX       32        /* names, including the NUL */
 #define XN_MAX_TEMPLATES  32
 #define XN_MAX_ROOTS      64
+#define XN_PT_BLOCKS      4         /* blocks of the principal table */
+#define XN_MAX_PRINCIPALS 1016      /* named principals: 254 a block */
+#define XN_PR_NAME_MAX    12        /* bytes of a principal's name */
 #define XN_MAX_CLAIMS     256       /* blocks claimed by one alloc/free */
 #define XN_OWNS_MAX       4096      /* blocks one metadata block may own */
 #define XN_MAX_NBLOCKS    (1u << 24)
@@ -242,6 +245,10 @@ struct xn {
 	void **wpages;                  /* their pages, for write_many and
 	                                   read_many */
 	int *rerr;                      /* [XN_READ_MANY_MAX] read results */
+	uint8_t *pt;                    /* [XN_MAX_PRINCIPALS] principal
+	                                   table entries, as on disk */
+	uint16_t *pthash;               /* [XN_PT_HASH] entry + 1, 0 empty */
+	uint32_t npr;                   /* principals named so far */
 };
 
 struct xn_mount_report {
@@ -271,6 +278,20 @@ int xn_unmount(struct xn *x);
 /* Use batched I/O (write-back waves, insert reads) from now on (NULL:
    none); until the next mount. */
 int xn_set_batch(struct xn *x, const struct xn_disk_batch *b);
+
+/*
+ * Named principals.  A principal is a 32-bit number; a host caller picks
+ * its own, the kernel asks XN for the one of a capability's name (up to
+ * XN_PR_NAME_MAX bytes; a name of length 0 is valid).  XN keeps a
+ * persistent table of names: a name's principal is 1 + its place in the
+ * table, given the first time the name is seen (create) and written to
+ * disk before the call returns, so the same name has the same principal
+ * after a reboot, two different names never share one, and none is ever
+ * reused (until the disk is formatted again).  XN_ENOENT (not named yet,
+ * create 0), XN_ENOSPC (table full), XN_EINVAL, XN_EIO.
+ */
+int xn_principal(struct xn *x, const uint8_t *name, uint32_t len,
+                 int create, uint32_t *principal);
 
 /* Templates (persistent, immutable once registered). */
 int xn_template_register(struct xn *x, uint32_t principal,
