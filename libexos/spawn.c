@@ -65,6 +65,24 @@ fail:
 	return (int)err;
 }
 
+/* The child's quota: what sp asks, by default half of what we have left
+ * (the child's own environment and PML4 are already counted in ours). */
+static int64_t
+set_quota(int64_t child, const struct exos_spawn *sp)
+{
+	const volatile struct xok_env_info *me =
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)];
+	uint64_t envs = sp->quota_envs, pages = sp->quota_pages;
+
+	if (envs == 0)
+		envs = 1 + (me->env_limit > me->env_used ?
+		    (me->env_limit - me->env_used) / 2 : 0);
+	if (pages == 0)
+		pages = 1 + (me->page_limit > me->page_used ?
+		    (me->page_limit - me->page_used) / 2 : 0);
+	return sys_env_set_quota((uint64_t)child, 0, envs, pages);
+}
+
 int64_t
 exos_spawn(const struct exos_spawn *sp)
 {
@@ -87,6 +105,8 @@ exos_spawn(const struct exos_spawn *sp)
 		return -XE_RANGE;
 	if ((child = sys_env_create(0)) < 0)
 		return child;
+	if ((err = set_quota(child, sp)) < 0)
+		goto fail;
 
 	/* The child's own name: ours plus one byte. */
 	cap = mine;

@@ -23,3 +23,7 @@ GUEST_TESTS += tests/guest/panic.sh
 include libexos/cffs-guest.mk
 $(eval $(call cffs_guest_prog,$(BUILD)/tests/cffstest.elf,tests/guest/cffstest.c))
 GUEST_TESTS += tests/guest/cffstest.sh
+
+# Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
+GUEST_TESTS += tests/guest/memtest.sh
