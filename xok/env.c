@@ -381,6 +381,8 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 
 		for (; p < end; p++) {
 			/* as they are: the module's bytes are init's */
+			if (pages.info[p].owner == e->id)
+				continue;       /* shared with the last module */
 			if (pages_give(&pages, p, e->id, &root) < 0 ||
 			    quota_charge(e, 1, 0) < 0)
 				panic("init: cannot take module page %lx", p);

@@ -293,7 +293,7 @@ test_quota(void)
 
 #define T_DIR 16
 #define EV_BLK 300
-#define NSPARSE 4000
+#define NSPARSE 16000
 #define EV_ROUNDS 6
 
 static struct xok_xn_template tmpl;
@@ -350,7 +350,7 @@ test_evict(void)
 	static uint8_t init[4096];
 	uint64_t i, base, loaded, nfree0, mapped = 0;
 	int64_t ppn, junk;
-	int ok = 1;
+	int ok = 1, tries;
 	struct xok_xn_stat st;
 
 	if (sys_xn_stat(&st) < 0 || st.nblocks == 0) {
@@ -366,6 +366,14 @@ test_evict(void)
 	junk = sys_page_alloc(XOK_PPN_ANY, 0);
 	base = evict_cycles((uint64_t)ppn, &ok);
 	EXPECT("insert and evict a clean block", ok && base > 0);
+	{
+		const volatile struct xok_callstat *st =
+		    &XOK_INFO->calls[XOK_SYS_NULL - XOK_SYSBASE];
+		uint64_t c0 = st->cycles;
+
+		sys_null();
+		printf("memtest: (a NULL call: %lu cycles)\n", st->cycles - c0);
+	}
 
 	nfree0 = XOK_INFO->nfree;
 	for (i = 0; i < NSPARSE; i++)
@@ -373,14 +381,20 @@ test_evict(void)
 		    (uint64_t)junk, 0, 0, 0) == 0)
 			mapped++;
 	EXPECT_EQ("thousands of sparse mappings", mapped, NSPARSE);
-	loaded = evict_cycles((uint64_t)ppn, &ok);
-	printf("memtest: evict %lu cycles alone, %lu with %lu sparse "
-	    "mappings\n", base, loaded, mapped);
 	/* A scan of every page table costs NSPARSE * 512 entry reads, some
 	 * milliseconds; the reverse map costs what it costs alone.  Allow
-	 * 20 times the cost alone plus 50 microseconds. */
+	 * 4 times the cost alone plus 100 microseconds, for the fastest of
+	 * EV_ROUNDS calls, in up to 3 tries (a host that stops the VM now
+	 * and then cannot stop every call of three tries). */
+	for (tries = 0; tries < 3; tries++) {
+		loaded = evict_cycles((uint64_t)ppn, &ok);
+		printf("memtest: evict %lu cycles alone, %lu with %lu sparse "
+		    "mappings\n", base, loaded, mapped);
+		if (!ok || loaded < 4 * base + XOK_INFO->tsc_hz / 10000)
+			break;
+	}
 	EXPECT("evict does not scan every page table",
-	    ok && loaded < 20 * base + XOK_INFO->tsc_hz / 20000);
+	    ok && loaded < 4 * base + XOK_INFO->tsc_hz / 10000);
 	for (i = 0; i < NSPARSE; i++)
 		sys_page_unmap(XOK_SELF, SPARSE_VA + i * SPARSE_STEP, 0);
 	EXPECT_EQ("unmapping returned every page table", XOK_INFO->nfree,
