@@ -30,6 +30,7 @@
 #define NSECRET 32
 #define NSPARSE_CHILD 64
 #define SECRET 0x5ec7e75ec7e75ec7UL
+#define NORPHAN 5
 
 enum { R_DRIVER = 0, R_SECRET, R_QUOTA };
 
@@ -128,6 +129,13 @@ quota_child(void)
 		sys_page_unmap(XOK_SELF, SPARSE_VA + i * SPARSE_STEP, 0);
 	SH[Q_MAPBACK] = (int64_t)(me()->page_used - s0);
 	SH[Q_NFREEBACK] = (int64_t)(XOK_INFO->nfree - nfree0);
+	/* pages of ours mapped in a child of ours outlive us as orphans:
+	 * they must stay charged (to our parent) */
+	for (i = 0; i < NORPHAN; i++)
+		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
+		    sys_page_map((uint64_t)SH[Q_KIDS], SPARSE_VA + i * XOK_PGSIZE,
+		    (uint64_t)ppn, 0, 0, 0) < 0)
+			exit(3);
 	SH[0] = 1;
 	exit(0);                /* the environments it made outlive it */
 }
@@ -243,7 +251,7 @@ test_zeroed(void)
 static void
 test_quota(void)
 {
-	uint64_t envs0 = me()->env_used, pages0 = me()->page_used, i;
+	uint64_t envs0 = me()->env_used, pages0 = me()->page_used, i, kids;
 	int64_t c, used;
 
 	if ((c = spawn(R_QUOTA)) < 0) {
@@ -283,6 +291,11 @@ test_quota(void)
 	/* its children outlived it and are charged to us now */
 	EXPECT_EQ("orphaned environments charged to us", me()->env_used,
 	    envs0 + 3);
+	kids = 0;
+	for (i = 0; i < 3; i++)
+		kids += XOK_INFO->envs[XOK_ENVX(SH[Q_KIDS + i])].page_used;
+	EXPECT_EQ("its orphan pages and its children's pages charged to us",
+	    me()->page_used, pages0 + kids + NORPHAN);
 	for (i = 0; i < 3; i++)
 		sys_env_destroy((uint64_t)SH[Q_KIDS + i], 0, 0);
 	EXPECT_EQ("environments released", me()->env_used, envs0);
