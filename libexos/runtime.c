@@ -104,7 +104,7 @@ exos_map_new(uint64_t va, uint64_t npages, uint64_t perm)
 			sys_page_free((uint64_t)ppn, 0);
 			return (int)err;
 		}
-		memset((void *)(va + i * XOK_PGSIZE), 0, XOK_PGSIZE);
+		/* no memset: the kernel hands every page out zeroed */
 	}
 	return 0;
 }

@@ -74,7 +74,13 @@ exos_module(const char *name, uint64_t *size)
 	return NULL;
 }
 
-/* Allocate a page guarded by the child's cap, fill it, map it in the child. */
+/*
+ * Allocate a page guarded by the child's cap, fill it, map it in the
+ * child.  The kernel hands pages out zeroed, so only the file's bytes
+ * are copied.  The page stays mapped at EXOS_SCRATCH_VA until the next
+ * one replaces it (exos_spawn unmaps the last): unmapping each would
+ * free and rebuild the page tables under the scratch address every time.
+ */
 static int
 child_page(int64_t child, uint64_t va, const uint8_t *src, uint64_t srcoff,
     uint64_t n, uint64_t perm)
@@ -84,20 +90,42 @@ child_page(int64_t child, uint64_t va, const uint8_t *src, uint64_t srcoff,
 
 	if (ppn < 0)
 		return (int)ppn;
+	if (n == 0) {
+		if ((err = sys_page_map((uint64_t)child, va, (uint64_t)ppn,
+		    perm, SPAWN_SLOT, 0)) < 0)
+			goto fail;
+		return 0;
+	}
 	if ((err = sys_page_map(XOK_SELF, EXOS_SCRATCH_VA, (uint64_t)ppn,
 	    XOK_PTE_W | XOK_PTE_NX, SPAWN_SLOT, 0)) < 0)
 		goto fail;
-	memset((void *)EXOS_SCRATCH_VA, 0, XOK_PGSIZE);
-	if (n)
-		memcpy((uint8_t *)EXOS_SCRATCH_VA + srcoff, src, n);
-	sys_page_unmap(XOK_SELF, EXOS_SCRATCH_VA, 0);
+	memcpy((uint8_t *)EXOS_SCRATCH_VA + srcoff, src, n);
 	if ((err = sys_page_map((uint64_t)child, va, (uint64_t)ppn, perm,
 	    SPAWN_SLOT, 0)) < 0)
 		goto fail;
 	return 0;
 fail:
+	sys_page_unmap(XOK_SELF, EXOS_SCRATCH_VA, 0);
 	sys_page_free((uint64_t)ppn, SPAWN_SLOT);
 	return (int)err;
+}
+
+/* The child's quota: what sp asks, by default half of what we have left
+ * (the child's own environment and PML4 are already counted in ours). */
+static int64_t
+set_quota(int64_t child, const struct exos_spawn *sp)
+{
+	const volatile struct xok_env_info *me =
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)];
+	uint64_t envs = sp->quota_envs, pages = sp->quota_pages;
+
+	if (envs == 0)
+		envs = 1 + (me->env_limit > me->env_used ?
+		    (me->env_limit - me->env_used) / 2 : 0);
+	if (pages == 0)
+		pages = 1 + (me->page_limit > me->page_used ?
+		    (me->page_limit - me->page_used) / 2 : 0);
+	return sys_env_set_quota((uint64_t)child, 0, envs, pages);
 }
 
 int64_t
@@ -126,6 +154,8 @@ exos_spawn(const struct exos_spawn *sp)
 	nnamed++;
 	if ((child = sys_env_create(0)) < 0)
 		return child;
+	if ((err = set_quota(child, sp)) < 0)
+		goto fail;
 	if ((err = sys_cap_grant(XOK_SELF, 0, 0, SPAWN_SLOT, &cap)) < 0 ||
 	    (err = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail;
@@ -179,9 +209,11 @@ exos_spawn(const struct exos_spawn *sp)
 	if (sp->start && (err = sys_env_set_status((uint64_t)child, 0,
 	    XOK_ENV_RUNNABLE)) < 0)
 		goto fail;
+	sys_page_unmap(XOK_SELF, EXOS_SCRATCH_VA, 0);
 	sys_cap_drop(SPAWN_SLOT);
 	return child;
 fail:
+	sys_page_unmap(XOK_SELF, EXOS_SCRATCH_VA, 0);
 	sys_env_destroy((uint64_t)child, 0, 0);
 	sys_cap_drop(SPAWN_SLOT);
 	return err;

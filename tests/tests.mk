@@ -28,3 +28,6 @@ GUEST_TESTS += tests/guest/cffstest.sh
 # names (tests/guest/xnhostile.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/xnhostile.elf,tests/guest/xnhostile.c))
 GUEST_TESTS += tests/guest/xnhostile.sh
+# Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
+GUEST_TESTS += tests/guest/memtest.sh

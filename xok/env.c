@@ -38,8 +38,110 @@ env_sync_info(struct env *e)
 	ei->state = e->state;
 }
 
+/* ---- Quotas -----------------------------------------------------------
+ * Every environment has a record: env_used environments and page_used
+ * pages held by it and all its descendants (page-table pages included),
+ * and the limits env_limit and page_limit.  A charge goes to the
+ * environment and every ancestor (qparent, up to init, which holds the
+ * machine) and is refused with -XE_QUOTA if any of them would pass its
+ * limit.  A page is charged to its payer (k.payer): its owner, or for a
+ * table the environment it serves; when an environment dies, what it
+ * paid for that lives on (orphans) and its children are charged to its
+ * nearest living ancestor, which had already counted them.
+ */
+static struct env *
+qparent(struct env *e)
+{
+	return e->qparent ? env_lookup(e->qparent) : NULL;
+}
+
+static void
+quota_sync(struct env *e)
+{
+	struct xok_env_info *ei = &info->envs[e - envs];
+
+	ei->env_limit = e->env_limit;
+	ei->env_used = e->env_used;
+	ei->page_limit = e->page_limit;
+	ei->page_used = e->page_used;
+}
+
+static uint64_t
+left(uint64_t limit, uint64_t used)
+{
+	return used < limit ? limit - used : 0;
+}
+
 int
-env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard)
+quota_charge(struct env *e, uint64_t npages, uint64_t nenvs)
+{
+	struct env *x;
+
+	for (x = e; x; x = qparent(x))
+		if (npages > left(x->page_limit, x->page_used) ||
+		    nenvs > left(x->env_limit, x->env_used))
+			return -XE_QUOTA;
+	for (x = e; x; x = qparent(x)) {
+		x->page_used += npages;
+		x->env_used += nenvs;
+		quota_sync(x);
+	}
+	return 0;
+}
+
+void
+quota_uncharge(struct env *e, uint64_t npages, uint64_t nenvs)
+{
+	struct env *x;
+
+	for (x = e; x; x = qparent(x)) {
+		x->page_used -= npages < x->page_used ? npages : x->page_used;
+		x->env_used -= nenvs < x->env_used ? nenvs : x->env_used;
+		quota_sync(x);
+	}
+}
+
+/* New limits for e: at most what it holds plus what its parent has left. */
+int
+quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit)
+{
+	struct env *p = qparent(e);
+
+	if (p && (env_limit > e->env_used + left(p->env_limit, p->env_used) ||
+	    page_limit > e->page_used + left(p->page_limit, p->page_used)))
+		return -XE_RANGE;
+	e->env_limit = env_limit;
+	e->page_limit = page_limit;
+	quota_sync(e);
+	return 0;
+}
+
+/* e pays for page ppn (already counted in its quota). */
+void
+env_paid(struct env *e, uint64_t ppn)
+{
+	pages.k[ppn].payer = e->id;
+	e->npaid++;
+}
+
+/* The pages hook: a page paid for by payer went back to the pool. */
+void
+env_uncharge_page(uint32_t payer)
+{
+	struct env *e = env_lookup(payer);
+
+	if (!e || payer == XOK_SELF)
+		return;
+	if (e->npaid)
+		e->npaid--;
+	quota_uncharge(e, 1, 0);
+}
+
+/* A new environment, charged (itself and its PML4) to parent's quota;
+ * its limits are what parent has left.  Init (parent NULL) holds the
+ * machine. */
+int
+env_alloc(struct env **out, struct env *parent, const struct xok_cap *guard)
 {
 	struct env *e = NULL;
 	int i, err;
@@ -51,13 +153,29 @@ env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard)
 		}
 	if (!e)
 		return -XE_NOMEM;
-	memset(e, 0, sizeof(*e));
-	if ((err = pmap_env_setup(e)) < 0)
+	if (parent && (err = quota_charge(parent, 1, 1)) < 0)
 		return err;
+	memset(e, 0, sizeof(*e));
 	if (++next_gen >= (1U << 26))
 		next_gen = 1;
 	e->id = (next_gen << 6) | (uint32_t)i;
-	e->parent = parent;
+	if ((err = pmap_env_setup(e)) < 0) {
+		if (parent)
+			quota_uncharge(parent, 1, 1);
+		e->id = 0;
+		return err;
+	}
+	e->parent = parent ? parent->id : 0;
+	e->qparent = e->parent;
+	e->env_used = 1;
+	e->page_used = 1;                       /* the PML4 */
+	if (parent) {
+		e->env_limit = 1 + left(parent->env_limit, parent->env_used);
+		e->page_limit = 1 + left(parent->page_limit, parent->page_used);
+	} else {
+		e->env_limit = XOK_NENV;
+		e->page_limit = info->npages;
+	}
 	e->state = XOK_ENV_NOT_RUNNABLE;
 	e->guard = *guard;
 	e->ipc_guard = *guard;
@@ -67,18 +185,27 @@ env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard)
 	e->tf.rflags = FL_IF | 0x2;
 	memset(&info->envs[i], 0, sizeof(info->envs[i]));
 	env_sync_info(e);
+	quota_sync(e);
 	*out = e;
 	return 0;
 }
 
-/* Allocate a page owned by e, counting it in e's exported entry. */
+/* Allocate a page owned by e and charged to its quota, counting it in
+ * e's exported entry.  The page comes zeroed (pages_alloc). */
 int64_t
 env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard)
 {
-	int64_t r = pages_alloc(&pages, ppn, e->id, guard);
+	int64_t r;
+	int err;
 
-	if (r >= 0)
-		info->envs[e - envs].npages++;
+	if ((err = quota_charge(e, 1, 0)) < 0)
+		return err;
+	if ((r = pages_alloc(&pages, ppn, e->id, guard)) < 0) {
+		quota_uncharge(e, 1, 0);
+		return r;
+	}
+	env_paid(e, (uint64_t)r);
+	info->envs[e - envs].npages++;
 	return r;
 }
 
@@ -100,6 +227,7 @@ void
 env_destroy(struct env *e, uint64_t why)
 {
 	struct xok_env_info *ei = &info->envs[e - envs];
+	struct env *heir;
 	int i;
 
 	slices_release(e);
@@ -113,8 +241,17 @@ env_destroy(struct env *e, uint64_t why)
 		}
 	}
 	pmap_env_free(e);
-	if (ei->npages)                 /* a scan of the page table */
-		pages_owner_died(&pages, e->id);
+	heir = qparent(e);
+	if (e->npaid) {                 /* a scan of the page table */
+		pages_env_died(&pages, e->id, heir ? heir->id : 0);
+		if (heir)
+			heir->npaid += e->npaid;
+	}
+	if (heir)
+		quota_uncharge(heir, 0, 1);
+	for (i = 0; i < XOK_NENV; i++)
+		if (envs[i].state != XOK_ENV_FREE && envs[i].qparent == e->id)
+			envs[i].qparent = e->qparent;
 	ei->npages = 0;
 	e->state = XOK_ENV_FREE;
 	ei->state = XOK_ENV_FREE;
@@ -176,7 +313,6 @@ init_map(struct env *e, uint64_t va, uint64_t len, const struct xok_cap *guard,
 		}
 		if ((ppn = env_page_alloc(e, XOK_PPN_ANY, guard)) < 0)
 			panic("init: out of memory");
-		memset(KADDR(ppn * PGSIZE), 0, PGSIZE);
 		if (pmap_map(e, a, (uint64_t)ppn, perm) < 0)
 			panic("init: cannot map %lx", a);
 	}
@@ -215,7 +351,7 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 	    eh->phoff > mod_size ||
 	    eh->phnum > (mod_size - eh->phoff) / sizeof(struct elf64_phdr))
 		panic("init: not an x86-64 ELF executable");
-	if (env_alloc(&e, 0, &init_guard) < 0)
+	if (env_alloc(&e, NULL, &init_guard) < 0)
 		panic("init: cannot allocate environment");
 	e->caps[0] = root;
 
@@ -244,8 +380,14 @@ env_create_init(uint64_t mod_pa, uint64_t mod_size)
 		    info->modules[i].size, PGSIZE) / PGSIZE;
 
 		for (; p < end; p++) {
-			pages_free(&pages, p);
-			env_page_alloc(e, p, &root);
+			/* as they are: the module's bytes are init's */
+			if (pages.info[p].owner == e->id)
+				continue;       /* shared with the last module */
+			if (pages_give(&pages, p, e->id, &root) < 0 ||
+			    quota_charge(e, 1, 0) < 0)
+				panic("init: cannot take module page %lx", p);
+			env_paid(e, p);
+			info->envs[e - envs].npages++;
 		}
 	}
 

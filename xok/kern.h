@@ -57,6 +57,11 @@ struct env {
 	uint32_t ipc_peer;              /* IPC_WAIT: who must reply */
 	struct xok_pred_insn pred[XOK_PRED_MAX];
 	uint32_t npred;
+	/* Quota (env.c): this environment and its descendants together
+	 * hold at most env_limit environments and page_limit pages. */
+	uint32_t qparent;               /* whose quota also pays for ours */
+	uint64_t env_limit, env_used, page_limit, page_used;
+	uint64_t npaid;                 /* pages whose payer is this env */
 };
 
 /* console.c */
@@ -91,7 +96,7 @@ void pmap_env_free(struct env *e);
 int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
-void pmap_revoke_page(uint64_t ppn, uint32_t keep);
+uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
@@ -102,7 +107,7 @@ void kpages_free(uint64_t ppn, uint64_t n);
 /* env.c */
 extern struct env envs[XOK_NENV];
 extern struct env *curenv;
-int env_alloc(struct env **out, uint32_t parent, const struct xok_cap *guard);
+int env_alloc(struct env **out, struct env *parent, const struct xok_cap *guard);
 void env_destroy(struct env *e, uint64_t why);
 int64_t env_page_alloc(struct env *e, uint64_t ppn, const struct xok_cap *guard);
 int env_page_free(uint64_t ppn);
@@ -110,6 +115,11 @@ struct env *env_lookup(uint64_t id);
 void env_run(struct env *e) __attribute__((noreturn));
 void env_create_init(uint64_t mod_pa, uint64_t mod_size);
 void env_sync_info(struct env *e);
+int quota_charge(struct env *e, uint64_t npages, uint64_t nenvs);
+void quota_uncharge(struct env *e, uint64_t npages, uint64_t nenvs);
+int quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit);
+void env_paid(struct env *e, uint64_t ppn);
+void env_uncharge_page(uint32_t payer);
 
 /* upcall.c */
 int upcall_push(struct env *e, uint64_t type, uint64_t entry,

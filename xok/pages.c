@@ -6,6 +6,11 @@
  * dangling mapping and a dying parent never pulls memory from under a
  * child it shared pages with.  A page in XN's buffer-cache registry
  * (XOK_PG_XN) is likewise kept until XN lets go of it.
+ *
+ * Pages are cleared when they are allocated (the clear hook, a 4 KiB
+ * word-wise memset in the kernel), never on free: every way a page leaves
+ * the free pool goes through pages_alloc, while it returns by many
+ * (free, last unmap of an orphan, XN letting go, a death).
  */
 #include "pages.h"
 
@@ -27,6 +32,22 @@ pages_init(struct pages *pg, struct xok_page_info *info, struct xok_cap *guard,
 		guard[i].valid = 0;
 	}
 	*nfree = npages;
+	pg->k = NULL;
+	pg->clear = NULL;
+	pg->uncharge = NULL;
+}
+
+void
+pages_set_kernel(struct pages *pg, struct page_k *k, void (*clear)(uint64_t),
+    void (*uncharge)(uint32_t))
+{
+	uint64_t i;
+
+	pg->k = k;
+	pg->clear = clear;
+	pg->uncharge = uncharge;
+	for (i = 0; k && i < pg->npages; i++)
+		k[i] = (struct page_k){ 0, 0, 0, 0, 0 };
 }
 
 int
@@ -75,7 +96,24 @@ pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
 	pg->info[ppn].flags = owner == PAGE_OWNER_KERNEL ? XOK_PG_KERNEL : 0;
 	pg->guard[ppn] = *guard;
 	(*pg->nfree)--;
+	if (pg->clear)
+		pg->clear(ppn);
 	return (int64_t)ppn;
+}
+
+int
+pages_give(struct pages *pg, uint64_t ppn, uint32_t owner,
+    const struct xok_cap *guard)
+{
+	if (ppn >= pg->npages)
+		return -XE_RANGE;
+	if (pg->info[ppn].owner != PAGE_OWNER_KERNEL || owner == 0 ||
+	    pg->info[ppn].mapcount != 0)
+		return -XE_BUSY;
+	pg->info[ppn].owner = owner;
+	pg->info[ppn].flags = 0;
+	pg->guard[ppn] = *guard;
+	return 0;
 }
 
 static void
@@ -85,6 +123,13 @@ release(struct pages *pg, uint64_t ppn)
 	pg->info[ppn].flags = 0;
 	pg->guard[ppn].valid = 0;
 	(*pg->nfree)++;
+	if (pg->k) {
+		uint32_t payer = pg->k[ppn].payer;
+
+		pg->k[ppn] = (struct page_k){ 0, 0, 0, 0, 0 };
+		if (payer && pg->uncharge)
+			pg->uncharge(payer);
+	}
 }
 
 int
@@ -147,6 +192,12 @@ pages_unref(struct pages *pg, uint64_t ppn)
 void
 pages_owner_died(struct pages *pg, uint32_t owner)
 {
+	pages_env_died(pg, owner, 0);
+}
+
+void
+pages_env_died(struct pages *pg, uint32_t owner, uint32_t heir)
+{
 	uint64_t i;
 
 	if (owner == 0 || owner == PAGE_OWNER_KERNEL)
@@ -154,11 +205,16 @@ pages_owner_died(struct pages *pg, uint32_t owner)
 	for (i = 0; i < pg->npages; i++) {
 		struct xok_page_info *p = &pg->info[i];
 
-		if (p->owner != owner)
-			continue;
-		if (p->mapcount == 0 && !(p->flags & XOK_PG_XN))
-			release(pg, i);
-		else
+		if (p->owner == owner) {
+			if (p->mapcount == 0 && !(p->flags & XOK_PG_XN)) {
+				release(pg, i);
+				continue;
+			}
 			p->flags |= XOK_PG_ORPHAN;
+		}
+		/* What lives on (its orphans, and orphans it had inherited)
+		 * is charged to the heir. */
+		if (pg->k && pg->k[i].payer == owner)
+			pg->k[i].payer = heir;
 	}
 }

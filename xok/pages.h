@@ -6,10 +6,28 @@
 #ifndef XOK_PAGES_H
 #define XOK_PAGES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <xok/abi.h>
 
 #define PAGE_OWNER_KERNEL 0xffffffffU
+
+/*
+ * Kernel-only facts about one physical page.  payer: the environment
+ * whose quota the page is charged to (0: nobody, the machine).  rmap:
+ * the first page-table entry that maps the page, as pt_ppn * 512 +
+ * slot (0: none); the chain goes on through the page table's link page.
+ * For a page-table page: shadow, the link page of a leaf table; where,
+ * the environment slot and address it translates; used, its present
+ * entries (the table is freed when the last goes).
+ */
+struct page_k {
+	uint32_t payer;
+	uint32_t rmap;
+	uint32_t shadow;
+	uint32_t where;
+	uint32_t used;
+};
 
 struct pages {
 	struct xok_page_info *info;     /* npages entries (exported) */
@@ -17,13 +35,23 @@ struct pages {
 	uint64_t npages;
 	uint64_t *nfree;                /* exported counter */
 	uint64_t hint;                  /* where ANY searches start */
+	struct page_k *k;               /* npages entries, or NULL */
+	/* Called on every page pages_alloc hands out (the kernel zeroes it:
+	 * no page ever carries data from its last user). */
+	void (*clear)(uint64_t ppn);
+	/* Called when a page charged to payer goes back to the free pool. */
+	void (*uncharge)(uint32_t payer);
 };
 
 void pages_init(struct pages *pg, struct xok_page_info *info,
     struct xok_cap *guard, uint64_t npages, uint64_t *nfree);
+/* Kernel-only records and hooks (each may be NULL). */
+void pages_set_kernel(struct pages *pg, struct page_k *k,
+    void (*clear)(uint64_t), void (*uncharge)(uint32_t));
 /* Take a page out of circulation for the kernel (boot memory, tables). */
 void pages_reserve(struct pages *pg, uint64_t ppn);
-/* Allocate page ppn (or any, XOK_PPN_ANY): ppn or -XE_RANGE/BUSY/NOMEM. */
+/* Allocate page ppn (or any, XOK_PPN_ANY): ppn or -XE_RANGE/BUSY/NOMEM.
+ * The page is cleared (pg->clear) before it is returned. */
 int64_t pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
     const struct xok_cap *guard);
 /* Free an allocated, unmapped page not held by XN: 0 or
@@ -32,8 +60,15 @@ int pages_free(struct pages *pg, uint64_t ppn);
 /* One more / one fewer page-table entry maps ppn. */
 int pages_ref(struct pages *pg, uint64_t ppn);
 void pages_unref(struct pages *pg, uint64_t ppn);
+/* Hand a kernel page to owner as it is, without clearing (the boot
+ * modules become init's): 0 or -XE_RANGE/-XE_BUSY. */
+int pages_give(struct pages *pg, uint64_t ppn, uint32_t owner,
+    const struct xok_cap *guard);
 /* The owner died: free its unmapped pages, orphan the mapped ones. */
 void pages_owner_died(struct pages *pg, uint32_t owner);
+/* Environment id died: as pages_owner_died, and the pages it paid for
+ * that live on (orphans) are charged to heir from now on. */
+void pages_env_died(struct pages *pg, uint32_t id, uint32_t heir);
 int pages_is_free(const struct pages *pg, uint64_t ppn);
 /* Mark a page as caching a disk block for XN, or release it. */
 void pages_set_xn(struct pages *pg, uint64_t ppn, int on);

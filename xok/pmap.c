@@ -20,12 +20,9 @@ static struct xok_cap kernel_guard = { .valid = 1, .len = 1,
 int64_t
 kpage_alloc(void)
 {
-	int64_t ppn = pages_alloc(&pages, XOK_PPN_ANY, PAGE_OWNER_KERNEL,
+	/* pages_alloc clears every page it hands out (page_clear) */
+	return pages_alloc(&pages, XOK_PPN_ANY, PAGE_OWNER_KERNEL,
 	    &kernel_guard);
-
-	if (ppn >= 0)
-		memset(KADDR(ppn * PGSIZE), 0, PGSIZE);
-	return ppn;
 }
 
 static void
@@ -34,32 +31,180 @@ kpage_free(uint64_t pa)
 	pages_free(&pages, pa / PGSIZE);
 }
 
-/* Find the entry for va, creating missing tables when asked. */
-static uint64_t *
-walk(uint64_t *pml4, uint64_t va, int create)
+/* The clear hook of the page table: every page leaves the free pool
+ * zeroed, whoever gets it (an environment, a page table, the kernel). */
+static void
+page_clear(uint64_t ppn)
 {
-	uint64_t *table = pml4;
+	memset(KADDR(ppn * PGSIZE), 0, PGSIZE);
+}
+
+/* ---- Page-table pages, charged to the environment they serve --------
+ * Each table page records its present entries (k.used); the last entry
+ * to go frees it, and its parent's entry with it.  A leaf table has a
+ * link page (k.shadow) holding, for each of its 512 entries, the
+ * previous and next entry that maps the same physical page: the reverse
+ * map, whose head is the mapped page's k.rmap.  An entry is named by
+ * pt_ppn * 512 + slot (0: none; page 0 is never a table).
+ */
+struct rlink {
+	uint32_t prev, next;
+};
+
+_Static_assert(XOK_NENV <= 64, "where: 6 bits of environment slot");
+#define WHERE(e, va) ((uint32_t)((e) - envs) << 26 | (uint32_t)((va) >> 21))
+#define WHERE_ENV(w) (&envs[(w) >> 26])
+#define WHERE_VA(w, slot) ((uint64_t)((w) & 0x3ffffff) << 21 | \
+	(uint64_t)(slot) << 12)
+
+static struct rlink *
+rlink(uint32_t idx)
+{
+	struct rlink *l = KADDR((uint64_t)pages.k[idx / 512].shadow * PGSIZE);
+
+	return &l[idx % 512];
+}
+
+static void
+rmap_add(uint64_t pt, unsigned slot, uint64_t ppn)
+{
+	uint32_t idx = (uint32_t)(pt * 512 + slot), head = pages.k[ppn].rmap;
+	struct rlink *l = rlink(idx);
+
+	l->prev = 0;
+	l->next = head;
+	if (head)
+		rlink(head)->prev = idx;
+	pages.k[ppn].rmap = idx;
+}
+
+static void
+rmap_del(uint64_t pt, unsigned slot, uint64_t ppn)
+{
+	struct rlink *l = rlink((uint32_t)(pt * 512 + slot));
+
+	if (l->prev)
+		rlink(l->prev)->next = l->next;
+	else
+		pages.k[ppn].rmap = l->next;
+	if (l->next)
+		rlink(l->next)->prev = l->prev;
+	l->prev = l->next = 0;
+}
+
+/* A zeroed page charged to e (a table, its link page, a PML4). */
+static int64_t
+charged_page(struct env *e)
+{
+	int64_t ppn;
+	int err;
+
+	if ((err = quota_charge(e, 1, 0)) < 0)
+		return err;
+	if ((ppn = kpage_alloc()) < 0) {
+		quota_uncharge(e, 1, 0);
+		return ppn;
+	}
+	env_paid(e, (uint64_t)ppn);
+	return ppn;
+}
+
+/* A table page of e at level (0: leaf, with its link page) for va. */
+static int64_t
+table_alloc(struct env *e, int level, uint64_t va)
+{
+	int64_t ppn, shadow;
+
+	if ((ppn = charged_page(e)) < 0)
+		return ppn;
+	if (level == 0) {
+		if ((shadow = charged_page(e)) < 0) {
+			kpage_free((uint64_t)ppn * PGSIZE);
+			return shadow;
+		}
+		pages.k[ppn].shadow = (uint32_t)shadow;
+	}
+	pages.k[ppn].where = WHERE(e, va);
+	return ppn;
+}
+
+static void
+table_free(uint64_t ppn)
+{
+	if (pages.k[ppn].shadow)
+		kpage_free((uint64_t)pages.k[ppn].shadow * PGSIZE);
+	kpage_free(ppn * PGSIZE);       /* uncharges its payer */
+}
+
+/*
+ * Find the entry for va in e, creating missing tables when asked (on
+ * failure *err says why, and empty tables made on the way stay until
+ * prune).  *pt: the leaf table's page.
+ */
+static uint64_t *
+walk(struct env *e, uint64_t va, int create, uint64_t *pt, int *err)
+{
+	uint64_t *table = e->pml4, tppn = PADDR(e->pml4) / PGSIZE;
 	int level;
 
 	for (level = 3; level > 0; level--) {
-		uint64_t *e = &table[PX(level, va)];
+		uint64_t *ent = &table[PX(level, va)];
 
-		if (!(*e & PTE_P)) {
+		if (!(*ent & PTE_P)) {
 			int64_t ppn;
 
-			if (!create || (ppn = kpage_alloc()) < 0)
+			if (!create)
 				return NULL;
-			*e = (uint64_t)ppn * PGSIZE | PTE_P | PTE_W | PTE_U;
+			if ((ppn = table_alloc(e, level - 1, va)) < 0) {
+				*err = (int)ppn;
+				return NULL;
+			}
+			*ent = (uint64_t)ppn * PGSIZE | PTE_P | PTE_W | PTE_U;
+			pages.k[tppn].used++;
 		}
-		table = KADDR(*e & PTE_ADDR);
+		tppn = (*ent & PTE_ADDR) / PGSIZE;
+		table = KADDR(tppn * PGSIZE);
 	}
+	if (pt)
+		*pt = tppn;
 	return &table[PX(0, va)];
+}
+
+/* Free the empty tables on va's path in e, from the leaf up (never the
+ * PML4). */
+static void
+prune(struct env *e, uint64_t va)
+{
+	uint64_t *ent[4], tab[4];
+	int level, n = 0, freed = 0;
+
+	tab[3] = PADDR(e->pml4) / PGSIZE;
+	for (level = 3; level > 0; level--) {
+		uint64_t *t = KADDR(tab[level] * PGSIZE);
+
+		ent[level] = &t[PX(level, va)];
+		if (!(*ent[level] & PTE_P))
+			break;
+		tab[level - 1] = (*ent[level] & PTE_ADDR) / PGSIZE;
+		n++;
+	}
+	/* tab[3 - n .. 2] are the tables below the PML4 that exist */
+	for (level = 3 - n; level < 3; level++) {
+		if (pages.k[tab[level]].used != 0)
+			break;
+		table_free(tab[level]);
+		*ent[level + 1] = 0;
+		pages.k[tab[level + 1]].used--;
+		freed = 1;
+	}
+	if (freed && rcr3() == PADDR(e->pml4))
+		lcr3(rcr3());           /* drop cached upper entries too */
 }
 
 void
 pmap_init(uint64_t mem_bytes, uint64_t reserved_end)
 {
-	uint64_t npages, region, region_size, guard_off, p;
+	uint64_t npages, region, region_size, guard_off, k_off, p;
 	int64_t ppn;
 
 	if (mem_bytes > (4ULL << 30))
@@ -68,8 +213,8 @@ pmap_init(uint64_t mem_bytes, uint64_t reserved_end)
 	region = ROUNDUP(reserved_end, PGSIZE);
 	guard_off = ROUNDUP(XOK_INFO_PAGES_OFF +
 	    npages * sizeof(struct xok_page_info), PGSIZE);
-	region_size = ROUNDUP(guard_off + npages * sizeof(struct xok_cap),
-	    PGSIZE);
+	k_off = ROUNDUP(guard_off + npages * sizeof(struct xok_cap), PGSIZE);
+	region_size = ROUNDUP(k_off + npages * sizeof(struct page_k), PGSIZE);
 	if (region + region_size + (64 << 10) > mem_bytes)
 		panic("not enough memory (%lu bytes)", mem_bytes);
 	memset(KADDR(region), 0, region_size);
@@ -77,6 +222,8 @@ pmap_init(uint64_t mem_bytes, uint64_t reserved_end)
 	pages_init(&pages, KADDR(region + XOK_INFO_PAGES_OFF),
 	    KADDR(region + guard_off), npages, &info->nfree);
 	info->npages = npages;
+	pages_set_kernel(&pages, KADDR(region + k_off), page_clear,
+	    env_uncharge_page);
 	for (p = 0; p < (region + region_size) / PGSIZE; p++)
 		pages_reserve(&pages, p);
 
@@ -122,6 +269,7 @@ pmap_export(uint64_t off, uint64_t pa, uint64_t len)
 	return 0;
 }
 
+/* e's PML4, charged to e (env_alloc has counted it in e's quota). */
 int
 pmap_env_setup(struct env *e)
 {
@@ -130,6 +278,7 @@ pmap_env_setup(struct env *e)
 
 	if (ppn < 0)
 		return -XE_NOMEM;
+	env_paid(e, (uint64_t)ppn);
 	e->pml4 = KADDR(ppn * PGSIZE);
 	for (i = 256; i < 512; i++)
 		e->pml4[i] = kern_pml4[i];
@@ -137,16 +286,18 @@ pmap_env_setup(struct env *e)
 	return 0;
 }
 
-/*
- * Visit every present leaf entry of e's user half (not the shared
- * exported region); with free_tables, free the table pages afterwards.
- */
-static void
-for_each_pte(struct env *e, int free_tables,
-    void (*fn)(uint64_t *pte, void *arg), void *arg)
+/* Drop every user mapping and free the page-table pages (not the shared
+ * exported region).  The tables are walked once, which is the cost of
+ * the address space itself. */
+void
+pmap_env_free(struct env *e)
 {
 	int i, j, k, l;
 
+	if (!e->pml4)
+		return;
+	if (rcr3() == PADDR(e->pml4))
+		lcr3(PADDR(kern_pml4));
 	for (i = 0; i < INFO_SLOT; i++) {
 		uint64_t *pdpt;
 
@@ -160,41 +311,28 @@ for_each_pte(struct env *e, int free_tables,
 				continue;
 			pd = KADDR(pdpt[j] & PTE_ADDR);
 			for (k = 0; k < 512; k++) {
-				uint64_t *pt;
+				uint64_t *pt, ptn;
 
 				if (!(pd[k] & PTE_P))
 					continue;
-				pt = KADDR(pd[k] & PTE_ADDR);
-				for (l = 0; l < 512; l++)
-					if (pt[l] & PTE_P)
-						fn(&pt[l], arg);
-				if (free_tables)
-					kpage_free(pd[k] & PTE_ADDR);
+				ptn = (pd[k] & PTE_ADDR) / PGSIZE;
+				pt = KADDR(ptn * PGSIZE);
+				for (l = 0; l < 512; l++) {
+					uint64_t ppn = (pt[l] & PTE_ADDR) / PGSIZE;
+
+					if (!(pt[l] & PTE_P))
+						continue;
+					rmap_del(ptn, (unsigned)l, ppn);
+					pt[l] = 0;
+					pages_unref(&pages, ppn);
+				}
+				table_free(ptn);
 			}
-			if (free_tables)
-				kpage_free(pdpt[j] & PTE_ADDR);
+			table_free((pdpt[j] & PTE_ADDR) / PGSIZE);
 		}
-		if (free_tables)
-			kpage_free(e->pml4[i] & PTE_ADDR);
+		table_free((e->pml4[i] & PTE_ADDR) / PGSIZE);
+		e->pml4[i] = 0;
 	}
-}
-
-static void
-drop_pte(uint64_t *pte, void *arg)
-{
-	(void)arg;
-	pages_unref(&pages, (*pte & PTE_ADDR) / PGSIZE);
-}
-
-/* Drop every user mapping and free the page-table pages. */
-void
-pmap_env_free(struct env *e)
-{
-	if (!e->pml4)
-		return;
-	for_each_pte(e, 1, drop_pte, NULL);
-	if (rcr3() == PADDR(e->pml4))
-		lcr3(PADDR(kern_pml4));
 	kpage_free(PADDR(e->pml4));
 	e->pml4 = NULL;
 }
@@ -202,34 +340,54 @@ pmap_env_free(struct env *e)
 int
 pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm)
 {
-	uint64_t *pte;
-	int err;
+	uint64_t *pte, pt;
+	unsigned slot = PX(0, va);
+	int err = -XE_NOMEM;
 
 	if ((err = pages_ref(&pages, ppn)) < 0)
 		return err;
-	if (!(pte = walk(e->pml4, va, 1))) {
+	if (!(pte = walk(e, va, 1, &pt, &err))) {
 		pages_unref(&pages, ppn);
-		return -XE_NOMEM;
+		prune(e, va);
+		return err;
 	}
-	if (*pte & PTE_P)
-		pages_unref(&pages, (*pte & PTE_ADDR) / PGSIZE);
+	if (*pte & PTE_P) {
+		uint64_t old = (*pte & PTE_ADDR) / PGSIZE;
+
+		rmap_del(pt, slot, old);
+		pages_unref(&pages, old);
+	} else
+		pages.k[pt].used++;
 	*pte = ppn * PGSIZE | PTE_P | PTE_U | (perm & XOK_PTE_PERM);
+	rmap_add(pt, slot, ppn);
 	if (rcr3() == PADDR(e->pml4))
 		invlpg(va);
 	return 0;
 }
 
+/* Remove the entry at va of table pt in e (which maps ppn); frees the
+ * table when it was its last entry. */
+static void
+unmap_entry(struct env *e, uint64_t va, uint64_t *pte, uint64_t pt,
+    uint64_t ppn)
+{
+	rmap_del(pt, PX(0, va), ppn);
+	*pte = 0;
+	pages_unref(&pages, ppn);
+	if (rcr3() == PADDR(e->pml4))
+		invlpg(va);
+	if (--pages.k[pt].used == 0)
+		prune(e, va);
+}
+
 int
 pmap_unmap(struct env *e, uint64_t va)
 {
-	uint64_t *pte = walk(e->pml4, va, 0);
+	uint64_t pt, *pte = walk(e, va, 0, &pt, NULL);
 
 	if (!pte || !(*pte & PTE_P))
 		return -XE_NOENT;
-	pages_unref(&pages, (*pte & PTE_ADDR) / PGSIZE);
-	*pte = 0;
-	if (rcr3() == PADDR(e->pml4))
-		invlpg(va);
+	unmap_entry(e, va, pte, pt, (*pte & PTE_ADDR) / PGSIZE);
 	return 0;
 }
 
@@ -243,7 +401,7 @@ user_range_ok(uint64_t va, uint64_t len)
 static void *
 uva2kva(struct env *e, uint64_t va, int write)
 {
-	uint64_t *pte = walk(e->pml4, va, 0);
+	uint64_t *pte = walk(e, va, 0, NULL, NULL);
 
 	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U))
 		return NULL;
@@ -294,7 +452,7 @@ copyout(struct env *e, uint64_t uva, const void *src, uint64_t len)
 int64_t
 pmap_lookup(struct env *e, uint64_t va)
 {
-	uint64_t *pte = walk(e->pml4, va, 0);
+	uint64_t *pte = walk(e, va, 0, NULL, NULL);
 
 	if (!pte || !(*pte & PTE_P))
 		return -XE_NOENT;
@@ -302,7 +460,7 @@ pmap_lookup(struct env *e, uint64_t va)
 }
 
 /* n physically contiguous, zeroed kernel pages (DMA rings, XN's arena):
- * the first ppn or -XE_NOMEM. */
+ * the first ppn or -XE_NOMEM.  (pages_alloc clears each.) */
 int64_t
 kpages_alloc_contig(uint64_t n)
 {
@@ -320,7 +478,6 @@ kpages_alloc_contig(uint64_t n)
 		for (i = 0; i < n; i++)
 			pages_alloc(&pages, start + i, PAGE_OWNER_KERNEL,
 			    &kernel_guard);
-		memset(KADDR(start * PGSIZE), 0, n * PGSIZE);
 		return (int64_t)start;
 	}
 	return -XE_NOMEM;
@@ -336,30 +493,30 @@ kpages_free(uint64_t ppn, uint64_t n)
 /*
  * Remove every mapping of ppn from every environment but `keep` (0: from
  * all).  Used when a page stops being shared read-only through XN's
- * cache: the others' read-only views go with it.  Scans page tables; it
- * is rare (cache eviction).
+ * cache: the others' read-only views go with it.  Follows the page's
+ * reverse map: the work is the page's own mappings, not everybody's page
+ * tables.  Returns the number of entries visited.
  */
-static void
-revoke_pte(uint64_t *pte, void *arg)
-{
-	if ((*pte & PTE_ADDR) / PGSIZE == *(uint64_t *)arg) {
-		*pte = 0;
-		pages_unref(&pages, *(uint64_t *)arg);
-	}
-}
-
-void
+uint64_t
 pmap_revoke_page(uint64_t ppn, uint32_t keep)
 {
-	int n;
+	uint32_t idx, next;
+	uint64_t visited = 0;
 
-	for (n = 0; n < XOK_NENV; n++) {
-		struct env *e = &envs[n];
+	if (ppn >= pages.npages)
+		return 0;
+	for (idx = pages.k[ppn].rmap; idx; idx = next) {
+		uint64_t pt = idx / 512;
+		unsigned slot = idx % 512;
+		uint32_t where = pages.k[pt].where;
+		struct env *e = WHERE_ENV(where);
+		uint64_t *pte = (uint64_t *)KADDR(pt * PGSIZE) + slot;
 
-		if (e->state == XOK_ENV_FREE || !e->pml4 || e->id == keep)
+		next = rlink(idx)->next;
+		visited++;
+		if (e->id == keep)
 			continue;
-		for_each_pte(e, 0, revoke_pte, &ppn);
-		if (e == curenv)
-			lcr3(rcr3());           /* flush our own view */
+		unmap_entry(e, WHERE_VA(where, slot), pte, pt, ppn);
 	}
+	return visited;
 }

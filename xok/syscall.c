@@ -220,9 +220,28 @@ sys_env_create(uint64_t slot, uint64_t b, uint64_t c, uint64_t d,
 		return err;
 	if (!(g->rights & XOK_CAP_W))
 		return -XE_PERM;
-	if ((err = env_alloc(&e, curenv->id, g)) < 0)
+	if ((err = env_alloc(&e, curenv, g)) < 0)
 		return err;
 	return e->id;
+}
+
+/* Limit what a descendant (and its own descendants) may hold. */
+static int64_t
+sys_env_set_quota(uint64_t envid, uint64_t slot, uint64_t env_limit,
+    uint64_t page_limit, uint64_t e_, uint64_t f)
+{
+	struct env *e, *a;
+	int err;
+
+	(void)e_, (void)f;
+	if ((err = env_control(envid, slot, &e)) < 0)
+		return err;
+	for (a = e->qparent ? env_lookup(e->qparent) : NULL; a && a != curenv;
+	    a = a->qparent ? env_lookup(a->qparent) : NULL)
+		;
+	if (!a)                 /* only an ancestor sets a quota */
+		return -XE_PERM;
+	return quota_set(e, env_limit, page_limit);
 }
 
 static int64_t
@@ -561,6 +580,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_BLOCK_INFO - XOK_SYSBASE] = sys_xn_block_info,
 	[XOK_SYS_XN_WRITEBACK_MANY - XOK_SYSBASE] = sys_xn_writeback_many,
 	[XOK_SYS_XN_BC_INSERT_MANY - XOK_SYSBASE] = sys_xn_bc_insert_many,
+	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
 };
 
 void

@@ -8,7 +8,11 @@
  * pages_owner_died (unmapped pages freed, mapped ones orphaned, orphans
  * freed at their last unmap), and a random sequence of 50k operations
  * checked step by step against a simple model, including the invariant
- * that *nfree equals the number of entries whose owner is 0.
+ * that *nfree equals the number of entries whose owner is 0.  The kernel
+ * hooks: every page pages_alloc hands out is cleared first (by number,
+ * XOK_PPN_ANY, for the kernel), pages_give hands a kernel page over
+ * without clearing, every release of a charged page uncharges its payer
+ * once, and a death moves what lives on to the heir.
  */
 #include <string.h>
 #include <check.h>
@@ -382,6 +386,115 @@ START_TEST(owner_died_ignores_special)
 }
 END_TEST
 
+
+/* ---- the kernel hooks: clearing, payers ----------------------------------- */
+
+static struct page_k K[NP];
+static int cleared[NP], ncleared;
+static uint32_t uncharged[16];
+static int nuncharged;
+
+static void
+hook_clear(uint64_t ppn)
+{
+	ck_assert_uint_lt(ppn, NP);
+	cleared[ppn]++;
+	ncleared++;
+}
+
+static void
+hook_uncharge(uint32_t payer)
+{
+	if (nuncharged < 16)
+		uncharged[nuncharged] = payer;
+	nuncharged++;
+}
+
+static void
+hooks(void)
+{
+	memset(cleared, 0, sizeof(cleared));
+	ncleared = nuncharged = 0;
+	pages_set_kernel(&F.pg, K, hook_clear, hook_uncharge);
+}
+
+START_TEST(alloc_clears)
+{
+	int64_t p;
+
+	hooks();
+	ck_assert_int_eq(pages_alloc(&F.pg, 5, 7, &G), 5);
+	ck_assert_int_eq(cleared[5], 1);
+	p = pages_alloc(&F.pg, XOK_PPN_ANY, 7, &G);
+	ck_assert_int_ge(p, 0);
+	ck_assert_int_eq(cleared[p], 1);
+	p = pages_alloc(&F.pg, XOK_PPN_ANY, KERN, &G);
+	ck_assert_int_ge(p, 0);
+	ck_assert_int_eq(cleared[p], 1);
+	/* refused allocations clear nothing */
+	ck_assert_int_eq(pages_alloc(&F.pg, 5, 7, &G), -XE_BUSY);
+	ck_assert_int_eq(pages_alloc(&F.pg, NP, 7, &G), -XE_RANGE);
+	ck_assert_int_eq(ncleared, 3);
+	/* freed and allocated again: cleared again */
+	ck_assert_int_eq(pages_free(&F.pg, 5), 0);
+	ck_assert_int_eq(pages_alloc(&F.pg, 5, 8, &G), 5);
+	ck_assert_int_eq(cleared[5], 2);
+	CHECK_NFREE();
+}
+END_TEST
+
+START_TEST(give_keeps_contents)
+{
+	hooks();
+	pages_reserve(&F.pg, 3);
+	ck_assert_int_eq(pages_give(&F.pg, 3, 7, &G), 0);
+	ck_assert_uint_eq(F.info[3].owner, 7);
+	ck_assert_uint_eq(F.info[3].flags, 0);
+	ck_assert_int_eq(ncleared, 0);
+	/* only kernel pages, only to an owner */
+	ck_assert_int_eq(pages_give(&F.pg, 3, 8, &G), -XE_BUSY);
+	ck_assert_int_eq(pages_give(&F.pg, 4, 8, &G), -XE_BUSY);
+	pages_reserve(&F.pg, 4);
+	ck_assert_int_eq(pages_give(&F.pg, 4, 0, &G), -XE_BUSY);
+	ck_assert_int_eq(pages_give(&F.pg, NP, 7, &G), -XE_RANGE);
+	CHECK_NFREE();
+}
+END_TEST
+
+START_TEST(release_uncharges_payer)
+{
+	hooks();
+	ck_assert_int_eq(pages_alloc(&F.pg, 1, 7, &G), 1);
+	K[1].payer = 7;
+	ck_assert_int_eq(pages_alloc(&F.pg, 2, 7, &G), 2);
+	K[2].payer = 7;
+	ck_assert_int_eq(pages_alloc(&F.pg, 3, 9, &G), 3);
+	K[3].payer = 9;
+	ck_assert_int_eq(pages_ref(&F.pg, 2), 0);
+	ck_assert_int_eq(pages_free(&F.pg, 1), 0);
+	ck_assert_int_eq(nuncharged, 1);
+	ck_assert_uint_eq(uncharged[0], 7);
+	ck_assert_uint_eq(K[1].payer, 0);
+	/* 7 dies, heir 5: page 2 (mapped) lives on, charged to 5 */
+	pages_env_died(&F.pg, 7, 5);
+	ck_assert_int_eq(nuncharged, 1);
+	ck_assert_uint_eq(K[2].payer, 5);
+	ck_assert_uint_eq(K[3].payer, 9);
+	/* 5 dies too, heir 4: the inherited orphan moves on */
+	pages_env_died(&F.pg, 5, 4);
+	ck_assert_uint_eq(K[2].payer, 4);
+	pages_unref(&F.pg, 2);                  /* last mapping: released */
+	ck_assert_int_eq(nuncharged, 2);
+	ck_assert_uint_eq(uncharged[1], 4);
+	/* 9 dies with page 3 unmapped: released, charged to 9 until then */
+	pages_env_died(&F.pg, 9, 0);
+	ck_assert_int_eq(nuncharged, 3);
+	ck_assert_uint_eq(uncharged[2], 9);
+	ck_assert_uint_eq(F.nfree, NP);
+	CHECK_NFREE();
+}
+END_TEST
+
 /* ---- random operations against a model ---------------------------------- */
 
 #define NOPS 50000
@@ -604,6 +717,9 @@ pages_suite(void)
 	tcase_add_test(tc, mapcount_saturates);
 	tcase_add_test(tc, owner_died);
 	tcase_add_test(tc, owner_died_ignores_special);
+	tcase_add_test(tc, alloc_clears);
+	tcase_add_test(tc, give_keeps_contents);
+	tcase_add_test(tc, release_uncharges_payer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");

@@ -59,6 +59,9 @@ struct exos_spawn {
 	uint64_t arg;           /* the child's main(arg) */
 	int slices;             /* time slices to give it */
 	int start;              /* make it runnable now */
+	/* Quota of the child and its descendants (ENV_SET_QUOTA); 0: the
+	 * default, half of what we have left (environments, pages). */
+	uint64_t quota_envs, quota_pages;
 };
 int64_t exos_spawn(const struct exos_spawn *sp);
 /* Map boot module `name` read-only; returns its address, size in *size. */

@@ -51,6 +51,10 @@ static inline int64_t sys_page_guard(uint64_t ppn, unsigned slot, unsigned newsl
 { return xok_call(XC(PAGE_GUARD), ppn, slot, newslot, 0, 0, 0); }
 static inline int64_t sys_env_create(unsigned slot)
 { return xok_call(XC(ENV_CREATE), slot, 0, 0, 0, 0, 0); }
+/* Limit what a descendant env and its own descendants may hold. */
+static inline int64_t sys_env_set_quota(uint64_t env, unsigned slot,
+    uint64_t env_limit, uint64_t page_limit)
+{ return xok_call(XC(ENV_SET_QUOTA), env, slot, env_limit, page_limit, 0, 0); }
 static inline int64_t sys_env_destroy(uint64_t env, unsigned slot, uint64_t code)
 { return xok_call(XC(ENV_DESTROY), env, slot, code, 0, 0, 0); }
 static inline int64_t sys_env_set_regs(uint64_t env, unsigned slot,

@@ -76,7 +76,8 @@
 	X(XN_BC_REVOKED, 39) \
 	X(XN_BLOCK_INFO, 40) \
 	X(XN_WRITEBACK_MANY, 41) \
-	X(XN_BC_INSERT_MANY, 42)
+	X(XN_BC_INSERT_MANY, 42) \
+	X(ENV_SET_QUOTA, 43)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -98,6 +99,8 @@ enum {
 #define XE_DEAD    9    /* the peer died */
 #define XE_NOCAP  10    /* capability slot empty or out of range */
 #define XE_NODEV  11    /* no disk, or XN not formatted / mounted */
+#define XE_QUOTA  12    /* the environment's (or an ancestor's) quota is
+			   used up */
 /* XN's own refusals (docs/XN.md) come back as -(XE_XN + n) for XN error
  * -n: for example XN_EACCES (-4) is returned as -104. */
 #define XE_XN     100
@@ -328,6 +331,11 @@ struct xok_env_info {
 	uint64_t aborts;        /* times forced off after a missed epilogue */
 	uint64_t exit_code;     /* why it died, once it has */
 	uint64_t npages;        /* physical pages it owns */
+	/* Quota (ENV_SET_QUOTA): it and its descendants hold env_used
+	 * environments (itself included) and page_used pages (owned pages,
+	 * page-table pages, orphans inherited from dead descendants). */
+	uint64_t env_limit, env_used;
+	uint64_t page_limit, page_used;
 };
 
 struct xok_module {
