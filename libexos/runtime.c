@@ -38,11 +38,28 @@ struct outbuf {
 	size_t n;
 };
 
+/* CONS_WRITE takes at most XOK_CONS_MAX bytes a call, and none while
+ * the UART is busy: loop, giving the CPU away while it drains, and give
+ * up on a line that stays busy for 1000 tries. */
 static void
 out_flush(struct outbuf *o)
 {
-	if (o->n)
-		sys_cons_write(o->buf, o->n);
+	size_t done = 0;
+	int idle = 0;
+
+	while (done < o->n && idle < 1000) {
+		int64_t r = sys_cons_write(o->buf + done, o->n - done);
+
+		if (r < 0)
+			break;
+		if (r == 0) {
+			idle++;
+			sys_yield(XOK_SELF);
+			continue;
+		}
+		done += (size_t)r;
+		idle = 0;
+	}
 	o->n = 0;
 }
 
