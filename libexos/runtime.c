@@ -39,26 +39,26 @@ struct outbuf {
 };
 
 /* CONS_WRITE takes at most XOK_CONS_MAX bytes a call, and none while
- * the UART is busy: loop, giving the CPU away while it drains, and give
- * up on a line that stays busy for 1000 tries. */
+ * the UART is still sending: loop, giving the CPU away while it drains.
+ * A line the UART refuses for a whole second is dropped. */
 static void
 out_flush(struct outbuf *o)
 {
 	size_t done = 0;
-	int idle = 0;
+	uint64_t since = xok_ticks();
 
-	while (done < o->n && idle < 1000) {
+	while (done < o->n) {
 		int64_t r = sys_cons_write(o->buf + done, o->n - done);
 
 		if (r < 0)
 			break;
-		if (r == 0) {
-			idle++;
+		if (r > 0) {
+			done += (size_t)r;
+			since = xok_ticks();
+		} else if (xok_ticks() - since > XOK_INFO->hz)
+			break;
+		else
 			sys_yield(XOK_SELF);
-			continue;
-		}
-		done += (size_t)r;
-		idle = 0;
 	}
 	o->n = 0;
 }

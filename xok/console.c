@@ -42,7 +42,7 @@ cons_write(const char *s, size_t n)
  * For environments (CONS_WRITE, interrupts off): write what the UART
  * takes without waiting and return the count.  The transmit FIFO holds
  * 16 bytes and is empty whenever LSR.THRE is set; a '\n' goes out as
- * "\r\n", both or neither.
+ * "\r\n", both or neither.  The caller bounds n (XOK_CONS_MAX).
  */
 size_t
 cons_write_nowait(const char *s, size_t n)
