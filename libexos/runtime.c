@@ -38,11 +38,28 @@ struct outbuf {
 	size_t n;
 };
 
+/* CONS_WRITE takes at most XOK_CONS_MAX bytes a call, and none while
+ * the UART is still sending: loop, giving the CPU away while it drains.
+ * A line the UART refuses for a whole second is dropped. */
 static void
 out_flush(struct outbuf *o)
 {
-	if (o->n)
-		sys_cons_write(o->buf, o->n);
+	size_t done = 0;
+	uint64_t since = xok_ticks();
+
+	while (done < o->n) {
+		int64_t r = sys_cons_write(o->buf + done, o->n - done);
+
+		if (r < 0)
+			break;
+		if (r > 0) {
+			done += (size_t)r;
+			since = xok_ticks();
+		} else if (xok_ticks() - since > XOK_INFO->hz)
+			break;
+		else
+			sys_yield(XOK_SELF);
+	}
 	o->n = 0;
 }
 

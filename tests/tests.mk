@@ -3,6 +3,10 @@
 $(eval $(call guest_prog,$(BUILD)/tests/ktest.elf,tests/guest/ktest.c tests/guest/ktest_child.c))
 GUEST_TESTS += $(BUILD)/tests/ktest.elf
 
+# Hostile CPU state: NT, 32-bit segments, #MF/#XM, selectors, console.
+$(eval $(call guest_prog,$(BUILD)/tests/cputest.elf,tests/guest/cputest.c))
+GUEST_TESTS += $(BUILD)/tests/cputest.elf
+
 # XN over a virtio disk, booted twice (tests/guest/xntest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/xntest.elf,tests/guest/xntest.c))
 GUEST_TESTS += tests/guest/xntest.sh

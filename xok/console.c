@@ -38,6 +38,32 @@ cons_write(const char *s, size_t n)
 		cons_putc(*s++);
 }
 
+/*
+ * For environments (CONS_WRITE, interrupts off): write what the UART
+ * takes without waiting and return the count.  The transmit FIFO holds
+ * 16 bytes and is empty whenever LSR.THRE is set; a '\n' goes out as
+ * "\r\n", both or neither.  The caller bounds n (XOK_CONS_MAX).
+ */
+size_t
+cons_write_nowait(const char *s, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && (inb(COM1 + 5) & 0x20)) {
+		int room = 16;
+
+		while (done < n && room >= (s[done] == '\n' ? 2 : 1)) {
+			if (s[done] == '\n') {
+				outb(COM1, '\r');
+				room--;
+			}
+			outb(COM1, (uint8_t)s[done++]);
+			room--;
+		}
+	}
+	return done;
+}
+
 static void
 kputc(int c, void *arg)
 {

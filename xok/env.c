@@ -11,6 +11,7 @@
 struct env envs[XOK_NENV];
 struct env *curenv;
 static struct env *fpu_owner;  /* whose FPU state is in the registers */
+static struct env *seg_owner;  /* whose %ds %es %fs %gs are loaded */
 static uint32_t next_gen = 1;
 
 struct env *
@@ -182,7 +183,7 @@ env_alloc(struct env **out, struct env *parent, const struct xok_cap *guard)
 	memcpy(e->fx, fx_default, sizeof(e->fx));
 	e->tf.cs = GD_UT | 3;
 	e->tf.ss = GD_UD | 3;
-	e->tf.rflags = FL_IF | 0x2;
+	e->tf.rflags = FL_IF | FL_RESERVED1;
 	memset(&info->envs[i], 0, sizeof(info->envs[i]));
 	env_sync_info(e);
 	quota_sync(e);
@@ -258,6 +259,8 @@ env_destroy(struct env *e, uint64_t why)
 	ei->exit_code = why;
 	if (fpu_owner == e)
 		fpu_owner = NULL;
+	if (seg_owner == e)
+		seg_owner = NULL;
 	if (curenv == e)
 		curenv = NULL;
 }
@@ -281,6 +284,15 @@ env_run(struct env *e)
 		fxrstor(e->fx);
 		fpu_owner = e;
 	}
+	/* The data segment selectors are per environment too: an
+	 * environment may load any selector ring 3 can (null, 0x20|r,
+	 * 0x28|r) and must neither see nor be seen by the others. */
+	if (seg_owner != e) {
+		if (seg_owner)
+			segs_save(seg_owner->segs);
+		segs_load(e->segs);
+		seg_owner = e;
+	}
 	if (e->need_prologue && e->up.prologue) {
 		e->need_prologue = 0;
 		if (upcall_push(e, XOK_UP_PROLOGUE, e->up.prologue, 0, 0, 0,
@@ -291,6 +303,12 @@ env_run(struct env *e)
 		}
 		e->aborted = 0;
 	}
+	/* Whatever built the frame (the CPU, a kernel call, an upcall):
+	 * leave in the one 64-bit user code segment, with only the flags
+	 * a user may hold, interrupts on. */
+	e->tf.cs = GD_UT | 3;
+	e->tf.ss = GD_UD | 3;
+	e->tf.rflags = (e->tf.rflags & FL_USER) | FL_IF | FL_RESERVED1;
 	tf_pop(&e->tf);
 }
 

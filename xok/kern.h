@@ -40,6 +40,7 @@ struct trapframe {
 struct env {
 	struct trapframe tf;
 	uint8_t fx[512] __attribute__((aligned(16)));  /* FPU/SSE state */
+	uint16_t segs[4];               /* %ds %es %fs %gs, saved on a switch */
 	uint32_t id;
 	uint32_t parent;
 	enum xok_env_state state;
@@ -68,6 +69,7 @@ struct env {
 void cons_init(void);
 void cons_putc(int c);
 void cons_write(const char *s, size_t n);
+size_t cons_write_nowait(const char *s, size_t n);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void qemu_exit(int code) __attribute__((noreturn));

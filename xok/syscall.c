@@ -71,12 +71,13 @@ sys_null(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
 	return 0;
 }
 
+/* At most XOK_CONS_MAX bytes, only as many as the UART takes now: the
+ * kernel runs with interrupts off and must not wait for a slow line. */
 static int64_t
 sys_cons_write(uint64_t buf, uint64_t len, uint64_t c, uint64_t d,
     uint64_t e, uint64_t f)
 {
-	char kbuf[512];
-	uint64_t done = 0;
+	char kbuf[XOK_CONS_MAX];
 	int err;
 
 	(void)c, (void)d, (void)e, (void)f;
@@ -84,15 +85,11 @@ sys_cons_write(uint64_t buf, uint64_t len, uint64_t c, uint64_t d,
 		return -XE_INVAL;
 	if (!user_range_ok(buf, len))
 		return -XE_FAULT;
-	while (done < len) {
-		uint64_t n = len - done < sizeof(kbuf) ? len - done : sizeof(kbuf);
-
-		if ((err = copyin(curenv, kbuf, buf + done, n)) < 0)
-			return done ? (int64_t)done : err;
-		cons_write(kbuf, n);
-		done += n;
-	}
-	return (int64_t)len;
+	if (len > sizeof(kbuf))
+		len = sizeof(kbuf);
+	if ((err = copyin(curenv, kbuf, buf, len)) < 0)
+		return err;
+	return (int64_t)cons_write_nowait(kbuf, len);
 }
 
 static int64_t
@@ -278,7 +275,9 @@ sys_env_set_regs(uint64_t envid, uint64_t slot, uint64_t uregs, uint64_t d,
 	if (!user_code_addr(r.rip) || r.rsp > XOK_UVA_END)
 		return -XE_INVAL;
 	e->tf.rip = r.rip, e->tf.rsp = r.rsp;
-	e->tf.rflags = (r.rflags & 0xcd5) | FL_IF | 0x2;  /* arithmetic, DF */
+	e->tf.cs = GD_UT | 3, e->tf.ss = GD_UD | 3;
+	e->tf.rflags = (r.rflags & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
+	    FL_DF | FL_OF)) | FL_IF | FL_RESERVED1;
 	e->tf.rdi = r.rdi, e->tf.rsi = r.rsi, e->tf.rdx = r.rdx;
 	e->tf.rcx = r.rcx, e->tf.r8 = r.r8, e->tf.r9 = r.r9;
 	e->tf.rax = r.rax, e->tf.rbx = r.rbx, e->tf.rbp = r.rbp;

@@ -18,6 +18,13 @@ static const char *const trapname[] = {
 	"alignment check", "machine check", "SIMD error",
 };
 
+/*
+ * Every exception a user can cause (0-31, including #MF 16 and #XM 19:
+ * CR0.NE and CR4.OSXMMEXCPT are set) is delivered to the environment as
+ * a fault upcall.  IRQ 13 (the legacy FERR# path) stays masked; if it
+ * came anyway it would only be acknowledged.
+ */
+
 static void
 irq(int n)
 {
@@ -57,7 +64,7 @@ trap(struct trapframe *tf)
 	if (n == T_PGFLT && tf->rip == (uint64_t)syscall_entry &&
 	    (tf->err & 0x15) == 0x15 && tf->rcx < XOK_UVA_END) {
 		tf->rip = tf->rcx;
-		tf->rflags = (tf->r11 & ~FL_IOPL_MASK) | FL_IF;
+		tf->rflags = (tf->r11 & FL_USER) | FL_IF | FL_RESERVED1;
 		syscall_trap(tf);
 	}
 

@@ -42,7 +42,9 @@ upcall_push(struct env *e, uint64_t type, uint64_t entry, uint64_t trapno,
 	tf->rip = entry;
 	tf->rsp = fva;
 	tf->rdi = fva;
-	tf->rflags = FL_IF | 0x2;
+	tf->cs = GD_UT | 3;             /* never the interrupted segments */
+	tf->ss = GD_UD | 3;
+	tf->rflags = FL_IF | FL_RESERVED1;
 	return 0;
 }
 

@@ -1,6 +1,15 @@
 /*
  * cpu.c: per-CPU descriptor tables (GDT, TSS, IDT), the syscall MSRs and
  * the FPU/SSE state every environment starts with.
+ *
+ * User code runs in 64-bit mode only.  The GDT holds exactly one code
+ * segment ring 3 may load (0x28, 64-bit) and one data segment (0x20);
+ * slot 0x18, which STAR's SYSRET layout names, is a null descriptor, so
+ * a far return, far jump or IRET to a 32-bit segment faults in user mode
+ * (#GP to the environment).  The LDTR is null and the GDT holds no call
+ * gate.  CSTAR
+ * still points at a handler that turns a compatibility-mode SYSCALL into
+ * a #UD for its caller, and SYSENTER_CS is 0 so SYSENTER raises #GP.
  */
 #include "../../kern.h"
 
@@ -28,13 +37,13 @@ struct dtr {
 
 extern char kstack_top[], dfstack_top[];
 extern uint64_t trap_vectors[48];
-extern char syscall_entry[];
+extern char syscall_entry[], syscall_compat_entry[];
 
 static uint64_t gdt[8] __attribute__((aligned(16))) = {
 	0,
 	0x00AF9A000000FFFFULL,  /* 0x08 kernel code */
 	0x00CF92000000FFFFULL,  /* 0x10 kernel data */
-	0x00CFFA000000FFFFULL,  /* 0x18 user code32 (unused; sysret layout) */
+	0,                      /* 0x18 null: no 32-bit user code */
 	0x00CFF2000000FFFFULL,  /* 0x20 user data */
 	0x00AFFA000000FFFFULL,  /* 0x28 user code */
 	0, 0,                   /* 0x30 TSS */
@@ -76,17 +85,29 @@ cpu_init(void)
 	    "pushq %1; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
 	    :: "i"(GD_KD), "i"(GD_KT) : "rax", "memory");
 	__asm__ volatile("ltr %w0" :: "r"(GD_TSS));
+	/* No LDT.  The LDTR left by reset has base 0, limit 0xffff: any
+	 * environment could map page 1 and use descriptors of its own
+	 * (a 32-bit segment, a call gate into ring 0).  A null LDTR makes
+	 * every LDT selector fault. */
+	__asm__ volatile("lldt %w0" :: "r"(0));
 
 	for (i = 0; i < 48; i++)
 		set_gate(i, trap_vectors[i], (i == 3 || i == 4) ? 3 : 0,
 		    i == 8 ? 1 : 0);
 	__asm__ volatile("lidt %0" :: "m"(idtr));
 
+	/* SYSCALL loads CS = 0x08, SS = 0x10.  The SYSRET half (0x18 + 16
+	 * and + 8) is never used: the kernel leaves by IRET. */
 	wrmsr(MSR_STAR, ((uint64_t)(GD_UT32 | 3) << 48) | ((uint64_t)GD_KT << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_SFMASK, FL_IF | 0x100 | 0x400 | 0x40000);  /* IF TF DF AC */
+	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+	wrmsr(MSR_SYSENTER_CS, 0);
+	/* Every flag the kernel must not run with: IF (the kernel runs with
+	 * interrupts off), TF, DF, AC, and NT (IRET would raise #GP). */
+	wrmsr(MSR_SFMASK, FL_IF | FL_TF | FL_DF | FL_AC | FL_NT | FL_RF);
 
-	lcr0((rcr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
+	/* NE: x87 errors raise #MF in the environment (not FERR#/IRQ 13). */
+	lcr0((rcr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
 	lcr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	/* The state after fninit, with the default MXCSR: written out by
 	 * hand, because some hypervisors cannot emulate ldmxcsr. */

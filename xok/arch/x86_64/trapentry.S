@@ -4,6 +4,7 @@
  * mode goes through trapret (pop registers, iretq).
  *   vectors 0..47   exceptions and PIC interrupts -> trap(tf)
  *   syscall         the `syscall` instruction     -> syscall_trap(tf)
+ *   compat syscall  `syscall` outside 64-bit mode -> trap(tf) as #UD
  */
 #include "x86.h"
 
@@ -124,6 +125,31 @@ syscall_entry:
 	movq %rsp, %rdi
 	xorq %rbp, %rbp
 	call syscall_trap
+	jmp trapret
+
+/*
+ * SYSCALL from compatibility mode (CSTAR).  User code cannot reach
+ * compatibility mode (no 32-bit code segment in the GDT, no LDT); if it
+ * ever did, the call is refused the way Intel CPUs refuse it: a #UD at
+ * the syscall instruction, delivered to the environment as a fault.
+ */
+	.globl syscall_compat_entry
+syscall_compat_entry:
+	movq %rsp, user_rsp_scratch(%rip)
+	movq $kstack_top, %rsp
+	pushq $(GD_UD | 3)
+	pushq user_rsp_scratch(%rip)
+	pushq %r11
+	pushq $(GD_UT32 | 3)
+	subq $2, %rcx           /* back to the syscall instruction */
+	pushq %rcx
+	pushq $0
+	pushq $6                /* #UD */
+	cld
+	SAVE_REGS
+	movq %rsp, %rdi
+	xorq %rbp, %rbp
+	call trap
 	jmp trapret
 
 /* trapret: restore the frame at rsp and leave the kernel. */

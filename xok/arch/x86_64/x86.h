@@ -23,6 +23,7 @@
 #define CR0_MP  0x00000002
 #define CR0_EM  0x00000004
 #define CR0_TS  0x00000008
+#define CR0_NE  0x00000020     /* x87 errors raise #MF, not FERR#/IRQ 13 */
 #define CR0_WP  0x00010000
 #define CR0_PG  0x80000000
 #define CR4_PAE 0x00000020
@@ -33,7 +34,9 @@
 #define MSR_EFER   0xC0000080
 #define MSR_STAR   0xC0000081
 #define MSR_LSTAR  0xC0000082
+#define MSR_CSTAR  0xC0000083     /* SYSCALL from compatibility mode */
 #define MSR_SFMASK 0xC0000084
+#define MSR_SYSENTER_CS 0x174     /* 0: SYSENTER raises #GP */
 #define MSR_FSBASE 0xC0000100
 #define MSR_GSBASE 0xC0000101
 #define EFER_SCE 0x001
@@ -42,13 +45,35 @@
 
 #define GD_KT  0x08     /* kernel code */
 #define GD_KD  0x10     /* kernel data */
-#define GD_UT32 0x18    /* (sysret layout placeholder) */
+#define GD_UT32 0x18    /* null descriptor: STAR's sysret layout only */
 #define GD_UD  0x20     /* user data */
 #define GD_UT  0x28     /* user code (64-bit) */
 #define GD_TSS 0x30
 
+#define FL_CF  0x001
+#define FL_PF  0x004
+#define FL_AF  0x010
+#define FL_ZF  0x040
+#define FL_SF  0x080
+#define FL_TF  0x100
 #define FL_IF  0x200
+#define FL_DF  0x400
+#define FL_OF  0x800
 #define FL_IOPL_MASK 0x3000
+#define FL_NT  0x4000
+#define FL_RF  0x10000
+#define FL_VM  0x20000
+#define FL_AC  0x40000
+#define FL_VIF 0x80000
+#define FL_VIP 0x100000
+#define FL_ID  0x200000
+#define FL_RESERVED1 0x2        /* always 1 */
+/* The flags an environment's context may carry back to user mode: the
+ * arithmetic flags, TF (single-step: a #DB to itself), DF, RF, AC and
+ * ID.  Never IOPL, VM, VIF/VIP, and never NT: it means nothing in
+ * 64-bit mode except that IRET raises #GP. */
+#define FL_USER (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | \
+	FL_OF | FL_RF | FL_AC | FL_ID)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -98,6 +123,19 @@ static inline uint64_t read_rbp(void)
 static inline void cli(void) { __asm__ volatile("cli"); }
 static inline void clts(void) { __asm__ volatile("clts"); }
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+/* The data segment registers: %ds %es %fs %gs, in that order.  The
+ * kernel never uses them (64-bit mode), so they hold the current
+ * environment's values while it runs. */
+static inline void segs_save(uint16_t s[4])
+{
+	__asm__ volatile("movw %%ds, %0; movw %%es, %1; movw %%fs, %2; movw %%gs, %3"
+	    : "=m"(s[0]), "=m"(s[1]), "=m"(s[2]), "=m"(s[3]));
+}
+static inline void segs_load(const uint16_t s[4])
+{
+	__asm__ volatile("movw %0, %%ds; movw %1, %%es; movw %2, %%fs; movw %3, %%gs"
+	    :: "m"(s[0]), "m"(s[1]), "m"(s[2]), "m"(s[3]) : "memory");
+}
 static inline void fxsave(void *p) { __asm__ volatile("fxsave64 (%0)" :: "r"(p) : "memory"); }
 static inline void fxrstor(void *p) { __asm__ volatile("fxrstor64 (%0)" :: "r"(p) : "memory"); }
 

@@ -87,6 +87,11 @@ enum {
 };
 #define XOK_NSYSCALLS ((unsigned)(XOK_SYS_END - XOK_SYSBASE))
 
+/* CONS_WRITE writes at most this many bytes per call (one UART transmit
+ * FIFO) and never waits for the UART: it returns how many it wrote
+ * (possibly 0); callers loop. */
+#define XOK_CONS_MAX 16
+
 /* ---- Errors (returned negated) --------------------------------------- */
 #define XE_INVAL   1    /* malformed argument */
 #define XE_FAULT   2    /* bad user pointer */
