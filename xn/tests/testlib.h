@@ -77,5 +77,7 @@ Suite *move_suite(void);
 Suite *wbmany_suite(void);
 Suite *wait_suite(void);
 Suite *bcmany_suite(void);
+Suite *fuzzregress_suite(void);
+Suite *order_suite(void);
 
 #endif
