@@ -75,9 +75,17 @@ $(CFFS_BUILD)/test_cffs: $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_TESTSRC)) 
 # libFuzzer: corrupt images through mount, fsck, readdir, read and a few
 # changes.  Not part of `make test`; runs for FUZZ_SECONDS from a seed
 # corpus of real images made by mkfs.cffs (the default layout, over XN,
-# so the fuzzer is built with XN's core sources).
+# so the fuzzer is built with XN's core sources), plus the regression
+# inputs kept in cffs/fuzz/regress/ if any.  One process; FUZZ_NICE and
+# FUZZ_ARGS as for fuzz-xn (xn/xn.mk); crashes go to
+# build/cffs/fuzz/crashes/ (the make fails).  fuzz-cffs-replay runs the
+# saved corpus, the seeds and the regression inputs once.
 CFFS_FUZZ := $(CFFS_BUILD)/fuzz/fuzz_cffs
 CFFS_SEED := $(CFFS_BUILD)/fuzz/seed
+CFFS_FUZZ_DIRS = $(CFFS_BUILD)/fuzz/corpus $(CFFS_SEED) \
+	$$(ls -d cffs/fuzz/regress 2>/dev/null)
+CFFS_FUZZ_OPTS := -max_len=600000 -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix=$(CFFS_BUILD)/fuzz/crashes/
 $(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_LIBSRC) $(XN_CORE_SRCS) \
               cffs/tools/hostdev.c $(CFFS_HDRS)
 	@mkdir -p $(dir $@)
@@ -85,8 +93,16 @@ $(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_LIBSRC) $(XN_CORE_SRCS) \
 	    $(CFFS_XNDEF) $(CFFS_INC) -o $@ cffs/fuzz/fuzz_cffs.c \
 	    $(CFFS_LIBSRC) $(XN_CORE_SRCS) cffs/tools/hostdev.c
 
-fuzz-cffs: $(CFFS_FUZZ) $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/cffs
-	@mkdir -p $(CFFS_SEED) $(CFFS_BUILD)/fuzz/corpus
+.PHONY: fuzz-cffs-seeds fuzz-cffs-replay
+fuzz-cffs-seeds: $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/cffs
+	@mkdir -p $(CFFS_SEED) $(CFFS_BUILD)/fuzz/corpus \
+	    $(CFFS_BUILD)/fuzz/crashes
 	cffs/fuzz/make-seeds $(CFFS_BUILD) $(CFFS_SEED)
-	$(CFFS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=600000 \
-	    -timeout=10 -rss_limit_mb=2048 $(CFFS_BUILD)/fuzz/corpus $(CFFS_SEED)
+
+fuzz-cffs: $(CFFS_FUZZ) fuzz-cffs-seeds
+	nice -n $(FUZZ_NICE) $(CFFS_FUZZ) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 $(CFFS_FUZZ_OPTS) $(FUZZ_ARGS) \
+	    $(CFFS_FUZZ_DIRS)
+
+fuzz-cffs-replay: $(CFFS_FUZZ) fuzz-cffs-seeds
+	$(CFFS_FUZZ) -runs=0 $(CFFS_FUZZ_OPTS) $(CFFS_FUZZ_DIRS)

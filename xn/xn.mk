@@ -23,10 +23,15 @@ $(XN_LIB): $(XN_OBJS)
 	rm -f $@
 	ar rcs $@ $(XN_OBJS)
 
-$(BUILD)/xn/test_xn: $(XN_TEST_SRCS) $(wildcard xn/tests/*.h) $(XN_LIB)
+# The Check tests replay the fuzzers' regression inputs and seeds through
+# the fuzz_alloc harness (xn/fuzz/alloc_driver.c), found by absolute path.
+XN_DRIVER     := xn/fuzz/alloc_driver.c
+$(BUILD)/xn/test_xn: $(XN_TEST_SRCS) $(wildcard xn/tests/*.h) $(XN_DRIVER) \
+                     xn/fuzz/alloc_driver.h $(XN_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(XN_CFLAGS) $(CHECK_CFLAGS) -o $@ $(XN_TEST_SRCS) \
-		$(XN_LIB) $(CHECK_LIBS)
+	$(HOST_CC) $(XN_CFLAGS) $(CHECK_CFLAGS) -Ixn/fuzz \
+		-DXN_FUZZ_DIR='"$(CURDIR)/xn/fuzz"' -o $@ $(XN_TEST_SRCS) \
+		$(XN_DRIVER) $(XN_LIB) $(CHECK_LIBS)
 
 # The core must build freestanding, as the kernel will build it.
 $(XN_KCHECK): $(XN_CORE_SRCS) $(XN_HDRS)
@@ -44,20 +49,55 @@ HOST_TOOLS += $(XN_LIB) $(XN_KCHECK)
 .PHONY: xn-kcheck fuzz-xn
 xn-kcheck: $(XN_KCHECK)
 
-# Fuzzing (not part of `make test`): FUZZ_SECONDS per target.
+# Fuzzing (not part of `make test`; docs/XN.md, "Tests and fuzzing").
+#   make fuzz-xn [FUZZ_SECONDS=60] [XN_FUZZ_TARGETS="alloc udf"]
+#                [FUZZ_NICE=19] [FUZZ_ARGS=...]
+#     runs each target for FUZZ_SECONDS, one process each, in turn;
+#     new inputs go to build/xn/fuzz_NAME.corpus, crashes to
+#     build/xn/fuzz_NAME.crashes/ (the make fails on the first one).
+#   make fuzz-xn-replay
+#     runs every saved corpus input, seed and regression input once.
 FUZZ_SECONDS  ?= 60
+FUZZ_NICE     ?= 0
+FUZZ_ARGS     ?=
+XN_FUZZ_TARGETS ?= alloc udf
 XN_FUZZ_CC    ?= clang
 XN_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -I$(XN_INC)
 XN_FUZZERS    := $(BUILD)/xn/fuzz_udf $(BUILD)/xn/fuzz_alloc
 
-$(BUILD)/xn/fuzz_%: xn/fuzz/fuzz_%.c $(XN_CORE_SRCS) $(XN_HOST_SRCS) $(XN_HDRS)
+$(BUILD)/xn/fuzz_udf: xn/fuzz/fuzz_udf.c $(XN_CORE_SRCS) $(XN_HOST_SRCS) \
+                      $(XN_HDRS)
 	@mkdir -p $(dir $@)
 	$(XN_FUZZ_CC) $(XN_FUZZ_FLAGS) -o $@ $< $(XN_CORE_SRCS) $(XN_HOST_SRCS)
 
+$(BUILD)/xn/fuzz_alloc: xn/fuzz/fuzz_alloc.c $(XN_DRIVER) \
+                        xn/fuzz/alloc_driver.h $(XN_CORE_SRCS) \
+                        $(XN_HOST_SRCS) $(XN_HDRS)
+	@mkdir -p $(dir $@)
+	$(XN_FUZZ_CC) $(XN_FUZZ_FLAGS) -o $@ $< $(XN_DRIVER) $(XN_CORE_SRCS) \
+		$(XN_HOST_SRCS)
+
+# Corpus directories of target $$t: the saved corpus first (libFuzzer
+# adds to it), then the seeds and regression inputs kept in the tree.
+XN_FUZZ_DIRS = $(BUILD)/xn/fuzz_$$t.corpus $$(ls -d xn/fuzz/seeds/fuzz_$$t \
+	xn/fuzz/regress/fuzz_$$t 2>/dev/null)
+
+.PHONY: fuzz-xn-replay
 fuzz-xn: $(XN_FUZZERS)
-	@for f in $(XN_FUZZERS); do \
-		mkdir -p $$f.corpus; \
+	@for t in $(XN_FUZZ_TARGETS); do \
+		f=$(BUILD)/xn/fuzz_$$t; \
+		mkdir -p $$f.corpus $$f.crashes; \
 		echo "fuzz-xn: $$f for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			$$f.corpus xn/fuzz/seeds/$$(basename $$f) || exit 1; \
+		nice -n $(FUZZ_NICE) $$f -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 -artifact_prefix=$$f.crashes/ \
+			$(FUZZ_ARGS) $(XN_FUZZ_DIRS) || exit 1; \
+	done
+
+fuzz-xn-replay: $(XN_FUZZERS)
+	@for t in $(XN_FUZZ_TARGETS); do \
+		f=$(BUILD)/xn/fuzz_$$t; \
+		mkdir -p $$f.corpus $$f.crashes; \
+		echo "fuzz-xn-replay: $$f"; \
+		$$f -runs=0 -artifact_prefix=$$f.crashes/ $(XN_FUZZ_DIRS) \
+			|| exit 1; \
 	done

@@ -78,5 +78,7 @@ Suite *wbmany_suite(void);
 Suite *wait_suite(void);
 Suite *bcmany_suite(void);
 Suite *principal_suite(void);
+Suite *fuzzregress_suite(void);
+Suite *order_suite(void);
 
 #endif
