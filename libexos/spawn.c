@@ -7,12 +7,15 @@
  * A child's name is ours followed by a number no other child of ours
  * gets (a count of the children we named), written so that no suffix
  * is a prefix of another (no sibling's name dominates another's) and
- * its first byte is always 0x80 or above: the first byte holds 0x80,
- * a "more" bit (0x40) and the count's low 6 bits; the rest of the count,
- * if any, follows as a LEB128 varint.  Children 0..63 take one byte,
- * up to 8191 two.  A program that derives names of its own below its
- * name (to guard pages, or as other XN principals) starts their suffix
- * with a byte below 0x80, and no child of it can ever get one of them.
+ * its first byte is always in 0x80..0xbf: the first byte holds 0x80, a
+ * "more" bit (0x20) and the count's low 5 bits; the rest of the count,
+ * if any, follows as a LEB128 varint.  Children 0..31 take one byte, up
+ * to 4095 two.  A program that derives names of its own below its name
+ * (to guard pages, or as other XN principals) starts their suffix with
+ * a byte below 0x80, and no child of it can ever get one of them; the
+ * kernel's own names are there too (init's guard [1], the machine guard
+ * [0xff]: with a plain counter init's second child was named [1] and
+ * controlled init).
  * Names are XN principals and guard pages, so a name must never come
  * back while anything is guarded by it: the environment slot a dead
  * child leaves is reused, its name is not.  By induction every name
@@ -36,8 +39,8 @@ name_append(struct xok_cap *c, uint64_t n)
 	uint8_t buf[11];
 	unsigned k = 1;
 
-	buf[0] = (uint8_t)(0x80 | (n & 0x3f) | (n >= 0x40 ? 0x40 : 0));
-	for (n >>= 6; n; k++) {
+	buf[0] = (uint8_t)(0x80 | (n & 0x1f) | (n >= 0x20 ? 0x20 : 0));
+	for (n >>= 5; n; k++) {
 		buf[k] = (uint8_t)(n & 0x7f);
 		n >>= 7;
 		if (n)

@@ -12,7 +12,8 @@
  *  - names: two children spawned one after the other into the same
  *    environment slot get different names, outside the names their
  *    parent derives for itself, and the second can use neither the
- *    first's orphaned page nor its XN root;
+ *    first's orphaned page nor its XN root, and no child controls its
+ *    parent (init's guard is [1]);
  *  - exhaustion: a child that gives as many derived names as it can a
  *    principal gets a bounded share of XN's table, cache calls and
  *    XN_STAT give none, and another environment still gets one;
@@ -34,6 +35,7 @@
 #define MY_SH     0x0000000450000000UL
 #define PAGE_VA   0x0000000400000000UL
 #define VIEW_VA   0x0000000410000000UL
+#define PLANT_VA  0x0000000420000000UL   /* nothing of init's there */
 #define SECRET    0x5ec4e75ec4e75ec4ULL
 
 #define XNE(e) (-(XE_XN - (e)))         /* kernel result for XN error e */
@@ -342,6 +344,12 @@ child(uint64_t arg)
 
 	sys_cap_get(0, &me);
 	memcpy((void *)&SH(0), &me, sizeof(me));
+	/* our name must give us no control of our parent (init's guard is
+	 * [1]): plant a read-only page of ours in it */
+	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	SH(14) = (uint64_t)(ppn < 0 ? ppn : sys_page_map(
+	    XOK_INFO->envs[XOK_ENVX(xok_self())].parent, PLANT_VA,
+	    (uint64_t)ppn, XOK_PTE_NX, 0, 0));
 	if (arg == 3) {
 		exhaust(&me);
 	} else if (arg == 1) {
@@ -417,6 +425,8 @@ test_name_reuse(void)
 	EXPECT("first child ran and died", c1 > 0 && MS(63) == 1 && dead(c1));
 	memcpy(&n1, (const void *)&MS(0), sizeof(n1));
 	EXPECT_EQ("first child's page", MS(6), 0);
+	EXPECT_EQ("first child maps a page into its parent: refused",
+	    MS(14), -XE_PERM);
 	EXPECT_EQ("first child's root", MS(5), 0);
 	EXPECT("its page outlives it, an orphan",
 	    XOK_PAGES[MS(2)].flags & XOK_PG_ORPHAN);
@@ -424,6 +434,8 @@ test_name_reuse(void)
 	c2 = run_child(2, sh, &MS(0));
 	EXPECT("second child ran and died", c2 > 0 && MS(63) == 1 && dead(c2));
 	memcpy(&n2, (const void *)&MS(0), sizeof(n2));
+	EXPECT_EQ("second child maps a page into its parent: refused",
+	    MS(14), -XE_PERM);
 	EXPECT("the second child took the first one's slot",
 	    XOK_ENVX(c1) == XOK_ENVX(c2));
 	EXPECT("the two children's names differ", n1.valid && n2.valid &&
@@ -436,7 +448,8 @@ test_name_reuse(void)
 	sys_cap_get(0, &mine);
 	EXPECT("a child's name is not one its parent derives for itself",
 	    n1.len > mine.len && n2.len > mine.len &&
-	    n1.name[mine.len] >= 0x80 && n2.name[mine.len] >= 0x80);
+	    n1.name[mine.len] >= 0x80 && n1.name[mine.len] <= 0xbf &&
+	    n2.name[mine.len] >= 0x80 && n2.name[mine.len] <= 0xbf);
 	EXPECT("the orphan is still there", MS(2) != 0 &&
 	    XOK_PAGES[MS(2)].owner != 0 &&
 	    (XOK_PAGES[MS(2)].flags & XOK_PG_ORPHAN));
@@ -461,6 +474,8 @@ test_exhaustion(void)
 	    (uint64_t)sh, XOK_PTE_W, 0, 0), 0);
 	c = run_child(3, sh, ms);
 	EXPECT("exhausting child ran and died", c > 0 && dead(c));
+	EXPECT_EQ("third child maps a page into its parent: refused",
+	    ms[14], -XE_PERM);
 	EXPECT_EQ("XN_STAT gives no principal unasked", ms[10], 0);
 	EXPECT("one environment gives a bounded share", ms[11] > 0 &&
 	    ms[11] <= 16);
