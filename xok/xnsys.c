@@ -486,6 +486,7 @@ sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	}
 	if ((err = xn_format(&disk, disk.nblocks, blockbuf)) < 0)
 		return xerr(err);
+	memset(given, 0, sizeof(given));        /* a new, empty table */
 	return xerr(xn_mount_now());
 }
 

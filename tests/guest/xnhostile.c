@@ -201,11 +201,17 @@ test_rights(void)
 	ch.block = VICTIM, ch.off = 0, ch.len = 4;
 	EXPECT_EQ("alloc with no rights: refused",
 	    sys_xn_alloc(S_NONE, &ch), -XE_PERM);
+	EXPECT_EQ("alloc read-only: refused", sys_xn_alloc(S_R, &ch),
+	    -XE_PERM);
+	EXPECT_EQ("free with no rights: refused", sys_xn_free(S_NONE, &ch),
+	    -XE_PERM);
 	EXPECT_EQ("free read-only: refused", sys_xn_free(S_R, &ch),
 	    -XE_PERM);
 	mv.from = ch;
 	mv.to = PROBE_V;
 	EXPECT_EQ("move read-only: refused", sys_xn_move(S_R, &mv),
+	    -XE_PERM);
+	EXPECT_EQ("move with no rights: refused", sys_xn_move(S_NONE, &mv),
 	    -XE_PERM);
 	EXPECT("the victim's block unchanged",
 	    sys_xn_bc_lookup(VICTIM, &bi) == 0 &&
