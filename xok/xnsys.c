@@ -512,9 +512,9 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	 * XOK_XN_STAT_GIVE (and W) a new one; else 0 (none yet, XN not
 	 * mounted, slot 0 empty, the table or our share of it full) */
 	if (mounted && curenv->caps[0].valid &&
-	    (b != XOK_XN_STAT_GIVE || (curenv->caps[0].rights & XOK_CAP_W)) &&
-	    (name_principal(&curenv->caps[0], b == XOK_XN_STAT_GIVE,
-	    &st.principal) < 0 || st.principal == transient()))
+	    (name_principal(&curenv->caps[0], b == XOK_XN_STAT_GIVE &&
+	    (curenv->caps[0].rights & XOK_CAP_W), &st.principal) < 0 ||
+	    st.principal == transient()))
 		st.principal = 0;
 	return copyout(curenv, ustat, &st, sizeof(st));
 }
