@@ -372,8 +372,10 @@ name_principal(const struct xok_cap *c, int give, uint32_t *pr)
  * The principal of the capability in slot, which must hold rights
  * (XOK_CAP_W to change what the principal owns, XOK_CAP_R to cache or
  * read).  give: a name with no entry gets one (the W calls that can put
- * the principal on disk); else it acts under its transient principal.
- * XN must be mounted.
+ * the principal on disk); else it acts under our transient principal,
+ * as does every capability without W (a read-only copy of a name must
+ * not evict its owner's entries unseen or take its notices).  XN must
+ * be mounted.
  */
 static int
 principal(uint64_t slot, unsigned rights, int give, uint32_t *pr)
@@ -388,6 +390,12 @@ principal(uint64_t slot, unsigned rights, int give, uint32_t *pr)
 	c = &curenv->caps[slot];
 	if ((c->rights & rights) != rights)
 		return -XE_PERM;
+	/* a copy without W is not the principal: it caches, evicts (with
+	 * a notice to the entry's owner) and collects as itself */
+	if (!(c->rights & XOK_CAP_W)) {
+		*pr = transient();
+		return 0;
+	}
 	return name_principal(c, give, pr);
 }
 

@@ -173,7 +173,7 @@ test_forgery(void)
 static void
 test_rights(void)
 {
-	uint32_t word = 0x42424242;
+	uint32_t word = 0x42424242, rv[4];
 	struct xok_xn_change ch;
 	struct xok_xn_bcinfo bi;
 	uint64_t out[2];
@@ -251,7 +251,15 @@ test_rights(void)
 	    sys_xn_root_remove(S_W, "no-such-root"), XNE(XN_ENOENT));
 	EXPECT_EQ("read-only may evict (a clean entry)",
 	    sys_xn_bc_evict(S_R, VICTIM), 0);
-	EXPECT("read-only may cache", cache_owner(S_R, VICTIM) == pv);
+	/* ... but it is not the victim: the victim sees the eviction, and
+	 * the read-only copy cannot take the victim's notices */
+	EXPECT_EQ("read-only collects none of the victim's notices",
+	    sys_xn_bc_revoked(S_R, rv, 4), 0);
+	EXPECT_EQ("the victim is told of the read-only copy's eviction",
+	    sys_xn_bc_revoked(S_V, rv, 4), 1);
+	EXPECT_EQ("of its block", rv[0], VICTIM);
+	EXPECT("read-only may cache, as itself", cache_owner(S_R, VICTIM) ==
+	    (0x80000000u | (uint32_t)xok_self()));
 	EXPECT_EQ("the victim (W) writes its block",
 	    sys_xn_write(S_V, VICTIM, 64, 4, &word), 0);
 	EXPECT_EQ("write it back", sys_xn_writeback(VICTIM), 0);
