@@ -5,14 +5,23 @@
  * pages, map them into it, set its registers, give it time slices.
  *
  * A child's name is ours followed by a number no other child of ours
- * gets (a count of the children we named, as a LEB128 varint: no
- * suffix is a prefix of another, so no sibling's name dominates
- * another's).  Names are XN principals and guard pages, so a name must
- * never come back while anything is guarded by it: the environment slot
- * a dead child leaves is reused, its name is not.  By induction every
- * name exos_spawn gives is unique for the life of the system (one
- * boot); the n-th child of a parent of the same name gets the same name
- * after a reboot, which is what lets a program find its files again
+ * gets (a count of the children we named), written so that no suffix
+ * is a prefix of another (no sibling's name dominates another's) and
+ * its first byte is always in 0x80..0xbf: the first byte holds 0x80, a
+ * "more" bit (0x20) and the count's low 5 bits; the rest of the count,
+ * if any, follows as a LEB128 varint.  Children 0..31 take one byte, up
+ * to 4095 two.  A program that derives names of its own below its name
+ * (to guard pages, or as other XN principals) starts their suffix with
+ * a byte below 0x80, and no child of it can ever get one of them; the
+ * kernel's own names are there too (init's guard [1], the machine guard
+ * [0xff]: with a plain counter init's second child was named [1] and
+ * controlled init).
+ * Names are XN principals and guard pages, so a name must never come
+ * back while anything is guarded by it: the environment slot a dead
+ * child leaves is reused, its name is not.  By induction every name
+ * exos_spawn gives is unique for the life of the system (one boot);
+ * the n-th child of a parent of the same name gets the same name after
+ * a reboot, which is what lets a program find its files again
  * (docs/ARCHITECTURE.md, "What a principal is").
  */
 #include <exos/exos.h>
@@ -22,21 +31,21 @@
 
 static uint64_t nnamed;         /* children named so far */
 
-/* Append n as a LEB128 varint to c's name: 0, or -XE_RANGE if it does
-   not fit. */
+/* Append child number n to c's name (above): 0, or -XE_RANGE if it
+   does not fit. */
 static int
 name_append(struct xok_cap *c, uint64_t n)
 {
-	uint8_t buf[10];
-	unsigned k = 0;
+	uint8_t buf[11];
+	unsigned k = 1;
 
-	do {
+	buf[0] = (uint8_t)(0x80 | (n & 0x1f) | (n >= 0x20 ? 0x20 : 0));
+	for (n >>= 5; n; k++) {
 		buf[k] = (uint8_t)(n & 0x7f);
 		n >>= 7;
 		if (n)
 			buf[k] |= 0x80;
-		k++;
-	} while (n);
+	}
 	if (c->len + k > XOK_CAP_NAMELEN)
 		return -XE_RANGE;
 	memcpy(c->name + c->len, buf, k);

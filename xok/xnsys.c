@@ -314,14 +314,71 @@ ready(void)
 }
 
 /*
+ * Principals.  A capability's principal is XN's number for its whole
+ * name (xn/principal.c).  A table entry is permanent and the table holds
+ * 1016, so entries are given only where a principal can end up on disk:
+ * the calls that change something (W: XN records a root's or template's
+ * owner, and an acl-uf sees the principal in r0 and may compare it with,
+ * or have it written into, the libFS's metadata) and XN_STAT when asked
+ * to give one.  A call that only caches or collects (R) and a name with
+ * no entry act under a transient principal: one per environment, above
+ * every table number, never seen by an acl-uf and never on disk (it only
+ * owns cache entries, for their revocation notices).  And one
+ * environment gives at most PR_GIVE_MAX names an entry in its life, so
+ * deriving names does not let it take the table from everyone else (its
+ * children count on their own: docs/XN.md, "Principals").
+ */
+#define PR_GIVE_MAX   16
+#define PR_TRANSIENT  0x80000000u
+
+static struct {
+	uint32_t id;            /* the environment in this slot */
+	uint32_t n;             /* entries it gave */
+} given[XOK_NENV];
+
+static uint32_t
+transient(void)
+{
+	return PR_TRANSIENT | curenv->id;
+}
+
+/* Name c's principal: its entry, or (give) a new one, charged to us. */
+static int
+name_principal(const struct xok_cap *c, int give, uint32_t *pr)
+{
+	unsigned x = XOK_ENVX(curenv->id);
+	int err;
+
+	if (c->len > XOK_CAP_NAMELEN)
+		return -XE_INVAL;
+	err = xn_principal(&xn, c->name, c->len, 0, pr);
+	if (err != XN_ENOENT)
+		return xerr(err);
+	if (!give) {
+		*pr = transient();
+		return 0;
+	}
+	if (given[x].id != curenv->id)
+		given[x].id = curenv->id, given[x].n = 0;
+	if (given[x].n >= PR_GIVE_MAX)
+		return xerr(XN_ENOSPC);
+	if ((err = xn_principal(&xn, c->name, c->len, 1, pr)) < 0)
+		return xerr(err);
+	given[x].n++;
+	return 0;
+}
+
+/*
  * The principal of the capability in slot, which must hold rights
  * (XOK_CAP_W to change what the principal owns, XOK_CAP_R to cache or
- * read): XN's number for the capability's whole name, given the first
- * time the name is used (xn_principal writes it to disk first).  XN must
+ * read).  give: a name with no entry gets one (the W calls that can put
+ * the principal on disk); else it acts under our transient principal,
+ * as does every capability without W (a read-only copy of a name must
+ * not evict its owner's entries unseen or take its notices).  XN must
  * be mounted.
  */
 static int
-principal(uint64_t slot, unsigned rights, uint32_t *pr)
+principal(uint64_t slot, unsigned rights, int give, uint32_t *pr)
 {
 	struct xok_cap *c;
 	int err;
@@ -333,11 +390,13 @@ principal(uint64_t slot, unsigned rights, uint32_t *pr)
 	c = &curenv->caps[slot];
 	if ((c->rights & rights) != rights)
 		return -XE_PERM;
-	if (c->len > XOK_CAP_NAMELEN)
-		return -XE_INVAL;
-	if ((err = xn_principal(&xn, c->name, c->len, 1, pr)) < 0)
-		return xerr(err);
-	return 0;
+	/* a copy without W is not the principal: it caches, evicts (with
+	 * a notice to the entry's owner) and collects as itself */
+	if (!(c->rights & XOK_CAP_W)) {
+		*pr = transient();
+		return 0;
+	}
+	return name_principal(c, give, pr);
 }
 
 static int
@@ -435,6 +494,7 @@ sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	}
 	if ((err = xn_format(&disk, disk.nblocks, blockbuf)) < 0)
 		return xerr(err);
+	memset(given, 0, sizeof(given));        /* a new, empty table */
 	return xerr(xn_mount_now());
 }
 
@@ -444,7 +504,9 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 {
 	struct xok_xn_stat st;
 
-	UNUSED4(b, c, d, e), (void)f;
+	UNUSED4(c, d, e, f);
+	if (b > XOK_XN_STAT_GIVE)
+		return -XE_INVAL;
 	memset(&st, 0, sizeof(st));
 	st.mounted = (uint32_t)mounted;
 	st.nblocks = disk.nblocks;
@@ -454,12 +516,13 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	st.leaked = report.leaked;
 	st.map_fixed = report.map_fixed;
 	st.was_clean = (uint32_t)report.was_clean;
-	/* the principal of slot 0's name (given now if it has none yet);
-	 * 0 if XN is not mounted, the slot is empty or the table is full */
+	/* the principal of slot 0's name: its entry, or with
+	 * XOK_XN_STAT_GIVE (and W) a new one; else 0 (none yet, XN not
+	 * mounted, slot 0 empty, the table or our share of it full) */
 	if (mounted && curenv->caps[0].valid &&
-	    curenv->caps[0].len <= XOK_CAP_NAMELEN &&
-	    xn_principal(&xn, curenv->caps[0].name, curenv->caps[0].len, 1,
-	    &st.principal) < 0)
+	    (name_principal(&curenv->caps[0], b == XOK_XN_STAT_GIVE &&
+	    (curenv->caps[0].rights & XOK_CAP_W), &st.principal) < 0 ||
+	    st.principal == transient()))
 		st.principal = 0;
 	return copyout(curenv, ustat, &st, sizeof(st));
 }
@@ -473,7 +536,7 @@ sys_xn_template(uint64_t slot, uint64_t ut, uint64_t c, uint64_t d,
 	int err, i;
 
 	UNUSED4(c, d, e, f);
-	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if ((err = copyin(curenv, &utmpl, ut, sizeof(utmpl))) < 0)
 		return err;
@@ -503,7 +566,7 @@ sys_xn_root(uint64_t slot, uint64_t uname, uint64_t type, uint64_t block,
 	int err;
 
 	(void)f;
-	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if (type > 0xffff || block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -544,7 +607,7 @@ sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
 	int err;
 
 	UNUSED4(c, d, e, f);
-	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0 ||
+	if ((err = principal(slot, XOK_CAP_W, 0, &pr)) < 0 ||
 	    (err = copy_name(name, uname)) < 0)
 		return err;
 	if (xn_root_lookup(&xn, name, &block, &type) == 0)
@@ -564,7 +627,7 @@ change(uint64_t slot, uint64_t uch, int kind)
 	uint32_t pr, i;
 	int err;
 
-	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	/* Copy only what is used: the header, nclaims claims, len bytes. */
 	if ((err = copyin(curenv, &uchange, uch,
@@ -650,7 +713,7 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
 	int err;
 
 	(void)f;
-	if ((err = principal(slot, XOK_CAP_W, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if (len > XN_BLOCK_SIZE || off > XN_BLOCK_SIZE || block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -675,7 +738,7 @@ sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot,
 	int err;
 
 	(void)e, (void)f;
-	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -775,7 +838,7 @@ sys_xn_bc_insert_many(uint64_t slot, uint64_t uarr, uint64_t n,
 	int err;
 
 	(void)e, (void)f;
-	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (n > XOK_XN_BCI_MAX)
 		return -XE_INVAL;
@@ -849,7 +912,7 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
 	int err;
 
 	UNUSED4(c, d, e, f);
-	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
 		return -XE_INVAL;
@@ -933,7 +996,7 @@ sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
 	int err, n;
 
 	(void)d, (void)e, (void)f;
-	if ((err = principal(slot, XOK_CAP_R, &pr)) < 0)
+	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (max > XN_REVOKE_RING)
 		max = XN_REVOKE_RING;
@@ -948,6 +1011,11 @@ sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
 		return err;
 	if ((n = xn_bc_revoked(&xn, pr, blocks, (uint32_t)max)) < 0)
 		return xerr(n);
+	/* and those of entries we made before the name had an entry */
+	if (pr != transient() && (uint64_t)n < max &&
+	    (err = xn_bc_revoked(&xn, transient(), blocks + n,
+	    (uint32_t)(max - (uint64_t)n))) > 0)
+		n += err;
 	if (n > 0 && (err = copyout(curenv, ubuf, blocks,
 	    (uint64_t)n * sizeof(uint32_t))) < 0)
 		return err;

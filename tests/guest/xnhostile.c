@@ -10,8 +10,14 @@
  *  - XN_BC_REVOKED writes only the notices it returns, never the kernel
  *    stack (which a refused CAP_GRANT filled with a distinctive name);
  *  - names: two children spawned one after the other into the same
- *    environment slot get different names, and the second can use
- *    neither the first's orphaned page nor its XN root.
+ *    environment slot get different names, outside the names their
+ *    parent derives for itself, and the second can use neither the
+ *    first's orphaned page nor its XN root, and no child controls its
+ *    parent (init's guard is [1]);
+ *  - exhaustion: a child that gives as many derived names as it can a
+ *    principal gets a bounded share of XN's table, cache calls and
+ *    XN_STAT give none, and another environment still gets one;
+ *  - rights: W without R changes but cannot cache.
  *
  * Init (the root capability) plays the victim with capabilities it
  * derives; the children are this program again (arg 1 and 2).
@@ -29,11 +35,12 @@
 #define MY_SH     0x0000000450000000UL
 #define PAGE_VA   0x0000000400000000UL
 #define VIEW_VA   0x0000000410000000UL
+#define PLANT_VA  0x0000000420000000UL   /* nothing of init's there */
 #define SECRET    0x5ec4e75ec4e75ec4ULL
 
 #define XNE(e) (-(XE_XN - (e)))         /* kernel result for XN error e */
 
-enum { S_V = 1, S_F, S_NONE, S_R, S_SCRATCH };  /* our capability slots */
+enum { S_V = 1, S_F, S_NONE, S_R, S_SCRATCH, S_W };  /* our capability slots */
 
 /* The victim's name and a forger's name with the same FNV-1a hash (the
  * old principal: h = FNV(len, name bytes)), 0x3974982e; the forger's is
@@ -42,6 +49,7 @@ static const uint8_t vname[] = { 'V' };
 static const uint8_t fname[] = { 'A', 0xb1, 0x4b, 0x03, 0x32, 0x7b };
 
 static struct xok_xn_template tmpl;
+static struct xok_xn_bcins bins[1];
 static struct xok_xn_move mv;
 static uint8_t init[4096];
 
@@ -165,7 +173,7 @@ test_forgery(void)
 static void
 test_rights(void)
 {
-	uint32_t word = 0x42424242;
+	uint32_t word = 0x42424242, rv[4];
 	struct xok_xn_change ch;
 	struct xok_xn_bcinfo bi;
 	uint64_t out[2];
@@ -193,11 +201,17 @@ test_rights(void)
 	ch.block = VICTIM, ch.off = 0, ch.len = 4;
 	EXPECT_EQ("alloc with no rights: refused",
 	    sys_xn_alloc(S_NONE, &ch), -XE_PERM);
+	EXPECT_EQ("alloc read-only: refused", sys_xn_alloc(S_R, &ch),
+	    -XE_PERM);
+	EXPECT_EQ("free with no rights: refused", sys_xn_free(S_NONE, &ch),
+	    -XE_PERM);
 	EXPECT_EQ("free read-only: refused", sys_xn_free(S_R, &ch),
 	    -XE_PERM);
 	mv.from = ch;
 	mv.to = PROBE_V;
 	EXPECT_EQ("move read-only: refused", sys_xn_move(S_R, &mv),
+	    -XE_PERM);
+	EXPECT_EQ("move with no rights: refused", sys_xn_move(S_NONE, &mv),
 	    -XE_PERM);
 	EXPECT("the victim's block unchanged",
 	    sys_xn_bc_lookup(VICTIM, &bi) == 0 &&
@@ -215,9 +229,37 @@ test_rights(void)
 	    sys_xn_bc_evict(S_NONE, VICTIM), -XE_PERM);
 	EXPECT_EQ("revoked with no rights: refused",
 	    sys_xn_bc_revoked(S_NONE, &word, 1), -XE_PERM);
+	/* W without R: may change (the acl-uf decides), may not cache */
+	EXPECT_EQ("victim's name, write only", grant(S_W, vname,
+	    sizeof(vname), XOK_CAP_W), 0);
+	EXPECT_EQ("write with W only: the acl-uf decides",
+	    sys_xn_write(S_W, PROBE_F, 64, 4, &word), XNE(XN_EACCES));
+	EXPECT_EQ("write with W only: the victim's own block",
+	    sys_xn_write(S_W, VICTIM, 68, 4, &word), 0);
+	EXPECT_EQ("write it back", sys_xn_writeback(VICTIM), 0);
+	EXPECT_EQ("cache with W only: refused", sys_xn_bc_insert(S_W,
+	    PROBE_F, (uint64_t)sys_page_alloc(XOK_PPN_ANY, 0), 0), -XE_PERM);
+	EXPECT_EQ("cache many with W only: refused",
+	    sys_xn_bc_insert_many(S_W, bins, 1, 0), -XE_PERM);
+	EXPECT_EQ("cache many with no rights: refused",
+	    sys_xn_bc_insert_many(S_NONE, bins, 1, 0), -XE_PERM);
+	EXPECT_EQ("evict with W only: refused",
+	    sys_xn_bc_evict(S_W, VICTIM), -XE_PERM);
+	EXPECT_EQ("revoked with W only: refused",
+	    sys_xn_bc_revoked(S_W, &word, 1), -XE_PERM);
+	EXPECT_EQ("remove with W only: the owner may",
+	    sys_xn_root_remove(S_W, "no-such-root"), XNE(XN_ENOENT));
 	EXPECT_EQ("read-only may evict (a clean entry)",
 	    sys_xn_bc_evict(S_R, VICTIM), 0);
-	EXPECT("read-only may cache", cache_owner(S_R, VICTIM) == pv);
+	/* ... but it is not the victim: the victim sees the eviction, and
+	 * the read-only copy cannot take the victim's notices */
+	EXPECT_EQ("read-only collects none of the victim's notices",
+	    sys_xn_bc_revoked(S_R, rv, 4), 0);
+	EXPECT_EQ("the victim is told of the read-only copy's eviction",
+	    sys_xn_bc_revoked(S_V, rv, 4), 1);
+	EXPECT_EQ("of its block", rv[0], VICTIM);
+	EXPECT("read-only may cache, as itself", cache_owner(S_R, VICTIM) ==
+	    (0x80000000u | (uint32_t)xok_self()));
 	EXPECT_EQ("the victim (W) writes its block",
 	    sys_xn_write(S_V, VICTIM, 64, 4, &word), 0);
 	EXPECT_EQ("write it back", sys_xn_writeback(VICTIM), 0);
@@ -273,6 +315,41 @@ test_revoked_copyout(void)
  * the first child's page too (so that the page outlives the child, an
  * orphan guarded by its name); 63 done */
 
+/* Child 3: take as much of the principal table as one environment can,
+ * by giving names derived from its own an entry (XN_WRITE gives one
+ * before it looks at its arguments).  Shared words: 10 its principal
+ * before it asks for one; 11 how many names it gave; 12 an R call with
+ * yet another name; 13 its principal when it asks (share used up). */
+static void
+exhaust(const struct xok_cap *me)
+{
+	struct xok_xn_stat st;
+	struct xok_cap c;
+	uint32_t word = 0;
+	int64_t r;
+	unsigned i;
+
+	sys_xn_stat(&st);
+	SH(10) = st.principal;
+	c = *me;
+	c.len = (uint8_t)(me->len + 2);
+	for (i = 0; i < XN_MAX_PRINCIPALS + 8; i++) {
+		c.name[me->len] = (uint8_t)i, c.name[me->len + 1] =
+		    (uint8_t)(0x80 | (i >> 8));
+		if (sys_cap_grant(XOK_SELF, 0, 0, S_SCRATCH, &c) < 0)
+			break;
+		r = sys_xn_write(S_SCRATCH, 0, 0, 0, &word);
+		if (r == XNE(XN_ENOSPC))
+			break;
+	}
+	SH(11) = i;
+	c.name[me->len] = 0xff, c.name[me->len + 1] = 0xff;
+	sys_cap_grant(XOK_SELF, 0, 0, S_SCRATCH, &c);
+	SH(12) = (uint64_t)sys_xn_bc_evict(S_SCRATCH, PROBE_V);
+	sys_xn_stat_give(&st);
+	SH(13) = st.principal;
+}
+
 static void
 child(uint64_t arg)
 {
@@ -281,7 +358,15 @@ child(uint64_t arg)
 
 	sys_cap_get(0, &me);
 	memcpy((void *)&SH(0), &me, sizeof(me));
-	if (arg == 1) {
+	/* our name must give us no control of our parent (init's guard is
+	 * [1]): plant a read-only page of ours in it */
+	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	SH(14) = (uint64_t)(ppn < 0 ? ppn : sys_page_map(
+	    XOK_INFO->envs[XOK_ENVX(xok_self())].parent, PLANT_VA,
+	    (uint64_t)ppn, XOK_PTE_NX, 0, 0));
+	if (arg == 3) {
+		exhaust(&me);
+	} else if (arg == 1) {
 		ppn = sys_page_alloc(XOK_PPN_ANY, 0);
 		r = ppn < 0 ? ppn : sys_page_map(XOK_SELF, PAGE_VA,
 		    (uint64_t)ppn, XOK_PTE_W, 0, 0);
@@ -311,9 +396,10 @@ dead(int64_t c)
 	return ei->id != (uint64_t)c || ei->state == XOK_ENV_FREE;
 }
 
-/* Spawn this program with arg, sharing our page; wait until it is gone. */
+/* Spawn this program with arg, sharing our page shppn (mapped at ms
+ * here); wait until it is gone. */
 static int64_t
-run_child(uint64_t arg, int64_t shppn)
+run_child(uint64_t arg, int64_t shppn, volatile uint64_t *ms)
 {
 	struct exos_spawn sp = { .arg = arg, .slices = 1, .start = 0 };
 	uint64_t size;
@@ -324,16 +410,16 @@ run_child(uint64_t arg, int64_t shppn)
 	sp.size = size;
 	if (sp.image == NULL || (c = exos_spawn(&sp)) < 0)
 		return -1;
-	MS(63) = MS(7) = 0;
+	ms[63] = ms[7] = 0;
 	if (arg == 1)
-		MS(2) = 0;      /* the second child gets the first's page */
+		ms[2] = 0;      /* the second child gets the first's page */
 	sys_page_map((uint64_t)c, SHARED_VA, (uint64_t)shppn, XOK_PTE_W, 0, 0);
 	sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE);
-	for (i = 0; i < 100000 && (!MS(63) || !dead(c)); i++) {
-		if (arg == 1 && MS(2) != 0 && !MS(7)) {
-			sys_page_map(XOK_SELF, VIEW_VA + 0x1000, MS(2),
+	for (i = 0; i < 100000 && (!ms[63] || !dead(c)); i++) {
+		if (arg == 1 && ms[2] != 0 && !ms[7]) {
+			sys_page_map(XOK_SELF, VIEW_VA + 0x1000, ms[2],
 			    XOK_PTE_NX, 0, 0);
-			MS(7) = 1;
+			ms[7] = 1;
 		}
 		sys_yield(XOK_SELF);
 	}
@@ -343,29 +429,41 @@ run_child(uint64_t arg, int64_t shppn)
 static void
 test_name_reuse(void)
 {
-	struct xok_cap n1, n2;
+	struct xok_cap n1, n2, mine;
 	int64_t sh, c1, c2;
 
 	sh = sys_page_alloc(XOK_PPN_ANY, 0);
 	EXPECT_EQ("shared page", sys_page_map(XOK_SELF, MY_SH, (uint64_t)sh,
 	    XOK_PTE_W, 0, 0), 0);
-	c1 = run_child(1, sh);
+	c1 = run_child(1, sh, &MS(0));
 	EXPECT("first child ran and died", c1 > 0 && MS(63) == 1 && dead(c1));
 	memcpy(&n1, (const void *)&MS(0), sizeof(n1));
 	EXPECT_EQ("first child's page", MS(6), 0);
+	EXPECT_EQ("first child maps a page into its parent: refused",
+	    MS(14), -XE_PERM);
 	EXPECT_EQ("first child's root", MS(5), 0);
 	EXPECT("its page outlives it, an orphan",
 	    XOK_PAGES[MS(2)].flags & XOK_PG_ORPHAN);
 	MS(3) = MS(4) = 0x77;
-	c2 = run_child(2, sh);
+	c2 = run_child(2, sh, &MS(0));
 	EXPECT("second child ran and died", c2 > 0 && MS(63) == 1 && dead(c2));
 	memcpy(&n2, (const void *)&MS(0), sizeof(n2));
+	EXPECT_EQ("second child maps a page into its parent: refused",
+	    MS(14), -XE_PERM);
 	EXPECT("the second child took the first one's slot",
 	    XOK_ENVX(c1) == XOK_ENVX(c2));
 	EXPECT("the two children's names differ", n1.valid && n2.valid &&
 	    (n1.len != n2.len || memcmp(n1.name, n2.name, n1.len) != 0));
 	EXPECT("neither name dominates the other", n1.len > 0 && n2.len > 0 &&
 	    memcmp(n1.name, n2.name, n1.len < n2.len ? n1.len : n2.len) != 0);
+	/* our own derived names ('V', the victim's, is one) start below
+	 * 0x80; a child's never does, so no child of ours (the 86th, with a
+	 * plain counter) is ever named 'V' */
+	sys_cap_get(0, &mine);
+	EXPECT("a child's name is not one its parent derives for itself",
+	    n1.len > mine.len && n2.len > mine.len &&
+	    n1.name[mine.len] >= 0x80 && n1.name[mine.len] <= 0xbf &&
+	    n2.name[mine.len] >= 0x80 && n2.name[mine.len] <= 0xbf);
 	EXPECT("the orphan is still there", MS(2) != 0 &&
 	    XOK_PAGES[MS(2)].owner != 0 &&
 	    (XOK_PAGES[MS(2)].flags & XOK_PG_ORPHAN));
@@ -375,10 +473,40 @@ test_name_reuse(void)
 	    MS(4), XNE(XN_EACCES));
 }
 
+/* One environment (and names it derives) cannot take the principal
+ * table from the others: it gives at most its share of entries, calls
+ * that only cache give none, and another environment still gets one. */
+static void
+test_exhaustion(void)
+{
+	static const uint8_t late[] = { 'L', 'a', 't', 'e' };
+	volatile uint64_t *ms = (volatile uint64_t *)(MY_SH + 0x1000);
+	int64_t sh, c;
+
+	sh = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT_EQ("shared page", sys_page_map(XOK_SELF, MY_SH + 0x1000,
+	    (uint64_t)sh, XOK_PTE_W, 0, 0), 0);
+	c = run_child(3, sh, ms);
+	EXPECT("exhausting child ran and died", c > 0 && dead(c));
+	EXPECT_EQ("third child maps a page into its parent: refused",
+	    ms[14], -XE_PERM);
+	EXPECT_EQ("XN_STAT gives no principal unasked", ms[10], 0);
+	EXPECT("one environment gives a bounded share", ms[11] > 0 &&
+	    ms[11] <= 16);
+	EXPECT("a cache call with a new name takes no entry",
+	    (int64_t)ms[12] != XNE(XN_ENOSPC) && (int64_t)ms[12] !=
+	    -XE_PERM);
+	EXPECT_EQ("its share used up: no principal when it asks", ms[13], 0);
+	EXPECT_EQ("a new name elsewhere", grant(S_SCRATCH, late, sizeof(late),
+	    XOK_CAP_ALL), 0);
+	EXPECT_EQ("another environment still gets a principal",
+	    sys_xn_root(S_SCRATCH, "late", T_DIR, VICTIM + 2, NULL), 0);
+}
+
 int
 main(uint64_t arg)
 {
-	if (arg == 1 || arg == 2) {
+	if (arg == 1 || arg == 2 || arg == 3) {
 		child(arg);
 		return 0;
 	}
@@ -387,6 +515,7 @@ main(uint64_t arg)
 	test_rights();
 	test_revoked_copyout();
 	test_name_reuse();
+	test_exhaustion();
 	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);
 	return 0;

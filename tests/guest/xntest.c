@@ -84,7 +84,7 @@ my_principal(void)
 {
 	struct xok_xn_stat st;
 
-	sys_xn_stat(&st);
+	sys_xn_stat_give(&st);
 	return st.principal;
 }
 
@@ -533,7 +533,10 @@ phase1(void)
 	EXPECT_EQ("xn_format", sys_xn_format(0), 0);
 	sys_xn_stat(&st);
 	EXPECT("mounted after format", st.mounted == 1);
+	EXPECT_EQ("no principal until one is asked for", st.principal, 0);
+	sys_xn_stat_give(&st);
 	me = st.principal;
+	EXPECT("a principal when asked", me != 0);
 
 	make_template(&tmpl);
 	EXPECT_EQ("template register", sys_xn_template(0, &tmpl), 0);

@@ -114,6 +114,9 @@ static inline int64_t sys_xn_format(unsigned slot)
 { return xok_call(XC(XN_FORMAT), slot, 0, 0, 0, 0, 0); }
 static inline int64_t sys_xn_stat(struct xok_xn_stat *st)
 { return xok_call(XC(XN_STAT), (uint64_t)st, 0, 0, 0, 0, 0); }
+/* XN_STAT, and slot 0's name gets a principal if it has none (needs W) */
+static inline int64_t sys_xn_stat_give(struct xok_xn_stat *st)
+{ return xok_call(XC(XN_STAT), (uint64_t)st, XOK_XN_STAT_GIVE, 0, 0, 0, 0); }
 static inline int64_t sys_xn_template(unsigned slot, const struct xok_xn_template *t)
 { return xok_call(XC(XN_TEMPLATE), slot, (uint64_t)t, 0, 0, 0, 0); }
 static inline int64_t sys_xn_root(unsigned slot, const char *name, uint32_t type,

@@ -240,11 +240,12 @@ struct xok_pred_insn {
 };
 
 /* ---- XN: protected disk blocks (docs/XN.md) -------------------------
- * Block size 4096.  A principal is named by a capability: the kernel
- * hashes the capability's name, so the same name is the same principal
- * after a reboot.
+ * Block size 4096.  A principal is named by a capability: it is XN's
+ * number for the capability's whole name (a table on disk), so the same
+ * name is the same principal after a reboot and no other name has it.
  */
 #define XOK_XN_NAME     32
+#define XOK_XN_STAT_GIVE 1    /* XN_STAT: give slot 0's name a principal */
 #define XOK_XN_UDF_MAX  120
 #define XOK_XN_CLAIMS   256
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
