@@ -23,3 +23,7 @@ GUEST_TESTS += tests/guest/panic.sh
 include libexos/cffs-guest.mk
 $(eval $(call cffs_guest_prog,$(BUILD)/tests/cffstest.elf,tests/guest/cffstest.c))
 GUEST_TESTS += tests/guest/cffstest.sh
+
+# The TSC calibration and its cross-check (tests/guest/clocktest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/clocktest.elf,tests/guest/clocktest.c))
+GUEST_TESTS += tests/guest/clocktest.sh
