@@ -5,6 +5,12 @@ BENCH_MICRO_MODULES := $(BUILD)/benchmarks/micro.elf
 $(eval $(call guest_prog,$(BUILD)/benchmarks/diskbench.elf,benchmarks/disk/diskbench.c))
 BENCH_DISK_MODULES := $(BUILD)/benchmarks/diskbench.elf
 
+# The host's TSC rate, the reference of the benchmarks' clock check.
+TSCRATE := $(BUILD)/benchmarks/tscrate
+$(TSCRATE): benchmarks/host/tscrate.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
 # The Linux side: a static program run in a Linux guest (scripts/linux-guest).
 LMICRO := $(BUILD)/benchmarks/lmicro
 LDISK := $(BUILD)/benchmarks/ldisk

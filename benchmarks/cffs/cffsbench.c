@@ -170,8 +170,11 @@ main(uint64_t arg)
 		printf("BENCH-ERROR no disk (%d)\n", r);
 		sys_shutdown(0, 1);
 	}
-	printf("BENCH-START disk %lu MiB, C-FFS over XN, tsc %lu MHz\n",
-	    dev.nblocks >> 8, XOK_INFO->tsc_hz / 1000000);
+	printf("BENCH-START disk %lu MiB, C-FFS over XN, tsc %lu kHz\n",
+	    dev.nblocks >> 8, XOK_INFO->tsc_hz / 1000);
+	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n", XOK_INFO->tsc_hz / 1000,
+	    XOK_INFO->tsc_hz_check / 1000, XOK_INFO->tsc_check_src,
+	    XOK_INFO->tsc_cal_ppm);
 	if ((r = cffs_mkfs(&dev, dev.nblocks)) < 0 ||
 	    (r = cffs_mount(&dev, 0, &fs)) < 0) {
 		printf("BENCH-ERROR mkfs/mount: %s\n", cffs_strerror(r));
