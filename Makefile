@@ -63,8 +63,8 @@ bench-micro: deps guest $(LMICRO) $(TSCRATE)
 bench-disk: deps guest $(LDISK) $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-disk --accel $(ACCEL) --linux $(LDISK) $(KERNEL) $(BENCH_DISK_MODULES)
 
-bench-cffs: deps guest $(LCFFS) $(TSCRATE)
-	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) $(KERNEL) $(BENCH_CFFS_MODULES)
+bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) --control $(LCFFSCTL) $(KERNEL) $(BENCH_CFFS_MODULES)
 
 bench: bench-micro bench-disk bench-cffs
 

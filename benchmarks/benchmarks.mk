@@ -24,3 +24,10 @@ $(eval $(call cffs_guest_prog,$(BUILD)/benchmarks/cffsbench.elf,benchmarks/cffs/
 BENCH_CFFS_MODULES := $(BUILD)/benchmarks/cffsbench.elf
 LCFFS := $(BUILD)/benchmarks/lcffs
 $(LCFFS): benchmarks/cffs/workload.h
+# The control: the same C-FFS library as a Linux program over /dev/vda.
+LCFFSCTL := $(BUILD)/benchmarks/lcffsctl
+$(LCFFSCTL): benchmarks/linux/lcffsctl.c benchmarks/cffs/workload.h \
+    benchmarks/cffs/cffsops.h $(BUILD)/cffs/libcffs.a $(XN_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -Icffs/include -o $@ $< \
+	    $(BUILD)/cffs/libcffs.a $(XN_LIB)
