@@ -57,14 +57,14 @@ gdb: guest
 	gdb -q -ex 'target remote localhost:1234' -ex 'hbreak kmain' \
 	    -ex continue $(KERNEL_ELF); kill %1 2>/dev/null; true
 
-bench-micro: deps guest $(LMICRO)
-	@scripts/bench-micro --accel $(ACCEL) --linux $(LMICRO) $(KERNEL) $(BENCH_MICRO_MODULES)
+bench-micro: deps guest $(LMICRO) $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-micro --accel $(ACCEL) --linux $(LMICRO) $(KERNEL) $(BENCH_MICRO_MODULES)
 
-bench-disk: deps guest $(LDISK)
-	@scripts/bench-disk --accel $(ACCEL) --linux $(LDISK) $(KERNEL) $(BENCH_DISK_MODULES)
+bench-disk: deps guest $(LDISK) $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-disk --accel $(ACCEL) --linux $(LDISK) $(KERNEL) $(BENCH_DISK_MODULES)
 
-bench-cffs: deps guest $(LCFFS)
-	@scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) $(KERNEL) $(BENCH_CFFS_MODULES)
+bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) --control $(LCFFSCTL) $(KERNEL) $(BENCH_CFFS_MODULES)
 
 bench: bench-micro bench-disk bench-cffs
 

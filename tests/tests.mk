@@ -35,3 +35,6 @@ GUEST_TESTS += tests/guest/xnhostile.sh
 # Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
 GUEST_TESTS += tests/guest/memtest.sh
+# The TSC calibration and its cross-check (tests/guest/clocktest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/clocktest.elf,tests/guest/clocktest.c))
+GUEST_TESTS += tests/guest/clocktest.sh

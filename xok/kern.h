@@ -85,6 +85,8 @@ void pic_eoi(int irq);
 void pic_unmask(int irq);
 int pic_spurious(int irq);
 void timer_init(void);
+void tsc_crosscheck(void);
+void tsc_print(void);
 void clock_tick(void);
 
 /* pmap.c */

@@ -80,9 +80,12 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 		kprintf("xok: no virtio disk\n");
 	else
 		xnsys_init();
-	kprintf("xok: %lu MiB, %lu free pages, %lu modules, TSC %lu MHz, "
+	if (has_word(cmdline, "xok.tsccheck"))
+		tsc_crosscheck();
+	kprintf("xok: %lu MiB, %lu free pages, %lu modules, "
 	    "HZ %d, slice %d ms\n", mem >> 20, info->nfree, nmods,
-	    info->tsc_hz / 1000000, HZ, QUANTUM_TICKS * 1000 / HZ);
+	    HZ, QUANTUM_TICKS * 1000 / HZ);
+	tsc_print();
 	if (nmods == 0)
 		panic("no boot modules: nothing to run");
 	if (has_word(cmdline, "xok.testpanic"))

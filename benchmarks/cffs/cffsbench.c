@@ -18,8 +18,8 @@
 #define FS_ROOT "/"
 
 static struct cffs_bdev dev;
-static struct cffs_fs *fs;
-static char big[64];
+
+#include "cffsops.h"
 
 static uint64_t
 now_ns(void)
@@ -27,35 +27,6 @@ now_ns(void)
 	uint64_t c = rdtsc(), hz = XOK_INFO->tsc_hz;
 
 	return c / hz * 1000000000u + c % hz * 1000000000u / hz;
-}
-
-static int
-fs_mkdir(const char *path)
-{
-	return cffs_mkdir(fs, path, 0755, 0, 0);
-}
-
-static int
-fs_put(const char *path, const void *buf, uint32_t len)
-{
-	long r;
-
-	if ((r = cffs_create(fs, path, 0644, 0, 0)) < 0)
-		return (int)r;
-	r = cffs_write(fs, path, 0, buf, len);
-	return r == (long)len ? 0 : r < 0 ? (int)r : -CFFS_EIO;
-}
-
-static long
-fs_get(const char *path, void *buf, uint32_t len)
-{
-	return cffs_read(fs, path, 0, buf, len);
-}
-
-static int
-fs_unlink(const char *path)
-{
-	return cffs_unlink(fs, path);
 }
 
 /*
@@ -105,38 +76,6 @@ fs_phase_end(uint64_t ns)
 	}
 }
 
-/* The API names files by path; the large file's "handle" is its name. */
-static int
-fs_open(const char *path, int create)
-{
-	strncpy(big, path, sizeof(big) - 1);
-	return create ? cffs_create(fs, path, 0644, 0, 0) : 0;
-}
-
-static long
-fs_pwrite(uint64_t off, const void *buf, uint32_t len)
-{
-	return cffs_write(fs, big, off, buf, len);
-}
-
-static long
-fs_pread(uint64_t off, void *buf, uint32_t len)
-{
-	return cffs_read(fs, big, off, buf, len);
-}
-
-static int
-fs_close(void)
-{
-	return 0;
-}
-
-static int
-fs_sync(void)
-{
-	return cffs_sync(fs);
-}
-
 /* Unmount (sync, evict everything from XN, free the cache) and mount. */
 static int
 fs_cold(void)
@@ -170,8 +109,11 @@ main(uint64_t arg)
 		printf("BENCH-ERROR no disk (%d)\n", r);
 		sys_shutdown(0, 1);
 	}
-	printf("BENCH-START disk %lu MiB, C-FFS over XN, tsc %lu MHz\n",
-	    dev.nblocks >> 8, XOK_INFO->tsc_hz / 1000000);
+	printf("BENCH-START disk %lu MiB, C-FFS over XN, tsc %lu kHz\n",
+	    dev.nblocks >> 8, XOK_INFO->tsc_hz / 1000);
+	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n", XOK_INFO->tsc_hz / 1000,
+	    XOK_INFO->tsc_hz_check / 1000, XOK_INFO->tsc_check_src,
+	    XOK_INFO->tsc_cal_ppm);
 	if ((r = cffs_mkfs(&dev, dev.nblocks)) < 0 ||
 	    (r = cffs_mount(&dev, 0, &fs)) < 0) {
 		printf("BENCH-ERROR mkfs/mount: %s\n", cffs_strerror(r));

@@ -3,17 +3,25 @@
  * program uses where an ExOS program uses the Xok primitives, timed the
  * same way (rdtsc around each run, median of many, ns from the TSC rate
  * measured against CLOCK_MONOTONIC).  Runs as /init's child in a Linux
- * guest in the same QEMU; prints "BENCH|name|cycles|ns" lines.
+ * guest in the same QEMU (one CPU); prints "BENCH|name|cycles|ns" lines.
+ *
+ * Where Linux has more than one way to do a job, each is a row: a yield
+ * between two processes both under the normal scheduler (where
+ * sched_yield often returns without switching: the share of calls that
+ * switched is printed as its own row) and under SCHED_FIFO (where every
+ * yield switches; checked); a page map as mmap of a fresh zeroed page,
+ * mmap of an existing page (a memfd's), and an mprotect pair.
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <sys/types.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -72,6 +80,60 @@ segv(int sig, siginfo_t *si, void *uc)
 	    PROT_READ | PROT_WRITE);
 }
 
+/*
+ * A yield between this process and a child that counts its turns in a
+ * shared word and yields back; a round trip switched if the count moved.
+ * fifo: both under SCHED_FIFO at one priority, pinned to CPU 0, where a
+ * yield always goes to the other.  Prints the round trip and the share
+ * of the calls that switched.
+ */
+static void
+yields(const char *name, const char *share, int fifo)
+{
+	volatile uint64_t *turns = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct sched_param sp = { .sched_priority = 1 };
+	struct sched_param normal = { .sched_priority = 0 };
+	uint64_t switched = 0;
+	cpu_set_t cpus;
+	pid_t pid;
+
+	if (turns == MAP_FAILED) {
+		printf("BENCH-ERROR mmap\n");
+		return;
+	}
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (fifo && sched_setscheduler(0, SCHED_FIFO, &sp) < 0) {
+		printf("BENCH-ERROR SCHED_FIFO: %s\n", strerror(errno));
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		for (;;) {
+			(*turns)++;
+			sched_yield();
+		}
+	}
+	while (*turns == 0)
+		sched_yield();
+	for (int r = 0; r < RUNS; r++) {
+		uint64_t before = *turns, t0 = __rdtsc();
+
+		sched_yield();
+		samples[r] = __rdtsc() - t0;
+		switched += *turns != before;
+	}
+	report(name, 1);
+	printf("BENCH|%s|%lu|%lu\n", share, (unsigned long)(switched * 100 /
+	    RUNS), (unsigned long)(switched * 100 / RUNS));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (fifo)
+		sched_setscheduler(0, SCHED_OTHER, &normal);
+	munmap((void *)turns, 4096);
+}
+
 int
 main(void)
 {
@@ -84,7 +146,7 @@ main(void)
 	while (now_ns() - t0 < 50000000ULL)
 		;
 	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
-	printf("BENCH-START linux, tsc %.0f MHz\n", tsc_per_ns * 1000);
+	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
 
 	MEASURE("getpid (null system call)", 10, syscall(SYS_getpid));
 
@@ -105,10 +167,31 @@ main(void)
 	}
 	report("SIGSEGV handler + mprotect + resume", 1);
 
-	MEASURE("mmap + munmap of one touched page", 1, {
+	MEASURE("mmap + munmap of a fresh zeroed page (populated)", 1, {
 		volatile char *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		munmap((void *)q, 4096);
+	});
+	{
+		int mfd = (int)syscall(SYS_memfd_create, "bench", 0);
+
+		if (mfd < 0 || ftruncate(mfd, 4096) < 0 ||
+		    pwrite(mfd, "x", 1, 0) != 1)
+			printf("BENCH-ERROR memfd\n");
+		else
+			MEASURE("mmap + munmap of an existing page (memfd, populated)",
+			    1, {
+				volatile char *q = mmap(NULL, 4096,
+				    PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_POPULATE, mfd, 0);
+				munmap((void *)q, 4096);
+			});
+		if (mfd >= 0)
+			close(mfd);
+	}
+	MEASURE("mprotect none + read-write of a mapped page", 1, {
+		mprotect((void *)page, 4096, PROT_NONE);
+		mprotect((void *)page, 4096, PROT_READ | PROT_WRITE);
 	});
 
 	if (pipe(p1) < 0 || pipe(p2) < 0)
@@ -128,14 +211,10 @@ main(void)
 	close(p1[1]);                   /* the echo process sees EOF */
 	waitpid(pid, NULL, 0);
 
-	if ((pid = fork()) == 0) {
-		for (;;)
-			sched_yield();
-	}
-	MEASURE("sched_yield round trip (2 processes, 1 CPU)", 1,
-	    sched_yield());
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	yields("sched_yield round trip (2 processes, normal scheduler)",
+	    "sched_yield calls that switched (normal scheduler)", 0);
+	yields("sched_yield round trip (2 processes, SCHED_FIFO)",
+	    "sched_yield calls that switched (SCHED_FIFO)", 1);
 
 	MEASURE("fork + exit + wait", 1, {
 		pid_t k = fork();
@@ -145,7 +224,6 @@ main(void)
 	});
 	printf("BENCH-END\n");
 	fflush(stdout);
-	sync();
-	reboot(RB_POWER_OFF);
+	sync();                 /* /init powers off */
 	return 0;
 }

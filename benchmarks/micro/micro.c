@@ -2,7 +2,9 @@
  * micro.c: Xok microbenchmarks, booted as init.  Each operation is timed
  * with rdtsc; the result is the median over many runs, in cycles and in
  * nanoseconds (TSC rate from the exported state).  Prints one line per
- * operation starting with "BENCH", then ends QEMU.
+ * operation starting with "BENCH", the kernel's TSC calibration as
+ * "BENCH-CLOCK|kHz|check kHz|check source|error bound ppm", then ends
+ * QEMU.
  */
 #include <exos/exos.h>
 
@@ -97,8 +99,11 @@ main(uint64_t arg)
 			sys_yield(parent);
 	}
 
-	printf("BENCH-START tsc %lu MHz, %d runs per operation, medians\n",
-	    XOK_INFO->tsc_hz / 1000000, RUNS);
+	printf("BENCH-START tsc %lu kHz, %d runs per operation, medians\n",
+	    XOK_INFO->tsc_hz / 1000, RUNS);
+	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n", XOK_INFO->tsc_hz / 1000,
+	    XOK_INFO->tsc_hz_check / 1000, XOK_INFO->tsc_check_src,
+	    XOK_INFO->tsc_cal_ppm);
 	MEASURE("null kernel call", 10, sys_null());
 
 	exos_fault_handler = fault_handler;
@@ -141,6 +146,14 @@ main(uint64_t arg)
 		sys_page_unmap(XOK_SELF, va + XOK_PGSIZE, 0);
 	});
 
+	MEASURE("page alloc + map + unmap + free", 1, {
+		int64_t p = sys_page_alloc(XOK_PPN_ANY, 0);
+		sys_page_map(XOK_SELF, va + 2 * XOK_PGSIZE, (uint64_t)p,
+		    XOK_PTE_W, 0, 0);
+		sys_page_unmap(XOK_SELF, va + 2 * XOK_PGSIZE, 0);
+		sys_page_free((uint64_t)p, 0);
+	});
+
 	srv = spawn_self(M_SERVER, 1);
 	for (i = 0; srv > 0 && i < 1000 &&
 	    sys_ipc_call((uint64_t)srv, 0, w, reply) != 0; i++)
@@ -157,9 +170,15 @@ main(uint64_t arg)
 		printf("BENCH-ERROR ipc server: %ld\n", srv);
 
 	yl = spawn_self(M_YIELDER, 0);
-	if (yl > 0)
+	if (yl > 0) {
+		uint64_t runs0 = xok_env_info((uint64_t)yl)->runs, n;
+
 		MEASURE("directed yield round trip", 1, sys_yield((uint64_t)yl));
-	else
+		n = xok_env_info((uint64_t)yl)->runs - runs0;
+		/* the share of yields after which the other one had run */
+		printf("BENCH|directed yields that switched|%lu|%lu\n",
+		    n * 100 / RUNS, n * 100 / RUNS);
+	} else
 		printf("BENCH-ERROR yielder: %ld\n", yl);
 
 	MEASURE("environment create + destroy", 1, {

@@ -405,8 +405,22 @@ struct xok_info {
 	struct xok_env_info envs[XOK_NENV];
 	struct xok_callstat calls[XOK_NCALLSTATS];
 	struct xok_xn_export xn;
+	/* How tsc_hz was measured (xok/dev/pit.c) and its cross-check. */
+	uint64_t tsc_cal_ppm;   /* error bound of tsc_hz, parts per million */
+	uint64_t tsc_cal_tries; /* PIT tries made */
+	uint64_t tsc_cal_good;  /* of them within the bound (median taken) */
+	uint64_t tsc_hz_check;  /* the rate from a second source; 0: none */
+	uint64_t tsc_check_src; /* XOK_TSC_SRC_* */
+	uint64_t tsc_check_ppm; /* error bound of tsc_hz_check */
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
+/* The second source of the TSC rate: none, the hypervisor's CPUID leaf
+ * 0x40000010, the CPU's leaf 0x15, or one second of the CMOS clock
+ * (kernel command line "xok.tsccheck"). */
+#define XOK_TSC_SRC_NONE    0
+#define XOK_TSC_SRC_HV      1
+#define XOK_TSC_SRC_CPUID15 2
+#define XOK_TSC_SRC_RTC     3
 #define XOK_INFO_PAGES_OFF  0x4000UL
 
 #define XOK_INFO        ((const volatile struct xok_info *)XOK_INFO_VA)
