@@ -35,3 +35,7 @@ GUEST_TESTS += tests/guest/xnhostile.sh
 # Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
 GUEST_TESTS += tests/guest/memtest.sh
+# A hostile review of the reverse map, table freeing and quotas
+# (tests/guest/memattack.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/memattack.elf,tests/guest/memattack.c))
+GUEST_TESTS += tests/guest/memattack.sh
