@@ -38,3 +38,7 @@ GUEST_TESTS += tests/guest/memtest.sh
 # The TSC calibration and its cross-check (tests/guest/clocktest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/clocktest.elf,tests/guest/clocktest.c))
 GUEST_TESTS += tests/guest/clocktest.sh
+# A hostile review of the reverse map, table freeing and quotas
+# (tests/guest/memattack.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/memattack.elf,tests/guest/memattack.c))
+GUEST_TESTS += tests/guest/memattack.sh

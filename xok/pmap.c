@@ -344,6 +344,16 @@ pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm)
 	unsigned slot = PX(0, va);
 	int err = -XE_NOMEM;
 
+	/* The same page where it already is: only the rights change, and
+	 * no new reference is taken (a page at its mapping limit keeps
+	 * its entries). */
+	pte = walk(e, va, 0, &pt, NULL);
+	if (pte && (*pte & PTE_P) && (*pte & PTE_ADDR) == ppn * PGSIZE) {
+		*pte = ppn * PGSIZE | PTE_P | PTE_U | (perm & XOK_PTE_PERM);
+		if (rcr3() == PADDR(e->pml4))
+			invlpg(va);
+		return 0;
+	}
 	if ((err = pages_ref(&pages, ppn)) < 0)
 		return err;
 	if (!(pte = walk(e, va, 1, &pt, &err))) {
