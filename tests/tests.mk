@@ -35,3 +35,7 @@ GUEST_TESTS += tests/guest/xnhostile.sh
 # Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
 GUEST_TESTS += tests/guest/memtest.sh
+# FS/GS bases per environment, full child context (ENV_SET_BASE,
+# ENV_SET_CONTEXT) and their hostile values.
+$(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c))
+GUEST_TESTS += $(BUILD)/tests/tlstest.elf
