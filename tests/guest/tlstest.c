@@ -7,6 +7,7 @@
  * started by ENV_SET_CONTEXT that reports every register it got.  Every
  * hostile value (non-canonical or kernel-half base or rip, bad MXCSR,
  * bad pointer) must be refused with an error, never a kernel fault.
+ * Also: a prologue upcall that cannot be written exits XOK_EXIT_UPCALL.
  * Prints "PASS: name" or "FAIL: name ..." per check, then ALL-DONE.
  */
 #include "check.h"
@@ -37,7 +38,10 @@ enum role {
 	R_TLS_PARENT,           /* its parent set its bases */
 	R_SEL_CLOBBER,          /* loads selectors into %fs %gs, yields */
 	R_CTX,                  /* started by ENV_SET_CONTEXT at ctx_probe */
+	R_BAD_PROLOGUE,         /* a prologue entry, an unmapped upcall stack */
 };
+
+#define UNMAPPED_VA 0x0000000700000000UL
 
 void ctx_probe(void);
 __asm__(
@@ -138,6 +142,16 @@ child_main(enum role r)
 			sys_yield(XOK_SELF);
 		}
 		return 0;
+	case R_BAD_PROLOGUE: {
+		struct xok_upcalls up = { .prologue = (uint64_t)ctx_probe,
+		    .stack_lo = UNMAPPED_VA, .stack_hi = UNMAPPED_VA + 4096 };
+
+		SHARED[1] = (uint64_t)sys_env_set_upcalls(XOK_SELF, 0, &up);
+		SHARED[0] = 1;
+		sys_yield(XOK_SELF);    /* the prologue cannot be written */
+		SHARED[0] = 2;
+		return 0;
+	}
 	default:
 		return 99;
 	}
@@ -407,6 +421,25 @@ test_context(void)
 	    *(volatile uint64_t *)DRIVER_TLS_VA);
 }
 
+/* A prologue upcall that cannot be written kills with XOK_EXIT_UPCALL
+ * (as documented), not with an error number. */
+static void
+test_prologue_exit(void)
+{
+	volatile uint64_t *sh;
+	int64_t c = spawn_role(R_BAD_PROLOGUE, &sh);
+
+	EXPECT("prologue: child", c > 0);
+	if (c <= 0)
+		return;
+	sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE);
+	EXPECT("prologue: the child dies", WAIT_FOR(dead(c), 3000));
+	EXPECT_EQ("prologue: upcalls set", sh[1], 0);
+	EXPECT_EQ("prologue: it never resumed after its yield", sh[0], 1);
+	EXPECT_EQ("prologue: exit code XOK_EXIT_UPCALL",
+	    xok_env_info((uint64_t)c)->exit_code, XOK_EXIT_UPCALL);
+}
+
 int
 main(uint64_t arg)
 {
@@ -423,6 +456,7 @@ main(uint64_t arg)
 	test_self_base();
 	test_switch();
 	test_context();
+	test_prologue_exit();
 	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);
 	return 0;
