@@ -3,8 +3,10 @@
  * an event (rdi = rsp = struct xok_frame, 16-byte aligned).  Each saves
  * the FPU/SSE state, calls the C handler and then resumes the frame: the
  * interrupted context comes back without entering the kernel (registers
- * from the frame, then iretq on its last five words).
+ * from the frame, then iretq on its last five words).  The frame's
+ * layout is struct xok_frame, at the offsets of xok/frame.h.
  */
+#include <xok/frame.h>
 .macro UPCALL name, handler
 	.globl \name
 \name:
@@ -76,20 +78,20 @@ exos_ipc_entry:
 	.globl exos_frame_resume
 exos_frame_resume:
 	movq %rdi, %rsp
-	addq $40, %rsp          /* type, trapno, err, addr, info */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	movq XF_R15(%rsp), %r15
+	movq XF_R14(%rsp), %r14
+	movq XF_R13(%rsp), %r13
+	movq XF_R12(%rsp), %r12
+	movq XF_R11(%rsp), %r11
+	movq XF_R10(%rsp), %r10
+	movq XF_R9(%rsp), %r9
+	movq XF_R8(%rsp), %r8
+	movq XF_RBP(%rsp), %rbp
+	movq XF_RDI(%rsp), %rdi
+	movq XF_RSI(%rsp), %rsi
+	movq XF_RDX(%rsp), %rdx
+	movq XF_RCX(%rsp), %rcx
+	movq XF_RBX(%rsp), %rbx
+	movq XF_RAX(%rsp), %rax
+	addq $XF_RIP, %rsp      /* to the iretq frame: rip cs rflags rsp ss */
 	iretq

@@ -42,3 +42,7 @@ GUEST_TESTS += tests/guest/clocktest.sh
 # (tests/guest/memattack.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memattack.elf,tests/guest/memattack.c))
 GUEST_TESTS += tests/guest/memattack.sh
+# FS/GS bases per environment, full child context (ENV_SET_BASE,
+# ENV_SET_CONTEXT) and their hostile values.
+$(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c))
+GUEST_TESTS += $(BUILD)/tests/tlstest.elf

@@ -265,6 +265,54 @@ env_destroy(struct env *e, uint64_t why)
 		curenv = NULL;
 }
 
+/* ---- Per-environment CPU state ---------------------------------------
+ * %ds %es %fs %gs and the FS and GS bases belong to seg_owner while it
+ * is loaded.  The kernel never uses any of them (no swapgs, no %gs-
+ * relative data, no stack protector), and user code can change the
+ * bases itself only by loading a selector (a descriptor's base, 0; a
+ * null selector zeroes the base on Intel and keeps it on AMD), so both
+ * are read back from the CPU when another environment takes over. */
+static void
+segs_save_all(struct env *e)
+{
+	segs_save(e->segs);
+	e->fs_base = rdmsr(MSR_FSBASE);
+	e->gs_base = rdmsr(MSR_GSBASE);
+}
+
+/* Selectors first: loading one rewrites the base (differently on
+ * Intel and AMD), so the bases are written after. */
+static void
+segs_load_all(struct env *e)
+{
+	segs_load(e->segs);
+	wrmsr(MSR_FSBASE, e->fs_base);
+	wrmsr(MSR_GSBASE, e->gs_base);
+}
+
+/* Set e's FS (gs 0) or GS base: v is a user address, checked by the
+ * caller (wrmsr of a non-canonical value is a #GP in ring 0). */
+void
+env_set_base(struct env *e, int gs, uint64_t v)
+{
+	if (gs)
+		e->gs_base = v;
+	else
+		e->fs_base = v;
+	if (seg_owner == e)
+		wrmsr(gs ? MSR_GSBASE : MSR_FSBASE, v);
+}
+
+/* Replace e's FPU/SSE image with fx (checked by the caller: MXCSR
+ * within mxcsr_mask, so fxrstor cannot #GP). */
+void
+env_set_fx(struct env *e, const uint8_t fx[512])
+{
+	memcpy(e->fx, fx, sizeof(e->fx));
+	if (fpu_owner == e)
+		fpu_owner = NULL;       /* the registers are stale: reload */
+}
+
 void
 env_run(struct env *e)
 {
@@ -284,13 +332,14 @@ env_run(struct env *e)
 		fxrstor(e->fx);
 		fpu_owner = e;
 	}
-	/* The data segment selectors are per environment too: an
-	 * environment may load any selector ring 3 can (null, 0x20|r,
-	 * 0x28|r) and must neither see nor be seen by the others. */
+	/* The data segment selectors and the FS and GS bases are per
+	 * environment too: an environment may load any selector ring 3 can
+	 * (null, 0x20|r, 0x28|r) and must neither see nor be seen by the
+	 * others. */
 	if (seg_owner != e) {
 		if (seg_owner)
-			segs_save(seg_owner->segs);
-		segs_load(e->segs);
+			segs_save_all(seg_owner);
+		segs_load_all(e);
 		seg_owner = e;
 	}
 	if (e->need_prologue && e->up.prologue) {
@@ -298,7 +347,7 @@ env_run(struct env *e)
 		if (upcall_push(e, XOK_UP_PROLOGUE, e->up.prologue, 0, 0, 0,
 		    e->aborted ? XOK_PRO_ABORTED : 0) < 0) {
 			kprintf("xok: env %x: cannot deliver prologue\n", e->id);
-			env_destroy(e, XE_FAULT);
+			env_destroy(e, XOK_EXIT_UPCALL);
 			sched();
 		}
 		e->aborted = 0;

@@ -28,7 +28,6 @@
 
 #define T_PGFLT   14
 #define T_IRQ0    32
-#define T_SYSCALL 256
 
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -36,11 +35,25 @@ struct trapframe {
 	uint64_t trapno, err;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
+/* trapentry.S addresses the frame through the TF_* offsets (x86.h). */
+#define TF_CHECK(f, o) _Static_assert(offsetof(struct trapframe, f) == (o), \
+	"struct trapframe." #f " is not at " #o)
+TF_CHECK(r15, TF_R15); TF_CHECK(r14, TF_R14); TF_CHECK(r13, TF_R13);
+TF_CHECK(r12, TF_R12); TF_CHECK(r11, TF_R11); TF_CHECK(r10, TF_R10);
+TF_CHECK(r9, TF_R9); TF_CHECK(r8, TF_R8); TF_CHECK(rbp, TF_RBP);
+TF_CHECK(rdi, TF_RDI); TF_CHECK(rsi, TF_RSI); TF_CHECK(rdx, TF_RDX);
+TF_CHECK(rcx, TF_RCX); TF_CHECK(rbx, TF_RBX); TF_CHECK(rax, TF_RAX);
+TF_CHECK(trapno, TF_TRAPNO); TF_CHECK(err, TF_ERR); TF_CHECK(rip, TF_RIP);
+TF_CHECK(cs, TF_CS); TF_CHECK(rflags, TF_RFLAGS); TF_CHECK(rsp, TF_RSP);
+TF_CHECK(ss, TF_SS);
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "struct trapframe size");
+#undef TF_CHECK
 
 struct env {
 	struct trapframe tf;
 	uint8_t fx[512] __attribute__((aligned(16)));  /* FPU/SSE state */
 	uint16_t segs[4];               /* %ds %es %fs %gs, saved on a switch */
+	uint64_t fs_base, gs_base;      /* likewise (ENV_SET_BASE) */
 	uint32_t id;
 	uint32_t parent;
 	enum xok_env_state state;
@@ -78,6 +91,7 @@ void backtrace(uint64_t rbp);
 /* arch/x86_64/cpu.c */
 void cpu_init(void);
 extern uint8_t fx_default[512];
+extern uint32_t mxcsr_mask;     /* MXCSR bits fxrstor accepts */
 
 /* dev/pic.c, dev/pit.c */
 void pic_init(void);
@@ -119,6 +133,8 @@ struct env *env_lookup(uint64_t id);
 void env_run(struct env *e) __attribute__((noreturn));
 void env_create_init(uint64_t mod_pa, uint64_t mod_size);
 void env_sync_info(struct env *e);
+void env_set_base(struct env *e, int gs, uint64_t v);
+void env_set_fx(struct env *e, const uint8_t fx[512]);
 int quota_charge(struct env *e, uint64_t npages, uint64_t nenvs);
 void quota_uncharge(struct env *e, uint64_t npages, uint64_t nenvs);
 int quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit);

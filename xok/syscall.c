@@ -284,6 +284,76 @@ sys_env_set_regs(uint64_t envid, uint64_t slot, uint64_t uregs, uint64_t d,
 	return 0;
 }
 
+/* A base register's value: a user-half address (so canonical; 0 is
+ * fine).  wrmsr of a non-canonical value would #GP in ring 0. */
+static int
+base_ok(uint64_t v)
+{
+	return v < XOK_UVA_END;
+}
+
+/* Set the FS or GS base of env (self, or a child we control). */
+static int64_t
+sys_env_set_base(uint64_t envid, uint64_t slot, uint64_t which, uint64_t v,
+    uint64_t e_, uint64_t f)
+{
+	struct env *e;
+	int err;
+
+	(void)e_, (void)f;
+	if (which != XOK_BASE_FS && which != XOK_BASE_GS)
+		return -XE_INVAL;
+	if (!base_ok(v))
+		return -XE_INVAL;
+	if ((err = env_control(envid, slot, &e)) < 0)
+		return err;
+	env_set_base(e, which == XOK_BASE_GS, v);
+	return 0;
+}
+
+/* Set every register of another environment (a forked child starts
+ * exactly where its parent was).  Nothing changes unless all is valid. */
+static int64_t
+sys_env_set_context(uint64_t envid, uint64_t slot, uint64_t uctx, uint64_t d,
+    uint64_t e_, uint64_t f)
+{
+	static struct xok_context c;    /* 688 bytes: off the kernel stack */
+	struct env *e;
+	uint32_t mxcsr;
+	int err;
+
+	(void)d, (void)e_, (void)f;
+	if ((err = env_control(envid, slot, &e)) < 0)
+		return err;
+	if (e == curenv)
+		return -XE_INVAL;
+	if ((err = copyin(curenv, &c, uctx, sizeof(c))) < 0)
+		return err;
+	if (!user_code_addr(c.rip) || c.rsp > XOK_UVA_END ||
+	    !base_ok(c.fs_base) || !base_ok(c.gs_base) ||
+	    (c.flags & ~(uint64_t)XOK_CTX_FX) || c.pad != 0)
+		return -XE_INVAL;
+	if (c.flags & XOK_CTX_FX) {
+		memcpy(&mxcsr, c.fx + XOK_FX_MXCSR, sizeof(mxcsr));
+		if (mxcsr & ~mxcsr_mask)
+			return -XE_INVAL;
+	}
+	e->tf.r15 = c.r15, e->tf.r14 = c.r14, e->tf.r13 = c.r13;
+	e->tf.r12 = c.r12, e->tf.r11 = c.r11, e->tf.r10 = c.r10;
+	e->tf.r9 = c.r9, e->tf.r8 = c.r8, e->tf.rbp = c.rbp;
+	e->tf.rdi = c.rdi, e->tf.rsi = c.rsi, e->tf.rdx = c.rdx;
+	e->tf.rcx = c.rcx, e->tf.rbx = c.rbx, e->tf.rax = c.rax;
+	e->tf.rip = c.rip, e->tf.rsp = c.rsp;
+	e->tf.cs = GD_UT | 3, e->tf.ss = GD_UD | 3;
+	e->tf.rflags = (c.rflags & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
+	    FL_DF | FL_OF)) | FL_IF | FL_RESERVED1;
+	env_set_base(e, 0, c.fs_base);
+	env_set_base(e, 1, c.gs_base);
+	if (c.flags & XOK_CTX_FX)
+		env_set_fx(e, c.fx);
+	return 0;
+}
+
 static int64_t
 sys_env_set_status(uint64_t envid, uint64_t slot, uint64_t status,
     uint64_t d, uint64_t e_, uint64_t f)
@@ -580,6 +650,8 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_XN_WRITEBACK_MANY - XOK_SYSBASE] = sys_xn_writeback_many,
 	[XOK_SYS_XN_BC_INSERT_MANY - XOK_SYSBASE] = sys_xn_bc_insert_many,
 	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
+	[XOK_SYS_ENV_SET_BASE - XOK_SYSBASE] = sys_env_set_base,
+	[XOK_SYS_ENV_SET_CONTEXT - XOK_SYSBASE] = sys_env_set_context,
 };
 
 void

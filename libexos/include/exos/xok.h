@@ -60,6 +60,14 @@ static inline int64_t sys_env_destroy(uint64_t env, unsigned slot, uint64_t code
 static inline int64_t sys_env_set_regs(uint64_t env, unsigned slot,
     const struct xok_regs *r)
 { return xok_call(XC(ENV_SET_REGS), env, slot, (uint64_t)r, 0, 0, 0); }
+/* Set env's FS (XOK_BASE_FS) or GS base: a user address, or 0. */
+static inline int64_t sys_env_set_base(uint64_t env, unsigned slot,
+    unsigned which, uint64_t base)
+{ return xok_call(XC(ENV_SET_BASE), env, slot, which, base, 0, 0); }
+/* Set every register of another env, its bases and (XOK_CTX_FX) FPU. */
+static inline int64_t sys_env_set_context(uint64_t env, unsigned slot,
+    const struct xok_context *c)
+{ return xok_call(XC(ENV_SET_CONTEXT), env, slot, (uint64_t)c, 0, 0, 0); }
 static inline int64_t sys_env_set_status(uint64_t env, unsigned slot, uint64_t st)
 { return xok_call(XC(ENV_SET_STATUS), env, slot, st, 0, 0, 0); }
 static inline int64_t sys_env_set_upcalls(uint64_t env, unsigned slot,

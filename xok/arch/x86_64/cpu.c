@@ -51,6 +51,7 @@ static uint64_t gdt[8] __attribute__((aligned(16))) = {
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 uint8_t fx_default[512] __attribute__((aligned(16)));
+uint32_t mxcsr_mask;
 
 static void
 set_gate(int n, uint64_t handler, int dpl, int ist)
@@ -114,4 +115,20 @@ cpu_init(void)
 	memset(fx_default, 0, sizeof(fx_default));
 	fx_default[0] = 0x7f, fx_default[1] = 0x03;    /* FCW 0x037f */
 	fx_default[24] = 0x80, fx_default[25] = 0x1f;  /* MXCSR 0x1f80 */
+	/* The MXCSR bits this CPU accepts (an FXSAVE image says; 0 there
+	 * means the architectural default 0xffbf): fxrstor of an image with
+	 * any other bit set is a #GP, so ENV_SET_CONTEXT refuses it. */
+	{
+		static uint8_t img[512] __attribute__((aligned(16)));
+
+		fxsave(img);
+		memcpy(&mxcsr_mask, img + 28, sizeof(mxcsr_mask));
+		if (mxcsr_mask == 0)
+			mxcsr_mask = 0xffbf;
+	}
+	/* FS and GS bases: 0 until an environment sets its own (env_run);
+	 * swapgs is never used, so the kernel's GS base is only cleared. */
+	wrmsr(MSR_FSBASE, 0);
+	wrmsr(MSR_GSBASE, 0);
+	wrmsr(MSR_KERNEL_GSBASE, 0);
 }

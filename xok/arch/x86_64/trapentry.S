@@ -8,24 +8,26 @@
  */
 #include "x86.h"
 
-#define T_SYSCALL 256
-
+/* Below trapno and err (pushed already): the general registers of
+ * struct trapframe, each at its TF_* offset (x86.h; kern.h checks them
+ * against the structure). */
 .macro SAVE_REGS
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	subq $TF_TRAPNO, %rsp
+	movq %r15, TF_R15(%rsp)
+	movq %r14, TF_R14(%rsp)
+	movq %r13, TF_R13(%rsp)
+	movq %r12, TF_R12(%rsp)
+	movq %r11, TF_R11(%rsp)
+	movq %r10, TF_R10(%rsp)
+	movq %r9, TF_R9(%rsp)
+	movq %r8, TF_R8(%rsp)
+	movq %rbp, TF_RBP(%rsp)
+	movq %rdi, TF_RDI(%rsp)
+	movq %rsi, TF_RSI(%rsp)
+	movq %rdx, TF_RDX(%rsp)
+	movq %rcx, TF_RCX(%rsp)
+	movq %rbx, TF_RBX(%rsp)
+	movq %rax, TF_RAX(%rsp)
 .endm
 
 .macro VEC n, haserr
@@ -155,22 +157,22 @@ syscall_compat_entry:
 /* trapret: restore the frame at rsp and leave the kernel. */
 	.globl trapret
 trapret:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp          /* trapno, err */
+	movq TF_R15(%rsp), %r15
+	movq TF_R14(%rsp), %r14
+	movq TF_R13(%rsp), %r13
+	movq TF_R12(%rsp), %r12
+	movq TF_R11(%rsp), %r11
+	movq TF_R10(%rsp), %r10
+	movq TF_R9(%rsp), %r9
+	movq TF_R8(%rsp), %r8
+	movq TF_RBP(%rsp), %rbp
+	movq TF_RDI(%rsp), %rdi
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDX(%rsp), %rdx
+	movq TF_RCX(%rsp), %rcx
+	movq TF_RBX(%rsp), %rbx
+	movq TF_RAX(%rsp), %rax
+	addq $TF_RIP, %rsp      /* to the iretq frame */
 	iretq
 
 /* tf_pop(tf): load a saved frame and leave; does not return. */

@@ -39,6 +39,7 @@
 #define MSR_SYSENTER_CS 0x174     /* 0: SYSENTER raises #GP */
 #define MSR_FSBASE 0xC0000100
 #define MSR_GSBASE 0xC0000101
+#define MSR_KERNEL_GSBASE 0xC0000102  /* swapgs's; unused (no swapgs) */
 #define EFER_SCE 0x001
 #define EFER_LME 0x100
 #define EFER_NXE 0x800
@@ -49,6 +50,34 @@
 #define GD_UD  0x20     /* user data */
 #define GD_UT  0x28     /* user code (64-bit) */
 #define GD_TSS 0x30
+
+#define T_SYSCALL 256   /* trapno of a frame built by syscall_entry */
+
+/* struct trapframe (kern.h, checked there), for trapentry.S: the
+ * general registers, then trapno and err, then what iretq pops. */
+#define TF_R15     0
+#define TF_R14     8
+#define TF_R13    16
+#define TF_R12    24
+#define TF_R11    32
+#define TF_R10    40
+#define TF_R9     48
+#define TF_R8     56
+#define TF_RBP    64
+#define TF_RDI    72
+#define TF_RSI    80
+#define TF_RDX    88
+#define TF_RCX    96
+#define TF_RBX   104
+#define TF_RAX   112
+#define TF_TRAPNO 120
+#define TF_ERR   128
+#define TF_RIP   136
+#define TF_CS    144
+#define TF_RFLAGS 152
+#define TF_RSP   160
+#define TF_SS    168
+#define TF_SIZE  176
 
 #define FL_CF  0x001
 #define FL_PF  0x004

@@ -77,7 +77,9 @@
 	X(XN_BLOCK_INFO, 40) \
 	X(XN_WRITEBACK_MANY, 41) \
 	X(XN_BC_INSERT_MANY, 42) \
-	X(ENV_SET_QUOTA, 43)
+	X(ENV_SET_QUOTA, 43) \
+	X(ENV_SET_BASE, 44) \
+	X(ENV_SET_CONTEXT, 45)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -182,6 +184,27 @@ struct xok_frame {
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t rip, cs, rflags, rsp, ss;      /* iretq frame */
 };
+/* Offsets of struct xok_frame for assembly (libexos/upcall.S) are in
+ * xok/frame.h; they are checked against the structure here. */
+#include <xok/frame.h>
+#define XOK_XF_CHECK(f, o) _Static_assert( \
+	__builtin_offsetof(struct xok_frame, f) == (o), \
+	"struct xok_frame." #f " is not at " #o)
+XOK_XF_CHECK(type, XF_TYPE); XOK_XF_CHECK(trapno, XF_TRAPNO);
+XOK_XF_CHECK(err, XF_ERR); XOK_XF_CHECK(addr, XF_ADDR);
+XOK_XF_CHECK(info, XF_INFO); XOK_XF_CHECK(r15, XF_R15);
+XOK_XF_CHECK(r14, XF_R14); XOK_XF_CHECK(r13, XF_R13);
+XOK_XF_CHECK(r12, XF_R12); XOK_XF_CHECK(r11, XF_R11);
+XOK_XF_CHECK(r10, XF_R10); XOK_XF_CHECK(r9, XF_R9);
+XOK_XF_CHECK(r8, XF_R8); XOK_XF_CHECK(rbp, XF_RBP);
+XOK_XF_CHECK(rdi, XF_RDI); XOK_XF_CHECK(rsi, XF_RSI);
+XOK_XF_CHECK(rdx, XF_RDX); XOK_XF_CHECK(rcx, XF_RCX);
+XOK_XF_CHECK(rbx, XF_RBX); XOK_XF_CHECK(rax, XF_RAX);
+XOK_XF_CHECK(rip, XF_RIP); XOK_XF_CHECK(cs, XF_CS);
+XOK_XF_CHECK(rflags, XF_RFLAGS); XOK_XF_CHECK(rsp, XF_RSP);
+XOK_XF_CHECK(ss, XF_SS);
+_Static_assert(sizeof(struct xok_frame) == XF_SIZE, "struct xok_frame size");
+#undef XOK_XF_CHECK
 
 /* info field of a prologue frame */
 #define XOK_PRO_ABORTED 0x1     /* missed the grace period: forced off */
@@ -200,6 +223,26 @@ struct xok_regs {
 	uint64_t rip, rsp, rflags;
 	uint64_t rdi, rsi, rdx, rcx, r8, r9, rax, rbx, rbp;
 };
+
+/* ENV_SET_BASE: which base register. */
+#define XOK_BASE_FS     0               /* %fs: the thread pointer */
+#define XOK_BASE_GS     1
+
+/* Everything ENV_SET_CONTEXT sets: every general register, rip, rflags
+ * (masked as by ENV_SET_REGS), the FS and GS bases and, with
+ * XOK_CTX_FX in flags, the FPU/SSE state as an FXSAVE (64-bit) image. */
+struct xok_context {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rip, rflags, rsp;
+	uint64_t fs_base, gs_base;
+	uint64_t flags;                 /* XOK_CTX_* */
+	uint64_t pad;                   /* 0 */
+	uint8_t fx[512] __attribute__((aligned(16)));
+};
+#define XOK_CTX_FX      0x1             /* fx[] holds the FPU/SSE state */
+#define XOK_FX_MXCSR    24              /* offsets in an FXSAVE image */
+#define XOK_FX_MXCSR_MASK 28
 
 /* IPC_CALL flags, or'd into the capability-slot argument. */
 #define XOK_IPC_ASYNC   0x100           /* do not wait for a reply */
