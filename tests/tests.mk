@@ -23,3 +23,8 @@ GUEST_TESTS += tests/guest/panic.sh
 include libexos/cffs-guest.mk
 $(eval $(call cffs_guest_prog,$(BUILD)/tests/cffstest.elf,tests/guest/cffstest.c))
 GUEST_TESTS += tests/guest/cffstest.sh
+
+# The seeded random kernel-call test (tests/guest/kfuzz.sh); `make
+# fuzz-kernel` runs it for longer.
+$(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
+GUEST_TESTS += tests/guest/kfuzz.sh
