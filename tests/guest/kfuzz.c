@@ -266,12 +266,16 @@ spawn(int i, uint64_t budget)
 	return id;
 }
 
+/* Kill an environment now and then (about every 1500 calls), and thin
+ * out the table when the callers' leftovers fill it. */
 static void
 kill_some(void)
 {
+	static uint64_t next;
 	int i = 1 + (int)rn(XOK_NENV - 1), j, n = nalive();
 
-	if (rn(3) == 0 && alive(i) && XOK_INFO->envs[i].id != me) {
+	if (kcalls() >= next && alive(i) && XOK_INFO->envs[i].id != me) {
+		next = kcalls() + rn(3000);
 		sys_env_destroy(XOK_INFO->envs[i].id, 0, KILLCODE);
 		nkilled++;
 	}
@@ -307,6 +311,15 @@ kill_all(void)
 
 /* ---- the phase -------------------------------------------------------------- */
 
+/* Kernel calls made since c0, less init's own yields. */
+static uint64_t yields;
+
+static uint64_t
+made(uint64_t c0)
+{
+	return kcalls() - c0 - yields;
+}
+
 static int
 phase(void)
 {
@@ -314,7 +327,7 @@ phase(void)
 	uint64_t avg = target / 40 + 200, next_report = target / 10;
 	int i;
 
-	while (kcalls() - c0 < target) {
+	while (made(c0) < target) {
 		reap();
 		for (i = 0; i < NK; i++)
 			if (!kids[i].id) {
@@ -330,11 +343,14 @@ phase(void)
 			printf("\nkfuzz: no kernel call for 20 s\n");
 			return -1;
 		}
-		if (kcalls() - c0 >= next_report) {
-			printf("\nkfuzz: %lu calls\n", kcalls() - c0);
+		if (made(c0) >= next_report) {
+			printf("\nkfuzz: %lu calls, %lu ms, %lu free pages, %d "
+			    "environments\n", made(c0), xok_ticks() * 1000 /
+			    XOK_INFO->hz, XOK_INFO->nfree, nalive());
 			next_report += target / 10;
 		}
 		sys_yield(XOK_SELF);
+		yields++;
 	}
 	return 0;
 }
@@ -402,8 +418,9 @@ report(uint64_t ncalls, uint64_t ticks)
 {
 	unsigned i;
 
-	printf("kfuzz: %lu kernel calls, %lu by callers (%lu outside the "
-	    "table), %lu specials, %lu faults handled\n", ncalls, tot.calls,
+	printf("kfuzz: %lu kernel calls (init's yields not counted), %lu by "
+	    "callers' own choice (%lu outside the table), %lu specials, %lu "
+	    "faults handled\n", ncalls, tot.calls,
 	    tot.oor, tot.specials, tot.faults);
 	printf("kfuzz: %lu callers spawned (%lu failed), %lu children of "
 	    "theirs, %lu kills by init\n", nspawned, nspawnfail, tot.spawned,
@@ -484,7 +501,7 @@ main(uint64_t arg)
 	c0 = kcalls();
 	t0 = xok_ticks();
 	err = phase();
-	ncalls = kcalls() - c0;
+	ncalls = made(c0);
 	t0 = xok_ticks() - t0;
 	kill_all();
 	reap();

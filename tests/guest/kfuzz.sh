@@ -11,13 +11,15 @@
 # Run by scripts/run-tests with KERNEL and ACCEL set; by make fuzz-kernel.
 set -u
 # Hazard classes `make test` includes: a class goes in once the fix for
-# its finding (issue 8) is merged.  0x01 NT, 0x02 32-bit mode, 0x04 x87,
-# 0x08 selectors, 0x10 zeroed pages, 0x20 exhaustion.
-KFUZZ_CI_HAZARDS=0x20
+# its finding (issue 8) is merged.  0x01 NT (#1), 0x02 32-bit mode (#2),
+# 0x04 x87 (#3), 0x08 selectors (#4), 0x10 zeroed pages (#5), 0x20
+# exhaustion (#11; passes today, but while memory is nearly exhausted
+# every PAGE_ALLOC scans the whole page table: minutes, not seconds).
+KFUZZ_CI_HAZARDS=0x00
 kernel=${KERNEL:-build/xok/xok.bin}
 accel=${ACCEL:-tcg}
 seed=${SEED:-1}
-calls=${CALLS:-150000}
+calls=${CALLS:-300000}
 hazards=${HAZARDS:-$KFUZZ_CI_HAZARDS}
 timeout=${TIMEOUT:-120}
 elf="$(dirname "$(dirname "$kernel")")/tests/kfuzz.elf"
@@ -25,5 +27,9 @@ dir=$(mktemp -d /tmp/kfuzz.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 echo "seed=$seed calls=$calls hazards=$hazards" > "$dir/kfuzz.args"
 echo "kfuzz: SEED=$seed CALLS=$calls HAZARDS=$hazards"
+start=$(date +%s)
 scripts/qemu --accel "$accel" --test --timeout "$timeout" "$kernel" \
     "$elf" "$dir/kfuzz.args"
+rc=$?
+echo "kfuzz: boot took $(( $(date +%s) - start )) s"
+exit $rc

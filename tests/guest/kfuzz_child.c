@@ -347,6 +347,16 @@ fill_upcalls(struct xok_upcalls *u)
 {
 	uint64_t lo = EXOS_UPSTACK_HI - EXOS_UPSTACK_PAGES * XOK_PGSIZE;
 
+	if (rn(4)) {            /* mostly entries that work */
+		u->fault = (uint64_t)exos_fault_entry;
+		u->epilogue = rn(2) ? 0 : (uint64_t)exos_epilogue_entry;
+		u->prologue = rn(2) ? 0 : (uint64_t)exos_prologue_entry;
+		u->ipc = (uint64_t)exos_ipc_entry;
+		u->reflect = rn(2) ? 0 : (uint64_t)exos_reflect_entry;
+		u->stack_lo = lo, u->stack_hi = EXOS_UPSTACK_HI;
+		u->flags = rn(2);
+		return;
+	}
 	u->fault = gen_code_addr();
 	u->epilogue = rn(2) ? 0 : gen_code_addr();
 	u->prologue = rn(2) ? 0 : gen_code_addr();
@@ -614,7 +624,7 @@ one_call(void)
 	for (i = 0; i < 6; i++)
 		a[i] = gen(kinds[i], c, &npred, good);
 	/* Keep going most of the time: dying is one outcome among many. */
-	if (c == XOK_SYS_ENV_DESTROY && (a[0] == 0 || a[0] == me) && rn(8))
+	if (c == XOK_SYS_ENV_DESTROY && (a[0] == 0 || a[0] == me) && rn(16))
 		a[0] = some_kid();
 	if (c == XOK_SYS_CAP_DROP && a[0] == 0 && rn(4))
 		a[0] = 1 + rn(16);
@@ -767,7 +777,13 @@ fail:
 static void
 fault_handler(struct xok_frame *f)
 {
+	static uint64_t last_rip, repeats;
+
 	REC->faults++;
+	if (f->rip == last_rip && ++repeats > 64)
+		sys_env_destroy(XOK_SELF, 0, 0xfb);     /* stuck on one fault */
+	if (f->rip != last_rip)
+		last_rip = f->rip, repeats = 0;
 	if (f->trapno == 1) {                   /* single step */
 		f->rflags &= ~0x100UL;
 		return;
@@ -828,7 +844,7 @@ install_upcalls(void)
 {
 	unsigned which = 0;
 
-	if (rn(4))
+	if (rn(8))
 		which |= EXOS_UP(XOK_UP_FAULT);
 	if (rn(3) == 0)
 		which |= EXOS_UP(XOK_UP_EPILOGUE);
@@ -958,30 +974,40 @@ exhaust(void)
 	}
 }
 
+/* Our own selectors in every segment register, held through a few
+ * clock ticks (other environments run meanwhile), then put back. */
+static void
+hold_segs(void)
+{
+	uint64_t t = XOK_INFO->ticks;
+	uint16_t sel = 0x23;            /* the user data segment */
+
+	REC->hazard_runs[3]++;
+	__asm__ volatile("movw %0, %%ds; movw %0, %%es; movw %0, %%fs;"
+	    "movw %0, %%gs" :: "r"(sel));
+	while (XOK_INFO->ticks < t + 12)        /* past the end of a slice */
+		;
+	__asm__ volatile("movw %0, %%ds; movw %1, %%es; movw %2, %%fs;"
+	    "movw %3, %%gs" :: "r"(mysegs[0]), "r"(mysegs[1]),
+	    "r"(mysegs[2]), "r"(mysegs[3]));
+}
+
+/* One of the enabled hazard classes. */
 static void
 hazard(void)
 {
-	uint64_t h = REC->hazards;
+	static const uint64_t cls[] = { KH_NT, KH_COMPAT, KH_X87, KH_SEGS,
+		KH_EXHAUST };
+	uint64_t c = cls[rn(sizeof(cls) / sizeof(cls[0]))];
 
-	switch (rn(5)) {
-	case 0:
-		if (h & KH_NT)
-			REC->hazard_runs[0]++, kf_nt();
-		break;
-	case 1:
-		if (h & KH_COMPAT)
-			REC->hazard_runs[1]++, kf_compat(rn(4));
-		break;
-	case 2:
-		if (h & KH_X87)
-			REC->hazard_runs[2]++, kf_x87();
-		break;
-	case 3:
-		if ((h & KH_EXHAUST) && rn(8) == 0)
-			exhaust();
-		break;
-	default:
-		break;
+	if (!(REC->hazards & c))
+		return;
+	switch (c) {
+	case KH_NT: REC->hazard_runs[0]++, kf_nt(); break;
+	case KH_COMPAT: REC->hazard_runs[1]++, kf_compat(rn(4)); break;
+	case KH_X87: REC->hazard_runs[2]++, kf_x87(); break;
+	case KH_SEGS: hold_segs(); break;
+	default: exhaust(); break;
 	}
 }
 
@@ -1066,21 +1092,23 @@ special(void)
 	case 9:
 		crafted_iret();
 		break;
-	case 10: case 11:
+	case 10: case 11: case 15:
 		hazard();
 		break;
 	case 12:
 		churn();
 		break;
 	case 13:
-		exos_sleep_until_tick(XOK_INFO->ticks + rn(3));
+		if (rn(2))
+			exos_sleep_until_tick(XOK_INFO->ticks + rn(3));
+		else
+			sys_yield(some_kid());
 		break;
 	case 14:
 		if (rn(16) == 0)
 			sys_env_destroy(XOK_SELF, 0, 0x5d);     /* just die */
 		break;
 	default:
-		sys_yield(some_kid());
 		break;
 	}
 }
@@ -1117,7 +1145,7 @@ setup(void)
 			base[nbase++] = i;
 	if ((p = sys_page_alloc(XOK_PPN_ANY, 0)) >= 0)
 		add_ppn((uint64_t)p);
-	if (rn(4))
+	if (rn(8))
 		install_upcalls();
 	for (i = REC->budget ? rn(3) : 0; i > 0; i--)
 		spawn_kid();
@@ -1130,7 +1158,7 @@ kf_child_main(void)
 		exit(0x7f);
 	setup();
 	while (REC->calls < REC->budget) {
-		if (rn(48) == 0)
+		if (rn(64) == 0)
 			special();
 		else
 			one_call();
