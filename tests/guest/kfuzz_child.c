@@ -246,16 +246,11 @@ gen_va(void)
 static uint64_t
 gen_ppn(void)
 {
-	uint64_t p;
-
 	switch (rn(12)) {
 	case 0: case 1: case 2: case 3: return some_ppn();
 	case 4: case 5: return XOK_PPN_ANY;
 	case 6: return nbase ? base[rn(nbase)] : 0;
-	case 7: return rn(npages);
-	case 8:         /* a page someone else owns */
-		p = rn(npages);
-		return p;
+	case 7: case 8: return rn(npages);      /* someone else's, mostly */
 	case 9: return npages - 1 + rn(3);
 	default: return rn(2) ? some_ppn() : edge();
 	}
