@@ -21,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang fuzz-kernel
 all: guest host
 
 include xn/xn.mk
@@ -51,6 +51,12 @@ test-host: host
 
 test-guest: guest
 	@scripts/run-tests --accel $(ACCEL) --guest "$(GUEST_TESTS)"
+
+# Random kernel calls for longer than `make test` runs them
+# (docs/TESTING.md): make fuzz-kernel [SEED=n] [CALLS=n] [BOOTS=n] [HAZARDS=mask]
+fuzz-kernel: deps guest
+	@SEED="$(SEED)" CALLS="$(CALLS)" BOOTS="$(BOOTS)" HAZARDS="$(HAZARDS)" \
+	    ACCEL=$(ACCEL) KERNEL=$(KERNEL) scripts/fuzz-kernel
 
 gdb: guest
 	scripts/qemu --accel $(ACCEL) --gdb $(KERNEL) $(DEMO_MODULES) & \

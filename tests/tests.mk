@@ -46,3 +46,7 @@ GUEST_TESTS += tests/guest/memattack.sh
 # ENV_SET_CONTEXT) and their hostile values.
 $(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c))
 GUEST_TESTS += $(BUILD)/tests/tlstest.elf
+# The seeded random kernel-call test (tests/guest/kfuzz.sh); `make
+# fuzz-kernel` runs it for longer.
+$(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
+GUEST_TESTS += tests/guest/kfuzz.sh

@@ -1,0 +1,565 @@
+/*
+ * kfuzz.c: the seeded random kernel-call test (issue 8).  Booted as
+ * init (privileged), it records the machine's state -- every page's
+ * owner, mapcount and flags, the free count, the environment table and
+ * the slices -- and then keeps a few unprivileged callers alive
+ * (kfuzz_child.c: derived capabilities, never the root) that make random
+ * kernel calls, spawn and kill children of their own, die of their
+ * faults, and are killed by init at random times, until the kernel has
+ * counted the number of calls asked for.  Then it destroys every other
+ * environment and checks that the kernel is alive and that every page,
+ * environment and slice is accounted for exactly as before.
+ *
+ * Its arguments come from an optional boot module named kfuzz.args:
+ * "seed=N calls=N hazards=MASK" (kfuzz.h lists the hazard classes).
+ * Without one: seed 1, 150000 calls, every hazard class.
+ */
+#include "kfuzz.h"
+#include "check.h"
+#include <xok/elf.h>
+
+#define NK          6                           /* callers at a time */
+#define INIT_REC_VA 0x0000000800000000UL        /* our view of their records */
+#define SNAP_VA     0x0000000900000000UL        /* the page table at start */
+#define KILLCODE    0xee
+
+static uint64_t seed = 1, target = 150000, hazards = KH_ALL;
+static uint64_t rs;
+static const void *image;
+static uint64_t image_size, image_pa;
+static uint64_t me;
+
+static struct kid {
+	uint64_t id;
+	uint64_t ppn;                   /* its record page */
+} kids[NK];
+
+static struct kf_rec tot;               /* every reaped caller's record */
+static uint64_t nspawned, nkilled, nspawnfail, exits[8];
+
+static uint64_t
+rnd(void)
+{
+	uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t
+rn(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static uint64_t
+number(const char **sp, const char *end)
+{
+	const char *s = *sp;
+	uint64_t v = 0, b = 10;
+
+	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, b = 16;
+	for (; s < end; s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (b == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (b == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		v = v * b + (uint64_t)d;
+	}
+	*sp = s;
+	return v;
+}
+
+static void
+parse_args(void)
+{
+	uint64_t size;
+	const char *s = exos_module("kfuzz.args", &size), *end;
+
+	if (!s)
+		return;
+	end = s + size;
+	while (s < end) {
+		if (end - s > 5 && !memcmp(s, "seed=", 5))
+			s += 5, seed = number(&s, end);
+		else if (end - s > 6 && !memcmp(s, "calls=", 6))
+			s += 6, target = number(&s, end);
+		else if (end - s > 8 && !memcmp(s, "hazards=", 8))
+			s += 8, hazards = number(&s, end) & KH_ALL;
+		else
+			s++;
+	}
+}
+
+/* ---- state of the machine ------------------------------------------------ */
+
+static uint64_t
+kcalls(void)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < XOK_NCALLSTATS; i++)
+		n += XOK_INFO->calls[i].calls;
+	return n;
+}
+
+static int
+alive(int i)
+{
+	return XOK_INFO->envs[i].state != XOK_ENV_FREE;
+}
+
+static int
+nalive(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < XOK_NENV; i++)
+		n += alive(i);
+	return n;
+}
+
+/* ---- the callers ------------------------------------------------------------ */
+
+static struct kf_rec *
+krec(int i)
+{
+	return (struct kf_rec *)(INIT_REC_VA + (uint64_t)i * XOK_PGSIZE);
+}
+
+static void
+add_rec(struct kf_rec *d, const struct kf_rec *s)
+{
+	int i;
+
+	if (s->magic != KF_MAGIC)
+		return;
+	d->calls += s->calls, d->oor += s->oor, d->specials += s->specials;
+	d->faults += s->faults, d->spawned += s->spawned;
+	d->kids_merged += s->kids_merged;
+	if (s->anomalies) {
+		d->anomalies += s->anomalies;
+		d->anom_call = s->anom_call, d->anom_ret = s->anom_ret;
+		memcpy(d->anom_args, s->anom_args, sizeof(d->anom_args));
+	}
+	if (s->dirty_pages) {
+		d->dirty_pages += s->dirty_pages;
+		d->dirty_ppn = s->dirty_ppn, d->dirty_word = s->dirty_word;
+	}
+	if (s->seg_leaks)
+		d->seg_leaks += s->seg_leaks, d->seg_leak_val = s->seg_leak_val;
+	for (i = 0; i < 8; i++)
+		d->hazard_runs[i] += s->hazard_runs[i];
+	for (i = 0; i < KF_NCALLS; i++)
+		d->ncalls[i] += s->ncalls[i], d->nok[i] += s->nok[i];
+}
+
+/* How it died: budget spent, killed by us, its own fault, other. */
+static void
+tally_exit(uint64_t id)
+{
+	const volatile struct xok_env_info *e = xok_env_info(id);
+	uint64_t c;
+
+	if (e->id != id)
+		return;                 /* its slot was reused already */
+	c = e->exit_code;
+	if (c == 0)
+		exits[0]++;
+	else if (c == KILLCODE)
+		exits[1]++;
+	else if (c >= XOK_EXIT_FAULT && c < XOK_EXIT_FAULT + 0x100)
+		exits[2]++;
+	else if (c >= XOK_EXIT_NESTED && c < XOK_EXIT_NESTED + 0x100)
+		exits[3]++;
+	else if (c == XOK_EXIT_UPCALL)
+		exits[4]++;
+	else if (c == 0xfa)
+		exits[5]++;             /* its handler gave up */
+	else
+		exits[6]++;             /* its own ENV_DESTROY, a random code */
+}
+
+static void
+reap(void)
+{
+	int i;
+
+	for (i = 0; i < NK; i++) {
+		if (!kids[i].id || xok_env_alive(kids[i].id))
+			continue;
+		add_rec(&tot, krec(i));
+		tally_exit(kids[i].id);
+		kids[i].id = 0;
+	}
+}
+
+/* The part of our ELF file a loader reads (not the debugging sections). */
+static uint64_t
+loaded_size(const void *img, uint64_t size)
+{
+	const struct elf64_ehdr *eh = img;
+	uint64_t i, end = eh->phoff + eh->phnum * sizeof(struct elf64_phdr);
+
+	for (i = 0; i < eh->phnum; i++) {
+		const struct elf64_phdr *ph = (const void *)((const char *)img +
+		    eh->phoff + i * sizeof(*ph));
+
+		if (ph->type == ELF_PT_LOAD && ph->offset + ph->filesz > end)
+			end = ph->offset + ph->filesz;
+	}
+	return end < size ? end : size;
+}
+
+/* Map our ELF image (our pages, read-only) into child at the same place. */
+static int
+share_image(int64_t child)
+{
+	uint64_t va = (uint64_t)image & ~(XOK_PGSIZE - 1);
+	uint64_t end = (uint64_t)image + image_size, ppn = image_pa / XOK_PGSIZE;
+	int64_t err;
+
+	for (; va < end; va += XOK_PGSIZE, ppn++)
+		if ((err = sys_page_map((uint64_t)child, va, ppn, XOK_PTE_NX,
+		    0, 0)) < 0)
+			return (int)err;
+	return 0;
+}
+
+static int64_t
+spawn(int i, uint64_t budget)
+{
+	struct exos_spawn sp = { .image = image, .size = image_size,
+	    .arg = 1, .slices = 1, .start = 0 };
+	struct kf_rec *r = krec(i);
+	int64_t id, err;
+
+	if ((id = exos_spawn(&sp)) < 0)
+		return id;
+	memset(r, 0, sizeof(*r));
+	r->magic = KF_MAGIC;
+	r->seed = rnd();
+	r->hazards = hazards;
+	r->budget = budget;
+	r->depth = 1;
+	r->image_va = (uint64_t)image;
+	r->image_size = image_size;
+	if ((err = sys_page_map((uint64_t)id, KF_REC_VA, kids[i].ppn,
+	    XOK_PTE_W | XOK_PTE_NX, 0, 0)) < 0 ||
+	    (err = share_image(id)) < 0 ||
+	    (err = sys_env_set_status((uint64_t)id, 0, XOK_ENV_RUNNABLE)) < 0) {
+		sys_env_destroy((uint64_t)id, 0, 0);
+		return err;
+	}
+	kids[i].id = (uint64_t)id;
+	return id;
+}
+
+/* Kill an environment now and then (about every 1500 calls, or 30 ms
+ * when the callers are busy without calls), and thin out the table
+ * when the callers' leftovers fill it. */
+static void
+kill_some(void)
+{
+	static uint64_t next, next_t;
+	int i = 1 + (int)rn(XOK_NENV - 1), j, n = nalive();
+
+	if ((kcalls() >= next || xok_ticks() >= next_t) && alive(i) &&
+	    XOK_INFO->envs[i].id != me) {
+		next = kcalls() + rn(3000);
+		next_t = xok_ticks() + 10 + rn(40);
+		sys_env_destroy(XOK_INFO->envs[i].id, 0, KILLCODE);
+		nkilled++;
+	}
+	/* Envs the callers left behind fill the table: thin them out. */
+	for (j = 1; n > XOK_NENV * 3 / 4 && j < XOK_NENV; j++) {
+		uint64_t id = XOK_INFO->envs[j].id;
+		int k, ours = 0;
+
+		for (k = 0; k < NK; k++)
+			ours |= kids[k].id == id;
+		if (alive(j) && !ours && rn(2)) {
+			sys_env_destroy(id, 0, KILLCODE);
+			nkilled++, n--;
+		}
+	}
+}
+
+static void
+kill_all(void)
+{
+	int i, round, any = 1;
+
+	for (round = 0; any && round < 1000; round++) {
+		any = 0;
+		for (i = 0; i < XOK_NENV; i++)
+			if (alive(i) && XOK_INFO->envs[i].id != me) {
+				sys_env_destroy(XOK_INFO->envs[i].id, 0,
+				    KILLCODE);
+				any = 1;
+			}
+	}
+}
+
+/* ---- the phase -------------------------------------------------------------- */
+
+/* Kernel calls made since c0, less init's own yields. */
+static uint64_t yields;
+
+static uint64_t
+made(uint64_t c0)
+{
+	return kcalls() - c0 - yields;
+}
+
+static int
+phase(void)
+{
+	uint64_t c0 = kcalls(), last = 0, t_last = xok_ticks();
+	uint64_t avg = target / 40 + 200, next_report = target / 10;
+	int i;
+
+	while (made(c0) < target) {
+		reap();
+		for (i = 0; i < NK; i++)
+			if (!kids[i].id) {
+				if (spawn(i, 100 + rn(2 * avg)) >= 0)
+					nspawned++;
+				else
+					nspawnfail++;
+			}
+		kill_some();
+		if (made(c0) != last)
+			last = made(c0), t_last = xok_ticks();
+		else if (xok_ticks() - t_last > 20000) {
+			printf("\nkfuzz: no kernel call for 20 s\n");
+			return -1;
+		}
+		if (made(c0) >= next_report) {
+			printf("\nkfuzz: %lu calls, %lu ms, %lu free pages, %d "
+			    "environments\n", made(c0), xok_ticks() * 1000 /
+			    XOK_INFO->hz, XOK_INFO->nfree, nalive());
+			next_report += target / 10;
+		}
+		sys_yield(XOK_SELF);
+		yields++;
+	}
+	return 0;
+}
+
+/* ---- the checks ---------------------------------------------------------------- */
+
+static int
+compare_pages(const struct xok_page_info *snap, uint64_t n)
+{
+	uint64_t i, diffs = 0;
+
+	for (i = 0; i < n; i++) {
+		struct xok_page_info p = XOK_PAGES[i];
+
+		if (p.owner == snap[i].owner && p.mapcount == snap[i].mapcount &&
+		    p.flags == snap[i].flags)
+			continue;
+		if (diffs++ < 8)
+			printf("kfuzz: page %lu: owner %x -> %x, mapcount %u -> "
+			    "%u, flags %x -> %x\n", i, snap[i].owner, p.owner,
+			    snap[i].mapcount, p.mapcount, snap[i].flags,
+			    p.flags);
+	}
+	if (diffs)
+		printf("kfuzz: %lu pages differ\n", diffs);
+	return diffs == 0;
+}
+
+/* The kernel is alive: a new caller with no budget starts and exits. */
+static int
+probe(void)
+{
+	int64_t id = spawn(0, 0);
+	uint64_t end = xok_ticks() + 5000;
+
+	if (id < 0) {
+		printf("kfuzz: cannot spawn after the phase: %ld\n", id);
+		return 0;
+	}
+	while (xok_env_alive((uint64_t)id) && xok_ticks() < end)
+		sys_yield(XOK_SELF);
+	kids[0].id = 0;
+	if (xok_env_alive((uint64_t)id) ||
+	    xok_env_info((uint64_t)id)->exit_code != 0 ||
+	    xok_env_info((uint64_t)id)->runs == 0) {
+		printf("kfuzz: probe %lx: alive %d, exit code 0x%lx, runs %lu\n",
+		    id, xok_env_alive((uint64_t)id),
+		    xok_env_info((uint64_t)id)->exit_code,
+		    xok_env_info((uint64_t)id)->runs);
+		return 0;
+	}
+	return sys_null() == 0;
+}
+
+static const char *const call_names[XOK_NSYSCALLS] = {
+#define KF_NAME(name, n) [n] = #name,
+	XOK_SYSCALLS(KF_NAME)
+#undef KF_NAME
+};
+
+static uint64_t calls0[XOK_NCALLSTATS], cycles0[XOK_NCALLSTATS];
+
+static void
+report(uint64_t ncalls, uint64_t ticks)
+{
+	unsigned i;
+
+	printf("kfuzz: %lu kernel calls (init's yields not counted), %lu by "
+	    "callers' own choice (%lu outside the table), %lu specials, %lu "
+	    "faults handled\n", ncalls, tot.calls,
+	    tot.oor, tot.specials, tot.faults);
+	printf("kfuzz: %lu callers spawned (%lu failed), %lu children of "
+	    "theirs, %lu kills by init\n", nspawned, nspawnfail, tot.spawned,
+	    nkilled);
+	printf("kfuzz: callers ended: budget %lu, killed %lu, fault %lu, "
+	    "nested %lu, upcall %lu, gave up %lu, own call %lu\n", exits[0],
+	    exits[1], exits[2], exits[3], exits[4], exits[5], exits[6]);
+	printf("kfuzz: hazard runs: nt %lu compat %lu x87 %lu segs %lu "
+	    "exhaust %lu\n", tot.hazard_runs[0], tot.hazard_runs[1],
+	    tot.hazard_runs[2], tot.hazard_runs[3], tot.hazard_runs[5]);
+	printf("kfuzz: %lu ms, %lu calls/s\n", ticks * 1000 / XOK_INFO->hz,
+	    ticks ? ncalls * XOK_INFO->hz / ticks : 0);
+	printf("kfuzz: call             by callers  ok    all calls  cycles/call\n");
+	for (i = 0; i < XOK_NSYSCALLS && i < KF_NCALLS; i++) {
+		uint64_t n = XOK_INFO->calls[i].calls - calls0[i];
+		uint64_t cy = XOK_INFO->calls[i].cycles - cycles0[i];
+
+		printf("kfuzz: %-16s %7u %7u %9lu %9lu\n", call_names[i] ?
+		    call_names[i] : "?", tot.ncalls[i], tot.nok[i], n,
+		    n ? cy / n : 0);
+	}
+}
+
+int
+main(uint64_t arg)
+{
+	static uint64_t slices0[XOK_NSLICES];
+	struct xok_page_info *snap = (struct xok_page_info *)SNAP_VA;
+	uint64_t npages = XOK_INFO->npages, nfree0, mypages0, i, c0, t0, ncalls;
+	uint64_t snap_pages = (npages * sizeof(*snap) + XOK_PGSIZE - 1) /
+	    XOK_PGSIZE;
+	int ok, err;
+
+	/* Only init runs the test: a caller whose child was sent to our
+	 * entry point (ENV_SET_REGS) with arg 0 is a caller all the same. */
+	if (arg || xok_env_info(xok_self())->parent != 0)
+		kf_child_main();
+	me = xok_self();
+	parse_args();
+	rs = seed;
+	printf("kfuzz: seed %lu, %lu calls, hazards 0x%lx\n", seed, target,
+	    hazards);
+
+	/* Everything we use during the phase, set up before the snapshot. */
+	image = exos_module("kfuzz.elf", &image_size);
+	EXPECT("kfuzz finds its own boot module", image != NULL);
+	if (!image)
+		goto out;
+	for (i = 0; i < XOK_INFO->nmodules; i++)
+		if (XOK_INFO->modules[i].size == image_size)
+			image_pa = XOK_INFO->modules[i].paddr;
+	image_size = loaded_size(image, image_size);
+	for (i = 0; i < NK; i++) {
+		int64_t p = sys_page_alloc(XOK_PPN_ANY, 0);
+
+		if (p < 0 || sys_page_map(XOK_SELF, (uint64_t)krec((int)i),
+		    (uint64_t)p, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0)
+			break;
+		kids[i].ppn = (uint64_t)p;
+	}
+	EXPECT("record pages", i == NK);
+	err = exos_map_new(SNAP_VA, snap_pages, XOK_PTE_W | XOK_PTE_NX);
+	EXPECT_EQ("snapshot pages", err, 0);
+	for (i = 1; i < XOK_NSLICES; i += XOK_NSLICES / 4)
+		sys_slice_alloc(XOK_SELF, 0, i + XOK_NSLICES / 8);
+	EXPECT("a caller lives and exits before the phase", probe());
+	if (failures)
+		goto out;
+
+	for (i = 0; i < XOK_NSLICES; i++)
+		slices0[i] = XOK_INFO->slice_owner[i];
+	mypages0 = xok_env_info(me)->npages;
+	for (i = 0; i < npages; i++)
+		snap[i] = XOK_PAGES[i];
+	nfree0 = XOK_INFO->nfree;
+
+	for (i = 0; i < XOK_NCALLSTATS; i++)
+		calls0[i] = XOK_INFO->calls[i].calls,
+		cycles0[i] = XOK_INFO->calls[i].cycles;
+	c0 = kcalls();
+	t0 = xok_ticks();
+	err = phase();
+	ncalls = made(c0);
+	t0 = xok_ticks() - t0;
+	kill_all();
+	reap();
+	printf("\n");
+	EXPECT("kfuzz: the phase made its calls", err == 0);
+	printf("kfuzz: seed %lu hazards 0x%lx: %lu kernel calls\n", seed,
+	    hazards, ncalls);
+	report(ncalls, t0);
+
+	EXPECT("kfuzz: the kernel is alive: a new environment runs and exits",
+	    probe());
+	kill_all();
+	EXPECT("kfuzz: only init is left", nalive() == 1 && alive(XOK_ENVX(me)));
+	ok = 1;
+	for (i = 0; i < XOK_NSLICES; i++)
+		ok &= XOK_INFO->slice_owner[i] == slices0[i];
+	EXPECT("kfuzz: slices as at the start", ok);
+	EXPECT_EQ("kfuzz: free pages as at the start", XOK_INFO->nfree, nfree0);
+	EXPECT("kfuzz: every page's owner, mapcount and flags as at the start",
+	    compare_pages(snap, npages));
+	{
+		uint64_t nfree = 0;
+
+		for (i = 0; i < npages; i++)
+			nfree += XOK_PAGES[i].owner == 0;
+		EXPECT_EQ("kfuzz: free count = pages without an owner", nfree,
+		    XOK_INFO->nfree);
+	}
+	EXPECT_EQ("kfuzz: init's page count as at the start",
+	    xok_env_info(me)->npages, mypages0);
+	if (tot.anomalies)
+		printf("kfuzz: last anomaly: call 0x%lx returned %ld, args 0x%lx "
+		    "0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", tot.anom_call,
+		    (int64_t)tot.anom_ret, tot.anom_args[0], tot.anom_args[1],
+		    tot.anom_args[2], tot.anom_args[3], tot.anom_args[4],
+		    tot.anom_args[5]);
+	EXPECT_EQ("kfuzz: every result is a documented one", tot.anomalies, 0);
+	if (hazards & KH_ZERO) {
+		if (tot.dirty_pages)
+			printf("kfuzz: page %lu was handed out holding 0x%lx "
+			    "(finding 5)\n", tot.dirty_ppn, tot.dirty_word);
+		EXPECT_EQ("kfuzz: fresh pages read as zero", tot.dirty_pages, 0);
+	}
+	if (hazards & KH_SEGS) {
+		if (tot.seg_leaks)
+			printf("kfuzz: selector 0x%lx came from another "
+			    "environment (finding 4)\n", tot.seg_leak_val);
+		EXPECT_EQ("kfuzz: no selector leaks in from other environments",
+		    tot.seg_leaks, 0);
+	}
+out:
+	printf("kfuzz: seed %lu: %s\n", seed, failures ? "FAILED" : "passed");
+	printf("ALL-DONE\n");
+	sys_shutdown(0, failures ? 1 : 0);
+	return 0;
+}

@@ -1,0 +1,35 @@
+#!/bin/bash
+# kfuzz.sh: the seeded random kernel-call test (tests/guest/kfuzz.c).
+# One boot: init records the machine's state, unprivileged callers make
+# random kernel calls until the kernel has counted CALLS of them, then
+# init checks that the kernel is alive and every page is accounted for.
+#   SEED     the random seed (default 1)
+#   CALLS    kernel calls in the phase (default: the size `make test` runs)
+#   HAZARDS  hazard classes to include (tests/guest/kfuzz.h; default
+#            KFUZZ_CI_HAZARDS below)
+#   TIMEOUT  seconds before QEMU is stopped
+# Run by scripts/run-tests with KERNEL and ACCEL set; by make fuzz-kernel.
+set -u
+# Hazard classes `make test` includes: a class goes in once the fix for
+# its finding (issue 8) is merged.  0x01 NT (#1), 0x02 32-bit mode (#2),
+# 0x04 x87 (#3), 0x08 selectors (#4), 0x10 zeroed pages (#5), 0x20
+# exhaustion (#11; passes today, but while memory is nearly exhausted
+# every PAGE_ALLOC scans the whole page table: minutes, not seconds).
+KFUZZ_CI_HAZARDS=0x00
+kernel=${KERNEL:-build/xok/xok.bin}
+accel=${ACCEL:-tcg}
+seed=${SEED:-1}
+calls=${CALLS:-300000}
+hazards=${HAZARDS:-$KFUZZ_CI_HAZARDS}
+timeout=${TIMEOUT:-120}
+elf="$(dirname "$(dirname "$kernel")")/tests/kfuzz.elf"
+dir=$(mktemp -d /tmp/kfuzz.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+echo "seed=$seed calls=$calls hazards=$hazards" > "$dir/kfuzz.args"
+echo "kfuzz: SEED=$seed CALLS=$calls HAZARDS=$hazards"
+start=$(date +%s)
+scripts/qemu --accel "$accel" --test --timeout "$timeout" "$kernel" \
+    "$elf" "$dir/kfuzz.args"
+rc=$?
+echo "kfuzz: boot took $(( $(date +%s) - start )) s"
+exit $rc
