@@ -76,6 +76,10 @@ pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
 	if (owner == 0)
 		return -XE_INVAL;
 	if (ppn == XOK_PPN_ANY) {
+		/* Out of memory is the common case under exhaustion: answer
+		 * it without scanning every page (interrupts are off). */
+		if (*pg->nfree == 0)
+			return -XE_NOMEM;
 		for (i = 0; i < pg->npages; i++) {
 			uint64_t p = (pg->hint + i) % pg->npages;
 			if (pg->info[p].owner == 0) {

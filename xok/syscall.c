@@ -257,6 +257,20 @@ sys_env_destroy(uint64_t envid, uint64_t slot, uint64_t code, uint64_t d,
 	return 0;
 }
 
+/*
+ * Where another environment resumes: rip and rsp (checked by the
+ * caller), the kernel's own 64-bit user segments (never a 32-bit one),
+ * and of the flags only the arithmetic ones and DF; IF always on.
+ */
+static void
+set_entry(struct env *e, uint64_t rip, uint64_t rsp, uint64_t rflags)
+{
+	e->tf.rip = rip, e->tf.rsp = rsp;
+	e->tf.cs = GD_UT | 3, e->tf.ss = GD_UD | 3;
+	e->tf.rflags = (rflags & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
+	    FL_DF | FL_OF)) | FL_IF | FL_RESERVED1;
+}
+
 static int64_t
 sys_env_set_regs(uint64_t envid, uint64_t slot, uint64_t uregs, uint64_t d,
     uint64_t e_, uint64_t f)
@@ -274,10 +288,7 @@ sys_env_set_regs(uint64_t envid, uint64_t slot, uint64_t uregs, uint64_t d,
 		return err;
 	if (!user_code_addr(r.rip) || r.rsp > XOK_UVA_END)
 		return -XE_INVAL;
-	e->tf.rip = r.rip, e->tf.rsp = r.rsp;
-	e->tf.cs = GD_UT | 3, e->tf.ss = GD_UD | 3;
-	e->tf.rflags = (r.rflags & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
-	    FL_DF | FL_OF)) | FL_IF | FL_RESERVED1;
+	set_entry(e, r.rip, r.rsp, r.rflags);
 	e->tf.rdi = r.rdi, e->tf.rsi = r.rsi, e->tf.rdx = r.rdx;
 	e->tf.rcx = r.rcx, e->tf.r8 = r.r8, e->tf.r9 = r.r9;
 	e->tf.rax = r.rax, e->tf.rbx = r.rbx, e->tf.rbp = r.rbp;
@@ -343,10 +354,7 @@ sys_env_set_context(uint64_t envid, uint64_t slot, uint64_t uctx, uint64_t d,
 	e->tf.r9 = c.r9, e->tf.r8 = c.r8, e->tf.rbp = c.rbp;
 	e->tf.rdi = c.rdi, e->tf.rsi = c.rsi, e->tf.rdx = c.rdx;
 	e->tf.rcx = c.rcx, e->tf.rbx = c.rbx, e->tf.rax = c.rax;
-	e->tf.rip = c.rip, e->tf.rsp = c.rsp;
-	e->tf.cs = GD_UT | 3, e->tf.ss = GD_UD | 3;
-	e->tf.rflags = (c.rflags & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF |
-	    FL_DF | FL_OF)) | FL_IF | FL_RESERVED1;
+	set_entry(e, c.rip, c.rsp, c.rflags);
 	env_set_base(e, 0, c.fs_base);
 	env_set_base(e, 1, c.gs_base);
 	if (c.flags & XOK_CTX_FX)
