@@ -561,7 +561,7 @@ gen(int kind, uint64_t c, uint64_t *npred, int good)
 static int
 documented(int64_t r)
 {
-	return r >= 0 || (r >= -XE_NODEV && r <= -XE_INVAL) ||
+	return r >= 0 || (r >= -XE_LAST && r <= -XE_INVAL) ||
 	    (r <= -XE_XN && r > -XE_XN - 64);
 }
 

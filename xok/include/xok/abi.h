@@ -108,6 +108,7 @@ enum {
 #define XE_NODEV  11    /* no disk, or XN not formatted / mounted */
 #define XE_QUOTA  12    /* the environment's (or an ancestor's) quota is
 			   used up */
+#define XE_LAST   XE_QUOTA      /* the highest of the codes above */
 /* XN's own refusals (docs/XN.md) come back as -(XE_XN + n) for XN error
  * -n: for example XN_EACCES (-4) is returned as -104. */
 #define XE_XN     100
