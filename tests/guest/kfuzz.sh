@@ -13,9 +13,7 @@ set -u
 # Hazard classes `make test` includes: a class goes in once the fix for
 # its finding (issue 8) is merged.  0x01 NT (#1), 0x02 32-bit mode (#2),
 # 0x04 x87 (#3), 0x08 selectors (#4), 0x10 zeroed pages (#5), 0x20
-# exhaustion (#11; passes today, but while memory is nearly exhausted
-# every PAGE_ALLOC scans the whole page table: minutes, not seconds).
-# Findings 1-5 and 11 are fixed, so make test runs every class.
+# exhaustion (#11).  All are fixed, so make test runs every class.
 KFUZZ_CI_HAZARDS=0x3f
 kernel=${KERNEL:-build/xok/xok.bin}
 accel=${ACCEL:-tcg}
