@@ -1,10 +1,10 @@
 # tests/tests.mk: host unit tests (Check) and guest test programs.
 
-$(eval $(call guest_prog,$(BUILD)/tests/ktest.elf,tests/guest/ktest.c tests/guest/ktest_child.c))
+$(eval $(call guest_prog,$(BUILD)/tests/ktest.elf,tests/guest/ktest.c tests/guest/ktest_child.c tests/guest/role.c))
 GUEST_TESTS += $(BUILD)/tests/ktest.elf
 
 # Hostile CPU state: NT, 32-bit segments, #MF/#XM, selectors, console.
-$(eval $(call guest_prog,$(BUILD)/tests/cputest.elf,tests/guest/cputest.c))
+$(eval $(call guest_prog,$(BUILD)/tests/cputest.elf,tests/guest/cputest.c tests/guest/role.c))
 GUEST_TESTS += $(BUILD)/tests/cputest.elf
 
 # XN over a virtio disk, booted twice (tests/guest/xntest.sh).
@@ -44,7 +44,7 @@ $(eval $(call guest_prog,$(BUILD)/tests/memattack.elf,tests/guest/memattack.c))
 GUEST_TESTS += tests/guest/memattack.sh
 # FS/GS bases per environment, full child context (ENV_SET_BASE,
 # ENV_SET_CONTEXT) and their hostile values.
-$(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c))
+$(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c tests/guest/role.c))
 GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # The seeded random kernel-call test (tests/guest/kfuzz.sh); `make
 # fuzz-kernel` runs it for longer.

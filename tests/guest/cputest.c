@@ -9,6 +9,7 @@
  * Prints "PASS: name" or "FAIL: name ..." per check, then ALL-DONE.
  */
 #include "check.h"
+#include "role.h"
 
 #define SHARED_VA 0x0000000500000000UL
 #define SHARED ((volatile uint64_t *)SHARED_VA)
@@ -423,22 +424,9 @@ spawn_role(enum role r, int start, volatile uint64_t **shared)
 {
 	struct exos_spawn sp = { .image = self_image, .size = self_size,
 	    .arg = r, .slices = 1, .start = 0 };
-	static uint64_t next_va = 0x0000000a00000000UL;
-	static uint64_t none[512];      /* *shared if the spawn fails */
-	int64_t child = exos_spawn(&sp), ppn;
+	int64_t child = role_spawn(&sp, SHARED_VA, shared, NULL);
 
-	*shared = none;
-	if (child < 0)
-		return child;
-	if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
-	    sys_page_map(XOK_SELF, next_va, (uint64_t)ppn, XOK_PTE_W, 0, 0) < 0 ||
-	    sys_page_map((uint64_t)child, SHARED_VA, (uint64_t)ppn,
-	    XOK_PTE_W, 0, 0) < 0)
-		return -XE_NOMEM;
-	memset((void *)next_va, 0, XOK_PGSIZE);
-	*shared = (volatile uint64_t *)next_va;
-	next_va += XOK_PGSIZE;
-	if (start)
+	if (child >= 0 && start)
 		sys_env_set_status((uint64_t)child, 0, XOK_ENV_RUNNABLE);
 	return child;
 }

@@ -7,6 +7,7 @@
  */
 #include "ktest.h"
 #include "check.h"
+#include "role.h"
 #include <exos/heap.h>
 #include <stdlib.h>
 
@@ -30,21 +31,8 @@ spawn_role(enum role r, int slices, volatile uint64_t **shared)
 {
 	struct exos_spawn sp = { .image = self_image, .size = self_size,
 	    .arg = r, .slices = slices, .start = 0 };
-	static uint64_t next_va = 0x0000000a00000000UL;
-	int64_t child = exos_spawn(&sp), ppn;
 
-	if (child < 0)
-		return child;
-	if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
-	    sys_page_map(XOK_SELF, next_va, (uint64_t)ppn, XOK_PTE_W, 0, 0) < 0 ||
-	    sys_page_map((uint64_t)child, SHARED_VA, (uint64_t)ppn,
-	    XOK_PTE_W, 0, 0) < 0)
-		return -XE_NOMEM;
-	memset((void *)next_va, 0, XOK_PGSIZE);
-	*shared = (volatile uint64_t *)next_va;
-	shared_ppn = (uint64_t)ppn;
-	next_va += XOK_PGSIZE;
-	return child;
+	return role_spawn(&sp, SHARED_VA, shared, &shared_ppn);
 }
 
 /* Map our own ELF image into child at the same address (for R_PARENT). */

@@ -11,6 +11,7 @@
  * Prints "PASS: name" or "FAIL: name ..." per check, then ALL-DONE.
  */
 #include "check.h"
+#include "role.h"
 
 #define SHARED_VA 0x0000000500000000UL
 #define SHARED ((volatile uint64_t *)SHARED_VA)
@@ -175,21 +176,8 @@ spawn_role(enum role r, volatile uint64_t **shared)
 {
 	struct exos_spawn sp = { .image = self_image, .size = self_size,
 	    .arg = r, .slices = 1, .start = 0 };
-	static uint64_t next_va = 0x0000000a00000000UL;
-	static uint64_t none[512];      /* *shared if the spawn fails */
-	int64_t child = exos_spawn(&sp), ppn;
 
-	*shared = none;
-	if (child < 0)
-		return child;
-	if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
-	    sys_page_map(XOK_SELF, next_va, (uint64_t)ppn, XOK_PTE_W, 0, 0) < 0 ||
-	    sys_page_map((uint64_t)child, SHARED_VA, (uint64_t)ppn,
-	    XOK_PTE_W, 0, 0) < 0)
-		return -XE_NOMEM;
-	*shared = (volatile uint64_t *)next_va;
-	next_va += XOK_PGSIZE;
-	return child;
+	return role_spawn(&sp, SHARED_VA, shared, NULL);
 }
 
 static int
