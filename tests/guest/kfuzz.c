@@ -447,6 +447,15 @@ report(uint64_t ncalls, uint64_t ticks)
 	}
 }
 
+static int
+holds_root(void)
+{
+	struct xok_cap c;
+
+	return sys_cap_get(0, &c) == 0 && c.valid && c.len == 0 &&
+	    xok_env_info(xok_self())->parent == 0;
+}
+
 int
 main(uint64_t arg)
 {
@@ -457,9 +466,11 @@ main(uint64_t arg)
 	    XOK_PGSIZE;
 	int ok, err;
 
-	/* Only init runs the test: a caller whose child was sent to our
-	 * entry point (ENV_SET_REGS) with arg 0 is a caller all the same. */
-	if (arg || xok_env_info(xok_self())->parent != 0)
+	/* Only init runs the test.  A caller's child sent to our entry
+	 * point (ENV_SET_REGS, ENV_SET_CONTEXT) with arg 0 and any other
+	 * registers is a caller all the same: only init holds the root
+	 * capability (the empty name) in slot 0, and no caller can get it. */
+	if (arg || !holds_root())
 		kf_child_main();
 	me = xok_self();
 	parse_args();
