@@ -1,7 +1,9 @@
 # scripts/gensys.awk: reads xok/syscalls.master (the format is described
 # at the top of that file) and writes the files made from it.  POSIX awk;
 # run by scripts/gensys, which passes the output paths:
-#   -v numbers=F  protos=F  systab=F  lib=F  table=F
+#   -v numbers=F  protos=F  systab=F  lib=F  table=F  handlers=F
+# (handlers gets "FILE sys_name" for each call, for the check that each
+# handler is where the master says.)
 # A malformed master is refused: "FILE:LINE: what is wrong" on stderr,
 # exit status 1, and no output is worth keeping.
 
@@ -301,6 +303,9 @@ END {
 	}
 	print "" > lib
 	print "#endif /* EXOS_SYSCALLS_H */" > lib
+
+	for (k = 1; k <= ncall; k++)
+		print file[k] " sys_" lower(name[k]) > handlers
 
 	# ---- the docs' table ----
 	print "| # | call | arguments | capability checked | what it does | handler |" > table
