@@ -15,7 +15,8 @@ GUEST_TESTS += tests/guest/xntest.sh
 $(eval $(call guest_prog,$(BUILD)/tests/rawdisk.elf,tests/guest/rawdisk.c))
 GUEST_TESTS += tests/guest/rawdisk.sh
 
-# The virtio-blk driver's boot self-test (tests/guest/disktest.sh).
+# The virtio-blk driver's self-test, in a test-only kernel
+# (xok/dev/vblk_selftest.c; tests/guest/disktest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/boot.elf,tests/guest/boot.c))
 GUEST_TESTS += tests/guest/disktest.sh
 

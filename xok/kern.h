@@ -159,23 +159,25 @@ void slices_release(struct env *e);
 int pred_ready(struct env *e, uint64_t *result);
 int sched_can_run(struct env *e);
 
-/* syscall.c */
-void syscall_trap(struct trapframe *tf);
+/* capcheck.c: the capability checks of the kernel calls (0 or -XE_*) */
+int cap_slot(uint64_t slot, struct xok_cap **c);
+int cap_check(uint64_t slot, const struct xok_cap *guard, unsigned rights);
 int cap_slot_allows(uint64_t slot, const struct xok_cap *guard,
     unsigned rights);
+int cap_machine(uint64_t slot);
+int env_control(uint64_t id, uint64_t slot, struct env **out);
+int page_check(uint64_t ppn, uint64_t slot, unsigned rights, unsigned deny);
 
-/* xnsys.c: the XN calls (same signature as every call) */
+/* syscall.c: the kernel-call entry */
+void syscall_trap(struct trapframe *tf);
+
+/* xnsys.c */
 void xnsys_init(void);
-#define XNSYS(name) int64_t sys_xn_##name(uint64_t, uint64_t, uint64_t, \
-    uint64_t, uint64_t, uint64_t)
-XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
-XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
-XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
-XNSYS(sync); XNSYS(move); XNSYS(bc_revoked); XNSYS(writeback_many); XNSYS(block_info);
-XNSYS(bc_insert_many);
-int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-    uint64_t);
-#undef XNSYS
+
+/* The kernel calls' handlers, each in its subsystem's file (made from
+ * xok/syscalls.master).  A user address: only through copyin/copyout. */
+typedef uint64_t uaddr_t;
+#include "sysprotos.h"
 
 /* trap.c */
 void trap(struct trapframe *tf);

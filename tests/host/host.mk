@@ -35,3 +35,11 @@ $(BUILD)/host/test_xok: $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) \
 	    $(HOST_STRING_OBJS) $(CHECK_LIBS)
 
 HOST_TESTS += $(BUILD)/host/test_xok
+
+# scripts/gensys: the generated call files are current (a stale one fails
+# here), a small master's output, malformed masters refused.
+$(BUILD)/host/test_gensys: tests/host/test_gensys.c tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
+
+HOST_TESTS += $(BUILD)/host/test_gensys

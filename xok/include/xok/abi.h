@@ -4,7 +4,9 @@
  * capabilities, the upcall frame, the exported kernel state, the wake-up
  * predicate bytecode and the user address-space layout.
  *
- * docs/KERNEL-INTERFACE.md documents every call listed here.
+ * The calls themselves are listed in xok/syscalls.master, which makes
+ * their numbers (xok/syscalls.h, included below), the kernel's table and
+ * libexos's wrappers; docs/KERNEL-INTERFACE.md documents every one.
  */
 #ifndef XOK_ABI_H
 #define XOK_ABI_H
@@ -31,63 +33,9 @@
  * Linux system call made by an unmodified binary) can be reflected to
  * the environment's own libOS; see XOK_UP_REFLECT.
  */
-#define XOK_SYSBASE 0x58000000UL        /* 'X' << 24 */
-
-#define XOK_SYSCALLS(X) \
-	X(NULL,          0) \
-	X(CONS_WRITE,    1) \
-	X(SHUTDOWN,      2) \
-	X(PAGE_ALLOC,    3) \
-	X(PAGE_FREE,     4) \
-	X(PAGE_MAP,      5) \
-	X(PAGE_UNMAP,    6) \
-	X(PAGE_GUARD,    7) \
-	X(ENV_CREATE,    8) \
-	X(ENV_DESTROY,   9) \
-	X(ENV_SET_REGS, 10) \
-	X(ENV_SET_STATUS, 11) \
-	X(ENV_SET_UPCALLS, 12) \
-	X(CAP_GRANT,    13) \
-	X(CAP_GET,      14) \
-	X(CAP_DROP,     15) \
-	X(SLICE_ALLOC,  16) \
-	X(SLICE_FREE,   17) \
-	X(YIELD,        18) \
-	X(SLEEP,        19) \
-	X(IPC_CALL,     20) \
-	X(IPC_REPLY,    21) \
-	X(ENV_SET_IPCGUARD, 22) \
-	X(XN_FORMAT,    23) \
-	X(XN_STAT,      24) \
-	X(XN_TEMPLATE,  25) \
-	X(XN_ROOT,      26) \
-	X(XN_LOOKUP,    27) \
-	X(XN_ROOT_REMOVE, 28) \
-	X(XN_ALLOC,     29) \
-	X(XN_FREE,      30) \
-	X(XN_WRITE,     31) \
-	X(XN_BC_INSERT, 32) \
-	X(XN_BC_LOOKUP, 33) \
-	X(XN_BC_EVICT,  34) \
-	X(XN_WRITEBACK, 35) \
-	X(XN_SYNC,      36) \
-	X(XN_MOVE,      37) \
-	X(DISK_RAW,     38) \
-	X(XN_BC_REVOKED, 39) \
-	X(XN_BLOCK_INFO, 40) \
-	X(XN_WRITEBACK_MANY, 41) \
-	X(XN_BC_INSERT_MANY, 42) \
-	X(ENV_SET_QUOTA, 43) \
-	X(ENV_SET_BASE, 44) \
-	X(ENV_SET_CONTEXT, 45)
-
-enum {
-#define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
-	XOK_SYSCALLS(XOK_SYSENUM)
-#undef XOK_SYSENUM
-	XOK_SYS_END
-};
-#define XOK_NSYSCALLS ((unsigned)(XOK_SYS_END - XOK_SYSBASE))
+#include <xok/syscalls.h>       /* XOK_SYSBASE ('X' << 24), XOK_SYS_*,
+				   XOK_SYSCALLS(X): made from
+				   xok/syscalls.master */
 
 /* CONS_WRITE writes at most this many bytes per call (one UART transmit
  * FIFO) and never waits for the UART: it returns how many it wrote
