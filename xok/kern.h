@@ -115,6 +115,7 @@ int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
 uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
+int64_t pmap_lookup_perm(struct env *e, uint64_t va, uint64_t *perm);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
@@ -163,6 +164,15 @@ int sched_can_run(struct env *e);
 void syscall_trap(struct trapframe *tf);
 int cap_slot_allows(uint64_t slot, const struct xok_cap *guard,
     unsigned rights);
+int cap_slot(uint64_t slot, struct xok_cap **c);
+int env_control(uint64_t id, uint64_t slot, struct env **out);
+int page_check(uint64_t ppn, uint64_t slot, unsigned rights);
+
+/* pagebatch.c: the batched page calls (same signature as every call) */
+#define PBSYS(name) int64_t sys_page_##name(uint64_t, uint64_t, uint64_t, \
+    uint64_t, uint64_t, uint64_t)
+PBSYS(alloc_many); PBSYS(map_many); PBSYS(unmap_range); PBSYS(protect);
+#undef PBSYS
 
 /* xnsys.c: the XN calls (same signature as every call) */
 void xnsys_init(void);

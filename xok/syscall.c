@@ -15,7 +15,7 @@ static const struct xok_cap machine_guard = { .valid = 1, .len = 1,
 
 /* ---- Capability helpers ---------------------------------------------- */
 
-static int
+int
 cap_slot(uint64_t slot, struct xok_cap **c)
 {
 	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
@@ -43,7 +43,7 @@ cap_slot_allows(uint64_t slot, const struct xok_cap *guard, unsigned rights)
 }
 
 /* The environment id names, if the caller controls it (self always). */
-static int
+int
 env_control(uint64_t id, uint64_t slot, struct env **out)
 {
 	struct env *e = env_lookup(id);
@@ -124,7 +124,7 @@ sys_page_alloc(uint64_t ppn, uint64_t slot, uint64_t envid, uint64_t envslot,
 }
 
 /* A page the caller may act on with rights. */
-static int
+int
 page_check(uint64_t ppn, uint64_t slot, unsigned rights)
 {
 	if (ppn >= pages.npages)
@@ -660,6 +660,10 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
 	[XOK_SYS_ENV_SET_BASE - XOK_SYSBASE] = sys_env_set_base,
 	[XOK_SYS_ENV_SET_CONTEXT - XOK_SYSBASE] = sys_env_set_context,
+	[XOK_SYS_PAGE_ALLOC_MANY - XOK_SYSBASE] = sys_page_alloc_many,
+	[XOK_SYS_PAGE_MAP_MANY - XOK_SYSBASE] = sys_page_map_many,
+	[XOK_SYS_PAGE_UNMAP_RANGE - XOK_SYSBASE] = sys_page_unmap_range,
+	[XOK_SYS_PAGE_PROTECT - XOK_SYSBASE] = sys_page_protect,
 };
 
 void

@@ -182,6 +182,31 @@ static inline int64_t sys_disk_raw(unsigned slot, int write, uint64_t sector,
     uint64_t ppn, uint64_t nbytes, struct xok_disk_done *done)
 { return xok_call(XC(DISK_RAW), slot | (write ? XOK_DISK_WRITE : 0), sector,
     ppn, nbytes, (uint64_t)done, 0); }
+/* Batched page calls: at most XOK_PAGE_BATCH_MAX pages or entries each.
+   n fresh zeroed pages owned by env, guarded by the W capability in slot,
+   their numbers in ppns[n]; all or nothing (returns n). */
+static inline int64_t sys_page_alloc_many(unsigned slot, uint64_t env,
+    unsigned envslot, uint64_t *ppns, uint64_t n)
+{ return xok_call(XC(PAGE_ALLOC_MANY), slot, env, envslot, (uint64_t)ppns, n,
+    0); }
+/* Map v[0..n) into env in order (each as PAGE_MAP with v[i].slot for the
+   page); stops at the first entry refused and returns how many were
+   mapped: if that is less than n, v[ret].result says why. */
+static inline int64_t sys_page_map_many(uint64_t env, unsigned envslot,
+    struct xok_page_map *v, uint64_t n)
+{ return xok_call(XC(PAGE_MAP_MANY), env, envslot, (uint64_t)v, n, 0, 0); }
+/* Unmap whatever is mapped in [va, va + npages pages) of env; returns how
+   many pages were. */
+static inline int64_t sys_page_unmap_range(uint64_t env, uint64_t va,
+    uint64_t npages, unsigned envslot)
+{ return xok_call(XC(PAGE_UNMAP_RANGE), env, va, npages, envslot, 0, 0); }
+/* Set the rights (XOK_PTE_W, XOK_PTE_NX) of every page mapped in
+   [va, va + npages pages) of env; all or nothing; returns how many pages
+   are mapped there.  pageslot is checked only for pages gaining a right. */
+static inline int64_t sys_page_protect(uint64_t env, uint64_t va,
+    uint64_t npages, uint64_t perm, unsigned pageslot, unsigned envslot)
+{ return xok_call(XC(PAGE_PROTECT), env, va, npages, perm,
+    pageslot | (envslot << 8), 0); }
 /* XN's error code behind a -(XE_XN + n) result (e.g. XN_EACCES = -4). */
 #define XOK_XN_ERR(r) ((r) <= -XE_XN ? (int)((r) + XE_XN) : 0)
 

@@ -79,7 +79,11 @@
 	X(XN_BC_INSERT_MANY, 42) \
 	X(ENV_SET_QUOTA, 43) \
 	X(ENV_SET_BASE, 44) \
-	X(ENV_SET_CONTEXT, 45)
+	X(ENV_SET_CONTEXT, 45) \
+	X(PAGE_ALLOC_MANY, 47) \
+	X(PAGE_MAP_MANY, 48) \
+	X(PAGE_UNMAP_RANGE, 49) \
+	X(PAGE_PROTECT, 50)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -163,6 +167,22 @@ enum xok_env_state {
 
 #define XOK_PPN_ANY     ((uint64_t)-1)  /* PAGE_ALLOC: kernel picks */
 #define XOK_SLICE_ANY   ((uint64_t)-1)
+
+/* Batched page calls (PAGE_ALLOC_MANY, PAGE_MAP_MANY, PAGE_UNMAP_RANGE,
+ * PAGE_PROTECT): at most this many pages or entries per call (the
+ * kernel runs with interrupts off). */
+#define XOK_PAGE_BATCH_MAX 512
+
+/* One entry of PAGE_MAP_MANY: map ppn at va with perm, using the
+ * capability in `slot` for the page.  The kernel writes `result`: 0,
+ * or -XE_* for the entry that stopped the call. */
+struct xok_page_map {
+	uint64_t va;
+	uint64_t ppn;
+	uint64_t perm;                  /* XOK_PTE_W | XOK_PTE_NX */
+	uint32_t slot;
+	int32_t result;
+};
 
 /* ---- Upcalls --------------------------------------------------------
  * The kernel delivers events by pushing a struct xok_frame on the
