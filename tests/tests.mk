@@ -51,3 +51,7 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# The batched page calls and kernel writes into copy-on-write pages
+# (tests/guest/batchtest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/batchtest.elf,tests/guest/batchtest.c))
+GUEST_TESTS += tests/guest/batchtest.sh

@@ -80,3 +80,18 @@ page_check(uint64_t ppn, uint64_t slot, unsigned rights, unsigned deny)
 		return -XE_PERM;
 	return cap_check(slot, &pages.guard[ppn], rights);
 }
+
+/*
+ * May the caller map physical page ppn with perm (PAGE_MAP and every
+ * batched map)?  R, and W for a writable mapping, on the page's guard
+ * through slot; XN's cache pages map read-only for anyone and are never
+ * writable.
+ */
+int
+map_check(uint64_t ppn, uint64_t perm, uint64_t slot)
+{
+	if (ppn < pages.npages && (pages.info[ppn].flags & XOK_PG_XN))
+		return (perm & XOK_PTE_W) ? -XE_PERM : 0;
+	return page_check(ppn, slot, XOK_CAP_R |
+	    ((perm & XOK_PTE_W) ? XOK_CAP_W : 0), 0);
+}

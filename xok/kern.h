@@ -114,6 +114,7 @@ void pmap_env_free(struct env *e);
 int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
+int64_t pmap_lookup_perm(struct env *e, uint64_t va, uint64_t *perm);
 uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
@@ -167,6 +168,7 @@ int cap_slot_allows(uint64_t slot, const struct xok_cap *guard,
 int cap_machine(uint64_t slot);
 int env_control(uint64_t id, uint64_t slot, struct env **out);
 int page_check(uint64_t ppn, uint64_t slot, unsigned rights, unsigned deny);
+int map_check(uint64_t ppn, uint64_t perm, uint64_t slot);
 
 /* syscall.c: the kernel-call entry */
 void syscall_trap(struct trapframe *tf);

@@ -43,12 +43,7 @@ sys_page_map(uint64_t envid, uint64_t va, uint64_t ppn, uint64_t perm,
 		return -XE_INVAL;
 	if ((err = env_control(envid, (slots >> 8) & 0xff, &e)) < 0)
 		return err;
-	if (ppn < pages.npages && (pages.info[ppn].flags & XOK_PG_XN)) {
-		/* XN's cache: anyone may read, nobody may write directly */
-		if (perm & XOK_PTE_W)
-			return -XE_PERM;
-	} else if ((err = page_check(ppn, slots & 0xff, XOK_CAP_R |
-	    ((perm & XOK_PTE_W) ? XOK_CAP_W : 0), 0)) < 0)
+	if ((err = map_check(ppn, perm, slots & 0xff)) < 0)
 		return err;
 	return pmap_map(e, va, ppn, perm);
 }

@@ -86,4 +86,14 @@ int64_t sys_xn_bc_insert_many(uint64_t slot, uaddr_t e, uint64_t n,
 int64_t sys_disk_raw(uint64_t slotflags, uint64_t sector, uint64_t ppn,
     uint64_t nbytes, uaddr_t done);
 
+/* xok/pagebatch.c */
+int64_t sys_page_alloc_many(uint64_t slot, uint64_t env, uint64_t envslot,
+    uaddr_t ppns, uint64_t n);
+int64_t sys_page_map_many(uint64_t env, uint64_t envslot, uaddr_t v,
+    uint64_t n);
+int64_t sys_page_unmap_range(uint64_t env, uint64_t va, uint64_t npages,
+    uint64_t envslot);
+int64_t sys_page_protect(uint64_t env, uint64_t va, uint64_t npages,
+    uint64_t perm, uint64_t slots);
+
 #endif /* XOK_SYSPROTOS_H */

@@ -285,6 +285,30 @@ call_env_set_context(const uint64_t a[6])
 	return sys_env_set_context(a[0], a[1], (uaddr_t)a[2]);
 }
 
+static int64_t
+call_page_alloc_many(const uint64_t a[6])
+{
+	return sys_page_alloc_many(a[0], a[1], a[2], (uaddr_t)a[3], a[4]);
+}
+
+static int64_t
+call_page_map_many(const uint64_t a[6])
+{
+	return sys_page_map_many(a[0], a[1], (uaddr_t)a[2], a[3]);
+}
+
+static int64_t
+call_page_unmap_range(const uint64_t a[6])
+{
+	return sys_page_unmap_range(a[0], a[1], a[2], a[3]);
+}
+
+static int64_t
+call_page_protect(const uint64_t a[6])
+{
+	return sys_page_protect(a[0], a[1], a[2], a[3], a[4]);
+}
+
 const syscall_fn systab[XOK_NSYSCALLS] = {
 	[0] = call_null,
 	[1] = call_cons_write,
@@ -332,4 +356,8 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[43] = call_env_set_quota,
 	[44] = call_env_set_base,
 	[45] = call_env_set_context,
+	[47] = call_page_alloc_many,
+	[48] = call_page_map_many,
+	[49] = call_page_unmap_range,
+	[50] = call_page_protect,
 };

@@ -27,6 +27,16 @@ void *exos_page_alloc(void);            /* one page from a private heap */
 #define EXOS_UPSTACK_HI 0x00007e0000000000UL
 #define EXOS_UPSTACK_PAGES 4
 
+/* The kernel never takes a page fault on a user buffer: a call that
+ * writes into a page mapped read-only (copy-on-write) or not mapped
+ * fails with -XE_FAULT and writes nothing.  Before handing the kernel a
+ * buffer that may be copy-on-write or not yet faulted in, touch it:
+ * this writes every page of [buf, buf + len) (each page's first byte in
+ * the range, read and written back), so the libOS's own fault handler
+ * runs now and the call finds the pages writable (docs/ARCHITECTURE.md,
+ * "Kernel writes into copy-on-write pages"). */
+void exos_touch_write(void *buf, uint64_t len);
+
 /* Upcalls: handlers run on the upcall stack with the interrupted frame. */
 typedef void (*exos_fault_fn)(struct xok_frame *f);
 /* An IPC call: the handler fills reply[]; libexos sends it back. */

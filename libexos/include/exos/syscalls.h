@@ -355,4 +355,34 @@ sys_env_set_context(uint64_t env, unsigned slot, const struct xok_context *ctx)
 	    (uint64_t)ctx, 0, 0, 0);
 }
 
+/* PAGE_ALLOC_MANY: allocate n zeroed pages owned by env, all or nothing; their
+ * numbers in ppns[n]; returns n */
+static inline int64_t
+sys_page_alloc_many(unsigned slot, uint64_t env, unsigned envslot,
+    uint64_t *ppns, uint64_t n)
+{
+	return xok_call(XOK_SYS_PAGE_ALLOC_MANY, (uint64_t)slot, (uint64_t)env,
+	    (uint64_t)envslot, (uint64_t)ppns, (uint64_t)n, 0);
+}
+
+/* PAGE_MAP_MANY: map v[0..n) in order, stopping at the first refused entry
+ * (its result says why); returns how many were mapped */
+static inline int64_t
+sys_page_map_many(uint64_t env, unsigned envslot, struct xok_page_map *v,
+    uint64_t n)
+{
+	return xok_call(XOK_SYS_PAGE_MAP_MANY, (uint64_t)env,
+	    (uint64_t)envslot, (uint64_t)v, (uint64_t)n, 0, 0);
+}
+
+/* PAGE_UNMAP_RANGE: unmap every page mapped in [va, va + npages pages);
+ * returns how many were */
+static inline int64_t
+sys_page_unmap_range(uint64_t env, uint64_t va, uint64_t npages,
+    unsigned envslot)
+{
+	return xok_call(XOK_SYS_PAGE_UNMAP_RANGE, (uint64_t)env, (uint64_t)va,
+	    (uint64_t)npages, (uint64_t)envslot, 0, 0);
+}
+
 #endif /* EXOS_SYSCALLS_H */

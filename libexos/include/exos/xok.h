@@ -73,6 +73,13 @@ static inline int64_t sys_disk_raw(unsigned slot, int write, uint64_t sector,
     uint64_t ppn, uint64_t nbytes, struct xok_disk_done *done)
 { return xok_call(XC(DISK_RAW), slot | (write ? XOK_DISK_WRITE : 0), sector,
     ppn, nbytes, (uint64_t)done, 0); }
+/* Batched page calls (47-49 are generated): set the rights (XOK_PTE_W, XOK_PTE_NX) of every page mapped in
+   [va, va + npages pages) of env; all or nothing; returns how many pages
+   are mapped there.  pageslot is checked only for pages gaining a right. */
+static inline int64_t sys_page_protect(uint64_t env, uint64_t va,
+    uint64_t npages, uint64_t perm, unsigned pageslot, unsigned envslot)
+{ return xok_call(XC(PAGE_PROTECT), env, va, npages, perm,
+    pageslot | (envslot << 8), 0); }
 /* XN's error code behind a -(XE_XN + n) result (e.g. XN_EACCES = -4). */
 #define XOK_XN_ERR(r) ((r) <= -XE_XN ? (int)((r) + XE_XN) : 0)
 

@@ -112,6 +112,22 @@ enum xok_env_state {
 #define XOK_PPN_ANY     ((uint64_t)-1)  /* PAGE_ALLOC: kernel picks */
 #define XOK_SLICE_ANY   ((uint64_t)-1)
 
+/* Batched page calls (PAGE_ALLOC_MANY, PAGE_MAP_MANY, PAGE_UNMAP_RANGE,
+ * PAGE_PROTECT): at most this many pages or entries per call (the
+ * kernel runs with interrupts off). */
+#define XOK_PAGE_BATCH_MAX 512
+
+/* One entry of PAGE_MAP_MANY: map ppn at va with perm, using the
+ * capability in `slot` for the page.  The kernel writes `result`: 0,
+ * or -XE_* for the entry that stopped the call. */
+struct xok_page_map {
+	uint64_t va;
+	uint64_t ppn;
+	uint64_t perm;                  /* XOK_PTE_W | XOK_PTE_NX */
+	uint32_t slot;
+	int32_t result;
+};
+
 /* ---- Upcalls --------------------------------------------------------
  * The kernel delivers events by pushing a struct xok_frame on the
  * environment's upcall stack and starting it at the matching entry with
