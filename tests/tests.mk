@@ -50,3 +50,7 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# Console input: a typed line, a full-speed paste larger than the ring,
+# CONS_READ's capability and bad buffers (tests/guest/constest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/constest.elf,tests/guest/constest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/constest.sh

@@ -177,6 +177,17 @@ int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
     uint64_t);
 #undef XNSYS
 
+/* consin.c: console input (CONS_READ) */
+#define CONS_IRQ 4                      /* COM1 */
+void consin_init(void);
+void consin_intr(void);
+int64_t sys_cons_read(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+    uint64_t);
+
+/* dev/rtc.c: the CMOS clock, the time of day */
+uint32_t cmos_read(uint32_t reg);
+void rtc_init(void);
+
 /* trap.c */
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));

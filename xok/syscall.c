@@ -660,6 +660,7 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
 	[XOK_SYS_ENV_SET_BASE - XOK_SYSBASE] = sys_env_set_base,
 	[XOK_SYS_ENV_SET_CONTEXT - XOK_SYSBASE] = sys_env_set_context,
+	[XOK_SYS_CONS_READ - XOK_SYSBASE] = sys_cons_read,
 };
 
 void

@@ -117,6 +117,11 @@ static inline int64_t
 sys_ipc_reply(uint64_t env, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 { return xok_call(XC(IPC_REPLY), env, w0, w1, w2, w3, 0); }
 
+/* Take up to len bytes of console input (0 if none waits; never
+   waits).  slot: a capability dominating [XOK_CAPNAME_CONSOLE] with R. */
+static inline int64_t sys_cons_read(void *buf, uint64_t len, unsigned slot)
+{ return xok_call(XC(CONS_READ), (uint64_t)buf, len, slot, 0, 0, 0); }
+
 /* XN: protected disk blocks.  slot names the principal's capability. */
 static inline int64_t sys_xn_format(unsigned slot)
 { return xok_call(XC(XN_FORMAT), slot, 0, 0, 0, 0, 0); }

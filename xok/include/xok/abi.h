@@ -79,7 +79,8 @@
 	X(XN_BC_INSERT_MANY, 42) \
 	X(ENV_SET_QUOTA, 43) \
 	X(ENV_SET_BASE, 44) \
-	X(ENV_SET_CONTEXT, 45)
+	X(ENV_SET_CONTEXT, 45) \
+	X(CONS_READ,    46)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
@@ -93,6 +94,10 @@ enum {
  * FIFO) and never waits for the UART: it returns how many it wrote
  * (possibly 0); callers loop. */
 #define XOK_CONS_MAX 16
+
+/* CONS_READ returns at most this many bytes per call: the kernel's
+ * console input ring (docs/ARCHITECTURE.md, "Console input"). */
+#define XOK_CONS_RING 4096
 
 /* ---- Errors (returned negated) --------------------------------------- */
 #define XE_INVAL   1    /* malformed argument */
@@ -136,6 +141,9 @@ struct xok_cap {
 
 /* Guard of machine-wide operations (shutdown): only the root dominates. */
 #define XOK_CAPNAME_MACHINE 0xff
+/* Guard of console input (CONS_READ, R): [0xfd].  Only the root
+ * dominates it until init grants the name to a terminal or shell. */
+#define XOK_CAPNAME_CONSOLE 0xfd
 
 /* ---- Environments -------------------------------------------------- */
 #define XOK_NENV        64
@@ -456,6 +464,22 @@ struct xok_info {
 	uint64_t tsc_hz_check;  /* the rate from a second source; 0: none */
 	uint64_t tsc_check_src; /* XOK_TSC_SRC_* */
 	uint64_t tsc_check_ppm; /* error bound of tsc_hz_check */
+	/* Console input (xok/consin.c): bytes moved from the UART into the
+	 * kernel's ring since boot, bytes CONS_READ took out of it (so
+	 * cons_rx - cons_rd are waiting), receive overruns the UART
+	 * reported (bytes lost before the kernel saw them), and how often
+	 * the full ring held input back in the UART (flow control). */
+	uint64_t cons_rx;
+	uint64_t cons_rd;
+	uint64_t cons_overruns;
+	uint64_t cons_stalls;
+	/* Time of day (xok/dev/rtc.c): the wall-clock time (seconds and
+	 * nanoseconds since 1970-01-01 00:00 UTC) at ns = 0, i.e. at
+	 * tsc_boot, from the CMOS clock read at boot (1 s resolution).
+	 * Wall time now = wall_boot + time since boot.  Both 0: no valid
+	 * clock was read. */
+	uint64_t wall_boot_sec;
+	uint64_t wall_boot_nsec;
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf
