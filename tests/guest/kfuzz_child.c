@@ -134,6 +134,7 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(XN_BLOCK_INFO)] = { A_BLOCK, A_OUT },
 	[C(XN_WRITEBACK_MANY)] = { A_IN, A_N, A_OUT },
 	[C(XN_BC_INSERT_MANY)] = { A_SLOT, A_IN, A_N, A_SLOT },
+	[C(CONS_READ)] = { A_OUT, A_LEN, A_SLOT },
 };
 
 /* Every call in the table, whatever is added to it later. */
@@ -643,7 +644,8 @@ one_call(void)
 	    (c == XOK_SYS_PAGE_ALLOC && r >= 0 && (uint64_t)r >= npages) ||
 	    (c == XOK_SYS_ENV_CREATE && r >= 0 && (r == 0 || r > 0xffffffff)) ||
 	    (c == XOK_SYS_SLICE_ALLOC && r >= XOK_NSLICES) ||
-	    (c == XOK_SYS_CONS_WRITE && r > 0 && (uint64_t)r > a[1])) {
+	    (c == XOK_SYS_CONS_WRITE && r > 0 && (uint64_t)r > a[1]) ||
+	    (c == XOK_SYS_CONS_READ && r > 0 && (uint64_t)r > a[1])) {
 		REC->anomalies++;
 		REC->anom_call = c, REC->anom_ret = (uint64_t)r;
 		for (i = 0; i < 6; i++)
