@@ -8,12 +8,13 @@
  *      child holding only its own name, then granted the console name),
  *      len 0, a huge len, and a read with nothing waiting (returns 0 at
  *      once, never blocks in the kernel).
- *   2. "constest: type a line": the script types LINE one key at a time
- *      while we sleep on the counter predicate (exos_cons_wait); we must
- *      wake.  With the line waiting, reads into bad buffers (kernel half,
+ *   2. "constest: type a line": the script types LINE one key at a time.
+ *      A child granted the console name is already asleep in
+ *      exos_cons_read (the counter predicate) and must wake with the
+ *      first key.  With the rest waiting, reads into bad buffers (kernel half,
  *      non-canonical, unmapped, read-only, straddling into an unmapped
- *      page) fail with -XE_FAULT and take nothing; then the line reads
- *      back exactly.
+ *      page) fail with -XE_FAULT and take nothing; then the rest of the
+ *      line reads back exactly.
  *   3. "constest: paste": the script sends "<size> <cksum>\n" and <size>
  *      random bytes at full speed, far more than the kernel's ring.  We
  *      let the ring fill (flow control must hold the rest back), wait,
@@ -32,8 +33,9 @@
 #define UNMAPPED_VA 0x0000000700000000UL
 #define CONSOLE_SLOT 3                      /* ours: [0xfd] with R */
 
-enum role { R_DRIVER = 0, R_CHILD };
+enum role { R_DRIVER = 0, R_CHILD, R_READER };
 enum { C_NOCAP, C_OWN, C_GRANTED, C_DONE };     /* the child's answers */
+enum { RD_RESULT, RD_BYTE, RD_DONE };           /* the reader's */
 
 static uint8_t big[2 * XOK_CONS_RING];
 
@@ -92,29 +94,53 @@ child_main(void)
 	return 0;
 }
 
+/* The blocking reader: exos_cons_read sleeps on the counter predicate. */
+static int
+reader_main(void)
+{
+	uint8_t c = 0;
+
+	SHARED[RD_RESULT] = (uint64_t)exos_cons_read(1, &c, 1);
+	SHARED[RD_BYTE] = c;
+	SHARED[RD_DONE] = 1;
+	return 0;
+}
+
+/* A copy of us in `role`, granted the console name (R) in slot 1, started. */
+static int64_t
+spawn_child(enum role role, volatile uint64_t **sh)
+{
+	static const void *image;
+	static uint64_t size;
+	struct xok_cap c = console_cap(XOK_CAP_R);
+	int64_t child;
+
+	if (image == NULL)
+		image = exos_module("constest.elf", &size);
+	if (image == NULL)
+		return -XE_NOENT;
+	struct exos_spawn sp = { .image = image, .size = size, .arg = role,
+	    .slices = 1, .start = 0 };
+	if ((child = role_spawn(&sp, SHARED_VA, sh, NULL)) < 0)
+		return child;
+	if (sys_cap_grant((uint64_t)child, 0, 0, 1, &c) < 0 ||
+	    sys_env_set_status((uint64_t)child, 0, XOK_ENV_RUNNABLE) < 0)
+		return -XE_INVAL;
+	return child;
+}
+
 static void
 test_child(void)
 {
-	const void *image;
-	uint64_t size;
 	volatile uint64_t *sh;
-	struct xok_cap c = console_cap(XOK_CAP_R);
 	int64_t child;
 	uint64_t end;
 
-	image = exos_module("constest.elf", &size);
-	EXPECT("child: constest finds its own boot module", image != NULL);
-	if (image == NULL)
-		return;
-	struct exos_spawn sp = { .image = image, .size = size, .arg = R_CHILD,
-	    .slices = 1, .start = 0 };
-	child = role_spawn(&sp, SHARED_VA, &sh, NULL);
-	EXPECT("child: spawned", child > 0);
+	child = spawn_child(R_CHILD, &sh);
+	EXPECT("child: spawned, granted the console name in slot 1, started",
+	    child > 0);
 	if (child <= 0)
 		return;
-	EXPECT_EQ("child: init grants it the console name in slot 1",
-	    sys_cap_grant((uint64_t)child, 0, 0, 1, &c), 0);
-	sys_env_set_status((uint64_t)child, 0, XOK_ENV_RUNNABLE);
 	end = xok_ticks() + 5 * XOK_INFO->hz;
 	while (!sh[C_DONE] && xok_ticks() < end)
 		sys_yield(XOK_SELF);
@@ -188,23 +214,40 @@ test_no_input(void)
 static void
 test_typed_line(void)
 {
-	uint64_t rx0 = XOK_INFO->cons_rx, t0, rd0, n = sizeof(LINE);
-	int64_t r;
+	uint64_t t0, rd0, end, n = sizeof(LINE) - 1;    /* after the 'h' */
+	volatile uint64_t *sh;
+	int64_t r, reader;
 	char *buf = (char *)BUF_VA;
 
 	EXPECT_EQ("map a buffer page", exos_map_new(BUF_VA, 1, XOK_PTE_W), 0);
+	reader = spawn_child(R_READER, &sh);
+	EXPECT("typed: a reader child started", reader > 0);
+	end = xok_ticks() + 5 * XOK_INFO->hz;
+	while (reader > 0 && xok_ticks() < end &&
+	    xok_env_info((uint64_t)reader)->state != XOK_ENV_SLEEPING)
+		sys_yield(XOK_SELF);
+	EXPECT("typed: the reader sleeps in exos_cons_read (no input yet)",
+	    reader > 0 &&
+	    xok_env_info((uint64_t)reader)->state == XOK_ENV_SLEEPING);
 	printf("constest: type a line\n");
 	t0 = xok_ticks();
-	EXPECT_EQ("typed: sleeping on the counter predicate returns 0",
-	    exos_cons_wait(), 0);
-	printf("constest: woke after %lu ticks, %lu bytes received\n",
-	    xok_ticks() - t0, XOK_INFO->cons_rx - rx0);
-	EXPECT("typed: woke with input counted", XOK_INFO->cons_rx > rx0);
-	EXPECT("typed: really slept first (the script waits 0.5 s)",
-	    xok_ticks() - t0 >= XOK_INFO->hz / 5);
-	EXPECT("typed: the whole line arrives within 20 s",
+	end = t0 + 20 * XOK_INFO->hz;
+	while (!sh[RD_DONE] && xok_ticks() < end)
+		exos_sleep_until_tick(xok_ticks() + 1);
+	printf("constest: the reader woke after %lu ticks\n",
+	    xok_ticks() - t0);
+	EXPECT("typed: the reader woke when input came",
+	    sh[RD_DONE] == 1 && xok_ticks() - t0 >= XOK_INFO->hz / 5);
+	EXPECT_EQ("typed: it read one byte", (int64_t)sh[RD_RESULT], 1);
+	EXPECT_EQ("typed: the first key", sh[RD_BYTE], LINE[0]);
+	if (reader > 0 && !sh[RD_DONE])
+		sys_env_destroy((uint64_t)reader, 0, 1);
+	t0 = xok_ticks();
+	EXPECT("typed: the rest of the line arrives (sleeping on the counters)",
 	    wait_bytes(n, 20000));
-	EXPECT_EQ("typed: exactly the line waits", waiting(), n);
+	EXPECT("typed: that sleep woke on input, not its deadline",
+	    xok_ticks() - t0 < 19 * XOK_INFO->hz);
+	EXPECT_EQ("typed: exactly the rest of the line waits", waiting(), n);
 
 	rd0 = XOK_INFO->cons_rd;
 	EXPECT_EQ("fault: kernel-half buffer",
@@ -241,10 +284,11 @@ test_typed_line(void)
 
 		memcpy(show, buf, n - 1);
 		show[n - 1] = 0;
-		printf("constest: read back \"%s\"\n", show);
+		printf("constest: read back \"%c%s\"\n", (char)sh[RD_BYTE],
+		    show);
 	}
 	EXPECT("typed: the line reads back exactly (with its newline)",
-	    memcmp(buf, LINE "\n", n) == 0);
+	    memcmp(buf, LINE "\n" + 1, n) == 0);
 	EXPECT_EQ("typed: nothing more waits",
 	    sys_cons_read(buf, XOK_PGSIZE, CONSOLE_SLOT), 0);
 }
@@ -358,6 +402,8 @@ main(uint64_t arg)
 {
 	if (arg == R_CHILD)
 		return child_main();
+	if (arg == R_READER)
+		return reader_main();
 	printf("constest: console input, env %lx\n", xok_self());
 	test_no_input();
 	test_child();
