@@ -288,7 +288,7 @@ test_typed_line(void)
 		    show);
 	}
 	EXPECT("typed: the line reads back exactly (with its newline)",
-	    memcmp(buf, LINE "\n" + 1, n) == 0);
+	    memcmp(buf, &(LINE "\n")[1], n) == 0);
 	EXPECT_EQ("typed: nothing more waits",
 	    sys_cons_read(buf, XOK_PGSIZE, CONSOLE_SLOT), 0);
 }
