@@ -330,7 +330,7 @@ test_paste(void)
 {
 	static const uint64_t pieces[] = { 1, 7, 100, 4096, 3000, 13, 2048,
 	    4095, 512, 65536 };
-	uint64_t size = 0, sum = 0, got = 0, stalls0, i, ov0, rx;
+	uint64_t size = 0, sum = 0, got = 0, stalls0, i, ov0, rx, slow;
 	uint32_t crc = 0;
 	int c, field = 0;
 	int64_t r;
@@ -360,14 +360,17 @@ test_paste(void)
 	EXPECT_EQ("paste: a full ring takes no more", XOK_INFO->cons_rx, rx);
 	EXPECT("paste: flow control held input back",
 	    XOK_INFO->cons_stalls > stalls0);
-	for (i = 0; got < size; i++) {
+	for (i = 0, slow = 16384; got < size; i++) {
 		uint64_t want = pieces[i % (sizeof(pieces) / sizeof(pieces[0]))];
 
 		if (want > size - got)
 			want = size - got;
-		/* Now and then a slow reader: the ring fills up again. */
-		if (i % 64 == 63 && size - got >= XOK_CONS_RING)
+		/* Every 16 KiB a slow reader: the ring fills up again and
+		 * the rest must be held back. */
+		if (got >= slow && size - got >= 2 * XOK_CONS_RING) {
 			wait_bytes(XOK_CONS_RING, 20000);
+			slow += 16384;
+		}
 		if (!wait_bytes(1, 20000)) {
 			printf("constest: paste stops after %lu bytes\n", got);
 			break;
