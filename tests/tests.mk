@@ -55,3 +55,7 @@ GUEST_TESTS += tests/guest/kfuzz.sh
 # (tests/guest/batchtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/batchtest.elf,tests/guest/batchtest.c))
 GUEST_TESTS += tests/guest/batchtest.sh
+# Console input: a typed line, a full-speed paste larger than the ring,
+# CONS_READ's capability and bad buffers (tests/guest/constest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/constest.elf,tests/guest/constest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/constest.sh

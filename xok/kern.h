@@ -181,6 +181,15 @@ void xnsys_init(void);
 typedef uint64_t uaddr_t;
 #include "sysprotos.h"
 
+/* consin.c: console input (CONS_READ) */
+#define CONS_IRQ 4                      /* COM1 */
+void consin_init(void);
+void consin_intr(void);
+
+/* dev/rtc.c: the CMOS clock, the time of day */
+uint32_t cmos_read(uint32_t reg);
+void rtc_init(void);
+
 /* trap.c */
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));

@@ -76,6 +76,8 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	memcpy(info->modules, mods, nmods * sizeof(mods[0]));
 	pic_init();
 	timer_init();
+	rtc_init();
+	consin_init();
 	if (vblk_init() < 0)
 		kprintf("xok: no virtio disk\n");
 	else

@@ -86,6 +86,9 @@ int64_t sys_xn_bc_insert_many(uint64_t slot, uaddr_t e, uint64_t n,
 int64_t sys_disk_raw(uint64_t slotflags, uint64_t sector, uint64_t ppn,
     uint64_t nbytes, uaddr_t done);
 
+/* xok/consin.c */
+int64_t sys_cons_read(uaddr_t buf, uint64_t len, uint64_t slot);
+
 /* xok/pagebatch.c */
 int64_t sys_page_alloc_many(uint64_t slot, uint64_t env, uint64_t envslot,
     uaddr_t ppns, uint64_t n);

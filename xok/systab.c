@@ -286,6 +286,12 @@ call_env_set_context(const uint64_t a[6])
 }
 
 static int64_t
+call_cons_read(const uint64_t a[6])
+{
+	return sys_cons_read((uaddr_t)a[0], a[1], a[2]);
+}
+
+static int64_t
 call_page_alloc_many(const uint64_t a[6])
 {
 	return sys_page_alloc_many(a[0], a[1], a[2], (uaddr_t)a[3], a[4]);
@@ -356,6 +362,7 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[43] = call_env_set_quota,
 	[44] = call_env_set_base,
 	[45] = call_env_set_context,
+	[46] = call_cons_read,
 	[47] = call_page_alloc_many,
 	[48] = call_page_map_many,
 	[49] = call_page_unmap_range,

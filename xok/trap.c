@@ -32,6 +32,8 @@ irq(int n)
 		return;
 	if (n == vblk_irq())
 		vblk_intr();    /* level-triggered: quiet the device, then EOI */
+	if (n == CONS_IRQ)
+		consin_intr();  /* console input into the kernel's ring */
 	pic_eoi(n);
 	if (n == 0)
 		clock_tick();

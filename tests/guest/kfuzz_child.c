@@ -138,6 +138,7 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(PAGE_MAP_MANY)] = { A_ENV, A_SLOT, A_IN, A_N },
 	[C(PAGE_UNMAP_RANGE)] = { A_ENV, A_VA, A_N, A_SLOT },
 	[C(PAGE_PROTECT)] = { A_ENV, A_VA, A_N, A_PERM, A_SLOTS },
+	[C(CONS_READ)] = { A_OUT, A_LEN, A_SLOT },
 };
 
 /* Every call in the table, whatever is added to it later. */
@@ -667,7 +668,8 @@ one_call(void)
 	    (c == XOK_SYS_PAGE_ALLOC_MANY && r >= 0 && (uint64_t)r != a[4]) ||
 	    ((c == XOK_SYS_PAGE_MAP_MANY || c == XOK_SYS_PAGE_UNMAP_RANGE ||
 	    c == XOK_SYS_PAGE_PROTECT) && r > 0 && (uint64_t)r > (c ==
-	    XOK_SYS_PAGE_MAP_MANY ? a[3] : a[2]))) {
+	    XOK_SYS_PAGE_MAP_MANY ? a[3] : a[2])) ||
+	    (c == XOK_SYS_CONS_READ && r > 0 && (uint64_t)r > a[1])) {
 		REC->anomalies++;
 		REC->anom_call = c, REC->anom_ret = (uint64_t)r;
 		for (i = 0; i < 6; i++)

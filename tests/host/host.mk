@@ -1,14 +1,18 @@
 # tests/host/host.mk: host unit tests (Check) for the kernel's pure
 # modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
-# physical page accounting (xok/pages.c) and the string functions
-# (xok/lib/string.c).  Included by the top-level Makefile, which defines
+# physical page accounting (xok/pages.c), the console input ring
+# (xok/consring.c), the CMOS clock's date (xok/rtctime.c) and the string
+# functions (xok/lib/string.c).  Included by the top-level Makefile, which defines
 # HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
 # BUILD.
 
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
-	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c
-HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c
-HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/include/xok/abi.h
+	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
+	tests/host/test_consring.c tests/host/test_rtctime.c
+HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
+	xok/rtctime.c
+HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
+	xok/rtctime.h xok/include/xok/abi.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
 # so they do not clash with libc: with the kernel's code-generation flags

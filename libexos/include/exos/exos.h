@@ -62,6 +62,20 @@ int exos_sleep_until_ne(const volatile uint64_t *addr, uint64_t old);
 /* Sleep until the clock reaches `ticks`. */
 int exos_sleep_until_tick(uint64_t ticks);
 
+/* Console input (libexos/consin.c).  slot holds a capability that
+ * dominates the console guard [XOK_CAPNAME_CONSOLE] with R. */
+int exos_cons_wait(void);               /* sleep until input waits */
+/* Up to len bytes of input; sleeps until at least one byte waits (len 0:
+ * returns 0 at once).  The count, or -XE_* from CONS_READ. */
+int64_t exos_cons_read(unsigned slot, void *buf, uint64_t len);
+
+/* Time (libexos/clock.c), from the TSC and the exported boot time. */
+uint64_t exos_uptime_ns(void);          /* nanoseconds since boot */
+/* The time of day: seconds and nanoseconds since 1970-01-01 00:00 UTC.
+ * 0, or -XE_NODEV if the kernel found no valid clock (then the time
+ * counts from the epoch at boot). */
+int exos_wall_time(uint64_t *sec, uint64_t *nsec);
+
 /* Spawning programs (ELF images) into new environments. */
 struct exos_spawn {
 	const void *image;      /* ELF file in memory */

@@ -355,6 +355,15 @@ sys_env_set_context(uint64_t env, unsigned slot, const struct xok_context *ctx)
 	    (uint64_t)ctx, 0, 0, 0);
 }
 
+/* CONS_READ: take up to len bytes of console input waiting in the kernel's
+ * ring, never waiting; returns the count */
+static inline int64_t
+sys_cons_read(void *buf, uint64_t len, unsigned slot)
+{
+	return xok_call(XOK_SYS_CONS_READ, (uint64_t)buf, (uint64_t)len,
+	    (uint64_t)slot, 0, 0, 0);
+}
+
 /* PAGE_ALLOC_MANY: allocate n zeroed pages owned by env, all or nothing; their
  * numbers in ppns[n]; returns n */
 static inline int64_t

@@ -42,6 +42,10 @@
  * (possibly 0); callers loop. */
 #define XOK_CONS_MAX 16
 
+/* CONS_READ returns at most this many bytes per call: the kernel's
+ * console input ring (docs/ARCHITECTURE.md, "Console input"). */
+#define XOK_CONS_RING 4096
+
 /* ---- Errors (returned negated) --------------------------------------- */
 #define XE_INVAL   1    /* malformed argument */
 #define XE_FAULT   2    /* bad user pointer */
@@ -84,6 +88,9 @@ struct xok_cap {
 
 /* Guard of machine-wide operations (shutdown): only the root dominates. */
 #define XOK_CAPNAME_MACHINE 0xff
+/* Guard of console input (CONS_READ, R): [0xfd].  Only the root
+ * dominates it until init grants the name to a terminal or shell. */
+#define XOK_CAPNAME_CONSOLE 0xfd
 
 /* ---- Environments -------------------------------------------------- */
 #define XOK_NENV        64
@@ -420,6 +427,22 @@ struct xok_info {
 	uint64_t tsc_hz_check;  /* the rate from a second source; 0: none */
 	uint64_t tsc_check_src; /* XOK_TSC_SRC_* */
 	uint64_t tsc_check_ppm; /* error bound of tsc_hz_check */
+	/* Console input (xok/consin.c): bytes moved from the UART into the
+	 * kernel's ring since boot, bytes CONS_READ took out of it (so
+	 * cons_rx - cons_rd are waiting), receive overruns the UART
+	 * reported (bytes lost before the kernel saw them), and how often
+	 * the full ring held input back in the UART (flow control). */
+	uint64_t cons_rx;
+	uint64_t cons_rd;
+	uint64_t cons_overruns;
+	uint64_t cons_stalls;
+	/* Time of day (xok/dev/rtc.c): the wall-clock time (seconds and
+	 * nanoseconds since 1970-01-01 00:00 UTC) at ns = 0, i.e. at
+	 * tsc_boot, from the CMOS clock read at boot (1 s resolution).
+	 * Wall time now = wall_boot + time since boot.  Both 0: no valid
+	 * clock was read. */
+	uint64_t wall_boot_sec;
+	uint64_t wall_boot_nsec;
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf
