@@ -177,6 +177,13 @@ int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
     uint64_t);
 #undef XNSYS
 
+/* netsys.c: the network calls (same signature as every call) */
+void netsys_init(void);
+#define NETSYS(name) int64_t sys_net_##name(uint64_t, uint64_t, uint64_t, \
+    uint64_t, uint64_t, uint64_t)
+NETSYS(filter_install); NETSYS(filter_remove); NETSYS(transmit); NETSYS(poll);
+#undef NETSYS
+
 /* trap.c */
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));

@@ -660,6 +660,10 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
 	[XOK_SYS_ENV_SET_BASE - XOK_SYSBASE] = sys_env_set_base,
 	[XOK_SYS_ENV_SET_CONTEXT - XOK_SYSBASE] = sys_env_set_context,
+	[XOK_SYS_NET_FILTER_INSTALL - XOK_SYSBASE] = sys_net_filter_install,
+	[XOK_SYS_NET_FILTER_REMOVE - XOK_SYSBASE] = sys_net_filter_remove,
+	[XOK_SYS_NET_TRANSMIT - XOK_SYSBASE] = sys_net_transmit,
+	[XOK_SYS_NET_POLL - XOK_SYSBASE] = sys_net_poll,
 };
 
 void
