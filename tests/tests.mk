@@ -50,3 +50,7 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# virtio-net and packet filters on QEMU's user network, with a host-side
+# UDP sender and sink (tests/guest/nettest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/nettest.elf,tests/guest/nettest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/nettest.sh

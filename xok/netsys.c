@@ -25,10 +25,10 @@ struct net_ring {
 static struct pf_set pfs;
 static struct net_ring rings[XOK_PF_NFILTERS];
 
-static const struct xok_cap net_guard = { .valid = 1, .len = 1,
+static const struct xok_cap net_guard = { .valid = 1, .len = 2,
+	.name = { XOK_CAPNAME_NET, XOK_CAPNAME_NET_USE } };
+static const struct xok_cap override_guard = { .valid = 1, .len = 1,
 	.name = { XOK_CAPNAME_NET } };
-static const struct xok_cap override_guard = { .valid = 1, .len = 2,
-	.name = { XOK_CAPNAME_NET, XOK_CAPNAME_NET_OVERRIDE } };
 
 /* May env id write into page ppn (it owns it; not kernel, XN, orphan)? */
 static int
@@ -120,8 +120,8 @@ netsys_init(void)
 /*
  * NET_FILTER_INSTALL(slot, filter, ring_va, npages): the filter (struct
  * xok_pf) at user address filter, delivering into the npages pages
- * mapped at ring_va.  The capability in slot must dominate {0xfe} with
- * write; with {0xfe, 0x01} the filter may lie inside another
+ * mapped at ring_va.  The capability in slot must dominate {0xfe, 0x01}
+ * with write; if it dominates {0xfe} the filter may lie inside another
  * environment's.  Returns the filter id.
  */
 int64_t

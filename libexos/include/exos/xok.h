@@ -182,6 +182,19 @@ static inline int64_t sys_disk_raw(unsigned slot, int write, uint64_t sector,
     uint64_t ppn, uint64_t nbytes, struct xok_disk_done *done)
 { return xok_call(XC(DISK_RAW), slot | (write ? XOK_DISK_WRITE : 0), sector,
     ppn, nbytes, (uint64_t)done, 0); }
+/* Network (docs/NETWORK.md): a packet filter delivering into the ring of
+ * npages pages at ring_va; its id, or -XE_*. */
+static inline int64_t sys_net_filter_install(unsigned slot,
+    const struct xok_pf *f, uint64_t ring_va, uint64_t npages)
+{ return xok_call(XC(NET_FILTER_INSTALL), slot, (uint64_t)f, ring_va, npages,
+    0, 0); }
+static inline int64_t sys_net_filter_remove(unsigned slot, uint64_t id)
+{ return xok_call(XC(NET_FILTER_REMOVE), slot, id, 0, 0, 0, 0); }
+static inline int64_t sys_net_transmit(unsigned slot, const void *frame,
+    uint64_t len)
+{ return xok_call(XC(NET_TRANSMIT), slot, (uint64_t)frame, len, 0, 0, 0); }
+static inline int64_t sys_net_poll(void)
+{ return xok_call(XC(NET_POLL), 0, 0, 0, 0, 0, 0); }
 /* XN's error code behind a -(XE_XN + n) result (e.g. XN_EACCES = -4). */
 #define XOK_XN_ERR(r) ((r) <= -XE_XN ? (int)((r) + XE_XN) : 0)
 

@@ -382,9 +382,11 @@ struct xok_xn_blockinfo {
 #define XOK_PF_MAXTERMS 16
 #define XOK_PF_TERMLEN  8
 #define XOK_PF_NFILTERS 64              /* installed at once, machine-wide */
-#define XOK_CAPNAME_NET 0xfe            /* guard {0xfe}: install, transmit */
-#define XOK_CAPNAME_NET_OVERRIDE 0x01   /* {0xfe, 0x01}: claim traffic of
-					   another environment's filter */
+/* Guards: {0xfe, 0x01} for install, remove and transmit; {0xfe} itself
+ * (held by root, or given to a network service) also lets a filter claim
+ * part of another environment's filter's traffic. */
+#define XOK_CAPNAME_NET 0xfe
+#define XOK_CAPNAME_NET_USE 0x01
 
 struct xok_pf_term {
 	uint16_t off;                   /* first byte compared */
