@@ -242,7 +242,7 @@ pf_add(struct pf_set *s, const struct xok_pf *f, uint32_t owner,
     int override)
 {
 	struct pf_norm n;
-	int i, id = -1, err;
+	int i, id = -1, inner = -1, err;
 
 	if ((err = pf_verify(f, &n)) < 0)
 		return err;
@@ -263,9 +263,13 @@ pf_add(struct pf_set *s, const struct xok_pf *f, uint32_t owner,
 			return -XE_BUSY;        /* the same filter */
 		if (!in && !out)
 			return -XE_BUSY;        /* ambiguous overlap */
-		if (in && o->owner != owner && !override)
-			return -XE_PERM;        /* takes the other's traffic */
+		/* The filters around the new one are nested: the innermost
+		 * gets its frames now. */
+		if (in && (inner < 0 || o->n.bits > s->e[inner].n.bits))
+			inner = i;
 	}
+	if (inner >= 0 && s->e[inner].owner != owner && !override)
+		return -XE_PERM;                /* takes the other's traffic */
 	if (id < 0)
 		return -XE_NOMEM;
 	s->e[id].used = 1;

@@ -79,8 +79,9 @@ void pf_init(struct pf_set *s);
  *   -XE_INVAL  the filter is malformed
  *   -XE_BUSY   it equals an installed filter, or overlaps one partly
  *              (some frames would match both, neither contains the other)
- *   -XE_PERM   it lies inside another owner's filter (would take part
- *              of that owner's traffic) and override is 0
+ *   -XE_PERM   the innermost installed filter around it is another
+ *              owner's (it would take part of that owner's traffic) and
+ *              override is 0
  *   -XE_NOMEM  XOK_PF_NFILTERS are installed
  * So any two installed filters are disjoint or nested, and a frame goes
  * to the most specific filter it matches.

@@ -1,14 +1,16 @@
 # tests/host/host.mk: host unit tests (Check) for the kernel's pure
 # modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
-# physical page accounting (xok/pages.c) and the string functions
+# physical page accounting (xok/pages.c), packet filters (xok/pf.c) and the string functions
 # (xok/lib/string.c).  Included by the top-level Makefile, which defines
 # HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
 # BUILD.
 
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
-	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c
-HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c
-HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/include/xok/abi.h
+	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
+	tests/host/test_pf.c
+HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/pf.c
+HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/pf.h \
+	xok/include/xok/abi.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
 # so they do not clash with libc: with the kernel's code-generation flags

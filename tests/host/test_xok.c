@@ -9,6 +9,8 @@
  *   test_pages.c  xok/pages.c  physical page accounting: owners,
  *                              mapcount, orphans, and a random-operation
  *                              test against a simple model
+ *   test_pf.c     xok/pf.c     packet filters: verifier, claim rules,
+ *                              the trie against a linear scan
  *   test_string.c xok/lib/string.c  memcpy, memmove, memset, memcmp and
  *                              the string functions against byte-by-byte
  *                              references
@@ -24,6 +26,7 @@ Suite *cap_suite(void);
 Suite *pred_suite(void);
 Suite *pages_suite(void);
 Suite *string_suite(void);
+Suite *pf_suite(void);
 
 int
 main(void)
@@ -35,6 +38,7 @@ main(void)
 	srunner_add_suite(sr, pred_suite());
 	srunner_add_suite(sr, pages_suite());
 	srunner_add_suite(sr, string_suite());
+	srunner_add_suite(sr, pf_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
