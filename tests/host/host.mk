@@ -37,3 +37,20 @@ $(BUILD)/host/test_xok: $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) \
 	    $(HOST_STRING_OBJS) $(CHECK_LIBS)
 
 HOST_TESTS += $(BUILD)/host/test_xok
+
+# The packet-filter fuzzer (not part of `make test`; docs/NETWORK.md):
+#   make fuzz-pf [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+# new inputs go to build/xok/fuzz_pf.corpus, crashes to
+# build/xok/fuzz_pf.crashes/ (the make fails on the first one).
+PF_FUZZER := $(BUILD)/xok/fuzz_pf
+$(PF_FUZZER): xok/fuzz/fuzz_pf.c xok/pf.c xok/pf.h xok/include/xok/abi.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ixok/include -Ixok \
+	    -o $@ xok/fuzz/fuzz_pf.c xok/pf.c
+
+.PHONY: fuzz-pf
+fuzz-pf: $(PF_FUZZER)
+	@mkdir -p $(PF_FUZZER).corpus $(PF_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(PF_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(PF_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(PF_FUZZER).corpus
