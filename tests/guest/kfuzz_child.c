@@ -134,6 +134,9 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(XN_BLOCK_INFO)] = { A_BLOCK, A_OUT },
 	[C(XN_WRITEBACK_MANY)] = { A_IN, A_N, A_OUT },
 	[C(XN_BC_INSERT_MANY)] = { A_SLOT, A_IN, A_N, A_SLOT },
+	[C(NET_FILTER_INSTALL)] = { A_SLOT, A_IN, A_VA, A_N },
+	[C(NET_FILTER_REMOVE)] = { A_SLOT, A_NUM },
+	[C(NET_TRANSMIT)] = { A_SLOT, A_IN, A_LEN },
 };
 
 /* Every call in the table, whatever is added to it later. */
