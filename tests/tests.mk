@@ -59,3 +59,7 @@ GUEST_TESTS += tests/guest/batchtest.sh
 # CONS_READ's capability and bad buffers (tests/guest/constest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/constest.elf,tests/guest/constest.c tests/guest/role.c))
 GUEST_TESTS += tests/guest/constest.sh
+# virtio-net and packet filters on QEMU's user network, with a host-side
+# UDP sender and sink (tests/guest/nettest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/nettest.elf,tests/guest/nettest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/nettest.sh

@@ -190,6 +190,9 @@ void consin_intr(void);
 uint32_t cmos_read(uint32_t reg);
 void rtc_init(void);
 
+/* netsys.c: the network's receive path (its calls are in sysprotos.h) */
+void netsys_init(void);
+
 /* trap.c */
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));

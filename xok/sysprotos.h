@@ -99,4 +99,11 @@ int64_t sys_page_unmap_range(uint64_t env, uint64_t va, uint64_t npages,
 int64_t sys_page_protect(uint64_t env, uint64_t va, uint64_t npages,
     uint64_t perm, uint64_t slots);
 
+/* xok/netsys.c */
+int64_t sys_net_filter_install(uint64_t slot, uaddr_t f, uint64_t ring_va,
+    uint64_t npages);
+int64_t sys_net_filter_remove(uint64_t slot, uint64_t id);
+int64_t sys_net_transmit(uint64_t slot, uaddr_t frame, uint64_t len);
+int64_t sys_net_poll(void);
+
 #endif /* XOK_SYSPROTOS_H */

@@ -315,6 +315,31 @@ call_page_protect(const uint64_t a[6])
 	return sys_page_protect(a[0], a[1], a[2], a[3], a[4]);
 }
 
+static int64_t
+call_net_filter_install(const uint64_t a[6])
+{
+	return sys_net_filter_install(a[0], (uaddr_t)a[1], a[2], a[3]);
+}
+
+static int64_t
+call_net_filter_remove(const uint64_t a[6])
+{
+	return sys_net_filter_remove(a[0], a[1]);
+}
+
+static int64_t
+call_net_transmit(const uint64_t a[6])
+{
+	return sys_net_transmit(a[0], (uaddr_t)a[1], a[2]);
+}
+
+static int64_t
+call_net_poll(const uint64_t a[6])
+{
+	(void)a;
+	return sys_net_poll();
+}
+
 const syscall_fn systab[XOK_NSYSCALLS] = {
 	[0] = call_null,
 	[1] = call_cons_write,
@@ -367,4 +392,8 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[48] = call_page_map_many,
 	[49] = call_page_unmap_range,
 	[50] = call_page_protect,
+	[55] = call_net_filter_install,
+	[56] = call_net_filter_remove,
+	[57] = call_net_transmit,
+	[58] = call_net_poll,
 };

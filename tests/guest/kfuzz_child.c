@@ -139,6 +139,9 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(PAGE_UNMAP_RANGE)] = { A_ENV, A_VA, A_N, A_SLOT },
 	[C(PAGE_PROTECT)] = { A_ENV, A_VA, A_N, A_PERM, A_SLOTS },
 	[C(CONS_READ)] = { A_OUT, A_LEN, A_SLOT },
+	[C(NET_FILTER_INSTALL)] = { A_SLOT, A_IN, A_VA, A_N },
+	[C(NET_FILTER_REMOVE)] = { A_SLOT, A_NUM },
+	[C(NET_TRANSMIT)] = { A_SLOT, A_IN, A_LEN },
 };
 
 /* Every call in the table, whatever is added to it later. */

@@ -816,10 +816,9 @@ gen_reg(int clean)
 START_TEST(random_programs)
 {
 	const size_t pgsz = (size_t)sysconf(_SC_PAGESIZE);
-	/* room for any info (the kernel keeps it below XOK_INFO_PAGES_OFF);
-	 * then a guard page */
-	const size_t span = (XOK_INFO_PAGES_OFF + pgsz - 1) / pgsz * pgsz;
 	const size_t max_info = sizeof(struct xok_info) + 64;
+	/* room for info; then a guard page */
+	const size_t span = (max_info / pgsz + 1) * pgsz;
 	uint8_t *area, *info_end, *prog_end;
 	unsigned iter, accepted = 0, n_jz = 0, n_ldu = 0, n_ldk = 0;
 	unsigned n_fault = 0, n_taken = 0;

@@ -9,6 +9,8 @@
  *   test_pages.c  xok/pages.c  physical page accounting: owners,
  *                              mapcount, orphans, and a random-operation
  *                              test against a simple model
+ *   test_pf.c     xok/pf.c     packet filters: verifier, claim rules,
+ *                              the trie against a linear scan
  *   test_string.c xok/lib/string.c  memcpy, memmove, memset, memcmp and
  *                              the string functions against byte-by-byte
  *                              references
@@ -30,6 +32,7 @@ Suite *pages_suite(void);
 Suite *string_suite(void);
 Suite *consring_suite(void);
 Suite *rtctime_suite(void);
+Suite *pf_suite(void);
 
 int
 main(void)
@@ -43,6 +46,7 @@ main(void)
 	srunner_add_suite(sr, string_suite());
 	srunner_add_suite(sr, consring_suite());
 	srunner_add_suite(sr, rtctime_suite());
+	srunner_add_suite(sr, pf_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -394,4 +394,39 @@ sys_page_unmap_range(uint64_t env, uint64_t va, uint64_t npages,
 	    (uint64_t)npages, (uint64_t)envslot, 0, 0);
 }
 
+/* NET_FILTER_INSTALL: install a packet filter delivering into the ring of
+ * npages of the caller's pages at ring_va; returns its id */
+static inline int64_t
+sys_net_filter_install(unsigned slot, const struct xok_pf *f, uint64_t ring_va,
+    uint64_t npages)
+{
+	return xok_call(XOK_SYS_NET_FILTER_INSTALL, (uint64_t)slot,
+	    (uint64_t)f, (uint64_t)ring_va, (uint64_t)npages, 0, 0);
+}
+
+/* NET_FILTER_REMOVE: remove one of the caller's packet filters */
+static inline int64_t
+sys_net_filter_remove(unsigned slot, uint64_t id)
+{
+	return xok_call(XOK_SYS_NET_FILTER_REMOVE, (uint64_t)slot,
+	    (uint64_t)id, 0, 0, 0, 0);
+}
+
+/* NET_TRANSMIT: send one Ethernet frame (14..1514 bytes, source MAC the
+ * card's) from the caller's memory */
+static inline int64_t
+sys_net_transmit(unsigned slot, const void *frame, uint64_t len)
+{
+	return xok_call(XOK_SYS_NET_TRANSMIT, (uint64_t)slot, (uint64_t)frame,
+	    (uint64_t)len, 0, 0, 0);
+}
+
+/* NET_POLL: process the card's queues now (bounded); returns the frames
+ * received */
+static inline int64_t
+sys_net_poll(void)
+{
+	return xok_call(XOK_SYS_NET_POLL, 0, 0, 0, 0, 0, 0);
+}
+
 #endif /* EXOS_SYSCALLS_H */

@@ -337,6 +337,57 @@ struct xok_xn_blockinfo {
 	uint32_t type, flags, parent, nchild;
 };
 
+
+/* ---- Network: packet filters and rings (docs/NETWORK.md) -------------
+ * A filter is a conjunction of terms: frame[off + i] & mask[i] == val[i]
+ * for i < len.  Terms come in increasing offset order and do not overlap;
+ * mask[0] and mask[len - 1] are nonzero; val has no bit outside mask;
+ * bytes past len are 0.  Frames are Ethernet frames without the FCS.
+ */
+#define XOK_NET_FRAME_MIN 14            /* an Ethernet header */
+#define XOK_NET_FRAME_MAX 1514          /* header + 1500 bytes */
+#define XOK_PF_MAXTERMS 16
+#define XOK_PF_TERMLEN  8
+#define XOK_PF_NFILTERS 64              /* installed at once, machine-wide */
+/* Guards: {0xfe, 0x01} for install, remove and transmit; {0xfe} itself
+ * (held by root, or given to a network service) also lets a filter claim
+ * part of another environment's filter's traffic. */
+#define XOK_CAPNAME_NET 0xfe
+#define XOK_CAPNAME_NET_USE 0x01
+
+struct xok_pf_term {
+	uint16_t off;                   /* first byte compared */
+	uint8_t len;                    /* 1..XOK_PF_TERMLEN bytes */
+	uint8_t pad[5];                 /* 0 */
+	uint8_t mask[XOK_PF_TERMLEN];
+	uint8_t val[XOK_PF_TERMLEN];
+};
+
+struct xok_pf {
+	uint32_t nterms;                /* 1..XOK_PF_MAXTERMS */
+	uint32_t flags;                 /* 0 */
+	struct xok_pf_term t[XOK_PF_MAXTERMS];
+};
+
+/* A packet ring: npages pages of the environment's own memory, cut into
+ * 2048-byte slots.  Slot 0 is this header; slots 1..nslots carry frames.
+ * The kernel writes frame number head into slot 1 + head % nslots, then
+ * increments head; the environment increments tail as it consumes.  A
+ * frame that finds head - tail >= nslots is dropped (dropped counts it). */
+#define XOK_NET_SLOT    2048
+#define XOK_NET_RING_MAXPAGES 64
+struct xok_net_ring {
+	uint64_t head;                  /* kernel: frames written */
+	uint64_t tail;                  /* environment: frames consumed */
+	uint64_t dropped;               /* kernel: lost, ring full */
+	uint64_t nslots;                /* kernel: npages * 2 - 1 */
+};
+struct xok_net_slot {
+	uint32_t len;                   /* bytes of the frame */
+	uint32_t filter;                /* the filter that claimed it */
+	uint8_t data[XOK_NET_SLOT - 8];
+};
+
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
  */
@@ -402,6 +453,23 @@ struct xok_xn_export {
 	uint64_t bc_off;        /* bc[] at XOK_XN_VA + bc_off */
 };
 
+/* The network card and the packet filters' counters. */
+struct xok_net_export {
+	uint8_t mac[6];                 /* the card's address */
+	uint8_t present;                /* a virtio-net card is running */
+	uint8_t dead;                   /* reset too often: disabled */
+	uint32_t nfilters;              /* installed */
+	uint32_t irq;                   /* its PIC line, or 0xffffffff */
+	uint64_t rx_frames;             /* received from the card */
+	uint64_t rx_delivered;          /* copied into a ring */
+	uint64_t rx_unclaimed;          /* no filter matched: dropped */
+	uint64_t rx_ringfull;           /* the owner's ring was full */
+	uint64_t rx_badring;            /* ring page no longer the owner's */
+	uint64_t tx_frames;             /* handed to the card */
+	uint64_t tx_done;               /* the card finished sending */
+	uint64_t resets;                /* device resets after nonsense */
+};
+
 struct xok_info {
 	uint64_t ticks;         /* timer interrupts since boot */
 	uint64_t ns;            /* nanoseconds since boot (at last tick) */
@@ -443,6 +511,7 @@ struct xok_info {
 	 * clock was read. */
 	uint64_t wall_boot_sec;
 	uint64_t wall_boot_nsec;
+	struct xok_net_export net;      /* the network card (docs/NETWORK.md) */
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf
