@@ -50,3 +50,8 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# The sysroot (no syscall instruction in musl) and the first program
+# built with exos-cc, booted as the first process
+# (tests/guest/posixhello.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
+GUEST_TESTS += tests/guest/posixhello.sh

@@ -1,0 +1,157 @@
+/*
+ * hello.c: the first program built with exos-cc (musl + libexos's POSIX
+ * layer), booted as the first process by tests/guest/posixhello.sh with
+ * the command line "hello.elf EXOS_SYSCOUNT=1 one two".  It checks what
+ * the dispatcher implements today: stdio through write/writev, malloc of
+ * a few MiB (brk and mmap), TLS, errno, the clock, mmap's errors, an
+ * unknown call's ENOSYS, arguments and environment.  Plain C: it builds
+ * for Linux too (musl-gcc -static), where it passes the same checks.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+static int failures;
+
+#define EXPECT(what, cond) do {                                         \
+	if (cond)                                                       \
+		printf("PASS: posix: %s\n", what);                      \
+	else {                                                          \
+		printf("FAIL: posix: %s (%s:%d)\n", what, __FILE__,     \
+		    __LINE__);                                          \
+		failures++;                                             \
+	}                                                               \
+} while (0)
+
+static __thread int tls_init = 42;
+static __thread char tls_zero[64];
+
+int
+main(int argc, char **argv)
+{
+	struct timespec t0, t1;
+	struct iovec iov[2];
+	size_t big = 6u << 20, i;
+	unsigned char *p, *q;
+	char *s;
+	void *m;
+	int ok;
+
+	printf("hello from musl on ExOS: %s, %d args\n", argv[0], argc);
+	EXPECT("argv from the command line",
+	    argc == 3 && strcmp(argv[1], "one") == 0 &&
+	    strcmp(argv[2], "two") == 0 && argv[3] == NULL);
+	s = getenv("EXOS_SYSCOUNT");
+	EXPECT("environment from the command line", s && strcmp(s, "1") == 0);
+
+	EXPECT("TLS initialised", tls_init == 42);
+	for (i = 0, ok = 1; i < sizeof(tls_zero); i++)
+		ok &= tls_zero[i] == 0;
+	EXPECT("TLS zeroed", ok);
+	tls_init++;
+	EXPECT("TLS written", tls_init == 43);
+
+	/* a few MiB through malloc (musl's mallocng: mmap), each page
+	 * written and read back, and many small blocks (brk) */
+	p = malloc(big);
+	EXPECT("malloc 6 MiB", p != NULL);
+	if (p) {
+		for (i = 0; i < big; i += 4096)
+			p[i] = (unsigned char)(i >> 12);
+		for (i = 0, ok = 1; i < big; i += 4096)
+			ok &= p[i] == (unsigned char)(i >> 12);
+		EXPECT("6 MiB written and read back", ok);
+		free(p);
+	}
+	for (i = 0, ok = 1; i < 2000; i++) {
+		q = malloc(100);
+		ok &= q != NULL;
+		if (q)
+			memset(q, 0xa5, 100);       /* kept: many blocks */
+	}
+	EXPECT("2000 small mallocs", ok);
+	q = calloc(1000, 1000);
+	for (i = 0, ok = q != NULL; q && i < 1000000; i++)
+		ok &= q[i] == 0;
+	EXPECT("calloc 1 MB zeroed", ok);
+	free(q);
+
+	/* errno */
+	errno = 0;
+	EXPECT("write to a bad fd fails", write(99, "x", 1) == -1);
+	EXPECT("errno EBADF", errno == EBADF);
+	errno = 0;
+	EXPECT("strtol overflow", strtol("99999999999999999999", 0, 10) ==
+	    LONG_MAX && errno == ERANGE);
+	errno = 0;
+	EXPECT("unknown call returns ENOSYS",
+	    syscall(400) == -1 && errno == ENOSYS);
+
+	/* mmap and munmap */
+	errno = 0;
+	m = mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT("mmap length 0: EINVAL", m == MAP_FAILED && errno == EINVAL);
+	errno = 0;
+	m = mmap(0, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0);
+	EXPECT("mmap with no type: EINVAL", m == MAP_FAILED && errno == EINVAL);
+	errno = 0;
+	m = mmap(0, 4096, PROT_READ, MAP_PRIVATE, 99, 0);
+	EXPECT("mmap of a bad fd: EBADF", m == MAP_FAILED && errno == EBADF);
+	errno = 0;
+	m = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1);
+	EXPECT("mmap unaligned offset: EINVAL",
+	    m == MAP_FAILED && errno == EINVAL);
+	m = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT("mmap 3 pages", m != MAP_FAILED);
+	if (m != MAP_FAILED) {
+		memset(m, 1, 3 * 4096);
+		errno = 0;
+		EXPECT("munmap unaligned: EINVAL",
+		    munmap((char *)m + 1, 4096) == -1 && errno == EINVAL);
+		EXPECT("munmap the middle page",
+		    munmap((char *)m + 4096, 4096) == 0);
+		errno = 0;
+		EXPECT("MAP_FIXED_NOREPLACE on a used page: EEXIST",
+		    mmap(m, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_FIXED_NOREPLACE, -1, 0) == MAP_FAILED &&
+		    errno == EEXIST);
+		q = mmap((char *)m + 4096, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		EXPECT("MAP_FIXED into the hole, zeroed",
+		    q == (unsigned char *)m + 4096 && q[0] == 0 &&
+		    ((unsigned char *)m)[0] == 1);
+		EXPECT("munmap all", munmap(m, 3 * 4096) == 0);
+	}
+
+	/* the clock */
+	EXPECT("clock_gettime MONOTONIC",
+	    clock_gettime(CLOCK_MONOTONIC, &t0) == 0);
+	for (i = 0; i < 100000; i++)
+		__asm__ volatile("" ::: "memory");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT("the clock moves forward",
+	    t1.tv_sec > t0.tv_sec || (t1.tv_sec == t0.tv_sec &&
+	    t1.tv_nsec > t0.tv_nsec));
+	EXPECT("tv_nsec in range", t1.tv_nsec >= 0 && t1.tv_nsec < 1000000000);
+
+	EXPECT("getpid positive", getpid() > 0);
+
+	iov[0].iov_base = "writev: ";
+	iov[0].iov_len = 8;
+	iov[1].iov_base = "two pieces\n";
+	iov[1].iov_len = 11;
+	fflush(stdout);
+	EXPECT("writev to stdout", writev(1, iov, 2) == 19);
+	fprintf(stderr, "stderr: unbuffered\n");
+
+	printf("ALL-DONE\n");
+	return failures ? 1 : 0;
+}
