@@ -28,6 +28,14 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_munmap] = px_munmap,
 	[SYS_mprotect] = px_mprotect,
 	[SYS_clock_gettime] = px_clock_gettime,
+	[SYS_nanosleep] = px_nanosleep,
+	[SYS_clock_nanosleep] = px_clock_nanosleep,
+	[SYS_getuid] = px_getuid,
+	[SYS_geteuid] = px_getuid,
+	[SYS_getgid] = px_getuid,
+	[SYS_getegid] = px_getuid,
+	[SYS_sched_yield] = px_sched_yield,
+	[SYS_uname] = px_uname,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

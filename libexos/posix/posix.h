@@ -27,11 +27,16 @@ long px_getpid(PX_ARGS);
 long px_gettid(PX_ARGS);
 long px_set_tid_address(PX_ARGS);
 long px_arch_prctl(PX_ARGS);
+long px_getuid(PX_ARGS);
+long px_sched_yield(PX_ARGS);
+long px_uname(PX_ARGS);
 long px_brk(PX_ARGS);                   /* mem.c */
 long px_mmap(PX_ARGS);
 long px_munmap(PX_ARGS);
 long px_mprotect(PX_ARGS);
 long px_clock_gettime(PX_ARGS);         /* time.c */
+long px_nanosleep(PX_ARGS);
+long px_clock_nanosleep(PX_ARGS);
 
 /* dispatch.c: print the call counts if EXOS_SYSCOUNT is set. */
 void px_syscount_report(void);

@@ -11,6 +11,8 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
+#include <string.h>
+#include <sys/utsname.h>
 #include "posix.h"
 
 static long fs_base, gs_base;
@@ -89,4 +91,42 @@ px_exit(PX_ARGS)
 	sys_env_destroy(XOK_SELF, 0, code);
 	for (;;)
 		sys_yield(XOK_SELF);
+}
+
+/* One user for now (issue 10): every id is 0, root, and cannot change. */
+long
+px_getuid(PX_ARGS)
+{
+	PX_UNUSED;
+	return 0;
+}
+
+long
+px_sched_yield(PX_ARGS)
+{
+	PX_UNUSED;
+	sys_yield(XOK_SELF);
+	return 0;
+}
+
+static void
+field(char *dst, const char *s)
+{
+	while ((*dst++ = *s++))
+		;
+}
+
+long
+px_uname(PX_ARGS)
+{
+	struct utsname *u = (struct utsname *)a1;
+
+	PX_UNUSED;
+	memset(u, 0, sizeof(*u));
+	field(u->sysname, "ExOS");
+	field(u->nodename, "exos");
+	field(u->release, "0.1");
+	field(u->version, "Xok/ExOS");
+	field(u->machine, "x86_64");
+	return 0;
 }

@@ -3,9 +3,11 @@
  * layer), booted as the first process by tests/guest/posixhello.sh with
  * the command line "hello.elf EXOS_SYSCOUNT=1 one two".  It checks what
  * the dispatcher implements today: stdio through write/writev, malloc of
- * a few MiB (brk and mmap), TLS, errno, the clock, mmap's errors, an
- * unknown call's ENOSYS, arguments and environment.  Plain C: it builds
- * for Linux too (musl-gcc -static), where it passes the same checks.
+ * a few MiB (brk and mmap), TLS, errno, the clock and sleeping, mmap's
+ * errors, an unknown call's ENOSYS, uname, arguments and environment.
+ * Plain C: it builds for Linux too (gcc, or musl-gcc -static), where it
+ * passes the same checks when run as "hello one two" with
+ * EXOS_SYSCOUNT=1 in its environment.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +19,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sched.h>
 
 static int failures;
 
@@ -36,7 +40,8 @@ static __thread char tls_zero[64];
 int
 main(int argc, char **argv)
 {
-	struct timespec t0, t1;
+	struct timespec t0, t1, ts;
+	struct utsname un;
 	struct iovec iov[2];
 	size_t big = 6u << 20, i;
 	unsigned char *p, *q;
@@ -142,7 +147,32 @@ main(int argc, char **argv)
 	    t1.tv_nsec > t0.tv_nsec));
 	EXPECT("tv_nsec in range", t1.tv_nsec >= 0 && t1.tv_nsec < 1000000000);
 
+	/* sleeping */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ts.tv_sec = 0;
+	ts.tv_nsec = 30000000;
+	EXPECT("nanosleep 30 ms", nanosleep(&ts, NULL) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT("nanosleep slept at least 30 ms",
+	    (t1.tv_sec - t0.tv_sec) * 1000000000L +
+	    (t1.tv_nsec - t0.tv_nsec) >= 30000000L);
+	ts.tv_nsec = 1000000000L;
+	EXPECT("nanosleep tv_nsec 10^9: EINVAL",
+	    clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL) == EINVAL);
+	ts.tv_sec = -1;
+	ts.tv_nsec = 0;
+	errno = 0;
+	EXPECT("nanosleep negative: EINVAL",
+	    nanosleep(&ts, NULL) == -1 && errno == EINVAL);
+	ts.tv_sec = 0;
+	EXPECT("clock_nanosleep to a time past",
+	    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == 0);
+
 	EXPECT("getpid positive", getpid() > 0);
+	EXPECT("getuid is geteuid", getuid() == geteuid());
+	EXPECT("sched_yield", sched_yield() == 0);
+	EXPECT("uname", uname(&un) == 0 && un.sysname[0] != '\0' &&
+	    strcmp(un.machine, "x86_64") == 0);
 
 	iov[0].iov_base = "writev: ";
 	iov[0].iov_len = 8;
