@@ -214,7 +214,10 @@ px_brk(PX_ARGS)
 	return (long)brk_cur;
 }
 
+/* Linux's mmap ignores prot bits it does not know; its mprotect
+ * refuses them (PROT_SEM, 0x8, is allowed and means nothing here). */
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define PROT_SEM 0x8
 
 long
 px_mmap(PX_ARGS)
@@ -222,7 +225,8 @@ px_mmap(PX_ARGS)
 	uint64_t addr = (uint64_t)a1, len = (uint64_t)a2, n, lo;
 	long prot = a3, flags = a4, r;
 
-	if (len == 0 || (a6 & (long)(PG - 1)) || (prot & ~PROT_ALL))
+	prot &= PROT_ALL;
+	if (len == 0 || (a6 & (long)(PG - 1)))
 		return -EINVAL;
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
@@ -304,8 +308,9 @@ px_mprotect(PX_ARGS)
 	long prot = a3, r;
 
 	PX_UNUSED;
-	if (prot & ~PROT_ALL)
+	if (prot & ~(PROT_ALL | PROT_SEM))
 		return -EINVAL;
+	prot &= PROT_ALL;
 	if ((r = range(addr, len, &lo, &n)) < 0)
 		return r;
 	if (len == 0)

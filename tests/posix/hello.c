@@ -22,7 +22,13 @@
 #include <sys/utsname.h>
 #include <sched.h>
 
+#ifndef IOV_MAX
+#define IOV_MAX 1024            /* Linux's UIO_MAXIOV (glibc hides IOV_MAX) */
+#endif
+
 static int failures;
+static struct iovec many[IOV_MAX + 1];
+static volatile int minus1 = -1;
 
 #define EXPECT(what, cond) do {                                         \
 	if (cond)                                                       \
@@ -98,8 +104,35 @@ main(int argc, char **argv)
 	errno = 0;
 	EXPECT("unknown call returns ENOSYS",
 	    syscall(400) == -1 && errno == ENOSYS);
+	errno = 0;
+	EXPECT("call -1 returns ENOSYS", syscall(-1) == -1 && errno == ENOSYS);
+	errno = 0;
+	EXPECT("call 100000 returns ENOSYS",
+	    syscall(100000) == -1 && errno == ENOSYS);
+	errno = 0;
+	EXPECT("write to fd -1: EBADF", write(-1, "x", 1) == -1 &&
+	    errno == EBADF);
+	iov[0].iov_base = "x";
+	iov[0].iov_len = 1;
+	errno = 0;
+	EXPECT("writev of -1 vectors: EINVAL",
+	    writev(1, many, minus1) == -1 && errno == EINVAL);
+	errno = 0;
+	EXPECT("writev of IOV_MAX + 1 vectors: EINVAL",
+	    writev(1, many, IOV_MAX + 1) == -1 && errno == EINVAL);
+	EXPECT("write of 0 bytes", write(1, "", 0) == 0);
 
 	/* mmap and munmap */
+	errno = 0;
+	m = mmap(0, 1UL << 62, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT("mmap 2^62 bytes: ENOMEM", m == MAP_FAILED && errno == ENOMEM);
+	errno = 0;
+	EXPECT("munmap past user space: EINVAL",
+	    munmap((void *)0x7fff00000000UL, 1UL << 44) == -1 &&
+	    errno == EINVAL);
+	errno = 0;
+	EXPECT("munmap length 0: EINVAL", munmap((void *)0x10000, 0) == -1 &&
+	    errno == EINVAL);
 	errno = 0;
 	m = mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	EXPECT("mmap length 0: EINVAL", m == MAP_FAILED && errno == EINVAL);
@@ -133,7 +166,17 @@ main(int argc, char **argv)
 		EXPECT("MAP_FIXED into the hole, zeroed",
 		    q == (unsigned char *)m + 4096 && q[0] == 0 &&
 		    ((unsigned char *)m)[0] == 1);
+		errno = 0;
+		EXPECT("mprotect unknown prot bit: EINVAL",
+		    mprotect(m, 4096, PROT_READ | 0x100) == -1 &&
+		    errno == EINVAL);
+		EXPECT("mprotect read-only", mprotect(m, 4096, PROT_READ) == 0 &&
+		    ((unsigned char *)m)[0] == 1);
 		EXPECT("munmap all", munmap(m, 3 * 4096) == 0);
+		errno = 0;
+		EXPECT("mprotect of unmapped pages: ENOMEM",
+		    mprotect(m, 4096, PROT_READ) == -1 && errno == ENOMEM);
+		EXPECT("munmap of unmapped pages", munmap(m, 4096) == 0);
 	}
 
 	/* the clock */
