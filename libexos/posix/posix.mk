@@ -46,11 +46,14 @@ $(EXOS_CC): libexos/posix/exos-cc.in
 	sed 's|@SYSROOT@|$(abspath $(SYSROOT))|' $< > $@.tmp
 	chmod +x $@.tmp && mv $@.tmp $@
 
-# $(call exos_prog,OUTPUT.elf,SOURCES): a program built with exos-cc.
+# $(call exos_prog,OUTPUT.elf,SOURCES): a program built with exos-cc
+# (and the kernel's ABI header, <xok/abi.h>, for tests that read the
+# exported state).
 define exos_prog
 $(1): $(2) $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
 	@mkdir -p $$(dir $$@)
-	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $$@ $(2)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -o $$@ $(2)
 GUEST_PROGS += $(1)
 endef
 
