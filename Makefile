@@ -27,6 +27,7 @@ all: guest host
 include xn/xn.mk
 include xok/xok.mk
 include libexos/libexos.mk
+include libexos/posix/posix.mk
 include tests/tests.mk
 include tests/host/host.mk
 include benchmarks/benchmarks.mk

@@ -63,3 +63,8 @@ GUEST_TESTS += tests/guest/constest.sh
 # UDP sender and sink (tests/guest/nettest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/nettest.elf,tests/guest/nettest.c tests/guest/role.c))
 GUEST_TESTS += tests/guest/nettest.sh
+# The sysroot (no syscall instruction in musl) and the first program
+# built with exos-cc, booted as the first process
+# (tests/guest/posixhello.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
+GUEST_TESTS += tests/guest/posixhello.sh
