@@ -24,8 +24,9 @@ env_lookup(uint64_t id)
 	if (id > 0xffffffffULL)
 		return NULL;
 	e = &envs[XOK_ENVX(id)];
-	if (e->state == XOK_ENV_FREE || e->id != id)
-		return NULL;
+	if (e->state == XOK_ENV_FREE || e->state == XOK_ENV_ZOMBIE ||
+	    e->id != id)
+		return NULL;            /* a zombie is dead: only ENV_REAP */
 	return e;
 }
 
@@ -229,8 +230,9 @@ env_destroy(struct env *e, uint64_t why)
 {
 	struct xok_env_info *ei = &info->envs[e - envs];
 	struct env *heir;
-	int i;
+	int i, keep = exit_kept(e);     /* does it stay as a zombie? */
 
+	exit_zombies_free(e);           /* nobody will collect them now */
 	slices_release(e);
 	for (i = 0; i < XOK_NENV; i++) {
 		struct env *w = &envs[i];
@@ -248,15 +250,13 @@ env_destroy(struct env *e, uint64_t why)
 		if (heir)
 			heir->npaid += e->npaid;
 	}
-	if (heir)
+	if (heir && !keep)              /* a zombie stays in its quota */
 		quota_uncharge(heir, 0, 1);
 	for (i = 0; i < XOK_NENV; i++)
 		if (envs[i].state != XOK_ENV_FREE && envs[i].qparent == e->id)
 			envs[i].qparent = e->qparent;
 	ei->npages = 0;
-	e->state = XOK_ENV_FREE;
-	ei->state = XOK_ENV_FREE;
-	ei->exit_code = why;
+	exit_notice(e, why, keep);      /* FREE, or a ZOMBIE for its parent */
 	if (fpu_owner == e)
 		fpu_owner = NULL;
 	if (seg_owner == e)

@@ -660,6 +660,8 @@ static const sysfn systab[XOK_NSYSCALLS] = {
 	[XOK_SYS_ENV_SET_QUOTA - XOK_SYSBASE] = sys_env_set_quota,
 	[XOK_SYS_ENV_SET_BASE - XOK_SYSBASE] = sys_env_set_base,
 	[XOK_SYS_ENV_SET_CONTEXT - XOK_SYSBASE] = sys_env_set_context,
+	[XOK_SYS_ENV_SET_NOTICE - XOK_SYSBASE] = sys_env_set_notice,
+	[XOK_SYS_ENV_REAP - XOK_SYSBASE] = sys_env_reap,
 };
 
 void

@@ -13,7 +13,7 @@ KCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
 KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/arch/x86_64/cpu.c xok/main.c xok/console.c xok/pmap.c \
 	xok/pages.c xok/cap.c xok/pred.c xok/env.c xok/upcall.c \
-	xok/trap.c xok/sched.c xok/syscall.c xok/dev/pic.c xok/dev/pit.c \
+	xok/trap.c xok/sched.c xok/syscall.c xok/envexit.c xok/dev/pic.c xok/dev/pit.c \
 	xok/dev/pci.c xok/dev/virtio_blk.c \
 	xok/lib/string.c xok/lib/format.c xok/xnsys.c xok/diskio.c \
 	$(XN_CORE_SRCS)   # XN's core, compiled twice (xn/xn.mk)

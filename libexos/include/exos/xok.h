@@ -68,6 +68,13 @@ static inline int64_t sys_env_set_base(uint64_t env, unsigned slot,
 static inline int64_t sys_env_set_context(uint64_t env, unsigned slot,
     const struct xok_context *c)
 { return xok_call(XC(ENV_SET_CONTEXT), env, slot, (uint64_t)c, 0, 0, 0); }
+/* Keep (on 1) child env's exit record for us until we reap it. */
+static inline int64_t sys_env_set_notice(uint64_t env, unsigned slot, int on)
+{ return xok_call(XC(ENV_SET_NOTICE), env, slot, (uint64_t)on, 0, 0, 0); }
+/* Collect zombie child env (XOK_REAP_ANY: the oldest) into *x (may be
+   NULL) and free it; returns its id. */
+static inline int64_t sys_env_reap(uint64_t env, struct xok_exit *x)
+{ return xok_call(XC(ENV_REAP), env, (uint64_t)x, 0, 0, 0, 0); }
 static inline int64_t sys_env_set_status(uint64_t env, unsigned slot, uint64_t st)
 { return xok_call(XC(ENV_SET_STATUS), env, slot, st, 0, 0, 0); }
 static inline int64_t sys_env_set_upcalls(uint64_t env, unsigned slot,
@@ -191,11 +198,12 @@ static inline uint64_t xok_ticks(void) { return XOK_INFO->ticks; }
 static inline const volatile struct xok_env_info *
 xok_env_info(uint64_t id) { return &XOK_INFO->envs[XOK_ENVX(id)]; }
 
-/* Is env id alive?  (Its slot still holds it and is not free.) */
+/* Is env id alive?  (Its slot still holds it, not free, not a zombie.) */
 static inline int xok_env_alive(uint64_t id)
 {
 	const volatile struct xok_env_info *e = xok_env_info(id);
-	return e->id == id && e->state != XOK_ENV_FREE;
+	return e->id == id && e->state != XOK_ENV_FREE &&
+	    e->state != XOK_ENV_ZOMBIE;
 }
 
 static inline uint64_t rdtsc(void)
