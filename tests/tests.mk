@@ -50,3 +50,7 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# Exit notices: zombies, ENV_SET_NOTICE, ENV_REAP, exos_wait; exos_spawn's
+# start context (tests/guest/exittest.c).
+$(eval $(call guest_prog,$(BUILD)/tests/exittest.elf,tests/guest/exittest.c tests/guest/role.c))
+GUEST_TESTS += $(BUILD)/tests/exittest.elf
