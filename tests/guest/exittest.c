@@ -288,7 +288,7 @@ test_fault_kill(void)
 	EXPECT_EQ("a zombie takes no notice change",
 	    sys_env_set_notice((uint64_t)c, 0, 0), -XE_NOENT);
 	memset(&x, 0, sizeof(x));
-	EXPECT_EQ("exos_wait any", exos_wait(XOK_REAP_ANY, &x, 0), c);
+	EXPECT_EQ("exos_wait any", exos_wait(XOK_REAP_ANY, &x, 1), c);
 	EXPECT("kill: the record", record_is(&x, c, 77, XOK_EXITR_KILLED,
 	    xok_self()));
 	EXPECT_EQ("fault, kill: environments accounted", me()->env_used,
