@@ -134,6 +134,8 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(XN_BLOCK_INFO)] = { A_BLOCK, A_OUT },
 	[C(XN_WRITEBACK_MANY)] = { A_IN, A_N, A_OUT },
 	[C(XN_BC_INSERT_MANY)] = { A_SLOT, A_IN, A_N, A_SLOT },
+	[C(ENV_SET_NOTICE)] = { A_ENV, A_SLOT, A_NUM },
+	[C(ENV_REAP)] = { A_ENV, A_OUT },
 };
 
 /* Every call in the table, whatever is added to it later. */
