@@ -118,12 +118,31 @@ quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit)
 	return 0;
 }
 
-/* e pays for page ppn (already counted in its quota). */
+/* Widen e's range of paid pages to cover [lo, hi). */
+static void
+paid_range(struct env *e, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	if (e->paid_lo == e->paid_hi) {
+		e->paid_lo = lo, e->paid_hi = hi;
+		return;
+	}
+	if (lo < e->paid_lo)
+		e->paid_lo = lo;
+	if (hi > e->paid_hi)
+		e->paid_hi = hi;
+}
+
+/* e pays for page ppn (already counted in its quota).  Every page an
+ * environment owns is paid for by it (env_page_alloc, the boot
+ * modules), so [paid_lo, paid_hi) holds all of them too. */
 void
 env_paid(struct env *e, uint64_t ppn)
 {
 	pages.k[ppn].payer = e->id;
 	e->npaid++;
+	paid_range(e, ppn, ppn + 1);
 }
 
 /* The pages hook: a page paid for by payer went back to the pool. */
@@ -245,10 +264,13 @@ env_destroy(struct env *e, uint64_t why)
 	}
 	pmap_env_free(e);
 	heir = qparent(e);
-	if (e->npaid) {                 /* a scan of the page table */
-		pages_env_died(&pages, e->id, heir ? heir->id : 0);
-		if (heir)
+	if (e->npaid) {                 /* a scan of its range of pages */
+		pages_env_died_in(&pages, e->id, heir ? heir->id : 0,
+		    e->paid_lo, e->paid_hi);
+		if (heir) {
 			heir->npaid += e->npaid;
+			paid_range(heir, e->paid_lo, e->paid_hi);
+		}
 	}
 	if (heir && !keep)              /* a zombie stays in its quota */
 		quota_uncharge(heir, 0, 1);

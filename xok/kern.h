@@ -80,6 +80,9 @@ struct env {
 	 * our zombie children, oldest first, linked through znext. */
 	int notice;
 	struct env *zfirst, *zlast, *znext;
+	/* Every page it pays for (or owns) is in [paid_lo, paid_hi): its
+	 * death looks only there (env.c). */
+	uint64_t paid_lo, paid_hi;
 };
 
 /* console.c */
