@@ -68,3 +68,7 @@ GUEST_TESTS += tests/guest/nettest.sh
 # (tests/guest/posixhello.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
 GUEST_TESTS += tests/guest/posixhello.sh
+# Exit notices: zombies, ENV_SET_NOTICE, ENV_REAP, exos_wait; exos_spawn's
+# start context (tests/guest/exittest.c).
+$(eval $(call guest_prog,$(BUILD)/tests/exittest.elf,tests/guest/exittest.c tests/guest/role.c))
+GUEST_TESTS += $(BUILD)/tests/exittest.elf

@@ -24,8 +24,9 @@ env_lookup(uint64_t id)
 	if (id > 0xffffffffULL)
 		return NULL;
 	e = &envs[XOK_ENVX(id)];
-	if (e->state == XOK_ENV_FREE || e->id != id)
-		return NULL;
+	if (e->state == XOK_ENV_FREE || e->state == XOK_ENV_ZOMBIE ||
+	    e->id != id)
+		return NULL;            /* a zombie is dead: only ENV_REAP */
 	return e;
 }
 
@@ -117,12 +118,31 @@ quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit)
 	return 0;
 }
 
-/* e pays for page ppn (already counted in its quota). */
+/* Widen e's range of paid pages to cover [lo, hi). */
+static void
+paid_range(struct env *e, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	if (e->paid_lo == e->paid_hi) {
+		e->paid_lo = lo, e->paid_hi = hi;
+		return;
+	}
+	if (lo < e->paid_lo)
+		e->paid_lo = lo;
+	if (hi > e->paid_hi)
+		e->paid_hi = hi;
+}
+
+/* e pays for page ppn (already counted in its quota).  Every page an
+ * environment owns is paid for by it (env_page_alloc, the boot
+ * modules), so [paid_lo, paid_hi) holds all of them too. */
 void
 env_paid(struct env *e, uint64_t ppn)
 {
 	pages.k[ppn].payer = e->id;
 	e->npaid++;
+	paid_range(e, ppn, ppn + 1);
 }
 
 /* The pages hook: a page paid for by payer went back to the pool. */
@@ -229,8 +249,9 @@ env_destroy(struct env *e, uint64_t why)
 {
 	struct xok_env_info *ei = &info->envs[e - envs];
 	struct env *heir;
-	int i;
+	int i, keep = exit_kept(e);     /* does it stay as a zombie? */
 
+	exit_zombies_free(e);           /* nobody will collect them now */
 	slices_release(e);
 	for (i = 0; i < XOK_NENV; i++) {
 		struct env *w = &envs[i];
@@ -243,20 +264,21 @@ env_destroy(struct env *e, uint64_t why)
 	}
 	pmap_env_free(e);
 	heir = qparent(e);
-	if (e->npaid) {                 /* a scan of the page table */
-		pages_env_died(&pages, e->id, heir ? heir->id : 0);
-		if (heir)
+	if (e->npaid) {                 /* a scan of its range of pages */
+		pages_env_died_in(&pages, e->id, heir ? heir->id : 0,
+		    e->paid_lo, e->paid_hi);
+		if (heir) {
 			heir->npaid += e->npaid;
+			paid_range(heir, e->paid_lo, e->paid_hi);
+		}
 	}
-	if (heir)
+	if (heir && !keep)              /* a zombie stays in its quota */
 		quota_uncharge(heir, 0, 1);
 	for (i = 0; i < XOK_NENV; i++)
 		if (envs[i].state != XOK_ENV_FREE && envs[i].qparent == e->id)
 			envs[i].qparent = e->qparent;
 	ei->npages = 0;
-	e->state = XOK_ENV_FREE;
-	ei->state = XOK_ENV_FREE;
-	ei->exit_code = why;
+	exit_notice(e, why, keep);      /* FREE, or a ZOMBIE for its parent */
 	if (fpu_owner == e)
 		fpu_owner = NULL;
 	if (seg_owner == e)

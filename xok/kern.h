@@ -76,6 +76,13 @@ struct env {
 	uint32_t qparent;               /* whose quota also pays for ours */
 	uint64_t env_limit, env_used, page_limit, page_used;
 	uint64_t npaid;                 /* pages whose payer is this env */
+	/* Exit notices (envexit.c): keep our exit record for our parent;
+	 * our zombie children, oldest first, linked through znext. */
+	int notice;
+	struct env *zfirst, *zlast, *znext;
+	/* Every page it pays for (or owns) is in [paid_lo, paid_hi): its
+	 * death looks only there (env.c). */
+	uint64_t paid_lo, paid_hi;
 };
 
 /* console.c */
@@ -141,6 +148,11 @@ void quota_uncharge(struct env *e, uint64_t npages, uint64_t nenvs);
 int quota_set(struct env *e, uint64_t env_limit, uint64_t page_limit);
 void env_paid(struct env *e, uint64_t ppn);
 void env_uncharge_page(uint32_t payer);
+
+/* envexit.c: exit notices and zombies */
+int exit_kept(struct env *e);
+void exit_zombies_free(struct env *parent);
+void exit_notice(struct env *e, uint64_t why, int keep);
 
 /* upcall.c */
 int upcall_push(struct env *e, uint64_t type, uint64_t entry,

@@ -202,11 +202,20 @@ pages_owner_died(struct pages *pg, uint32_t owner)
 void
 pages_env_died(struct pages *pg, uint32_t owner, uint32_t heir)
 {
+	pages_env_died_in(pg, owner, heir, 0, pg->npages);
+}
+
+void
+pages_env_died_in(struct pages *pg, uint32_t owner, uint32_t heir,
+    uint64_t lo, uint64_t hi)
+{
 	uint64_t i;
 
 	if (owner == 0 || owner == PAGE_OWNER_KERNEL)
 		return;
-	for (i = 0; i < pg->npages; i++) {
+	if (hi > pg->npages)
+		hi = pg->npages;
+	for (i = lo; i < hi; i++) {
 		struct xok_page_info *p = &pg->info[i];
 
 		if (p->owner == owner) {

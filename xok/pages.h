@@ -69,6 +69,10 @@ void pages_owner_died(struct pages *pg, uint32_t owner);
 /* Environment id died: as pages_owner_died, and the pages it paid for
  * that live on (orphans) are charged to heir from now on. */
 void pages_env_died(struct pages *pg, uint32_t id, uint32_t heir);
+/* The same, knowing that every page id owns or pays for is in
+ * [lo, hi): only those are looked at. */
+void pages_env_died_in(struct pages *pg, uint32_t id, uint32_t heir,
+    uint64_t lo, uint64_t hi);
 int pages_is_free(const struct pages *pg, uint64_t ppn);
 /* Mark a page as caching a disk block for XN, or release it. */
 void pages_set_xn(struct pages *pg, uint64_t ppn, int on);

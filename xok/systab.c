@@ -316,6 +316,18 @@ call_page_protect(const uint64_t a[6])
 }
 
 static int64_t
+call_env_set_notice(const uint64_t a[6])
+{
+	return sys_env_set_notice(a[0], a[1], a[2]);
+}
+
+static int64_t
+call_env_reap(const uint64_t a[6])
+{
+	return sys_env_reap(a[0], (uaddr_t)a[1]);
+}
+
+static int64_t
 call_net_filter_install(const uint64_t a[6])
 {
 	return sys_net_filter_install(a[0], (uaddr_t)a[1], a[2], a[3]);
@@ -392,6 +404,8 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[48] = call_page_map_many,
 	[49] = call_page_unmap_range,
 	[50] = call_page_protect,
+	[51] = call_env_set_notice,
+	[52] = call_env_reap,
 	[55] = call_net_filter_install,
 	[56] = call_net_filter_remove,
 	[57] = call_net_transmit,

@@ -13,7 +13,7 @@ KCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
 KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/arch/x86_64/cpu.c xok/main.c xok/console.c xok/pmap.c \
 	xok/pages.c xok/cap.c xok/pred.c xok/env.c xok/upcall.c \
-	xok/trap.c xok/sched.c xok/syscall.c xok/systab.c xok/capcheck.c \
+	xok/trap.c xok/sched.c xok/syscall.c xok/envexit.c xok/systab.c xok/capcheck.c \
 	xok/machsys.c xok/pagesys.c xok/envsys.c xok/capsys.c xok/schedsys.c \
 	xok/dev/pic.c xok/dev/pit.c \
 	xok/dev/pci.c xok/dev/virtio_blk.c xok/dev/virtio_net.c \

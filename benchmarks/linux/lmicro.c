@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <sys/types.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include <x86intrin.h>
 
 #define RUNS 2001
+#define EXIT_RUNS 201           /* as benchmarks/micro/micro.c */
 
 static uint64_t samples[RUNS];
 static double tsc_per_ns;
@@ -43,28 +45,21 @@ cmp(const void *a, const void *b)
 }
 
 static void
-report(const char *name, int per)
+report_n(const char *name, int n, int per)
 {
 	uint64_t med;
 
-	qsort(samples, RUNS, sizeof(samples[0]), cmp);
-	med = samples[RUNS / 2] / (uint64_t)per;
+	qsort(samples, (size_t)n, sizeof(samples[0]), cmp);
+	med = samples[n / 2] / (uint64_t)per;
 	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
 	    (unsigned long)(med / tsc_per_ns));
 	fflush(stdout);
 }
 
-/* The same, `runs` times (runs <= RUNS), for the longer jobs. */
 static void
-report_n(const char *name, int runs)
+report(const char *name, int per)
 {
-	uint64_t med;
-
-	qsort(samples, (size_t)runs, sizeof(samples[0]), cmp);
-	med = samples[runs / 2];
-	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
-	    (unsigned long)(med / tsc_per_ns));
-	fflush(stdout);
+	report_n(name, RUNS, per);
 }
 
 #define MEASURE_N(name, runs, body) do { \
@@ -73,7 +68,7 @@ report_n(const char *name, int runs)
 		{ body; } \
 		samples[r_] = __rdtsc() - t0_; \
 	} \
-	report_n(name, runs); \
+	report_n(name, runs, 1); \
 } while (0)
 
 #define MEASURE(name, per, body) do { \
@@ -198,6 +193,63 @@ batch_rows(void)
 	close(mfd);
 }
 
+/* Is process pid asleep (state S in /proc/pid/stat)? */
+static int
+asleep(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');          /* "pid (comm) S ..." */
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/*
+ * Exit-notice latency, the peer of micro.c's: a child waits until we
+ * sleep in waitpid, notes the TSC in a shared page and _exits; we time
+ * from its note to the return of waitpid with its status.
+ */
+static void
+exit_notice_latency(void)
+{
+	volatile uint64_t *t0 = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t me = getpid();
+	int r, st, bad = 0;
+
+	if (t0 == MAP_FAILED) {
+		printf("BENCH-ERROR mmap\n");
+		return;
+	}
+	for (r = 0; r < EXIT_RUNS; r++) {
+		pid_t k = fork();
+
+		if (k == 0) {
+			while (!asleep(me))
+				sched_yield();
+			*t0 = __rdtsc();
+			_exit(0);
+		}
+		if (k < 0 || waitpid(k, &st, 0) != k || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			bad++;
+		samples[r] = __rdtsc() - *t0;
+	}
+	if (bad)
+		printf("BENCH-ERROR exit notice: %d bad waits\n", bad);
+	report_n("child _exit, parent's waitpid returns", EXIT_RUNS, 1);
+	munmap((void *)t0, 4096);
+}
+
 int
 main(void)
 {
@@ -287,6 +339,7 @@ main(void)
 			_exit(0);
 		waitpid(k, NULL, 0);
 	});
+	exit_notice_latency();
 	printf("BENCH-END\n");
 	fflush(stdout);
 	sync();                 /* /init powers off */

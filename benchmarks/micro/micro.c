@@ -9,11 +9,14 @@
 #include <exos/exos.h>
 
 #define RUNS 2001
+#define EXIT_RUNS 201           /* exit notices: a spawn per run */
 #define SHARED_VA 0x0000000500000000UL
+#define EXIT_T0 ((volatile uint64_t *)SHARED_VA)
 
-enum { M_DRIVER, M_SERVER, M_YIELDER };
+enum { M_DRIVER, M_SERVER, M_YIELDER, M_EXITER };
 
 static uint64_t samples[RUNS];
+_Static_assert(EXIT_RUNS <= RUNS, "samples");
 static uint64_t fix_va, fix_ppn;
 
 static void
@@ -128,6 +131,51 @@ spawn_self(uint64_t mode, int slices)
 	return sp.image ? exos_spawn(&sp) : -XE_NOENT;
 }
 
+/*
+ * Exit-notice latency: a child (spawned with a notice) waits until we
+ * sleep in exos_wait, notes the TSC in a page it shares with us and
+ * exits; we time from its note to the return of exos_wait, which woke
+ * on our child_exits and collected the record (ENV_REAP): what a
+ * waitpid does.
+ */
+static void
+exit_notice_latency(void)
+{
+	uint64_t size, va = 0x0000000600000000UL;
+	struct exos_spawn sp = { .arg = M_EXITER, .slices = 1, .start = 0,
+	    .notice = 1 };
+	struct xok_exit x;
+	int64_t ppn, c;
+	int i, bad = 0;
+
+	sp.image = exos_module("micro.elf", &size);
+	sp.size = size;
+	if (!sp.image || (ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
+	    sys_page_map(XOK_SELF, va, (uint64_t)ppn, XOK_PTE_W, 0, 0) < 0) {
+		printf("BENCH-ERROR exit notice: setup\n");
+		return;
+	}
+	for (i = 0; i < EXIT_RUNS; i++) {
+		if ((c = exos_spawn(&sp)) < 0 ||
+		    sys_page_map((uint64_t)c, SHARED_VA, (uint64_t)ppn,
+		    XOK_PTE_W, 0, 0) < 0 ||
+		    sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE) < 0) {
+			printf("BENCH-ERROR exit notice: spawn %ld\n", c);
+			return;
+		}
+		if (exos_wait((uint64_t)c, &x, 0) != c ||
+		    x.reason != XOK_EXITR_EXIT || x.code != 0)
+			bad++;
+		samples[i] = rdtsc() - *(volatile uint64_t *)va;
+	}
+	if (bad)
+		printf("BENCH-ERROR exit notice: %d bad records\n", bad);
+	report("exit notice (child exit, parent wakes and collects)",
+	    EXIT_RUNS, 1);
+	sys_page_unmap(XOK_SELF, va, 0);
+	sys_page_free((uint64_t)ppn, 0);
+}
+
 int
 main(uint64_t arg)
 {
@@ -140,6 +188,15 @@ main(uint64_t arg)
 		exos_upcalls_install(EXOS_UP(XOK_UP_IPC), 0);
 		for (;;)
 			sys_yield(XOK_SELF);
+	}
+	if (arg == M_EXITER) {
+		const volatile struct xok_env_info *p = xok_env_info(
+		    xok_env_info(xok_self())->parent);
+
+		while (p->state != XOK_ENV_SLEEPING)
+			sys_yield(XOK_SELF);
+		*EXIT_T0 = rdtsc();
+		exit(0);
 	}
 	if (arg == M_YIELDER) {
 		uint64_t parent = xok_env_info(xok_self())->parent;
@@ -236,6 +293,12 @@ main(uint64_t arg)
 		int64_t e = sys_env_create(0);
 		sys_env_destroy((uint64_t)e, 0, 0);
 	});
+	/* the IPC server and the yielder would take turns in the slices */
+	if (srv > 0)
+		sys_env_destroy((uint64_t)srv, 0, 0);
+	if (yl > 0)
+		sys_env_destroy((uint64_t)yl, 0, 0);
+	exit_notice_latency();
 	printf("BENCH-END\n");
 	sys_shutdown(0, 0);
 	return 0;

@@ -21,7 +21,9 @@ POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 POSIX_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -fno-stack-protector \
 	-nostdinc -isystem $(SYSROOT)/include \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-Ixok/include -idirafter libexos/include -MMD -MP
+	-Ixok/include -idirafter libexos/include -MD -MP
+# (-MD, not -MMD: the kernel's and libexos's headers come in through
+# system-header options, which -MMD leaves out of the dependencies.)
 
 .PHONY: sysroot
 sysroot: $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) $(EXOS_CC)
@@ -30,7 +32,7 @@ $(MUSL_LIBC): scripts/build-musl scripts/debsrc $(wildcard ports/musl/*.patch)
 	MUSL_CC=gcc scripts/build-musl build/cache $(BUILD)/musl $(SYSROOT)
 	@touch $@
 
-$(POSIX_OBJS): $(MUSL_LIBC)
+$(POSIX_OBJS): $(MUSL_LIBC) libexos/posix/posix.mk
 $(BUILD)/posix/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
@@ -50,7 +52,8 @@ $(EXOS_CC): libexos/posix/exos-cc.in
 # (and the kernel's ABI header, <xok/abi.h>, for tests that read the
 # exported state).
 define exos_prog
-$(1): $(2) $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+$(1): $(2) $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) \
+    $(wildcard xok/include/xok/*.h)
 	@mkdir -p $$(dir $$@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	    -idirafter xok/include -o $$@ $(2)

@@ -142,6 +142,8 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(NET_FILTER_INSTALL)] = { A_SLOT, A_IN, A_VA, A_N },
 	[C(NET_FILTER_REMOVE)] = { A_SLOT, A_NUM },
 	[C(NET_TRANSMIT)] = { A_SLOT, A_IN, A_LEN },
+	[C(ENV_SET_NOTICE)] = { A_ENV, A_SLOT, A_NUM },
+	[C(ENV_REAP)] = { A_ENV, A_OUT },
 };
 
 /* Every call in the table, whatever is added to it later. */

@@ -461,6 +461,39 @@ START_TEST(give_keeps_contents)
 }
 END_TEST
 
+/* pages_env_died_in looks only inside [lo, hi): the kernel passes the
+ * range of pages the dead environment ever paid for (env.c). */
+START_TEST(env_died_in_range)
+{
+	hooks();
+	ck_assert_int_eq(pages_alloc(&F.pg, 2, 7, &G), 2);
+	K[2].payer = 7;
+	ck_assert_int_eq(pages_alloc(&F.pg, 5, 7, &G), 5);
+	K[5].payer = 7;
+	ck_assert_int_eq(pages_ref(&F.pg, 5), 0);       /* mapped elsewhere */
+	ck_assert_int_eq(pages_alloc(&F.pg, 9, 7, &G), 9);
+	K[9].payer = 7;
+	pages_env_died_in(&F.pg, 7, 4, 2, 6);
+	ck_assert_int_eq(pages_is_free(&F.pg, 2), 1);   /* unmapped: freed */
+	ck_assert_uint_eq(F.info[5].flags, XOK_PG_ORPHAN);
+	ck_assert_uint_eq(K[5].payer, 4);               /* lives on: heir's */
+	ck_assert_uint_eq(F.info[9].owner, 7);          /* outside: untouched */
+	ck_assert_uint_eq(K[9].payer, 7);
+	ck_assert_int_eq(nuncharged, 1);
+	ck_assert_uint_eq(uncharged[0], 7);
+	/* a range past the end is clipped */
+	pages_env_died_in(&F.pg, 7, 0, 6, UINT64_MAX);
+	ck_assert_int_eq(pages_is_free(&F.pg, 9), 1);
+	ck_assert_int_eq(nuncharged, 2);
+	pages_env_died_in(&F.pg, 4, 0, 3, 3);           /* empty: nothing */
+	ck_assert_uint_eq(K[5].payer, 4);
+	pages_unref(&F.pg, 5);
+	ck_assert_int_eq(pages_is_free(&F.pg, 5), 1);
+	ck_assert_uint_eq(F.nfree, NP);
+	CHECK_NFREE();
+}
+END_TEST
+
 START_TEST(release_uncharges_payer)
 {
 	hooks();
@@ -720,6 +753,7 @@ pages_suite(void)
 	tcase_add_test(tc, alloc_clears);
 	tcase_add_test(tc, give_keeps_contents);
 	tcase_add_test(tc, release_uncharges_payer);
+	tcase_add_test(tc, env_died_in_range);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");

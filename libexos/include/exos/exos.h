@@ -86,8 +86,18 @@ struct exos_spawn {
 	/* Quota of the child and its descendants (ENV_SET_QUOTA); 0: the
 	 * default, half of what we have left (environments, pages). */
 	uint64_t quota_envs, quota_pages;
+	int notice;             /* keep its exit record for exos_wait */
+	uint64_t fs_base;       /* its FS base (TLS) at start; 0: none */
 };
 int64_t exos_spawn(const struct exos_spawn *sp);
+/* Wait for a child's exit record (child id, or XOK_REAP_ANY for the
+ * oldest zombie child; children spawned with .notice): sleeps on our
+ * exported child_exits until the record is there, collects it into *x
+ * (may be NULL) and returns the child's id.  nohang: -XE_BUSY (that
+ * child lives) or -XE_NOENT (no zombie yet) at once instead of
+ * sleeping.  XOK_REAP_ANY with no child that will ever die with a
+ * notice sleeps forever: the caller knows its children. */
+int64_t exos_wait(uint64_t child, struct xok_exit *x, int nohang);
 /* Map boot module `name` read-only; returns its address, size in *size. */
 const void *exos_module(const char *name, uint64_t *size);
 

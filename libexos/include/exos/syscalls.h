@@ -394,6 +394,24 @@ sys_page_unmap_range(uint64_t env, uint64_t va, uint64_t npages,
 	    (uint64_t)npages, (uint64_t)envslot, 0, 0);
 }
 
+/* ENV_SET_NOTICE: keep (on 1) child env's exit record as a zombie until the
+ * parent reaps it */
+static inline int64_t
+sys_env_set_notice(uint64_t env, unsigned slot, int on)
+{
+	return xok_call(XOK_SYS_ENV_SET_NOTICE, (uint64_t)env, (uint64_t)slot,
+	    (uint64_t)on, 0, 0, 0);
+}
+
+/* ENV_REAP: collect zombie child env (XOK_REAP_ANY: the oldest) into *x (may
+ * be NULL) and free it; returns its id */
+static inline int64_t
+sys_env_reap(uint64_t env, struct xok_exit *x)
+{
+	return xok_call(XOK_SYS_ENV_REAP, (uint64_t)env, (uint64_t)x, 0, 0, 0,
+	    0);
+}
+
 /* NET_FILTER_INSTALL: install a packet filter delivering into the ring of
  * npages of the caller's pages at ring_va; returns its id */
 static inline int64_t

@@ -89,11 +89,12 @@ static inline uint64_t xok_ticks(void) { return XOK_INFO->ticks; }
 static inline const volatile struct xok_env_info *
 xok_env_info(uint64_t id) { return &XOK_INFO->envs[XOK_ENVX(id)]; }
 
-/* Is env id alive?  (Its slot still holds it and is not free.) */
+/* Is env id alive?  (Its slot still holds it, not free, not a zombie.) */
 static inline int xok_env_alive(uint64_t id)
 {
 	const volatile struct xok_env_info *e = xok_env_info(id);
-	return e->id == id && e->state != XOK_ENV_FREE;
+	return e->id == id && e->state != XOK_ENV_FREE &&
+	    e->state != XOK_ENV_ZOMBIE;
 }
 
 static inline uint64_t rdtsc(void)

@@ -103,6 +103,8 @@ enum xok_env_state {
 	XOK_ENV_RUNNABLE,
 	XOK_ENV_SLEEPING,       /* on a wake-up predicate */
 	XOK_ENV_IPC_WAIT,       /* waiting for an IPC reply */
+	XOK_ENV_ZOMBIE,         /* dead; its exit record waits for its
+				   parent (ENV_SET_NOTICE, ENV_REAP) */
 };
 
 /* Why an environment died (struct xok_env_info.exit_code). */
@@ -110,6 +112,24 @@ enum xok_env_state {
 #define XOK_EXIT_NESTED 0x200   /* + trapno: fault inside its handler */
 #define XOK_EXIT_UPCALL 0x300   /* upcall frame could not be written */
 				/* 0..0xff: the code given to ENV_DESTROY */
+
+/* How it died (struct xok_env_info.exit_reason, struct xok_exit). */
+#define XOK_EXITR_EXIT   1      /* it destroyed itself: its own code */
+#define XOK_EXITR_FAULT  2      /* the kernel killed it: XOK_EXIT_FAULT,
+				   _NESTED or _UPCALL (+ trapno) */
+#define XOK_EXITR_KILLED 3      /* another environment destroyed it
+				   (exit_by), with that one's code */
+
+/* An exit record, as ENV_REAP hands it out. */
+struct xok_exit {
+	uint64_t id;            /* the dead environment */
+	uint64_t parent;        /* its parent (the collector) */
+	uint64_t code;          /* exit_code: 0..0xff or XOK_EXIT_* */
+	uint64_t by;            /* who destroyed it: itself, another, 0 */
+	uint32_t reason;        /* XOK_EXITR_* */
+	uint32_t pad;
+};
+#define XOK_REAP_ANY    0       /* ENV_REAP: the oldest of our zombies */
 
 /* Page-map permissions (PAGE_MAP). */
 #define XOK_PTE_W       0x2
@@ -408,6 +428,16 @@ struct xok_env_info {
 	 * page-table pages, orphans inherited from dead descendants). */
 	uint64_t env_limit, env_used;
 	uint64_t page_limit, page_used;
+	/* Exit notices (docs/ARCHITECTURE.md, "Exit notices").  Of a dead
+	 * environment: how it died and who destroyed it (itself, another
+	 * environment; 0: the kernel).  Of a parent: its children's deaths
+	 * so far (a counter to sleep on) and how many of them wait as
+	 * zombies to be collected with ENV_REAP. */
+	uint32_t exit_reason;   /* XOK_EXITR_*, once it has died */
+	uint32_t notice;        /* 1: its death leaves a zombie (ENV_SET_NOTICE) */
+	uint64_t exit_by;
+	uint64_t child_exits;
+	uint64_t nzombies;
 };
 
 struct xok_module {
