@@ -60,4 +60,19 @@ _Static_assert(sizeof(struct kf_rec) <= XOK_PGSIZE, "record is one page");
 
 int kf_child_main(void) __attribute__((noreturn));
 
+/* The driver's own checks (kfuzz_verify.c), in init's memory. */
+struct kv_state {
+	uint64_t seg_checks, seg_leaks, seg_leak_val;   /* finding 4 */
+	uint64_t pages_checked, pages_recycled;         /* finding 5 */
+	uint64_t dirty, dirty_ppn, dirty_word, dirty_at, dirty_later;
+	uint32_t dirty_was;     /* whose the page was (0: not known) */
+	uint64_t own_calls;     /* kernel calls these checks made */
+};
+extern struct kv_state kv;
+
+void kv_init(const struct xok_page_info *snap, uint64_t seed);
+void kv_segs(void);
+void kv_pages(void);
+void kv_release(void);
+
 #endif

@@ -41,6 +41,9 @@ static struct kid {
 	int64_t recppn;                 /* its record page, or -1 */
 } kids[NKIDS];
 static uint64_t ppns[NPPNS], nppns, base[32], nbase;
+/* What we are doing, for the leads we print: the page check_zero is
+ * checking, and whether we hold a foreign selector on purpose. */
+static volatile uint64_t zck_ppn = ~0UL, segs_held;
 
 /* ---- random numbers ---------------------------------------------------- */
 
@@ -575,6 +578,14 @@ check_zero(uint64_t ppn)
 		return;
 	for (i = 0; i < 512; i++)
 		if (w[i]) {
+			/* a lead for a human (kfuzz.sh marks it as ours) */
+			printf("\nkfuzz: caller %lx (depth %lu) saw page %lu "
+			    "holding 0x%lx at word %d (owner %x, mapcount %u, "
+			    "flags %x), %s\n", me, REC->depth, ppn, w[i], i,
+			    XOK_PAGES[ppn].owner, XOK_PAGES[ppn].mapcount,
+			    XOK_PAGES[ppn].flags, zck_ppn == ppn ?
+			    "just allocated" : "but did not allocate it now "
+			    "(restarted here?)");
 			REC->dirty_pages++;
 			REC->dirty_ppn = ppn, REC->dirty_word = w[i];
 			break;
@@ -653,8 +664,11 @@ one_call(void)
 		return;
 	if (c == XOK_SYS_PAGE_ALLOC) {
 		add_ppn((uint64_t)r);
-		if ((REC->hazards & KH_ZERO) && (a[2] == 0 || a[2] == me))
+		if ((REC->hazards & KH_ZERO) && (a[2] == 0 || a[2] == me)) {
+			zck_ppn = (uint64_t)r;
 			check_zero((uint64_t)r);
+			zck_ppn = ~0UL;
+		}
 	} else if (c == XOK_SYS_ENV_CREATE)
 		add_kid((uint64_t)r, -1);
 }
@@ -902,6 +916,8 @@ priv_insn(void)
 	memcpy(b, priv[i].b, 4);
 	if (b[0] == 0xcd)
 		b[1] = (uint8_t)rnd();
+	if (i >= NPRIV_SAFE)
+		segs_held = 1;
 	jit(b, priv[i].len, sel);
 	if (i >= NPRIV_SAFE) {          /* hold it through a tick, then undo */
 		uint64_t t = XOK_INFO->ticks;
@@ -912,6 +928,7 @@ priv_insn(void)
 		    "movw %3, %%gs" :: "r"(mysegs[0]), "r"(mysegs[1]),
 		    "r"(mysegs[2]), "r"(mysegs[3]));
 		REC->hazard_runs[3]++;
+		segs_held = 0;
 	}
 }
 
@@ -978,6 +995,7 @@ hold_segs(void)
 	uint16_t sel = 0x23;            /* the user data segment */
 
 	REC->hazard_runs[3]++;
+	segs_held = 2;
 	__asm__ volatile("movw %0, %%ds; movw %0, %%es; movw %0, %%fs;"
 	    "movw %0, %%gs" :: "r"(sel));
 	while (XOK_INFO->ticks < t + 12)        /* past the end of a slice */
@@ -985,6 +1003,7 @@ hold_segs(void)
 	__asm__ volatile("movw %0, %%ds; movw %1, %%es; movw %2, %%fs;"
 	    "movw %3, %%gs" :: "r"(mysegs[0]), "r"(mysegs[1]),
 	    "r"(mysegs[2]), "r"(mysegs[3]));
+	segs_held = 0;
 }
 
 /* One of the enabled hazard classes. */
@@ -1016,6 +1035,11 @@ check_segs(void)
 	kf_getsegs(s);
 	for (i = 0; i < 4; i++)
 		if (s[i] != mysegs[i]) {
+			printf("\nkfuzz: caller %lx (depth %lu) saw selector "
+			    "0x%x in register %d, not its 0x%x%s\n", me,
+			    REC->depth, s[i], i, mysegs[i], segs_held ?
+			    ", while it held one of its own (restarted?)" :
+			    "");
 			REC->seg_leaks++;
 			REC->seg_leak_val = (uint64_t)i << 16 | s[i];
 		}
