@@ -621,11 +621,12 @@ main(uint64_t arg)
 	EXPECT_EQ("kfuzz: no selector leaks into init from the others",
 	    kv.seg_leaks, 0);
 	if (kv.dirty)
-		SAY("kfuzz: page %lu %s 0x%lx at word %lu (it was %x's before) "
+		SAY("kfuzz: page %lu %s 0x%lx at word %lu (%s %x) "
 		    "(finding 5)\n", kv.dirty_ppn, kv.dirty_later ?
 		    "changed while init held it: it holds" :
 		    "was handed to init holding", kv.dirty_word, kv.dirty_at,
-		    kv.dirty_was);
+		    kv.dirty_was ? "taken by number; its owner had been" :
+		    "taken as any page", kv.dirty_was);
 	EXPECT_EQ("kfuzz: init's fresh pages read as zero, and stay so",
 	    kv.dirty, 0);
 	EXPECT("kfuzz: init checked pages", kv.pages_checked > 0);
