@@ -469,8 +469,9 @@ report(uint64_t ncalls, uint64_t ticks)
 	    "nested %lu, upcall %lu, gave up %lu, own call %lu\n", exits[0],
 	    exits[1], exits[2], exits[3], exits[4], exits[5], exits[6]);
 	SAY("kfuzz: hazard runs: nt %lu compat %lu x87 %lu segs %lu "
-	    "exhaust %lu\n", tot.hazard_runs[0], tot.hazard_runs[1],
-	    tot.hazard_runs[2], tot.hazard_runs[3], tot.hazard_runs[5]);
+	    "exhaust %lu forge %lu\n", tot.hazard_runs[0], tot.hazard_runs[1],
+	    tot.hazard_runs[2], tot.hazard_runs[3], tot.hazard_runs[5],
+	    tot.hazard_runs[6]);
 	SAY("kfuzz: %lu ms, %lu calls/s\n", ticks * 1000 / XOK_INFO->hz,
 	    ticks ? ncalls * XOK_INFO->hz / ticks : 0);
 	SAY("kfuzz: call             by callers  ok    all calls  cycles/call\n");

@@ -22,8 +22,9 @@ set -u
 # Hazard classes `make test` includes: a class goes in once the fix for
 # its finding (issue 8) is merged.  0x01 NT (#1), 0x02 32-bit mode (#2),
 # 0x04 x87 (#3), 0x08 selectors (#4), 0x10 zeroed pages (#5), 0x20
-# exhaustion (#11).  All are fixed, so make test runs every class.
-KFUZZ_CI_HAZARDS=0x3f
+# exhaustion (#11).  All are fixed, so make test runs every class, and
+# 0x40: callers that print init's lines (which must count for nothing).
+KFUZZ_CI_HAZARDS=0x7f
 kernel=${KERNEL:-build/xok/xok.bin}
 accel=${ACCEL:-tcg}
 seed=${SEED:-1}
