@@ -655,6 +655,8 @@ one_call(void)
 	    (c == XOK_SYS_ENV_CREATE && r >= 0 && (r == 0 || r > 0xffffffff)) ||
 	    (c == XOK_SYS_SLICE_ALLOC && r >= XOK_NSLICES) ||
 	    (c == XOK_SYS_CONS_WRITE && r > 0 && (uint64_t)r > a[1])) {
+		printf("\nkfuzz: caller %lx (depth %lu) saw call 0x%lx return "
+		    "%ld\n", me, REC->depth, c, r);
 		REC->anomalies++;
 		REC->anom_call = c, REC->anom_ret = (uint64_t)r;
 		for (i = 0; i < 6; i++)
