@@ -49,7 +49,7 @@ $(eval $(call guest_prog,$(BUILD)/tests/tlstest.elf,tests/guest/tlstest.c tests/
 GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # The seeded random kernel-call test (tests/guest/kfuzz.sh); `make
 # fuzz-kernel` runs it for longer.
-$(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
+$(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_verify.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
 # The batched page calls and kernel writes into copy-on-write pages
 # (tests/guest/batchtest.sh).

@@ -33,7 +33,8 @@
 #define KH_SEGS     0x08    /* load ds/es/fs/gs; check none leaks in (#4) */
 #define KH_ZERO     0x10    /* every fresh page must read as zero (#5) */
 #define KH_EXHAUST  0x20    /* take every page, env, slice (#11) */
-#define KH_ALL      0x3f
+#define KH_FORGE    0x40    /* some callers print init's lines: ignored? */
+#define KH_ALL      0x7f
 
 #define KF_MAGIC    0x6b66757a7a726563UL
 #define KF_NCALLS   64      /* per-call counters (XOK_NCALLSTATS) */
@@ -59,5 +60,20 @@ struct kf_rec {
 _Static_assert(sizeof(struct kf_rec) <= XOK_PGSIZE, "record is one page");
 
 int kf_child_main(void) __attribute__((noreturn));
+
+/* The driver's own checks (kfuzz_verify.c), in init's memory. */
+struct kv_state {
+	uint64_t seg_checks, seg_leaks, seg_leak_val;   /* finding 4 */
+	uint64_t pages_checked, pages_recycled;         /* finding 5 */
+	uint64_t dirty, dirty_ppn, dirty_word, dirty_at, dirty_later;
+	uint32_t dirty_was;     /* whose the page was (0: not known) */
+	uint64_t own_calls;     /* kernel calls these checks made */
+};
+extern struct kv_state kv;
+
+void kv_init(const struct xok_page_info *snap, uint64_t seed);
+void kv_segs(void);
+void kv_pages(void);
+void kv_release(void);
 
 #endif
