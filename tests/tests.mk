@@ -50,3 +50,7 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# Many environments: a full table, hosts, 500 sleepers next to a
+# spinner, 1,024 at once (issue 9 item 4).
+$(eval $(call guest_prog,$(BUILD)/tests/scaletest.elf,tests/guest/scaletest.c))
+GUEST_TESTS += $(BUILD)/tests/scaletest.elf
