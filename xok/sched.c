@@ -237,6 +237,7 @@ sched(void)
 		e = sched_chunk(&more);
 		t = rdtsc() - t0;
 		info->sched_chunks++;
+		info->sched_chunk_cycles += t;
 		if (t > info->sched_chunk_max)
 			info->sched_chunk_max = t;
 		if (e) {

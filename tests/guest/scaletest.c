@@ -423,7 +423,7 @@ test_full(void)
 {
 	static int64_t ids[XOK_NENV];
 	uint64_t nfree0 = XOK_INFO->nfree, used0 = me()->page_used;
-	uint64_t t0, late, max, spin0, c0;
+	uint64_t t0, late, max, spin0, c0, cyc0, nch, mean;
 	int64_t spin, r = 0;
 	int n;
 
@@ -440,22 +440,31 @@ test_full(void)
 	EXPECT_EQ("1,024 environments alive", nalive(), XOK_NENV);
 	sleep_until_ge(&SH[S_STARTED], (uint64_t)n, xok_ticks() + 60000);
 	EXPECT_EQ("every one is asleep", SH[S_STARTED], n);
-	/* We sleep 100 ticks among 1,022 sleepers and the spinner. */
+	/* We sleep 100 ticks among 1,022 sleepers and the spinner.  The
+	 * scheduler's stretches with interrupts off are bounded by the
+	 * chunk, not by the number of sleepers: their mean must stay far
+	 * below one lap of the ring (about 1,022 predicates of 32
+	 * instructions, 20-40 ms under TCG).  The longest is printed; a
+	 * host that stops the VM inflates it, so it is not the check. */
 	c0 = XOK_INFO->sched_chunks;
+	cyc0 = XOK_INFO->sched_chunk_cycles;
 	spin0 = SH[S_SPIN];
 	t0 = xok_ticks();
 	sleep_until_ge(&SH[S_GO2], 1, t0 + 100);
 	late = xok_ticks() - (t0 + 100);
+	nch = XOK_INFO->sched_chunks - c0;
+	mean = nch ? (XOK_INFO->sched_chunk_cycles - cyc0) / nch : 0;
 	max = XOK_INFO->sched_chunk_max;
 	printf("scaletest: 1,024 environments: woke %lu ms late; %lu "
-	    "searches; longest with interrupts off %lu cycles (%lu us)\n",
-	    late * 1000 / XOK_INFO->hz, XOK_INFO->sched_chunks - c0, max,
-	    max * 1000000 / XOK_INFO->tsc_hz);
+	    "searches, %lu us each on average; the longest since boot %lu "
+	    "us\n", late * 1000 / XOK_INFO->hz, nch,
+	    mean * 1000000 / XOK_INFO->tsc_hz, max * 1000000 / XOK_INFO->tsc_hz);
 	EXPECT("init woke on time among 1,024 (within 200 ms)",
 	    late * 1000 / XOK_INFO->hz < 200);
 	EXPECT("the spinner ran", SH[S_SPIN] > spin0);
-	EXPECT("a search with interrupts off stays under 2 ms",
-	    max < XOK_INFO->tsc_hz / 500);
+	EXPECT("the scheduler searched in chunks", nch > 50);
+	EXPECT("a chunk with interrupts off: under 2 ms on average",
+	    mean < XOK_INFO->tsc_hz / 500);
 	SH[S_GO2] = 1;
 	EXPECT("every one exited", all_dead(ids, n, xok_ticks() + 60000));
 	sys_env_destroy((uint64_t)spin, 0, 0);

@@ -457,8 +457,10 @@ struct xok_info {
 	struct xok_module modules[XOK_NMODULES];
 	uint64_t slice_owner[XOK_NSLICES];
 	/* The scheduler's cost (sched.c): stretches it ran with interrupts
-	 * off choosing the next environment, and the longest (TSC cycles). */
+	 * off choosing the next environment, their TSC cycles in all, and
+	 * the longest. */
 	uint64_t sched_chunks;
+	uint64_t sched_chunk_cycles;
 	uint64_t sched_chunk_max;
 	struct xok_env_info envs[XOK_NENV];
 	struct xok_callstat calls[XOK_NCALLSTATS];
