@@ -358,6 +358,18 @@ test_hosts(void)
 	EXPECT("its environments now run in our slices", ok);
 	for (k = 0; k < 3; k++)
 		sys_env_destroy(SH[S_HOSTKIDS + k], 0, 0);
+
+	/* a host that frees its last slice runs in ours again */
+	h = sys_env_create(0);
+	s = sys_slice_alloc((uint64_t)h, 0, XOK_SLICE_ANY);
+	EXPECT("a slice makes a host", h > 0 && s > 0 &&
+	    XOK_INFO->envs[XOK_ENVX(h)].host == (uint64_t)h &&
+	    XOK_INFO->envs[XOK_ENVX(h)].nslices == 1);
+	EXPECT_EQ("free it", sys_slice_free((uint64_t)s, 0), 0);
+	EXPECT("...and it is our guest again",
+	    XOK_INFO->envs[XOK_ENVX(h)].host == xok_self() &&
+	    XOK_INFO->envs[XOK_ENVX(h)].nslices == 0);
+	sys_env_destroy((uint64_t)h, 0, 0);
 	EXPECT_EQ("hosts: free pages back", XOK_INFO->nfree, nfree0);
 	EXPECT_EQ("hosts: our page usage back", me()->page_used, used0);
 }
