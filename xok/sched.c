@@ -25,7 +25,7 @@
 #include "kern.h"
 
 #define SCHED_TRIES 64          /* ring members tried per chunk */
-#define SCHED_PREDS 16          /* predicates run per chunk */
+#define SCHED_PREDS 8           /* predicates run per chunk */
 
 static int scan_slice = XOK_NSLICES - 1;  /* the slice being searched */
 static uint32_t scan_left;      /* its host's members left to try */

@@ -30,6 +30,7 @@
 #define STACK_VA  (SHARED_VA + XOK_PGSIZE)      /* a child's one page */
 #define NSLEEP 500
 #define MAXTEXT 64
+#define DEBUG_KVM 0           /* progress lines while spawning */
 
 enum { ROLE_SLEEP = 1, ROLE_SPIN, ROLE_HOST, ROLE_FULL };
 /* Shared words. */
@@ -390,9 +391,16 @@ test_sleepers(void)
 		return;
 	}
 	t0 = xok_ticks();
-	for (i = 0; i < NSLEEP; i++)
+	for (i = 0; i < NSLEEP; i++) {
 		if ((ids[i] = child(i, ROLE_SLEEP, 1)) > 0)
 			made++;
+		if (i % 100 == 99 || (DEBUG_KVM && i > 90 && i % 5 == 0))
+			printf("scaletest: %d made, %lu started, tick %lu, "
+			    "spin %lu, chunks %lu (%lu cycles), runs %lu/%lu\n",
+			    made, SH[S_STARTED], xok_ticks() - t0, SH[S_SPIN],
+			    XOK_INFO->sched_chunks, XOK_INFO->sched_chunk_cycles,
+			    me()->runs, xok_env_info((uint64_t)spin)->runs);
+	}
 	EXPECT_EQ("500 sleepers made", made, NSLEEP);
 	sleep_until_ge(&SH[S_STARTED], NSLEEP, xok_ticks() + 30000);
 	EXPECT_EQ("every one started (next to the spinner)", SH[S_STARTED],
