@@ -21,12 +21,13 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang fuzz-kernel
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang fuzz-kernel gen
 all: guest host
 
 include xn/xn.mk
 include xok/xok.mk
 include libexos/libexos.mk
+include libexos/posix/posix.mk
 include tests/tests.mk
 include tests/host/host.mk
 include benchmarks/benchmarks.mk
@@ -38,6 +39,12 @@ guest: $(KERNEL) $(GUEST_PROGS)
 
 deps:
 	@scripts/deps
+
+# Remake the files that come from the kernel-call list xok/syscalls.master
+# (numbers, prototypes, dispatch table, libexos wrappers, the docs' table).
+# `make test` fails while one is stale (tests/host/test_gensys.c).
+gen:
+	@scripts/gensys
 
 run: deps guest
 	scripts/qemu --accel $(ACCEL) --interactive $(KERNEL) $(DEMO_MODULES)

@@ -10,7 +10,8 @@ ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
 LIBEXOS_SRCS := libexos/runtime.c libexos/spawn.c libexos/upcall.S \
-	libexos/malloc.c libexos/qsort.c xok/lib/string.c xok/lib/format.c
+	libexos/malloc.c libexos/qsort.c libexos/touch.c xok/lib/string.c xok/lib/format.c \
+	libexos/consin.c libexos/clock.c
 LIBEXOS_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(LIBEXOS_SRCS))
 LIBEXOS := $(BUILD)/libexos/libexos.a
 CRT0 := $(BUILD)/u/libexos/crt0.S.o

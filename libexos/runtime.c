@@ -11,8 +11,6 @@ extern char exos_fault_entry[], exos_fault_entry_nofp[];
 extern char exos_epilogue_entry[], exos_prologue_entry[],
     exos_ipc_entry[], exos_reflect_entry[];
 
-_Static_assert(XOK_SYS_IPC_REPLY == 0x58000015, "upcall.S hard-codes it");
-
 static uint64_t heap_next = EXOS_HEAP_BASE;
 static int upstack_ready;
 

@@ -7,6 +7,7 @@
  * layout is struct xok_frame, at the offsets of xok/frame.h.
  */
 #include <xok/frame.h>
+#include <xok/syscalls.h>
 .macro UPCALL name, handler
 	.globl \name
 \name:
@@ -66,7 +67,7 @@ exos_ipc_entry:
 	movq 48(%rsp), %rdx
 	movq 56(%rsp), %r10
 	movq 64(%rsp), %r8
-	movq $0x58000015, %rax          /* XOK_SYS_IPC_REPLY */
+	movq $XOK_SYS_IPC_REPLY, %rax
 	syscall
 	cmpq $1, %rax
 	je 1b

@@ -15,7 +15,8 @@ GUEST_TESTS += tests/guest/xntest.sh
 $(eval $(call guest_prog,$(BUILD)/tests/rawdisk.elf,tests/guest/rawdisk.c))
 GUEST_TESTS += tests/guest/rawdisk.sh
 
-# The virtio-blk driver's boot self-test (tests/guest/disktest.sh).
+# The virtio-blk driver's self-test, in a test-only kernel
+# (xok/dev/vblk_selftest.c; tests/guest/disktest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/boot.elf,tests/guest/boot.c))
 GUEST_TESTS += tests/guest/disktest.sh
 
@@ -50,6 +51,23 @@ GUEST_TESTS += $(BUILD)/tests/tlstest.elf
 # fuzz-kernel` runs it for longer.
 $(eval $(call guest_prog,$(BUILD)/tests/kfuzz.elf,tests/guest/kfuzz.c tests/guest/kfuzz_child.c tests/guest/kfuzz_asm.S))
 GUEST_TESTS += tests/guest/kfuzz.sh
+# The batched page calls and kernel writes into copy-on-write pages
+# (tests/guest/batchtest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/batchtest.elf,tests/guest/batchtest.c))
+GUEST_TESTS += tests/guest/batchtest.sh
+# Console input: a typed line, a full-speed paste larger than the ring,
+# CONS_READ's capability and bad buffers (tests/guest/constest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/constest.elf,tests/guest/constest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/constest.sh
+# virtio-net and packet filters on QEMU's user network, with a host-side
+# UDP sender and sink (tests/guest/nettest.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/nettest.elf,tests/guest/nettest.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/nettest.sh
+# The sysroot (no syscall instruction in musl) and the first program
+# built with exos-cc, booted as the first process
+# (tests/guest/posixhello.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
+GUEST_TESTS += tests/guest/posixhello.sh
 # Many environments: a full table, hosts, 500 sleepers next to a
 # spinner, 1,024 at once (issue 9 item 4).
 $(eval $(call guest_prog,$(BUILD)/tests/scaletest.elf,tests/guest/scaletest.c))

@@ -1,6 +1,6 @@
 /*
  * console.c: the serial console (COM1), kprintf, panic with a backtrace,
- * and leaving QEMU through the isa-debug-exit device.
+ * and leaving QEMU through the isa-debug-exit device.  Input: consin.c.
  */
 #include "kern.h"
 
@@ -16,7 +16,7 @@ cons_init(void)
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + 3, 0x03);   /* 8N1 */
 	outb(COM1 + 2, 0xc7);   /* FIFO */
-	outb(COM1 + 4, 0x03);
+	outb(COM1 + 4, 0x0b);   /* DTR, RTS, OUT2 (gates the IRQ on a PC) */
 }
 
 void

@@ -28,9 +28,6 @@ unpin(uint64_t ppn, uint64_t n)
 
 static struct rawreq reqs[NREQ];
 
-static const struct xok_cap machine = { .valid = 1, .len = 1,
-	.name = { XOK_CAPNAME_MACHINE } };
-
 static void
 raw_done(void *arg, int status)
 {
@@ -53,7 +50,7 @@ raw_done(void *arg, int status)
 
 int64_t
 sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
-    uint64_t done_va, uint64_t f)
+    uaddr_t done_va)
 {
 	int write = (slotw & XOK_DISK_WRITE) != 0;
 	struct xok_disk_done probe;
@@ -61,11 +58,10 @@ sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
 	uint64_t npg;
 	int err, i;
 
-	(void)f;
 	if (slotw & ~(0xffULL | XOK_DISK_WRITE))
 		return -XE_INVAL;
-	if (!cap_slot_allows(slotw & 0xff, &machine, XOK_CAP_W))
-		return -XE_PERM;
+	if ((err = cap_machine(slotw & 0xff)) < 0)
+		return err;
 	if (vblk_sectors() == 0)
 		return -XE_NODEV;
 	if (nbytes == 0 || nbytes > VBLK_MAX_BYTES || nbytes % VBLK_SECTOR)
@@ -73,18 +69,10 @@ sys_disk_raw(uint64_t slotw, uint64_t sector, uint64_t ppn, uint64_t nbytes,
 	npg = ROUNDUP(nbytes, PGSIZE) / PGSIZE;
 	if (ppn >= pages.npages || npg > pages.npages - ppn)
 		return -XE_RANGE;
-	for (i = 0; i < (int)npg; i++) {
-		uint64_t p = ppn + (uint64_t)i;
-
-		if (pages.info[p].owner == 0)
-			return -XE_NOENT;
-		if (pages.info[p].flags & (XOK_PG_KERNEL | XOK_PG_XN))
-			return -XE_PERM;
-		/* reading the disk writes the page */
-		if (!cap_slot_allows(slotw & 0xff, &pages.guard[p],
-		    write ? XOK_CAP_R : XOK_CAP_W))
-			return -XE_PERM;
-	}
+	for (i = 0; i < (int)npg; i++)  /* reading the disk writes the page */
+		if ((err = page_check(ppn + (uint64_t)i, slotw & 0xff,
+		    write ? XOK_CAP_R : XOK_CAP_W, XOK_PG_XN)) < 0)
+			return err;
 	if ((err = copyin(curenv, &probe, done_va, sizeof(probe))) < 0 ||
 	    (err = copyout(curenv, done_va, &probe, sizeof(probe))) < 0)
 		return err;

@@ -122,6 +122,7 @@ void pmap_env_free(struct env *e);
 int pmap_map(struct env *e, uint64_t va, uint64_t ppn, uint64_t perm);
 int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
+int64_t pmap_lookup_perm(struct env *e, uint64_t va, uint64_t *perm);
 uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
@@ -168,23 +169,38 @@ void sched_env_gone(struct env *e);
 int pred_ready(struct env *e, uint64_t *result);
 int sched_can_run(struct env *e);
 
-/* syscall.c */
-void syscall_trap(struct trapframe *tf);
+/* capcheck.c: the capability checks of the kernel calls (0 or -XE_*) */
+int cap_slot(uint64_t slot, struct xok_cap **c);
+int cap_check(uint64_t slot, const struct xok_cap *guard, unsigned rights);
 int cap_slot_allows(uint64_t slot, const struct xok_cap *guard,
     unsigned rights);
+int cap_machine(uint64_t slot);
+int env_control(uint64_t id, uint64_t slot, struct env **out);
+int page_check(uint64_t ppn, uint64_t slot, unsigned rights, unsigned deny);
+int map_check(uint64_t ppn, uint64_t perm, uint64_t slot);
 
-/* xnsys.c: the XN calls (same signature as every call) */
+/* syscall.c: the kernel-call entry */
+void syscall_trap(struct trapframe *tf);
+
+/* xnsys.c */
 void xnsys_init(void);
-#define XNSYS(name) int64_t sys_xn_##name(uint64_t, uint64_t, uint64_t, \
-    uint64_t, uint64_t, uint64_t)
-XNSYS(format); XNSYS(stat); XNSYS(template); XNSYS(root); XNSYS(lookup);
-XNSYS(root_remove); XNSYS(alloc); XNSYS(free); XNSYS(write);
-XNSYS(bc_insert); XNSYS(bc_lookup); XNSYS(bc_evict); XNSYS(writeback);
-XNSYS(sync); XNSYS(move); XNSYS(bc_revoked); XNSYS(writeback_many); XNSYS(block_info);
-XNSYS(bc_insert_many);
-int64_t sys_disk_raw(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-    uint64_t);
-#undef XNSYS
+
+/* The kernel calls' handlers, each in its subsystem's file (made from
+ * xok/syscalls.master).  A user address: only through copyin/copyout. */
+typedef uint64_t uaddr_t;
+#include "sysprotos.h"
+
+/* consin.c: console input (CONS_READ) */
+#define CONS_IRQ 4                      /* COM1 */
+void consin_init(void);
+void consin_intr(void);
+
+/* dev/rtc.c: the CMOS clock, the time of day */
+uint32_t cmos_read(uint32_t reg);
+void rtc_init(void);
+
+/* netsys.c: the network's receive path (its calls are in sysprotos.h) */
+void netsys_init(void);
 
 /* trap.c */
 void trap(struct trapframe *tf);

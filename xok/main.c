@@ -6,6 +6,7 @@
  */
 #include "kern.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_net.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002
 
@@ -76,10 +77,15 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	memcpy(info->modules, mods, nmods * sizeof(mods[0]));
 	pic_init();
 	timer_init();
+	rtc_init();
+	consin_init();
 	if (vblk_init() < 0)
 		kprintf("xok: no virtio disk\n");
 	else
 		xnsys_init();
+	netsys_init();
+	if (has_word(cmdline, "xok.netnonsense"))
+		vnet_inject_nonsense();
 	if (has_word(cmdline, "xok.tsccheck"))
 		tsc_crosscheck();
 	kprintf("xok: %lu MiB, %lu free pages, %lu modules, "

@@ -467,6 +467,19 @@ pmap_lookup(struct env *e, uint64_t va)
 	return (int64_t)((*pte & PTE_ADDR) / PGSIZE);
 }
 
+/* As pmap_lookup, and *perm gets the entry's XOK_PTE_W and XOK_PTE_NX
+ * bits (PAGE_PROTECT: does a change add rights?). */
+int64_t
+pmap_lookup_perm(struct env *e, uint64_t va, uint64_t *perm)
+{
+	uint64_t *pte = walk(e, va, 0, NULL, NULL);
+
+	if (!pte || !(*pte & PTE_P))
+		return -XE_NOENT;
+	*perm = *pte & XOK_PTE_PERM;
+	return (int64_t)((*pte & PTE_ADDR) / PGSIZE);
+}
+
 /* n physically contiguous, zeroed kernel pages (DMA rings, XN's arena):
  * the first ppn or -XE_NOMEM.  (pages_alloc clears each.) */
 int64_t

@@ -7,6 +7,7 @@
  */
 #include "kern.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_net.h"
 
 extern char syscall_entry[];
 
@@ -32,6 +33,10 @@ irq(int n)
 		return;
 	if (n == vblk_irq())
 		vblk_intr();    /* level-triggered: quiet the device, then EOI */
+	if (n == CONS_IRQ)
+		consin_intr();  /* console input into the kernel's ring */
+	if (n == vnet_irq())
+		vnet_intr();    /* the line may be shared with the disk */
 	pic_eoi(n);
 	if (n == 0)
 		clock_tick();

@@ -383,11 +383,8 @@ principal(uint64_t slot, unsigned rights, int give, uint32_t *pr)
 	struct xok_cap *c;
 	int err;
 
-	if ((err = ready()) < 0)
+	if ((err = ready()) < 0 || (err = cap_slot(slot, &c)) < 0)
 		return err;
-	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
-		return -XE_NOCAP;
-	c = &curenv->caps[slot];
 	if ((c->rights & rights) != rights)
 		return -XE_PERM;
 	/* a copy without W is not the principal: it caches, evicts (with
@@ -409,8 +406,6 @@ copy_name(char *name, uint64_t uname)
 	name[XOK_XN_NAME - 1] = 0;
 	return 0;
 }
-
-#define UNUSED4(a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
 
 /* XN is gone (reformatted): its cache pages go back to their owners. */
 static void
@@ -470,22 +465,14 @@ release_dropped_pages(const uint32_t *blocks, unsigned n, size_t stride)
 /* ---- The calls ---------------------------------------------------------- */
 
 int64_t
-sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-    uint64_t f)
+sys_xn_format(uint64_t slot)
 {
-	static const struct xok_cap machine = { .valid = 1, .len = 1,
-		.name = { XOK_CAPNAME_MACHINE } };
-	struct xok_cap *cap;
 	int err;
 
-	UNUSED4(b, c, d, e), (void)f;
 	if (!disk.nblocks)
 		return -XE_NODEV;
-	if (slot >= XOK_NCAPS || !curenv->caps[slot].valid)
-		return -XE_NOCAP;
-	cap = &curenv->caps[slot];
-	if (!cap_allows(cap, &machine, XOK_CAP_W))
-		return -XE_PERM;
+	if ((err = cap_machine(slot)) < 0)
+		return err;
 	if (mounted) {
 		xn_unmount(&xn);
 		mounted = 0;
@@ -499,13 +486,11 @@ sys_xn_format(uint64_t slot, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 }
 
 int64_t
-sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-    uint64_t f)
+sys_xn_stat(uaddr_t ustat, uint64_t flags)
 {
 	struct xok_xn_stat st;
 
-	UNUSED4(c, d, e, f);
-	if (b > XOK_XN_STAT_GIVE)
+	if (flags > XOK_XN_STAT_GIVE)
 		return -XE_INVAL;
 	memset(&st, 0, sizeof(st));
 	st.mounted = (uint32_t)mounted;
@@ -520,7 +505,7 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 	 * XOK_XN_STAT_GIVE (and W) a new one; else 0 (none yet, XN not
 	 * mounted, slot 0 empty, the table or our share of it full) */
 	if (mounted && curenv->caps[0].valid &&
-	    (name_principal(&curenv->caps[0], b == XOK_XN_STAT_GIVE &&
+	    (name_principal(&curenv->caps[0], flags == XOK_XN_STAT_GIVE &&
 	    (curenv->caps[0].rights & XOK_CAP_W), &st.principal) < 0 ||
 	    st.principal == transient()))
 		st.principal = 0;
@@ -528,14 +513,12 @@ sys_xn_stat(uint64_t ustat, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 }
 
 int64_t
-sys_xn_template(uint64_t slot, uint64_t ut, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_template(uint64_t slot, uaddr_t ut)
 {
 	struct xn_template t;
 	uint32_t pr;
 	int err, i;
 
-	UNUSED4(c, d, e, f);
 	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if ((err = copyin(curenv, &utmpl, ut, sizeof(utmpl))) < 0)
@@ -558,14 +541,13 @@ sys_xn_template(uint64_t slot, uint64_t ut, uint64_t c, uint64_t d,
 }
 
 int64_t
-sys_xn_root(uint64_t slot, uint64_t uname, uint64_t type, uint64_t block,
-    uint64_t uinit, uint64_t f)
+sys_xn_root(uint64_t slot, uaddr_t uname, uint64_t type, uint64_t block,
+    uaddr_t uinit)
 {
 	char name[XOK_XN_NAME];
 	uint32_t pr;
 	int err;
 
-	(void)f;
 	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if (type > 0xffff || block > 0xffffffffULL)
@@ -579,8 +561,7 @@ sys_xn_root(uint64_t slot, uint64_t uname, uint64_t type, uint64_t block,
 }
 
 int64_t
-sys_xn_lookup(uint64_t uname, uint64_t uout, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_lookup(uaddr_t uname, uaddr_t uout)
 {
 	char name[XOK_XN_NAME];
 	uint64_t out[2];
@@ -588,7 +569,6 @@ sys_xn_lookup(uint64_t uname, uint64_t uout, uint64_t c, uint64_t d,
 	uint16_t type;
 	int err;
 
-	UNUSED4(c, d, e, f);
 	if ((err = ready()) < 0 || (err = copy_name(name, uname)) < 0)
 		return err;
 	if ((err = xn_root_lookup(&xn, name, &block, &type)) < 0)
@@ -598,15 +578,13 @@ sys_xn_lookup(uint64_t uname, uint64_t uout, uint64_t c, uint64_t d,
 }
 
 int64_t
-sys_xn_root_remove(uint64_t slot, uint64_t uname, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_root_remove(uint64_t slot, uaddr_t uname)
 {
 	char name[XOK_XN_NAME];
 	uint32_t pr, block = XN_NOBLOCK;
 	uint16_t type;
 	int err;
 
-	UNUSED4(c, d, e, f);
 	if ((err = principal(slot, XOK_CAP_W, 0, &pr)) < 0 ||
 	    (err = copy_name(name, uname)) < 0)
 		return err;
@@ -682,37 +660,30 @@ change(uint64_t slot, uint64_t uch, int kind)
 }
 
 int64_t
-sys_xn_alloc(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_alloc(uint64_t slot, uaddr_t uch)
 {
-	UNUSED4(c, d, e, f);
 	return change(slot, uch, CH_ALLOC);
 }
 
 int64_t
-sys_xn_free(uint64_t slot, uint64_t uch, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_free(uint64_t slot, uaddr_t uch)
 {
-	UNUSED4(c, d, e, f);
 	return change(slot, uch, CH_FREE);
 }
 
 int64_t
-sys_xn_move(uint64_t slot, uint64_t umv, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_move(uint64_t slot, uaddr_t umv)
 {
-	UNUSED4(c, d, e, f);
 	return change(slot, umv, CH_MOVE);
 }
 
 int64_t
 sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
-    uint64_t ubytes, uint64_t f)
+    uaddr_t ubytes)
 {
 	uint32_t pr;
 	int err;
 
-	(void)f;
 	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
 		return err;
 	if (len > XN_BLOCK_SIZE || off > XN_BLOCK_SIZE || block > 0xffffffffULL)
@@ -730,28 +701,18 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
  * through XN_WRITE / XN_ALLOC / XN_FREE.
  */
 int64_t
-sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot,
-    uint64_t e, uint64_t f)
+sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot)
 {
-	struct xok_page_info *pi;
 	uint32_t pr;
 	int err;
 
-	(void)e, (void)f;
 	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
 		return -XE_INVAL;
-	if (ppn >= pages.npages)
-		return -XE_RANGE;
-	pi = &pages.info[ppn];
-	if (pi->owner == 0)
-		return -XE_NOENT;
-	if (pi->flags & (XOK_PG_KERNEL | XOK_PG_XN))
-		return -XE_PERM;
-	if (!cap_slot_allows(pslot, &pages.guard[ppn], XOK_CAP_W))
-		return -XE_PERM;
-	if (pi->mapcount != 0)
+	if ((err = page_check(ppn, pslot, XOK_CAP_W, XOK_PG_XN)) < 0)
+		return err;
+	if (pages.info[ppn].mapcount != 0)
 		return -XE_BUSY;
 	if ((err = xn_bc_insert(&xn, pr, (uint32_t)block,
 	    KADDR(ppn * PGSIZE))) < 0)
@@ -791,18 +752,13 @@ bci_check(uint32_t i, uint64_t pslot, uint64_t uarr, uint64_t len)
 	struct xok_xn_bcins *b = &bci[i];
 	struct xok_page_info *pi;
 	uint32_t j;
+	int err;
 
 	if (b->pad != 0)
 		return -XE_INVAL;
-	if (b->ppn >= pages.npages)
-		return -XE_RANGE;
+	if ((err = page_check(b->ppn, pslot, XOK_CAP_W, XOK_PG_XN)) < 0)
+		return err;
 	pi = &pages.info[b->ppn];
-	if (pi->owner == 0)
-		return -XE_NOENT;
-	if (pi->flags & (XOK_PG_KERNEL | XOK_PG_XN))
-		return -XE_PERM;
-	if (!cap_slot_allows(pslot, &pages.guard[b->ppn], XOK_CAP_W))
-		return -XE_PERM;
 	for (j = 0; j < i; j++)
 		if (bci[j].ppn == b->ppn)
 			return -XE_INVAL;
@@ -829,15 +785,13 @@ bci_check(uint32_t i, uint64_t pslot, uint64_t uarr, uint64_t len)
  * entry's result goes back in the array; returns how many went in.
  */
 int64_t
-sys_xn_bc_insert_many(uint64_t slot, uint64_t uarr, uint64_t n,
-    uint64_t pslot, uint64_t e, uint64_t f)
+sys_xn_bc_insert_many(uint64_t slot, uaddr_t uarr, uint64_t n, uint64_t pslot)
 {
 	uint64_t len = n * sizeof(bci[0]);
 	uint32_t pr, i, k, m = 0;
 	int64_t done = 0;
 	int err;
 
-	(void)e, (void)f;
 	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (n > XOK_XN_BCI_MAX)
@@ -882,14 +836,12 @@ sys_xn_bc_insert_many(uint64_t slot, uint64_t uarr, uint64_t n,
 }
 
 int64_t
-sys_xn_bc_lookup(uint64_t block, uint64_t uinfo, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_bc_lookup(uint64_t block, uaddr_t uinfo)
 {
 	struct xok_xn_bcinfo bi;
 	struct xn_bc_info in;
 	int err;
 
-	UNUSED4(c, d, e, f);
 	if ((err = ready()) < 0)
 		return err;
 	if (block > 0xffffffffULL)
@@ -903,15 +855,13 @@ sys_xn_bc_lookup(uint64_t block, uint64_t uinfo, uint64_t c, uint64_t d,
 }
 
 int64_t
-sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_bc_evict(uint64_t slot, uint64_t block)
 {
 	struct xn_bc_info in;
 	uint64_t ppn;
 	uint32_t pr;
 	int err;
 
-	UNUSED4(c, d, e, f);
 	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (block > 0xffffffffULL)
@@ -929,12 +879,10 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block, uint64_t c, uint64_t d,
 }
 
 int64_t
-sys_xn_writeback(uint64_t block, uint64_t b, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_writeback(uint64_t block)
 {
 	int err;
 
-	UNUSED4(b, c, d, e), (void)f;
 	if ((err = ready()) < 0)
 		return err;
 	if (block > 0xffffffffULL)
@@ -947,14 +895,12 @@ sys_xn_writeback(uint64_t block, uint64_t b, uint64_t c, uint64_t d,
  * The list (at most XOK_XN_WB_MAX block numbers) is copied in whole
  * before XN sees it; *udone (0: not wanted) gets how many were written. */
 int64_t
-sys_xn_writeback_many(uint64_t ublocks, uint64_t n, uint64_t udone,
-    uint64_t d, uint64_t e, uint64_t f)
+sys_xn_writeback_many(uaddr_t ublocks, uint64_t n, uaddr_t udone)
 {
 	static uint32_t wb[XOK_XN_WB_MAX];
 	uint32_t done = 0;
 	int err, r;
 
-	(void)d, (void)e, (void)f;
 	if ((err = ready()) < 0)
 		return err;
 	if (n > XOK_XN_WB_MAX)
@@ -974,12 +920,10 @@ sys_xn_writeback_many(uint64_t ublocks, uint64_t n, uint64_t udone,
 }
 
 int64_t
-sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
-    uint64_t f)
+sys_xn_sync(void)
 {
 	int err;
 
-	UNUSED4(a, b, c, d), (void)e, (void)f;
 	if ((err = ready()) < 0)
 		return err;
 	return xerr(xn_sync(&xn));
@@ -989,13 +933,11 @@ sys_xn_sync(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
  * revocation): up to max block numbers into ubuf; returns how many.
  * Only those n words are written (the rest of ubuf is left as it was). */
 int64_t
-sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_bc_revoked(uint64_t slot, uaddr_t ubuf, uint64_t max)
 {
 	uint32_t blocks[XN_REVOKE_RING], pr;
 	int err, n;
 
-	(void)d, (void)e, (void)f;
 	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
 		return err;
 	if (max > XN_REVOKE_RING)
@@ -1027,14 +969,12 @@ sys_xn_bc_revoked(uint64_t slot, uint64_t ubuf, uint64_t max, uint64_t d,
  * before parents.  Reading it changes nothing, so it needs no
  * capability (like XN_BC_LOOKUP). */
 int64_t
-sys_xn_block_info(uint64_t block, uint64_t uinfo, uint64_t c, uint64_t d,
-    uint64_t e, uint64_t f)
+sys_xn_block_info(uint64_t block, uaddr_t uinfo)
 {
 	struct xok_xn_blockinfo bi;
 	struct xn_block_info in;
 	int err;
 
-	UNUSED4(c, d, e, f);
 	if ((err = ready()) < 0)
 		return err;
 	if (block > 0xffffffffULL)

@@ -13,9 +13,14 @@ KCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
 KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/arch/x86_64/cpu.c xok/main.c xok/console.c xok/pmap.c \
 	xok/pages.c xok/cap.c xok/pred.c xok/env.c xok/upcall.c \
-	xok/trap.c xok/sched.c xok/syscall.c xok/dev/pic.c xok/dev/pit.c \
-	xok/dev/pci.c xok/dev/virtio_blk.c \
+	xok/trap.c xok/sched.c xok/syscall.c xok/systab.c xok/capcheck.c \
+	xok/machsys.c xok/pagesys.c xok/envsys.c xok/capsys.c xok/schedsys.c \
+	xok/dev/pic.c xok/dev/pit.c \
+	xok/dev/pci.c xok/dev/virtio_blk.c xok/dev/virtio_net.c \
+	xok/consin.c xok/consring.c xok/dev/rtc.c xok/rtctime.c \
+	xok/pf.c xok/netsys.c \
 	xok/lib/string.c xok/lib/format.c xok/xnsys.c xok/diskio.c \
+	xok/pagebatch.c \
 	$(XN_CORE_SRCS)   # XN's core, compiled twice (xn/xn.mk)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 
@@ -34,4 +39,24 @@ $(KERNEL_ELF): $(KERNEL_OBJS) xok/kernel.ld
 $(KERNEL): $(KERNEL_ELF)
 	objcopy -O binary $< $@
 
--include $(KERNEL_OBJS:.o=.d)
+# The test kernel of tests/guest/disktest.sh: the same objects, but
+# virtio_blk.c with its self-test (xok/dev/vblk_selftest.c), which the
+# production kernel does not contain.
+KERNEL_VBLKTEST     := $(BUILD)/xok/xok-vblktest.bin
+KERNEL_VBLKTEST_ELF := $(BUILD)/xok/xok-vblktest.elf
+KERNEL_VBLKTEST_OBJS := $(subst $(BUILD)/k/xok/dev/virtio_blk.c.o,$(BUILD)/kt/xok/dev/virtio_blk.c.o,$(KERNEL_OBJS))
+
+$(BUILD)/kt/xok/dev/virtio_blk.c.o: xok/dev/virtio_blk.c xok/dev/vblk_selftest.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DVBLK_SELFTEST -c -o $@ $<
+
+$(KERNEL_VBLKTEST_ELF): $(KERNEL_VBLKTEST_OBJS) xok/kernel.ld
+	@mkdir -p $(dir $@)
+	ld -nostdlib -z max-page-size=4096 -z noexecstack -T xok/kernel.ld -o $@ $(KERNEL_VBLKTEST_OBJS)
+
+$(KERNEL_VBLKTEST): $(KERNEL_VBLKTEST_ELF)
+	objcopy -O binary $< $@
+
+guest: $(KERNEL_VBLKTEST)
+
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/kt/xok/dev/virtio_blk.c.d

@@ -54,6 +54,28 @@ report(const char *name, int per)
 	fflush(stdout);
 }
 
+/* The same, `runs` times (runs <= RUNS), for the longer jobs. */
+static void
+report_n(const char *name, int runs)
+{
+	uint64_t med;
+
+	qsort(samples, (size_t)runs, sizeof(samples[0]), cmp);
+	med = samples[runs / 2];
+	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
+	    (unsigned long)(med / tsc_per_ns));
+	fflush(stdout);
+}
+
+#define MEASURE_N(name, runs, body) do { \
+	for (int r_ = 0; r_ < (runs); r_++) { \
+		uint64_t t0_ = __rdtsc(); \
+		{ body; } \
+		samples[r_] = __rdtsc() - t0_; \
+	} \
+	report_n(name, runs); \
+} while (0)
+
 #define MEASURE(name, per, body) do { \
 	for (int r_ = 0; r_ < RUNS; r_++) { \
 		uint64_t t0_ = __rdtsc(); \
@@ -134,6 +156,48 @@ yields(const char *name, const char *share, int fifo)
 	munmap((void *)turns, 4096);
 }
 
+#define NBATCH 256
+#define BRUNS 101
+
+/*
+ * Xok's 256-page rows: 256 existing pages (a memfd's, populated) mapped
+ * and unmapped one call per page, then all in one mmap and one munmap.
+ */
+static void
+batch_rows(void)
+{
+	static volatile char *q[NBATCH];
+	int mfd = (int)syscall(SYS_memfd_create, "batch", 0), bad = 0;
+
+	if (mfd < 0 || ftruncate(mfd, NBATCH * 4096) < 0) {
+		printf("BENCH-ERROR memfd\n");
+		return;
+	}
+	for (int k = 0; k < NBATCH; k++)
+		if (pwrite(mfd, "x", 1, (off_t)k * 4096) != 1)
+			bad++;
+	MEASURE_N("256 x (mmap + munmap of one existing page) (memfd, populated)",
+	    BRUNS, {
+		for (int k = 0; k < NBATCH; k++) {
+			q[k] = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_POPULATE, mfd, (off_t)k * 4096);
+			bad += q[k] == MAP_FAILED;
+		}
+		for (int k = 0; k < NBATCH; k++)
+			bad += munmap((void *)q[k], 4096) != 0;
+	});
+	MEASURE_N("mmap + munmap of 256 existing pages, one call each (memfd, populated)",
+	    BRUNS, {
+		volatile char *r = mmap(NULL, NBATCH * 4096,
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, mfd, 0);
+		bad += r == MAP_FAILED;
+		bad += munmap((void *)r, NBATCH * 4096) != 0;
+	});
+	if (bad)
+		printf("BENCH-ERROR %d memfd maps failed\n", bad);
+	close(mfd);
+}
+
 int
 main(void)
 {
@@ -189,6 +253,7 @@ main(void)
 		if (mfd >= 0)
 			close(mfd);
 	}
+	batch_rows();
 	MEASURE("mprotect none + read-write of a mapped page", 1, {
 		mprotect((void *)page, 4096, PROT_NONE);
 		mprotect((void *)page, 4096, PROT_READ | PROT_WRITE);

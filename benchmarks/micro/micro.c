@@ -52,6 +52,55 @@ report(const char *name, int n, int per)
 	report(name, RUNS, per); \
 } while (0)
 
+/* The same, `runs` times (runs <= RUNS), for the longer jobs. */
+#define MEASURE_N(name, runs, body) do { \
+	int r_; \
+	for (r_ = 0; r_ < (runs); r_++) { \
+		uint64_t t0_ = rdtsc(); \
+		{ body; } \
+		samples[r_] = rdtsc() - t0_; \
+	} \
+	report(name, runs, 1); \
+} while (0)
+
+#define NBATCH 256
+#define BRUNS 101
+
+/* Map and unmap NBATCH existing pages: one call per page each way,
+ * then one batched call each way. */
+static void
+batch_rows(uint64_t va)
+{
+	static uint64_t bp[NBATCH];
+	static struct xok_page_map bv[NBATCH];
+	uint64_t k;
+	int bad = 0;
+
+	if (sys_page_alloc_many(0, XOK_SELF, 0, bp, NBATCH) != NBATCH) {
+		printf("BENCH-ERROR page_alloc_many\n");
+		return;
+	}
+	for (k = 0; k < NBATCH; k++)
+		bv[k] = (struct xok_page_map){ va + k * XOK_PGSIZE, bp[k],
+		    XOK_PTE_W, 0, 0 };
+	MEASURE_N("256 pages map + unmap, one call per page", BRUNS, {
+		for (k = 0; k < NBATCH; k++)
+			bad += sys_page_map(XOK_SELF, va + k * XOK_PGSIZE,
+			    bp[k], XOK_PTE_W, 0, 0) != 0;
+		for (k = 0; k < NBATCH; k++)
+			bad += sys_page_unmap(XOK_SELF, va + k * XOK_PGSIZE,
+			    0) != 0;
+	});
+	MEASURE_N("256 pages map + unmap, batched (one call each way)", BRUNS, {
+		bad += sys_page_map_many(XOK_SELF, 0, bv, NBATCH) != NBATCH;
+		bad += sys_page_unmap_range(XOK_SELF, va, NBATCH, 0) != NBATCH;
+	});
+	if (bad)
+		printf("BENCH-ERROR %d batch calls failed\n", bad);
+	for (k = 0; k < NBATCH; k++)
+		sys_page_free(bp[k], 0);
+}
+
 static void
 fault_handler(struct xok_frame *f)
 {
@@ -153,6 +202,8 @@ main(uint64_t arg)
 		sys_page_unmap(XOK_SELF, va + 2 * XOK_PGSIZE, 0);
 		sys_page_free((uint64_t)p, 0);
 	});
+
+	batch_rows(va + (2UL << 20));
 
 	srv = spawn_self(M_SERVER, 1);
 	for (i = 0; srv > 0 && i < 1000 &&

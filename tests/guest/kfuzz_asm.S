@@ -5,7 +5,7 @@
  * 32-bit compatibility mode, x87 errors).  Each action that can fault has
  * labels the caller's fault handler uses to resume past it.
  */
-#define SYS_NULL 0x58000000
+#include <xok/syscalls.h>         /* XOK_SYS_NULL */
 
 	.text
 
@@ -47,7 +47,7 @@ kf_tf:
 	orq $0x100, (%rsp)
 	testq %rdi, %rdi
 	jz 1f
-	movq $SYS_NULL, %rax
+	movq $XOK_SYS_NULL, %rax
 	popfq
 	syscall
 	jmp 2f
@@ -66,7 +66,7 @@ kf_nt:
 	pushfq
 	orq $0x4000, (%rsp)
 	popfq
-	movq $SYS_NULL, %rax
+	movq $XOK_SYS_NULL, %rax
 	syscall
 	movl $20000, %ecx
 1:	decl %ecx
@@ -140,7 +140,7 @@ kf_c32:
 	cmpl $3, %edi
 	je 3f
 	ljmp $0x2b, $kf_compat_back
-1:	movl $SYS_NULL, %eax
+1:	movl $XOK_SYS_NULL, %eax
 	syscall
 	ljmp $0x2b, $kf_compat_back
 2:	ud2

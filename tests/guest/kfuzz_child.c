@@ -134,6 +134,14 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(XN_BLOCK_INFO)] = { A_BLOCK, A_OUT },
 	[C(XN_WRITEBACK_MANY)] = { A_IN, A_N, A_OUT },
 	[C(XN_BC_INSERT_MANY)] = { A_SLOT, A_IN, A_N, A_SLOT },
+	[C(PAGE_ALLOC_MANY)] = { A_SLOT, A_ENV, A_SLOT, A_OUT, A_N },
+	[C(PAGE_MAP_MANY)] = { A_ENV, A_SLOT, A_IN, A_N },
+	[C(PAGE_UNMAP_RANGE)] = { A_ENV, A_VA, A_N, A_SLOT },
+	[C(PAGE_PROTECT)] = { A_ENV, A_VA, A_N, A_PERM, A_SLOTS },
+	[C(CONS_READ)] = { A_OUT, A_LEN, A_SLOT },
+	[C(NET_FILTER_INSTALL)] = { A_SLOT, A_IN, A_VA, A_N },
+	[C(NET_FILTER_REMOVE)] = { A_SLOT, A_NUM },
+	[C(NET_TRANSMIT)] = { A_SLOT, A_IN, A_LEN },
 };
 
 /* Every call in the table, whatever is added to it later. */
@@ -447,6 +455,22 @@ fill_in(uint64_t c, uint64_t *npred)
 	case XOK_SYS_SLEEP:
 		*npred = fill_pred(in);
 		return *npred * sizeof(struct xok_pred_insn);
+	case XOK_SYS_PAGE_MAP_MANY: {     /* 8 entries, mostly plausible */
+		struct xok_page_map *m = in;
+		int i;
+
+		fill_words(in, 64);
+		for (i = 0; i < 8; i++)
+			if (rn(4)) {
+				m[i].va = rn(8) ? KF_FZ_VA + rn(KF_FZ_PAGES) *
+				    XOK_PGSIZE : gen_va();
+				m[i].ppn = rn(8) ? some_ppn() : gen_ppn();
+				m[i].perm = rn(8) ? (rn(2) ? XOK_PTE_W : 0) |
+				    XOK_PTE_NX : rnd();
+				m[i].slot = rn(4) ? 0 : (uint32_t)rn(20);
+			}
+		return 8 * sizeof(*m);
+	}
 	case XOK_SYS_XN_ROOT: case XOK_SYS_XN_LOOKUP:
 	case XOK_SYS_XN_ROOT_REMOVE:
 		memcpy(in, rn(2) ? "kfuzz" : "", 6);
@@ -643,7 +667,12 @@ one_call(void)
 	    (c == XOK_SYS_PAGE_ALLOC && r >= 0 && (uint64_t)r >= npages) ||
 	    (c == XOK_SYS_ENV_CREATE && r >= 0 && (r == 0 || r > 0xffffffff)) ||
 	    (c == XOK_SYS_SLICE_ALLOC && r >= XOK_NSLICES) ||
-	    (c == XOK_SYS_CONS_WRITE && r > 0 && (uint64_t)r > a[1])) {
+	    (c == XOK_SYS_CONS_WRITE && r > 0 && (uint64_t)r > a[1]) ||
+	    (c == XOK_SYS_PAGE_ALLOC_MANY && r >= 0 && (uint64_t)r != a[4]) ||
+	    ((c == XOK_SYS_PAGE_MAP_MANY || c == XOK_SYS_PAGE_UNMAP_RANGE ||
+	    c == XOK_SYS_PAGE_PROTECT) && r > 0 && (uint64_t)r > (c ==
+	    XOK_SYS_PAGE_MAP_MANY ? a[3] : a[2])) ||
+	    (c == XOK_SYS_CONS_READ && r > 0 && (uint64_t)r > a[1])) {
 		REC->anomalies++;
 		REC->anom_call = c, REC->anom_ret = (uint64_t)r;
 		for (i = 0; i < 6; i++)
@@ -651,7 +680,11 @@ one_call(void)
 	}
 	if (r < 0)
 		return;
-	if (c == XOK_SYS_PAGE_ALLOC) {
+	if (c == XOK_SYS_PAGE_ALLOC_MANY && r > 0 && a[3] >= KF_IN_VA &&
+	    a[3] + (uint64_t)r * 8 <= KF_IN_VA + XOK_PGSIZE) {
+		for (i = 0; i < (int)r && i < 8; i++)
+			add_ppn(((uint64_t *)a[3])[i]);
+	} else if (c == XOK_SYS_PAGE_ALLOC) {
 		add_ppn((uint64_t)r);
 		if ((REC->hazards & KH_ZERO) && (a[2] == 0 || a[2] == me))
 			check_zero((uint64_t)r);

@@ -91,6 +91,8 @@ main(uint64_t arg)
 	    1UL << 40, ppns[0], 4096, &done), -XE_RANGE);
 	EXPECT_EQ("raw: bad flags", xok_call(XOK_SYS_DISK_RAW, 0x8000, 0,
 	    ppns[0], 4096, (uint64_t)&done, 0), -XE_INVAL);
+	EXPECT_EQ("raw: empty capability slot", sys_disk_raw(15, 0, 0,
+	    ppns[0], 4096, &done), -XE_NOCAP);
 
 	for (i = 0; i < N; i++) {
 		uint64_t *w = (uint64_t *)(BUF_VA + i * 4096), j;

@@ -225,6 +225,13 @@ test_rights(void)
 	    sys_xn_lookup("victim", out), 0);
 	EXPECT_EQ("cache with no rights: refused", sys_xn_bc_insert(S_NONE,
 	    PROBE_F, (uint64_t)sys_page_alloc(XOK_PPN_ANY, 0), 0), -XE_PERM);
+	EXPECT_EQ("cache, the page's slot empty: refused",
+	    sys_xn_bc_insert(S_R, PROBE_F, (uint64_t)sys_page_alloc(XOK_PPN_ANY,
+	    0), 15), -XE_NOCAP);
+	EXPECT_EQ("cache, the page's slot out of range: refused",
+	    xok_call(XOK_SYS_XN_BC_INSERT, S_R, PROBE_F,
+	    (uint64_t)sys_page_alloc(XOK_PPN_ANY, 0), 1UL << 32, 0, 0),
+	    -XE_NOCAP);
 	EXPECT_EQ("evict with no rights: refused",
 	    sys_xn_bc_evict(S_NONE, VICTIM), -XE_PERM);
 	EXPECT_EQ("revoked with no rights: refused",

@@ -1,14 +1,19 @@
 # tests/host/host.mk: host unit tests (Check) for the kernel's pure
 # modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
-# physical page accounting (xok/pages.c) and the string functions
-# (xok/lib/string.c).  Included by the top-level Makefile, which defines
+# physical page accounting (xok/pages.c), the console input ring
+# (xok/consring.c), the CMOS clock's date (xok/rtctime.c), packet filters
+# (xok/pf.c) and the string functions (xok/lib/string.c).  Included by
+# the top-level Makefile, which defines
 # HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
 # BUILD.
 
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
-	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c
-HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c
-HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/include/xok/abi.h
+	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
+	tests/host/test_consring.c tests/host/test_rtctime.c tests/host/test_pf.c
+HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
+	xok/rtctime.c xok/pf.c
+HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
+	xok/rtctime.h xok/pf.h xok/include/xok/abi.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
 # so they do not clash with libc: with the kernel's code-generation flags
@@ -35,3 +40,28 @@ $(BUILD)/host/test_xok: $(HOST_XOK_TEST_SRCS) $(HOST_XOK_MOD_SRCS) \
 	    $(HOST_STRING_OBJS) $(CHECK_LIBS)
 
 HOST_TESTS += $(BUILD)/host/test_xok
+
+# scripts/gensys: the generated call files are current (a stale one fails
+# here), a small master's output, malformed masters refused.
+$(BUILD)/host/test_gensys: tests/host/test_gensys.c tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
+
+HOST_TESTS += $(BUILD)/host/test_gensys
+
+# The packet-filter fuzzer (not part of `make test`; docs/NETWORK.md):
+#   make fuzz-pf [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+# new inputs go to build/xok/fuzz_pf.corpus, crashes to
+# build/xok/fuzz_pf.crashes/ (the make fails on the first one).
+PF_FUZZER := $(BUILD)/xok/fuzz_pf
+$(PF_FUZZER): xok/fuzz/fuzz_pf.c xok/pf.c xok/pf.h xok/include/xok/abi.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ixok/include -Ixok \
+	    -o $@ xok/fuzz/fuzz_pf.c xok/pf.c
+
+.PHONY: fuzz-pf
+fuzz-pf: $(PF_FUZZER)
+	@mkdir -p $(PF_FUZZER).corpus $(PF_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(PF_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(PF_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(PF_FUZZER).corpus

@@ -818,7 +818,7 @@ START_TEST(random_programs)
 	const size_t pgsz = (size_t)sysconf(_SC_PAGESIZE);
 	const size_t max_info = sizeof(struct xok_info) + 64;
 	/* room for info; then a guard page */
-	const size_t span = (max_info + pgsz) / pgsz * pgsz;
+	const size_t span = (max_info / pgsz + 1) * pgsz;
 	uint8_t *area, *info_end, *prog_end;
 	unsigned iter, accepted = 0, n_jz = 0, n_ldu = 0, n_ldk = 0;
 	unsigned n_fault = 0, n_taken = 0;

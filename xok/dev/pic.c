@@ -1,6 +1,7 @@
 /*
  * pic.c: the legacy 8259A interrupt controllers, remapped to vectors
- * 32..47.  Only the timer is unmasked today.
+ * 32..47.  The timer is unmasked here; a driver unmasks its own line
+ * (pic_unmask: the virtio disk, console input).
  */
 #include "../kern.h"
 

@@ -7,8 +7,9 @@
  * second source cross-checks it: the hypervisor's or the CPU's own
  * statement of the TSC rate (CPUID 0x40000010, 0x15) when there is one,
  * and, with "xok.tsccheck" on the command line, one second of the CMOS
- * clock (tsc_crosscheck, 1-2 s of boot time, up to 10 s).  All of it is exported
- * read-only in struct xok_info.
+ * clock (tsc_crosscheck, 1-2 s of boot time, up to 10 s; the CMOS
+ * registers are read by dev/rtc.c).  All of it is exported read-only in
+ * struct xok_info.
  */
 #include "../kern.h"
 
@@ -17,8 +18,6 @@
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PIT_GATE 0x61
-#define CMOS_ADDR 0x70
-#define CMOS_DATA 0x71
 
 #define CAL_TICKS  17898        /* one try: 15 ms of PIT channel 2 */
 #define CAL_GOOD   5            /* tries whose median is the rate */
@@ -188,14 +187,7 @@ tsc_cpuid_hz(uint64_t *src)
 	return 0;
 }
 
-static uint32_t
-cmos_read(uint32_t reg)
-{
-	outb(CMOS_ADDR, (uint8_t)reg);
-	return inb(CMOS_DATA);
-}
-
-/* The CMOS clock's seconds, 0-59. */
+/* The CMOS clock's seconds, 0-59 (cmos_read: dev/rtc.c). */
 static uint32_t
 cmos_seconds(void)
 {

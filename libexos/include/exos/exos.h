@@ -27,6 +27,16 @@ void *exos_page_alloc(void);            /* one page from a private heap */
 #define EXOS_UPSTACK_HI 0x00007e0000000000UL
 #define EXOS_UPSTACK_PAGES 4
 
+/* The kernel never takes a page fault on a user buffer: a call that
+ * writes into a page mapped read-only (copy-on-write) or not mapped
+ * fails with -XE_FAULT and writes nothing.  Before handing the kernel a
+ * buffer that may be copy-on-write or not yet faulted in, touch it:
+ * this writes every page of [buf, buf + len) (each page's first byte in
+ * the range, read and written back), so the libOS's own fault handler
+ * runs now and the call finds the pages writable (docs/ARCHITECTURE.md,
+ * "Kernel writes into copy-on-write pages"). */
+void exos_touch_write(void *buf, uint64_t len);
+
 /* Upcalls: handlers run on the upcall stack with the interrupted frame. */
 typedef void (*exos_fault_fn)(struct xok_frame *f);
 /* An IPC call: the handler fills reply[]; libexos sends it back. */
@@ -51,6 +61,20 @@ void exos_frame_resume(struct xok_frame *f) __attribute__((noreturn));
 int exos_sleep_until_ne(const volatile uint64_t *addr, uint64_t old);
 /* Sleep until the clock reaches `ticks`. */
 int exos_sleep_until_tick(uint64_t ticks);
+
+/* Console input (libexos/consin.c).  slot holds a capability that
+ * dominates the console guard [XOK_CAPNAME_CONSOLE] with R. */
+int exos_cons_wait(void);               /* sleep until input waits */
+/* Up to len bytes of input; sleeps until at least one byte waits (len 0:
+ * returns 0 at once).  The count, or -XE_* from CONS_READ. */
+int64_t exos_cons_read(unsigned slot, void *buf, uint64_t len);
+
+/* Time (libexos/clock.c), from the TSC and the exported boot time. */
+uint64_t exos_uptime_ns(void);          /* nanoseconds since boot */
+/* The time of day: seconds and nanoseconds since 1970-01-01 00:00 UTC.
+ * 0, or -XE_NODEV if the kernel found no valid clock (then the time
+ * counts from the epoch at boot). */
+int exos_wall_time(uint64_t *sec, uint64_t *nsec);
 
 /* Spawning programs (ELF images) into new environments. */
 struct exos_spawn {

@@ -4,7 +4,9 @@
  * capabilities, the upcall frame, the exported kernel state, the wake-up
  * predicate bytecode and the user address-space layout.
  *
- * docs/KERNEL-INTERFACE.md documents every call listed here.
+ * The calls themselves are listed in xok/syscalls.master, which makes
+ * their numbers (xok/syscalls.h, included below), the kernel's table and
+ * libexos's wrappers; docs/KERNEL-INTERFACE.md documents every one.
  */
 #ifndef XOK_ABI_H
 #define XOK_ABI_H
@@ -31,68 +33,18 @@
  * Linux system call made by an unmodified binary) can be reflected to
  * the environment's own libOS; see XOK_UP_REFLECT.
  */
-#define XOK_SYSBASE 0x58000000UL        /* 'X' << 24 */
-
-#define XOK_SYSCALLS(X) \
-	X(NULL,          0) \
-	X(CONS_WRITE,    1) \
-	X(SHUTDOWN,      2) \
-	X(PAGE_ALLOC,    3) \
-	X(PAGE_FREE,     4) \
-	X(PAGE_MAP,      5) \
-	X(PAGE_UNMAP,    6) \
-	X(PAGE_GUARD,    7) \
-	X(ENV_CREATE,    8) \
-	X(ENV_DESTROY,   9) \
-	X(ENV_SET_REGS, 10) \
-	X(ENV_SET_STATUS, 11) \
-	X(ENV_SET_UPCALLS, 12) \
-	X(CAP_GRANT,    13) \
-	X(CAP_GET,      14) \
-	X(CAP_DROP,     15) \
-	X(SLICE_ALLOC,  16) \
-	X(SLICE_FREE,   17) \
-	X(YIELD,        18) \
-	X(SLEEP,        19) \
-	X(IPC_CALL,     20) \
-	X(IPC_REPLY,    21) \
-	X(ENV_SET_IPCGUARD, 22) \
-	X(XN_FORMAT,    23) \
-	X(XN_STAT,      24) \
-	X(XN_TEMPLATE,  25) \
-	X(XN_ROOT,      26) \
-	X(XN_LOOKUP,    27) \
-	X(XN_ROOT_REMOVE, 28) \
-	X(XN_ALLOC,     29) \
-	X(XN_FREE,      30) \
-	X(XN_WRITE,     31) \
-	X(XN_BC_INSERT, 32) \
-	X(XN_BC_LOOKUP, 33) \
-	X(XN_BC_EVICT,  34) \
-	X(XN_WRITEBACK, 35) \
-	X(XN_SYNC,      36) \
-	X(XN_MOVE,      37) \
-	X(DISK_RAW,     38) \
-	X(XN_BC_REVOKED, 39) \
-	X(XN_BLOCK_INFO, 40) \
-	X(XN_WRITEBACK_MANY, 41) \
-	X(XN_BC_INSERT_MANY, 42) \
-	X(ENV_SET_QUOTA, 43) \
-	X(ENV_SET_BASE, 44) \
-	X(ENV_SET_CONTEXT, 45)
-
-enum {
-#define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
-	XOK_SYSCALLS(XOK_SYSENUM)
-#undef XOK_SYSENUM
-	XOK_SYS_END
-};
-#define XOK_NSYSCALLS ((unsigned)(XOK_SYS_END - XOK_SYSBASE))
+#include <xok/syscalls.h>       /* XOK_SYSBASE ('X' << 24), XOK_SYS_*,
+				   XOK_SYSCALLS(X): made from
+				   xok/syscalls.master */
 
 /* CONS_WRITE writes at most this many bytes per call (one UART transmit
  * FIFO) and never waits for the UART: it returns how many it wrote
  * (possibly 0); callers loop. */
 #define XOK_CONS_MAX 16
+
+/* CONS_READ returns at most this many bytes per call: the kernel's
+ * console input ring (docs/ARCHITECTURE.md, "Console input"). */
+#define XOK_CONS_RING 4096
 
 /* ---- Errors (returned negated) --------------------------------------- */
 #define XE_INVAL   1    /* malformed argument */
@@ -136,6 +88,9 @@ struct xok_cap {
 
 /* Guard of machine-wide operations (shutdown): only the root dominates. */
 #define XOK_CAPNAME_MACHINE 0xff
+/* Guard of console input (CONS_READ, R): [0xfd].  Only the root
+ * dominates it until init grants the name to a terminal or shell. */
+#define XOK_CAPNAME_CONSOLE 0xfd
 
 /* ---- Environments -------------------------------------------------- */
 /* An environment id is (generation << XOK_ENV_IDXBITS) | slot: the
@@ -169,6 +124,22 @@ enum xok_env_state {
 
 #define XOK_PPN_ANY     ((uint64_t)-1)  /* PAGE_ALLOC: kernel picks */
 #define XOK_SLICE_ANY   ((uint64_t)-1)
+
+/* Batched page calls (PAGE_ALLOC_MANY, PAGE_MAP_MANY, PAGE_UNMAP_RANGE,
+ * PAGE_PROTECT): at most this many pages or entries per call (the
+ * kernel runs with interrupts off). */
+#define XOK_PAGE_BATCH_MAX 512
+
+/* One entry of PAGE_MAP_MANY: map ppn at va with perm, using the
+ * capability in `slot` for the page.  The kernel writes `result`: 0,
+ * or -XE_* for the entry that stopped the call. */
+struct xok_page_map {
+	uint64_t va;
+	uint64_t ppn;
+	uint64_t perm;                  /* XOK_PTE_W | XOK_PTE_NX */
+	uint32_t slot;
+	int32_t result;
+};
 
 /* ---- Upcalls --------------------------------------------------------
  * The kernel delivers events by pushing a struct xok_frame on the
@@ -372,6 +343,57 @@ struct xok_xn_blockinfo {
 	uint32_t type, flags, parent, nchild;
 };
 
+
+/* ---- Network: packet filters and rings (docs/NETWORK.md) -------------
+ * A filter is a conjunction of terms: frame[off + i] & mask[i] == val[i]
+ * for i < len.  Terms come in increasing offset order and do not overlap;
+ * mask[0] and mask[len - 1] are nonzero; val has no bit outside mask;
+ * bytes past len are 0.  Frames are Ethernet frames without the FCS.
+ */
+#define XOK_NET_FRAME_MIN 14            /* an Ethernet header */
+#define XOK_NET_FRAME_MAX 1514          /* header + 1500 bytes */
+#define XOK_PF_MAXTERMS 16
+#define XOK_PF_TERMLEN  8
+#define XOK_PF_NFILTERS 64              /* installed at once, machine-wide */
+/* Guards: {0xfe, 0x01} for install, remove and transmit; {0xfe} itself
+ * (held by root, or given to a network service) also lets a filter claim
+ * part of another environment's filter's traffic. */
+#define XOK_CAPNAME_NET 0xfe
+#define XOK_CAPNAME_NET_USE 0x01
+
+struct xok_pf_term {
+	uint16_t off;                   /* first byte compared */
+	uint8_t len;                    /* 1..XOK_PF_TERMLEN bytes */
+	uint8_t pad[5];                 /* 0 */
+	uint8_t mask[XOK_PF_TERMLEN];
+	uint8_t val[XOK_PF_TERMLEN];
+};
+
+struct xok_pf {
+	uint32_t nterms;                /* 1..XOK_PF_MAXTERMS */
+	uint32_t flags;                 /* 0 */
+	struct xok_pf_term t[XOK_PF_MAXTERMS];
+};
+
+/* A packet ring: npages pages of the environment's own memory, cut into
+ * 2048-byte slots.  Slot 0 is this header; slots 1..nslots carry frames.
+ * The kernel writes frame number head into slot 1 + head % nslots, then
+ * increments head; the environment increments tail as it consumes.  A
+ * frame that finds head - tail >= nslots is dropped (dropped counts it). */
+#define XOK_NET_SLOT    2048
+#define XOK_NET_RING_MAXPAGES 64
+struct xok_net_ring {
+	uint64_t head;                  /* kernel: frames written */
+	uint64_t tail;                  /* environment: frames consumed */
+	uint64_t dropped;               /* kernel: lost, ring full */
+	uint64_t nslots;                /* kernel: npages * 2 - 1 */
+};
+struct xok_net_slot {
+	uint32_t len;                   /* bytes of the frame */
+	uint32_t filter;                /* the filter that claimed it */
+	uint8_t data[XOK_NET_SLOT - 8];
+};
+
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
  */
@@ -441,6 +463,23 @@ struct xok_xn_export {
 	uint64_t bc_off;        /* bc[] at XOK_XN_VA + bc_off */
 };
 
+/* The network card and the packet filters' counters. */
+struct xok_net_export {
+	uint8_t mac[6];                 /* the card's address */
+	uint8_t present;                /* a virtio-net card is running */
+	uint8_t dead;                   /* reset too often: disabled */
+	uint32_t nfilters;              /* installed */
+	uint32_t irq;                   /* its PIC line, or 0xffffffff */
+	uint64_t rx_frames;             /* received from the card */
+	uint64_t rx_delivered;          /* copied into a ring */
+	uint64_t rx_unclaimed;          /* no filter matched: dropped */
+	uint64_t rx_ringfull;           /* the owner's ring was full */
+	uint64_t rx_badring;            /* ring page no longer the owner's */
+	uint64_t tx_frames;             /* handed to the card */
+	uint64_t tx_done;               /* the card finished sending */
+	uint64_t resets;                /* device resets after nonsense */
+};
+
 struct xok_info {
 	uint64_t ticks;         /* timer interrupts since boot */
 	uint64_t ns;            /* nanoseconds since boot (at last tick) */
@@ -472,6 +511,23 @@ struct xok_info {
 	uint64_t tsc_hz_check;  /* the rate from a second source; 0: none */
 	uint64_t tsc_check_src; /* XOK_TSC_SRC_* */
 	uint64_t tsc_check_ppm; /* error bound of tsc_hz_check */
+	/* Console input (xok/consin.c): bytes moved from the UART into the
+	 * kernel's ring since boot, bytes CONS_READ took out of it (so
+	 * cons_rx - cons_rd are waiting), receive overruns the UART
+	 * reported (bytes lost before the kernel saw them), and how often
+	 * the full ring held input back in the UART (flow control). */
+	uint64_t cons_rx;
+	uint64_t cons_rd;
+	uint64_t cons_overruns;
+	uint64_t cons_stalls;
+	/* Time of day (xok/dev/rtc.c): the wall-clock time (seconds and
+	 * nanoseconds since 1970-01-01 00:00 UTC) at ns = 0, i.e. at
+	 * tsc_boot, from the CMOS clock read at boot (1 s resolution).
+	 * Wall time now = wall_boot + time since boot.  Both 0: no valid
+	 * clock was read. */
+	uint64_t wall_boot_sec;
+	uint64_t wall_boot_nsec;
+	struct xok_net_export net;      /* the network card (docs/NETWORK.md) */
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf

@@ -1,0 +1,48 @@
+/*
+ * posix.h: the inside of libexos's POSIX layer (libexos-posix.a): the
+ * Linux system calls musl makes, implemented as functions in the
+ * process.  Each handler takes the call's six arguments as Linux passes
+ * them and returns what Linux would: a value >= 0 or -errno.
+ */
+#ifndef EXOS_POSIX_H
+#define EXOS_POSIX_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <errno.h>
+#include <exos/xok.h>
+
+#define PX_ARGS long a1, long a2, long a3, long a4, long a5, long a6
+#define PX_UNUSED (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6
+typedef long (*px_call_fn)(PX_ARGS);
+
+long __exos_syscall(long n, PX_ARGS);
+
+/* Handlers, by file. */
+long px_write(PX_ARGS);                 /* console.c */
+long px_writev(PX_ARGS);
+long px_ioctl(PX_ARGS);
+long px_exit(PX_ARGS);                  /* proc.c */
+long px_getpid(PX_ARGS);
+long px_gettid(PX_ARGS);
+long px_set_tid_address(PX_ARGS);
+long px_arch_prctl(PX_ARGS);
+long px_getuid(PX_ARGS);
+long px_sched_yield(PX_ARGS);
+long px_uname(PX_ARGS);
+long px_brk(PX_ARGS);                   /* mem.c */
+long px_mmap(PX_ARGS);
+long px_munmap(PX_ARGS);
+long px_mprotect(PX_ARGS);
+long px_clock_gettime(PX_ARGS);         /* time.c */
+long px_nanosleep(PX_ARGS);
+long px_clock_nanosleep(PX_ARGS);
+
+/* dispatch.c: print the call counts if EXOS_SYSCOUNT is set. */
+void px_syscount_report(void);
+/* Kernel error (-XE_*) to -errno. */
+long px_errno(int64_t xe);
+/* Write a string to the console, whole (console.c). */
+void px_cons_puts(const char *s);
+
+#endif

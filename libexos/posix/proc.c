@@ -1,0 +1,132 @@
+/*
+ * proc.c: the process calls that need no process table yet: exit,
+ * getpid, the thread pointer (arch_prctl) and set_tid_address.
+ * Until ExOS has its process table (issue 10) a pid is the
+ * environment's slot number plus one, so the first process is pid 1,
+ * and every process is single-threaded (tid = pid).
+ */
+/* arch_prctl codes (Linux asm/prctl.h; musl has no copy) */
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+#include <string.h>
+#include <sys/utsname.h>
+#include "posix.h"
+
+static long fs_base, gs_base;
+static int *clear_tid;          /* set_tid_address: zeroed at exit */
+
+long
+px_getpid(PX_ARGS)
+{
+	PX_UNUSED;
+	return (long)XOK_ENVX(XOK_INFO->cur_env) + 1;
+}
+
+long
+px_gettid(PX_ARGS)
+{
+	return px_getpid(a1, a2, a3, a4, a5, a6);
+}
+
+long
+px_set_tid_address(PX_ARGS)
+{
+	PX_UNUSED;
+	clear_tid = (int *)a1;
+	return px_getpid(a1, a2, a3, a4, a5, a6);
+}
+
+long
+px_arch_prctl(PX_ARGS)
+{
+	int64_t r;
+
+	PX_UNUSED;
+	switch (a1) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if ((unsigned long)a2 >= XOK_UVA_END)
+			return -EPERM;
+		r = sys_env_set_base(XOK_SELF, 0,
+		    a1 == ARCH_SET_FS ? XOK_BASE_FS : XOK_BASE_GS,
+		    (uint64_t)a2);
+		if (r < 0)
+			return px_errno(r);
+		if (a1 == ARCH_SET_FS)
+			fs_base = a2;
+		else
+			gs_base = a2;
+		return 0;
+	case ARCH_GET_FS:
+		*(long *)a2 = fs_base;
+		return 0;
+	case ARCH_GET_GS:
+		*(long *)a2 = gs_base;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* exit and exit_group (one thread per process for now).  The first
+ * process, the one the kernel started, ends the machine with its
+ * status: that is how a test, and later scripts/exos-run, learns it.
+ * Any other process destroys its environment with the status as its
+ * exit code (the env table shows it to the parent). */
+long
+px_exit(PX_ARGS)
+{
+	uint64_t self = XOK_INFO->cur_env;
+	uint64_t code = (uint64_t)a1 & 0xff;
+
+	PX_UNUSED;
+	if (clear_tid)
+		*clear_tid = 0;
+	px_syscount_report();
+	if (xok_env_info(self)->parent == 0)
+		sys_shutdown(0, code);
+	sys_env_destroy(XOK_SELF, 0, code);
+	for (;;)
+		sys_yield(XOK_SELF);
+}
+
+/* One user for now (issue 10): every id is 0, root, and cannot change. */
+long
+px_getuid(PX_ARGS)
+{
+	PX_UNUSED;
+	return 0;
+}
+
+long
+px_sched_yield(PX_ARGS)
+{
+	PX_UNUSED;
+	sys_yield(XOK_SELF);
+	return 0;
+}
+
+static void
+field(char *dst, const char *s)
+{
+	while ((*dst++ = *s++))
+		;
+}
+
+long
+px_uname(PX_ARGS)
+{
+	struct utsname *u = (struct utsname *)a1;
+
+	PX_UNUSED;
+	memset(u, 0, sizeof(*u));
+	field(u->sysname, "ExOS");
+	field(u->nodename, "exos");
+	field(u->release, "0.1");
+	field(u->version, "Xok/ExOS");
+	field(u->machine, "x86_64");
+	return 0;
+}

@@ -1,0 +1,143 @@
+/*
+ * time.c: clock_gettime from the clock the kernel exports (no kernel
+ * call): the TSC since boot scaled by the rate the kernel measured, or
+ * the tick clock if there is no rate.  CLOCK_REALTIME adds the wall time
+ * the kernel read from the CMOS clock at boot (wall_boot_sec/nsec; 0 if
+ * it had none, and then REALTIME counts from 1970 + uptime).  CPU-time
+ * clocks are not exported by the kernel: EINVAL, as Linux answers for
+ * a clock it does not have.
+ */
+#include <time.h>
+#include "posix.h"
+
+static uint64_t
+now_ns(void)
+{
+	uint64_t hz = XOK_INFO->tsc_hz, t;
+
+	if (hz == 0)
+		return XOK_INFO->ns;
+	t = rdtsc() - XOK_INFO->tsc_boot;
+	/* no 128-bit division: (t % hz) * 10^9 fits while hz < 18 GHz */
+	return t / hz * 1000000000u + t % hz * 1000000000u / hz;
+}
+
+/* Nanoseconds since the epoch at ns 0 (boot). */
+static uint64_t
+wall_boot_ns(void)
+{
+	return XOK_INFO->wall_boot_sec * 1000000000u + XOK_INFO->wall_boot_nsec;
+}
+
+long
+px_clock_gettime(PX_ARGS)
+{
+	struct timespec *ts = (struct timespec *)a2;
+	uint64_t ns;
+
+	PX_UNUSED;
+	switch (a1) {
+	case CLOCK_REALTIME:
+		ns = wall_boot_ns() + now_ns();
+		break;
+	case CLOCK_REALTIME_COARSE:
+		ns = wall_boot_ns() + XOK_INFO->ns;
+		break;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_BOOTTIME:
+		ns = now_ns();
+		break;
+	case CLOCK_MONOTONIC_COARSE:
+		ns = XOK_INFO->ns;
+		break;
+	default:
+		return -EINVAL;
+	}
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+	return 0;
+}
+
+/* Sleep until now_ns() >= deadline: on a wake-up predicate over the
+ * exported tick count (never spinning), a tick past the last whole one
+ * the time left needs, then check the finer clock again. */
+static long
+sleep_until(uint64_t deadline)
+{
+	uint64_t now, hz = XOK_INFO->hz ? XOK_INFO->hz : 1000;
+
+	while ((now = now_ns()) < deadline) {
+		uint64_t left = deadline - now;
+		uint64_t ticks = left / 1000000000u * hz +
+		    (left % 1000000000u * hz + 999999999u) / 1000000000u;
+		struct xok_pred_insn p[4] = {
+			{ .op = XP_LDK, .a = 0,
+			  .imm = __builtin_offsetof(struct xok_info, ticks) },
+			{ .op = XP_LDI, .a = 1,
+			  .imm = XOK_INFO->ticks + ticks + 1 },
+			{ .op = XP_GEU, .a = 0, .b = 1 },
+			{ .op = XP_RET, .a = 0 },
+		};
+		int64_t r = sys_sleep(p, 4);
+
+		if (r < 0)
+			return px_errno(r);
+	}
+	return 0;
+}
+
+/* Nanoseconds in a timespec; -EINVAL for a bad one (Linux's check). */
+static int64_t
+ts_ns(const struct timespec *ts)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec > (UINT64_MAX >> 1) / 1000000000u - 1)
+		return INT64_MAX;               /* forever, near enough */
+	return (int64_t)((uint64_t)ts->tv_sec * 1000000000u +
+	    (uint64_t)ts->tv_nsec);
+}
+
+/* No signals yet, so a sleep is never interrupted and rem is never
+ * written. */
+long
+px_nanosleep(PX_ARGS)
+{
+	int64_t ns;
+	uint64_t now = now_ns();
+
+	PX_UNUSED;
+	if ((ns = ts_ns((const struct timespec *)a1)) < 0)
+		return ns;
+	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns);
+}
+
+long
+px_clock_nanosleep(PX_ARGS)
+{
+	int64_t ns;
+	uint64_t now = now_ns();
+
+	PX_UNUSED;
+	switch (a1) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (a2 & ~(long)TIMER_ABSTIME)
+		return -EINVAL;
+	if ((ns = ts_ns((const struct timespec *)a3)) < 0)
+		return ns;
+	if ((a2 & TIMER_ABSTIME) && a1 == CLOCK_REALTIME)
+		return sleep_until((uint64_t)ns > wall_boot_ns() ?
+		    (uint64_t)ns - wall_boot_ns() : 0);
+	if (a2 & TIMER_ABSTIME)
+		return sleep_until((uint64_t)ns);
+	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns);
+}

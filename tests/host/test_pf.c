@@ -1,0 +1,426 @@
+/*
+ * test_pf.c: host tests for xok/pf.c (packet filters; the language is
+ * struct xok_pf in xok/include/xok/abi.h, docs/NETWORK.md).
+ *
+ *   verify_*   well-formed filters are accepted and normalised; each kind
+ *              of hostile one (no terms, too many, long terms, offsets
+ *              past a frame, overlapping or unordered terms, zero edge
+ *              masks, values outside masks, junk in padding) is refused
+ *   claims_*   the claim rules: disjoint filters coexist; an equal or a
+ *              partly overlapping filter is refused; a filter inside
+ *              another owner's needs the override; nesting inside one's
+ *              own or around another's is allowed; the table fills
+ *   match_*    the most specific filter wins; short frames match nothing
+ *              that reads past them; removal
+ *   trie_sublinear  64 filters differing in one value cost the same
+ *              number of comparisons as one
+ *   random_sets  property test: random filters (crowded into a few
+ *              offsets and values so that they collide) added and
+ *              removed; the trie agrees with a linear scan on random
+ *              frames, installed filters stay pairwise disjoint or
+ *              nested, and the chosen filter lies inside every other
+ *              matching one
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <check.h>
+
+#include "pf.h"
+
+Suite *pf_suite(void);
+
+static const uint8_t ff[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static void
+term(struct xok_pf *f, uint16_t off, const uint8_t *mask, const uint8_t *val,
+    uint8_t len)
+{
+	struct xok_pf_term *t = &f->t[f->nterms++];
+
+	t->off = off;
+	t->len = len;
+	memcpy(t->mask, mask, len);
+	memcpy(t->val, val, len);
+}
+
+/* IPv4 UDP to port; src (4 bytes) or NULL. */
+static struct xok_pf
+udp(uint16_t port, const uint8_t *src)
+{
+	static const uint8_t type[2] = { 8, 0 }, u = 17;
+	uint8_t p[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	struct xok_pf f;
+
+	memset(&f, 0, sizeof(f));
+	term(&f, 12, ff, type, 2);
+	term(&f, 23, ff, &u, 1);
+	if (src)
+		term(&f, 26, ff, src, 4);
+	term(&f, 36, ff, p, 2);
+	return f;
+}
+
+static void
+udp_frame(uint8_t *fr, uint16_t port, const uint8_t *src)
+{
+	memset(fr, 0, 64);
+	fr[12] = 8, fr[13] = 0, fr[14] = 0x45, fr[23] = 17;
+	memcpy(fr + 26, src, 4);
+	fr[36] = (uint8_t)(port >> 8), fr[37] = (uint8_t)port;
+}
+
+static struct pf_set *
+new_set(void)
+{
+	struct pf_set *s = malloc(sizeof(*s));
+
+	ck_assert_ptr_nonnull(s);
+	pf_init(s);
+	return s;
+}
+
+START_TEST(verify_ok)
+{
+	struct xok_pf f = udp(53, NULL);
+	struct pf_norm n;
+
+	ck_assert_int_eq(pf_verify(&f, &n), 0);
+	ck_assert_int_eq(n.n, 5);
+	ck_assert_int_eq(n.bits, 40);
+	ck_assert_int_eq(n.minlen, 38);
+	memset(&f, 0, sizeof(f));
+	f.nterms = XOK_PF_MAXTERMS;
+	for (int i = 0; i < XOK_PF_MAXTERMS; i++) {
+		f.t[i].off = (uint16_t)(XOK_NET_FRAME_MAX - 8 * (16 - i));
+		f.t[i].len = 8;
+		memset(f.t[i].mask, 0x81, 8);
+	}
+	ck_assert_int_eq(pf_verify(&f, &n), 0);
+	ck_assert_int_eq(n.n, PF_NBYTES);
+	ck_assert_int_eq(n.minlen, XOK_NET_FRAME_MAX);
+}
+END_TEST
+
+START_TEST(verify_rejects)
+{
+	struct xok_pf f = udp(53, NULL), g;
+
+	g = f, g.nterms = 0;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.nterms = XOK_PF_MAXTERMS + 1;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.nterms = 0xffffffffu;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.flags = 1;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[0].len = 0;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[2].len = 9;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[2].off = XOK_NET_FRAME_MAX - 1;      /* 2 bytes: one past */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[2].off = 0xffff;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].off = 13;                         /* overlaps term 0 */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].off = 2;                          /* out of order */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[0].mask[0] = 0, g.t[0].val[0] = 0;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[0].mask[1] = 0, g.t[0].val[1] = 0;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[0].mask[0] = 0xf0;                   /* val 0x08 outside */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].mask[3] = 1;                      /* past len */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].val[7] = 1;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].pad[4] = 1;
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+	g = f, g.t[1].mask[0] = 0xf0;                   /* val 17: 0x11 */
+	ck_assert_int_eq(pf_verify(&g, NULL), -XE_INVAL);
+}
+END_TEST
+
+START_TEST(claims)
+{
+	static const uint8_t gw[4] = { 10, 0, 2, 2 };
+	struct pf_set *s = new_set();
+	struct xok_pf f, g;
+	int a, b;
+
+	f = udp(53, NULL);
+	ck_assert_int_ge(a = pf_add(s, &f, 1, 0), 0);
+	g = udp(54, NULL);
+	ck_assert_int_ge(b = pf_add(s, &g, 2, 0), 0);       /* disjoint */
+	ck_assert_int_eq(pf_add(s, &f, 2, 0), -XE_BUSY);    /* equal */
+	ck_assert_int_eq(pf_add(s, &f, 1, 1), -XE_BUSY);
+	g = udp(53, gw);                                    /* inside a */
+	ck_assert_int_eq(pf_add(s, &g, 2, 0), -XE_PERM);
+	/* the same filter, written with split terms, is still equal */
+	memset(&g, 0, sizeof(g));
+	{
+		static const uint8_t t0 = 8, t1 = 0, u = 17, p[2] = { 0, 53 };
+
+		term(&g, 12, ff, &t0, 1);
+		term(&g, 13, ff, &t1, 1);
+		term(&g, 23, ff, &u, 1);
+		term(&g, 36, ff, p, 2);
+	}
+	ck_assert_int_eq(pf_add(s, &g, 2, 0), -XE_BUSY);
+	/* partly overlapping: UDP from source port 7 */
+	memset(&g, 0, sizeof(g));
+	{
+		static const uint8_t t[2] = { 8, 0 }, u = 17, p[2] = { 0, 7 };
+
+		term(&g, 12, ff, t, 2);
+		term(&g, 23, ff, &u, 1);
+		term(&g, 34, ff, p, 2);
+	}
+	ck_assert_int_eq(pf_add(s, &g, 3, 1), -XE_BUSY);
+	/* every UDP frame: contains both, allowed for anyone */
+	g.nterms = 2;
+	ck_assert_int_ge(pf_add(s, &g, 3, 0), 0);
+	/* inside one's own: allowed; inside another's with override */
+	g = udp(53, gw);
+	ck_assert_int_ge(pf_add(s, &g, 1, 0), 0);
+	g = udp(54, gw);
+	ck_assert_int_ge(pf_add(s, &g, 1, 1), 0);
+	ck_assert_int_eq(s->nfilters, 5);
+	ck_assert_int_eq(pf_remove(s, a), 0);
+	ck_assert_int_eq(pf_remove(s, a), -XE_NOENT);
+	ck_assert_int_eq(pf_remove(s, -1), -XE_NOENT);
+	ck_assert_int_eq(pf_remove(s, XOK_PF_NFILTERS), -XE_NOENT);
+	ck_assert_int_eq(s->nfilters, 4);
+	(void)b;
+	free(s);
+}
+END_TEST
+
+START_TEST(claims_table_full)
+{
+	struct pf_set *s = new_set();
+	struct xok_pf f;
+	int i;
+
+	for (i = 0; i < XOK_PF_NFILTERS; i++) {
+		f = udp((uint16_t)(1000 + i), NULL);
+		ck_assert_int_eq(pf_add(s, &f, 1, 0), i);
+	}
+	f = udp(999, NULL);
+	ck_assert_int_eq(pf_add(s, &f, 1, 0), -XE_NOMEM);
+	ck_assert_int_eq(pf_remove(s, 7), 0);
+	ck_assert_int_eq(pf_add(s, &f, 1, 0), 7);
+	free(s);
+}
+END_TEST
+
+START_TEST(match_specific)
+{
+	static const uint8_t gw[4] = { 10, 0, 2, 2 }, other[4] = { 1, 2, 3, 4 };
+	struct pf_set *s = new_set();
+	struct xok_pf f;
+	uint8_t fr[64];
+	int all, p53, p53gw;
+
+	memset(&f, 0, sizeof(f));
+	{
+		static const uint8_t t[2] = { 8, 0 }, u = 17;
+
+		term(&f, 12, ff, t, 2);
+		term(&f, 23, ff, &u, 1);
+	}
+	all = pf_add(s, &f, 1, 0);
+	f = udp(53, NULL);
+	ck_assert_int_eq(pf_add(s, &f, 2, 0), -XE_PERM);   /* inside 1's */
+	p53 = pf_add(s, &f, 2, 1);
+	f = udp(53, gw);
+	p53gw = pf_add(s, &f, 3, 1);
+	ck_assert(all >= 0 && p53 >= 0 && p53gw >= 0);
+	udp_frame(fr, 53, gw);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), p53gw);
+	udp_frame(fr, 53, other);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), p53);
+	udp_frame(fr, 80, gw);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), all);
+	fr[23] = 6;
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), -1);
+	udp_frame(fr, 53, gw);
+	ck_assert_int_eq(pf_match(s, fr, 37, NULL), all);   /* port cut off */
+	ck_assert_int_eq(pf_match(s, fr, 23, NULL), -1);
+	ck_assert_int_eq(pf_match(s, fr, 0, NULL), -1);
+	pf_remove(s, p53gw);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), p53);
+	pf_remove(s, p53);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), all);
+	pf_remove(s, all);
+	ck_assert_int_eq(pf_match(s, fr, 64, NULL), -1);
+	free(s);
+}
+END_TEST
+
+START_TEST(trie_sublinear)
+{
+	struct pf_set *s = new_set();
+	static const uint8_t src[4] = { 10, 0, 2, 2 };
+	struct xok_pf f;
+	uint8_t fr[64];
+	unsigned one, many, i;
+
+	f = udp(1000, NULL);
+	pf_add(s, &f, 1, 0);
+	udp_frame(fr, 1000, src);
+	ck_assert_int_eq(pf_match(s, fr, 64, &one), 0);
+	for (i = 1; i < XOK_PF_NFILTERS; i++) {
+		f = udp((uint16_t)(1000 + i), NULL);
+		ck_assert_int_eq(pf_add(s, &f, i + 1, 0), (int)i);
+	}
+	for (i = 0; i < XOK_PF_NFILTERS; i++) {
+		udp_frame(fr, (uint16_t)(1000 + i), src);
+		ck_assert_int_eq(pf_match(s, fr, 64, &many), (int)i);
+		ck_assert_uint_eq(many, one);
+	}
+	ck_assert_uint_le(one, 3);      /* one comparison per term */
+	ck_assert_uint_le(s->ntests, 3);
+	free(s);
+}
+END_TEST
+
+/* ---- Random sets --------------------------------------------------- */
+
+static uint64_t rng = 88172645463325252ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Terms at a few offsets with a few masks and values: they collide. */
+static void
+random_filter(struct xok_pf *f)
+{
+	static const uint16_t offs[] = { 0, 2, 4, 7, 9, 12 };
+	static const uint8_t masks[] = { 0xff, 0x0f, 0xf0, 0x01 };
+	unsigned i, n = 1 + rnd(4), o = rnd(2);
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n && o < sizeof(offs) / sizeof(offs[0]); i++) {
+		struct xok_pf_term *t = &f->t[f->nterms++];
+		unsigned j;
+
+		t->off = offs[o];
+		t->len = (uint8_t)(1 + rnd(2));
+		for (j = 0; j < t->len; j++) {
+			t->mask[j] = masks[rnd(4)];
+			t->val[j] = (uint8_t)(rnd(3) * 0x11) & t->mask[j];
+		}
+		o += 1 + rnd(2);
+		while (o < 6 && offs[o] < t->off + t->len)
+			o++;
+	}
+	if (rnd(50) == 0)               /* sometimes a hostile one */
+		f->t[rnd(f->nterms)].mask[0] = 0;
+}
+
+static int
+norm_matches(const struct pf_norm *n, const uint8_t *fr, size_t len)
+{
+	unsigned i;
+
+	if (len < n->minlen)
+		return 0;
+	for (i = 0; i < n->n; i++)
+		if ((fr[n->off[i]] & n->mask[i]) != n->val[i])
+			return 0;
+	return 1;
+}
+
+START_TEST(random_sets)
+{
+	struct pf_set *s = new_set();
+	unsigned iter, i, j, added = 0;
+	uint8_t fr[32];
+
+	for (iter = 0; iter < 20000; iter++) {
+		struct xok_pf f;
+		int r;
+
+		if (rnd(3) == 0 && s->nfilters > 0) {
+			pf_remove(s, (int)rnd(XOK_PF_NFILTERS));
+		} else {
+			random_filter(&f);
+			r = pf_add(s, &f, 1 + rnd(3), rnd(4) == 0);
+			if (r >= 0)
+				added++;
+			else
+				ck_assert(r == -XE_INVAL || r == -XE_BUSY ||
+				    r == -XE_PERM || r == -XE_NOMEM);
+		}
+		/* pairwise disjoint or nested */
+		for (i = 0; i < XOK_PF_NFILTERS; i++)
+			for (j = i + 1; j < XOK_PF_NFILTERS; j++) {
+				const struct pf_norm *a = &s->e[i].n,
+				    *b = &s->e[j].n;
+
+				if (!s->e[i].used || !s->e[j].used)
+					continue;
+				ck_assert(pf_disjoint(a, b) ||
+				    pf_subset(a, b) != pf_subset(b, a));
+			}
+		/* the trie agrees with a scan; the choice is innermost */
+		for (i = 0; i < 8; i++) {
+			size_t len = rnd(sizeof(fr) + 1);
+			int m, k;
+
+			for (j = 0; j < sizeof(fr); j++)
+				fr[j] = (uint8_t)(rnd(3) * 0x11);
+			m = pf_match(s, fr, len, NULL);
+			ck_assert_int_eq(m, pf_match_linear(s, fr, len));
+			for (k = 0; k < XOK_PF_NFILTERS; k++) {
+				if (!s->e[k].used)
+					continue;
+				if (norm_matches(&s->e[k].n, fr, len)) {
+					ck_assert_int_ge(m, 0);
+					ck_assert(pf_subset(&s->e[m].n,
+					    &s->e[k].n));
+				}
+			}
+			if (m >= 0)
+				ck_assert(norm_matches(&s->e[m].n, fr, len));
+		}
+	}
+	ck_assert_uint_gt(added, 100);
+	free(s);
+}
+END_TEST
+
+Suite *
+pf_suite(void)
+{
+	Suite *s = suite_create("pf");
+	TCase *tc;
+
+	tc = tcase_create("verify");
+	tcase_add_test(tc, verify_ok);
+	tcase_add_test(tc, verify_rejects);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("claims");
+	tcase_add_test(tc, claims);
+	tcase_add_test(tc, claims_table_full);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("match");
+	tcase_add_test(tc, match_specific);
+	tcase_add_test(tc, trie_sublinear);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("property");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, random_sets);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,475 @@
+/*
+ * virtio_net.c: the virtio network card, through the legacy (virtio
+ * 0.9.5) PCI interface that QEMU's transitional virtio-net-pci offers in
+ * BAR0 as I/O ports, in the manner of virtio_blk.c.
+ *
+ * Two virtqueues: 0 receives, 1 transmits.  Every receive descriptor
+ * points at one 2048-byte buffer of the driver's own (physically
+ * contiguous kernel pages): the device writes a 10-byte virtio-net
+ * header and the frame there.  The driver keeps every receive buffer
+ * posted; a completed one is handed to the receive function (the packet
+ * filters, which copy it once into the owner's ring) and posted again at
+ * once.  A transmit takes two descriptors, the header and the frame,
+ * both in one of the driver's transmit buffers, into which the frame is
+ * copied.  No feature but the MAC address is negotiated: no checksum
+ * offload, no segmentation, no merged buffers.
+ *
+ * The kernel never blocks and runs with interrupts off: completions are
+ * reaped by vnet_intr() from the card's interrupt or by vnet_poll().
+ * Everything the device writes is checked: a used index running ahead
+ * of what is posted, an id that is not a posted buffer, a length below
+ * the header or above header + XOK_NET_FRAME_MAX.  Any of these resets
+ * the card and starts it again with fresh rings (in-flight transmits are
+ * lost); after VNET_MAX_RESETS resets it stays disabled (-XE_DEAD).
+ *
+ * Not done: the modern (virtio 1.0) interface, MSI-X, the control queue,
+ * offloads, more than one card.
+ */
+#include "../kern.h"
+#include "pci.h"
+#include "virtio_net.h"
+
+#define VIRTIO_VENDOR      0x1af4
+#define VIRTIO_NET_LEGACY  0x1000       /* transitional network card */
+#define VIRTIO_NET_MODERN  0x1041
+#define VIRTIO_ID_NET      1            /* subsystem id of a legacy net */
+
+/* Legacy registers, offsets into the BAR0 I/O window. */
+#define VIO_DEV_FEATURES 0x00
+#define VIO_DRV_FEATURES 0x04
+#define VIO_QUEUE_PFN    0x08
+#define VIO_QUEUE_SIZE   0x0c
+#define VIO_QUEUE_SEL    0x0e
+#define VIO_QUEUE_NOTIFY 0x10
+#define VIO_STATUS       0x12
+#define VIO_ISR          0x13
+#define VIO_CONFIG       0x14           /* mac[6] (no MSI-X) */
+
+#define ST_ACKNOWLEDGE 0x01
+#define ST_DRIVER      0x02
+#define ST_DRIVER_OK   0x04
+#define ST_FAILED      0x80
+
+#define F_MAC          (1U << 5)
+
+#define VRING_ALIGN      4096
+#define VRING_DESC_NEXT  1
+#define VRING_DESC_WRITE 2
+#define VRING_USED_NO_NOTIFY 1
+#define VRING_MAX        32768
+
+#define HDR_LEN     10                  /* struct virtio_net_hdr, legacy */
+#define BUF_SIZE    2048
+#define VNET_NRX    128                 /* receive buffers, at most */
+#define VNET_NTX    32                  /* transmit buffers, at most */
+#define VNET_MAX_RESETS 8
+
+struct vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+struct vring_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[];
+};
+struct vring_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+struct vring_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct vring_used_elem ring[];
+};
+
+struct vq {
+	uint16_t qsize;
+	uint64_t ring_ppn;
+	uint32_t ring_pages;
+	volatile struct vring_desc *desc;
+	volatile struct vring_avail *avail;
+	volatile struct vring_used *used;
+	uint16_t avail_idx, last_used;
+	uint16_t inflight;
+};
+
+static struct {
+	int present, dead;
+	uint16_t io;
+	int irq;
+	uint8_t mac[6];
+	vnet_rx_fn rx;
+	struct vq q[2];                 /* 0: receive, 1: transmit */
+	uint16_t nrx, ntx;
+	uint8_t *rxbuf, *txbuf;         /* kernel addresses */
+	uint64_t rxpa, txpa;
+	uint8_t txbusy[VNET_NTX];
+	int inject;                     /* vnet_inject_nonsense */
+} vn = { .irq = -1 };
+
+static int vnet_start_device(void);
+
+static inline void
+barrier(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static inline void
+mfence(void)
+{
+	__asm__ volatile("mfence" ::: "memory");
+}
+
+/*
+ * The card answered nonsense: reset it and start again with fresh rings,
+ * or give up after VNET_MAX_RESETS.
+ */
+static void
+vnet_fail(const char *why)
+{
+	outb(vn.io + VIO_STATUS, 0);
+	info->net.resets++;
+	if (info->net.resets > VNET_MAX_RESETS) {
+		kprintf("vnet: %s; card disabled after %lu resets\n", why,
+		    info->net.resets - 1);
+		vn.dead = 1;
+		info->net.dead = 1;
+		return;
+	}
+	kprintf("vnet: %s; card reset\n", why);
+	if (vnet_start_device() < 0) {
+		outb(vn.io + VIO_STATUS, ST_FAILED);
+		kprintf("vnet: the card did not start again; disabled\n");
+		vn.dead = 1;
+		info->net.dead = 1;
+	}
+}
+
+static void
+notify(int q)
+{
+	mfence();                       /* index before reading flags */
+	if (!(vn.q[q].used->flags & VRING_USED_NO_NOTIFY))
+		outw(vn.io + VIO_QUEUE_NOTIFY, (uint16_t)q);
+}
+
+/* Post receive buffer i (descriptor i) to the device. */
+static void
+rx_post(uint16_t i)
+{
+	struct vq *q = &vn.q[0];
+
+	q->desc[i].addr = vn.rxpa + (uint64_t)i * BUF_SIZE;
+	q->desc[i].len = BUF_SIZE;
+	q->desc[i].flags = VRING_DESC_WRITE;
+	q->desc[i].next = 0;
+	q->avail->ring[q->avail_idx & (q->qsize - 1)] = i;
+	barrier();
+	q->avail->idx = ++q->avail_idx;
+	q->inflight++;
+}
+
+/* Consume received frames: how many were handed on, or -1 after a reset. */
+static int
+rx_reap(void)
+{
+	struct vq *q = &vn.q[0];
+	unsigned n, got = 0;
+
+	for (n = 0; n < 2U * q->qsize; n++) {
+		uint16_t idx = q->used->idx;
+		uint32_t id, len;
+
+		barrier();
+		if (idx == q->last_used)
+			break;
+		if ((uint16_t)(idx - q->last_used) > q->inflight) {
+			vnet_fail("receive ring ran ahead of the buffers");
+			return -1;
+		}
+		id = q->used->ring[q->last_used & (q->qsize - 1)].id;
+		len = q->used->ring[q->last_used & (q->qsize - 1)].len;
+		if (vn.inject) {
+			vn.inject = 0;
+			id = 0xdead;
+		}
+		if (id >= vn.nrx) {
+			vnet_fail("receive completion of an unknown buffer");
+			return -1;
+		}
+		if (len < HDR_LEN || len > HDR_LEN + XOK_NET_FRAME_MAX) {
+			vnet_fail("receive length out of range");
+			return -1;
+		}
+		q->last_used++;
+		q->inflight--;
+		info->net.rx_frames++;
+		if (len - HDR_LEN >= XOK_NET_FRAME_MIN && vn.rx)
+			vn.rx(vn.rxbuf + (uint64_t)id * BUF_SIZE + HDR_LEN,
+			    len - HDR_LEN);
+		if (vn.dead)
+			return -1;
+		rx_post((uint16_t)id);
+		got++;
+	}
+	if (got)
+		notify(0);
+	return (int)got;
+}
+
+/* Free the transmit buffers the card is done with; -1 after a reset. */
+static int
+tx_reap(void)
+{
+	struct vq *q = &vn.q[1];
+	unsigned n;
+
+	for (n = 0; n < 2U * q->qsize; n++) {
+		uint16_t idx = q->used->idx;
+		uint32_t id;
+
+		barrier();
+		if (idx == q->last_used)
+			return 0;
+		if ((uint16_t)(idx - q->last_used) > q->inflight) {
+			vnet_fail("transmit ring ran ahead of the frames");
+			return -1;
+		}
+		id = q->used->ring[q->last_used & (q->qsize - 1)].id;
+		if (id % 2 || id / 2 >= vn.ntx || !vn.txbusy[id / 2]) {
+			vnet_fail("transmit completion of an unknown frame");
+			return -1;
+		}
+		q->last_used++;
+		q->inflight--;
+		vn.txbusy[id / 2] = 0;
+		info->net.tx_done++;
+	}
+	return 0;
+}
+
+int
+vnet_poll(void)
+{
+	int got;
+
+	if (!vn.present || vn.dead)
+		return 0;
+	if (tx_reap() < 0 || vn.dead)
+		return 0;
+	got = rx_reap();
+	return got < 0 ? 0 : got;
+}
+
+void
+vnet_intr(void)
+{
+	if (!vn.present)
+		return;
+	(void)inb(vn.io + VIO_ISR);     /* lowers the interrupt line */
+	vnet_poll();
+}
+
+int
+vnet_send(const void *frame, size_t len)
+{
+	struct vq *q = &vn.q[1];
+	uint16_t i, d;
+	uint8_t *b;
+
+	if (!vn.present)
+		return -XE_NODEV;
+	if (vn.dead)
+		return -XE_DEAD;
+	if (len < XOK_NET_FRAME_MIN || len > XOK_NET_FRAME_MAX)
+		return -XE_INVAL;
+	for (i = 0; i < vn.ntx && vn.txbusy[i]; i++)
+		;
+	if (i == vn.ntx) {
+		if (tx_reap() < 0)
+			return -XE_BUSY;
+		for (i = 0; i < vn.ntx && vn.txbusy[i]; i++)
+			;
+		if (i == vn.ntx)
+			return -XE_BUSY;
+	}
+	b = vn.txbuf + (uint64_t)i * BUF_SIZE;
+	memset(b, 0, HDR_LEN);
+	memcpy(b + HDR_LEN, frame, len);
+	d = (uint16_t)(2 * i);
+	q->desc[d].addr = vn.txpa + (uint64_t)i * BUF_SIZE;
+	q->desc[d].len = HDR_LEN;
+	q->desc[d].flags = VRING_DESC_NEXT;
+	q->desc[d].next = (uint16_t)(d + 1);
+	q->desc[d + 1].addr = vn.txpa + (uint64_t)i * BUF_SIZE + HDR_LEN;
+	q->desc[d + 1].len = (uint32_t)len;
+	q->desc[d + 1].flags = 0;
+	q->desc[d + 1].next = 0;
+	vn.txbusy[i] = 1;
+	q->avail->ring[q->avail_idx & (q->qsize - 1)] = d;
+	barrier();
+	q->avail->idx = ++q->avail_idx;
+	q->inflight++;
+	info->net.tx_frames++;
+	notify(1);
+	return 0;
+}
+
+/* Set up queue n (rings allocated once, cleared on every start). */
+static int
+vq_setup(int n)
+{
+	struct vq *q = &vn.q[n];
+	uint16_t io = vn.io, qsize;
+	uint32_t used_off, ring_bytes;
+	int64_t ppn;
+
+	outw(io + VIO_QUEUE_SEL, (uint16_t)n);
+	qsize = inw(io + VIO_QUEUE_SIZE);
+	if (qsize < 4 || qsize > VRING_MAX || (qsize & (qsize - 1)) != 0) {
+		kprintf("vnet: bad size %u of queue %d\n", qsize, n);
+		return -XE_INVAL;
+	}
+	if (inl(io + VIO_QUEUE_PFN) != 0) {
+		kprintf("vnet: queue %d already in use after reset\n", n);
+		return -XE_BUSY;
+	}
+	used_off = ROUNDUP(16U * qsize + 6U + 2U * qsize, VRING_ALIGN);
+	ring_bytes = ROUNDUP(used_off + 6U + 8U * qsize, PGSIZE);
+	if (q->ring_pages == 0) {
+		if ((ppn = kpages_alloc_contig(ring_bytes / PGSIZE)) < 0)
+			return (int)ppn;
+		q->ring_ppn = (uint64_t)ppn;
+		q->ring_pages = ring_bytes / PGSIZE;
+		q->qsize = qsize;
+	} else if (qsize != q->qsize) {
+		kprintf("vnet: queue %d changed size after a reset\n", n);
+		return -XE_INVAL;
+	}
+	memset(KADDR(q->ring_ppn * PGSIZE), 0, ring_bytes);
+	q->desc = KADDR(q->ring_ppn * PGSIZE);
+	q->avail = KADDR(q->ring_ppn * PGSIZE + 16U * qsize);
+	q->used = KADDR(q->ring_ppn * PGSIZE + used_off);
+	q->avail_idx = q->last_used = q->inflight = 0;
+	outl(io + VIO_QUEUE_PFN, (uint32_t)q->ring_ppn);
+	return 0;
+}
+
+/* Reset, negotiate, set up both queues, post every receive buffer. */
+static int
+vnet_start_device(void)
+{
+	uint16_t io = vn.io;
+	uint32_t features;
+	unsigned i;
+	uint8_t st;
+	int err;
+
+	outb(io + VIO_STATUS, 0);
+	for (i = 0; inb(io + VIO_STATUS) != 0; i++)
+		if (i > 1000000)
+			return -XE_BUSY;
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE);
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
+	features = inl(io + VIO_DEV_FEATURES) & F_MAC;
+	outl(io + VIO_DRV_FEATURES, features);
+	if ((err = vq_setup(0)) < 0 || (err = vq_setup(1)) < 0)
+		return err;
+	vn.nrx = vn.q[0].qsize < VNET_NRX ? vn.q[0].qsize : VNET_NRX;
+	vn.ntx = vn.q[1].qsize / 2 < VNET_NTX ? vn.q[1].qsize / 2 : VNET_NTX;
+	if (!vn.rxbuf) {
+		int64_t r = kpages_alloc_contig(VNET_NRX * BUF_SIZE / PGSIZE);
+		int64_t t = kpages_alloc_contig(VNET_NTX * BUF_SIZE / PGSIZE);
+
+		if (r < 0 || t < 0)
+			return -XE_NOMEM;
+		vn.rxpa = (uint64_t)r * PGSIZE;
+		vn.txpa = (uint64_t)t * PGSIZE;
+		vn.rxbuf = KADDR(vn.rxpa);
+		vn.txbuf = KADDR(vn.txpa);
+	}
+	memset(vn.txbusy, 0, sizeof(vn.txbusy));
+	for (i = 0; i < 6; i++)
+		vn.mac[i] = features & F_MAC ? inb(io + VIO_CONFIG + i) : 0;
+	if (!(features & F_MAC))
+		kprintf("vnet: the card has no MAC address feature\n");
+	for (i = 0; i < vn.nrx; i++)
+		rx_post((uint16_t)i);
+	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK);
+	st = inb(io + VIO_STATUS);
+	if (st & ST_FAILED || !(st & ST_DRIVER_OK)) {
+		kprintf("vnet: card refused to start (status %x)\n", st);
+		return -XE_INVAL;
+	}
+	notify(0);
+	return 0;
+}
+
+int
+vnet_init(vnet_rx_fn rx)
+{
+	struct pci_dev d;
+	uint32_t bar;
+	uint16_t cmd;
+	int err;
+
+	info->net.irq = 0xffffffffU;
+	if (pci_find(VIRTIO_VENDOR, VIRTIO_NET_LEGACY, 0, &d) < 0) {
+		if (pci_find(VIRTIO_VENDOR, VIRTIO_NET_MODERN, 0, &d) == 0)
+			kprintf("vnet: %02x:%02x.%x is a modern-only "
+			    "virtio-net; not supported\n", d.bus, d.slot,
+			    d.func);
+		return -XE_NODEV;
+	}
+	if (pci_read16(&d, PCI_SUBSYS_ID) != VIRTIO_ID_NET)
+		return -XE_NODEV;
+	bar = pci_read32(&d, PCI_BAR0);
+	if (!(bar & PCI_BAR_IO) || (bar & ~3U) == 0 || (bar & ~3U) > 0xff00) {
+		kprintf("vnet: BAR0 %x is not an assigned I/O window\n", bar);
+		return -XE_NODEV;
+	}
+	cmd = pci_read16(&d, PCI_COMMAND);
+	pci_write16(&d, PCI_COMMAND,
+	    (cmd | PCI_CMD_IO | PCI_CMD_MASTER) & ~PCI_CMD_INTX_OFF);
+	vn.io = (uint16_t)(bar & ~3U);
+	vn.irq = d.irq < 16 ? d.irq : -1;
+	vn.rx = rx;
+	if ((err = vnet_start_device()) < 0) {
+		outb(vn.io + VIO_STATUS, ST_FAILED);
+		kprintf("vnet: could not start the card (error %d)\n", err);
+		return err;
+	}
+	vn.present = 1;
+	memcpy(info->net.mac, vn.mac, 6);
+	info->net.present = 1;
+	info->net.irq = vn.irq >= 0 ? (uint32_t)vn.irq : 0xffffffffU;
+	kprintf("vnet: virtio-net at pci %02x:%02x.%x io %x irq %d mac "
+	    "%02x:%02x:%02x:%02x:%02x:%02x, queues %u/%u\n", d.bus, d.slot,
+	    d.func, vn.io, vn.irq, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
+	    vn.mac[4], vn.mac[5], vn.q[0].qsize, vn.q[1].qsize);
+	if (vn.irq >= 0)
+		pic_unmask(vn.irq);
+	return 0;
+}
+
+void
+vnet_mac(uint8_t mac[6])
+{
+	memcpy(mac, vn.mac, 6);
+}
+
+int
+vnet_irq(void)
+{
+	return vn.present ? vn.irq : -1;
+}
+
+void
+vnet_inject_nonsense(void)
+{
+	vn.inject = 1;
+}
