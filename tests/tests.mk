@@ -72,3 +72,7 @@ GUEST_TESTS += tests/guest/posixhello.sh
 # start context (tests/guest/exittest.c).
 $(eval $(call guest_prog,$(BUILD)/tests/exittest.elf,tests/guest/exittest.c tests/guest/role.c))
 GUEST_TESTS += $(BUILD)/tests/exittest.elf
+# Many environments: a full table, hosts, 500 sleepers next to a
+# spinner, 1,024 at once (issue 9 item 4).
+$(eval $(call guest_prog,$(BUILD)/tests/scaletest.elf,tests/guest/scaletest.c))
+GUEST_TESTS += $(BUILD)/tests/scaletest.elf

@@ -177,9 +177,9 @@ env_alloc(struct env **out, struct env *parent, const struct xok_cap *guard)
 	if (parent && (err = quota_charge(parent, 1, 1)) < 0)
 		return err;
 	memset(e, 0, sizeof(*e));
-	if (++next_gen >= (1U << 26))
+	if (++next_gen >= (1U << XOK_ENV_GENBITS))
 		next_gen = 1;
-	e->id = (next_gen << 6) | (uint32_t)i;
+	e->id = (next_gen << XOK_ENV_IDXBITS) | (uint32_t)i;
 	if ((err = pmap_env_setup(e)) < 0) {
 		if (parent)
 			quota_uncharge(parent, 1, 1);
@@ -207,6 +207,7 @@ env_alloc(struct env **out, struct env *parent, const struct xok_cap *guard)
 	memset(&info->envs[i], 0, sizeof(info->envs[i]));
 	env_sync_info(e);
 	quota_sync(e);
+	sched_env_new(e, parent);
 	*out = e;
 	return 0;
 }
@@ -252,7 +253,7 @@ env_destroy(struct env *e, uint64_t why)
 	int i, keep = exit_kept(e);     /* does it stay as a zombie? */
 
 	exit_zombies_free(e);           /* nobody will collect them now */
-	slices_release(e);
+	sched_env_gone(e);
 	for (i = 0; i < XOK_NENV; i++) {
 		struct env *w = &envs[i];
 

@@ -83,6 +83,14 @@ struct env {
 	/* Every page it pays for (or owns) is in [paid_lo, paid_hi): its
 	 * death looks only there (env.c). */
 	uint64_t paid_lo, paid_hi;
+	/* Scheduling (sched.c): the host whose slices it runs in (itself
+	 * if it owns slices; NULL: none) and its place in the host's ring.
+	 * A host also keeps the ring's size and the next member to try. */
+	struct env *host;
+	struct env *rnext, *rprev;
+	struct env *cursor;
+	uint32_t nmembers;
+	uint32_t nslices;
 };
 
 /* console.c */
@@ -168,7 +176,8 @@ void sched_yield_to(struct env *e) __attribute__((noreturn));
 void sched_slice_done(void) __attribute__((noreturn));
 int slice_alloc(struct env *e, uint64_t slice);
 int slice_free(uint64_t slice);
-void slices_release(struct env *e);
+void sched_env_new(struct env *e, struct env *parent);
+void sched_env_gone(struct env *e);
 int pred_ready(struct env *e, uint64_t *result);
 int sched_can_run(struct env *e);
 

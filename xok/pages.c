@@ -47,7 +47,7 @@ pages_set_kernel(struct pages *pg, struct page_k *k, void (*clear)(uint64_t),
 	pg->clear = clear;
 	pg->uncharge = uncharge;
 	for (i = 0; k && i < pg->npages; i++)
-		k[i] = (struct page_k){ 0, 0, 0, 0, 0 };
+		k[i] = (struct page_k){ 0, 0, 0, 0, 0, 0 };
 }
 
 int
@@ -130,7 +130,7 @@ release(struct pages *pg, uint64_t ppn)
 	if (pg->k) {
 		uint32_t payer = pg->k[ppn].payer;
 
-		pg->k[ppn] = (struct page_k){ 0, 0, 0, 0, 0 };
+		pg->k[ppn] = (struct page_k){ 0, 0, 0, 0, 0, 0 };
 		if (payer && pg->uncharge)
 			pg->uncharge(payer);
 	}

@@ -17,16 +17,18 @@
  * whose quota the page is charged to (0: nobody, the machine).  rmap:
  * the first page-table entry that maps the page, as pt_ppn * 512 +
  * slot (0: none); the chain goes on through the page table's link page.
- * For a page-table page: shadow, the link page of a leaf table; where,
- * the environment slot and address it translates; used, its present
- * entries (the table is freed when the last goes).
+ * For a page-table page: shadow, the link page of a leaf table; where
+ * and wenv, the address (va >> 21) and the environment slot it
+ * translates; used, its present entries (at most 512; the table is
+ * freed when the last goes).
  */
 struct page_k {
 	uint32_t payer;
 	uint32_t rmap;
 	uint32_t shadow;
 	uint32_t where;
-	uint32_t used;
+	uint16_t used;
+	uint16_t wenv;
 };
 
 struct pages {

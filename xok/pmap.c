@@ -51,11 +51,8 @@ struct rlink {
 	uint32_t prev, next;
 };
 
-_Static_assert(XOK_NENV <= 64, "where: 6 bits of environment slot");
-#define WHERE(e, va) ((uint32_t)((e) - envs) << 26 | (uint32_t)((va) >> 21))
-#define WHERE_ENV(w) (&envs[(w) >> 26])
-#define WHERE_VA(w, slot) ((uint64_t)((w) & 0x3ffffff) << 21 | \
-	(uint64_t)(slot) << 12)
+_Static_assert(XOK_NENV <= 65536, "wenv: 16 bits of environment slot");
+#define WHERE_VA(w, slot) ((uint64_t)(w) << 21 | (uint64_t)(slot) << 12)
 
 static struct rlink *
 rlink(uint32_t idx)
@@ -124,7 +121,8 @@ table_alloc(struct env *e, int level, uint64_t va)
 		}
 		pages.k[ppn].shadow = (uint32_t)shadow;
 	}
-	pages.k[ppn].where = WHERE(e, va);
+	pages.k[ppn].where = (uint32_t)(va >> 21);
+	pages.k[ppn].wenv = (uint16_t)(e - envs);
 	return ppn;
 }
 
@@ -532,7 +530,7 @@ pmap_revoke_page(uint64_t ppn, uint32_t keep)
 		uint64_t pt = idx / 512;
 		unsigned slot = idx % 512;
 		uint32_t where = pages.k[pt].where;
-		struct env *e = WHERE_ENV(where);
+		struct env *e = &envs[pages.k[pt].wenv];
 		uint64_t *pte = (uint64_t *)KADDR(pt * PGSIZE) + slot;
 
 		next = rlink(idx)->next;

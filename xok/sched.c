@@ -1,16 +1,36 @@
 /*
- * sched.c: the CPU as a vector of time slices.  Each slice is owned by
- * an environment; the scheduler walks the vector, one quantum per slice,
- * skipping slices whose owner cannot run.  Revocation is visible: when a
- * quantum ends, an environment with an epilogue entry is told and has a
- * grace period to save what it needs and yield; if it overruns, it is
- * switched out by force (the abort protocol) and told so in the prologue
- * it receives the next time it runs.  A sleeping environment is woken by
- * its own predicate, run by the scheduler when its slice comes round.
+ * sched.c: the CPU as a vector of time slices, shared by many
+ * environments.  Each slice is owned by an environment, its host; the
+ * environments without slices of their own run in the slices of the
+ * host they inherit from their parent (the guests: a libOS's processes
+ * run in the slices their ancestor holds, and a parent that gives a
+ * child slices makes it a host of its own).  A host keeps a ring of its
+ * guests and itself; when one of its slices comes round, the next
+ * member of the ring that can run gets the quantum, round robin, so one
+ * that never sleeps cannot starve the others.
+ *
+ * Sleepers are woken by their own predicates, run when their turn in
+ * the ring comes: no tick evaluates every predicate.  The search for
+ * the next runnable member runs in chunks of at most SCHED_TRIES
+ * members and SCHED_PREDS predicates with interrupts off; between
+ * chunks interrupts are let in, so the time the kernel spends deaf is
+ * bounded whatever the number of environments (docs/ARCHITECTURE.md).
+ *
+ * Revocation is visible: when a quantum ends, an environment with an
+ * epilogue entry is told and has a grace period to save what it needs
+ * and yield; if it overruns, it is switched out by force (the abort
+ * protocol) and told so in the prologue it receives the next time it
+ * runs.
  */
 #include "kern.h"
 
-static int cur_slice = XOK_NSLICES - 1;
+#define SCHED_TRIES 64          /* ring members tried per chunk */
+#define SCHED_PREDS 8           /* predicates run per chunk */
+
+static int scan_slice = XOK_NSLICES - 1;  /* the slice being searched */
+static uint32_t scan_left;      /* its host's members left to try */
+static unsigned idle_laps;      /* slices searched since one ran */
+static unsigned nlive;          /* environments alive */
 static int slice_left;
 
 static int
@@ -47,36 +67,191 @@ try_wake(struct env *e)
 	return 1;
 }
 
+/* ---- Hosts and their rings ------------------------------------------- */
+
+static void
+host_sync(struct env *e)
+{
+	info->envs[e - envs].host = e->host ? e->host->id : 0;
+}
+
+/* e, in no ring, joins host h's (or none, h NULL). */
+static void
+ring_join(struct env *e, struct env *h)
+{
+	e->host = h;
+	if (h && h != e) {
+		e->rnext = h;
+		e->rprev = h->rprev;
+		h->rprev->rnext = e;
+		h->rprev = e;
+		h->nmembers++;
+	} else
+		e->rnext = e->rprev = e;
+	host_sync(e);
+}
+
+/* e leaves its host's ring (not the host itself). */
+static void
+ring_leave(struct env *e)
+{
+	struct env *h = e->host;
+
+	if (h && h != e) {
+		if (h->cursor == e)
+			h->cursor = e->rnext;
+		e->rprev->rnext = e->rnext;
+		e->rnext->rprev = e->rprev;
+		h->nmembers--;
+	}
+	e->rnext = e->rprev = e;
+	e->host = NULL;
+}
+
+static void
+host_make(struct env *e)
+{
+	ring_leave(e);
+	e->cursor = e;
+	e->nmembers = 1;
+	ring_join(e, e);
+}
+
+/* Host h gives up hosting (it has no slice left, or it dies): every
+ * member of its ring moves to the host of h's nearest living ancestor
+ * (the quota parent), or to none.  h itself is left in no ring. */
+static void
+host_drop(struct env *h)
+{
+	struct env *p = h->qparent ? env_lookup(h->qparent) : NULL;
+	struct env *to = p ? p->host : NULL, *m, *next;
+
+	for (m = h->rnext; m != h; m = next) {
+		next = m->rnext;
+		m->rnext = m->rprev = m;
+		ring_join(m, to);
+	}
+	h->rnext = h->rprev = h->cursor = h;
+	h->nmembers = 0;
+	h->host = NULL;
+	host_sync(h);
+}
+
+/* A new environment runs in its parent's host's slices. */
+void
+sched_env_new(struct env *e, struct env *parent)
+{
+	nlive++;
+	e->rnext = e->rprev = e;
+	ring_join(e, parent ? parent->host : NULL);
+}
+
+/* e dies: its slices are free, its guests move up, it leaves its ring. */
+void
+sched_env_gone(struct env *e)
+{
+	uint64_t s;
+
+	for (s = 0; s < XOK_NSLICES; s++)
+		if (info->slice_owner[s] == e->id)
+			info->slice_owner[s] = 0;
+	e->nslices = 0;
+	info->envs[e - envs].nslices = 0;
+	if (e->host == e)
+		host_drop(e);
+	else
+		ring_leave(e);
+	nlive--;
+}
+
+/* ---- The scheduler --------------------------------------------------- */
+
 void
 sched_init(struct env *init)
 {
 	slice_alloc(init, 0);
 }
 
+static struct env *
+slice_host(int s)
+{
+	uint64_t id = info->slice_owner[s];
+
+	return id ? env_lookup(id) : NULL;
+}
+
+/*
+ * One chunk of the search: go on round the slices from where the last
+ * search stopped, trying the members of each slice's host's ring in
+ * turn (at most one lap per slice).  Returns the environment to run in
+ * scan_slice, or NULL when the chunk's budget ran out (*more set) or a
+ * whole round found nothing runnable.
+ */
+static struct env *
+sched_chunk(int *more)
+{
+	unsigned tries = SCHED_TRIES, preds = SCHED_PREDS;
+	struct env *h, *e;
+
+	*more = 0;
+	while (idle_laps <= XOK_NSLICES) {
+		if (tries == 0 || preds == 0) {
+			*more = 1;
+			return NULL;
+		}
+		if (scan_left == 0) {
+			scan_slice = (scan_slice + 1) % XOK_NSLICES;
+			idle_laps++;
+			h = slice_host(scan_slice);
+			scan_left = h ? h->nmembers : 0;
+			continue;
+		}
+		if (!(h = slice_host(scan_slice))) {    /* its owner died */
+			scan_left = 0;
+			continue;
+		}
+		e = h->cursor;
+		h->cursor = e->rnext;
+		scan_left--;
+		tries--;
+		if (e->state == XOK_ENV_SLEEPING)
+			preds--;
+		if (try_wake(e)) {
+			scan_left = 0;  /* the next search starts at the next slice */
+			idle_laps = 0;
+			return e;
+		}
+	}
+	idle_laps = 0;
+	return NULL;
+}
+
 void
 sched(void)
 {
 	for (;;) {
-		int i;
+		uint64_t t0 = rdtsc(), t;
+		struct env *e;
+		int more;
 
-		for (i = 1; i <= XOK_NSLICES; i++) {
-			int s = (cur_slice + i) % XOK_NSLICES;
-			struct env *e;
-
-			if (!info->slice_owner[s])
-				continue;
-			e = env_lookup(info->slice_owner[s]);
-			if (!e || !try_wake(e))
-				continue;
-			cur_slice = s;
-			info->cur_slice = (uint64_t)s;
+		e = sched_chunk(&more);
+		t = rdtsc() - t0;
+		info->sched_chunks++;
+		info->sched_chunk_cycles += t;
+		if (t > info->sched_chunk_max)
+			info->sched_chunk_max = t;
+		if (e) {
+			info->cur_slice = (uint64_t)scan_slice;
 			slice_left = QUANTUM_TICKS;
 			env_run(e);
 		}
+		if (more) {
+			/* let a pending interrupt in, then search on */
+			__asm__ volatile("sti; nop; cli" ::: "memory");
+			continue;
+		}
 		/* Nothing can run: wait for the clock (predicates on time). */
-		for (i = 0; i < XOK_NENV && envs[i].state == XOK_ENV_FREE; i++)
-			;
-		if (i == XOK_NENV) {
+		if (nlive == 0) {
 			kprintf("xok: no environments left; powering off\n");
 			qemu_exit(2);
 		}
@@ -137,6 +312,8 @@ sched_yield_to(struct env *e)
 	env_run(e);
 }
 
+/* Give e a slice (any free one: XOK_SLICE_ANY); its first makes it a
+ * host, and the environments it makes from then on run in its slices. */
 int
 slice_alloc(struct env *e, uint64_t slice)
 {
@@ -154,11 +331,15 @@ slice_alloc(struct env *e, uint64_t slice)
 		return -XE_RANGE;
 	if (info->slice_owner[slice])
 		return -XE_BUSY;
+	if (e->nslices++ == 0)
+		host_make(e);
 	info->slice_owner[slice] = e->id;
-	info->envs[e - envs].nslices++;
+	info->envs[e - envs].nslices = e->nslices;
 	return (int)slice;
 }
 
+/* Free a slice; an owner left without one stops hosting: it and its
+ * guests run in its ancestor's host's slices. */
 int
 slice_free(uint64_t slice)
 {
@@ -168,20 +349,19 @@ slice_free(uint64_t slice)
 		return -XE_RANGE;
 	if (!info->slice_owner[slice])
 		return -XE_NOENT;
-	if ((o = env_lookup(info->slice_owner[slice])) != NULL)
-		info->envs[o - envs].nslices--;
+	o = env_lookup(info->slice_owner[slice]);
 	info->slice_owner[slice] = 0;
+	if (o) {
+		info->envs[o - envs].nslices = --o->nslices;
+		if (o->nslices == 0) {
+			struct env *p = o->qparent ?
+			    env_lookup(o->qparent) : NULL;
+
+			host_drop(o);
+			ring_join(o, p ? p->host : NULL);
+		}
+	}
 	return 0;
-}
-
-void
-slices_release(struct env *e)
-{
-	uint64_t s;
-
-	for (s = 0; s < XOK_NSLICES; s++)
-		if (info->slice_owner[s] == e->id)
-			slice_free(s);
 }
 
 /* Run e's predicate now: can a sleeping target take a donation? */

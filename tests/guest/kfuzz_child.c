@@ -69,7 +69,7 @@ static const uint64_t edges[] = {
 	0x80000000, 0xffffffff, 0x100000000, 0x7fffffffffffffff,
 	0x8000000000000000, (uint64_t)-1, (uint64_t)-2, (uint64_t)-8,
 	(uint64_t)-4096, (uint64_t)-4097, XOK_UVA_MIN - 1, XOK_UVA_MAX - 4096,
-	XOK_UVA_MAX - 8, XOK_UVA_MAX, XOK_INFO_VA, XOK_INFO_VA + 0x4000,
+	XOK_UVA_MAX - 8, XOK_UVA_MAX, XOK_INFO_VA, XOK_INFO_VA + XOK_INFO_PAGES_OFF,
 	XOK_XN_VA, XOK_UVA_END - 4096, XOK_UVA_END - 8, XOK_UVA_END - 1,
 	XOK_UVA_END, XOK_UVA_END + 4096, 0x0000ffffffffffff,
 	0xffff800000000000, 0xffff800000100000, 0xffffffff80000000,
@@ -507,7 +507,7 @@ gen_out(void)
 	case 0: case 1: case 2: return KF_FZ_VA + rn(KF_FZ_PAGES) * XOK_PGSIZE;
 	case 3: return KF_IN_VA + XOK_PGSIZE - rn(64);     /* straddles */
 	case 4: return 0x400000 + rn(0x4000);               /* read-only */
-	case 5: return XOK_INFO_VA + rn(2) * 0x4000;        /* read-only */
+	case 5: return XOK_INFO_VA + rn(2) * XOK_INFO_PAGES_OFF;       /* read-only */
 	case 6: return edge();
 	default: return KF_IN_VA + rn(2048);
 	}

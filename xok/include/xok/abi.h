@@ -93,7 +93,13 @@ struct xok_cap {
 #define XOK_CAPNAME_CONSOLE 0xfd
 
 /* ---- Environments -------------------------------------------------- */
-#define XOK_NENV        64
+/* An environment id is (generation << XOK_ENV_IDXBITS) | slot: the
+ * slot indexes envs[]; the generation changes every time a slot is
+ * reused, so an old id of a reused slot names nothing.  Ids stay below
+ * 2^31 (XOK_ENV_GENBITS), and 0 is never an id. */
+#define XOK_ENV_IDXBITS 10
+#define XOK_ENV_GENBITS 21
+#define XOK_NENV        (1 << XOK_ENV_IDXBITS)          /* 1024 */
 #define XOK_ENVX(id)    ((unsigned)(id) & (XOK_NENV - 1))
 #define XOK_SELF        0               /* "the calling environment" */
 
@@ -438,6 +444,10 @@ struct xok_env_info {
 	uint64_t exit_by;
 	uint64_t child_exits;
 	uint64_t nzombies;
+	/* The environment whose time slices it runs in (sched.c): itself
+	 * if it owns slices, else the host it inherited from its parent;
+	 * 0: none (it runs only when another environment yields to it). */
+	uint64_t host;
 };
 
 struct xok_module {
@@ -515,6 +525,12 @@ struct xok_info {
 	uint64_t nmodules;
 	struct xok_module modules[XOK_NMODULES];
 	uint64_t slice_owner[XOK_NSLICES];
+	/* The scheduler's cost (sched.c): stretches it ran with interrupts
+	 * off choosing the next environment, their TSC cycles in all, and
+	 * the longest. */
+	uint64_t sched_chunks;
+	uint64_t sched_chunk_cycles;
+	uint64_t sched_chunk_max;
 	struct xok_env_info envs[XOK_NENV];
 	struct xok_callstat calls[XOK_NCALLSTATS];
 	struct xok_xn_export xn;
@@ -551,7 +567,7 @@ struct xok_info {
 #define XOK_TSC_SRC_HV      1
 #define XOK_TSC_SRC_CPUID15 2
 #define XOK_TSC_SRC_RTC     3
-#define XOK_INFO_PAGES_OFF  0x4000UL
+#define XOK_INFO_PAGES_OFF  0x40000UL      /* 256 KiB: room to grow */
 
 #define XOK_INFO        ((const volatile struct xok_info *)XOK_INFO_VA)
 #define XOK_PAGES       ((const volatile struct xok_page_info *) \
