@@ -16,7 +16,7 @@ KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/trap.c xok/sched.c xok/syscall.c xok/envexit.c xok/systab.c xok/capcheck.c \
 	xok/machsys.c xok/pagesys.c xok/envsys.c xok/capsys.c xok/schedsys.c \
 	xok/dev/pic.c xok/dev/pit.c \
-	xok/dev/pci.c xok/dev/virtio_blk.c xok/dev/virtio_net.c \
+	xok/dev/pci.c xok/dev/virtio.c xok/dev/virtio_blk.c xok/dev/virtio_net.c \
 	xok/consin.c xok/consring.c xok/dev/rtc.c xok/rtctime.c \
 	xok/pf.c xok/netsys.c \
 	xok/lib/string.c xok/lib/format.c xok/xnsys.c xok/diskio.c \

@@ -114,7 +114,7 @@ selftest_sg(uint8_t *wbuf, uint8_t *rbuf, uint64_t wpa, uint64_t rpa,
 	    -XE_INVAL &&
 	    vblk_submit_sg(AREA, pa, 1, 1, NULL, NULL) == -XE_INVAL &&
 	    vblk_submit_sg(cap - 7, &rpa, 1, 0, NULL, NULL) == -XE_RANGE &&
-	    vb.inflight == 0, "scatter-gather rejects malformed lists");
+	    vb.q.inflight == 0, "scatter-gather rejects malformed lists");
 }
 
 static void
@@ -175,7 +175,7 @@ vblk_selftest(void)
 		if (err == 0)
 			w.pending++;
 	}
-	maxflight = vb.inflight;
+	maxflight = vb.q.inflight;
 	err2 = vblk_wait(&w);
 	snprintf(what, sizeof(what), "8 async 4 KiB writes (%d in flight)",
 	    maxflight);
@@ -191,8 +191,8 @@ vblk_selftest(void)
 		    vblk_waiter_done, &w);
 		if (err == 0)
 			w.pending++;
-		if (vb.inflight > maxflight)
-			maxflight = vb.inflight;
+		if (vb.q.inflight > maxflight)
+			maxflight = vb.q.inflight;
 	}
 	err2 = vblk_wait(&w);
 	snprintf(what, sizeof(what), "64 single-sector async reads match "
@@ -225,13 +225,13 @@ vblk_selftest(void)
 	    -XE_RANGE &&
 	    vblk_submit(~0ULL, spa, VBLK_SECTOR, 1, NULL, NULL) == -XE_RANGE &&
 	    vblk_rw(cap, spa, VBLK_SECTOR, 0) == -XE_RANGE &&
-	    vb.inflight == 0, "rejects sectors past the end");
+	    vb.q.inflight == 0, "rejects sectors past the end");
 	test_check(vblk_rw(0, spa, 0, 0) == -XE_INVAL &&
 	    vblk_rw(0, spa, 100, 0) == -XE_INVAL &&
 	    vblk_rw(0, spa, VBLK_MAX_BYTES + VBLK_SECTOR, 0) == -XE_INVAL &&
 	    vblk_rw(0, pages.npages * PGSIZE, VBLK_SECTOR, 0) == -XE_INVAL &&
 	    vblk_rw(0, ~0ULL - 511, VBLK_SECTOR, 0) == -XE_INVAL &&
-	    vb.inflight == 0, "rejects malformed requests");
+	    vb.q.inflight == 0, "rejects malformed requests");
 
 	/* Completion through the interrupt, not by polling. */
 	if (vb.irq >= 0) {

@@ -40,28 +40,15 @@
  */
 #include "../kern.h"
 #include "pci.h"
+#include "virtio.h"
 #include "virtio_blk.h"
 
-#define VIRTIO_VENDOR       0x1af4
 #define VIRTIO_BLK_LEGACY   0x1001      /* transitional block device */
 #define VIRTIO_BLK_MODERN   0x1042
 #define VIRTIO_ID_BLOCK     2           /* subsystem id of a legacy blk */
 
 /* Legacy registers, offsets into the BAR0 I/O window. */
-#define VIO_DEV_FEATURES 0x00           /* 32, device's feature bits */
-#define VIO_DRV_FEATURES 0x04           /* 32, the ones we accept */
-#define VIO_QUEUE_PFN    0x08           /* 32, ring address >> 12 */
-#define VIO_QUEUE_SIZE   0x0c           /* 16, entries in the ring */
-#define VIO_QUEUE_SEL    0x0e           /* 16 */
-#define VIO_QUEUE_NOTIFY 0x10           /* 16, write the queue number */
-#define VIO_STATUS       0x12           /* 8 */
-#define VIO_ISR          0x13           /* 8, reading acknowledges */
-#define VIO_CONFIG       0x14           /* device config (no MSI-X) */
 
-#define ST_ACKNOWLEDGE 0x01
-#define ST_DRIVER      0x02
-#define ST_DRIVER_OK   0x04
-#define ST_FAILED      0x80
 
 #define ISR_QUEUE  0x1
 #define ISR_CONFIG 0x2
@@ -77,11 +64,6 @@
 #define CFG_SIZE_MAX 8                  /* 32 */
 #define CFG_SEG_MAX  12                 /* 32 */
 
-#define VRING_ALIGN        4096
-#define VRING_DESC_NEXT    1
-#define VRING_DESC_WRITE   2            /* the device writes this buffer */
-#define VRING_USED_NO_NOTIFY 1
-#define VRING_MAX          32768
 
 #define T_IN    0
 #define T_OUT   1
@@ -93,30 +75,6 @@
 #define VBLK_NDESC     256              /* descriptors we use, at most */
 #define VBLK_TIMEOUT_S 10               /* one request's deadline */
 #define VBLK_POLL_MAX  (1ULL << 30)     /* backstop if the TSC is odd */
-
-struct vring_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-struct vring_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[];                /* then used_event */
-};
-
-struct vring_used_elem {
-	uint32_t id;
-	uint32_t len;
-};
-
-struct vring_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct vring_used_elem ring[];  /* then avail_event */
-};
 
 /* What the device reads first and writes last, one per chain head. */
 struct vblk_slot {
@@ -144,15 +102,9 @@ static struct {
 	uint32_t seg_bytes;             /* largest data descriptor */
 	uint32_t max_bytes;             /* largest request */
 	uint32_t sg_pages;              /* most pages in a vblk_submit_sg */
-	uint16_t qsize;                 /* ring entries (the device's) */
+	struct vring q;                 /* the one queue (inflight: requests) */
 	uint16_t ndesc;                 /* descriptors we use */
-	volatile struct vring_desc *desc;
-	volatile struct vring_avail *avail;
-	volatile struct vring_used *used;
 	uint16_t free_head, nfree;
-	uint16_t avail_idx;             /* next avail->idx */
-	uint16_t last_used;             /* used entries consumed */
-	uint16_t inflight;              /* requests */
 	uint64_t nintr;
 } vb = { .irq = -1 };
 
@@ -163,18 +115,6 @@ static volatile struct vblk_slot slot[VBLK_NDESC] __attribute__((aligned(64)));
 #ifdef VBLK_SELFTEST
 static void vblk_selftest_if_marked(void);
 #endif
-
-static inline void
-barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-static inline void
-mfence(void)
-{
-	__asm__ volatile("mfence" ::: "memory");
-}
 
 static inline void
 cpu_relax(void)
@@ -217,7 +157,7 @@ vblk_fail(const char *why)
 		if (!req[i].busy)
 			continue;
 		req[i].busy = 0;
-		vb.inflight--;
+		vb.q.inflight--;
 		if (done)
 			done(arg, -XE_DEAD);
 	}
@@ -263,43 +203,43 @@ vq_start(uint32_t type, uint64_t sector, const uint64_t *pa, uint32_t nreg,
 	slot[head].reserved = 0;
 	slot[head].sector = sector;
 	slot[head].status = 0xff;
-	vb.desc[head].addr = PADDR(&slot[head].type);
-	vb.desc[head].len = 16;
-	vb.desc[head].flags = VRING_DESC_NEXT;
+	vb.q.desc[head].addr = PADDR(&slot[head].type);
+	vb.q.desc[head].len = 16;
+	vb.q.desc[head].flags = VRING_DESC_NEXT;
 	prev = head;
 	for (r = 0; r < nreg; r++) {
 		for (off = 0; off < reg_bytes; off += len) {
 			len = reg_bytes - off < vb.seg_bytes ? reg_bytes - off :
 			    vb.seg_bytes;
 			d = desc_get();
-			vb.desc[d].addr = pa[r] + off;
-			vb.desc[d].len = len;
-			vb.desc[d].flags = VRING_DESC_NEXT |
+			vb.q.desc[d].addr = pa[r] + off;
+			vb.q.desc[d].len = len;
+			vb.q.desc[d].flags = VRING_DESC_NEXT |
 			    (type == T_IN ? VRING_DESC_WRITE : 0);
-			vb.desc[prev].next = d;
+			vb.q.desc[prev].next = d;
 			desc_next[prev] = d;
 			prev = d;
 		}
 	}
 	d = desc_get();
-	vb.desc[d].addr = PADDR(&slot[head].status);
-	vb.desc[d].len = 1;
-	vb.desc[d].flags = VRING_DESC_WRITE;
-	vb.desc[d].next = 0;
-	vb.desc[prev].next = d;
+	vb.q.desc[d].addr = PADDR(&slot[head].status);
+	vb.q.desc[d].len = 1;
+	vb.q.desc[d].flags = VRING_DESC_WRITE;
+	vb.q.desc[d].next = 0;
+	vb.q.desc[prev].next = d;
 	desc_next[prev] = d;
 
 	req[head].done = done;
 	req[head].arg = arg;
 	req[head].ndesc = (uint16_t)(nseg + 2);
 	req[head].busy = 1;
-	vb.inflight++;
+	vb.q.inflight++;
 
-	vb.avail->ring[vb.avail_idx & (vb.qsize - 1)] = head;
-	barrier();                      /* ring entry before the index */
-	vb.avail->idx = ++vb.avail_idx;
-	mfence();                       /* index before reading flags */
-	if (!(vb.used->flags & VRING_USED_NO_NOTIFY))
+	vb.q.avail->ring[vb.q.avail_idx & (vb.q.qsize - 1)] = head;
+	virtio_barrier();                      /* ring entry before the index */
+	vb.q.avail->idx = ++vb.q.avail_idx;
+	virtio_mfence();                       /* index before reading flags */
+	if (!(vb.q.used->flags & VRING_USED_NO_NOTIFY))
 		outw(vb.io + VIO_QUEUE_NOTIFY, 0);
 	return 0;
 }
@@ -313,22 +253,22 @@ vq_reap(void)
 	if (!vb.present || vb.dead)
 		return;
 	/* Re-read every time: a callback may reap (vblk_rw) itself. */
-	for (n = 0; n < 2U * vb.qsize; n++) {
-		uint16_t idx = vb.used->idx, d, i;
+	for (n = 0; n < 2U * vb.q.qsize; n++) {
+		uint16_t idx = vb.q.used->idx, d, i;
 		void (*done)(void *, int);
 		void *arg;
 		uint32_t id;
 		int err;
 
-		barrier();
-		if (idx == vb.last_used)
+		virtio_barrier();
+		if (idx == vb.q.last_used)
 			return;
-		if ((uint16_t)(idx - vb.last_used) > vb.inflight) {
+		if ((uint16_t)(idx - vb.q.last_used) > vb.q.inflight) {
 			vblk_fail("used ring ran ahead of the requests");
 			return;
 		}
-		id = vb.used->ring[vb.last_used & (vb.qsize - 1)].id;
-		vb.last_used++;
+		id = vb.q.used->ring[vb.q.last_used & (vb.q.qsize - 1)].id;
+		vb.q.last_used++;
 		if (id >= vb.ndesc || !req[id].busy) {
 			vblk_fail("completion of an unknown request");
 			return;
@@ -353,7 +293,7 @@ vq_reap(void)
 			d = next;
 		}
 		req[id].busy = 0;
-		vb.inflight--;
+		vb.q.inflight--;
 		if (done)
 			done(arg, err);
 	}
@@ -581,44 +521,18 @@ static int
 vblk_start_device(void)
 {
 	uint16_t io = vb.io;
-	uint32_t ring_bytes, used_off, size_max, seg_max, maxseg;
+	uint32_t size_max, seg_max, maxseg;
 	uint64_t max;
-	int64_t ppn;
 	unsigned i;
-	uint8_t st;
+	int err;
 
-	outb(io + VIO_STATUS, 0);               /* reset */
-	for (i = 0; inb(io + VIO_STATUS) != 0; i++)
-		if (i > 1000000)
-			return -XE_BUSY;
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE);
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
-	vb.features = inl(io + VIO_DEV_FEATURES) & F_WANTED;
-	outl(io + VIO_DRV_FEATURES, vb.features);
-
-	outw(io + VIO_QUEUE_SEL, 0);
-	vb.qsize = inw(io + VIO_QUEUE_SIZE);
-	if (vb.qsize < 2 || vb.qsize > VRING_MAX ||
-	    (vb.qsize & (vb.qsize - 1)) != 0) {
-		kprintf("vblk: bad queue size %u\n", vb.qsize);
-		return -XE_INVAL;
-	}
-	if (inl(io + VIO_QUEUE_PFN) != 0) {
-		kprintf("vblk: queue 0 already in use after reset\n");
-		return -XE_BUSY;
-	}
-	used_off = ROUNDUP(16U * vb.qsize + 6U + 2U * vb.qsize, VRING_ALIGN);
-	ring_bytes = ROUNDUP(used_off + 6U + 8U * vb.qsize, PGSIZE);
-	if ((ppn = kpages_alloc_contig(ring_bytes / PGSIZE)) < 0)
-		return (int)ppn;
-	vb.desc = KADDR(ppn * PGSIZE);
-	vb.avail = KADDR(ppn * PGSIZE + 16U * vb.qsize);
-	vb.used = KADDR(ppn * PGSIZE + used_off);
-	vb.ndesc = vb.qsize < VBLK_NDESC ? vb.qsize : VBLK_NDESC;
+	if ((err = virtio_begin(io, F_WANTED, &vb.features)) < 0 ||
+	    (err = virtio_ring_setup(io, 0, 2, &vb.q, "vblk")) < 0)
+		return err;
+	vb.ndesc = vb.q.qsize < VBLK_NDESC ? vb.q.qsize : VBLK_NDESC;
 	vb.nfree = 0;
 	for (i = vb.ndesc; i-- > 0; )
 		desc_put((uint16_t)i);
-	outl(io + VIO_QUEUE_PFN, (uint32_t)ppn);
 
 	vb.capacity = inl(io + VIO_CONFIG + CFG_CAPACITY) |
 	    (uint64_t)inl(io + VIO_CONFIG + CFG_CAPACITY + 4) << 32;
@@ -638,42 +552,18 @@ vblk_start_device(void)
 	if (vb.sg_pages > vb.max_bytes / PGSIZE)
 		vb.sg_pages = vb.max_bytes / PGSIZE;
 
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK);
-	st = inb(io + VIO_STATUS);
-	if (st & ST_FAILED || !(st & ST_DRIVER_OK)) {
-		kprintf("vblk: device refused to start (status %x)\n", st);
-		return -XE_INVAL;
-	}
-	return 0;
+	return virtio_ready(io, "vblk");
 }
 
 int
 vblk_init(void)
 {
 	struct pci_dev d;
-	uint32_t bar;
-	uint16_t cmd;
 	int err;
 
-	if (pci_find(VIRTIO_VENDOR, VIRTIO_BLK_LEGACY, 0, &d) < 0) {
-		if (pci_find(VIRTIO_VENDOR, VIRTIO_BLK_MODERN, 0, &d) == 0)
-			kprintf("vblk: %02x:%02x.%x is a modern-only "
-			    "virtio-blk; not supported\n", d.bus, d.slot,
-			    d.func);
-		return -XE_NOENT;
-	}
-	if (pci_read16(&d, PCI_SUBSYS_ID) != VIRTIO_ID_BLOCK)
-		return -XE_NOENT;
-	bar = pci_read32(&d, PCI_BAR0);
-	if (!(bar & PCI_BAR_IO) || (bar & ~3U) == 0 || (bar & ~3U) > 0xff00) {
-		kprintf("vblk: BAR0 %x is not an assigned I/O window\n", bar);
-		return -XE_NOENT;
-	}
-	cmd = pci_read16(&d, PCI_COMMAND);
-	pci_write16(&d, PCI_COMMAND,
-	    (cmd | PCI_CMD_IO | PCI_CMD_MASTER) & ~PCI_CMD_INTX_OFF);
-	vb.io = (uint16_t)(bar & ~3U);
-	vb.irq = d.irq < 16 ? d.irq : -1;
+	if (virtio_find(VIRTIO_BLK_LEGACY, VIRTIO_BLK_MODERN, VIRTIO_ID_BLOCK,
+	    "vblk", &d, &vb.io, &vb.irq) < 0)
+		return -XE_NOENT;               /* no virtio disk */
 	if ((err = vblk_start_device()) < 0) {
 		outb(vb.io + VIO_STATUS, ST_FAILED);
 		kprintf("vblk: could not start the disk (error %d)\n", err);
@@ -683,7 +573,7 @@ vblk_init(void)
 	kprintf("vblk: virtio disk at pci %02x:%02x.%x io %x irq %d: "
 	    "%lu sectors (%lu MiB), queue %u, features %x%s\n", d.bus,
 	    d.slot, d.func, vb.io, vb.irq, vb.capacity, vb.capacity >> 11,
-	    vb.qsize, vb.features, vb.features & F_RO ? " (read-only)" : "");
+	    vb.q.qsize, vb.features, vb.features & F_RO ? " (read-only)" : "");
 	if (vb.irq >= 0)
 		pic_unmask(vb.irq);
 #ifdef VBLK_SELFTEST

@@ -27,36 +27,15 @@
  */
 #include "../kern.h"
 #include "pci.h"
+#include "virtio.h"
 #include "virtio_net.h"
 
-#define VIRTIO_VENDOR      0x1af4
 #define VIRTIO_NET_LEGACY  0x1000       /* transitional network card */
 #define VIRTIO_NET_MODERN  0x1041
 #define VIRTIO_ID_NET      1            /* subsystem id of a legacy net */
 
-/* Legacy registers, offsets into the BAR0 I/O window. */
-#define VIO_DEV_FEATURES 0x00
-#define VIO_DRV_FEATURES 0x04
-#define VIO_QUEUE_PFN    0x08
-#define VIO_QUEUE_SIZE   0x0c
-#define VIO_QUEUE_SEL    0x0e
-#define VIO_QUEUE_NOTIFY 0x10
-#define VIO_STATUS       0x12
-#define VIO_ISR          0x13
-#define VIO_CONFIG       0x14           /* mac[6] (no MSI-X) */
-
-#define ST_ACKNOWLEDGE 0x01
-#define ST_DRIVER      0x02
-#define ST_DRIVER_OK   0x04
-#define ST_FAILED      0x80
-
+/* The device config (VIO_CONFIG) starts with mac[6]. */
 #define F_MAC          (1U << 5)
-
-#define VRING_ALIGN      4096
-#define VRING_DESC_NEXT  1
-#define VRING_DESC_WRITE 2
-#define VRING_USED_NO_NOTIFY 1
-#define VRING_MAX        32768
 
 #define HDR_LEN     10                  /* struct virtio_net_hdr, legacy */
 #define BUF_SIZE    2048
@@ -64,45 +43,13 @@
 #define VNET_NTX    32                  /* transmit buffers, at most */
 #define VNET_MAX_RESETS 8
 
-struct vring_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-struct vring_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[];
-};
-struct vring_used_elem {
-	uint32_t id;
-	uint32_t len;
-};
-struct vring_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct vring_used_elem ring[];
-};
-
-struct vq {
-	uint16_t qsize;
-	uint64_t ring_ppn;
-	uint32_t ring_pages;
-	volatile struct vring_desc *desc;
-	volatile struct vring_avail *avail;
-	volatile struct vring_used *used;
-	uint16_t avail_idx, last_used;
-	uint16_t inflight;
-};
-
 static struct {
 	int present, dead;
 	uint16_t io;
 	int irq;
 	uint8_t mac[6];
 	vnet_rx_fn rx;
-	struct vq q[2];                 /* 0: receive, 1: transmit */
+	struct vring q[2];                 /* 0: receive, 1: transmit */
 	uint16_t nrx, ntx;
 	uint8_t *rxbuf, *txbuf;         /* kernel addresses */
 	uint64_t rxpa, txpa;
@@ -111,18 +58,6 @@ static struct {
 } vn = { .irq = -1 };
 
 static int vnet_start_device(void);
-
-static inline void
-barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-static inline void
-mfence(void)
-{
-	__asm__ volatile("mfence" ::: "memory");
-}
 
 /*
  * The card answered nonsense: reset it and start again with fresh rings,
@@ -152,7 +87,7 @@ vnet_fail(const char *why)
 static void
 notify(int q)
 {
-	mfence();                       /* index before reading flags */
+	virtio_mfence();                       /* index before reading flags */
 	if (!(vn.q[q].used->flags & VRING_USED_NO_NOTIFY))
 		outw(vn.io + VIO_QUEUE_NOTIFY, (uint16_t)q);
 }
@@ -161,14 +96,14 @@ notify(int q)
 static void
 rx_post(uint16_t i)
 {
-	struct vq *q = &vn.q[0];
+	struct vring *q = &vn.q[0];
 
 	q->desc[i].addr = vn.rxpa + (uint64_t)i * BUF_SIZE;
 	q->desc[i].len = BUF_SIZE;
 	q->desc[i].flags = VRING_DESC_WRITE;
 	q->desc[i].next = 0;
 	q->avail->ring[q->avail_idx & (q->qsize - 1)] = i;
-	barrier();
+	virtio_barrier();
 	q->avail->idx = ++q->avail_idx;
 	q->inflight++;
 }
@@ -177,14 +112,14 @@ rx_post(uint16_t i)
 static int
 rx_reap(void)
 {
-	struct vq *q = &vn.q[0];
+	struct vring *q = &vn.q[0];
 	unsigned n, got = 0;
 
 	for (n = 0; n < 2U * q->qsize; n++) {
 		uint16_t idx = q->used->idx;
 		uint32_t id, len;
 
-		barrier();
+		virtio_barrier();
 		if (idx == q->last_used)
 			break;
 		if ((uint16_t)(idx - q->last_used) > q->inflight) {
@@ -225,14 +160,14 @@ rx_reap(void)
 static int
 tx_reap(void)
 {
-	struct vq *q = &vn.q[1];
+	struct vring *q = &vn.q[1];
 	unsigned n;
 
 	for (n = 0; n < 2U * q->qsize; n++) {
 		uint16_t idx = q->used->idx;
 		uint32_t id;
 
-		barrier();
+		virtio_barrier();
 		if (idx == q->last_used)
 			return 0;
 		if ((uint16_t)(idx - q->last_used) > q->inflight) {
@@ -277,7 +212,7 @@ vnet_intr(void)
 int
 vnet_send(const void *frame, size_t len)
 {
-	struct vq *q = &vn.q[1];
+	struct vring *q = &vn.q[1];
 	uint16_t i, d;
 	uint8_t *b;
 
@@ -311,51 +246,11 @@ vnet_send(const void *frame, size_t len)
 	q->desc[d + 1].next = 0;
 	vn.txbusy[i] = 1;
 	q->avail->ring[q->avail_idx & (q->qsize - 1)] = d;
-	barrier();
+	virtio_barrier();
 	q->avail->idx = ++q->avail_idx;
 	q->inflight++;
 	info->net.tx_frames++;
 	notify(1);
-	return 0;
-}
-
-/* Set up queue n (rings allocated once, cleared on every start). */
-static int
-vq_setup(int n)
-{
-	struct vq *q = &vn.q[n];
-	uint16_t io = vn.io, qsize;
-	uint32_t used_off, ring_bytes;
-	int64_t ppn;
-
-	outw(io + VIO_QUEUE_SEL, (uint16_t)n);
-	qsize = inw(io + VIO_QUEUE_SIZE);
-	if (qsize < 4 || qsize > VRING_MAX || (qsize & (qsize - 1)) != 0) {
-		kprintf("vnet: bad size %u of queue %d\n", qsize, n);
-		return -XE_INVAL;
-	}
-	if (inl(io + VIO_QUEUE_PFN) != 0) {
-		kprintf("vnet: queue %d already in use after reset\n", n);
-		return -XE_BUSY;
-	}
-	used_off = ROUNDUP(16U * qsize + 6U + 2U * qsize, VRING_ALIGN);
-	ring_bytes = ROUNDUP(used_off + 6U + 8U * qsize, PGSIZE);
-	if (q->ring_pages == 0) {
-		if ((ppn = kpages_alloc_contig(ring_bytes / PGSIZE)) < 0)
-			return (int)ppn;
-		q->ring_ppn = (uint64_t)ppn;
-		q->ring_pages = ring_bytes / PGSIZE;
-		q->qsize = qsize;
-	} else if (qsize != q->qsize) {
-		kprintf("vnet: queue %d changed size after a reset\n", n);
-		return -XE_INVAL;
-	}
-	memset(KADDR(q->ring_ppn * PGSIZE), 0, ring_bytes);
-	q->desc = KADDR(q->ring_ppn * PGSIZE);
-	q->avail = KADDR(q->ring_ppn * PGSIZE + 16U * qsize);
-	q->used = KADDR(q->ring_ppn * PGSIZE + used_off);
-	q->avail_idx = q->last_used = q->inflight = 0;
-	outl(io + VIO_QUEUE_PFN, (uint32_t)q->ring_ppn);
 	return 0;
 }
 
@@ -366,18 +261,11 @@ vnet_start_device(void)
 	uint16_t io = vn.io;
 	uint32_t features;
 	unsigned i;
-	uint8_t st;
 	int err;
 
-	outb(io + VIO_STATUS, 0);
-	for (i = 0; inb(io + VIO_STATUS) != 0; i++)
-		if (i > 1000000)
-			return -XE_BUSY;
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE);
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
-	features = inl(io + VIO_DEV_FEATURES) & F_MAC;
-	outl(io + VIO_DRV_FEATURES, features);
-	if ((err = vq_setup(0)) < 0 || (err = vq_setup(1)) < 0)
+	if ((err = virtio_begin(io, F_MAC, &features)) < 0 ||
+	    (err = virtio_ring_setup(io, 0, 4, &vn.q[0], "vnet")) < 0 ||
+	    (err = virtio_ring_setup(io, 1, 4, &vn.q[1], "vnet")) < 0)
 		return err;
 	vn.nrx = vn.q[0].qsize < VNET_NRX ? vn.q[0].qsize : VNET_NRX;
 	vn.ntx = vn.q[1].qsize / 2 < VNET_NTX ? vn.q[1].qsize / 2 : VNET_NTX;
@@ -399,12 +287,8 @@ vnet_start_device(void)
 		kprintf("vnet: the card has no MAC address feature\n");
 	for (i = 0; i < vn.nrx; i++)
 		rx_post((uint16_t)i);
-	outb(io + VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK);
-	st = inb(io + VIO_STATUS);
-	if (st & ST_FAILED || !(st & ST_DRIVER_OK)) {
-		kprintf("vnet: card refused to start (status %x)\n", st);
-		return -XE_INVAL;
-	}
+	if ((err = virtio_ready(io, "vnet")) < 0)
+		return err;
 	notify(0);
 	return 0;
 }
@@ -413,30 +297,12 @@ int
 vnet_init(vnet_rx_fn rx)
 {
 	struct pci_dev d;
-	uint32_t bar;
-	uint16_t cmd;
 	int err;
 
 	info->net.irq = 0xffffffffU;
-	if (pci_find(VIRTIO_VENDOR, VIRTIO_NET_LEGACY, 0, &d) < 0) {
-		if (pci_find(VIRTIO_VENDOR, VIRTIO_NET_MODERN, 0, &d) == 0)
-			kprintf("vnet: %02x:%02x.%x is a modern-only "
-			    "virtio-net; not supported\n", d.bus, d.slot,
-			    d.func);
-		return -XE_NODEV;
-	}
-	if (pci_read16(&d, PCI_SUBSYS_ID) != VIRTIO_ID_NET)
-		return -XE_NODEV;
-	bar = pci_read32(&d, PCI_BAR0);
-	if (!(bar & PCI_BAR_IO) || (bar & ~3U) == 0 || (bar & ~3U) > 0xff00) {
-		kprintf("vnet: BAR0 %x is not an assigned I/O window\n", bar);
-		return -XE_NODEV;
-	}
-	cmd = pci_read16(&d, PCI_COMMAND);
-	pci_write16(&d, PCI_COMMAND,
-	    (cmd | PCI_CMD_IO | PCI_CMD_MASTER) & ~PCI_CMD_INTX_OFF);
-	vn.io = (uint16_t)(bar & ~3U);
-	vn.irq = d.irq < 16 ? d.irq : -1;
+	if ((err = virtio_find(VIRTIO_NET_LEGACY, VIRTIO_NET_MODERN,
+	    VIRTIO_ID_NET, "vnet", &d, &vn.io, &vn.irq)) < 0)
+		return err;
 	vn.rx = rx;
 	if ((err = vnet_start_device()) < 0) {
 		outb(vn.io + VIO_STATUS, ST_FAILED);
