@@ -95,3 +95,21 @@ map_check(uint64_t ppn, uint64_t perm, uint64_t slot)
 	return page_check(ppn, slot, XOK_CAP_R |
 	    ((perm & XOK_PTE_W) ? XOK_CAP_W : 0), 0);
 }
+
+/*
+ * May the caller allocate pages for environment envid (PAGE_ALLOC,
+ * PAGE_ALLOC_MANY)?  The capability in slot must carry W (it becomes
+ * the pages' guard, *cap) and the caller must control envid (*e).
+ */
+int
+alloc_check(uint64_t slot, uint64_t envid, uint64_t envslot,
+    struct xok_cap **cap, struct env **e)
+{
+	int err;
+
+	if ((err = cap_slot(slot, cap)) < 0)
+		return err;
+	if (!((*cap)->rights & XOK_CAP_W))
+		return -XE_PERM;
+	return env_control(envid, envslot, e);
+}

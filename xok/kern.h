@@ -190,6 +190,8 @@ int cap_machine(uint64_t slot);
 int env_control(uint64_t id, uint64_t slot, struct env **out);
 int page_check(uint64_t ppn, uint64_t slot, unsigned rights, unsigned deny);
 int map_check(uint64_t ppn, uint64_t perm, uint64_t slot);
+int alloc_check(uint64_t slot, uint64_t envid, uint64_t envslot,
+    struct xok_cap **cap, struct env **e);
 
 /* syscall.c: the kernel-call entry */
 void syscall_trap(struct trapframe *tf);

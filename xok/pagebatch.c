@@ -47,11 +47,7 @@ sys_page_alloc_many(uint64_t slot, uint64_t envid, uint64_t envslot,
 	int64_t r = 0;
 	int err;
 
-	if ((err = cap_slot(slot, &cap)) < 0)
-		return err;
-	if (!(cap->rights & XOK_CAP_W))
-		return -XE_PERM;
-	if ((err = env_control(envid, envslot, &e)) < 0)
+	if ((err = alloc_check(slot, envid, envslot, &cap, &e)) < 0)
 		return err;
 	if (n > XOK_PAGE_BATCH_MAX)
 		return -XE_INVAL;

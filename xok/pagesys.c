@@ -12,11 +12,7 @@ sys_page_alloc(uint64_t ppn, uint64_t slot, uint64_t envid, uint64_t envslot)
 	struct env *e;
 	int err;
 
-	if ((err = cap_slot(slot, &cap)) < 0)
-		return err;
-	if (!(cap->rights & XOK_CAP_W))
-		return -XE_PERM;
-	if ((err = env_control(envid, envslot, &e)) < 0)
+	if ((err = alloc_check(slot, envid, envslot, &cap, &e)) < 0)
 		return err;
 	return env_page_alloc(e, ppn, cap);
 }
