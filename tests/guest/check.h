@@ -22,4 +22,12 @@ static int failures;
 	    g_, w_, __LINE__); failures++; } \
 } while (0)
 
+/* Wait up to `ms` ticks for cond, giving the CPU away meanwhile; the
+ * value is cond's at the end. */
+#define WAIT_FOR(cond, ms) ({ \
+	uint64_t end_ = xok_ticks() + (ms); \
+	while (!(cond) && xok_ticks() < end_) \
+		sys_yield(XOK_SELF); \
+	(cond); })
+
 #endif

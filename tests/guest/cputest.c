@@ -412,12 +412,6 @@ child_main(enum role r)
 static const void *self_image;
 static uint64_t self_size;
 
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = xok_ticks() + (ms); \
-	while (!(cond) && xok_ticks() < end_) \
-		sys_yield(XOK_SELF); \
-	(cond); })
-
 /* Spawn a copy of ourselves in role r with a fresh shared page. */
 static int64_t
 spawn_role(enum role r, int start, volatile uint64_t **shared)

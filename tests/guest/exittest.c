@@ -47,12 +47,6 @@ enum { M_STEP = 0, M_GO, M_ZOMBIES, M_FULL, M_AFTER, M_LIVE, M_KIDS };
 static const void *self_image;
 static uint64_t self_size;
 
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = xok_ticks() + (ms); \
-	while (!(cond) && xok_ticks() < end_) \
-		sys_yield(XOK_SELF); \
-	(cond); })
-
 static const volatile struct xok_env_info *
 info_of(uint64_t id)
 {

@@ -14,13 +14,6 @@
 static const void *self_image;
 static uint64_t self_size;
 
-/* Wait up to `ms` for cond, giving the CPU away meanwhile. */
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = xok_ticks() + (ms); \
-	while (!(cond) && xok_ticks() < end_) \
-		sys_yield(XOK_SELF); \
-	(cond); })
-
 /* ---- helpers ---------------------------------------------------------- */
 
 static uint64_t shared_ppn;

@@ -29,12 +29,6 @@ static uint64_t self_size;
 static uint64_t shared_ppn;
 static int64_t kernel_held;     /* npages - nfree - init's page_used */
 
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = xok_ticks() + (ms); \
-	while (!(cond) && xok_ticks() < end_) \
-		sys_yield(XOK_SELF); \
-	(cond); })
-
 static const volatile struct xok_env_info *
 inf(uint64_t id)
 {

@@ -44,12 +44,6 @@ static const void *self_image;
 static uint64_t self_size;
 static uint64_t shared_ppn;
 
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = xok_ticks() + (ms); \
-	while (!(cond) && xok_ticks() < end_) \
-		sys_yield(XOK_SELF); \
-	(cond); })
-
 static const volatile struct xok_env_info *
 me(void)
 {
