@@ -68,3 +68,9 @@ GUEST_TESTS += tests/guest/nettest.sh
 # (tests/guest/posixhello.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
 GUEST_TESTS += tests/guest/posixhello.sh
+# TCP/IP as a library: an lwIP echo server over packet filters and
+# rings, driven from the host through a forwarded port
+# (tests/guest/lwiptest.sh).
+include libexos/net/net.mk
+$(eval $(call net_guest_prog,$(BUILD)/tests/lwiptest.elf,tests/guest/lwiptest.c))
+GUEST_TESTS += tests/guest/lwiptest.sh
