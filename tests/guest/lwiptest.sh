@@ -21,6 +21,13 @@ client=$!
 scripts/qemu --accel "${ACCEL:-tcg}" --test --timeout "${QEMU_TIMEOUT:-90}" \
 	--net "hostfwd=tcp:127.0.0.1:$hp-:7777" "$kernel" "$elf"
 rc=$?
+# The client ends by itself once the guest is done; if the guest died,
+# it is stopped here.
+for i in $(seq 50); do
+	kill -0 "$client" 2>/dev/null || break
+	sleep 0.1
+done
+kill "$client" 2>/dev/null
 wait "$client"
 crc=$?
 client=""
