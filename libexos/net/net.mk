@@ -20,7 +20,8 @@ NET_CFLAGS := -Ilibexos/net -I$(LWIP_DIR)/src/include
 NET_SRCS := libexos/net/exosnet.c
 NET_OBJS := $(patsubst %,$(BUILD)/u/net/%.o,$(NET_SRCS))
 
-$(LWIP_DIR)/src/core/init.c: scripts/debsrc
+# fetched only when missing (the unpacked tree is never refreshed)
+$(LWIP_DIR)/src/core/init.c:
 	scripts/debsrc lwip build/cache
 	@test -f $@ && touch $@
 
