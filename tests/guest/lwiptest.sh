@@ -18,7 +18,9 @@ trap cleanup EXIT
 
 python3 "$(dirname "$0")/lwipclient.py" "$hp" > "$tmp/client" 2>&1 &
 client=$!
-scripts/qemu --accel "${ACCEL:-tcg}" --test --timeout "${QEMU_TIMEOUT:-90}" \
+to=90
+[ "${ACCEL:-tcg}" = kvm ] && to=600
+scripts/qemu --accel "${ACCEL:-tcg}" --test --timeout "${QEMU_TIMEOUT:-$to}" \
 	--net "hostfwd=tcp:127.0.0.1:$hp-:7777" "$kernel" "$elf"
 rc=$?
 # The client ends by itself once the guest is done; if the guest died,
