@@ -76,3 +76,9 @@ GUEST_TESTS += $(BUILD)/tests/exittest.elf
 # spinner, 1,024 at once (issue 9 item 4).
 $(eval $(call guest_prog,$(BUILD)/tests/scaletest.elf,tests/guest/scaletest.c))
 GUEST_TESTS += $(BUILD)/tests/scaletest.elf
+# TCP/IP as a library: an lwIP echo server over packet filters and
+# rings, driven from the host through a forwarded port
+# (tests/guest/lwiptest.sh).
+include libexos/net/net.mk
+$(eval $(call net_guest_prog,$(BUILD)/tests/lwiptest.elf,tests/guest/lwiptest.c))
+GUEST_TESTS += tests/guest/lwiptest.sh

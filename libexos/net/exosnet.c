@@ -1,0 +1,294 @@
+/*
+ * exosnet.c: lwIP's network interface over Xok's packet filters.
+ * Receive: two filters (ARP for our address, IPv4 to our address)
+ * deliver into one packet ring in our own pages; exos_net_poll copies
+ * each slot into a pool pbuf and hands it to lwIP's ethernet_input.
+ * Transmit: lwIP's linkoutput flattens the pbuf chain into one frame
+ * and calls NET_TRANSMIT.  Time: sys_now from the exported clock.
+ * docs/NETWORK.md, "TCP/IP as a library".
+ */
+#include <exos/exos.h>
+#include "exosnet.h"
+#include "lwip/init.h"
+#include "lwip/pbuf.h"
+#include "lwip/etharp.h"
+#include "lwip/timeouts.h"
+#include "lwip/sys.h"
+#include "netif/ethernet.h"
+
+#define FRAME_MAX 1514
+#define FRAME_MIN 60            /* Ethernet's minimum without the FCS */
+#define TX_TRIES  64
+
+static int lwip_ready;
+
+uint32_t
+exos_net_now(void)
+{
+	return (uint32_t)(exos_uptime_ns() / 1000000UL);
+}
+
+u32_t
+sys_now(void)
+{
+	return exos_net_now();
+}
+
+uint32_t
+exos_lwip_rand(void)
+{
+	static uint64_t x;
+
+	x += rdtsc() | 1;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9UL;
+	x ^= x >> 32;
+	return (uint32_t)x;
+}
+
+int
+exos_lwip_atoi(const char *s)
+{
+	int v = 0, neg = *s == '-';
+
+	if (*s == '-' || *s == '+')
+		s++;
+	while (*s >= '0' && *s <= '9' && v < 214748364)
+		v = v * 10 + (*s++ - '0');
+	return neg ? -v : v;
+}
+
+static const uint8_t ff[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff };
+
+static void
+term(struct xok_pf *f, uint16_t off, const uint8_t *val, uint8_t len)
+{
+	struct xok_pf_term *t = &f->t[f->nterms++];
+
+	t->off = off;
+	t->len = len;
+	memcpy(t->mask, ff, len);
+	memcpy(t->val, val, len);
+}
+
+/* ARP (requests and replies) whose target protocol address is ip. */
+static void
+arp_filter(struct xok_pf *f, const uint8_t *ip)
+{
+	static const uint8_t type[2] = { 0x08, 0x06 };
+
+	memset(f, 0, sizeof(*f));
+	term(f, 12, type, 2);
+	term(f, 38, ip, 4);
+}
+
+/* IPv4 to ip (any protocol: lwIP answers ICMP echo itself). */
+static void
+ip_filter(struct xok_pf *f, const uint8_t *ip)
+{
+	static const uint8_t type[2] = { 0x08, 0x00 };
+
+	memset(f, 0, sizeof(*f));
+	term(f, 12, type, 2);
+	term(f, 30, ip, 4);
+}
+
+static err_t
+linkoutput(struct netif *nif, struct pbuf *p)
+{
+	struct exos_net *n = nif->state;
+	static uint8_t frame[FRAME_MAX];
+	uint16_t len = p->tot_len;
+	int64_t r = -XE_BUSY;
+	int i;
+
+	if (len > FRAME_MAX || len < 14) {
+		n->tx_dropped++;
+		return ERR_IF;
+	}
+	if (pbuf_copy_partial(p, frame, len, 0) != len) {
+		n->tx_dropped++;
+		return ERR_IF;
+	}
+	if (len < FRAME_MIN) {
+		memset(frame + len, 0, FRAME_MIN - len);
+		len = FRAME_MIN;
+	}
+	/* All transmit buffers in flight: reap completions and retry a
+	 * bounded number of times; TCP retransmits what is dropped. */
+	for (i = 0; i < TX_TRIES; i++) {
+		r = sys_net_transmit(n->slot, frame, len);
+		if (r != -XE_BUSY)
+			break;
+		n->tx_busy++;
+		sys_net_poll();
+		if (i > 8)
+			sys_yield(XOK_SELF);
+	}
+	if (r < 0) {
+		n->tx_dropped++;
+		return ERR_IF;
+	}
+	n->tx_frames++;
+	return ERR_OK;
+}
+
+static err_t
+netif_setup(struct netif *nif)
+{
+	nif->name[0] = 'x';
+	nif->name[1] = 'n';
+	nif->mtu = 1500;
+	nif->hwaddr_len = 6;
+	memcpy(nif->hwaddr, (const void *)XOK_INFO->net.mac, 6);
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+	    NETIF_FLAG_ETHERNET;
+	nif->output = etharp_output;
+	nif->linkoutput = linkoutput;
+	return ERR_OK;
+}
+
+int
+exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
+    unsigned npages, const uint8_t ip[4], const uint8_t mask[4],
+    const uint8_t gw[4])
+{
+	ip4_addr_t a, m, g;
+	struct xok_pf f;
+	int r;
+
+	memset(n, 0, sizeof(*n));
+	n->slot = slot;
+	n->ring_va = ring_va;
+	n->npages = npages;
+	n->filt_arp = n->filt_ip = -1;
+	if (!XOK_INFO->net.present || XOK_INFO->net.dead)
+		return -XE_DEAD;
+	if (npages < 1 || npages > XOK_NET_RING_MAXPAGES)
+		return -XE_INVAL;
+	if ((r = exos_map_new(ring_va, npages, XOK_PTE_W)) < 0)
+		return r;
+	if (!lwip_ready) {
+		lwip_init();
+		lwip_ready = 1;
+	}
+	IP4_ADDR(&a, ip[0], ip[1], ip[2], ip[3]);
+	IP4_ADDR(&m, mask[0], mask[1], mask[2], mask[3]);
+	IP4_ADDR(&g, gw[0], gw[1], gw[2], gw[3]);
+	if (netif_add(&n->netif, &a, &m, &g, n, netif_setup,
+	    ethernet_input) == NULL)
+		return -XE_INVAL;
+	arp_filter(&f, ip);
+	if ((n->filt_arp = sys_net_filter_install(slot, &f, ring_va,
+	    npages)) < 0) {
+		r = (int)n->filt_arp;
+		netif_remove(&n->netif);
+		return r;
+	}
+	ip_filter(&f, ip);
+	if ((n->filt_ip = sys_net_filter_install(slot, &f, ring_va,
+	    npages)) < 0) {
+		r = (int)n->filt_ip;
+		sys_net_filter_remove(slot, (uint64_t)n->filt_arp);
+		netif_remove(&n->netif);
+		return r;
+	}
+	netif_set_default(&n->netif);
+	netif_set_link_up(&n->netif);
+	netif_set_up(&n->netif);
+	return 0;
+}
+
+void
+exos_net_stop(struct exos_net *n)
+{
+	if (n->filt_ip >= 0)
+		sys_net_filter_remove(n->slot, (uint64_t)n->filt_ip);
+	if (n->filt_arp >= 0)
+		sys_net_filter_remove(n->slot, (uint64_t)n->filt_arp);
+	n->filt_ip = n->filt_arp = -1;
+	netif_set_down(&n->netif);
+	netif_remove(&n->netif);
+}
+
+int
+exos_net_input(struct exos_net *n, const void *frame, size_t len)
+{
+	struct pbuf *p;
+
+	if (len == 0 || len > FRAME_MAX) {
+		n->rx_badlen++;
+		return -1;
+	}
+	if ((p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL)) == NULL) {
+		n->rx_nopbuf++;
+		return -1;
+	}
+	if (pbuf_take(p, frame, (u16_t)len) != ERR_OK) {
+		pbuf_free(p);
+		n->rx_nopbuf++;
+		return -1;
+	}
+	n->rx_frames++;
+	if (n->netif.input(p, &n->netif) != ERR_OK)
+		pbuf_free(p);
+	return 0;
+}
+
+unsigned
+exos_net_poll(struct exos_net *n)
+{
+	volatile struct xok_net_ring *r = (void *)n->ring_va;
+	uint64_t nslots = 2 * (uint64_t)n->npages - 1, head = r->head;
+	uint64_t tail = r->tail;
+	unsigned taken = 0;
+
+	/* head is the kernel's; tail ours.  Never trust more than one
+	 * ring's worth between them. */
+	if (head - tail > nslots)
+		tail = head - nslots;
+	while (tail != head) {
+		struct xok_net_slot *s = (void *)(n->ring_va + (1 + tail %
+		    nslots) * XOK_NET_SLOT);
+
+		/* s->len is checked by exos_net_input (at most 1514, less
+		 * than the slot's 2040 bytes) */
+		exos_net_input(n, s->data, s->len);
+		tail++;
+		r->tail = tail;
+		taken++;
+	}
+	sys_check_timeouts();
+	return taken;
+}
+
+void
+exos_net_wait(struct exos_net *n, uint64_t ms)
+{
+	volatile struct xok_net_ring *r = (void *)n->ring_va;
+	uint64_t hz = XOK_INFO->hz, now = xok_ticks(), end;
+	uint32_t t = sys_timeouts_sleeptime();
+
+	if (t != SYS_TIMEOUTS_SLEEPTIME_INFINITE && t < ms)
+		ms = t;
+	end = now + (ms * hz + 999) / 1000;
+	if (end == now)
+		end++;
+	{
+		struct xok_pred_insn p[8] = {
+			{ .op = XP_LDU, .a = 0, .imm = (uint64_t)&r->head },
+			{ .op = XP_LDI, .a = 1, .imm = r->tail },
+			{ .op = XP_NE, .a = 0, .b = 1 },
+			{ .op = XP_LDK, .a = 2, .imm = __builtin_offsetof(
+			    struct xok_info, ticks) },
+			{ .op = XP_LDI, .a = 3, .imm = end },
+			{ .op = XP_GEU, .a = 2, .b = 3 },
+			{ .op = XP_OR, .a = 0, .b = 2 },
+			{ .op = XP_RET, .a = 0 },
+		};
+
+		if (r->head == r->tail && xok_ticks() < end)
+			sys_sleep(p, 8);
+	}
+}

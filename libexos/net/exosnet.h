@@ -1,0 +1,55 @@
+/*
+ * exosnet.h: TCP/IP as a library: lwIP (NO_SYS=1, raw API) over Xok's
+ * packet filters and packet rings (libexos/net/exosnet.c).  One
+ * environment owns one IPv4 address: its filters take the ARP frames
+ * and the IPv4 packets for that address into its ring; it answers ARP
+ * and ICMP echo for it.  docs/NETWORK.md, "TCP/IP as a library".
+ */
+#ifndef EXOS_NET_H
+#define EXOS_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lwip/netif.h"
+
+struct exos_net {
+	struct netif netif;
+	unsigned slot;                  /* capability for the NET_* calls */
+	uint64_t ring_va;
+	unsigned npages;
+	int64_t filt_arp, filt_ip;      /* filter ids */
+	/* counters of this library's own drops */
+	uint64_t rx_frames;             /* frames handed to lwIP */
+	uint64_t rx_badlen;             /* slots with an impossible length */
+	uint64_t rx_nopbuf;             /* no pool buffer: dropped */
+	uint64_t tx_frames;             /* frames sent */
+	uint64_t tx_busy;               /* transmit buffers all in flight */
+	uint64_t tx_dropped;            /* given up on (or refused) */
+};
+
+/*
+ * Start the network on ring_va (npages fresh pages mapped there, 1..64):
+ * lwIP's core (once per program), a netif with address ip/mask and
+ * gateway gw (network byte order, as 4 bytes each) and the card's MAC,
+ * and the two filters, installed with the capability in `slot` (W on
+ * {0xfe, 0x01}).  0 or -XE_* (of the page mapping or NET_FILTER_INSTALL;
+ * nothing is left installed on failure).
+ */
+int exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
+    unsigned npages, const uint8_t ip[4], const uint8_t mask[4],
+    const uint8_t gw[4]);
+/* Remove the filters and the netif (the ring's pages stay mapped). */
+void exos_net_stop(struct exos_net *n);
+/* Feed every frame waiting in the ring to lwIP (at most one ring's
+ * worth), then run lwIP's due timers.  Returns the frames taken. */
+unsigned exos_net_poll(struct exos_net *n);
+/* Sleep until a frame arrives, lwIP's next timer is due or ms pass. */
+void exos_net_wait(struct exos_net *n, uint64_t ms);
+/* Hand one Ethernet frame to lwIP as if it came from the ring (copied;
+ * any length: lwIP drops what it cannot parse).  0, or -1 if dropped
+ * here (length 0 or above 1514, or no buffer). */
+int exos_net_input(struct exos_net *n, const void *frame, size_t len);
+/* Milliseconds since boot (lwIP's sys_now). */
+uint32_t exos_net_now(void);
+
+#endif

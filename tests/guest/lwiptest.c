@@ -1,0 +1,428 @@
+/*
+ * lwiptest.c: TCP/IP as a library.  lwIP (libexos/net) over packet
+ * filters and a packet ring, with a TCP echo server on lwIP's raw API at
+ * 10.0.2.15:7777, driven from the host by tests/guest/lwiptest.sh
+ * through QEMU's forwarded port.
+ *
+ * Before serving, hostile frames go through the same input path as the
+ * ring's (truncated Ethernet, IPv4, TCP and ARP headers, bad lengths and
+ * checksums, random bytes, a forged ring slot with an impossible
+ * length): lwIP must drop them all and keep no buffer.  Each connection
+ * starts with a mode byte, echoed with the rest: 'E' echo; 'S' echo,
+ * and after 32 KiB the receive loop stops draining the ring for 400 ms
+ * (the ring fills: the kernel drops and counts, TCP must recover); 'Q'
+ * the host is done.  Then the counters are checked.
+ */
+#include <exos/exos.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "exosnet.h"
+#include "lwip/tcp.h"
+#include "lwip/stats.h"
+#include "lwip/memp.h"
+
+#define PORT    7777
+#define RING_VA 0x0000000400000000UL
+#define NPG     8                       /* 15 slots */
+#define NCONN   8
+#define STALL_AFTER (32 * 1024)
+#define STALL_MS 400
+#define LIMIT_MS 55000
+
+static const uint8_t my_ip[4] = { 10, 0, 2, 15 };
+static const uint8_t mask[4] = { 255, 255, 255, 0 };
+static const uint8_t gw_ip[4] = { 10, 0, 2, 2 };
+
+struct conn {
+	int used;
+	struct tcp_pcb *pcb;
+	struct pbuf *q;                 /* received, not yet echoed */
+	int mode, eof;
+	uint64_t rx, tx;
+};
+
+static struct exos_net net;
+static struct conn conns[NCONN];
+static int stall_req, stalled, quit, accepted, completed, refused;
+static uint64_t echoed;
+static uint8_t copybuf[8192];
+
+static void
+conn_free(struct conn *c)
+{
+	if (c->q)
+		pbuf_free(c->q);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+	if (tcp_close(pcb) != ERR_OK)
+		tcp_abort(pcb);
+	completed++;
+	conn_free(c);
+}
+
+/* Echo as much of the queue as the send buffer takes; acknowledge to
+ * the window only what went out, so the peer is flow-controlled. */
+static void
+flush(struct conn *c)
+{
+	while (c->q) {
+		u16_t n = tcp_sndbuf(c->pcb);
+		err_t e;
+
+		if (n > c->q->tot_len)
+			n = c->q->tot_len;
+		if (n > sizeof(copybuf))
+			n = sizeof(copybuf);
+		if (n == 0)
+			break;
+		if (pbuf_copy_partial(c->q, copybuf, n, 0) != n)
+			break;
+		e = tcp_write(c->pcb, copybuf, n, TCP_WRITE_FLAG_COPY);
+		if (e == ERR_MEM)
+			break;
+		if (e != ERR_OK) {
+			printf("lwiptest: tcp_write: %d\n", e);
+			break;
+		}
+		tcp_recved(c->pcb, n);
+		c->tx += n;
+		echoed += n;
+		c->q = pbuf_free_header(c->q, n);
+	}
+	tcp_output(c->pcb);
+	if (c->eof && c->q == NULL)
+		conn_close(c);
+}
+
+static err_t
+on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct conn *c = arg;
+
+	(void)pcb;
+	if (c == NULL) {
+		if (p)
+			pbuf_free(p);
+		return ERR_OK;
+	}
+	if (p == NULL) {
+		c->eof = 1;
+		flush(c);
+		return ERR_OK;
+	}
+	if (err != ERR_OK) {
+		pbuf_free(p);
+		return err;
+	}
+	if (c->mode == 0)
+		c->mode = pbuf_get_at(p, 0);
+	c->rx += p->tot_len;
+	if (c->mode == 'S' && !stalled && c->rx >= STALL_AFTER)
+		stall_req = 1;
+	if (c->mode == 'Q')
+		quit = 1;
+	if (c->q)
+		pbuf_cat(c->q, p);
+	else
+		c->q = p;
+	flush(c);
+	return ERR_OK;
+}
+
+static err_t
+on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	(void)pcb, (void)len;
+	if (arg)
+		flush(arg);
+	return ERR_OK;
+}
+
+static err_t
+on_poll(void *arg, struct tcp_pcb *pcb)
+{
+	(void)pcb;
+	if (arg)
+		flush(arg);
+	return ERR_OK;
+}
+
+static void
+on_err(void *arg, err_t err)
+{
+	struct conn *c = arg;
+
+	printf("lwiptest: connection error %d\n", err);
+	if (c)
+		conn_free(c);           /* lwIP freed the pcb */
+}
+
+static err_t
+on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	int i;
+
+	(void)arg;
+	if (err != ERR_OK || pcb == NULL)
+		return ERR_VAL;
+	for (i = 0; i < NCONN && conns[i].used; i++)
+		;
+	if (i == NCONN) {
+		refused++;
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	memset(&conns[i], 0, sizeof(conns[i]));
+	conns[i].used = 1;
+	conns[i].pcb = pcb;
+	accepted++;
+	tcp_arg(pcb, &conns[i]);
+	tcp_recv(pcb, on_recv);
+	tcp_sent(pcb, on_sent);
+	tcp_err(pcb, on_err);
+	tcp_poll(pcb, on_poll, 2);
+	return ERR_OK;
+}
+
+/* ---- hostile frames --------------------------------------------------- */
+
+static uint8_t fr[1600];
+
+static unsigned
+eth(uint16_t type)
+{
+	memcpy(fr, (const void *)XOK_INFO->net.mac, 6);
+	memcpy(fr + 6, "\x52\x55\x0a\x00\x02\x02", 6);
+	fr[12] = (uint8_t)(type >> 8), fr[13] = (uint8_t)type;
+	return 14;
+}
+
+static uint16_t
+sum16(const uint8_t *p, unsigned n, uint32_t s)
+{
+	unsigned i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* A well-formed IPv4 header from the gateway to us, total length tot. */
+static void
+ip4(uint8_t proto, unsigned tot)
+{
+	uint16_t s;
+
+	eth(0x0800);
+	memset(fr + 14, 0, 20);
+	fr[14] = 0x45;
+	fr[16] = (uint8_t)(tot >> 8), fr[17] = (uint8_t)tot;
+	fr[22] = 64, fr[23] = proto;
+	memcpy(fr + 26, gw_ip, 4);
+	memcpy(fr + 30, my_ip, 4);
+	s = sum16(fr + 14, 20, 0);
+	fr[24] = (uint8_t)(s >> 8), fr[25] = (uint8_t)s;
+}
+
+/* A TCP SYN to our port after ip4(6, 40). */
+static void
+tcp_syn(void)
+{
+	uint8_t *t = fr + 34;
+
+	memset(t, 0, 20);
+	t[0] = 0x30, t[1] = 0x39;               /* source port 12345 */
+	t[2] = PORT >> 8, t[3] = PORT & 0xff;
+	t[12] = 5 << 4, t[13] = 0x02;           /* SYN */
+	t[14] = 0x10, t[15] = 0;
+	t[16] = 0x12, t[17] = 0x34;             /* a wrong checksum */
+}
+
+static void
+hostile(void)
+{
+	volatile struct xok_net_ring *r = (void *)RING_VA;
+	uint32_t ipdrop0 = lwip_stats.ip.drop, tcpdrop0 = lwip_stats.tcp.drop;
+	uint32_t tcpchk0 = lwip_stats.tcp.chkerr, arpdrop0 =
+	    lwip_stats.etharp.drop, linkdrop0 = lwip_stats.link.drop;
+	uint64_t bad0 = net.rx_badlen, seed = rdtsc() | 1;
+	unsigned k, n, j;
+	int drops = 0;
+
+	/* Truncated Ethernet headers: 1 and 13 bytes. */
+	eth(0x0800);
+	drops += exos_net_input(&net, fr, 1) == 0;
+	drops += exos_net_input(&net, fr, 13) == 0;
+	/* An IPv4 header cut at 10 bytes. */
+	ip4(6, 40);
+	exos_net_input(&net, fr, 24);
+	/* Total length 1500 in a 60-byte frame. */
+	ip4(6, 1500);
+	tcp_syn();
+	exos_net_input(&net, fr, 60);
+	/* Header length 60 in a 40-byte packet; header length 12 (< 20). */
+	ip4(6, 40);
+	fr[14] = 0x4f;
+	exos_net_input(&net, fr, 54);
+	ip4(6, 40);
+	fr[14] = 0x43;
+	exos_net_input(&net, fr, 54);
+	/* A bad IPv4 header checksum. */
+	ip4(6, 40);
+	tcp_syn();
+	fr[24] ^= 0x55;
+	exos_net_input(&net, fr, 54);
+	/* A SYN with a bad TCP checksum; one with data offset 60 in 20. */
+	ip4(6, 40);
+	tcp_syn();
+	exos_net_input(&net, fr, 54);
+	ip4(6, 40);
+	tcp_syn();
+	fr[34 + 12] = 0xf0;
+	exos_net_input(&net, fr, 54);
+	/* A TCP header cut at 8 bytes (IP length says so too). */
+	ip4(6, 28);
+	tcp_syn();
+	exos_net_input(&net, fr, 42);
+	/* ARP cut short; ARP with a hardware length of 200. */
+	eth(0x0806);
+	memcpy(fr + 14, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+	exos_net_input(&net, fr, 24);
+	fr[18] = 200;
+	memset(fr + 22, 0xaa, 20);
+	memcpy(fr + 38, my_ip, 4);
+	exos_net_input(&net, fr, 42);
+	/* Lengths the library refuses itself: 0 and 5000. */
+	EXPECT("a 0-byte frame is refused", exos_net_input(&net, fr, 0) < 0);
+	EXPECT("a 5000-byte frame is refused", exos_net_input(&net, fr,
+	    5000) < 0);
+	/* 300 frames of random bytes, half of them typed IPv4 to us. */
+	for (k = 0; k < 300; k++) {
+		n = 1 + (unsigned)(seed % 1514);
+		for (j = 0; j < n; j++) {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			fr[j] = (uint8_t)seed;
+		}
+		if (k & 1) {
+			uint8_t keep[20];
+
+			memcpy(keep, fr + 14, 20);
+			ip4(keep[9], (unsigned)(keep[2] << 8 | keep[3]));
+			fr[14] = keep[0];
+		}
+		exos_net_input(&net, fr, n);
+	}
+	/* A ring slot with an impossible length (head and tail are ours to
+	 * corrupt; the library must not read past the slot). */
+	{
+		struct xok_net_slot *s = (void *)(RING_VA + (1 + r->head %
+		    r->nslots) * XOK_NET_SLOT);
+
+		s->len = 5000;
+		r->head++;
+		exos_net_poll(&net);
+	}
+	(void)drops;
+	printf("lwiptest: after hostile frames: ip drop %u tcp drop %u "
+	    "chkerr %u arp drop %u link drop %u badlen %lu\n",
+	    lwip_stats.ip.drop - ipdrop0, lwip_stats.tcp.drop - tcpdrop0,
+	    lwip_stats.tcp.chkerr - tcpchk0, lwip_stats.etharp.drop - arpdrop0,
+	    lwip_stats.link.drop - linkdrop0, net.rx_badlen - bad0);
+	EXPECT("lwIP dropped the malformed IPv4 packets",
+	    lwip_stats.ip.drop - ipdrop0 >= 4);
+	EXPECT("lwIP dropped the bad TCP segments", lwip_stats.tcp.chkerr -
+	    tcpchk0 >= 1 && lwip_stats.tcp.drop - tcpdrop0 >= 2);
+	EXPECT("the forged slot and bad lengths are counted",
+	    net.rx_badlen - bad0 == 3);
+	EXPECT_EQ("no pool buffer kept after the hostile frames",
+	    lwip_stats.memp[MEMP_PBUF_POOL]->used, 0);
+	EXPECT_EQ("no TCP connection made by them", accepted, 0);
+}
+
+int
+main(uint64_t arg)
+{
+	volatile struct xok_net_ring *r = (void *)RING_VA;
+	struct tcp_pcb *l;
+	uint64_t t0, quit_at = 0;
+	int e;
+
+	(void)arg;
+	printf("lwiptest: start\n");
+	e = exos_net_start(&net, 0, RING_VA, NPG, my_ip, mask, gw_ip);
+	EXPECT_EQ("exos_net_start", e, 0);
+	if (e < 0)
+		goto out;
+	EXPECT_EQ("the ring has 15 slots", r->nslots, 15);
+	/* Before listening: a host SYN taken meanwhile is refused, not
+	 * counted as a connection the hostile frames made. */
+	hostile();
+	l = tcp_new();
+	EXPECT("tcp_new", l != NULL);
+	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
+	    (l = tcp_listen(l)) == NULL) {
+		EXPECT("listen", 0);
+		goto out;
+	}
+	tcp_accept(l, on_accept);
+	printf("lwiptest: listening on %d\n", PORT);
+
+	t0 = exos_net_now();
+	for (;;) {
+		uint32_t now = exos_net_now();
+
+		if (now - t0 > LIMIT_MS) {
+			EXPECT("the host finished in time", 0);
+			break;
+		}
+		if (quit && quit_at == 0)
+			quit_at = now;
+		/* After 'Q': serve 500 ms more so the closes finish. */
+		if (quit_at && now - quit_at > 500)
+			break;
+		if (stall_req && !stalled) {
+			stalled = 1;
+			printf("lwiptest: not draining the ring for %d ms\n",
+			    STALL_MS);
+			exos_sleep_until_tick(xok_ticks() + (STALL_MS *
+			    XOK_INFO->hz + 999) / 1000);
+		}
+		exos_net_poll(&net);
+		exos_net_wait(&net, 100);
+	}
+	printf("lwiptest: accepted %d completed %d refused %d echoed %lu; "
+	    "ring dropped %lu; rx %lu badlen %lu nopbuf %lu tx %lu busy %lu "
+	    "txdrop %lu; tcp xmit %u\n", accepted, completed, refused,
+	    echoed, r->dropped, net.rx_frames, net.rx_badlen, net.rx_nopbuf,
+	    net.tx_frames, net.tx_busy, net.tx_dropped,
+	    lwip_stats.tcp.xmit);
+	EXPECT("the host's connections were served", quit && accepted >= 8);
+	EXPECT("the stall happened", stalled);
+	EXPECT("the full ring dropped frames, counted in the ring and the "
+	    "kernel", r->dropped > 0 && XOK_INFO->net.rx_ringfull > 0);
+	EXPECT("over 2 MiB echoed", echoed > 2 * 1024 * 1024);
+	EXPECT_EQ("no pool buffer kept at the end",
+	    lwip_stats.memp[MEMP_PBUF_POOL]->used, 0);
+	exos_net_stop(&net);
+	EXPECT("the filters are gone", XOK_INFO->net.nfilters == 0);
+out:
+	printf("ALL-DONE\n");
+	sys_shutdown(0, failures ? 1 : 0);
+	return 0;
+}
