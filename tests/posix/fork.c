@@ -52,6 +52,9 @@ free_pages(void)
 static int sdata = 1234;                /* .data */
 static char sbss[3 * 4096];             /* .bss, three pages */
 static __thread long tls_val = 5;
+/* the big buffer escapes, so the child's writes to it before _exit
+ * cannot be optimised away */
+static unsigned char *volatile big_seen;
 
 static void
 msleep(long ms)
@@ -149,6 +152,7 @@ test_isolation(void)
 		EXPECT("malloc before fork", 0);
 		return;
 	}
+	big_seen = big;
 	*small = 11;
 	memset(big, 0xa5, bign);
 	sbss[4096] = 'p';
@@ -303,12 +307,26 @@ test_many(void)
 	long before, after;
 	int i, st, ok = 1, bad_i = -1;
 	pid_t pid;
+	/* both write a heap page each round: the parent while the child
+	 * may still map it (a copy, the old page lent to the child), the
+	 * child another (its own copy or the page taken) */
+	volatile unsigned char *buf = malloc(4 * 4096);
 
+	if (!buf) {
+		EXPECT("malloc before 200 forks", 0);
+		return;
+	}
+	big_seen = (unsigned char *)buf;
+	memset((void *)buf, 0, 4 * 4096);
 	before = free_pages();
 	for (i = 0; i < 200; i++) {
+		buf[0] = (unsigned char)i;
 		pid = xfork();
-		if (pid == 0)
-			_exit((i * 7) & 0xff);
+		if (pid == 0) {
+			buf[2 * 4096] = 1;
+			_exit(buf[0] == (unsigned char)i ? (i * 7) & 0xff : 1);
+		}
+		buf[0] = (unsigned char)(i + 1);
 		if (pid < 0 || (st = reap(pid)) < 0 || !WIFEXITED(st) ||
 		    WEXITSTATUS(st) != ((i * 7) & 0xff)) {
 			ok = 0;
@@ -324,6 +342,7 @@ test_many(void)
 		printf("fork: free pages %ld before, %ld after\n", before,
 		    after);
 	EXPECT("every page back after 200 forks", after == before);
+	free((void *)buf);
 }
 
 static void
