@@ -13,8 +13,9 @@
  *     first write (px_mem_cow);
  *   - copied at once, into pages the child owns: the program's loaded
  *     segments (the kernel loaded them, so we do not know their
- *     physical pages to share them), the stack, the upcall stack and
- *     the arena's shadow pages (the fault handler's own state);
+ *     physical pages to share them), the stack, the upcall stack, the
+ *     arena's shadow pages (the fault handler's own state) and hidden
+ *     (PROT_NONE) arena pages;
  *   - every register the C ABI keeps across a call, the stack pointer,
  *     rflags, the FS and GS bases and the FPU/SSE state (px_ctx_save,
  *     ENV_SET_CONTEXT), so fork returns 0 in it; its exit record is kept
@@ -110,6 +111,7 @@ copy_batch(uint64_t va, uint64_t n, uint64_t perm)
 {
 	uint64_t k;
 	int64_t r;
+	long e;
 
 	if ((r = sys_page_alloc_many(0, copy_child, 0, cppn, n)) != (int64_t)n)
 		return r == -XE_QUOTA || r == -XE_NOMEM ? -ENOMEM :
@@ -122,16 +124,17 @@ copy_batch(uint64_t va, uint64_t n, uint64_t perm)
 		cmap[k].result = 0;
 	}
 	r = sys_page_map_many(XOK_SELF, 0, cmap, n);
-	if (r == (int64_t)n) {
+	e = r == (int64_t)n ? 0 : -ENOMEM;
+	if (e == 0) {
 		memcpy((void *)COPY_WINDOW, (const void *)va, n * PG);
 		if (px_mem_is_shadow(va))
-			for (k = 0; k < n; k++)
-				px_mem_fix_child((uint64_t *)(COPY_WINDOW +
-				    k * PG));
+			for (k = 0; k < n && e == 0; k++)
+				e = px_mem_fix_child((uint64_t *)(COPY_WINDOW +
+				    k * PG), copy_child);
 	}
 	sys_page_unmap_range(XOK_SELF, COPY_WINDOW, n, 0);
-	if (r != (int64_t)n)
-		return -ENOMEM;         /* the child's pages die with it */
+	if (e < 0)
+		return e;               /* the child's pages die with it */
 	for (k = 0; k < n; k++) {
 		cmap[k].va = va + k * PG;
 		cmap[k].perm = perm;

@@ -423,10 +423,12 @@ px_mprotect(PX_ARGS)
 	for (i = lo; i < lo + n; i++) {
 		e = shadow[i];
 		if (prot == PROT_NONE) {
-			/* A hidden page nobody else knows of must be ours:
-			 * its owner frees it once it is mapped nowhere. */
+			/* A hidden page is mapped nowhere, so nothing counts
+			 * our use of it: it must be ours alone.  Copy a shared
+			 * page first (a sharer would take it back writable,
+			 * its owner would free it). */
 			if ((e & SH_PPN1) && !(e & SH_HIDDEN) &&
-			    !mine((e & SH_PPN1) - 1)) {
+			    ((e & SH_SHARED) || !mine((e & SH_PPN1) - 1))) {
 				if (page_copy(i, e & ~SH_SHARED) < 0)
 					return -ENOMEM;
 				e = shadow[i];
@@ -597,10 +599,7 @@ px_mem_fork(uint64_t child)
 	return flush_maps(child, &nv);
 }
 
-/* Call fn(va) for every shadow page we have (fork copies them).  A
- * hidden (PROT_NONE) page's contents are not shared with the child:
- * fix_child turns such entries of a copied shadow page into empty
- * reservations. */
+/* Call fn(va) for every shadow page we have (fork copies them). */
 long
 px_mem_each_shadow(long (*fn)(uint64_t va))
 {
@@ -620,12 +619,41 @@ px_mem_is_shadow(uint64_t va)
 	return va >= SHADOW_VA && va < SHADOW_VA + ARENA_PAGES * 8;
 }
 
-void
-px_mem_fix_child(uint64_t *copy)
+/*
+ * copy is the child's copy of one of our shadow pages, not yet mapped in
+ * it.  A hidden (PROT_NONE) page is mapped nowhere, so it cannot be
+ * shared (nothing would count the child's use of it): give the child a
+ * copy of its contents in a page the child owns, hidden in it too.
+ * 0, or -ENOMEM.
+ */
+long
+px_mem_fix_child(uint64_t *copy, uint64_t child)
 {
-	uint64_t k;
+	uint64_t k, ppn;
+	int64_t np;
+	long r = 0;
 
-	for (k = 0; k < PER_SHADOW; k++)
-		if ((copy[k] & SH_HIDDEN) && (copy[k] & SH_PPN1))
-			copy[k] = SH_USED | (copy[k] & (SH_WRITE | SH_EXEC));
+	for (k = 0; k < PER_SHADOW && r == 0; k++) {
+		if (!(copy[k] & SH_HIDDEN) || !(copy[k] & SH_PPN1))
+			continue;
+		ppn = (copy[k] & SH_PPN1) - 1;
+		copy[k] &= ~SH_PPN1;            /* a reservation if we fail */
+		if ((np = sys_page_alloc_for(XOK_PPN_ANY, 0, child, 0)) < 0)
+			return -ENOMEM;
+		if (sys_page_map(XOK_SELF, COPY_VA, (uint64_t)np,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0 ||
+		    sys_page_map(XOK_SELF, COPY_VA + PG, ppn, XOK_PTE_NX, 0,
+		    0) < 0)
+			r = -ENOMEM;
+		else {
+			memcpy((void *)COPY_VA, (const void *)(COPY_VA + PG),
+			    PG);
+			copy[k] |= (uint64_t)np + 1;
+		}
+		sys_page_unmap(XOK_SELF, COPY_VA, 0);
+		sys_page_unmap(XOK_SELF, COPY_VA + PG, 0);
+		if (r < 0)
+			sys_page_free((uint64_t)np, 0);
+	}
+	return r;
 }

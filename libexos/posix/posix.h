@@ -56,7 +56,7 @@ void px_mem_sweep(void);
 void px_mem_child(void);
 long px_mem_each_shadow(long (*fn)(uint64_t va));
 int px_mem_is_shadow(uint64_t va);
-void px_mem_fix_child(uint64_t *copy);
+long px_mem_fix_child(uint64_t *copy, uint64_t child);
 
 /* dispatch.c: print the call counts if EXOS_SYSCOUNT is set. */
 void px_syscount_report(void);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #ifdef __exos__
 #include <xok/abi.h>
@@ -195,6 +196,48 @@ test_isolation(void)
 	    sbss[4096] == 'p' && tls_val == 66);
 	free(big);
 	free(small);
+}
+
+/* PROT_NONE pages keep their contents across fork, each process its own:
+ * h1 hidden before the fork, h2 hidden by the parent after it while the
+ * child writes it. */
+static void
+test_hidden(void)
+{
+	char *h = mmap(0, 2 * 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *h1 = h, *h2 = h + 4096;
+	pid_t pid;
+	int st, ok;
+
+	if (h == MAP_FAILED) {
+		EXPECT("mmap before fork", 0);
+		return;
+	}
+	h1[0] = 'A';
+	h2[0] = 'A';
+	ok = mprotect(h1, 4096, PROT_NONE) == 0;
+	pid = xfork();
+	if (pid == 0) {
+		int bad = 0;
+
+		msleep(30);
+		if (mprotect(h1, 4096, PROT_READ | PROT_WRITE) != 0 ||
+		    h1[0] != 'A')
+			bad |= 1;
+		h1[0] = 'C';
+		if (h2[0] != 'A')
+			bad |= 2;
+		h2[0] = 'B';
+		_exit(bad);
+	}
+	ok &= mprotect(h2, 4096, PROT_NONE) == 0;
+	st = reap(pid);
+	ok &= mprotect(h, 2 * 4096, PROT_READ | PROT_WRITE) == 0;
+	EXPECT("PROT_NONE pages keep their contents in the child",
+	    st == 0);
+	EXPECT("the child's writes to pages the parent hid stay the child's",
+	    ok && h1[0] == 'A' && h2[0] == 'A');
+	munmap(h, 2 * 4096);
 }
 
 static void
@@ -397,6 +440,7 @@ main(void)
 	EXPECT("fork returns 0 in the child, which sees its parent's pid",
 	    pid > 0 && st == 0);
 	test_isolation();
+	test_hidden();
 	test_cpu_state();
 	test_status();
 	test_wait_errors();
