@@ -68,6 +68,9 @@ GUEST_TESTS += tests/guest/nettest.sh
 # (tests/guest/posixhello.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
 GUEST_TESTS += tests/guest/posixhello.sh
+# fork, wait4/waitpid, getppid in the POSIX layer (tests/guest/posixfork.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/posixfork.elf,tests/posix/fork.c))
+GUEST_TESTS += tests/guest/posixfork.sh
 # Exit notices: zombies, ENV_SET_NOTICE, ENV_REAP, exos_wait; exos_spawn's
 # start context (tests/guest/exittest.c).
 $(eval $(call guest_prog,$(BUILD)/tests/exittest.elf,tests/guest/exittest.c tests/guest/role.c))

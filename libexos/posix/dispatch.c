@@ -36,6 +36,11 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_getegid] = px_getuid,
 	[SYS_sched_yield] = px_sched_yield,
 	[SYS_uname] = px_uname,
+	[SYS_fork] = px_fork,           /* fork.c, pxwait.c */
+	[SYS_vfork] = px_fork,
+	[SYS_clone] = px_clone,
+	[SYS_wait4] = px_wait4,
+	[SYS_getppid] = px_getppid,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

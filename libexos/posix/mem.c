@@ -6,11 +6,20 @@
  * that says whether the page is in use and which physical page backs
  * it, so munmap can give pages back to the kernel.  Pages are
  * allocated and mapped when mapped (no lazy fault-in yet), zeroed by
- * the kernel.  MAP_SHARED anonymous memory is private until ExOS has
- * fork; file mappings come with files.
+ * the kernel.  MAP_SHARED anonymous memory is private (copied on
+ * write by fork like private memory); file mappings come with files.
+ *
+ * fork (fork.c) shares every visible arena page with the child
+ * read-only and marks it SH_SHARED in both shadows; a write fault on
+ * such a page (px_mem_cow) takes it back writable if nobody else maps
+ * it (the kernel's exported mapcount is 1) or copies it.  A page we own
+ * but stopped mapping while others still map it goes on the lent list
+ * and is freed by px_mem_sweep once its mapcount is 0
+ * (docs/ARCHITECTURE.md, "fork").
  */
 #include <sys/mman.h>
 #include <stdint.h>
+#include <string.h>
 #include "posix.h"
 
 #define PG              XOK_PGSIZE
@@ -24,10 +33,17 @@
 
 /* A shadow entry: 0 free; else USED, the physical page + 1 (0: none
  * yet, a PROT_NONE reservation) and HIDDEN if that page is not mapped
- * (PROT_NONE). */
+ * (PROT_NONE); WRITE and EXEC: the protection asked (mmap, mprotect);
+ * SHARED: the page may be mapped by another process too (fork), so it is
+ * mapped read-only until a write fault copies or takes it. */
 #define SH_USED         (1UL << 63)
 #define SH_HIDDEN       (1UL << 62)
+#define SH_SHARED       (1UL << 61)
+#define SH_WRITE        (1UL << 60)
+#define SH_EXEC         (1UL << 59)
 #define SH_PPN1         ((1UL << 52) - 1)
+#define LENT_VA         0x0000310000000000UL    /* the lent list */
+#define COPY_VA         0x0000320000000000UL    /* px_mem_cow's scratch */
 
 static uint64_t *const shadow = (uint64_t *)SHADOW_VA;
 static uint8_t present[ARENA_PAGES / PER_SHADOW / 8];
@@ -82,6 +98,89 @@ pte_perm(long prot)
 	    ((prot & PROT_EXEC) ? 0 : XOK_PTE_NX);
 }
 
+static uint64_t
+sh_prot(long prot)
+{
+	return ((prot & PROT_WRITE) ? SH_WRITE : 0) |
+	    ((prot & PROT_EXEC) ? SH_EXEC : 0);
+}
+
+/* The PTE rights of shadow entry e: never writable while shared. */
+static uint64_t
+sh_perm(uint64_t e)
+{
+	return ((e & SH_WRITE) && !(e & SH_SHARED) ? XOK_PTE_W : 0) |
+	    ((e & SH_EXEC) ? 0 : XOK_PTE_NX);
+}
+
+/* ---- The lent list ---------------------------------------------------
+ * Physical pages we own and no longer map that other processes may
+ * still map (a page shared by fork that we copied away from, or
+ * unmapped): we free them when nobody maps them any more.  Only a
+ * page's owner frees it, so two processes never free one page twice. */
+static uint64_t *const lent = (uint64_t *)LENT_VA;
+static uint64_t nlent, lent_cap;
+
+static int
+mine(uint64_t ppn)
+{
+	return XOK_PAGES[ppn].owner == (uint32_t)XOK_INFO->cur_env;
+}
+
+void
+px_mem_sweep(void)
+{
+	uint64_t i, j = 0;
+
+	for (i = 0; i < nlent; i++) {
+		uint64_t ppn = lent[i];
+
+		if (!mine(ppn))
+			continue;
+		if (XOK_PAGES[ppn].mapcount == 0 &&
+		    sys_page_free(ppn, 0) == 0)
+			continue;
+		lent[j++] = ppn;
+	}
+	nlent = j;
+}
+
+static long page_copy(uint64_t i, uint64_t e);
+
+/* We stopped mapping ppn: free it now if nobody maps it, else lend it. */
+static void
+page_release(uint64_t ppn)
+{
+	int64_t ppn_pg;
+
+	if (!mine(ppn))
+		return;         /* another's page: its owner frees it */
+	if (XOK_PAGES[ppn].mapcount == 0 && sys_page_free(ppn, 0) == 0)
+		return;
+	if (nlent == lent_cap) {
+		px_mem_sweep();
+		if (nlent == lent_cap) {
+			if ((ppn_pg = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+				return;         /* lost until we die */
+			if (sys_page_map(XOK_SELF, LENT_VA + lent_cap *
+			    sizeof(uint64_t), (uint64_t)ppn_pg,
+			    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+				sys_page_free((uint64_t)ppn_pg, 0);
+				return;
+			}
+			lent_cap += PER_SHADOW;
+		}
+	}
+	lent[nlent++] = ppn;
+}
+
+/* A forked child starts with no lent pages (the list's pages are ours). */
+void
+px_mem_child(void)
+{
+	nlent = lent_cap = 0;
+}
+
 /* Give page i a fresh page mapped with prot (none: reserve only). */
 static long
 page_new(uint64_t i, long prot)
@@ -101,7 +200,7 @@ page_new(uint64_t i, long prot)
 		sys_page_free((uint64_t)ppn, 0);
 		return -ENOMEM;
 	}
-	shadow[i] = SH_USED | ((uint64_t)ppn + 1);
+	shadow[i] = SH_USED | sh_prot(prot) | ((uint64_t)ppn + 1);
 	return 0;
 }
 
@@ -115,7 +214,7 @@ page_drop(uint64_t i)
 	if (e & SH_PPN1) {
 		if (!(e & SH_HIDDEN))
 			sys_page_unmap(XOK_SELF, va_of(i), 0);
-		sys_page_free((e & SH_PPN1) - 1, 0);
+		page_release((e & SH_PPN1) - 1);
 	}
 	shadow[i] = 0;
 }
@@ -324,6 +423,16 @@ px_mprotect(PX_ARGS)
 	for (i = lo; i < lo + n; i++) {
 		e = shadow[i];
 		if (prot == PROT_NONE) {
+			/* A hidden page is mapped nowhere, so nothing counts
+			 * our use of it: it must be ours alone.  Copy a shared
+			 * page first (a sharer would take it back writable,
+			 * its owner would free it). */
+			if ((e & SH_PPN1) && !(e & SH_HIDDEN) &&
+			    ((e & SH_SHARED) || !mine((e & SH_PPN1) - 1))) {
+				if (page_copy(i, e & ~SH_SHARED) < 0)
+					return -ENOMEM;
+				e = shadow[i];
+			}
 			if ((e & SH_PPN1) && !(e & SH_HIDDEN)) {
 				sys_page_unmap(XOK_SELF, va_of(i), 0);
 				shadow[i] = e | SH_HIDDEN;
@@ -332,11 +441,219 @@ px_mprotect(PX_ARGS)
 			if (page_new(i, prot) < 0)
 				return -ENOMEM;
 		} else {
+			e = (e & ~(SH_HIDDEN | SH_WRITE | SH_EXEC)) |
+			    sh_prot(prot);
 			if (sys_page_map(XOK_SELF, va_of(i), (e & SH_PPN1) - 1,
-			    pte_perm(prot), 0, 0) < 0)
+			    sh_perm(e), 0, 0) < 0)
 				return -ENOMEM;
-			shadow[i] = e & ~SH_HIDDEN;
+			shadow[i] = e;
 		}
 	}
 	return 0;
+}
+
+/* ---- fork ------------------------------------------------------------ */
+
+/*
+ * A write fault at va: if va is an arena page shared by fork and meant
+ * to be writable, make it ours: take it back writable if no other page
+ * table maps it (the exported mapcount is 1: the other sharers copied
+ * it or died), else copy it into a fresh page mapped in its place.
+ * 0 done, -1 not a copy-on-write fault (a real one).
+ */
+/* Give page i (visible, entry e) a fresh page of ours with the same
+ * contents, mapped in its place with e's rights; release the old one.
+ * 0, or -1 out of memory. */
+static long
+page_copy(uint64_t i, uint64_t e)
+{
+	uint64_t ppn = (e & SH_PPN1) - 1;
+	int64_t np;
+
+	if ((np = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+		return -1;
+	if (sys_page_map(XOK_SELF, COPY_VA, (uint64_t)np,
+	    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+		sys_page_free((uint64_t)np, 0);
+		return -1;
+	}
+	memcpy((void *)COPY_VA, (const void *)va_of(i), PG);
+	sys_page_unmap(XOK_SELF, COPY_VA, 0);
+	if (sys_page_map(XOK_SELF, va_of(i), (uint64_t)np, sh_perm(e), 0,
+	    0) < 0) {
+		sys_page_free((uint64_t)np, 0);
+		return -1;
+	}
+	shadow[i] = (e & ~SH_PPN1) | ((uint64_t)np + 1);
+	page_release(ppn);
+	return 0;
+}
+
+long
+px_mem_cow(uint64_t va)
+{
+	uint64_t i, e, ppn;
+
+	if (va < ARENA_LO || va >= ARENA_HI)
+		return -1;
+	i = (va - ARENA_LO) / PG;
+	e = sh_get(i);
+	if (!(e & SH_SHARED) || !(e & SH_WRITE) || !(e & SH_PPN1) ||
+	    (e & SH_HIDDEN))
+		return -1;
+	ppn = (e & SH_PPN1) - 1;
+	e &= ~SH_SHARED;
+	/* Nobody else maps it: take it (all of a family hold one name, so
+	 * we may, whoever owns it; its owner frees it when we let go). */
+	if (XOK_PAGES[ppn].mapcount == 1) {
+		if (sys_page_protect(XOK_SELF, va_of(i), 1, sh_perm(e), 0,
+		    0) < 0)
+			return -1;
+		shadow[i] = e;
+		return 0;
+	}
+	return page_copy(i, e);
+}
+
+/*
+ * fork's part of the arena: map every visible page into child read-only
+ * (PAGE_MAP_MANY, 512 entries a call) and make ours read-only too
+ * (PAGE_PROTECT on runs of pages), marking them SH_SHARED.  The shadow
+ * pages themselves are copied by the caller afterwards (px_mem_each_shadow).
+ * 0 or -errno.
+ */
+static struct xok_page_map mv[XOK_PAGE_BATCH_MAX];
+
+static long
+flush_maps(uint64_t child, uint64_t *nv)
+{
+	int64_t r;
+
+	if (*nv == 0)
+		return 0;
+	r = sys_page_map_many(child, 0, mv, *nv);
+	if (r != (int64_t)*nv)
+		return -ENOMEM;
+	*nv = 0;
+	return 0;
+}
+
+static long
+protect_run(uint64_t lo, uint64_t n, uint64_t perm)
+{
+	while (n > 0) {
+		uint64_t k = n > XOK_PAGE_BATCH_MAX ? XOK_PAGE_BATCH_MAX : n;
+
+		if (sys_page_protect(XOK_SELF, va_of(lo), k, perm, 0, 0) < 0)
+			return -ENOMEM;
+		lo += k;
+		n -= k;
+	}
+	return 0;
+}
+
+long
+px_mem_fork(uint64_t child)
+{
+	uint64_t i, e, nv = 0, run_lo = 0, run_n = 0, run_perm = 0, perm;
+	long r;
+
+	for (i = 0; i < ARENA_PAGES; i++) {
+		if (!is_present(i)) {
+			i = (i / PER_SHADOW + 1) * PER_SHADOW - 1;
+			e = 0;
+		} else
+			e = shadow[i];
+		if (!(e & SH_PPN1) || (e & SH_HIDDEN)) {
+			e = 0;
+		} else {
+			e |= SH_SHARED;
+			shadow[i] = e;
+			perm = sh_perm(e);
+			mv[nv].va = va_of(i);
+			mv[nv].ppn = (e & SH_PPN1) - 1;
+			mv[nv].perm = perm;
+			mv[nv].slot = 0;
+			mv[nv].result = 0;
+			if (++nv == XOK_PAGE_BATCH_MAX &&
+			    (r = flush_maps(child, &nv)) < 0)
+				return r;
+		}
+		/* our own mappings lose W: runs of pages that had it */
+		if (e && (e & SH_WRITE) && run_n && run_lo + run_n == i &&
+		    run_perm == perm) {
+			run_n++;
+			continue;
+		}
+		if (run_n && (r = protect_run(run_lo, run_n, run_perm)) < 0)
+			return r;
+		run_n = 0;
+		if (e && (e & SH_WRITE)) {
+			run_lo = i;
+			run_n = 1;
+			run_perm = perm;
+		}
+	}
+	if (run_n && (r = protect_run(run_lo, run_n, run_perm)) < 0)
+		return r;
+	return flush_maps(child, &nv);
+}
+
+/* Call fn(va) for every shadow page we have (fork copies them). */
+long
+px_mem_each_shadow(long (*fn)(uint64_t va))
+{
+	uint64_t s;
+	long r;
+
+	for (s = 0; s < ARENA_PAGES / PER_SHADOW; s++)
+		if ((present[s / 8] >> (s % 8) & 1) &&
+		    (r = fn(SHADOW_VA + s * PG)) < 0)
+			return r;
+	return 0;
+}
+
+int
+px_mem_is_shadow(uint64_t va)
+{
+	return va >= SHADOW_VA && va < SHADOW_VA + ARENA_PAGES * 8;
+}
+
+/*
+ * copy is the child's copy of one of our shadow pages, not yet mapped in
+ * it.  A hidden (PROT_NONE) page is mapped nowhere, so it cannot be
+ * shared (nothing would count the child's use of it): give the child a
+ * copy of its contents in a page the child owns, hidden in it too.
+ * 0, or -ENOMEM.
+ */
+long
+px_mem_fix_child(uint64_t *copy, uint64_t child)
+{
+	uint64_t k, ppn;
+	int64_t np;
+	long r = 0;
+
+	for (k = 0; k < PER_SHADOW && r == 0; k++) {
+		if (!(copy[k] & SH_HIDDEN) || !(copy[k] & SH_PPN1))
+			continue;
+		ppn = (copy[k] & SH_PPN1) - 1;
+		copy[k] &= ~SH_PPN1;            /* a reservation if we fail */
+		if ((np = sys_page_alloc_for(XOK_PPN_ANY, 0, child, 0)) < 0)
+			return -ENOMEM;
+		if (sys_page_map(XOK_SELF, COPY_VA, (uint64_t)np,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0 ||
+		    sys_page_map(XOK_SELF, COPY_VA + PG, ppn, XOK_PTE_NX, 0,
+		    0) < 0)
+			r = -ENOMEM;
+		else {
+			memcpy((void *)COPY_VA, (const void *)(COPY_VA + PG),
+			    PG);
+			copy[k] |= (uint64_t)np + 1;
+		}
+		sys_page_unmap(XOK_SELF, COPY_VA, 0);
+		sys_page_unmap(XOK_SELF, COPY_VA + PG, 0);
+		if (r < 0)
+			sys_page_free((uint64_t)np, 0);
+	}
+	return r;
 }

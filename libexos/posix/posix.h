@@ -38,6 +38,26 @@ long px_clock_gettime(PX_ARGS);         /* time.c */
 long px_nanosleep(PX_ARGS);
 long px_clock_nanosleep(PX_ARGS);
 
+long px_fork(PX_ARGS);                  /* fork.c */
+long px_clone(PX_ARGS);
+long px_wait4(PX_ARGS);                 /* pxwait.c */
+long px_getppid(PX_ARGS);
+
+/* proc.c: a pid from an environment id; the FS and GS bases. */
+long px_pid_of(uint64_t env);
+long px_fs_base(void);
+long px_gs_base(void);
+/* mem.c's part of fork: share the arena with child copy-on-write; the
+ * copy-on-write fault (0 handled, -1 not ours); the lent pages' sweep;
+ * a forked child's reset; the shadow pages (fork copies them). */
+long px_mem_fork(uint64_t child);
+long px_mem_cow(uint64_t va);
+void px_mem_sweep(void);
+void px_mem_child(void);
+long px_mem_each_shadow(long (*fn)(uint64_t va));
+int px_mem_is_shadow(uint64_t va);
+long px_mem_fix_child(uint64_t *copy, uint64_t child);
+
 /* dispatch.c: print the call counts if EXOS_SYSCOUNT is set. */
 void px_syscount_report(void);
 /* Kernel error (-XE_*) to -errno. */

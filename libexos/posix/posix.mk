@@ -14,6 +14,8 @@ POSIX_CRT1 := $(SYSROOT)/lib/exos-crt1.o
 POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/proc.c libexos/posix/mem.c libexos/posix/time.c \
 	libexos/posix/start.c
+POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
+	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # musl's headers, then the compiler's, then the kernel's ABI and
 # libexos's kernel-call wrappers (exos/xok.h) after them, so libexos's
@@ -34,6 +36,9 @@ $(MUSL_LIBC): scripts/build-musl scripts/debsrc $(wildcard ports/musl/*.patch)
 
 $(POSIX_OBJS): $(MUSL_LIBC) libexos/posix/posix.mk
 $(BUILD)/posix/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
+$(BUILD)/posix/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
 

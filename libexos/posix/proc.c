@@ -19,10 +19,29 @@ static long fs_base, gs_base;
 static int *clear_tid;          /* set_tid_address: zeroed at exit */
 
 long
+px_pid_of(uint64_t env)
+{
+	return (long)XOK_ENVX(env) + 1;
+}
+
+long
 px_getpid(PX_ARGS)
 {
 	PX_UNUSED;
-	return (long)XOK_ENVX(XOK_INFO->cur_env) + 1;
+	return px_pid_of(XOK_INFO->cur_env);
+}
+
+/* The FS and GS bases arch_prctl set (fork gives them to the child). */
+long
+px_fs_base(void)
+{
+	return fs_base;
+}
+
+long
+px_gs_base(void)
+{
+	return gs_base;
 }
 
 long

@@ -101,7 +101,10 @@ int64_t exos_wait(uint64_t child, struct xok_exit *x, int nohang);
 /* Map boot module `name` read-only; returns its address, size in *size. */
 const void *exos_module(const char *name, uint64_t *size);
 
-/* The program's entry point. */
+/* The program's entry point (a freestanding libexos program; a POSIX
+ * program's main is C's, and clang refuses this one in hosted code). */
+#if !__STDC_HOSTED__
 int main(uint64_t arg);
+#endif
 
 #endif

@@ -1,0 +1,287 @@
+/*
+ * fork.c: fork (Linux fork, vfork, and clone with only SIGCHLD, as
+ * musl's fork issues it) as a library: the child is a new environment
+ * built by the parent through kernel calls.
+ *
+ * What the child gets:
+ *   - the parent's capability (slot 0): a process family is one
+ *     principal, as processes of one UNIX user are (docs/ARCHITECTURE.md,
+ *     "fork");
+ *   - the arena (brk heap, mmap) copy-on-write: every visible page
+ *     mapped read-only in both, marked shared in both shadows
+ *     (px_mem_fork); our fault handler copies or takes a page at the
+ *     first write (px_mem_cow);
+ *   - copied at once, into pages the child owns: the program's loaded
+ *     segments (the kernel loaded them, so we do not know their
+ *     physical pages to share them), the stack, the upcall stack, the
+ *     arena's shadow pages (the fault handler's own state) and hidden
+ *     (PROT_NONE) arena pages;
+ *   - every register the C ABI keeps across a call, the stack pointer,
+ *     rflags, the FS and GS bases and the FPU/SSE state (px_ctx_save,
+ *     ENV_SET_CONTEXT), so fork returns 0 in it; its exit record is kept
+ *     for wait (ENV_SET_NOTICE); one time slice.
+ */
+#include <elf.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include "posix.h"
+
+_Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
+_Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
+_Static_assert(__builtin_offsetof(struct xok_context, rsp) == 136, "ctx");
+_Static_assert(__builtin_offsetof(struct xok_context, fx) == 176, "ctx");
+
+#define PG              XOK_PGSIZE
+#define UPSTACK_HI      0x00007e0000000000UL    /* libexos's upcall stack */
+#define UPSTACK_PAGES   4
+#define COPY_WINDOW     0x00000f0000000000UL    /* fork's scratch pages */
+
+int px_ctx_save(struct xok_context *c);
+void px_fault_entry(void);
+void px_fault(struct xok_frame *f);
+
+extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
+
+static struct xok_context ctx;
+static int upcalls_ready;
+static uint64_t copy_child;             /* the child copy_range fills */
+static uint64_t cppn[XOK_PAGE_BATCH_MAX];
+static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
+
+/* A fault we do not handle: unregister the handler and resume, so the
+ * instruction faults again and the kernel kills us with the true
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler. */
+void
+px_fault(struct xok_frame *f)
+{
+	struct xok_upcalls up;
+
+	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
+		return;
+	memset(&up, 0, sizeof(up));
+	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
+	up.stack_hi = UPSTACK_HI;
+	sys_env_set_upcalls(XOK_SELF, 0, &up);
+}
+
+static void
+upcalls_fill(struct xok_upcalls *up)
+{
+	memset(up, 0, sizeof(*up));
+	up->fault = (uint64_t)px_fault_entry;
+	up->stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
+	up->stack_hi = UPSTACK_HI;
+}
+
+/* Our upcall stack and fault handler, once (before the first fork). */
+static long
+upcalls_init(void)
+{
+	struct xok_upcalls up;
+	uint64_t i;
+	int64_t ppn;
+
+	if (upcalls_ready)
+		return 0;
+	for (i = 0; i < UPSTACK_PAGES; i++) {
+		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+			return -ENOMEM;
+		if (sys_page_map(XOK_SELF, UPSTACK_HI - (i + 1) * PG,
+		    (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+			sys_page_free((uint64_t)ppn, 0);
+			return -ENOMEM;
+		}
+	}
+	upcalls_fill(&up);
+	if (sys_env_set_upcalls(XOK_SELF, 0, &up) < 0)
+		return -ENOMEM;
+	upcalls_ready = 1;
+	return 0;
+}
+
+/*
+ * Copy n pages at va (mapped in us) into fresh pages owned by the child
+ * and map them at va in it with perm: allocate (PAGE_ALLOC_MANY), map
+ * them in a scratch window here (PAGE_MAP_MANY), copy, map them in the
+ * child, unmap the window.
+ */
+static long
+copy_batch(uint64_t va, uint64_t n, uint64_t perm)
+{
+	uint64_t k;
+	int64_t r;
+	long e;
+
+	if ((r = sys_page_alloc_many(0, copy_child, 0, cppn, n)) != (int64_t)n)
+		return r == -XE_QUOTA || r == -XE_NOMEM ? -ENOMEM :
+		    (r < 0 ? px_errno(r) : -ENOMEM);
+	for (k = 0; k < n; k++) {
+		cmap[k].va = COPY_WINDOW + k * PG;
+		cmap[k].ppn = cppn[k];
+		cmap[k].perm = XOK_PTE_W | XOK_PTE_NX;
+		cmap[k].slot = 0;
+		cmap[k].result = 0;
+	}
+	r = sys_page_map_many(XOK_SELF, 0, cmap, n);
+	e = r == (int64_t)n ? 0 : -ENOMEM;
+	if (e == 0) {
+		memcpy((void *)COPY_WINDOW, (const void *)va, n * PG);
+		if (px_mem_is_shadow(va))
+			for (k = 0; k < n && e == 0; k++)
+				e = px_mem_fix_child((uint64_t *)(COPY_WINDOW +
+				    k * PG), copy_child);
+	}
+	sys_page_unmap_range(XOK_SELF, COPY_WINDOW, n, 0);
+	if (e < 0)
+		return e;               /* the child's pages die with it */
+	for (k = 0; k < n; k++) {
+		cmap[k].va = va + k * PG;
+		cmap[k].perm = perm;
+		cmap[k].result = 0;
+	}
+	if (sys_page_map_many(copy_child, 0, cmap, n) != (int64_t)n)
+		return -ENOMEM;
+	return 0;
+}
+
+static long
+copy_range(uint64_t va, uint64_t n, uint64_t perm)
+{
+	long r;
+
+	while (n > 0) {
+		uint64_t k = n > XOK_PAGE_BATCH_MAX ? XOK_PAGE_BATCH_MAX : n;
+
+		if ((r = copy_batch(va, k, perm)) < 0)
+			return r;
+		va += k * PG;
+		n -= k;
+	}
+	return 0;
+}
+
+static long
+copy_shadow_page(uint64_t va)
+{
+	return copy_range(va, 1, XOK_PTE_W | XOK_PTE_NX);
+}
+
+/* The program's loaded segments, page by page (a page two segments
+ * share gets the union of their rights). */
+static long
+copy_image(void)
+{
+	const Elf64_Ehdr *eh = &__ehdr_start;
+	const Elf64_Phdr *ph;
+	uint64_t lo, hi, done = 0, perm, prev = 0;
+	long r;
+	int i;
+
+	if (!eh)
+		return 0;
+	ph = (const Elf64_Phdr *)((const char *)eh + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		lo = ph[i].p_vaddr & ~(PG - 1);
+		hi = (ph[i].p_vaddr + ph[i].p_memsz + PG - 1) & ~(PG - 1);
+		perm = ((ph[i].p_flags & PF_W) ? XOK_PTE_W : 0) |
+		    ((ph[i].p_flags & PF_X) ? 0 : XOK_PTE_NX);
+		if (lo < done) {
+			/* the first page is the previous segment's last:
+			 * map it again with both segments' rights */
+			if ((r = copy_range(lo, 1, ((perm | prev) &
+			    XOK_PTE_W) | (perm & prev & XOK_PTE_NX))) < 0)
+				return r;
+			lo += PG;
+		}
+		if (lo < hi && (r = copy_range(lo, (hi - lo) / PG, perm)) < 0)
+			return r;
+		if (hi > done)
+			done = hi;
+		prev = perm;
+	}
+	return 0;
+}
+
+/* Build the child; its id, or -errno (then nothing of it is left). */
+static int64_t
+make_child(void)
+{
+	struct xok_cap cap;
+	struct xok_upcalls up;
+	int64_t child, r;
+	long e;
+
+	if ((r = sys_cap_get(0, &cap)) < 0 || !cap.valid)
+		return -EPERM;
+	if ((child = sys_env_create(0)) < 0)
+		return child == -XE_NOMEM || child == -XE_QUOTA ? -EAGAIN :
+		    px_errno(child);
+	copy_child = (uint64_t)child;
+	e = -ENOMEM;
+	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
+		goto fail_errno;
+	if ((e = px_mem_fork((uint64_t)child)) < 0 ||
+	    (e = copy_image()) < 0 ||
+	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
+	    XOK_INIT_STACK_PAGES, XOK_PTE_W | XOK_PTE_NX)) < 0 ||
+	    (e = copy_range(UPSTACK_HI - UPSTACK_PAGES * PG, UPSTACK_PAGES,
+	    XOK_PTE_W | XOK_PTE_NX)) < 0 ||
+	    (e = px_mem_each_shadow(copy_shadow_page)) < 0)
+		goto fail;
+	upcalls_fill(&up);
+	if ((r = sys_env_set_upcalls((uint64_t)child, 0, &up)) < 0 ||
+	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
+	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
+		goto fail_errno;
+	if ((r = sys_slice_alloc((uint64_t)child, 0, XOK_SLICE_ANY)) < 0) {
+		e = -EAGAIN;    /* every time slice is taken */
+		goto fail;
+	}
+	if ((r = sys_env_set_status((uint64_t)child, 0,
+	    XOK_ENV_RUNNABLE)) < 0)
+		goto fail_errno;
+	return child;
+fail_errno:
+	e = px_errno(r);
+fail:
+	sys_env_destroy((uint64_t)child, 0, 0);
+	sys_env_reap((uint64_t)child, 0);       /* if it was a zombie */
+	return e;
+}
+
+long
+px_fork(PX_ARGS)
+{
+	int64_t child;
+	long r;
+
+	PX_UNUSED;
+	if ((r = upcalls_init()) < 0)
+		return r;
+	px_mem_sweep();
+	memset(&ctx, 0, sizeof(ctx));
+	if (px_ctx_save(&ctx)) {
+		/* the child, resuming here with the parent's registers */
+		px_mem_child();
+		return 0;
+	}
+	ctx.fs_base = (uint64_t)px_fs_base();
+	ctx.gs_base = (uint64_t)px_gs_base();
+	ctx.flags = XOK_CTX_FX;
+	if ((child = make_child()) < 0)
+		return (long)child;
+	return px_pid_of((uint64_t)child);
+}
+
+/* clone as musl's fork issues it when there is no SYS_fork (flags
+ * SIGCHLD, no stack): a fork.  Threads and CLONE_VM are not done. */
+long
+px_clone(PX_ARGS)
+{
+	if ((unsigned long)a1 == SIGCHLD && a2 == 0)
+		return px_fork(a1, a2, a3, a4, a5, a6);
+	return -ENOSYS;
+}
