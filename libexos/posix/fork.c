@@ -19,7 +19,8 @@
  *   - every register the C ABI keeps across a call, the stack pointer,
  *     rflags, the FS and GS bases and the FPU/SSE state (px_ctx_save,
  *     ENV_SET_CONTEXT), so fork returns 0 in it; its exit record is kept
- *     for wait (ENV_SET_NOTICE); one time slice.
+ *     for wait (ENV_SET_NOTICE); no slice of its own: it runs in its
+ *     host's slices (docs/ARCHITECTURE.md, "Scheduling many processes").
  */
 #include <elf.h>
 #include <signal.h>
@@ -236,10 +237,6 @@ make_child(void)
 	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
 	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
 		goto fail_errno;
-	if ((r = sys_slice_alloc((uint64_t)child, 0, XOK_SLICE_ANY)) < 0) {
-		e = -EAGAIN;    /* every time slice is taken */
-		goto fail;
-	}
 	if ((r = sys_env_set_status((uint64_t)child, 0,
 	    XOK_ENV_RUNNABLE)) < 0)
 		goto fail_errno;

@@ -403,10 +403,10 @@ test_bomb(void)
 			err = errno;
 			break;
 		}
-		if (++n > 1000)
+		if (++n > 4000)
 			break;
 	}
-	EXPECT("fork bomb: fork fails with EAGAIN", n <= 1000 && n > 0 &&
+	EXPECT("fork bomb: fork fails with EAGAIN", n <= 4000 && n > 0 &&
 	    err == EAGAIN);
 	while ((pid = wait(&st)) > 0) {
 		reaped++;
