@@ -32,6 +32,11 @@
 static uint64_t *const shadow = (uint64_t *)SHADOW_VA;
 static uint8_t present[ARENA_PAGES / PER_SHADOW / 8];
 static uint64_t brk_cur = ARENA_LO;
+/* The shadow's own pages, so execve can give them back (past NSHPG
+ * they stay the process's until it exits). */
+#define NSHPG 4096
+static uint64_t shpg[NSHPG];
+static uint64_t nshpg;
 static uint64_t mmap_next = MMAP_LO;
 
 static int
@@ -66,6 +71,8 @@ sh_need(uint64_t i)
 		return -ENOMEM;
 	}
 	present[s / 8] |= (uint8_t)(1u << (s % 8));
+	if (nshpg < NSHPG)
+		shpg[nshpg++] = (uint64_t)ppn;
 	return 0;
 }
 
@@ -339,4 +346,15 @@ px_mprotect(PX_ARGS)
 		}
 	}
 	return 0;
+}
+
+/* execve, past its point of no return: every page of the arena and of
+ * the shadow goes back to the kernel (the new image starts afresh). */
+void
+px_mem_release(void)
+{
+	unmap_pages(0, ARENA_PAGES);
+	sys_page_unmap_range(XOK_SELF, SHADOW_VA, ARENA_PAGES / PER_SHADOW, 0);
+	while (nshpg)
+		sys_page_free(shpg[--nshpg], 0);
 }

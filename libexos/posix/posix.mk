@@ -13,7 +13,8 @@ POSIX_CRT1 := $(SYSROOT)/lib/exos-crt1.o
 
 POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/proc.c libexos/posix/mem.c libexos/posix/time.c \
-	libexos/posix/start.c
+	libexos/posix/start.c libexos/posix/module.c libexos/posix/files.c \
+	libexos/posix/exec.c libexos/posix/exectramp.S
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # musl's headers, then the compiler's, then the kernel's ABI and
 # libexos's kernel-call wrappers (exos/xok.h) after them, so libexos's
@@ -34,12 +35,15 @@ $(POSIX_OBJS): $(MUSL_LIBC)
 $(BUILD)/posix/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
+$(BUILD)/posix/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) -Ixok/include -c -o $@ $<
 
 $(POSIX_LIB): $(POSIX_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(POSIX_CRT1): libexos/posix/crt1.S $(MUSL_LIBC)
-	$(CC) -c -o $@ $<
+	$(CC) -Ixok/include -c -o $@ $<
 
 $(EXOS_CC): libexos/posix/exos-cc.in
 	@mkdir -p $(dir $@)
