@@ -68,3 +68,9 @@ GUEST_TESTS += tests/guest/nettest.sh
 # (tests/guest/posixhello.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/posixhello.elf,tests/posix/hello.c))
 GUEST_TESTS += tests/guest/posixhello.sh
+# scripts/exos-run itself (exit statuses, timeout, faults, --add files,
+# argv/env, stdout/stderr, no chatter) and execve in the libOS
+# (tests/guest/exosrun.sh), each program checked on Linux too.
+$(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
+$(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
+GUEST_TESTS += tests/guest/exosrun.sh

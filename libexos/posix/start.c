@@ -74,6 +74,7 @@ size_t
 px_start_size(char *const *argv, long argc, char *const *envp, long envc)
 {
 	size_t n = 16 + 16 + (size_t)(1 + argc + 1 + envc + 1 + 2 * NAUX) * 8;
+	/* (16 random bytes, 16 of alignment, the vectors, the strings) */
 	long i;
 
 	for (i = 0; i < argc; i++)
@@ -100,8 +101,12 @@ px_start_block(char *area, size_t size, uintptr_t delta, char *const *argv,
 	rnd[1] = (rdtsc() ^ XOK_INFO->cur_env) * 0xbf58476d1ce4e5b9ULL;
 	s -= 16;
 	memcpy(s, rnd, 16);
-	sp = (uintptr_t *)(((uintptr_t)s - 16 - words * 8) & ~(uintptr_t)15);
 	/* the strings go between the vectors and the random bytes */
+	for (n = 0, i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	for (i = 0; i < envc; i++)
+		n += strlen(envp[i]) + 1;
+	sp = (uintptr_t *)(((uintptr_t)s - n - words * 8) & ~(uintptr_t)15);
 	s = (char *)(sp + words);
 	v = sp;
 	*v++ = (uintptr_t)argc;
