@@ -14,15 +14,17 @@
  * and stack, maps the new pages in batches and jumps to the entry.  The
  * new image's start code (start.c) unmaps the staging window and frees
  * the trampoline's pages.
- * Not yet: the old image's own pages stay allocated to the process
- * until it exits (the loader does not know the physical pages behind
- * an image the kernel or spawn loaded); file fds do not survive exec
+ * An image execve loaded knows its pages (its start code keeps the
+ * list), so the next execve frees them; the pages of the first image
+ * of a process, loaded by the kernel or by spawn, stay allocated to
+ * it until it exits (nothing tells the libOS which they are).  Not yet: file fds do not survive exec
  * (close-on-exec and open files across exec come with C-FFS's
  * descriptors); signal dispositions are reset trivially, there are no
  * signals yet.
  */
 #include <elf.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "posix.h"
 
 #define PG              XOK_PGSIZE
@@ -40,14 +42,21 @@ struct px_op {                  /* one kernel call of the trampoline */
 };
 
 struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
-	uint64_t nops, sp, entry, pad;
+	uint64_t nops, sp, entry;
+	uint64_t free_off;      /* their ppns at PX_EXEC_VA + PG + free_off */
 	uint64_t span;          /* pages of the staging window */
 	uint64_t nfree;         /* the trampoline's and the plan's pages */
-	uint64_t pad2[2];
-	/* struct px_op ops[nops] follows; then ppns[NFREE] and the maps */
+	uint64_t nmaps;         /* the new image's pages, in maps[] */
+	uint64_t maps_off;      /* maps[] at PX_EXEC_VA + PG + maps_off */
+	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
 };
 
 extern const char px_exec_tramp[], px_exec_tramp_end[];
+
+/* This image's pages, if execve loaded it (px_exec_cleanup): in the
+ * arena, read before the arena is given back. */
+static uint64_t *img_ppn;
+static uint64_t img_n;
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
 static int
@@ -125,10 +134,23 @@ check_elf(const uint8_t *img, uint64_t size, struct px_auxinfo *ai,
 static uint64_t allocated[4096];        /* the new pages, to undo */
 static uint64_t nalloc;
 
+/* PAGE_UNMAP_RANGE takes XOK_PAGE_BATCH_MAX pages a call. */
+static void
+unmap_span(uint64_t va, uint64_t n)
+{
+	uint64_t c;
+
+	for (; n; n -= c, va += c * PG) {
+		c = n < XOK_PAGE_BATCH_MAX ? n : XOK_PAGE_BATCH_MAX;
+		sys_page_unmap_range(XOK_SELF, va, c, 0);
+	}
+}
+
 static void
 undo(void)
 {
-	sys_page_unmap_range(XOK_SELF, PX_EXEC_VA, (1UL << 30) / PG, 0);
+	unmap_span(PX_EXEC_VA, PLAN_PAGES + 1 + sizeof(allocated) /
+	    sizeof(allocated[0]));
 	while (nalloc)
 		sys_page_free(allocated[--nalloc], 0);
 }
@@ -157,6 +179,20 @@ op(struct px_op *o, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
 	o->nr = nr;
 	o->a[0] = a1, o->a[1] = a2, o->a[2] = a3, o->a[3] = a4;
 	o->expect = expect;
+}
+
+/* Ops unmapping n pages at va, in calls of XOK_PAGE_BATCH_MAX. */
+static uint64_t
+unmap_ops(struct px_op *ops, uint64_t nops, uint64_t va, uint64_t n)
+{
+	uint64_t c;
+
+	for (; n; n -= c, va += c * PG) {
+		c = n < XOK_PAGE_BATCH_MAX ? n : XOK_PAGE_BATCH_MAX;
+		op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE, XOK_SELF, va, c, 0,
+		    (uint64_t)-1);
+	}
+	return nops;
 }
 
 long
@@ -197,8 +233,16 @@ px_execve(PX_ARGS)
 		return -E2BIG;
 	npstk = (blk + STACK_FREE + PG - 1) / PG;
 	nmaps = npimg + npstk;
-	nops = (old ? old->e_phnum : 0) + 1 + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
+	nops = 1 + img_n + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
 	    XOK_PAGE_BATCH_MAX;
+	if (old) {
+		ph = (const void *)((const uint8_t *)old + old->e_phoff);
+		for (i = 0; i < old->e_phnum; i++, ph++)
+			if (ph->p_type == PT_LOAD)
+				nops += (ph->p_vaddr % PG + ph->p_memsz +
+				    XOK_PAGE_BATCH_MAX * PG - 1) /
+				    (XOK_PAGE_BATCH_MAX * PG);
+	}
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
 	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
 		return -ENOMEM;
@@ -282,13 +326,15 @@ px_execve(PX_ARGS)
 		ph = (const void *)((const uint8_t *)old + old->e_phoff);
 		for (i = 0; i < old->e_phnum; i++, ph++)
 			if (ph->p_type == PT_LOAD)
-				op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE,
-				    XOK_SELF, ph->p_vaddr & ~(PG - 1),
-				    (ph->p_vaddr % PG + ph->p_memsz + PG - 1) /
-				    PG, 0, (uint64_t)-1);
+				nops = unmap_ops(ops, nops,
+				    ph->p_vaddr & ~(PG - 1), (ph->p_vaddr % PG +
+				    ph->p_memsz + PG - 1) / PG);
 	}
 	op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE, XOK_SELF,
 	    STACK_TOP - STACK_SPAN, STACK_SPAN / PG, 0, (uint64_t)-1);
+	for (i = 0; i < img_n; i++)     /* the old image's pages, unmapped */
+		op(&ops[nops++], XOK_SYS_PAGE_FREE, img_ppn[i], 0, 0, 0,
+		    (uint64_t)-1);
 	for (i = 0; i < nmaps; i += XOK_PAGE_BATCH_MAX) {
 		uint64_t n = nmaps - i < XOK_PAGE_BATCH_MAX ? nmaps - i :
 		    XOK_PAGE_BATCH_MAX;
@@ -301,7 +347,9 @@ px_execve(PX_ARGS)
 	h->entry = ai.entry;
 	h->span = k;
 	h->nfree = NFREE;
-	/* freeppn sits right after the ops: start.c finds it there */
+	h->free_off = (uint64_t)((char *)freeppn - (char *)h);
+	h->nmaps = nmaps;
+	h->maps_off = (uint64_t)((char *)maps - (char *)h);
 
 	/* The point of no return. */
 	px_mem_release();
@@ -319,14 +367,31 @@ void
 px_exec_cleanup(const void *plan)
 {
 	const struct px_exec_hdr *h = plan;
+	const struct xok_page_map *maps;
 	uint64_t ppn[NFREE], span, n, i;
+	long va;
 
 	if ((uintptr_t)plan != PX_EXEC_VA + PG)
 		return;
 	span = h->span;
 	n = h->nfree > NFREE ? NFREE : h->nfree;
-	memcpy(ppn, (const struct px_op *)(h + 1) + h->nops, n * 8);
-	sys_page_unmap_range(XOK_SELF, PX_EXEC_VA, span, 0);
+	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)
+		return;
+	memcpy(ppn, (const char *)h + h->free_off, n * 8);
+	/* keep our own pages' list for the next execve */
+	maps = (const void *)((const char *)h + h->maps_off);
+	if (h->maps_off < PLAN_PAGES * PG && h->nmaps <= (PLAN_PAGES * PG -
+	    h->maps_off) / sizeof(*maps)) {
+		va = px_mmap(0, (long)(h->nmaps * 8 + 8), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if ((unsigned long)va < -4095UL) {
+			img_ppn = (uint64_t *)va;
+			for (i = 0; i < h->nmaps; i++)
+				img_ppn[i] = maps[i].ppn;
+			img_n = h->nmaps;
+		}
+	}
+	unmap_span(PX_EXEC_VA, span);
 	for (i = 0; i < n; i++)
 		sys_page_free(ppn[i], 0);
 }

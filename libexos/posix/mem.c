@@ -353,8 +353,12 @@ px_mprotect(PX_ARGS)
 void
 px_mem_release(void)
 {
+	uint64_t s;
+
 	unmap_pages(0, ARENA_PAGES);
-	sys_page_unmap_range(XOK_SELF, SHADOW_VA, ARENA_PAGES / PER_SHADOW, 0);
+	for (s = 0; s < ARENA_PAGES / PER_SHADOW; s++)
+		if (present[s / 8] >> (s % 8) & 1)
+			sys_page_unmap(XOK_SELF, SHADOW_VA + s * PG, 0);
 	while (nshpg)
 		sys_page_free(shpg[--nshpg], 0);
 }

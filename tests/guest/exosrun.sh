@@ -131,6 +131,11 @@ WANT
 check "execve: failed execs return their errors; B's status (77) comes out" \
     77 $rc "$tmp/want" "$tmp/out"
 
+# an exec chain gives each image's pages back
+"$run" "$rt" chain 20 >"$tmp/out" 2>&1
+check "20 execs in a row: the free-page count does not move" 0 $? \
+    "$tmp/empty" "$tmp/out"
+
 # the same programs on Linux
 if cc -O2 -o "$tmp/rt" "$top/tests/posix/runtest.c" 2>"$tmp/cc" &&
     cc -O2 -o "$tmp/et" "$top/tests/posix/exectest.c" 2>>"$tmp/cc"; then
@@ -138,6 +143,8 @@ if cc -O2 -o "$tmp/rt" "$top/tests/posix/runtest.c" 2>"$tmp/cc" &&
 	check "Linux: exectest, the same errors and status" 77 $?
 	"$tmp/rt" cat "$tmp/data.txt" >"$tmp/out" 2>&1
 	check "Linux: runtest cat" 0 $? "$tmp/want.cat" "$tmp/out"
+	"$tmp/rt" chain 20
+	check "Linux: runtest chain" 0 $?
 else
 	fail "Linux: cannot build the programs: $(head -c 300 "$tmp/cc")"
 fi

@@ -8,6 +8,10 @@
  *                           calls and their errors on it
  *   runtest sleep           sleep forever (exos-run's --timeout)
  *   runtest fault           write through a null pointer (SIGSEGV)
+ *   runtest chain N         exec itself N times; on ExOS exit 0 only if
+ *                           the free-page count is the same after the
+ *                           last exec as after the first (execve gives
+ *                           an image it loaded back), else 1
  *   runtest check ...       the exec test's B (tests/posix/exectest.c):
  *                           exit 77 if argv, envp and the auxiliary
  *                           vector are what the exec passed, else 1
@@ -21,6 +25,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __exos__
+#include <xok/abi.h>
+#define NFREE() ((long)((volatile struct xok_info *)XOK_INFO_VA)->nfree)
+#else
+#define NFREE() 0L
+#endif
 
 extern char **environ;
 
@@ -132,6 +142,41 @@ check(int argc, char **argv)
 	return failed ? 1 : 77;
 }
 
+/* chain N: exec "chain1 N"; chain1 N: note the free pages, exec
+ * "chain2 N-1 FREE"; chain2 K FREE: exec "chain2 K-1 FREE" until 0. */
+static int
+chain(int argc, char **argv)
+{
+	char k[24], f[24];
+	char *av[] = { argv[0], "chain2", k, f, NULL };
+	long n = argc > 2 ? atol(argv[2]) : 0, base;
+
+	if (!strcmp(argv[1], "chain")) {
+		av[1] = "chain1";
+		snprintf(k, sizeof(k), "%ld", n);
+		av[3] = NULL;
+	} else if (!strcmp(argv[1], "chain1")) {
+		snprintf(k, sizeof(k), "%ld", n - 1);
+		snprintf(f, sizeof(f), "%ld", NFREE());
+	} else {
+		base = argc > 3 ? atol(argv[3]) : -1;
+		if (n <= 0) {
+			if (NFREE() != base) {
+				printf("runtest: FAILED: %ld free pages after "
+				    "the execs, %ld after the first\n", NFREE(),
+				    base);
+				return 1;
+			}
+			return 0;
+		}
+		snprintf(k, sizeof(k), "%ld", n - 1);
+		snprintf(f, sizeof(f), "%ld", base);
+	}
+	execve(argv[0], av, environ);
+	printf("runtest: FAILED: exec %s: %s\n", argv[0], strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -167,6 +212,8 @@ main(int argc, char **argv)
 		*(int *)bad = 1;
 		return 0;
 	}
+	if (!strncmp(argv[1], "chain", 5))
+		return chain(argc, argv);
 	if (!strcmp(argv[1], "check"))
 		return check(argc, argv);
 	return 2;
