@@ -106,6 +106,14 @@ else
 	fail "--verbose (status $rc)"
 fi
 
+# a kernel panic: 125 and the panic on stderr
+EXOS_RUN_APPEND=xok.testpanic "$run" "$rt" exit 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a kernel panic: status 125" 125 $rc "$tmp/empty" "$tmp/out"
+grep -q "kernel panic" "$tmp/err" && grep -q "xok.testpanic" "$tmp/err" &&
+    pass "a kernel panic: said so on stderr" ||
+    fail "a kernel panic: no message ($(head -c 300 "$tmp/err"))"
+
 # PROGRAM missing or not an ELF executable: no boot
 "$run" "$tmp/nothing" >/dev/null 2>&1
 check "a missing PROGRAM: 127" 127 $?
