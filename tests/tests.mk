@@ -85,3 +85,9 @@ GUEST_TESTS += $(BUILD)/tests/scaletest.elf
 include libexos/net/net.mk
 $(eval $(call net_guest_prog,$(BUILD)/tests/lwiptest.elf,tests/guest/lwiptest.c))
 GUEST_TESTS += tests/guest/lwiptest.sh
+# scripts/exos-run itself (exit statuses, timeout, faults, --add files,
+# argv/env, stdout/stderr, no chatter) and execve in the libOS
+# (tests/guest/exosrun.sh), each program checked on Linux too.
+$(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
+$(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
+GUEST_TESTS += tests/guest/exosrun.sh

@@ -41,6 +41,21 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_clone] = px_clone,
 	[SYS_wait4] = px_wait4,
 	[SYS_getppid] = px_getppid,
+	[SYS_open] = px_open,
+	[SYS_openat] = px_openat,
+	[SYS_close] = px_close,
+	[SYS_read] = px_read,
+	[SYS_pread64] = px_pread64,
+	[SYS_readv] = px_readv,
+	[SYS_lseek] = px_lseek,
+	[SYS_fstat] = px_fstat,
+	[SYS_stat] = px_stat,
+	[SYS_lstat] = px_stat,
+	[SYS_newfstatat] = px_newfstatat,
+	[SYS_access] = px_access,
+	[SYS_faccessat] = px_faccessat,
+	[SYS_fcntl] = px_fcntl,
+	[SYS_execve] = px_execve,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

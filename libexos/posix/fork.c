@@ -263,6 +263,7 @@ px_fork(PX_ARGS)
 	if (px_ctx_save(&ctx)) {
 		/* the child, resuming here with the parent's registers */
 		px_mem_child();
+		px_exec_child();
 		return 0;
 	}
 	ctx.fs_base = (uint64_t)px_fs_base();

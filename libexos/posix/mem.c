@@ -48,6 +48,11 @@
 static uint64_t *const shadow = (uint64_t *)SHADOW_VA;
 static uint8_t present[ARENA_PAGES / PER_SHADOW / 8];
 static uint64_t brk_cur = ARENA_LO;
+/* The shadow's own pages, so execve can give them back (past NSHPG
+ * they stay the process's until it exits). */
+#define NSHPG 4096
+static uint64_t shpg[NSHPG];
+static uint64_t nshpg;
 static uint64_t mmap_next = MMAP_LO;
 
 static int
@@ -82,6 +87,8 @@ sh_need(uint64_t i)
 		return -ENOMEM;
 	}
 	present[s / 8] |= (uint8_t)(1u << (s % 8));
+	if (nshpg < NSHPG)
+		shpg[nshpg++] = (uint64_t)ppn;
 	return 0;
 }
 
@@ -179,6 +186,10 @@ void
 px_mem_child(void)
 {
 	nlent = lent_cap = 0;
+	/* shpg[] names the parent's shadow pages (ours are fork's copies):
+	 * forget them, so an execve here never frees a page of the parent;
+	 * our own shadow pages go back when we exit. */
+	nshpg = 0;
 }
 
 /* Give page i a fresh page mapped with prot (none: reserve only). */
@@ -656,4 +667,19 @@ px_mem_fix_child(uint64_t *copy, uint64_t child)
 			sys_page_free((uint64_t)np, 0);
 	}
 	return r;
+}
+
+/* execve, past its point of no return: every page of the arena and of
+ * the shadow goes back to the kernel (the new image starts afresh). */
+void
+px_mem_release(void)
+{
+	uint64_t s;
+
+	unmap_pages(0, ARENA_PAGES);
+	for (s = 0; s < ARENA_PAGES / PER_SHADOW; s++)
+		if (present[s / 8] >> (s % 8) & 1)
+			sys_page_unmap(XOK_SELF, SHADOW_VA + s * PG, 0);
+	while (nshpg)
+		sys_page_free(shpg[--nshpg], 0);
 }

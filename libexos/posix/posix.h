@@ -34,6 +34,20 @@ long px_brk(PX_ARGS);                   /* mem.c */
 long px_mmap(PX_ARGS);
 long px_munmap(PX_ARGS);
 long px_mprotect(PX_ARGS);
+long px_open(PX_ARGS);                  /* files.c */
+long px_openat(PX_ARGS);
+long px_close(PX_ARGS);
+long px_read(PX_ARGS);
+long px_pread64(PX_ARGS);
+long px_readv(PX_ARGS);
+long px_lseek(PX_ARGS);
+long px_fstat(PX_ARGS);
+long px_stat(PX_ARGS);
+long px_newfstatat(PX_ARGS);
+long px_access(PX_ARGS);
+long px_faccessat(PX_ARGS);
+long px_fcntl(PX_ARGS);
+long px_execve(PX_ARGS);                /* exec.c */
 long px_clock_gettime(PX_ARGS);         /* time.c */
 long px_nanosleep(PX_ARGS);
 long px_clock_nanosleep(PX_ARGS);
@@ -57,6 +71,30 @@ void px_mem_child(void);
 long px_mem_each_shadow(long (*fn)(uint64_t va));
 int px_mem_is_shadow(uint64_t va);
 long px_mem_fix_child(uint64_t *copy, uint64_t child);
+/* module.c: boot module name (the base name of its command line's
+ * first word), mapped read-only; NULL if there is none or we are not
+ * the first process. */
+const void *px_module(const char *name, uint64_t *size);
+/* files.c: the in-memory file at path (its index), or -errno; its bytes. */
+long px_file_lookup(const char *path);
+const void *px_file_data(uint32_t i, uint64_t *size);
+
+/* start.c: the Linux start block (argc, argv, envp, auxv, strings). */
+#define PX_EXEC_MAGIC 0x4558454358454321UL      /* in %rsi from execve */
+struct px_auxinfo {
+	uintptr_t phdr, phnum, entry;   /* AT_PHDR, AT_PHNUM, AT_ENTRY */
+};
+size_t px_start_size(char *const *argv, long argc, char *const *envp,
+    long envc);
+uintptr_t px_start_block(char *area, size_t size, uintptr_t delta,
+    char *const *argv, long argc, char *const *envp, long envc,
+    const struct px_auxinfo *ai);
+/* exec.c: the new image frees what execve's trampoline used. */
+void px_exec_cleanup(const void *plan);
+/* exec.c: a forked child forgets its parent's image pages. */
+void px_exec_child(void);
+/* mem.c: give back every page of the arena and the shadow (execve). */
+void px_mem_release(void);
 
 /* dispatch.c: print the call counts if EXOS_SYSCOUNT is set. */
 void px_syscount_report(void);

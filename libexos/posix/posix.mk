@@ -13,7 +13,8 @@ POSIX_CRT1 := $(SYSROOT)/lib/exos-crt1.o
 
 POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/proc.c libexos/posix/mem.c libexos/posix/time.c \
-	libexos/posix/start.c
+	libexos/posix/start.c libexos/posix/module.c libexos/posix/files.c \
+	libexos/posix/exec.c libexos/posix/exectramp.S
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
@@ -46,7 +47,7 @@ $(POSIX_LIB): $(POSIX_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(POSIX_CRT1): libexos/posix/crt1.S $(MUSL_LIBC)
-	$(CC) -c -o $@ $<
+	$(CC) -Ixok/include -c -o $@ $<
 
 $(EXOS_CC): libexos/posix/exos-cc.in
 	@mkdir -p $(dir $@)

@@ -1,17 +1,25 @@
 /*
- * start.c: build the Linux start block musl expects (argc, argv, NULL,
- * envp, NULL, auxv) and call __libc_start_main.  Until exec exists
- * (issue 10) a program started by the kernel takes its words from its
- * boot module's command line, in env(1)'s style:
- *     PROGRAM [NAME=VALUE]... [ARG]...
- * the leading NAME=VALUE words become the environment, the rest the
- * arguments (argv[0] is PROGRAM).  Any other program gets argv = {
- * "a.out" } and no environment.  The auxiliary vector gives musl the
- * page size, the program headers (for the TLS image) and 16 bytes of
- * AT_RANDOM from the TSC.
+ * start.c: the Linux start block musl expects (argc, argv, NULL, envp,
+ * NULL, auxv) and the way into __libc_start_main.  A program begins
+ * here in one of three ways:
+ *  - started by execve (exec.c): the block is already built on the
+ *    new stack and %rsi holds PX_EXEC_MAGIC; take it as it is;
+ *  - the first process under scripts/exos-run: the arguments and the
+ *    environment come from the "args" boot module ("EXOSARGS", u32
+ *    argc, u32 envc, then argc + envc NUL-terminated strings); the
+ *    line "EXOS-RUN-START <env id>" tells exos-run that the boot
+ *    chatter is over and the program's output begins;
+ *  - the first process booted by hand: the words of its boot module's
+ *    command line, in env(1)'s style, PROGRAM [NAME=VALUE]... [ARG]...
+ *    (47 bytes at most).
+ * Any other program gets argv = { "a.out" } and no environment.  The
+ * auxiliary vector gives the page size, the program headers (for the
+ * TLS image), the entry and 16 bytes of AT_RANDOM from the TSC.
  */
 #include <elf.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
 #include "posix.h"
 
 #define MAXWORDS 24
@@ -19,13 +27,12 @@
 int main(int, char **, char **);
 int __libc_start_main(int (*)(int, char **, char **), int, char **,
     void (*)(void), void (*)(void), void (*)(void));
-void __exos_start(uintptr_t *sp) __attribute__((noreturn));
+void __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
+    __attribute__((noreturn));
 
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
 static char line[sizeof(XOK_INFO->modules[0].name) + 1];
-static char *vec[MAXWORDS + 2 + 2 * 8 + 2];
-static uint64_t rnd[2];
 
 static int
 split(char **words)
@@ -61,48 +68,178 @@ is_assign(const char *w)
 	return 0;
 }
 
-void
-__exos_start(uintptr_t *sp)
-{
-	char *words[MAXWORDS];
-	char **v = vec;
-	int nw = 0, i, nenv = 0, argc;
-	const Elf64_Ehdr *eh = &__ehdr_start;
+#define NAUX 8          /* auxv entries px_start_block writes, AT_NULL too */
 
-	(void)sp;
-	if (xok_env_info(XOK_INFO->cur_env)->parent == 0 &&
-	    XOK_INFO->nmodules > 0)
-		nw = split(words);
-	if (nw == 0) {
-		words[0] = "a.out";
-		nw = 1;
-	}
-	for (i = 1; i < nw && is_assign(words[i]); i++)
-		nenv++;
-	argc = nw - nenv;
-	*v++ = (char *)(uintptr_t)argc;
-	*v++ = words[0];
-	for (i = 1 + nenv; i < nw; i++)
-		*v++ = words[i];
-	*v++ = 0;
-	for (i = 1; i <= nenv; i++)
-		*v++ = words[i];
-	*v++ = 0;
+size_t
+px_start_size(char *const *argv, long argc, char *const *envp, long envc)
+{
+	size_t n = 16 + 16 + (size_t)(1 + argc + 1 + envc + 1 + 2 * NAUX) * 8;
+	/* (16 random bytes, 16 of alignment, the vectors, the strings) */
+	long i;
+
+	for (i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	for (i = 0; i < envc; i++)
+		n += strlen(envp[i]) + 1;
+	return (n + 15) & ~(size_t)15;
+}
+
+/* Lay the block out at the top of [area, area + size), which
+ * px_start_size said is enough; the strings' addresses are where they
+ * will be at run time, area + delta.  Returns the run-time sp. */
+uintptr_t
+px_start_block(char *area, size_t size, uintptr_t delta, char *const *argv,
+    long argc, char *const *envp, long envc, const struct px_auxinfo *ai)
+{
+	char *top = area + size, *s = top;
+	uintptr_t *v, *sp;
+	uint64_t rnd[2];
+	long i;
+	size_t n, words = (size_t)(1 + argc + 1 + envc + 1 + 2 * NAUX);
 
 	rnd[0] = rdtsc() * 0x9e3779b97f4a7c15ULL;
 	rnd[1] = (rdtsc() ^ XOK_INFO->cur_env) * 0xbf58476d1ce4e5b9ULL;
-#define AUX(t, val) (*v++ = (char *)(uintptr_t)(t), \
-		     *v++ = (char *)(uintptr_t)(val))
-	AUX(AT_PAGESZ, XOK_PGSIZE);
-	if (eh) {
-		AUX(AT_PHDR, (uintptr_t)eh + eh->e_phoff);
-		AUX(AT_PHENT, eh->e_phentsize);
-		AUX(AT_PHNUM, eh->e_phnum);
-		AUX(AT_ENTRY, eh->e_entry);
+	s -= 16;
+	memcpy(s, rnd, 16);
+	/* the strings go between the vectors and the random bytes */
+	for (n = 0, i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	for (i = 0; i < envc; i++)
+		n += strlen(envp[i]) + 1;
+	sp = (uintptr_t *)(((uintptr_t)s - n - words * 8) & ~(uintptr_t)15);
+	s = (char *)(sp + words);
+	v = sp;
+	*v++ = (uintptr_t)argc;
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		memcpy(s, argv[i], n);
+		*v++ = (uintptr_t)s + delta;
+		s += n;
 	}
-	AUX(AT_RANDOM, (uintptr_t)rnd);
+	*v++ = 0;
+	for (i = 0; i < envc; i++) {
+		n = strlen(envp[i]) + 1;
+		memcpy(s, envp[i], n);
+		*v++ = (uintptr_t)s + delta;
+		s += n;
+	}
+	*v++ = 0;
+#define AUX(t, val) (*v++ = (uintptr_t)(t), *v++ = (uintptr_t)(val))
+	AUX(AT_PAGESZ, XOK_PGSIZE);
+	AUX(AT_PHDR, ai->phdr);
+	AUX(AT_PHENT, sizeof(Elf64_Phdr));
+	AUX(AT_PHNUM, ai->phnum);
+	AUX(AT_ENTRY, ai->entry);
+	AUX(AT_RANDOM, (uintptr_t)(top - 16) + delta);
+	AUX(AT_SECURE, 0);
 	AUX(AT_NULL, 0);
-	__libc_start_main(main, argc, vec + 1, 0, 0, 0);
+#undef AUX
+	return (uintptr_t)sp + delta;
+}
+
+static void
+put_hex(uint64_t x)
+{
+	char buf[19], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do
+		*--p = "0123456789abcdef"[x & 15];
+	while (x >>= 4);
+	*--p = 'x';
+	*--p = '0';
+	px_cons_puts(p);
+}
+
+/* exos-run's "args" module: argv and envp as pointer arrays into it
+ * (in memory from mmap), or 0 if there is none or it is malformed. */
+static int
+module_args(char ***argvp, long *argcp, char ***envpp, long *envcp)
+{
+	uint64_t size, off = 16;
+	const char *m = px_module("args", &size);
+	uint32_t argc, envc, i;
+	char **vec;
+
+	if (!m || size < 16 || memcmp(m, "EXOSARGS", 8) != 0)
+		return 0;
+	memcpy(&argc, m + 8, 4);
+	memcpy(&envc, m + 12, 4);
+	if (argc == 0 || argc > size || envc > size)
+		return 0;
+	vec = (char **)px_mmap(0, ((long)argc + envc + 2) * 8,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)vec >= -4095UL)
+		return 0;
+	for (i = 0; i < argc + envc; i++) {
+		const char *end = memchr(m + off, '\0', size - off);
+
+		if (!end)
+			return 0;
+		vec[i] = (char *)(m + off);
+		off = (uint64_t)(end - m) + 1;
+	}
+	*argvp = vec;
+	*argcp = argc;
+	*envpp = vec + argc;
+	*envcp = envc;
+	return 1;
+}
+
+void
+__exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
+{
+	char *words[MAXWORDS], *av[MAXWORDS], **argv, **envp;
+	long argc = 0, envc = 0, i;
+	int first = xok_env_info(XOK_INFO->cur_env)->parent == 0, run = 0;
+	const Elf64_Ehdr *eh = &__ehdr_start;
+	struct px_auxinfo ai = { 0, 0, 0 };
+	size_t size;
+	char *area;
+
+	if (magic == PX_EXEC_MAGIC) {
+		px_exec_cleanup(plan);
+		goto go;
+	}
+	if (first && module_args(&argv, &argc, &envp, &envc))
+		run = 1;
+	else {
+		int nw = first && XOK_INFO->nmodules > 0 ? split(words) : 0;
+
+		if (nw == 0) {
+			words[0] = "a.out";
+			nw = 1;
+		}
+		for (i = 1; i < nw && is_assign(words[i]); i++)
+			envc++;
+		argc = nw - envc;
+		envp = words + 1;
+		argv = av;
+		av[0] = words[0];
+		for (i = 1; i < argc; i++)
+			av[i] = words[envc + i];
+	}
+	if (eh) {
+		ai.phdr = (uintptr_t)eh + eh->e_phoff;
+		ai.phnum = eh->e_phnum;
+		ai.entry = eh->e_entry;
+	}
+	size = px_start_size(argv, argc, envp, envc);
+	area = (char *)px_mmap(0, (long)size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)area >= -4095UL) {
+		px_cons_puts("exos: no memory for the start block\n");
+		px_exit(127, 0, 0, 0, 0, 0);
+	}
+	sp = (uintptr_t *)px_start_block(area, size, 0, argv, argc, envp,
+	    envc, &ai);
+	if (run) {
+		px_cons_puts("EXOS-RUN-START ");
+		put_hex(XOK_INFO->cur_env);
+		px_cons_puts("\n");
+	}
+go:
+	__libc_start_main(main, (int)sp[0], (char **)(sp + 1), 0, 0, 0);
 	for (;;)
 		;
 }

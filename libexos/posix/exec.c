@@ -1,0 +1,406 @@
+/*
+ * exec.c: execve by libexos's own ELF loader, in place: the same
+ * environment (so the same pid) gets the new image.  Programs come from
+ * the in-memory file table (files.c).  Everything that can fail is done
+ * before the point of no return, with the old image intact: find the
+ * file (ENOENT, EACCES without an x bit), check it is a static x86-64
+ * executable (ENOEXEC), measure argv and envp (EFAULT, E2BIG), then
+ * allocate the new image's pages and its stack, fill them through a
+ * staging window at PX_EXEC_VA and build the Linux start block (argc,
+ * argv, envp, auxv with AT_PAGESZ, AT_PHDR, AT_PHNUM, AT_ENTRY,
+ * AT_RANDOM) on the new stack (ENOMEM if pages run out; all given
+ * back).  Past that point: the libOS's arena is given back, and a
+ * trampoline copied to its own page (exectramp.S) unmaps the old image
+ * and stack, maps the new pages in batches and jumps to the entry.  The
+ * new image's start code (start.c) unmaps the staging window and frees
+ * the trampoline's pages.
+ * An image execve loaded knows its pages (its start code keeps the
+ * list), so the next execve frees them; the pages of the first image
+ * of a process, loaded by the kernel or by spawn, stay allocated to
+ * it until it exits (nothing tells the libOS which they are).  Not yet: file fds do not survive exec
+ * (close-on-exec and open files across exec come with C-FFS's
+ * descriptors); signal dispositions are reset trivially, there are no
+ * signals yet.
+ */
+#include <elf.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "posix.h"
+
+#define PG              XOK_PGSIZE
+#define PX_EXEC_VA      0x0000320000000000UL    /* tramp, plan, staging */
+#define STACK_TOP       XOK_INIT_STACK_TOP
+#define STACK_SPAN      (1UL << 20)             /* the stack's region */
+#define STACK_FREE      (32 * PG)               /* below the start block */
+#define ARG_LIMIT       (STACK_SPAN - STACK_FREE - 4 * PG)
+#define IMAGE_END       0x0000100000000000UL    /* below the arena */
+#define PLAN_PAGES      63
+#define NFREE           (PLAN_PAGES + 1)
+
+struct px_op {                  /* one kernel call of the trampoline */
+	uint64_t nr, a[6], expect;
+};
+
+struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
+	uint64_t nops, sp, entry;
+	uint64_t free_off;      /* their ppns at PX_EXEC_VA + PG + free_off */
+	uint64_t span;          /* pages of the staging window */
+	uint64_t nfree;         /* the trampoline's and the plan's pages */
+	uint64_t nmaps;         /* the new image's pages, in maps[] */
+	uint64_t maps_off;      /* maps[] at PX_EXEC_VA + PG + maps_off */
+	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
+};
+
+extern const char px_exec_tramp[], px_exec_tramp_end[];
+
+/* This image's pages, if execve loaded it (px_exec_cleanup): in the
+ * arena, read before the arena is given back. */
+static uint64_t *img_ppn;
+static uint64_t img_n;
+extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
+
+/* A forked child: its image is a copy fork made, not the pages the list
+ * names (they are its parent's): forget them. */
+void
+px_exec_child(void)
+{
+	img_ppn = NULL;
+	img_n = 0;
+}
+
+static int
+uptr(const void *p)
+{
+	return (uintptr_t)p >= XOK_UVA_MIN && (uintptr_t)p < XOK_UVA_END;
+}
+
+/* Count a NULL-terminated vector of strings; -EFAULT or -E2BIG. */
+static long
+count(char *const *v)
+{
+	long n;
+
+	if (!v)
+		return 0;
+	if (!uptr(v))
+		return -EFAULT;
+	for (n = 0; v[n]; n++) {
+		if (!uptr(v[n]) || !uptr(&v[n + 1]))
+			return -EFAULT;
+		if (n > (long)(ARG_LIMIT / 8))
+			return -E2BIG;
+	}
+	return n;
+}
+
+/* The checks Linux's loader makes that matter here: a 64-bit little-
+ * endian x86-64 ET_EXEC (static, not PIE, no interpreter) whose
+ * segments fit the file and lie below the libOS's regions. */
+static long
+check_elf(const uint8_t *img, uint64_t size, struct px_auxinfo *ai,
+    uint64_t *npages)
+{
+	const Elf64_Ehdr *eh = (const void *)img;
+	const Elf64_Phdr *ph;
+	uint64_t i, n = 0;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_machine != EM_X86_64 || eh->e_type != ET_EXEC ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > size ||
+	    eh->e_phnum == 0 ||
+	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr))
+		return -ENOEXEC;
+	ph = (const void *)(img + eh->e_phoff);
+	ai->phdr = 0;
+	for (i = 0; i < eh->e_phnum; i++, ph++) {
+		if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC)
+			return -ENOEXEC;
+		if (ph->p_type == PT_PHDR)
+			ai->phdr = ph->p_vaddr;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
+		    ph->p_filesz > size - ph->p_offset ||
+		    ph->p_vaddr % PG != ph->p_offset % PG ||
+		    ph->p_vaddr < XOK_UVA_MIN || ph->p_memsz > IMAGE_END ||
+		    ph->p_vaddr > IMAGE_END - ph->p_memsz)
+			return -ENOEXEC;
+		if (!ai->phdr && eh->e_phoff >= ph->p_offset &&
+		    eh->e_phoff - ph->p_offset < ph->p_filesz)
+			ai->phdr = ph->p_vaddr + (eh->e_phoff - ph->p_offset);
+		n += (ph->p_vaddr % PG + ph->p_memsz + PG - 1) / PG;
+	}
+	if (n == 0 || eh->e_entry < XOK_UVA_MIN || eh->e_entry >= IMAGE_END)
+		return -ENOEXEC;
+	ai->phnum = eh->e_phnum;
+	ai->entry = eh->e_entry;
+	*npages = n;
+	return 0;
+}
+
+static uint64_t allocated[4096];        /* the new pages, to undo */
+static uint64_t nalloc;
+
+/* PAGE_UNMAP_RANGE takes XOK_PAGE_BATCH_MAX pages a call. */
+static void
+unmap_span(uint64_t va, uint64_t n)
+{
+	uint64_t c;
+
+	for (; n; n -= c, va += c * PG) {
+		c = n < XOK_PAGE_BATCH_MAX ? n : XOK_PAGE_BATCH_MAX;
+		sys_page_unmap_range(XOK_SELF, va, c, 0);
+	}
+}
+
+static void
+undo(void)
+{
+	unmap_span(PX_EXEC_VA, PLAN_PAGES + 1 + sizeof(allocated) /
+	    sizeof(allocated[0]));
+	while (nalloc)
+		sys_page_free(allocated[--nalloc], 0);
+}
+
+/* A fresh page, mapped at staging page k with perm; its ppn or -1. */
+static int64_t
+stage_page(uint64_t k, uint64_t perm)
+{
+	int64_t ppn;
+
+	if (nalloc == sizeof(allocated) / sizeof(allocated[0]) ||
+	    (ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+		return -1;
+	allocated[nalloc++] = (uint64_t)ppn;
+	if (sys_page_map(XOK_SELF, PX_EXEC_VA + k * PG, (uint64_t)ppn,
+	    perm, 0, 0) < 0)
+		return -1;
+	return ppn;
+}
+
+static void
+op(struct px_op *o, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+    uint64_t a4, uint64_t expect)
+{
+	memset(o, 0, sizeof(*o));
+	o->nr = nr;
+	o->a[0] = a1, o->a[1] = a2, o->a[2] = a3, o->a[3] = a4;
+	o->expect = expect;
+}
+
+/* Ops unmapping n pages at va, in calls of XOK_PAGE_BATCH_MAX. */
+static uint64_t
+unmap_ops(struct px_op *ops, uint64_t nops, uint64_t va, uint64_t n)
+{
+	uint64_t c;
+
+	for (; n; n -= c, va += c * PG) {
+		c = n < XOK_PAGE_BATCH_MAX ? n : XOK_PAGE_BATCH_MAX;
+		op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE, XOK_SELF, va, c, 0,
+		    (uint64_t)-1);
+	}
+	return nops;
+}
+
+long
+px_execve(PX_ARGS)
+{
+	const char *path = (const char *)a1;
+	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
+	const uint8_t *img;
+	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
+	long argc, envc, f;
+	size_t blk;
+	struct px_auxinfo ai;
+	struct px_exec_hdr *h = (void *)(PX_EXEC_VA + PG);
+	struct px_op *ops;
+	uint64_t *freeppn;
+	struct xok_page_map *maps;
+	const Elf64_Ehdr *eh, *old = &__ehdr_start;
+	const Elf64_Phdr *ph;
+	int64_t ppn;
+	uintptr_t sp;
+
+	PX_UNUSED;
+	if (!path || !uptr(path))
+		return -EFAULT;
+	if ((argc = count(argv)) < 0)
+		return argc;
+	if ((envc = count(envp)) < 0)
+		return envc;
+	if ((f = px_file_lookup(path)) < 0)
+		return f;
+	if (px_access((long)path, 1 /* X_OK */, 0, 0, 0, 0) < 0)
+		return -EACCES;
+	img = px_file_data((uint32_t)f, &size);
+	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
+		return f;
+	eh = (const void *)img;
+	if ((blk = px_start_size(argv, argc, envp, envc)) > ARG_LIMIT)
+		return -E2BIG;
+	npstk = (blk + STACK_FREE + PG - 1) / PG;
+	nmaps = npimg + npstk;
+	nops = 1 + img_n + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
+	    XOK_PAGE_BATCH_MAX;
+	if (old) {
+		ph = (const void *)((const uint8_t *)old + old->e_phoff);
+		for (i = 0; i < old->e_phnum; i++, ph++)
+			if (ph->p_type == PT_LOAD)
+				nops += (ph->p_vaddr % PG + ph->p_memsz +
+				    XOK_PAGE_BATCH_MAX * PG - 1) /
+				    (XOK_PAGE_BATCH_MAX * PG);
+	}
+	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
+	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
+		return -ENOMEM;
+
+	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
+	 * then the new image's pages and the stack's, in order. */
+	nalloc = 0;
+	for (k = 1; k <= PLAN_PAGES; k++)
+		if (stage_page(k, XOK_PTE_W | XOK_PTE_NX) < 0)
+			goto nomem;
+	ops = (struct px_op *)(h + 1);
+	freeppn = (uint64_t *)(ops + nops);
+	maps = (struct xok_page_map *)(freeppn + NFREE);
+	for (i = 0; i < PLAN_PAGES; i++)
+		freeppn[i] = allocated[i];
+	if ((ppn = stage_page(0, XOK_PTE_W | XOK_PTE_NX)) < 0)
+		goto nomem;
+	freeppn[PLAN_PAGES] = (uint64_t)ppn;
+	memcpy((void *)PX_EXEC_VA, px_exec_tramp,
+	    (size_t)(px_exec_tramp_end - px_exec_tramp));
+	if (sys_page_map(XOK_SELF, PX_EXEC_VA, (uint64_t)ppn, 0, 0, 0) < 0)
+		goto nomem;             /* now read and execute only */
+
+	k = PLAN_PAGES + 1;
+	nmaps = 0;
+	ph = (const void *)(img + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++, ph++) {
+		uint64_t perm = ((ph->p_flags & PF_W) ? XOK_PTE_W : 0) |
+		    ((ph->p_flags & PF_X) ? 0 : XOK_PTE_NX);
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		for (va = ph->p_vaddr & ~(PG - 1);
+		    va < ph->p_vaddr + ph->p_memsz; va += PG) {
+			uint64_t lo = va < ph->p_vaddr ? ph->p_vaddr : va;
+			uint64_t hi = ph->p_vaddr + ph->p_filesz;
+			uint8_t *stage;
+
+			if (nmaps && maps[nmaps - 1].va == va) {
+				/* two segments share this page */
+				maps[nmaps - 1].perm = (maps[nmaps - 1].perm |
+				    (perm & XOK_PTE_W)) & (perm | XOK_PTE_W);
+				stage = (uint8_t *)(PX_EXEC_VA + (k - 1) * PG);
+			} else {
+				if ((ppn = stage_page(k, XOK_PTE_W |
+				    XOK_PTE_NX)) < 0)
+					goto nomem;
+				maps[nmaps].va = va;
+				maps[nmaps].ppn = (uint64_t)ppn;
+				maps[nmaps].perm = perm;
+				maps[nmaps].slot = 0;
+				maps[nmaps].result = 0;
+				nmaps++;
+				stage = (uint8_t *)(PX_EXEC_VA + k++ * PG);
+			}
+			if (hi > va + PG)
+				hi = va + PG;
+			if (hi > lo)
+				memcpy(stage + (lo - va), img + ph->p_offset +
+				    (lo - ph->p_vaddr), hi - lo);
+		}
+	}
+	kstk = k;
+	for (i = 0; i < npstk; i++) {
+		if ((ppn = stage_page(k++, XOK_PTE_W | XOK_PTE_NX)) < 0)
+			goto nomem;
+		maps[nmaps].va = STACK_TOP - (npstk - i) * PG;
+		maps[nmaps].ppn = (uint64_t)ppn;
+		maps[nmaps].perm = XOK_PTE_W | XOK_PTE_NX;
+		maps[nmaps].slot = 0;
+		maps[nmaps].result = 0;
+		nmaps++;
+	}
+	sp = px_start_block((char *)(PX_EXEC_VA + kstk * PG), npstk * PG,
+	    (STACK_TOP - npstk * PG) - (PX_EXEC_VA + kstk * PG), argv, argc,
+	    envp, envc, &ai);
+
+	/* The plan: unmap the old image and stack, map the new. */
+	nops = 0;
+	if (old) {
+		ph = (const void *)((const uint8_t *)old + old->e_phoff);
+		for (i = 0; i < old->e_phnum; i++, ph++)
+			if (ph->p_type == PT_LOAD)
+				nops = unmap_ops(ops, nops,
+				    ph->p_vaddr & ~(PG - 1), (ph->p_vaddr % PG +
+				    ph->p_memsz + PG - 1) / PG);
+	}
+	op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE, XOK_SELF,
+	    STACK_TOP - STACK_SPAN, STACK_SPAN / PG, 0, (uint64_t)-1);
+	for (i = 0; i < img_n; i++)     /* the old image's pages, unmapped */
+		op(&ops[nops++], XOK_SYS_PAGE_FREE, img_ppn[i], 0, 0, 0,
+		    (uint64_t)-1);
+	for (i = 0; i < nmaps; i += XOK_PAGE_BATCH_MAX) {
+		uint64_t n = nmaps - i < XOK_PAGE_BATCH_MAX ? nmaps - i :
+		    XOK_PAGE_BATCH_MAX;
+
+		op(&ops[nops++], XOK_SYS_PAGE_MAP_MANY, XOK_SELF, 0,
+		    (uint64_t)&maps[i], n, n);
+	}
+	h->nops = nops;
+	h->sp = sp;
+	h->entry = ai.entry;
+	h->span = k;
+	h->nfree = NFREE;
+	h->free_off = (uint64_t)((char *)freeppn - (char *)h);
+	h->nmaps = nmaps;
+	h->maps_off = (uint64_t)((char *)maps - (char *)h);
+
+	/* The point of no return. */
+	px_mem_release();
+	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
+	__builtin_unreachable();
+nomem:
+	undo();
+	return -ENOMEM;
+}
+
+/* Called by the new image's start code with the plan the trampoline
+ * passed: unmap the staging window, free the trampoline's and the
+ * plan's pages. */
+void
+px_exec_cleanup(const void *plan)
+{
+	const struct px_exec_hdr *h = plan;
+	const struct xok_page_map *maps;
+	uint64_t ppn[NFREE], span, n, i;
+	long va;
+
+	if ((uintptr_t)plan != PX_EXEC_VA + PG)
+		return;
+	span = h->span;
+	n = h->nfree > NFREE ? NFREE : h->nfree;
+	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)
+		return;
+	memcpy(ppn, (const char *)h + h->free_off, n * 8);
+	/* keep our own pages' list for the next execve */
+	maps = (const void *)((const char *)h + h->maps_off);
+	if (h->maps_off < PLAN_PAGES * PG && h->nmaps <= (PLAN_PAGES * PG -
+	    h->maps_off) / sizeof(*maps)) {
+		va = px_mmap(0, (long)(h->nmaps * 8 + 8), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if ((unsigned long)va < -4095UL) {
+			img_ppn = (uint64_t *)va;
+			for (i = 0; i < h->nmaps; i++)
+				img_ppn[i] = maps[i].ppn;
+			img_n = h->nmaps;
+		}
+	}
+	unmap_span(PX_EXEC_VA, span);
+	for (i = 0; i < n; i++)
+		sys_page_free(ppn[i], 0);
+}

@@ -1,0 +1,45 @@
+/*
+ * module.c: the boot modules the first process owns, mapped read-only
+ * into the libOS's window at PX_MODULE_VA.  scripts/exos-run passes the
+ * program's arguments ("args") and the files it adds ("files") as
+ * modules (docs/PORTING.md).  Only the first process owns the module
+ * pages; any other gets NULL.  After exec the same environment maps
+ * the same pages at the same place again, which takes no new page.
+ */
+#include "posix.h"
+
+#define PX_MODULE_VA    0x0000310000000000UL
+#define PX_MODULE_SPAN  (1UL << 32)             /* room per module */
+
+const void *
+px_module(const char *name, uint64_t *size)
+{
+	uint64_t i, off, n;
+
+	if (xok_env_info(XOK_INFO->cur_env)->parent != 0)
+		return NULL;
+	for (i = 0; i < XOK_INFO->nmodules && i < XOK_NMODULES; i++) {
+		const volatile struct xok_module *m = &XOK_INFO->modules[i];
+		const volatile char *s = m->name, *base = s, *p;
+		uint64_t va = PX_MODULE_VA + i * PX_MODULE_SPAN;
+
+		for (p = s; *p && *p != ' '; p++)
+			if (*p == '/')
+				base = p + 1;
+		for (n = 0; name[n] && base + n < p && base[n] == name[n]; n++)
+			;
+		if (name[n] || base + n != p)
+			continue;
+		if (m->size > PX_MODULE_SPAN - XOK_PGSIZE)
+			return NULL;
+		for (off = 0; off < m->paddr % XOK_PGSIZE + m->size;
+		    off += XOK_PGSIZE)
+			if (sys_page_map(XOK_SELF, va + off,
+			    m->paddr / XOK_PGSIZE + off / XOK_PGSIZE,
+			    XOK_PTE_NX, 0, 0) < 0)
+				return NULL;
+		*size = m->size;
+		return (const void *)(va + m->paddr % XOK_PGSIZE);
+	}
+	return NULL;
+}
