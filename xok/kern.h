@@ -134,6 +134,7 @@ uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);
+void *uva2kva(struct env *e, uint64_t va, int write);
 int64_t kpage_alloc(void);      /* a zeroed kernel page: ppn or -XE_NOMEM */
 int64_t kpages_alloc_contig(uint64_t n);
 void kpages_free(uint64_t ppn, uint64_t n);

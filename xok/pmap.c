@@ -405,8 +405,10 @@ user_range_ok(uint64_t va, uint64_t len)
 	return va < XOK_UVA_END && len <= XOK_UVA_END - va;
 }
 
-/* Kernel address of user va in e, if mapped with the access asked. */
-static void *
+/* Kernel address of user va in e, if mapped with the access asked
+ * (one page-table walk; the scheduler's predicate loads use it directly,
+ * copyin's checks and memcpy cost too much there). */
+void *
 uva2kva(struct env *e, uint64_t va, int write)
 {
 	uint64_t *pte = walk(e, va, 0, NULL, NULL);

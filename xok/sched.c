@@ -33,17 +33,47 @@ static unsigned idle_laps;      /* slices searched since one ran */
 static unsigned nlive;          /* environments alive */
 static int slice_left;
 
+/*
+ * A predicate's loads of the sleeper's memory.  The verifier allows
+ * only aligned 8-byte loads at immediate user addresses, so a load never
+ * crosses a page; one evaluation runs with interrupts off and nothing
+ * remaps meanwhile, so the page last walked is remembered for the rest
+ * of the evaluation (a predicate's loads mostly hit one or two pages).
+ * Every kernel instruction counts: under the nested hypervisor of the
+ * project's machines kernel code runs about 1,000 times slower than user
+ * code (docs/ARCHITECTURE.md, "Hypervisor notes"), and copyin (range
+ * checks, two walks and a memcpy per load) made 0.1-0.2 ms of every
+ * load there.
+ */
+struct pred_mem {
+	struct env *e;
+	uint64_t page;                  /* user page last walked */
+	const uint64_t *kva;            /* its kernel address; NULL: none */
+};
+
 static int
 pred_load(void *ctx, uint64_t uva, uint64_t *val)
 {
-	return copyin(ctx, val, uva, sizeof(*val));
+	struct pred_mem *m = ctx;
+	uint64_t page = uva & ~(uint64_t)(PGSIZE - 1);
+
+	if (uva % 8 != 0 || !user_range_ok(uva, 8))
+		return -XE_FAULT;       /* the verifier never lets one by */
+	if (!m->kva || m->page != page) {
+		if (!(m->kva = uva2kva(m->e, page, 0)))
+			return -XE_FAULT;
+		m->page = page;
+	}
+	*val = m->kva[(uva - page) / 8];
+	return 0;
 }
 
 /* 1 if e's predicate holds, 0 if not, -XE_FAULT if it could not run. */
 int
 pred_ready(struct env *e, uint64_t *result)
 {
-	int err = pred_eval(e->pred, e->npred, info, pred_load, e, result);
+	struct pred_mem m = { .e = e, .page = 0, .kva = NULL };
+	int err = pred_eval(e->pred, e->npred, info, pred_load, &m, result);
 
 	if (err < 0)
 		return err;
@@ -180,42 +210,53 @@ slice_host(int s)
 	return id ? env_lookup(id) : NULL;
 }
 
+/* What one chunk did: ring members tried, predicates run, slice steps. */
+struct chunk_cost {
+	unsigned tries, preds, slices;
+};
+
 /*
  * One chunk of the search: go on round the slices from where the last
  * search stopped, trying the members of each slice's host's ring in
  * turn (at most one lap per slice).  Returns the environment to run in
  * scan_slice, or NULL when the chunk's budget ran out (*more set) or a
- * whole round found nothing runnable.
+ * whole round found nothing runnable.  A chunk tries at most
+ * SCHED_TRIES members, runs at most SCHED_PREDS predicates and takes at
+ * most 2 * (XOK_NSLICES + 1) slice steps (one lap of the vector, each
+ * step perhaps followed by one for an owner found dead); *c says what
+ * it did, and sched() exports the most of each.
  */
 static struct env *
-sched_chunk(int *more)
+sched_chunk(int *more, struct chunk_cost *c)
 {
-	unsigned tries = SCHED_TRIES, preds = SCHED_PREDS;
 	struct env *h, *e;
 
 	*more = 0;
+	c->tries = c->preds = c->slices = 0;
 	while (idle_laps <= XOK_NSLICES) {
-		if (tries == 0 || preds == 0) {
+		if (c->tries == SCHED_TRIES || c->preds == SCHED_PREDS) {
 			*more = 1;
 			return NULL;
 		}
 		if (scan_left == 0) {
 			scan_slice = (scan_slice + 1) % XOK_NSLICES;
 			idle_laps++;
+			c->slices++;
 			h = slice_host(scan_slice);
 			scan_left = h ? h->nmembers : 0;
 			continue;
 		}
 		if (!(h = slice_host(scan_slice))) {    /* its owner died */
 			scan_left = 0;
+			c->slices++;
 			continue;
 		}
 		e = h->cursor;
 		h->cursor = e->rnext;
 		scan_left--;
-		tries--;
+		c->tries++;
 		if (e->state == XOK_ENV_SLEEPING)
-			preds--;
+			c->preds++;
 		if (try_wake(e)) {
 			scan_left = 0;  /* the next search starts at the next slice */
 			idle_laps = 0;
@@ -226,20 +267,32 @@ sched_chunk(int *more)
 	return NULL;
 }
 
+static void
+chunk_account(uint64_t t, const struct chunk_cost *c)
+{
+	info->sched_chunks++;
+	info->sched_chunk_cycles += t;
+	if (t > info->sched_chunk_max)
+		info->sched_chunk_max = t;
+	if (c->tries > info->sched_chunk_tries_max)
+		info->sched_chunk_tries_max = c->tries;
+	if (c->preds > info->sched_chunk_preds_max)
+		info->sched_chunk_preds_max = c->preds;
+	if (c->slices > info->sched_chunk_slices_max)
+		info->sched_chunk_slices_max = c->slices;
+}
+
 void
 sched(void)
 {
 	for (;;) {
-		uint64_t t0 = rdtsc(), t;
+		uint64_t t0 = rdtsc();
+		struct chunk_cost c;
 		struct env *e;
 		int more;
 
-		e = sched_chunk(&more);
-		t = rdtsc() - t0;
-		info->sched_chunks++;
-		info->sched_chunk_cycles += t;
-		if (t > info->sched_chunk_max)
-			info->sched_chunk_max = t;
+		e = sched_chunk(&more, &c);
+		chunk_account(rdtsc() - t0, &c);
 		if (e) {
 			info->cur_slice = (uint64_t)scan_slice;
 			slice_left = QUANTUM_TICKS;

@@ -558,6 +558,14 @@ struct xok_info {
 	uint64_t wall_boot_sec;
 	uint64_t wall_boot_nsec;
 	struct xok_net_export net;      /* the network card (docs/NETWORK.md) */
+	/* The most one chunk of the scheduler's search (sched.c) did with
+	 * interrupts off, since boot: ring members tried (at most 64),
+	 * predicates run (at most 8), steps along the slice vector (at most
+	 * 2 * (XOK_NSLICES + 1)).  The budget, provable; the cycles above
+	 * depend on the machine. */
+	uint64_t sched_chunk_tries_max;
+	uint64_t sched_chunk_preds_max;
+	uint64_t sched_chunk_slices_max;
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf
