@@ -16,10 +16,10 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 kernel=$(realpath "$kernel") qemu=$(realpath "$qemu")
 # Under the nested KVM of these machines kernel code runs about 1,000x
-# slower (docs/ARCHITECTURE.md, "Hypervisor notes"): the fork bomb's
-# 1,020 forks need far more than TCG's two minutes.
+# slower (docs/ARCHITECTURE.md, "Hypervisor notes"): the 200-fork loop
+# needs more than TCG's two minutes there.
 limit=120
-[ "$accel" = kvm ] && limit=900
+[ "$accel" = kvm ] && limit=600
 (cd "$(dirname "$prog")" && QEMU_TIMEOUT=${QEMU_TIMEOUT:-$limit} \
     "$qemu" --accel "$accel" --test "$kernel" "$(basename "$prog")") \
     >"$tmp" 2>&1
