@@ -9,7 +9,7 @@ UCFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-pic \
 ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
-LIBEXOS_SRCS := libexos/runtime.c libexos/spawn.c libexos/wait.c libexos/upcall.S \
+LIBEXOS_SRCS := libexos/runtime.c libexos/spawn.c libexos/wait.c libexos/upcall.S libexos/resume.S \
 	libexos/malloc.c libexos/qsort.c libexos/touch.c xok/lib/string.c xok/lib/format.c \
 	libexos/consin.c libexos/clock.c
 LIBEXOS_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(LIBEXOS_SRCS))

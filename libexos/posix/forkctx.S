@@ -59,22 +59,6 @@ px_fault_entry:
 	fxsave64 (%rsp)
 	call px_fault
 	fxrstor64 (%rsp)
-	movq %rbx, %rsp
-	movq XF_R15(%rsp), %r15
-	movq XF_R14(%rsp), %r14
-	movq XF_R13(%rsp), %r13
-	movq XF_R12(%rsp), %r12
-	movq XF_R11(%rsp), %r11
-	movq XF_R10(%rsp), %r10
-	movq XF_R9(%rsp), %r9
-	movq XF_R8(%rsp), %r8
-	movq XF_RBP(%rsp), %rbp
-	movq XF_RDI(%rsp), %rdi
-	movq XF_RSI(%rsp), %rsi
-	movq XF_RDX(%rsp), %rdx
-	movq XF_RCX(%rsp), %rcx
-	movq XF_RBX(%rsp), %rbx
-	movq XF_RAX(%rsp), %rax
-	addq $XF_RIP, %rsp
-	iretq
+	movq %rbx, %rdi
+	jmp exos_frame_resume
 	.section .note.GNU-stack,"",@progbits
