@@ -26,14 +26,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
+#include "layout.h"
 
 #define PG              XOK_PGSIZE
-#define PX_EXEC_VA      0x0000320000000000UL    /* tramp, plan, staging */
+/* PX_EXEC_VA (tramp, plan, staging): layout.h */
 #define STACK_TOP       XOK_INIT_STACK_TOP
 #define STACK_SPAN      (1UL << 20)             /* the stack's region */
 #define STACK_FREE      (32 * PG)               /* below the start block */
 #define ARG_LIMIT       (STACK_SPAN - STACK_FREE - 4 * PG)
-#define IMAGE_END       0x0000100000000000UL    /* below the arena */
+#define IMAGE_END       PX_IMAGE_END
 #define PLAN_PAGES      63
 #define NFREE           (PLAN_PAGES + 1)
 

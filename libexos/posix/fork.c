@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include "posix.h"
+#include "layout.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -34,9 +35,9 @@ _Static_assert(__builtin_offsetof(struct xok_context, rsp) == 136, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, fx) == 176, "ctx");
 
 #define PG              XOK_PGSIZE
-#define UPSTACK_HI      0x00007e0000000000UL    /* libexos's upcall stack */
+#define UPSTACK_HI      PX_UPSTACK_HI
 #define UPSTACK_PAGES   4
-#define COPY_WINDOW     0x00000f0000000000UL    /* fork's scratch pages */
+#define COPY_WINDOW     PX_COPY_WINDOW
 
 int px_ctx_save(struct xok_context *c);
 void px_fault_entry(void);

@@ -21,14 +21,15 @@
 #include <stdint.h>
 #include <string.h>
 #include "posix.h"
+#include "layout.h"
 
 #define PG              XOK_PGSIZE
-#define ARENA_LO        0x0000200000000000UL
+#define ARENA_LO        PX_ARENA_LO
 #define ARENA_PAGES     (1UL << 28)             /* 1 TiB */
 #define ARENA_HI        (ARENA_LO + ARENA_PAGES * PG)
 #define BRK_MAX         (1UL << 30)             /* the brk heap: 1 GiB */
 #define MMAP_LO         (ARENA_LO + BRK_MAX)
-#define SHADOW_VA       0x0000300000000000UL    /* ARENA_PAGES entries */
+#define SHADOW_VA       PX_SHADOW_VA    /* ARENA_PAGES entries */
 #define PER_SHADOW      (PG / sizeof(uint64_t)) /* entries per shadow page */
 
 /* A shadow entry: 0 free; else USED, the physical page + 1 (0: none
@@ -42,8 +43,8 @@
 #define SH_WRITE        (1UL << 60)
 #define SH_EXEC         (1UL << 59)
 #define SH_PPN1         ((1UL << 52) - 1)
-#define LENT_VA         0x0000310000000000UL    /* the lent list */
-#define COPY_VA         0x0000320000000000UL    /* px_mem_cow's scratch */
+#define LENT_VA         PX_LENT_VA    /* the lent list */
+#define COPY_VA         PX_COW_VA    /* px_mem_cow's scratch */
 
 static uint64_t *const shadow = (uint64_t *)SHADOW_VA;
 static uint8_t present[ARENA_PAGES / PER_SHADOW / 8];

@@ -7,8 +7,8 @@
  * the same pages at the same place again, which takes no new page.
  */
 #include "posix.h"
+#include "layout.h"
 
-#define PX_MODULE_VA    0x0000310000000000UL
 #define PX_MODULE_SPAN  (1UL << 32)             /* room per module */
 
 const void *

@@ -51,6 +51,7 @@ long px_execve(PX_ARGS);                /* exec.c */
 long px_clock_gettime(PX_ARGS);         /* time.c */
 long px_nanosleep(PX_ARGS);
 long px_clock_nanosleep(PX_ARGS);
+uint64_t px_now_ns(void);              /* boot-time ns, no kernel call */
 
 long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);

@@ -9,9 +9,10 @@
  */
 #include <time.h>
 #include "posix.h"
+#include "block.h"
 
-static uint64_t
-now_ns(void)
+uint64_t
+px_now_ns(void)
 {
 	uint64_t hz = XOK_INFO->tsc_hz, t;
 
@@ -38,7 +39,7 @@ px_clock_gettime(PX_ARGS)
 	PX_UNUSED;
 	switch (a1) {
 	case CLOCK_REALTIME:
-		ns = wall_boot_ns() + now_ns();
+		ns = wall_boot_ns() + px_now_ns();
 		break;
 	case CLOCK_REALTIME_COARSE:
 		ns = wall_boot_ns() + XOK_INFO->ns;
@@ -46,7 +47,7 @@ px_clock_gettime(PX_ARGS)
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_BOOTTIME:
-		ns = now_ns();
+		ns = px_now_ns();
 		break;
 	case CLOCK_MONOTONIC_COARSE:
 		ns = XOK_INFO->ns;
@@ -59,32 +60,14 @@ px_clock_gettime(PX_ARGS)
 	return 0;
 }
 
-/* Sleep until now_ns() >= deadline: on a wake-up predicate over the
- * exported tick count (never spinning), a tick past the last whole one
- * the time left needs, then check the finer clock again. */
+/* Sleep until px_now_ns() >= deadline (px_block: on a wake-up
+ * predicate over the exported tick count, never spinning). */
 static long
 sleep_until(uint64_t deadline)
 {
-	uint64_t now, hz = XOK_INFO->hz ? XOK_INFO->hz : 1000;
+	long r = px_block(NULL, NULL, 0, deadline);
 
-	while ((now = now_ns()) < deadline) {
-		uint64_t left = deadline - now;
-		uint64_t ticks = left / 1000000000u * hz +
-		    (left % 1000000000u * hz + 999999999u) / 1000000000u;
-		struct xok_pred_insn p[4] = {
-			{ .op = XP_LDK, .a = 0,
-			  .imm = __builtin_offsetof(struct xok_info, ticks) },
-			{ .op = XP_LDI, .a = 1,
-			  .imm = XOK_INFO->ticks + ticks + 1 },
-			{ .op = XP_GEU, .a = 0, .b = 1 },
-			{ .op = XP_RET, .a = 0 },
-		};
-		int64_t r = sys_sleep(p, 4);
-
-		if (r < 0)
-			return px_errno(r);
-	}
-	return 0;
+	return r == -ETIMEDOUT ? 0 : r;
 }
 
 /* Nanoseconds in a timespec; -EINVAL for a bad one (Linux's check). */
@@ -105,7 +88,7 @@ long
 px_nanosleep(PX_ARGS)
 {
 	int64_t ns;
-	uint64_t now = now_ns();
+	uint64_t now = px_now_ns();
 
 	PX_UNUSED;
 	if ((ns = ts_ns((const struct timespec *)a1)) < 0)
@@ -118,7 +101,7 @@ long
 px_clock_nanosleep(PX_ARGS)
 {
 	int64_t ns;
-	uint64_t now = now_ns();
+	uint64_t now = px_now_ns();
 
 	PX_UNUSED;
 	switch (a1) {

@@ -1,0 +1,48 @@
+/*
+ * shm.h: the family's shared region and the locks that live in it.
+ *
+ * Every ExOS process maps the same physical pages at PX_SHM_VA
+ * (layout.h): the first process (init) creates the region, fork maps
+ * every page of it into the child writable at the same address (shared,
+ * never copy-on-write), and execve keeps it.  The processes of one
+ * family are one principal (docs/ARCHITECTURE.md, "fork in the libOS"),
+ * so the region is as trusted as the processes are: a buggy process can
+ * damage the family's shared state (its process table, open files,
+ * pipes, tty), never the kernel, another principal's pages or XN's
+ * rules.  Everything that must be seen by more than one process (the
+ * process table, open-file descriptions, pipe rings, the tty) lives
+ * here; pointers into it are valid in every process, function pointers
+ * are not (each process may run a different program).
+ *
+ * Implemented in shm.c.
+ */
+#ifndef EXOS_POSIX_SHM_H
+#define EXOS_POSIX_SHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Create the region in the first process (idempotent); 0 or -errno. */
+long px_shm_init(void);
+/* Zeroed shared memory of n bytes (rounded up to 16; whole pages for
+ * n >= 4096), or NULL with nothing taken if the region is full. */
+void *px_shm_alloc(size_t n);
+/* Give back what px_shm_alloc(n) returned. */
+void px_shm_free(void *p, size_t n);
+/* fork: map the whole region into child (env id); 0 or -errno. */
+long px_shm_fork(uint64_t child);
+
+/* A lock in the shared region.  owner is the holder's environment id
+ * (0: free).  A lock whose holder has died is taken over, so a process
+ * killed while holding one never deadlocks the others (the state it
+ * guarded may be half-updated: users keep their updates so that a
+ * half-done one is harmless, or repair it on takeover).  Waiting
+ * sleeps, never spins for long. */
+struct px_lock {
+	volatile uint64_t owner;
+};
+/* Take the lock: 0, or 1 if it was taken over from a dead holder. */
+int px_lock(struct px_lock *l);
+void px_unlock(struct px_lock *l);
+
+#endif
