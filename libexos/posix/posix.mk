@@ -14,7 +14,8 @@ POSIX_CRT1 := $(SYSROOT)/lib/exos-crt1.o
 POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/proc.c libexos/posix/mem.c libexos/posix/time.c \
 	libexos/posix/start.c libexos/posix/module.c libexos/posix/files.c \
-	libexos/posix/exec.c libexos/posix/exectramp.S libexos/posix/block.c
+	libexos/posix/exec.c libexos/posix/exectramp.S libexos/posix/block.c \
+	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
