@@ -91,3 +91,7 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+# (vmem) Bad pointers, lazy and shared anonymous memory, vfork and
+# posix_spawn, on ExOS and Linux (tests/guest/posixvmem.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/vmem.elf,tests/posix/vmem.c))
+GUEST_TESTS += tests/guest/posixvmem.sh
