@@ -95,3 +95,7 @@ GUEST_TESTS += tests/guest/exosrun.sh
 # run on ExOS and on Linux by tests/guest/ptab.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
 GUEST_TESTS += tests/guest/ptab.sh
+# (vmem) Bad pointers, lazy and shared anonymous memory, vfork and
+# posix_spawn, on ExOS and Linux (tests/guest/posixvmem.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/vmem.elf,tests/posix/vmem.c))
+GUEST_TESTS += tests/guest/posixvmem.sh

@@ -23,10 +23,12 @@
  * signals yet.
  */
 #include <elf.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
 #include "layout.h"
+#include "uaccess.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -69,29 +71,30 @@ px_exec_child(void)
 	img_n = 0;
 }
 
-static int
-uptr(const void *p)
-{
-	return (uintptr_t)p >= XOK_UVA_MIN && (uintptr_t)p < XOK_UVA_END;
-}
-
-/* Count a NULL-terminated vector of strings; -EFAULT or -E2BIG. */
+/* Count a NULL-terminated vector of the program's strings, adding
+ * their sizes to *bytes: -EFAULT for a bad pointer (the vector's or a
+ * string's, read through uaccess.h), -E2BIG if too big.  Once counted,
+ * the strings are known readable: px_start_size and px_start_block read
+ * them directly (the process is single-threaded, nothing unmaps them). */
 static long
-count(char *const *v)
+count(char *const *v, size_t *bytes)
 {
-	long n;
+	const char *p;
+	long n, r;
 
 	if (!v)
 		return 0;
-	if (!uptr(v))
-		return -EFAULT;
-	for (n = 0; v[n]; n++) {
-		if (!uptr(v[n]) || !uptr(&v[n + 1]))
-			return -EFAULT;
-		if (n > (long)(ARG_LIMIT / 8))
+	for (n = 0;; n++) {
+		if ((r = px_copyin(&p, &v[n], sizeof(p))) < 0)
+			return r;
+		if (!p)
+			return n;
+		if ((r = px_strlen_user(p, ARG_LIMIT)) < 0)
+			return r;
+		*bytes += (size_t)r + 1;
+		if (n > (long)(ARG_LIMIT / 8) || *bytes > ARG_LIMIT)
 			return -E2BIG;
 	}
-	return n;
 }
 
 /* The checks Linux's loader makes that matter here: a 64-bit little-
@@ -208,7 +211,7 @@ unmap_ops(struct px_op *ops, uint64_t nops, uint64_t va, uint64_t n)
 long
 px_execve(PX_ARGS)
 {
-	const char *path = (const char *)a1;
+	char path[PATH_MAX];
 	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
 	const uint8_t *img;
 	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
@@ -223,13 +226,14 @@ px_execve(PX_ARGS)
 	const Elf64_Phdr *ph;
 	int64_t ppn;
 	uintptr_t sp;
+	size_t bytes = 0;
 
 	PX_UNUSED;
-	if (!path || !uptr(path))
-		return -EFAULT;
-	if ((argc = count(argv)) < 0)
+	if ((f = px_strin(path, (const char *)a1, sizeof(path))) < 0)
+		return f;
+	if ((argc = count(argv, &bytes)) < 0)
 		return argc;
-	if ((envc = count(envp)) < 0)
+	if ((envc = count(envp, &bytes)) < 0)
 		return envc;
 	if ((f = px_file_lookup(path)) < 0)
 		return f;

@@ -13,7 +13,9 @@
  * of file (exos-run's console input is empty).  The working directory
  * is "/".  FD_CLOEXEC is recorded; execve starts the new image with a
  * fresh table, so today every file fd is closed at exec (open files
- * surviving exec come with C-FFS's descriptors, issue 11).
+ * surviving exec come with C-FFS's descriptors, issue 11).  Paths,
+ * buffers and stat structures are the program's: they go through
+ * uaccess.h (bad pointers are EFAULT).
  */
 #include <fcntl.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include <limits.h>
 #include <unistd.h>
 #include "posix.h"
+#include "uaccess.h"
 
 #define NFD     64
 #define NCONS   3
@@ -125,14 +128,24 @@ px_file_data(uint32_t i, uint64_t *size)
 	return fmod + fent(i)->data_off;
 }
 
+/* Copy the program's path into buf (PATH_MAX): 0 or -errno. */
 static long
-do_open(long dirfd, const char *path, long flags)
+path_in(char *buf, const char *upath)
 {
+	long r = px_strin(buf, upath, PATH_MAX);
+
+	return r < 0 ? r : 0;
+}
+
+static long
+do_open(long dirfd, const char *upath, long flags)
+{
+	char path[PATH_MAX];
 	long f;
 	int fd;
 
-	if (!path)
-		return -EFAULT;
+	if ((f = path_in(path, upath)) < 0)
+		return f;
 	if (dirfd != AT_FDCWD && path[0] != '/')
 		return -EBADF;          /* no directory fds yet */
 	f = px_file_lookup(path);
@@ -199,11 +212,14 @@ read_at(struct fd *d, char *buf, uint64_t len, uint64_t off)
 	uint64_t size;
 	const char *data = px_file_data(d->file, &size);
 
+	long r;
+
 	if (off >= size)
 		return 0;
 	if (len > size - off)
 		len = size - off;
-	memcpy(buf, data + off, len);
+	if ((r = px_copyout(buf, data + off, len)) < 0)
+		return r;
 	return (long)len;
 }
 
@@ -220,9 +236,8 @@ px_read(PX_ARGS)
 		return -EBADF;
 	if ((uint64_t)a3 > SSIZE_MAX)
 		return -EINVAL;
-	if (a3 && !a2)
-		return -EFAULT;
-	r = read_at(d, (char *)a2, (uint64_t)a3, d->off);
+	if ((r = read_at(d, (char *)a2, (uint64_t)a3, d->off)) < 0)
+		return r;
 	d->off += (uint64_t)r;
 	return r;
 }
@@ -239,15 +254,14 @@ px_pread64(PX_ARGS)
 		return -EBADF;
 	if ((uint64_t)a3 > SSIZE_MAX || a4 < 0)
 		return -EINVAL;
-	if (a3 && !a2)
-		return -EFAULT;
 	return read_at(d, (char *)a2, (uint64_t)a3, (uint64_t)a4);
 }
 
 long
 px_readv(PX_ARGS)
 {
-	const struct iovec *iov = (const struct iovec *)a2;
+	const struct iovec *uiov = (const struct iovec *)a2;
+	struct iovec iov;
 	struct fd *d;
 	long total = 0, r;
 	int i;
@@ -260,16 +274,20 @@ px_readv(PX_ARGS)
 	if (a3 < 0 || a3 > IOV_MAX)
 		return -EINVAL;
 	for (i = 0; i < a3; i++) {
-		if (iov[i].iov_len > (size_t)(SSIZE_MAX - total))
+		if ((r = px_copyin(&iov, &uiov[i], sizeof(iov))) < 0)
+			return r;
+		if (iov.iov_len > (size_t)(SSIZE_MAX - total))
 			return -EINVAL;
-		total += (long)iov[i].iov_len;
+		total += (long)iov.iov_len;
 	}
 	total = 0;
 	for (i = 0; i < a3; i++) {
-		r = read_at(d, iov[i].iov_base, iov[i].iov_len, d->off);
+		if ((r = px_copyin(&iov, &uiov[i], sizeof(iov))) < 0 ||
+		    (r = read_at(d, iov.iov_base, iov.iov_len, d->off)) < 0)
+			return total ? total : r;
 		d->off += (uint64_t)r;
 		total += r;
-		if ((size_t)r < iov[i].iov_len)
+		if ((size_t)r < iov.iov_len)
 			break;
 	}
 	return total;
@@ -307,9 +325,11 @@ px_lseek(PX_ARGS)
 	return (long)d->off;
 }
 
-static void
-fill_stat(struct stat *st, long file)
+/* Fill the program's ust for file (-1: the console): 0 or -EFAULT. */
+static long
+fill_stat(struct stat *ust, long file)
 {
+	struct stat sb, *st = &sb;
 	uint64_t size;
 
 	memset(st, 0, sizeof(*st));
@@ -320,13 +340,14 @@ fill_stat(struct stat *st, long file)
 		st->st_mode = S_IFCHR | 0620;
 		st->st_rdev = (5 << 8) | 1;
 		st->st_ino = 1;
-		return;
+		return px_copyout(ust, st, sizeof(*st));
 	}
 	px_file_data((uint32_t)file, &size);
 	st->st_mode = S_IFREG | (fent((uint32_t)file)->mode & 0555);
 	st->st_ino = (ino_t)file + 2;
 	st->st_size = (off_t)size;
 	st->st_blocks = (blkcnt_t)((size + 511) / 512);
+	return px_copyout(ust, st, sizeof(*st));
 }
 
 long
@@ -337,27 +358,24 @@ px_fstat(PX_ARGS)
 	PX_UNUSED;
 	if ((a1 < 0 || a1 >= NCONS) && !(d = getfd(a1)))
 		return -EBADF;
-	if (!a2)
-		return -EFAULT;
-	fill_stat((struct stat *)a2, d ? (long)d->file : -1);
-	return 0;
+	return fill_stat((struct stat *)a2, d ? (long)d->file : -1);
 }
 
 static long
-do_stat(long dirfd, const char *path, struct stat *st, long flags)
+do_stat(long dirfd, const char *upath, struct stat *st, long flags)
 {
+	char path[PATH_MAX];
 	long f;
 
-	if (!path || !st)
-		return -EFAULT;
+	if ((f = path_in(path, upath)) < 0)
+		return f;
 	if (!*path && (flags & AT_EMPTY_PATH))
 		return px_fstat(dirfd, (long)st, 0, 0, 0, 0);
 	if (dirfd != AT_FDCWD && path[0] != '/')
 		return -EBADF;
 	if ((f = px_file_lookup(path)) < 0)
 		return f;
-	fill_stat(st, f);
-	return 0;
+	return fill_stat(st, f);
 }
 
 long
@@ -375,12 +393,13 @@ px_newfstatat(PX_ARGS)
 }
 
 static long
-do_access(long dirfd, const char *path, long mode)
+do_access(long dirfd, const char *upath, long mode)
 {
+	char path[PATH_MAX];
 	long f;
 
-	if (!path)
-		return -EFAULT;
+	if ((f = path_in(path, upath)) < 0)
+		return f;
 	if (mode & ~(long)(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (dirfd != AT_FDCWD && path[0] != '/')

@@ -29,6 +29,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "shm.h"
+#include "uaccess.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -52,15 +53,22 @@ static uint64_t copy_child;             /* the child copy_range fills */
 static uint64_t cppn[XOK_PAGE_BATCH_MAX];
 static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
 
-/* A fault we do not handle: unregister the handler and resume, so the
+/*
+ * The fault upcall (px_fault_entry, on the upcall stack).  In order: a
+ * write to a copy-on-write arena page (px_mem_cow); a fault inside a
+ * uaccess copy (uaccess.c: the copy returns -EFAULT).  Anything else is
+ * a fault we do not handle: unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
- * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler. */
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.
+ */
 void
 px_fault(struct xok_frame *f)
 {
 	struct xok_upcalls up;
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
+		return;
+	if (px_uaccess_fixup(f))
 		return;
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
@@ -77,23 +85,35 @@ upcalls_fill(struct xok_upcalls *up)
 	up->stack_hi = UPSTACK_HI;
 }
 
-/* Our upcall stack and fault handler, once (before the first fork). */
-static long
-upcalls_init(void)
+/*
+ * Our upcall stack and fault handler, once per image: at start
+ * (start.c), so that uaccess faults and the arena's faults are ours
+ * from the first instruction of main.  An image started by execve finds
+ * the stack its predecessor had (exec keeps it: PAGE_PROTECT counts the
+ * pages mapped there) and only registers the new entry.
+ */
+long
+px_fault_init(void)
 {
 	struct xok_upcalls up;
-	uint64_t i;
-	int64_t ppn;
+	uint64_t i, lo = UPSTACK_HI - UPSTACK_PAGES * PG;
+	int64_t ppn, r;
 
 	if (upcalls_ready)
 		return 0;
-	for (i = 0; i < UPSTACK_PAGES; i++) {
-		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
-			return -ENOMEM;
-		if (sys_page_map(XOK_SELF, UPSTACK_HI - (i + 1) * PG,
-		    (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
-			sys_page_free((uint64_t)ppn, 0);
-			return -ENOMEM;
+	r = sys_page_protect(XOK_SELF, lo, UPSTACK_PAGES,
+	    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+	if (r != UPSTACK_PAGES) {
+		if (r > 0)
+			sys_page_unmap_range(XOK_SELF, lo, UPSTACK_PAGES, 0);
+		for (i = 0; i < UPSTACK_PAGES; i++) {
+			if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+				return -ENOMEM;
+			if (sys_page_map(XOK_SELF, lo + i * PG, (uint64_t)ppn,
+			    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+				sys_page_free((uint64_t)ppn, 0);
+				return -ENOMEM;
+			}
 		}
 	}
 	upcalls_fill(&up);
@@ -259,7 +279,7 @@ px_fork(PX_ARGS)
 	long r;
 
 	PX_UNUSED;
-	if ((r = upcalls_init()) < 0)
+	if ((r = px_fault_init()) < 0)
 		return r;
 	px_mem_sweep();
 	memset(&ctx, 0, sizeof(ctx));

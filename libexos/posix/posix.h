@@ -104,4 +104,7 @@ long px_errno(int64_t xe);
 /* Write a string to the console, whole (console.c). */
 void px_cons_puts(const char *s);
 
+/* (vmem) fork.c: register the fault upcall and its stack (at start). */
+long px_fault_init(void);
+
 #endif

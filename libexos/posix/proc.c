@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "posix.h"
+#include "uaccess.h"
 
 static long fs_base, gs_base;
 static int *clear_tid;          /* set_tid_address: zeroed at exit */
@@ -80,11 +81,9 @@ px_arch_prctl(PX_ARGS)
 			gs_base = a2;
 		return 0;
 	case ARCH_GET_FS:
-		*(long *)a2 = fs_base;
-		return 0;
+		return px_copyout((void *)a2, &fs_base, sizeof(fs_base));
 	case ARCH_GET_GS:
-		*(long *)a2 = gs_base;
-		return 0;
+		return px_copyout((void *)a2, &gs_base, sizeof(gs_base));
 	default:
 		return -EINVAL;
 	}
@@ -103,7 +102,7 @@ px_exit(PX_ARGS)
 
 	PX_UNUSED;
 	if (clear_tid)
-		*clear_tid = 0;
+		(void)px_clearout(clear_tid, sizeof(*clear_tid));
 	px_syscount_report();
 	if (xok_env_info(self)->parent == 0)
 		sys_shutdown(0, code);
@@ -138,7 +137,7 @@ field(char *dst, const char *s)
 long
 px_uname(PX_ARGS)
 {
-	struct utsname *u = (struct utsname *)a1;
+	struct utsname ub, *u = &ub;
 
 	PX_UNUSED;
 	memset(u, 0, sizeof(*u));
@@ -147,5 +146,5 @@ px_uname(PX_ARGS)
 	field(u->release, "0.1");
 	field(u->version, "Xok/ExOS");
 	field(u->machine, "x86_64");
-	return 0;
+	return px_copyout((void *)a1, u, sizeof(*u));
 }

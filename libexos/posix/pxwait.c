@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <exos/exos.h>
 #include "posix.h"
+#include "uaccess.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -83,6 +84,7 @@ px_wait4(PX_ARGS)
 	struct xok_exit x;
 	int64_t r;
 	unsigned i;
+	int st;
 
 	PX_UNUSED;
 	if (opts & ~(long)(WNOHANG | WUNTRACED | WCONTINUED | __WALL |
@@ -106,10 +108,12 @@ px_wait4(PX_ARGS)
 	if (r < 0)
 		return r == -XE_FAULT ? -EFAULT : -ECHILD;
 	px_mem_sweep();                 /* pages it held may be free now */
-	if (status)
-		*status = wstatus(&x);
-	if (a4)
-		memset((void *)a4, 0, sizeof(struct rusage));
+	/* As Linux: the child is reaped even if the status or the rusage
+	 * cannot be stored, and the call then says EFAULT. */
+	st = wstatus(&x);
+	if ((status && px_copyout(status, &st, sizeof(st)) < 0) ||
+	    (a4 && px_clearout((void *)a4, sizeof(struct rusage)) < 0))
+		return -EFAULT;
 	return px_pid_of((uint64_t)r);
 }
 

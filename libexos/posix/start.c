@@ -198,6 +198,7 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	size_t size;
 	char *area;
 
+	px_fault_init();        /* uaccess and the arena's faults (fork.c) */
 	if (magic == PX_EXEC_MAGIC) {
 		px_exec_cleanup(plan);
 		px_shm_kept();
