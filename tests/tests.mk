@@ -118,3 +118,6 @@ $(BUILD)/tests/posixsuite.list: FORCE
 .PHONY: FORCE
 FORCE:
 GUEST_TESTS += tests/guest/posixsuite.sh
+# A smoke run of make bench-posix's program on ExOS and Linux: every
+# row measured or "n/a (why)", no timing checked (tests/guest/posixbench.sh).
+GUEST_TESTS += tests/guest/posixbench.sh

@@ -11,8 +11,10 @@
  * TSC rate: on ExOS the kernel's calibration (exported; also printed as
  * BENCH-CLOCK for the clock check of scripts/bench-lib), on Linux the
  * TSC measured against CLOCK_MONOTONIC.
- *   pbench TINY         TINY: the path of a tiny static program that
- *                       exits 0 (the exec rows)
+ *   pbench [-q] TINY    TINY: the path of a tiny static program that
+ *                       exits 0 (the exec rows); -q: a few runs of each
+ *                       (the smoke test of make test, which checks the
+ *                       program works, not its times)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,10 +35,12 @@
 #endif
 
 #define RUNS            1001    /* runs of a cheap operation */
-#define PER             100     /* calls per timed run of a tiny one */
-#define PROC_RUNS       101     /* runs of fork, exec, spawn */
-#define MMAP_RUNS       7       /* 64 MiB mappings */
 #define MMAP_BYTES      (64UL << 20)
+
+static int runs = RUNS;         /* runs of a cheap operation */
+static int per = 100;           /* calls per timed run of a tiny one */
+static int proc_runs = 101;     /* runs of fork, exec, spawn */
+static int mmap_runs = 7;       /* 64 MiB mappings */
 
 extern char **environ;
 
@@ -55,12 +59,12 @@ cmp(const void *a, const void *b)
 
 /* the median of n samples, per operation, as a BENCH line */
 static void
-report(const char *name, int n, int per)
+report(const char *name, int n, int calls)
 {
 	uint64_t med;
 
 	qsort(samples, (size_t)n, sizeof samples[0], cmp);
-	med = samples[n / 2] / (uint64_t)per;
+	med = samples[n / 2] / (uint64_t)calls;
 	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
 	    (unsigned long)((double)med / tsc_per_ns + 0.5));
 	fflush(stdout);
@@ -142,17 +146,17 @@ bench_getpid(void)
 {
 	pid_t me = getpid();
 
-	for (int r = 0; r < RUNS; r++) {
+	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
-		for (int k = 0; k < PER; k++)
+		for (int k = 0; k < per; k++)
 			if (getpid() != me) {
 				na("getpid", "a different pid", 0);
 				return;
 			}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("getpid", RUNS, PER);
+	report("getpid", runs, per);
 }
 
 static void
@@ -160,10 +164,10 @@ bench_clock(void)
 {
 	struct timespec ts, prev = { 0, 0 };
 
-	for (int r = 0; r < RUNS; r++) {
+	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
-		for (int k = 0; k < PER; k++)
+		for (int k = 0; k < per; k++)
 			if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
 				na("clock_gettime", "", errno);
 				return;
@@ -176,7 +180,7 @@ bench_clock(void)
 		}
 		prev = ts;
 	}
-	report("clock_gettime", RUNS, PER);
+	report("clock_gettime", runs, per);
 }
 
 /* wait for pid; 0 if it exited 0, else its status or -1 (errno) */
@@ -197,7 +201,7 @@ reap(pid_t pid)
 static void
 bench_fork_exit(void)
 {
-	for (int r = 0; r < PROC_RUNS; r++) {
+	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
 		int st;
@@ -215,7 +219,7 @@ bench_fork_exit(void)
 		}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("fork+exit+wait", PROC_RUNS, 1);
+	report("fork+exit+wait", proc_runs, 1);
 }
 
 /* The exec rows' child: exec TINY; if that fails, exit with the errno
@@ -232,7 +236,7 @@ exec_tiny(void)
 static void
 bench_fork_exec(void)
 {
-	for (int r = 0; r < PROC_RUNS; r++) {
+	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
 		int st;
@@ -252,13 +256,13 @@ bench_fork_exec(void)
 		}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("fork+exec+wait", PROC_RUNS, 1);
+	report("fork+exec+wait", proc_runs, 1);
 }
 
 static void
 bench_vfork(void)
 {
-	for (int r = 0; r < PROC_RUNS; r++) {
+	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = vfork();
 		int st;
@@ -276,7 +280,7 @@ bench_vfork(void)
 		}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("vfork+exit+wait", PROC_RUNS, 1);
+	report("vfork+exit+wait", proc_runs, 1);
 }
 
 static void
@@ -284,7 +288,7 @@ bench_spawn(void)
 {
 	char *argv[] = { (char *)tiny, NULL };
 
-	for (int r = 0; r < PROC_RUNS; r++) {
+	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid;
 		int e, st;
@@ -301,13 +305,13 @@ bench_spawn(void)
 		}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("posix_spawn+wait", PROC_RUNS, 1);
+	report("posix_spawn+wait", proc_runs, 1);
 }
 
 static void
 bench_mmap(void)
 {
-	for (int r = 0; r < MMAP_RUNS; r++) {
+	for (int r = 0; r < mmap_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		volatile char *p = mmap(NULL, MMAP_BYTES, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -324,7 +328,7 @@ bench_mmap(void)
 		}
 		samples[r] = __rdtsc() - t0;
 	}
-	report("64 MiB mmap+touch+munmap", MMAP_RUNS, 1);
+	report("64 MiB mmap+touch+munmap", mmap_runs, 1);
 }
 
 static void
@@ -347,7 +351,7 @@ bench_signal(void)
 		na("signal handler round trip", "sigaction", errno);
 		return;
 	}
-	for (int r = 0; r < RUNS; r++) {
+	for (int r = 0; r < runs; r++) {
 		sig_atomic_t before = caught;
 		uint64_t t0 = __rdtsc();
 
@@ -363,14 +367,18 @@ bench_signal(void)
 		}
 	}
 	signal(SIGUSR1, SIG_DFL);
-	report("signal handler round trip", RUNS, 1);
+	report("signal handler round trip", runs, 1);
 }
 
 int
 main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "-q") == 0) {
+		runs = 11, per = 10, proc_runs = 5, mmap_runs = 1;
+		argv++, argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: pbench TINY\n");
+		fprintf(stderr, "usage: pbench [-q] TINY\n");
 		return 2;
 	}
 	tiny = argv[1];
