@@ -73,6 +73,7 @@ struct shm_hdr {
 	uint64_t nmemb;                 /* entries used in members[] */
 	uint64_t small[NCLASS];         /* free objects of 16 << k bytes */
 	uint64_t runs;                  /* free page runs (offset; 0 none) */
+	uint64_t roots[PX_SHM_NROOTS];  /* px_shm_root's objects (offsets) */
 };
 
 struct shm_run {                        /* at the first page of a run */
@@ -393,4 +394,27 @@ px_shm_free(void *p, size_t n)
 		}
 	}
 	px_unlock(&HDR->lock);
+}
+
+void *
+px_shm_root(unsigned k, size_t n)
+{
+	uint64_t off;
+	void *p;
+
+	if (k >= PX_SHM_NROOTS || (!mapped() && px_shm_init() < 0))
+		return NULL;
+	if ((off = __atomic_load_n(&HDR->roots[k], __ATOMIC_ACQUIRE)) != 0)
+		return AT(off);
+	/* first use: allocate outside the root's check, then publish the
+	 * first one (a loser gives its copy back) */
+	if (!(p = px_shm_alloc(n)))
+		return NULL;
+	off = 0;
+	if (!__atomic_compare_exchange_n(&HDR->roots[k], &off, OFF(p), 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		px_shm_free(p, n);
+		return AT(off);
+	}
+	return p;
 }
