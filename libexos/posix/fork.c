@@ -63,6 +63,8 @@ px_fault(struct xok_frame *f)
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
 		return;
+	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
+		return;                 /* a region page added elsewhere */
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up.stack_hi = UPSTACK_HI;

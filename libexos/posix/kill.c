@@ -4,7 +4,7 @@
  * and ourselves (Linux's rule); < -1: the group -pid.  ESRCH when
  * nothing matches (a zombie matches and is left alone, as in Linux),
  * EINVAL for a signal outside 0..64; signal 0 only checks.  One user:
- * never EPERM.
+ * EPERM only when the kernel refuses to destroy a process (below).
  *
  * Posting: the signal's bit is ORed into the target's sigpending
  * (atomically, no lock), which its px_block predicate watches (the
@@ -22,24 +22,34 @@ void px_proc_fix(void);
 
 #define NSIG_LINUX      64
 
-/* Deliver sig to p (lock held): 1 if p was a target, else 0. */
-static int
+/* Deliver sig to p (lock held): 0, or -EPERM if the kernel refused
+ * (the root of a family that a non-POSIX parent spawned is guarded by
+ * its spawner's name: the family cannot destroy it). */
+static long
 post(struct px_proc *p, int sig, int *killself)
 {
+	int64_t r;
+
 	if (sig == 0 || px_proc_dead(p))
-		return 1;
+		return 0;
 	if (sig == SIGKILL) {
 		if (p == px_proc_self()) {
 			*killself = 1;
-			return 1;
+			return 0;
 		}
-		px_proc_record(p, SIGKILL);
-		sys_env_destroy(p->env, 0, 128 + SIGKILL);
-		return 1;
+		r = sys_env_destroy(p->env, 0, 128 + SIGKILL);
+		if (r == 0 || r == -XE_NOENT) {
+			/* (NOENT: it died already, unrecorded: the kernel's
+			 * record says how) */
+			if (r == 0)
+				px_proc_record(p, SIGKILL);
+			return 0;
+		}
+		return -EPERM;
 	}
 	__atomic_or_fetch(&p->sigpending, 1UL << (sig - 1), __ATOMIC_RELEASE);
 	px_ptab_changed();
-	return 1;
+	return 0;
 }
 
 long
@@ -48,7 +58,8 @@ px_kill(PX_ARGS)
 	struct px_proc *me = px_proc_self();
 	struct px_ptab *t = px_ptab();
 	long pid = (int)a1;
-	int sig = (int)a2, found = 0, killself = 0, i;
+	int sig = (int)a2, found = 0, sent = 0, killself = 0, i;
+	long r = 0;
 
 	PX_UNUSED;
 	if (sig < 0 || sig > NSIG_LINUX)
@@ -60,8 +71,11 @@ px_kill(PX_ARGS)
 	if (pid > 0) {
 		struct px_proc *p = px_proc_lookup((int32_t)pid);
 
-		if (p)
-			found = post(p, sig, &killself);
+		if (p) {
+			found = 1;
+			r = post(p, sig, &killself);
+			sent = r == 0;
+		}
 	} else {
 		int32_t pgid = pid == 0 ? me->pgid : (int32_t)-pid;
 
@@ -73,11 +87,15 @@ px_kill(PX_ARGS)
 			if (pid == -1 ? (p->pid == 1 || p == me) :
 			    p->pgid != pgid)
 				continue;
-			found |= post(p, sig, &killself);
+			found = 1;
+			if ((r = post(p, sig, &killself)) == 0)
+				sent = 1;
 		}
 	}
 	px_unlock(&t->lock);
 	if (killself)
 		px_proc_exit(SIGKILL);
-	return found ? 0 : -ESRCH;
+	if (!found)
+		return -ESRCH;
+	return sent ? 0 : r;    /* Linux: success if any was signalled */
 }
