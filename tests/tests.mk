@@ -129,3 +129,8 @@ GUEST_TESTS += tests/guest/posixsuite.sh
 # A smoke run of make bench-posix's program on ExOS and Linux: every
 # row measured or "n/a (why)", no timing checked (tests/guest/posixbench.sh).
 GUEST_TESTS += tests/guest/posixbench.sh
+# The region's pages come back when a whole family is gone
+# (tests/guest/ptabfree.sh: a bare init spawns tests/posix/ptabfam.c).
+$(eval $(call exos_prog,$(BUILD)/tests/ptabfam.elf,tests/posix/ptabfam.c))
+$(eval $(call guest_prog,$(BUILD)/tests/ptabfree.elf,tests/guest/ptabfree.c))
+GUEST_TESTS += tests/guest/ptabfree.sh

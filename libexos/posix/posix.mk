@@ -18,9 +18,10 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
-POSIX_SRCS += libexos/posix/shm.c
 # (vmem) uaccess's fault-safe copies
 POSIX_SRCS += libexos/posix/ucopy.S
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+	libexos/posix/pgrp.c libexos/posix/kill.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # musl's headers, then the compiler's, then the kernel's ABI and
 # libexos's kernel-call wrappers (exos/xok.h) after them, so libexos's
