@@ -54,7 +54,8 @@ static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
 
 /*
  * The fault upcall (px_fault_entry, on the upcall stack).  In order: a
- * write to a copy-on-write arena page (px_mem_cow); a fault inside a
+ * write to a copy-on-write arena page (px_mem_cow); the first touch of
+ * a lazily filled arena page (px_mem_fault); a fault inside a
  * uaccess copy (uaccess.c: the copy returns -EFAULT).  Anything else is
  * a fault we do not handle: unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
@@ -66,6 +67,8 @@ px_fault(struct xok_frame *f)
 	struct xok_upcalls up;
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
+		return;
+	if (f->trapno == 14 && px_mem_fault(f->addr, f->err) == 0)
 		return;
 	if (px_uaccess_fixup(f))
 		return;

@@ -106,5 +106,8 @@ void px_cons_puts(const char *s);
 
 /* (vmem) fork.c: register the fault upcall and its stack (at start). */
 long px_fault_init(void);
+/* (vmem) mem.c: a not-present fault on a lazily filled arena page
+ * (0 handled, -1 not ours). */
+long px_mem_fault(uint64_t va, uint64_t err);
 
 #endif
