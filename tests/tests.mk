@@ -91,7 +91,41 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+# The family's shared region and the process table (tests/posix/ptab.c,
+# run on ExOS and on Linux by tests/guest/ptab.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
+GUEST_TESTS += tests/guest/ptab.sh
 # (vmem) Bad pointers, lazy and shared anonymous memory, vfork and
 # posix_spawn, on ExOS and Linux (tests/guest/posixvmem.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/vmem.elf,tests/posix/vmem.c))
 GUEST_TESTS += tests/guest/posixvmem.sh
+# The POSIX suite (tests/guest/posixsuite.sh; docs/TESTING.md): each
+# NAME in POSIX_SUITE is tests/posix/NAME.c (with tests/posix/ptest.h),
+# built with exos-cc as $(BUILD)/tests/posix-NAME.elf and with the
+# host's compiler as $(BUILD)/tests/posix-NAME.linux, and run on both;
+# it must pass on both.  Add a program with one line, anywhere in the
+# makefiles:  POSIX_SUITE += NAME
+POSIX_SUITE += suiteenv
+POSIX_HOST_CC := $(if $(shell command -v musl-gcc),musl-gcc,$(HOST_CC))
+POSIX_SUITE_FILES = $(foreach p,$(POSIX_SUITE),$(BUILD)/tests/posix-$(p).elf \
+    $(BUILD)/tests/posix-$(p).linux) $(BUILD)/tests/posixsuite.list
+GUEST_PROGS += $(POSIX_SUITE_FILES)
+$(BUILD)/tests/posix-%.elf: tests/posix/%.c $(wildcard tests/posix/*.h) \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) $(wildcard xok/include/xok/*.h)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -o $@ $<
+$(BUILD)/tests/posix-%.linux: tests/posix/%.c $(wildcard tests/posix/*.h)
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+# the names, for the script; rewritten only when the list changes
+$(BUILD)/tests/posixsuite.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo $(sort $(POSIX_SUITE)) | tr ' ' '\n' | sed '/^$$/d' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+.PHONY: FORCE
+FORCE:
+GUEST_TESTS += tests/guest/posixsuite.sh
+# A smoke run of make bench-posix's program on ExOS and Linux: every
+# row measured or "n/a (why)", no timing checked (tests/guest/posixbench.sh).
+GUEST_TESTS += tests/guest/posixbench.sh
