@@ -1,6 +1,6 @@
 /*
- * vmem.c: bad pointers, anonymous memory, vfork and posix_spawn, run by
- * tests/guest/posixvmem.sh under scripts/exos-run and on Linux (the
+ * vmem.c: bad pointers, anonymous memory, vfork and posix_spawn; in the
+ * POSIX suite (tests/guest/posixsuite.sh: run on ExOS and on Linux, the
  * expectations are Linux's):
  *   vmem [SECTION...]     (no section: all; "helper N": exit N)
  * Sections:
