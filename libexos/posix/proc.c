@@ -103,6 +103,7 @@ px_exit(PX_ARGS)
 	PX_UNUSED;
 	if (clear_tid)
 		(void)px_clearout(clear_tid, sizeof(*clear_tid));
+	px_vfork_done();
 	px_syscount_report();
 	if (xok_env_info(self)->parent == 0)
 		sys_shutdown(0, code);
