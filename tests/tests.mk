@@ -96,9 +96,8 @@ GUEST_TESTS += tests/guest/exosrun.sh
 $(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
 GUEST_TESTS += tests/guest/ptab.sh
 # (vmem) Bad pointers, lazy and shared anonymous memory, vfork and
-# posix_spawn, on ExOS and Linux (tests/guest/posixvmem.sh).
-$(eval $(call exos_prog,$(BUILD)/tests/vmem.elf,tests/posix/vmem.c))
-GUEST_TESTS += tests/guest/posixvmem.sh
+# posix_spawn, on ExOS and Linux (tests/posix/vmem.c, in the suite).
+POSIX_SUITE += vmem
 # The POSIX suite (tests/guest/posixsuite.sh; docs/TESTING.md): each
 # NAME in POSIX_SUITE is tests/posix/NAME.c (with tests/posix/ptest.h),
 # built with exos-cc as $(BUILD)/tests/posix-NAME.elf and with the

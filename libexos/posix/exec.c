@@ -366,6 +366,7 @@ px_execve(PX_ARGS)
 	h->maps_off = (uint64_t)((char *)maps - (char *)h);
 
 	/* The point of no return. */
+	px_vfork_done();                /* a vfork parent may go on */
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();

@@ -51,6 +51,18 @@ px_ctx_save:
 	xorl %eax, %eax
 	ret
 
+/* A clone child given a stack starts here with %rsp = newsp (a call's
+ * return address at the top, as musl's __clone lays it out): its
+ * libOS set-up (px_clone_child), then "return 0" to that address. */
+	.globl px_clone_entry
+	.type px_clone_entry,@function
+px_clone_entry:
+	subq $8, %rsp
+	call px_clone_child
+	addq $8, %rsp
+	xorl %eax, %eax
+	ret
+
 	.globl px_fault_entry
 	.type px_fault_entry,@function
 px_fault_entry:

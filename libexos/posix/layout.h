@@ -13,6 +13,8 @@
  *   0x320000000000  copy-on-write scratch page (mem.c)
  *   0x330000000000  execve's trampoline, plan and staging window
  *   0x340000000000  boot modules of the first process (module.c)
+ *   0x350000000000  parking place of PROT_NONE MAP_SHARED pages (mem.c:
+ *                   arena page i at PX_PARK_VA + i pages, read-only)
  *   0x380000000000  the family's shared region (shm.h): mapped at the
  *                   same address in every ExOS process, shared by fork
  *                   (never copied), kept by execve
@@ -30,6 +32,7 @@
 #define PX_COW_VA       0x0000320000000000UL
 #define PX_EXEC_VA      0x0000330000000000UL
 #define PX_MODULE_VA    0x0000340000000000UL
+#define PX_PARK_VA      0x0000350000000000UL     /* 1 TiB, as the arena */
 #define PX_SHM_VA       0x0000380000000000UL
 #define PX_SHM_SPAN     (1UL << 32)             /* 4 GiB of addresses */
 #define PX_UPSTACK_HI   0x00007e0000000000UL

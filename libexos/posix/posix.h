@@ -111,5 +111,12 @@ void px_cons_puts(const char *s);
 
 /* (vmem) fork.c: register the fault upcall and its stack (at start). */
 long px_fault_init(void);
+/* (vmem) mem.c: a not-present fault on a lazily filled arena page
+ * (0 handled, -1 not ours). */
+long px_mem_fault(uint64_t va, uint64_t err);
+/* (vmem) fork.c: vfork (the parent waits for exec or exit); a vfork
+ * child tells its parent it has exec'd or is exiting. */
+long px_vfork(PX_ARGS);
+void px_vfork_done(void);
 
 #endif

@@ -79,6 +79,7 @@ px_exit(PX_ARGS)
 	PX_UNUSED;
 	if (clear_tid)
 		(void)px_clearout(clear_tid, sizeof(*clear_tid));
+	px_vfork_done();
 	px_syscount_report();
 	px_proc_exit((int)((uint64_t)a1 & 0xff) << 8);
 }
