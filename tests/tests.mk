@@ -121,3 +121,8 @@ GUEST_TESTS += tests/guest/posixsuite.sh
 # A smoke run of make bench-posix's program on ExOS and Linux: every
 # row measured or "n/a (why)", no timing checked (tests/guest/posixbench.sh).
 GUEST_TESTS += tests/guest/posixbench.sh
+# posixhello.sh runs hello.c on Linux too.
+$(BUILD)/tests/posixhello.linux: tests/posix/hello.c
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+GUEST_PROGS += $(BUILD)/tests/posixhello.linux
