@@ -14,7 +14,10 @@
 # program is BIN/OTHER (so a test can exec a sibling, by path or
 # through PATH), the environment is PATH=BIN HOME=/ TERM=dumb USER=root;
 # BIN is /bin on ExOS and a fresh temporary directory on Linux, where
-# the current directory is a fresh empty one.
+# the current directory is a fresh empty one.  A program also listed in
+# POSIX_SUITE_DISK ("NAME disk" in the list) gets, on ExOS, a fresh
+# empty C-FFS image (mkfs.cffs, 32 MiB) as its root file system
+# (exos-run --disk), which fsck.cffs -n must find clean after the run.
 #   tests/guest/posixsuite.sh [--accel tcg|kvm] [KERNEL [NAME...]]
 # POSIX_TIMEOUT (seconds per ExOS run; default 120, 600 under KVM) and
 # POSIX_LINUX_TIMEOUT (default 60) bound the runs.
@@ -29,14 +32,16 @@ list=$build/tests/posixsuite.list
 export KERNEL="$kernel" ACCEL="$accel"
 xtimeout=${POSIX_TIMEOUT:-$([ "$accel" = kvm ] && echo 600 || echo 120)}
 ltimeout=${POSIX_LINUX_TIMEOUT:-60}
-failed=0
+failed=0 disks=""
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ $# -gt 0 ]; then
 	names="$*"
+	[ -f "$list" ] && disks=$(sed -n 's/ disk$//p' "$list")
 elif [ -f "$list" ]; then
-	names=$(cat "$list")
+	names=$(grep -v ' ' "$list")
+	disks=$(sed -n 's/ disk$//p' "$list")
 else
 	echo "FAIL: posixsuite: no $list (run make)"
 	echo ALL-DONE
@@ -104,11 +109,36 @@ for n in $names; do
 		[ "$o" != "$n" ] && [ -f "$tmp/exos/bin/$o" ] &&
 		    adds+=(--add "$tmp/exos/bin/$o:/bin/$o")
 	done
+	disk=""
+	if echo "$disks" | grep -qx "$n"; then
+		disk=$tmp/disk.$n
+		if ! grep -q -- '--disk' "$top/scripts/exos-run"; then
+			echo "FAIL: exos: $n: exos-run has no --disk yet"
+			failed=1
+			continue
+		fi
+		if ! "$build/cffs/mkfs.cffs" "$disk" 32M >/dev/null 2>&1; then
+			echo "FAIL: exos: $n: mkfs.cffs failed"
+			failed=1
+			continue
+		fi
+		adds+=(--disk "$disk")
+	fi
 	"$top/scripts/exos-run" --timeout "$xtimeout" "${adds[@]}" \
 	    "$tmp/exos/bin/$n" >"$tmp/out" 2>&1 </dev/null
 	rc=$?
 	show exos "$tmp/out"
 	finished exos "$n" $rc "$tmp/out"
+	if [ -n "$disk" ]; then
+		if "$build/cffs/fsck.cffs" -n "$disk" >"$tmp/fsck" 2>&1; then
+			echo "PASS: exos: $n: fsck.cffs -n finds the disk clean"
+		else
+			echo "FAIL: exos: $n: fsck.cffs -n finds the disk unclean"
+			head -n 20 "$tmp/fsck" | sed 's/^/    exos| /'
+			failed=1
+		fi
+		rm -f "$disk"
+	fi
 done
 echo ALL-DONE
 [ $failed -eq 0 ]
