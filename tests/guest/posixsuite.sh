@@ -14,7 +14,9 @@
 # program is BIN/OTHER (so a test can exec a sibling, by path or
 # through PATH), the environment is PATH=BIN HOME=/ TERM=dumb USER=root;
 # BIN is /bin on ExOS and a fresh temporary directory on Linux, where
-# the current directory is a fresh empty one.  A program also listed in
+# the current directory is a fresh empty one and the program runs in a
+# PID namespace of its own (it is root here: kill(-1, ...) must not
+# reach the host's processes), as pid 2 under a shell.  A program also listed in
 # POSIX_SUITE_DISK ("NAME disk" in the list) gets, on ExOS, a fresh
 # empty C-FFS image (mkfs.cffs, 32 MiB) as its root file system
 # (exos-run --disk), which fsck.cffs -n must find clean after the run.
@@ -97,9 +99,13 @@ for n in $names; do
 	[ -f "$tmp/linux/bin/$n" ] && [ -f "$tmp/exos/bin/$n" ] || continue
 	# Linux
 	mkdir -p "$tmp/cwd.$n"
-	(cd "$tmp/cwd.$n" && exec timeout -k 5 "$ltimeout" env -i \
-	    PATH="$tmp/linux/bin" HOME=/ TERM=dumb USER=root \
-	    "$tmp/linux/bin/$n" </dev/null >"$tmp/out" 2>&1)
+	# in a PID namespace of its own (with /bin/sh as its init): this
+	# runs as root on the host, and a test's kill(-1, ...) must reach
+	# only its own processes
+	(cd "$tmp/cwd.$n" && exec timeout -k 5 "$ltimeout" unshare --pid \
+	    --fork --mount-proc --kill-child /bin/sh -c \
+	    'env -i PATH="$1" HOME=/ TERM=dumb USER=root "$2"; exit $?' sh \
+	    "$tmp/linux/bin" "$tmp/linux/bin/$n" </dev/null >"$tmp/out" 2>&1)
 	rc=$?
 	show linux "$tmp/out"
 	finished linux "$n" $rc "$tmp/out"
