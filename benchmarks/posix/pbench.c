@@ -10,7 +10,8 @@
  * never a number for something that did not happen.  ns come from the
  * TSC rate: on ExOS the kernel's calibration (exported; also printed as
  * BENCH-CLOCK for the clock check of scripts/bench-lib), on Linux the
- * TSC measured against CLOCK_MONOTONIC.  On ExOS each row is followed
+ * TSC measured against CLOCK_MONOTONIC (printed as BENCH-CLOCK|kHz, the
+ * rate the check compares with the host's).  On ExOS each row is followed
  * by the kernel calls it made (the kernel's exported counts, every
  * environment's, so a child's calls count too), per operation:
  *     BENCH-CALLS|row|call|calls per operation|cycles each|% of the row
@@ -144,6 +145,9 @@ clock_setup(void)
 	nanosleep(&w, NULL);
 	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
 	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
+	/* the rate the ns come from, for the clock check (the first
+	 * BENCH-CLOCK line counts: linux-guest's, the kernel's, follows) */
+	printf("BENCH-CLOCK|%lu\n", (unsigned long)(tsc_per_ns * 1e6 + 0.5));
 #endif
 	fflush(stdout);
 	return 0;
