@@ -104,6 +104,9 @@ POSIX_SUITE += vmem
 # host's compiler as $(BUILD)/tests/posix-NAME.linux, and run on both;
 # it must pass on both.  Add a program with one line, anywhere in the
 # makefiles:  POSIX_SUITE += NAME
+# A program that wants a file system on ExOS also says
+# POSIX_SUITE_DISK += NAME: its ExOS run gets a fresh, empty C-FFS disk
+# as its root (exos-run --disk; fsck.cffs must find it clean after).
 POSIX_SUITE += suiteenv
 POSIX_HOST_CC := $(if $(shell command -v musl-gcc),musl-gcc,$(HOST_CC))
 POSIX_SUITE_FILES = $(foreach p,$(POSIX_SUITE),$(BUILD)/tests/posix-$(p).elf \
@@ -121,6 +124,7 @@ $(BUILD)/tests/posix-%.linux: tests/posix/%.c $(wildcard tests/posix/*.h)
 $(BUILD)/tests/posixsuite.list: FORCE
 	@mkdir -p $(dir $@)
 	@echo $(sort $(POSIX_SUITE)) | tr ' ' '\n' | sed '/^$$/d' >$@.tmp
+	@echo $(sort $(POSIX_SUITE_DISK)) | tr ' ' '\n' | sed '/^$$/d; s/$$/ disk/' >>$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
 FORCE:
@@ -133,3 +137,8 @@ GUEST_TESTS += tests/guest/posixbench.sh
 $(eval $(call exos_prog,$(BUILD)/tests/ptabfam.elf,tests/posix/ptabfam.c))
 $(eval $(call guest_prog,$(BUILD)/tests/ptabfree.elf,tests/guest/ptabfree.c))
 GUEST_TESTS += tests/guest/ptabfree.sh
+# posixhello.sh runs hello.c on Linux too.
+$(BUILD)/tests/posixhello.linux: tests/posix/hello.c
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+GUEST_PROGS += $(BUILD)/tests/posixhello.linux
