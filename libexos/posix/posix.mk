@@ -18,6 +18,11 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
+# the files (the fds helper's block)
+POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
+	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c
+$(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
+    POSIX_CFLAGS += -Icffs/include
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
