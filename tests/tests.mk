@@ -103,3 +103,8 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh
+# Descriptors and the file calls on a C-FFS disk (tests/guest/posixfiles.sh):
+# tests/posix/files.c on ExOS and on Linux; the image checked by the
+# host's fsck.cffs and read back after a reboot.
+$(eval $(call exos_prog,$(BUILD)/tests/posixfiles.elf,-Wno-comment tests/posix/files.c))
+GUEST_TESTS += tests/guest/posixfiles.sh
