@@ -108,3 +108,7 @@ GUEST_TESTS += tests/guest/libfs.sh
 # host's fsck.cffs and read back after a reboot.
 $(eval $(call exos_prog,$(BUILD)/tests/posixfiles.elf,-Wno-comment tests/posix/files.c))
 GUEST_TESTS += tests/guest/posixfiles.sh
+# The family's shared region and the process table (tests/posix/ptab.c,
+# run on ExOS and on Linux by tests/guest/ptab.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
+GUEST_TESTS += tests/guest/ptab.sh

@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "shm.h"
 #include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
@@ -226,7 +227,8 @@ make_child(void)
 	e = -ENOMEM;
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
-	if ((e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
+	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
 	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
