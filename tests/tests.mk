@@ -106,7 +106,12 @@ GUEST_TESTS += tests/guest/libfs.sh
 # Descriptors and the file calls on a C-FFS disk (tests/guest/posixfiles.sh):
 # tests/posix/files.c on ExOS and on Linux; the image checked by the
 # host's fsck.cffs and read back after a reboot.
-$(eval $(call exos_prog,$(BUILD)/tests/posixfiles.elf,-Wno-comment tests/posix/files.c))
+$(BUILD)/tests/posixfiles.elf: tests/posix/files.c tests/posix/ptest.h \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -Wno-comment -o $@ tests/posix/files.c
+GUEST_PROGS += $(BUILD)/tests/posixfiles.elf
 GUEST_TESTS += tests/guest/posixfiles.sh
 # The family's shared region and the process table (tests/posix/ptab.c,
 # run on ExOS and on Linux by tests/guest/ptab.sh).
