@@ -33,6 +33,7 @@
 #include "uaccess.h"
 #include "proc.h"
 #include "block.h"
+#include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -259,6 +260,7 @@ make_child(struct px_proc *pp)
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
 	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
 	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
@@ -332,6 +334,7 @@ child_init(void)
 {
 	px_mem_child();
 	px_exec_child();
+	px_fd_child();
 }
 
 /* A clone child with a stack of its own starts here (px_clone_entry,
@@ -369,6 +372,7 @@ fork_common(int vfork, uint64_t newsp)
 	if (!(pp = px_proc_new(&r)))
 		return r;
 	px_mem_sweep();
+	px_fd_sweep();
 	memset(&ctx, 0, sizeof(ctx));
 	if (px_ctx_save(&ctx)) {
 		/* the child, resuming here with the parent's registers */

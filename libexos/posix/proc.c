@@ -14,6 +14,7 @@
 #include "posix.h"
 #include "uaccess.h"
 #include "proc.h"
+#include "fd.h"
 
 static long fs_base, gs_base;
 static int *clear_tid;          /* set_tid_address: zeroed at exit */
@@ -81,6 +82,7 @@ px_exit(PX_ARGS)
 		(void)px_clearout(clear_tid, sizeof(*clear_tid));
 	px_vfork_done();
 	px_syscount_report();
+	px_fd_exit();                   /* fd.c: our descriptors closed */
 	px_proc_exit((int)((uint64_t)a1 & 0xff) << 8);
 }
 
@@ -89,7 +91,7 @@ long
 px_getuid(PX_ARGS)
 {
 	PX_UNUSED;
-	return 0;
+	return 1000;            /* the one user, not root (vfs.h: PX_UID) */
 }
 
 long

@@ -63,6 +63,8 @@ struct px_proc *px_proc_self(void);
 /* The live (not free, not embryo) entry with this pid, or NULL.  The
  * caller holds the lock if it acts on the answer. */
 struct px_proc *px_proc_lookup(int32_t pid);
+/* The pid of environment env's process, or 0 if it has none. */
+long px_pid_of(uint64_t env);
 /* Is p's process dead (recorded, or its environment is gone)? */
 int px_proc_dead(const struct px_proc *p);
 

@@ -302,3 +302,21 @@ px_proc_exit(int wstatus)
 	for (;;)
 		sys_yield(XOK_SELF);
 }
+
+/* The pid of the process in environment env, or 0 if the table has
+ * none (a lock's owner that has gone, an environment not ours). */
+long
+px_pid_of(uint64_t env)
+{
+	struct px_ptab *t = px_ptab();
+	int i;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < PX_NPROC; i++)
+		if (t->procs[i].env == env &&
+		    t->procs[i].state != PX_FREE &&
+		    t->procs[i].state != PX_EMBRYO)
+			return t->procs[i].pid;
+	return 0;
+}

@@ -32,6 +32,7 @@
 #include "uaccess.h"
 #include "proc.h"
 #include "block.h"
+#include "fd.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -209,6 +210,7 @@ px_wait4(PX_ARGS)
 			if (recorded)
 				kernel_reap(env);
 			px_mem_sweep();         /* pages it held may be free now */
+			px_fd_sweep();          /* and the files it had open */
 			goto done;
 		}
 		px_unlock(&t->lock);
