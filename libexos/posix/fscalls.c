@@ -114,6 +114,11 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			return -ENOTDIR;
 		if (S_ISDIR(m) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
+		/* as Linux: a read-only file system says EROFS before the
+		 * permission bits are looked at */
+		if (nd->be == PX_BE_MOD && !S_ISDIR(m) &&
+		    (acc != O_RDONLY || (flags & O_TRUNC)))
+			return -EROFS;
 		if ((r = px_perm(m, (acc != O_WRONLY ? R_OK : 0) |
 		    (acc != O_RDONLY || (flags & O_TRUNC) ? W_OK : 0))) < 0)
 			return r;
@@ -301,10 +306,10 @@ do_access(long dirfd, const char *upath, long mode, long flags)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
+	if ((mode & W_OK) && nd->be == PX_BE_MOD)
+		return -EROFS;          /* before the bits, as Linux */
 	if ((r = px_perm(nd->st.st_mode, (int)mode)) < 0)
 		return r;
-	if ((mode & W_OK) && nd->be == PX_BE_MOD)
-		return -EROFS;
 	return 0;
 }
 
