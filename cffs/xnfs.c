@@ -402,6 +402,17 @@ xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 	return 0;
 }
 
+/* The free count from XN's state (another mount may have changed it). */
+void
+xnfs_recount(struct cffs_fs *fs)
+{
+	uint32_t b, nfree = 0;
+
+	for (b = fs->sb.data_start; b < fs->sb.nblocks; b++)
+		nfree += bflags(fs, b) == 0;
+	fs->sb.free_blocks = nfree;
+}
+
 /*
  * fsck's first look at an XN layout: XN's own mount, read-only (its
  * recovery's writes are discarded), so that XN's invariants (superblock,

@@ -99,7 +99,8 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
     tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
 	@mkdir -p $(dir $@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
-	    -idirafter xok/include -Ilibexos/posix -Icffs/include \
+	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
+	    -Icffs/include \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh

@@ -16,7 +16,28 @@
 #include <exos/heap.h>
 #include <exos/cffsdev.h>
 #include "posix.h"
+#include "shm.h"
 #include "fsroot.h"
+
+/*
+ * What the processes of a family share about their file system, in the
+ * family's shared region (shm.h): the lock that serializes C-FFS calls
+ * and the count of committed changes.  A process that sees the count
+ * differ from the one it last saw forgets its cache.  Until the shared
+ * region exists (shm.c; weak here) each process forgets its cache at
+ * every px_fs_begin and nothing is serialized.
+ */
+struct fs_shared {
+	struct px_lock lock;
+	volatile uint64_t gen;
+};
+#pragma weak px_shm_alloc
+#pragma weak px_lock
+#pragma weak px_unlock
+
+static struct fs_shared *sh;    /* set in the first process, kept by fork */
+static uint64_t seen_gen;       /* sh->gen after our last call */
+static int locked;
 
 static struct cffs_bdev dev;
 static struct cffs_fs *root;
@@ -31,6 +52,7 @@ forget_parent(void)
 		return;
 	root = NULL;
 	root_err = 0;
+	locked = 0;
 	exos_heap_forget();
 	exos_cffs_forget();
 	root_env = XOK_INFO->cur_env;
@@ -46,8 +68,9 @@ px_fs_errno(long r)
 	return r;               /* CFFS_E* are Linux's values */
 }
 
-struct cffs_fs *
-px_fs_root(void)
+/* Mount the root (the caller holds the lock if there is one). */
+static struct cffs_fs *
+mount_root(void)
 {
 	long r;
 
@@ -61,6 +84,8 @@ px_fs_root(void)
 		return NULL;
 	}
 	r = cffs_mount(&dev, 0, &root);
+	if (r == 0 && (r = cffs_release(root)) < 0)
+		(void)cffs_unmount(root);
 	if (r < 0) {
 		root = NULL;
 		/* not a C-FFS image (or no XN area): no file system */
@@ -68,7 +93,37 @@ px_fs_root(void)
 		    px_fs_errno(r);
 		return NULL;
 	}
+	if (sh != NULL)
+		seen_gen = sh->gen;
 	return root;
+}
+
+static void
+lock(void)
+{
+	if (sh != NULL && px_lock != NULL && !locked) {
+		/* a holder that died may have committed part of a call:
+		 * what XN accepted is on disk, so a new look is enough */
+		if (px_lock(&sh->lock) == 1)
+			sh->gen++;
+		locked = 1;
+	}
+}
+
+struct cffs_fs *
+px_fs_root(void)
+{
+	struct cffs_fs *fs;
+	int was = locked;
+
+	forget_parent();
+	if (root != NULL || root_err != 0)
+		return root;
+	lock();
+	fs = mount_root();
+	if (!was)
+		px_fs_unlock();
+	return fs;
 }
 
 long
@@ -78,14 +133,49 @@ px_fs_error(void)
 	return root_err;
 }
 
+/* The first process makes the shared part before it can fork. */
+__attribute__((constructor)) static void
+fs_shared_init(void)
+{
+	if (px_shm_alloc == NULL || sh != NULL ||
+	    xok_env_info(XOK_INFO->cur_env)->parent != 0)
+		return;
+	sh = px_shm_alloc(sizeof(*sh));
+}
+
 struct cffs_fs *
 px_fs_begin(long *err)
 {
-	struct cffs_fs *fs = px_fs_root();
+	struct cffs_fs *fs;
+	long r;
 
-	if (fs == NULL)
+	forget_parent();
+	lock();
+	if ((fs = mount_root()) == NULL) {
+		px_fs_unlock();
 		*err = root_err;
+		return NULL;
+	}
+	if (sh == NULL || sh->gen != seen_gen) {
+		r = cffs_invalidate(fs);
+		if (r < 0) {
+			px_fs_unlock();
+			*err = px_fs_errno(r);
+			return NULL;
+		}
+		if (sh != NULL)
+			seen_gen = sh->gen;
+	}
 	return fs;
+}
+
+void
+px_fs_unlock(void)
+{
+	if (locked) {
+		locked = 0;
+		px_unlock(&sh->lock);
+	}
 }
 
 long
@@ -93,7 +183,15 @@ px_fs_end(struct cffs_fs *fs, long r, int how)
 {
 	long c = 0;
 
-	if (how == PX_FS_CHANGED)
+	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
 		c = cffs_sync(fs);
+		if (c >= 0)
+			c = cffs_release(fs);
+		if (c < 0)      /* what we hold is not what XN has */
+			(void)cffs_invalidate(fs);
+		if (sh != NULL)
+			seen_gen = ++sh->gen;
+	}
+	px_fs_unlock();
 	return r < 0 || c >= 0 ? px_fs_errno(r) : px_fs_errno(c);
 }

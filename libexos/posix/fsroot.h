@@ -42,6 +42,9 @@ long px_fs_error(void);
  * root, locked and coherent, or NULL with *err = -errno. */
 struct cffs_fs *px_fs_begin(long *err);
 long px_fs_end(struct cffs_fs *fs, long r, int how);
+/* Let go of the lock without committing (an error path that must leave
+ * the bracket early; px_fs_end does this itself). */
+void px_fs_unlock(void);
 
 /* A C-FFS error code (negative) as -errno. */
 long px_fs_errno(long r);

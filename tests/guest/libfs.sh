@@ -60,4 +60,39 @@ else
 	fail "host: cffs cat /d/f"
 fi
 
+# Two mounts in two processes: nothing lost.
+img2=$tmp/two.img
+"$mkfs" -d "$tmp/root" "$img2" 32M >/dev/null || fail "mkfs.cffs"
+guest "two mounts" 0 --disk "$img2" "$prog" twomount
+fsck_clean "two mounts" "$img2"
+got=$("$cffs" "$img2" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "c hello p1 p2 " ]; then pass "two mounts: host: / is c hello p1 p2"
+else fail "two mounts: host: / is '$got'"; fi
+
+# Several processes in one directory at once, one dying with the lock,
+# one killed: the image is clean and holds exactly the files whose
+# calls succeeded (the victim's next file may or may not be there).
+img3=$tmp/multi.img
+"$mkfs" -d "$tmp/root" "$img3" 32M >/dev/null || fail "mkfs.cffs"
+guest "several processes" 0 --disk "$img3" "$prog" multi
+fsck_clean "several processes" "$img3"
+grep '^HAVE ' "$tmp/out" | tr -d '\r' | awk '{print $2}' | sort >"$tmp/want"
+"$cffs" "$img3" ls /m | awk '{print $NF}' | sort >"$tmp/got"
+nk=$(grep -c '^k' "$tmp/want")
+comm -13 "$tmp/want" "$tmp/got" >"$tmp/extra"
+comm -23 "$tmp/want" "$tmp/got" >"$tmp/missing"
+if [ ! -s "$tmp/missing" ]; then
+	pass "several processes: every file a successful call left is there ($(wc -l <"$tmp/want"))"
+else
+	fail "several processes: missing: $(tr '\n' ' ' <"$tmp/missing")"
+fi
+if [ ! -s "$tmp/extra" ] || [ "$(cat "$tmp/extra")" = "k$nk" ]; then
+	pass "several processes: no other file (the victim had $nk)"
+else
+	fail "several processes: unexpected: $(tr '\n' ' ' <"$tmp/extra")"
+fi
+[ "$(grep -c '^[ab]' "$tmp/want")" -eq 48 ] &&
+    pass "several processes: 48 files from the three workers" ||
+    fail "several processes: $(grep -c '^[ab]' "$tmp/want") worker files, want 48"
+
 exit $failed

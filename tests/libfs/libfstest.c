@@ -7,6 +7,16 @@
  *   libfstest nodisk   no disk: px_fs_root is NULL, -ENODEV
  *   libfstest basic    mount, mkdir, create, write, read, stat, readdir
  *   libfstest check    what "basic" left is there (a second boot)
+ *   libfstest twomount the parent mounts and makes /p1, a forked child
+ *                      (a second mount) makes /c, then the parent /p2:
+ *                      each sees the others' directories and none is
+ *                      lost (tests/guest/libfs.sh checks on the host)
+ *   libfstest multi    NWORK forked processes create, rename and delete
+ *                      in /m at once, one dies holding the lock with a
+ *                      change not committed, one is killed at a random
+ *                      moment; each prints "HAVE name" for the files its
+ *                      successful calls left, and libfs.sh compares them
+ *                      with what the host finds in /m
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -15,6 +25,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <exos/xok.h>
 #include "fsroot.h"
 #include "ptest.h"
 
@@ -102,6 +114,142 @@ t_check(void)
 	return ptest_done();
 }
 
+static int
+has(const char *dir, const char *name)
+{
+	struct names v = { "", 0 };
+	char key[64];
+
+	if (RD(cffs_readdir(fs_, dir, name_fn, &v)) < 0)
+		return 0;
+	snprintf(key, sizeof(key), "%s ", name);
+	return strncmp(v.buf, key, strlen(key)) == 0 ||
+	    (snprintf(key, sizeof(key), " %s ", name), strstr(v.buf, key));
+}
+
+static int
+t_twomount(void)
+{
+	pid_t pid;
+	int st;
+
+	EXPECT_RET("parent: mkdir /p1", CH(cffs_mkdir(fs_, "/p1", 0755, 0,
+	    0)), 0);
+	pid = fork();
+	if (pid == 0) {
+		EXPECT_RET("child: mkdir /c", CH(cffs_mkdir(fs_, "/c", 0755, 0,
+		    0)), 0);
+		EXPECT("child: sees /p1", has("/", "p1"));
+		EXPECT("child: sees /c", has("/", "c"));
+		exit(ptest_done());
+	}
+	EXPECT("fork", pid > 0);
+	EXPECT_RET("child exits 0", (waitpid(pid, &st, 0), st), 0);
+	EXPECT("parent: sees the child's /c", has("/", "c"));
+	EXPECT_RET("parent: mkdir /p2", CH(cffs_mkdir(fs_, "/p2", 0755, 0,
+	    0)), 0);
+	EXPECT("parent: sees /p1 /c /p2", has("/", "p1") && has("/", "c") &&
+	    has("/", "p2"));
+	EXPECT_RET("parent: mkdir /c: EEXIST (the child's)",
+	    CH(cffs_mkdir(fs_, "/c", 0755, 0, 0)), -EEXIST);
+	return ptest_done();
+}
+
+#define NWORK   3               /* workers with a known outcome */
+#define NOPS    24
+
+/* Worker w: create a<w>_<j>, rename every third to b<w>_<j>, delete
+ * every third; print what is left.  Every call must succeed. */
+static int
+worker(int w)
+{
+	char a[64], b[64];
+	int j, bad = 0;
+	long r;
+
+	for (j = 0; j < NOPS; j++) {
+		snprintf(a, sizeof(a), "/m/a%d_%d", w, j);
+		snprintf(b, sizeof(b), "/m/b%d_%d", w, j);
+		r = CH(cffs_create(fs_, a, 0100644, 0, 0));
+		if (r == 0 && j % 3 == 1)
+			r = CH(cffs_rename(fs_, a, b));
+		else if (r == 0 && j % 3 == 2)
+			r = CH(cffs_unlink(fs_, a));
+		if (r != 0) {
+			printf("FAIL: libfs: worker %d op %d: %ld\n", w, j, r);
+			bad = 1;
+		} else if (j % 3 == 0)
+			printf("HAVE a%d_%d\n", w, j);
+		else if (j % 3 == 1)
+			printf("HAVE b%d_%d\n", w, j);
+	}
+	return bad;
+}
+
+/* Dies inside the bracket: the lock held, a create not committed. */
+static void
+die_locked(void)
+{
+	long e;
+	struct cffs_fs *fs = px_fs_begin(&e);
+
+	if (fs != NULL)
+		(void)cffs_create(fs, "/m/dead", 0100644, 0, 0);
+	sys_env_destroy(XOK_INFO->cur_env, 0, 9);
+}
+
+/* Creates k<j> until it is killed; "HAVE k<j>" after each success. */
+static void
+victim(void)
+{
+	char a[64];
+	int j;
+
+	for (j = 0; ; j++) {
+		snprintf(a, sizeof(a), "/m/k%d", j);
+		if (CH(cffs_create(fs_, a, 0100644, 0, 0)) != 0)
+			break;
+		printf("HAVE k%d\n", j);
+	}
+	exit(1);
+}
+
+static int
+t_multi(void)
+{
+	pid_t pid[NWORK + 2];
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	int i, st, ok = 1;
+
+	EXPECT_RET("mkdir /m", CH(cffs_mkdir(fs_, "/m", 0755, 0, 0)), 0);
+	for (i = 0; i < NWORK + 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			if (i < NWORK)
+				exit(worker(i));
+			if (i == NWORK)
+				die_locked();
+			victim();
+		}
+		EXPECT("fork a worker", pid[i] > 0);
+	}
+	nanosleep(&ts, NULL);
+	EXPECT_RET("kill the victim mid-work",
+	    sys_env_destroy(XOK_INFO->envs[pid[NWORK + 1] - 1].id, 0, 9), 0);
+	for (i = 0; i < NWORK + 2; i++) {
+		waitpid(pid[i], &st, 0);
+		if (i < NWORK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			ok = 0;
+	}
+	EXPECT("every worker's calls succeeded", ok);
+	EXPECT("/m/dead (never committed) is not there", !has("/m",
+	    "dead"));
+	EXPECT_RET("mkdir /m/after: the lock was taken over",
+	    CH(cffs_mkdir(fs_, "/m/after", 0755, 0, 0)), 0);
+	printf("HAVE after\n");
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -114,6 +262,10 @@ main(int argc, char **argv)
 		return t_basic();
 	if (strcmp(m, "check") == 0)
 		return t_check();
+	if (strcmp(m, "twomount") == 0)
+		return t_twomount();
+	if (strcmp(m, "multi") == 0)
+		return t_multi();
 	printf("FAIL: libfs: unknown mode %s\n", m);
 	return 2;
 }

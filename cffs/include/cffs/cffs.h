@@ -123,6 +123,21 @@ int  cffs_unmount(struct cffs_fs *fs);   /* syncs, frees fs even on error */
 int  cffs_sync(struct cffs_fs *fs);
 int  cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st);
 
+/*
+ * Several mounts of one disk (ExOS processes, each with C-FFS as a
+ * library; docs/CFFS.md "Several processes").  Both need everything
+ * committed (cffs_sync) and give -CFFS_EBUSY otherwise.
+ * cffs_release: give XN's registry back every block this mount holds
+ *   there, keeping the cached contents: another mount may then commit
+ *   changes to them.
+ * cffs_invalidate: forget every cached block and re-read the
+ *   superblock's counts, because another mount may have changed them.
+ */
+int  cffs_release(struct cffs_fs *fs);
+/* 1 if the mount holds changes not committed yet (cffs_sync commits). */
+int  cffs_dirty(struct cffs_fs *fs);
+int  cffs_invalidate(struct cffs_fs *fs);
+
 /* Name space. */
 int  cffs_lookup(struct cffs_fs *fs, const char *path, cffs_ino_t *ino);
 int  cffs_stat(struct cffs_fs *fs, const char *path, struct cffs_stat *st);
