@@ -1,15 +1,16 @@
 /*
  * fsroot.c: the root file system of a POSIX process (fsroot.h): C-FFS
  * from cffs/, compiled into the POSIX layer (posix.mk, "C-FFS in every
- * process") over XN's kernel calls (libexos/xnclient.c) and the virtio
- * disk (libexos/cffsdev.c).
+ * process") over XN's kernel calls (libexos/xnclient.c), reading the
+ * disk through XN (XN_READ, libexos/cffsxndev.c): a process needs no
+ * root capability, only R and W on its slot 0 for XN's calls.
  *
  * C-FFS's memory comes from a heap of its own at PX_FSHEAP_VA (a second
  * copy of libexos's malloc.c), not from the program's arena: XN's
  * buffer cache takes whole physical pages of it (xnclient.c), which
  * must not be the arena's copy-on-write pages.  fork does not copy that
  * heap, so a forked child that finds its parent's mount in its copy of
- * our variables forgets it (and the heap's and device's tables, which
+ * our variables forgets it (and the heap's tables, which
  * name its parent's pages) and mounts again.
  */
 #include <exos/exos.h>
@@ -54,7 +55,6 @@ forget_parent(void)
 	root_err = 0;
 	locked = 0;
 	exos_heap_forget();
-	exos_cffs_forget();
 	root_env = XOK_INFO->cur_env;
 }
 
@@ -79,7 +79,7 @@ mount_root(void)
 		return root;
 	if (root_err != 0)
 		return NULL;
-	if (exos_cffs_bdev(&dev) < 0) {
+	if (exos_cffs_bdev_xn(&dev) < 0) {
 		root_err = -ENODEV;
 		return NULL;
 	}

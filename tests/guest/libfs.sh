@@ -69,6 +69,12 @@ got=$("$cffs" "$img2" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
 if [ "$got" = "c hello p1 p2 " ]; then pass "two mounts: host: / is c hello p1 p2"
 else fail "two mounts: host: / is '$got'"; fi
 
+# A process without the root capability.
+img4=$tmp/nonroot.img
+"$mkfs" -d "$tmp/root" "$img4" 32M >/dev/null || fail "mkfs.cffs"
+guest "non-root" 0 --disk "$img4" "$prog" nonroot
+fsck_clean "non-root" "$img4"
+
 # Several processes in one directory at once, one dying with the lock,
 # one killed: the image is clean and holds exactly the files whose
 # calls succeeded (the victim's next file may or may not be there).

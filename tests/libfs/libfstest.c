@@ -11,6 +11,10 @@
  *                      (a second mount) makes /c, then the parent /p2:
  *                      each sees the others' directories and none is
  *                      lost (tests/guest/libfs.sh checks on the host)
+ *   libfstest nonroot  a forked child gives up the root capability (its
+ *                      slot 0 becomes a name of its own): DISK_RAW is
+ *                      refused, and it still makes, writes and reads
+ *                      files, which its parent then reads
  *   libfstest multi    NWORK forked processes create, rename and delete
  *                      in /m at once, one dies holding the lock with a
  *                      change not committed, one is killed at a random
@@ -155,6 +159,46 @@ t_twomount(void)
 	return ptest_done();
 }
 
+static int
+t_nonroot(void)
+{
+	struct xok_cap c;
+	struct xok_disk_done d;
+	char buf[64];
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0) {
+		memset(&c, 0, sizeof(c));
+		c.valid = 1, c.len = 1, c.rights = XOK_CAP_ALL;
+		c.name[0] = 0x4c;
+		EXPECT_RET("child: slot 0 becomes the name [4c], not root",
+		    sys_cap_grant(XOK_SELF, 0, 0, 0, &c), 0);
+		memset(&d, 0, sizeof(d));
+		EXPECT("child: DISK_RAW is refused", sys_disk_raw(0, 0, 0,
+		    1, 4096, &d) < 0);
+		EXPECT_RET("child: mkdir /nr", CH(cffs_mkdir(fs_, "/nr", 0755,
+		    0, 0)), 0);
+		EXPECT_RET("child: create /nr/f", CH(cffs_create(fs_, "/nr/f",
+		    0100600, 0, 0)), 0);
+		EXPECT_RET("child: write /nr/f", CH(cffs_write(fs_, "/nr/f", 0,
+		    "no root", 7)), 7);
+		memset(buf, 0, sizeof(buf));
+		EXPECT_RET("child: read /nr/f", RD(cffs_read(fs_, "/nr/f", 0,
+		    buf, sizeof(buf))), 7);
+		EXPECT("child: its bytes", strcmp(buf, "no root") == 0);
+		exit(ptest_done());
+	}
+	EXPECT("fork", pid > 0);
+	EXPECT_RET("child exits 0", (waitpid(pid, &st, 0), st), 0);
+	memset(buf, 0, sizeof(buf));
+	EXPECT_RET("parent: reads the child's /nr/f", RD(cffs_read(fs_,
+	    "/nr/f", 0, buf, sizeof(buf))), 7);
+	EXPECT("parent: the child's bytes", strcmp(buf, "no root") == 0);
+	return ptest_done();
+}
+
 #define NWORK   3               /* workers with a known outcome */
 #define NOPS    24
 
@@ -264,6 +308,8 @@ main(int argc, char **argv)
 		return t_check();
 	if (strcmp(m, "twomount") == 0)
 		return t_twomount();
+	if (strcmp(m, "nonroot") == 0)
+		return t_nonroot();
 	if (strcmp(m, "multi") == 0)
 		return t_multi();
 	printf("FAIL: libfs: unknown mode %s\n", m);
