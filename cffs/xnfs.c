@@ -593,6 +593,33 @@ xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 
 /* ---- the registry ---- */
 
+/*
+ * XN's registry already holds blk for someone else: another mount that
+ * shares the disk and died between its commit and its release
+ * (cffs_release).  Mounts that share a disk take turns (the caller's
+ * lock, docs/CFFS.md "Several processes"), so an entry found now is
+ * stale: write it back if it is dirty (what XN accepted stands) and
+ * evict it.  0 if blk may be inserted again.
+ */
+static int
+takeover(struct cffs_fs *fs, uint32_t blk)
+{
+	struct xn_bc_info bi;
+	int r;
+
+	if (xn_bc_lookup(&fs->xfs->x, blk, &bi) != 0)
+		return 0;
+	if (bi.page != NULL)
+		return XN_EEXIST;       /* our own entry */
+	if (bi.state != XN_BC_CLEAN) {
+		cache_prefetch_drop(fs);
+		r = xn_writeback(&fs->xfs->x, blk);
+		if (r != 0)
+			return r;
+	}
+	return xn_bc_evict(&fs->xfs->x, fs->xfs->pr, blk);
+}
+
 /* Register b's block with XN (reads it, or zero-fills a fresh block). */
 static int
 reg(struct cffs_fs *fs, struct buf *b)
@@ -605,6 +632,8 @@ reg(struct cffs_fs *fs, struct buf *b)
 	if (b->xpage == NULL)
 		return -CFFS_ENOMEM;
 	r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
+	if (r == XN_EEXIST && takeover(fs, b->blk) == 0)
+		r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
 	if (r != 0) {
 		free(b->xpage);
 		b->xpage = NULL;
@@ -647,6 +676,10 @@ reg_many(struct cffs_fs *fs, struct buf **v, uint32_t n)
 		r = xn_bc_insert_many(&fs->xfs->x, fs->xfs->pr, blk, pg, k,
 		                      res);
 		r = r < 0 ? xerr(r) : 0;
+		for (i = 0; i < k && r == 0; i++)
+			if (res[i] == XN_EEXIST && takeover(fs, blk[i]) == 0)
+				res[i] = xn_bc_insert(&fs->xfs->x,
+				                      fs->xfs->pr, blk[i], pg[i]);
 		for (i = 0; i < k && r == 0; i++)
 			if (res[i] == 0) {
 				v[who[i]]->xpage = pg[i];

@@ -97,8 +97,8 @@ if [ ! -s "$tmp/extra" ] || [ "$(cat "$tmp/extra")" = "k$nk" ]; then
 else
 	fail "several processes: unexpected: $(tr '\n' ' ' <"$tmp/extra")"
 fi
-[ "$(grep -c '^[ab]' "$tmp/want")" -eq 48 ] &&
+[ "$(grep -c '^[ab][0-9]' "$tmp/want")" -eq 48 ] &&
     pass "several processes: 48 files from the three workers" ||
-    fail "several processes: $(grep -c '^[ab]' "$tmp/want") worker files, want 48"
+    fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
 exit $failed
