@@ -822,7 +822,8 @@ cffs_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case 0: return "success";
-	case CFFS_EPERM: return "operation not permitted";
+	case CFFS_EPERM: return "operation not permitted (XN refused it)";
+	case CFFS_EACCES: return "permission denied (by XN)";
 	case CFFS_ENOENT: return "no such file or directory";
 	case CFFS_EIO: return "input/output error";
 	case CFFS_ENOMEM: return "out of memory";

@@ -81,6 +81,14 @@ xerr(int r)
 	case XN_ENOMEM: return -CFFS_ENOMEM;
 	case XN_ENOSPC: return -CFFS_ENOSPC;
 	case XN_EINVAL: return -CFFS_EINVAL;
+	/* XN refused the change: the principal may not make it, or the
+	 * change would break the ownership XN keeps (a buggy libFS) */
+	case XN_EACCES: return -CFFS_EACCES;
+	case XN_EPROOF:
+	case XN_EINUSE:
+	case XN_ETYPE:
+	case XN_EFREE:
+	case XN_ENOTEMPTY: return -CFFS_EPERM;
 	default: return -CFFS_EUCLEAN;
 	}
 }
@@ -1353,7 +1361,7 @@ xnfs_flush(struct cffs_fs *fs, int strict)
 		return r;
 	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
 		if (b->dirty)
-			return -CFFS_EUCLEAN;   /* XN refused a change */
+			return -CFFS_EPERM;     /* XN refused a change */
 	return fs->err;
 }
 

@@ -23,10 +23,11 @@
 #define CFFS_GROUP      16u     /* blocks in an explicit group (64 KiB) */
 
 /* Error codes (negated on return). */
-#define CFFS_EPERM        1
+#define CFFS_EPERM        1     /* also: XN refused a change (proof) */
 #define CFFS_ENOENT       2
 #define CFFS_EIO          5
 #define CFFS_ENOMEM      12
+#define CFFS_EACCES      13     /* XN: the principal may not change it */
 #define CFFS_EBUSY       16
 #define CFFS_EEXIST      17
 #define CFFS_EXDEV       18
