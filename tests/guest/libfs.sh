@@ -75,6 +75,15 @@ img4=$tmp/nonroot.img
 guest "non-root" 0 --disk "$img4" "$prog" nonroot
 fsck_clean "non-root" "$img4"
 
+# A hostile libFS refused by XN; the others go on.
+img5=$tmp/hostile.img
+"$mkfs" -d "$tmp/root" "$img5" 32M >/dev/null || fail "mkfs.cffs"
+guest "hostile libFS" 0 --disk "$img5" "$prog" hostile
+fsck_clean "hostile libFS" "$img5"
+got=$("$cffs" "$img5" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "after hello " ]; then pass "hostile libFS: host: / is after hello"
+else fail "hostile libFS: host: / is '$got'"; fi
+
 # Several processes in one directory at once, one dying with the lock,
 # one killed: the image is clean and holds exactly the files whose
 # calls succeeded (the victim's next file may or may not be there).

@@ -15,6 +15,12 @@
  *                      slot 0 becomes a name of its own): DISK_RAW is
  *                      refused, and it still makes, writes and reads
  *                      files, which its parent then reads
+ *   libfstest hostile  a forked child plays a buggy libFS: through XN's
+ *                      calls it points the root directory at another
+ *                      file's block, claims that block again and frees
+ *                      the root's directory block; XN refuses each and
+ *                      the block is unchanged; it dies with the block
+ *                      still in XN's registry; the parent goes on
  *   libfstest multi    NWORK forked processes create, rename and delete
  *                      in /m at once, one dies holding the lock with a
  *                      change not committed, one is killed at a random
@@ -199,6 +205,108 @@ t_nonroot(void)
 	return ptest_done();
 }
 
+#define HOSTILE_VA 0x0000360000000000UL  /* the hostile child's page */
+#define ROOT_DIRECT0 (512 + 16 + 64)     /* root inode's direct[0] */
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The hostile child; its checks' failures are its exit status. */
+static int
+hostile(void)
+{
+	static struct xok_xn_change ch;
+	static uint8_t sb[4096], dir[4096], after[4096];
+	struct xok_xn_bcins ins;
+	uint64_t out[2];
+	uint32_t sbblk, dirblk, victim = 0, zero = 0, s;
+	int64_t ppn;
+
+	EXPECT_RET("hostile: XN's root cffs", sys_xn_lookup("cffs", out), 0);
+	sbblk = (uint32_t)out[0];
+	EXPECT_RET("hostile: read the superblock's block", sys_xn_read(sbblk,
+	    1, sb), 0);
+	dirblk = get32(sb + ROOT_DIRECT0);
+	EXPECT_RET("hostile: read the root directory", sys_xn_read(dirblk, 1,
+	    dir), 0);
+	for (s = 0; s < 8; s++)
+		if (dir[s * 512] == 1 && dir[s * 512 + 1] == 6 &&
+		    memcmp(dir + s * 512 + 144, "victim", 6) == 0)
+			victim = get32(dir + s * 512 + 16 + 64);
+	EXPECT("hostile: found /victim's first block", victim != 0);
+	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT("hostile: a page", ppn >= 0 && sys_page_map(XOK_SELF,
+	    HOSTILE_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);
+	memset(&ins, 0, sizeof(ins));
+	ins.block = sbblk, ins.ppn = (uint64_t)ppn, ins.va = HOSTILE_VA;
+	EXPECT_RET("hostile: the superblock's block in XN's registry",
+	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
+
+	/* the root directory's pointer made to point at /victim's block */
+	EXPECT("hostile: XN refuses a write that steals a block",
+	    sys_xn_write(0, sbblk, ROOT_DIRECT0, 4, &victim) <= -XE_XN);
+	/* the same block claimed again in the root's next pointer */
+	memset(&ch, 0, sizeof(ch));
+	ch.block = sbblk, ch.off = ROOT_DIRECT0 + 4, ch.len = 4;
+	memcpy(ch.bytes, &victim, 4);
+	ch.nclaims = 1;
+	ch.claims[0].block = victim, ch.claims[0].type = 1;
+	EXPECT("hostile: XN refuses a claim of a block in use",
+	    sys_xn_alloc(0, &ch) <= -XE_XN);
+	/* the root's directory block freed while it holds /victim */
+	memset(&ch, 0, sizeof(ch));
+	ch.block = sbblk, ch.off = ROOT_DIRECT0, ch.len = 4;
+	memcpy(ch.bytes, &zero, 4);
+	ch.nclaims = 1;
+	ch.claims[0].block = dirblk, ch.claims[0].type = 0xcf01;
+	EXPECT("hostile: XN refuses to free a directory that owns blocks",
+	    sys_xn_free(0, &ch) <= -XE_XN);
+	EXPECT_RET("hostile: read the block again", sys_xn_read(sbblk, 1,
+	    after), 0);
+	EXPECT("hostile: the superblock's block is unchanged",
+	    memcmp(sb, after, sizeof(sb)) == 0);
+	/* die with the entry in XN's registry */
+	return ptest_done();
+}
+
+static int
+t_hostile(void)
+{
+	static char big[9000], buf[9000];
+	pid_t pid;
+	int st, i;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	EXPECT_RET("create /victim", CH(cffs_create(fs_, "/victim", 0100644,
+	    0, 0)), 0);
+	EXPECT_RET("write /victim", CH(cffs_write(fs_, "/victim", 0, big,
+	    sizeof(big))), (long)sizeof(big));
+	pid = fork();
+	if (pid == 0)
+		exit(hostile());
+	EXPECT("fork the hostile libFS", pid > 0);
+	EXPECT_RET("the hostile libFS's checks", (waitpid(pid, &st, 0), st),
+	    0);
+	EXPECT_RET("after it: read /victim", RD(cffs_read(fs_, "/victim", 0,
+	    buf, sizeof(buf))), (long)sizeof(big));
+	EXPECT("after it: /victim's bytes", memcmp(buf, big, sizeof(big)) ==
+	    0);
+	EXPECT_RET("after it: mkdir /after (the root's inode block again)",
+	    CH(cffs_mkdir(fs_, "/after", 0755, 0, 0)), 0);
+	EXPECT_RET("after it: create /after/f", CH(cffs_create(fs_,
+	    "/after/f", 0100644, 0, 0)), 0);
+	EXPECT_RET("after it: unlink /victim", CH(cffs_unlink(fs_,
+	    "/victim")), 0);
+	return ptest_done();
+}
+
 #define NWORK   3               /* workers with a known outcome */
 #define NOPS    24
 
@@ -310,6 +418,8 @@ main(int argc, char **argv)
 		return t_twomount();
 	if (strcmp(m, "nonroot") == 0)
 		return t_nonroot();
+	if (strcmp(m, "hostile") == 0)
+		return t_hostile();
 	if (strcmp(m, "multi") == 0)
 		return t_multi();
 	printf("FAIL: libfs: unknown mode %s\n", m);
