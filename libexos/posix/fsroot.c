@@ -16,6 +16,9 @@
 #include <exos/exos.h>
 #include <exos/heap.h>
 #include <exos/cffsdev.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xn/xn.h>
 #include "posix.h"
 #include "shm.h"
 #include "fsroot.h"
@@ -98,14 +101,92 @@ mount_root(void)
 	return root;
 }
 
+/*
+ * A block the dead holder allocated (XN_ALLOC) but never put in the
+ * registry is fresh: XN holds its parent's write-back until it is
+ * written.  Put it in with a page of ours (XN fills it with zeros: what
+ * the holder had not written), write it back and evict it.
+ */
+static void
+recover_fresh(void)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bstate *bs = (const struct xn_bstate *)XOK_XN_VA;
+	struct xok_xn_bcins ins;
+	uint8_t *page = NULL;
+	int64_t ppn = -1;
+	uint32_t b;
+
+	for (b = 0; b < xe->nblocks; b++) {
+		if (!(bs[b].flags & XN_BS_FRESH) || bs[b].bcslot != 0)
+			continue;
+		if (page == NULL && ((page = malloc(XOK_PGSIZE)) == NULL ||
+		    (ppn = exos_heap_ppn(page)) < 0))
+			break;
+		memset(&ins, 0, sizeof(ins));
+		ins.block = b, ins.ppn = (uint64_t)ppn, ins.va = (uint64_t)page;
+		if (sys_xn_bc_insert_many(0, &ins, 1, 0) != 1)
+			continue;
+		sys_xn_writeback(b);
+		sys_xn_bc_evict(0, b);
+		sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+	}
+	free(page);
+}
+
+/*
+ * The lock's holder died.  What XN accepted of its call stands, but the
+ * blocks it had registered may still be in XN's registry, dirty, and
+ * nobody would write them back: write back and evict every entry of our
+ * principal (the family's), or of the transient principal of a dead
+ * environment.  Between calls no live process of the family holds an
+ * entry, and we hold the lock.
+ */
+#define PR_TRANSIENT 0x80000000u
+static void
+recover(void)
+{
+	static uint32_t stale[XOK_XN_WB_MAX];
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bc_entry *bc;
+	struct xok_xn_stat st;
+	uint32_t i, n = 0, done, pass;
+
+	if (!xe->mounted || sys_xn_stat(&st) < 0)
+		return;
+	recover_fresh();
+	bc = (const struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off);
+	for (i = 0; i < xe->bc_slots && n < XOK_XN_WB_MAX; i++) {
+		uint32_t o = bc[i].owner;
+
+		if (bc[i].state == XN_BC_EMPTY)
+			continue;
+		if (o == st.principal || ((o & PR_TRANSIENT) &&
+		    !xok_env_alive(o & ~PR_TRANSIENT)))
+			stale[n++] = bc[i].block;
+	}
+	/* children before parents: XN holds a parent back until its fresh
+	 * children are written, so repeat while a pass writes something */
+	for (pass = 0; pass < 8; pass++) {
+		done = 0;
+		if (sys_xn_writeback_many(stale, n, &done) == 0 || done == 0)
+			break;
+	}
+	for (i = 0; i < n; i++)
+		sys_xn_bc_evict(0, stale[i]);
+}
+
 static void
 lock(void)
 {
 	if (sh != NULL && px_lock != NULL && !locked) {
 		/* a holder that died may have committed part of a call:
-		 * what XN accepted is on disk, so a new look is enough */
-		if (px_lock(&sh->lock) == 1)
+		 * what XN accepted stands, so write it back, and look anew */
+		if (px_lock(&sh->lock) == 1) {
+			recover();
 			sh->gen++;
+		}
 		locked = 1;
 	}
 }

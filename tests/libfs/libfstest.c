@@ -38,6 +38,7 @@
 #include <time.h>
 #include <exos/xok.h>
 #include "fsroot.h"
+#include "shm.h"
 #include "ptest.h"
 
 #define TEXT "written by a POSIX process through C-FFS over XN\n"
@@ -125,16 +126,17 @@ t_check(void)
 }
 
 static int
+find_fn(void *arg, const char *name, const struct cffs_stat *st)
+{
+	(void)st;
+	return strcmp(name, arg) == 0;  /* 1 stops the walk */
+}
+
+/* Is name in dir? */
+static int
 has(const char *dir, const char *name)
 {
-	struct names v = { "", 0 };
-	char key[64];
-
-	if (RD(cffs_readdir(fs_, dir, name_fn, &v)) < 0)
-		return 0;
-	snprintf(key, sizeof(key), "%s ", name);
-	return strncmp(v.buf, key, strlen(key)) == 0 ||
-	    (snprintf(key, sizeof(key), " %s ", name), strstr(v.buf, key));
+	return RD(cffs_readdir(fs_, dir, find_fn, (void *)name)) == 1;
 }
 
 static int
@@ -310,8 +312,16 @@ t_hostile(void)
 #define NWORK   3               /* workers with a known outcome */
 #define NOPS    24
 
+/* What the processes' calls did, in the family's shared region (their
+ * console lines may interleave): ok[w][j] worker w's step j succeeded,
+ * kdone the victim's successful creates.  The parent prints them. */
+static struct outcome {
+	volatile uint8_t ok[NWORK][NOPS];
+	volatile uint32_t kdone;
+} *oc;
+
 /* Worker w: create a<w>_<j>, rename every third to b<w>_<j>, delete
- * every third; print what is left.  Every call must succeed. */
+ * every third.  Every call must succeed. */
 static int
 worker(int w)
 {
@@ -330,10 +340,8 @@ worker(int w)
 		if (r != 0) {
 			printf("FAIL: libfs: worker %d op %d: %ld\n", w, j, r);
 			bad = 1;
-		} else if (j % 3 == 0)
-			printf("HAVE a%d_%d\n", w, j);
-		else if (j % 3 == 1)
-			printf("HAVE b%d_%d\n", w, j);
+		} else
+			oc->ok[w][j] = 1;
 	}
 	return bad;
 }
@@ -350,7 +358,7 @@ die_locked(void)
 	sys_env_destroy(XOK_INFO->cur_env, 0, 9);
 }
 
-/* Creates k<j> until it is killed; "HAVE k<j>" after each success. */
+/* Creates k<j> until it is killed, counting its successes. */
 static void
 victim(void)
 {
@@ -361,9 +369,34 @@ victim(void)
 		snprintf(a, sizeof(a), "/m/k%d", j);
 		if (CH(cffs_create(fs_, a, 0100644, 0, 0)) != 0)
 			break;
-		printf("HAVE k%d\n", j);
+		oc->kdone = (uint32_t)j + 1;
 	}
 	exit(1);
+}
+
+/* Entries of XN's registry that are not clean (printed). */
+static int
+registry_dirty(void)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const volatile uint8_t *bc;
+	uint32_t i, n = 0;
+
+	if (!xe->mounted)
+		return 0;
+	bc = (const volatile uint8_t *)(XOK_XN_VA + xe->bc_off);
+	for (i = 0; i < xe->bc_slots; i++) {
+		/* struct xn_bc_entry: block, owner, state, pad[7], page */
+		const volatile uint8_t *e = bc + (size_t)i * 24;
+
+		if (e[8] > 1) {
+			printf("registry: block %u owner %x state %u\n",
+			    *(const volatile uint32_t *)e,
+			    *(const volatile uint32_t *)(e + 4), e[8]);
+			n++;
+		}
+	}
+	return (int)n;
 }
 
 static int
@@ -371,8 +404,12 @@ t_multi(void)
 {
 	pid_t pid[NWORK + 2];
 	struct timespec ts = { 0, 300 * 1000 * 1000 };
-	int i, st, ok = 1;
+	int i, j, st, ok = 1;
 
+	EXPECT("the outcome record in the shared region",
+	    (oc = px_shm_alloc(sizeof(*oc))) != NULL);
+	if (oc == NULL)
+		return ptest_done();
 	EXPECT_RET("mkdir /m", CH(cffs_mkdir(fs_, "/m", 0755, 0, 0)), 0);
 	for (i = 0; i < NWORK + 2; i++) {
 		pid[i] = fork();
@@ -398,7 +435,16 @@ t_multi(void)
 	    "dead"));
 	EXPECT_RET("mkdir /m/after: the lock was taken over",
 	    CH(cffs_mkdir(fs_, "/m/after", 0755, 0, 0)), 0);
+	/* what the calls that returned success left */
+	for (i = 0; i < NWORK; i++)
+		for (j = 0; j < NOPS; j++)
+			if (oc->ok[i][j] && j % 3 != 2)
+				printf("HAVE %c%d_%d\n", j % 3 ? 'b' : 'a', i, j);
+	for (j = 0; j < (int)oc->kdone; j++)
+		printf("HAVE k%d\n", j);
 	printf("HAVE after\n");
+	EXPECT("/m/after is there", has("/m", "after"));
+	EXPECT("XN's registry holds nothing dirty", registry_dirty() == 0);
 	return ptest_done();
 }
 

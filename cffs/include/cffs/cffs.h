@@ -41,6 +41,7 @@
 #define CFFS_ENAMETOOLONG 36
 #define CFFS_ENOTEMPTY   39
 #define CFFS_ELOOP       40
+#define CFFS_ESTALE     116     /* inode number holds no inode now */
 #define CFFS_EUCLEAN    117     /* on-disk structure is corrupt */
 
 /* File types in the mode word (same values as POSIX S_IF*). */
@@ -180,6 +181,28 @@ typedef int (*cffs_dirent_fn)(void *arg, const char *name,
                               const struct cffs_stat *st);
 int  cffs_readdir(struct cffs_fs *fs, const char *path, cffs_dirent_fn fn,
                   void *arg);
+
+/*
+ * Open files: the same calls by inode number, for a libOS that keeps
+ * files open (cffs_lookup or cffs_stat give the number).  The number is
+ * where the inode lives (docs/CFFS.md, "Inode numbers"): it stays while
+ * the file keeps its place, and changes when its entry moves (a rename
+ * of the file itself, or its first hard link, which moves the inode out
+ * to the inode file; cffs_lookup of the new name gives the new number).
+ * Renaming the directory it is in does not change it.  When the file is
+ * removed, the number may later name another file: a libOS that keeps
+ * an unlinked file open renames it aside instead of removing it, and
+ * removes it at the last close.  A number that holds no inode:
+ * -CFFS_ESTALE.
+ */
+int  cffs_istat(struct cffs_fs *fs, cffs_ino_t ino, struct cffs_stat *st);
+long cffs_iread(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
+                void *buf, size_t len);
+long cffs_iwrite(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
+                 const void *buf, size_t len);
+int  cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size);
+int  cffs_ireaddir(struct cffs_fs *fs, cffs_ino_t ino, cffs_dirent_fn fn,
+                   void *arg);
 
 /*
  * Checker.  report() gets one line per finding (may be NULL).
