@@ -110,4 +110,5 @@ fi
     pass "several processes: 48 files from the three workers" ||
     fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
+echo ALL-DONE
 exit $failed
