@@ -18,7 +18,8 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
-POSIX_SRCS += libexos/posix/shm.c
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+	libexos/posix/pgrp.c libexos/posix/kill.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
