@@ -25,21 +25,18 @@
 
 /*
  * What the processes of a family share about their file system, in the
- * family's shared region (shm.h): the lock that serializes C-FFS calls
- * and the count of committed changes.  A process that sees the count
- * differ from the one it last saw forgets its cache.  Until the shared
- * region exists (shm.c; weak here) each process forgets its cache at
- * every px_fs_begin and nothing is serialized.
+ * family's shared region (shm.h, object PX_ROOT_FS): the lock that
+ * serializes C-FFS calls and the count of committed changes.  A process
+ * that sees the count differ from the one it last saw forgets its
+ * cache.  Without the shared region (it could not be made) each process
+ * forgets its cache at every px_fs_begin and nothing is serialized.
  */
 struct fs_shared {
 	struct px_lock lock;
 	volatile uint64_t gen;
 };
-#pragma weak px_shm_alloc
-#pragma weak px_lock
-#pragma weak px_unlock
 
-static struct fs_shared *sh;    /* set in the first process, kept by fork */
+static struct fs_shared *sh;    /* the family's, found on first use */
 static uint64_t seen_gen;       /* sh->gen after our last call */
 static int locked;
 
@@ -180,7 +177,9 @@ recover(void)
 static void
 lock(void)
 {
-	if (sh != NULL && px_lock != NULL && !locked) {
+	if (sh == NULL)
+		sh = px_shm_root(PX_ROOT_FS, sizeof(*sh));
+	if (sh != NULL && !locked) {
 		/* a holder that died may have committed part of a call:
 		 * what XN accepted stands, so write it back, and look anew */
 		if (px_lock(&sh->lock) == 1) {
@@ -212,16 +211,6 @@ px_fs_error(void)
 {
 	forget_parent();
 	return root_err;
-}
-
-/* The first process makes the shared part before it can fork. */
-__attribute__((constructor)) static void
-fs_shared_init(void)
-{
-	if (px_shm_alloc == NULL || sh != NULL ||
-	    xok_env_info(XOK_INFO->cur_env)->parent != 0)
-		return;
-	sh = px_shm_alloc(sizeof(*sh));
 }
 
 struct cffs_fs *

@@ -75,6 +75,15 @@ img4=$tmp/nonroot.img
 guest "non-root" 0 --disk "$img4" "$prog" nonroot
 fsck_clean "non-root" "$img4"
 
+# An exec'd image mounts again and finds the family's lock.
+img6=$tmp/exec.img
+"$mkfs" -d "$tmp/root" "$img6" 32M >/dev/null || fail "mkfs.cffs"
+guest "exec" 0 --disk "$img6" "$prog" exec
+fsck_clean "exec" "$img6"
+got=$("$cffs" "$img6" ls /x | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "y z " ]; then pass "exec: host: /x is y z"
+else fail "exec: host: /x is '$got'"; fi
+
 # A hostile libFS refused by XN; the others go on.
 img5=$tmp/hostile.img
 "$mkfs" -d "$tmp/root" "$img5" 32M >/dev/null || fail "mkfs.cffs"

@@ -21,6 +21,11 @@
  *                      the root's directory block; XN refuses each and
  *                      the block is unchanged; it dies with the block
  *                      still in XN's registry; the parent goes on
+ *   libfstest exec     makes /x, then execs itself ("execed"): the new
+ *                      image mounts again over the old one's heap, sees
+ *                      /x, makes /x/y, and a child it forks makes /x/z
+ *                      under the same family lock (found again through
+ *                      the shared region)
  *   libfstest multi    NWORK forked processes create, rename and delete
  *                      in /m at once, one dies holding the lock with a
  *                      change not committed, one is killed at a random
@@ -448,6 +453,36 @@ t_multi(void)
 	return ptest_done();
 }
 
+static int
+t_exec(void)
+{
+	char *av[] = { "/bin/libfstest.elf", "execed", NULL };
+
+	EXPECT_RET("before exec: mkdir /x", CH(cffs_mkdir(fs_, "/x", 0755, 0,
+	    0)), 0);
+	execv(av[0], av);
+	EXPECT("execv returned", 0);
+	return ptest_done();
+}
+
+static int
+t_execed(void)
+{
+	pid_t pid;
+	int st;
+
+	EXPECT("exec'd image: sees /x", has("/", "x"));
+	EXPECT_RET("exec'd image: mkdir /x/y", CH(cffs_mkdir(fs_, "/x/y",
+	    0755, 0, 0)), 0);
+	pid = fork();
+	if (pid == 0)
+		exit(CH(cffs_mkdir(fs_, "/x/z", 0755, 0, 0)) == 0 ? 0 : 1);
+	EXPECT_RET("its child: mkdir /x/z", (waitpid(pid, &st, 0), st), 0);
+	EXPECT("exec'd image: sees /x/y and /x/z", has("/x", "y") &&
+	    has("/x", "z"));
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -466,6 +501,10 @@ main(int argc, char **argv)
 		return t_nonroot();
 	if (strcmp(m, "hostile") == 0)
 		return t_hostile();
+	if (strcmp(m, "exec") == 0)
+		return t_exec();
+	if (strcmp(m, "execed") == 0)
+		return t_execed();
 	if (strcmp(m, "multi") == 0)
 		return t_multi();
 	printf("FAIL: libfs: unknown mode %s\n", m);
