@@ -100,6 +100,21 @@ ld_room(const struct ldisc *ld)
 	    (Q_ROOM(ld) >= ld->nline + 2 || Q_USED(ld) == 0);
 }
 
+size_t
+ld_space(const struct ldisc *ld)
+{
+	size_t d, ends;
+
+	if (!L(ld, ICANON))
+		return Q_ROOM(ld);
+	/* a byte lowers room - nline by one at most, and adds one end */
+	ends = LD_NENDS - ld->nends;
+	d = Q_ROOM(ld) - ld->nline;
+	if (Q_ROOM(ld) < ld->nline + 2)
+		return ld_room(ld);
+	return d - 1 < ends ? d - 1 : ends;
+}
+
 static void
 echo_put(struct ld_echo *e, uint8_t c)
 {

@@ -66,6 +66,10 @@ void ld_flush(struct ldisc *ld);
 /* Whether ld_input can take one more byte now (else leave it in the
  * kernel's ring: flow control). */
 int ld_room(const struct ldisc *ld);
+/* How many bytes ld_input can surely take now, one after the other
+ * (each one may fill the line or end one): how much to take out of the
+ * kernel's ring at once. */
+size_t ld_space(const struct ldisc *ld);
 /* One byte typed; echo (appended to e) and the signal to send to the
  * foreground process group (SIGINT, SIGQUIT, SIGTSTP) or 0. */
 int ld_input(struct ldisc *ld, uint8_t c, struct ld_echo *e);

@@ -247,6 +247,34 @@ START_TEST(many_lines)
 }
 END_TEST
 
+/* ld_space's promise: that many bytes of any kind are all taken. */
+START_TEST(space)
+{
+	static const char keys[] = "ab \x7f\n\x04\x15\x17\x03x";
+	unsigned seed = 7;
+	int round, eof;
+	uint8_t sink[LD_QSIZE];
+
+	for (round = 0; round < 4000; round++) {
+		size_t s = ld_space(&LD), i;
+
+		for (i = 0; i < s; i++) {
+			seed = seed * 1103515245 + 12345;
+			if (!ld_room(&LD))
+				ck_abort_msg("round %d: %zu of %zu", round, i,
+				    s);
+			ld_input(&LD, (uint8_t)keys[(seed >> 16) %
+			    (sizeof(keys) - 1)], &E);
+			E.n = 0;
+		}
+		if ((seed >> 8) % 3 == 0)
+			ld_read(&LD, sink, (seed >> 4) % 300, &eof);
+		if (round == 2000)
+			set_lflag(0, ICANON);
+	}
+}
+END_TEST
+
 START_TEST(output)
 {
 	uint8_t out[16];
@@ -295,6 +323,7 @@ ldisc_suite(void)
 	tcase_add_test(tc, raw_mode);
 	tcase_add_test(tc, full_line);
 	tcase_add_test(tc, many_lines);
+	tcase_add_test(tc, space);
 	tcase_add_test(tc, output);
 	tcase_add_test(tc, flush);
 	suite_add_tcase(s, tc);
