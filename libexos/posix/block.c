@@ -7,6 +7,7 @@
  */
 #include "posix.h"
 #include "block.h"
+#include "pipe.h"
 
 long
 px_block(const volatile uint64_t *const *words, const uint64_t *seen,
@@ -20,6 +21,11 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 		struct xok_pred_insn p[XOK_PRED_MAX];
 		uint64_t now = px_now_ns();
 		int i, k = 0;
+		/* the console's input (tty.c): a sleeper pulls it, so ^C
+		 * works while nobody reads; not a reason to return */
+		const volatile uint64_t *tw;
+		uint64_t ts;
+		int tty = n < PX_BLOCK_MAXW && px_tty_hook(&tw, &ts);
 
 		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])
@@ -32,6 +38,16 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 			    .imm = (uint64_t)(uintptr_t)words[i] };
 			p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1,
 			    .imm = seen[i] };
+			p[k++] = (struct xok_pred_insn){ .op = XP_XOR, .a = 0,
+			    .b = 1 };
+			p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2,
+			    .b = 0 };
+		}
+		if (tty) {
+			p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
+			    .imm = (uint64_t)(uintptr_t)tw };
+			p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1,
+			    .imm = ts };
 			p[k++] = (struct xok_pred_insn){ .op = XP_XOR, .a = 0,
 			    .b = 1 };
 			p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2,
@@ -58,5 +74,7 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 
 		if (r < 0)
 			return px_errno(r);
+		if (tty && *tw != ts)
+			px_tty_pull();
 	}
 }

@@ -57,6 +57,12 @@ long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
 long px_getppid(PX_ARGS);
+long px_pipe(PX_ARGS);                  /* pipe.c */
+long px_pipe2(PX_ARGS);
+long px_poll(PX_ARGS);                  /* poll.c */
+long px_ppoll(PX_ARGS);
+long px_select(PX_ARGS);
+long px_pselect6(PX_ARGS);
 
 /* proc.c: a pid from an environment id; the FS and GS bases. */
 long px_pid_of(uint64_t env);
