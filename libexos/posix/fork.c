@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "shm.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -225,7 +226,8 @@ make_child(void)
 	e = -ENOMEM;
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
-	if ((e = px_mem_fork((uint64_t)child)) < 0 ||
+	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
 	    XOK_INIT_STACK_PAGES, XOK_PTE_W | XOK_PTE_NX)) < 0 ||

@@ -18,6 +18,7 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
+POSIX_SRCS += libexos/posix/shm.c
 # pipes, the console tty and its line discipline, poll/select
 POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
 	libexos/posix/ldisc.c libexos/posix/poll.c

@@ -31,6 +31,8 @@ void *px_shm_alloc(size_t n);
 void px_shm_free(void *p, size_t n);
 /* fork: map the whole region into child (env id); 0 or -errno. */
 long px_shm_fork(uint64_t child);
+/* An image execve started: the region is still mapped (start.c). */
+void px_shm_kept(void);
 
 /* A lock in the shared region.  owner is the holder's environment id
  * (0: free).  A lock whose holder has died is taken over, so a process

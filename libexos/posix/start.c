@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
+#include "shm.h"
 
 #define MAXWORDS 24
 
@@ -199,7 +200,12 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 
 	if (magic == PX_EXEC_MAGIC) {
 		px_exec_cleanup(plan);
+		px_shm_kept();
 		goto go;
+	}
+	if (px_shm_init() < 0) {
+		px_cons_puts("exos: no memory for the shared region\n");
+		px_exit(127, 0, 0, 0, 0, 0);
 	}
 	if (first && module_args(&argv, &argc, &envp, &envc))
 		run = 1;
