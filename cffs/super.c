@@ -9,7 +9,9 @@
  */
 #include "cffs_int.h"
 
+#ifndef CACHE_BLOCKS
 #define CACHE_BLOCKS 4096u      /* 16 MiB of cache */
+#endif
 
 
 static void

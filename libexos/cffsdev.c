@@ -22,6 +22,7 @@
 #include <exos/exos.h>
 #include <exos/heap.h>
 #include <exos/cffsdev.h>
+#include <string.h>
 
 #define BOUNCE_VA   0x00000e0000000000UL
 #define PREFETCH_VA 0x00000e0001000000UL
@@ -443,6 +444,18 @@ exos_cffs_bdev(struct cffs_bdev *dev)
 	dev->ctx = dev;
 	dev->nblocks = st.nblocks;
 	return 0;
+}
+
+/* A forked child: the regions and requests were its parent's. */
+void
+exos_cffs_forget(void)
+{
+	bounce_ppn = 0;
+	bounce_pages = 0;
+	dead = 0;
+	memset(&done, 0, sizeof(done));
+	submitted = nreads = nwrites = 0;
+	memset(&pf, 0, sizeof(pf));
 }
 
 uint64_t

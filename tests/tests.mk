@@ -95,3 +95,15 @@ GUEST_TESTS += tests/guest/exosrun.sh
 # run on ExOS and on Linux by tests/guest/ptab.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
 GUEST_TESTS += tests/guest/ptab.sh
+# C-FFS as a library in every ExOS process (libexos/posix/fsroot.h):
+# mounted from scripts/exos-run --disk, several processes at once
+# (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
+LIBFS_TEST := $(BUILD)/tests/libfstest.elf
+$(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
+    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -Ilibexos/posix -Icffs/include \
+	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
+GUEST_PROGS += $(LIBFS_TEST)
+GUEST_TESTS += tests/guest/libfs.sh

@@ -17,9 +17,12 @@
  * An image execve loaded knows its pages (its start code keeps the
  * list), so the next execve frees them; the pages of the first image
  * of a process, loaded by the kernel or by spawn, stay allocated to
- * it until it exits (nothing tells the libOS which they are).  Not yet: file fds do not survive exec
- * (close-on-exec and open files across exec come with C-FFS's
- * descriptors); signal dispositions are reset trivially, there are no
+ * it until it exits (nothing tells the libOS which they are).  The program file is found by path
+ * resolution (in-memory files or C-FFS, px_exec_image); the process's
+ * descriptors, working directory and umask (fd.c's table in the shared
+ * region) survive, but the close-on-exec descriptors, which are closed
+ * past the point of no return; the table's address travels in the
+ * plan.  Signal dispositions are reset trivially, there are no
  * signals yet.
  */
 #include <elf.h>
@@ -27,6 +30,7 @@
 #include <sys/mman.h>
 #include "posix.h"
 #include "layout.h"
+#include "fd.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -49,6 +53,7 @@ struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
 	uint64_t nfree;         /* the trampoline's and the plan's pages */
 	uint64_t nmaps;         /* the new image's pages, in maps[] */
 	uint64_t maps_off;      /* maps[] at PX_EXEC_VA + PG + maps_off */
+	uint64_t fdtab;         /* the file state (fd.c) the image keeps */
 	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
 };
 
@@ -212,7 +217,7 @@ px_execve(PX_ARGS)
 	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
 	const uint8_t *img;
 	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
-	long argc, envc, f;
+	long argc, envc, f, mapped;
 	size_t blk;
 	struct px_auxinfo ai;
 	struct px_exec_hdr *h = (void *)(PX_EXEC_VA + PG);
@@ -231,16 +236,14 @@ px_execve(PX_ARGS)
 		return argc;
 	if ((envc = count(envp)) < 0)
 		return envc;
-	if ((f = px_file_lookup(path)) < 0)
-		return f;
-	if (px_access((long)path, 1 /* X_OK */, 0, 0, 0, 0) < 0)
-		return -EACCES;
-	img = px_file_data((uint32_t)f, &size);
+	if ((mapped = px_exec_image(path, &img, &size)) < 0)
+		return mapped;
 	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
-		return f;
+		goto fail;
 	eh = (const void *)img;
+	f = -E2BIG;
 	if ((blk = px_start_size(argv, argc, envp, envc)) > ARG_LIMIT)
-		return -E2BIG;
+		goto fail;
 	npstk = (blk + STACK_FREE + PG - 1) / PG;
 	nmaps = npimg + npstk;
 	nops = 1 + img_n + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
@@ -253,9 +256,10 @@ px_execve(PX_ARGS)
 				    XOK_PAGE_BATCH_MAX * PG - 1) /
 				    (XOK_PAGE_BATCH_MAX * PG);
 	}
+	f = -ENOMEM;
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
 	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
-		return -ENOMEM;
+		goto fail;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
 	 * then the new image's pages and the stack's, in order. */
@@ -362,12 +366,17 @@ px_execve(PX_ARGS)
 	h->maps_off = (uint64_t)((char *)maps - (char *)h);
 
 	/* The point of no return. */
+	h->fdtab = px_fd_exec();
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();
 nomem:
 	undo();
-	return -ENOMEM;
+	f = -ENOMEM;
+fail:
+	if (mapped)
+		px_exec_image_done(img, size);
+	return f;
 }
 
 /* Called by the new image's start code with the plan the trampoline
@@ -383,6 +392,7 @@ px_exec_cleanup(const void *plan)
 
 	if ((uintptr_t)plan != PX_EXEC_VA + PG)
 		return;
+	px_fd_attach(h->fdtab);
 	span = h->span;
 	n = h->nfree > NFREE ? NFREE : h->nfree;
 	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)

@@ -29,6 +29,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "shm.h"
+#include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -227,6 +228,7 @@ make_child(void)
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
 	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
 	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
@@ -262,11 +264,13 @@ px_fork(PX_ARGS)
 	if ((r = upcalls_init()) < 0)
 		return r;
 	px_mem_sweep();
+	px_fd_sweep();
 	memset(&ctx, 0, sizeof(ctx));
 	if (px_ctx_save(&ctx)) {
 		/* the child, resuming here with the parent's registers */
 		px_mem_child();
 		px_exec_child();
+		px_fd_child();
 		return 0;
 	}
 	ctx.fs_base = (uint64_t)px_fs_base();

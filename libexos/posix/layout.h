@@ -12,7 +12,11 @@
  *   0x310000000000  the lent list (mem.c)
  *   0x320000000000  copy-on-write scratch page (mem.c)
  *   0x330000000000  execve's trampoline, plan and staging window
+ *   0x0e0000000000  C-FFS's disk bounce and read-ahead regions
+ *                   (libexos/cffsdev.c; physically consecutive pages)
  *   0x340000000000  boot modules of the first process (module.c)
+ *   0x350000000000  C-FFS's heap (fsroot.c: its block cache and state;
+ *                   a process's own, not copied by fork)
  *   0x380000000000  the family's shared region (shm.h): mapped at the
  *                   same address in every ExOS process, shared by fork
  *                   (never copied), kept by execve
@@ -30,6 +34,8 @@
 #define PX_COW_VA       0x0000320000000000UL
 #define PX_EXEC_VA      0x0000330000000000UL
 #define PX_MODULE_VA    0x0000340000000000UL
+#define PX_FSHEAP_VA    0x0000350000000000UL
+#define PX_FSHEAP_PAGES 16384u                  /* 64 MiB of addresses */
 #define PX_SHM_VA       0x0000380000000000UL
 #define PX_SHM_SPAN     (1UL << 32)             /* 4 GiB of addresses */
 #define PX_UPSTACK_HI   0x00007e0000000000UL

@@ -245,7 +245,7 @@ pipe_release(struct px_ofile *f)
 	wake((f->flags & O_ACCMODE) == O_RDONLY ? &p->wwait : &p->rwait);
 }
 
-const struct px_fops px_pipe_fops = {
+const struct px_fops px_fops_pipe = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.fstat = pipe_fstat,

@@ -31,8 +31,8 @@ struct px_pipe {
 	uint8_t *buf;                   /* PX_PIPE_SIZE bytes, shared */
 };
 
-extern const struct px_fops px_pipe_fops;       /* pipe.c */
-extern const struct px_fops px_cons_fops;       /* tty.c */
+extern const struct px_fops px_fops_pipe;       /* pipe.c */
+extern const struct px_fops px_fops_tty;       /* tty.c */
 
 /* The family-wide event word (poll.c): changed by every pipe and tty
  * move, so poll over more files than px_block watches sleeps on it. */

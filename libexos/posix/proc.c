@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "posix.h"
+#include "fd.h"
 
 static long fs_base, gs_base;
 static int *clear_tid;          /* set_tid_address: zeroed at exit */
@@ -105,6 +106,7 @@ px_exit(PX_ARGS)
 	if (clear_tid)
 		*clear_tid = 0;
 	px_syscount_report();
+	px_fd_exit();                   /* fd.c: our descriptors closed */
 	if (xok_env_info(self)->parent == 0)
 		sys_shutdown(0, code);
 	sys_env_destroy(XOK_SELF, 0, code);

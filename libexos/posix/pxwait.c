@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <exos/exos.h>
 #include "posix.h"
+#include "fd.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -106,6 +107,7 @@ px_wait4(PX_ARGS)
 	if (r < 0)
 		return r == -XE_FAULT ? -EFAULT : -ECHILD;
 	px_mem_sweep();                 /* pages it held may be free now */
+	px_fd_sweep();                  /* and the files it had open */
 	if (status)
 		*status = wstatus(&x);
 	if (a4)

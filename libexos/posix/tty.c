@@ -455,7 +455,7 @@ tty_ioctl(struct px_ofile *f, unsigned long req, void *arg)
 	}
 }
 
-const struct px_fops px_cons_fops = {
+const struct px_fops px_fops_tty = {
 	.read = tty_read,
 	.write = tty_write,
 	.fstat = tty_fstat,

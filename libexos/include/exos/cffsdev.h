@@ -15,5 +15,8 @@ int exos_cffs_bdev(struct cffs_bdev *dev);
  * writes nothing around XN: every write is an XN call. */
 uint64_t exos_cffs_raw_reads(void);
 uint64_t exos_cffs_raw_writes(void);
+/* Forget the device's regions and requests without giving anything
+ * back: a forked child's copy of its parent's state. */
+void exos_cffs_forget(void);
 
 #endif
