@@ -111,3 +111,7 @@ GUEST_TESTS += tests/guest/libfs.sh
 # by tests/guest/pipes.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/pipes.elf,tests/posix/pipes.c))
 GUEST_TESTS += tests/guest/pipes.sh
+# The console tty, typed at (tests/posix/ttytest.c driven by
+# tests/guest/ttydrive.py on ExOS and on a Linux pseudo-terminal).
+$(eval $(call exos_prog,$(BUILD)/tests/ttytest.elf,tests/posix/ttytest.c))
+GUEST_TESTS += tests/guest/tty.sh

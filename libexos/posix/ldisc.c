@@ -293,20 +293,20 @@ ld_read(struct ldisc *ld, uint8_t *dst, size_t n, int *eof)
 }
 
 size_t
-ld_output(const struct ldisc *ld, const uint8_t *src, size_t n,
-    uint8_t *dst, size_t max, size_t *made)
+ld_output(uint32_t oflag, const uint8_t *src, size_t n, uint8_t *dst,
+    size_t max, size_t *made)
 {
-	int post = (ld->t.c_oflag & OPOST) != 0;
+	int post = (oflag & OPOST) != 0;
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
 		uint8_t c = src[i];
 
-		if (post && c == '\n' && (ld->t.c_oflag & ONLCR)) {
+		if (post && c == '\n' && (oflag & ONLCR)) {
 			if (k + 2 > max)
 				break;
 			dst[k++] = '\r';
-		} else if (post && c == '\r' && (ld->t.c_oflag & OCRNL))
+		} else if (post && c == '\r' && (oflag & OCRNL))
 			c = '\n';
 		if (k + 1 > max)
 			break;

@@ -79,10 +79,11 @@ size_t ld_avail(const struct ldisc *ld, int *eof);
 /* A read of at most n bytes into dst: the count (0 with *eof at an end
  * of file); it takes nothing and returns 0 if nothing is readable. */
 size_t ld_read(struct ldisc *ld, uint8_t *dst, size_t n, int *eof);
-/* Output processing of n bytes of src into dst (room max): the bytes
- * of src consumed (*made: bytes put in dst).  With OPOST|ONLCR a '\n'
- * becomes "\r\n"; never splits a pair. */
-size_t ld_output(const struct ldisc *ld, const uint8_t *src, size_t n,
+/* Output processing under oflag (c_oflag) of n bytes of src into dst
+ * (room max): the bytes of src consumed (*made: bytes put in dst).
+ * With OPOST|ONLCR a '\n' becomes "\r\n" (never half of it); with
+ * OPOST|OCRNL a '\r' becomes '\n'. */
+size_t ld_output(uint32_t oflag, const uint8_t *src, size_t n,
     uint8_t *dst, size_t max, size_t *made);
 
 #endif

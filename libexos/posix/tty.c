@@ -17,8 +17,8 @@
  * foreground process group while the shell waits for it and nobody
  * reads.  The line discipline's queue is the flow control: input it
  * cannot take yet stays in the kernel's ring, which then holds the
- * sender back.  Output (writes and echo) goes out with CONS_WRITE
- * after ONLCR.
+ * sender back.  Output (writes and echo) goes out with CONS_WRITE,
+ * which itself sends "\r\n" for every '\n' (ONLCR on or off).
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -129,8 +129,9 @@ tty_out(struct px_tty *t, const uint8_t *src, size_t n)
 	long r;
 
 	while (used < n) {
-		u = ld_output(&t->ld, src + used, n - used, out, sizeof(out),
-		    &made);
+		/* ONLCR is the kernel's: CONS_WRITE sends "\r\n" for '\n' */
+		u = ld_output(t->ld.t.c_oflag & ~(uint32_t)ONLCR, src + used,
+		    n - used, out, sizeof(out), &made);
 		if ((r = cons_send(out, made)) < 0)
 			return used ? (long)used : r;
 		used += u;
@@ -355,15 +356,19 @@ static long
 set_termios(struct px_tty *t, unsigned long req, void *arg)
 {
 	struct ld_termios nt;
+	int sig = 0;
 
 	if (px_copyin(&nt, arg, sizeof(nt)) < 0)
 		return -EFAULT;
 	px_lock(&t->lock);
-	if (req == TCSETSF)
+	if (req == TCSETSF) {
+		sig = pump(t);  /* what was typed until now goes too */
 		ld_flush(&t->ld);
+	}
 	ld_set(&t->ld, &nt);
 	__atomic_add_fetch(&t->ev, 1, __ATOMIC_RELEASE);
 	px_unlock(&t->lock);
+	tty_signal(t, sig);
 	px_poll_kick();
 	return 0;
 }

@@ -280,17 +280,17 @@ START_TEST(output)
 	uint8_t out[16];
 	size_t made, used;
 
-	used = ld_output(&LD, (const uint8_t *)"a\nb\n", 4, out, sizeof(out),
+	used = ld_output(LD.t.c_oflag, (const uint8_t *)"a\nb\n", 4, out, sizeof(out),
 	    &made);
 	ck_assert_uint_eq(used, 4);
 	ck_assert_uint_eq(made, 6);
 	ck_assert(memcmp(out, "a\r\nb\r\n", 6) == 0);
 	/* never half a pair */
-	used = ld_output(&LD, (const uint8_t *)"a\n", 2, out, 2, &made);
+	used = ld_output(LD.t.c_oflag, (const uint8_t *)"a\n", 2, out, 2, &made);
 	ck_assert_uint_eq(used, 1);
 	ck_assert_uint_eq(made, 1);
 	LD.t.c_oflag &= ~(tcflag_t)OPOST;
-	used = ld_output(&LD, (const uint8_t *)"a\n", 2, out, 2, &made);
+	used = ld_output(LD.t.c_oflag, (const uint8_t *)"a\n", 2, out, 2, &made);
 	ck_assert_uint_eq(made, 2);
 	ck_assert(memcmp(out, "a\n", 2) == 0);
 }
