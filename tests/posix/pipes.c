@@ -508,7 +508,11 @@ with_signals(void)
 	close(p[1]);
 	big = malloc(1 << 20);
 	r = read_full(p[0], big, 8192);
-	kill(pid, SIGKILL);
+	EXPECT_RET("kill the writer", kill(pid, SIGKILL), 0);
+	if (errno) {
+		close(p[0]);    /* it dies of SIGPIPE instead: no hang */
+		p[0] = open("/dev/null", O_RDONLY);
+	}
 	st = wait_status(pid);
 	EXPECT("writer killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	total = r;
