@@ -3,7 +3,11 @@
  * Xok wake-up predicate over the words the caller watches and the tick
  * clock, so a change that happens between the caller's look and the
  * sleep is never missed (the kernel evaluates the predicate before it
- * puts us to sleep) and nothing polls.
+ * puts us to sleep) and nothing polls.  The console tty (tty.c): with
+ * fewer than PX_BLOCK_MAXW - 1 words the predicate also watches the
+ * kernel's console input counter, and a sleeper woken by it pulls the
+ * input through the line discipline (px_tty_pull: ^C reaches the
+ * foreground group while nobody reads) and sleeps on.
  */
 #include "posix.h"
 #include "block.h"
@@ -25,7 +29,7 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 		 * works while nobody reads; not a reason to return */
 		const volatile uint64_t *tw;
 		uint64_t ts;
-		int tty = n < PX_BLOCK_MAXW && px_tty_hook(&tw, &ts);
+		int tty = n < PX_BLOCK_MAXW - 1 && px_tty_hook(&tw, &ts);
 
 		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])

@@ -47,6 +47,7 @@ struct px_tty {                 /* in the shared region */
 };
 
 static struct ld_echo echo;     /* private: filled and sent under the lock */
+static int64_t cons_err;        /* CONS_READ's refusal (no [0xfd]), or 0 */
 
 static struct px_tty *
 tty(void)
@@ -189,8 +190,10 @@ pump(struct px_tty *t)
 	while ((room = ld_space(&t->ld)) > 0) {
 		if (room > sizeof(b))
 			room = sizeof(b);
-		if ((r = sys_cons_read(b, room, CONS_SLOT)) <= 0)
+		if ((r = sys_cons_read(b, room, CONS_SLOT)) <= 0) {
+			cons_err = r < 0 ? r : 0;
 			break;
+		}
 		for (i = 0; i < (size_t)r; i++) {
 			if ((s = ld_input(&t->ld, b[i], &echo)) != 0)
 				sig = s;
@@ -268,6 +271,8 @@ tty_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 		ev = t->ev;
 		px_unlock(&t->lock);
 		tty_signal(t, sig);
+		if (cons_err)
+			return -EIO;    /* we may not read the console */
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		const volatile uint64_t *w[2] = { &XOK_INFO->cons_rx, &t->ev };
