@@ -165,3 +165,11 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh
+# Pipes, poll and select (tests/posix/pipes.c, run on ExOS and on Linux
+# by tests/guest/pipes.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/pipes.elf,tests/posix/pipes.c))
+GUEST_TESTS += tests/guest/pipes.sh
+# The console tty, typed at (tests/posix/ttytest.c driven by
+# tests/guest/ttydrive.py on ExOS and on a Linux pseudo-terminal).
+$(eval $(call exos_prog,$(BUILD)/tests/ttytest.elf,tests/posix/ttytest.c))
+GUEST_TESTS += tests/guest/tty.sh

@@ -3,10 +3,15 @@
  * Xok wake-up predicate over the words the caller watches and the tick
  * clock, so a change that happens between the caller's look and the
  * sleep is never missed (the kernel evaluates the predicate before it
- * puts us to sleep) and nothing polls.
+ * puts us to sleep) and nothing polls.  The console tty (tty.c): with
+ * fewer than PX_BLOCK_MAXW - 1 words the predicate also watches the
+ * kernel's console input counter, and a sleeper woken by it pulls the
+ * input through the line discipline (px_tty_pull: ^C reaches the
+ * foreground group while nobody reads) and sleeps on.
  */
 #include "posix.h"
 #include "block.h"
+#include "pipe.h"
 
 long
 px_block(const volatile uint64_t *const *words, const uint64_t *seen,
@@ -20,6 +25,11 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 		struct xok_pred_insn p[XOK_PRED_MAX];
 		uint64_t now = px_now_ns();
 		int i, k = 0;
+		/* the console's input (tty.c): a sleeper pulls it, so ^C
+		 * works while nobody reads; not a reason to return */
+		const volatile uint64_t *tw;
+		uint64_t ts;
+		int tty = n < PX_BLOCK_MAXW - 1 && px_tty_hook(&tw, &ts);
 
 		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])
@@ -32,6 +42,16 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 			    .imm = (uint64_t)(uintptr_t)words[i] };
 			p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1,
 			    .imm = seen[i] };
+			p[k++] = (struct xok_pred_insn){ .op = XP_XOR, .a = 0,
+			    .b = 1 };
+			p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2,
+			    .b = 0 };
+		}
+		if (tty) {
+			p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
+			    .imm = (uint64_t)(uintptr_t)tw };
+			p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1,
+			    .imm = ts };
 			p[k++] = (struct xok_pred_insn){ .op = XP_XOR, .a = 0,
 			    .b = 1 };
 			p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2,
@@ -58,5 +78,7 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 
 		if (r < 0)
 			return px_errno(r);
+		if (tty && *tw != ts)
+			px_tty_pull();
 	}
 }

@@ -107,6 +107,13 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_statfs] = px_statfs,
 	[SYS_fstatfs] = px_fstatfs,
 	[SYS_sync] = px_sync,
+	/* pipes, poll and select (pipe.c, poll.c) */
+	[SYS_pipe] = px_pipe,
+	[SYS_pipe2] = px_pipe2,
+	[SYS_poll] = px_poll,
+	[SYS_ppoll] = px_ppoll,
+	[SYS_select] = px_select,
+	[SYS_pselect6] = px_pselect6,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

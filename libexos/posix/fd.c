@@ -36,10 +36,12 @@
 #include <unistd.h>
 #include "posix.h"
 #include "fd.h"
+#include "pipe.h"
 #include "uaccess.h"
 
 const struct px_fops *const px_fops[PX_FT_NTYPES] = {
-	[PX_FT_CONS] = &px_fops_console,        /* console.c; tty.c later */
+	[PX_FT_CONS] = &px_fops_tty,            /* tty.c */
+	[PX_FT_PIPE] = &px_fops_pipe,           /* pipe.c */
 	[PX_FT_MODFILE] = &px_fops_modfile,     /* files.c */
 	[PX_FT_FILE] = &px_fops_cffs,           /* vfs_cffs.c */
 	[PX_FT_DIR] = &px_fops_cffsdir,
@@ -112,6 +114,7 @@ tab_first(void)
 		return NULL;
 	reg = px_shm_alloc(sizeof(*reg));
 	t = px_shm_alloc(sizeof(*t));
+	px_tty_init();                  /* the console tty (tty.c) */
 	f = px_ofile_new(PX_FT_CONS, O_RDWR);
 	if (!reg || !t || !f)
 		return NULL;            /* the region is broken: no files */

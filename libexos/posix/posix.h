@@ -47,6 +47,12 @@ long px_getpgrp(PX_ARGS);
 long px_setsid(PX_ARGS);
 long px_getsid(PX_ARGS);
 long px_kill(PX_ARGS);                  /* kill.c */
+long px_pipe(PX_ARGS);                  /* pipe.c */
+long px_pipe2(PX_ARGS);
+long px_poll(PX_ARGS);                  /* poll.c */
+long px_ppoll(PX_ARGS);
+long px_select(PX_ARGS);
+long px_pselect6(PX_ARGS);
 
 /* proc.c: the FS and GS bases. */
 long px_fs_base(void);

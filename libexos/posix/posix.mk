@@ -22,7 +22,9 @@ POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 POSIX_SRCS += libexos/posix/ucopy.S
 POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
 	libexos/posix/pgrp.c libexos/posix/kill.c
-POSIX_SRCS += libexos/posix/shm.c
+# pipes, the console tty and its line discipline, poll/select
+POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
+	libexos/posix/ldisc.c libexos/posix/poll.c
 # the files (the fds helper's block)
 POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
 	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c
