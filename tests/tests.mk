@@ -91,3 +91,7 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+# Signals, alarm/setitimer, EINTR in the POSIX layer, on ExOS and on
+# Linux (tests/guest/signals.sh, tests/posix/signals.c).
+$(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))
+GUEST_TESTS += tests/guest/signals.sh

@@ -19,14 +19,16 @@
  * of a process, loaded by the kernel or by spawn, stay allocated to
  * it until it exits (nothing tells the libOS which they are).  Not yet: file fds do not survive exec
  * (close-on-exec and open files across exec come with C-FFS's
- * descriptors); signal dispositions are reset trivially, there are no
- * signals yet.
+ * descriptors).  Signals: the mask, ignored dispositions, pending
+ * signals and the interval timer are carried to the new image
+ * (px_exec_sigcarry); caught ones go back to SIG_DFL.
  */
 #include <elf.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
 #include "layout.h"
+#include "sig.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -37,6 +39,7 @@
 #define IMAGE_END       PX_IMAGE_END
 #define PLAN_PAGES      63
 #define NFREE           (PLAN_PAGES + 1)
+#define CARRY_SPACE     128             /* struct px_sig_carry */
 
 struct px_op {                  /* one kernel call of the trampoline */
 	uint64_t nr, a[6], expect;
@@ -254,7 +257,7 @@ px_execve(PX_ARGS)
 				    (XOK_PAGE_BATCH_MAX * PG);
 	}
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
-	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
+	    nmaps * sizeof(*maps) > PLAN_PAGES * PG - CARRY_SPACE)
 		return -ENOMEM;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
@@ -362,12 +365,22 @@ px_execve(PX_ARGS)
 	h->maps_off = (uint64_t)((char *)maps - (char *)h);
 
 	/* The point of no return. */
+	px_sig_exec_save(px_exec_sigcarry());   /* signals: sig.h */
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();
 nomem:
 	undo();
 	return -ENOMEM;
+}
+
+/* What the signals keep across execve (signal.c), at the end of the
+ * plan's pages; the new image reads it before px_exec_cleanup. */
+struct px_sig_carry *
+px_exec_sigcarry(void)
+{
+	return (struct px_sig_carry *)(PX_EXEC_VA + PG + PLAN_PAGES * PG -
+	    CARRY_SPACE);
 }
 
 /* Called by the new image's start code with the plan the trampoline

@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "sig.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -41,7 +42,7 @@ _Static_assert(__builtin_offsetof(struct xok_context, fx) == 176, "ctx");
 
 int px_ctx_save(struct xok_context *c);
 void px_fault_entry(void);
-void px_fault(struct xok_frame *f);
+void px_fault(struct xok_frame *f, uint8_t *fx);
 
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
@@ -51,15 +52,19 @@ static uint64_t copy_child;             /* the child copy_range fills */
 static uint64_t cppn[XOK_PAGE_BATCH_MAX];
 static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
 
-/* A fault we do not handle: unregister the handler and resume, so the
+/* A fault we do not handle: the program's signal handler if it has
+ * one (signal.c); else unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
- * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler. */
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.  fx: the
+ * FPU/SSE state px_fault_entry saved. */
 void
-px_fault(struct xok_frame *f)
+px_fault(struct xok_frame *f, uint8_t *fx)
 {
 	struct xok_upcalls up;
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
+		return;
+	if (px_sig_fault(f, fx))
 		return;
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
@@ -72,13 +77,16 @@ upcalls_fill(struct xok_upcalls *up)
 {
 	memset(up, 0, sizeof(*up));
 	up->fault = (uint64_t)px_fault_entry;
+	up->epilogue = (uint64_t)px_sig_epilogue_entry;         /* sig.h */
 	up->stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up->stack_hi = UPSTACK_HI;
 }
 
-/* Our upcall stack and fault handler, once (before the first fork). */
-static long
-upcalls_init(void)
+/* Our upcall stack, fault handler and the signals' epilogue entry,
+ * once per image (the start code, px_sig_start); mapped: the stack's
+ * pages are there already (execve keeps the old image's). */
+long
+px_upcalls_init(int mapped)
 {
 	struct xok_upcalls up;
 	uint64_t i;
@@ -86,7 +94,7 @@ upcalls_init(void)
 
 	if (upcalls_ready)
 		return 0;
-	for (i = 0; i < UPSTACK_PAGES; i++) {
+	for (i = 0; !mapped && i < UPSTACK_PAGES; i++) {
 		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
 			return -ENOMEM;
 		if (sys_page_map(XOK_SELF, UPSTACK_HI - (i + 1) * PG,
@@ -257,7 +265,7 @@ px_fork(PX_ARGS)
 	long r;
 
 	PX_UNUSED;
-	if ((r = upcalls_init()) < 0)
+	if ((r = px_upcalls_init(0)) < 0)
 		return r;
 	px_mem_sweep();
 	memset(&ctx, 0, sizeof(ctx));
@@ -265,6 +273,7 @@ px_fork(PX_ARGS)
 		/* the child, resuming here with the parent's registers */
 		px_mem_child();
 		px_exec_child();
+		px_sig_child();
 		return 0;
 	}
 	ctx.fs_base = (uint64_t)px_fs_base();

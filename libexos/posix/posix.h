@@ -57,6 +57,20 @@ long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
 long px_getppid(PX_ARGS);
+long px_rt_sigaction(PX_ARGS);          /* signal.c */
+long px_rt_sigprocmask(PX_ARGS);
+long px_rt_sigpending(PX_ARGS);
+long px_rt_sigsuspend(PX_ARGS);
+long px_rt_sigtimedwait(PX_ARGS);
+long px_pause(PX_ARGS);
+long px_kill(PX_ARGS);
+long px_tkill(PX_ARGS);
+long px_tgkill(PX_ARGS);
+long px_rt_sigreturn(PX_ARGS);          /* sigframe.c */
+long px_sigaltstack(PX_ARGS);
+long px_alarm(PX_ARGS);                 /* itimer.c */
+long px_setitimer(PX_ARGS);
+long px_getitimer(PX_ARGS);
 
 /* proc.c: a pid from an environment id; the FS and GS bases. */
 long px_pid_of(uint64_t env);

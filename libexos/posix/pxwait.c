@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <exos/exos.h>
 #include "posix.h"
+#include "block.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -73,6 +74,30 @@ waitable(unsigned i, uint64_t self)
 	    (e->state != XOK_ENV_FREE && e->notice);
 }
 
+/* exos_wait (libexos/wait.c), but sleeping in px_block so that a
+ * signal ends the wait (then WAIT_EINTR, not a kernel error). */
+#define WAIT_EINTR INT64_MIN
+static int64_t
+wait_child(uint64_t child, struct xok_exit *x, int nohang)
+{
+	const volatile uint64_t *w = (const volatile uint64_t *)
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)].child_exits;
+	uint64_t seen;
+	int64_t r;
+	long e;
+
+	for (;;) {
+		seen = *w;
+		r = sys_env_reap(child, x);
+		if (r >= 0 || nohang)
+			return r;
+		if (r != -XE_BUSY && !(r == -XE_NOENT && child == XOK_REAP_ANY))
+			return r;       /* not ours, gone, bad pointer */
+		if ((e = px_block(&w, &seen, 1, UINT64_MAX)) == -EINTR)
+			return WAIT_EINTR;
+	}
+}
+
 long
 px_wait4(PX_ARGS)
 {
@@ -99,7 +124,9 @@ px_wait4(PX_ARGS)
 		if (i == XOK_NENV)
 			return -ECHILD;
 	}
-	r = exos_wait(child, &x, (opts & WNOHANG) != 0);
+	r = wait_child(child, &x, (opts & WNOHANG) != 0);
+	if (r == WAIT_EINTR)
+		return -EINTR;
 	if (r == -XE_BUSY || (r == -XE_NOENT && child == XOK_REAP_ANY &&
 	    (opts & WNOHANG)))
 		return 0;               /* WNOHANG: none dead yet */

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
+#include "sig.h"
 
 #define MAXWORDS 24
 
@@ -197,10 +198,14 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	size_t size;
 	char *area;
 
+	px_sig_hold();          /* no handler before main's world exists */
 	if (magic == PX_EXEC_MAGIC) {
+		px_sig_exec_load(px_exec_sigcarry());   /* before the upcalls */
+		px_sig_start();
 		px_exec_cleanup(plan);
 		goto go;
 	}
+	px_sig_start();
 	if (first && module_args(&argv, &argc, &envp, &envc))
 		run = 1;
 	else {
@@ -239,6 +244,7 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 		px_cons_puts("\n");
 	}
 go:
+	px_sig_release();
 	__libc_start_main(main, (int)sp[0], (char **)(sp + 1), 0, 0, 0);
 	for (;;)
 		;
