@@ -261,10 +261,6 @@ die_by_fault(int sig)
 	case SIGTRAP:
 		__asm__ volatile("int3");
 		break;
-	case SIGBUS:            /* #SS: a non-canonical stack reference */
-		__asm__ volatile("movabs $0x8000000000000000, %%rbp; "
-		    "movq (%%rbp), %%rax" ::: "rax", "rbp", "memory");
-		break;
 	}
 }
 
