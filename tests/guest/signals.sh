@@ -41,4 +41,5 @@ else
 fi
 grep -q '^PASS: signals: 0 failed' "$tmp/exos" ||
     { echo "FAIL: signals: ExOS: the program did not reach its end"; failed=1; }
+echo ALL-DONE
 [ $failed -eq 0 ]
