@@ -91,6 +91,10 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+# The family's shared region and the process table (tests/posix/ptab.c,
+# run on ExOS and on Linux by tests/guest/ptab.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
+GUEST_TESTS += tests/guest/ptab.sh
 # Signals, alarm/setitimer, EINTR in the POSIX layer, on ExOS and on
 # Linux (tests/guest/signals.sh, tests/posix/signals.c).
 $(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))

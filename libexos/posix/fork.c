@@ -29,6 +29,8 @@
 #include "posix.h"
 #include "layout.h"
 #include "sig.h"
+#include "shm.h"
+#include "proc.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -217,7 +219,7 @@ copy_image(void)
 
 /* Build the child; its id, or -errno (then nothing of it is left). */
 static int64_t
-make_child(void)
+make_child(struct px_proc *pp)
 {
 	struct xok_cap cap;
 	struct xok_upcalls up;
@@ -233,7 +235,8 @@ make_child(void)
 	e = -ENOMEM;
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
-	if ((e = px_mem_fork((uint64_t)child)) < 0 ||
+	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
 	    XOK_INIT_STACK_PAGES, XOK_PTE_W | XOK_PTE_NX)) < 0 ||
@@ -242,6 +245,7 @@ make_child(void)
 	    (e = px_mem_each_shadow(copy_shadow_page)) < 0)
 		goto fail;
 	upcalls_fill(&up);
+	px_proc_born(pp, (uint64_t)child);      /* before it runs */
 	if ((r = sys_env_set_upcalls((uint64_t)child, 0, &up)) < 0 ||
 	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
 	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
@@ -261,11 +265,14 @@ fail:
 long
 px_fork(PX_ARGS)
 {
+	struct px_proc *pp;
 	int64_t child;
 	long r;
 
 	PX_UNUSED;
 	if ((r = px_upcalls_init(0)) < 0)
+		return r;
+	if (!(pp = px_proc_new(&r)))
 		return r;
 	px_mem_sweep();
 	memset(&ctx, 0, sizeof(ctx));
@@ -279,9 +286,11 @@ px_fork(PX_ARGS)
 	ctx.fs_base = (uint64_t)px_fs_base();
 	ctx.gs_base = (uint64_t)px_gs_base();
 	ctx.flags = XOK_CTX_FX;
-	if ((child = make_child()) < 0)
+	if ((child = make_child(pp)) < 0) {
+		px_proc_abort(pp);
 		return (long)child;
-	return px_pid_of((uint64_t)child);
+	}
+	return pp->pid;
 }
 
 /* clone as musl's fork issues it when there is no SYS_fork (flags

@@ -56,14 +56,19 @@ uint64_t px_now_ns(void);              /* boot-time ns, no kernel call */
 long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
-long px_getppid(PX_ARGS);
+long px_getppid(PX_ARGS);               /* pgrp.c */
+long px_setpgid(PX_ARGS);
+long px_getpgid(PX_ARGS);
+long px_getpgrp(PX_ARGS);
+long px_setsid(PX_ARGS);
+long px_getsid(PX_ARGS);
+long px_kill(PX_ARGS);                  /* kill.c */
 long px_rt_sigaction(PX_ARGS);          /* signal.c */
 long px_rt_sigprocmask(PX_ARGS);
 long px_rt_sigpending(PX_ARGS);
 long px_rt_sigsuspend(PX_ARGS);
 long px_rt_sigtimedwait(PX_ARGS);
 long px_pause(PX_ARGS);
-long px_kill(PX_ARGS);
 long px_tkill(PX_ARGS);
 long px_tgkill(PX_ARGS);
 long px_rt_sigreturn(PX_ARGS);          /* sigframe.c */
@@ -72,8 +77,7 @@ long px_alarm(PX_ARGS);                 /* itimer.c */
 long px_setitimer(PX_ARGS);
 long px_getitimer(PX_ARGS);
 
-/* proc.c: a pid from an environment id; the FS and GS bases. */
-long px_pid_of(uint64_t env);
+/* proc.c: the FS and GS bases. */
 long px_fs_base(void);
 long px_gs_base(void);
 /* mem.c's part of fork: share the arena with child copy-on-write; the

@@ -18,6 +18,8 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+	libexos/posix/pgrp.c libexos/posix/kill.c
 # signals, alarm/setitimer (sig.h)
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c

@@ -74,8 +74,8 @@ void px_itimer_save(uint64_t *left, uint64_t *interval);
 void px_itimer_load(uint64_t left, uint64_t interval);
 /* Post sig with a si_code (SI_USER, SI_TKILL, SI_KERNEL...). */
 void px_sig_post_code(int sig, int code);
-/* The si_code a signal of this process was posted with. */
-int px_sig_code(int sig);
+/* The siginfo of a signal being taken (code, our pid if we sent it). */
+void px_sig_info(int sig, siginfo_t *si);
 
 /* signal.c: take the next signal to run a handler for, after doing the
  * default actions of the ones before it (ignore, stop, die); 0 if none.

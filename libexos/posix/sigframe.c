@@ -138,12 +138,8 @@ px_sig_run(struct xok_frame *f, uint8_t *fx, int sig, const siginfo_t *info)
 	fr->uc.sigmask = mask;
 	if (info)
 		fr->info = *info;
-	else {
-		fr->info.si_signo = sig;
-		fr->info.si_code = px_sig_code(sig);
-		if (fr->info.si_code <= 0)      /* sent by a process: us */
-			fr->info.si_pid = (int)px_getpid(0, 0, 0, 0, 0, 0);
-	}
+	else
+		px_sig_info(sig, &fr->info);
 	px_sig_set_mask(mask | a->mask |
 	    ((a->flags & SA_NODEFER) ? 0 : PX_SIGBIT(sig)));
 	if (a->flags & SA_RESETHAND)

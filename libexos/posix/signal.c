@@ -21,6 +21,7 @@
 #include "posix.h"
 #include "block.h"
 #include "sig.h"
+#include "proc.h"
 #include "uaccess.h"
 
 #define KILLSTOP        (PX_SIGBIT(SIGKILL) | PX_SIGBIT(SIGSTOP))
@@ -34,6 +35,7 @@ volatile uint64_t px_sig_nointr;
 struct px_sysctx *px_sys_cur;
 
 static volatile uint64_t pending __attribute__((aligned(8)));
+static uint64_t self_posted;            /* bits this process posted */
 static struct px_sigaction act[PX_NSIG + 1];
 static uint64_t blocked;
 static uint64_t ign;                    /* ignored now (disposition) */
@@ -43,19 +45,39 @@ static uint64_t chld_seen;              /* child_exits when last looked */
 static int upstack_ok;
 static signed char code[PX_NSIG + 1];   /* si_code of the pending one */
 
-/* The pending word: this process's own until the process table keeps
- * it in shared memory (then this returns the table entry's). */
+/* The pending word: our entry's in the process table (proc.h), where
+ * other processes post; a word of our own if there is no table. */
 volatile uint64_t *
 px_sig_word(void)
 {
-	return &pending;
+	struct px_proc *p = px_proc_self();
+
+	return p ? &p->sigpending : &pending;
 }
 
 void
 px_sig_post_code(int sig, int c)
 {
 	code[sig] = (signed char)c;
+	self_posted |= PX_SIGBIT(sig);
 	__atomic_fetch_or(px_sig_word(), PX_SIGBIT(sig), __ATOMIC_SEQ_CST);
+}
+
+/* The siginfo of a signal taken now: its code, and our pid if we sent
+ * it (another process's pid is not recorded: si_pid 0). */
+void
+px_sig_info(int sig, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	if (self_posted & PX_SIGBIT(sig)) {
+		si->si_code = code[sig];
+		if (si->si_code <= 0)
+			si->si_pid = (int)px_getpid(0, 0, 0, 0, 0, 0);
+	} else
+		si->si_code = SI_USER;
+	self_posted &= ~PX_SIGBIT(sig);
+	code[sig] = SI_USER;
 }
 
 void
@@ -64,11 +86,6 @@ px_sig_post(int sig)
 	px_sig_post_code(sig, SI_USER);
 }
 
-int
-px_sig_code(int sig)
-{
-	return code[sig];
-}
 
 static void
 unpost(uint64_t set)
@@ -220,19 +237,43 @@ px_sig_chld_word(uint64_t *seen)
 
 /* ---- default actions --------------------------------------------- */
 
+/* Tell the process table (wait4's WUNTRACED, WCONTINUED) and the
+ * parent (SIGCHLD, CLD_STOPPED / CLD_CONTINUED). */
+static void
+stopped(int sig, int stop)
+{
+	struct px_proc *me = px_proc_self(), *parent;
+	struct px_ptab *t = px_ptab();
+
+	if (!me || !t)
+		return;
+	px_lock(&t->lock);
+	if (stop)
+		px_proc_stopped(me, sig);
+	else
+		px_proc_continued(me);
+	if ((parent = px_proc_lookup(me->ppid)) != NULL &&
+	    parent->env == me->penv)
+		__atomic_or_fetch(&parent->sigpending, PX_SIGBIT(SIGCHLD),
+		    __ATOMIC_RELEASE);
+	px_unlock(&t->lock);
+}
+
 /* Stopped (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): sleep until SIGCONT
  * or SIGKILL is posted. */
 static void
-stop(void)
+stop(int sig)
 {
 	const volatile uint64_t *w = px_sig_word();
 	uint64_t seen;
 
 	px_sig_nointr++;
+	stopped(sig, 1);
 	while (!(*w & (PX_SIGBIT(SIGCONT) | PX_SIGBIT(SIGKILL)))) {
 		seen = *w;
 		px_block(&w, &seen, 1, UINT64_MAX);
 	}
+	stopped(sig, 0);
 	px_sig_nointr--;
 	unpost(STOPS);
 }
@@ -275,7 +316,9 @@ px_sig_die(int sig)
 {
 	uint64_t self = XOK_INFO->cur_env;
 
-	(void)dfl_cores;
+	(void)dfl_cores;        /* (no core files: Linux with ulimit -c 0) */
+	if (px_proc_self())
+		px_proc_exit(sig);      /* records WIFSIGNALED(sig) */
 	px_syscount_report();
 	die_by_fault(sig);
 	if (xok_env_info(self)->parent == 0)
@@ -305,7 +348,7 @@ px_sig_take(void)
 		if (dfl_ignores(sig))
 			continue;
 		if (PX_SIGBIT(sig) & STOPS) {
-			stop();
+			stop(sig);
 			continue;
 		}
 		px_sig_die(sig);
@@ -585,9 +628,7 @@ px_rt_sigtimedwait(PX_ARGS)
 			sig = __builtin_ctzll(p) + 1;
 			unpost(PX_SIGBIT(sig));
 			if (a2) {
-				memset(&si, 0, sizeof(si));
-				si.si_signo = sig;
-				si.si_code = code[sig];
+				px_sig_info(sig, &si);
 				if (!uok(a2, sizeof(si)))
 					return -EFAULT;
 				if ((r = px_copyout((void *)a2, &si,
@@ -613,21 +654,6 @@ self_kill(long sig, int c)
 	if (sig)
 		px_sig_post_code((int)sig, c);
 	return 0;
-}
-
-/* kill to this process (pid 0, its group, is only itself until there
- * are process groups); any other pid is the process table's. */
-long
-px_kill(PX_ARGS)
-{
-	long self = px_getpid(0, 0, 0, 0, 0, 0);
-
-	PX_UNUSED;
-	if (a2 < 0 || a2 > PX_NSIG)
-		return -EINVAL;
-	if (a1 != self && a1 != 0)
-		return -ESRCH;
-	return self_kill(a2, SI_USER);
 }
 
 long
@@ -666,7 +692,8 @@ px_sig_start(void)
 void
 px_sig_child(void)
 {
-	*px_sig_word() = 0;
+	pending = 0;            /* (a new table entry starts empty) */
+	self_posted = 0;
 	chld_seen = *chld_word();
 	px_itimer_child();
 }
@@ -705,7 +732,8 @@ px_sig_exec_load(const struct px_sig_carry *c)
 	for (s = 1; s <= PX_NSIG; s++)
 		if (c->ignored & PX_SIGBIT(s))
 			act[s].handler = (uint64_t)SIG_IGN;
-	*px_sig_word() = c->pending;
+	if (px_sig_word() == &pending)  /* (the table's entry keeps it) */
+		*px_sig_word() = c->pending;
 	upstack_ok = c->upstack != 0;
 	px_itimer_load(c->it_left, c->it_interval);
 }

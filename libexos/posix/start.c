@@ -22,6 +22,8 @@
 #include <sys/mman.h>
 #include "posix.h"
 #include "sig.h"
+#include "shm.h"
+#include "proc.h"
 
 #define MAXWORDS 24
 
@@ -203,9 +205,15 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 		px_sig_exec_load(px_exec_sigcarry());   /* before the upcalls */
 		px_sig_start();
 		px_exec_cleanup(plan);
+		px_shm_kept();
+		px_proc_exec();
 		goto go;
 	}
 	px_sig_start();
+	if (px_shm_init() < 0 || px_proc_init() < 0) {
+		px_cons_puts("exos: no memory for the shared region\n");
+		px_exit(127, 0, 0, 0, 0, 0);
+	}
 	if (first && module_args(&argv, &argc, &envp, &envc))
 		run = 1;
 	else {

@@ -14,7 +14,10 @@
  * SIGFPE from a division by zero; deaths by default action seen by
  * wait; SIGCHLD on a child's exit; SIGCHLD ignored (no zombie); execve
  * resets caught signals and keeps ignored ones and the mask; EINVAL and
- * EFAULT.
+ * EFAULT.  Between processes: kill to a child waiting in pause and to
+ * one computing; deaths by SIGTERM, SIGABRT, SIGKILL; SIGSTOP and
+ * SIGCONT seen by waitpid(WUNTRACED, WCONTINUED); fork inherits the
+ * handlers and the mask but not the pending signals.
  */
 #define _GNU_SOURCE
 #define PTEST_SUITE "signals"
@@ -504,6 +507,129 @@ errors(void)
 	}
 }
 
+
+static volatile sig_atomic_t got_usr1;
+
+static void
+set_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+static void
+spin(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+}
+
+static void
+between(void)
+{
+	sigset_t m, p;
+	pid_t pid;
+	int st;
+
+	/* a child waiting in pause, with the handler it inherited */
+	on(SIGUSR1, set_usr1, 0);
+	pid = fork();
+	if (pid == 0) {
+		while (!got_usr1)
+			pause();
+		_exit(5);
+	}
+	nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+	EXPECT_RET("kill to a child", kill(pid, SIGUSR1), 0);
+	st = 0;
+	waitpid(pid, &st, 0);
+	EXPECT("the child's inherited handler ran, pause returned",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	on(SIGUSR1, SIG_DFL, 0);
+
+	/* a computing child (no calls): SIGTERM's default action */
+	pid = fork();
+	if (pid == 0)
+		spin();
+	nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+	kill(pid, SIGTERM);
+	st = 0;
+	waitpid(pid, &st, 0);
+	EXPECT("SIGTERM kills a computing child: WTERMSIG SIGTERM",
+	    WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+
+	/* stop, continue, kill */
+	pid = fork();
+	if (pid == 0)
+		spin();
+	nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+	kill(pid, SIGSTOP);
+	st = 0;
+	EXPECT_RET("waitpid(WUNTRACED) sees the stop",
+	    waitpid(pid, &st, WUNTRACED), pid);
+	EXPECT("WIFSTOPPED, WSTOPSIG SIGSTOP",
+	    WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	kill(pid, SIGCONT);
+	st = 0;
+	EXPECT_RET("waitpid(WCONTINUED) sees the continue",
+	    waitpid(pid, &st, WCONTINUED), pid);
+	EXPECT("WIFCONTINUED", WIFCONTINUED(st));
+	kill(pid, SIGKILL);
+	st = 0;
+	waitpid(pid, &st, 0);
+	EXPECT("SIGKILL: WTERMSIG SIGKILL",
+	    WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+	/* deaths by default action of signals no fault stands for */
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGTERM);
+		_exit(99);
+	}
+	waitpid(pid, &st, 0);
+	EXPECT("raise(SIGTERM): WTERMSIG SIGTERM",
+	    WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	pid = fork();
+	if (pid == 0)
+		abort();
+	waitpid(pid, &st, 0);
+	EXPECT("abort: WTERMSIG SIGABRT",
+	    WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	pid = fork();
+	if (pid == 0) {
+		alarm(1);
+		for (;;)
+			pause();
+	}
+	waitpid(pid, &st, 0);
+	EXPECT("alarm with no handler: WTERMSIG SIGALRM",
+	    WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM);
+
+	/* fork: mask inherited, pending not */
+	on(SIGUSR2, count, 0);
+	hits[SIGUSR2] = 0;
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &m, NULL);
+	raise(SIGUSR2);
+	pid = fork();
+	if (pid == 0) {
+		sigpending(&p);
+		sigprocmask(SIG_BLOCK, NULL, &m);
+		_exit((sigismember(&p, SIGUSR2) ? 1 : 0) |
+		    (sigismember(&m, SIGUSR2) ? 0 : 2));
+	}
+	waitpid(pid, &st, 0);
+	EXPECT("fork: the child has the mask, not the pending signal",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	sigprocmask(SIG_UNBLOCK, &m, NULL);
+	EXPECT("the parent's pending signal is delivered when unblocked",
+	    hits[SIGUSR2] == 1);
+	on(SIGUSR2, SIG_DFL, 0);
+}
+
 /* The exec'd image (argv: SELF exec-child FAILURES): SIGUSR1 was
  * caught (now SIG_DFL), SIGUSR2 ignored (kept), SIGINT blocked (kept),
  * SIGALRM's timer still armed. */
@@ -571,6 +697,7 @@ main(int argc, char **argv)
 	faults();
 	deaths();
 	children();
+	between();
 	if (argc > 1)
 		exec_resets(argv[1]);
 	return ptest_done();
