@@ -49,7 +49,8 @@ static inline void px_sig_release(void) { px_sig_depth--; }
  * wait that must finish, such as a lock's). */
 extern volatile uint64_t px_sig_nointr;
 
-/* The process's pending-signal word (until the process table has it). */
+/* The process's pending-signal word: its process-table entry's
+ * sigpending (proc.h), or a word of its own if there is no table. */
 volatile uint64_t *px_sig_word(void);
 /* Post sig to this process. */
 void px_sig_post(int sig);
