@@ -120,7 +120,8 @@ struct px_sig_carry {                   /* what execve keeps */
 	uint64_t it_left, it_interval;  /* the interval timer */
 };
 void px_sig_exec_save(struct px_sig_carry *c);
-void px_sig_exec_load(const struct px_sig_carry *c);
+void px_sig_exec_load(const struct px_sig_carry *c);  /* (touches no
+						   shared memory) */
 _Static_assert(sizeof(struct px_sig_carry) <= 128, "exec.c's CARRY_SPACE");
 struct px_sig_carry *px_exec_sigcarry(void);    /* exec.c */
 

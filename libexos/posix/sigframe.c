@@ -61,6 +61,7 @@ _Static_assert(sizeof(siginfo_t) == 128, "siginfo_t");
 #define FL_RF   0x10000UL
 #define FL_AC   0x40000UL
 #define UPSTACK_SPAN (1UL << 20)
+#define CALLEE_ROOM  4096       /* stack px_sig_run's callees may use */
 
 void px_sig_restorer(void);             /* sigentry.S */
 void px_sig_epilogue(struct xok_frame *f, uint8_t *fx);
@@ -99,12 +100,13 @@ px_sig_run(struct xok_frame *f, uint8_t *fx, int sig, const siginfo_t *info)
 	    !on_alt(f->rsp)) {
 		sp = (uint64_t)alt.ss_sp + alt.ss_size;
 		if (sp > cur_sp() && sp - 2048 < cur_sp())
-			sp = cur_sp() - 256;    /* (no room: cannot be) */
+			sp = cur_sp() - CALLEE_ROOM;    /* (cannot be) */
 	} else {
-		/* below the red zone, and below this code's own frames */
+		/* below the red zone, and below this code's own frames and
+		 * those of the functions it calls while it fills the frame */
 		sp = f->rsp - 128;
-		if (sp > cur_sp() - 256)
-			sp = cur_sp() - 256;
+		if (sp > cur_sp() - CALLEE_ROOM)
+			sp = cur_sp() - CALLEE_ROOM;
 	}
 	fp = (sp - PX_SIGFX) & ~63UL;
 	fr = (struct px_rtframe *)(((fp - sizeof(*fr)) & ~15UL) - 8);

@@ -732,8 +732,9 @@ px_sig_exec_load(const struct px_sig_carry *c)
 	for (s = 1; s <= PX_NSIG; s++)
 		if (c->ignored & PX_SIGBIT(s))
 			act[s].handler = (uint64_t)SIG_IGN;
-	if (px_sig_word() == &pending)  /* (the table's entry keeps it) */
-		*px_sig_word() = c->pending;
+	/* (the table's entry keeps its own; not looked at here: the
+	 * shared region is not ready yet) */
+	pending = c->pending;
 	upstack_ok = c->upstack != 0;
 	px_itimer_load(c->it_left, c->it_interval);
 }
