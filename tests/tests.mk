@@ -173,3 +173,7 @@ GUEST_TESTS += tests/guest/pipes.sh
 # tests/guest/ttydrive.py on ExOS and on a Linux pseudo-terminal).
 $(eval $(call exos_prog,$(BUILD)/tests/ttytest.elf,tests/posix/ttytest.c))
 GUEST_TESTS += tests/guest/tty.sh
+# Signals, alarm/setitimer, EINTR in the POSIX layer, on ExOS and on
+# Linux (tests/guest/signals.sh, tests/posix/signals.c).
+$(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))
+GUEST_TESTS += tests/guest/signals.sh

@@ -10,6 +10,7 @@
  */
 #include <sys/syscall.h>
 #include "posix.h"
+#include "sig.h"
 
 #define NCALLS 512              /* Linux x86-64 numbers are below this */
 
@@ -114,12 +115,26 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_ppoll] = px_ppoll,
 	[SYS_select] = px_select,
 	[SYS_pselect6] = px_pselect6,
+	/* signals (signal.c, sigframe.c, itimer.c) */
+	[SYS_rt_sigaction] = px_rt_sigaction,
+	[SYS_rt_sigprocmask] = px_rt_sigprocmask,
+	[SYS_rt_sigpending] = px_rt_sigpending,
+	[SYS_rt_sigsuspend] = px_rt_sigsuspend,
+	[SYS_rt_sigtimedwait] = px_rt_sigtimedwait,
+	[SYS_rt_sigreturn] = px_rt_sigreturn,
+	[SYS_sigaltstack] = px_sigaltstack,
+	[SYS_pause] = px_pause,
+	[SYS_tkill] = px_tkill,
+	[SYS_tgkill] = px_tgkill,
+	[SYS_alarm] = px_alarm,
+	[SYS_setitimer] = px_setitimer,
+	[SYS_getitimer] = px_getitimer,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */
 
-long
-__exos_syscall(long n, PX_ARGS)
+static long
+dispatch(long n, PX_ARGS)
 {
 	if (n < 0 || n >= NCALLS) {
 		count[NCALLS]++;
@@ -129,6 +144,22 @@ __exos_syscall(long n, PX_ARGS)
 	if (!calls[n])
 		return -ENOSYS;
 	return calls[n](a1, a2, a3, a4, a5, a6);
+}
+
+/* Called by __exos_syscall (sigentry.S) with the call as it came: run
+ * it, then deliver a signal that is due (sigcall.c). */
+long
+px_syscall(struct px_sysctx *c)
+{
+	long r;
+
+	px_sys_cur = c;
+	do
+		r = dispatch((long)c->n, (long)c->a1, (long)c->a2,
+		    (long)c->a3, (long)c->a4, (long)c->a5,
+		    *(const long *)(c->rsp + 8));
+	while (px_sig_syscall_end(c, &r));
+	return r;
 }
 
 long

@@ -22,8 +22,9 @@
  * descriptors, working directory and umask (fd.c's table in the shared
  * region) survive, but the close-on-exec descriptors, which are closed
  * past the point of no return; the table's address travels in the
- * plan.  Signal dispositions are reset trivially, there are no
- * signals yet.
+ * plan.  Signals: the mask, ignored dispositions, pending
+ * signals and the interval timer are carried to the new image
+ * (px_exec_sigcarry); caught ones go back to SIG_DFL.
  */
 #include <elf.h>
 #include <limits.h>
@@ -33,6 +34,7 @@
 #include "layout.h"
 #include "uaccess.h"
 #include "fd.h"
+#include "sig.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -43,6 +45,7 @@
 #define IMAGE_END       PX_IMAGE_END
 #define PLAN_PAGES      63
 #define NFREE           (PLAN_PAGES + 1)
+#define CARRY_SPACE     128             /* struct px_sig_carry */
 
 struct px_op {                  /* one kernel call of the trampoline */
 	uint64_t nr, a[6], expect;
@@ -265,7 +268,7 @@ px_execve(PX_ARGS)
 	}
 	f = -ENOMEM;
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
-	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
+	    nmaps * sizeof(*maps) > PLAN_PAGES * PG - CARRY_SPACE)
 		goto fail;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
@@ -375,6 +378,7 @@ px_execve(PX_ARGS)
 	/* The point of no return. */
 	px_vfork_done();                /* a vfork parent may go on */
 	h->fdtab = px_fd_exec();
+	px_sig_exec_save(px_exec_sigcarry());   /* signals: sig.h */
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();
@@ -385,6 +389,15 @@ fail:
 	if (mapped)
 		px_exec_image_done(img, size);
 	return f;
+}
+
+/* What the signals keep across execve (signal.c), at the end of the
+ * plan's pages; the new image reads it before px_exec_cleanup. */
+struct px_sig_carry *
+px_exec_sigcarry(void)
+{
+	return (struct px_sig_carry *)(PX_EXEC_VA + PG + PLAN_PAGES * PG -
+	    CARRY_SPACE);
 }
 
 /* Called by the new image's start code with the plan the trampoline

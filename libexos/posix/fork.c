@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "sig.h"
 #include "shm.h"
 #include "uaccess.h"
 #include "proc.h"
@@ -51,7 +52,7 @@ int px_ctx_save(struct xok_context *c);
 void px_fault_entry(void);
 void px_clone_entry(void);
 void px_clone_child(void);
-void px_fault(struct xok_frame *f);
+void px_fault(struct xok_frame *f, uint8_t *fx);
 
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
@@ -65,13 +66,16 @@ static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
  * The fault upcall (px_fault_entry, on the upcall stack).  In order: a
  * write to a copy-on-write arena page (px_mem_cow); the first touch of
  * a lazily filled arena page (px_mem_fault); a fault inside a
- * uaccess copy (uaccess.c: the copy returns -EFAULT).  Anything else is
- * a fault we do not handle: unregister the handler and resume, so the
+ * uaccess copy (uaccess.c: the copy returns -EFAULT); a page of the
+ * shared region added by another member.  Anything else is a fault we
+ * do not handle: the program's signal handler if it has one
+ * (signal.c, px_sig_fault); else unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
- * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.  fx: the
+ * FPU/SSE state px_fault_entry saved.
  */
 void
-px_fault(struct xok_frame *f)
+px_fault(struct xok_frame *f, uint8_t *fx)
 {
 	struct xok_upcalls up;
 
@@ -83,6 +87,8 @@ px_fault(struct xok_frame *f)
 		return;
 	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
 		return;                 /* a region page added elsewhere */
+	if (px_sig_fault(f, fx))
+		return;
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up.stack_hi = UPSTACK_HI;
@@ -94,12 +100,14 @@ upcalls_fill(struct xok_upcalls *up)
 {
 	memset(up, 0, sizeof(*up));
 	up->fault = (uint64_t)px_fault_entry;
+	up->epilogue = (uint64_t)px_sig_epilogue_entry;         /* sig.h */
 	up->stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up->stack_hi = UPSTACK_HI;
 }
 
 /*
- * Our upcall stack and fault handler, once per image: at start
+ * Our upcall stack, fault handler and the signals' epilogue entry
+ * (sig.h), once per image: at start
  * (start.c), so that uaccess faults and the arena's faults are ours
  * from the first instruction of main.  An image started by execve finds
  * the stack its predecessor had (exec keeps it: PAGE_PROTECT counts the
@@ -335,6 +343,7 @@ child_init(void)
 	px_mem_child();
 	px_exec_child();
 	px_fd_child();
+	px_sig_child();
 }
 
 /* A clone child with a stack of its own starts here (px_clone_entry,

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include "posix.h"
 #include "proc.h"
+#include "sig.h"
 
 void px_proc_fix(void);
 
@@ -46,6 +47,10 @@ post(struct px_proc *p, int sig, int *killself)
 			return 0;
 		}
 		return -EPERM;
+	}
+	if (p == px_proc_self()) {
+		px_sig_post(sig);       /* (si_pid, si_code: sig.h) */
+		return 1;
 	}
 	__atomic_or_fetch(&p->sigpending, 1UL << (sig - 1), __ATOMIC_RELEASE);
 	px_ptab_changed();

@@ -53,6 +53,19 @@ long px_poll(PX_ARGS);                  /* poll.c */
 long px_ppoll(PX_ARGS);
 long px_select(PX_ARGS);
 long px_pselect6(PX_ARGS);
+long px_rt_sigaction(PX_ARGS);          /* signal.c */
+long px_rt_sigprocmask(PX_ARGS);
+long px_rt_sigpending(PX_ARGS);
+long px_rt_sigsuspend(PX_ARGS);
+long px_rt_sigtimedwait(PX_ARGS);
+long px_pause(PX_ARGS);
+long px_tkill(PX_ARGS);
+long px_tgkill(PX_ARGS);
+long px_rt_sigreturn(PX_ARGS);          /* sigframe.c */
+long px_sigaltstack(PX_ARGS);
+long px_alarm(PX_ARGS);                 /* itimer.c */
+long px_setitimer(PX_ARGS);
+long px_getitimer(PX_ARGS);
 
 /* proc.c: the FS and GS bases. */
 long px_fs_base(void);

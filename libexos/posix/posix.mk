@@ -30,6 +30,9 @@ POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
 	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c
 $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
     POSIX_CFLAGS += -Icffs/include
+# signals, alarm/setitimer (sig.h)
+POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
+	libexos/posix/sigentry.S libexos/posix/itimer.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client

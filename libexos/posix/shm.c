@@ -58,6 +58,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "shm.h"
+#include "sig.h"
 #include "block.h"
 
 #define PG              XOK_PGSIZE
@@ -128,8 +129,11 @@ px_lock(struct px_lock *l)
 			&l->owner, (const volatile uint64_t *)&e->state };
 		uint64_t seen[2] = { o, *w[1] };
 
-		if (xok_env_alive(o))
+		if (xok_env_alive(o)) {
+			px_sig_nointr++;        /* a signal waits (sig.h) */
 			px_block(w, seen, 2, UINT64_MAX);
+			px_sig_nointr--;
+		}
 	}
 }
 
