@@ -91,10 +91,6 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
-# The family's shared region and the process table (tests/posix/ptab.c,
-# run on ExOS and on Linux by tests/guest/ptab.sh).
-$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
-GUEST_TESTS += tests/guest/ptab.sh
 # C-FFS as a library in every ExOS process (libexos/posix/fsroot.h):
 # mounted from scripts/exos-run --disk, several processes at once
 # (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
@@ -107,6 +103,20 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh
+# Descriptors and the file calls on a C-FFS disk (tests/guest/posixfiles.sh):
+# tests/posix/files.c on ExOS and on Linux; the image checked by the
+# host's fsck.cffs and read back after a reboot.
+$(BUILD)/tests/posixfiles.elf: tests/posix/files.c tests/posix/ptest.h \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -Wno-comment -o $@ tests/posix/files.c
+GUEST_PROGS += $(BUILD)/tests/posixfiles.elf
+GUEST_TESTS += tests/guest/posixfiles.sh
+# The family's shared region and the process table (tests/posix/ptab.c,
+# run on ExOS and on Linux by tests/guest/ptab.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
+GUEST_TESTS += tests/guest/ptab.sh
 # Pipes, poll and select (tests/posix/pipes.c, run on ExOS and on Linux
 # by tests/guest/pipes.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/pipes.elf,tests/posix/pipes.c))

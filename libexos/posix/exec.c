@@ -57,6 +57,9 @@ struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
 	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
 };
 
+/* exectramp.S finds the ops right after the header */
+_Static_assert(sizeof(struct px_exec_hdr) == 72, "exectramp.S's ops offset");
+
 extern const char px_exec_tramp[], px_exec_tramp_end[];
 
 /* This image's pages, if execve loaded it (px_exec_cleanup): in the

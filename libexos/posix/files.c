@@ -7,9 +7,8 @@
  * terminated).  They are mounted read-only at their paths, in front of
  * the C-FFS root if there is one (path.c): the directories they lie in
  * exist (mode 0555) even without a disk, and anything that would write
- * them is refused with EROFS.  Only the first process maps the module
- * (module.c): a description of such a file inherited by a forked child
- * reads EIO there; execve keeps the process, so it keeps them.
+ * them is refused with EROFS.  The first process and the processes it forks
+ * map the module (module.c), each once.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -27,7 +26,7 @@ struct fent {                   /* as exos-run writes it */
 static const uint8_t *fmod;     /* the module, or NULL */
 static uint64_t fmod_size;
 static uint32_t nfiles;
-static int loaded;
+static uint64_t loaded;         /* the environment that mapped it */
 
 static const struct fent *
 fent(uint32_t i)
@@ -40,9 +39,12 @@ load(void)
 {
 	uint32_t i;
 
-	if (loaded)
+	/* a forked child maps the module again (its copy of our
+	 * variables names its parent's mapping) */
+	if (loaded == XOK_INFO->cur_env)
 		return;
-	loaded = 1;
+	loaded = XOK_INFO->cur_env;
+	nfiles = 0;
 	fmod = px_module("files", &fmod_size);
 	if (!fmod || fmod_size < 16 || memcmp(fmod, "EXOSFILE", 8) != 0) {
 		fmod = NULL;

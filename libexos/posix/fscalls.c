@@ -86,9 +86,14 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 
 	if (acc == 3)
 		return -EINVAL;
-	if ((r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
-	    ((flags & O_CREAT) && (flags & O_EXCL)) ? PX_ND_NOFOLLOW : 0,
-	    nd)) < 0)
+	r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
+	    ((flags & O_CREAT) && (flags & O_EXCL)) ? PX_ND_NOFOLLOW : 0, nd);
+	/* without a disk the whole name space is read-only: creating
+	 * anywhere is EROFS (as exos-run's programs have always seen) */
+	if ((flags & O_CREAT) && (r == -ENOENT || (r == 0 && !nd->exists)) &&
+	    !px_fs_root())
+		return -EROFS;
+	if (r < 0)
 		return r;
 	if (!nd->exists) {
 		if (!(flags & O_CREAT))
@@ -114,6 +119,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			return -ENOTDIR;
 		if (S_ISDIR(m) && (acc != O_RDONLY || (flags & O_CREAT)))
 			return -EISDIR;
+		if (nd->be == PX_BE_MOD && !S_ISDIR(m) && (acc != O_RDONLY ||
+		    (flags & O_TRUNC)))
+			return -EROFS;  /* before the mode, as Linux */
 		if ((r = px_perm(m, (acc != O_WRONLY ? R_OK : 0) |
 		    (acc != O_RDONLY || (flags & O_TRUNC) ? W_OK : 0))) < 0)
 			return r;
@@ -301,11 +309,9 @@ do_access(long dirfd, const char *upath, long mode, long flags)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
-	if ((r = px_perm(nd->st.st_mode, (int)mode)) < 0)
-		return r;
 	if ((mode & W_OK) && nd->be == PX_BE_MOD)
 		return -EROFS;
-	return 0;
+	return px_perm(nd->st.st_mode, (int)mode);
 }
 
 long

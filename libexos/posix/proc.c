@@ -119,7 +119,7 @@ long
 px_getuid(PX_ARGS)
 {
 	PX_UNUSED;
-	return 0;
+	return 1000;            /* the one user, not root (vfs.h: PX_UID) */
 }
 
 long
