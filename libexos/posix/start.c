@@ -200,8 +200,8 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	char *area;
 
 	if (magic == PX_EXEC_MAGIC) {
+		px_shm_kept();          /* first: the region is the family's */
 		px_exec_cleanup(plan);
-		px_shm_kept();
 		px_proc_exec();
 		goto go;
 	}
