@@ -16,12 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "posix.h"
+#include "layout.h"
 #include "fd.h"
 #include "block.h"
 #include "uaccess.h"
 
 #define PX_NFLOCK       128
-#define OFD_OWNER       1UL     /* owner: a description, | 1 */
+/* An owner is an environment id (small) or, for F_OFD_*, a
+ * description's address in the shared region (above PX_SHM_VA). */
+#define IS_OFD(owner)   ((owner) >= PX_SHM_VA)
 
 struct range {
 	uint64_t file, owner;
@@ -63,7 +66,7 @@ file_key(struct px_ofile *f)
 static int
 alive(uint64_t owner)
 {
-	return (owner & OFD_OWNER) || xok_env_alive(owner);
+	return IS_OFD(owner) || xok_env_alive(owner);
 }
 
 /* The first range of another owner that conflicts with [s, e) type. */
@@ -150,7 +153,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 		return -EINVAL;
 	if (ofd && fl.l_pid != 0)
 		return -EINVAL;
-	owner = ofd ? (uint64_t)(uintptr_t)f | OFD_OWNER : XOK_INFO->cur_env;
+	owner = ofd ? (uint64_t)(uintptr_t)f : XOK_INFO->cur_env;
 	switch (fl.l_whence) {
 	case SEEK_SET:
 		break;
@@ -188,7 +191,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			fl.l_whence = SEEK_SET;
 			fl.l_start = r->start;
 			fl.l_len = r->end == INT64_MAX ? 0 : r->end - r->start;
-			fl.l_pid = (r->owner & OFD_OWNER) ? -1 :
+			fl.l_pid = IS_OFD(r->owner) ? -1 :
 			    (pid_t)px_pid_of(r->owner);
 		} else
 			fl.l_type = F_UNLCK;
@@ -237,7 +240,7 @@ px_flock_close(struct px_ofile *f)
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
 	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
-	uint64_t ofd = (uint64_t)(uintptr_t)f | OFD_OWNER;
+	uint64_t ofd = (uint64_t)(uintptr_t)f;
 	int i, any = 0;
 
 	if (!t || !(l = t->reg->flocks))
