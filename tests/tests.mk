@@ -117,3 +117,8 @@ GUEST_TESTS += tests/guest/posixfiles.sh
 # run on ExOS and on Linux by tests/guest/ptab.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
 GUEST_TESTS += tests/guest/ptab.sh
+# The region's pages come back when a whole family is gone
+# (tests/guest/ptabfree.sh: a bare init spawns tests/posix/ptabfam.c).
+$(eval $(call exos_prog,$(BUILD)/tests/ptabfam.elf,tests/posix/ptabfam.c))
+$(eval $(call guest_prog,$(BUILD)/tests/ptabfree.elf,tests/guest/ptabfree.c))
+GUEST_TESTS += tests/guest/ptabfree.sh

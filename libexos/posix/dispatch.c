@@ -38,6 +38,13 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_clone] = px_clone,
 	[SYS_wait4] = px_wait4,
 	[SYS_getppid] = px_getppid,
+	/* the process table (proc.h): pgrp.c, kill.c */
+	[SYS_setpgid] = px_setpgid,
+	[SYS_getpgid] = px_getpgid,
+	[SYS_getpgrp] = px_getpgrp,
+	[SYS_setsid] = px_setsid,
+	[SYS_getsid] = px_getsid,
+	[SYS_kill] = px_kill,
 	[SYS_execve] = px_execve,
 	/* the files: fd.c, fscalls.c (the fds helper's block) */
 	[SYS_read] = px_read,

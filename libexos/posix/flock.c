@@ -18,6 +18,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "fd.h"
+#include "proc.h"
 #include "block.h"
 #include "uaccess.h"
 
@@ -38,6 +39,21 @@ struct ltab {
 	volatile uint64_t gen;
 	struct range r[PX_NFLOCK];
 };
+
+/* The pid of environment env (F_GETLK's l_pid), from the process
+ * table; 0 if it has no entry.  (A read without the table's lock: a
+ * pid for a report.) */
+static pid_t
+pid_of_env(uint64_t env)
+{
+	struct px_ptab *pt = px_ptab();
+	int i;
+
+	for (i = 0; pt && i < PX_NPROC; i++)
+		if (pt->procs[i].env == env && pt->procs[i].pid > 0)
+			return pt->procs[i].pid;
+	return 0;
+}
 
 static struct ltab *
 ltab(void)
@@ -192,7 +208,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			fl.l_start = r->start;
 			fl.l_len = r->end == INT64_MAX ? 0 : r->end - r->start;
 			fl.l_pid = IS_OFD(r->owner) ? -1 :
-			    (pid_t)px_pid_of(r->owner);
+			    pid_of_env(r->owner);
 		} else
 			fl.l_type = F_UNLCK;
 		px_unlock(&l->lock);

@@ -29,6 +29,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "shm.h"
+#include "proc.h"
 #include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
@@ -63,6 +64,8 @@ px_fault(struct xok_frame *f)
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
 		return;
+	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
+		return;                 /* a region page added elsewhere */
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up.stack_hi = UPSTACK_HI;
@@ -211,7 +214,7 @@ copy_image(void)
 
 /* Build the child; its id, or -errno (then nothing of it is left). */
 static int64_t
-make_child(void)
+make_child(struct px_proc *pp)
 {
 	struct xok_cap cap;
 	struct xok_upcalls up;
@@ -238,6 +241,7 @@ make_child(void)
 	    (e = px_mem_each_shadow(copy_shadow_page)) < 0)
 		goto fail;
 	upcalls_fill(&up);
+	px_proc_born(pp, (uint64_t)child);      /* before it runs */
 	if ((r = sys_env_set_upcalls((uint64_t)child, 0, &up)) < 0 ||
 	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
 	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
@@ -257,11 +261,14 @@ fail:
 long
 px_fork(PX_ARGS)
 {
+	struct px_proc *pp;
 	int64_t child;
 	long r;
 
 	PX_UNUSED;
 	if ((r = upcalls_init()) < 0)
+		return r;
+	if (!(pp = px_proc_new(&r)))
 		return r;
 	px_mem_sweep();
 	px_fd_sweep();
@@ -276,9 +283,11 @@ px_fork(PX_ARGS)
 	ctx.fs_base = (uint64_t)px_fs_base();
 	ctx.gs_base = (uint64_t)px_gs_base();
 	ctx.flags = XOK_CTX_FX;
-	if ((child = make_child()) < 0)
+	if ((child = make_child(pp)) < 0) {
+		px_proc_abort(pp);
 		return (long)child;
-	return px_pid_of((uint64_t)child);
+	}
+	return pp->pid;
 }
 
 /* clone as musl's fork issues it when there is no SYS_fork (flags

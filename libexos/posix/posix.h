@@ -40,10 +40,15 @@ uint64_t px_now_ns(void);              /* boot-time ns, no kernel call */
 long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
-long px_getppid(PX_ARGS);
+long px_getppid(PX_ARGS);               /* pgrp.c */
+long px_setpgid(PX_ARGS);
+long px_getpgid(PX_ARGS);
+long px_getpgrp(PX_ARGS);
+long px_setsid(PX_ARGS);
+long px_getsid(PX_ARGS);
+long px_kill(PX_ARGS);                  /* kill.c */
 
-/* proc.c: a pid from an environment id; the FS and GS bases. */
-long px_pid_of(uint64_t env);
+/* proc.c: the FS and GS bases. */
 long px_fs_base(void);
 long px_gs_base(void);
 /* mem.c's part of fork: share the arena with child copy-on-write; the

@@ -18,7 +18,8 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
-POSIX_SRCS += libexos/posix/shm.c
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+	libexos/posix/pgrp.c libexos/posix/kill.c
 # the files (the fds helper's block)
 POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
 	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c

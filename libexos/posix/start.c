@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include "posix.h"
 #include "shm.h"
+#include "proc.h"
 
 #define MAXWORDS 24
 
@@ -199,11 +200,12 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	char *area;
 
 	if (magic == PX_EXEC_MAGIC) {
+		px_shm_kept();          /* first: the region is the family's */
 		px_exec_cleanup(plan);
-		px_shm_kept();
+		px_proc_exec();
 		goto go;
 	}
-	if (px_shm_init() < 0) {
+	if (px_shm_init() < 0 || px_proc_init() < 0) {
 		px_cons_puts("exos: no memory for the shared region\n");
 		px_exit(127, 0, 0, 0, 0, 0);
 	}
