@@ -404,6 +404,14 @@ cffs_unmount(struct cffs_fs *fs)
 }
 
 int
+cffs_commit(struct cffs_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	return cache_flush(fs);
+}
+
+int
 cffs_dirty(struct cffs_fs *fs)
 {
 	struct buf *b;
