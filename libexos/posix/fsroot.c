@@ -266,8 +266,8 @@ px_fs_end(struct cffs_fs *fs, long r, int how)
 			c = cffs_sync(fs);
 		if (c >= 0)
 			c = cffs_release(fs);
-		if (c < 0)      /* what we hold is not what XN has */
-			(void)cffs_invalidate(fs);
+		if (c < 0)      /* XN refused: forget what it did not take */
+			(void)cffs_discard(fs);
 		if (sh != NULL)
 			seen_gen = ++sh->gen;
 	}

@@ -143,6 +143,10 @@ int  cffs_dirty(struct cffs_fs *fs);
  * map in memory and rebuilds it at mount): what a mount that shares the
  * disk does after each call. */
 int  cffs_commit(struct cffs_fs *fs);
+/* Forget every change not committed (say XN refused the commit: a bug
+ * of this mount's) and everything cached; the mount then reads what XN
+ * has, as after cffs_invalidate. */
+int  cffs_discard(struct cffs_fs *fs);
 int  cffs_invalidate(struct cffs_fs *fs);
 
 /* Name space. */
