@@ -404,6 +404,72 @@ cffs_unmount(struct cffs_fs *fs)
 }
 
 int
+cffs_discard(struct cffs_fs *fs)
+{
+	int r = cache_discard(fs);
+
+	if (r < 0)
+		return r;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL)
+		xnfs_discard(fs);
+#endif
+	r = cffs_invalidate(fs);
+	return r == -CFFS_EBUSY ? 0 : r;        /* a block XN keeps dirty */
+}
+
+int
+cffs_commit(struct cffs_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	return cache_flush(fs);
+}
+
+int
+cffs_dirty(struct cffs_fs *fs)
+{
+	struct buf *b;
+
+	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
+		if (b->dirty)
+			return 1;
+	return 0;
+}
+
+int
+cffs_release(struct cffs_fs *fs)
+{
+	return cache_release(fs);
+}
+
+int
+cffs_invalidate(struct cffs_fs *fs)
+{
+	struct buf *b;
+	uint32_t nfree;
+	int r;
+
+	if ((r = cache_invalidate(fs)) < 0)
+		return r;
+	r = bget(fs, fs->sbblk, 0, &b);
+	if (r < 0)
+		return r;
+	nfree = fs->sb.free_blocks;
+	memcpy(&fs->sb, b->data, sizeof(fs->sb));
+	fs->sb.free_blocks = nfree;
+	fs->sb.state = 0;
+	bput(b);
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		xnfs_recount(fs);
+		return 0;
+	}
+#endif
+	return fs->xnraw ? 0 : count_free(fs);
+}
+
+int
 cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st)
 {
 	st->blocks = fs->sb.nblocks;

@@ -446,18 +446,6 @@ exos_cffs_bdev(struct cffs_bdev *dev)
 	return 0;
 }
 
-/* A forked child: the regions and requests were its parent's. */
-void
-exos_cffs_forget(void)
-{
-	bounce_ppn = 0;
-	bounce_pages = 0;
-	dead = 0;
-	memset(&done, 0, sizeof(done));
-	submitted = nreads = nwrites = 0;
-	memset(&pf, 0, sizeof(pf));
-}
-
 uint64_t
 exos_cffs_raw_reads(void)
 {

@@ -91,18 +91,6 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
-# C-FFS as a library in every ExOS process (libexos/posix/fsroot.h):
-# mounted from scripts/exos-run --disk, several processes at once
-# (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
-LIBFS_TEST := $(BUILD)/tests/libfstest.elf
-$(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
-    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
-	@mkdir -p $(dir $@)
-	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
-	    -idirafter xok/include -Ilibexos/posix -Icffs/include \
-	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
-GUEST_PROGS += $(LIBFS_TEST)
-GUEST_TESTS += tests/guest/libfs.sh
 # Descriptors and the file calls on a C-FFS disk (tests/guest/posixfiles.sh):
 # tests/posix/files.c on ExOS and on Linux; the image checked by the
 # host's fsck.cffs and read back after a reboot.
@@ -122,3 +110,16 @@ GUEST_TESTS += tests/guest/ptab.sh
 $(eval $(call exos_prog,$(BUILD)/tests/ptabfam.elf,tests/posix/ptabfam.c))
 $(eval $(call guest_prog,$(BUILD)/tests/ptabfree.elf,tests/guest/ptabfree.c))
 GUEST_TESTS += tests/guest/ptabfree.sh
+# C-FFS as a library in every ExOS process (libexos/posix/fsroot.h):
+# mounted from scripts/exos-run --disk, several processes at once
+# (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
+LIBFS_TEST := $(BUILD)/tests/libfstest.elf
+$(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
+    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
+	    -Icffs/include \
+	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
+GUEST_PROGS += $(LIBFS_TEST)
+GUEST_TESTS += tests/guest/libfs.sh

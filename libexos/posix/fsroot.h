@@ -23,6 +23,18 @@
  * wait for another process inside it.  C-FFS's negative CFFS_E* codes
  * are Linux's errno values; px_fs_end returns r unchanged, or the
  * commit's error as -errno when r was a success and the commit failed.
+ * XN's refusal of a change is -EPERM or -EACCES.
+ *
+ * Open files: keep the inode number (cffs_lookup, or st.ino of
+ * cffs_stat) and use the calls by number (cffs_iread, cffs_iwrite,
+ * cffs_istat, cffs_itruncate, cffs_ireaddir; cffs.h).  The number is
+ * where the inode lives: after a rename or link of the file itself,
+ * look the new name up (in the same bracket) and give every open
+ * description that held the old number the new one; renaming a
+ * directory above it changes nothing.  An open file that is unlinked
+ * keeps its data only if it is not removed: rename it aside (say
+ * "/.exos-orphan-<n>") and remove it at the last close.  A number that
+ * holds no inode any more gives -ESTALE.
  */
 #ifndef EXOS_POSIX_FSROOT_H
 #define EXOS_POSIX_FSROOT_H
@@ -42,6 +54,9 @@ long px_fs_error(void);
  * root, locked and coherent, or NULL with *err = -errno. */
 struct cffs_fs *px_fs_begin(long *err);
 long px_fs_end(struct cffs_fs *fs, long r, int how);
+/* Let go of the lock without committing (an error path that must leave
+ * the bracket early; px_fs_end does this itself). */
+void px_fs_unlock(void);
 
 /* A C-FFS error code (negative) as -errno. */
 long px_fs_errno(long r);

@@ -28,7 +28,8 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
-# (libexos/xnclient.c), the disk (libexos/cffsdev.c) and XN's UDF
+# (libexos/xnclient.c), the disk read through XN (libexos/cffsxndev.c:
+# no root capability needed) and XN's UDF
 # interpreter, compiled with the POSIX layer's flags into the same
 # archive (a program that opens no file links none of it).  Their
 # memory is a heap of their own at PX_FSHEAP_VA (a second copy of
@@ -37,7 +38,7 @@ POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 PX_FS_CACHE_BLOCKS := 1024
 PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
 	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c libexos/xnclient.c \
-	libexos/cffsdev.c libexos/malloc.c libexos/posix/fsroot.c
+	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
 PX_FS_OBJS := $(patsubst %,$(BUILD)/posix/fs/%.o,$(PX_FS_SRCS))
 PX_FS_CFLAGS := -DCFFS_HAVE_XN -Icffs/include -Icffs -Ixn/include \
 	-include libexos/posix/layout.h -DHEAP_VA=PX_FSHEAP_VA \

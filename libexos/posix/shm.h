@@ -43,6 +43,7 @@ long px_shm_fault(uint64_t va);
  * Numbers (append yours): */
 #define PX_SHM_NROOTS   16
 #define PX_ROOT_PTAB    0       /* the process table (proc.h) */
+#define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
 void *px_shm_root(unsigned k, size_t n);
 
 /* A lock in the shared region.  owner is the holder's environment id

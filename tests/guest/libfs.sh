@@ -60,4 +60,64 @@ else
 	fail "host: cffs cat /d/f"
 fi
 
+# Two mounts in two processes: nothing lost.
+img2=$tmp/two.img
+"$mkfs" -d "$tmp/root" "$img2" 32M >/dev/null || fail "mkfs.cffs"
+guest "two mounts" 0 --disk "$img2" "$prog" twomount
+fsck_clean "two mounts" "$img2"
+got=$("$cffs" "$img2" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "c hello p1 p2 " ]; then pass "two mounts: host: / is c hello p1 p2"
+else fail "two mounts: host: / is '$got'"; fi
+
+# A process without the root capability.
+img4=$tmp/nonroot.img
+"$mkfs" -d "$tmp/root" "$img4" 32M >/dev/null || fail "mkfs.cffs"
+guest "non-root" 0 --disk "$img4" "$prog" nonroot
+fsck_clean "non-root" "$img4"
+
+# An exec'd image mounts again and finds the family's lock.
+img6=$tmp/exec.img
+"$mkfs" -d "$tmp/root" "$img6" 32M >/dev/null || fail "mkfs.cffs"
+guest "exec" 0 --disk "$img6" "$prog" exec
+fsck_clean "exec" "$img6"
+got=$("$cffs" "$img6" ls /x | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "y z " ]; then pass "exec: host: /x is y z"
+else fail "exec: host: /x is '$got'"; fi
+
+# A hostile libFS refused by XN; the others go on.
+img5=$tmp/hostile.img
+"$mkfs" -d "$tmp/root" "$img5" 32M >/dev/null || fail "mkfs.cffs"
+guest "hostile libFS" 0 --disk "$img5" "$prog" hostile
+fsck_clean "hostile libFS" "$img5"
+got=$("$cffs" "$img5" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "after hello " ]; then pass "hostile libFS: host: / is after hello"
+else fail "hostile libFS: host: / is '$got'"; fi
+
+# Several processes in one directory at once, one dying with the lock,
+# one killed: the image is clean and holds exactly the files whose
+# calls succeeded (the victim's next file may or may not be there).
+img3=$tmp/multi.img
+"$mkfs" -d "$tmp/root" "$img3" 32M >/dev/null || fail "mkfs.cffs"
+guest "several processes" 0 --disk "$img3" "$prog" multi
+fsck_clean "several processes" "$img3"
+grep '^HAVE ' "$tmp/out" | tr -d '\r' | awk '{print $2}' | sort >"$tmp/want"
+"$cffs" "$img3" ls /m | awk '{print $NF}' | sort >"$tmp/got"
+nk=$(grep -c '^k' "$tmp/want")
+comm -13 "$tmp/want" "$tmp/got" >"$tmp/extra"
+comm -23 "$tmp/want" "$tmp/got" >"$tmp/missing"
+if [ ! -s "$tmp/missing" ]; then
+	pass "several processes: every file a successful call left is there ($(wc -l <"$tmp/want"))"
+else
+	fail "several processes: missing: $(tr '\n' ' ' <"$tmp/missing")"
+fi
+if [ ! -s "$tmp/extra" ] || [ "$(cat "$tmp/extra")" = "k$nk" ]; then
+	pass "several processes: no other file (the victim had $nk)"
+else
+	fail "several processes: unexpected: $(tr '\n' ' ' <"$tmp/extra")"
+fi
+[ "$(grep -c '^[ab][0-9]' "$tmp/want")" -eq 48 ] &&
+    pass "several processes: 48 files from the three workers" ||
+    fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
+
+echo ALL-DONE
 exit $failed
