@@ -88,10 +88,10 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		return -EINVAL;
 	r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
 	    ((flags & O_CREAT) && (flags & O_EXCL)) ? PX_ND_NOFOLLOW : 0, nd);
-	/* without a disk the whole name space is read-only: creating
-	 * anywhere is EROFS (as exos-run's programs have always seen) */
-	if ((flags & O_CREAT) && (r == -ENOENT || (r == 0 && !nd->exists)) &&
-	    !px_fs_root())
+	/* without a disk the whole name space is read-only: creating a
+	 * name in a directory that exists is EROFS; in one that does not,
+	 * ENOENT, as Linux finds out before it looks at the file system */
+	if ((flags & O_CREAT) && r == 0 && !nd->exists && !px_fs_root())
 		return -EROFS;
 	if (r < 0)
 		return r;
