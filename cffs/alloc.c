@@ -276,6 +276,7 @@ balloc(struct cffs_fs *fs, uint32_t parent, uint32_t hint, bool grouped,
 	uint32_t blk, lo = fs->sb.data_start, hi = fs->sb.nblocks;
 	int r;
 
+	fs->blkops++;
 	if (fs->rdonly)
 		return -CFFS_EROFS;
 	if (fs->sb.free_blocks == 0)
@@ -318,6 +319,7 @@ bfree(struct cffs_fs *fs, uint32_t parent, uint32_t blk)
 	int v, r;
 
 	(void)parent;   /* XN: xn_free when the parent is committed */
+	fs->blkops++;
 	if (!blk_valid(fs, blk))
 		return -CFFS_EUCLEAN;
 #ifdef CFFS_HAVE_XN

@@ -134,6 +134,7 @@ struct cffs_fs {
 	cffs_ino_t        root_ino, ifile_ino;
 	struct xnfs      *xfs;          /* XN layout, mounted: XN's state */
 	int               xnraw;        /* XN layout, opened raw (fsck) */
+	uint64_t          blkops;       /* balloc and bfree calls so far */
 };
 
 #define FS_RAW 0x100    /* fs_open flag: no XN instance (fsck, scan) */

@@ -403,6 +403,12 @@ cffs_unmount(struct cffs_fs *fs)
 	return r;
 }
 
+uint64_t
+cffs_blkops(const struct cffs_fs *fs)
+{
+	return fs->blkops;
+}
+
 int
 cffs_discard(struct cffs_fs *fs)
 {

@@ -37,7 +37,7 @@ struct fs_shared {
 };
 
 static struct fs_shared *sh;    /* the family's, found on first use */
-static uint64_t bfree_begin;    /* free blocks when the call began */
+static uint64_t blkops_begin;   /* cffs_blkops when the call began */
 static uint64_t seen_gen;       /* sh->gen after our last call */
 static int locked;
 
@@ -173,6 +173,9 @@ recover(void)
 	}
 	for (i = 0; i < n; i++)
 		sys_xn_bc_evict(0, stale[i]);
+	/* it may have died between a commit that took blocks and the free
+	 * map's write (px_fs_end): write XN's map now */
+	sys_xn_sync();
 }
 
 static void
@@ -217,7 +220,6 @@ px_fs_error(void)
 struct cffs_fs *
 px_fs_begin(long *err)
 {
-	struct cffs_statfs sf;
 	struct cffs_fs *fs;
 	long r;
 
@@ -238,7 +240,7 @@ px_fs_begin(long *err)
 		if (sh != NULL)
 			seen_gen = sh->gen;
 	}
-	bfree_begin = cffs_statfs(fs, &sf) == 0 ? sf.bfree : 0;
+	blkops_begin = cffs_blkops(fs);
 	return fs;
 }
 
@@ -254,15 +256,13 @@ px_fs_unlock(void)
 long
 px_fs_end(struct cffs_fs *fs, long r, int how)
 {
-	struct cffs_statfs sf;
 	long c = 0;
 
 	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
 		c = cffs_commit(fs);
 		/* blocks were taken or given back: write XN's free map too,
 		 * so the disk is one fsck finds clean after a power-off */
-		if (c >= 0 && cffs_statfs(fs, &sf) == 0 &&
-		    sf.bfree != bfree_begin)
+		if (c >= 0 && cffs_blkops(fs) != blkops_begin)
 			c = cffs_sync(fs);
 		if (c >= 0)
 			c = cffs_release(fs);

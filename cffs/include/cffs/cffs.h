@@ -147,6 +147,10 @@ int  cffs_commit(struct cffs_fs *fs);
  * of this mount's) and everything cached; the mount then reads what XN
  * has, as after cffs_invalidate. */
 int  cffs_discard(struct cffs_fs *fs);
+/* How many block allocations and frees the mount has made: a caller
+ * that commits with cffs_commit adds cffs_sync (XN's free map) when a
+ * call changed it. */
+uint64_t cffs_blkops(const struct cffs_fs *fs);
 int  cffs_invalidate(struct cffs_fs *fs);
 
 /* Name space. */
