@@ -86,9 +86,14 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 
 	if (acc == 3)
 		return -EINVAL;
-	if ((r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
-	    ((flags & O_CREAT) && (flags & O_EXCL)) ? PX_ND_NOFOLLOW : 0,
-	    nd)) < 0)
+	r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
+	    ((flags & O_CREAT) && (flags & O_EXCL)) ? PX_ND_NOFOLLOW : 0, nd);
+	/* without a disk the whole name space is read-only: creating
+	 * anywhere is EROFS (as exos-run's programs have always seen) */
+	if ((flags & O_CREAT) && (r == -ENOENT || (r == 0 && !nd->exists)) &&
+	    !px_fs_root())
+		return -EROFS;
+	if (r < 0)
 		return r;
 	if (!nd->exists) {
 		if (!(flags & O_CREAT))

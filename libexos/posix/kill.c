@@ -50,7 +50,7 @@ post(struct px_proc *p, int sig, int *killself)
 	}
 	if (p == px_proc_self()) {
 		px_sig_post(sig);       /* (si_pid, si_code: sig.h) */
-		return 1;
+		return 0;
 	}
 	__atomic_or_fetch(&p->sigpending, 1UL << (sig - 1), __ATOMIC_RELEASE);
 	px_ptab_changed();

@@ -589,6 +589,23 @@ locks(void)
 	}
 	EXPECT_RET("after the unlock another process gets it",
 	    wait_status(pid), 0);
+	/* a holder killed by a fault: its locks go with it */
+	pid = fork();
+	if (pid == 0) {
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 0 };
+
+		if (fcntl(fd, F_SETLK, &g) != 0)
+			_exit(1);
+		*(volatile int *)0 = 1;         /* dies holding it */
+		_exit(2);
+	}
+	EXPECT_RET("a child dies by SIGSEGV holding a lock", wait_status(pid),
+	    128 + 11);
+	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+	    .l_start = 0, .l_len = 0 };
+	EXPECT_RET("its lock is gone: we get the whole file",
+	    fcntl(fd, F_SETLK, &fl), 0);
 	close(fd);
 }
 

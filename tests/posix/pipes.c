@@ -474,6 +474,8 @@ with_signals(void)
 	EXPECT_RET("sigaction(SIGPIPE)", sigaction(SIGPIPE, &sa, NULL), 0);
 	EXPECT_RET("sigaction(SIGALRM), no SA_RESTART",
 	    sigaction(SIGALRM, &sa, NULL), 0);
+	if (errno == ENOSYS)
+		return;         /* no signals: the blocking checks would hang */
 	pipe(p);
 	close(p[0]);
 	got_sig = 0;
