@@ -504,6 +504,42 @@ cache_invalidate(struct cffs_fs *fs)
 	return 0;
 }
 
+/*
+ * Forget every change not committed (XN refused it): a block registered
+ * with XN takes XN's bytes back and is evicted if it can be; any other
+ * buffer goes.  -CFFS_EBUSY while a buffer is pinned.
+ */
+int
+cache_discard(struct cffs_fs *fs)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b, *n;
+
+	for (b = c->lru.lnext; b != &c->lru; b = b->lnext)
+		if (b->pins != 0)
+			return -CFFS_EBUSY;
+	cache_prefetch_drop(fs);
+	for (b = c->lru.lnext; b != &c->lru; b = n) {
+		n = b->lnext;
+		b->dirty = false;
+#ifdef CFFS_HAVE_XN
+		if (b->xpage != NULL) {
+			memcpy(b->data, b->xpage, CFFS_BSIZE);
+			if (xnfs_evict(fs, b) < 0)
+				continue;
+		}
+#endif
+		hash_remove(c, b);
+		lru_unlink(b);
+		free(b->data);
+		free(b);
+		c->nbufs--;
+	}
+	c->ra_next = 0;
+	c->ra_groups = 0;
+	return 0;
+}
+
 static int
 cmpbuf(const void *a, const void *b)
 {

@@ -404,6 +404,29 @@ cffs_unmount(struct cffs_fs *fs)
 }
 
 int
+cffs_discard(struct cffs_fs *fs)
+{
+	int r = cache_discard(fs);
+
+	if (r < 0)
+		return r;
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL)
+		xnfs_discard(fs);
+#endif
+	r = cffs_invalidate(fs);
+	return r == -CFFS_EBUSY ? 0 : r;        /* a block XN keeps dirty */
+}
+
+int
+cffs_commit(struct cffs_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	return cache_flush(fs);
+}
+
+int
 cffs_dirty(struct cffs_fs *fs)
 {
 	struct buf *b;

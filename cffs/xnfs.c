@@ -421,6 +421,19 @@ xnfs_recount(struct cffs_fs *fs)
 	fs->sb.free_blocks = nfree;
 }
 
+/* Changes not committed are forgotten: no reservations, frees or
+ * moves pending in C-FFS (XN's own state keeps what it accepted). */
+void
+xnfs_discard(struct cffs_fs *fs)
+{
+	size_t n = fs->sb.nblocks / 8 + 1;
+
+	memset(fs->xfs->resv, 0, n);
+	memset(fs->xfs->tofree, 0, n);
+	memset(fs->xfs->movesrc, 0, n);
+	fs->xfs->wb_held = 0;
+}
+
 /*
  * fsck's first look at an XN layout: XN's own mount, read-only (its
  * recovery's writes are discarded), so that XN's invariants (superblock,

@@ -16,13 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 #include "posix.h"
+#include "layout.h"
 #include "fd.h"
+#include "proc.h"
 #include "block.h"
 #include "uaccess.h"
 #include "proc.h"
 
 #define PX_NFLOCK       128
-#define OFD_OWNER       1UL     /* owner: a description, | 1 */
+/* An owner is an environment id (small) or, for F_OFD_*, a
+ * description's address in the shared region (above PX_SHM_VA). */
+#define IS_OFD(owner)   ((owner) >= PX_SHM_VA)
 
 struct range {
 	uint64_t file, owner;
@@ -36,6 +40,21 @@ struct ltab {
 	volatile uint64_t gen;
 	struct range r[PX_NFLOCK];
 };
+
+/* The pid of environment env (F_GETLK's l_pid), from the process
+ * table; 0 if it has no entry.  (A read without the table's lock: a
+ * pid for a report.) */
+static pid_t
+pid_of_env(uint64_t env)
+{
+	struct px_ptab *pt = px_ptab();
+	int i;
+
+	for (i = 0; pt && i < PX_NPROC; i++)
+		if (pt->procs[i].env == env && pt->procs[i].pid > 0)
+			return pt->procs[i].pid;
+	return 0;
+}
 
 static struct ltab *
 ltab(void)
@@ -64,7 +83,7 @@ file_key(struct px_ofile *f)
 static int
 alive(uint64_t owner)
 {
-	return (owner & OFD_OWNER) || xok_env_alive(owner);
+	return IS_OFD(owner) || xok_env_alive(owner);
 }
 
 /* The first range of another owner that conflicts with [s, e) type. */
@@ -151,7 +170,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 		return -EINVAL;
 	if (ofd && fl.l_pid != 0)
 		return -EINVAL;
-	owner = ofd ? (uint64_t)(uintptr_t)f | OFD_OWNER : XOK_INFO->cur_env;
+	owner = ofd ? (uint64_t)(uintptr_t)f : XOK_INFO->cur_env;
 	switch (fl.l_whence) {
 	case SEEK_SET:
 		break;
@@ -189,8 +208,8 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			fl.l_whence = SEEK_SET;
 			fl.l_start = r->start;
 			fl.l_len = r->end == INT64_MAX ? 0 : r->end - r->start;
-			fl.l_pid = (r->owner & OFD_OWNER) ? -1 :
-			    (pid_t)px_pid_of(r->owner);
+			fl.l_pid = IS_OFD(r->owner) ? -1 :
+			    pid_of_env(r->owner);
 		} else
 			fl.l_type = F_UNLCK;
 		px_unlock(&l->lock);
@@ -238,7 +257,7 @@ px_flock_close(struct px_ofile *f)
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
 	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
-	uint64_t ofd = (uint64_t)(uintptr_t)f | OFD_OWNER;
+	uint64_t ofd = (uint64_t)(uintptr_t)f;
 	int i, any = 0;
 
 	if (!t || !(l = t->reg->flocks))

@@ -37,6 +37,7 @@ struct fs_shared {
 };
 
 static struct fs_shared *sh;    /* the family's, found on first use */
+static uint64_t bfree_begin;    /* free blocks when the call began */
 static uint64_t seen_gen;       /* sh->gen after our last call */
 static int locked;
 
@@ -216,6 +217,7 @@ px_fs_error(void)
 struct cffs_fs *
 px_fs_begin(long *err)
 {
+	struct cffs_statfs sf;
 	struct cffs_fs *fs;
 	long r;
 
@@ -236,6 +238,7 @@ px_fs_begin(long *err)
 		if (sh != NULL)
 			seen_gen = sh->gen;
 	}
+	bfree_begin = cffs_statfs(fs, &sf) == 0 ? sf.bfree : 0;
 	return fs;
 }
 
@@ -251,14 +254,20 @@ px_fs_unlock(void)
 long
 px_fs_end(struct cffs_fs *fs, long r, int how)
 {
+	struct cffs_statfs sf;
 	long c = 0;
 
 	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
-		c = cffs_sync(fs);
+		c = cffs_commit(fs);
+		/* blocks were taken or given back: write XN's free map too,
+		 * so the disk is one fsck finds clean after a power-off */
+		if (c >= 0 && cffs_statfs(fs, &sf) == 0 &&
+		    sf.bfree != bfree_begin)
+			c = cffs_sync(fs);
 		if (c >= 0)
 			c = cffs_release(fs);
-		if (c < 0)      /* what we hold is not what XN has */
-			(void)cffs_invalidate(fs);
+		if (c < 0)      /* XN refused: forget what it did not take */
+			(void)cffs_discard(fs);
 		if (sh != NULL)
 			seen_gen = ++sh->gen;
 	}

@@ -476,7 +476,7 @@ dir_cb(void *arg, const char *name, const struct cffs_stat *st)
 {
 	struct dirfill *d = arg;
 
-	if (d->root && strncmp(name, HIDDEN + 1, sizeof(HIDDEN) - 2) == 0)
+	if (d->root && strncmp(name, &HIDDEN[1], sizeof(HIDDEN) - 2) == 0)
 		return 0;
 	return emit(d, name, st->ino, st->mode);
 }

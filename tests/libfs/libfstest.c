@@ -26,6 +26,8 @@
  *                      /x, makes /x/y, and a child it forks makes /x/z
  *                      under the same family lock (found again through
  *                      the shared region)
+ *   libfstest bench    times 300 small files made, read and removed
+ *                      through the bracket (printed, not checked)
  *   libfstest multi    NWORK forked processes create, rename and delete
  *                      in /m at once, one dies holding the lock with a
  *                      change not committed, one is killed at a random
@@ -483,6 +485,51 @@ t_execed(void)
 	return ptest_done();
 }
 
+static uint64_t
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+static int
+t_bench(void)
+{
+	static char kb[1024], buf[1024];
+	char p[64];
+	uint64_t t0, t1, t2, t3;
+	int i, n = 300, bad = 0;
+
+	EXPECT_RET("mkdir /b", CH(cffs_mkdir(fs_, "/b", 0755, 0, 0)), 0);
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "/b/f%d", i);
+		bad |= CH(cffs_create(fs_, p, 0100644, 0, 0)) != 0;
+		bad |= CH(cffs_write(fs_, p, 0, kb, sizeof(kb))) !=
+		    (long)sizeof(kb);
+	}
+	t1 = now_us();
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "/b/f%d", i);
+		bad |= RD(cffs_read(fs_, p, 0, buf, sizeof(buf))) !=
+		    (long)sizeof(buf);
+	}
+	t2 = now_us();
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "/b/f%d", i);
+		bad |= CH(cffs_unlink(fs_, p)) != 0;
+	}
+	t3 = now_us();
+	EXPECT("every call succeeded", !bad);
+	printf("BENCH: libfs: per 1 KiB file: create+write %llu us, read %llu "
+	    "us, unlink %llu us\n", (unsigned long long)(t1 - t0) / n,
+	    (unsigned long long)(t2 - t1) / n, (unsigned long long)(t3 - t2) /
+	    n);
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -505,6 +552,8 @@ main(int argc, char **argv)
 		return t_exec();
 	if (strcmp(m, "execed") == 0)
 		return t_execed();
+	if (strcmp(m, "bench") == 0)
+		return t_bench();
 	if (strcmp(m, "multi") == 0)
 		return t_multi();
 	printf("FAIL: libfs: unknown mode %s\n", m);

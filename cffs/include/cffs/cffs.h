@@ -136,8 +136,17 @@ int  cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st);
  *   superblock's counts, because another mount may have changed them.
  */
 int  cffs_release(struct cffs_fs *fs);
-/* 1 if the mount holds changes not committed yet (cffs_sync commits). */
+/* 1 if the mount holds changes not committed yet. */
 int  cffs_dirty(struct cffs_fs *fs);
+/* Commit every change and write it back, as cffs_sync does, without
+ * rewriting the superblock's hint counts or XN's free map (XN keeps the
+ * map in memory and rebuilds it at mount): what a mount that shares the
+ * disk does after each call. */
+int  cffs_commit(struct cffs_fs *fs);
+/* Forget every change not committed (say XN refused the commit: a bug
+ * of this mount's) and everything cached; the mount then reads what XN
+ * has, as after cffs_invalidate. */
+int  cffs_discard(struct cffs_fs *fs);
 int  cffs_invalidate(struct cffs_fs *fs);
 
 /* Name space. */
