@@ -106,8 +106,11 @@ na(const char *name, const char *what, int e)
 {
 	char why[96];
 
-	snprintf(why, sizeof why, "n/a (%s%s%s)", what, *what ? ": " : "",
-	    e ? errname(e) : "failed");
+	if (e)
+		snprintf(why, sizeof why, "n/a (%s%s%s)", what,
+		    *what ? ": " : "", errname(e));
+	else
+		snprintf(why, sizeof why, "n/a (%s)", *what ? what : "failed");
 	printf("BENCH|%s|%s|%s\n", name, why, why);
 	fflush(stdout);
 }
@@ -450,12 +453,20 @@ bench_signal(void)
 	for (int r = 0; r < runs; r++) {
 		sig_atomic_t before = caught;
 		uint64_t t0 = __rdtsc();
+		int k = kill(me, SIGUSR1);
 
-		if (kill(me, SIGUSR1) != 0) {
+		samples[r] = __rdtsc() - t0;
+		if (k == -1) {
 			na("signal handler round trip", "kill", errno);
 			return;
 		}
-		samples[r] = __rdtsc() - t0;
+		if (k != 0) {
+			char what[40];
+
+			snprintf(what, sizeof what, "kill returned %d, not 0", k);
+			na("signal handler round trip", what, 0);
+			return;
+		}
 		if (caught != before + 1) {
 			na("signal handler round trip",
 			    "the handler did not run once", 0);
