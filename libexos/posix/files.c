@@ -80,6 +80,16 @@ load(void)
 	}
 }
 
+/* (vmem) A forked child: fork does not map the boot modules into it,
+ * so look the file table up again (px_module maps it) at first use. */
+void
+px_files_child(void)
+{
+	loaded = 0;
+	fmod = NULL;
+	nfiles = 0;
+}
+
 /* The file at path (absolute, or relative to "/"), or -errno. */
 long
 px_file_lookup(const char *path)

@@ -199,8 +199,66 @@ copy_shadow_page(uint64_t va)
 	return copy_range(va, 1, XOK_PTE_W | XOK_PTE_NX);
 }
 
+/* An image execve loaded: we know its pages.  The read-only ones (text,
+ * read-only data) are mapped into the child as they are, the same
+ * physical pages (nobody writes them; their owner frees them when the
+ * last mapper is gone: exec.c lends them); the writable ones are
+ * copied, in runs. */
+static long
+share_image(const struct xok_page_map *v, uint64_t n)
+{
+	uint64_t i, k, nb = 0, run_va = 0, run_n = 0, run_perm = 0;
+	long r;
+
+	for (i = 0; i <= n; i++) {
+		int last = i == n;
+
+		if (!last && v[i].va >= PX_IMAGE_END)
+			continue;       /* the stack's pages: copied apart */
+		if (!last && !(v[i].perm & XOK_PTE_W)) {
+			cmap[nb].va = v[i].va;
+			cmap[nb].ppn = v[i].ppn;
+			cmap[nb].perm = v[i].perm;
+			cmap[nb].slot = 0;
+			cmap[nb].result = 0;
+			if (++nb == XOK_PAGE_BATCH_MAX) {
+				if (sys_page_map_many(copy_child, 0, cmap, nb) !=
+				    (int64_t)nb)
+					return -ENOMEM;
+				nb = 0;
+			}
+			continue;
+		}
+		if (!last && run_n && v[i].va == run_va + run_n * PG &&
+		    v[i].perm == run_perm) {
+			run_n++;
+			continue;
+		}
+		if (run_n) {
+			/* copy_range uses cmap: flush the shared maps first */
+			if (nb && sys_page_map_many(copy_child, 0, cmap, nb) !=
+			    (int64_t)nb)
+				return -ENOMEM;
+			nb = 0;
+			if ((r = copy_range(run_va, run_n, run_perm)) < 0)
+				return r;
+		}
+		run_n = 0;
+		if (!last) {
+			run_va = v[i].va;
+			run_n = 1;
+			run_perm = v[i].perm;
+		}
+	}
+	for (k = 0; k < nb; k++)
+		cmap[k].result = 0;
+	if (nb && sys_page_map_many(copy_child, 0, cmap, nb) != (int64_t)nb)
+		return -ENOMEM;
+	return 0;
+}
+
 /* The program's loaded segments, page by page (a page two segments
- * share gets the union of their rights). */
+ * share gets the union of their rights); shared where we can. */
 static long
 copy_image(void)
 {
@@ -210,6 +268,11 @@ copy_image(void)
 	long r;
 	int i;
 
+	const struct xok_page_map *img;
+	uint64_t nimg;
+
+	if ((img = px_exec_image(&nimg)) != NULL)
+		return share_image(img, nimg);
 	if (!eh)
 		return 0;
 	ph = (const Elf64_Phdr *)((const char *)eh + eh->e_phoff);
@@ -328,6 +391,7 @@ child_init(void)
 {
 	px_mem_child();
 	px_exec_child();
+	px_files_child();
 }
 
 /* A clone child with a stack of its own starts here (px_clone_entry,

@@ -196,6 +196,14 @@ page_release(uint64_t ppn)
 	lent[nlent++] = ppn;
 }
 
+/* (exec.c) A page of ours we no longer map that others may: free it
+ * when nobody maps it. */
+void
+px_mem_lend(uint64_t ppn)
+{
+	page_release(ppn);
+}
+
 /* A forked child starts with no lent pages (the list's pages are ours). */
 void
 px_mem_child(void)

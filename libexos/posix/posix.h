@@ -113,5 +113,11 @@ long px_mem_fault(uint64_t va, uint64_t err);
  * child tells its parent it has exec'd or is exiting. */
 long px_vfork(PX_ARGS);
 void px_vfork_done(void);
+/* (vmem) mem.c: lend a page we stopped mapping (freed at its last
+ * unmapping); exec.c: the image's pages if execve loaded it. */
+void px_mem_lend(uint64_t ppn);
+/* (vmem) files.c: a forked child maps the file table afresh. */
+void px_files_child(void);
+const struct xok_page_map *px_exec_image(uint64_t *n);
 
 #endif

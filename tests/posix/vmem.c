@@ -30,7 +30,12 @@
  *           only after the child exited (a shared word shows it) or
  *           exec'd; posix_spawn + waitpid, and a failed spawn's error
  *           (posix_spawn needs pipe2: skipped, and said, where there is
- *           none yet).
+ *           none yet);
+ *   forkexec (last: it execs itself, so that its image is one execve
+ *           loaded) fork shares the read-only image pages (ExOS: a fork
+ *           costs fewer pages than in the kernel-loaded first image, by
+ *           about the text), 200 fork+exec+wait with exit codes, and the
+ *           free-page count exactly as before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,6 +55,8 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/auxv.h>
+#include <elf.h>
 #ifdef __exos__
 #include <xok/abi.h>
 #endif
@@ -552,7 +559,6 @@ vf_child(void *arg)
 static void
 test_vfork(void)
 {
-	extern char **environ;
 	int st = -1, r;
 	pid_t pid;
 
@@ -623,6 +629,98 @@ test_vfork(void)
 	    ECHILD);
 }
 
+/* Pages a fork takes while the child lives (ExOS; 0 on Linux). */
+static long
+fork_cost(void)
+{
+	long f0 = free_pages(), f1;
+	struct timespec ts = { 0, 300000000 };
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		nanosleep(&ts, NULL);
+		_exit(0);
+	}
+	f1 = free_pages();
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return f0 - f1;
+}
+
+/* Pages of our read-only PT_LOAD segments (text, rodata). */
+static long
+text_pages(void)
+{
+	const Elf64_Phdr *ph = (const void *)getauxval(AT_PHDR);
+	unsigned long i, n = getauxval(AT_PHNUM);
+	long pages = 0;
+
+	for (i = 0; ph && i < n; i++)
+		if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W))
+			pages += (long)((ph[i].p_vaddr % PG + ph[i].p_memsz +
+			    PG - 1) / PG);
+	return pages;
+}
+
+static void
+test_forkexec(void)
+{
+	char nf[16], cost[24];
+
+	snprintf(cost, sizeof(cost), "%ld", fork_cost());
+	snprintf(nf, sizeof(nf), "%d", ptest_failures);
+	fflush(stdout);
+	execve(self, (char *[]){ self, "forkexec-inner", nf, cost, NULL },
+	    environ);
+	EXPECT("execve(self) for the forkexec section", 0);
+}
+
+/* The exec'd half: argv[2] failures so far, argv[3] the first image's
+ * fork cost. */
+static void
+forkexec_inner(char **argv)
+{
+	long outer = atol(argv[3]), inner = fork_cost(), text = text_pages();
+	long f0 = 0, f1;
+	int i, bad = 0, st;
+	pid_t pid;
+
+	ptest_failures = atoi(argv[2]);
+	printf("vmem: info: a fork takes %ld pages (first image: %ld; "
+	    "%ld read-only image pages)\n", inner, outer, text);
+	if (on_exos())
+		EXPECT("fork shares the read-only pages of an exec'd image",
+		    inner >= 0 && text > 8 && inner + text / 2 < outer);
+	for (i = 0; i < 202; i++) {
+		char code[8];
+
+		if (i == 2)
+			f0 = free_pages();      /* after a warm-up */
+		snprintf(code, sizeof(code), "%d", i & 0xff);
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			execve(self, (char *[]){ self, "helper", code, NULL },
+			    environ);
+			_exit(250);
+		}
+		st = -1;
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != (i & 0xff))
+			bad++;
+	}
+	f1 = free_pages();
+	EXPECT("200 fork + exec + wait, every exit code right", bad == 0);
+	printf("vmem: info: free pages before the 200 %ld, after %ld\n", f0,
+	    f1);
+	if (on_exos())
+		EXPECT("200 fork + exec + wait: the free-page count is exact",
+		    f0 == f1);
+}
+
 struct section {
 	const char *name;
 	void (*fn)(void);
@@ -635,6 +733,7 @@ static const struct section sections[] = {
 	{ "edges", test_edges },
 	{ "shared", test_shared },
 	{ "vfork", test_vfork },
+	{ "forkexec", test_forkexec },          /* last: it execs */
 };
 
 int
@@ -646,6 +745,10 @@ main(int argc, char **argv)
 	self = argv[0];
 	if (argc == 3 && strcmp(argv[1], "helper") == 0)
 		return atoi(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "forkexec-inner") == 0) {
+		forkexec_inner(argv);
+		return ptest_done();
+	}
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		int want = argc < 2;
 
