@@ -344,6 +344,35 @@ fail:
 	return e;
 }
 
+/*
+ * A process killed while it was building a child (make_child) leaves
+ * that child half-built: an environment that never ran, not runnable,
+ * holding the pages given to it and mapping pages of the dead parent
+ * (orphans now, freed at their last unmapping).  Nobody will finish it.
+ * Any member of the family that sees one (px_mem_sweep: at every fork
+ * and every reaped child, so at the latest when the killed process's
+ * parent reaps it) destroys it, and every page goes back.  Such an
+ * environment is recognisable in the exported table: NOT_RUNNABLE,
+ * never run, its parent dead; one of another principal refuses our
+ * capability and stays.
+ */
+void
+px_fork_reap_halfbuilt(void)
+{
+	unsigned i;
+
+	for (i = 0; i < XOK_NENV; i++) {
+		const volatile struct xok_env_info *e = &XOK_INFO->envs[i];
+		uint64_t id = e->id, parent = e->parent;
+
+		if (id == 0 || e->state != XOK_ENV_NOT_RUNNABLE ||
+		    e->runs != 0 || parent == 0 || xok_env_alive(parent))
+			continue;
+		if (sys_env_destroy(id, 0, 128 + SIGKILL) == 0)
+			sys_env_reap(id, 0);    /* if it left a record */
+	}
+}
+
 /* ---- vfork ---------------------------------------------------------
  * Xok has no shared address space between environments, so a vfork
  * child (vfork, clone with CLONE_VM|CLONE_VFORK as musl's posix_spawn

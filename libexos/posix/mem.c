@@ -154,6 +154,7 @@ px_mem_sweep(void)
 {
 	uint64_t i, j = 0;
 
+	px_fork_reap_halfbuilt();       /* children of the killed (fork.c) */
 	for (i = 0; i < nlent; i++) {
 		uint64_t ppn = lent[i];
 

@@ -118,6 +118,8 @@ void px_vfork_done(void);
 void px_mem_lend(uint64_t ppn);
 /* (vmem) files.c: a forked child maps the file table afresh. */
 void px_files_child(void);
+/* (vmem) fork.c: destroy the half-built children of killed processes. */
+void px_fork_reap_halfbuilt(void);
 const struct xok_page_map *px_exec_image(uint64_t *n);
 
 #endif

@@ -31,6 +31,12 @@
  *           exec'd; posix_spawn + waitpid, and a failed spawn's error
  *           (posix_spawn needs pipe2: skipped, and said, where there is
  *           none yet);
+ *   killfork (ExOS only: Linux has nothing like it) a process killed
+ *           (ENV_DESTROY from its parent) while its own fork is
+ *           building a child: the half-built child is destroyed when
+ *           the killed one is reaped, and every page comes back
+ *           (the second of two rounds counted: the first takes what
+ *           the libOS keeps once made);
  *   forkexec (last: it execs itself, so that its image is one execve
  *           loaded) fork shares the read-only image pages (ExOS: a fork
  *           costs fewer pages than in the kernel-loaded first image, by
@@ -59,6 +65,7 @@
 #include <elf.h>
 #ifdef __exos__
 #include <xok/abi.h>
+#include <xok/syscalls.h>
 #endif
 
 #define PTEST_SUITE "vmem"
@@ -629,6 +636,101 @@ test_vfork(void)
 	    ECHILD);
 }
 
+#ifdef __exos__
+/* ENV_DESTROY(env, slot 0, code): a kernel call, as Xok's kill is. */
+static long
+env_destroy(uint64_t env, uint64_t code)
+{
+	long r;
+	register long r10 __asm__("r10") = 0;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"((long)XOK_SYS_ENV_DESTROY),
+	    "D"(env), "S"(0L), "d"(code), "r"(r10) : "rcx", "r11", "memory");
+	return r;
+}
+
+/* One round: fork K, which forks again and again; kill K while one of
+ * its forks is half done (a child of K that never ran and is not
+ * runnable); reap K.  Free pages after minus before; *caught 1 if the
+ * kill came mid-fork, *gone 1 if the half-built child is gone after. */
+static long
+kill_mid_fork(int *caught, int *gone)
+{
+	const volatile struct xok_env_info *envs = XOK_INFO->envs;
+	uint64_t kenv, g = 0;
+	long f0;
+	unsigned i;
+	int st, tries;
+	pid_t k;
+
+	*caught = *gone = 0;
+	fflush(stdout);
+	f0 = free_pages();
+	k = fork();
+	if (k == 0) {
+		for (;;) {
+			pid_t c = fork();
+
+			if (c == 0)
+				_exit(0);
+			if (c > 0)
+				waitpid(c, &st, 0);
+		}
+	}
+	if (k <= 0)
+		return 0;
+	kenv = envs[k - 1].id;
+	for (tries = 0; tries < 200000 && !g; tries++) {
+		sched_yield();
+		for (i = 0; i < XOK_NENV; i++)
+			if (envs[i].parent == kenv && envs[i].id &&
+			    envs[i].state == XOK_ENV_NOT_RUNNABLE &&
+			    envs[i].runs == 0) {
+				g = envs[i].id;
+				break;
+			}
+		if (g && env_destroy(kenv, 137) != 0)
+			g = 0;
+	}
+	if (g)
+		*caught = envs[XOK_ENVX(g)].id == g &&
+		    envs[XOK_ENVX(g)].state == XOK_ENV_NOT_RUNNABLE;
+	else
+		env_destroy(kenv, 137);
+	waitpid(k, &st, 0);
+	*gone = g && (envs[XOK_ENVX(g)].id != g ||
+	    envs[XOK_ENVX(g)].state == XOK_ENV_FREE);
+	return free_pages() - f0;
+}
+#endif
+
+static void
+test_killfork(void)
+{
+#ifdef __exos__
+	char *big = mmap(NULL, 8UL << 20, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int caught = 0, gone = 0, round, n;
+	long d = 0;
+
+	EXPECT("8 MiB to make forks long", big != MAP_FAILED);
+	for (round = 0, n = 0; round < 2 && n < 20; n++) {
+		d = kill_mid_fork(&caught, &gone);
+		if (caught)
+			round++;
+		printf("vmem: info: kill mid-fork: caught %d, gone %d, "
+		    "free pages %+ld\n", caught, gone, d);
+	}
+	EXPECT("a process was killed while its fork built a child", caught);
+	EXPECT("the half-built child is gone once the killed one is reaped",
+	    gone);
+	EXPECT("every page came back", d == 0);
+	munmap(big, 8UL << 20);
+#else
+	printf("vmem: info: killfork is ExOS only\n");
+#endif
+}
+
 /* Pages a fork takes while the child lives (ExOS; 0 on Linux). */
 static long
 fork_cost(void)
@@ -733,6 +835,7 @@ static const struct section sections[] = {
 	{ "edges", test_edges },
 	{ "shared", test_shared },
 	{ "vfork", test_vfork },
+	{ "killfork", test_killfork },
 	{ "forkexec", test_forkexec },          /* last: it execs */
 };
 
