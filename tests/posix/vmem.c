@@ -240,7 +240,6 @@ test_lazy(void)
 	size_t len = 64UL << 20, i, npg = len / PG;
 	long f0, f1, f2, f3;
 	unsigned char *p;
-	unsigned long sum = 0;
 	int ok = 1;
 	char *b0, *b1;
 
@@ -272,7 +271,6 @@ test_lazy(void)
 		if (p[i * PG + (i % PG)] != (unsigned char)(i * 7 + 1) ||
 		    p[i * PG + ((i + 1) % PG)] != 0)
 			ok = 0;
-		sum += p[i * PG + (i % PG)];
 	}
 	EXPECT("every page keeps what was written, zero elsewhere", ok);
 	EXPECT_RET("munmap 64 MiB", munmap(p, len), 0);
