@@ -10,7 +10,11 @@
  * never a number for something that did not happen.  ns come from the
  * TSC rate: on ExOS the kernel's calibration (exported; also printed as
  * BENCH-CLOCK for the clock check of scripts/bench-lib), on Linux the
- * TSC measured against CLOCK_MONOTONIC.
+ * TSC measured against CLOCK_MONOTONIC (printed as BENCH-CLOCK|kHz, the
+ * rate the check compares with the host's).  On ExOS each row is followed
+ * by the kernel calls it made (the kernel's exported counts, every
+ * environment's, so a child's calls count too), per operation:
+ *     BENCH-CALLS|row|call|calls per operation|cycles each|% of the row
  *   pbench [-q] TINY    TINY: the path of a tiny static program that
  *                       exits 0 (the exec rows); -q: a few runs of each
  *                       (the smoke test of make test, which checks the
@@ -57,17 +61,22 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* the median of n samples, per operation, as a BENCH line */
+static void calls_end(const char *name, uint64_t ops, uint64_t total);
+static uint64_t total(int n);
+
+/* the median of n samples, per operation, as a BENCH line, then the
+ * kernel calls of the row (ExOS) */
 static void
 report(const char *name, int n, int calls)
 {
-	uint64_t med;
+	uint64_t med, sum = total(n);
 
 	qsort(samples, (size_t)n, sizeof samples[0], cmp);
 	med = samples[n / 2] / (uint64_t)calls;
 	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
 	    (unsigned long)((double)med / tsc_per_ns + 0.5));
 	fflush(stdout);
+	calls_end(name, (uint64_t)n * (uint64_t)calls, sum);
 }
 
 static const char *
@@ -136,9 +145,78 @@ clock_setup(void)
 	nanosleep(&w, NULL);
 	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
 	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
+	/* the rate the ns come from, for the clock check (the first
+	 * BENCH-CLOCK line counts: linux-guest's, the kernel's, follows) */
+	printf("BENCH-CLOCK|%lu\n", (unsigned long)(tsc_per_ns * 1e6 + 0.5));
 #endif
 	fflush(stdout);
 	return 0;
+}
+
+#ifdef __exos__
+static const char *const call_names[XOK_NCALLSTATS] = {
+#define CALL_NAME(name, n) [n] = #name,
+	XOK_SYSCALLS(CALL_NAME)
+#undef CALL_NAME
+};
+static struct xok_callstat calls0[XOK_NCALLSTATS];
+#endif
+
+/* the kernel's call counts now (ExOS) */
+static void
+calls_begin(void)
+{
+#ifdef __exos__
+	for (int i = 0; i < XOK_NCALLSTATS; i++) {
+		calls0[i].calls = INFO->calls[i].calls;
+		calls0[i].cycles = INFO->calls[i].cycles;
+	}
+#endif
+}
+
+/* the (up to) four calls that took the most of a row's time (1 % or
+ * more) since calls_begin,
+ * per operation (ExOS); ops: operations done, total: their cycles */
+static void
+calls_end(const char *name, uint64_t ops, uint64_t total)
+{
+#ifdef __exos__
+	uint64_t n[XOK_NCALLSTATS], cyc[XOK_NCALLSTATS], best;
+	int i, k, top;
+
+	for (i = 0; i < XOK_NCALLSTATS; i++) {
+		n[i] = INFO->calls[i].calls - calls0[i].calls;
+		cyc[i] = INFO->calls[i].cycles - calls0[i].cycles;
+	}
+	for (k = 0; k < 4; k++) {
+		for (i = 0, top = 0, best = 0; i < XOK_NCALLSTATS; i++)
+			if (cyc[i] > best)
+				best = cyc[i], top = i;
+		if (best == 0 || ops == 0 || total == 0 ||
+		    best * 100 / total < 1)
+			break;
+		printf("BENCH-CALLS|%s|%s|%.1f|%lu|%lu%%\n", name,
+		    call_names[top] ? call_names[top] : "?",
+		    (double)n[top] / (double)ops,
+		    (unsigned long)(best / n[top]),
+		    (unsigned long)(best * 100 / total));
+		cyc[top] = 0;
+	}
+	fflush(stdout);
+#else
+	(void)name, (void)ops, (void)total;
+#endif
+}
+
+/* the sum of the first n samples */
+static uint64_t
+total(int n)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < n; i++)
+		t += samples[i];
+	return t;
 }
 
 static void
@@ -146,6 +224,7 @@ bench_getpid(void)
 {
 	pid_t me = getpid();
 
+	calls_begin();
 	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -164,6 +243,7 @@ bench_clock(void)
 {
 	struct timespec ts, prev = { 0, 0 };
 
+	calls_begin();
 	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -201,6 +281,7 @@ reap(pid_t pid)
 static void
 bench_fork_exit(void)
 {
+	calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
@@ -236,6 +317,7 @@ exec_tiny(void)
 static void
 bench_fork_exec(void)
 {
+	calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
@@ -259,16 +341,27 @@ bench_fork_exec(void)
 	report("fork+exec+wait", proc_runs, 1);
 }
 
+/* vfork; the child _exits at once (in this frame: it must not return
+ * into one the parent will use) */
+static __attribute__((noinline)) pid_t
+vfork_exit(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		_exit(0);
+	return pid;
+}
+
 static void
 bench_vfork(void)
 {
+	calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
-		pid_t pid = vfork();
+		pid_t pid = vfork_exit();
 		int st;
 
-		if (pid == 0)
-			_exit(0);
 		if (pid < 0) {
 			na("vfork+exit+wait", "vfork", errno);
 			return;
@@ -288,6 +381,7 @@ bench_spawn(void)
 {
 	char *argv[] = { (char *)tiny, NULL };
 
+	calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid;
@@ -311,6 +405,7 @@ bench_spawn(void)
 static void
 bench_mmap(void)
 {
+	calls_begin();
 	for (int r = 0; r < mmap_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		volatile char *p = mmap(NULL, MMAP_BYTES, PROT_READ | PROT_WRITE,
@@ -351,6 +446,7 @@ bench_signal(void)
 		na("signal handler round trip", "sigaction", errno);
 		return;
 	}
+	calls_begin();
 	for (int r = 0; r < runs; r++) {
 		sig_atomic_t before = caught;
 		uint64_t t0 = __rdtsc();

@@ -19,10 +19,14 @@
  * ones with the child instead of copying them; the pages of the first
  * image of a process, loaded by the kernel or by spawn, are found and
  * freed by the new image's start (collect_garbage: owned, unmapped, not
- * a boot module).  Not yet: file fds do not survive exec
- * (close-on-exec and open files across exec come with C-FFS's
- * descriptors); signal dispositions are reset trivially, there are no
- * signals yet.
+ * a boot module).  The program file is found by path
+ * resolution (in-memory files or C-FFS, px_exec_image); the process's
+ * descriptors, working directory and umask (fd.c's table in the shared
+ * region) survive, but the close-on-exec descriptors, which are closed
+ * past the point of no return; the table's address travels in the
+ * plan.  Signals: the mask, ignored dispositions, pending
+ * signals and the interval timer are carried to the new image
+ * (px_exec_sigcarry); caught ones go back to SIG_DFL.
  */
 #include <elf.h>
 #include <limits.h>
@@ -31,6 +35,8 @@
 #include "posix.h"
 #include "layout.h"
 #include "uaccess.h"
+#include "fd.h"
+#include "sig.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -41,6 +47,7 @@
 #define IMAGE_END       PX_IMAGE_END
 #define PLAN_PAGES      63
 #define NFREE           (PLAN_PAGES + 1)
+#define CARRY_SPACE     128             /* struct px_sig_carry */
 
 struct px_op {                  /* one kernel call of the trampoline */
 	uint64_t nr, a[6], expect;
@@ -53,8 +60,12 @@ struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
 	uint64_t nfree;         /* the trampoline's and the plan's pages */
 	uint64_t nmaps;         /* the new image's pages, in maps[] */
 	uint64_t maps_off;      /* maps[] at PX_EXEC_VA + PG + maps_off */
+	uint64_t fdtab;         /* the file state (fd.c) the image keeps */
 	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
 };
+
+/* exectramp.S finds the ops right after the header */
+_Static_assert(sizeof(struct px_exec_hdr) == 72, "exectramp.S's ops offset");
 
 extern const char px_exec_tramp[], px_exec_tramp_end[];
 
@@ -79,7 +90,7 @@ px_exec_child(void)
 /* The image's pages as execve loaded them (NULL if the kernel or a
  * spawner loaded it: then nobody told us). */
 const struct xok_page_map *
-px_exec_image(uint64_t *n)
+px_exec_pages(uint64_t *n)
 {
 	*n = img_n;
 	return myimg;
@@ -229,7 +240,7 @@ px_execve(PX_ARGS)
 	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
 	const uint8_t *img;
 	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
-	long argc, envc, f;
+	long argc, envc, f, mapped;
 	size_t blk;
 	struct px_auxinfo ai;
 	struct px_exec_hdr *h = (void *)(PX_EXEC_VA + PG);
@@ -249,16 +260,14 @@ px_execve(PX_ARGS)
 		return argc;
 	if ((envc = count(envp, &bytes)) < 0)
 		return envc;
-	if ((f = px_file_lookup(path)) < 0)
-		return f;
-	if (px_access((long)path, 1 /* X_OK */, 0, 0, 0, 0) < 0)
-		return -EACCES;
-	img = px_file_data((uint32_t)f, &size);
+	if ((mapped = px_exec_image(path, &img, &size)) < 0)
+		return mapped;
 	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
-		return f;
+		goto fail;
 	eh = (const void *)img;
+	f = -E2BIG;
 	if ((blk = px_start_size(argv, argc, envp, envc)) > ARG_LIMIT)
-		return -E2BIG;
+		goto fail;
 	npstk = (blk + STACK_FREE + PG - 1) / PG;
 	nmaps = npimg + npstk;
 	nops = 1 + (img_own ? img_n : 0) + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
@@ -271,9 +280,10 @@ px_execve(PX_ARGS)
 				    XOK_PAGE_BATCH_MAX * PG - 1) /
 				    (XOK_PAGE_BATCH_MAX * PG);
 	}
+	f = -ENOMEM;
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
-	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
-		return -ENOMEM;
+	    nmaps * sizeof(*maps) > PLAN_PAGES * PG - CARRY_SPACE)
+		goto fail;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
 	 * then the new image's pages and the stack's, in order. */
@@ -381,12 +391,27 @@ px_execve(PX_ARGS)
 
 	/* The point of no return. */
 	px_vfork_done();                /* a vfork parent may go on */
+	h->fdtab = px_fd_exec();
+	px_sig_exec_save(px_exec_sigcarry());   /* signals: sig.h */
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();
 nomem:
 	undo();
-	return -ENOMEM;
+	f = -ENOMEM;
+fail:
+	if (mapped)
+		px_exec_image_done(img, size);
+	return f;
+}
+
+/* What the signals keep across execve (signal.c), at the end of the
+ * plan's pages; the new image reads it before px_exec_cleanup. */
+struct px_sig_carry *
+px_exec_sigcarry(void)
+{
+	return (struct px_sig_carry *)(PX_EXEC_VA + PG + PLAN_PAGES * PG -
+	    CARRY_SPACE);
 }
 
 /*
@@ -437,6 +462,7 @@ px_exec_cleanup(const void *plan)
 
 	if ((uintptr_t)plan != PX_EXEC_VA + PG)
 		return;
+	px_fd_attach(h->fdtab);
 	span = h->span;
 	n = h->nfree > NFREE ? NFREE : h->nfree;
 	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)

@@ -29,9 +29,12 @@
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "sig.h"
 #include "shm.h"
 #include "uaccess.h"
+#include "proc.h"
 #include "block.h"
+#include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -49,7 +52,7 @@ int px_ctx_save(struct xok_context *c);
 void px_fault_entry(void);
 void px_clone_entry(void);
 void px_clone_child(void);
-void px_fault(struct xok_frame *f);
+void px_fault(struct xok_frame *f, uint8_t *fx);
 
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
@@ -63,13 +66,16 @@ static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
  * The fault upcall (px_fault_entry, on the upcall stack).  In order: a
  * write to a copy-on-write arena page (px_mem_cow); the first touch of
  * a lazily filled arena page (px_mem_fault); a fault inside a
- * uaccess copy (uaccess.c: the copy returns -EFAULT).  Anything else is
- * a fault we do not handle: unregister the handler and resume, so the
+ * uaccess copy (uaccess.c: the copy returns -EFAULT); a page of the
+ * shared region added by another member.  Anything else is a fault we
+ * do not handle: the program's signal handler if it has one
+ * (signal.c, px_sig_fault); else unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
- * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.  fx: the
+ * FPU/SSE state px_fault_entry saved.
  */
 void
-px_fault(struct xok_frame *f)
+px_fault(struct xok_frame *f, uint8_t *fx)
 {
 	struct xok_upcalls up;
 
@@ -77,7 +83,11 @@ px_fault(struct xok_frame *f)
 		return;
 	if (f->trapno == 14 && px_mem_fault(f->addr, f->err) == 0)
 		return;
+	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
+		return;                 /* a region page added elsewhere */
 	if (px_uaccess_fixup(f))
+		return;
+	if (px_sig_fault(f, fx))
 		return;
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
@@ -90,12 +100,14 @@ upcalls_fill(struct xok_upcalls *up)
 {
 	memset(up, 0, sizeof(*up));
 	up->fault = (uint64_t)px_fault_entry;
+	up->epilogue = (uint64_t)px_sig_epilogue_entry;         /* sig.h */
 	up->stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up->stack_hi = UPSTACK_HI;
 }
 
 /*
- * Our upcall stack and fault handler, once per image: at start
+ * Our upcall stack, fault handler and the signals' epilogue entry
+ * (sig.h), once per image: at start
  * (start.c), so that uaccess faults and the arena's faults are ours
  * from the first instruction of main.  An image started by execve finds
  * the stack its predecessor had (exec keeps it: PAGE_PROTECT counts the
@@ -271,7 +283,7 @@ copy_image(void)
 	const struct xok_page_map *img;
 	uint64_t nimg;
 
-	if ((img = px_exec_image(&nimg)) != NULL)
+	if ((img = px_exec_pages(&nimg)) != NULL)
 		return share_image(img, nimg);
 	if (!eh)
 		return 0;
@@ -302,7 +314,7 @@ copy_image(void)
 
 /* Build the child; its id, or -errno (then nothing of it is left). */
 static int64_t
-make_child(void)
+make_child(struct px_proc *pp)
 {
 	struct xok_cap cap;
 	struct xok_upcalls up;
@@ -319,6 +331,7 @@ make_child(void)
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
 	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
 	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
@@ -328,6 +341,7 @@ make_child(void)
 	    (e = px_mem_each_shadow(copy_shadow_page)) < 0)
 		goto fail;
 	upcalls_fill(&up);
+	px_proc_born(pp, (uint64_t)child);      /* before it runs */
 	if ((r = sys_env_set_upcalls((uint64_t)child, 0, &up)) < 0 ||
 	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
 	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
@@ -420,7 +434,8 @@ child_init(void)
 {
 	px_mem_child();
 	px_exec_child();
-	px_files_child();
+	px_fd_child();
+	px_sig_child();
 }
 
 /* A clone child with a stack of its own starts here (px_clone_entry,
@@ -441,6 +456,7 @@ px_clone_child(void)
 static long
 fork_common(int vfork, uint64_t newsp)
 {
+	struct px_proc *pp;
 	int64_t child;
 	long r, va;
 	int was_vf = vf_child;
@@ -454,7 +470,10 @@ fork_common(int vfork, uint64_t newsp)
 			return -EAGAIN;
 		vf_word = (volatile uint64_t *)va;
 	}
+	if (!(pp = px_proc_new(&r)))
+		return r;
 	px_mem_sweep();
+	px_fd_sweep();
 	memset(&ctx, 0, sizeof(ctx));
 	if (px_ctx_save(&ctx)) {
 		/* the child, resuming here with the parent's registers */
@@ -471,13 +490,15 @@ fork_common(int vfork, uint64_t newsp)
 	if (vfork)
 		*vf_word = 0;
 	vf_child = vfork;               /* what the child's copy says */
-	child = make_child();
+	child = make_child(pp);
 	vf_child = was_vf;
-	if (child < 0)
+	if (child < 0) {
+		px_proc_abort(pp);
 		return (long)child;
+	}
 	if (vfork)
 		vfork_wait((uint64_t)child);
-	return px_pid_of((uint64_t)child);
+	return pp->pid;
 }
 
 long

@@ -11,7 +11,7 @@
  * vector registers.
  *
  * px_fault_entry is the XOK_UP_FAULT entry (rdi = rsp = the frame):
- * save the FPU/SSE state, call px_fault(frame), restore and resume the
+ * save the FPU/SSE state, call px_fault(frame, fx), restore and resume the
  * frame without entering the kernel.
  */
 #include <xok/frame.h>
@@ -69,6 +69,7 @@ px_fault_entry:
 	movq %rdi, %rbx
 	subq $528, %rsp
 	fxsave64 (%rsp)
+	movq %rsp, %rsi                 /* px_fault(frame, fx) */
 	call px_fault
 	fxrstor64 (%rsp)
 	movq %rbx, %rdi

@@ -19,9 +19,16 @@
  * into another), and only then writes it into the directory; fork
  * (px_shm_fork, under the same lock) maps every directory page into
  * the child and adds the child to the members.  So every living member
- * maps every page, always: nothing faults a region page in, a region
- * pointer may be handed to the kernel (a wake-up predicate, a
- * buffer) at any time, and a page lives as long as any member does.
+ * maps every page and a page lives as long as any member does.  One
+ * exception: the root of a family spawned by a non-POSIX parent
+ * (exos_spawn) is guarded by its spawner's name, which the family's
+ * own capability does not dominate, so its members cannot map into
+ * it: it maps such pages at first touch (px_shm_fault, from the libOS's
+ * fault handler; and all at once when execve starts a new image).  It
+ * must touch a region page before handing it to the kernel (a buffer,
+ * a wake-up predicate's word: px_block and px_lock read their words
+ * first).  Under scripts/exos-run the root is the kernel's init, whose
+ * capability every member holds: no exception.
  * Who owns a page: the member that added it; when it dies while others
  * map the page, the page is an orphan the kernel frees at its last
  * unmapping (docs/ARCHITECTURE.md), so when the whole family is gone
@@ -51,6 +58,7 @@
 #include "posix.h"
 #include "layout.h"
 #include "shm.h"
+#include "sig.h"
 #include "block.h"
 
 #define PG              XOK_PGSIZE
@@ -73,6 +81,7 @@ struct shm_hdr {
 	uint64_t nmemb;                 /* entries used in members[] */
 	uint64_t small[NCLASS];         /* free objects of 16 << k bytes */
 	uint64_t runs;                  /* free page runs (offset; 0 none) */
+	uint64_t roots[PX_SHM_NROOTS];  /* px_shm_root's objects (offsets) */
 };
 
 struct shm_run {                        /* at the first page of a run */
@@ -85,6 +94,11 @@ struct shm_run {                        /* at the first page of a run */
 #define MEMB    ((volatile uint64_t *)(PX_SHM_VA + SHM_MEMB0 * PG))
 #define AT(off) ((void *)(PX_SHM_VA + (off)))
 #define OFF(p)  ((uint64_t)(uintptr_t)(p) - PX_SHM_VA)
+/* A directory entry: the physical page, and the low 32 bits of the id
+ * of the member that allocated it (its owner, as XOK_PAGES shows). */
+#define DIR_PPN(e)      ((e) & 0xffffffffUL)
+#define DIR_OWNER(e)    ((uint32_t)((e) >> 32))
+#define DIR_ENTRY(ppn, env) ((uint64_t)(ppn) | (uint64_t)(uint32_t)(env) << 32)
 
 /* ---- locks ----------------------------------------------------------- */
 
@@ -115,8 +129,11 @@ px_lock(struct px_lock *l)
 			&l->owner, (const volatile uint64_t *)&e->state };
 		uint64_t seen[2] = { o, *w[1] };
 
-		if (xok_env_alive(o))
+		if (xok_env_alive(o)) {
+			px_sig_nointr++;        /* a signal waits (sig.h) */
 			px_block(w, seen, 2, UINT64_MAX);
+			px_sig_nointr--;
+		}
 	}
 }
 
@@ -139,10 +156,37 @@ mapped(void)
 	return ready;
 }
 
+static struct xok_page_map kv[XOK_PAGE_BATCH_MAX];
+
 void
 px_shm_kept(void)
 {
+	uint64_t i, n, e, k = 0;
+
 	ready = HDR->magic == SHM_MAGIC;
+	/* The new image has no fault handler yet: map now what we may
+	 * not have mapped (pages added by members that cannot map into
+	 * us: px_shm_fault); a page mapped already stays as it is. */
+	n = ready ? HDR->npages : 0;
+	for (i = SHM_FIRST; i < n; i++) {
+		e = DIR[i];
+		if (DIR_PPN(e) >= XOK_INFO->npages ||
+		    XOK_PAGES[DIR_PPN(e)].owner != DIR_OWNER(e)) {
+			px_shm_fault(PX_SHM_VA + i * PG);
+			continue;
+		}
+		kv[k].va = PX_SHM_VA + i * PG;
+		kv[k].ppn = DIR_PPN(e);
+		kv[k].perm = XOK_PTE_W | XOK_PTE_NX;
+		kv[k].slot = 0;
+		kv[k].result = 0;
+		if (++k == XOK_PAGE_BATCH_MAX || i + 1 == n) {
+			sys_page_map_many(XOK_SELF, 0, kv, k);
+			k = 0;
+		}
+	}
+	if (k)
+		sys_page_map_many(XOK_SELF, 0, kv, k);
 }
 
 /* Map page i (physical ppn) in env; 0 or a kernel error. */
@@ -198,7 +242,7 @@ grow(uint64_t n)
 		for (m = 0; m < HDR->nmemb; m++)
 			if (MEMB[m] != self)
 				map_in(MEMB[m], i, (uint64_t)ppn);
-		DIR[i] = (uint64_t)ppn;
+		DIR[i] = DIR_ENTRY(ppn, self);
 	}
 	HDR->npages = first + n;
 	return first * PG;
@@ -213,6 +257,53 @@ undo:
 		r->next = HDR->runs;
 		HDR->runs = first * PG;
 	}
+	return 0;
+}
+
+/*
+ * A fault at va, in the region but not mapped here: a page a member
+ * added and could not map into us (the root of a family that a
+ * non-POSIX parent spawned: its guard is its spawner's name, which the
+ * family's capability does not dominate, so its members cannot map
+ * into it).  Map it from the directory, if the page is still the one
+ * the directory names (its owner is the member that added it: a page
+ * whose last holder died before we mapped it was freed and may be
+ * someone else's now); else put a fresh zeroed page in its place (what
+ * only the dead held is lost with them).  0 handled, -1 not ours.
+ */
+long
+px_shm_fault(uint64_t va)
+{
+	uint64_t i, e, ppn, m, self = XOK_INFO->cur_env;
+	int64_t np;
+
+	if (!ready || va < PX_SHM_VA + SHM_FIRST * PG ||
+	    va >= PX_SHM_VA + HDR->npages * PG)
+		return -1;
+	i = (va - PX_SHM_VA) / PG;
+	e = DIR[i];
+	ppn = DIR_PPN(e);
+	if (ppn < XOK_INFO->npages && XOK_PAGES[ppn].owner == DIR_OWNER(e) &&
+	    XOK_PAGES[ppn].owner != 0 && map_in(XOK_SELF, i, ppn) == 0)
+		return 0;
+	px_lock(&HDR->lock);
+	if (DIR[i] == e) {
+		if ((np = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
+		    map_in(XOK_SELF, i, (uint64_t)np) < 0) {
+			if (np >= 0)
+				sys_page_free((uint64_t)np, 0);
+			px_unlock(&HDR->lock);
+			return -1;
+		}
+		for (m = 0; m < HDR->nmemb; m++)
+			if (MEMB[m] != self)
+				map_in(MEMB[m], i, (uint64_t)np);
+		DIR[i] = DIR_ENTRY(np, self);
+	} else if (map_in(XOK_SELF, i, DIR_PPN(DIR[i])) < 0) {
+		px_unlock(&HDR->lock);
+		return -1;
+	}
+	px_unlock(&HDR->lock);
 	return 0;
 }
 
@@ -236,7 +327,7 @@ px_shm_init(void)
 		}
 	}
 	for (i = 0; i < SHM_FIRST; i++)
-		DIR[i] = ppn[i];
+		DIR[i] = DIR_ENTRY(ppn[i], XOK_INFO->cur_env);
 	HDR->npages = SHM_FIRST;
 	HDR->nmemb = 1;
 	MEMB[0] = XOK_INFO->cur_env;
@@ -266,7 +357,7 @@ px_shm_fork(uint64_t child)
 		k = n - i > XOK_PAGE_BATCH_MAX ? XOK_PAGE_BATCH_MAX : n - i;
 		for (uint64_t j = 0; j < k; j++) {
 			v[j].va = PX_SHM_VA + (i + j) * PG;
-			v[j].ppn = DIR[i + j];
+			v[j].ppn = DIR_PPN(DIR[i + j]);
 			v[j].perm = XOK_PTE_W | XOK_PTE_NX;
 			v[j].slot = 0;
 			v[j].result = 0;
@@ -393,4 +484,27 @@ px_shm_free(void *p, size_t n)
 		}
 	}
 	px_unlock(&HDR->lock);
+}
+
+void *
+px_shm_root(unsigned k, size_t n)
+{
+	uint64_t off;
+	void *p;
+
+	if (k >= PX_SHM_NROOTS || (!mapped() && px_shm_init() < 0))
+		return NULL;
+	if ((off = __atomic_load_n(&HDR->roots[k], __ATOMIC_ACQUIRE)) != 0)
+		return AT(off);
+	/* first use: allocate outside the root's check, then publish the
+	 * first one (a loser gives its copy back) */
+	if (!(p = px_shm_alloc(n)))
+		return NULL;
+	off = 0;
+	if (!__atomic_compare_exchange_n(&HDR->roots[k], &off, OFF(p), 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		px_shm_free(p, n);
+		return AT(off);
+	}
+	return p;
 }

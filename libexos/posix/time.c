@@ -89,8 +89,25 @@ ts_ns(const struct timespec *uts)
 	    (uint64_t)ts->tv_nsec);
 }
 
-/* No signals yet, so a sleep is never interrupted and rem is never
- * written. */
+/* A sleep a signal ends returns -EINTR, with the time left in rem if
+ * rem is not NULL (Linux; the dispatcher never restarts it). */
+static long
+sleep_rem(uint64_t deadline, struct timespec *rem)
+{
+	long r = sleep_until(deadline);
+	uint64_t now, left;
+
+	if (r == -EINTR && rem) {
+		now = px_now_ns();
+		left = deadline > now ? deadline - now : 0;
+		if (deadline == UINT64_MAX)
+			left = UINT64_MAX >> 1;
+		rem->tv_sec = (time_t)(left / 1000000000u);
+		rem->tv_nsec = (long)(left % 1000000000u);
+	}
+	return r;
+}
+
 long
 px_nanosleep(PX_ARGS)
 {
@@ -100,8 +117,8 @@ px_nanosleep(PX_ARGS)
 	PX_UNUSED;
 	if ((ns = ts_ns((const struct timespec *)a1)) < 0)
 		return ns;
-	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
-	    now + (uint64_t)ns);
+	return sleep_rem((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns, (struct timespec *)a2);
 }
 
 long
@@ -128,6 +145,6 @@ px_clock_nanosleep(PX_ARGS)
 		    (uint64_t)ns - wall_boot_ns() : 0);
 	if (a2 & TIMER_ABSTIME)
 		return sleep_until((uint64_t)ns);
-	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
-	    now + (uint64_t)ns);
+	return sleep_rem((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns, (struct timespec *)a4);
 }

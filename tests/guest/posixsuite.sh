@@ -14,7 +14,12 @@
 # program is BIN/OTHER (so a test can exec a sibling, by path or
 # through PATH), the environment is PATH=BIN HOME=/ TERM=dumb USER=root;
 # BIN is /bin on ExOS and a fresh temporary directory on Linux, where
-# the current directory is a fresh empty one.
+# the current directory is a fresh empty one and the program runs in a
+# PID namespace of its own (it is root here: kill(-1, ...) must not
+# reach the host's processes), as pid 2 under a shell.  A program also listed in
+# POSIX_SUITE_DISK ("NAME disk" in the list) gets, on ExOS, a fresh
+# empty C-FFS image (mkfs.cffs, 32 MiB) as its root file system
+# (exos-run --disk), which fsck.cffs -n must find clean after the run.
 #   tests/guest/posixsuite.sh [--accel tcg|kvm] [KERNEL [NAME...]]
 # POSIX_TIMEOUT (seconds per ExOS run; default 120, 600 under KVM) and
 # POSIX_LINUX_TIMEOUT (default 60) bound the runs.
@@ -29,14 +34,16 @@ list=$build/tests/posixsuite.list
 export KERNEL="$kernel" ACCEL="$accel"
 xtimeout=${POSIX_TIMEOUT:-$([ "$accel" = kvm ] && echo 600 || echo 120)}
 ltimeout=${POSIX_LINUX_TIMEOUT:-60}
-failed=0
+failed=0 disks=""
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ $# -gt 0 ]; then
 	names="$*"
+	[ -f "$list" ] && disks=$(sed -n 's/ disk$//p' "$list")
 elif [ -f "$list" ]; then
-	names=$(cat "$list")
+	names=$(grep -v ' ' "$list")
+	disks=$(sed -n 's/ disk$//p' "$list")
 else
 	echo "FAIL: posixsuite: no $list (run make)"
 	echo ALL-DONE
@@ -92,9 +99,13 @@ for n in $names; do
 	[ -f "$tmp/linux/bin/$n" ] && [ -f "$tmp/exos/bin/$n" ] || continue
 	# Linux
 	mkdir -p "$tmp/cwd.$n"
-	(cd "$tmp/cwd.$n" && exec timeout -k 5 "$ltimeout" env -i \
-	    PATH="$tmp/linux/bin" HOME=/ TERM=dumb USER=root \
-	    "$tmp/linux/bin/$n" </dev/null >"$tmp/out" 2>&1)
+	# in a PID namespace of its own (with /bin/sh as its init): this
+	# runs as root on the host, and a test's kill(-1, ...) must reach
+	# only its own processes
+	(cd "$tmp/cwd.$n" && exec timeout -k 5 "$ltimeout" unshare --pid \
+	    --fork --mount-proc --kill-child /bin/sh -c \
+	    'env -i PATH="$1" HOME=/ TERM=dumb USER=root "$2"; exit $?' sh \
+	    "$tmp/linux/bin" "$tmp/linux/bin/$n" </dev/null >"$tmp/out" 2>&1)
 	rc=$?
 	show linux "$tmp/out"
 	finished linux "$n" $rc "$tmp/out"
@@ -104,11 +115,36 @@ for n in $names; do
 		[ "$o" != "$n" ] && [ -f "$tmp/exos/bin/$o" ] &&
 		    adds+=(--add "$tmp/exos/bin/$o:/bin/$o")
 	done
+	disk=""
+	if echo "$disks" | grep -qx "$n"; then
+		disk=$tmp/disk.$n
+		if ! grep -q -- '--disk' "$top/scripts/exos-run"; then
+			echo "FAIL: exos: $n: exos-run has no --disk yet"
+			failed=1
+			continue
+		fi
+		if ! "$build/cffs/mkfs.cffs" "$disk" 32M >/dev/null 2>&1; then
+			echo "FAIL: exos: $n: mkfs.cffs failed"
+			failed=1
+			continue
+		fi
+		adds+=(--disk "$disk")
+	fi
 	"$top/scripts/exos-run" --timeout "$xtimeout" "${adds[@]}" \
 	    "$tmp/exos/bin/$n" >"$tmp/out" 2>&1 </dev/null
 	rc=$?
 	show exos "$tmp/out"
 	finished exos "$n" $rc "$tmp/out"
+	if [ -n "$disk" ]; then
+		if "$build/cffs/fsck.cffs" -n "$disk" >"$tmp/fsck" 2>&1; then
+			echo "PASS: exos: $n: fsck.cffs -n finds the disk clean"
+		else
+			echo "FAIL: exos: $n: fsck.cffs -n finds the disk unclean"
+			head -n 20 "$tmp/fsck" | sed 's/^/    exos| /'
+			failed=1
+		fi
+		rm -f "$disk"
+	fi
 done
 echo ALL-DONE
 [ $failed -eq 0 ]

@@ -677,7 +677,15 @@ kill_mid_fork(int *caught, int *gone)
 	}
 	if (k <= 0)
 		return 0;
-	kenv = envs[k - 1].id;
+	/* K's environment: our one living child (pids are not env slots) */
+	kenv = 0;
+	for (i = 0; i < XOK_NENV; i++)
+		if (envs[i].parent == XOK_INFO->cur_env && envs[i].id &&
+		    envs[i].state != XOK_ENV_FREE &&
+		    envs[i].state != XOK_ENV_ZOMBIE)
+			kenv = envs[i].id;
+	if (!kenv)
+		return 0;
 	for (tries = 0; tries < 200000 && !g; tries++) {
 		sched_yield();
 		for (i = 0; i < XOK_NENV; i++)
