@@ -147,7 +147,10 @@ px_unlock(struct px_lock *l)
 
 /* Is the region mapped here?  Set by px_shm_init, by px_shm_kept in an
  * image execve started (the region outlived the old image), and
- * inherited by a forked child with the rest of our data. */
+ * inherited by a forked child with the rest of our data.  Only the
+ * start code of a new process creates a region (px_shm_init): a call
+ * before the start code has said which it is fails (NULL, -ENOMEM)
+ * rather than lay a fresh region over the family's. */
 static int ready;
 
 static int
@@ -349,8 +352,8 @@ px_shm_fork(uint64_t child)
 	uint64_t i, k, n;
 	long r = 0;
 
-	if (!mapped() && (r = px_shm_init()) < 0)
-		return r;
+	if (!mapped())
+		return -ENOMEM;
 	px_lock(&HDR->lock);
 	n = HDR->npages;
 	for (i = 0; i < n && r == 0; i += k) {
@@ -428,7 +431,7 @@ px_shm_alloc(size_t n)
 
 	if (n == 0)
 		n = 1;
-	if (n > SHM_MAXPAGES * PG || (!mapped() && px_shm_init() < 0))
+	if (n > SHM_MAXPAGES * PG || !mapped())
 		return NULL;
 	px_lock(&HDR->lock);
 	if (n >= PG) {
@@ -492,7 +495,7 @@ px_shm_root(unsigned k, size_t n)
 	uint64_t off;
 	void *p;
 
-	if (k >= PX_SHM_NROOTS || (!mapped() && px_shm_init() < 0))
+	if (k >= PX_SHM_NROOTS || !mapped())
 		return NULL;
 	if ((off = __atomic_load_n(&HDR->roots[k], __ATOMIC_ACQUIRE)) != 0)
 		return AT(off);

@@ -22,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Create the region in the first process (idempotent); 0 or -errno. */
+/* Create the region in the first process (idempotent; only the start
+ * code of a process that was not exec'd calls it); 0 or -errno.  Until
+ * px_shm_init or px_shm_kept has run, the other calls fail. */
 long px_shm_init(void);
 /* Zeroed shared memory of n bytes (rounded up to 16; whole pages for
  * n >= 4096), or NULL with nothing taken if the region is full. */

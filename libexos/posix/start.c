@@ -203,10 +203,10 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	px_sig_hold();          /* no handler before main's world exists */
 	px_fault_init();        /* uaccess and the arena's faults (fork.c) */
 	if (magic == PX_EXEC_MAGIC) {
+		px_shm_kept();          /* first: the region is the family's */
 		px_sig_exec_load(px_exec_sigcarry());   /* before the upcalls */
 		px_sig_start();
 		px_exec_cleanup(plan);
-		px_shm_kept();
 		px_proc_exec();
 		goto go;
 	}

@@ -412,8 +412,8 @@ xok_set_quota(uint64_t env, uint64_t env_limit, uint64_t page_limit)
 static void
 bomber(void)
 {
-	/* a pid is the environment's slot + 1 (no process table yet) */
-	volatile const struct xok_env_info *me = &XOK_INFO->envs[getpid() - 1];
+	volatile const struct xok_env_info *me =
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)];
 	int n = 0, reaped = 0, ok = 1, st, err = 0;
 	pid_t pid;
 

@@ -324,6 +324,24 @@ test_orphans(void)
 	EXPECT("orphan: its getppid became the reaper's pid (status 5)",
 	    WIFEXITED(st) && WEXITSTATUS(st) == 5);
 	EXPECT_ERR("orphan: nothing left: ECHILD", wait(&st), ECHILD);
+
+	/* an orphan that dies of a fault: the reaper gets SIGSEGV */
+	if ((c = fork()) == 0) {
+		if (fork() == 0) {
+			int i;
+
+			for (i = 0; i < 500 && getppid() != me; i++)
+				msleep(10);
+			msleep(50);
+			*(volatile int *)0 = 1;
+			_exit(7);
+		}
+		_exit(0);
+	}
+	EXPECT("orphan: the second parent exits 0", reap(c) == 0);
+	g = wait(&st);
+	EXPECT("orphan: one that faults is reaped with SIGSEGV", g > 0 &&
+	    g != c && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
 }
 
 static void
