@@ -15,9 +15,11 @@
  * new image's start code (start.c) unmaps the staging window and frees
  * the trampoline's pages.
  * An image execve loaded knows its pages (its start code keeps the
- * list), so the next execve frees them; the pages of the first image
- * of a process, loaded by the kernel or by spawn, stay allocated to
- * it until it exits (nothing tells the libOS which they are).  The program file is found by path
+ * list), so the next execve frees them, and fork shares its read-only
+ * ones with the child instead of copying them; the pages of the first
+ * image of a process, loaded by the kernel or by spawn, are found and
+ * freed by the new image's start (collect_garbage: owned, unmapped, not
+ * a boot module).  The program file is found by path
  * resolution (in-memory files or C-FFS, px_exec_image); the process's
  * descriptors, working directory and umask (fd.c's table in the shared
  * region) survive, but the close-on-exec descriptors, which are closed
@@ -67,19 +69,31 @@ _Static_assert(sizeof(struct px_exec_hdr) == 72, "exectramp.S's ops offset");
 
 extern const char px_exec_tramp[], px_exec_tramp_end[];
 
-/* This image's pages, if execve loaded it (px_exec_cleanup): in the
- * arena, read before the arena is given back. */
-static uint64_t *img_ppn;
+/* This image's pages (where, which, with what rights), if execve
+ * loaded it (px_exec_cleanup): in the arena, read before the arena is
+ * given back.  img_own: they are ours to free at the next execve. */
+static struct xok_page_map *myimg;
 static uint64_t img_n;
+static int img_own;
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
-/* A forked child: its image is a copy fork made, not the pages the list
- * names (they are its parent's): forget them. */
+/* A forked child: its read-only image pages are its parent's (fork
+ * shares them), its writable ones fork's copies: the list still says
+ * what is mapped where (fork shares the read-only ones on), but none of
+ * the pages is ours to free. */
 void
 px_exec_child(void)
 {
-	img_ppn = NULL;
-	img_n = 0;
+	img_own = 0;
+}
+
+/* The image's pages as execve loaded them (NULL if the kernel or a
+ * spawner loaded it: then nobody told us). */
+const struct xok_page_map *
+px_exec_pages(uint64_t *n)
+{
+	*n = img_n;
+	return myimg;
 }
 
 /* Count a NULL-terminated vector of the program's strings, adding
@@ -256,7 +270,7 @@ px_execve(PX_ARGS)
 		goto fail;
 	npstk = (blk + STACK_FREE + PG - 1) / PG;
 	nmaps = npimg + npstk;
-	nops = 1 + img_n + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
+	nops = 1 + (img_own ? img_n : 0) + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
 	    XOK_PAGE_BATCH_MAX;
 	if (old) {
 		ph = (const void *)((const uint8_t *)old + old->e_phoff);
@@ -356,8 +370,8 @@ px_execve(PX_ARGS)
 	}
 	op(&ops[nops++], XOK_SYS_PAGE_UNMAP_RANGE, XOK_SELF,
 	    STACK_TOP - STACK_SPAN, STACK_SPAN / PG, 0, (uint64_t)-1);
-	for (i = 0; i < img_n; i++)     /* the old image's pages, unmapped */
-		op(&ops[nops++], XOK_SYS_PAGE_FREE, img_ppn[i], 0, 0, 0,
+	for (i = 0; img_own && i < img_n; i++)  /* the old image's pages */
+		op(&ops[nops++], XOK_SYS_PAGE_FREE, myimg[i].ppn, 0, 0, 0,
 		    (uint64_t)-1);
 	for (i = 0; i < nmaps; i += XOK_PAGE_BATCH_MAX) {
 		uint64_t n = nmaps - i < XOK_PAGE_BATCH_MAX ? nmaps - i :
@@ -400,14 +414,49 @@ px_exec_sigcarry(void)
 	    CARRY_SPACE);
 }
 
+/*
+ * Every page we own that nothing maps and that is not a boot module's
+ * is garbage once a new image starts: the arena was given back, so the
+ * libOS keeps no unmapped page of its own at this point.  That is how
+ * the pages of a first image (loaded by the kernel or a spawner, which
+ * tell nobody which pages they used), the pages fork copied into us,
+ * and shadow pages past what we listed go back.  XN's cache pages and
+ * orphans are not ours to free.
+ */
+static void
+collect_garbage(void)
+{
+	uint32_t self = (uint32_t)XOK_INFO->cur_env;
+	uint64_t p, m, np = XOK_INFO->npages, nm = XOK_INFO->nmodules;
+
+	for (p = 0; p < np; p++) {
+		const volatile struct xok_page_info *pi = &XOK_PAGES[p];
+
+		if (pi->owner != self || pi->mapcount != 0 ||
+		    (pi->flags & (XOK_PG_KERNEL | XOK_PG_XN | XOK_PG_ORPHAN)))
+			continue;
+		for (m = 0; m < nm && m < XOK_NMODULES; m++)
+			if (p >= XOK_INFO->modules[m].paddr / PG &&
+			    p < (XOK_INFO->modules[m].paddr +
+			    XOK_INFO->modules[m].size + PG - 1) / PG)
+				break;
+		if (m < nm && m < XOK_NMODULES)
+			continue;       /* a boot module's (first process) */
+		sys_page_free(p, 0);
+	}
+}
+
 /* Called by the new image's start code with the plan the trampoline
  * passed: unmap the staging window, free the trampoline's and the
- * plan's pages. */
+ * plan's pages; the old image's pages the plan could not free (another
+ * process, a child fork shared them with, still maps them) go on our
+ * lent list; then the rest of our unmapped pages go back. */
 void
 px_exec_cleanup(const void *plan)
 {
 	const struct px_exec_hdr *h = plan;
 	const struct xok_page_map *maps;
+	const struct px_op *ops;
 	uint64_t ppn[NFREE], span, n, i;
 	long va;
 
@@ -419,20 +468,30 @@ px_exec_cleanup(const void *plan)
 	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)
 		return;
 	memcpy(ppn, (const char *)h + h->free_off, n * 8);
-	/* keep our own pages' list for the next execve */
+	/* keep our own pages' list for the next execve and for fork */
 	maps = (const void *)((const char *)h + h->maps_off);
 	if (h->maps_off < PLAN_PAGES * PG && h->nmaps <= (PLAN_PAGES * PG -
 	    h->maps_off) / sizeof(*maps)) {
-		va = px_mmap(0, (long)(h->nmaps * 8 + 8), PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		va = px_mmap(0, (long)(h->nmaps * sizeof(*maps)),
+		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if ((unsigned long)va < -4095UL) {
-			img_ppn = (uint64_t *)va;
-			for (i = 0; i < h->nmaps; i++)
-				img_ppn[i] = maps[i].ppn;
+			myimg = (struct xok_page_map *)va;
+			memcpy(myimg, maps, h->nmaps * sizeof(*maps));
 			img_n = h->nmaps;
+			img_own = 1;
 		}
 	}
+	ops = (const struct px_op *)(h + 1);
+	if (h->nops <= (h->free_off - sizeof(*h)) / sizeof(*ops))
+		for (i = 0; i < h->nops; i++)
+			if (ops[i].nr == XOK_SYS_PAGE_FREE &&
+			    ops[i].a[0] < XOK_INFO->npages &&
+			    XOK_PAGES[ops[i].a[0]].owner ==
+			    (uint32_t)XOK_INFO->cur_env &&
+			    XOK_PAGES[ops[i].a[0]].mapcount > 0)
+				px_mem_lend(ops[i].a[0]);
 	unmap_span(PX_EXEC_VA, span);
 	for (i = 0; i < n; i++)
 		sys_page_free(ppn[i], 0);
+	collect_garbage();
 }

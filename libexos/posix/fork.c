@@ -83,10 +83,10 @@ px_fault(struct xok_frame *f, uint8_t *fx)
 		return;
 	if (f->trapno == 14 && px_mem_fault(f->addr, f->err) == 0)
 		return;
-	if (px_uaccess_fixup(f))
-		return;
 	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
 		return;                 /* a region page added elsewhere */
+	if (px_uaccess_fixup(f))
+		return;
 	if (px_sig_fault(f, fx))
 		return;
 	memset(&up, 0, sizeof(up));
@@ -211,8 +211,66 @@ copy_shadow_page(uint64_t va)
 	return copy_range(va, 1, XOK_PTE_W | XOK_PTE_NX);
 }
 
+/* An image execve loaded: we know its pages.  The read-only ones (text,
+ * read-only data) are mapped into the child as they are, the same
+ * physical pages (nobody writes them; their owner frees them when the
+ * last mapper is gone: exec.c lends them); the writable ones are
+ * copied, in runs. */
+static long
+share_image(const struct xok_page_map *v, uint64_t n)
+{
+	uint64_t i, k, nb = 0, run_va = 0, run_n = 0, run_perm = 0;
+	long r;
+
+	for (i = 0; i <= n; i++) {
+		int last = i == n;
+
+		if (!last && v[i].va >= PX_IMAGE_END)
+			continue;       /* the stack's pages: copied apart */
+		if (!last && !(v[i].perm & XOK_PTE_W)) {
+			cmap[nb].va = v[i].va;
+			cmap[nb].ppn = v[i].ppn;
+			cmap[nb].perm = v[i].perm;
+			cmap[nb].slot = 0;
+			cmap[nb].result = 0;
+			if (++nb == XOK_PAGE_BATCH_MAX) {
+				if (sys_page_map_many(copy_child, 0, cmap, nb) !=
+				    (int64_t)nb)
+					return -ENOMEM;
+				nb = 0;
+			}
+			continue;
+		}
+		if (!last && run_n && v[i].va == run_va + run_n * PG &&
+		    v[i].perm == run_perm) {
+			run_n++;
+			continue;
+		}
+		if (run_n) {
+			/* copy_range uses cmap: flush the shared maps first */
+			if (nb && sys_page_map_many(copy_child, 0, cmap, nb) !=
+			    (int64_t)nb)
+				return -ENOMEM;
+			nb = 0;
+			if ((r = copy_range(run_va, run_n, run_perm)) < 0)
+				return r;
+		}
+		run_n = 0;
+		if (!last) {
+			run_va = v[i].va;
+			run_n = 1;
+			run_perm = v[i].perm;
+		}
+	}
+	for (k = 0; k < nb; k++)
+		cmap[k].result = 0;
+	if (nb && sys_page_map_many(copy_child, 0, cmap, nb) != (int64_t)nb)
+		return -ENOMEM;
+	return 0;
+}
+
 /* The program's loaded segments, page by page (a page two segments
- * share gets the union of their rights). */
+ * share gets the union of their rights); shared where we can. */
 static long
 copy_image(void)
 {
@@ -222,6 +280,11 @@ copy_image(void)
 	long r;
 	int i;
 
+	const struct xok_page_map *img;
+	uint64_t nimg;
+
+	if ((img = px_exec_pages(&nimg)) != NULL)
+		return share_image(img, nimg);
 	if (!eh)
 		return 0;
 	ph = (const Elf64_Phdr *)((const char *)eh + eh->e_phoff);
@@ -293,6 +356,35 @@ fail:
 	sys_env_destroy((uint64_t)child, 0, 0);
 	sys_env_reap((uint64_t)child, 0);       /* if it was a zombie */
 	return e;
+}
+
+/*
+ * A process killed while it was building a child (make_child) leaves
+ * that child half-built: an environment that never ran, not runnable,
+ * holding the pages given to it and mapping pages of the dead parent
+ * (orphans now, freed at their last unmapping).  Nobody will finish it.
+ * Any member of the family that sees one (px_mem_sweep: at every fork
+ * and every reaped child, so at the latest when the killed process's
+ * parent reaps it) destroys it, and every page goes back.  Such an
+ * environment is recognisable in the exported table: NOT_RUNNABLE,
+ * never run, its parent dead; one of another principal refuses our
+ * capability and stays.
+ */
+void
+px_fork_reap_halfbuilt(void)
+{
+	unsigned i;
+
+	for (i = 0; i < XOK_NENV; i++) {
+		const volatile struct xok_env_info *e = &XOK_INFO->envs[i];
+		uint64_t id = e->id, parent = e->parent;
+
+		if (id == 0 || e->state != XOK_ENV_NOT_RUNNABLE ||
+		    e->runs != 0 || parent == 0 || xok_env_alive(parent))
+			continue;
+		if (sys_env_destroy(id, 0, 128 + SIGKILL) == 0)
+			sys_env_reap(id, 0);    /* if it left a record */
+	}
 }
 
 /* ---- vfork ---------------------------------------------------------

@@ -154,6 +154,7 @@ px_mem_sweep(void)
 {
 	uint64_t i, j = 0;
 
+	px_fork_reap_halfbuilt();       /* children of the killed (fork.c) */
 	for (i = 0; i < nlent; i++) {
 		uint64_t ppn = lent[i];
 
@@ -194,6 +195,14 @@ page_release(uint64_t ppn)
 		}
 	}
 	lent[nlent++] = ppn;
+}
+
+/* (exec.c) A page of ours we no longer map that others may: free it
+ * when nobody maps it. */
+void
+px_mem_lend(uint64_t ppn)
+{
+	page_release(ppn);
 }
 
 /* A forked child starts with no lent pages (the list's pages are ours). */

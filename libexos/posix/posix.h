@@ -187,5 +187,11 @@ long px_mem_fault(uint64_t va, uint64_t err);
  * child tells its parent it has exec'd or is exiting. */
 long px_vfork(PX_ARGS);
 void px_vfork_done(void);
+/* (vmem) mem.c: lend a page we stopped mapping (freed at its last
+ * unmapping); exec.c: the image's pages if execve loaded it. */
+void px_mem_lend(uint64_t ppn);
+/* (vmem) fork.c: destroy the half-built children of killed processes. */
+void px_fork_reap_halfbuilt(void);
+const struct xok_page_map *px_exec_pages(uint64_t *n);
 
 #endif

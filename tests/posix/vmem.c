@@ -30,7 +30,18 @@
  *           only after the child exited (a shared word shows it) or
  *           exec'd; posix_spawn + waitpid, and a failed spawn's error
  *           (posix_spawn needs pipe2: skipped, and said, where there is
- *           none yet).
+ *           none yet);
+ *   killfork (ExOS only: Linux has nothing like it) a process killed
+ *           (ENV_DESTROY from its parent) while its own fork is
+ *           building a child: the half-built child is destroyed when
+ *           the killed one is reaped, and every page comes back
+ *           (the second of two rounds counted: the first takes what
+ *           the libOS keeps once made);
+ *   forkexec (last: it execs itself, so that its image is one execve
+ *           loaded) fork shares the read-only image pages (ExOS: a fork
+ *           costs fewer pages than in the kernel-loaded first image, by
+ *           about the text), 200 fork+exec+wait with exit codes, and the
+ *           free-page count exactly as before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,8 +61,11 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/auxv.h>
+#include <elf.h>
 #ifdef __exos__
 #include <xok/abi.h>
+#include <xok/syscalls.h>
 #endif
 
 #define PTEST_SUITE "vmem"
@@ -226,7 +240,6 @@ test_lazy(void)
 	size_t len = 64UL << 20, i, npg = len / PG;
 	long f0, f1, f2, f3;
 	unsigned char *p;
-	unsigned long sum = 0;
 	int ok = 1;
 	char *b0, *b1;
 
@@ -258,7 +271,6 @@ test_lazy(void)
 		if (p[i * PG + (i % PG)] != (unsigned char)(i * 7 + 1) ||
 		    p[i * PG + ((i + 1) % PG)] != 0)
 			ok = 0;
-		sum += p[i * PG + (i % PG)];
 	}
 	EXPECT("every page keeps what was written, zero elsewhere", ok);
 	EXPECT_RET("munmap 64 MiB", munmap(p, len), 0);
@@ -552,7 +564,6 @@ vf_child(void *arg)
 static void
 test_vfork(void)
 {
-	extern char **environ;
 	int st = -1, r;
 	pid_t pid;
 
@@ -623,6 +634,201 @@ test_vfork(void)
 	    ECHILD);
 }
 
+#ifdef __exos__
+/* ENV_DESTROY(env, slot 0, code): a kernel call, as Xok's kill is. */
+static long
+env_destroy(uint64_t env, uint64_t code)
+{
+	long r;
+	register long r10 __asm__("r10") = 0;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"((long)XOK_SYS_ENV_DESTROY),
+	    "D"(env), "S"(0L), "d"(code), "r"(r10) : "rcx", "r11", "memory");
+	return r;
+}
+
+/* One round: fork K, which forks again and again; kill K while one of
+ * its forks is half done (a child of K that never ran and is not
+ * runnable); reap K.  Free pages after minus before; *caught 1 if the
+ * kill came mid-fork, *gone 1 if the half-built child is gone after. */
+static long
+kill_mid_fork(int *caught, int *gone)
+{
+	const volatile struct xok_env_info *envs = XOK_INFO->envs;
+	uint64_t kenv, g = 0;
+	long f0;
+	unsigned i;
+	int st, tries;
+	pid_t k;
+
+	*caught = *gone = 0;
+	fflush(stdout);
+	f0 = free_pages();
+	k = fork();
+	if (k == 0) {
+		for (;;) {
+			pid_t c = fork();
+
+			if (c == 0)
+				_exit(0);
+			if (c > 0)
+				waitpid(c, &st, 0);
+		}
+	}
+	if (k <= 0)
+		return 0;
+	/* K's environment: our one living child (pids are not env slots) */
+	kenv = 0;
+	for (i = 0; i < XOK_NENV; i++)
+		if (envs[i].parent == XOK_INFO->cur_env && envs[i].id &&
+		    envs[i].state != XOK_ENV_FREE &&
+		    envs[i].state != XOK_ENV_ZOMBIE)
+			kenv = envs[i].id;
+	if (!kenv)
+		return 0;
+	for (tries = 0; tries < 200000 && !g; tries++) {
+		sched_yield();
+		for (i = 0; i < XOK_NENV; i++)
+			if (envs[i].parent == kenv && envs[i].id &&
+			    envs[i].state == XOK_ENV_NOT_RUNNABLE &&
+			    envs[i].runs == 0) {
+				g = envs[i].id;
+				break;
+			}
+		if (g && env_destroy(kenv, 137) != 0)
+			g = 0;
+	}
+	if (g)
+		*caught = envs[XOK_ENVX(g)].id == g &&
+		    envs[XOK_ENVX(g)].state == XOK_ENV_NOT_RUNNABLE;
+	else
+		env_destroy(kenv, 137);
+	waitpid(k, &st, 0);
+	*gone = g && (envs[XOK_ENVX(g)].id != g ||
+	    envs[XOK_ENVX(g)].state == XOK_ENV_FREE);
+	return free_pages() - f0;
+}
+#endif
+
+static void
+test_killfork(void)
+{
+#ifdef __exos__
+	char *big = mmap(NULL, 8UL << 20, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int caught = 0, gone = 0, round, n;
+	long d = 0;
+
+	EXPECT("8 MiB to make forks long", big != MAP_FAILED);
+	for (round = 0, n = 0; round < 2 && n < 20; n++) {
+		d = kill_mid_fork(&caught, &gone);
+		if (caught)
+			round++;
+		printf("vmem: info: kill mid-fork: caught %d, gone %d, "
+		    "free pages %+ld\n", caught, gone, d);
+	}
+	EXPECT("a process was killed while its fork built a child", caught);
+	EXPECT("the half-built child is gone once the killed one is reaped",
+	    gone);
+	EXPECT("every page came back", d == 0);
+	munmap(big, 8UL << 20);
+#else
+	printf("vmem: info: killfork is ExOS only\n");
+#endif
+}
+
+/* Pages a fork takes while the child lives (ExOS; 0 on Linux). */
+static long
+fork_cost(void)
+{
+	long f0 = free_pages(), f1;
+	struct timespec ts = { 0, 300000000 };
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		nanosleep(&ts, NULL);
+		_exit(0);
+	}
+	f1 = free_pages();
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return f0 - f1;
+}
+
+/* Pages of our read-only PT_LOAD segments (text, rodata). */
+static long
+text_pages(void)
+{
+	const Elf64_Phdr *ph = (const void *)getauxval(AT_PHDR);
+	unsigned long i, n = getauxval(AT_PHNUM);
+	long pages = 0;
+
+	for (i = 0; ph && i < n; i++)
+		if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W))
+			pages += (long)((ph[i].p_vaddr % PG + ph[i].p_memsz +
+			    PG - 1) / PG);
+	return pages;
+}
+
+static void
+test_forkexec(void)
+{
+	char nf[16], cost[24];
+
+	snprintf(cost, sizeof(cost), "%ld", fork_cost());
+	snprintf(nf, sizeof(nf), "%d", ptest_failures);
+	fflush(stdout);
+	execve(self, (char *[]){ self, "forkexec-inner", nf, cost, NULL },
+	    environ);
+	EXPECT("execve(self) for the forkexec section", 0);
+}
+
+/* The exec'd half: argv[2] failures so far, argv[3] the first image's
+ * fork cost. */
+static void
+forkexec_inner(char **argv)
+{
+	long outer = atol(argv[3]), inner = fork_cost(), text = text_pages();
+	long f0 = 0, f1;
+	int i, bad = 0, st;
+	pid_t pid;
+
+	ptest_failures = atoi(argv[2]);
+	printf("vmem: info: a fork takes %ld pages (first image: %ld; "
+	    "%ld read-only image pages)\n", inner, outer, text);
+	if (on_exos())
+		EXPECT("fork shares the read-only pages of an exec'd image",
+		    inner >= 0 && text > 8 && inner + text / 2 < outer);
+	for (i = 0; i < 202; i++) {
+		char code[8];
+
+		if (i == 2)
+			f0 = free_pages();      /* after a warm-up */
+		snprintf(code, sizeof(code), "%d", i & 0xff);
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			execve(self, (char *[]){ self, "helper", code, NULL },
+			    environ);
+			_exit(250);
+		}
+		st = -1;
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != (i & 0xff))
+			bad++;
+	}
+	f1 = free_pages();
+	EXPECT("200 fork + exec + wait, every exit code right", bad == 0);
+	printf("vmem: info: free pages before the 200 %ld, after %ld\n", f0,
+	    f1);
+	if (on_exos())
+		EXPECT("200 fork + exec + wait: the free-page count is exact",
+		    f0 == f1);
+}
+
 struct section {
 	const char *name;
 	void (*fn)(void);
@@ -635,6 +841,8 @@ static const struct section sections[] = {
 	{ "edges", test_edges },
 	{ "shared", test_shared },
 	{ "vfork", test_vfork },
+	{ "killfork", test_killfork },
+	{ "forkexec", test_forkexec },          /* last: it execs */
 };
 
 int
@@ -646,6 +854,10 @@ main(int argc, char **argv)
 	self = argv[0];
 	if (argc == 3 && strcmp(argv[1], "helper") == 0)
 		return atoi(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "forkexec-inner") == 0) {
+		forkexec_inner(argv);
+		return ptest_done();
+	}
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		int want = argc < 2;
 
