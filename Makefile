@@ -33,6 +33,8 @@ include tests/host/host.mk
 include benchmarks/benchmarks.mk
 include demo/demo.mk
 -include cffs/cffs.mk
+# the ports tree (make ports, make ports/NAME)
+include ports/ports.mk
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
 guest: $(KERNEL) $(GUEST_PROGS)
