@@ -91,3 +91,7 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+
+# The ports dash and toybox (ports/, `make ports`, part of `make all`)
+# on ExOS, compared with the host's dash and coreutils (tests/guest/ports.sh).
+GUEST_TESTS += tests/guest/ports.sh
