@@ -95,3 +95,7 @@ GUEST_TESTS += tests/guest/exosrun.sh
 # The ports dash and toybox (ports/, `make ports`, part of `make all`)
 # on ExOS, compared with the host's dash and coreutils (tests/guest/ports.sh).
 GUEST_TESTS += tests/guest/ports.sh
+
+# The root image (`make image`) on the host, and /sbin/init booted with
+# its files (tests/guest/image.sh).
+GUEST_TESTS += tests/guest/image.sh

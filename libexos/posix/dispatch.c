@@ -56,6 +56,8 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_faccessat] = px_faccessat,
 	[SYS_fcntl] = px_fcntl,
 	[SYS_execve] = px_execve,
+	/* ports: reboot.c */
+	[SYS_reboot] = px_reboot,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

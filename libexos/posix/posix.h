@@ -57,6 +57,7 @@ long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
 long px_getppid(PX_ARGS);
+long px_reboot(PX_ARGS);                /* reboot.c (ports) */
 
 /* proc.c: a pid from an environment id; the FS and GS bases. */
 long px_pid_of(uint64_t env);

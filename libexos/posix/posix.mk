@@ -18,6 +18,7 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
+POSIX_SRCS += libexos/posix/reboot.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # musl's headers, then the compiler's, then the kernel's ABI and
 # libexos's kernel-call wrappers (exos/xok.h) after them, so libexos's
