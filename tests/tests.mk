@@ -99,3 +99,4 @@ GUEST_TESTS += tests/guest/ports.sh
 # The root image (`make image`) on the host, and /sbin/init booted with
 # its files (tests/guest/image.sh).
 GUEST_TESTS += tests/guest/image.sh
+$(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))

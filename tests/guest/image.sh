@@ -12,6 +12,7 @@
 # child, the shell's exit makes init power off: status 0.  (dash cannot
 # read a file yet, so the profile part waits for fcntl F_DUPFD: below.)
 #   tests/guest/image.sh [--accel tcg|kvm] [KERNEL]
+# Then tests/posix/reboot.c: reboot(2)'s errors and the power-off.
 # (Run under make test, which holds the QEMU lock: no flock here.)
 accel=${ACCEL:-tcg}
 if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
@@ -79,4 +80,12 @@ else
 	ok "status $want (the shell's in place, or init's power-off)" '[ "$rc" = $want ]'
 fi
 [ $failed = 0 ] || sed 's/^/    /' "$tmp/boot" | head -n 20
+
+# reboot(2), init's power-off (tests/posix/reboot.c, ExOS only): its
+# PASS/FAIL lines count; status 0 only through the power-off
+"$top/scripts/exos-run" --timeout 60 "$build/tests/reboot.elf" >"$tmp/reboot" 2>&1
+rc=$?
+grep -E "^(PASS|FAIL): " "$tmp/reboot"
+ok "reboot(RB_POWER_OFF) ends the machine with status 0" \
+    '[ $rc = 0 ] && tail -n 1 "$tmp/reboot" | grep -q "^powering off$"'
 [ $failed = 0 ] && exit 0 || exit 1
