@@ -21,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs clean host guest check-clang fuzz-kernel gen
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs bench-posix clean host guest check-clang fuzz-kernel gen
 all: guest host
 
 include xn/xn.mk
@@ -83,7 +83,10 @@ bench-disk: deps guest $(LDISK) $(TSCRATE)
 bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) --control $(LCFFSCTL) $(KERNEL) $(BENCH_CFFS_MODULES)
 
-bench: bench-micro bench-disk bench-cffs
+bench-posix: deps guest $(BENCH_POSIX_PROGS) $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-posix --accel $(ACCEL) $(KERNEL) $(BENCH_POSIX_PROGS)
+
+bench: bench-micro bench-disk bench-cffs bench-posix
 
 clean:
 	rm -rf $(BUILD)

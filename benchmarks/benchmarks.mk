@@ -31,3 +31,14 @@ $(LCFFSCTL): benchmarks/linux/lcffsctl.c benchmarks/cffs/workload.h \
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -Icffs/include -o $@ $< \
 	    $(BUILD)/cffs/libcffs.a $(XN_LIB)
+# POSIX calls on ExOS against Linux (make bench-posix): one source,
+# benchmarks/posix/pbench.c, built with exos-cc and with musl-gcc
+# -static (the same libc); ptiny.c is what its exec rows exec.
+$(eval $(call exos_prog,$(BUILD)/benchmarks/pbench.elf,benchmarks/posix/pbench.c))
+$(eval $(call exos_prog,$(BUILD)/benchmarks/ptiny.elf,benchmarks/posix/ptiny.c))
+BENCH_POSIX_LINUX := $(BUILD)/benchmarks/pbench.linux $(BUILD)/benchmarks/ptiny.linux
+$(BUILD)/benchmarks/p%.linux: benchmarks/posix/p%.c
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+GUEST_PROGS += $(BENCH_POSIX_LINUX)
+BENCH_POSIX_PROGS := $(BUILD)/benchmarks/pbench.elf $(BUILD)/benchmarks/ptiny.elf $(BENCH_POSIX_LINUX)

@@ -446,6 +446,64 @@ cache_forget(struct cffs_fs *fs, uint32_t blk)
 		b->dirty = false;
 }
 
+/*
+ * Another process shares the disk (cffs_release, cffs_invalidate).
+ * release: give XN back every registered page, keeping the (committed)
+ * contents, so that no registry entry of ours is left between calls.
+ * invalidate: forget every buffer too, so the next read comes from the
+ * disk (or XN's registry).  Both refuse (-CFFS_EBUSY) while a buffer is
+ * pinned or dirty: commit first.
+ */
+static int
+cache_quiet(struct cffs_fs *fs)
+{
+	struct buf *b;
+
+	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
+		if (b->pins != 0 || b->dirty)
+			return -CFFS_EBUSY;
+	return 0;
+}
+
+int
+cache_release(struct cffs_fs *fs)
+{
+	int r = cache_quiet(fs);
+
+#ifdef CFFS_HAVE_XN
+	struct buf *b;
+
+	if (r == 0 && fs->xfs != NULL)
+		for (b = fs->cache.lru.lnext; b != &fs->cache.lru && r == 0;
+		     b = b->lnext)
+			r = xnfs_evict(fs, b);
+#endif
+	return r;
+}
+
+int
+cache_invalidate(struct cffs_fs *fs)
+{
+	struct cache *c = &fs->cache;
+	struct buf *b, *n;
+	int r;
+
+	cache_prefetch_drop(fs);
+	if ((r = cache_release(fs)) < 0)
+		return r;
+	for (b = c->lru.lnext; b != &c->lru; b = n) {
+		n = b->lnext;
+		hash_remove(c, b);
+		lru_unlink(b);
+		free(b->data);
+		free(b);
+		c->nbufs--;
+	}
+	c->ra_next = 0;
+	c->ra_groups = 0;
+	return 0;
+}
+
 static int
 cmpbuf(const void *a, const void *b)
 {

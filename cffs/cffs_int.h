@@ -153,6 +153,8 @@ void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);
 int  cache_commit(struct cffs_fs *fs);
 void cache_forget(struct cffs_fs *fs, uint32_t blk);
+int  cache_release(struct cffs_fs *fs);
+int  cache_invalidate(struct cffs_fs *fs);
 struct buf *cache_lookup(struct cache *c, uint32_t blk);
 
 /* ---- allocation (alloc.c) ---- */
@@ -246,6 +248,7 @@ struct xn *xnfs_xn(struct cffs_fs *fs, uint32_t *principal);
 int  xnfs_evict(struct cffs_fs *fs, struct buf *b);   /* 0 or <0 */
 void xnfs_drop(struct cffs_fs *fs, struct buf *b);
 int  xnfs_sync_map(struct cffs_fs *fs);
+void xnfs_recount(struct cffs_fs *fs);
 int  xnfs_unmount(struct cffs_fs *fs);
 int  xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks);
 int  xnfs_layout(struct cffs_bdev *dev, const uint8_t *blk0,

@@ -817,12 +817,141 @@ cffs_readdir(struct cffs_fs *fs, const char *path, cffs_dirent_fn fn,
 	return dir_iter(fs, &w.ip, readdir_fn, &rd);
 }
 
+/*
+ * By inode number (cffs.h, "Open files").  The number is where the
+ * inode lives: a directory entry (embedded) or a slot of the inode
+ * file (external).  A number that no longer holds an inode is stale.
+ */
+static int
+hget(struct cffs_fs *fs, cffs_ino_t ino, struct inode *ip, int *embedded)
+{
+	struct dloc loc = { ino_blk(ino), ino_slot(ino) };
+	struct dslot s;
+	int r;
+
+	if (ino / SLOTS_PER_BLOCK >= fs->sb.nblocks ||
+	    (loc.blk == fs->sbblk ? loc.slot != ROOT_SLOT &&
+	     loc.slot != IFILE_SLOT : !blk_valid(fs, loc.blk)))
+		return -CFFS_ESTALE;
+	if (ino == fs->ifile_ino)
+		return -CFFS_ESTALE;            /* not a file of the tree */
+	r = slot_read(fs, loc, &s);
+	if (r < 0)
+		return r;
+	if (s.type != SLOT_INODE && s.type != SLOT_EXT)
+		return -CFFS_ESTALE;
+	r = inode_check(fs, &s.ino);
+	if (r < 0)
+		return r;
+	ip->ino = ino;
+	ip->d = s.ino;
+	ip->gowner = 0;
+	if (embedded != NULL)
+		*embedded = s.type == SLOT_INODE;
+	return 0;
+}
+
+int
+cffs_istat(struct cffs_fs *fs, cffs_ino_t ino, struct cffs_stat *st)
+{
+	struct inode ip;
+	int emb, r = hget(fs, ino, &ip, &emb);
+
+	if (r == 0)
+		stat_fill(&ip, emb, st);
+	return r;
+}
+
+long
+cffs_iread(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off, void *buf,
+           size_t len)
+{
+	struct inode ip;
+	long n;
+	int r = hget(fs, ino, &ip, NULL);
+
+	if (r < 0)
+		return r;
+	if (is_dir(&ip.d))
+		return -CFFS_EISDIR;
+	n = inode_read(fs, &ip, off, buf, len);
+	if (n >= 0 && !fs->rdonly &&
+	    (ip.d.atime < ip.d.mtime || ip.d.atime < ip.d.ctime)) {
+		inode_touch(fs, &ip.d, TOUCH_A);
+		r = iput(fs, &ip);
+		if (r < 0)
+			return r;
+	}
+	return n;
+}
+
+long
+cffs_iwrite(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
+            const void *buf, size_t len)
+{
+	struct inode ip;
+	long n;
+	int r = hget(fs, ino, &ip, NULL);
+
+	if (r < 0)
+		return r;
+	if (fs->rdonly)
+		return -CFFS_EROFS;
+	if (is_dir(&ip.d))
+		return -CFFS_EISDIR;
+	if (!is_reg(&ip.d))
+		return -CFFS_EINVAL;
+	if (len == 0)
+		return 0;
+	n = inode_write(fs, &ip, off, buf, len);
+	if (n > 0)
+		inode_touch(fs, &ip.d, TOUCH_M | TOUCH_C);
+	r = iput(fs, &ip);
+	return r < 0 ? r : n;
+}
+
+int
+cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size)
+{
+	struct inode ip;
+	int r2, r = hget(fs, ino, &ip, NULL);
+
+	if (r < 0)
+		return r;
+	if (fs->rdonly)
+		return -CFFS_EROFS;
+	if (is_dir(&ip.d))
+		return -CFFS_EISDIR;
+	if (!is_reg(&ip.d))
+		return -CFFS_EINVAL;
+	r = inode_truncate(fs, &ip, size);
+	inode_touch(fs, &ip.d, TOUCH_M | TOUCH_C);
+	r2 = iput(fs, &ip);
+	return r < 0 ? r : r2;
+}
+
+int
+cffs_ireaddir(struct cffs_fs *fs, cffs_ino_t ino, cffs_dirent_fn fn,
+              void *arg)
+{
+	struct inode ip;
+	struct rd rd = { fn, arg };
+	int r = hget(fs, ino, &ip, NULL);
+
+	if (r < 0)
+		return r;
+	if (!is_dir(&ip.d))
+		return -CFFS_ENOTDIR;
+	return dir_iter(fs, &ip, readdir_fn, &rd);
+}
+
 const char *
 cffs_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case 0: return "success";
-	case CFFS_EPERM: return "operation not permitted";
+	case CFFS_EPERM: return "operation not permitted (XN refused it)";
+	case CFFS_EACCES: return "permission denied (by XN)";
 	case CFFS_ENOENT: return "no such file or directory";
 	case CFFS_EIO: return "input/output error";
 	case CFFS_ENOMEM: return "out of memory";
@@ -840,6 +969,7 @@ cffs_strerror(int err)
 	case CFFS_ENOTEMPTY: return "directory not empty";
 	case CFFS_ELOOP: return "too many levels";
 	case CFFS_EUCLEAN: return "file system structure is corrupt";
+	case CFFS_ESTALE: return "stale inode number";
 	default: return "unknown error";
 	}
 }

@@ -9,7 +9,9 @@
  */
 #include "cffs_int.h"
 
+#ifndef CACHE_BLOCKS
 #define CACHE_BLOCKS 4096u      /* 16 MiB of cache */
+#endif
 
 
 static void
@@ -399,6 +401,49 @@ cffs_unmount(struct cffs_fs *fs)
 #endif
 	fs_close(fs);
 	return r;
+}
+
+int
+cffs_dirty(struct cffs_fs *fs)
+{
+	struct buf *b;
+
+	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
+		if (b->dirty)
+			return 1;
+	return 0;
+}
+
+int
+cffs_release(struct cffs_fs *fs)
+{
+	return cache_release(fs);
+}
+
+int
+cffs_invalidate(struct cffs_fs *fs)
+{
+	struct buf *b;
+	uint32_t nfree;
+	int r;
+
+	if ((r = cache_invalidate(fs)) < 0)
+		return r;
+	r = bget(fs, fs->sbblk, 0, &b);
+	if (r < 0)
+		return r;
+	nfree = fs->sb.free_blocks;
+	memcpy(&fs->sb, b->data, sizeof(fs->sb));
+	fs->sb.free_blocks = nfree;
+	fs->sb.state = 0;
+	bput(b);
+#ifdef CFFS_HAVE_XN
+	if (fs->xfs != NULL) {
+		xnfs_recount(fs);
+		return 0;
+	}
+#endif
+	return fs->xnraw ? 0 : count_free(fs);
 }
 
 int

@@ -81,6 +81,14 @@ xerr(int r)
 	case XN_ENOMEM: return -CFFS_ENOMEM;
 	case XN_ENOSPC: return -CFFS_ENOSPC;
 	case XN_EINVAL: return -CFFS_EINVAL;
+	/* XN refused the change: the principal may not make it, or the
+	 * change would break the ownership XN keeps (a buggy libFS) */
+	case XN_EACCES: return -CFFS_EACCES;
+	case XN_EPROOF:
+	case XN_EINUSE:
+	case XN_ETYPE:
+	case XN_EFREE:
+	case XN_ENOTEMPTY: return -CFFS_EPERM;
 	default: return -CFFS_EUCLEAN;
 	}
 }
@@ -402,6 +410,17 @@ xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 	return 0;
 }
 
+/* The free count from XN's state (another mount may have changed it). */
+void
+xnfs_recount(struct cffs_fs *fs)
+{
+	uint32_t b, nfree = 0;
+
+	for (b = fs->sb.data_start; b < fs->sb.nblocks; b++)
+		nfree += bflags(fs, b) == 0;
+	fs->sb.free_blocks = nfree;
+}
+
 /*
  * fsck's first look at an XN layout: XN's own mount, read-only (its
  * recovery's writes are discarded), so that XN's invariants (superblock,
@@ -582,6 +601,33 @@ xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 
 /* ---- the registry ---- */
 
+/*
+ * XN's registry already holds blk for someone else: another mount that
+ * shares the disk and died between its commit and its release
+ * (cffs_release).  Mounts that share a disk take turns (the caller's
+ * lock, docs/CFFS.md "Several processes"), so an entry found now is
+ * stale: write it back if it is dirty (what XN accepted stands) and
+ * evict it.  0 if blk may be inserted again.
+ */
+static int
+takeover(struct cffs_fs *fs, uint32_t blk)
+{
+	struct xn_bc_info bi;
+	int r;
+
+	if (xn_bc_lookup(&fs->xfs->x, blk, &bi) != 0)
+		return 0;
+	if (bi.page != NULL)
+		return XN_EEXIST;       /* our own entry */
+	if (bi.state != XN_BC_CLEAN) {
+		cache_prefetch_drop(fs);
+		r = xn_writeback(&fs->xfs->x, blk);
+		if (r != 0)
+			return r;
+	}
+	return xn_bc_evict(&fs->xfs->x, fs->xfs->pr, blk);
+}
+
 /* Register b's block with XN (reads it, or zero-fills a fresh block). */
 static int
 reg(struct cffs_fs *fs, struct buf *b)
@@ -594,6 +640,8 @@ reg(struct cffs_fs *fs, struct buf *b)
 	if (b->xpage == NULL)
 		return -CFFS_ENOMEM;
 	r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
+	if (r == XN_EEXIST && takeover(fs, b->blk) == 0)
+		r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
 	if (r != 0) {
 		free(b->xpage);
 		b->xpage = NULL;
@@ -636,6 +684,10 @@ reg_many(struct cffs_fs *fs, struct buf **v, uint32_t n)
 		r = xn_bc_insert_many(&fs->xfs->x, fs->xfs->pr, blk, pg, k,
 		                      res);
 		r = r < 0 ? xerr(r) : 0;
+		for (i = 0; i < k && r == 0; i++)
+			if (res[i] == XN_EEXIST && takeover(fs, blk[i]) == 0)
+				res[i] = xn_bc_insert(&fs->xfs->x,
+				                      fs->xfs->pr, blk[i], pg[i]);
 		for (i = 0; i < k && r == 0; i++)
 			if (res[i] == 0) {
 				v[who[i]]->xpage = pg[i];
@@ -1309,7 +1361,7 @@ xnfs_flush(struct cffs_fs *fs, int strict)
 		return r;
 	for (b = fs->cache.lru.lnext; b != &fs->cache.lru; b = b->lnext)
 		if (b->dirty)
-			return -CFFS_EUCLEAN;   /* XN refused a change */
+			return -CFFS_EPERM;     /* XN refused a change */
 	return fs->err;
 }
 

@@ -22,6 +22,7 @@
 #include <exos/exos.h>
 #include <exos/heap.h>
 #include <exos/cffsdev.h>
+#include <string.h>
 
 #define BOUNCE_VA   0x00000e0000000000UL
 #define PREFETCH_VA 0x00000e0001000000UL

@@ -24,9 +24,16 @@
 #include <exos/exos.h>
 #include <exos/heap.h>
 #include <stdlib.h>
+#include <string.h>
 
+/* A second copy of this heap (the POSIX layer's file-system heap,
+ * libexos/posix/posix.mk) is compiled with its own region and names. */
+#ifndef HEAP_VA
 #define HEAP_VA         0x0000200000000000UL
+#endif
+#ifndef HEAP_PAGES
 #define HEAP_PAGES      65536u          /* 256 MiB of address space */
+#endif
 #define NCLASS          8
 #define MINSHIFT        4               /* smallest class: 16 bytes */
 #define SMALL_MAX       (1u << (MINSHIFT + NCLASS - 1))
@@ -35,7 +42,9 @@
 #define PI_HEAD         0x80000000u     /* | pages: a large block starts */
 #define PI_TAIL         0x40000000u     /* a large block continues */
 #define PI_POOL         0x20000000u     /* a kept page, free */
+#ifndef POOL_MAX
 #define POOL_MAX        EXOS_HEAP_KEEP  /* free one-page blocks kept */
+#endif
 
 struct pinfo {
 	uint32_t ppn;
@@ -301,4 +310,17 @@ uint64_t
 exos_heap_stuck(void)
 {
 	return stuck;
+}
+
+/* Forget every block without giving anything back: the tables describe
+ * pages this environment does not have (a forked child's copy of its
+ * parent's tables). */
+void
+exos_heap_forget(void)
+{
+	memset(pinfo, 0, sizeof(pinfo));
+	memset(used, 0, sizeof(used));
+	memset(freelist, 0, sizeof(freelist));
+	npool = 0;
+	lowfree = 0;
 }

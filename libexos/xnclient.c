@@ -41,6 +41,7 @@
 #include <exos/exos.h>
 #include <exos/heap.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xn/xn.h>
 
 struct xc_tmpl {

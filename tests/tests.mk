@@ -91,6 +91,92 @@ GUEST_TESTS += tests/guest/lwiptest.sh
 $(eval $(call exos_prog,$(BUILD)/tests/runtest.elf,tests/posix/runtest.c))
 $(eval $(call exos_prog,$(BUILD)/tests/exectest.elf,tests/posix/exectest.c))
 GUEST_TESTS += tests/guest/exosrun.sh
+# Descriptors and the file calls on a C-FFS disk (tests/guest/posixfiles.sh):
+# tests/posix/files.c on ExOS and on Linux; the image checked by the
+# host's fsck.cffs and read back after a reboot.
+$(BUILD)/tests/posixfiles.elf: tests/posix/files.c tests/posix/ptest.h \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -Wno-comment -o $@ tests/posix/files.c
+GUEST_PROGS += $(BUILD)/tests/posixfiles.elf
+GUEST_TESTS += tests/guest/posixfiles.sh
+# The family's shared region and the process table (tests/posix/ptab.c,
+# run on ExOS and on Linux by tests/guest/ptab.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))
+GUEST_TESTS += tests/guest/ptab.sh
+# (vmem) Bad pointers, lazy and shared anonymous memory, vfork and
+# posix_spawn, on ExOS and Linux (tests/posix/vmem.c, in the suite).
+POSIX_SUITE += vmem
+# The POSIX suite (tests/guest/posixsuite.sh; docs/TESTING.md): each
+# NAME in POSIX_SUITE is tests/posix/NAME.c (with tests/posix/ptest.h),
+# built with exos-cc as $(BUILD)/tests/posix-NAME.elf and with the
+# host's compiler as $(BUILD)/tests/posix-NAME.linux, and run on both;
+# it must pass on both.  Add a program with one line, anywhere in the
+# makefiles:  POSIX_SUITE += NAME
+# A program that wants a file system on ExOS also says
+# POSIX_SUITE_DISK += NAME: its ExOS run gets a fresh, empty C-FFS disk
+# as its root (exos-run --disk; fsck.cffs must find it clean after).
+POSIX_SUITE += suiteenv
+POSIX_HOST_CC := $(if $(shell command -v musl-gcc),musl-gcc,$(HOST_CC))
+POSIX_SUITE_FILES = $(foreach p,$(POSIX_SUITE),$(BUILD)/tests/posix-$(p).elf \
+    $(BUILD)/tests/posix-$(p).linux) $(BUILD)/tests/posixsuite.list
+GUEST_PROGS += $(POSIX_SUITE_FILES)
+$(BUILD)/tests/posix-%.elf: tests/posix/%.c $(wildcard tests/posix/*.h) \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) $(wildcard xok/include/xok/*.h)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -o $@ $<
+$(BUILD)/tests/posix-%.linux: tests/posix/%.c $(wildcard tests/posix/*.h)
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+# the names, for the script; rewritten only when the list changes
+$(BUILD)/tests/posixsuite.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo $(sort $(POSIX_SUITE)) | tr ' ' '\n' | sed '/^$$/d' >$@.tmp
+	@echo $(sort $(POSIX_SUITE_DISK)) | tr ' ' '\n' | sed '/^$$/d; s/$$/ disk/' >>$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+.PHONY: FORCE
+FORCE:
+GUEST_TESTS += tests/guest/posixsuite.sh
+# A smoke run of make bench-posix's program on ExOS and Linux: every
+# row measured or "n/a (why)", no timing checked (tests/guest/posixbench.sh).
+GUEST_TESTS += tests/guest/posixbench.sh
+# The region's pages come back when a whole family is gone
+# (tests/guest/ptabfree.sh: a bare init spawns tests/posix/ptabfam.c).
+$(eval $(call exos_prog,$(BUILD)/tests/ptabfam.elf,tests/posix/ptabfam.c))
+$(eval $(call guest_prog,$(BUILD)/tests/ptabfree.elf,tests/guest/ptabfree.c))
+GUEST_TESTS += tests/guest/ptabfree.sh
+# posixhello.sh runs hello.c on Linux too.
+$(BUILD)/tests/posixhello.linux: tests/posix/hello.c
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+GUEST_PROGS += $(BUILD)/tests/posixhello.linux
+# C-FFS as a library in every ExOS process (libexos/posix/fsroot.h):
+# mounted from scripts/exos-run --disk, several processes at once
+# (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
+LIBFS_TEST := $(BUILD)/tests/libfstest.elf
+$(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
+    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
+	    -Icffs/include \
+	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
+GUEST_PROGS += $(LIBFS_TEST)
+GUEST_TESTS += tests/guest/libfs.sh
+# Pipes, poll and select (tests/posix/pipes.c, run on ExOS and on Linux
+# by tests/guest/pipes.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/pipes.elf,tests/posix/pipes.c))
+GUEST_TESTS += tests/guest/pipes.sh
+# The console tty, typed at (tests/posix/ttytest.c driven by
+# tests/guest/ttydrive.py on ExOS and on a Linux pseudo-terminal).
+$(eval $(call exos_prog,$(BUILD)/tests/ttytest.elf,tests/posix/ttytest.c))
+GUEST_TESTS += tests/guest/tty.sh
+# Signals, alarm/setitimer, EINTR in the POSIX layer, on ExOS and on
+# Linux (tests/guest/signals.sh, tests/posix/signals.c).
+$(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))
+GUEST_TESTS += tests/guest/signals.sh
 
 # The ports dash and toybox (ports/, `make ports`, part of `make all`)
 # on ExOS, compared with the host's dash and coreutils (tests/guest/ports.sh).

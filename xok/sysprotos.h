@@ -110,4 +110,7 @@ int64_t sys_net_filter_remove(uint64_t slot, uint64_t id);
 int64_t sys_net_transmit(uint64_t slot, uaddr_t frame, uint64_t len);
 int64_t sys_net_poll(void);
 
+/* xok/xnread.c */
+int64_t sys_xn_read(uint64_t block, uint64_t n, uaddr_t buf);
+
 #endif /* XOK_SYSPROTOS_H */

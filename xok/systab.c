@@ -352,6 +352,12 @@ call_net_poll(const uint64_t a[6])
 	return sys_net_poll();
 }
 
+static int64_t
+call_xn_read(const uint64_t a[6])
+{
+	return sys_xn_read(a[0], a[1], (uaddr_t)a[2]);
+}
+
 const syscall_fn systab[XOK_NSYSCALLS] = {
 	[0] = call_null,
 	[1] = call_cons_write,
@@ -410,4 +416,5 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[56] = call_net_filter_remove,
 	[57] = call_net_transmit,
 	[58] = call_net_poll,
+	[60] = call_xn_read,
 };

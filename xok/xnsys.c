@@ -307,6 +307,13 @@ xerr(int err)
 	return err < 0 ? -(XE_XN - err) : err;
 }
 
+/* XN when it is mounted (for xnread.c), else NULL. */
+struct xn *
+xnsys_xn(void)
+{
+	return mounted ? &xn : NULL;
+}
+
 static int
 ready(void)
 {

@@ -562,6 +562,71 @@ START_TEST(t_io_error)
 }
 END_TEST
 
+static int
+count_fn(void *arg, const char *name, const struct cffs_stat *st)
+{
+	(void)name, (void)st;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * Open files by inode number: the calls give what the path calls give;
+ * the number survives a rename of the directory above and a write; the
+ * file's own rename moves it (the old number is stale, the new name's
+ * number works); a removed file's number is stale; wrong kinds give
+ * EISDIR/ENOTDIR; numbers outside the tree are stale.
+ */
+START_TEST(t_by_ino)
+{
+	struct cffs_stat st, st2;
+	struct tfs t;
+	cffs_ino_t f, d, f2;
+	char buf[64];
+	int n = 0;
+
+	tfs_new(&t, 2048);
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_create(t.fs, "/d/f", 0100644, 0, 0), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/d/f", &f), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/d", &d), 0);
+	ck_assert_int_eq(cffs_iwrite(t.fs, f, 0, "hello, inode", 12), 12);
+	ck_assert_int_eq(cffs_itruncate(t.fs, f, 5), 0);
+	ck_assert_int_eq(cffs_istat(t.fs, f, &st), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/f", &st2), 0);
+	ck_assert_int_eq(memcmp(&st, &st2, sizeof(st)), 0);
+	ck_assert_uint_eq(st.size, 5);
+	memset(buf, 0, sizeof(buf));
+	ck_assert_int_eq(cffs_iread(t.fs, f, 0, buf, sizeof(buf)), 5);
+	ck_assert_str_eq(buf, "hello");
+	ck_assert_int_eq(cffs_ireaddir(t.fs, d, count_fn, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(cffs_iread(t.fs, d, 0, buf, 1), -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_iwrite(t.fs, d, 0, buf, 1), -CFFS_EISDIR);
+	ck_assert_int_eq(cffs_ireaddir(t.fs, f, count_fn, &n),
+	                 -CFFS_ENOTDIR);
+	/* the directory above renamed: the file's number stays */
+	ck_assert_int_eq(cffs_rename(t.fs, "/d", "/e"), 0);
+	ck_assert_int_eq(cffs_iread(t.fs, f, 0, buf, sizeof(buf)), 5);
+	/* the file renamed: its entry moved, the old number is stale */
+	ck_assert_int_eq(cffs_create(t.fs, "/e/g", 0100644, 0, 0), 0);
+	ck_assert_int_eq(cffs_rename(t.fs, "/e/f", "/h"), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/h", &f2), 0);
+	ck_assert_int_eq(cffs_iread(t.fs, f2, 0, buf, sizeof(buf)), 5);
+	ck_assert_int_eq(cffs_istat(t.fs, f, &st), -CFFS_ESTALE);
+	/* removed: stale */
+	ck_assert_int_eq(cffs_unlink(t.fs, "/h"), 0);
+	ck_assert_int_eq(cffs_istat(t.fs, f2, &st), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_iwrite(t.fs, f2, 0, "x", 1), -CFFS_ESTALE);
+	/* outside the tree */
+	ck_assert_int_eq(cffs_istat(t.fs, 0, &st), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_istat(t.fs, (cffs_ino_t)2048 * 8, &st),
+	                 -CFFS_ESTALE);
+	tfs_remount(&t);
+	tfs_free(&t);
+}
+END_TEST
+
 Suite *
 ops_suite(void)
 {
@@ -571,6 +636,7 @@ ops_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_mkfs_root);
+	tcase_add_test(tc, t_by_ino);
 	tcase_add_test(tc, t_create);
 	tcase_add_test(tc, t_rw_small);
 	tcase_add_test(tc, t_rw_large);

@@ -435,7 +435,8 @@ set_direct(uint8_t *blk, uint32_t s, uint32_t i, uint32_t v)
  * the bytes point to (XN_EPROOF), a claim with no pointer, a pointer to
  * another file's block (XN_EINUSE), the wrong type (XN_ETYPE).  And a
  * pointer stolen in C-FFS's own buffer is never committed: sync fails
- * with EUCLEAN, and the image on disk stays as it was.
+ * with EPERM (XN's refusal, not "corrupt"), and the image on disk stays
+ * as it was.
  */
 START_TEST(t_bad_claim)
 {
@@ -525,7 +526,7 @@ START_TEST(t_bad_claim)
 	set_direct(b->data, fs_, 2, gb);
 	bdirty(b);
 	bput(b);
-	ck_assert_int_eq(cffs_sync(t.fs), -CFFS_EUCLEAN);
+	ck_assert_int_eq(cffs_sync(t.fs), -CFFS_EPERM);
 	ck_assert_int_eq(memcmp(page, copy, CFFS_BSIZE), 0);
 	ck_assert_int_eq(memcmp(t.hd.mem + (size_t)fb * CFFS_BSIZE, copy,
 	                        CFFS_BSIZE), 0);
@@ -613,6 +614,74 @@ crash_expect(struct cffs_fs *fs, const char *path, unsigned seed,
 	free(want);
 }
 
+/*
+ * One of several mounts of a disk (docs/CFFS.md, "Several processes"):
+ * a change not committed is dirty, and release and invalidate refuse it
+ * (EBUSY); after cffs_release XN's registry holds none of the mount's
+ * blocks and the cache still answers without a device read; after
+ * cffs_invalidate the cache is empty, the next look reads the device,
+ * and the free count is XN's.
+ */
+START_TEST(t_release_invalidate)
+{
+	static unsigned char data[6000];
+	struct xn_bc_info ci;
+	struct cffs_statfs sf, sf2;
+	struct cffs_stat st;
+	struct tfs t;
+	struct xn *x;
+	uint32_t pr, b, held = 0;
+	uint64_t reads;
+	size_t len;
+	void *got;
+
+	ck_assert_int_eq(hostdev_mem(&t.hd, 2048, NULL, 0), 0);
+	ck_assert_int_eq(cffs_mkfs(&t.hd.dev, 2048), 0);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &t.fs), 0);
+	fill_pat(data, sizeof(data), 7, 0);
+	put_file(t.fs, "/f", data, sizeof(data));
+	ck_assert_int_eq(cffs_dirty(t.fs), 1);
+	ck_assert_int_eq(cffs_release(t.fs), -CFFS_EBUSY);
+	ck_assert_int_eq(cffs_invalidate(t.fs), -CFFS_EBUSY);
+	ck_assert_int_eq(cffs_sync(t.fs), 0);
+	ck_assert_int_eq(cffs_dirty(t.fs), 0);
+
+	ck_assert_int_eq(cffs_release(t.fs), 0);
+	x = xnfs_xn(t.fs, &pr);
+	for (b = 0; b < 2048; b++)
+		held += xn_bc_lookup(x, b, &ci) == 0;
+	ck_assert_uint_eq(held, 0);
+	ck_assert_uint_gt(t.fs->cache.nbufs, 0);
+	reads = t.fs->cache.reads;
+	got = get_file(t.fs, "/f", &len);
+	ck_assert_uint_eq(len, sizeof(data));
+	ck_assert_int_eq(memcmp(got, data, len), 0);
+	free(got);
+	ck_assert_uint_eq(t.fs->cache.reads, reads);
+
+	/* a change after a release registers again and commits */
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_sync(t.fs), 0);
+	ck_assert_int_eq(cffs_release(t.fs), 0);
+
+	ck_assert_int_eq(cffs_statfs(t.fs, &sf), 0);
+	t.fs->sb.free_blocks = 5;       /* a stale count */
+	ck_assert_int_eq(cffs_invalidate(t.fs), 0);
+	ck_assert_uint_eq(t.fs->cache.nbufs, 1);        /* the superblock's */
+	ck_assert_int_eq(cffs_statfs(t.fs, &sf2), 0);
+	ck_assert_uint_eq(sf2.bfree, sf.bfree);
+	reads = t.fs->cache.reads;
+	ck_assert_int_eq(cffs_stat(t.fs, "/d", &st), 0);
+	ck_assert_uint_gt(t.fs->cache.reads, reads);
+	got = get_file(t.fs, "/f", &len);
+	ck_assert_int_eq(memcmp(got, data, len), 0);
+	free(got);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d", &st), 0);
+	tfs_free(&t);
+}
+END_TEST
+
 START_TEST(t_crash_xn)
 {
 	struct hostdev hd, base;
@@ -691,6 +760,7 @@ xn_suite(void)
 	tcase_add_test(tc, t_scan_detects);
 	tcase_add_test(tc, t_bad_claim);
 	tcase_add_test(tc, t_crash_xn);
+	tcase_add_test(tc, t_release_invalidate);
 	tcase_add_test(tc, t_fsck_repairs_refused);
 	suite_add_tcase(s, tc);
 	return s;

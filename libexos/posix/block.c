@@ -4,9 +4,37 @@
  * clock, so a change that happens between the caller's look and the
  * sleep is never missed (the kernel evaluates the predicate before it
  * puts us to sleep) and nothing polls.
+ *
+ * What the predicate watches besides the caller's words, while its 32
+ * steps allow (1 + 4 per word + 4 per term + 4 for the clock + 1):
+ * - signals (sig.h): the pending-signal word, for a signal neither
+ *   blocked nor ignored (then -EINTR), and the interval timer's
+ *   deadline; px_sig_nointr turns that off;
+ * - the kernel's count of our children's deaths, when SIGCHLD is caught;
+ * - the console tty (tty.c): the kernel's console input counter; a
+ *   sleeper woken by it pulls the input through the line discipline
+ *   (px_tty_pull: ^C reaches the foreground group while nobody reads)
+ *   and sleeps on.
  */
 #include "posix.h"
 #include "block.h"
+#include "pipe.h"
+#include "sig.h"
+
+/* r2 |= (*w op v) != 0: the four steps of one term. */
+static int
+term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
+    int op)
+{
+	p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
+	    .imm = (uint64_t)(uintptr_t)w };
+	p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1, .imm = v };
+	p[k++] = (struct xok_pred_insn){ .op = (uint8_t)op, .a = 0, .b = 1 };
+	p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2, .b = 0 };
+	return k;
+}
+
+#define ROOM(k) ((k) + 4 + 5 <= XOK_PRED_MAX)   /* a term, clock, RET */
 
 long
 px_block(const volatile uint64_t *const *words, const uint64_t *seen,
@@ -20,27 +48,34 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 		struct xok_pred_insn p[XOK_PRED_MAX];
 		uint64_t now = px_now_ns();
 		int i, k = 0;
+		int sigs = !px_sig_nointr;
+		int intr = sigs && px_sig_interrupt();  /* (posts SIGALRM...) */
+		uint64_t dl = deadline_ns, cseen = 0, ts = 0;
+		const volatile uint64_t *cw = NULL, *tw = NULL;
+		int tty = 0;
 
 		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])
 				return 0;
+		if (intr)
+			return -EINTR;
 		if (now >= deadline_ns)
 			return -ETIMEDOUT;
+		if (sigs && px_itimer_deadline() < dl)
+			dl = px_itimer_deadline();
 		p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 2 };
-		for (i = 0; i < n; i++) {
-			p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
-			    .imm = (uint64_t)(uintptr_t)words[i] };
-			p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1,
-			    .imm = seen[i] };
-			p[k++] = (struct xok_pred_insn){ .op = XP_XOR, .a = 0,
-			    .b = 1 };
-			p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2,
-			    .b = 0 };
-		}
-		if (deadline_ns != UINT64_MAX) {
+		for (i = 0; i < n; i++)
+			k = term(p, k, words[i], seen[i], XP_XOR);
+		if (sigs)       /* always room: n <= PX_BLOCK_MAXW */
+			k = term(p, k, px_sig_word(), px_sig_wakeset(), XP_AND);
+		if (sigs && ROOM(k) && (cw = px_sig_chld_word(&cseen)))
+			k = term(p, k, cw, cseen, XP_XOR);
+		if (ROOM(k) && (tty = px_tty_hook(&tw, &ts)))
+			k = term(p, k, tw, ts, XP_XOR);
+		if (dl != UINT64_MAX) {
 			/* a tick past the last whole one the time left needs;
 			 * the loop re-checks the finer clock */
-			uint64_t left = deadline_ns - now;
+			uint64_t left = dl - now;
 			uint64_t ticks = left / 1000000000u * hz +
 			    (left % 1000000000u * hz + 999999999u) / 1000000000u;
 
@@ -58,5 +93,7 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 
 		if (r < 0)
 			return px_errno(r);
+		if (tty && *tw != ts)
+			px_tty_pull();
 	}
 }

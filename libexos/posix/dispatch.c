@@ -10,13 +10,11 @@
  */
 #include <sys/syscall.h>
 #include "posix.h"
+#include "sig.h"
 
 #define NCALLS 512              /* Linux x86-64 numbers are below this */
 
 static const px_call_fn calls[NCALLS] = {
-	[SYS_write] = px_write,
-	[SYS_writev] = px_writev,
-	[SYS_ioctl] = px_ioctl,
 	[SYS_exit] = px_exit,
 	[SYS_exit_group] = px_exit,
 	[SYS_getpid] = px_getpid,
@@ -37,33 +35,108 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_sched_yield] = px_sched_yield,
 	[SYS_uname] = px_uname,
 	[SYS_fork] = px_fork,           /* fork.c, pxwait.c */
-	[SYS_vfork] = px_fork,
+	[SYS_vfork] = px_vfork,
 	[SYS_clone] = px_clone,
 	[SYS_wait4] = px_wait4,
 	[SYS_getppid] = px_getppid,
+	/* the process table (proc.h): pgrp.c, kill.c */
+	[SYS_setpgid] = px_setpgid,
+	[SYS_getpgid] = px_getpgid,
+	[SYS_getpgrp] = px_getpgrp,
+	[SYS_setsid] = px_setsid,
+	[SYS_getsid] = px_getsid,
+	[SYS_kill] = px_kill,
+	[SYS_execve] = px_execve,
+	/* the files: fd.c, fscalls.c (the fds helper's block) */
+	[SYS_read] = px_read,
+	[SYS_write] = px_write,
+	[SYS_pread64] = px_pread64,
+	[SYS_pwrite64] = px_pwrite64,
+	[SYS_readv] = px_readv,
+	[SYS_writev] = px_writev,
+	[SYS_preadv] = px_preadv,
+	[SYS_pwritev] = px_pwritev,
+	[SYS_lseek] = px_lseek,
+	[SYS_close] = px_close,
+	[SYS_fstat] = px_fstat,
+	[SYS_ioctl] = px_ioctl,
+	[SYS_fcntl] = px_fcntl,
+	[SYS_dup] = px_dup,
+	[SYS_dup2] = px_dup2,
+	[SYS_dup3] = px_dup3,
+	[SYS_getdents64] = px_getdents64,
+	[SYS_ftruncate] = px_ftruncate,
+	[SYS_fsync] = px_fsync,
+	[SYS_fdatasync] = px_fsync,
 	[SYS_open] = px_open,
 	[SYS_openat] = px_openat,
-	[SYS_close] = px_close,
-	[SYS_read] = px_read,
-	[SYS_pread64] = px_pread64,
-	[SYS_readv] = px_readv,
-	[SYS_lseek] = px_lseek,
-	[SYS_fstat] = px_fstat,
+	[SYS_creat] = px_creat,
 	[SYS_stat] = px_stat,
-	[SYS_lstat] = px_stat,
+	[SYS_lstat] = px_lstat,
 	[SYS_newfstatat] = px_newfstatat,
+	[SYS_statx] = px_statx,
 	[SYS_access] = px_access,
 	[SYS_faccessat] = px_faccessat,
-	[SYS_fcntl] = px_fcntl,
-	[SYS_execve] = px_execve,
+	[SYS_faccessat2] = px_faccessat2,
+	[SYS_mkdir] = px_mkdir,
+	[SYS_mkdirat] = px_mkdirat,
+	[SYS_rmdir] = px_rmdir,
+	[SYS_unlink] = px_unlink,
+	[SYS_unlinkat] = px_unlinkat,
+	[SYS_rename] = px_rename,
+	[SYS_renameat] = px_renameat,
+	[SYS_renameat2] = px_renameat2,
+	[SYS_link] = px_link,
+	[SYS_linkat] = px_linkat,
+	[SYS_symlink] = px_symlink,
+	[SYS_symlinkat] = px_symlinkat,
+	[SYS_readlink] = px_readlink,
+	[SYS_readlinkat] = px_readlinkat,
+	[SYS_chdir] = px_chdir,
+	[SYS_fchdir] = px_fchdir,
+	[SYS_getcwd] = px_getcwd,
+	[SYS_umask] = px_umask,
+	[SYS_chmod] = px_chmod,
+	[SYS_fchmod] = px_fchmod,
+	[SYS_fchmodat] = px_fchmodat,
+	[SYS_chown] = px_chown,
+	[SYS_lchown] = px_lchown,
+	[SYS_fchown] = px_fchown,
+	[SYS_fchownat] = px_fchownat,
+	[SYS_utimensat] = px_utimensat,
+	[SYS_truncate] = px_truncate,
+	[SYS_statfs] = px_statfs,
+	[SYS_fstatfs] = px_fstatfs,
+	[SYS_sync] = px_sync,
+	/* pipes, poll and select (pipe.c, poll.c) */
+	[SYS_pipe] = px_pipe,
+	[SYS_pipe2] = px_pipe2,
+	[SYS_poll] = px_poll,
+	[SYS_ppoll] = px_ppoll,
+	[SYS_select] = px_select,
+	[SYS_pselect6] = px_pselect6,
+	/* signals (signal.c, sigframe.c, itimer.c) */
+	[SYS_rt_sigaction] = px_rt_sigaction,
+	[SYS_rt_sigprocmask] = px_rt_sigprocmask,
+	[SYS_rt_sigpending] = px_rt_sigpending,
+	[SYS_rt_sigsuspend] = px_rt_sigsuspend,
+	[SYS_rt_sigtimedwait] = px_rt_sigtimedwait,
+	[SYS_rt_sigreturn] = px_rt_sigreturn,
+	[SYS_sigaltstack] = px_sigaltstack,
+	[SYS_pause] = px_pause,
+	[SYS_tkill] = px_tkill,
+	[SYS_tgkill] = px_tgkill,
+	[SYS_alarm] = px_alarm,
+	[SYS_setitimer] = px_setitimer,
+	[SYS_getitimer] = px_getitimer,
 	/* ports: reboot.c */
 	[SYS_reboot] = px_reboot,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */
 
-long
-__exos_syscall(long n, PX_ARGS)
+static long
+dispatch(long n, PX_ARGS)
 {
 	if (n < 0 || n >= NCALLS) {
 		count[NCALLS]++;
@@ -73,6 +146,22 @@ __exos_syscall(long n, PX_ARGS)
 	if (!calls[n])
 		return -ENOSYS;
 	return calls[n](a1, a2, a3, a4, a5, a6);
+}
+
+/* Called by __exos_syscall (sigentry.S) with the call as it came: run
+ * it, then deliver a signal that is due (sigcall.c). */
+long
+px_syscall(struct px_sysctx *c)
+{
+	long r;
+
+	px_sys_cur = c;
+	do
+		r = dispatch((long)c->n, (long)c->a1, (long)c->a2,
+		    (long)c->a3, (long)c->a4, (long)c->a5,
+		    *(const long *)(c->rsp + 8));
+	while (px_sig_syscall_end(c, &r));
+	return r;
 }
 
 long

@@ -17,16 +17,24 @@
  * An image execve loaded knows its pages (its start code keeps the
  * list), so the next execve frees them; the pages of the first image
  * of a process, loaded by the kernel or by spawn, stay allocated to
- * it until it exits (nothing tells the libOS which they are).  Not yet: file fds do not survive exec
- * (close-on-exec and open files across exec come with C-FFS's
- * descriptors); signal dispositions are reset trivially, there are no
- * signals yet.
+ * it until it exits (nothing tells the libOS which they are).  The program file is found by path
+ * resolution (in-memory files or C-FFS, px_exec_image); the process's
+ * descriptors, working directory and umask (fd.c's table in the shared
+ * region) survive, but the close-on-exec descriptors, which are closed
+ * past the point of no return; the table's address travels in the
+ * plan.  Signals: the mask, ignored dispositions, pending
+ * signals and the interval timer are carried to the new image
+ * (px_exec_sigcarry); caught ones go back to SIG_DFL.
  */
 #include <elf.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
 #include "layout.h"
+#include "uaccess.h"
+#include "fd.h"
+#include "sig.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -37,6 +45,7 @@
 #define IMAGE_END       PX_IMAGE_END
 #define PLAN_PAGES      63
 #define NFREE           (PLAN_PAGES + 1)
+#define CARRY_SPACE     128             /* struct px_sig_carry */
 
 struct px_op {                  /* one kernel call of the trampoline */
 	uint64_t nr, a[6], expect;
@@ -49,8 +58,12 @@ struct px_exec_hdr {            /* the plan, at PX_EXEC_VA + PG */
 	uint64_t nfree;         /* the trampoline's and the plan's pages */
 	uint64_t nmaps;         /* the new image's pages, in maps[] */
 	uint64_t maps_off;      /* maps[] at PX_EXEC_VA + PG + maps_off */
+	uint64_t fdtab;         /* the file state (fd.c) the image keeps */
 	/* struct px_op ops[] follows; then ppns[NFREE] and the maps */
 };
+
+/* exectramp.S finds the ops right after the header */
+_Static_assert(sizeof(struct px_exec_hdr) == 72, "exectramp.S's ops offset");
 
 extern const char px_exec_tramp[], px_exec_tramp_end[];
 
@@ -69,29 +82,30 @@ px_exec_child(void)
 	img_n = 0;
 }
 
-static int
-uptr(const void *p)
-{
-	return (uintptr_t)p >= XOK_UVA_MIN && (uintptr_t)p < XOK_UVA_END;
-}
-
-/* Count a NULL-terminated vector of strings; -EFAULT or -E2BIG. */
+/* Count a NULL-terminated vector of the program's strings, adding
+ * their sizes to *bytes: -EFAULT for a bad pointer (the vector's or a
+ * string's, read through uaccess.h), -E2BIG if too big.  Once counted,
+ * the strings are known readable: px_start_size and px_start_block read
+ * them directly (the process is single-threaded, nothing unmaps them). */
 static long
-count(char *const *v)
+count(char *const *v, size_t *bytes)
 {
-	long n;
+	const char *p;
+	long n, r;
 
 	if (!v)
 		return 0;
-	if (!uptr(v))
-		return -EFAULT;
-	for (n = 0; v[n]; n++) {
-		if (!uptr(v[n]) || !uptr(&v[n + 1]))
-			return -EFAULT;
-		if (n > (long)(ARG_LIMIT / 8))
+	for (n = 0;; n++) {
+		if ((r = px_copyin(&p, &v[n], sizeof(p))) < 0)
+			return r;
+		if (!p)
+			return n;
+		if ((r = px_strlen_user(p, ARG_LIMIT)) < 0)
+			return r;
+		*bytes += (size_t)r + 1;
+		if (n > (long)(ARG_LIMIT / 8) || *bytes > ARG_LIMIT)
 			return -E2BIG;
 	}
-	return n;
 }
 
 /* The checks Linux's loader makes that matter here: a 64-bit little-
@@ -208,11 +222,11 @@ unmap_ops(struct px_op *ops, uint64_t nops, uint64_t va, uint64_t n)
 long
 px_execve(PX_ARGS)
 {
-	const char *path = (const char *)a1;
+	char path[PATH_MAX];
 	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
 	const uint8_t *img;
 	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
-	long argc, envc, f;
+	long argc, envc, f, mapped;
 	size_t blk;
 	struct px_auxinfo ai;
 	struct px_exec_hdr *h = (void *)(PX_EXEC_VA + PG);
@@ -223,24 +237,23 @@ px_execve(PX_ARGS)
 	const Elf64_Phdr *ph;
 	int64_t ppn;
 	uintptr_t sp;
+	size_t bytes = 0;
 
 	PX_UNUSED;
-	if (!path || !uptr(path))
-		return -EFAULT;
-	if ((argc = count(argv)) < 0)
+	if ((f = px_strin(path, (const char *)a1, sizeof(path))) < 0)
+		return f;
+	if ((argc = count(argv, &bytes)) < 0)
 		return argc;
-	if ((envc = count(envp)) < 0)
+	if ((envc = count(envp, &bytes)) < 0)
 		return envc;
-	if ((f = px_file_lookup(path)) < 0)
-		return f;
-	if (px_access((long)path, 1 /* X_OK */, 0, 0, 0, 0) < 0)
-		return -EACCES;
-	img = px_file_data((uint32_t)f, &size);
+	if ((mapped = px_exec_image(path, &img, &size)) < 0)
+		return mapped;
 	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
-		return f;
+		goto fail;
 	eh = (const void *)img;
+	f = -E2BIG;
 	if ((blk = px_start_size(argv, argc, envp, envc)) > ARG_LIMIT)
-		return -E2BIG;
+		goto fail;
 	npstk = (blk + STACK_FREE + PG - 1) / PG;
 	nmaps = npimg + npstk;
 	nops = 1 + img_n + (nmaps + XOK_PAGE_BATCH_MAX - 1) /
@@ -253,9 +266,10 @@ px_execve(PX_ARGS)
 				    XOK_PAGE_BATCH_MAX * PG - 1) /
 				    (XOK_PAGE_BATCH_MAX * PG);
 	}
+	f = -ENOMEM;
 	if (sizeof(*h) + nops * sizeof(*ops) + NFREE * 8 +
-	    nmaps * sizeof(*maps) > PLAN_PAGES * PG)
-		return -ENOMEM;
+	    nmaps * sizeof(*maps) > PLAN_PAGES * PG - CARRY_SPACE)
+		goto fail;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
 	 * then the new image's pages and the stack's, in order. */
@@ -362,12 +376,28 @@ px_execve(PX_ARGS)
 	h->maps_off = (uint64_t)((char *)maps - (char *)h);
 
 	/* The point of no return. */
+	px_vfork_done();                /* a vfork parent may go on */
+	h->fdtab = px_fd_exec();
+	px_sig_exec_save(px_exec_sigcarry());   /* signals: sig.h */
 	px_mem_release();
 	((void (*)(struct px_exec_hdr *))PX_EXEC_VA)(h);
 	__builtin_unreachable();
 nomem:
 	undo();
-	return -ENOMEM;
+	f = -ENOMEM;
+fail:
+	if (mapped)
+		px_exec_image_done(img, size);
+	return f;
+}
+
+/* What the signals keep across execve (signal.c), at the end of the
+ * plan's pages; the new image reads it before px_exec_cleanup. */
+struct px_sig_carry *
+px_exec_sigcarry(void)
+{
+	return (struct px_sig_carry *)(PX_EXEC_VA + PG + PLAN_PAGES * PG -
+	    CARRY_SPACE);
 }
 
 /* Called by the new image's start code with the plan the trampoline
@@ -383,6 +413,7 @@ px_exec_cleanup(const void *plan)
 
 	if ((uintptr_t)plan != PX_EXEC_VA + PG)
 		return;
+	px_fd_attach(h->fdtab);
 	span = h->span;
 	n = h->nfree > NFREE ? NFREE : h->nfree;
 	if (h->free_off > PLAN_PAGES * PG - NFREE * 8)

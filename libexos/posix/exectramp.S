@@ -18,7 +18,7 @@
 px_exec_tramp:
 	mov %rdi, %rbx
 	mov 0(%rbx), %r12               /* nops */
-	lea 64(%rbx), %r13              /* ops: 8 words each */
+	lea 72(%rbx), %r13              /* ops (after the 9-word header) */
 1:	test %r12, %r12
 	jz 3f
 	mov 0(%r13), %rax

@@ -87,4 +87,60 @@ long px_fd_install(struct px_ofile *f, int min, int cloexec);
 /* Drop one reference; the last one calls the type's release. */
 void px_ofile_put(struct px_ofile *f);
 
+/* ---- fd.c's own (appended by the fds helper) ------------------------ */
+
+#define PX_NFD          256     /* descriptors per process (EMFILE) */
+#define PX_PATH_MAX     4096
+
+/* A process's file state, in the shared region (fd.c): it outlives the
+ * image across execve and is found by the sweep if the process dies. */
+struct px_fdtab {
+	uint64_t owner;                 /* environment id */
+	struct px_fdtab *next;          /* the registry's list */
+	struct px_fdreg *reg;
+	uint32_t umask;
+	uint32_t pad;
+	uint64_t fd[PX_NFD];            /* struct px_ofile *, bit 0 cloexec */
+	char cwd[PX_PATH_MAX];          /* absolute, normalized */
+};
+
+struct px_fdreg {                       /* one per family, shared */
+	struct px_lock lock;
+	struct px_fdtab *head;          /* every process's table */
+	struct px_lock vlock;           /* vfs_cffs.c's open-file list */
+	void *vnodes;
+	void *flocks;                   /* flock.c's advisory locks */
+};
+
+/* This process's table (the first process makes it), or NULL. */
+struct px_fdtab *px_fd_tab(void);
+/* One more reference to f. */
+void px_ofile_get(struct px_ofile *f);
+/* fork.c: the child's table (before its memory is copied); in the
+ * child: take it. */
+long px_fd_fork(uint64_t child);
+void px_fd_child(void);
+/* exec.c: close the close-on-exec descriptors (past the point of no
+ * return); the table to hand to the new image, which attaches it. */
+uint64_t px_fd_exec(void);
+void px_fd_attach(uint64_t tab);
+/* proc.c's exit: close everything. */
+void px_fd_exit(void);
+/* Close the descriptors of the family's dead processes. */
+void px_fd_sweep(void);
+/* lseek for the types with a size: whence over size, under f's lock. */
+long px_seek_in(struct px_ofile *f, int64_t off, int whence, uint64_t size);
+/* flock.c: advisory record locks (fcntl F_*LK); close drops ours. */
+long px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg);
+void px_flock_close(struct px_ofile *f);
+
+/* The types' operations (one file each). */
+extern const struct px_fops px_fops_console;    /* console.c */
+extern const struct px_fops px_fops_modfile;    /* files.c */
+extern const struct px_fops px_fops_cffs;       /* vfs_cffs.c */
+extern const struct px_fops px_fops_cffsdir;
+extern const struct px_fops px_fops_null;       /* dev.c */
+extern const struct px_fops px_fops_zero;
+extern const struct px_fops px_fops_random;
+
 #endif

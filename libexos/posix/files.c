@@ -1,30 +1,23 @@
 /*
- * files.c: the read-only in-memory file table and the file calls on it,
- * until C-FFS brings real files (issue 11).  scripts/exos-run packs the
- * files it adds into one boot module, "files":
+ * files.c: the read-only in-memory files exos-run adds (PX_FT_MODFILE).
+ * scripts/exos-run packs them into one boot module, "files":
  *     "EXOSFILE" u32 count u32 0, then count entries of
  *     u32 name_off, name_len, data_off, data_len, mode, 0
  * (offsets from the module's start; names absolute guest paths, NUL
- * terminated).  open/openat, read/readv/pread64, lseek, fstat/stat/
- * lstat/newfstatat, access/faccessat, fcntl and close work on them;
- * anything that would write is refused as on a read-only file system
- * (EROFS; write to a file fd: EBADF, as for any fd opened O_RDONLY).
- * fds 0, 1 and 2 stay the console (console.c); reading them gives end
- * of file (exos-run's console input is empty).  The working directory
- * is "/".  FD_CLOEXEC is recorded; execve starts the new image with a
- * fresh table, so today every file fd is closed at exec (open files
- * surviving exec come with C-FFS's descriptors, issue 11).
+ * terminated).  They are mounted read-only at their paths, in front of
+ * the C-FFS root if there is one (path.c): the directories they lie in
+ * exist (mode 0555) even without a disk, and anything that would write
+ * them is refused with EROFS.  The first process and the processes it forks
+ * map the module (module.c), each once.
  */
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
-#include <limits.h>
-#include <unistd.h>
 #include "posix.h"
-
-#define NFD     64
-#define NCONS   3
+#include "fd.h"
+#include "uaccess.h"
 
 struct fent {                   /* as exos-run writes it */
 	uint32_t name_off, name_len, data_off, data_len, mode, pad;
@@ -33,14 +26,7 @@ struct fent {                   /* as exos-run writes it */
 static const uint8_t *fmod;     /* the module, or NULL */
 static uint64_t fmod_size;
 static uint32_t nfiles;
-static int loaded;
-
-static struct fd {
-	int used;
-	int cloexec;
-	uint32_t file;          /* index in the table */
-	uint64_t off;
-} fds[NFD];
+static uint64_t loaded;         /* the environment that mapped it */
 
 static const struct fent *
 fent(uint32_t i)
@@ -53,9 +39,12 @@ load(void)
 {
 	uint32_t i;
 
-	if (loaded)
+	/* a forked child maps the module again (its copy of our
+	 * variables names its parent's mapping) */
+	if (loaded == XOK_INFO->cur_env)
 		return;
-	loaded = 1;
+	loaded = XOK_INFO->cur_env;
+	nfiles = 0;
 	fmod = px_module("files", &fmod_size);
 	if (!fmod || fmod_size < 16 || memcmp(fmod, "EXOSFILE", 8) != 0) {
 		fmod = NULL;
@@ -125,309 +114,122 @@ px_file_data(uint32_t i, uint64_t *size)
 	return fmod + fent(i)->data_off;
 }
 
-static long
-do_open(long dirfd, const char *path, long flags)
+/* ---- the in-memory files as a file type (PX_FT_MODFILE) ------------- */
+
+/* Is path (normalized, absolute) a file of the table (st filled), a
+ * directory some file lies under ("/" always is), or nothing?
+ * 0, or -ENOENT. */
+long
+px_mod_stat(const char *path, struct stat *st)
 {
+	size_t n = strlen(path);
 	long f;
-	int fd;
+	uint32_t i;
 
-	if (!path)
-		return -EFAULT;
-	if (dirfd != AT_FDCWD && path[0] != '/')
-		return -EBADF;          /* no directory fds yet */
-	f = px_file_lookup(path);
-	if (f == -ENOENT && (flags & O_CREAT))
-		return -EROFS;
-	if (f < 0)
-		return f;
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
-		return -EROFS;
-	if (flags & O_DIRECTORY)
-		return -ENOTDIR;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
-	for (fd = NCONS; fd < NFD && fds[fd].used; fd++)
-		;
-	if (fd == NFD)
-		return -EMFILE;
-	fds[fd].used = 1;
-	fds[fd].cloexec = (flags & O_CLOEXEC) != 0;
-	fds[fd].file = (uint32_t)f;
-	fds[fd].off = 0;
-	return fd;
-}
-
-long
-px_open(PX_ARGS)
-{
-	PX_UNUSED;
-	return do_open(AT_FDCWD, (const char *)a1, a2);
-}
-
-long
-px_openat(PX_ARGS)
-{
-	PX_UNUSED;
-	return do_open(a1, (const char *)a2, a3);
-}
-
-static struct fd *
-getfd(long fd)
-{
-	if (fd < NCONS || fd >= NFD || !fds[fd].used)
-		return NULL;
-	return &fds[fd];
-}
-
-long
-px_close(PX_ARGS)
-{
-	struct fd *d;
-
-	PX_UNUSED;
-	if (a1 >= 0 && a1 < NCONS)
-		return 0;               /* the console stays */
-	if (!(d = getfd(a1)))
-		return -EBADF;
-	d->used = 0;
-	return 0;
-}
-
-static long
-read_at(struct fd *d, char *buf, uint64_t len, uint64_t off)
-{
-	uint64_t size;
-	const char *data = px_file_data(d->file, &size);
-
-	if (off >= size)
-		return 0;
-	if (len > size - off)
-		len = size - off;
-	memcpy(buf, data + off, len);
-	return (long)len;
-}
-
-long
-px_read(PX_ARGS)
-{
-	struct fd *d;
-	long r;
-
-	PX_UNUSED;
-	if (a1 >= 0 && a1 < NCONS)
-		return 0;               /* console input: end of file */
-	if (!(d = getfd(a1)))
-		return -EBADF;
-	if ((uint64_t)a3 > SSIZE_MAX)
-		return -EINVAL;
-	if (a3 && !a2)
-		return -EFAULT;
-	r = read_at(d, (char *)a2, (uint64_t)a3, d->off);
-	d->off += (uint64_t)r;
-	return r;
-}
-
-long
-px_pread64(PX_ARGS)
-{
-	struct fd *d;
-
-	PX_UNUSED;
-	if (a1 >= 0 && a1 < NCONS)
-		return -ESPIPE;
-	if (!(d = getfd(a1)))
-		return -EBADF;
-	if ((uint64_t)a3 > SSIZE_MAX || a4 < 0)
-		return -EINVAL;
-	if (a3 && !a2)
-		return -EFAULT;
-	return read_at(d, (char *)a2, (uint64_t)a3, (uint64_t)a4);
-}
-
-long
-px_readv(PX_ARGS)
-{
-	const struct iovec *iov = (const struct iovec *)a2;
-	struct fd *d;
-	long total = 0, r;
-	int i;
-
-	PX_UNUSED;
-	if (a1 >= 0 && a1 < NCONS)
-		return 0;
-	if (!(d = getfd(a1)))
-		return -EBADF;
-	if (a3 < 0 || a3 > IOV_MAX)
-		return -EINVAL;
-	for (i = 0; i < a3; i++) {
-		if (iov[i].iov_len > (size_t)(SSIZE_MAX - total))
-			return -EINVAL;
-		total += (long)iov[i].iov_len;
-	}
-	total = 0;
-	for (i = 0; i < a3; i++) {
-		r = read_at(d, iov[i].iov_base, iov[i].iov_len, d->off);
-		d->off += (uint64_t)r;
-		total += r;
-		if ((size_t)r < iov[i].iov_len)
-			break;
-	}
-	return total;
-}
-
-long
-px_lseek(PX_ARGS)
-{
-	struct fd *d;
-	uint64_t size;
-	int64_t base;
-
-	PX_UNUSED;
-	if (a1 >= 0 && a1 < NCONS)
-		return -ESPIPE;
-	if (!(d = getfd(a1)))
-		return -EBADF;
-	px_file_data(d->file, &size);
-	switch (a3) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)d->off;
-		break;
-	case SEEK_END:
-		base = (int64_t)size;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if ((a2 < 0 && base + a2 < 0) || (a2 > 0 && base > INT64_MAX - a2))
-		return -EINVAL;
-	d->off = (uint64_t)(base + a2);
-	return (long)d->off;
-}
-
-static void
-fill_stat(struct stat *st, long file)
-{
-	uint64_t size;
-
+	load();
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 1;
-	st->st_nlink = 1;
 	st->st_blksize = XOK_PGSIZE;
-	if (file < 0) {                 /* the console */
-		st->st_mode = S_IFCHR | 0620;
-		st->st_rdev = (5 << 8) | 1;
+	if ((f = px_file_lookup(path)) >= 0) {
+		uint64_t size;
+
+		px_file_data((uint32_t)f, &size);
+		st->st_mode = S_IFREG | (fent((uint32_t)f)->mode & 0555);
+		st->st_ino = (ino_t)f + 2;
+		st->st_nlink = 1;
+		st->st_size = (off_t)size;
+		st->st_blocks = (blkcnt_t)((size + 511) / 512);
+		return 0;
+	}
+	if (n == 1)
+		n = 0;                  /* "/": every name is under it */
+	for (i = 0; i < nfiles; i++) {
+		const char *name = (const char *)fmod + fent(i)->name_off;
+
+		if (fent(i)->name_len > n && memcmp(name, path, n) == 0 &&
+		    name[n] == '/') {
+			st->st_mode = S_IFDIR | 0555;
+			st->st_ino = 1;
+			st->st_nlink = 2;
+			return 0;
+		}
+	}
+	if (n == 0) {
+		st->st_mode = S_IFDIR | 0555;
 		st->st_ino = 1;
-		return;
+		st->st_nlink = 2;
+		return 0;
 	}
-	px_file_data((uint32_t)file, &size);
-	st->st_mode = S_IFREG | (fent((uint32_t)file)->mode & 0555);
-	st->st_ino = (ino_t)file + 2;
-	st->st_size = (off_t)size;
-	st->st_blocks = (blkcnt_t)((size + 511) / 512);
+	return -ENOENT;
 }
 
+/* A description of in-memory file i (obj[0]), for open. */
 long
-px_fstat(PX_ARGS)
+px_mod_open(long i, struct px_ofile *f)
 {
-	struct fd *d = NULL;
-
-	PX_UNUSED;
-	if ((a1 < 0 || a1 >= NCONS) && !(d = getfd(a1)))
-		return -EBADF;
-	if (!a2)
-		return -EFAULT;
-	fill_stat((struct stat *)a2, d ? (long)d->file : -1);
+	f->obj[0] = (uint64_t)i;
 	return 0;
 }
 
 static long
-do_stat(long dirfd, const char *path, struct stat *st, long flags)
+mod_read(struct px_ofile *f, void *buf, size_t n, int64_t off)
 {
-	long f;
+	uint64_t size, o;
+	const char *data;
 
-	if (!path || !st)
+	load();
+	if (f->obj[0] >= nfiles)
+		return -EIO;            /* a forked child has no module */
+	data = px_file_data((uint32_t)f->obj[0], &size);
+	px_lock(&f->lock);
+	o = off < 0 ? f->off : (uint64_t)off;
+	if (o >= size)
+		n = 0;
+	else if (n > size - o)
+		n = size - o;
+	if (n && px_copyout(buf, data + o, n) < 0) {
+		px_unlock(&f->lock);
 		return -EFAULT;
-	if (!*path && (flags & AT_EMPTY_PATH))
-		return px_fstat(dirfd, (long)st, 0, 0, 0, 0);
-	if (dirfd != AT_FDCWD && path[0] != '/')
-		return -EBADF;
-	if ((f = px_file_lookup(path)) < 0)
-		return f;
-	fill_stat(st, f);
-	return 0;
-}
-
-long
-px_stat(PX_ARGS)
-{
-	PX_UNUSED;
-	return do_stat(AT_FDCWD, (const char *)a1, (struct stat *)a2, 0);
-}
-
-long
-px_newfstatat(PX_ARGS)
-{
-	PX_UNUSED;
-	return do_stat(a1, (const char *)a2, (struct stat *)a3, a4);
+	}
+	if (off < 0)
+		f->off = o + n;
+	px_unlock(&f->lock);
+	return (long)n;
 }
 
 static long
-do_access(long dirfd, const char *path, long mode)
+mod_lseek(struct px_ofile *f, int64_t off, int whence)
 {
-	long f;
+	uint64_t size = 0;
 
-	if (!path)
-		return -EFAULT;
-	if (mode & ~(long)(R_OK | W_OK | X_OK))
-		return -EINVAL;
-	if (dirfd != AT_FDCWD && path[0] != '/')
-		return -EBADF;
-	if ((f = px_file_lookup(path)) < 0)
-		return f;
-	if (mode & W_OK)
-		return -EROFS;
-	if ((mode & X_OK) && !(fent((uint32_t)f)->mode & 0111))
-		return -EACCES;
-	return 0;
+	load();
+	if (f->obj[0] < nfiles)
+		px_file_data((uint32_t)f->obj[0], &size);
+	return px_seek_in(f, off, whence, size);
 }
 
-long
-px_access(PX_ARGS)
+static long
+mod_fstat(struct px_ofile *f, struct stat *st)
 {
-	PX_UNUSED;
-	return do_access(AT_FDCWD, (const char *)a1, a2);
+	uint64_t size;
+
+	load();
+	if (f->obj[0] >= nfiles)
+		return -EIO;
+	return px_mod_stat((const char *)fmod + fent((uint32_t)f->obj[0])->
+	    name_off, st);
+	(void)size;
 }
 
-long
-px_faccessat(PX_ARGS)
+static short
+mod_poll(struct px_ofile *f, short events,
+    const volatile uint64_t **word, uint64_t *seen)
 {
-	PX_UNUSED;
-	return do_access(a1, (const char *)a2, a3);
+	(void)f, (void)word, (void)seen;
+	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
-long
-px_fcntl(PX_ARGS)
-{
-	struct fd *d = NULL;
-
-	PX_UNUSED;
-	if ((a1 < 0 || a1 >= NCONS) && !(d = getfd(a1)))
-		return -EBADF;
-	switch (a2) {
-	case F_GETFD:
-		return d && d->cloexec ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		if (d)
-			d->cloexec = (a3 & FD_CLOEXEC) != 0;
-		return 0;
-	case F_GETFL:
-		return d ? O_RDONLY : O_RDWR;
-	case F_SETFL:
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
+const struct px_fops px_fops_modfile = {
+	.read = mod_read, .lseek = mod_lseek, .fstat = mod_fstat,
+	.poll = mod_poll,
+};

@@ -24,10 +24,17 @@
  */
 #include <elf.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include "posix.h"
 #include "layout.h"
+#include "sig.h"
+#include "shm.h"
+#include "uaccess.h"
+#include "proc.h"
+#include "block.h"
+#include "fd.h"
 
 _Static_assert(__builtin_offsetof(struct xok_context, rbx) == 104, "ctx");
 _Static_assert(__builtin_offsetof(struct xok_context, rip) == 120, "ctx");
@@ -38,10 +45,14 @@ _Static_assert(__builtin_offsetof(struct xok_context, fx) == 176, "ctx");
 #define UPSTACK_HI      PX_UPSTACK_HI
 #define UPSTACK_PAGES   4
 #define COPY_WINDOW     PX_COPY_WINDOW
+#define CLONE_VM_       0x00000100UL    /* Linux's clone flags */
+#define CLONE_VFORK_    0x00004000UL
 
 int px_ctx_save(struct xok_context *c);
 void px_fault_entry(void);
-void px_fault(struct xok_frame *f);
+void px_clone_entry(void);
+void px_clone_child(void);
+void px_fault(struct xok_frame *f, uint8_t *fx);
 
 extern const Elf64_Ehdr __ehdr_start __attribute__((weak));
 
@@ -51,15 +62,32 @@ static uint64_t copy_child;             /* the child copy_range fills */
 static uint64_t cppn[XOK_PAGE_BATCH_MAX];
 static struct xok_page_map cmap[XOK_PAGE_BATCH_MAX];
 
-/* A fault we do not handle: unregister the handler and resume, so the
+/*
+ * The fault upcall (px_fault_entry, on the upcall stack).  In order: a
+ * write to a copy-on-write arena page (px_mem_cow); the first touch of
+ * a lazily filled arena page (px_mem_fault); a fault inside a
+ * uaccess copy (uaccess.c: the copy returns -EFAULT); a page of the
+ * shared region added by another member.  Anything else is a fault we
+ * do not handle: the program's signal handler if it has one
+ * (signal.c, px_sig_fault); else unregister the handler and resume, so the
  * instruction faults again and the kernel kills us with the true
- * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler. */
+ * trapno (XOK_EXIT_FAULT + trapno), as if we had no handler.  fx: the
+ * FPU/SSE state px_fault_entry saved.
+ */
 void
-px_fault(struct xok_frame *f)
+px_fault(struct xok_frame *f, uint8_t *fx)
 {
 	struct xok_upcalls up;
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
+		return;
+	if (f->trapno == 14 && px_mem_fault(f->addr, f->err) == 0)
+		return;
+	if (px_uaccess_fixup(f))
+		return;
+	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
+		return;                 /* a region page added elsewhere */
+	if (px_sig_fault(f, fx))
 		return;
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
@@ -72,27 +100,41 @@ upcalls_fill(struct xok_upcalls *up)
 {
 	memset(up, 0, sizeof(*up));
 	up->fault = (uint64_t)px_fault_entry;
+	up->epilogue = (uint64_t)px_sig_epilogue_entry;         /* sig.h */
 	up->stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up->stack_hi = UPSTACK_HI;
 }
 
-/* Our upcall stack and fault handler, once (before the first fork). */
-static long
-upcalls_init(void)
+/*
+ * Our upcall stack, fault handler and the signals' epilogue entry
+ * (sig.h), once per image: at start
+ * (start.c), so that uaccess faults and the arena's faults are ours
+ * from the first instruction of main.  An image started by execve finds
+ * the stack its predecessor had (exec keeps it: PAGE_PROTECT counts the
+ * pages mapped there) and only registers the new entry.
+ */
+long
+px_fault_init(void)
 {
 	struct xok_upcalls up;
-	uint64_t i;
-	int64_t ppn;
+	uint64_t i, lo = UPSTACK_HI - UPSTACK_PAGES * PG;
+	int64_t ppn, r;
 
 	if (upcalls_ready)
 		return 0;
-	for (i = 0; i < UPSTACK_PAGES; i++) {
-		if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
-			return -ENOMEM;
-		if (sys_page_map(XOK_SELF, UPSTACK_HI - (i + 1) * PG,
-		    (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
-			sys_page_free((uint64_t)ppn, 0);
-			return -ENOMEM;
+	r = sys_page_protect(XOK_SELF, lo, UPSTACK_PAGES,
+	    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+	if (r != UPSTACK_PAGES) {
+		if (r > 0)
+			sys_page_unmap_range(XOK_SELF, lo, UPSTACK_PAGES, 0);
+		for (i = 0; i < UPSTACK_PAGES; i++) {
+			if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+				return -ENOMEM;
+			if (sys_page_map(XOK_SELF, lo + i * PG, (uint64_t)ppn,
+			    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
+				sys_page_free((uint64_t)ppn, 0);
+				return -ENOMEM;
+			}
 		}
 	}
 	upcalls_fill(&up);
@@ -209,7 +251,7 @@ copy_image(void)
 
 /* Build the child; its id, or -errno (then nothing of it is left). */
 static int64_t
-make_child(void)
+make_child(struct px_proc *pp)
 {
 	struct xok_cap cap;
 	struct xok_upcalls up;
@@ -225,7 +267,9 @@ make_child(void)
 	e = -ENOMEM;
 	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
 		goto fail_errno;
-	if ((e = px_mem_fork((uint64_t)child)) < 0 ||
+	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
+	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
+	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,
 	    XOK_INIT_STACK_PAGES, XOK_PTE_W | XOK_PTE_NX)) < 0 ||
@@ -234,6 +278,7 @@ make_child(void)
 	    (e = px_mem_each_shadow(copy_shadow_page)) < 0)
 		goto fail;
 	upcalls_fill(&up);
+	px_proc_born(pp, (uint64_t)child);      /* before it runs */
 	if ((r = sys_env_set_upcalls((uint64_t)child, 0, &up)) < 0 ||
 	    (r = sys_env_set_context((uint64_t)child, 0, &ctx)) < 0 ||
 	    (r = sys_env_set_notice((uint64_t)child, 0, 1)) < 0)
@@ -250,37 +295,152 @@ fail:
 	return e;
 }
 
-long
-px_fork(PX_ARGS)
-{
-	int64_t child;
-	long r;
+/* ---- vfork ---------------------------------------------------------
+ * Xok has no shared address space between environments, so a vfork
+ * child (vfork, clone with CLONE_VM|CLONE_VFORK as musl's posix_spawn
+ * and system() issue it) is a fork's copy; what vfork promises the
+ * parent is kept: it is suspended until the child has exec'd (past
+ * exec's point of no return) or died.  The child says so in a word of
+ * a MAP_SHARED page (px_vfork_done, from execve and exit); the parent
+ * sleeps on that word and on its child_exits counter (a child killed
+ * by a fault never writes the word).  What differs from Linux: the
+ * child's writes to memory other than MAP_SHARED are its own, never
+ * seen by the parent (POSIX leaves them undefined for vfork; musl's
+ * posix_spawn reports an exec failure through a pipe, not memory). */
+static volatile uint64_t *vf_word;
+static int vf_child;            /* we are a vfork child not yet gone */
 
-	PX_UNUSED;
-	if ((r = upcalls_init()) < 0)
+void
+px_vfork_done(void)
+{
+	if (vf_child && vf_word) {
+		vf_child = 0;
+		*vf_word = 1;
+	}
+}
+
+static void
+vfork_wait(uint64_t child)
+{
+	const volatile uint64_t *w[2] = { vf_word,
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)].child_exits };
+	uint64_t seen[2];
+
+	for (;;) {
+		seen[0] = 0;
+		seen[1] = *w[1];
+		if (*vf_word || !xok_env_alive(child))
+			return;
+		if (px_block(w, seen, 2, UINT64_MAX) == -EINVAL)
+			return;         /* cannot happen: n is 2 */
+	}
+}
+
+/* The child's first steps, wherever it resumes. */
+static void
+child_init(void)
+{
+	px_mem_child();
+	px_exec_child();
+	px_fd_child();
+	px_sig_child();
+}
+
+/* A clone child with a stack of its own starts here (px_clone_entry,
+ * forkctx.S), then returns 0 to the address at the top of that stack. */
+void
+px_clone_child(void)
+{
+	child_init();
+}
+
+/*
+ * fork, vfork and clone: a child that resumes where we are (px_ctx_save
+ * returns 1 in it) or, given newsp (clone with a stack, as musl's
+ * __clone prepares it: the return address at newsp), on that stack
+ * through px_clone_entry; with vfork set we return only once the
+ * child has exec'd or died.
+ */
+static long
+fork_common(int vfork, uint64_t newsp)
+{
+	struct px_proc *pp;
+	int64_t child;
+	long r, va;
+	int was_vf = vf_child;
+
+	if ((r = px_fault_init()) < 0)
+		return r;
+	if (vfork && !vf_word) {
+		va = px_mmap(0, PG, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if ((unsigned long)va >= -4095UL)
+			return -EAGAIN;
+		vf_word = (volatile uint64_t *)va;
+	}
+	if (!(pp = px_proc_new(&r)))
 		return r;
 	px_mem_sweep();
+	px_fd_sweep();
 	memset(&ctx, 0, sizeof(ctx));
 	if (px_ctx_save(&ctx)) {
 		/* the child, resuming here with the parent's registers */
-		px_mem_child();
-		px_exec_child();
+		child_init();
 		return 0;
 	}
 	ctx.fs_base = (uint64_t)px_fs_base();
 	ctx.gs_base = (uint64_t)px_gs_base();
 	ctx.flags = XOK_CTX_FX;
-	if ((child = make_child()) < 0)
+	if (newsp) {
+		ctx.rip = (uint64_t)px_clone_entry;
+		ctx.rsp = newsp;
+	}
+	if (vfork)
+		*vf_word = 0;
+	vf_child = vfork;               /* what the child's copy says */
+	child = make_child(pp);
+	vf_child = was_vf;
+	if (child < 0) {
+		px_proc_abort(pp);
 		return (long)child;
-	return px_pid_of((uint64_t)child);
+	}
+	if (vfork)
+		vfork_wait((uint64_t)child);
+	return pp->pid;
 }
 
-/* clone as musl's fork issues it when there is no SYS_fork (flags
- * SIGCHLD, no stack): a fork.  Threads and CLONE_VM are not done. */
+long
+px_fork(PX_ARGS)
+{
+	PX_UNUSED;
+	return fork_common(0, 0);
+}
+
+long
+px_vfork(PX_ARGS)
+{
+	PX_UNUSED;
+	return fork_common(1, 0);
+}
+
+/* clone: as musl's fork issues it (SIGCHLD, no stack: a fork), as its
+ * posix_spawn and system() do (CLONE_VM|CLONE_VFORK|SIGCHLD with a
+ * stack: a vfork child on that stack), or a fork child on a new stack.
+ * The exit signal (the low byte) is SIGCHLD's business, not ours.
+ * Threads (CLONE_THREAD, CLONE_VM without CLONE_VFORK) are not done:
+ * ENOSYS (musl's pthread_create then fails with EAGAIN). */
 long
 px_clone(PX_ARGS)
 {
-	if ((unsigned long)a1 == SIGCHLD && a2 == 0)
-		return px_fork(a1, a2, a3, a4, a5, a6);
+	unsigned long fl = (unsigned long)a1 & ~0xffUL;
+	uint64_t newsp = (uint64_t)a2;
+
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if (newsp && (newsp < XOK_UVA_MIN || newsp >= XOK_UVA_END))
+		return -EFAULT;
+	if (fl == 0)
+		return fork_common(0, newsp);
+	if (fl == (CLONE_VM_ | CLONE_VFORK_))
+		return fork_common(1, newsp);
 	return -ENOSYS;
 }

@@ -11,7 +11,7 @@
  * vector registers.
  *
  * px_fault_entry is the XOK_UP_FAULT entry (rdi = rsp = the frame):
- * save the FPU/SSE state, call px_fault(frame), restore and resume the
+ * save the FPU/SSE state, call px_fault(frame, fx), restore and resume the
  * frame without entering the kernel.
  */
 #include <xok/frame.h>
@@ -51,12 +51,25 @@ px_ctx_save:
 	xorl %eax, %eax
 	ret
 
+/* A clone child given a stack starts here with %rsp = newsp (a call's
+ * return address at the top, as musl's __clone lays it out): its
+ * libOS set-up (px_clone_child), then "return 0" to that address. */
+	.globl px_clone_entry
+	.type px_clone_entry,@function
+px_clone_entry:
+	subq $8, %rsp
+	call px_clone_child
+	addq $8, %rsp
+	xorl %eax, %eax
+	ret
+
 	.globl px_fault_entry
 	.type px_fault_entry,@function
 px_fault_entry:
 	movq %rdi, %rbx
 	subq $528, %rsp
 	fxsave64 (%rsp)
+	movq %rsp, %rsi                 /* px_fault(frame, fx) */
 	call px_fault
 	fxrstor64 (%rsp)
 	movq %rbx, %rdi

@@ -3,13 +3,29 @@
  * Linux's errors.  The libOS manages one arena of the address space
  * (1 TiB at ARENA_LO: the brk heap at its bottom, mmap above); every
  * page of it has an entry in a shadow array, itself mapped on demand,
- * that says whether the page is in use and which physical page backs
- * it, so munmap can give pages back to the kernel.  Pages are
- * allocated and mapped when mapped (no lazy fault-in yet), zeroed by
- * the kernel.  MAP_SHARED anonymous memory is private (copied on
- * write by fork like private memory); file mappings come with files.
+ * that says whether the page is in use, what protection was asked and
+ * which physical page backs it, so munmap can give pages back to the
+ * kernel.
  *
- * fork (fork.c) shares every visible arena page with the child
+ * Private memory (brk, MAP_PRIVATE) is lazy: mmap only records the
+ * reservation in the shadow; the first touch of a page faults, and the
+ * fault handler (px_mem_fault) allocates zeroed pages for it and its
+ * neighbours still unfilled in the same aligned group of FAULT_AROUND
+ * pages (PAGE_ALLOC_MANY + PAGE_MAP_MANY: two kernel calls per group),
+ * so touching 64 MiB costs 256 faults, not 16,384.  MAP_POPULATE fills
+ * at once.  A touch the kernel cannot back (no memory, quota) leaves
+ * the fault unhandled: the process dies of SIGSEGV.
+ *
+ * MAP_SHARED anonymous memory is filled at mmap and marked SH_MSHARED:
+ * fork maps the same pages into the child with the same rights (not
+ * copy-on-write), so parent and child see each other's writes.  Its
+ * PROT_NONE pages stay mapped read-only at a parking address
+ * (PX_PARK_VA + the arena offset), so the kernel's mapcount still
+ * counts every sharer; a page is freed by its owner when the last
+ * sharer has unmapped it (the lent list below), or by the kernel if
+ * its owner died first (an orphan).
+ *
+ * fork (fork.c) shares every other visible arena page with the child
  * read-only and marks it SH_SHARED in both shadows; a write fault on
  * such a page (px_mem_cow) takes it back writable if nobody else maps
  * it (the kernel's exported mapcount is 1) or copies it.  A page we own
@@ -33,18 +49,23 @@
 #define PER_SHADOW      (PG / sizeof(uint64_t)) /* entries per shadow page */
 
 /* A shadow entry: 0 free; else USED, the physical page + 1 (0: none
- * yet, a PROT_NONE reservation) and HIDDEN if that page is not mapped
- * (PROT_NONE); WRITE and EXEC: the protection asked (mmap, mprotect);
- * SHARED: the page may be mapped by another process too (fork), so it is
- * mapped read-only until a write fault copies or takes it. */
+ * yet: filled at the first touch unless HIDDEN), HIDDEN if the page is
+ * PROT_NONE (not mapped at its address; a MSHARED one is mapped at its
+ * parking address instead); WRITE and EXEC: the protection asked
+ * (mmap, mprotect); SHARED: the page may be mapped by another process
+ * too (fork), so it is mapped read-only until a write fault copies or
+ * takes it; MSHARED: MAP_SHARED memory, shared with children as it is. */
 #define SH_USED         (1UL << 63)
 #define SH_HIDDEN       (1UL << 62)
 #define SH_SHARED       (1UL << 61)
 #define SH_WRITE        (1UL << 60)
 #define SH_EXEC         (1UL << 59)
+#define SH_MSHARED      (1UL << 58)
 #define SH_PPN1         ((1UL << 52) - 1)
 #define LENT_VA         PX_LENT_VA    /* the lent list */
 #define COPY_VA         PX_COW_VA    /* px_mem_cow's scratch */
+#define PARK_VA         PX_PARK_VA   /* hidden MAP_SHARED pages */
+#define FAULT_AROUND    64           /* pages a lazy fault fills at most */
 
 static uint64_t *const shadow = (uint64_t *)SHADOW_VA;
 static uint8_t present[ARENA_PAGES / PER_SHADOW / 8];
@@ -97,13 +118,6 @@ static uint64_t
 va_of(uint64_t i)
 {
 	return ARENA_LO + i * PG;
-}
-
-static uint64_t
-pte_perm(long prot)
-{
-	return ((prot & PROT_WRITE) ? XOK_PTE_W : 0) |
-	    ((prot & PROT_EXEC) ? 0 : XOK_PTE_NX);
 }
 
 static uint64_t
@@ -193,27 +207,135 @@ px_mem_child(void)
 	nshpg = 0;
 }
 
-/* Give page i a fresh page mapped with prot (none: reserve only). */
+/* Reserve page i with prot (filled at its first touch, or by fill). */
 static long
 page_new(uint64_t i, long prot)
 {
-	int64_t ppn, r;
-
 	if (sh_need(i) < 0)
 		return -ENOMEM;
-	if (prot == PROT_NONE) {
-		shadow[i] = SH_USED;
-		return 0;
-	}
-	if ((ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
-		return -ENOMEM;
-	if ((r = sys_page_map(XOK_SELF, va_of(i), (uint64_t)ppn,
-	    pte_perm(prot), 0, 0)) < 0) {
-		sys_page_free((uint64_t)ppn, 0);
-		return -ENOMEM;
-	}
-	shadow[i] = SH_USED | sh_prot(prot) | ((uint64_t)ppn + 1);
+	shadow[i] = SH_USED | sh_prot(prot) |
+	    (prot == PROT_NONE ? SH_HIDDEN : 0);
 	return 0;
+}
+
+static uint64_t
+park_of(uint64_t i)
+{
+	return PARK_VA + i * PG;
+}
+
+/* Where entry e of page i is mapped, if anywhere: its address, its
+ * parking address (hidden MAP_SHARED), or 0. */
+static uint64_t
+mapped_at(uint64_t i, uint64_t e)
+{
+	if (!(e & SH_PPN1))
+		return 0;
+	if (!(e & SH_HIDDEN))
+		return va_of(i);
+	return (e & SH_MSHARED) ? park_of(i) : 0;
+}
+
+/* ---- Filling reserved pages -------------------------------------------
+ * fill_batch gives the n pages idx[] (reserved, no page yet) fresh
+ * zeroed pages in two kernel calls, mapped where their entries say.
+ * The fault handler and mmap each have their own arrays. */
+struct fillbuf {
+	uint64_t idx[XOK_PAGE_BATCH_MAX];
+	uint64_t ppn[XOK_PAGE_BATCH_MAX];
+	struct xok_page_map map[XOK_PAGE_BATCH_MAX];
+};
+static struct fillbuf fill_mm, fill_fault;
+
+static long
+fill_batch(struct fillbuf *b, uint64_t n)
+{
+	uint64_t k, e;
+	int64_t r;
+
+	if (n == 0)
+		return 0;
+	if (sys_page_alloc_many(0, XOK_SELF, 0, b->ppn, n) != (int64_t)n)
+		return -ENOMEM;
+	for (k = 0; k < n; k++) {
+		e = shadow[b->idx[k]];
+		if (e & SH_HIDDEN) {
+			b->map[k].va = park_of(b->idx[k]);
+			b->map[k].perm = XOK_PTE_NX;
+		} else {
+			b->map[k].va = va_of(b->idx[k]);
+			b->map[k].perm = sh_perm(e);
+		}
+		b->map[k].ppn = b->ppn[k];
+		b->map[k].slot = 0;
+		b->map[k].result = 0;
+	}
+	r = sys_page_map_many(XOK_SELF, 0, b->map, n);
+	if (r < 0)
+		r = 0;
+	for (k = (uint64_t)r; k < n; k++)       /* not mapped: give back */
+		sys_page_free(b->ppn[k], 0);
+	for (k = 0; k < (uint64_t)r; k++)
+		shadow[b->idx[k]] |= b->ppn[k] + 1;
+	return r == (int64_t)n ? 0 : -ENOMEM;
+}
+
+/* Fill every reserved page of [lo, lo + n) that has no page yet:
+ * 0 or -ENOMEM (the pages filled so far stay). */
+static long
+fill_range(uint64_t lo, uint64_t n)
+{
+	uint64_t i, e, nb = 0;
+	long r;
+
+	for (i = lo; i < lo + n; i++) {
+		e = sh_get(i);
+		if (!(e & SH_USED) || (e & SH_PPN1) ||
+		    ((e & SH_HIDDEN) && !(e & SH_MSHARED)))
+			continue;
+		fill_mm.idx[nb++] = i;
+		if (nb == XOK_PAGE_BATCH_MAX) {
+			if ((r = fill_batch(&fill_mm, nb)) < 0)
+				return r;
+			nb = 0;
+		}
+	}
+	return fill_batch(&fill_mm, nb);
+}
+
+/*
+ * A page fault at va on a page not present (err: the CPU's error code):
+ * if va is a reserved arena page with no page yet and the access is
+ * one its protection allows, fill it and the unfilled pages of its
+ * aligned group of FAULT_AROUND; if memory runs short, the page alone.
+ * 0 handled, -1 not ours (a real fault, or no memory: the process dies).
+ */
+long
+px_mem_fault(uint64_t va, uint64_t err)
+{
+	uint64_t i, j, lo, e, n = 0;
+
+	if (va < ARENA_LO || va >= ARENA_HI || (err & 1))
+		return -1;
+	i = (va - ARENA_LO) / PG;
+	e = sh_get(i);
+	if (!(e & SH_USED) || (e & SH_PPN1) || (e & SH_HIDDEN) ||
+	    ((err & 2) && !(e & SH_WRITE)) || ((err & 16) && !(e & SH_EXEC)))
+		return -1;
+	fill_fault.idx[n++] = i;
+	lo = i & ~(uint64_t)(FAULT_AROUND - 1);
+	for (j = lo; j < lo + FAULT_AROUND; j++) {
+		e = shadow[j];  /* one shadow page: FAULT_AROUND | PER_SHADOW */
+		if (j != i && (e & SH_USED) && !(e & SH_PPN1) &&
+		    !(e & SH_HIDDEN))
+			fill_fault.idx[n++] = j;
+	}
+	if (fill_batch(&fill_fault, n) == 0)
+		return 0;
+	if (sh_get(i) & SH_PPN1)
+		return 0;               /* ours got in before the failure */
+	fill_fault.idx[0] = i;
+	return fill_batch(&fill_fault, 1) == 0 ? 0 : -1;
 }
 
 static void
@@ -221,13 +343,14 @@ page_drop(uint64_t i)
 {
 	uint64_t e = sh_get(i);
 
+	uint64_t at = mapped_at(i, e);
+
 	if (!e)
 		return;
-	if (e & SH_PPN1) {
-		if (!(e & SH_HIDDEN))
-			sys_page_unmap(XOK_SELF, va_of(i), 0);
+	if (at)
+		sys_page_unmap(XOK_SELF, at, 0);
+	if (e & SH_PPN1)
 		page_release((e & SH_PPN1) - 1);
-	}
 	shadow[i] = 0;
 }
 
@@ -371,6 +494,17 @@ px_mmap(PX_ARGS)
 		return -ENOMEM;
 	if ((r = map_pages(lo, n, prot)) < 0)
 		return r;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		uint64_t i;
+
+		for (i = lo; i < lo + n; i++)
+			shadow[i] |= SH_MSHARED;
+	}
+	if (((flags & MAP_TYPE) != MAP_PRIVATE || (flags & MAP_POPULATE)) &&
+	    fill_range(lo, n) < 0) {
+		unmap_pages(lo, n);
+		return -ENOMEM;
+	}
 	if (lo >= (MMAP_LO - ARENA_LO) / PG)
 		mmap_next = va_of(lo + n);
 	return (long)va_of(lo);
@@ -435,30 +569,46 @@ px_mprotect(PX_ARGS)
 	for (i = lo; i < lo + n; i++) {
 		e = shadow[i];
 		if (prot == PROT_NONE) {
+			uint64_t ne = (e & ~(SH_WRITE | SH_EXEC)) | SH_HIDDEN;
+
+			if ((e & SH_HIDDEN) || !(e & SH_PPN1)) {
+				shadow[i] = ne;         /* nothing mapped */
+				continue;
+			}
+			if (e & SH_MSHARED) {
+				/* stays counted: mapped at its parking place */
+				if (sys_page_map(XOK_SELF, park_of(i),
+				    (e & SH_PPN1) - 1, XOK_PTE_NX, 0, 0) < 0)
+					return -ENOMEM;
+				sys_page_unmap(XOK_SELF, va_of(i), 0);
+				shadow[i] = ne;
+				continue;
+			}
 			/* A hidden page is mapped nowhere, so nothing counts
 			 * our use of it: it must be ours alone.  Copy a shared
 			 * page first (a sharer would take it back writable,
 			 * its owner would free it). */
-			if ((e & SH_PPN1) && !(e & SH_HIDDEN) &&
-			    ((e & SH_SHARED) || !mine((e & SH_PPN1) - 1))) {
+			if ((e & SH_SHARED) || !mine((e & SH_PPN1) - 1)) {
 				if (page_copy(i, e & ~SH_SHARED) < 0)
 					return -ENOMEM;
 				e = shadow[i];
 			}
-			if ((e & SH_PPN1) && !(e & SH_HIDDEN)) {
-				sys_page_unmap(XOK_SELF, va_of(i), 0);
-				shadow[i] = e | SH_HIDDEN;
-			}
-		} else if (!(e & SH_PPN1)) {
-			if (page_new(i, prot) < 0)
-				return -ENOMEM;
+			sys_page_unmap(XOK_SELF, va_of(i), 0);
+			shadow[i] = (e & ~(SH_WRITE | SH_EXEC)) | SH_HIDDEN;
 		} else {
-			e = (e & ~(SH_HIDDEN | SH_WRITE | SH_EXEC)) |
+			uint64_t ne = (e & ~(SH_HIDDEN | SH_WRITE | SH_EXEC)) |
 			    sh_prot(prot);
+
+			if (!(e & SH_PPN1)) {
+				shadow[i] = ne;         /* filled when touched */
+				continue;
+			}
 			if (sys_page_map(XOK_SELF, va_of(i), (e & SH_PPN1) - 1,
-			    sh_perm(e), 0, 0) < 0)
+			    sh_perm(ne), 0, 0) < 0)
 				return -ENOMEM;
-			shadow[i] = e;
+			if ((e & SH_HIDDEN) && (e & SH_MSHARED))
+				sys_page_unmap(XOK_SELF, park_of(i), 0);
+			shadow[i] = ne;
 		}
 	}
 	return 0;
@@ -576,7 +726,19 @@ px_mem_fork(uint64_t child)
 			e = 0;
 		} else
 			e = shadow[i];
-		if (!(e & SH_PPN1) || (e & SH_HIDDEN)) {
+		if ((e & SH_MSHARED) && (e & SH_PPN1)) {
+			/* MAP_SHARED: the same page, with the same rights
+			 * (hidden: at its parking place); ours unchanged */
+			mv[nv].va = mapped_at(i, e);
+			mv[nv].ppn = (e & SH_PPN1) - 1;
+			mv[nv].perm = (e & SH_HIDDEN) ? XOK_PTE_NX : sh_perm(e);
+			mv[nv].slot = 0;
+			mv[nv].result = 0;
+			if (++nv == XOK_PAGE_BATCH_MAX &&
+			    (r = flush_maps(child, &nv)) < 0)
+				return r;
+			e = 0;
+		} else if (!(e & SH_PPN1) || (e & SH_HIDDEN)) {
 			e = 0;
 		} else {
 			e |= SH_SHARED;
@@ -646,7 +808,8 @@ px_mem_fix_child(uint64_t *copy, uint64_t child)
 	long r = 0;
 
 	for (k = 0; k < PER_SHADOW && r == 0; k++) {
-		if (!(copy[k] & SH_HIDDEN) || !(copy[k] & SH_PPN1))
+		if (!(copy[k] & SH_HIDDEN) || !(copy[k] & SH_PPN1) ||
+		    (copy[k] & SH_MSHARED))
 			continue;
 		ppn = (copy[k] & SH_PPN1) - 1;
 		copy[k] &= ~SH_PPN1;            /* a reservation if we fail */

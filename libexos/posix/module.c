@@ -2,9 +2,12 @@
  * module.c: the boot modules the first process owns, mapped read-only
  * into the libOS's window at PX_MODULE_VA.  scripts/exos-run passes the
  * program's arguments ("args") and the files it adds ("files") as
- * modules (docs/PORTING.md).  Only the first process owns the module
- * pages; any other gets NULL.  After exec the same environment maps
- * the same pages at the same place again, which takes no new page.
+ * modules (docs/PORTING.md).  The first process owns the module
+ * pages; a process it forked holds its capability and maps them too
+ * (so a forked child can execve a program from the file table); any
+ * other process's mapping is refused and it gets NULL.  After exec the
+ * same environment maps the same pages at the same place again, which
+ * takes no new page.
  */
 #include "posix.h"
 #include "layout.h"
@@ -16,8 +19,6 @@ px_module(const char *name, uint64_t *size)
 {
 	uint64_t i, off, n;
 
-	if (xok_env_info(XOK_INFO->cur_env)->parent != 0)
-		return NULL;
 	for (i = 0; i < XOK_INFO->nmodules && i < XOK_NMODULES; i++) {
 		const volatile struct xok_module *m = &XOK_INFO->modules[i];
 		const volatile char *s = m->name, *base = s, *p;

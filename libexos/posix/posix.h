@@ -19,9 +19,6 @@ typedef long (*px_call_fn)(PX_ARGS);
 long __exos_syscall(long n, PX_ARGS);
 
 /* Handlers, by file. */
-long px_write(PX_ARGS);                 /* console.c */
-long px_writev(PX_ARGS);
-long px_ioctl(PX_ARGS);
 long px_exit(PX_ARGS);                  /* proc.c */
 long px_getpid(PX_ARGS);
 long px_gettid(PX_ARGS);
@@ -34,19 +31,6 @@ long px_brk(PX_ARGS);                   /* mem.c */
 long px_mmap(PX_ARGS);
 long px_munmap(PX_ARGS);
 long px_mprotect(PX_ARGS);
-long px_open(PX_ARGS);                  /* files.c */
-long px_openat(PX_ARGS);
-long px_close(PX_ARGS);
-long px_read(PX_ARGS);
-long px_pread64(PX_ARGS);
-long px_readv(PX_ARGS);
-long px_lseek(PX_ARGS);
-long px_fstat(PX_ARGS);
-long px_stat(PX_ARGS);
-long px_newfstatat(PX_ARGS);
-long px_access(PX_ARGS);
-long px_faccessat(PX_ARGS);
-long px_fcntl(PX_ARGS);
 long px_execve(PX_ARGS);                /* exec.c */
 long px_clock_gettime(PX_ARGS);         /* time.c */
 long px_nanosleep(PX_ARGS);
@@ -56,11 +40,35 @@ uint64_t px_now_ns(void);              /* boot-time ns, no kernel call */
 long px_fork(PX_ARGS);                  /* fork.c */
 long px_clone(PX_ARGS);
 long px_wait4(PX_ARGS);                 /* pxwait.c */
-long px_getppid(PX_ARGS);
+long px_getppid(PX_ARGS);               /* pgrp.c */
+long px_setpgid(PX_ARGS);
+long px_getpgid(PX_ARGS);
+long px_getpgrp(PX_ARGS);
+long px_setsid(PX_ARGS);
+long px_getsid(PX_ARGS);
+long px_kill(PX_ARGS);                  /* kill.c */
+long px_pipe(PX_ARGS);                  /* pipe.c */
+long px_pipe2(PX_ARGS);
+long px_poll(PX_ARGS);                  /* poll.c */
+long px_ppoll(PX_ARGS);
+long px_select(PX_ARGS);
+long px_pselect6(PX_ARGS);
+long px_rt_sigaction(PX_ARGS);          /* signal.c */
+long px_rt_sigprocmask(PX_ARGS);
+long px_rt_sigpending(PX_ARGS);
+long px_rt_sigsuspend(PX_ARGS);
+long px_rt_sigtimedwait(PX_ARGS);
+long px_pause(PX_ARGS);
+long px_tkill(PX_ARGS);
+long px_tgkill(PX_ARGS);
+long px_rt_sigreturn(PX_ARGS);          /* sigframe.c */
+long px_sigaltstack(PX_ARGS);
+long px_alarm(PX_ARGS);                 /* itimer.c */
+long px_setitimer(PX_ARGS);
+long px_getitimer(PX_ARGS);
 long px_reboot(PX_ARGS);                /* reboot.c (ports) */
 
-/* proc.c: a pid from an environment id; the FS and GS bases. */
-long px_pid_of(uint64_t env);
+/* proc.c: the FS and GS bases. */
 long px_fs_base(void);
 long px_gs_base(void);
 /* mem.c's part of fork: share the arena with child copy-on-write; the
@@ -80,6 +88,72 @@ const void *px_module(const char *name, uint64_t *size);
 /* files.c: the in-memory file at path (its index), or -errno; its bytes. */
 long px_file_lookup(const char *path);
 const void *px_file_data(uint32_t i, uint64_t *size);
+
+/* ---- the files (the fds helper's block) ---- */
+long px_close(PX_ARGS);                 /* fd.c */
+long px_read(PX_ARGS);
+long px_write(PX_ARGS);
+long px_pread64(PX_ARGS);
+long px_pwrite64(PX_ARGS);
+long px_readv(PX_ARGS);
+long px_writev(PX_ARGS);
+long px_preadv(PX_ARGS);
+long px_pwritev(PX_ARGS);
+long px_lseek(PX_ARGS);
+long px_fstat(PX_ARGS);
+long px_ioctl(PX_ARGS);
+long px_fcntl(PX_ARGS);
+long px_dup(PX_ARGS);
+long px_dup2(PX_ARGS);
+long px_dup3(PX_ARGS);
+long px_getdents64(PX_ARGS);
+long px_ftruncate(PX_ARGS);
+long px_fsync(PX_ARGS);
+long px_open(PX_ARGS);                  /* fscalls.c */
+long px_openat(PX_ARGS);
+long px_creat(PX_ARGS);
+long px_stat(PX_ARGS);
+long px_lstat(PX_ARGS);
+long px_newfstatat(PX_ARGS);
+long px_statx(PX_ARGS);
+long px_access(PX_ARGS);
+long px_faccessat(PX_ARGS);
+long px_faccessat2(PX_ARGS);
+long px_mkdir(PX_ARGS);
+long px_mkdirat(PX_ARGS);
+long px_rmdir(PX_ARGS);
+long px_unlink(PX_ARGS);
+long px_unlinkat(PX_ARGS);
+long px_rename(PX_ARGS);
+long px_renameat(PX_ARGS);
+long px_renameat2(PX_ARGS);
+long px_link(PX_ARGS);
+long px_linkat(PX_ARGS);
+long px_symlink(PX_ARGS);
+long px_symlinkat(PX_ARGS);
+long px_readlink(PX_ARGS);
+long px_readlinkat(PX_ARGS);
+long px_chdir(PX_ARGS);
+long px_fchdir(PX_ARGS);
+long px_getcwd(PX_ARGS);
+long px_umask(PX_ARGS);
+long px_chmod(PX_ARGS);
+long px_fchmod(PX_ARGS);
+long px_fchmodat(PX_ARGS);
+long px_chown(PX_ARGS);
+long px_lchown(PX_ARGS);
+long px_fchown(PX_ARGS);
+long px_fchownat(PX_ARGS);
+long px_utimensat(PX_ARGS);
+long px_truncate(PX_ARGS);
+long px_statfs(PX_ARGS);
+long px_fstatfs(PX_ARGS);
+long px_sync(PX_ARGS);
+/* exec.c's loader: the program file at path (modfile or C-FFS), read
+ * whole: its bytes (in memory the caller unmaps with
+ * px_exec_image_done), or -errno (ENOENT, EACCES, ...). */
+long px_exec_image(const char *upath, const uint8_t **img, uint64_t *size);
+void px_exec_image_done(const uint8_t *img, uint64_t size);
 
 /* start.c: the Linux start block (argc, argv, envp, auxv, strings). */
 #define PX_EXEC_MAGIC 0x4558454358454321UL      /* in %rsi from execve */
@@ -104,5 +178,15 @@ void px_syscount_report(void);
 long px_errno(int64_t xe);
 /* Write a string to the console, whole (console.c). */
 void px_cons_puts(const char *s);
+
+/* (vmem) fork.c: register the fault upcall and its stack (at start). */
+long px_fault_init(void);
+/* (vmem) mem.c: a not-present fault on a lazily filled arena page
+ * (0 handled, -1 not ours). */
+long px_mem_fault(uint64_t va, uint64_t err);
+/* (vmem) fork.c: vfork (the parent waits for exec or exit); a vfork
+ * child tells its parent it has exec'd or is exiting. */
+long px_vfork(PX_ARGS);
+void px_vfork_done(void);
 
 #endif

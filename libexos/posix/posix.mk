@@ -18,8 +18,47 @@ POSIX_SRCS := libexos/posix/dispatch.c libexos/posix/console.c \
 	libexos/posix/uaccess.c
 POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
+# (vmem) uaccess's fault-safe copies
+POSIX_SRCS += libexos/posix/ucopy.S
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+	libexos/posix/pgrp.c libexos/posix/kill.c
+# pipes, the console tty and its line discipline, poll/select
+POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
+	libexos/posix/ldisc.c libexos/posix/poll.c
+# the files (the fds helper's block)
+POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
+	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c
+$(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
+    POSIX_CFLAGS += -Icffs/include
+# signals, alarm/setitimer (sig.h)
+POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
+	libexos/posix/sigentry.S libexos/posix/itimer.c
 POSIX_SRCS += libexos/posix/reboot.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
+
+# C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
+# (libexos/xnclient.c), the disk read through XN (libexos/cffsxndev.c:
+# no root capability needed) and XN's UDF
+# interpreter, compiled with the POSIX layer's flags into the same
+# archive (a program that opens no file links none of it).  Their
+# memory is a heap of their own at PX_FSHEAP_VA (a second copy of
+# libexos/malloc.c under other names), never the program's arena; the
+# block cache is budgeted at PX_FS_CACHE_BLOCKS per process.
+PX_FS_CACHE_BLOCKS := 1024
+PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
+	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c libexos/xnclient.c \
+	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
+PX_FS_OBJS := $(patsubst %,$(BUILD)/posix/fs/%.o,$(PX_FS_SRCS))
+PX_FS_CFLAGS := -DCFFS_HAVE_XN -Icffs/include -Icffs -Ixn/include \
+	-include libexos/posix/layout.h -DHEAP_VA=PX_FSHEAP_VA \
+	-DHEAP_PAGES=PX_FSHEAP_PAGES -DPOOL_MAX=1024u \
+	-DCACHE_BLOCKS=$(PX_FS_CACHE_BLOCKS)u \
+	-Dmalloc=px_fs_malloc -Dfree=px_fs_free -Dcalloc=px_fs_calloc \
+	-Drealloc=px_fs_realloc
+POSIX_OBJS += $(PX_FS_OBJS)
+$(BUILD)/posix/fs/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(POSIX_CFLAGS) $(PX_FS_CFLAGS) -c -o $@ $<
 # musl's headers, then the compiler's, then the kernel's ABI and
 # libexos's kernel-call wrappers (exos/xok.h) after them, so libexos's
 # own freestanding stdlib.h and string.h never shadow musl's.

@@ -1,9 +1,7 @@
 /*
- * proc.c: the process calls that need no process table yet: exit,
- * getpid, the thread pointer (arch_prctl) and set_tid_address.
- * Until ExOS has its process table (issue 10) a pid is the
- * environment's slot number plus one, so the first process is pid 1,
- * and every process is single-threaded (tid = pid).
+ * proc.c: exit, the thread pointer (arch_prctl), set_tid_address and
+ * the ids of the one user.  Pids come from the process table (proc.h,
+ * pgrp.c); every process is single-threaded (tid = pid).
  */
 /* arch_prctl codes (Linux asm/prctl.h; musl has no copy) */
 #define ARCH_SET_GS 0x1001
@@ -14,22 +12,12 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "posix.h"
+#include "uaccess.h"
+#include "proc.h"
+#include "fd.h"
 
 static long fs_base, gs_base;
 static int *clear_tid;          /* set_tid_address: zeroed at exit */
-
-long
-px_pid_of(uint64_t env)
-{
-	return (long)XOK_ENVX(env) + 1;
-}
-
-long
-px_getpid(PX_ARGS)
-{
-	PX_UNUSED;
-	return px_pid_of(XOK_INFO->cur_env);
-}
 
 /* The FS and GS bases arch_prctl set (fork gives them to the child). */
 long
@@ -42,12 +30,6 @@ long
 px_gs_base(void)
 {
 	return gs_base;
-}
-
-long
-px_gettid(PX_ARGS)
-{
-	return px_getpid(a1, a2, a3, a4, a5, a6);
 }
 
 long
@@ -80,36 +62,28 @@ px_arch_prctl(PX_ARGS)
 			gs_base = a2;
 		return 0;
 	case ARCH_GET_FS:
-		*(long *)a2 = fs_base;
-		return 0;
+		return px_copyout((void *)a2, &fs_base, sizeof(fs_base));
 	case ARCH_GET_GS:
-		*(long *)a2 = gs_base;
-		return 0;
+		return px_copyout((void *)a2, &gs_base, sizeof(gs_base));
 	default:
 		return -EINVAL;
 	}
 }
 
-/* exit and exit_group (one thread per process for now).  The first
+/* exit and exit_group (one thread per process for now): record the
+ * status in the process table and end (px_proc_exit); the first
  * process, the one the kernel started, ends the machine with its
- * status: that is how a test, and later scripts/exos-run, learns it.
- * Any other process destroys its environment with the status as its
- * exit code (the env table shows it to the parent). */
+ * status: that is how a test, and scripts/exos-run, learns it. */
 long
 px_exit(PX_ARGS)
 {
-	uint64_t self = XOK_INFO->cur_env;
-	uint64_t code = (uint64_t)a1 & 0xff;
-
 	PX_UNUSED;
 	if (clear_tid)
-		*clear_tid = 0;
+		(void)px_clearout(clear_tid, sizeof(*clear_tid));
+	px_vfork_done();
 	px_syscount_report();
-	if (xok_env_info(self)->parent == 0)
-		sys_shutdown(0, code);
-	sys_env_destroy(XOK_SELF, 0, code);
-	for (;;)
-		sys_yield(XOK_SELF);
+	px_fd_exit();                   /* fd.c: our descriptors closed */
+	px_proc_exit((int)((uint64_t)a1 & 0xff) << 8);
 }
 
 /* One user for now (issue 10): every id is 0, root, and cannot change. */
@@ -117,7 +91,7 @@ long
 px_getuid(PX_ARGS)
 {
 	PX_UNUSED;
-	return 0;
+	return 1000;            /* the one user, not root (vfs.h: PX_UID) */
 }
 
 long
@@ -138,7 +112,7 @@ field(char *dst, const char *s)
 long
 px_uname(PX_ARGS)
 {
-	struct utsname *u = (struct utsname *)a1;
+	struct utsname ub, *u = &ub;
 
 	PX_UNUSED;
 	memset(u, 0, sizeof(*u));
@@ -147,5 +121,5 @@ px_uname(PX_ARGS)
 	field(u->release, "0.1");
 	field(u->version, "Xok/ExOS");
 	field(u->machine, "x86_64");
-	return 0;
+	return px_copyout((void *)a1, u, sizeof(*u));
 }

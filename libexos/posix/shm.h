@@ -22,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Create the region in the first process (idempotent); 0 or -errno. */
+/* Create the region in the first process (idempotent; only the start
+ * code of a process that was not exec'd calls it); 0 or -errno.  Until
+ * px_shm_init or px_shm_kept has run, the other calls fail. */
 long px_shm_init(void);
 /* Zeroed shared memory of n bytes (rounded up to 16; whole pages for
  * n >= 4096), or NULL with nothing taken if the region is full. */
@@ -31,6 +33,18 @@ void *px_shm_alloc(size_t n);
 void px_shm_free(void *p, size_t n);
 /* fork: map the whole region into child (env id); 0 or -errno. */
 long px_shm_fork(uint64_t child);
+/* An image execve started: the region is still mapped (start.c). */
+void px_shm_kept(void);
+/* The fault handler: a region page not mapped here yet; 0 or -1. */
+long px_shm_fault(uint64_t va);
+/* The family's object number k (< PX_SHM_NROOTS), n bytes, zeroed and
+ * allocated by the first caller; NULL if the region is full.  Every
+ * member gets the same object: how the pieces find their shared state.
+ * Numbers (append yours): */
+#define PX_SHM_NROOTS   16
+#define PX_ROOT_PTAB    0       /* the process table (proc.h) */
+#define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
+void *px_shm_root(unsigned k, size_t n);
 
 /* A lock in the shared region.  owner is the holder's environment id
  * (0: free).  A lock whose holder has died is taken over, so a process

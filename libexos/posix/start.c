@@ -21,6 +21,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "posix.h"
+#include "sig.h"
+#include "shm.h"
+#include "proc.h"
 
 #define MAXWORDS 24
 
@@ -197,9 +200,20 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	size_t size;
 	char *area;
 
+	px_sig_hold();          /* no handler before main's world exists */
+	px_fault_init();        /* uaccess and the arena's faults (fork.c) */
 	if (magic == PX_EXEC_MAGIC) {
+		px_shm_kept();          /* first: the region is the family's */
+		px_sig_exec_load(px_exec_sigcarry());   /* before the upcalls */
+		px_sig_start();
 		px_exec_cleanup(plan);
+		px_proc_exec();
 		goto go;
+	}
+	px_sig_start();
+	if (px_shm_init() < 0 || px_proc_init() < 0) {
+		px_cons_puts("exos: no memory for the shared region\n");
+		px_exit(127, 0, 0, 0, 0, 0);
 	}
 	if (first && module_args(&argv, &argc, &envp, &envc))
 		run = 1;
@@ -239,6 +253,7 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 		px_cons_puts("\n");
 	}
 go:
+	px_sig_release();
 	__libc_start_main(main, (int)sp[0], (char **)(sp + 1), 0, 0, 0);
 	for (;;)
 		;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "posix.h"
 #include "block.h"
+#include "uaccess.h"
 
 uint64_t
 px_now_ns(void)
@@ -33,7 +34,7 @@ wall_boot_ns(void)
 long
 px_clock_gettime(PX_ARGS)
 {
-	struct timespec *ts = (struct timespec *)a2;
+	struct timespec ts;
 	uint64_t ns;
 
 	PX_UNUSED;
@@ -55,9 +56,9 @@ px_clock_gettime(PX_ARGS)
 	default:
 		return -EINVAL;
 	}
-	ts->tv_sec = (time_t)(ns / 1000000000u);
-	ts->tv_nsec = (long)(ns % 1000000000u);
-	return 0;
+	ts.tv_sec = (time_t)(ns / 1000000000u);
+	ts.tv_nsec = (long)(ns % 1000000000u);
+	return px_copyout((void *)a2, &ts, sizeof(ts));
 }
 
 /* Sleep until px_now_ns() >= deadline (px_block: on a wake-up
@@ -70,10 +71,16 @@ sleep_until(uint64_t deadline)
 	return r == -ETIMEDOUT ? 0 : r;
 }
 
-/* Nanoseconds in a timespec; -EINVAL for a bad one (Linux's check). */
+/* Nanoseconds in the program's timespec; -EFAULT for a bad pointer,
+ * -EINVAL for a bad value (Linux's checks). */
 static int64_t
-ts_ns(const struct timespec *ts)
+ts_ns(const struct timespec *uts)
 {
+	struct timespec tb, *ts = &tb;
+	long r;
+
+	if ((r = px_copyin(&tb, uts, sizeof(tb))) < 0)
+		return r;
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
 		return -EINVAL;
 	if ((uint64_t)ts->tv_sec > (UINT64_MAX >> 1) / 1000000000u - 1)
@@ -82,8 +89,25 @@ ts_ns(const struct timespec *ts)
 	    (uint64_t)ts->tv_nsec);
 }
 
-/* No signals yet, so a sleep is never interrupted and rem is never
- * written. */
+/* A sleep a signal ends returns -EINTR, with the time left in rem if
+ * rem is not NULL (Linux; the dispatcher never restarts it). */
+static long
+sleep_rem(uint64_t deadline, struct timespec *rem)
+{
+	long r = sleep_until(deadline);
+	uint64_t now, left;
+
+	if (r == -EINTR && rem) {
+		now = px_now_ns();
+		left = deadline > now ? deadline - now : 0;
+		if (deadline == UINT64_MAX)
+			left = UINT64_MAX >> 1;
+		rem->tv_sec = (time_t)(left / 1000000000u);
+		rem->tv_nsec = (long)(left % 1000000000u);
+	}
+	return r;
+}
+
 long
 px_nanosleep(PX_ARGS)
 {
@@ -93,8 +117,8 @@ px_nanosleep(PX_ARGS)
 	PX_UNUSED;
 	if ((ns = ts_ns((const struct timespec *)a1)) < 0)
 		return ns;
-	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
-	    now + (uint64_t)ns);
+	return sleep_rem((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns, (struct timespec *)a2);
 }
 
 long
@@ -121,6 +145,6 @@ px_clock_nanosleep(PX_ARGS)
 		    (uint64_t)ns - wall_boot_ns() : 0);
 	if (a2 & TIMER_ABSTIME)
 		return sleep_until((uint64_t)ns);
-	return sleep_until((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
-	    now + (uint64_t)ns);
+	return sleep_rem((uint64_t)ns > UINT64_MAX - now ? UINT64_MAX :
+	    now + (uint64_t)ns, (struct timespec *)a4);
 }

@@ -20,4 +20,15 @@ long px_copyout(void *udst, const void *src, size_t n);
  * length, -EFAULT, or -ENAMETOOLONG if it does not fit. */
 long px_strin(char *dst, const char *usrc, size_t max);
 
+/* (vmem) Zero n bytes of the program's udst: 0 or -EFAULT. */
+long px_clearout(void *udst, size_t n);
+/* (vmem) The fault handler's part: if f is a fault inside one of the
+ * copies above, make it resume at their recovery point (the copy then
+ * returns -EFAULT) and return 1; else 0. */
+/* (vmem) The length of the program's string usrc (max if it is longer)
+ * or -EFAULT. */
+long px_strlen_user(const char *usrc, size_t max);
+struct xok_frame;
+int px_uaccess_fixup(struct xok_frame *f);
+
 #endif

@@ -4,6 +4,9 @@
 # its calls go to __exos_syscall.  (2) tests/posix/hello.c, booted as the
 # first process with arguments and EXOS_SYSCOUNT=1, passes its checks,
 # prints the call counts at exit, and its exit status (0) ends QEMU.
+# (3) The same source built for Linux (posixhello.linux: musl-gcc
+# -static) passes the same checks on this host, run as "hello one two"
+# with EXOS_SYSCOUNT=1; its lines are tagged "linux:".
 #   tests/guest/posixhello.sh [--accel tcg|kvm] [KERNEL [PROGRAM.elf]]
 accel=${ACCEL:-tcg}
 if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
@@ -56,6 +59,27 @@ if [ $rc -eq 0 ]; then
 else
 	echo "FAIL: posix: QEMU status $rc, not the program's 0"
 	failed=1
+fi
+
+# (3) on Linux
+lprog=$build/tests/posixhello.linux
+if [ ! -x "$lprog" ]; then
+	echo "FAIL: posix: linux: no $lprog (run make)"
+	failed=1
+else
+	ldir=$(mktemp -d)
+	cp "$lprog" "$ldir/hello"
+	(cd "$ldir" && exec timeout -k 5 60 env -i EXOS_SYSCOUNT=1 ./hello one two \
+	    </dev/null >"$tmp" 2>&1)
+	rc=$?
+	rm -rf "$ldir"
+	grep -E '^(PASS|FAIL): ' "$tmp" | sed -E 's/^(PASS|FAIL): posix: /\1: posix: linux: /'
+	if [ $rc -eq 0 ] && grep -q '^ALL-DONE$' "$tmp"; then
+		echo "PASS: posix: linux: reached its end, status 0"
+	else
+		echo "FAIL: posix: linux: status $rc or no ALL-DONE"
+		failed=1
+	fi
 fi
 echo ALL-DONE
 [ $failed -eq 0 ]

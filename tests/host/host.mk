@@ -65,3 +65,13 @@ fuzz-pf: $(PF_FUZZER)
 	nice -n $(FUZZ_NICE) $(PF_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
 	    -print_final_stats=1 -artifact_prefix=$(PF_FUZZER).crashes/ \
 	    $(FUZZ_ARGS) $(PF_FUZZER).corpus
+
+# The console's line discipline (libexos/posix/ldisc.c, pure): its own
+# program, since it is the POSIX layer's code, not the kernel's.
+$(BUILD)/host/test_ldisc: tests/host/test_ldisc.c libexos/posix/ldisc.c \
+    libexos/posix/ldisc.h tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -Ilibexos/posix \
+	    -o $@ tests/host/test_ldisc.c libexos/posix/ldisc.c $(CHECK_LIBS)
+
+HOST_TESTS += $(BUILD)/host/test_ldisc

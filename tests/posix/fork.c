@@ -412,8 +412,8 @@ xok_set_quota(uint64_t env, uint64_t env_limit, uint64_t page_limit)
 static void
 bomber(void)
 {
-	/* a pid is the environment's slot + 1 (no process table yet) */
-	volatile const struct xok_env_info *me = &XOK_INFO->envs[getpid() - 1];
+	volatile const struct xok_env_info *me =
+	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)];
 	int n = 0, reaped = 0, ok = 1, st, err = 0;
 	pid_t pid;
 
@@ -467,11 +467,18 @@ test_bomb(void)
 	pid = xfork();
 	if (pid == 0)
 		bomber();
-	if (pid <= 0 || pid > XOK_NENV) {
+	/* pids are not environment slots: the bomber is our one living
+	 * child environment */
+	ei = NULL;
+	for (st = 0; pid > 0 && st < XOK_NENV; st++)
+		if (XOK_INFO->envs[st].parent == XOK_INFO->cur_env &&
+		    XOK_INFO->envs[st].state != XOK_ENV_FREE &&
+		    XOK_INFO->envs[st].state != XOK_ENV_ZOMBIE)
+			ei = &XOK_INFO->envs[st];
+	if (!ei) {
 		EXPECT("fork bomb: the bomber started", 0);
 		return;
 	}
-	ei = &XOK_INFO->envs[pid - 1];
 	EXPECT("fork bomb: the bomber's quota is cut",
 	    xok_set_quota(ei->id, BOMB_ENVS, ei->page_limit) == 0);
 	st = reap(pid);

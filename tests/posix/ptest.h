@@ -1,5 +1,5 @@
 /*
- * ptest.h: the checks of the POSIX test programs (tests/posix/, each a .c file).
+ * ptest.h: the checks of the POSIX test programs (the .c files of tests/posix).
  * Each program is built twice, with exos-cc for ExOS and with the
  * host's compiler for Linux, and must pass on both: that is how we know
  * the expectations are UNIX's.  Every check prints one line,

@@ -89,8 +89,12 @@ cat(const char *path)
 	r = open(path, O_RDWR);
 	expect(r == -1 && errno == EROFS, "open O_RDWR: EROFS");
 	errno = 0;
-	r = open("/new/file", O_WRONLY | O_CREAT, 0644);
+	r = open("/etc/new-file", O_WRONLY | O_CREAT, 0644);
 	expect(r == -1 && errno == EROFS, "create a file: EROFS");
+	errno = 0;
+	r = open("/no-dir/file", O_WRONLY | O_CREAT, 0644);
+	expect(r == -1 && errno == ENOENT,
+	    "create in a missing directory: ENOENT");
 	errno = 0;
 	expect(access(path, W_OK) == -1 && errno == EROFS,
 	    "access W_OK: EROFS");

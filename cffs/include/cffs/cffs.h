@@ -23,10 +23,11 @@
 #define CFFS_GROUP      16u     /* blocks in an explicit group (64 KiB) */
 
 /* Error codes (negated on return). */
-#define CFFS_EPERM        1
+#define CFFS_EPERM        1     /* also: XN refused a change (proof) */
 #define CFFS_ENOENT       2
 #define CFFS_EIO          5
 #define CFFS_ENOMEM      12
+#define CFFS_EACCES      13     /* XN: the principal may not change it */
 #define CFFS_EBUSY       16
 #define CFFS_EEXIST      17
 #define CFFS_EXDEV       18
@@ -40,6 +41,7 @@
 #define CFFS_ENAMETOOLONG 36
 #define CFFS_ENOTEMPTY   39
 #define CFFS_ELOOP       40
+#define CFFS_ESTALE     116     /* inode number holds no inode now */
 #define CFFS_EUCLEAN    117     /* on-disk structure is corrupt */
 
 /* File types in the mode word (same values as POSIX S_IF*). */
@@ -123,6 +125,21 @@ int  cffs_unmount(struct cffs_fs *fs);   /* syncs, frees fs even on error */
 int  cffs_sync(struct cffs_fs *fs);
 int  cffs_statfs(struct cffs_fs *fs, struct cffs_statfs *st);
 
+/*
+ * Several mounts of one disk (ExOS processes, each with C-FFS as a
+ * library; docs/CFFS.md "Several processes").  Both need everything
+ * committed (cffs_sync) and give -CFFS_EBUSY otherwise.
+ * cffs_release: give XN's registry back every block this mount holds
+ *   there, keeping the cached contents: another mount may then commit
+ *   changes to them.
+ * cffs_invalidate: forget every cached block and re-read the
+ *   superblock's counts, because another mount may have changed them.
+ */
+int  cffs_release(struct cffs_fs *fs);
+/* 1 if the mount holds changes not committed yet (cffs_sync commits). */
+int  cffs_dirty(struct cffs_fs *fs);
+int  cffs_invalidate(struct cffs_fs *fs);
+
 /* Name space. */
 int  cffs_lookup(struct cffs_fs *fs, const char *path, cffs_ino_t *ino);
 int  cffs_stat(struct cffs_fs *fs, const char *path, struct cffs_stat *st);
@@ -164,6 +181,28 @@ typedef int (*cffs_dirent_fn)(void *arg, const char *name,
                               const struct cffs_stat *st);
 int  cffs_readdir(struct cffs_fs *fs, const char *path, cffs_dirent_fn fn,
                   void *arg);
+
+/*
+ * Open files: the same calls by inode number, for a libOS that keeps
+ * files open (cffs_lookup or cffs_stat give the number).  The number is
+ * where the inode lives (docs/CFFS.md, "Inode numbers"): it stays while
+ * the file keeps its place, and changes when its entry moves (a rename
+ * of the file itself, or its first hard link, which moves the inode out
+ * to the inode file; cffs_lookup of the new name gives the new number).
+ * Renaming the directory it is in does not change it.  When the file is
+ * removed, the number may later name another file: a libOS that keeps
+ * an unlinked file open renames it aside instead of removing it, and
+ * removes it at the last close.  A number that holds no inode:
+ * -CFFS_ESTALE.
+ */
+int  cffs_istat(struct cffs_fs *fs, cffs_ino_t ino, struct cffs_stat *st);
+long cffs_iread(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
+                void *buf, size_t len);
+long cffs_iwrite(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
+                 const void *buf, size_t len);
+int  cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size);
+int  cffs_ireaddir(struct cffs_fs *fs, cffs_ino_t ino, cffs_dirent_fn fn,
+                   void *arg);
 
 /*
  * Checker.  report() gets one line per finding (may be NULL).

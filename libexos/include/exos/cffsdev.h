@@ -9,7 +9,12 @@
 
 #include <cffs/cffs.h>
 
-/* Fill dev for the whole virtio disk; 0, or -CFFS_EIO without a disk. */
+/* Fill dev for the whole virtio disk; 0, or -CFFS_EIO without a disk.
+ * exos_cffs_bdev: reads with DISK_RAW (root capability, cffsdev.c);
+ * exos_cffs_bdev_xn: reads with XN_READ, no capability, and needs XN
+ * mounted (cffsxndev.c); exos_cffs_xn_reads counts its blocks. */
+int exos_cffs_bdev_xn(struct cffs_bdev *dev);
+uint64_t exos_cffs_xn_reads(void);
 int exos_cffs_bdev(struct cffs_bdev *dev);
 /* Blocks read and written through DISK_RAW so far.  Over XN, C-FFS
  * writes nothing around XN: every write is an XN call. */

@@ -18,5 +18,8 @@ int64_t exos_heap_ppn(const void *p);
 /* Pages free() could not give back to the kernel (still in XN's cache:
  * a libFS freed a registered page without evicting it).  0 normally. */
 uint64_t exos_heap_stuck(void);
+/* Forget every block, giving nothing back (a forked child whose copy of
+ * the tables names its parent's pages). */
+void exos_heap_forget(void);
 
 #endif

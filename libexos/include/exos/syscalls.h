@@ -447,4 +447,13 @@ sys_net_poll(void)
 	return xok_call(XOK_SYS_NET_POLL, 0, 0, 0, 0, 0, 0);
 }
 
+/* XN_READ: copy the current bytes of n (1..XOK_XN_READ_MAX) blocks from block
+ * on: the registry's page if cached, zeros if free, else the disk */
+static inline int64_t
+sys_xn_read(uint32_t block, uint64_t n, void *buf)
+{
+	return xok_call(XOK_SYS_XN_READ, (uint64_t)block, (uint64_t)n,
+	    (uint64_t)buf, 0, 0, 0);
+}
+
 #endif /* EXOS_SYSCALLS_H */

@@ -291,6 +291,7 @@ struct xok_pred_insn {
 #define XOK_XN_CLAIMS   256
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
 #define XOK_XN_BCI_MAX  64    /* entries per XN_BC_INSERT_MANY */
+#define XOK_XN_READ_MAX 16    /* blocks per XN_READ */
 
 struct xok_xn_insn {            /* the layout of XN's struct xn_insn */
 	uint8_t op, a, b, c;

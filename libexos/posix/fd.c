@@ -1,0 +1,682 @@
+/*
+ * fd.c: the descriptor table, open-file descriptions and the calls that
+ * work on a descriptor whatever its type (fd.h).
+ *
+ * Each process's file state (struct px_fdtab: its descriptors, its
+ * working directory, its umask) is one block of the family's shared
+ * region (shm.h), so that it outlives the program image:
+ *   - fork (px_fd_fork, from fork.c) makes the child's block, a copy
+ *     of ours with one more reference on each description, before the
+ *     child's memory is copied, so the child finds it in its copy of
+ *     our statics (px_fd_child);
+ *   - execve (px_fd_exec, from exec.c) closes the close-on-exec
+ *     descriptors past its point of no return and hands the block to the
+ *     new image in the exec plan (px_exec_cleanup -> px_fd_attach);
+ *   - exit (px_fd_exit, from proc.c) closes everything.
+ * Every block is on one list in the shared region (the registry) with
+ * its owner's environment id.  A process killed by the kernel or by
+ * another process cannot close its descriptors, so px_fd_sweep closes
+ * those of every block whose owner is no longer alive; it runs at fork,
+ * at wait4 and when descriptions run out, so a dead process's
+ * references are dropped by the next of its family to fork or wait.
+ * A process killed in the middle of a close may leak one reference
+ * (the slot is cleared before the reference is dropped): the file then
+ * stays open until the family ends, never freed twice.
+ *
+ * Descriptions (struct px_ofile) are allocated in the shared region;
+ * refs counts descriptors in every process (atomically), and the last
+ * px_ofile_put calls the type's release.  A type's operations are found
+ * by number in px_fops[] below, this process's own copy.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "posix.h"
+#include "fd.h"
+#include "pipe.h"
+#include "uaccess.h"
+
+const struct px_fops *const px_fops[PX_FT_NTYPES] = {
+	[PX_FT_CONS] = &px_fops_tty,            /* tty.c */
+	[PX_FT_PIPE] = &px_fops_pipe,           /* pipe.c */
+	[PX_FT_MODFILE] = &px_fops_modfile,     /* files.c */
+	[PX_FT_FILE] = &px_fops_cffs,           /* vfs_cffs.c */
+	[PX_FT_DIR] = &px_fops_cffsdir,
+	[PX_FT_NULL] = &px_fops_null,           /* dev.c */
+	[PX_FT_ZERO] = &px_fops_zero,
+	[PX_FT_RANDOM] = &px_fops_random,
+};
+
+static struct px_fdtab *tab;            /* ours */
+static struct px_fdtab *child_tab;      /* the one fork made for the child */
+
+#define SLOT_CLOEXEC 1UL
+
+static struct px_ofile *
+slot_file(uint64_t s)
+{
+	return (struct px_ofile *)(uintptr_t)(s & ~SLOT_CLOEXEC);
+}
+
+static void
+reg_add(struct px_fdreg *reg, struct px_fdtab *t)
+{
+	px_lock(&reg->lock);
+	t->next = reg->head;
+	reg->head = t;
+	px_unlock(&reg->lock);
+}
+
+/* Unlink t from the registry (lock held). */
+static void
+reg_del(struct px_fdreg *reg, struct px_fdtab *t)
+{
+	struct px_fdtab **pp;
+
+	for (pp = &reg->head; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			return;
+		}
+}
+
+/* Close every descriptor of t (its owner is gone or going). */
+static void
+close_all(struct px_fdtab *t, int cloexec_only)
+{
+	int fd;
+
+	for (fd = 0; fd < PX_NFD; fd++) {
+		uint64_t s = t->fd[fd];
+
+		if (!s || (cloexec_only && !(s & SLOT_CLOEXEC)))
+			continue;
+		t->fd[fd] = 0;
+		if (cloexec_only)       /* ours: our record locks go */
+			px_flock_close(slot_file(s));
+		px_ofile_put(slot_file(s));
+	}
+}
+
+/* The first process: a new registry and table, fds 0, 1 and 2 one
+ * description of the console. */
+static struct px_fdtab *
+tab_first(void)
+{
+	struct px_fdreg *reg;
+	struct px_fdtab *t;
+	struct px_ofile *f;
+
+	if (px_shm_init() < 0)
+		return NULL;
+	reg = px_shm_alloc(sizeof(*reg));
+	t = px_shm_alloc(sizeof(*t));
+	px_tty_init();                  /* the console tty (tty.c) */
+	f = px_ofile_new(PX_FT_CONS, O_RDWR);
+	if (!reg || !t || !f)
+		return NULL;            /* the region is broken: no files */
+	t->owner = XOK_INFO->cur_env;
+	t->reg = reg;
+	t->umask = 022;
+	strcpy(t->cwd, "/");
+	f->refs = 3;
+	t->fd[0] = t->fd[1] = t->fd[2] = (uint64_t)(uintptr_t)f;
+	reg_add(reg, t);
+	return t;
+}
+
+struct px_fdtab *
+px_fd_tab(void)
+{
+	if (!tab)
+		tab = tab_first();
+	return tab;
+}
+
+struct px_ofile *
+px_fd_get(int fd)
+{
+	struct px_fdtab *t = px_fd_tab();
+
+	if (!t || fd < 0 || fd >= PX_NFD)
+		return NULL;
+	return slot_file(t->fd[fd]);
+}
+
+struct px_ofile *
+px_ofile_new(uint32_t type, uint32_t flags)
+{
+	struct px_ofile *f = px_shm_alloc(sizeof(*f));
+
+	if (!f) {
+		px_fd_sweep();          /* a dead process's may come back */
+		if (!(f = px_shm_alloc(sizeof(*f))))
+			return NULL;
+	}
+	f->type = type;
+	f->flags = flags;
+	f->refs = 1;
+	return f;
+}
+
+long
+px_fd_install(struct px_ofile *f, int min, int cloexec)
+{
+	struct px_fdtab *t = px_fd_tab();
+	int fd;
+
+	if (!t)
+		return -EMFILE;
+	for (fd = min < 0 ? 0 : min; fd < PX_NFD; fd++)
+		if (!t->fd[fd]) {
+			t->fd[fd] = (uint64_t)(uintptr_t)f |
+			    (cloexec ? SLOT_CLOEXEC : 0);
+			return fd;
+		}
+	return -EMFILE;
+}
+
+void
+px_ofile_get(struct px_ofile *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+px_ofile_put(struct px_ofile *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) != 0)
+		return;
+	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
+	    px_fops[f->type]->release)
+		px_fops[f->type]->release(f);
+	px_shm_free(f, sizeof(*f));
+}
+
+/* ---- fork, exec, exit, the sweep ------------------------------------ */
+
+long
+px_fd_fork(uint64_t child)
+{
+	struct px_fdtab *t = px_fd_tab(), *c;
+	int fd;
+
+	child_tab = NULL;
+	if (!t)
+		return 0;               /* no files here, none there */
+	if (!(c = px_shm_alloc(sizeof(*c)))) {
+		px_fd_sweep();
+		if (!(c = px_shm_alloc(sizeof(*c))))
+			return -ENOMEM;
+	}
+	memcpy(c, t, sizeof(*c));
+	c->owner = child;
+	for (fd = 0; fd < PX_NFD; fd++)
+		if (c->fd[fd])
+			px_ofile_get(slot_file(c->fd[fd]));
+	reg_add(t->reg, c);
+	child_tab = c;          /* the child's copy of this static names it */
+	return 0;
+}
+
+void
+px_fd_child(void)
+{
+	tab = child_tab;
+	child_tab = NULL;
+}
+
+uint64_t
+px_fd_exec(void)
+{
+	struct px_fdtab *t = px_fd_tab();
+
+	if (!t)
+		return 0;
+	close_all(t, 1);
+	return (uint64_t)(uintptr_t)t;
+}
+
+void
+px_fd_attach(uint64_t t)
+{
+	struct px_fdtab *p = (struct px_fdtab *)(uintptr_t)t;
+
+	if (p && p->owner == XOK_INFO->cur_env)
+		tab = p;
+}
+
+void
+px_fd_exit(void)
+{
+	struct px_fdtab *t = tab;
+
+	if (!t)
+		return;
+	close_all(t, 0);
+	px_lock(&t->reg->lock);
+	reg_del(t->reg, t);
+	px_unlock(&t->reg->lock);
+	tab = NULL;
+	px_shm_free(t, sizeof(*t));
+}
+
+void
+px_fd_sweep(void)
+{
+	struct px_fdtab *t = tab, *d, **pp;
+	struct px_fdreg *reg;
+
+	if (!t)
+		return;
+	reg = t->reg;
+	for (;;) {
+		px_lock(&reg->lock);
+		for (pp = &reg->head; (d = *pp); pp = &d->next)
+			if (d != tab && !xok_env_alive(d->owner))
+				break;
+		if (d)
+			*pp = d->next;
+		px_unlock(&reg->lock);
+		if (!d)
+			return;
+		close_all(d, 0);
+		px_shm_free(d, sizeof(*d));
+	}
+}
+
+/* ---- the calls on descriptors --------------------------------------- */
+
+static const struct px_fops *
+ops(struct px_ofile *f)
+{
+	return f->type < PX_FT_NTYPES ? px_fops[f->type] : NULL;
+}
+
+long
+px_close(PX_ARGS)
+{
+	struct px_fdtab *t = px_fd_tab();
+	uint64_t s;
+
+	PX_UNUSED;
+	if (!t || a1 < 0 || a1 >= PX_NFD || !(s = t->fd[a1]))
+		return -EBADF;
+	t->fd[a1] = 0;
+	px_flock_close(slot_file(s));
+	px_ofile_put(slot_file(s));
+	return 0;
+}
+
+/* Put f at newfd (closing what was there); f's new reference is taken. */
+static long
+dup_to(struct px_ofile *f, long newfd, int cloexec)
+{
+	struct px_fdtab *t = px_fd_tab();
+	uint64_t old;
+
+	if (newfd < 0 || newfd >= PX_NFD)
+		return -EBADF;
+	px_ofile_get(f);
+	old = t->fd[newfd];
+	t->fd[newfd] = (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
+	if (old) {
+		px_flock_close(slot_file(old));
+		px_ofile_put(slot_file(old));
+	}
+	return newfd;
+}
+
+long
+px_dup(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	long fd;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	px_ofile_get(f);
+	if ((fd = px_fd_install(f, 0, 0)) < 0)
+		px_ofile_put(f);
+	return fd;
+}
+
+long
+px_dup3(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+
+	PX_UNUSED;
+	if (a3 & ~(long)O_CLOEXEC)
+		return -EINVAL;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (a1 == a2)
+		return -EINVAL;
+	return dup_to(f, a2, (a3 & O_CLOEXEC) != 0);
+}
+
+long
+px_dup2(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (a2 < 0 || a2 >= PX_NFD)
+		return -EBADF;
+	if (a1 == a2)
+		return a2;
+	return dup_to(f, a2, 0);
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+long
+px_fcntl(PX_ARGS)
+{
+	struct px_fdtab *t = px_fd_tab();
+	struct px_ofile *f = px_fd_get((int)a1);
+	long fd;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	switch (a2) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (a3 < 0 || a3 >= PX_NFD)
+			return -EINVAL;
+		px_ofile_get(f);
+		if ((fd = px_fd_install(f, (int)a3, a2 == F_DUPFD_CLOEXEC)) < 0)
+			px_ofile_put(f);
+		return fd;
+	case F_GETFD:
+		return (t->fd[a1] & SLOT_CLOEXEC) ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		if (a3 & FD_CLOEXEC)
+			t->fd[a1] |= SLOT_CLOEXEC;
+		else
+			t->fd[a1] &= ~SLOT_CLOEXEC;
+		return 0;
+	case F_GETFL:
+		return f->flags & ~(uint32_t)O_CLOEXEC;
+	case F_SETFL:
+		px_lock(&f->lock);
+		f->flags = (f->flags & ~(uint32_t)SETFL_MASK) |
+		    ((uint32_t)a3 & SETFL_MASK);
+		px_unlock(&f->lock);
+		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return px_flock_fcntl(f, (int)a2, (void *)a3);
+	default:
+		return -EINVAL;
+	}
+}
+
+static long
+check_rw(struct px_ofile *f, int write)
+{
+	uint32_t acc = f->flags & O_ACCMODE;
+
+	if (write ? acc == O_RDONLY : acc == O_WRONLY)
+		return -EBADF;
+	if (f->flags & O_PATH)
+		return -EBADF;
+	return 0;
+}
+
+/* One read or write of the program's buffer. */
+static long
+rw(long fd, void *buf, size_t n, int64_t off, int write)
+{
+	struct px_ofile *f = px_fd_get((int)fd);
+	const struct px_fops *o;
+	long r;
+
+	if (!f || fd != (int)fd)
+		return -EBADF;
+	if ((r = check_rw(f, write)) < 0)
+		return r;
+	if (n > SSIZE_MAX)
+		return -EINVAL;
+	o = ops(f);
+	if (write ? !o || !o->write : !o || !o->read)
+		return -EINVAL;
+	if (off >= 0 && !o->lseek)
+		return -ESPIPE;
+	if (write)
+		return o->write(f, buf, n, off);
+	return o->read(f, buf, n, off);
+}
+
+long
+px_read(PX_ARGS)
+{
+	PX_UNUSED;
+	return rw(a1, (void *)a2, (size_t)a3, -1, 0);
+}
+
+long
+px_write(PX_ARGS)
+{
+	PX_UNUSED;
+	return rw(a1, (void *)a2, (size_t)a3, -1, 1);
+}
+
+long
+px_pread64(PX_ARGS)
+{
+	PX_UNUSED;
+	if (a4 < 0)
+		return px_fd_get((int)a1) ? -EINVAL : -EBADF;
+	return rw(a1, (void *)a2, (size_t)a3, a4, 0);
+}
+
+long
+px_pwrite64(PX_ARGS)
+{
+	PX_UNUSED;
+	if (a4 < 0)
+		return px_fd_get((int)a1) ? -EINVAL : -EBADF;
+	return rw(a1, (void *)a2, (size_t)a3, a4, 1);
+}
+
+/* readv and writev: the vector copied in, checked, then each buffer in
+ * turn until one comes back short. */
+static long
+rwv(long fd, const struct iovec *uiov, long cnt, int64_t off, int write)
+{
+	struct iovec iov[64];
+	size_t total = 0;
+	long done = 0, r, i, k, c;
+
+	if (!px_fd_get((int)fd) || fd != (int)fd)
+		return -EBADF;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	for (i = 0; i < cnt; i += c) {
+		c = cnt - i < 64 ? cnt - i : 64;
+		if (px_copyin(iov, uiov + i, (size_t)c * sizeof(iov[0])) < 0)
+			return -EFAULT;
+		for (k = 0; k < c; k++) {
+			if (iov[k].iov_len > SSIZE_MAX - total)
+				return -EINVAL;
+			total += iov[k].iov_len;
+		}
+	}
+	if (cnt == 0)
+		return rw(fd, NULL, 0, off, write);
+	for (i = 0; i < cnt; i++) {
+		struct iovec v;
+
+		px_copyin(&v, uiov + i, sizeof(v));
+		if (v.iov_len == 0)
+			continue;
+		r = rw(fd, v.iov_base, v.iov_len, off < 0 ? -1 : off + done,
+		    write);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((size_t)r < v.iov_len)
+			break;
+	}
+	return done;
+}
+
+long
+px_readv(PX_ARGS)
+{
+	PX_UNUSED;
+	return rwv(a1, (const struct iovec *)a2, a3, -1, 0);
+}
+
+long
+px_writev(PX_ARGS)
+{
+	PX_UNUSED;
+	return rwv(a1, (const struct iovec *)a2, a3, -1, 1);
+}
+
+long
+px_preadv(PX_ARGS)
+{
+	PX_UNUSED;
+	if (a4 < 0)
+		return -EINVAL;
+	return rwv(a1, (const struct iovec *)a2, a3, a4, 0);
+}
+
+long
+px_pwritev(PX_ARGS)
+{
+	PX_UNUSED;
+	if (a4 < 0)
+		return -EINVAL;
+	return rwv(a1, (const struct iovec *)a2, a3, a4, 1);
+}
+
+long
+px_lseek(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (!(o = ops(f)) || !o->lseek)
+		return -ESPIPE;
+	if (a3 != SEEK_SET && a3 != SEEK_CUR && a3 != SEEK_END)
+		return -EINVAL;
+	return o->lseek(f, a2, (int)a3);
+}
+
+/* The usual lseek over a size: the types with an offset use it. */
+long
+px_seek_in(struct px_ofile *f, int64_t off, int whence, uint64_t size)
+{
+	int64_t base;
+
+	px_lock(&f->lock);
+	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
+	    (int64_t)f->off : (int64_t)size;
+	if ((off < 0 && base + off < 0) ||
+	    (off > 0 && base > INT64_MAX - off)) {
+		px_unlock(&f->lock);
+		return -EINVAL;
+	}
+	f->off = (uint64_t)(base + off);
+	px_unlock(&f->lock);
+	return (long)(base + off);
+}
+
+long
+px_fstat(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+	struct stat st;
+	long r;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	memset(&st, 0, sizeof(st));
+	if (!(o = ops(f)) || !o->fstat)
+		return -EBADF;
+	if ((r = o->fstat(f, &st)) < 0)
+		return r;
+	return px_copyout((void *)a2, &st, sizeof(st));
+}
+
+long
+px_ioctl(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (!(o = ops(f)) || !o->ioctl)
+		return -ENOTTY;
+	return o->ioctl(f, (unsigned long)a2, (void *)a3);
+}
+
+long
+px_getdents64(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (!(o = ops(f)) || !o->getdents)
+		return -ENOTDIR;
+	return o->getdents(f, (void *)a2, (size_t)a3);
+}
+
+long
+px_ftruncate(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (a2 < 0)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		return f->type == PX_FT_FILE || f->type == PX_FT_MODFILE ?
+		    -EINVAL : -EBADF;
+	if (!(o = ops(f)) || !o->ftruncate)
+		return -EINVAL;
+	return o->ftruncate(f, a2);
+}
+
+long
+px_fsync(PX_ARGS)
+{
+	struct px_ofile *f = px_fd_get((int)a1);
+	const struct px_fops *o;
+
+	PX_UNUSED;
+	if (!f || a1 != (int)a1)
+		return -EBADF;
+	if (!(o = ops(f)) || !o->fsync)
+		return -EINVAL;         /* Linux: a pipe or a tty */
+	return o->fsync(f);
+}

@@ -1,0 +1,259 @@
+/*
+ * flock.c: POSIX advisory record locks (fcntl F_GETLK, F_SETLK,
+ * F_SETLKW, and the open-file-description F_OFD_* ones), as sqlite
+ * uses them.  The family's locks are one table in the shared region
+ * (PX_NFLOCK ranges) under a px_lock: a range names the file (its vnode
+ * for a C-FFS file, else the description), its owner (the process's
+ * environment id; for F_OFD_* the description) and [start, end).  A
+ * process's locks on a file go when it closes any descriptor of that
+ * file (POSIX's rule) or when it dies (a dead owner's ranges are
+ * ignored and dropped); OFD locks go with the description's last close.
+ * F_SETLKW sleeps with px_block on the table's generation word, which
+ * every unlock bumps.  No deadlock detection (EDEADLK is never
+ * returned); a full table is ENOLCK.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "posix.h"
+#include "fd.h"
+#include "block.h"
+#include "uaccess.h"
+#include "proc.h"
+
+#define PX_NFLOCK       128
+#define OFD_OWNER       1UL     /* owner: a description, | 1 */
+
+struct range {
+	uint64_t file, owner;
+	int64_t start, end;     /* end: INT64_MAX to the end of the file */
+	int type;               /* F_RDLCK, F_WRLCK; 0 free */
+	int pad;
+};
+
+struct ltab {
+	struct px_lock lock;
+	volatile uint64_t gen;
+	struct range r[PX_NFLOCK];
+};
+
+static struct ltab *
+ltab(void)
+{
+	struct px_fdtab *t = px_fd_tab();
+	struct ltab *l;
+
+	if (!t)
+		return NULL;
+	if ((l = t->reg->flocks) != NULL)
+		return l;
+	px_lock(&t->reg->lock);
+	if (!t->reg->flocks)
+		t->reg->flocks = px_shm_alloc(sizeof(struct ltab));
+	l = t->reg->flocks;
+	px_unlock(&t->reg->lock);
+	return l;
+}
+
+static uint64_t
+file_key(struct px_ofile *f)
+{
+	return f->type == PX_FT_FILE ? f->obj[0] : (uint64_t)(uintptr_t)f;
+}
+
+static int
+alive(uint64_t owner)
+{
+	return (owner & OFD_OWNER) || xok_env_alive(owner);
+}
+
+/* The first range of another owner that conflicts with [s, e) type. */
+static struct range *
+conflict(struct ltab *l, uint64_t file, uint64_t owner, int64_t s,
+    int64_t e, int type)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++) {
+		struct range *r = &l->r[i];
+
+		if (!r->type || r->file != file || r->owner == owner)
+			continue;
+		if (!alive(r->owner)) {
+			r->type = 0;
+			continue;
+		}
+		if (r->start < e && s < r->end &&
+		    (type == F_WRLCK || r->type == F_WRLCK))
+			return r;
+	}
+	return NULL;
+}
+
+static struct range *
+free_range(struct ltab *l)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++)
+		if (!l->r[i].type)
+			return &l->r[i];
+	return NULL;
+}
+
+/* Take [s, e) out of owner's ranges on file (splitting one); 0, or
+ * -ENOLCK if a split needs a range and there is none. */
+static long
+cut(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++) {
+		struct range *r = &l->r[i], *n;
+
+		if (!r->type || r->file != file || r->owner != owner ||
+		    r->end <= s || e <= r->start)
+			continue;
+		if (r->start < s && e < r->end) {       /* split in two */
+			if (!(n = free_range(l)))
+				return -ENOLCK;
+			*n = *r;
+			n->start = e;
+			r->end = s;
+		} else if (r->start < s)
+			r->end = s;
+		else if (e < r->end)
+			r->start = e;
+		else
+			r->type = 0;
+	}
+	return 0;
+}
+
+long
+px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
+{
+	struct ltab *l = ltab();
+	struct flock fl;
+	struct range *r;
+	uint64_t file = file_key(f), owner, seen;
+	int64_t s, e, base = 0;
+	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
+	    cmd == F_OFD_SETLKW;
+	long err;
+
+	if (px_copyin(&fl, uarg, sizeof(fl)) < 0)
+		return -EFAULT;
+	if (!l)
+		return -ENOLCK;
+	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK &&
+	    fl.l_type != F_UNLCK)
+		return -EINVAL;
+	if (ofd && fl.l_pid != 0)
+		return -EINVAL;
+	owner = ofd ? (uint64_t)(uintptr_t)f | OFD_OWNER : XOK_INFO->cur_env;
+	switch (fl.l_whence) {
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->off;
+		break;
+	case SEEK_END: {
+		struct stat st;
+
+		if (!px_fops[f->type] || !px_fops[f->type]->fstat ||
+		    px_fops[f->type]->fstat(f, &st) < 0)
+			return -EINVAL;
+		base = st.st_size;
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	s = base + fl.l_start;
+	if (fl.l_len > 0) {
+		e = s + fl.l_len;
+	} else if (fl.l_len < 0) {
+		e = s;
+		s += fl.l_len;
+	} else
+		e = INT64_MAX;
+	if (s < 0)
+		return -EINVAL;
+	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		if (fl.l_type == F_UNLCK)
+			return -EINVAL;
+		px_lock(&l->lock);
+		if ((r = conflict(l, file, owner, s, e, fl.l_type)) != NULL) {
+			fl.l_type = (short)r->type;
+			fl.l_whence = SEEK_SET;
+			fl.l_start = r->start;
+			fl.l_len = r->end == INT64_MAX ? 0 : r->end - r->start;
+			fl.l_pid = (r->owner & OFD_OWNER) ? -1 :
+			    (pid_t)px_pid_of(r->owner);
+		} else
+			fl.l_type = F_UNLCK;
+		px_unlock(&l->lock);
+		return px_copyout(uarg, &fl, sizeof(fl));
+	}
+	if ((fl.l_type == F_RDLCK && (f->flags & O_ACCMODE) == O_WRONLY) ||
+	    (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY))
+		return -EBADF;
+	for (;;) {
+		px_lock(&l->lock);
+		seen = l->gen;
+		if (fl.l_type == F_UNLCK ||
+		    !conflict(l, file, owner, s, e, fl.l_type))
+			break;
+		px_unlock(&l->lock);
+		if (cmd != F_SETLKW && cmd != F_OFD_SETLKW)
+			return -EAGAIN;
+		{
+			const volatile uint64_t *w[1] = { &l->gen };
+
+			if ((err = px_block(w, &seen, 1, UINT64_MAX)) < 0)
+				return err;
+		}
+	}
+	err = cut(l, file, owner, s, e);
+	if (err == 0 && fl.l_type != F_UNLCK) {
+		if (!(r = free_range(l)))
+			err = -ENOLCK;
+		else {
+			r->file = file;
+			r->owner = owner;
+			r->start = s;
+			r->end = e;
+			r->type = fl.l_type;
+		}
+	}
+	l->gen++;
+	px_unlock(&l->lock);
+	return err;
+}
+
+void
+px_flock_close(struct px_ofile *f)
+{
+	struct px_fdtab *t = px_fd_tab();
+	struct ltab *l;
+	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
+	uint64_t ofd = (uint64_t)(uintptr_t)f | OFD_OWNER;
+	int i, any = 0;
+
+	if (!t || !(l = t->reg->flocks))
+		return;
+	px_lock(&l->lock);
+	for (i = 0; i < PX_NFLOCK; i++) {
+		struct range *r = &l->r[i];
+
+		if (r->type && r->file == file && (r->owner == me ||
+		    (r->owner == ofd && f->refs == 1))) {
+			r->type = 0;
+			any = 1;
+		}
+	}
+	if (any)
+		l->gen++;
+	px_unlock(&l->lock);
+}

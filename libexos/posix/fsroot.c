@@ -1,0 +1,267 @@
+/*
+ * fsroot.c: the root file system of a POSIX process (fsroot.h): C-FFS
+ * from cffs/, compiled into the POSIX layer (posix.mk, "C-FFS in every
+ * process") over XN's kernel calls (libexos/xnclient.c), reading the
+ * disk through XN (XN_READ, libexos/cffsxndev.c): a process needs no
+ * root capability, only R and W on its slot 0 for XN's calls.
+ *
+ * C-FFS's memory comes from a heap of its own at PX_FSHEAP_VA (a second
+ * copy of libexos's malloc.c), not from the program's arena: XN's
+ * buffer cache takes whole physical pages of it (xnclient.c), which
+ * must not be the arena's copy-on-write pages.  fork does not copy that
+ * heap, so a forked child that finds its parent's mount in its copy of
+ * our variables forgets it (and the heap's tables, which
+ * name its parent's pages) and mounts again.
+ */
+#include <exos/exos.h>
+#include <exos/heap.h>
+#include <exos/cffsdev.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xn/xn.h>
+#include "posix.h"
+#include "shm.h"
+#include "fsroot.h"
+
+/*
+ * What the processes of a family share about their file system, in the
+ * family's shared region (shm.h, object PX_ROOT_FS): the lock that
+ * serializes C-FFS calls and the count of committed changes.  A process
+ * that sees the count differ from the one it last saw forgets its
+ * cache.  Without the shared region (it could not be made) each process
+ * forgets its cache at every px_fs_begin and nothing is serialized.
+ */
+struct fs_shared {
+	struct px_lock lock;
+	volatile uint64_t gen;
+};
+
+static struct fs_shared *sh;    /* the family's, found on first use */
+static uint64_t seen_gen;       /* sh->gen after our last call */
+static int locked;
+
+static struct cffs_bdev dev;
+static struct cffs_fs *root;
+static uint64_t root_env;       /* the environment root belongs to */
+static long root_err;           /* why there is none (0: not tried) */
+
+/* Our copy of a parent's state: nothing in it is ours. */
+static void
+forget_parent(void)
+{
+	if (root_env == XOK_INFO->cur_env)
+		return;
+	root = NULL;
+	root_err = 0;
+	locked = 0;
+	exos_heap_forget();
+	root_env = XOK_INFO->cur_env;
+}
+
+long
+px_fs_errno(long r)
+{
+	if (r >= 0)
+		return r;
+	if (r < -4095)
+		return -EIO;
+	return r;               /* CFFS_E* are Linux's values */
+}
+
+/* Mount the root (the caller holds the lock if there is one). */
+static struct cffs_fs *
+mount_root(void)
+{
+	long r;
+
+	forget_parent();
+	if (root != NULL)
+		return root;
+	if (root_err != 0)
+		return NULL;
+	if (exos_cffs_bdev_xn(&dev) < 0) {
+		root_err = -ENODEV;
+		return NULL;
+	}
+	r = cffs_mount(&dev, 0, &root);
+	if (r == 0 && (r = cffs_release(root)) < 0)
+		(void)cffs_unmount(root);
+	if (r < 0) {
+		root = NULL;
+		/* not a C-FFS image (or no XN area): no file system */
+		root_err = r == -CFFS_EINVAL || r == -CFFS_EUCLEAN ? -ENODEV :
+		    px_fs_errno(r);
+		return NULL;
+	}
+	if (sh != NULL)
+		seen_gen = sh->gen;
+	return root;
+}
+
+/*
+ * A block the dead holder allocated (XN_ALLOC) but never put in the
+ * registry is fresh: XN holds its parent's write-back until it is
+ * written.  Put it in with a page of ours (XN fills it with zeros: what
+ * the holder had not written), write it back and evict it.
+ */
+static void
+recover_fresh(void)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bstate *bs = (const struct xn_bstate *)XOK_XN_VA;
+	struct xok_xn_bcins ins;
+	uint8_t *page = NULL;
+	int64_t ppn = -1;
+	uint32_t b;
+
+	for (b = 0; b < xe->nblocks; b++) {
+		if (!(bs[b].flags & XN_BS_FRESH) || bs[b].bcslot != 0)
+			continue;
+		if (page == NULL && ((page = malloc(XOK_PGSIZE)) == NULL ||
+		    (ppn = exos_heap_ppn(page)) < 0))
+			break;
+		memset(&ins, 0, sizeof(ins));
+		ins.block = b, ins.ppn = (uint64_t)ppn, ins.va = (uint64_t)page;
+		if (sys_xn_bc_insert_many(0, &ins, 1, 0) != 1)
+			continue;
+		sys_xn_writeback(b);
+		sys_xn_bc_evict(0, b);
+		sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
+	}
+	free(page);
+}
+
+/*
+ * The lock's holder died.  What XN accepted of its call stands, but the
+ * blocks it had registered may still be in XN's registry, dirty, and
+ * nobody would write them back: write back and evict every entry of our
+ * principal (the family's), or of the transient principal of a dead
+ * environment.  Between calls no live process of the family holds an
+ * entry, and we hold the lock.
+ */
+#define PR_TRANSIENT 0x80000000u
+static void
+recover(void)
+{
+	static uint32_t stale[XOK_XN_WB_MAX];
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bc_entry *bc;
+	struct xok_xn_stat st;
+	uint32_t i, n = 0, done, pass;
+
+	if (!xe->mounted || sys_xn_stat(&st) < 0)
+		return;
+	recover_fresh();
+	bc = (const struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off);
+	for (i = 0; i < xe->bc_slots && n < XOK_XN_WB_MAX; i++) {
+		uint32_t o = bc[i].owner;
+
+		if (bc[i].state == XN_BC_EMPTY)
+			continue;
+		if (o == st.principal || ((o & PR_TRANSIENT) &&
+		    !xok_env_alive(o & ~PR_TRANSIENT)))
+			stale[n++] = bc[i].block;
+	}
+	/* children before parents: XN holds a parent back until its fresh
+	 * children are written, so repeat while a pass writes something */
+	for (pass = 0; pass < 8; pass++) {
+		done = 0;
+		if (sys_xn_writeback_many(stale, n, &done) == 0 || done == 0)
+			break;
+	}
+	for (i = 0; i < n; i++)
+		sys_xn_bc_evict(0, stale[i]);
+}
+
+static void
+lock(void)
+{
+	if (sh == NULL)
+		sh = px_shm_root(PX_ROOT_FS, sizeof(*sh));
+	if (sh != NULL && !locked) {
+		/* a holder that died may have committed part of a call:
+		 * what XN accepted stands, so write it back, and look anew */
+		if (px_lock(&sh->lock) == 1) {
+			recover();
+			sh->gen++;
+		}
+		locked = 1;
+	}
+}
+
+struct cffs_fs *
+px_fs_root(void)
+{
+	struct cffs_fs *fs;
+	int was = locked;
+
+	forget_parent();
+	if (root != NULL || root_err != 0)
+		return root;
+	lock();
+	fs = mount_root();
+	if (!was)
+		px_fs_unlock();
+	return fs;
+}
+
+long
+px_fs_error(void)
+{
+	forget_parent();
+	return root_err;
+}
+
+struct cffs_fs *
+px_fs_begin(long *err)
+{
+	struct cffs_fs *fs;
+	long r;
+
+	forget_parent();
+	lock();
+	if ((fs = mount_root()) == NULL) {
+		px_fs_unlock();
+		*err = root_err;
+		return NULL;
+	}
+	if (sh == NULL || sh->gen != seen_gen) {
+		r = cffs_invalidate(fs);
+		if (r < 0) {
+			px_fs_unlock();
+			*err = px_fs_errno(r);
+			return NULL;
+		}
+		if (sh != NULL)
+			seen_gen = sh->gen;
+	}
+	return fs;
+}
+
+void
+px_fs_unlock(void)
+{
+	if (locked) {
+		locked = 0;
+		px_unlock(&sh->lock);
+	}
+}
+
+long
+px_fs_end(struct cffs_fs *fs, long r, int how)
+{
+	long c = 0;
+
+	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
+		c = cffs_sync(fs);
+		if (c >= 0)
+			c = cffs_release(fs);
+		if (c < 0)      /* what we hold is not what XN has */
+			(void)cffs_invalidate(fs);
+		if (sh != NULL)
+			seen_gen = ++sh->gen;
+	}
+	px_fs_unlock();
+	return r < 0 || c >= 0 ? px_fs_errno(r) : px_fs_errno(c);
+}

@@ -1,0 +1,60 @@
+/*
+ * pipe.h: pipes (pipe.c), the console tty (tty.c) and poll/select
+ * (poll.c): the file types PX_FT_PIPE and PX_FT_CONS and what the rest
+ * of the POSIX layer calls of them.
+ */
+#ifndef EXOS_POSIX_PIPE_H
+#define EXOS_POSIX_PIPE_H
+
+#include <stdint.h>
+#include "fd.h"
+#include "layout.h"
+
+#define PX_PIPE_SIZE    16384   /* a pipe's ring (Linux: 65536) */
+#define PX_PIPE_BUF     4096    /* writes up to this are atomic */
+
+/* A pipe, in the shared region; both ends' descriptions point to it
+ * (obj[0]).  head and tail count bytes written and read since it was
+ * made (head - tail are in the ring); a writer publishes head only
+ * after its bytes are in, so a writer killed half way leaves a
+ * consistent ring.  ev changes at every move and close (poll and
+ * sleepers watch it). */
+struct px_pipe {
+	struct px_lock rlock;           /* one reader at a time */
+	struct px_lock wlock;           /* one writer: PIPE_BUF atomicity */
+	volatile uint64_t head, tail;
+	volatile uint64_t ev;
+	volatile uint64_t readers;      /* read-end descriptions */
+	volatile uint64_t writers;      /* write-end descriptions */
+	volatile uint64_t ends;         /* readers + writers, for the free */
+	volatile uint64_t rwait, wwait; /* a sleeping reader/writer (env) */
+	uint8_t *buf;                   /* PX_PIPE_SIZE bytes, shared */
+};
+
+extern const struct px_fops px_fops_pipe;       /* pipe.c */
+extern const struct px_fops px_fops_tty;       /* tty.c */
+
+/* The family-wide event word (poll.c): changed by every pipe and tty
+ * move, so poll over more files than px_block watches sleeps on it. */
+void px_poll_kick(void);
+const volatile uint64_t *px_poll_word(void);
+
+/* tty.c: the console tty: made by the first process (px_tty_init, 0 or
+ * -errno; idempotent); a description of it (refs 1) for fds 0-2,
+ * /dev/console and /dev/tty, or NULL; console output for the POSIX
+ * layer's own messages. */
+long px_tty_init(void);
+struct px_ofile *px_tty_open(uint32_t flags);
+/* block.c's hook: the word a sleeper also watches so that it pulls
+ * console input (1), or 0; px_tty_pull when it changed. */
+int px_tty_hook(const volatile uint64_t **word, uint64_t *seen);
+void px_tty_pull(void);
+
+/* The family's well-known words, in the last 256 bytes of the shared
+ * region's first page (its header leaves them zero): pointers into the
+ * region that every member, also after execve, must find. */
+#define PX_SHM_ROOTS    ((volatile uint64_t *)(PX_SHM_VA + 4096 - 256))
+#define PX_ROOT_TTY     0       /* struct px_tty * */
+#define PX_ROOT_POLL    1       /* the family-wide event word */
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * vfs.h: the name space of the POSIX layer's files (path.c) and the
+ * C-FFS file types (vfs_cffs.c), used by the path calls (fscalls.c).
+ *
+ * A path names one of three places, looked at in this order:
+ *   - /dev and the devices in it (dev.c);
+ *   - exos-run's in-memory files, read-only at their own paths, and the
+ *     directories they lie in (files.c);
+ *   - the C-FFS root (fsroot.h), if the process has a disk.
+ * Resolution (px_namei) walks the path from "/", the working directory
+ * or a directory descriptor, component by component, as Linux does:
+ * "." and "..", symbolic links (ELOOP after PX_MAXLINKS), ENOTDIR for a
+ * non-directory in the middle, ENAMETOOLONG for a component over 255
+ * bytes or a path over 4095, EACCES for a directory without x.
+ *
+ * We are one user, uid PX_UID, not root: the owner's permission bits
+ * are enforced as Linux enforces them for a non-root owner.
+ */
+#ifndef EXOS_POSIX_VFS_H
+#define EXOS_POSIX_VFS_H
+
+#include <sys/stat.h>
+#include "fd.h"
+
+#define PX_UID          1000
+#define PX_GID          1000
+#define PX_MAXLINKS     40
+
+enum { PX_BE_NONE, PX_BE_DEV, PX_BE_MOD, PX_BE_CFFS };
+
+struct px_nd {                  /* the result of a resolution */
+	char path[PX_PATH_MAX]; /* absolute, normalized */
+	struct stat st;         /* if it exists */
+	int exists;
+	int be;                 /* PX_BE_*, if it exists */
+	int slash;              /* the path ended in '/' */
+	mode_t pmode;           /* the parent directory's mode */
+	int pbe;                /* and its place */
+};
+
+#define PX_ND_NOFOLLOW  1       /* do not follow a final symbolic link */
+#define PX_ND_EMPTY     2       /* AT_EMPTY_PATH: "" is dirfd itself */
+
+/* Resolve the program's path upath from dirfd (AT_FDCWD: the working
+ * directory).  0 with nd filled (nd->exists 0: only the last component
+ * is missing, its parent is a directory), or -errno. */
+long px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd);
+/* The stat of an absolute normalized path and its place; 0 or -errno. */
+long px_lstat_at(const char *path, struct stat *st, int *be);
+/* The owner's permission check: 0 or -EACCES.  want: R_OK|W_OK|X_OK. */
+long px_perm(mode_t mode, int want);
+/* The path of a directory's description (fchdir, *at calls). */
+const char *px_dir_path(struct px_ofile *f);
+/* Where the last component of path begins. */
+const char *px_basename(const char *path);
+
+/* dev.c: the device at path (st filled): its type, 0 for /dev, or
+ * -ENOENT. */
+long px_dev_lookup(const char *path, struct stat *st);
+/* files.c */
+long px_mod_stat(const char *path, struct stat *st);
+long px_mod_open(long i, struct px_ofile *f);
+
+/* vfs_cffs.c: open the resolved name into f (PX_FT_FILE or PX_FT_DIR);
+ * the names' bookkeeping for unlink and rename of open files. */
+long px_vn_open(struct px_ofile *f, const char *path, uint32_t type);
+long px_vn_unlink(const char *path);            /* cffs_unlink, or hide */
+long px_vn_rename(const char *from, const char *to);
+/* A C-FFS stat as a struct stat. */
+struct cffs_stat;
+void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);
+
+#endif

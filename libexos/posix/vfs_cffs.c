@@ -1,0 +1,557 @@
+/*
+ * vfs_cffs.c: open files and directories (PX_FT_FILE, PX_FT_DIR) and
+ * the names behind them.
+ *
+ * C-FFS's calls take paths (cffs.h), so an open file is known by its
+ * name: each description points to a vnode in the shared region (the
+ * path, a reference count of descriptions, whether it was unlinked),
+ * one vnode per open name for the whole family, on one list under the
+ * registry's vlock.  So that an open file outlives the name, as UNIX
+ * wants:
+ *   - rename moves every vnode at or under the old name to the new one;
+ *   - unlink of an open name, or a rename over one, first renames it to
+ *     a hidden name in the root ("/.exos-unlinked-<env>-<n>", left out
+ *     of the root's listing) and marks the vnode unlinked; the last
+ *     close removes it.  A family that dies with such a file open
+ *     leaves its hidden name behind (fsck.cffs sees an ordinary file).
+ * The lock order is a description's lock, then vlock, then C-FFS's
+ * bracket (fsroot.h): file data calls hold vlock so the name does not
+ * move under them.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "posix.h"
+#include "vfs.h"
+#include "fsroot.h"
+#include "uaccess.h"
+
+#define HIDDEN          "/.exos-unlinked-"
+#define CHUNK           (64 * 1024)
+
+struct px_vnode {               /* in the shared region */
+	struct px_vnode *next;
+	uint32_t refs;          /* descriptions */
+	uint32_t unlinked;      /* path is the hidden name */
+	size_t cap;             /* path's allocation */
+	char *path;
+};
+
+static char bounce[CHUNK];
+
+static struct px_fdreg *
+reg(void)
+{
+	struct px_fdtab *t = px_fd_tab();
+
+	return t ? t->reg : NULL;
+}
+
+static struct px_vnode *
+vn(struct px_ofile *f)
+{
+	return (struct px_vnode *)(uintptr_t)f->obj[0];
+}
+
+/* Point v at a copy of path (vlock held); 0 or -ENOMEM. */
+static long
+vn_setpath(struct px_vnode *v, const char *path)
+{
+	size_t n = strlen(path) + 1;
+	char *p;
+
+	if (n > v->cap) {
+		size_t cap = (n + 63) & ~(size_t)63;
+
+		if (!(p = px_shm_alloc(cap)))
+			return -ENOMEM;
+		if (v->path)
+			px_shm_free(v->path, v->cap);
+		v->path = p;
+		v->cap = cap;
+	}
+	memcpy(v->path, path, n);
+	return 0;
+}
+
+long
+px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v;
+
+	if (!r)
+		return -ENFILE;
+	px_lock(&r->vlock);
+	for (v = r->vnodes; v; v = v->next)
+		if (!v->unlinked && strcmp(v->path, path) == 0)
+			break;
+	if (v)
+		v->refs++;
+	else if ((v = px_shm_alloc(sizeof(*v))) != NULL) {
+		if (vn_setpath(v, path) < 0) {
+			px_shm_free(v, sizeof(*v));
+			v = NULL;
+		} else {
+			v->refs = 1;
+			v->next = r->vnodes;
+			r->vnodes = v;
+		}
+	}
+	px_unlock(&r->vlock);
+	if (!v)
+		return -ENFILE;
+	f->type = type;
+	f->obj[0] = (uint64_t)(uintptr_t)v;
+	return 0;
+}
+
+static void
+vn_release(struct px_ofile *f)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v = vn(f), **pp;
+	struct cffs_fs *fs;
+	long err;
+
+	if (!r || !v)
+		return;
+	px_lock(&r->vlock);
+	if (--v->refs > 0) {
+		px_unlock(&r->vlock);
+		return;
+	}
+	for (pp = (struct px_vnode **)&r->vnodes; *pp; pp = &(*pp)->next)
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+	if (v->unlinked && (fs = px_fs_begin(&err)) != NULL)
+		px_fs_end(fs, cffs_unlink(fs, v->path), PX_FS_CHANGED);
+	px_unlock(&r->vlock);
+	px_shm_free(v->path, v->cap);
+	px_shm_free(v, sizeof(*v));
+}
+
+const char *
+px_dir_path(struct px_ofile *f)
+{
+	struct px_vnode *v = vn(f);
+
+	return v && v->path ? v->path : "/";
+}
+
+/* Rename an open name out of the way (vlock held). */
+static long
+hide(struct px_vnode *v)
+{
+	static uint32_t seq;
+	char name[64];
+	struct cffs_fs *fs;
+	long err, r;
+
+	snprintf(name, sizeof(name), HIDDEN "%lx-%x",
+	    (unsigned long)XOK_INFO->cur_env, ++seq);
+	if (!(fs = px_fs_begin(&err)))
+		return err;
+	r = px_fs_end(fs, cffs_rename(fs, v->path, name), PX_FS_CHANGED);
+	if (r < 0)
+		return r;
+	if (vn_setpath(v, name) < 0)
+		return -ENOMEM;         /* (the old copy is too short) */
+	v->unlinked = 1;
+	return 0;
+}
+
+static struct px_vnode *
+vn_find(struct px_fdreg *r, const char *path)
+{
+	struct px_vnode *v;
+
+	for (v = r->vnodes; v; v = v->next)
+		if (!v->unlinked && strcmp(v->path, path) == 0)
+			return v;
+	return NULL;
+}
+
+long
+px_vn_unlink(const char *path)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v;
+	struct cffs_fs *fs;
+	long err, e;
+
+	if (!r)
+		return -ENOENT;
+	px_lock(&r->vlock);
+	if ((v = vn_find(r, path)) != NULL)
+		e = hide(v);
+	else if ((fs = px_fs_begin(&err)) != NULL)
+		e = px_fs_end(fs, cffs_unlink(fs, path), PX_FS_CHANGED);
+	else
+		e = err;
+	px_unlock(&r->vlock);
+	return e;
+}
+
+long
+px_vn_rename(const char *from, const char *to)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v, *over;
+	struct cffs_fs *fs;
+	char buf[PX_PATH_MAX];
+	size_t nf = strlen(from), nt = strlen(to);
+	long err, e;
+
+	if (!r)
+		return -ENOENT;
+	px_lock(&r->vlock);
+	over = strcmp(from, to) != 0 ? vn_find(r, to) : NULL;
+	if (over && (e = hide(over)) < 0)
+		goto out;
+	if (!(fs = px_fs_begin(&err))) {
+		e = err;
+		goto out;
+	}
+	e = px_fs_end(fs, cffs_rename(fs, from, to), PX_FS_CHANGED);
+	if (e < 0) {
+		if (over && (fs = px_fs_begin(&err)) != NULL &&
+		    px_fs_end(fs, cffs_rename(fs, over->path, to),
+		    PX_FS_CHANGED) == 0 && vn_setpath(over, to) == 0)
+			over->unlinked = 0;
+		goto out;
+	}
+	for (v = r->vnodes; v; v = v->next) {
+		if (v->unlinked || strncmp(v->path, from, nf) != 0 ||
+		    (v->path[nf] != '\0' && v->path[nf] != '/'))
+			continue;
+		if (nt + strlen(v->path + nf) >= sizeof(buf))
+			continue;
+		memcpy(buf, to, nt);
+		strcpy(buf + nt, v->path + nf);
+		vn_setpath(v, buf);
+	}
+out:
+	px_unlock(&r->vlock);
+	return e;
+}
+
+/* ---- regular files --------------------------------------------------- */
+
+static long
+file_size(struct cffs_fs *fs, const char *path, uint64_t *size)
+{
+	struct cffs_stat cs;
+	int r = cffs_stat(fs, path, &cs);
+
+	if (r < 0)
+		return r;
+	*size = cs.size;
+	return 0;
+}
+
+static long
+file_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
+{
+	struct px_fdreg *r = reg();
+	struct cffs_fs *fs;
+	uint64_t o;
+	size_t done = 0;
+	long k = 0, err;
+
+	px_lock(&f->lock);
+	o = off < 0 ? f->off : (uint64_t)off;
+	px_lock(&r->vlock);
+	while (done < n) {
+		size_t c = n - done < CHUNK ? n - done : CHUNK;
+
+		if (!(fs = px_fs_begin(&err))) {
+			k = err;
+			break;
+		}
+		k = px_fs_end(fs, cffs_read(fs, vn(f)->path, o + done, bounce,
+		    c), PX_FS_READ);
+		if (k <= 0)
+			break;
+		if (px_copyout((char *)ubuf + done, bounce, (size_t)k) < 0) {
+			k = -EFAULT;
+			break;
+		}
+		done += (size_t)k;
+		if ((size_t)k < c)
+			break;
+	}
+	px_unlock(&r->vlock);
+	if (off < 0)
+		f->off = o + done;
+	px_unlock(&f->lock);
+	if (done == 0 && k < 0)
+		return k;
+	return (long)done;
+}
+
+static long
+file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
+{
+	struct px_fdreg *r = reg();
+	struct cffs_fs *fs;
+	uint64_t o, size;
+	size_t done = 0;
+	long k = 0, err;
+
+	px_lock(&f->lock);
+	o = off < 0 ? f->off : (uint64_t)off;
+	px_lock(&r->vlock);
+	while (done < n || n == 0) {
+		size_t c = n - done < CHUNK ? n - done : CHUNK;
+
+		if (px_copyin(bounce, (const char *)ubuf + done, c) < 0) {
+			k = -EFAULT;
+			break;
+		}
+		if (!(fs = px_fs_begin(&err))) {
+			k = err;
+			break;
+		}
+		/* O_APPEND: the end and the write in one bracket */
+		if ((f->flags & O_APPEND) && (k = file_size(fs, vn(f)->path,
+		    &size)) == 0)
+			o = size - done;
+		if (k == 0 && c)
+			k = cffs_write(fs, vn(f)->path, o + done, bounce, c);
+		k = px_fs_end(fs, k, PX_FS_CHANGED);
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+		if ((size_t)k < c)
+			break;
+	}
+	px_unlock(&r->vlock);
+	if (off < 0)
+		f->off = o + done;
+	px_unlock(&f->lock);
+	if (done == 0 && k < 0)
+		return k;
+	return (long)done;
+}
+
+static long
+vn_stat(struct px_ofile *f, struct stat *st)
+{
+	struct px_fdreg *r = reg();
+	struct cffs_fs *fs;
+	struct cffs_stat cs;
+	long k, err;
+	int be;
+
+	px_lock(&r->vlock);
+	if (f->type == PX_FT_DIR) {
+		k = px_lstat_at(vn(f)->path, st, &be);
+		px_unlock(&r->vlock);
+		return k;
+	}
+	if (!(fs = px_fs_begin(&err)))
+		k = err;
+	else if ((k = px_fs_end(fs, cffs_stat(fs, vn(f)->path, &cs),
+	    PX_FS_READ)) == 0)
+		px_cffs_stat(&cs, st);
+	if (k == 0 && vn(f)->unlinked)
+		st->st_nlink--;
+	px_unlock(&r->vlock);
+	return k;
+}
+
+static long
+file_lseek(struct px_ofile *f, int64_t off, int whence)
+{
+	struct stat st;
+	long k;
+
+	if (whence == SEEK_END && (k = vn_stat(f, &st)) < 0)
+		return k;
+	return px_seek_in(f, off, whence, whence == SEEK_END ?
+	    (uint64_t)st.st_size : 0);
+}
+
+static long
+file_ftruncate(struct px_ofile *f, int64_t len)
+{
+	struct px_fdreg *r = reg();
+	struct cffs_fs *fs;
+	long k, err;
+
+	px_lock(&r->vlock);
+	if (!(fs = px_fs_begin(&err)))
+		k = err;
+	else
+		k = px_fs_end(fs, cffs_truncate(fs, vn(f)->path,
+		    (uint64_t)len), PX_FS_CHANGED);
+	px_unlock(&r->vlock);
+	return k;
+}
+
+static long
+vn_fsync(struct px_ofile *f)
+{
+	struct px_fdreg *r = reg();
+	struct cffs_fs *fs;
+	long k, err;
+
+	px_lock(&r->vlock);
+	if (!(fs = px_fs_begin(&err)))
+		k = err;
+	else
+		k = px_fs_end(fs, f->type == PX_FT_FILE ? cffs_fsync(fs,
+		    vn(f)->path) : cffs_sync(fs), PX_FS_CHANGED);
+	px_unlock(&r->vlock);
+	return k == -ENODEV ? 0 : k;
+}
+
+static short
+vn_poll(struct px_ofile *f, short events,
+    const volatile uint64_t **word, uint64_t *seen)
+{
+	(void)f, (void)word, (void)seen;
+	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+}
+
+const struct px_fops px_fops_cffs = {
+	.read = file_read, .write = file_write, .lseek = file_lseek,
+	.fstat = vn_stat, .poll = vn_poll, .release = vn_release,
+	.ftruncate = file_ftruncate, .fsync = vn_fsync,
+};
+
+/* ---- directories ----------------------------------------------------- */
+
+struct dirfill {
+	char *buf;
+	size_t size, used;
+	uint64_t index, skip;   /* entry number; entries before off */
+	int root, full;
+};
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+/* Add one entry; 1 when the buffer is full. */
+static int
+emit(struct dirfill *d, const char *name, uint64_t ino, uint32_t mode)
+{
+	size_t n = strlen(name), rec = (19 + n + 1 + 7) & ~(size_t)7;
+	struct linux_dirent64 *e;
+
+	if (d->index < d->skip) {
+		d->index++;
+		return 0;
+	}
+	if (d->used + rec > d->size) {
+		d->full = 1;
+		return 1;
+	}
+	d->index++;
+	e = (struct linux_dirent64 *)(d->buf + d->used);
+	memset(e, 0, rec);
+	e->d_ino = ino ? ino : 1;
+	e->d_off = (int64_t)d->index;
+	e->d_reclen = (uint16_t)rec;
+	e->d_type = S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK :
+	    S_ISREG(mode) ? DT_REG : S_ISCHR(mode) ? DT_CHR : DT_UNKNOWN;
+	memcpy(e->d_name, name, n + 1);
+	d->used += rec;
+	return 0;
+}
+
+static int
+dir_cb(void *arg, const char *name, const struct cffs_stat *st)
+{
+	struct dirfill *d = arg;
+
+	if (d->root && strncmp(name, HIDDEN + 1, sizeof(HIDDEN) - 2) == 0)
+		return 0;
+	return emit(d, name, st->ino, st->mode);
+}
+
+static long
+dir_getdents(struct px_ofile *f, void *ubuf, size_t n)
+{
+	struct px_fdreg *r = reg();
+	struct dirfill d;
+	struct cffs_fs *fs;
+	struct stat st;
+	long k = 0, err;
+	int be;
+
+	d.buf = bounce;
+	d.size = n < CHUNK ? n : CHUNK;
+	d.used = 0;
+	d.index = 0;
+	d.full = 0;
+	px_lock(&f->lock);
+	d.skip = f->off;
+	px_lock(&r->vlock);
+	d.root = strcmp(vn(f)->path, "/") == 0;
+	if (px_lstat_at(vn(f)->path, &st, &be) < 0) {
+		k = 0;                  /* removed: empty */
+		goto out;
+	}
+	if (emit(&d, ".", st.st_ino, S_IFDIR) ||
+	    emit(&d, "..", 1, S_IFDIR))
+		goto out;
+	if (be == PX_BE_DEV && strcmp(vn(f)->path, "/dev") == 0) {
+		static const char *const names[] = { "null", "zero",
+		    "random", "urandom", "tty", "console" };
+		unsigned i;
+
+		for (i = 0; i < 6; i++)
+			if (emit(&d, names[i], i + 2, S_IFCHR))
+				break;
+	} else if (be == PX_BE_CFFS && (fs = px_fs_begin(&err)) != NULL) {
+		k = px_fs_end(fs, cffs_readdir(fs, vn(f)->path, dir_cb, &d),
+		    PX_FS_READ);
+		if (k > 0)
+			k = 0;
+	}
+out:
+	px_unlock(&r->vlock);
+	if (k == 0 && d.used == 0 && d.full)
+		k = -EINVAL;            /* the next entry does not fit */
+	if (k == 0 && d.used && px_copyout(ubuf, bounce, d.used) < 0)
+		k = -EFAULT;
+	if (k == 0) {
+		f->off = d.index;
+		k = (long)d.used;
+	}
+	px_unlock(&f->lock);
+	return k;
+}
+
+static long
+dir_read(struct px_ofile *f, void *buf, size_t n, int64_t off)
+{
+	(void)f, (void)buf, (void)n, (void)off;
+	return -EISDIR;
+}
+
+static long
+dir_lseek(struct px_ofile *f, int64_t off, int whence)
+{
+	if (whence == SEEK_END)
+		return -EINVAL;
+	return px_seek_in(f, off, whence, 0);
+}
+
+const struct px_fops px_fops_cffsdir = {
+	.read = dir_read, .lseek = dir_lseek, .fstat = vn_stat,
+	.poll = vn_poll, .release = vn_release, .fsync = vn_fsync,
+	.getdents = dir_getdents,
+};

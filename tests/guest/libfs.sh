@@ -1,0 +1,123 @@
+#!/bin/bash
+# tests/guest/libfs.sh: C-FFS as a library in ExOS processes
+# (libexos/posix/fsroot.h), run by scripts/exos-run --disk on images
+# made by the host's mkfs.cffs; the host's fsck.cffs and cffs check
+# what the guest left.  tests/libfs/libfstest.c prints the PASS/FAIL
+# lines of the guest's checks.
+#   tests/guest/libfs.sh [--accel tcg|kvm] [KERNEL]
+# (Run under make test, which holds the QEMU lock: no flock here.)
+accel=${ACCEL:-tcg}
+if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
+kernel=${1:-${KERNEL:-build/xok/xok.bin}}
+build=$(dirname "$(dirname "$kernel")")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run="$top/scripts/exos-run"
+prog=$build/tests/libfstest.elf
+mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
+export KERNEL="$kernel" ACCEL="$accel"
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: libfs: $1"; }
+fail() { echo "FAIL: libfs: $1"; failed=1; }
+# guest NAME WANT_RC ARGS...: run libfstest, print its lines, check rc
+guest() {
+	local name=$1 want=$2
+	shift 2
+	"$run" --timeout 120 "$@" >"$tmp/out" 2>&1
+	local rc=$?
+	tr -d '\r' <"$tmp/out"
+	if [ $rc -eq "$want" ]; then pass "$name: status $rc"
+	else fail "$name: status $rc, want $want"; fi
+}
+# fsck_clean NAME IMAGE
+fsck_clean() {
+	local out rc
+	out=$("$fsck" -n "$2" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then pass "$1: fsck.cffs -n clean"
+	else fail "$1: fsck.cffs -n exits $rc"; printf '%s\n' "$out" |
+	    head -20 | sed 's/^/    /'; fi
+	out=$("$fsck" -n -x "$2" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then pass "$1: fsck.cffs -n -x clean"
+	else fail "$1: fsck.cffs -n -x exits $rc"; printf '%s\n' "$out" |
+	    head -20 | sed 's/^/    /'; fi
+}
+
+mkdir "$tmp/root"
+echo "hello from the host" >"$tmp/root/hello"
+img=$tmp/disk.img
+"$mkfs" -d "$tmp/root" "$img" 32M >/dev/null || fail "mkfs.cffs"
+
+guest "no disk" 0 "$prog" nodisk
+guest "basic" 0 --disk "$img" "$prog" basic
+guest "after a reboot" 0 --disk "$img" "$prog" check
+fsck_clean "basic" "$img"
+if [ "$("$cffs" "$img" cat /d/f)" = \
+    "written by a POSIX process through C-FFS over XN" ]; then
+	pass "host: cffs cat /d/f"
+else
+	fail "host: cffs cat /d/f"
+fi
+
+# Two mounts in two processes: nothing lost.
+img2=$tmp/two.img
+"$mkfs" -d "$tmp/root" "$img2" 32M >/dev/null || fail "mkfs.cffs"
+guest "two mounts" 0 --disk "$img2" "$prog" twomount
+fsck_clean "two mounts" "$img2"
+got=$("$cffs" "$img2" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "c hello p1 p2 " ]; then pass "two mounts: host: / is c hello p1 p2"
+else fail "two mounts: host: / is '$got'"; fi
+
+# A process without the root capability.
+img4=$tmp/nonroot.img
+"$mkfs" -d "$tmp/root" "$img4" 32M >/dev/null || fail "mkfs.cffs"
+guest "non-root" 0 --disk "$img4" "$prog" nonroot
+fsck_clean "non-root" "$img4"
+
+# An exec'd image mounts again and finds the family's lock.
+img6=$tmp/exec.img
+"$mkfs" -d "$tmp/root" "$img6" 32M >/dev/null || fail "mkfs.cffs"
+guest "exec" 0 --disk "$img6" "$prog" exec
+fsck_clean "exec" "$img6"
+got=$("$cffs" "$img6" ls /x | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "y z " ]; then pass "exec: host: /x is y z"
+else fail "exec: host: /x is '$got'"; fi
+
+# A hostile libFS refused by XN; the others go on.
+img5=$tmp/hostile.img
+"$mkfs" -d "$tmp/root" "$img5" 32M >/dev/null || fail "mkfs.cffs"
+guest "hostile libFS" 0 --disk "$img5" "$prog" hostile
+fsck_clean "hostile libFS" "$img5"
+got=$("$cffs" "$img5" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "after hello " ]; then pass "hostile libFS: host: / is after hello"
+else fail "hostile libFS: host: / is '$got'"; fi
+
+# Several processes in one directory at once, one dying with the lock,
+# one killed: the image is clean and holds exactly the files whose
+# calls succeeded (the victim's next file may or may not be there).
+img3=$tmp/multi.img
+"$mkfs" -d "$tmp/root" "$img3" 32M >/dev/null || fail "mkfs.cffs"
+guest "several processes" 0 --disk "$img3" "$prog" multi
+fsck_clean "several processes" "$img3"
+grep '^HAVE ' "$tmp/out" | tr -d '\r' | awk '{print $2}' | sort >"$tmp/want"
+"$cffs" "$img3" ls /m | awk '{print $NF}' | sort >"$tmp/got"
+nk=$(grep -c '^k' "$tmp/want")
+comm -13 "$tmp/want" "$tmp/got" >"$tmp/extra"
+comm -23 "$tmp/want" "$tmp/got" >"$tmp/missing"
+if [ ! -s "$tmp/missing" ]; then
+	pass "several processes: every file a successful call left is there ($(wc -l <"$tmp/want"))"
+else
+	fail "several processes: missing: $(tr '\n' ' ' <"$tmp/missing")"
+fi
+if [ ! -s "$tmp/extra" ] || [ "$(cat "$tmp/extra")" = "k$nk" ]; then
+	pass "several processes: no other file (the victim had $nk)"
+else
+	fail "several processes: unexpected: $(tr '\n' ' ' <"$tmp/extra")"
+fi
+[ "$(grep -c '^[ab][0-9]' "$tmp/want")" -eq 48 ] &&
+    pass "several processes: 48 files from the three workers" ||
+    fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
+
+echo ALL-DONE
+exit $failed

@@ -1,0 +1,77 @@
+#!/bin/bash
+# tests/guest/posixfiles.sh: file descriptors and the file calls
+# (libexos/posix/fd.c, fscalls.c, path.c, vfs_cffs.c, dev.c, flock.c).
+# tests/posix/files.c, built with exos-cc, runs through scripts/exos-run
+# on a C-FFS image made by the host's mkfs.cffs (the program itself is
+# on the image at /bin/files, so that a forked child can exec it); its
+# PASS/FAIL lines are the checks.  Then the host's fsck.cffs must find
+# the image clean, the host's cffs tool must read the file the guest
+# fsync'ed, and a second boot must read it too.  The same program runs
+# on Linux (built with the host's cc) in a temporary directory, where
+# the expectations are the same.
+#   tests/guest/posixfiles.sh [--accel tcg|kvm] [KERNEL]
+# (Run under make test, which holds the QEMU lock: no flock here.)
+accel=${ACCEL:-tcg}
+if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
+kernel=${1:-${KERNEL:-build/xok/xok.bin}}
+build=$(dirname "$(dirname "$kernel")")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run="$top/scripts/exos-run"
+prog=$build/tests/posixfiles.elf
+mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
+export KERNEL="$kernel" ACCEL="$accel"
+failed=0
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: files: $1"; }
+fail() { echo "FAIL: files: $1"; failed=1; }
+
+# ExOS: a 64 MiB image with /bin/files and a work directory /w
+mkdir -p "$tmp/root/bin" "$tmp/root/w"
+chmod 755 "$tmp/root" "$tmp/root/w"
+cp "$prog" "$tmp/root/bin/files"
+img=$tmp/disk.img
+if ! "$mkfs" -d "$tmp/root" "$img" 64M >/dev/null; then
+	fail "mkfs.cffs"
+	exit 1
+fi
+"$run" --timeout 300 --disk "$img" "$prog" /w >"$tmp/out" 2>&1
+rc=$?
+tr -d '\r' <"$tmp/out" | sed 's/^\(PASS\|FAIL\): files:/\1: files: exos:/'
+if [ $rc -eq 0 ]; then pass "exos: status 0"
+else fail "exos: status $rc"; fi
+if tr -d '\r' <"$tmp/out" | grep -q '^PASS: files: 0 failed'; then
+	pass "exos: the program reached its end"
+else
+	fail "exos: the program did not reach its end"
+fi
+out=$("$fsck" -n "$img" 2>&1); frc=$?
+if [ $frc -eq 0 ]; then pass "host fsck.cffs -n: clean"
+else fail "host fsck.cffs -n exits $frc"; printf '%s\n' "$out" | head -20; fi
+if [ "$("$cffs" "$img" cat /w/keep 2>&1)" = "this file survives a reboot" ]
+then pass "host cffs cat /w/keep: what the guest wrote"
+else fail "host cffs cat /w/keep: $("$cffs" "$img" cat /w/keep 2>&1 | head -3)"
+fi
+"$run" --timeout 120 --disk "$img" "$prog" /w check >"$tmp/out" 2>&1
+rc=$?
+tr -d '\r' <"$tmp/out" | sed 's/^\(PASS\|FAIL\): files:/\1: files: reboot:/'
+if [ $rc -eq 0 ]; then pass "after a reboot: status 0"
+else fail "after a reboot: status $rc"; fi
+
+# Linux
+if cc -O2 -Wall -Wno-comment -I"$top/tests/posix" -o "$tmp/files" \
+    "$top/tests/posix/files.c" 2>"$tmp/cc"; then
+	mkdir "$tmp/lw" && chmod 755 "$tmp" "$tmp/lw"
+	(cd "$tmp" && ./files "$tmp/lw") >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then pass "Linux: all checks pass"
+	else
+		fail "Linux: status $rc"
+		grep '^FAIL' "$tmp/out" | head -20 | sed 's/^/    /'
+	fi
+else
+	fail "Linux: cannot build: $(head -c 300 "$tmp/cc")"
+fi
+echo ALL-DONE
+[ $failed -eq 0 ]

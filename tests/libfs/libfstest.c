@@ -1,0 +1,512 @@
+/*
+ * libfstest.c: C-FFS as a library in ExOS processes (libexos/posix/
+ * fsroot.h), run by tests/guest/libfs.sh through scripts/exos-run
+ * --disk on an image made by the host's mkfs.cffs.  ExOS only: it
+ * tests the libOS's file system underneath the POSIX calls, through its
+ * own interface (the POSIX file calls are tested by tests/posix/).
+ *   libfstest nodisk   no disk: px_fs_root is NULL, -ENODEV
+ *   libfstest basic    mount, mkdir, create, write, read, stat, readdir
+ *   libfstest check    what "basic" left is there (a second boot)
+ *   libfstest twomount the parent mounts and makes /p1, a forked child
+ *                      (a second mount) makes /c, then the parent /p2:
+ *                      each sees the others' directories and none is
+ *                      lost (tests/guest/libfs.sh checks on the host)
+ *   libfstest nonroot  a forked child gives up the root capability (its
+ *                      slot 0 becomes a name of its own): DISK_RAW is
+ *                      refused, and it still makes, writes and reads
+ *                      files, which its parent then reads
+ *   libfstest hostile  a forked child plays a buggy libFS: through XN's
+ *                      calls it points the root directory at another
+ *                      file's block, claims that block again and frees
+ *                      the root's directory block; XN refuses each and
+ *                      the block is unchanged; it dies with the block
+ *                      still in XN's registry; the parent goes on
+ *   libfstest exec     makes /x, then execs itself ("execed"): the new
+ *                      image mounts again over the old one's heap, sees
+ *                      /x, makes /x/y, and a child it forks makes /x/z
+ *                      under the same family lock (found again through
+ *                      the shared region)
+ *   libfstest multi    NWORK forked processes create, rename and delete
+ *                      in /m at once, one dies holding the lock with a
+ *                      change not committed, one is killed at a random
+ *                      moment; each prints "HAVE name" for the files its
+ *                      successful calls left, and libfs.sh compares them
+ *                      with what the host finds in /m
+ * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
+ */
+#define PTEST_SUITE "libfs"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <exos/xok.h>
+#include "fsroot.h"
+#include "shm.h"
+#include "ptest.h"
+
+#define TEXT "written by a POSIX process through C-FFS over XN\n"
+
+/* One bracketed C-FFS call that changes something. */
+#define CH(call) ({ long e_; struct cffs_fs *fs_ = px_fs_begin(&e_);    \
+	fs_ == NULL ? e_ : px_fs_end(fs_, (call), PX_FS_CHANGED); })
+#define RD(call) ({ long e_; struct cffs_fs *fs_ = px_fs_begin(&e_);    \
+	fs_ == NULL ? e_ : px_fs_end(fs_, (call), PX_FS_READ); })
+
+struct names {
+	char buf[512];
+	int n;
+};
+
+static int
+name_fn(void *arg, const char *name, const struct cffs_stat *st)
+{
+	struct names *v = arg;
+
+	(void)st;
+	if (strlen(v->buf) + strlen(name) + 2 < sizeof(v->buf)) {
+		strcat(v->buf, name);
+		strcat(v->buf, " ");
+	}
+	v->n++;
+	return 0;
+}
+
+static int
+t_nodisk(void)
+{
+	EXPECT("no disk: px_fs_root is NULL", px_fs_root() == NULL);
+	EXPECT_RET("no disk: px_fs_error is -ENODEV", px_fs_error(), -ENODEV);
+	EXPECT_RET("no disk: px_fs_begin gives -ENODEV",
+	    CH(cffs_mkdir(fs_, "/x", 0755, 0, 0)), -ENODEV);
+	return ptest_done();
+}
+
+static int
+t_basic(void)
+{
+	char buf[128];
+	struct cffs_stat st;
+	struct names v = { "", 0 };
+
+	EXPECT("px_fs_root mounts the disk", px_fs_root() != NULL);
+	EXPECT("px_fs_root: the same mount again", px_fs_root() ==
+	    px_fs_root());
+	EXPECT_RET("mkdir /d", CH(cffs_mkdir(fs_, "/d", 0755, 0, 0)), 0);
+	EXPECT_RET("mkdir /d again: EEXIST",
+	    CH(cffs_mkdir(fs_, "/d", 0755, 0, 0)), -EEXIST);
+	EXPECT_RET("create /d/f", CH(cffs_create(fs_, "/d/f", 0100644, 0,
+	    0)), 0);
+	EXPECT_RET("write /d/f", CH(cffs_write(fs_, "/d/f", 0, TEXT,
+	    strlen(TEXT))), (long)strlen(TEXT));
+	memset(buf, 0, sizeof(buf));
+	EXPECT_RET("read /d/f", RD(cffs_read(fs_, "/d/f", 0, buf,
+	    sizeof(buf))), (long)strlen(TEXT));
+	EXPECT("read /d/f: the bytes written", strcmp(buf, TEXT) == 0);
+	EXPECT_RET("stat /d/f", RD(cffs_stat(fs_, "/d/f", &st)), 0);
+	EXPECT("stat /d/f: size and mode", st.size == strlen(TEXT) &&
+	    st.mode == 0100644);
+	EXPECT_RET("stat /nope: ENOENT", RD(cffs_stat(fs_, "/nope", &st)),
+	    -ENOENT);
+	EXPECT_RET("mkdir /d/f/x: ENOTDIR",
+	    CH(cffs_mkdir(fs_, "/d/f/x", 0755, 0, 0)), -ENOTDIR);
+	EXPECT_RET("readdir /", RD(cffs_readdir(fs_, "/", name_fn, &v)), 0);
+	EXPECT("readdir /: d and the image's file", strstr(v.buf, "d ") &&
+	    strstr(v.buf, "hello "));
+	return ptest_done();
+}
+
+static int
+t_check(void)
+{
+	char buf[128];
+
+	memset(buf, 0, sizeof(buf));
+	EXPECT_RET("after the reboot: read /d/f", RD(cffs_read(fs_, "/d/f",
+	    0, buf, sizeof(buf))), (long)strlen(TEXT));
+	EXPECT("after the reboot: the bytes written", strcmp(buf, TEXT) ==
+	    0);
+	return ptest_done();
+}
+
+static int
+find_fn(void *arg, const char *name, const struct cffs_stat *st)
+{
+	(void)st;
+	return strcmp(name, arg) == 0;  /* 1 stops the walk */
+}
+
+/* Is name in dir? */
+static int
+has(const char *dir, const char *name)
+{
+	return RD(cffs_readdir(fs_, dir, find_fn, (void *)name)) == 1;
+}
+
+static int
+t_twomount(void)
+{
+	pid_t pid;
+	int st;
+
+	EXPECT_RET("parent: mkdir /p1", CH(cffs_mkdir(fs_, "/p1", 0755, 0,
+	    0)), 0);
+	pid = fork();
+	if (pid == 0) {
+		EXPECT_RET("child: mkdir /c", CH(cffs_mkdir(fs_, "/c", 0755, 0,
+		    0)), 0);
+		EXPECT("child: sees /p1", has("/", "p1"));
+		EXPECT("child: sees /c", has("/", "c"));
+		exit(ptest_done());
+	}
+	EXPECT("fork", pid > 0);
+	EXPECT_RET("child exits 0", (waitpid(pid, &st, 0), st), 0);
+	EXPECT("parent: sees the child's /c", has("/", "c"));
+	EXPECT_RET("parent: mkdir /p2", CH(cffs_mkdir(fs_, "/p2", 0755, 0,
+	    0)), 0);
+	EXPECT("parent: sees /p1 /c /p2", has("/", "p1") && has("/", "c") &&
+	    has("/", "p2"));
+	EXPECT_RET("parent: mkdir /c: EEXIST (the child's)",
+	    CH(cffs_mkdir(fs_, "/c", 0755, 0, 0)), -EEXIST);
+	return ptest_done();
+}
+
+static int
+t_nonroot(void)
+{
+	struct xok_cap c;
+	struct xok_disk_done d;
+	char buf[64];
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid == 0) {
+		memset(&c, 0, sizeof(c));
+		c.valid = 1, c.len = 1, c.rights = XOK_CAP_ALL;
+		c.name[0] = 0x4c;
+		EXPECT_RET("child: slot 0 becomes the name [4c], not root",
+		    sys_cap_grant(XOK_SELF, 0, 0, 0, &c), 0);
+		memset(&d, 0, sizeof(d));
+		EXPECT("child: DISK_RAW is refused", sys_disk_raw(0, 0, 0,
+		    1, 4096, &d) < 0);
+		EXPECT_RET("child: mkdir /nr", CH(cffs_mkdir(fs_, "/nr", 0755,
+		    0, 0)), 0);
+		EXPECT_RET("child: create /nr/f", CH(cffs_create(fs_, "/nr/f",
+		    0100600, 0, 0)), 0);
+		EXPECT_RET("child: write /nr/f", CH(cffs_write(fs_, "/nr/f", 0,
+		    "no root", 7)), 7);
+		memset(buf, 0, sizeof(buf));
+		EXPECT_RET("child: read /nr/f", RD(cffs_read(fs_, "/nr/f", 0,
+		    buf, sizeof(buf))), 7);
+		EXPECT("child: its bytes", strcmp(buf, "no root") == 0);
+		exit(ptest_done());
+	}
+	EXPECT("fork", pid > 0);
+	EXPECT_RET("child exits 0", (waitpid(pid, &st, 0), st), 0);
+	memset(buf, 0, sizeof(buf));
+	EXPECT_RET("parent: reads the child's /nr/f", RD(cffs_read(fs_,
+	    "/nr/f", 0, buf, sizeof(buf))), 7);
+	EXPECT("parent: the child's bytes", strcmp(buf, "no root") == 0);
+	return ptest_done();
+}
+
+#define HOSTILE_VA 0x0000360000000000UL  /* the hostile child's page */
+#define ROOT_DIRECT0 (512 + 16 + 64)     /* root inode's direct[0] */
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The hostile child; its checks' failures are its exit status. */
+static int
+hostile(void)
+{
+	static struct xok_xn_change ch;
+	static uint8_t sb[4096], dir[4096], after[4096];
+	struct xok_xn_bcins ins;
+	uint64_t out[2];
+	uint32_t sbblk, dirblk, victim = 0, zero = 0, s;
+	int64_t ppn;
+
+	EXPECT_RET("hostile: XN's root cffs", sys_xn_lookup("cffs", out), 0);
+	sbblk = (uint32_t)out[0];
+	EXPECT_RET("hostile: read the superblock's block", sys_xn_read(sbblk,
+	    1, sb), 0);
+	dirblk = get32(sb + ROOT_DIRECT0);
+	EXPECT_RET("hostile: read the root directory", sys_xn_read(dirblk, 1,
+	    dir), 0);
+	for (s = 0; s < 8; s++)
+		if (dir[s * 512] == 1 && dir[s * 512 + 1] == 6 &&
+		    memcmp(dir + s * 512 + 144, "victim", 6) == 0)
+			victim = get32(dir + s * 512 + 16 + 64);
+	EXPECT("hostile: found /victim's first block", victim != 0);
+	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT("hostile: a page", ppn >= 0 && sys_page_map(XOK_SELF,
+	    HOSTILE_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);
+	memset(&ins, 0, sizeof(ins));
+	ins.block = sbblk, ins.ppn = (uint64_t)ppn, ins.va = HOSTILE_VA;
+	EXPECT_RET("hostile: the superblock's block in XN's registry",
+	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
+
+	/* the root directory's pointer made to point at /victim's block */
+	EXPECT("hostile: XN refuses a write that steals a block",
+	    sys_xn_write(0, sbblk, ROOT_DIRECT0, 4, &victim) <= -XE_XN);
+	/* the same block claimed again in the root's next pointer */
+	memset(&ch, 0, sizeof(ch));
+	ch.block = sbblk, ch.off = ROOT_DIRECT0 + 4, ch.len = 4;
+	memcpy(ch.bytes, &victim, 4);
+	ch.nclaims = 1;
+	ch.claims[0].block = victim, ch.claims[0].type = 1;
+	EXPECT("hostile: XN refuses a claim of a block in use",
+	    sys_xn_alloc(0, &ch) <= -XE_XN);
+	/* the root's directory block freed while it holds /victim */
+	memset(&ch, 0, sizeof(ch));
+	ch.block = sbblk, ch.off = ROOT_DIRECT0, ch.len = 4;
+	memcpy(ch.bytes, &zero, 4);
+	ch.nclaims = 1;
+	ch.claims[0].block = dirblk, ch.claims[0].type = 0xcf01;
+	EXPECT("hostile: XN refuses to free a directory that owns blocks",
+	    sys_xn_free(0, &ch) <= -XE_XN);
+	EXPECT_RET("hostile: read the block again", sys_xn_read(sbblk, 1,
+	    after), 0);
+	EXPECT("hostile: the superblock's block is unchanged",
+	    memcmp(sb, after, sizeof(sb)) == 0);
+	/* die with the entry in XN's registry */
+	return ptest_done();
+}
+
+static int
+t_hostile(void)
+{
+	static char big[9000], buf[9000];
+	pid_t pid;
+	int st, i;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	EXPECT_RET("create /victim", CH(cffs_create(fs_, "/victim", 0100644,
+	    0, 0)), 0);
+	EXPECT_RET("write /victim", CH(cffs_write(fs_, "/victim", 0, big,
+	    sizeof(big))), (long)sizeof(big));
+	pid = fork();
+	if (pid == 0)
+		exit(hostile());
+	EXPECT("fork the hostile libFS", pid > 0);
+	EXPECT_RET("the hostile libFS's checks", (waitpid(pid, &st, 0), st),
+	    0);
+	EXPECT_RET("after it: read /victim", RD(cffs_read(fs_, "/victim", 0,
+	    buf, sizeof(buf))), (long)sizeof(big));
+	EXPECT("after it: /victim's bytes", memcmp(buf, big, sizeof(big)) ==
+	    0);
+	EXPECT_RET("after it: mkdir /after (the root's inode block again)",
+	    CH(cffs_mkdir(fs_, "/after", 0755, 0, 0)), 0);
+	EXPECT_RET("after it: create /after/f", CH(cffs_create(fs_,
+	    "/after/f", 0100644, 0, 0)), 0);
+	EXPECT_RET("after it: unlink /victim", CH(cffs_unlink(fs_,
+	    "/victim")), 0);
+	return ptest_done();
+}
+
+#define NWORK   3               /* workers with a known outcome */
+#define NOPS    24
+
+/* What the processes' calls did, in the family's shared region (their
+ * console lines may interleave): ok[w][j] worker w's step j succeeded,
+ * kdone the victim's successful creates.  The parent prints them. */
+static struct outcome {
+	volatile uint8_t ok[NWORK][NOPS];
+	volatile uint32_t kdone;
+} *oc;
+
+/* Worker w: create a<w>_<j>, rename every third to b<w>_<j>, delete
+ * every third.  Every call must succeed. */
+static int
+worker(int w)
+{
+	char a[64], b[64];
+	int j, bad = 0;
+	long r;
+
+	for (j = 0; j < NOPS; j++) {
+		snprintf(a, sizeof(a), "/m/a%d_%d", w, j);
+		snprintf(b, sizeof(b), "/m/b%d_%d", w, j);
+		r = CH(cffs_create(fs_, a, 0100644, 0, 0));
+		if (r == 0 && j % 3 == 1)
+			r = CH(cffs_rename(fs_, a, b));
+		else if (r == 0 && j % 3 == 2)
+			r = CH(cffs_unlink(fs_, a));
+		if (r != 0) {
+			printf("FAIL: libfs: worker %d op %d: %ld\n", w, j, r);
+			bad = 1;
+		} else
+			oc->ok[w][j] = 1;
+	}
+	return bad;
+}
+
+/* Dies inside the bracket: the lock held, a create not committed. */
+static void
+die_locked(void)
+{
+	long e;
+	struct cffs_fs *fs = px_fs_begin(&e);
+
+	if (fs != NULL)
+		(void)cffs_create(fs, "/m/dead", 0100644, 0, 0);
+	sys_env_destroy(XOK_INFO->cur_env, 0, 9);
+}
+
+/* Creates k<j> until it is killed, counting its successes. */
+static void
+victim(void)
+{
+	char a[64];
+	int j;
+
+	for (j = 0; ; j++) {
+		snprintf(a, sizeof(a), "/m/k%d", j);
+		if (CH(cffs_create(fs_, a, 0100644, 0, 0)) != 0)
+			break;
+		oc->kdone = (uint32_t)j + 1;
+	}
+	exit(1);
+}
+
+/* Entries of XN's registry that are not clean (printed). */
+static int
+registry_dirty(void)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const volatile uint8_t *bc;
+	uint32_t i, n = 0;
+
+	if (!xe->mounted)
+		return 0;
+	bc = (const volatile uint8_t *)(XOK_XN_VA + xe->bc_off);
+	for (i = 0; i < xe->bc_slots; i++) {
+		/* struct xn_bc_entry: block, owner, state, pad[7], page */
+		const volatile uint8_t *e = bc + (size_t)i * 24;
+
+		if (e[8] > 1) {
+			printf("registry: block %u owner %x state %u\n",
+			    *(const volatile uint32_t *)e,
+			    *(const volatile uint32_t *)(e + 4), e[8]);
+			n++;
+		}
+	}
+	return (int)n;
+}
+
+static int
+t_multi(void)
+{
+	pid_t pid[NWORK + 2];
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	int i, j, st, ok = 1;
+
+	EXPECT("the outcome record in the shared region",
+	    (oc = px_shm_alloc(sizeof(*oc))) != NULL);
+	if (oc == NULL)
+		return ptest_done();
+	EXPECT_RET("mkdir /m", CH(cffs_mkdir(fs_, "/m", 0755, 0, 0)), 0);
+	for (i = 0; i < NWORK + 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			if (i < NWORK)
+				exit(worker(i));
+			if (i == NWORK)
+				die_locked();
+			victim();
+		}
+		EXPECT("fork a worker", pid[i] > 0);
+	}
+	nanosleep(&ts, NULL);
+	EXPECT_RET("kill the victim mid-work",
+	    sys_env_destroy(XOK_INFO->envs[pid[NWORK + 1] - 1].id, 0, 9), 0);
+	for (i = 0; i < NWORK + 2; i++) {
+		waitpid(pid[i], &st, 0);
+		if (i < NWORK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			ok = 0;
+	}
+	EXPECT("every worker's calls succeeded", ok);
+	EXPECT("/m/dead (never committed) is not there", !has("/m",
+	    "dead"));
+	EXPECT_RET("mkdir /m/after: the lock was taken over",
+	    CH(cffs_mkdir(fs_, "/m/after", 0755, 0, 0)), 0);
+	/* what the calls that returned success left */
+	for (i = 0; i < NWORK; i++)
+		for (j = 0; j < NOPS; j++)
+			if (oc->ok[i][j] && j % 3 != 2)
+				printf("HAVE %c%d_%d\n", j % 3 ? 'b' : 'a', i, j);
+	for (j = 0; j < (int)oc->kdone; j++)
+		printf("HAVE k%d\n", j);
+	printf("HAVE after\n");
+	EXPECT("/m/after is there", has("/m", "after"));
+	EXPECT("XN's registry holds nothing dirty", registry_dirty() == 0);
+	return ptest_done();
+}
+
+static int
+t_exec(void)
+{
+	char *av[] = { "/bin/libfstest.elf", "execed", NULL };
+
+	EXPECT_RET("before exec: mkdir /x", CH(cffs_mkdir(fs_, "/x", 0755, 0,
+	    0)), 0);
+	execv(av[0], av);
+	EXPECT("execv returned", 0);
+	return ptest_done();
+}
+
+static int
+t_execed(void)
+{
+	pid_t pid;
+	int st;
+
+	EXPECT("exec'd image: sees /x", has("/", "x"));
+	EXPECT_RET("exec'd image: mkdir /x/y", CH(cffs_mkdir(fs_, "/x/y",
+	    0755, 0, 0)), 0);
+	pid = fork();
+	if (pid == 0)
+		exit(CH(cffs_mkdir(fs_, "/x/z", 0755, 0, 0)) == 0 ? 0 : 1);
+	EXPECT_RET("its child: mkdir /x/z", (waitpid(pid, &st, 0), st), 0);
+	EXPECT("exec'd image: sees /x/y and /x/z", has("/x", "y") &&
+	    has("/x", "z"));
+	return ptest_done();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(m, "nodisk") == 0)
+		return t_nodisk();
+	if (strcmp(m, "basic") == 0)
+		return t_basic();
+	if (strcmp(m, "check") == 0)
+		return t_check();
+	if (strcmp(m, "twomount") == 0)
+		return t_twomount();
+	if (strcmp(m, "nonroot") == 0)
+		return t_nonroot();
+	if (strcmp(m, "hostile") == 0)
+		return t_hostile();
+	if (strcmp(m, "exec") == 0)
+		return t_exec();
+	if (strcmp(m, "execed") == 0)
+		return t_execed();
+	if (strcmp(m, "multi") == 0)
+		return t_multi();
+	printf("FAIL: libfs: unknown mode %s\n", m);
+	return 2;
+}

@@ -1,0 +1,671 @@
+/*
+ * tests/posix/files.c: file descriptors and the file calls, the same
+ * program on Linux and on ExOS (tests/guest/posixfiles.sh runs both).
+ *   files DIR          the checks, in a fresh DIR/ft (DIR must exist)
+ *   files DIR check    after a reboot: DIR/keep holds what the first run
+ *                      wrote (and fsync'ed)
+ *   files - exec-child KEEPFD CLOEXECFD   (the exec checks' second half)
+ * Errors must be Linux's exactly.  Run as root on Linux, the EACCES
+ * checks run in a child that has become uid 65534 (root ignores mode
+ * bits; ExOS's one user is not root).
+ */
+#define _GNU_SOURCE
+#define PTEST_SUITE "files"
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "ptest.h"
+
+#define KEEP_TEXT "this file survives a reboot\n"
+
+static char self[PATH_MAX];
+
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		printf("FAIL: files: cannot write %s (errno %d)\n", path,
+		    errno);
+		exit(1);
+	}
+	close(fd);
+}
+
+/* The whole file at path as a string (static buffer). */
+static const char *
+get(const char *path)
+{
+	static char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return "(open failed)";
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+static int
+wait_status(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void
+errors(void)
+{
+	char longname[300], longpath[5000];
+	int fd, i;
+
+	put("file", "0123456789", 0644);
+	EXPECT_ERR("open a missing file: ENOENT", open("nope", O_RDONLY),
+	    ENOENT);
+	EXPECT_ERR("open under a missing dir: ENOENT",
+	    open("nodir/x", O_RDONLY | O_CREAT, 0644), ENOENT);
+	EXPECT_ERR("stat a missing file: ENOENT", stat("nope", &(struct stat){0}),
+	    ENOENT);
+	EXPECT_ERR("open \"\": ENOENT", open("", O_RDONLY), ENOENT);
+	EXPECT_ERR("O_CREAT|O_EXCL on a file: EEXIST",
+	    open("file", O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
+	EXPECT_RET("mkdir d", mkdir("d", 0755), 0);
+	EXPECT_ERR("mkdir an existing name: EEXIST", mkdir("d", 0755), EEXIST);
+	EXPECT_ERR("mkdir over a file: EEXIST", mkdir("file", 0755), EEXIST);
+	EXPECT_ERR("open file/x: ENOTDIR", open("file/x", O_RDONLY), ENOTDIR);
+	EXPECT_ERR("mkdir file/x: ENOTDIR", mkdir("file/x", 0755), ENOTDIR);
+	EXPECT_ERR("O_DIRECTORY on a file: ENOTDIR",
+	    open("file", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	EXPECT_ERR("\"file/\": ENOTDIR", open("file/", O_RDONLY), ENOTDIR);
+	EXPECT_ERR("rmdir a file: ENOTDIR", rmdir("file"), ENOTDIR);
+	EXPECT_ERR("chdir to a file: ENOTDIR", chdir("file"), ENOTDIR);
+	EXPECT_ERR("open a directory O_WRONLY: EISDIR", open("d", O_WRONLY),
+	    EISDIR);
+	EXPECT_ERR("open a directory O_RDWR: EISDIR", open("d", O_RDWR),
+	    EISDIR);
+	EXPECT_ERR("unlink a directory: EISDIR", unlink("d"), EISDIR);
+	fd = open("d", O_RDONLY | O_DIRECTORY);
+	EXPECT("open a directory O_RDONLY", fd >= 0);
+	EXPECT_ERR("read a directory: EISDIR", read(fd, longname, 10), EISDIR);
+	close(fd);
+	put("d/inside", "x", 0644);
+	EXPECT_ERR("rmdir a non-empty directory: ENOTEMPTY", rmdir("d"),
+	    ENOTEMPTY);
+	EXPECT_ERR("rmdir d/.: EINVAL", rmdir("d/."), EINVAL);
+
+	EXPECT_ERR("read fd -1: EBADF", read(-1, longname, 1), EBADF);
+	EXPECT_ERR("close fd 999: EBADF", close(999), EBADF);
+	EXPECT_ERR("fstat a closed fd: EBADF", fstat(200, &(struct stat){0}),
+	    EBADF);
+	EXPECT_ERR("dup2 to -1: EBADF", dup2(0, -1), EBADF);
+	EXPECT_ERR("dup of a closed fd: EBADF", dup(201), EBADF);
+	fd = open("file", O_RDONLY);
+	EXPECT_ERR("write to an O_RDONLY fd: EBADF", write(fd, "x", 1), EBADF);
+	EXPECT_ERR("ftruncate an O_RDONLY fd: EINVAL", ftruncate(fd, 0),
+	    EINVAL);
+	EXPECT_ERR("lseek whence 99: EINVAL", lseek(fd, 0, 99), EINVAL);
+	EXPECT_ERR("lseek before 0: EINVAL", lseek(fd, -1, SEEK_SET), EINVAL);
+	EXPECT_ERR("dup3 to itself: EINVAL", dup3(fd, fd, 0), EINVAL);
+	EXPECT_ERR("fcntl unknown command: EINVAL", fcntl(fd, 9999), EINVAL);
+	EXPECT_ERR("readlink a file: EINVAL", readlink("file", longname, 10),
+	    EINVAL);
+	EXPECT_ERR("read into NULL: EFAULT", syscall(SYS_read, fd, NULL, 4), EFAULT);
+	close(fd);
+	fd = open("file", O_WRONLY);
+	EXPECT_ERR("write from NULL: EFAULT", syscall(SYS_write, fd, NULL, 4), EFAULT);
+	close(fd);
+	EXPECT_ERR("open NULL: EFAULT", syscall(SYS_open, NULL, O_RDONLY),
+	    EFAULT);
+	EXPECT_ERR("stat into NULL: EFAULT", syscall(SYS_stat, "file", NULL),
+	    EFAULT);
+
+	EXPECT_RET("symlink loop1 -> loop2", symlink("loop2", "loop1"), 0);
+	EXPECT_RET("symlink loop2 -> loop1", symlink("loop1", "loop2"), 0);
+	EXPECT_ERR("open a symlink loop: ELOOP", open("loop1", O_RDONLY), ELOOP);
+	EXPECT_ERR("stat through a loop: ELOOP", stat("loop1/x",
+	    &(struct stat){0}), ELOOP);
+	EXPECT_RET("symlink lnk -> file", symlink("file", "lnk"), 0);
+	EXPECT_ERR("O_NOFOLLOW on a symlink: ELOOP",
+	    open("lnk", O_RDONLY | O_NOFOLLOW), ELOOP);
+	EXPECT_ERR("symlink over a name: EEXIST", symlink("x", "file"), EEXIST);
+
+	memset(longname, 'n', 299);
+	longname[299] = '\0';
+	EXPECT_ERR("a 299-byte name: ENAMETOOLONG", open(longname,
+	    O_RDONLY | O_CREAT, 0644), ENAMETOOLONG);
+	for (i = 0; i < (int)sizeof(longpath) - 1; i++)
+		longpath[i] = i % 2 ? '/' : 'a';
+	longpath[sizeof(longpath) - 1] = '\0';
+	EXPECT_ERR("a 4999-byte path: ENAMETOOLONG", open(longpath, O_RDONLY),
+	    ENAMETOOLONG);
+}
+
+static void
+emfile(void)
+{
+	int fds[2048], n = 0, e;
+	struct rlimit rl;
+
+	/* (a Linux limit above 1024 comes down to 256, ExOS's) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 1024) {
+		rl.rlim_cur = 256;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (;;) {
+		int fd = open("file", O_RDONLY);
+
+		if (fd < 0) {
+			e = errno;
+			break;
+		}
+		if (n == 2048) {
+			e = 0;
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	EXPECT("descriptors run out with EMFILE", e == EMFILE && n > 60);
+	while (n > 0)
+		close(fds[--n]);
+	e = open("file", O_RDONLY);
+	EXPECT("open works again after closing them", e >= 0);
+	close(e);
+}
+
+/* Mode bits for a user who is not root. */
+static void
+access_checks(void)
+{
+	int fd;
+
+	put("secret", "no", 0000);
+	chmod("secret", 0000);
+	EXPECT_ERR("open a mode-000 file: EACCES", open("secret", O_RDONLY),
+	    EACCES);
+	EXPECT_ERR("open it for writing: EACCES", open("secret", O_WRONLY),
+	    EACCES);
+	EXPECT_ERR("access R_OK: EACCES", access("secret", R_OK), EACCES);
+	EXPECT_RET("access F_OK: 0", access("secret", F_OK), 0);
+	put("ro", "read only", 0444);
+	chmod("ro", 0444);
+	EXPECT_ERR("open a 0444 file O_RDWR: EACCES", open("ro", O_RDWR),
+	    EACCES);
+	fd = open("ro", O_RDONLY);
+	EXPECT("open a 0444 file O_RDONLY", fd >= 0);
+	close(fd);
+	EXPECT_RET("mkdir locked", mkdir("locked", 0500), 0);
+	EXPECT_ERR("create in a 0500 dir: EACCES", open("locked/x",
+	    O_WRONLY | O_CREAT, 0644), EACCES);
+	EXPECT_ERR("mkdir in a 0500 dir: EACCES", mkdir("locked/y", 0755),
+	    EACCES);
+	EXPECT_RET("mkdir noexec", mkdir("noexec", 0600), 0);
+	EXPECT_ERR("look up through a 0600 dir: EACCES",
+	    stat("noexec/x", &(struct stat){0}), EACCES);
+	chmod("secret", 0600);
+	chmod("locked", 0700);
+	chmod("noexec", 0700);
+}
+
+static void
+sharing(void)
+{
+	int a, b, fd, fd2, k;
+	char buf[16];
+	pid_t pid;
+
+	/* O_APPEND on two descriptions of one file */
+	put("app", "", 0644);
+	a = open("app", O_WRONLY | O_APPEND);
+	b = open("app", O_WRONLY | O_APPEND);
+	EXPECT("two O_APPEND descriptions", a >= 0 && b >= 0);
+	EXPECT_RET("append a", write(a, "a", 1), 1);
+	EXPECT_RET("append bb", write(b, "bb", 2), 2);
+	EXPECT_RET("append ccc", write(a, "ccc", 3), 3);
+	EXPECT("O_APPEND: each write at the end", strcmp(get("app"),
+	    "abbccc") == 0);
+	EXPECT_RET("F_GETFL shows O_APPEND", fcntl(a, F_GETFL) & O_APPEND,
+	    O_APPEND);
+	close(a);
+	close(b);
+
+	/* dup shares the offset */
+	fd = open("file", O_RDONLY);
+	fd2 = dup(fd);
+	EXPECT("dup", fd2 >= 0 && fd2 != fd);
+	EXPECT_RET("read 2 through fd", read(fd, buf, 2), 2);
+	EXPECT_RET("dup's offset moved to 2", lseek(fd2, 0, SEEK_CUR), 2);
+	EXPECT_RET("dup2 onto 100", dup2(fd, 100), 100);
+	EXPECT_RET("read 3 through fd 100", read(100, buf, 3), 3);
+	EXPECT_RET("the first's offset is 5", lseek(fd, 0, SEEK_CUR), 5);
+	EXPECT_RET("F_DUPFD >= 50", fcntl(fd, F_DUPFD, 50), 50);
+	k = fcntl(fd, F_DUPFD_CLOEXEC, 60);
+	EXPECT("F_DUPFD_CLOEXEC >= 60", k == 60);
+	EXPECT_RET("it has FD_CLOEXEC", fcntl(k, F_GETFD), FD_CLOEXEC);
+	EXPECT_RET("the original has not", fcntl(fd, F_GETFD), 0);
+	EXPECT_RET("dup3 O_CLOEXEC", dup3(fd, 70, O_CLOEXEC), 70);
+	EXPECT_RET("F_GETFD of it", fcntl(70, F_GETFD), FD_CLOEXEC);
+	EXPECT_RET("F_SETFD 0", fcntl(70, F_SETFD, 0), 0);
+	EXPECT_RET("F_GETFD 0 now", fcntl(70, F_GETFD), 0);
+	close(50), close(60), close(70), close(100), close(fd2);
+
+	/* fork shares the offset */
+	pid = fork();
+	if (pid == 0) {
+		_exit(read(fd, buf, 3) == 3 ? 0 : 1);
+	}
+	EXPECT_RET("the child read 3", wait_status(pid), 0);
+	EXPECT_RET("the parent's offset moved to 8", lseek(fd, 0, SEEK_CUR),
+	    8);
+	/* the child closing its copy does not close ours */
+	pid = fork();
+	if (pid == 0) {
+		close(fd);
+		_exit(0);
+	}
+	wait_status(pid);
+	EXPECT_RET("still open after the child closed it",
+	    read(fd, buf, 2), 2);
+	close(fd);
+}
+
+static void
+exec_checks(void)
+{
+	int keep, gone, st;
+	pid_t pid;
+	char a[16], b[16];
+
+	put("execdata", "ABCDEFGH", 0644);
+	keep = open("execdata", O_RDONLY);
+	gone = open("execdata", O_RDONLY | O_CLOEXEC);
+	EXPECT("two descriptors for exec", keep >= 0 && gone >= 0);
+	snprintf(a, sizeof(a), "%d", keep);
+	snprintf(b, sizeof(b), "%d", gone);
+	pid = fork();
+	if (pid == 0) {
+		execl(self, self, "-", "exec-child", a, b, (char *)NULL);
+		_exit(99);
+	}
+	st = wait_status(pid);
+	EXPECT_RET("the exec'd child found one and not the other", st, 0);
+	EXPECT_RET("its read moved our shared offset to 4",
+	    lseek(keep, 0, SEEK_CUR), 4);
+	close(keep);
+	close(gone);
+}
+
+static int
+exec_child(int keep, int gone)
+{
+	char buf[8];
+	int bad = 0;
+
+	if (fcntl(keep, F_GETFD) != 0)
+		bad |= 1;
+	if (read(keep, buf, 4) != 4 || memcmp(buf, "ABCD", 4) != 0)
+		bad |= 2;
+	if (fcntl(gone, F_GETFD) != -1 || errno != EBADF)
+		bad |= 4;
+	return bad;
+}
+
+static void
+names(void)
+{
+	struct stat st, st2;
+	char buf[64];
+	int fd, fd2, n, seen;
+	DIR *d;
+	struct dirent *e;
+
+	/* unlink an open file: the data stays until the last close */
+	put("gone", "still here", 0644);
+	fd = open("gone", O_RDONLY);
+	EXPECT_RET("unlink an open file", unlink("gone"), 0);
+	EXPECT_ERR("its name is gone", stat("gone", &st), ENOENT);
+	n = (int)read(fd, buf, sizeof(buf));
+	EXPECT("read it through the open fd", n == 10 &&
+	    memcmp(buf, "still here", 10) == 0);
+	EXPECT("fstat: nlink 0", fstat(fd, &st) == 0 && st.st_nlink == 0);
+	EXPECT_RET("close it", close(fd), 0);
+	EXPECT_ERR("unlink it again: ENOENT", unlink("gone"), ENOENT);
+
+	/* rename over a file */
+	put("ra", "AAA", 0644);
+	put("rb", "BBB", 0644);
+	fd = open("rb", O_RDONLY);
+	EXPECT_RET("rename ra over rb", rename("ra", "rb"), 0);
+	EXPECT_ERR("ra is gone", stat("ra", &st), ENOENT);
+	EXPECT("rb has ra's data", strcmp(get("rb"), "AAA") == 0);
+	n = (int)read(fd, buf, sizeof(buf));
+	EXPECT("the open old rb still reads BBB", n == 3 &&
+	    memcmp(buf, "BBB", 3) == 0);
+	close(fd);
+	/* an open file follows its rename */
+	fd = open("rb", O_RDWR);
+	EXPECT_RET("rename an open file", rename("rb", "rc"), 0);
+	EXPECT_RET("write through it", write(fd, "ZZ", 2), 2);
+	close(fd);
+	EXPECT("the write went to the new name", strcmp(get("rc"), "ZZA") == 0);
+	EXPECT_RET("rename a dir", rename("d", "d2"), 0);
+	EXPECT("its file moved", strcmp(get("d2/inside"), "x") == 0);
+	EXPECT_ERR("rename a dir into itself: EINVAL", rename("d2", "d2/sub"),
+	    EINVAL);
+	EXPECT_ERR("rename a dir over a file: ENOTDIR", rename("d2", "rc"),
+	    ENOTDIR);
+	EXPECT_ERR("rename a file over a dir: EISDIR", rename("rc", "d2"),
+	    EISDIR);
+	EXPECT_ERR("rename a missing name: ENOENT", rename("nope", "x"),
+	    ENOENT);
+
+	/* links */
+	EXPECT_RET("link", link("rc", "rc2"), 0);
+	EXPECT("both names, nlink 2", stat("rc", &st) == 0 &&
+	    stat("rc2", &st2) == 0 && st.st_nlink == 2 &&
+	    st.st_ino == st2.st_ino);
+	EXPECT_ERR("link over a name: EEXIST", link("rc", "rc2"), EEXIST);
+	EXPECT_RET("unlink one", unlink("rc2"), 0);
+	EXPECT("nlink 1", stat("rc", &st) == 0 && st.st_nlink == 1);
+	n = (int)readlink("lnk", buf, sizeof(buf));
+	EXPECT("readlink", n == 4 && memcmp(buf, "file", 4) == 0);
+	EXPECT("lstat: a link; stat: the file", lstat("lnk", &st) == 0 &&
+	    S_ISLNK(st.st_mode) && stat("lnk", &st2) == 0 &&
+	    S_ISREG(st2.st_mode) && st2.st_size == 10);
+
+	/* getdents64 */
+	EXPECT_RET("mkdir ls", mkdir("ls", 0755), 0);
+	put("ls/x", "", 0644);
+	put("ls/y", "", 0644);
+	EXPECT_RET("mkdir ls/z", mkdir("ls/z", 0755), 0);
+	d = opendir("ls");
+	seen = 0;
+	n = 0;
+	while (d && (e = readdir(d)) != NULL) {
+		n++;
+		if (strcmp(e->d_name, ".") == 0)
+			seen |= 1;
+		else if (strcmp(e->d_name, "..") == 0)
+			seen |= 2;
+		else if (strcmp(e->d_name, "x") == 0 && e->d_type == DT_REG)
+			seen |= 4;
+		else if (strcmp(e->d_name, "y") == 0 && e->d_type == DT_REG)
+			seen |= 8;
+		else if (strcmp(e->d_name, "z") == 0 && e->d_type == DT_DIR)
+			seen |= 16;
+	}
+	if (d)
+		closedir(d);
+	EXPECT("getdents64: ., .., x, y, z/ and nothing else",
+	    seen == 31 && n == 5);
+	fd = open("ls", O_RDONLY | O_DIRECTORY);
+	EXPECT_ERR("getdents64 into 1 byte: EINVAL",
+	    syscall(SYS_getdents64, fd, buf, 1), EINVAL);
+	close(fd);
+
+	/* the working directory */
+	EXPECT_RET("chdir ls/z", chdir("ls/z"), 0);
+	EXPECT("getcwd ends in /ls/z", getcwd(buf, sizeof(buf)) &&
+	    strlen(buf) >= 5 && strcmp(buf + strlen(buf) - 5, "/ls/z") == 0);
+	EXPECT_ERR("getcwd into 2 bytes: ERANGE", getcwd(buf, 2) ? 0 : -1,
+	    ERANGE);
+	EXPECT("../x from there", access("../x", F_OK) == 0);
+	fd = open("..", O_RDONLY | O_DIRECTORY);
+	EXPECT_RET("chdir ../..", chdir("../.."), 0);
+	EXPECT("openat relative to a dir fd", (fd2 = openat(fd, "y",
+	    O_RDONLY)) >= 0);
+	close(fd2);
+	EXPECT_RET("fchdir into ls", fchdir(fd), 0);
+	EXPECT("x is here", access("x", F_OK) == 0);
+	EXPECT_RET("chdir back", chdir(".."), 0);
+	EXPECT_RET("unlinkat AT_REMOVEDIR", unlinkat(fd, "z", AT_REMOVEDIR),
+	    0);
+	close(fd);
+	EXPECT_RET("rmdir an empty dir", rmdir("locked"), 0);
+}
+
+static void
+data(void)
+{
+	static unsigned char big[1 << 20], back[1 << 20];
+	struct iovec iov[3];
+	struct stat st;
+	char buf[32];
+	int fd, i, ok;
+	mode_t old;
+
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (unsigned char)(i * 7 + i / 4096);
+	fd = open("big", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ok = fd >= 0;
+	for (i = 0; ok && i < 16; i++)
+		ok = write(fd, big + i * 65536, 65536) == 65536;
+	EXPECT("write 1 MiB in 64 KiB pieces", ok);
+	EXPECT("fstat: 1 MiB", fstat(fd, &st) == 0 && st.st_size == 1 << 20);
+	EXPECT_RET("lseek to 0", lseek(fd, 0, SEEK_SET), 0);
+	EXPECT_RET("read it back in one call", read(fd, back, sizeof(back)),
+	    1 << 20);
+	EXPECT("the same bytes", memcmp(big, back, sizeof(big)) == 0);
+	EXPECT_RET("read at the end: 0", read(fd, back, 10), 0);
+	EXPECT_RET("SEEK_END", lseek(fd, -10, SEEK_END), (1 << 20) - 10);
+	EXPECT_RET("pread in the middle", pread(fd, buf, 8, 12345), 8);
+	EXPECT("pread's bytes", memcmp(buf, big + 12345, 8) == 0);
+	EXPECT_RET("pread leaves the offset", lseek(fd, 0, SEEK_CUR),
+	    (1 << 20) - 10);
+	EXPECT_RET("pwrite", pwrite(fd, "PW", 2, 100), 2);
+	EXPECT_RET("pread it", pread(fd, buf, 2, 100), 2);
+	EXPECT("PW", memcmp(buf, "PW", 2) == 0);
+	EXPECT_RET("ftruncate to 5000", ftruncate(fd, 5000), 0);
+	EXPECT("size 5000", fstat(fd, &st) == 0 && st.st_size == 5000);
+	EXPECT_RET("ftruncate up to 9000", ftruncate(fd, 9000), 0);
+	EXPECT_RET("pread past the old end", pread(fd, buf, 4, 6000), 4);
+	EXPECT("zeros there", memcmp(buf, "\0\0\0\0", 4) == 0);
+	close(fd);
+	EXPECT_RET("truncate by name to 0", truncate("big", 0), 0);
+	EXPECT("size 0", stat("big", &st) == 0 && st.st_size == 0);
+	EXPECT_ERR("truncate -1: EINVAL", truncate("big", -1), EINVAL);
+
+	fd = open("vec", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	iov[0] = (struct iovec){ "abc", 3 };
+	iov[1] = (struct iovec){ "", 0 };
+	iov[2] = (struct iovec){ "defg", 4 };
+	EXPECT_RET("writev 3 pieces", writev(fd, iov, 3), 7);
+	lseek(fd, 0, SEEK_SET);
+	memset(buf, 0, sizeof(buf));
+	iov[0] = (struct iovec){ buf, 2 };
+	iov[1] = (struct iovec){ buf + 10, 10 };
+	EXPECT_RET("readv", readv(fd, iov, 2), 7);
+	EXPECT("readv's bytes", memcmp(buf, "ab", 2) == 0 &&
+	    memcmp(buf + 10, "cdefg", 5) == 0);
+	EXPECT_ERR("writev count -1: EINVAL", syscall(SYS_writev, fd, iov, -1),
+	    EINVAL);
+	close(fd);
+
+	old = umask(022);
+	fd = open("masked", O_WRONLY | O_CREAT | O_EXCL, 0777);
+	EXPECT("umask 022: 0777 becomes 0755", fd >= 0 &&
+	    fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0755);
+	EXPECT_RET("umask returns the old mask", umask(old), 022);
+	EXPECT_RET("fchmod 0640", fchmod(fd, 0640), 0);
+	EXPECT("mode 0640", stat("masked", &st) == 0 &&
+	    (st.st_mode & 07777) == 0640 && S_ISREG(st.st_mode));
+	EXPECT_RET("chown to ourselves", fchown(fd, getuid(), getgid()), 0);
+	EXPECT_RET("fsync", fsync(fd), 0);
+	EXPECT_RET("fdatasync", fdatasync(fd), 0);
+	close(fd);
+	{
+		struct timespec ts[2] = { { 1000000000, 5 }, { 1200000000, 7 } };
+
+		EXPECT_RET("utimensat", utimensat(AT_FDCWD, "masked", ts, 0),
+		    0);
+		EXPECT("the times", stat("masked", &st) == 0 &&
+		    st.st_mtim.tv_sec == 1200000000 &&
+		    st.st_atim.tv_sec == 1000000000);
+	}
+	{
+		struct statfs sf;
+
+		EXPECT("statfs", statfs(".", &sf) == 0 && sf.f_bsize > 0);
+	}
+
+	/* devices */
+	fd = open("/dev/null", O_RDWR);
+	EXPECT("open /dev/null", fd >= 0);
+	EXPECT_RET("write to /dev/null", write(fd, "x", 1), 1);
+	EXPECT_RET("read /dev/null: EOF", read(fd, buf, 4), 0);
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY);
+	memset(buf, 1, sizeof(buf));
+	EXPECT_RET("read /dev/zero", read(fd, buf, 16), 16);
+	EXPECT("zeros", memcmp(buf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16)
+	    == 0);
+	close(fd);
+	fd = open("/dev/urandom", O_RDONLY);
+	{
+		uint64_t r1 = 0, r2 = 0;
+
+		EXPECT("read /dev/urandom twice", read(fd, &r1, 8) == 8 &&
+		    read(fd, &r2, 8) == 8 && r1 != r2);
+	}
+	close(fd);
+	EXPECT("/dev/null is a character device", stat("/dev/null", &st) == 0
+	    && S_ISCHR(st.st_mode));
+}
+
+static void
+locks(void)
+{
+	struct flock fl;
+	int fd = open("lockf", O_RDWR | O_CREAT, 0644);
+	pid_t pid;
+
+	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+	    .l_start = 0, .l_len = 100 };
+	EXPECT_RET("F_SETLK a write lock on [0,100)", fcntl(fd, F_SETLK, &fl),
+	    0);
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0, f2 = open("lockf", O_RDWR);
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 50, .l_len = 10 };
+
+		if (fcntl(f2, F_SETLK, &g) != -1 || (errno != EAGAIN &&
+		    errno != EACCES))
+			bad |= 1;
+		g.l_type = F_WRLCK;
+		if (fcntl(f2, F_GETLK, &g) != 0 || g.l_type != F_WRLCK ||
+		    g.l_pid != getppid())
+			bad |= 2;
+		g = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 100, .l_len = 10 };
+		if (fcntl(f2, F_SETLK, &g) != 0)
+			bad |= 4;
+		_exit(bad);
+	}
+	EXPECT_RET("another process: EAGAIN, F_GETLK names us, [100,110) ok",
+	    wait_status(pid), 0);
+	fl.l_type = F_UNLCK;
+	EXPECT_RET("unlock", fcntl(fd, F_SETLK, &fl), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 50, .l_len = 10 };
+
+		_exit(fcntl(fd, F_SETLK, &g) == 0 ? 0 : 1);
+	}
+	EXPECT_RET("after the unlock another process gets it",
+	    wait_status(pid), 0);
+	/* a holder killed by a fault: its locks go with it */
+	pid = fork();
+	if (pid == 0) {
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 0 };
+
+		if (fcntl(fd, F_SETLK, &g) != 0)
+			_exit(1);
+		*(volatile int *)0 = 1;         /* dies holding it */
+		_exit(2);
+	}
+	EXPECT_RET("a child dies by SIGSEGV holding a lock", wait_status(pid),
+	    128 + 11);
+	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+	    .l_start = 0, .l_len = 0 };
+	EXPECT_RET("its lock is gone: we get the whole file",
+	    fcntl(fd, F_SETLK, &fl), 0);
+	close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[PATH_MAX];
+	pid_t pid;
+
+	if (argc >= 5 && strcmp(argv[2], "exec-child") == 0)
+		return exec_child(atoi(argv[3]), atoi(argv[4]));
+	if (argc < 2) {
+		fprintf(stderr, "usage: files DIR [check]\n");
+		return 2;
+	}
+	if (argv[0][0] == '/')
+		snprintf(self, sizeof(self), "%s", argv[0]);
+	else if (getcwd(dir, sizeof(dir)))
+		snprintf(self, sizeof(self), "%.2000s/%.2000s", dir, argv[0]);
+	if (chdir(argv[1]) != 0) {
+		printf("FAIL: files: chdir %s (errno %d)\n", argv[1], errno);
+		return 1;
+	}
+	if (argc >= 3 && strcmp(argv[2], "check") == 0) {
+		EXPECT("after a reboot: keep holds what was written",
+		    strcmp(get("keep"), KEEP_TEXT) == 0);
+		EXPECT("after a reboot: ft/big is empty (truncated)",
+		    access("ft/big", F_OK) == 0);
+		return ptest_done();
+	}
+	EXPECT_RET("mkdir ft", mkdir("ft", 0755), 0);
+	EXPECT_RET("chdir ft", chdir("ft"), 0);
+	errors();
+	emfile();
+	if (geteuid() == 0) {
+		pid = fork();
+		if (pid == 0) {
+			ptest_failures = 0;
+			if (chmod(".", 0777) != 0 || setgid(65534) != 0 ||
+			    setuid(65534) != 0)
+				_exit(100);
+			access_checks();
+			_exit(ptest_failures ? 1 : 0);
+		}
+		EXPECT_RET("(as uid 65534) the EACCES checks", wait_status(pid),
+		    0);
+	} else
+		access_checks();
+	sharing();
+	exec_checks();
+	names();
+	data();
+	locks();
+	{
+		int fd = open("../keep", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		EXPECT("write keep and fsync it", fd >= 0 &&
+		    write(fd, KEEP_TEXT, strlen(KEEP_TEXT)) ==
+		    (ssize_t)strlen(KEEP_TEXT) && fsync(fd) == 0 &&
+		    close(fd) == 0);
+	}
+	return ptest_done();
+}
