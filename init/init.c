@@ -9,13 +9,13 @@
  * builds and runs on Linux (not as pid 1 there: then it does not power
  * off, it exits with the shell's status).
  *
- * Today's fallback: a child of fork() does not see the files exos-run
- * loads (only the first process owns the boot modules) until C-FFS
- * holds the root (issue 11), and pipe2() is still ENOSYS, so init cannot
- * start a child (it learns about a failed exec through a pipe).  It
- * then runs the shell in its own place (execv, as a system whose init
- * cannot fork would; /etc/rc is not run); the shell's exit ends the
- * machine with its status.  The message "init: ... in place" says so.
+ * The fallback: init learns that a child's exec failed through a
+ * close-on-exec pipe, so without pipe2() (or fork) it cannot start a
+ * child safely; it then runs the shell in its own place (execv, as a
+ * system whose init cannot fork would; /etc/rc is not run) and the
+ * shell's exit ends the machine with its status.  The message
+ * "init: ... in place" says so.  (That was ExOS before its pipes and
+ * process table; with them init starts the shell as a child.)
  */
 #define _GNU_SOURCE     /* pipe2 */
 #include <errno.h>
