@@ -88,4 +88,6 @@ rc=$?
 grep -E "^(PASS|FAIL): " "$tmp/reboot"
 ok "reboot(RB_POWER_OFF) ends the machine with status 0" \
     '[ $rc = 0 ] && tail -n 1 "$tmp/reboot" | grep -q "^powering off$"'
+# (scripts/run-tests wants this line: the script ran to its end)
+echo ALL-DONE
 [ $failed = 0 ] && exit 0 || exit 1
