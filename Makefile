@@ -33,6 +33,10 @@ include tests/host/host.mk
 include benchmarks/benchmarks.mk
 include demo/demo.mk
 -include cffs/cffs.mk
+# the ports tree, /sbin/init and the root image (make ports, make image)
+include ports/ports.mk
+include init/init.mk
+include disk-images/image.mk
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
 guest: $(KERNEL) $(GUEST_PROGS)

@@ -177,3 +177,12 @@ GUEST_TESTS += tests/guest/tty.sh
 # Linux (tests/guest/signals.sh, tests/posix/signals.c).
 $(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))
 GUEST_TESTS += tests/guest/signals.sh
+
+# The ports dash and toybox (ports/, `make ports`, part of `make all`)
+# on ExOS, compared with the host's dash and coreutils (tests/guest/ports.sh).
+GUEST_TESTS += tests/guest/ports.sh
+
+# The root image (`make image`) on the host, and /sbin/init booted with
+# its files (tests/guest/image.sh).
+GUEST_TESTS += tests/guest/image.sh
+$(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))

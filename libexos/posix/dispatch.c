@@ -129,6 +129,8 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_alarm] = px_alarm,
 	[SYS_setitimer] = px_setitimer,
 	[SYS_getitimer] = px_getitimer,
+	/* ports: reboot.c */
+	[SYS_reboot] = px_reboot,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

@@ -66,6 +66,7 @@ long px_sigaltstack(PX_ARGS);
 long px_alarm(PX_ARGS);                 /* itimer.c */
 long px_setitimer(PX_ARGS);
 long px_getitimer(PX_ARGS);
+long px_reboot(PX_ARGS);                /* reboot.c (ports) */
 
 /* proc.c: the FS and GS bases. */
 long px_fs_base(void);

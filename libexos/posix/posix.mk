@@ -33,6 +33,7 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
 # signals, alarm/setitimer (sig.h)
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c
+POSIX_SRCS += libexos/posix/reboot.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
