@@ -177,3 +177,8 @@ GUEST_TESTS += tests/guest/tty.sh
 # Linux (tests/guest/signals.sh, tests/posix/signals.c).
 $(eval $(call exos_prog,$(BUILD)/tests/signals.elf,tests/posix/signals.c))
 GUEST_TESTS += tests/guest/signals.sh
+# Cheetah, the HTTP server as an application-specific libOS: a document
+# tree fetched and compared from the host, then malformed and hostile
+# clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
+include cheetah/cheetah.mk
+GUEST_TESTS += tests/guest/cheetah.sh
