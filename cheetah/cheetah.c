@@ -258,15 +258,9 @@ release(struct conn *c)
 	c->pcb = NULL;
 }
 
-static void
-conn_close(struct conn *c)
-{
-	struct tcp_pcb *pcb = c->pcb;
-
-	release(c);
-	if (tcp_close(pcb) != ERR_OK)
-		tcp_abort(pcb);
-}
+/* The last PCB we aborted: a callback that aborted its own PCB must
+ * return ERR_ABRT to lwIP (done()). */
+static struct tcp_pcb *aborted_pcb;
 
 static void
 conn_abort(struct conn *c)
@@ -275,7 +269,27 @@ conn_abort(struct conn *c)
 
 	aborted++;
 	release(c);
+	aborted_pcb = pcb;
 	tcp_abort(pcb);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+
+	release(c);
+	if (tcp_close(pcb) != ERR_OK) {
+		aborted++;
+		aborted_pcb = pcb;
+		tcp_abort(pcb);
+	}
+}
+
+static err_t
+done(struct tcp_pcb *pcb)
+{
+	return aborted_pcb == pcb ? ERR_ABRT : ERR_OK;
 }
 
 /* Queue as much of the response as lwIP takes; when it is all queued,
@@ -433,6 +447,7 @@ on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct conn *c = arg;
 
+	aborted_pcb = NULL;
 	if (c == NULL) {
 		if (p) {
 			tcp_recved(pcb, p->tot_len);
@@ -450,7 +465,7 @@ on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		if (c->state == S_SEND)
 			return ERR_OK;
 		conn_close(c);
-		return ERR_OK;
+		return done(pcb);
 	}
 	if (err != ERR_OK) {
 		pbuf_free(p);
@@ -472,7 +487,7 @@ on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		respond_status(c, 431, 0, 1);
 		c->inlen = 0;
 		push(c);
-		return ERR_OK;
+		return done(pcb);
 	}
 	pbuf_copy_partial(p, c->in + c->inlen, p->tot_len, 0);
 	c->inlen += p->tot_len;
@@ -485,7 +500,7 @@ on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		else
 			c->pending = 1;
 	}
-	return ERR_OK;
+	return done(pcb);
 }
 
 static err_t
@@ -493,7 +508,8 @@ on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
 	struct conn *c = arg;
 
-	(void)pcb, (void)len;
+	(void)len;
+	aborted_pcb = NULL;
 	if (c == NULL || c->state != S_SEND)
 		return ERR_OK;
 	c->last = exos_net_now();
@@ -502,7 +518,7 @@ on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 		serve(c);
 	else
 		c->pending = 1;
-	return ERR_OK;
+	return done(pcb);
 }
 
 static err_t
@@ -511,7 +527,7 @@ on_poll(void *arg, struct tcp_pcb *pcb)
 	struct conn *c = arg;
 	uint32_t idle;
 
-	(void)pcb;
+	aborted_pcb = NULL;
 	if (c == NULL)
 		return ERR_OK;
 	idle = exos_net_now() - c->last;
@@ -526,7 +542,7 @@ on_poll(void *arg, struct tcp_pcb *pcb)
 	} else if (c->state == S_LINGER && idle > LINGER_MS) {
 		conn_close(c);
 	}
-	return ERR_OK;
+	return done(pcb);
 }
 
 static void
