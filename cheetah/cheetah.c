@@ -58,6 +58,8 @@ struct conn {
 	char in[IN_SZ];
 };
 
+int car_check(void);                    /* carcheck.c: failures */
+
 static struct exos_net net;
 static struct car car;
 static struct conn conns[NCONN];
@@ -688,6 +690,8 @@ main(uint64_t arg)
 			car_precompute_sums(f);
 	}
 	printf("cheetah: %u documents, %lu bytes\n", car.nfiles, bytes);
+	if (testmode)
+		failures += car_check();
 	if (testmode && use_ck)
 		check_sums();
 	e = exos_net_start(&net, 0, RING_VA, NPG, ip, mask, gw);

@@ -7,7 +7,8 @@
 # by scripts/cheetah-serve when it starts.
 
 CHEETAH_CFLAGS := -Icheetah -Ilibexos/net -I$(LWIP_DIR)/src/include
-CHEETAH_SRCS := cheetah/cheetah.c cheetah/car.c cheetah/http.c
+CHEETAH_SRCS := cheetah/cheetah.c cheetah/car.c cheetah/http.c \
+	cheetah/carcheck.c
 CHEETAH_OBJS := $(patsubst %,$(BUILD)/cheetah/%.o,$(CHEETAH_SRCS) \
 	libexos/net/exosnet.c)
 CHEETAH_LWIP_OBJS := $(patsubst %,$(BUILD)/cheetah/lwip/%.o,$(LWIP_SRCS))
