@@ -186,3 +186,8 @@ GUEST_TESTS += tests/guest/ports.sh
 # its files (tests/guest/image.sh).
 GUEST_TESTS += tests/guest/image.sh
 $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
+# Cheetah, the HTTP server as an application-specific libOS: a document
+# tree fetched and compared from the host, then malformed and hostile
+# clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
+include cheetah/cheetah.mk
+GUEST_TESTS += tests/guest/cheetah.sh

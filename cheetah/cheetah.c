@@ -1,0 +1,755 @@
+/*
+ * cheetah.c: Cheetah, the HTTP/1.1 server as an application-specific
+ * libOS (issue 13 item 5, first cut).  One Xok environment: its own
+ * lwIP (cheetah/lwipopts.h) over packet filters and a packet ring
+ * (libexos/net), serving the document archive given as the boot module
+ * "cheetah.car" (scripts/cheetah-pack) at 10.0.2.15:80.
+ *
+ * The techniques, each on unless switched off by a letter after "no="
+ * on the module's command line (e.g. "cheetah.elf no=zc"):
+ *   h  precomputed response headers per file (else built per request)
+ *   z  bodies sent straight from the archive's pages (tcp_write without
+ *      TCP_WRITE_FLAG_COPY: the document pages are the retransmission
+ *      pool; else copied into lwIP's heap)
+ *   c  precomputed checksums (car.c; else lwIP sums every byte)
+ *   m  header, data and FIN merged into as few segments as possible,
+ *      the request's ACK riding on them (else an ACK, the header, the
+ *      data and the FIN each pushed out on their own)
+ * "test" turns on the guest test's extras: a self-check of the sums at
+ * start, and /.cheetah/quit, which ends the run with the final checks.
+ * docs/CHEETAH.md.
+ */
+#include <exos/exos.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../tests/guest/check.h"
+#include "exosnet.h"
+#include "car.h"
+#include "http.h"
+#include "lwip/tcp.h"
+#include "lwip/stats.h"
+#include "lwip/memp.h"
+#include "lwip/mem.h"
+#include "lwip/priv/tcp_priv.h"     /* struct tcp_seg: counting segments */
+
+#define PORT            80
+#define RING_VA         0x0000000400000000UL
+#define NPG             64              /* 127 slots */
+#define NCONN           32
+#define IN_SZ           (HTTP_HDR_MAX + TCP_WND + 512)
+#define HDR_SZ          1024
+#define IDLE_MS         5000    /* no complete request for this long */
+#define LINGER_MS       3000    /* after our FIN or a refused request */
+#define STALL_MS        20000   /* a response that makes no progress */
+
+enum { S_READ = 1, S_SEND, S_LINGER };
+
+struct conn {
+	int used, state, close_after;
+	int pending;                    /* unmerged: requests to serve from
+					   the main loop */
+	struct tcp_pcb *pcb;
+	uint32_t last;                  /* ms of the last progress */
+	char hdr[HDR_SZ];               /* the header (and small bodies) */
+	size_t hlen, hoff;
+	const uint8_t *body;            /* in the archive's pages */
+	size_t blen, boff;
+	size_t inlen;
+	char in[IN_SZ];
+};
+
+int car_check(void);                    /* carcheck.c: failures */
+
+static struct exos_net net;
+static struct car car;
+static struct conn conns[NCONN];
+static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
+static int quit;
+static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
+static uint64_t accepted;
+/* responses that fit one segment, and the segments they took */
+static uint64_t small_resp, small_segs;
+
+/* ---- checksums --------------------------------------------------------- */
+
+uint16_t
+cheetah_chksum(const void *p, int len)
+{
+	const struct car_file *f;
+
+	if (use_ck && len > 0 && (f = car_holding(&car, p, (size_t)len)) &&
+	    f->ck) {
+		ck_hits++;
+		return car_sum(f, (uint64_t)((const uint8_t *)p - f->data),
+		    (uint64_t)len);
+	}
+	ck_misses++;
+	return lwip_standard_chksum(p, len);
+}
+
+uint16_t
+cheetah_chksum_copy(void *dst, const void *src, uint16_t len)
+{
+	memcpy(dst, src, len);
+	/* the sum of the source: the archive's when the body is copied */
+	return cheetah_chksum(src, len);
+}
+
+/* ---- time -------------------------------------------------------------- */
+
+static uint64_t
+now_sec(void)
+{
+	uint64_t s, ns;
+
+	if (exos_wall_time(&s, &ns) < 0)
+		return 0;
+	return s;
+}
+
+/* "Date: ...\r\n", formatted once a second. */
+static const char *
+date_line(void)
+{
+	static uint64_t when = ~0UL;
+	static char line[40];
+	uint64_t t = now_sec();
+	char d[30];
+
+	if (t != when || !use_hdr) {
+		http_date(t, d);
+		snprintf(line, sizeof(line), "Date: %s\r\n", d);
+		when = t;
+	}
+	return line;
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+static const char *
+reason(int st)
+{
+	switch (st) {
+	case 200: return "OK";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 505: return "HTTP Version Not Supported";
+	}
+	return "Error";
+}
+
+static void
+count(int st)
+{
+	nresp[st == 200 ? 0 : st == 304 ? 1 : st == 404 ? 2 : st == 400 ? 3 :
+	    st == 405 ? 4 : 5]++;
+}
+
+/* The part of a 200 header that depends only on the file. */
+static int
+file_header(const struct car_file *f, char *buf, size_t n)
+{
+	char lm[30];
+
+	http_date(f->mtime, lm);
+	return snprintf(buf, n, "HTTP/1.1 200 OK\r\nServer: Cheetah (Xok)\r\n"
+	    "Content-Type: %s\r\nContent-Length: %lu\r\n"
+	    "Last-Modified: %s\r\nAccept-Ranges: none\r\n",
+	    http_type(f->name, f->namelen), (unsigned long)f->size, lm);
+}
+
+static void
+add(struct conn *c, const char *s, size_t n)
+{
+	if (c->hlen + n > sizeof(c->hdr))
+		n = sizeof(c->hdr) - c->hlen;   /* cannot happen: bounded */
+	memcpy(c->hdr + c->hlen, s, n);
+	c->hlen += n;
+}
+
+static void
+adds(struct conn *c, const char *s)
+{
+	add(c, s, strlen(s));
+}
+
+static void
+start(struct conn *c)
+{
+	c->hlen = c->hoff = 0;
+	c->body = NULL;
+	c->blen = c->boff = 0;
+	c->state = S_SEND;
+	c->last = exos_net_now();
+}
+
+static void
+end_headers(struct conn *c)
+{
+	adds(c, date_line());
+	adds(c, c->close_after ? "Connection: close\r\n\r\n" :
+	    "Connection: keep-alive\r\n\r\n");
+}
+
+/* An error (or the quit page): a small HTML body, in the header buffer. */
+static void
+respond_status(struct conn *c, int st, int head, int close)
+{
+	char b[256], body[128];
+	int bl;
+
+	start(c);
+	count(st);
+	c->close_after |= close;
+	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>"
+	    "</body></html>\n", st, reason(st));
+	snprintf(b, sizeof(b), "HTTP/1.1 %d %s\r\nServer: Cheetah (Xok)\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Content-Length: %d\r\n%s", st, reason(st), bl,
+	    st == 405 ? "Allow: GET, HEAD\r\n" : "");
+	adds(c, b);
+	end_headers(c);
+	if (!head)
+		add(c, body, (size_t)bl);
+}
+
+static void
+respond_file(struct conn *c, struct car_file *f, const struct http_req *r)
+{
+	char b[512], lm[30];
+
+	start(c);
+	if (r->has_ims && f->mtime <= r->ims) {
+		count(304);
+		http_date(f->mtime, lm);
+		snprintf(b, sizeof(b), "HTTP/1.1 304 Not Modified\r\n"
+		    "Server: Cheetah (Xok)\r\nLast-Modified: %s\r\n", lm);
+		adds(c, b);
+		end_headers(c);
+		return;
+	}
+	count(200);
+	if (use_hdr && f->hdr)
+		add(c, f->hdr, f->hdrlen);
+	else
+		add(c, b, (size_t)file_header(f, b, sizeof(b)));
+	end_headers(c);
+	if (r->method == M_GET) {
+		c->body = f->data;
+		c->blen = f->size;
+	}
+}
+
+/* ---- connections ------------------------------------------------------- */
+
+static void
+release(struct conn *c)
+{
+	if (c->pcb) {
+		tcp_arg(c->pcb, NULL);
+		tcp_recv(c->pcb, NULL);
+		tcp_sent(c->pcb, NULL);
+		tcp_err(c->pcb, NULL);
+		tcp_poll(c->pcb, NULL, 0);
+	}
+	c->used = 0;
+	c->pcb = NULL;
+}
+
+/* The last PCB we aborted: a callback that aborted its own PCB must
+ * return ERR_ABRT to lwIP (done()). */
+static struct tcp_pcb *aborted_pcb;
+
+static void
+conn_abort(struct conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+
+	aborted++;
+	release(c);
+	aborted_pcb = pcb;
+	tcp_abort(pcb);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+
+	release(c);
+	if (tcp_close(pcb) != ERR_OK) {
+		aborted++;
+		aborted_pcb = pcb;
+		tcp_abort(pcb);
+	}
+}
+
+static err_t
+done(struct tcp_pcb *pcb)
+{
+	return aborted_pcb == pcb ? ERR_ABRT : ERR_OK;
+}
+
+/* Queue as much of the response as lwIP takes; when it is all queued,
+ * send our FIN (Connection: close) or go back to reading. */
+static void
+push(struct conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+
+	while (c->hoff < c->hlen || c->boff < c->blen) {
+		const void *src;
+		size_t n, rest;
+		u8_t fl;
+		err_t e;
+
+		if (c->hoff < c->hlen) {
+			src = c->hdr + c->hoff;
+			n = c->hlen - c->hoff;
+			rest = c->blen;
+			fl = TCP_WRITE_FLAG_COPY;
+		} else {
+			src = c->body + c->boff;
+			n = c->blen - c->boff;
+			rest = 0;
+			fl = use_zc ? 0 : TCP_WRITE_FLAG_COPY;
+		}
+		if (n > tcp_sndbuf(pcb)) {
+			rest += n - tcp_sndbuf(pcb);
+			n = tcp_sndbuf(pcb);
+		}
+		if (n == 0)
+			break;
+		if (rest && use_merge)
+			fl |= TCP_WRITE_FLAG_MORE;
+		e = tcp_write(pcb, src, (u16_t)n, fl);
+		if (e == ERR_MEM)
+			break;          /* on_sent calls again */
+		if (e != ERR_OK) {
+			conn_abort(c);
+			return;
+		}
+		if (c->hoff < c->hlen)
+			c->hoff += n;
+		else
+			c->boff += n;
+		if (!use_merge)
+			tcp_output(pcb);
+	}
+	if (c->hoff == c->hlen && c->boff == c->blen) {
+		if (c->close_after) {
+			if (!use_merge)
+				tcp_output(pcb);
+			c->state = S_LINGER;
+			c->inlen = 0;
+			c->last = exos_net_now();
+			/* the FIN rides on the last data segment if it has
+			 * not gone yet */
+			if (tcp_shutdown(pcb, 0, 1) != ERR_OK) {
+				conn_abort(c);
+				return;
+			}
+			return;
+		}
+		c->state = S_READ;
+		c->last = exos_net_now();
+	}
+	tcp_output(pcb);
+}
+
+/* The special pages of the guest test. */
+static int
+special(struct conn *c, const struct http_req *r)
+{
+	if (!testmode || r->pathlen < 9 || memcmp(r->path, ".cheetah/", 9))
+		return 0;
+	if (strcmp(r->path, ".cheetah/quit") == 0) {
+		quit = 1;
+		respond_status(c, 200, r->method == M_HEAD, 1);
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned
+unsent_segs(struct tcp_pcb *pcb)
+{
+	struct tcp_seg *s;
+	unsigned n = 0;
+
+	for (s = pcb->unsent; s; s = s->next)
+		n++;
+	return n;
+}
+
+/*
+ * Serve the complete requests in c->in, one at a time (a response in
+ * progress holds the next request back).  Merging, this runs inside
+ * lwIP's input processing, where tcp_output only queues: everything
+ * leaves when the input is done, in as few segments as lwIP can cut,
+ * the ACK of the request on the first.  Unmerged, it runs from the main
+ * loop (on_recv only marks the connection), so each tcp_output sends at
+ * once: a pure ACK, the header, the data and the FIN each in their own
+ * segments, as a server that does read(), write(header), write(data),
+ * close() on a conventional kernel.  The segments a response that fits
+ * in one took are counted for the test (sent, plus left queued).
+ */
+static void
+serve(struct conn *c)
+{
+	while (c->used && c->state == S_READ) {
+		struct http_req r;
+		long n = http_parse(c->in, c->inlen, &r);
+		struct car_file *f;
+		u16_t xmit0 = lwip_stats.tcp.xmit;
+		unsigned unsent0 = unsent_segs(c->pcb);
+
+		if (n == 0)
+			return;
+		if (n < 0) {
+			/* refused: answer, then ignore the rest */
+			respond_status(c, (int)-n, 0, 1);
+			c->inlen = 0;
+		} else {
+			nreq++;
+			memmove(c->in, c->in + n, c->inlen - (size_t)n);
+			c->inlen -= (size_t)n;
+			c->close_after = !r.keepalive;
+			if (r.method == M_OTHER) {
+				respond_status(c, 405, 0, 1);
+				c->inlen = 0;
+			} else if (special(c, &r))
+				;
+			else if ((f = car_find(&car, r.path, r.pathlen)))
+				respond_file(c, f, &r);
+			else
+				respond_status(c, 404, r.method == M_HEAD, 0);
+		}
+		if (!use_merge) {
+			/* the request's ACK on its own */
+			tcp_set_flags(c->pcb, TF_ACK_NOW);
+			tcp_output(c->pcb);
+		}
+		push(c);
+		if (c->used && c->state != S_SEND && c->hlen + c->blen <=
+		    TCP_MSS) {
+			small_resp++;
+			small_segs += (u16_t)(lwip_stats.tcp.xmit - xmit0) +
+			    unsent_segs(c->pcb) - unsent0;
+		}
+	}
+}
+
+static err_t
+on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct conn *c = arg;
+
+	aborted_pcb = NULL;
+	if (c == NULL) {
+		if (p) {
+			tcp_recved(pcb, p->tot_len);
+			pbuf_free(p);
+		}
+		return ERR_OK;
+	}
+	if (p == NULL) {
+		/* the peer is done sending */
+		if (c->state == S_SEND && !c->close_after) {
+			c->close_after = 1;     /* finish this response */
+			c->inlen = 0;
+			return ERR_OK;
+		}
+		if (c->state == S_SEND)
+			return ERR_OK;
+		conn_close(c);
+		return done(pcb);
+	}
+	if (err != ERR_OK) {
+		pbuf_free(p);
+		return err;
+	}
+	if (c->state == S_LINGER || c->close_after) {
+		/* after a refusal or our last response: discarded */
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	if (c->inlen + p->tot_len > sizeof(c->in)) {
+		if (c->state == S_SEND)
+			return ERR_MEM;         /* lwIP keeps it for later */
+		/* cannot happen in S_READ (the buffer then holds less than
+		 * HTTP_HDR_MAX), but refuse rather than trust that */
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		respond_status(c, 431, 0, 1);
+		c->inlen = 0;
+		push(c);
+		return done(pcb);
+	}
+	pbuf_copy_partial(p, c->in + c->inlen, p->tot_len, 0);
+	c->inlen += p->tot_len;
+	tcp_recved(pcb, p->tot_len);
+	pbuf_free(p);
+	if (c->state == S_READ) {
+		c->last = exos_net_now();
+		if (use_merge)
+			serve(c);
+		else
+			c->pending = 1;
+	}
+	return done(pcb);
+}
+
+static err_t
+on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	struct conn *c = arg;
+
+	(void)len;
+	aborted_pcb = NULL;
+	if (c == NULL || c->state != S_SEND)
+		return ERR_OK;
+	c->last = exos_net_now();
+	push(c);
+	if (use_merge)
+		serve(c);
+	else
+		c->pending = 1;
+	return done(pcb);
+}
+
+static err_t
+on_poll(void *arg, struct tcp_pcb *pcb)
+{
+	struct conn *c = arg;
+	uint32_t idle;
+
+	aborted_pcb = NULL;
+	if (c == NULL)
+		return ERR_OK;
+	idle = exos_net_now() - c->last;
+	if (c->state == S_SEND) {
+		if (idle > STALL_MS) {
+			conn_abort(c);
+			return ERR_ABRT;
+		}
+		push(c);
+	} else if (c->state == S_READ && idle > IDLE_MS) {
+		conn_close(c);
+	} else if (c->state == S_LINGER && idle > LINGER_MS) {
+		conn_close(c);
+	}
+	return done(pcb);
+}
+
+static void
+on_err(void *arg, err_t err)
+{
+	struct conn *c = arg;
+
+	(void)err;
+	if (c) {
+		c->pcb = NULL;          /* lwIP freed it */
+		c->used = 0;
+	}
+}
+
+static err_t
+on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct conn *c;
+	int i;
+
+	(void)arg;
+	if (err != ERR_OK || pcb == NULL)
+		return ERR_VAL;
+	for (i = 0; i < NCONN && conns[i].used; i++)
+		;
+	if (i == NCONN) {
+		refused++;
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	accepted++;
+	c = &conns[i];
+	c->used = 1;
+	c->pcb = pcb;
+	c->state = S_READ;
+	c->close_after = 0;
+	c->pending = 0;
+	c->inlen = c->hlen = c->hoff = c->blen = c->boff = 0;
+	c->body = NULL;
+	c->last = exos_net_now();
+	tcp_nagle_disable(pcb);
+	tcp_arg(pcb, c);
+	tcp_recv(pcb, on_recv);
+	tcp_sent(pcb, on_sent);
+	tcp_err(pcb, on_err);
+	tcp_poll(pcb, on_poll, 2);
+	return ERR_OK;
+}
+
+/* ---- start ------------------------------------------------------------- */
+
+static void
+options(void)
+{
+	const char *s = (const char *)XOK_INFO->modules[0].name, *e;
+	size_t n = strnlen(s, sizeof(XOK_INFO->modules[0].name));
+
+	for (e = s + n; s < e; s++) {
+		if (e - s >= 3 && memcmp(s, "no=", 3) == 0)
+			for (s += 3; s < e && *s != ' '; s++)
+				switch (*s) {
+				case 'h': use_hdr = 0; break;
+				case 'z': use_zc = 0; break;
+				case 'c': use_ck = 0; break;
+				case 'm': use_merge = 0; break;
+				}
+		if (s < e && e - s >= 4 && memcmp(s, "test", 4) == 0)
+			testmode = 1;
+	}
+}
+
+/* The sums from the tables against lwIP's own routine. */
+static void
+check_sums(void)
+{
+	uint64_t seed = rdtsc() | 1, k, bad = 0, tried = 0;
+	unsigned i;
+
+	for (i = 0; i < car.nfiles; i++) {
+		struct car_file *f = &car.files[i];
+
+		if (f->ck == NULL || f->size == 0)
+			continue;
+		for (k = 0; k < 64; k++) {
+			uint64_t off, len;
+			uint32_t a, b;
+
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			off = seed % f->size;
+			len = 1 + (seed >> 20) % (f->size - off);
+			if (len > 65535)
+				len = 65535;
+			a = car_sum(f, off, len);
+			b = lwip_standard_chksum(f->data + off, (int)len);
+			/* 0 and 0xffff are the same number */
+			if (a % 0xffff != b % 0xffff)
+				bad++;
+			tried++;
+		}
+	}
+	printf("cheetah: %lu precomputed sums checked\n", tried);
+	EXPECT("the precomputed sums equal lwIP's", tried > 0 && bad == 0);
+}
+
+int
+main(uint64_t arg)
+{
+	static const uint8_t ip[4] = { 10, 0, 2, 15 };
+	static const uint8_t mask[4] = { 255, 255, 255, 0 };
+	static const uint8_t gw[4] = { 10, 0, 2, 2 };
+	const void *mod;
+	uint64_t size, bytes = 0;
+	uint32_t quit_at = 0;
+	struct tcp_pcb *l;
+	unsigned i;
+	int e;
+
+	(void)arg;
+	options();
+	printf("cheetah: headers %s, zero-copy %s, checksums %s, merging %s%s\n",
+	    use_hdr ? "on" : "off", use_zc ? "on" : "off",
+	    use_ck ? "on" : "off", use_merge ? "on" : "off",
+	    testmode ? " (test)" : "");
+	if ((mod = exos_module("cheetah.car", &size)) == NULL ||
+	    car_open(&car, mod, size) < 0) {
+		printf("cheetah: no valid cheetah.car module\n");
+		EXPECT("the document archive", 0);
+		sys_shutdown(0, 1);
+		return 1;
+	}
+	for (i = 0; i < car.nfiles; i++) {
+		struct car_file *f = &car.files[i];
+		char b[512];
+		int n;
+
+		bytes += f->size;
+		if (use_hdr && (n = file_header(f, b, sizeof(b))) > 0 &&
+		    (f->hdr = malloc((size_t)n)) != NULL) {
+			memcpy(f->hdr, b, (size_t)n);
+			f->hdrlen = (unsigned)n;
+		}
+		if (use_ck)
+			car_precompute_sums(f);
+	}
+	printf("cheetah: %u documents, %lu bytes\n", car.nfiles, bytes);
+	if (testmode)
+		failures += car_check();
+	if (testmode && use_ck)
+		check_sums();
+	e = exos_net_start(&net, 0, RING_VA, NPG, ip, mask, gw);
+	if (e < 0) {
+		printf("cheetah: network: %d\n", e);
+		EXPECT("the network starts", 0);
+		sys_shutdown(0, 1);
+		return 1;
+	}
+	l = tcp_new();
+	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
+	    (l = tcp_listen_with_backlog(l, 16)) == NULL) {
+		printf("cheetah: cannot listen\n");
+		sys_shutdown(0, 1);
+		return 1;
+	}
+	tcp_accept(l, on_accept);
+	printf("cheetah: serving http://10.0.2.15:%d/\n", PORT);
+	for (;;) {
+		exos_net_poll(&net);
+		for (i = 0; i < NCONN; i++)
+			if (conns[i].used && conns[i].pending) {
+				conns[i].pending = 0;
+				serve(&conns[i]);
+			}
+		if (quit && quit_at == 0)
+			quit_at = exos_net_now();
+		if (quit_at && exos_net_now() - quit_at > 500)
+			break;
+		exos_net_wait(&net, 100);
+	}
+	printf("cheetah: %lu requests: 200 %lu, 304 %lu, 404 %lu, 400 %lu, "
+	    "405 %lu, other %lu; connections %lu, refused %lu, aborted %lu; "
+	    "%lu one-segment responses in %lu segments; sums from tables "
+	    "%lu, computed %lu; heap peak %u; ring dropped %lu\n", nreq,
+	    nresp[0], nresp[1], nresp[2], nresp[3], nresp[4], nresp[5],
+	    accepted, refused, aborted, small_resp, small_segs, ck_hits,
+	    ck_misses,
+	    (unsigned)lwip_stats.mem.max, ((volatile struct xok_net_ring *)
+	    RING_VA)->dropped);
+	EXPECT("requests were served", nresp[0] > 0);
+	if (use_ck)
+		EXPECT("data sums came from the precomputed tables",
+		    ck_hits > 0);
+	if (use_zc)
+		/* bodies were never copied into lwIP's heap: at most the
+		 * headers and per-segment header buffers */
+		EXPECT("lwIP's heap stayed small (bodies sent from the "
+		    "document pages)", lwip_stats.mem.max < 64 * 1024);
+	if (use_merge)
+		/* (pipelined responses may even share one) */
+		EXPECT("a response that fits one segment went as at most "
+		    "one (header, data, FIN, the request's ACK)",
+		    small_resp > 0 && small_segs <= small_resp);
+	else
+		EXPECT("unmerged: responses went as several segments",
+		    small_segs >= 2 * small_resp);
+	printf("ALL-DONE\n");
+	sys_shutdown(0, failures ? 1 : 0);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * cheetah/lwipopts.h: lwIP configured for Cheetah alone (an
+ * application-specific libOS builds its own TCP/IP): the library's
+ * settings (libexos/net/lwipopts.h) with more connections and send
+ * buffer, checksums computed while data enters a segment
+ * (LWIP_CHECKSUM_ON_COPY), and lwIP's checksum routine replaced by
+ * Cheetah's, which answers from the per-file precomputed sums when the
+ * bytes are a document's (cheetah/car.c).  Found before the library's
+ * file because cheetah.mk puts -Icheetah first.  docs/CHEETAH.md.
+ */
+#ifndef CHEETAH_LWIPOPTS_H
+#define CHEETAH_LWIPOPTS_H
+
+#include <stdint.h>
+#include "../libexos/net/lwipopts.h"
+
+#undef MEM_SIZE
+#undef PBUF_POOL_SIZE
+#undef MEMP_NUM_PBUF
+#undef MEMP_NUM_TCP_PCB
+#undef MEMP_NUM_TCP_PCB_LISTEN
+#undef TCP_SND_BUF
+#undef TCP_SND_QUEUELEN
+#undef MEMP_NUM_TCP_SEG
+#undef TCP_WND
+
+/* 40 connections; a 44 KiB send buffer each (sends from the document
+ * pages need only a small PBUF_ROM descriptor per segment); a 16 KiB
+ * receive window: requests are small. */
+#define MEM_SIZE                (1024 * 1024)
+#define PBUF_POOL_SIZE          160
+#define MEMP_NUM_TCP_PCB        40
+#define MEMP_NUM_TCP_PCB_LISTEN 2
+#define TCP_WND                 (11 * TCP_MSS)
+#define TCP_SND_BUF             (30 * TCP_MSS)
+#define TCP_SND_QUEUELEN        (2 * TCP_SND_BUF / TCP_MSS + 4)
+#define MEMP_NUM_TCP_SEG        1024
+#define MEMP_NUM_PBUF           1024
+
+#define LWIP_CHECKSUM_ON_COPY   1
+#define LWIP_CHKSUM_ALGORITHM   2
+#define LWIP_CHKSUM             cheetah_chksum
+#define LWIP_CHKSUM_COPY(d, s, n) cheetah_chksum_copy(d, s, n)
+
+uint16_t lwip_standard_chksum(const void *p, int len);
+uint16_t cheetah_chksum(const void *p, int len);
+uint16_t cheetah_chksum_copy(void *dst, const void *src, uint16_t len);
+
+#endif

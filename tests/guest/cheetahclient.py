@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+# cheetahclient.py: the host side of tests/guest/cheetah.sh.
+#   cheetahclient.py mktree DIR     make the test's document tree
+#   cheetahclient.py PORT DIR       drive Cheetah at 127.0.0.1:PORT
+# Fetches every file of DIR (one keep-alive connection, then with curl,
+# then eight at once) and compares it byte for byte; then HEAD, 304, 404,
+# 400, 405, 414, a 1 MiB header flood (431), pipelined keep-alive
+# requests, Connection: close, a client that never sends, one that never
+# reads and more connections than the server has slots -- after each
+# hostile case the server must still serve.  Ends with /.cheetah/quit.
+# Prints PASS/FAIL lines; exit status 1 if any failed.
+import email.utils, os, random, socket, subprocess, sys, threading, time
+
+fails = 0
+
+
+def check(name, ok, detail=""):
+    global fails
+    print(("PASS: host: %s" if ok else "FAIL: host: %s " + str(detail))
+          % name, flush=True)
+    if not ok:
+        fails += 1
+
+
+def mktree(d):
+    rnd = random.Random(13)
+    os.makedirs(os.path.join(d, "sub", "deeper"), exist_ok=True)
+    files = {
+        "index.html": b"<html><body>Cheetah test</body></html>\n",
+        "empty.txt": b"",
+        "one.txt": b"x",
+        "mss.bin": bytes(rnd.getrandbits(8) for _ in range(1460)),
+        "mss1.bin": bytes(rnd.getrandbits(8) for _ in range(1461)),
+        "odd.bin": bytes(rnd.getrandbits(8) for _ in range(2927)),
+        "k100.bin": os.urandom(100 * 1024 + 3),
+        "m1.bin": os.urandom(1024 * 1024),
+        "style.css": b"body { color: black }\n" * 50,
+        "data.json": b'{"a": 1}\n',
+        "a b.txt": b"a name with a space\n",
+        "sub/index.html": b"<html>sub</html>\n",
+        "sub/deeper/z.png": os.urandom(5000),
+    }
+    for n, b in files.items():
+        with open(os.path.join(d, n), "wb") as f:
+            f.write(b)
+
+
+def connect(port, timeout=20):
+    return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+
+def read_response(s, buf, head=False):
+    """One response from s after the bytes in buf: (status, headers,
+    body, rest).  status None on EOF before a full response."""
+    while b"\r\n\r\n" not in buf:
+        b = s.recv(65536)
+        if not b:
+            return None, {}, b"", buf
+        buf += b
+    h, buf = buf.split(b"\r\n\r\n", 1)
+    lines = h.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs = {}
+    for l in lines[1:]:
+        k, v = l.split(":", 1)
+        hdrs[k.strip().lower()] = v.strip()
+    n = 0 if head or status == 304 else int(hdrs.get("content-length", 0))
+    while len(buf) < n:
+        b = s.recv(65536)
+        if not b:
+            break
+        buf += b
+    return status, hdrs, buf[:n], buf[n:]
+
+
+def request(port, req, head=False, timeout=20):
+    s = connect(port, timeout)
+    try:
+        s.sendall(req)
+        return read_response(s, b"", head)[:3]
+    finally:
+        s.close()
+
+
+def get(port, path, extra=""):
+    return request(port, ("GET %s HTTP/1.1\r\nHost: x\r\n%s"
+                          "Connection: close\r\n\r\n" % (path, extra))
+                   .encode())
+
+
+def url(name):
+    return "/" + name.replace(" ", "%20")
+
+
+def still_serving(port, what, want):
+    st, _, body = get(port, "/index.html")
+    check("still serving after " + what, st == 200 and body == want, st)
+
+
+def main():
+    port, d = int(sys.argv[1]), sys.argv[2]
+    names = []
+    for root, _, fs in os.walk(d):
+        for f in fs:
+            names.append(os.path.relpath(os.path.join(root, f), d))
+    names.sort()
+    data = {n: open(os.path.join(d, n), "rb").read() for n in names}
+    index = data["index.html"]
+
+    # Wait for the server (QEMU accepts for the guest before it listens).
+    t0 = time.time()
+    up = False
+    while time.time() - t0 < 40:
+        try:
+            st, _, _ = request(port, b"HEAD / HTTP/1.1\r\nHost: x\r\n"
+                               b"Connection: close\r\n\r\n", head=True,
+                               timeout=5)
+            if st == 200:
+                up = True
+                break
+        except (OSError, ValueError, IndexError):
+            pass
+        time.sleep(0.5)
+    check("the server answers", up)
+    if not up:
+        return
+
+    # Every file on one keep-alive connection.
+    s = connect(port)
+    rest, bad = b"", []
+    for n in names:
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % url(n)).encode())
+        st, h, body, rest = read_response(s, rest)
+        if st != 200 or body != data[n] or \
+                int(h.get("content-length", -1)) != len(data[n]):
+            bad.append((n, st, len(body)))
+    s.close()
+    check("%d files fetched on one connection, each equal" % len(names),
+          not bad, bad)
+
+    # Headers of one response.
+    st, h, body = get(port, "/index.html")
+    check("Content-Type from the extension",
+          h.get("content-type", "").startswith("text/html") and
+          get(port, "/style.css")[1].get("content-type") == "text/css" and
+          get(port, "/m1.bin")[1].get("content-type") ==
+          "application/octet-stream", h)
+    try:
+        dt = email.utils.parsedate_to_datetime(h["date"]).timestamp()
+        ok = abs(dt - time.time()) < 300
+    except (KeyError, ValueError, TypeError):
+        ok = False
+    check("Date is the time of day", ok, h.get("date"))
+    lm = h.get("last-modified", "")
+    try:
+        ok = abs(email.utils.parsedate_to_datetime(lm).timestamp() -
+                 int(os.stat(os.path.join(d, "index.html")).st_mtime)) < 1
+    except (ValueError, TypeError):
+        ok = False
+    check("Last-Modified is the file's", ok, lm)
+    check("directory / serves its index.html",
+          get(port, "/sub/")[2] == data["sub/index.html"] and
+          get(port, "/")[2] == index)
+
+    # curl, as a user would; then eight at once.
+    curl_ok = True
+    for n in ["m1.bin", "odd.bin", "a b.txt"]:
+        out = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                           "cheetah-curl.%d" % os.getpid())
+        r = subprocess.run(["curl", "-sSf", "-m", "30", "-o", out,
+                            "http://127.0.0.1:%d%s" % (port, url(n))])
+        got = open(out, "rb").read() if r.returncode == 0 else None
+        if os.path.exists(out):
+            os.unlink(out)
+        curl_ok &= got == data[n]
+    check("curl fetches equal the files", curl_ok)
+    res = []
+
+    def fetch(n):
+        try:
+            st, _, body = get(port, url(n))
+            res.append(st == 200 and body == data[n])
+        except OSError:
+            res.append(False)
+    ts = [threading.Thread(target=fetch, args=(n,)) for n in
+          ["m1.bin", "k100.bin", "m1.bin", "odd.bin", "k100.bin",
+           "mss.bin", "m1.bin", "sub/deeper/z.png"]]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check("eight fetches at once, each equal", len(res) == 8 and all(res),
+          res)
+
+    # HEAD: the headers of GET, no body (the next response follows at
+    # once on the same connection).
+    s = connect(port)
+    s.sendall(b"HEAD /k100.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+              b"GET /one.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, h, _, rest = read_response(s, b"", head=True)
+    st2, _, body2, rest = read_response(s, rest)
+    s.close()
+    check("HEAD: 200, Content-Length, no body", st == 200 and
+          int(h.get("content-length", -1)) == len(data["k100.bin"]) and
+          st2 == 200 and body2 == b"x", (st, h, st2, body2[:20]))
+
+    # 304 and If-Modified-Since.
+    st, _, body = get(port, "/index.html", "If-Modified-Since: %s\r\n" % lm)
+    check("If-Modified-Since = Last-Modified: 304, no body",
+          st == 304 and body == b"", st)
+    st, _, body = get(port, "/index.html", "If-Modified-Since: "
+                      "Mon, 01 Jan 1990 00:00:00 GMT\r\n")
+    check("If-Modified-Since older: 200", st == 200 and body == index, st)
+    st, _, body = get(port, "/index.html", "If-Modified-Since: garbage\r\n")
+    check("If-Modified-Since invalid: ignored", st == 200, st)
+
+    # 404.
+    for p in ["/nope", "/../index.html", "/sub/../index.html",
+              "/%2e%2e/index.html", "/sub//index.html", "/index.html%00"]:
+        st, _, _ = get(port, p)
+        check("404 for %s" % p, st == 404, st)
+
+    # 400, 405, 505.
+    cases = [
+        (b"HELLO\r\n\r\n", 400, "no target"),
+        (b"GET / HTTP/1.1\r\n\r\n", 400, "HTTP/1.1 without Host"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400,
+         "a header line without a colon"),
+        (b"GET / HTTP/x.y\r\nHost: x\r\n\r\n", 400, "a bad version"),
+        (b"GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400,
+         "a target without /"),
+        (b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "a bad method"),
+        (b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "a bad escape"),
+        (b"\x00\x01\x02\xff\r\n\r\n", 400, "binary"),
+        (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, "HTTP/2.0"),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+         405, "POST"),
+        (b"DELETE /index.html HTTP/1.1\r\nHost: x\r\n\r\n", 405, "DELETE"),
+    ]
+    for req, want, what in cases:
+        try:
+            st, h, _ = request(port, req)
+        except OSError as e:
+            st, h = e, {}
+        check("%d for %s" % (want, what), st == want, st)
+        if want == 405:
+            check("405 says Allow", h.get("allow") == "GET, HEAD", h)
+    still_serving(port, "malformed requests", index)
+
+    # 414: a 10 KiB request line.
+    st, _, _ = request(port, b"GET /" + b"a" * 10240 + b" HTTP/1.1\r\n"
+                       b"Host: x\r\n\r\n")
+    check("414 for a 10 KiB request line", st == 414, st)
+
+    # 431: 1 MiB of headers, sent while the answer is read.
+    s = connect(port, 30)
+    flood = b"GET / HTTP/1.1\r\nHost: x\r\n" + \
+        b"X-Flood: " + b"y" * 1000 + b"\r\n"
+    flood += (b"X-More: " + b"z" * 1000 + b"\r\n") * 1040
+    sent = []
+
+    def send_flood():
+        try:
+            s.sendall(flood)
+            sent.append(True)
+        except OSError:
+            sent.append(False)
+    t = threading.Thread(target=send_flood)
+    t.start()
+    try:
+        st, _, _, _ = read_response(s, b"")
+    except OSError as e:
+        st = e
+    t.join()
+    s.close()
+    check("431 for 1 MiB of headers", st == 431, st)
+    still_serving(port, "the header flood", index)
+
+    # Keep-alive: five pipelined requests in one send, then two more
+    # one at a time, on one connection.
+    s = connect(port)
+    seq = ["mss1.bin", "nope", "odd.bin", "index.html", "k100.bin"]
+    s.sendall(b"".join(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % url(n))
+                       .encode() for n in seq))
+    rest, ok = b"", True
+    for n in seq:
+        st, _, body, rest = read_response(s, rest)
+        ok &= (st == 404) if n == "nope" else (st == 200 and body == data[n])
+    for n in ["one.txt", "empty.txt"]:
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % url(n)).encode())
+        st, _, body, rest = read_response(s, rest)
+        ok &= st == 200 and body == data[n]
+    check("seven requests on one connection (five pipelined)", ok)
+    # HTTP/1.0 without keep-alive, and Connection: close: the server
+    # closes after the response.
+    s.sendall(b"GET /one.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    st, h, body, rest = read_response(s, rest)
+    s.settimeout(10)
+    try:
+        eof = s.recv(1) == b""
+    except OSError:
+        eof = False
+    s.close()
+    check("Connection: close: answered, then closed", st == 200 and
+          h.get("connection") == "close" and eof, (st, h))
+    s = connect(port, 10)
+    s.sendall(b"GET /one.txt HTTP/1.0\r\n\r\n")
+    st, _, body, rest = read_response(s, b"")
+    try:
+        eof = s.recv(1) == b""
+    except OSError:
+        eof = False
+    s.close()
+    check("HTTP/1.0: answered, then closed", st == 200 and body == b"x" and
+          eof, st)
+
+    # A client that connects and never sends: others are served meanwhile;
+    # the server closes it after its idle time.
+    idle = connect(port, 20)
+    still_serving(port, "a silent client connected", index)
+    t1 = time.time()
+    try:
+        eof = idle.recv(1) == b""
+    except OSError:
+        eof = True              # a reset is a close too
+    idle.close()
+    check("a silent client is closed by the server (%.1f s)" %
+          (time.time() - t1), eof and time.time() - t1 < 15)
+
+    # A client that never reads: 20 pipelined 1 MiB GETs into a small
+    # receive buffer; the others are served meanwhile.
+    nr = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    nr.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    nr.settimeout(10)
+    nr.connect(("127.0.0.1", port))
+    nr.sendall(b"GET /m1.bin HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
+    time.sleep(2)
+    still_serving(port, "a client that never reads", index)
+    st, _, body = get(port, "/k100.bin")
+    check("a large file while a client never reads", st == 200 and
+          body == data["k100.bin"])
+    nr.close()
+
+    # More connections than the server has slots, each with half a
+    # request; then all closed.
+    many = []
+    for i in range(48):
+        try:
+            c = connect(port, 10)
+            c.sendall(b"GET /index.html HTTP/1.1\r\n")
+            many.append(c)
+        except OSError:
+            pass
+    time.sleep(1)
+    for c in many:
+        c.close()
+    time.sleep(0.5)
+    still_serving(port, "48 half-open requests", index)
+
+    st, _, _ = get(port, "/.cheetah/quit")
+    check("quit", st == 200, st)
+
+
+if sys.argv[1] == "mktree":
+    mktree(sys.argv[2])
+    sys.exit(0)
+try:
+    main()
+except Exception as e:          # a crash of the client is a failure too
+    check("the client ran to the end", False, repr(e))
+sys.exit(1 if fails else 0)
