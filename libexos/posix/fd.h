@@ -135,7 +135,6 @@ long px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg);
 void px_flock_close(struct px_ofile *f);
 
 /* The types' operations (one file each). */
-extern const struct px_fops px_fops_console;    /* console.c */
 extern const struct px_fops px_fops_modfile;    /* files.c */
 extern const struct px_fops px_fops_cffs;       /* vfs_cffs.c */
 extern const struct px_fops px_fops_cffsdir;
