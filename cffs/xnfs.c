@@ -31,11 +31,17 @@
 static int  xnfs_flush(struct cffs_fs *fs, int strict);
 static void xnfs_drop(struct cffs_fs *fs, struct buf *b);
 
+/* The C-FFS device as XN's disk. */
+struct xdev {
+	struct cffs_bdev  *dev;
+	int                rdonly;
+};
+
 struct xnfs {
 	struct xn          x;
 	void              *arena;
 	struct xn_disk     disk;
-	struct cffs_bdev  *dev;
+	struct xdev        xd;
 	int                rdonly;
 	uint32_t           pr;
 	uint8_t           *resv;        /* reserved, not yet claimed */
@@ -48,32 +54,45 @@ struct xnfs {
 static int
 xd_read(void *ctx, uint32_t block, void *buf)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	return xf->dev->ops->read(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+	return xd->dev->ops->read(xd->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
 }
 
 static int
 xd_write(void *ctx, uint32_t block, const void *buf)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	if (xf->rdonly)
+	if (xd->rdonly)
 		return 0;       /* read-only: XN's recovery stays in memory */
-	return xf->dev->ops->write(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+	return xd->dev->ops->write(xd->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
 }
 
 static int
 xd_flush(void *ctx)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	if (xf->rdonly || xf->dev->ops->flush == NULL)
+	if (xd->rdonly || xd->dev->ops->flush == NULL)
 		return 0;
-	return xf->dev->ops->flush(xf->dev->ctx) < 0 ? -1 : 0;
+	return xd->dev->ops->flush(xd->dev->ctx) < 0 ? -1 : 0;
 }
 
 static const struct xn_disk_ops xd_ops = { xd_read, xd_write, xd_flush };
+
+/* dev as XN's disk of nblocks blocks, through xd. */
+static void
+xd_init(struct xn_disk *d, struct xdev *xd, struct cffs_bdev *dev,
+        int rdonly, uint64_t nblocks)
+{
+	xd->dev = dev;
+	xd->rdonly = rdonly;
+	d->ops = &xd_ops;
+	d->ctx = xd;
+	d->nblocks = nblocks > XN_MAX_NBLOCKS ? XN_MAX_NBLOCKS :
+	             (uint32_t)nblocks;
+}
 
 static int
 xerr(int r)
@@ -96,53 +115,27 @@ xerr(int r)
 	}
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-/* XN's layout from its superblock and root "cffs" from its root table
- * (read directly, so that fsck finds the superblock on a damaged tree). */
+/*
+ * XN's layout and root "cffs", read from the disk through XN's layout
+ * calls without mounting XN (so that fsck finds the superblock on a tree
+ * XN refuses; xn_mount gives the verdict).  buf: a block of scratch.
+ */
 static int
-xnfs_layout(struct cffs_bdev *dev, const uint8_t *b0, uint32_t *sbblk,
-            uint32_t *fstart, uint32_t *fblocks, uint32_t *dstart,
-            uint32_t *nblocks)
+xnfs_layout(struct cffs_bdev *dev, uint8_t *buf, struct xn_layout *l,
+            uint32_t *sbblk)
 {
-	uint8_t *rt;
-	uint32_t rtb = get32(b0 + 24), i;
-	int r = -CFFS_EUCLEAN;
+	struct xn_disk d;
+	struct xdev xd;
+	uint16_t type;
+	int r;
 
-	*nblocks = get32(b0 + 12);
-	*fstart = get32(b0 + 28);
-	*fblocks = get32(b0 + 32);
-	*dstart = get32(b0 + 36);
-	if (get32(b0 + 8) != CFFS_BSIZE || *nblocks > dev->nblocks ||
-	    *nblocks < MIN_BLOCKS || rtb == 0 || rtb >= *dstart ||
-	    *dstart >= *nblocks)
-		return -CFFS_EUCLEAN;
-	rt = malloc(CFFS_BSIZE);
-	if (rt == NULL)
-		return -CFFS_ENOMEM;
-	if (dev->ops->read(dev->ctx, rtb, 1, rt) < 0) {
-		free(rt);
-		return -CFFS_EIO;
-	}
-	if (memcmp(rt, "XNRT", 4) == 0) {
-		for (i = 0; i < XN_MAX_ROOTS; i++) {
-			const uint8_t *e = rt + 16 + 48 * i;
-
-			if (get32(e + 40) != 0 &&
-			    strncmp((const char *)e, ROOT_NAME, 32) == 0) {
-				*sbblk = get32(e + 32);
-				r = 0;
-				break;
-			}
-		}
-	}
-	free(rt);
-	return r;
+	xd_init(&d, &xd, dev, 1, dev->nblocks);
+	r = xn_layout_read(&d, buf, l);
+	if (r == 0 && l->nblocks < MIN_BLOCKS)
+		r = XN_ECORRUPT;
+	if (r == 0)
+		r = xn_layout_root(&d, l, buf, ROOT_NAME, sbblk, &type);
+	return r == XN_EIO ? -CFFS_EIO : r != 0 ? -CFFS_EUCLEAN : 0;
 }
 
 /* Version 2: the superblock at XN root "cffs" must match XN's layout. */
@@ -194,19 +187,20 @@ roots_check(const uint8_t *blk)
 static int
 xnfs_probe(struct cffs_fs *fs, uint8_t *blk, int flags)
 {
-	uint32_t fst, fbl, dst, nbl;
+	struct xn_layout l;
 	int r;
 
 	if (memcmp(blk, "XNSB", 4) != 0)
 		return 1;
 	fs->store = (flags & FS_RAW) ? &cffs_store_xnraw : &cffs_store_xn;
-	r = xnfs_layout(fs->dev, blk, &fs->sbblk, &fst, &fbl, &dst, &nbl);
+	r = xnfs_layout(fs->dev, blk, &l, &fs->sbblk);
 	if (r == 0)
 		r = fs->dev->ops->read(fs->dev->ctx, fs->sbblk, 1, blk) < 0 ?
 		    -CFFS_EIO : 0;
 	if (r == 0) {
 		memcpy(&fs->sb, blk, sizeof(fs->sb));
-		r = sb_check_xn(&fs->sb, fs->sbblk, fst, fbl, dst, nbl);
+		r = sb_check_xn(&fs->sb, fs->sbblk, l.fmap_start,
+		                l.fmap_blocks, l.data_start, l.nblocks);
 	}
 	if (r == 0 && !(flags & FS_RAW))
 		r = roots_check(blk);
@@ -214,6 +208,13 @@ xnfs_probe(struct cffs_fs *fs, uint8_t *blk, int flags)
 }
 
 /* ---- the C-FFS pointer fields, as the owns-udfs see them ---- */
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
 
 struct ptr {
 	uint32_t off, blk;
@@ -358,11 +359,8 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 
 	if (xf == NULL)
 		return -CFFS_ENOMEM;
-	xf->dev = dev;
 	xf->rdonly = rdonly;
-	xf->disk.ops = &xd_ops;
-	xf->disk.ctx = xf;
-	xf->disk.nblocks = nblocks;
+	xd_init(&xf->disk, &xf->xd, dev, rdonly, nblocks);
 	len = xn_arena_size(nblocks, 4096 + 256);
 	xf->arena = len ? malloc(len) : NULL;
 	xf->resv = calloc(nblocks / 8 + 1, 1);
@@ -406,6 +404,8 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	struct cffs_time now = { 0, 0 };
 	struct xn_mount_report rep;
 	struct xn_disk d;
+	struct xn_layout l;
+	struct xdev xd;
 	struct xnfs *xf;
 	uint8_t *blk;
 	uint32_t sbblk;
@@ -419,17 +419,8 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	blk = calloc(1, CFFS_BSIZE);
 	if (blk == NULL)
 		return -CFFS_ENOMEM;
-	xf = calloc(1, sizeof(*xf));
-	if (xf == NULL) {
-		free(blk);
-		return -CFFS_ENOMEM;
-	}
-	xf->dev = dev;
-	d.ops = &xd_ops;
-	d.ctx = xf;
-	d.nblocks = (uint32_t)nblocks;
+	xd_init(&d, &xd, dev, 0, nblocks);
 	r = xerr(xn_format(&d, (uint32_t)nblocks, blk));
-	free(xf);
 	if (r == 0)
 		r = xnfs_open(dev, 0, (uint32_t)nblocks, &xf, &rep);
 	if (r < 0) {
@@ -437,11 +428,14 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 		return r;
 	}
 	r = cffs_xn_register(&xf->x, CFFS_PRINCIPAL_DEFAULT);
+	if (r == 0)
+		r = xn_layout_get(&xf->x, &l);
 	if (r == 0) {
-		sbblk = xf->x.data_start;
+		/* the superblock's block: the first of the data area */
+		sbblk = l.data_start;
 		mkfs_rootblock(blk, CFFS_VERSION_XN, (uint32_t)nblocks,
-		               xf->x.fmap_start, xf->x.fmap_blocks,
-		               xf->x.data_start, sbblk, &now);
+		               l.fmap_start, l.fmap_blocks, l.data_start, sbblk,
+		               &now);
 		r = xn_root_install(&xf->x, CFFS_PRINCIPAL_DEFAULT, ROOT_NAME,
 		                    CFFS_XN_SLOTS, sbblk, blk);
 	}
@@ -518,22 +512,21 @@ xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
            int repair)
 {
 	struct xn_mount_report rep;
+	struct xn_layout l;
 	struct xnfs *xf;
 	uint8_t *b0;
-	uint32_t sb, fst, fbl, dst, nbl;
+	uint32_t sb;
 	int r;
 
 	(void)repair;
 	b0 = malloc(CFFS_BSIZE);
 	if (b0 == NULL)
 		return -CFFS_ENOMEM;
-	r = dev->ops->read(dev->ctx, 0, 1, b0) < 0 ? -CFFS_EIO : 0;
-	if (r == 0)
-		r = xnfs_layout(dev, b0, &sb, &fst, &fbl, &dst, &nbl);
+	r = xnfs_layout(dev, b0, &l, &sb);
 	free(b0);
 	if (r < 0)
 		return r;
-	r = xnfs_open(dev, 1, nbl, &xf, &rep);
+	r = xnfs_open(dev, 1, l.nblocks, &xf, &rep);
 	if (r == -CFFS_EUCLEAN) {
 		if (report != NULL)
 			report(arg, "XN refuses the disk (XN_ECORRUPT): its "
