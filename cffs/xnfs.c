@@ -21,7 +21,11 @@
 #include "cffs_int.h"
 
 #ifdef CFFS_HAVE_XN
-#include <xn/xn.h>
+#include <xn/client.h>
+
+/* XN, through the client backend this program is linked with
+ * (xn/client.h: XN's host library, or libexos/xnclient.c). */
+#define XC xn_client
 
 #include "cffs/cffs_xn.h"
 
@@ -344,7 +348,7 @@ bflags(struct cffs_fs *fs, uint32_t b)
 {
 	struct xn_block_info bi;
 
-	if (xn_block_info(&fs->xfs->x, b, &bi) != 0)
+	if (XC.block_info(&fs->xfs->x, b, &bi) != 0)
 		return XN_BS_ALLOC;
 	return bi.flags;
 }
@@ -361,7 +365,7 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 		return -CFFS_ENOMEM;
 	xf->rdonly = rdonly;
 	xd_init(&xf->disk, &xf->xd, dev, rdonly, nblocks);
-	len = xn_arena_size(nblocks, 4096 + 256);
+	len = XC.arena_size(nblocks, 4096 + 256);
 	xf->arena = len ? malloc(len) : NULL;
 	xf->resv = calloc(nblocks / 8 + 1, 1);
 	xf->tofree = calloc(nblocks / 8 + 1, 1);
@@ -375,7 +379,7 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 		free(xf);
 		return -CFFS_ENOMEM;
 	}
-	r = xn_mount(&xf->x, &xf->disk, xf->arena, len, 4096 + 256, rep);
+	r = XC.mount(&xf->x, &xf->disk, xf->arena, len, 4096 + 256, rep);
 	if (r != 0) {
 		free(xf->arena);
 		free(xf->resv);
@@ -420,7 +424,7 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	if (blk == NULL)
 		return -CFFS_ENOMEM;
 	xd_init(&d, &xd, dev, 0, nblocks);
-	r = xerr(xn_format(&d, (uint32_t)nblocks, blk));
+	r = xerr(XC.format(&d, (uint32_t)nblocks, blk));
 	if (r == 0)
 		r = xnfs_open(dev, 0, (uint32_t)nblocks, &xf, &rep);
 	if (r < 0) {
@@ -429,18 +433,18 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	}
 	r = cffs_xn_register(&xf->x, CFFS_PRINCIPAL_DEFAULT);
 	if (r == 0)
-		r = xn_layout_get(&xf->x, &l);
+		r = XC.layout(&xf->x, &l);
 	if (r == 0) {
 		/* the superblock's block: the first of the data area */
 		sbblk = l.data_start;
 		mkfs_rootblock(blk, CFFS_VERSION_XN, (uint32_t)nblocks,
 		               l.fmap_start, l.fmap_blocks, l.data_start, sbblk,
 		               &now);
-		r = xn_root_install(&xf->x, CFFS_PRINCIPAL_DEFAULT, ROOT_NAME,
+		r = XC.root_install(&xf->x, CFFS_PRINCIPAL_DEFAULT, ROOT_NAME,
 		                    CFFS_XN_SLOTS, sbblk, blk);
 	}
 	if (r == 0)
-		r = xn_unmount(&xf->x);
+		r = XC.unmount(&xf->x);
 	xnfs_close(xf);
 	free(blk);
 	return xerr(r);
@@ -463,10 +467,10 @@ xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 		return r;
 	fs->xfs->pr = principal;
 	for (i = 0; i < CFFS_XN_NTEMPLATES; i++)
-		if (xn_template_find(&fs->xfs->x, names[i], &t) != 0 ||
+		if (XC.template_find(&fs->xfs->x, names[i], &t) != 0 ||
 		    t != CFFS_XN_SLOTS + i)
 			return -CFFS_EUCLEAN;
-	if (xn_root_lookup(&fs->xfs->x, ROOT_NAME, &rb, &type) != 0 ||
+	if (XC.root_lookup(&fs->xfs->x, ROOT_NAME, &rb, &type) != 0 ||
 	    rb != fs->sbblk || type != CFFS_XN_SLOTS)
 		return -CFFS_EUCLEAN;
 	for (b = fs->sb.data_start; b < fs->sb.nblocks; b++)
@@ -555,13 +559,13 @@ xnfs_unmount(struct cffs_fs *fs)
 {
 	if (fs->rdonly)
 		return 0;
-	return xerr(xn_unmount(&fs->xfs->x));
+	return xerr(XC.unmount(&fs->xfs->x));
 }
 
 static int
 xnfs_sync_map(struct cffs_fs *fs)
 {
-	return xerr(xn_sync(&fs->xfs->x));
+	return xerr(XC.sync(&fs->xfs->x));
 }
 
 /* ---- allocation ---- */
@@ -692,17 +696,17 @@ takeover(struct cffs_fs *fs, uint32_t blk)
 	struct xn_bc_info bi;
 	int r;
 
-	if (xn_bc_lookup(&fs->xfs->x, blk, &bi) != 0)
+	if (XC.bc_lookup(&fs->xfs->x, blk, &bi) != 0)
 		return 0;
 	if (bi.page != NULL)
 		return XN_EEXIST;       /* our own entry */
 	if (bi.state != XN_BC_CLEAN) {
 		cache_prefetch_drop(fs);
-		r = xn_writeback(&fs->xfs->x, blk);
+		r = XC.writeback(&fs->xfs->x, blk);
 		if (r != 0)
 			return r;
 	}
-	return xn_bc_evict(&fs->xfs->x, fs->xfs->pr, blk);
+	return XC.bc_evict(&fs->xfs->x, fs->xfs->pr, blk);
 }
 
 /* Register b's block with XN (reads it, or zero-fills a fresh block). */
@@ -716,9 +720,9 @@ reg(struct cffs_fs *fs, struct buf *b)
 	b->xpage = malloc(CFFS_BSIZE);
 	if (b->xpage == NULL)
 		return -CFFS_ENOMEM;
-	r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
+	r = XC.bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
 	if (r == XN_EEXIST && takeover(fs, b->blk) == 0)
-		r = xn_bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
+		r = XC.bc_insert(&fs->xfs->x, fs->xfs->pr, b->blk, b->xpage);
 	if (r != 0) {
 		free(b->xpage);
 		b->xpage = NULL;
@@ -758,12 +762,12 @@ reg_many(struct cffs_fs *fs, struct buf **v, uint32_t n)
 		who[k++] = i;
 	}
 	if (k > 0 && r == 0) {
-		r = xn_bc_insert_many(&fs->xfs->x, fs->xfs->pr, blk, pg, k,
+		r = XC.bc_insert_many(&fs->xfs->x, fs->xfs->pr, blk, pg, k,
 		                      res);
 		r = r < 0 ? xerr(r) : 0;
 		for (i = 0; i < k && r == 0; i++)
 			if (res[i] == XN_EEXIST && takeover(fs, blk[i]) == 0)
-				res[i] = xn_bc_insert(&fs->xfs->x,
+				res[i] = XC.bc_insert(&fs->xfs->x,
 				                      fs->xfs->pr, blk[i], pg[i]);
 		for (i = 0; i < k && r == 0; i++)
 			if (res[i] == 0) {
@@ -802,17 +806,17 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 
 	if (b->xpage == NULL)
 		return 0;
-	if (xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0) {
+	if (XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0) {
 		xnfs_drop(fs, b);
 		return 0;
 	}
 	if (bi.state == XN_BC_DIRTY) {
 		cache_prefetch_drop(fs);
-		r = xn_writeback(&fs->xfs->x, b->blk);
+		r = XC.writeback(&fs->xfs->x, b->blk);
 		if (r != 0)
 			return xerr(r);
 	}
-	r = xn_bc_evict(&fs->xfs->x, fs->xfs->pr, b->blk);
+	r = XC.bc_evict(&fs->xfs->x, fs->xfs->pr, b->blk);
 	if (r != 0)
 		return xerr(r);
 	xnfs_drop(fs, b);
@@ -867,7 +871,7 @@ btype(struct cffs_fs *fs, uint32_t b)
 {
 	struct xn_block_info bi;
 
-	if (xn_block_info(&fs->xfs->x, b, &bi) != 0)
+	if (XC.block_info(&fs->xfs->x, b, &bi) != 0)
 		return 0;
 	return bi.type;
 }
@@ -1029,7 +1033,7 @@ narrow_alloc(struct ctx *c, struct buf *b, uint16_t t)
 	}
 	if (!drange(b->xpage, c->tmp, &off, &len))
 		return 0;
-	r = xn_alloc(&fs->xfs->x, fs->xfs->pr, b->blk, off, len, c->tmp + off,
+	r = XC.alloc(&fs->xfs->x, fs->xfs->pr, b->blk, off, len, c->tmp + off,
 	             cl, n);
 	if (r != 0)
 		return 0;
@@ -1065,7 +1069,7 @@ step(struct ctx *c, struct buf *b)
 		if (pfind(c->pn, nn, c->po[i].blk) != NULL ||
 		    !bit_get(fs->xfs->tofree, c->po[i].blk))
 			continue;       /* kept, or moving elsewhere */
-		if (xn_block_info(x, c->po[i].blk, &bi) != 0 || bi.nchild != 0)
+		if (XC.block_info(x, c->po[i].blk, &bi) != 0 || bi.nchild != 0)
 			continue;
 		cl[n].block = c->po[i].blk;
 		cl[n].type = c->po[i].type;
@@ -1086,7 +1090,7 @@ step(struct ctx *c, struct buf *b)
 			shrink(c, b, t, set, n);
 		if (!drange(b->xpage, c->tmp, &off, &len))
 			return -CFFS_EUCLEAN;
-		r = xn_free(x, pr, b->blk, off, len, c->tmp + off, cl, n);
+		r = XC.free(x, pr, b->blk, off, len, c->tmp + off, cl, n);
 		if (r != 0)
 			return r == XN_ENOTEMPTY || r == XN_EBUSY ? 0 : xerr(r);
 		for (i = 0; i < n; i++) {
@@ -1136,7 +1140,7 @@ step(struct ctx *c, struct buf *b)
 			free(from);
 			return -CFFS_EUCLEAN;
 		}
-		r = xn_move(x, pr, b->blk, off, len, from + off, to->blk, off2,
+		r = XC.move(x, pr, b->blk, off, len, from + off, to->blk, off2,
 		            len2, c->tmp + off2, cl, n);
 		free(from);
 		if (r == XN_EORDER) {
@@ -1166,7 +1170,7 @@ narrow:
 		grow(c, b, t, set, n, &dummy);
 		if (!drange(b->xpage, c->tmp, &off, &len))
 			return -CFFS_EUCLEAN;
-		r = xn_alloc(x, pr, b->blk, off, len, c->tmp + off, cl, n);
+		r = XC.alloc(x, pr, b->blk, off, len, c->tmp + off, cl, n);
 		if (r != 0)
 			return xerr(r);
 		for (i = 0; i < n; i++)
@@ -1180,13 +1184,13 @@ narrow:
 		b->dirty = false;
 		return 1;
 	}
-	r = xn_write(x, pr, b->blk, off, len, b->data + off);
+	r = XC.write(x, pr, b->blk, off, len, b->data + off);
 	if (r == XN_ENOTCACHED) {
 		struct xn_block_info bi;
 		struct buf *pb;
 
 		/* the parent decides for data and fresh blocks */
-		if (xn_block_info(x, b->blk, &bi) != 0 ||
+		if (XC.block_info(x, b->blk, &bi) != 0 ||
 		    bi.parent >= fs->sb.nblocks)
 			return -CFFS_EUCLEAN;
 		r = bget(fs, bi.parent, 0, &pb);
@@ -1194,7 +1198,7 @@ narrow:
 			return r;
 		r = reg(fs, pb);
 		if (r == 0)
-			r = xerr(xn_write(x, pr, b->blk, off, len,
+			r = xerr(XC.write(x, pr, b->blk, off, len,
 			                  b->data + off));
 		bput(pb);
 		if (r < 0)
@@ -1238,7 +1242,7 @@ writeback_all(struct cffs_fs *fs)
 		for (b = cc->lru.lnext; b != &cc->lru && n < cap;
 		     b = b->lnext) {
 			if (b->xpage == NULL ||
-			    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+			    XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
 			    bi.state != XN_BC_DIRTY)
 				continue;
 			if (pass == 0 && bit_get(fs->xfs->movesrc, b->blk))
@@ -1247,7 +1251,7 @@ writeback_all(struct cffs_fs *fs)
 		}
 		if (n == 0)
 			continue;
-		r = xn_writeback_many(&fs->xfs->x, l, n, &done);
+		r = XC.writeback_many(&fs->xfs->x, l, n, &done);
 		if (r != 0 && r != XN_EORDER) {
 			free(l);
 			return xerr(r);
@@ -1256,7 +1260,7 @@ writeback_all(struct cffs_fs *fs)
 	free(l);
 	for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext) {
 		if (b->xpage == NULL ||
-		    xn_bc_lookup(&fs->xfs->x, b->blk, &bi) != 0)
+		    XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0)
 			continue;
 		if (bi.state == XN_BC_DIRTY)
 			pending++;

@@ -42,7 +42,7 @@
 #include <exos/heap.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xn/xn.h>
+#include <xn/client.h>
 
 struct xc_tmpl {
 	char name[XN_NAME_MAX];
@@ -820,3 +820,29 @@ xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out)
 	out->nchild = s->nchild;
 	return 0;
 }
+
+/* This file as the client table's kernel backend (xn/client.h). */
+const struct xn_client_ops xn_client = {
+	.name = "kernel",
+	.arena_size = xn_arena_size,
+	.format = xn_format,
+	.mount = xn_mount,
+	.sync = xn_sync,
+	.unmount = xn_unmount,
+	.layout = xn_layout_get,
+	.template_register = xn_template_register,
+	.template_find = xn_template_find,
+	.root_install = xn_root_install,
+	.root_lookup = xn_root_lookup,
+	.alloc = xn_alloc,
+	.free = xn_free,
+	.move = xn_move,
+	.write = xn_write,
+	.bc_insert = xn_bc_insert,
+	.bc_insert_many = xn_bc_insert_many,
+	.bc_lookup = xn_bc_lookup,
+	.bc_evict = xn_bc_evict,
+	.writeback = xn_writeback,
+	.writeback_many = xn_writeback_many,
+	.block_info = xn_block_info,
+};
