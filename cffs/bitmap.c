@@ -2,7 +2,7 @@
  * bitmap.c - the storage backend of C-FFS's own free bitmap: the legacy
  * layout (version 1: superblock in block 0, the bitmap in blocks 1..),
  * and the raw view of an XN layout that fsck and the XN-view scan use
- * (XN not mounted; XN's free map, documented in xn/layout.h, read and
+ * (XN not mounted; XN's free map, whose format xn/xn.h documents, read and
  * repaired as a bitmap).  Blocks go to the device straight from the
  * cache.  The allocation policy is alloc.c's; this file only answers
  * "is it free" and takes or gives back the block it chose.
