@@ -50,7 +50,7 @@
 #include "fsroot.h"
 #include "shm.h"
 #include "ptest.h"
-#include "cffs_int.h"           /* bget, bdirty: a buggy libFS (hostile) */
+#include "../../cffs/cffs_int.h" /* bget, bdirty: a buggy libFS (hostile) */
 
 #define TEXT "written by a POSIX process through C-FFS over XN\n"
 
