@@ -46,11 +46,12 @@
 #include <errno.h>
 #include <sys/wait.h>
 #include <time.h>
+/* C-FFS's internals: bget, bdirty (a buggy libFS, "hostile") */
+#include "../../cffs/cffs_int.h"
 #include <exos/xok.h>
 #include "fsroot.h"
 #include "shm.h"
 #include "ptest.h"
-#include "../../cffs/cffs_int.h" /* bget, bdirty: a buggy libFS (hostile) */
 
 #define TEXT "written by a POSIX process through C-FFS over XN\n"
 
