@@ -3,7 +3,8 @@
 # Included by the top-level Makefile after xn/xn.mk.
 
 CFFS_BUILD   := $(BUILD)/cffs
-CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c super.c fsck.c)
+CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c super.c \
+                fsck.c)
 CFFS_INC     := -Icffs/include -Icffs -Icffs/tools
 CFFS_HDRS    := $(wildcard cffs/*.h cffs/include/cffs/*.h cffs/tools/*.h xn/include/xn/*.h)
 CFFS_TESTSRC := $(wildcard cffs/test/*.c)
@@ -86,12 +87,12 @@ CFFS_FUZZ_DIRS = $(CFFS_BUILD)/fuzz/corpus $(CFFS_SEED) \
 	$$(ls -d cffs/fuzz/regress 2>/dev/null)
 CFFS_FUZZ_OPTS := -max_len=600000 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix=$(CFFS_BUILD)/fuzz/crashes/
-$(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_LIBSRC) $(XN_CORE_SRCS) \
+$(CFFS_FUZZ): cffs/fuzz/fuzz_cffs.c $(CFFS_LIBSRC) $(XN_CORE_SRCS) xn/client.c \
               cffs/tools/hostdev.c $(CFFS_HDRS)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	    $(CFFS_XNDEF) $(CFFS_INC) -o $@ cffs/fuzz/fuzz_cffs.c \
-	    $(CFFS_LIBSRC) $(XN_CORE_SRCS) cffs/tools/hostdev.c
+	    $(CFFS_LIBSRC) $(XN_CORE_SRCS) xn/client.c cffs/tools/hostdev.c
 
 .PHONY: fuzz-cffs-seeds fuzz-cffs-replay
 fuzz-cffs-seeds: $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/cffs

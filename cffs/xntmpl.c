@@ -13,7 +13,11 @@
  *                 files and symbolic links own data.
  *   indirect      1024 little-endian block numbers, 0 = hole.
  */
-#include <xn/xn.h>
+#include <xn/client.h>
+
+/* XN, through the client backend this program is linked with
+ * (xn/client.h: XN's host library, or libexos/xnclient.c). */
+#define XC xn_client
 
 #include "cffs_int.h"
 #include "cffs/cffs_xn.h"
@@ -126,7 +130,7 @@ cffs_xn_register(struct xn *x, uint32_t principal)
 	int i, r;
 
 	for (i = 0; i < CFFS_XN_NTEMPLATES; i++) {
-		r = xn_template_register(x, principal, &templates[i]);
+		r = XC.template_register(x, principal, &templates[i]);
 		if (r < 0)
 			return r;
 	}

@@ -6,8 +6,9 @@
 XN_INC        := xn/include
 XN_LIB        := $(BUILD)/xn/libxn.a
 XN_CORE_SRCS  := xn/udf.c xn/xn.c xn/tables.c xn/proof.c xn/bc.c xn/err.c \
+                 xn/layout.c \
                  xn/principal.c
-XN_HOST_SRCS  := xn/host/filedisk.c xn/host/memdisk.c
+XN_HOST_SRCS  := xn/host/filedisk.c xn/host/memdisk.c xn/client.c
 XN_HDRS       := $(wildcard xn/include/xn/*.h) xn/xn_int.h
 XN_OBJS       := $(patsubst xn/%.c,$(BUILD)/xn/%.o,$(XN_CORE_SRCS) $(XN_HOST_SRCS))
 XN_TEST_SRCS  := $(wildcard xn/tests/*.c)
