@@ -21,7 +21,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs bench-posix clean host guest check-clang fuzz-kernel gen
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs bench-posix bench-http clean host guest check-clang fuzz-kernel gen
 all: guest host
 
 include xn/xn.mk
@@ -86,7 +86,13 @@ bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
 bench-posix: deps guest $(BENCH_POSIX_PROGS) $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-posix --accel $(ACCEL) $(KERNEL) $(BENCH_POSIX_PROGS)
 
-bench: bench-micro bench-disk bench-cffs bench-posix
+# Cheetah on Xok against nginx on Linux, loaded by wrk (scripts/bench-http;
+# BENCH_HTTP_ARGS, e.g. --quick or --rounds 5)
+bench-http: deps guest $(CHEETAH_ELF)
+	@scripts/deps wrk curl iproute2
+	@scripts/bench-http --accel $(ACCEL) $(BENCH_HTTP_ARGS) $(KERNEL) $(CHEETAH_ELF)
+
+bench: bench-micro bench-disk bench-cffs bench-posix bench-http
 
 clean:
 	rm -rf $(BUILD)
