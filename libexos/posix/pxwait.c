@@ -33,6 +33,7 @@
 #include "proc.h"
 #include "block.h"
 #include "fd.h"
+#include "sig.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -94,6 +95,23 @@ kernel_status(uint64_t env)
 		return wstatus(&x);
 	if (e->id != env)
 		return SIGKILL;         /* slot reused: lost */
+	x.code = e->exit_code;
+	x.reason = e->exit_reason;
+	return wstatus(&x);
+}
+
+/* The wait status of the dead entry q, without reaping (sig.h: SIGCHLD's
+ * siginfo). */
+int
+px_wait_peek(const struct px_proc *q)
+{
+	const volatile struct xok_env_info *e = xok_env_info(q->env);
+	struct xok_exit x;
+
+	if (q->flags & PX_RECORDED)
+		return q->wstatus;
+	if (e->id != q->env)
+		return SIGKILL;
 	x.code = e->exit_code;
 	x.reason = e->exit_reason;
 	return wstatus(&x);
@@ -205,6 +223,9 @@ px_wait4(PX_ARGS)
 			env = dead->env;
 			st = recorded ? dead->wstatus : kernel_status(env);
 			r = dead->pid;
+			if (!(dead->flags & PX_TOLD))
+				px_sig_reaped(dead->pid, st);
+			px_sigq_free(dead);
 			dead->state = PX_FREE;
 			px_unlock(&t->lock);
 			if (recorded)
