@@ -23,12 +23,15 @@
 #include "sig.h"
 
 #define UID     1000            /* the one user (vfs.h: PX_UID) */
+/* A whole page (px_shm_alloc's size classes end at 2048 bytes). */
+#define SIGQ_BYTES      4096
+_Static_assert(sizeof(struct px_sigq) <= SIGQ_BYTES, "px_sigq");
 
 static struct px_sigq *
 sigq_of(struct px_proc *p)
 {
 	if (!p->sigq)
-		p->sigq = px_shm_alloc(sizeof(struct px_sigq));
+		p->sigq = px_shm_alloc(SIGQ_BYTES);
 	return p->sigq;
 }
 
@@ -157,7 +160,7 @@ void
 px_sigq_free(struct px_proc *p)
 {
 	if (p->sigq) {
-		px_shm_free(p->sigq, sizeof(struct px_sigq));
+		px_shm_free(p->sigq, SIGQ_BYTES);
 		p->sigq = NULL;
 	}
 }
