@@ -3,7 +3,7 @@
  * here what becomes of its slot.  Every death is written into the
  * exported table (exit code, reason, who destroyed it) and counted in
  * the parent's exported child_exits, a counter a parent sleeps on with
- * a wake-up predicate.  A child its parent asked for (ENV_SET_NOTICE)
+ * a wake-up predicate, and in the machine's env_exits (any death).  A child its parent asked for (ENV_SET_NOTICE)
  * stays behind as a zombie: its slot, and so its id and its record,
  * are kept until the parent collects it (ENV_REAP), however late.  A
  * zombie holds no pages, no slices and no address space; it is still
@@ -100,6 +100,7 @@ exit_notice(struct env *e, uint64_t why, int keep)
 	}
 	if (p && p != e)
 		info->envs[p - envs].child_exits++;
+	info->env_exits++;
 	if (keep && p && p != e) {
 		e->state = XOK_ENV_ZOMBIE;
 		e->env_used = 1;                /* itself, in p's quota */

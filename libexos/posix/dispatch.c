@@ -131,6 +131,9 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_getitimer] = px_getitimer,
 	/* ports: reboot.c */
 	[SYS_reboot] = px_reboot,
+	/* queued signals: kill.c, sigpost.c (sigs, session 6) */
+	[SYS_rt_sigqueueinfo] = px_rt_sigqueueinfo,
+	[SYS_rt_tgsigqueueinfo] = px_rt_tgsigqueueinfo,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

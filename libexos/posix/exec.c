@@ -193,20 +193,36 @@ undo(void)
 		sys_page_free(allocated[--nalloc], 0);
 }
 
-/* A fresh page, mapped at staging page k with perm; its ppn or -1. */
-static int64_t
-stage_page(uint64_t k, uint64_t perm)
+/* The staging window's pages 0..n-1: fresh zeroed pages, writable and
+ * not executable, page k is allocated[k]; with the batched calls, two
+ * kernel calls per XOK_PAGE_BATCH_MAX pages (it was two per page).
+ * 0, or -1 (undo frees what was taken). */
+static long
+stage_all(uint64_t n)
 {
-	int64_t ppn;
+	static struct xok_page_map sm[XOK_PAGE_BATCH_MAX];
+	uint64_t c, i;
 
-	if (nalloc == sizeof(allocated) / sizeof(allocated[0]) ||
-	    (ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+	if (n > sizeof(allocated) / sizeof(allocated[0]))
 		return -1;
-	allocated[nalloc++] = (uint64_t)ppn;
-	if (sys_page_map(XOK_SELF, PX_EXEC_VA + k * PG, (uint64_t)ppn,
-	    perm, 0, 0) < 0)
-		return -1;
-	return ppn;
+	while (nalloc < n) {
+		c = n - nalloc < XOK_PAGE_BATCH_MAX ? n - nalloc :
+		    XOK_PAGE_BATCH_MAX;
+		if (sys_page_alloc_many(0, XOK_SELF, 0, &allocated[nalloc],
+		    c) != (int64_t)c)
+			return -1;
+		for (i = 0; i < c; i++) {
+			sm[i].va = PX_EXEC_VA + (nalloc + i) * PG;
+			sm[i].ppn = allocated[nalloc + i];
+			sm[i].perm = XOK_PTE_W | XOK_PTE_NX;
+			sm[i].slot = 0;
+			sm[i].result = 0;
+		}
+		nalloc += c;
+		if (sys_page_map_many(XOK_SELF, 0, sm, c) != (int64_t)c)
+			return -1;
+	}
+	return 0;
 }
 
 static void
@@ -286,18 +302,18 @@ px_execve(PX_ARGS)
 		goto fail;
 
 	/* Staging window: page 0 the trampoline, 1..PLAN_PAGES the plan,
-	 * then the new image's pages and the stack's, in order. */
+	 * then the new image's pages and the stack's, in order (npimg may
+	 * count a page two segments share twice: a page left over is
+	 * unmapped and freed by px_exec_cleanup with the window). */
 	nalloc = 0;
-	for (k = 1; k <= PLAN_PAGES; k++)
-		if (stage_page(k, XOK_PTE_W | XOK_PTE_NX) < 0)
-			goto nomem;
+	if (stage_all(PLAN_PAGES + 1 + npimg + npstk) < 0)
+		goto nomem;
 	ops = (struct px_op *)(h + 1);
 	freeppn = (uint64_t *)(ops + nops);
 	maps = (struct xok_page_map *)(freeppn + NFREE);
 	for (i = 0; i < PLAN_PAGES; i++)
-		freeppn[i] = allocated[i];
-	if ((ppn = stage_page(0, XOK_PTE_W | XOK_PTE_NX)) < 0)
-		goto nomem;
+		freeppn[i] = allocated[i + 1];
+	ppn = (int64_t)allocated[0];
 	freeppn[PLAN_PAGES] = (uint64_t)ppn;
 	memcpy((void *)PX_EXEC_VA, px_exec_tramp,
 	    (size_t)(px_exec_tramp_end - px_exec_tramp));
@@ -325,9 +341,9 @@ px_execve(PX_ARGS)
 				    (perm & XOK_PTE_W)) & (perm | XOK_PTE_W);
 				stage = (uint8_t *)(PX_EXEC_VA + (k - 1) * PG);
 			} else {
-				if ((ppn = stage_page(k, XOK_PTE_W |
-				    XOK_PTE_NX)) < 0)
-					goto nomem;
+				if (k >= nalloc)
+					goto nomem;     /* (cannot be) */
+				ppn = (int64_t)allocated[k];
 				maps[nmaps].va = va;
 				maps[nmaps].ppn = (uint64_t)ppn;
 				maps[nmaps].perm = perm;
@@ -345,8 +361,9 @@ px_execve(PX_ARGS)
 	}
 	kstk = k;
 	for (i = 0; i < npstk; i++) {
-		if ((ppn = stage_page(k++, XOK_PTE_W | XOK_PTE_NX)) < 0)
-			goto nomem;
+		if (k >= nalloc)
+			goto nomem;             /* (cannot be) */
+		ppn = (int64_t)allocated[k++];
 		maps[nmaps].va = STACK_TOP - (npstk - i) * PG;
 		maps[nmaps].ppn = (uint64_t)ppn;
 		maps[nmaps].perm = XOK_PTE_W | XOK_PTE_NX;
@@ -383,7 +400,7 @@ px_execve(PX_ARGS)
 	h->nops = nops;
 	h->sp = sp;
 	h->entry = ai.entry;
-	h->span = k;
+	h->span = nalloc;
 	h->nfree = NFREE;
 	h->free_off = (uint64_t)((char *)freeppn - (char *)h);
 	h->nmaps = nmaps;

@@ -1,7 +1,7 @@
 /*
  * itimer.c: alarm, setitimer and getitimer for ITIMER_REAL: a deadline
  * on the boot-time clock (px_now_ns) and an interval.  Nothing ticks:
- * the deadline is looked at where signals are (px_itimer_poll from
+ * the deadline (px_itimer_dl) is looked at where signals are (px_itimer_poll from
  * px_block, whose wake-up predicate includes it, from the end of every
  * call and from the epilogue upcall at each end of a time slice), and
  * SIGALRM is posted when it has passed.  ITIMER_VIRTUAL and ITIMER_PROF
@@ -18,7 +18,7 @@
 
 #define NS      1000000000UL
 
-static uint64_t deadline;               /* 0: disarmed */
+uint64_t px_itimer_dl;                  /* 0: disarmed (sig.h) */
 static uint64_t interval;
 
 void
@@ -26,27 +26,27 @@ px_itimer_poll(void)
 {
 	uint64_t now;
 
-	if (!deadline || (now = px_now_ns()) < deadline)
+	if (!px_itimer_dl || (now = px_now_ns()) < px_itimer_dl)
 		return;
 	if (interval) {
-		deadline += interval;
-		if (deadline <= now)
-			deadline = now + interval;
+		px_itimer_dl += interval;
+		if (px_itimer_dl <= now)
+			px_itimer_dl = now + interval;
 	} else
-		deadline = 0;
+		px_itimer_dl = 0;
 	px_sig_post_code(SIGALRM, SI_KERNEL);
 }
 
 uint64_t
 px_itimer_deadline(void)
 {
-	return deadline ? deadline : UINT64_MAX;
+	return px_itimer_dl ? px_itimer_dl : UINT64_MAX;
 }
 
 void
 px_itimer_child(void)
 {
-	deadline = interval = 0;
+	px_itimer_dl = interval = 0;
 }
 
 void
@@ -54,14 +54,14 @@ px_itimer_save(uint64_t *left, uint64_t *ival)
 {
 	uint64_t now = px_now_ns();
 
-	*left = !deadline ? 0 : deadline > now ? deadline - now : 1;
+	*left = !px_itimer_dl ? 0 : px_itimer_dl > now ? px_itimer_dl - now : 1;
 	*ival = interval;
 }
 
 void
 px_itimer_load(uint64_t left, uint64_t ival)
 {
-	deadline = left ? px_now_ns() + left : 0;
+	px_itimer_dl = left ? px_now_ns() + left : 0;
 	interval = ival;
 }
 
@@ -80,8 +80,8 @@ current(struct itimerval *v)
 	uint64_t now = px_now_ns();
 
 	to_tv(&v->it_interval, interval);
-	to_tv(&v->it_value, !deadline ? 0 : deadline > now ?
-	    deadline - now : 1);
+	to_tv(&v->it_value, !px_itimer_dl ? 0 : px_itimer_dl > now ?
+	    px_itimer_dl - now : 1);
 }
 
 /* A timeval in ns; -1 if it is not one (Linux's EINVAL). */
@@ -129,7 +129,7 @@ px_setitimer(PX_ARGS)
 		if ((r = px_copyout((void *)a3, &ov, sizeof(ov))) < 0)
 			return r;
 	}
-	deadline = v ? px_now_ns() + (uint64_t)v : 0;
+	px_itimer_dl = v ? px_now_ns() + (uint64_t)v : 0;
 	interval = v ? (uint64_t)iv : 0;
 	return 0;
 }
@@ -160,13 +160,13 @@ px_alarm(PX_ARGS)
 	long old = 0;
 
 	PX_UNUSED;
-	if (deadline) {
-		left = deadline > now ? deadline - now : 0;
+	if (px_itimer_dl) {
+		left = px_itimer_dl > now ? px_itimer_dl - now : 0;
 		old = (long)((left + NS / 2) / NS);
 		if (old == 0)
 			old = 1;
 	}
-	deadline = a1 ? now + (uint64_t)(unsigned int)a1 * NS : 0;
+	px_itimer_dl = a1 ? now + (uint64_t)(unsigned int)a1 * NS : 0;
 	interval = 0;
 	return old;
 }

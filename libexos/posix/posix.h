@@ -67,6 +67,8 @@ long px_alarm(PX_ARGS);                 /* itimer.c */
 long px_setitimer(PX_ARGS);
 long px_getitimer(PX_ARGS);
 long px_reboot(PX_ARGS);                /* reboot.c (ports) */
+long px_rt_sigqueueinfo(PX_ARGS);       /* kill.c (sigs, session 6) */
+long px_rt_tgsigqueueinfo(PX_ARGS);
 
 /* proc.c: the FS and GS bases. */
 long px_fs_base(void);

@@ -32,7 +32,8 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
     POSIX_CFLAGS += -Icffs/include
 # signals, alarm/setitimer (sig.h)
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
-	libexos/posix/sigentry.S libexos/posix/itimer.c
+	libexos/posix/sigentry.S libexos/posix/itimer.c \
+	libexos/posix/sigpost.c
 POSIX_SRCS += libexos/posix/reboot.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 

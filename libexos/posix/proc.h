@@ -35,6 +35,14 @@ enum px_state {
 				   the sender of SIGKILL */
 #define PX_WSTOP        0x4     /* a stop wait4(WUNTRACED) has not seen */
 #define PX_WCONT        0x8     /* a continue wait4(WCONTINUED) has not seen */
+#define PX_TOLD         0x10    /* its death was told to its parent in a
+				   SIGCHLD's siginfo (sigpost.c) */
+
+/* sigflags: what others must know of a process's dispositions */
+#define PX_SF_NOCLDSTOP 0x1     /* SIGCHLD has SA_NOCLDSTOP: no SIGCHLD
+				   for a child's stop or continue */
+
+struct px_sigq;                 /* sig.h */
 
 struct px_proc {
 	int32_t pid, ppid, pgid, sid;
@@ -45,7 +53,11 @@ struct px_proc {
 	int32_t wstatus;        /* Linux's: death, or the stop/continue */
 	int32_t stopsig;
 	volatile uint64_t sigpending;   /* bit sig - 1; senders OR atomically */
-	uint64_t spare[2];      /* room for the signals piece */
+	uint32_t sigflags;      /* PX_SF_*, set by the process itself */
+	uint32_t pad;
+	struct px_sigq *sigq;   /* what signals from others carry: their
+				   siginfo and the queued real-time ones
+				   (sig.h, sigpost.c); NULL until the first */
 };
 
 struct px_ptab {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include "posix.h"
 #include "proc.h"
+#include "sig.h"
 
 static struct px_ptab *tab;             /* inherited by fork; execve looks again */
 static struct px_proc *self;
@@ -253,15 +254,41 @@ px_proc_fix(void)
 		px_ptab_changed();
 }
 
+/* SIGCHLD's siginfo of a death. */
+static void
+tell_parent(struct px_proc *p)
+{
+	struct px_proc *parent = px_proc_lookup(p->ppid);
+	int st = p->wstatus;
+
+	/* a parent that is not the kernel's (an orphan's new one, init)
+	 * sees no child_exits tick: it is sent SIGCHLD here */
+	if (!parent || parent->env != p->penv || px_proc_dead(parent) ||
+	    xok_env_info(p->env)->parent == parent->env)
+		return;
+	p->flags |= PX_TOLD;
+	if (st & 0x7f)
+		px_sig_send(parent, SIGCHLD, (st & 0x80) ? CLD_DUMPED :
+		    CLD_KILLED, p->pid, (uint64_t)(st & 0x7f));
+	else
+		px_sig_send(parent, SIGCHLD, CLD_EXITED, p->pid,
+		    (uint64_t)(st >> 8 & 0xff));
+}
+
 void
 px_proc_record(struct px_proc *p, int wstatus)
 {
+	struct px_orphans o;
+
 	if (p->flags & PX_RECORDED)
 		return;         /* the first death recorded is the one */
+	px_pgrp_before_exit(p, &o);
 	p->wstatus = wstatus;
 	p->flags |= PX_RECORDED;
 	p->state = PX_ZOMBIE;
+	tell_parent(p);
 	orphan(p->pid, p->env);
+	px_pgrp_after_exit(&o);
 	px_ptab_changed();
 }
 

@@ -19,9 +19,12 @@
  * after its slot was reused: the one case the status is lost).
  * Waiting sleeps (px_block) on the table's generation (a recorded
  * death, a stop, a continue, a re-parenting), on our child_exits (a
- * child of our environment the kernel killed) and on the environment
- * table entries of up to three orphans of ours the kernel could kill
- * unseen; with more such orphans it also wakes every 100 ms.
+ * child of our environment the kernel killed) and, when we have
+ * adopted children (orphans: their environments are not our kernel
+ * children, so the kernel could kill one without a word to us), on the
+ * kernel's count of every environment's death (env_exits): exact, no
+ * timer; such a waiter also wakes at deaths that are not its
+ * children's and looks again (one scan of the table).
  */
 #include <signal.h>
 #include <string.h>
@@ -33,6 +36,7 @@
 #include "proc.h"
 #include "block.h"
 #include "fd.h"
+#include "sig.h"
 
 #ifndef __WALL
 #define __WALL 0x40000000
@@ -99,6 +103,23 @@ kernel_status(uint64_t env)
 	return wstatus(&x);
 }
 
+/* The wait status of the dead entry q, without reaping (sig.h: SIGCHLD's
+ * siginfo). */
+int
+px_wait_peek(const struct px_proc *q)
+{
+	const volatile struct xok_env_info *e = xok_env_info(q->env);
+	struct xok_exit x;
+
+	if (q->flags & PX_RECORDED)
+		return q->wstatus;
+	if (e->id != q->env)
+		return SIGKILL;
+	x.code = e->exit_code;
+	x.reason = e->exit_reason;
+	return wstatus(&x);
+}
+
 /* Collect the kernel's zombie of a child of our environment that
  * recorded its own death and may still be on its way out. */
 static void
@@ -144,8 +165,8 @@ px_wait4(PX_ARGS)
 	struct px_ptab *t = px_ptab();
 	uint64_t self = XOK_INFO->cur_env, env;
 	const volatile uint64_t *w[PX_BLOCK_MAXW];
-	uint64_t seen[PX_BLOCK_MAXW], deadline;
-	int i, n, found, recorded;
+	uint64_t seen[PX_BLOCK_MAXW], exits;
+	int i, n, found, recorded, adopted;
 
 	PX_UNUSED;
 	if (opts & ~(long)(WNOHANG | WUNTRACED | WCONTINUED | __WALL |
@@ -163,7 +184,8 @@ px_wait4(PX_ARGS)
 		seen[0] = t->gen;
 		w[1] = &xok_env_info(self)->child_exits;
 		seen[1] = *w[1];
-		deadline = UINT64_MAX;
+		exits = XOK_INFO->env_exits;    /* (before the look) */
+		adopted = 0;
 		for (i = 0; i < PX_NPROC && !dead; i++) {
 			q = &t->procs[i];
 			if (q->state == PX_FREE || q->state == PX_EMBRYO ||
@@ -190,21 +212,21 @@ px_wait4(PX_ARGS)
 				goto done;
 			}
 			/* a child the kernel may kill without a word to us */
-			if (xok_env_info(q->env)->parent != self) {
-				if (n < PX_BLOCK_MAXW) {
-					w[n] = (const volatile uint64_t *)
-					    &xok_env_info(q->env)->state;
-					seen[n] = *w[n];
-					n++;
-				} else
-					deadline = px_now_ns() + 100000000;
-			}
+			if (xok_env_info(q->env)->parent != self)
+				adopted = 1;
+		}
+		if (adopted) {
+			w[n] = (const volatile uint64_t *)&XOK_INFO->env_exits;
+			seen[n++] = exits;
 		}
 		if (dead) {
 			recorded = (dead->flags & PX_RECORDED) != 0;
 			env = dead->env;
 			st = recorded ? dead->wstatus : kernel_status(env);
 			r = dead->pid;
+			if (!(dead->flags & PX_TOLD))
+				px_sig_reaped(dead->pid, st);
+			px_sigq_free(dead);
 			dead->state = PX_FREE;
 			px_unlock(&t->lock);
 			if (recorded)
@@ -218,7 +240,7 @@ px_wait4(PX_ARGS)
 			return -ECHILD;
 		if (opts & WNOHANG)
 			return 0;
-		r = px_block(w, seen, n, deadline);
+		r = px_block(w, seen, n, UINT64_MAX);
 		if (r < 0 && r != -ETIMEDOUT)
 			return r;               /* -EINTR */
 	}

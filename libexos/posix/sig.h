@@ -61,7 +61,9 @@ void px_sig_post(int sig);
 int px_sig_interrupt(void);
 /* The set of signals that end a wait (not blocked, not ignored). */
 uint64_t px_sig_wakeset(void);
-/* The next deadline of the interval timer (UINT64_MAX: none). */
+/* The interval timer's deadline, 0 when disarmed (itimer.c; the end of
+ * a call looks at it), and the next deadline (UINT64_MAX: none). */
+extern uint64_t px_itimer_dl;
 uint64_t px_itimer_deadline(void);
 /* The word the kernel bumps at each child's death, and the value seen,
  * if a child's death would end a wait now (SIGCHLD caught); else NULL. */
@@ -124,6 +126,69 @@ void px_sig_exec_load(const struct px_sig_carry *c);  /* (touches no
 						   shared memory) */
 _Static_assert(sizeof(struct px_sig_carry) <= 128, "exec.c's CARRY_SPACE");
 struct px_sig_carry *px_exec_sigcarry(void);    /* exec.c */
+
+/*
+ * sigpost.c: what a signal carries.  A signal posted by another process
+ * (kill, sigqueue, a child's stop or continue) leaves its siginfo in
+ * the target's px_sigq (in the shared region, found from its table
+ * entry, proc.h): for signals 1..31 one record, written only when the
+ * signal was not pending already (later ones merge into it, as Linux);
+ * real-time signals (PX_SIGRT..64) are queued, one entry per sending,
+ * delivered in order, at most PX_SIGQ_MAX in all (then sigqueue gets
+ * EAGAIN; kill still posts, without its siginfo, as Linux).  Everything
+ * in a px_sigq changes under the process table's lock.
+ */
+#define PX_SIGRT        32
+#define PX_SIGQ_MAX     128
+struct px_sigrec {
+	int32_t pid, code;
+	uint64_t value;         /* si_value; SIGCHLD: si_status */
+};
+struct px_sigqent {
+	int32_t sig, pid, code, pad;
+	uint64_t value;
+};
+struct px_sigq {
+	struct px_sigrec std[PX_SIGRT];         /* [sig] */
+	uint32_t n, pad;
+	struct px_sigqent q[PX_SIGQ_MAX];       /* oldest first */
+};
+_Static_assert(sizeof(struct px_sigq) <= 4096, "one page");
+struct px_proc;
+/* Post sig to p with its siginfo (the table's lock held; p may be us):
+ * 0, or -EAGAIN if a real-time signal cannot be queued and code is not
+ * SI_USER. */
+long px_sig_send(struct px_proc *p, int sig, int code, int32_t pid,
+    uint64_t value);
+/* Take one instance of our pending signal sig: its siginfo into si;
+ * the pending bit is cleared unless more instances are queued. */
+void px_sig_dequeue(int sig, siginfo_t *si);
+/* Forget our queued instances of the signals in set (now ignored). */
+void px_sig_flush(uint64_t set);
+/* A reaped entry: give its px_sigq back (the table's lock held). */
+void px_sigq_free(struct px_proc *p);
+/* SIGCHLD for a child's death: the siginfo of the first death not yet
+ * told (a child still in the table, or one wait4 reaped before the
+ * signal was taken: px_sig_reaped). */
+void px_sig_chld_info(siginfo_t *si);
+void px_sig_reaped(int32_t pid, int wstatus);   /* pxwait.c */
+void px_sigpost_child(void);                    /* a forked child */
+/* pxwait.c: the wait status of a dead entry, without reaping it. */
+int px_wait_peek(const struct px_proc *q);
+/* Orphaned process groups (POSIX): 1 if no living member of pgid has a
+ * living parent in another group of the same session (pid 1 does not
+ * count, as in Linux); the table's lock held.  Around the recording of
+ * p's death (before: its children not yet given away): SIGHUP then
+ * SIGCONT to every member of each group its death orphans (its own,
+ * its children's) that has a stopped member. */
+int px_pgrp_orphaned(int32_t pgid);
+struct px_orphans {
+	int n;
+	int32_t pgid[16];
+	uint8_t was[16];
+};
+void px_pgrp_before_exit(const struct px_proc *p, struct px_orphans *o);
+void px_pgrp_after_exit(const struct px_orphans *o);
 
 /* fork.c's px_fault_init (posix.h) registers the upcall stack, the
  * fault entry and px_sig_epilogue_entry. */

@@ -11,7 +11,14 @@
  * A signal is a bit in the process's pending word (px_sig_word), set by
  * whoever posts it: this process (kill to itself, raise, the interval
  * timer, a child's death seen in the kernel's child_exits counter) or,
- * with the process table, another process.
+ * with the process table, another process, which leaves the signal's
+ * siginfo in our px_sigq (sigpost.c); real-time signals are queued
+ * there.
+ *
+ * The end of a call (px_sig_syscall_end) is on every call's path, so
+ * its common case is a few loads: the pending word through a cached
+ * pointer, the kernel's child_exits count, the interval timer's
+ * deadline word; anything else happens only when one of them says so.
  */
 #include <signal.h>
 #include <string.h>
@@ -44,38 +51,107 @@ static int mask_saved;
 static uint64_t chld_seen;              /* child_exits when last looked */
 static int upstack_ok;
 static signed char code[PX_NSIG + 1];   /* si_code of the pending one */
+static siginfo_t taken;                 /* the siginfo of the one taken */
+/* The end of a call's fast look (px_sig_syscall_end): where the pending
+ * word is (&pending until our table entry is known: unbound), the
+ * kernel's child_exits count, the timer's deadline (itimer.c). */
+static volatile uint64_t *sigw = &pending;
+static const uint64_t zero;
+static const volatile uint64_t *chldw = &zero;
+static uint64_t unbound = 1;
+#define PX_CLD_TABLE    100     /* code: SIGCHLD for a death (sigpost.c) */
 
 /* The pending word: our entry's in the process table (proc.h), where
  * other processes post; a word of our own if there is no table. */
 volatile uint64_t *
 px_sig_word(void)
 {
-	struct px_proc *p = px_proc_self();
+	struct px_proc *p;
 
-	return p ? &p->sigpending : &pending;
+	if (unbound && (p = px_proc_self()) != NULL) {
+		sigw = &p->sigpending;
+		unbound = 0;
+	}
+	return sigw;
 }
 
+/* Post sig to ourselves.  Its siginfo is ours (code, our pid) unless it
+ * was pending already (the first one's stays, as Linux).  A real-time
+ * signal is queued (sigpost.c), under the table's lock: never called
+ * with it held. */
 void
 px_sig_post_code(int sig, int c)
 {
-	code[sig] = (signed char)c;
-	self_posted |= PX_SIGBIT(sig);
-	__atomic_fetch_or(px_sig_word(), PX_SIGBIT(sig), __ATOMIC_SEQ_CST);
+	struct px_proc *me;
+	uint64_t old;
+
+	if (sig >= PX_SIGRT && (me = px_proc_self()) != NULL) {
+		px_lock(&px_ptab()->lock);
+		px_sig_send(me, sig, c, me->pid, 0);
+		px_unlock(&px_ptab()->lock);
+		return;
+	}
+	old = __atomic_fetch_or(px_sig_word(), PX_SIGBIT(sig),
+	    __ATOMIC_SEQ_CST);
+	if (!(old & PX_SIGBIT(sig))) {
+		code[sig] = (signed char)c;
+		self_posted |= PX_SIGBIT(sig);
+	}
 }
 
-/* The siginfo of a signal taken now: its code, and our pid if we sent
- * it (another process's pid is not recorded: si_pid 0). */
+/* The siginfo of the signal taken last (px_sig_take). */
 void
 px_sig_info(int sig, siginfo_t *si)
 {
+	if (taken.si_signo == sig) {
+		*si = taken;
+		taken.si_signo = 0;
+		return;
+	}
 	memset(si, 0, sizeof(*si));
 	si->si_signo = sig;
-	if (self_posted & PX_SIGBIT(sig)) {
+	si->si_code = SI_USER;
+}
+
+/* Take one instance of our pending signal sig (sig.h). */
+void
+px_sig_dequeue(int sig, siginfo_t *si)
+{
+	uint64_t bit = PX_SIGBIT(sig);
+	int more, pid = (int)px_getpid(0, 0, 0, 0, 0, 0);
+	int px_sigq_std(int, siginfo_t *), px_sigq_rt(int, siginfo_t *, int *);
+
+	if (sig >= PX_SIGRT && px_sigq_rt(sig, si, &more))
+		return;
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	if (self_posted & bit) {
 		si->si_code = code[sig];
-		if (si->si_code <= 0)
-			si->si_pid = (int)px_getpid(0, 0, 0, 0, 0, 0);
-	} else
+		if (sig == SIGCHLD && code[sig] == PX_CLD_TABLE)
+			px_sig_chld_info(si);
+		else if (si->si_code <= 0) {
+			si->si_pid = pid;
+			si->si_uid = (uid_t)px_getuid(0, 0, 0, 0, 0, 0);
+		}
+	} else if (!px_sigq_std(sig, si))
 		si->si_code = SI_USER;
+	self_posted &= ~bit;
+	code[sig] = SI_USER;
+	__atomic_fetch_and(sigw, ~bit, __ATOMIC_SEQ_CST);
+}
+
+/* Throw away one instance of sig (ignored, or a default action that
+ * needs no siginfo). */
+static void
+drop(int sig)
+{
+	siginfo_t si;
+	int more;
+	int px_sigq_rt(int, siginfo_t *, int *);
+
+	if (sig < PX_SIGRT || !px_sigq_rt(sig, &si, &more))
+		__atomic_fetch_and(px_sig_word(), ~PX_SIGBIT(sig),
+		    __ATOMIC_SEQ_CST);
 	self_posted &= ~PX_SIGBIT(sig);
 	code[sig] = SI_USER;
 }
@@ -165,8 +241,19 @@ px_sig_set_mask(uint64_t m)
 static const volatile uint64_t *
 chld_word(void)
 {
-	return (const volatile uint64_t *)
+	return chldw;
+}
+
+/* Where this process's words are: at the start of every image and in
+ * a forked child (another environment, another table entry). */
+static void
+bind(void)
+{
+	chldw = (const volatile uint64_t *)
 	    &XOK_INFO->envs[XOK_ENVX(XOK_INFO->cur_env)].child_exits;
+	sigw = &pending;
+	unbound = 1;
+	(void)px_sig_word();
 }
 
 static int
@@ -192,10 +279,14 @@ poll_events(int sync)
 		chld_seen = n;
 		while (px_wait4(-1, 0, WNOHANG, 0, 0, 0) > 0)
 			;
+		/* SA_NOCLDWAIT with a handler: reaped, and SIGCHLD (Linux)
+		 * with the first one's siginfo (px_sig_reaped) */
+		if (act[SIGCHLD].handler != (uint64_t)SIG_IGN)
+			px_sig_post_code(SIGCHLD, PX_CLD_TABLE);
 		return;
 	}
 	chld_seen = n;
-	px_sig_post_code(SIGCHLD, CLD_EXITED);
+	px_sig_post_code(SIGCHLD, PX_CLD_TABLE);
 }
 
 uint64_t
@@ -210,7 +301,9 @@ px_sig_interrupt(void)
 	uint64_t p;
 
 	poll_events(1);
-	if ((p = *px_sig_word() & ign & ~blocked) != 0)
+	/* (queued real-time ones are thrown away when taken: that needs
+	 * the table's lock, which a waiter may hold) */
+	if ((p = *px_sig_word() & ign & ~blocked & (PX_SIGBIT(PX_SIGRT) - 1)))
 		unpost(p);
 	return (*px_sig_word() & px_sig_wakeset()) != 0;
 }
@@ -253,9 +346,9 @@ stopped(int sig, int stop)
 	else
 		px_proc_continued(me);
 	if ((parent = px_proc_lookup(me->ppid)) != NULL &&
-	    parent->env == me->penv)
-		__atomic_or_fetch(&parent->sigpending, PX_SIGBIT(SIGCHLD),
-		    __ATOMIC_RELEASE);
+	    parent->env == me->penv && !(parent->sigflags & PX_SF_NOCLDSTOP))
+		px_sig_send(parent, SIGCHLD, stop ? CLD_STOPPED : CLD_CONTINUED,
+		    me->pid, (uint64_t)(stop ? sig : SIGCONT));
 	px_unlock(&t->lock);
 }
 
@@ -328,6 +421,23 @@ px_sig_die(int sig)
 		sys_yield(XOK_SELF);
 }
 
+/* Is our process group orphaned (SIGTSTP, SIGTTIN, SIGTTOU do not
+ * stop it: POSIX)? */
+static int
+orphaned(void)
+{
+	struct px_proc *me = px_proc_self();
+	struct px_ptab *t = px_ptab();
+	int r;
+
+	if (!me || !t)
+		return 0;
+	px_lock(&t->lock);
+	r = px_pgrp_orphaned(me->pgid);
+	px_unlock(&t->lock);
+	return r;
+}
+
 int
 px_sig_take(void)
 {
@@ -338,17 +448,20 @@ px_sig_take(void)
 		poll_events(1);
 		if (!(p = *px_sig_word() & ~(blocked & ~KILLSTOP)))
 			return 0;
-		/* the synchronous ones first, as Linux */
+		/* the lowest first: standard ones before real-time ones,
+		 * and a real-time signal's instances in order, as Linux */
 		sig = __builtin_ctzll(p) + 1;
-		unpost(PX_SIGBIT(sig));
-		if (act[sig].handler == (uint64_t)SIG_IGN)
-			continue;
-		if (act[sig].handler != (uint64_t)SIG_DFL)
+		if (act[sig].handler != (uint64_t)SIG_IGN &&
+		    act[sig].handler != (uint64_t)SIG_DFL) {
+			px_sig_dequeue(sig, &taken);
 			return sig;
-		if (dfl_ignores(sig))
+		}
+		drop(sig);
+		if (act[sig].handler == (uint64_t)SIG_IGN || dfl_ignores(sig))
 			continue;
 		if (PX_SIGBIT(sig) & STOPS) {
-			stop(sig);
+			if (sig == SIGSTOP || !orphaned())
+				stop(sig);
 			continue;
 		}
 		px_sig_die(sig);
@@ -433,6 +546,11 @@ px_sig_syscall_end(struct px_sysctx *c, long *r)
 {
 	int sig;
 
+	/* the common case: nothing pending and unblocked, no child died,
+	 * no timer armed, not interrupted */
+	if (__builtin_expect(((*sigw & ~blocked) | (*chldw ^ chld_seen) |
+	    px_itimer_dl | unbound) == 0 && *r != -EINTR, 1))
+		return 0;
 	if (*r == -EINTR) {
 		if (!(sig = px_sig_take())) {
 			/* nothing ran: Linux makes the call again (sigsuspend
@@ -482,6 +600,22 @@ putset(long p, uint64_t set)
 	return px_copyout((void *)p, &set, 8);
 }
 
+/* Tell our children (they send SIGCHLD when they stop or continue). */
+static void
+nocldstop(int on)
+{
+	struct px_proc *me = px_proc_self();
+
+	if (!me)
+		return;
+	if (on)
+		__atomic_or_fetch(&me->sigflags, PX_SF_NOCLDSTOP,
+		    __ATOMIC_RELAXED);
+	else
+		__atomic_and_fetch(&me->sigflags, ~PX_SF_NOCLDSTOP,
+		    __ATOMIC_RELAXED);
+}
+
 long
 px_rt_sigaction(PX_ARGS)
 {
@@ -512,8 +646,12 @@ px_rt_sigaction(PX_ARGS)
 		act[sig] = nw;
 		update_ign();
 		/* POSIX: ignoring a pending signal discards it */
-		if (ign & PX_SIGBIT(sig))
+		if (ign & PX_SIGBIT(sig)) {
+			px_sig_flush(PX_SIGBIT(sig));
 			unpost(PX_SIGBIT(sig));
+		}
+		if (sig == SIGCHLD)
+			nocldstop(nw.flags & SA_NOCLDSTOP);
 	}
 	return 0;
 }
@@ -626,9 +764,8 @@ px_rt_sigtimedwait(PX_ARGS)
 		poll_events(1);
 		if ((p = *w & set) != 0) {
 			sig = __builtin_ctzll(p) + 1;
-			unpost(PX_SIGBIT(sig));
+			px_sig_dequeue(sig, &si);
 			if (a2) {
-				px_sig_info(sig, &si);
 				if (!uok(a2, sizeof(si)))
 					return -EFAULT;
 				if ((r = px_copyout((void *)a2, &si,
@@ -685,6 +822,7 @@ void
 px_sig_start(void)
 {
 	upstack_ok = px_fault_init() == 0;
+	bind();
 	chld_seen = *chld_word();
 	update_ign();
 }
@@ -694,8 +832,11 @@ px_sig_child(void)
 {
 	pending = 0;            /* (a new table entry starts empty) */
 	self_posted = 0;
+	taken.si_signo = 0;
+	bind();
 	chld_seen = *chld_word();
 	px_itimer_child();
+	px_sigpost_child();
 }
 
 /* execve: the mask, the ignored dispositions, the pending signals and
@@ -716,6 +857,7 @@ px_sig_exec_save(struct px_sig_carry *c)
 			c->ignored |= PX_SIGBIT(s);
 	c->pending = *px_sig_word();
 	c->upstack = upstack_ok;
+	nocldstop(0);   /* (execve clears every sa_flags, as Linux) */
 	px_itimer_save(&c->it_left, &c->it_interval);
 	memset(&up, 0, sizeof(up));
 	sys_env_set_upcalls(XOK_SELF, 0, &up);

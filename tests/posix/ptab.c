@@ -342,6 +342,39 @@ test_orphans(void)
 	g = wait(&st);
 	EXPECT("orphan: one that faults is reaped with SIGSEGV", g > 0 &&
 	    g != c && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+
+	/* five such orphans at once (on ExOS, more than the wait could
+	 * once watch one by one): each reaped with SIGSEGV, the wait
+	 * ending at each death (exact: no timer) */
+	if ((c = fork()) == 0) {
+		int k;
+
+		for (k = 0; k < 5; k++)
+			if (fork() == 0) {
+				int i;
+
+				for (i = 0; i < 500 && getppid() != me; i++)
+					msleep(10);
+				msleep(100 + 60 * k);
+				*(volatile int *)0 = 1;
+				_exit(7);
+			}
+		_exit(0);
+	}
+	EXPECT("orphans: their parent exits 0", reap(c) == 0);
+	{
+		int k, segv = 0;
+
+		for (k = 0; k < 5; k++) {
+			g = wait(&st);
+			if (g > 0 && g != c && WIFSIGNALED(st) &&
+			    WTERMSIG(st) == SIGSEGV)
+				segv++;
+		}
+		EXPECT("orphans: five that fault, each reaped with SIGSEGV",
+		    segv == 5);
+		EXPECT_ERR("orphans: then ECHILD", wait(&st), ECHILD);
+	}
 }
 
 static void

@@ -18,6 +18,16 @@
  * one computing; deaths by SIGTERM, SIGABRT, SIGKILL; SIGSTOP and
  * SIGCONT seen by waitpid(WUNTRACED, WCONTINUED); fork inherits the
  * handlers and the mask but not the pending signals.
+ * Session 6: si_pid/si_uid/SI_USER of a kill from another process;
+ * SIGCHLD's si_pid, si_status, si_code (CLD_EXITED, KILLED, STOPPED,
+ * CONTINUED) for a death, a stop, a continue, and for a child waitpid
+ * reaped before the signal was taken; SA_NOCLDSTOP; SA_NOCLDWAIT with a
+ * handler; SIGCHLD ignored (wait blocks, then ECHILD); real-time
+ * signals queued with their values, in order (lowest signal first),
+ * from ourselves and from a child, a bounded queue (EAGAIN), SIG_IGN
+ * discarding it, rt_sigqueueinfo's EPERM/EFAULT/ESRCH; orphaned process
+ * groups (SIGTSTP/TTIN/TTOU do not stop them; SIGHUP+SIGCONT to a newly
+ * orphaned group with a stopped member).
  */
 #define _GNU_SOURCE
 #define PTEST_SUITE "signals"
@@ -630,6 +640,477 @@ between(void)
 	on(SIGUSR2, SIG_DFL, 0);
 }
 
+/* ---- session 6: siginfo between processes, SIGCHLD's, real-time
+ * queues, SA_NOCLDSTOP / SA_NOCLDWAIT, orphaned process groups ---- */
+
+static volatile int ci_n, ci_pid, ci_code, ci_status, ci_uid;
+static volatile long ci_utime;
+
+static void
+chld_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	ci_n++;
+	ci_pid = si->si_pid;
+	ci_code = si->si_code;
+	ci_status = si->si_status;
+	ci_uid = (int)si->si_uid;
+	ci_utime = (long)si->si_utime;
+}
+
+static volatile int u_n, u_pid, u_code, u_uid;
+
+static void
+usr_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	u_n++;
+	u_pid = si->si_pid;
+	u_code = si->si_code;
+	u_uid = (int)si->si_uid;
+}
+
+static void
+block1(int sig, sigset_t *old)
+{
+	sigset_t m;
+
+	sigemptyset(&m);
+	sigaddset(&m, sig);
+	sigprocmask(SIG_BLOCK, &m, old);
+}
+
+/* Wait up to 2 s for the SIGCHLD handler to have run n times (Linux
+ * sends a continue's SIGCHLD when the child runs again, which may be
+ * after the parent's waitpid(WCONTINUED) has returned). */
+static void
+chld_wait(int n)
+{
+	int i;
+
+	for (i = 0; i < 200 && ci_n < n; i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+}
+
+static void
+siginfo_between(void)
+{
+	sigset_t old, empty;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&empty);
+	/* kill from another process: SI_USER, the sender's pid and uid */
+	on_info(SIGUSR1, usr_info, 0);
+	block1(SIGUSR1, &old);
+	u_n = 0;
+	pid = fork();
+	if (pid == 0) {
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	while (u_n == 0)
+		sigsuspend(&empty);
+	EXPECT("kill from a child: si_pid is the child's pid", u_pid == pid);
+	EXPECT("kill from a child: si_uid is its uid",
+	    u_uid == (int)getuid());
+	EXPECT("kill from a child: si_code SI_USER", u_code == SI_USER);
+	waitpid(pid, &st, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	on(SIGUSR1, SIG_DFL, 0);
+
+	/* SIGCHLD: a child's exit */
+	on_info(SIGCHLD, chld_info, 0);
+	block1(SIGCHLD, &old);
+	ci_n = 0;
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	while (ci_n == 0)
+		sigsuspend(&empty);
+	EXPECT("SIGCHLD: si_pid is the child's", ci_pid == pid);
+	EXPECT("SIGCHLD: si_code CLD_EXITED", ci_code == CLD_EXITED);
+	EXPECT("SIGCHLD: si_status is the exit code", ci_status == 42);
+	EXPECT("SIGCHLD: si_uid is the child's uid",
+	    ci_uid == (int)getuid());
+	EXPECT("SIGCHLD: si_utime is a time (>= 0)", ci_utime >= 0);
+	EXPECT_RET("SIGCHLD: then waitpid reaps it", waitpid(pid, &st, 0),
+	    pid);
+
+	/* a child killed by a signal */
+	ci_n = 0;
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGTERM);
+	while (ci_n == 0)
+		sigsuspend(&empty);
+	EXPECT("SIGCHLD of a death by SIGTERM: si_pid", ci_pid == pid);
+	EXPECT("SIGCHLD: si_code CLD_KILLED", ci_code == CLD_KILLED);
+	EXPECT("SIGCHLD: si_status SIGTERM", ci_status == SIGTERM);
+	waitpid(pid, &st, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	/* reaped by waitpid before the signal is taken: the handler has
+	 * run, with this child's siginfo, when waitpid returns */
+	ci_n = 0;
+	pid = fork();
+	if (pid == 0)
+		_exit(9);
+	EXPECT_RET("waitpid of a child while SIGCHLD is caught",
+	    waitpid(pid, &st, 0), pid);
+	EXPECT("SIGCHLD ran once by waitpid's return", ci_n == 1);
+	EXPECT("... with the reaped child's si_pid and si_status",
+	    ci_pid == pid && ci_status == 9 && ci_code == CLD_EXITED);
+
+	/* stop and continue: CLD_STOPPED, CLD_CONTINUED */
+	ci_n = 0;
+	pid = fork();
+	if (pid == 0)
+		spin();
+	kill(pid, SIGSTOP);
+	EXPECT_RET("waitpid(WUNTRACED) sees the stop",
+	    waitpid(pid, &st, WUNTRACED), pid);
+	chld_wait(1);
+	EXPECT("SIGCHLD for the stop", ci_n == 1);
+	EXPECT("... si_code CLD_STOPPED, si_status SIGSTOP, si_pid",
+	    ci_code == CLD_STOPPED && ci_status == SIGSTOP && ci_pid == pid);
+	kill(pid, SIGCONT);
+	EXPECT_RET("waitpid(WCONTINUED) sees the continue",
+	    waitpid(pid, &st, WCONTINUED), pid);
+	chld_wait(2);
+	EXPECT("SIGCHLD for the continue", ci_n == 2);
+	EXPECT("... si_code CLD_CONTINUED, si_status SIGCONT",
+	    ci_code == CLD_CONTINUED && ci_status == SIGCONT && ci_pid == pid);
+
+	/* SA_NOCLDSTOP: no SIGCHLD for a stop or a continue; wait sees
+	 * them; the death still sends it */
+	on_info(SIGCHLD, chld_info, SA_NOCLDSTOP);
+	ci_n = 0;
+	kill(pid, SIGSTOP);
+	EXPECT_RET("SA_NOCLDSTOP: waitpid(WUNTRACED) still sees the stop",
+	    waitpid(pid, &st, WUNTRACED), pid);
+	EXPECT("SA_NOCLDSTOP: WIFSTOPPED", WIFSTOPPED(st));
+	kill(pid, SIGCONT);
+	EXPECT_RET("SA_NOCLDSTOP: waitpid(WCONTINUED) still sees the "
+	    "continue", waitpid(pid, &st, WCONTINUED), pid);
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	EXPECT("SA_NOCLDSTOP: no SIGCHLD for the stop and the continue",
+	    ci_n == 0);
+	kill(pid, SIGKILL);
+	EXPECT_RET("SA_NOCLDSTOP: the SIGKILLed child is reaped",
+	    waitpid(pid, &st, 0), pid);
+	chld_wait(1);
+	EXPECT("SA_NOCLDSTOP: its death sends SIGCHLD (CLD_KILLED, SIGKILL)",
+	    ci_n == 1 && ci_code == CLD_KILLED && ci_status == SIGKILL &&
+	    ci_pid == pid);
+
+	/* SA_NOCLDWAIT with a handler: SIGCHLD comes (Linux), with the
+	 * siginfo, and no zombie is left */
+	on_info(SIGCHLD, chld_info, SA_NOCLDWAIT);
+	block1(SIGCHLD, &old);
+	ci_n = 0;
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	while (ci_n == 0)
+		sigsuspend(&empty);
+	EXPECT("SA_NOCLDWAIT: SIGCHLD with si_pid and si_status",
+	    ci_pid == pid && ci_status == 3 && ci_code == CLD_EXITED);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	EXPECT_ERR("SA_NOCLDWAIT: no zombie, waitpid ECHILD",
+	    waitpid(pid, &st, 0), ECHILD);
+
+	/* SIGCHLD ignored: a wait for a living child blocks until it has
+	 * gone, then ECHILD */
+	on(SIGCHLD, SIG_IGN, 0);
+	pid = fork();
+	if (pid == 0) {
+		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+		_exit(0);
+	}
+	EXPECT_ERR("SIGCHLD ignored: waitpid waits, then ECHILD",
+	    waitpid(pid, &st, 0), ECHILD);
+	EXPECT_ERR("SIGCHLD ignored: the child is gone (kill ESRCH)",
+	    kill(pid, 0), ESRCH);
+	on(SIGCHLD, SIG_DFL, 0);
+}
+
+static volatile int rt_n, rt_sig[8], rt_val[8], rt_code[8], rt_pid[8];
+
+static void
+rt_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (rt_n < 8) {
+		rt_sig[rt_n] = sig;
+		rt_val[rt_n] = si->si_value.sival_int;
+		rt_code[rt_n] = si->si_code;
+		rt_pid[rt_n] = si->si_pid;
+	}
+	rt_n++;
+}
+
+static int
+qv(pid_t pid, int sig, int v)
+{
+	union sigval sv;
+
+	sv.sival_int = v;
+	return sigqueue(pid, sig, sv);
+}
+
+static void
+realtime(void)
+{
+	sigset_t m, old, p;
+	siginfo_t si;
+	struct timespec z = { 0, 0 };
+	int i, st, ok, r, e, n;
+	pid_t pid;
+
+	/* a handler, at once: SI_QUEUE, the value, our pid */
+	on_info(SIGRTMIN, rt_info, 0);
+	rt_n = 0;
+	EXPECT_RET("sigqueue to ourselves", qv(getpid(), SIGRTMIN, 5), 0);
+	EXPECT("sigqueue: the handler ran before it returned", rt_n == 1);
+	EXPECT("sigqueue: si_code SI_QUEUE, si_value, si_pid",
+	    rt_code[0] == SI_QUEUE && rt_val[0] == 5 &&
+	    rt_pid[0] == getpid());
+
+	/* blocked: every instance is queued, delivered one by one in order */
+	sigemptyset(&m);
+	sigaddset(&m, SIGRTMIN);
+	sigaddset(&m, SIGRTMIN + 1);
+	sigprocmask(SIG_BLOCK, &m, &old);
+	rt_n = 0;
+	qv(getpid(), SIGRTMIN, 1);
+	qv(getpid(), SIGRTMIN, 2);
+	qv(getpid(), SIGRTMIN, 3);
+	sigpending(&p);
+	EXPECT("queued real-time signal: pending", sigismember(&p, SIGRTMIN));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	EXPECT("three instances, three handler runs", rt_n == 3);
+	EXPECT("... in the order sent", rt_val[0] == 1 && rt_val[1] == 2 &&
+	    rt_val[2] == 3);
+	sigpending(&p);
+	EXPECT("none left pending", !sigismember(&p, SIGRTMIN));
+
+	/* the lowest signal first, each one's instances in order (taken
+	 * with sigtimedwait), kill's instance SI_USER */
+	sigprocmask(SIG_BLOCK, &m, &old);
+	qv(getpid(), SIGRTMIN + 1, 10);
+	qv(getpid(), SIGRTMIN, 20);
+	qv(getpid(), SIGRTMIN + 1, 11);
+	kill(getpid(), SIGRTMIN);
+	qv(getpid(), SIGRTMIN, 21);
+	ok = 1;
+	{
+		static const int want_sig[5] = { 0, 0, 0, 1, 1 };
+		static const int want_val[5] = { 20, -1, 21, 10, 11 };
+
+		for (i = 0; i < 5; i++) {
+			memset(&si, 0, sizeof(si));
+			r = sigtimedwait(&m, &si, &z);
+			if (r != SIGRTMIN + want_sig[i])
+				ok = 0;
+			else if (want_val[i] < 0 ? si.si_code != SI_USER ||
+			    si.si_pid != getpid() :
+			    si.si_code != SI_QUEUE ||
+			    si.si_value.sival_int != want_val[i])
+				ok = 0;
+		}
+	}
+	EXPECT("real-time order: SIGRTMIN 20, kill, 21, then SIGRTMIN+1 "
+	    "10, 11", ok);
+	EXPECT_ERR("then nothing is pending (EAGAIN)", sigtimedwait(&m, &si,
+	    &z), EAGAIN);
+
+	/* from another process: its pid, values in order */
+	pid = fork();
+	if (pid == 0) {
+		qv(getppid(), SIGRTMIN + 1, 100);
+		qv(getppid(), SIGRTMIN + 1, 101);
+		qv(getppid(), SIGRTMIN + 1, 102);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	ok = 1;
+	for (i = 0; i < 3; i++)
+		if (sigtimedwait(&m, &si, &z) != SIGRTMIN + 1 ||
+		    si.si_value.sival_int != 100 + i || si.si_pid != pid ||
+		    si.si_code != SI_QUEUE)
+			ok = 0;
+	EXPECT("sigqueue from a child: three instances, its pid, in order",
+	    ok);
+
+	/* the queue is bounded: EAGAIN (Linux: RLIMIT_SIGPENDING), kill
+	 * still succeeds; ignoring the signal empties it */
+	sigaddset(&m, SIGRTMIN + 2);
+	sigprocmask(SIG_BLOCK, &m, NULL);
+	for (n = 0; n < 2000000; n++)
+		if (qv(getpid(), SIGRTMIN + 2, n) < 0)
+			break;
+	e = errno;
+	printf("    (%d instances queued before the limit)\n", n);
+	EXPECT("a full queue: sigqueue fails with EAGAIN", n < 2000000 &&
+	    e == EAGAIN && n >= 32);
+	EXPECT_RET("a full queue: kill of a real-time signal succeeds",
+	    kill(getpid(), SIGRTMIN + 2), 0);
+	on(SIGRTMIN + 2, SIG_IGN, 0);
+	sigpending(&p);
+	EXPECT("SIG_IGN discards the queued instances",
+	    !sigismember(&p, SIGRTMIN + 2));
+	on(SIGRTMIN + 2, count, 0);
+	EXPECT_RET("then sigqueue has room again", qv(getpid(), SIGRTMIN + 2,
+	    1), 0);
+	EXPECT_RET("... and the one queued is taken",
+	    sigtimedwait(&m, &si, &z), SIGRTMIN + 2);
+	EXPECT("... with its value", si.si_value.sival_int == 1);
+
+	/* errors */
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_USER;
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	EXPECT_ERR("rt_sigqueueinfo with si_code SI_USER to another: EPERM",
+	    syscall(SYS_rt_sigqueueinfo, pid, SIGUSR1, &si), EPERM);
+	EXPECT_ERR("rt_sigqueueinfo: bad info pointer EFAULT",
+	    syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, (void *)8),
+	    EFAULT);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	EXPECT_ERR("sigqueue to a reaped pid: ESRCH", qv(pid, SIGRTMIN, 1),
+	    ESRCH);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	on(SIGRTMIN, SIG_DFL, 0);
+	on(SIGRTMIN + 2, SIG_DFL, 0);
+}
+
+static volatile sig_atomic_t hup_seen, alarm_seen;
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	hup_seen = 1;
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	alarm_seen = 1;
+}
+
+/* In a child M (not pid 1: a parent that is init does not link a group
+ * to its session, as in Linux, and on ExOS the test is pid 1). */
+static int
+orphans_in_child(void)
+{
+	static const int stops[] = { SIGTSTP, SIGTTIN, SIGTTOU };
+	char what[96];
+	int fds[2], pfd[2], st;
+	unsigned i;
+	pid_t pid, c, g = 0;
+	char b = 0;
+
+	ptest_failures = 0;     /* (this child's own count) */
+
+	for (i = 0; i < 3; i++) {
+		pid = fork();
+		if (pid == 0) {
+			setsid();       /* an orphaned group at once */
+			raise(stops[i]);
+			_exit(3);
+		}
+		st = 0;
+		if (waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st))
+			kill(pid, SIGKILL), waitpid(pid, NULL, 0);
+		snprintf(what, sizeof(what), "orphaned group: signal %d does "
+		    "not stop (the process goes on, exits 3)", stops[i]);
+		EXPECT(what, WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	}
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);          /* its parent links it: not orphaned */
+		raise(SIGTSTP);
+		_exit(4);
+	}
+	st = 0;
+	waitpid(pid, &st, WUNTRACED);
+	EXPECT("a group that is not orphaned: SIGTSTP stops",
+	    WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP);
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, 0);
+	EXPECT("... and SIGCONT lets it exit",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 4);
+
+	/* a group orphaned by its link's exit, with a stopped member:
+	 * SIGHUP then SIGCONT to it */
+	if (pipe(fds) < 0 || pipe(pfd) < 0) {
+		EXPECT("pipe", 0);
+		return ptest_failures;
+	}
+	c = fork();
+	if (c == 0) {
+		close(fds[0]);
+		close(pfd[0]);
+		setpgid(0, 0);
+		g = fork();
+		if (g == 0) {
+			on(SIGHUP, on_hup, 0);
+			raise(SIGSTOP);
+			if (write(fds[1], hup_seen ? "H" : "C", 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		if (write(pfd[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		waitpid(g, &st, WUNTRACED);
+		_exit(WIFSTOPPED(st) ? 0 : 1);
+	}
+	close(fds[1]);
+	close(pfd[1]);
+	if (read(pfd[0], &g, sizeof(g)) != sizeof(g))
+		g = 0;
+	waitpid(c, &st, 0);
+	EXPECT("the group's link saw its member stop, and exited",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	on(SIGALRM, on_alarm, 0);       /* (no SA_RESTART: read ends) */
+	alarm(5);
+	st = (int)read(fds[0], &b, 1);
+	alarm(0);
+	EXPECT("newly orphaned group with a stopped member: SIGHUP, then "
+	    "SIGCONT (the member ran its SIGHUP handler)", st == 1 &&
+	    b == 'H');
+	if (st != 1 && g > 0)
+		kill(g, SIGKILL);
+	return ptest_failures;
+}
+
+static void
+orphans(void)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(orphans_in_child() ? 1 : 0);
+	waitpid(pid, &st, 0);
+	EXPECT("orphaned process groups: every check in the child passed",
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* The exec'd image (argv: SELF exec-child FAILURES): SIGUSR1 was
  * caught (now SIG_DFL), SIGUSR2 ignored (kept), SIGINT blocked (kept),
  * SIGALRM's timer still armed. */
@@ -698,6 +1179,9 @@ main(int argc, char **argv)
 	deaths();
 	children();
 	between();
+	siginfo_between();
+	realtime();
+	orphans();
 	if (argc > 1)
 		exec_resets(argv[1]);
 	return ptest_done();

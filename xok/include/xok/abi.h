@@ -583,6 +583,11 @@ struct xok_info {
 	uint64_t sched_chunk_tries_max;
 	uint64_t sched_chunk_preds_max;
 	uint64_t sched_chunk_slices_max;
+	/* (sigs, session 6) Every environment's death since boot (exit
+	 * notices, envexit.c): a counter to sleep on for deaths that
+	 * change no parent's child_exits the waiter watches (the libOS's
+	 * wait4 for orphans it adopted). */
+	uint64_t env_exits;
 	/* struct xok_page_info pages[npages] starts at XOK_INFO_PAGES_OFF */
 };
 /* The second source of the TSC rate: none, the hypervisor's CPUID leaf
