@@ -34,6 +34,9 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c
 POSIX_SRCS += libexos/posix/reboot.c
+# (fmmap) file-backed mmap
+POSIX_SRCS += libexos/posix/mmapfile.c
+$(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
