@@ -18,7 +18,9 @@
  *           past the end of file does not grow it; two processes (the
  *           second mapping on its own after fork) see each other's
  *           stores; a child killed with SIGKILL after storing: its
- *           stores are in the file once reaped;
+ *           stores are in the file once reaped; a child that stores
+ *           and execs: its stores are in the file (exec drops the
+ *           mapping), the new image runs;
  *   hostile close then touch, unlink then touch, ftruncate shrinking
  *           (a touch past the new end: SIGBUS), munmap of a middle page
  *           (SIGSEGV there, the rest intact), MAP_FIXED over a file
@@ -303,6 +305,23 @@ map_store_exit(void *arg)
 	_exit(0);
 }
 
+static const char *self_path;
+
+static void
+map_store_exec(void *arg)
+{
+	int fd = open("fm.dat", O_RDWR);
+	unsigned char *p = mmap(0, PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fd, 2 * PG);
+
+	(void)arg;
+	if (p == MF)
+		_exit(3);
+	p[30] = 0x30;
+	execl(self_path, self_path, "exec-helper", (char *)NULL);
+	_exit(4);
+}
+
 static void
 shared_maps(void)
 {
@@ -341,6 +360,10 @@ shared_maps(void)
 	EXPECT("a child killed after storing: SIGKILL", r == SIGKILL);
 	EXPECT("... its stores are in the mapping", p[7] == 0x77 &&
 	    p[PG + 7] == 0x78);
+	r = in_child(map_store_exec, NULL);
+	EXPECT("a child storing, then execve: the new image runs", r == 107);
+	EXPECT("... its store is in the file",
+	    pread(fd, buf, 1, 2 * PG + 30) == 1 && buf[0] == 0x30);
 	EXPECT_RET("munmap", munmap(p, 4 * PG), 0);
 	EXPECT("... and in the file once it is unmapped",
 	    pread(fd, buf, 1, 7) == 1 && buf[0] == 0x77 &&
@@ -475,8 +498,11 @@ hostile(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "exec-helper") == 0)
+		return 7;       /* map_store_exec's new image */
+	self_path = argv[0];
 	setvbuf(stdout, NULL, _IONBF, 0);
 	errors();
 	private_maps();
