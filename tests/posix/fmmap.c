@@ -217,6 +217,14 @@ errors(void)
 	close(fd);
 }
 
+/* A first touch in a forked child (its file system not yet mounted:
+ * the fault handler mounts it): the bytes are the file's. */
+static void
+check_page1(void *arg)
+{
+	_exit(same_as_file((unsigned char *)arg + PG, PG, PG) ? 0 : 9);
+}
+
 static void
 private_maps(void)
 {
@@ -238,6 +246,16 @@ private_maps(void)
 	    pread(fd, buf, 1, 10) == 1 && buf[0] == pat(10));
 	r = in_child(touch, p + 4 * PG);
 	EXPECT("a touch of a page past the end: SIGBUS", r == SIGBUS);
+	{
+		unsigned char *q = mmap(0, 2 * PG, PROT_READ, MAP_PRIVATE, fd,
+		    0);
+
+		r = q == MF ? -1 : in_child(check_page1, q);
+		EXPECT("a forked child's first touch of a private page",
+		    r == 100);
+		if (q != MF)
+			munmap(q, 2 * PG);
+	}
 	r = in_child(poke, p + 10);
 	EXPECT("a child's store into a private page: lives", r == 100);
 	EXPECT("... and the parent's page is its own", p[10] == 0 &&
@@ -348,6 +366,11 @@ shared_maps(void)
 	EXPECT("a store past the end does not grow the file",
 	    fstat(fd, &st) == 0 && st.st_size == FSIZE);
 
+	q = mmap(0, 2 * PG, PROT_READ, MAP_SHARED, fd, 0);
+	r = q == MF ? -1 : in_child(check_page1, q);
+	EXPECT("a forked child's first touch of a shared page", r == 100);
+	if (q != MF)
+		munmap(q, 2 * PG);
 	r = in_child(store_and_exit, p);
 	EXPECT("fork: a child's store into the shared mapping",
 	    r == 100 && p[PG + 1] == 0xaa);
