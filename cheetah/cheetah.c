@@ -10,7 +10,8 @@
  *   h  precomputed response headers per file (else built per request)
  *   z  bodies sent straight from the archive's pages (tcp_write without
  *      TCP_WRITE_FLAG_COPY: the document pages are the retransmission
- *      pool; else copied into lwIP's heap)
+ *      pool, and the card reads them in place through NET_TRANSMITV;
+ *      else copied into lwIP's heap and into each frame)
  *   c  precomputed checksums (car.c; else lwIP sums every byte)
  *   m  header, data and FIN merged into as few segments as possible,
  *      the request's ACK riding on them (else an ACK, the header, the
@@ -694,6 +695,7 @@ main(uint64_t arg)
 		failures += car_check();
 	if (testmode && use_ck)
 		check_sums();
+	net.zc_off = !use_zc;
 	e = exos_net_start(&net, 0, RING_VA, NPG, ip, mask, gw);
 	if (e < 0) {
 		printf("cheetah: network: %d\n", e);
@@ -736,11 +738,18 @@ main(uint64_t arg)
 	if (use_ck)
 		EXPECT("data sums came from the precomputed tables",
 		    ck_hits > 0);
-	if (use_zc)
+	printf("cheetah: frames %lu, of which zero-copy (NET_TRANSMITV) "
+	    "%lu, finished %lu\n", net.tx_frames, net.tx_zc, net.tx_zc_done);
+	if (use_zc) {
 		/* bodies were never copied into lwIP's heap: at most the
 		 * headers and per-segment header buffers */
 		EXPECT("lwIP's heap stayed small (bodies sent from the "
 		    "document pages)", lwip_stats.mem.max < 64 * 1024);
+		EXPECT("bodies left by NET_TRANSMITV, read by the card from "
+		    "the document pages", net.tx_zc > 0 &&
+		    XOK_INFO->net.tx_zerocopy == net.tx_zc);
+	} else
+		EXPECT_EQ("zero copy off: no NET_TRANSMITV", net.tx_zc, 0);
 	if (use_merge)
 		/* (pipelined responses may even share one) */
 		EXPECT("a response that fits one segment went as at most "

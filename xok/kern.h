@@ -216,6 +216,8 @@ void rtc_init(void);
 
 /* netsys.c: the network's receive path (its calls are in sysprotos.h) */
 void netsys_init(void);
+uint32_t net_reply_owner(const uint8_t *frame, size_t len);
+void nettx_init(void);
 
 /* trap.c */
 void trap(struct trapframe *tf);

@@ -1,6 +1,6 @@
 /*
  * netsys.c: the network calls (NET_FILTER_INSTALL, NET_FILTER_REMOVE,
- * NET_TRANSMIT, NET_POLL) and the receive path: each frame from the
+ * NET_POLL; the transmit calls are in nettx.c) and the receive path: each frame from the
  * card goes through the packet-filter trie (pf.c) to the one filter
  * that claims it, and is copied once into that filter's packet ring, in
  * pages of the filter owner's own memory.  docs/NETWORK.md.
@@ -113,6 +113,7 @@ void
 netsys_init(void)
 {
 	pf_init(&pfs);
+	nettx_init();
 	if (vnet_init(net_rx) < 0)
 		kprintf("xok: no virtio-net card\n");
 }
@@ -183,26 +184,22 @@ sys_net_filter_remove(uint64_t slot, uint64_t id)
 }
 
 /*
- * NET_TRANSMIT(slot, frame, len): send len bytes from the caller's
- * memory; the source address (bytes 6..11) must be the card's.
+ * The source check of both transmit calls (nettx.c): the owner of the
+ * filter that the frame's mirror image (pf_mirror: its reply) would go
+ * to, or 0 if none would take it.
  */
-int64_t
-sys_net_transmit(uint64_t slot, uaddr_t uframe, uint64_t len)
+uint32_t
+net_reply_owner(const uint8_t *frame, size_t len)
 {
-	uint8_t buf[XOK_NET_FRAME_MAX];
-	int err;
+	uint8_t m[XOK_NET_FRAME_MAX];
+	int id;
 
-	if ((err = cap_check(slot, &net_guard, XOK_CAP_W)) < 0)
-		return err;
-	if (!info->net.present)
-		return -XE_NODEV;
-	if (len < XOK_NET_FRAME_MIN || len > XOK_NET_FRAME_MAX)
-		return -XE_INVAL;
-	if ((err = copyin(curenv, buf, uframe, len)) < 0)
-		return err;
-	if (memcmp(buf + 6, info->net.mac, 6) != 0)
-		return -XE_PERM;
-	return vnet_send(buf, len);
+	if (len > sizeof(m))
+		return 0;
+	pf_mirror(frame, len, m);
+	purge_dead();
+	id = pf_match(&pfs, m, len, NULL);
+	return id < 0 ? 0 : pfs.e[id].owner;
 }
 
 /* NET_POLL(): deliver what the card has received now; how many. */

@@ -98,4 +98,8 @@ int pf_match(const struct pf_set *s, const uint8_t *frame, size_t len,
 int pf_match_linear(const struct pf_set *s, const uint8_t *frame,
     size_t len);
 
+/* The mirror image of an outgoing frame of len bytes into m (len bytes):
+ * the frame a reply to it would be (pfmirror.c).  Returns len. */
+size_t pf_mirror(const uint8_t *frame, size_t len, uint8_t *m);
+
 #endif

@@ -107,8 +107,11 @@ int64_t sys_env_reap(uint64_t env, uaddr_t x);
 int64_t sys_net_filter_install(uint64_t slot, uaddr_t f, uint64_t ring_va,
     uint64_t npages);
 int64_t sys_net_filter_remove(uint64_t slot, uint64_t id);
-int64_t sys_net_transmit(uint64_t slot, uaddr_t frame, uint64_t len);
 int64_t sys_net_poll(void);
+
+/* xok/nettx.c */
+int64_t sys_net_transmit(uint64_t slot, uaddr_t frame, uint64_t len);
+int64_t sys_net_transmitv(uint64_t slot, uaddr_t v, uint64_t n, uaddr_t done);
 
 /* xok/xnread.c */
 int64_t sys_xn_read(uint64_t block, uint64_t n, uaddr_t buf);

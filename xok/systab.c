@@ -353,6 +353,12 @@ call_net_poll(const uint64_t a[6])
 }
 
 static int64_t
+call_net_transmitv(const uint64_t a[6])
+{
+	return sys_net_transmitv(a[0], (uaddr_t)a[1], a[2], (uaddr_t)a[3]);
+}
+
+static int64_t
 call_xn_read(const uint64_t a[6])
 {
 	return sys_xn_read(a[0], a[1], (uaddr_t)a[2]);
@@ -416,5 +422,6 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[56] = call_net_filter_remove,
 	[57] = call_net_transmit,
 	[58] = call_net_poll,
+	[59] = call_net_transmitv,
 	[60] = call_xn_read,
 };

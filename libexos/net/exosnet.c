@@ -3,8 +3,14 @@
  * Receive: two filters (ARP for our address, IPv4 to our address)
  * deliver into one packet ring in our own pages; exos_net_poll copies
  * each slot into a pool pbuf and hands it to lwIP's ethernet_input.
- * Transmit: lwIP's linkoutput flattens the pbuf chain into one frame
- * and calls NET_TRANSMIT.  Time: sys_now from the exported clock.
+ * Transmit: a pbuf chain holding stable data (PBUF_ROM: lwIP's
+ * tcp_write without TCP_WRITE_FLAG_COPY, e.g. Cheetah's document pages)
+ * goes out by NET_TRANSMITV: those pieces are read by the card in
+ * place, the rest (headers, copied data, whose pbufs lwIP may free or
+ * rewrite at once) is copied into a staging buffer held until the
+ * kernel's completion word says the card is done with it.  Any other
+ * chain is flattened into one frame for NET_TRANSMIT.  Time: sys_now
+ * from the exported clock.
  * docs/NETWORK.md, "TCP/IP as a library".
  */
 #include <exos/exos.h>
@@ -19,6 +25,11 @@
 #define FRAME_MAX 1514
 #define FRAME_MIN 60            /* Ethernet's minimum without the FCS */
 #define TX_TRIES  64
+#define ZC_STAGES 8             /* zero-copy frames in flight, at most */
+
+/* Staging buffers of the zero-copy frames: stage k % ZC_STAGES holds
+ * the copied parts of frame k until the card is done with it. */
+static uint8_t zc_stage[ZC_STAGES][FRAME_MAX];
 
 static int lwip_ready;
 
@@ -94,6 +105,82 @@ ip_filter(struct xok_pf *f, const uint8_t *ip)
 	term(f, 30, ip, 4);
 }
 
+/*
+ * Send p by NET_TRANSMITV if it has a stable (PBUF_ROM) piece past
+ * what the kernel copies anyway.  1 if sent, 0 if the caller should
+ * send it by copy (nothing worth it, too many pieces, no free stage),
+ * -1 if the kernel refused it.
+ */
+static int
+linkoutput_zc(struct exos_net *n, struct pbuf *p)
+{
+	struct xok_net_piece v[XOK_NET_PIECES_MAX];
+	struct pbuf *q;
+	uint8_t *st;
+	uint64_t nv = 0, used = 0, off = 0;
+	int stable = 0, i;
+	int64_t r = -XE_BUSY;
+
+	if (n->zc_off || p->tot_len < FRAME_MIN)
+		return 0;
+	for (q = p; q != NULL; q = q->next) {
+		if (q->type_internal == PBUF_ROM &&
+		    off + q->len > XOK_NET_TXHDR)
+			stable = 1;
+		off += q->len;
+	}
+	if (!stable)
+		return 0;
+	/* A free stage: the frame ZC_STAGES back must be finished. */
+	for (i = 0; n->tx_zc - n->tx_zc_done >= ZC_STAGES && i < TX_TRIES;
+	    i++) {
+		sys_net_poll();
+		if (i > 8)
+			sys_yield(XOK_SELF);
+	}
+	if (n->tx_zc - n->tx_zc_done >= ZC_STAGES)
+		return 0;
+	st = zc_stage[n->tx_zc % ZC_STAGES];
+	for (q = p; q != NULL; q = q->next) {
+		if (q->len == 0)
+			continue;
+		if (q->type_internal == PBUF_ROM) {
+			if (nv == XOK_NET_PIECES_MAX)
+				return 0;
+			v[nv++] = (struct xok_net_piece){ (uint64_t)q->payload,
+			    q->len };
+			continue;
+		}
+		/* copied: extend the last piece if it ends in the stage */
+		memcpy(st + used, q->payload, q->len);
+		if (nv > 0 && v[nv - 1].va + v[nv - 1].len ==
+		    (uint64_t)(st + used))
+			v[nv - 1].len += q->len;
+		else if (nv == XOK_NET_PIECES_MAX)
+			return 0;
+		else
+			v[nv++] = (struct xok_net_piece){ (uint64_t)(st + used),
+			    q->len };
+		used += q->len;
+	}
+	for (i = 0; i < TX_TRIES; i++) {
+		r = sys_net_transmitv(n->slot, v, nv,
+		    (uint64_t *)&n->tx_zc_done);
+		if (r != -XE_BUSY)
+			break;
+		n->tx_busy++;
+		sys_net_poll();
+		if (i > 8)
+			sys_yield(XOK_SELF);
+	}
+	if (r == -XE_BUSY)
+		return 0;
+	if (r < 0)
+		return -1;
+	n->tx_zc++;
+	return 1;
+}
+
 static err_t
 linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -104,6 +191,14 @@ linkoutput(struct netif *nif, struct pbuf *p)
 	int i;
 
 	if (len > FRAME_MAX || len < 14) {
+		n->tx_dropped++;
+		return ERR_IF;
+	}
+	switch (linkoutput_zc(n, p)) {
+	case 1:
+		n->tx_frames++;
+		return ERR_OK;
+	case -1:
 		n->tx_dropped++;
 		return ERR_IF;
 	}

@@ -25,6 +25,11 @@ struct exos_net {
 	uint64_t tx_frames;             /* frames sent */
 	uint64_t tx_busy;               /* transmit buffers all in flight */
 	uint64_t tx_dropped;            /* given up on (or refused) */
+	/* zero copy (NET_TRANSMITV): on unless zc_off; frames sent that way,
+	   and the kernel's completion word for them */
+	int zc_off;
+	uint64_t tx_zc;
+	volatile uint64_t tx_zc_done;
 };
 
 /*

@@ -12,7 +12,10 @@
  * only the network capability {0xfe, 0x01}: it receives only its own port and
  * may not take A's traffic.  Helper C holds no network capability.
  * Every malformed filter, bad pointer, foreign ring page and bad
- * transmit is refused.
+ * transmit is refused; B may send only from its own port (the source
+ * check: a frame's reply must reach a filter of the sender's), with
+ * NET_TRANSMIT and with NET_TRANSMITV (zero copy), whose completion
+ * word counts the frames the card finished.
  *
  * Booted with " reset" after the module name (and xok.netnonsense), it
  * checks only that the card survives a malformed completion.
@@ -39,7 +42,10 @@ static struct xok_cap netcap = { .valid = 1, .len = 2, .rights = XOK_CAP_ALL,
 
 enum { R_STEAL, R_AMBIG, R_DUP, R_FOREIGN, R_REMOVE_A, R_OWN, R_GOT,
 	R_ONLY_B, R_SUPER, R_AFILTER, R_DONE, R_NOCAP_INST, R_NOCAP_TX,
-	R_EMPTY_INST, R_BFILTER };
+	R_EMPTY_INST, R_BFILTER, R_SPOOF, R_SPOOFV, R_OWNTX, R_OWNTXV,
+	R_OWNDONE };
+#define BODY_VA 0x0000000440000000UL    /* zero-copy bodies: 2 pages */
+static int64_t body_ppn[2];
 
 static void
 term(struct xok_pf *f, uint16_t off, const uint8_t *mask, const uint8_t *val,
@@ -176,6 +182,43 @@ udp_port(const struct xok_net_slot *s)
 	return s->len >= 42 ? s->data[36] << 8 | s->data[37] : -1;
 }
 
+/* Sleep (yielding) until *w >= n or ms pass; *w then. */
+static uint64_t
+wait_word(volatile uint64_t *w, uint64_t n, uint64_t ms)
+{
+	uint64_t end = xok_ticks() + ms * XOK_INFO->hz / 1000;
+
+	while (*w < n && xok_ticks() < end) {
+		sys_net_poll();
+		sys_yield(XOK_SELF);
+	}
+	return *w;
+}
+
+/* B's transmits: from A's port (refused by the source check) and from
+ * its own (sent), copied and gathered. */
+static void
+role_b_transmit(volatile uint64_t *sh)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static uint64_t done;
+	struct xok_net_piece v[2];
+	uint8_t fr[128];
+	unsigned len;
+
+	memcpy(mac, (const void *)XOK_INFO->net.mac, 6);
+	len = udp_frame(fr, bcast, gw_ip, PORT_A, 9, "spoof");
+	sh[R_SPOOF] = (uint64_t)sys_net_transmit(1, fr, len);
+	v[0] = (struct xok_net_piece){ (uint64_t)fr, 30 };
+	v[1] = (struct xok_net_piece){ (uint64_t)fr + 30, len - 30 };
+	sh[R_SPOOFV] = (uint64_t)sys_net_transmitv(1, v, 2, &done);
+	len = udp_frame(fr, bcast, gw_ip, PORT_B, 9, "mine");
+	sh[R_OWNTX] = (uint64_t)sys_net_transmit(1, fr, len);
+	v[1].len = len - 30;
+	sh[R_OWNTXV] = (uint64_t)sys_net_transmitv(1, v, 2, &done);
+	sh[R_OWNDONE] = wait_word(&done, 1, 5000);
+}
+
 /* Helper B: the network capability in slot 1. */
 static void
 role_b(volatile uint64_t *sh)
@@ -217,6 +260,7 @@ role_b(volatile uint64_t *sh)
 		term(&f, 23, ff, &u, 1);
 	}
 	sh[R_SUPER] = (uint64_t)sys_net_filter_install(1, &f, RING_B, NPG);
+	role_b_transmit(sh);
 	sh[R_DONE] = 1;
 	wait_head(r, 2, 20000);
 	for (k = 0; k < r->head && k < r->nslots; k++) {
@@ -296,6 +340,108 @@ resolve(uint8_t *gw_mac, int *woken)
 	memcpy(gw_mac, slot(RING_A, h0)->data + 22, 6);
 	r->tail = r->head;
 	return memcmp(slot(RING_A, h0)->data + 28, gw_ip, 4) == 0 ? 0 : -1;
+}
+
+/*
+ * A zero-copy datagram to the host's sink: the body "xok-net-zerocopy"
+ * split over two pieces, the second crossing from one page into the
+ * next of BODY_VA; the card reads it in place.  The body pages are
+ * pinned until the completion word says the card is done.
+ */
+static void
+zero_copy(const uint8_t *gw, uint16_t sink)
+{
+	static const char msg[] = "xok-net-zerocopy";
+	static uint64_t done;
+	uint8_t fr[128];
+	uint8_t *b = (uint8_t *)BODY_VA + XOK_PGSIZE - 7;       /* crosses */
+	struct xok_net_piece v[3];
+	unsigned len = udp_frame(fr, gw, gw_ip, 5555, sink, msg);
+	uint64_t t0 = XOK_INFO->net.tx_zerocopy;
+	int64_t ppn = body_ppn[1];
+	uint16_t mc0 = ppn >= 0 ? XOK_PAGES[ppn].mapcount : 0;
+
+	memcpy(b, fr + 42, len - 42);
+	memset(fr + 42, 0, len - 42);
+	v[0] = (struct xok_net_piece){ (uint64_t)fr, 20 };
+	v[1] = (struct xok_net_piece){ (uint64_t)fr + 20, 22 };
+	v[2] = (struct xok_net_piece){ (uint64_t)b, len - 42 };
+	EXPECT("the body's second page is mapped", ppn >= 0);
+	EXPECT_EQ("transmitv a datagram whose body crosses a page, in place",
+	    sys_net_transmitv(0, v, 3, &done), 0);
+	EXPECT_EQ("counted as zero-copy", XOK_INFO->net.tx_zerocopy, t0 + 1);
+	EXPECT_EQ("the card finishes it: the completion word is 1",
+	    wait_word(&done, 1, 5000), 1);
+	EXPECT_EQ("the body page is unpinned after completion",
+	    XOK_PAGES[ppn].mapcount, mc0);
+	printf("nettest: sent a zero-copy datagram to sink port %u\n", sink);
+}
+
+/* NET_TRANSMITV's hostile arguments (A holds the root capability, so
+ * only the argument checks can refuse). */
+static void
+hostile_transmitv(void)
+{
+	static uint64_t done;
+	uint8_t fr[64];
+	struct xok_net_piece v[XOK_NET_PIECES_MAX + 1];
+	unsigned i;
+
+	memset(fr, 0, sizeof(fr));
+	memcpy(fr + 6, mac, 6);
+	for (i = 0; i <= XOK_NET_PIECES_MAX; i++)
+		v[i] = (struct xok_net_piece){ (uint64_t)fr, 4 };
+	EXPECT_EQ("transmitv: 0 pieces", sys_net_transmitv(0, v, 0, NULL),
+	    -XE_INVAL);
+	EXPECT_EQ("transmitv: 17 pieces", sys_net_transmitv(0, v,
+	    XOK_NET_PIECES_MAX + 1, NULL), -XE_INVAL);
+	EXPECT_EQ("transmitv: 2^60 pieces", sys_net_transmitv(0, v, 1UL << 60,
+	    NULL), -XE_INVAL);
+	EXPECT_EQ("transmitv: vector at a kernel address", xok_call(
+	    XOK_SYS_NET_TRANSMITV, 0, 0xffffffff80100000UL, 1, 0, 0, 0),
+	    -XE_FAULT);
+	EXPECT_EQ("transmitv: vector unmapped", xok_call(XOK_SYS_NET_TRANSMITV,
+	    0, 0x700000000000UL, 1, 0, 0, 0), -XE_FAULT);
+	EXPECT_EQ("transmitv: 13 bytes in all", sys_net_transmitv(0,
+	    (v[0].len = 13, v), 1, NULL), -XE_INVAL);
+	v[0].len = 1515;
+	EXPECT_EQ("transmitv: 1515 bytes in one piece", sys_net_transmitv(0, v,
+	    1, NULL), -XE_INVAL);
+	v[0].len = 1000, v[1].len = 515;
+	EXPECT_EQ("transmitv: 1515 bytes in two", sys_net_transmitv(0, v, 2,
+	    NULL), -XE_INVAL);
+	v[0].len = 60, v[1].len = ~0UL - 30;
+	EXPECT_EQ("transmitv: lengths that wrap", sys_net_transmitv(0, v, 2,
+	    NULL), -XE_INVAL);
+	v[0] = (struct xok_net_piece){ 0xffffffff80100000UL, 60 };
+	EXPECT_EQ("transmitv: piece at a kernel address", sys_net_transmitv(0,
+	    v, 1, NULL), -XE_FAULT);
+	v[0] = (struct xok_net_piece){ (uint64_t)fr, 14 };
+	v[1] = (struct xok_net_piece){ 0x700000000000UL, 400 };
+	EXPECT_EQ("transmitv: body piece unmapped", sys_net_transmitv(0, v, 2,
+	    NULL), -XE_FAULT);
+	v[1] = (struct xok_net_piece){ 0x00007ffffffffff0UL, 0x20 };
+	EXPECT_EQ("transmitv: piece running past the user half",
+	    sys_net_transmitv(0, v, 2, NULL), -XE_FAULT);
+	v[1] = (struct xok_net_piece){ XOK_INFO_VA, 400 };
+	EXPECT_EQ("transmitv: body from kernel pages (the exported state)",
+	    sys_net_transmitv(0, v, 2, NULL), -XE_PERM);
+	v[1] = (struct xok_net_piece){ (uint64_t)fr + 14, 46 };
+	EXPECT_EQ("transmitv: completion word misaligned", sys_net_transmitv(0,
+	    v, 2, (uint64_t *)((uint8_t *)&done + 1)), -XE_FAULT);
+	EXPECT_EQ("transmitv: completion word read-only", sys_net_transmitv(0,
+	    v, 2, (uint64_t *)XOK_INFO_VA), -XE_FAULT);
+	EXPECT_EQ("transmitv: completion word unmapped", sys_net_transmitv(0,
+	    v, 2, (uint64_t *)0x700000000000UL), -XE_FAULT);
+	EXPECT_EQ("transmitv: completion word in kernel space",
+	    sys_net_transmitv(0, v, 2, (uint64_t *)0xffffffff80100000UL),
+	    -XE_FAULT);
+	fr[11] ^= 1;
+	EXPECT_EQ("transmitv: another source address", sys_net_transmitv(0, v,
+	    2, NULL), -XE_PERM);
+	fr[11] ^= 1;
+	EXPECT_EQ("transmitv: empty capability slot", sys_net_transmitv(9, v, 2,
+	    NULL), -XE_NOCAP);
 }
 
 static void
@@ -434,7 +580,14 @@ main(uint64_t arg)
 	self_image = exos_module("nettest.elf", &self_size);
 	exos_map_new(RING_A, NPG, XOK_PTE_W);
 	exos_map_new(RING_U, NPG, XOK_PTE_W);
+	body_ppn[0] = sys_page_alloc(XOK_PPN_ANY, 0);
+	body_ppn[1] = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT_EQ("map the zero-copy body pages", sys_page_map(XOK_SELF,
+	    BODY_VA, (uint64_t)body_ppn[0], XOK_PTE_W, 0, 0) |
+	    sys_page_map(XOK_SELF, BODY_VA + XOK_PGSIZE, (uint64_t)body_ppn[1],
+	    XOK_PTE_W, 0, 0), 0);
 	hostile_args();
+	hostile_transmitv();
 
 	/* ARP: the reply to our request lands in our ring. */
 	arp_filter(&f, 2, my_ip);
@@ -473,6 +626,15 @@ main(uint64_t arg)
 	EXPECT("B: its own port's filter is installed", (int64_t)shb[R_OWN] >= 0);
 	EXPECT("B: a filter containing A's and B's is allowed",
 	    (int64_t)shb[R_SUPER] >= 0);
+	EXPECT_EQ("B: transmit from A's port is refused (source check)",
+	    (int64_t)shb[R_SPOOF], -XE_PERM);
+	EXPECT_EQ("B: the same gathered (NET_TRANSMITV) is refused",
+	    (int64_t)shb[R_SPOOFV], -XE_PERM);
+	EXPECT_EQ("B: transmit from its own port is sent", (int64_t)shb[R_OWNTX],
+	    0);
+	EXPECT_EQ("B: the same gathered is sent", (int64_t)shb[R_OWNTXV], 0);
+	EXPECT_EQ("B: its completion word counts the frame", shb[R_OWNDONE], 1);
+	EXPECT("refusals counted", XOK_INFO->net.tx_refused >= 2);
 
 	n0 = wait_head(ru, 2, 20000);
 	for (k = 0, bad = 0; k < ru->head && k < ru->nslots; k++) {
@@ -507,6 +669,7 @@ main(uint64_t arg)
 		EXPECT_EQ("transmit a UDP datagram to the host", sys_net_transmit(0,
 		    fr, len), 0);
 		printf("nettest: sent to sink port %lu\n", sink);
+		zero_copy(gw, (uint16_t)sink);
 	}
 
 	/* The override capability (root dominates {0xfe}). */

@@ -53,6 +53,12 @@ else
 	echo "FAIL: the host received no datagram from the guest"
 	rc=1
 fi
+if grep -q '^xok-net-zerocopy$' "$tmp/sink" 2>/dev/null; then
+	echo "PASS: the host received the guest's zero-copy datagram intact"
+else
+	echo "FAIL: the host received no zero-copy datagram (or a damaged one)"
+	rc=1
+fi
 [ $rc -eq 0 ] || exit $rc
 
 # One malformed receive completion: the card is reset and still works.

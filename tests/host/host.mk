@@ -11,7 +11,7 @@ HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
 	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
 	tests/host/test_consring.c tests/host/test_rtctime.c tests/host/test_pf.c
 HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
-	xok/rtctime.c xok/pf.c
+	xok/rtctime.c xok/pf.c xok/pfmirror.c
 HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
 	xok/rtctime.h xok/pf.h xok/include/xok/abi.h
 
@@ -54,10 +54,11 @@ HOST_TESTS += $(BUILD)/host/test_gensys
 # new inputs go to build/xok/fuzz_pf.corpus, crashes to
 # build/xok/fuzz_pf.crashes/ (the make fails on the first one).
 PF_FUZZER := $(BUILD)/xok/fuzz_pf
-$(PF_FUZZER): xok/fuzz/fuzz_pf.c xok/pf.c xok/pf.h xok/include/xok/abi.h
+$(PF_FUZZER): xok/fuzz/fuzz_pf.c xok/pf.c xok/pfmirror.c xok/pf.h \
+    xok/include/xok/abi.h
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ixok/include -Ixok \
-	    -o $@ xok/fuzz/fuzz_pf.c xok/pf.c
+	    -o $@ xok/fuzz/fuzz_pf.c xok/pf.c xok/pfmirror.c
 
 .PHONY: fuzz-pf
 fuzz-pf: $(PF_FUZZER)

@@ -11,8 +11,13 @@
  * filters, which copy it once into the owner's ring) and posted again at
  * once.  A transmit takes two descriptors, the header and the frame,
  * both in one of the driver's transmit buffers, into which the frame is
- * copied.  No feature but the MAC address is negotiated: no checksum
- * offload, no segmentation, no merged buffers.
+ * copied.  A gathered transmit (vnet_sendv, for NET_TRANSMITV) takes a
+ * chain from a zero-copy slot: the virtio header and the frame's first
+ * bytes in the slot's kernel buffer, then one descriptor per physical
+ * segment the caller gives (pages the caller has pinned); the caller's
+ * function hears when the card is done with the slot, or that it was
+ * lost in a reset.  No feature but the MAC address is negotiated: no
+ * checksum offload, no segmentation, no merged buffers.
  *
  * The kernel never blocks and runs with interrupts off: completions are
  * reaped by vnet_intr() from the card's interrupt or by vnet_poll().
@@ -42,6 +47,11 @@
 #define VNET_NRX    128                 /* receive buffers, at most */
 #define VNET_NTX    32                  /* transmit buffers, at most */
 #define VNET_MAX_RESETS 8
+/* Zero-copy slots: a chain of at most VNET_ZC_DESC descriptors each,
+ * after the copying buffers' 2 * ntx descriptors. */
+#define VNET_NZC    VNET_MAX_ZC
+#define VNET_ZC_DESC (2 + VNET_MAX_SEGS)
+#define VNET_ZC_BUF  512                /* header + copied head, per slot */
 
 static struct {
 	int present, dead;
@@ -54,6 +64,11 @@ static struct {
 	uint8_t *rxbuf, *txbuf;         /* kernel addresses */
 	uint64_t rxpa, txpa;
 	uint8_t txbusy[VNET_NTX];
+	uint16_t nzc;                   /* zero-copy slots the ring holds */
+	uint8_t zcbusy[VNET_NZC];
+	uint8_t *zcbuf;                 /* kernel address, VNET_ZC_BUF each */
+	uint64_t zcpa;
+	vnet_txdone_fn txdone;
 	int inject;                     /* vnet_inject_nonsense */
 } vn = { .irq = -1 };
 
@@ -175,7 +190,24 @@ tx_reap(void)
 			return -1;
 		}
 		id = q->used->ring[q->last_used & (q->qsize - 1)].id;
-		if (id % 2 || id / 2 >= vn.ntx || !vn.txbusy[id / 2]) {
+		if (id >= 2U * vn.ntx) {
+			uint32_t k = (id - 2U * vn.ntx) / VNET_ZC_DESC;
+
+			if ((id - 2U * vn.ntx) % VNET_ZC_DESC || k >= vn.nzc ||
+			    !vn.zcbusy[k]) {
+				vnet_fail("transmit completion of an unknown "
+				    "frame");
+				return -1;
+			}
+			q->last_used++;
+			q->inflight--;
+			vn.zcbusy[k] = 0;
+			info->net.tx_done++;
+			if (vn.txdone)
+				vn.txdone(k, 0);
+			continue;
+		}
+		if (id % 2 || !vn.txbusy[id / 2]) {
 			vnet_fail("transmit completion of an unknown frame");
 			return -1;
 		}
@@ -254,7 +286,82 @@ vnet_send(const void *frame, size_t len)
 	return 0;
 }
 
-/* Reset, negotiate, set up both queues, post every receive buffer. */
+/*
+ * Send a frame gathered from head (hlen bytes of kernel memory, copied
+ * into a zero-copy slot's buffer) and nseg physical segments the card
+ * reads in place.  The segments must stay valid until vn.txdone hears
+ * of the slot.  The slot number (0..nzc-1), or -XE_*.
+ */
+int
+vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
+    unsigned nseg)
+{
+	struct vring *q = &vn.q[1];
+	uint64_t total = hlen;
+	uint16_t k, d, base;
+	uint8_t *b;
+	unsigned i;
+
+	if (!vn.present)
+		return -XE_NODEV;
+	if (vn.dead)
+		return -XE_DEAD;
+	if (hlen == 0 || hlen > VNET_ZC_BUF - HDR_LEN || nseg > VNET_MAX_SEGS)
+		return -XE_INVAL;
+	for (i = 0; i < nseg; i++) {
+		if (seg[i].len == 0 || seg[i].len > XOK_NET_FRAME_MAX)
+			return -XE_INVAL;
+		total += seg[i].len;
+	}
+	if (total < XOK_NET_FRAME_MIN || total > XOK_NET_FRAME_MAX)
+		return -XE_INVAL;
+	if (vn.nzc == 0)
+		return -XE_NODEV;
+	for (k = 0; k < vn.nzc && vn.zcbusy[k]; k++)
+		;
+	if (k == vn.nzc) {
+		if (tx_reap() < 0)
+			return -XE_BUSY;
+		for (k = 0; k < vn.nzc && vn.zcbusy[k]; k++)
+			;
+		if (k == vn.nzc)
+			return -XE_BUSY;
+	}
+	b = vn.zcbuf + (uint64_t)k * VNET_ZC_BUF;
+	memset(b, 0, HDR_LEN);
+	memcpy(b + HDR_LEN, head, hlen);
+	base = (uint16_t)(2 * vn.ntx + k * VNET_ZC_DESC);
+	d = base;
+	q->desc[d].addr = vn.zcpa + (uint64_t)k * VNET_ZC_BUF;
+	q->desc[d].len = HDR_LEN;
+	q->desc[d].flags = VRING_DESC_NEXT;
+	q->desc[d].next = (uint16_t)(d + 1);
+	d++;
+	q->desc[d].addr = vn.zcpa + (uint64_t)k * VNET_ZC_BUF + HDR_LEN;
+	q->desc[d].len = (uint32_t)hlen;
+	q->desc[d].flags = 0;
+	q->desc[d].next = 0;
+	for (i = 0; i < nseg; i++) {
+		q->desc[d].flags = VRING_DESC_NEXT;
+		q->desc[d].next = (uint16_t)(d + 1);
+		d++;
+		q->desc[d].addr = seg[i].pa;
+		q->desc[d].len = seg[i].len;
+		q->desc[d].flags = 0;
+		q->desc[d].next = 0;
+	}
+	vn.zcbusy[k] = 1;
+	q->avail->ring[q->avail_idx & (q->qsize - 1)] = base;
+	virtio_barrier();
+	q->avail->idx = ++q->avail_idx;
+	q->inflight++;
+	info->net.tx_frames++;
+	notify(1);
+	return k;
+}
+
+/* Reset, negotiate, set up both queues, post every receive buffer.
+ * Zero-copy frames in flight are lost: their owner hears of it. */
 static int
 vnet_start_device(void)
 {
@@ -263,22 +370,35 @@ vnet_start_device(void)
 	unsigned i;
 	int err;
 
+	for (i = 0; i < VNET_NZC; i++)
+		if (vn.zcbusy[i]) {
+			vn.zcbusy[i] = 0;
+			if (vn.txdone)
+				vn.txdone(i, 1);
+		}
+
 	if ((err = virtio_begin(io, F_MAC, &features)) < 0 ||
 	    (err = virtio_ring_setup(io, 0, 4, &vn.q[0], "vnet")) < 0 ||
 	    (err = virtio_ring_setup(io, 1, 4, &vn.q[1], "vnet")) < 0)
 		return err;
 	vn.nrx = vn.q[0].qsize < VNET_NRX ? vn.q[0].qsize : VNET_NRX;
 	vn.ntx = vn.q[1].qsize / 2 < VNET_NTX ? vn.q[1].qsize / 2 : VNET_NTX;
+	vn.nzc = (uint16_t)((vn.q[1].qsize - 2U * vn.ntx) / VNET_ZC_DESC);
+	if (vn.nzc > VNET_NZC)
+		vn.nzc = VNET_NZC;
 	if (!vn.rxbuf) {
 		int64_t r = kpages_alloc_contig(VNET_NRX * BUF_SIZE / PGSIZE);
 		int64_t t = kpages_alloc_contig(VNET_NTX * BUF_SIZE / PGSIZE);
+		int64_t z = kpages_alloc_contig(VNET_NZC * VNET_ZC_BUF / PGSIZE);
 
-		if (r < 0 || t < 0)
+		if (r < 0 || t < 0 || z < 0)
 			return -XE_NOMEM;
 		vn.rxpa = (uint64_t)r * PGSIZE;
 		vn.txpa = (uint64_t)t * PGSIZE;
+		vn.zcpa = (uint64_t)z * PGSIZE;
 		vn.rxbuf = KADDR(vn.rxpa);
 		vn.txbuf = KADDR(vn.txpa);
+		vn.zcbuf = KADDR(vn.zcpa);
 	}
 	memset(vn.txbusy, 0, sizeof(vn.txbusy));
 	for (i = 0; i < 6; i++)
@@ -317,9 +437,17 @@ vnet_init(vnet_rx_fn rx)
 	    "%02x:%02x:%02x:%02x:%02x:%02x, queues %u/%u\n", d.bus, d.slot,
 	    d.func, vn.io, vn.irq, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
 	    vn.mac[4], vn.mac[5], vn.q[0].qsize, vn.q[1].qsize);
+	kprintf("vnet: %u copying and %u zero-copy transmit slots\n", vn.ntx,
+	    vn.nzc);
 	if (vn.irq >= 0)
 		pic_unmask(vn.irq);
 	return 0;
+}
+
+void
+vnet_set_txdone(vnet_txdone_fn fn)
+{
+	vn.txdone = fn;
 }
 
 void

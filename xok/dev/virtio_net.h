@@ -4,8 +4,11 @@
  * Received frames are handed, one at a time, to the function given to
  * vnet_init (the packet-filter demultiplexer), from vnet_intr() or
  * vnet_poll(), in the kernel with interrupts off; the frame is valid
- * only during that call.  Sending copies the frame into one of the
- * driver's transmit buffers.
+ * only during that call.  vnet_send copies the frame into one of the
+ * driver's transmit buffers; vnet_sendv copies only the frame's head and
+ * has the card read the rest from physical segments in place, which
+ * must stay valid (pinned) until the function given to vnet_set_txdone
+ * hears of the slot: done (lost 0) or dropped by a reset (lost 1).
  *
  * Errors (negative XE_* codes):
  *   -XE_NODEV  no virtio-net card
@@ -21,6 +24,15 @@
 #include <stdint.h>
 
 typedef void (*vnet_rx_fn)(const uint8_t *frame, size_t len);
+typedef void (*vnet_txdone_fn)(unsigned slot, int lost);
+
+/* One physically contiguous piece of a gathered frame. */
+struct vnet_seg {
+	uint64_t pa;
+	uint32_t len;
+};
+#define VNET_MAX_SEGS 32
+#define VNET_MAX_ZC   8               /* zero-copy slots, at most */
 
 /* Find and start the card: 0, or -XE_NODEV (or another error). */
 int vnet_init(vnet_rx_fn rx);
@@ -28,6 +40,14 @@ int vnet_init(vnet_rx_fn rx);
 void vnet_mac(uint8_t mac[6]);
 /* Send len bytes from frame (kernel memory): 0 or -XE_*. */
 int vnet_send(const void *frame, size_t len);
+/* Send head (hlen bytes, at most 502, copied) followed by nseg
+ * segments read in place: the zero-copy slot number (below
+ * VNET_MAX_ZC), or -XE_* (-XE_BUSY
+ * when every zero-copy slot is in flight). */
+int vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
+    unsigned nseg);
+/* Who hears of finished and lost vnet_sendv frames. */
+void vnet_set_txdone(vnet_txdone_fn fn);
 /* Reap both queues now: frames received (handed to rx) in this call. */
 int vnet_poll(void);
 /* The card's interrupt: acknowledge, then as vnet_poll. */

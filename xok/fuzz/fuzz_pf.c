@@ -2,7 +2,8 @@
  * fuzz_pf.c: libFuzzer target over the packet filters (xok/pf.c): the
  * input is a program of operations on one filter set -- install a filter
  * made of the next bytes (often malformed), remove an id, demultiplex a
- * frame made of the next bytes.  After every operation the set must keep
+ * frame made of the next bytes (and its mirror image, pfmirror.c, which
+ * must be its own inverse).  After every operation the set must keep
  * its invariant (installed filters pairwise disjoint or nested, each one
  * verified) and the trie must agree with a linear scan on the frame.
  * Any disagreement aborts (a crash for libFuzzer); ASan and UBSan catch
@@ -94,6 +95,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pf_match(&set, fr, len, NULL) !=
 			    pf_match_linear(&set, fr, len))
 				abort();
+			/* the transmit check's mirror: in bounds, its own
+			   inverse, and demultiplexed alike by both */
+			{
+				uint8_t *m = malloc(len ? len : 1);
+				uint8_t *mm = malloc(len ? len : 1);
+
+				if (!m || !mm)
+					abort();
+				pf_mirror(fr, len, m);
+				pf_mirror(m, len, mm);
+				if (memcmp(mm, fr, len) != 0 ||
+				    pf_match(&set, m, len, NULL) !=
+				    pf_match_linear(&set, m, len))
+					abort();
+				free(m);
+				free(mm);
+			}
 			free(fr);
 			pos += len < 64 ? len : 64;
 			break;

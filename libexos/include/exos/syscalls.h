@@ -431,7 +431,7 @@ sys_net_filter_remove(unsigned slot, uint64_t id)
 }
 
 /* NET_TRANSMIT: send one Ethernet frame (14..1514 bytes, source MAC the
- * card's) from the caller's memory */
+ * card's), copied from the caller's memory */
 static inline int64_t
 sys_net_transmit(unsigned slot, const void *frame, uint64_t len)
 {
@@ -445,6 +445,17 @@ static inline int64_t
 sys_net_poll(void)
 {
 	return xok_call(XOK_SYS_NET_POLL, 0, 0, 0, 0, 0, 0);
+}
+
+/* NET_TRANSMITV: send one frame gathered from n (1..16) pieces of the caller's
+ * mapped memory without copying its body; *done (optional) gets +1 when the
+ * card is finished */
+static inline int64_t
+sys_net_transmitv(unsigned slot, const struct xok_net_piece *v, uint64_t n,
+    uint64_t *done)
+{
+	return xok_call(XOK_SYS_NET_TRANSMITV, (uint64_t)slot, (uint64_t)v,
+	    (uint64_t)n, (uint64_t)done, 0, 0);
 }
 
 /* XN_READ: copy the current bytes of n (1..XOK_XN_READ_MAX) blocks from block

@@ -415,6 +415,19 @@ struct xok_net_slot {
 	uint8_t data[XOK_NET_SLOT - 8];
 };
 
+/* NET_TRANSMITV: one frame gathered from up to XOK_NET_PIECES_MAX pieces
+ * of the caller's memory (pieces of 0 bytes are skipped).  The kernel
+ * copies the frame's first XOK_NET_TXHDR bytes (the headers it checks)
+ * and the card reads the rest straight from the caller's pages, pinned
+ * until it is done; then the kernel adds 1 to the caller's 64-bit
+ * completion word (if one was given). */
+#define XOK_NET_PIECES_MAX 16
+#define XOK_NET_TXHDR   256
+struct xok_net_piece {
+	uint64_t va;
+	uint64_t len;
+};
+
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
  */
@@ -509,6 +522,9 @@ struct xok_net_export {
 	uint64_t tx_frames;             /* handed to the card */
 	uint64_t tx_done;               /* the card finished sending */
 	uint64_t resets;                /* device resets after nonsense */
+	uint64_t tx_refused;            /* transmits the source check refused */
+	uint64_t tx_zerocopy;           /* NET_TRANSMITV frames sent */
+	uint64_t tx_lost;               /* zero-copy frames lost in a reset */
 };
 
 struct xok_info {
