@@ -93,7 +93,10 @@ $(POSIX_LIB): $(POSIX_OBJS)
 $(POSIX_CRT1): libexos/posix/crt1.S $(MUSL_LIBC)
 	$(CC) -Ixok/include -c -o $@ $<
 
-$(EXOS_CC): libexos/posix/exos-cc.in
+# (a build directory copied from another tree names that tree's sysroot:
+# made again, or its programs would link the other tree's library)
+$(EXOS_CC): libexos/posix/exos-cc.in $(if $(shell grep -qsF \
+    'sysroot=$(abspath $(SYSROOT))' $(EXOS_CC) || echo stale),FORCE)
 	@mkdir -p $(dir $@)
 	sed 's|@SYSROOT@|$(abspath $(SYSROOT))|' $< > $@.tmp
 	chmod +x $@.tmp && mv $@.tmp $@
