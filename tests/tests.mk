@@ -191,3 +191,7 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (fmmap) mmap of a file, MAP_PRIVATE and MAP_SHARED, msync (on ExOS with
+# a C-FFS disk, and on Linux: tests/posix/fmmap.c)
+POSIX_SUITE += fmmap
+POSIX_SUITE_DISK += fmmap

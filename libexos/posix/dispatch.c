@@ -25,6 +25,7 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_mmap] = px_mmap,
 	[SYS_munmap] = px_munmap,
 	[SYS_mprotect] = px_mprotect,
+	[SYS_msync] = px_msync,         /* (fmmap) mmapfile.c */
 	[SYS_clock_gettime] = px_clock_gettime,
 	[SYS_nanosleep] = px_nanosleep,
 	[SYS_clock_nanosleep] = px_clock_nanosleep,

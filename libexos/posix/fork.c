@@ -78,17 +78,21 @@ void
 px_fault(struct xok_frame *f, uint8_t *fx)
 {
 	struct xok_upcalls up;
+	long mf = -1;
 
 	if (f->trapno == 14 && (f->err & 3) == 3 && px_mem_cow(f->addr) == 0)
 		return;
-	if (f->trapno == 14 && px_mem_fault(f->addr, f->err) == 0)
+	if (f->trapno == 14 && (mf = px_mem_fault(f->addr, f->err)) == 0)
 		return;
+	px_fault_bus = mf == -2;        /* a file page past its end: SIGBUS */
 	if (f->trapno == 14 && !(f->err & 1) && px_shm_fault(f->addr) == 0)
 		return;                 /* a region page added elsewhere */
 	if (px_uaccess_fixup(f))
 		return;
 	if (px_sig_fault(f, fx))
 		return;
+	if (px_fault_bus)
+		px_sig_die(SIGBUS);
 	memset(&up, 0, sizeof(up));
 	up.stack_lo = UPSTACK_HI - UPSTACK_PAGES * PG;
 	up.stack_hi = UPSTACK_HI;
@@ -332,6 +336,7 @@ make_child(struct px_proc *pp)
 		goto fail_errno;
 	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
 	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */
+	    (e = px_fmap_fork((uint64_t)child)) < 0 ||  /* (fmmap) */
 	    (e = px_mem_fork((uint64_t)child)) < 0 ||
 	    (e = copy_image()) < 0 ||
 	    (e = copy_range(XOK_INIT_STACK_TOP - XOK_INIT_STACK_PAGES * PG,

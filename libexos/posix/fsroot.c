@@ -274,3 +274,12 @@ px_fs_end(struct cffs_fs *fs, long r, int how)
 	px_fs_unlock();
 	return r < 0 || c >= 0 ? px_fs_errno(r) : px_fs_errno(c);
 }
+
+/* (fmmap) mmapfile.c's fault handler reads files: not from inside a
+ * bracket of ours. */
+int
+px_fs_held(void)
+{
+	forget_parent();
+	return locked;
+}

@@ -58,6 +58,10 @@ long px_fs_end(struct cffs_fs *fs, long r, int how);
  * the bracket early; px_fs_end does this itself). */
 void px_fs_unlock(void);
 
+/* (fmmap) Is this process inside the bracket (a fault there must not
+ * begin another)? */
+int px_fs_held(void);
+
 /* A C-FFS error code (negative) as -errno. */
 long px_fs_errno(long r);
 

@@ -32,6 +32,12 @@
  * but stopped mapping while others still map it goes on the lent list
  * and is freed by px_mem_sweep once its mapcount is 0
  * (docs/ARCHITECTURE.md, "fork").
+ *
+ * A mapping of a file (mmapfile.c) is reserved here like anonymous
+ * memory, its pages marked SH_FMAP: their first touch asks mmapfile.c
+ * for the page (a private copy of the file's bytes, or the family's
+ * cached page of a MAP_SHARED mapping, then also SH_MSHARED: a page we
+ * never free, the cache does).
  */
 #include <sys/mman.h>
 #include <stdint.h>
@@ -61,6 +67,7 @@
 #define SH_WRITE        (1UL << 60)
 #define SH_EXEC         (1UL << 59)
 #define SH_MSHARED      (1UL << 58)
+#define SH_FMAP         (1UL << 57)     /* (fmmap) filled from a file */
 #define SH_PPN1         ((1UL << 52) - 1)
 #define LENT_VA         PX_LENT_VA    /* the lent list */
 #define COPY_VA         PX_COW_VA    /* px_mem_cow's scratch */
@@ -312,12 +319,33 @@ fill_range(uint64_t lo, uint64_t n)
 	return fill_batch(&fill_mm, nb);
 }
 
+/* (fmmap) The first touch of file page i (entry e): map the page
+ * mmapfile.c gives; 0, -1 (SIGSEGV) or -2 (SIGBUS: past the end of
+ * file). */
+static long
+fmap_fill(uint64_t i, uint64_t e)
+{
+	int64_t ppn = px_fmap_fault(va_of(i));
+
+	if (ppn < 0)
+		return ppn == -2 ? -2 : -1;
+	if (sys_page_map(XOK_SELF, va_of(i), (uint64_t)ppn, sh_perm(e), 0,
+	    0) < 0) {
+		if (!(e & SH_MSHARED))
+			sys_page_free((uint64_t)ppn, 0);
+		return -1;
+	}
+	shadow[i] |= (uint64_t)ppn + 1;
+	return 0;
+}
+
 /*
  * A page fault at va on a page not present (err: the CPU's error code):
  * if va is a reserved arena page with no page yet and the access is
  * one its protection allows, fill it and the unfilled pages of its
  * aligned group of FAULT_AROUND; if memory runs short, the page alone.
- * 0 handled, -1 not ours (a real fault, or no memory: the process dies).
+ * 0 handled, -1 not ours (a real fault, or no memory: the process dies),
+ * -2 a file page past the end of file (SIGBUS).
  */
 long
 px_mem_fault(uint64_t va, uint64_t err)
@@ -331,12 +359,14 @@ px_mem_fault(uint64_t va, uint64_t err)
 	if (!(e & SH_USED) || (e & SH_PPN1) || (e & SH_HIDDEN) ||
 	    ((err & 2) && !(e & SH_WRITE)) || ((err & 16) && !(e & SH_EXEC)))
 		return -1;
+	if (e & SH_FMAP)
+		return fmap_fill(i, e);
 	fill_fault.idx[n++] = i;
 	lo = i & ~(uint64_t)(FAULT_AROUND - 1);
 	for (j = lo; j < lo + FAULT_AROUND; j++) {
 		e = shadow[j];  /* one shadow page: FAULT_AROUND | PER_SHADOW */
 		if (j != i && (e & SH_USED) && !(e & SH_PPN1) &&
-		    !(e & SH_HIDDEN))
+		    !(e & (SH_HIDDEN | SH_FMAP)))
 			fill_fault.idx[n++] = j;
 	}
 	if (fill_batch(&fill_fault, n) == 0)
@@ -358,7 +388,8 @@ page_drop(uint64_t i)
 		return;
 	if (at)
 		sys_page_unmap(XOK_SELF, at, 0);
-	if (e & SH_PPN1)
+	if ((e & SH_PPN1) && (e & (SH_FMAP | SH_MSHARED)) !=
+	    (SH_FMAP | SH_MSHARED))             /* the file cache's */
 		page_release((e & SH_PPN1) - 1);
 	shadow[i] = 0;
 }
@@ -375,6 +406,41 @@ unmap_pages(uint64_t lo, uint64_t n)
 		}
 		page_drop(i++);
 	}
+	px_fmap_unmapped(va_of(lo), n);         /* (fmmap) */
+}
+
+/* (fmmap) ftruncate: forget the filled file pages of the range. */
+void
+px_mem_unfill(uint64_t va, uint64_t n)
+{
+	uint64_t i, e, at;
+
+	if (va < ARENA_LO || va >= ARENA_HI || n > (ARENA_HI - va) / PG)
+		return;
+	for (i = (va - ARENA_LO) / PG; n-- > 0; i++) {
+		e = sh_get(i);
+		if (!(e & SH_FMAP) || !(e & SH_PPN1))
+			continue;
+		if ((at = mapped_at(i, e)) != 0)
+			sys_page_unmap(XOK_SELF, at, 0);
+		if (!(e & SH_MSHARED))
+			page_release((e & SH_PPN1) - 1);
+		shadow[i] = e & ~SH_PPN1;
+	}
+}
+
+/* (fmmap) msync: is all of the range in use? */
+int
+px_mem_mapped(uint64_t va, uint64_t n)
+{
+	uint64_t i;
+
+	if (va < ARENA_LO || va >= ARENA_HI || n > (ARENA_HI - va) / PG)
+		return 0;
+	for (i = (va - ARENA_LO) / PG; n-- > 0; i++)
+		if (!sh_get(i))
+			return 0;
+	return 1;
 }
 
 static long
@@ -467,6 +533,7 @@ px_mmap(PX_ARGS)
 {
 	uint64_t addr = (uint64_t)a1, len = (uint64_t)a2, n, lo;
 	long prot = a3, flags = a4, r;
+	struct px_fmreq fm = { 0 };
 
 	prot &= PROT_ALL;
 	if (len == 0 || (a6 & (long)(PG - 1)))
@@ -479,10 +546,12 @@ px_mmap(PX_ARGS)
 	default:
 		return -EINVAL;
 	}
-	if (!(flags & MAP_ANONYMOUS))
-		return (a5 >= 0 && a5 <= 2) ? -ENODEV : -EBADF;
 	if (len > ARENA_PAGES * PG)
 		return -ENOMEM;
+	/* (fmmap) a file: mmapfile.c's checks (1: /dev/zero, anonymous) */
+	if (!(flags & MAP_ANONYMOUS) &&
+	    (r = px_fmap_check(a5, a6, len, prot, flags, &fm)) < 0)
+		return r;
 	n = (len + PG - 1) / PG;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PG - 1))
@@ -503,14 +572,23 @@ px_mmap(PX_ARGS)
 		return -ENOMEM;
 	if ((r = map_pages(lo, n, prot)) < 0)
 		return r;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+	if (fm.f) {
+		uint64_t i;
+
+		for (i = lo; i < lo + n; i++)
+			shadow[i] |= SH_FMAP | (fm.shared ? SH_MSHARED : 0);
+		if (px_fmap_add(&fm, va_of(lo), n) < 0) {
+			unmap_pages(lo, n);
+			return -ENOMEM;
+		}
+	} else if ((flags & MAP_TYPE) != MAP_PRIVATE) {
 		uint64_t i;
 
 		for (i = lo; i < lo + n; i++)
 			shadow[i] |= SH_MSHARED;
 	}
-	if (((flags & MAP_TYPE) != MAP_PRIVATE || (flags & MAP_POPULATE)) &&
-	    fill_range(lo, n) < 0) {
+	if (!fm.f && ((flags & MAP_TYPE) != MAP_PRIVATE ||
+	    (flags & MAP_POPULATE)) && fill_range(lo, n) < 0) {
 		unmap_pages(lo, n);
 		return -ENOMEM;
 	}
@@ -575,6 +653,8 @@ px_mprotect(PX_ARGS)
 	for (i = lo; i < lo + n; i++)
 		if (!sh_get(i))
 			return -ENOMEM;
+	if ((prot & PROT_WRITE) && !px_fmap_maywrite(va_of(lo), n))
+		return -EACCES;                 /* (fmmap) */
 	for (i = lo; i < lo + n; i++) {
 		e = shadow[i];
 		if (prot == PROT_NONE) {

@@ -197,4 +197,35 @@ void px_mem_lend(uint64_t ppn);
 void px_fork_reap_halfbuilt(void);
 const struct xok_page_map *px_exec_pages(uint64_t *n);
 
+/* (fmmap) mmapfile.c: mmap of a file (MAP_PRIVATE, MAP_SHARED), msync,
+ * and the hooks of mem.c, fork.c, proc.c, pxwait.c, vfs_cffs.c. */
+struct px_ofile;
+struct px_fmreq {
+	struct px_ofile *f;
+	uint64_t pg;            /* the file page at the mapping's start */
+	int shared, maywrite;
+};
+long px_msync(PX_ARGS);
+long px_fmap_check(long fd, int64_t off, uint64_t len, long prot,
+    long flags, struct px_fmreq *q);
+long px_fmap_add(const struct px_fmreq *q, uint64_t va, uint64_t n);
+int64_t px_fmap_fault(uint64_t va);
+void px_fmap_unmapped(uint64_t va, uint64_t n);
+int px_fmap_maywrite(uint64_t va, uint64_t n);
+long px_fmap_fork(uint64_t child);
+void px_fmap_exit(void);
+void px_fmap_sweep(void);
+void px_fmap_truncated(struct px_ofile *f, uint64_t len);
+void px_fmap_wrote(struct px_ofile *f, uint64_t off, const void *buf,
+    uint64_t n);
+void px_fmap_read(struct px_ofile *f, uint64_t off, void *buf, uint64_t n);
+/* Set by the fault handler for a touch of a file page past the end of
+ * file: the fault is SIGBUS, not SIGSEGV (fork.c, sigframe.c). */
+extern int px_fault_bus;
+/* mem.c: is every page of [va, va + n pages) mapped (in use)?  Forget
+ * the pages filled in [va, va + n pages) (kept reserved: the next touch
+ * faults again; ftruncate). */
+int px_mem_mapped(uint64_t va, uint64_t n);
+void px_mem_unfill(uint64_t va, uint64_t n);
+
 #endif

@@ -35,6 +35,9 @@ POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c \
 	libexos/posix/sigpost.c
 POSIX_SRCS += libexos/posix/reboot.c
+# (fmmap) file-backed mmap
+POSIX_SRCS += libexos/posix/mmapfile.c
+$(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
@@ -94,7 +97,10 @@ $(POSIX_LIB): $(POSIX_OBJS)
 $(POSIX_CRT1): libexos/posix/crt1.S $(MUSL_LIBC)
 	$(CC) -Ixok/include -c -o $@ $<
 
-$(EXOS_CC): libexos/posix/exos-cc.in
+# (a build directory copied from another tree names that tree's sysroot:
+# made again, or its programs would link the other tree's library)
+$(EXOS_CC): libexos/posix/exos-cc.in $(if $(shell grep -qsF \
+    'sysroot=$(abspath $(SYSROOT))' $(EXOS_CC) || echo stale),FORCE)
 	@mkdir -p $(dir $@)
 	sed 's|@SYSROOT@|$(abspath $(SYSROOT))|' $< > $@.tmp
 	chmod +x $@.tmp && mv $@.tmp $@

@@ -82,6 +82,7 @@ px_exit(PX_ARGS)
 		(void)px_clearout(clear_tid, sizeof(*clear_tid));
 	px_vfork_done();
 	px_syscount_report();
+	px_fmap_exit();                 /* (fmmap) file mappings written back */
 	px_fd_exit();                   /* fd.c: our descriptors closed */
 	px_proc_exit((int)((uint64_t)a1 & 0xff) << 8);
 }

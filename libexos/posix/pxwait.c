@@ -233,6 +233,7 @@ px_wait4(PX_ARGS)
 				kernel_reap(env);
 			px_mem_sweep();         /* pages it held may be free now */
 			px_fd_sweep();          /* and the files it had open */
+			px_fmap_sweep();        /* and mapped (mmapfile.c) */
 			goto done;
 		}
 		px_unlock(&t->lock);

@@ -511,3 +511,16 @@ px_shm_root(unsigned k, size_t n)
 	}
 	return p;
 }
+
+/* (fmmap) mmapfile.c maps the family's cached file pages at its own
+ * addresses too. */
+int64_t
+px_shm_ppn(const void *p)
+{
+	uint64_t i = ((uint64_t)(uintptr_t)p - PX_SHM_VA) / PG;
+
+	if (!mapped() || (uint64_t)(uintptr_t)p < PX_SHM_VA ||
+	    i < SHM_FIRST || i >= HDR->npages)
+		return -1;
+	return (int64_t)DIR_PPN(DIR[i]);
+}

@@ -44,7 +44,11 @@ long px_shm_fault(uint64_t va);
 #define PX_SHM_NROOTS   16
 #define PX_ROOT_PTAB    0       /* the process table (proc.h) */
 #define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
+#define PX_ROOT_FMAP    12      /* file mappings, their cache (mmapfile.c) */
 void *px_shm_root(unsigned k, size_t n);
+/* (fmmap) The physical page behind p, a page px_shm_alloc gave; -1 if
+ * p is not one. */
+int64_t px_shm_ppn(const void *p);
 
 /* A lock in the shared region.  owner is the holder's environment id
  * (0: free).  A lock whose holder has died is taken over, so a process

@@ -358,6 +358,11 @@ fault_signal(const struct xok_frame *f, int *code, uint64_t *addr)
 		*code = BUS_ADRALN;
 		return SIGBUS;
 	case 14:                        /* #PF */
+		if (px_fault_bus) {     /* a file page past its end */
+			*code = BUS_ADRERR;
+			*addr = f->addr;
+			return SIGBUS;
+		}
 		*code = (f->err & 1) ? SEGV_ACCERR : SEGV_MAPERR;
 		*addr = f->addr;
 		return SIGSEGV;

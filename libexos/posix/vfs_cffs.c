@@ -278,6 +278,7 @@ file_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 		    c), PX_FS_READ);
 		if (k <= 0)
 			break;
+		px_fmap_read(f, o + done, bounce, (uint64_t)k); /* (fmmap) */
 		if (px_copyout((char *)ubuf + done, bounce, (size_t)k) < 0) {
 			k = -EFAULT;
 			break;
@@ -327,6 +328,7 @@ file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 		k = px_fs_end(fs, k, PX_FS_CHANGED);
 		if (k <= 0)
 			break;
+		px_fmap_wrote(f, o + done, bounce, (uint64_t)k); /* (fmmap) */
 		done += (size_t)k;
 		if ((size_t)k < c)
 			break;
@@ -391,6 +393,8 @@ file_ftruncate(struct px_ofile *f, int64_t len)
 	else
 		k = px_fs_end(fs, cffs_truncate(fs, vn(f)->path,
 		    (uint64_t)len), PX_FS_CHANGED);
+	if (k == 0)
+		px_fmap_truncated(f, (uint64_t)len);    /* (fmmap) */
 	px_unlock(&r->vlock);
 	return k;
 }
