@@ -191,3 +191,7 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# The correctness mode of make bench-posix's file and pipe program
+# (benchmarks/posix/pfiles.c -q) on ExOS, a fresh C-FFS disk, and on
+# Linux: every call checked, every row measured (tests/guest/posixfiles.sh).
+GUEST_TESTS += tests/guest/posixfiles.sh
