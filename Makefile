@@ -83,8 +83,9 @@ bench-disk: deps guest $(LDISK) $(TSCRATE)
 bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) --control $(LCFFSCTL) $(KERNEL) $(BENCH_CFFS_MODULES)
 
-bench-posix: deps guest $(BENCH_POSIX_PROGS) $(TSCRATE)
-	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-posix --accel $(ACCEL) $(KERNEL) $(BENCH_POSIX_PROGS)
+bench-posix: deps guest $(BENCH_POSIX_PROGS) $(BENCH_FILES_PROGS) $(CFFS_BUILD)/mkfs.cffs $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-posix --accel $(ACCEL) $(KERNEL) $(BENCH_POSIX_PROGS); s=$$?; \
+	BENCH_TSCRATE=$(TSCRATE) MKFS_CFFS=$(CFFS_BUILD)/mkfs.cffs scripts/bench-posix-files --accel $(ACCEL) $(KERNEL) $(BENCH_FILES_PROGS) && exit $$s
 
 # Cheetah on Xok against nginx on Linux, loaded by wrk (scripts/bench-http;
 # BENCH_HTTP_ARGS, e.g. --quick or --rounds 5)

@@ -42,3 +42,9 @@ $(BUILD)/benchmarks/p%.linux: benchmarks/posix/p%.c
 	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
 GUEST_PROGS += $(BENCH_POSIX_LINUX)
 BENCH_POSIX_PROGS := $(BUILD)/benchmarks/pbench.elf $(BUILD)/benchmarks/ptiny.elf $(BENCH_POSIX_LINUX)
+# The file and pipe rows of make bench-posix (scripts/bench-posix-files):
+# benchmarks/posix/pfiles.c, the same two ways (pfiles.linux by the rule
+# above); ExOS on a fresh C-FFS disk, Linux on fresh ext4 and ext2 disks.
+$(eval $(call exos_prog,$(BUILD)/benchmarks/pfiles.elf,benchmarks/posix/pfiles.c))
+GUEST_PROGS += $(BUILD)/benchmarks/pfiles.linux
+BENCH_FILES_PROGS := $(BUILD)/benchmarks/pfiles.elf $(BUILD)/benchmarks/pfiles.linux
