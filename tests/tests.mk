@@ -197,5 +197,5 @@ POSIX_SUITE += fmmap
 POSIX_SUITE_DISK += fmmap
 # The correctness mode of make bench-posix's file and pipe program
 # (benchmarks/posix/pfiles.c -q) on ExOS, a fresh C-FFS disk, and on
-# Linux: every call checked, every row measured (tests/guest/posixfiles.sh).
-GUEST_TESTS += tests/guest/posixfiles.sh
+# Linux: every call checked, every row measured (tests/guest/pfiles.sh).
+GUEST_TESTS += tests/guest/pfiles.sh

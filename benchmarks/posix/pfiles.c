@@ -39,7 +39,7 @@
  *
  *   pfiles [-q] [-m TYPE] DIR
  * -q: tiny counts (30 files in 3 directories, a few runs of each row):
- * the correctness mode of tests/guest/posixfiles.sh (make test), which
+ * the correctness mode of tests/guest/pfiles.sh (make test), which
  * checks the program works, not its times.
  */
 #define _GNU_SOURCE
