@@ -71,6 +71,7 @@
 #define SHM_FIRST       (SHM_MEMB0 + SHM_MEMBPAGES)     /* data pages */
 #define SHM_MAGIC       0x4d48535f534f5845UL            /* "EXOS_SHM" */
 #define NCLASS          8                               /* 16 .. 2048 */
+#define SMALL_MAX       (16UL << (NCLASS - 1))  /* larger: whole pages */
 
 _Static_assert(SHM_MAXPAGES * PG <= PX_SHM_SPAN, "region span");
 
@@ -434,7 +435,7 @@ px_shm_alloc(size_t n)
 	if (n > SHM_MAXPAGES * PG || !mapped())
 		return NULL;
 	px_lock(&HDR->lock);
-	if (n >= PG) {
+	if (n > SMALL_MAX) {
 		np = (n + PG - 1) / PG;
 		if ((off = pages_get(np)) != 0) {
 			p = AT(off);
@@ -476,7 +477,7 @@ px_shm_free(void *p, size_t n)
 	if (n == 0)
 		n = 1;
 	px_lock(&HDR->lock);
-	if (n >= PG) {
+	if (n > SMALL_MAX) {
 		if (off % PG == 0)
 			pages_put(off, (n + PG - 1) / PG);
 	} else {
