@@ -33,6 +33,10 @@ GUEST_TESTS += tests/guest/cffstest.sh
 # names (tests/guest/xnhostile.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/xnhostile.elf,tests/guest/xnhostile.c))
 GUEST_TESTS += tests/guest/xnhostile.sh
+# XN_BC_MAP's cache views (shared block cache) and XN_READ against
+# hostile arguments (tests/guest/xnmap.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/xnmap.elf,tests/guest/xnmap.c))
+GUEST_TESTS += tests/guest/xnmap.sh
 # Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
 GUEST_TESTS += tests/guest/memtest.sh
