@@ -44,7 +44,7 @@ POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # memory is a heap of their own at PX_FSHEAP_VA (a second copy of
 # libexos/malloc.c under other names), never the program's arena; the
 # block cache is budgeted at PX_FS_CACHE_BLOCKS per process.
-PX_FS_CACHE_BLOCKS := 1024
+PX_FS_CACHE_BLOCKS := 128
 PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
 	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c libexos/xnclient.c \
 	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
