@@ -624,7 +624,7 @@ t_share(void)
 	for (k = 0; k < SH_K; k++)
 		ok &= pid[k] > 0 && read(ready[0], &c, 1) == 1;
 	EXPECT("readers forked and mounted", ok);
-	EXPECT("before the reads, the readers share only what mounting and the first read took",
+	EXPECT("before the reads, the readers share only their first read",
 	    pages_mapped_by(SH_K) < SH_BLOCKS / 2);
 	free0 = XOK_INFO->nfree;
 	for (k = 0; k < SH_K; k++)
