@@ -1,8 +1,9 @@
 /*
- * alloc.c - block allocation for C-FFS, the one place that changes the
- * free map.  Every allocation names the metadata block that will point at
- * the new block ("parent"), which is what XN's allocation-by-proof needs;
- * on the host the map is C-FFS's own bitmap.
+ * alloc.c - block allocation for C-FFS: where new blocks go.  The free
+ * map itself is the storage backend's (fs->store: C-FFS's own bitmap,
+ * bitmap.c, or XN's, xnfs.c); this file is the policy above it.  Every
+ * allocation names the metadata block that will point at the new block
+ * ("parent"), which is what XN's allocation-by-proof needs.
  *
  * Policy (docs/CFFS.md, "Explicit grouping: size and policy"): the disk
  * is cut into aligned groups of CFFS_GROUP blocks.
@@ -30,13 +31,11 @@
  * A new extent is EXTENT_GROUPS groups (64 blocks, CLUSTER_MAX: one
  * clustered read).  Its search looks at SEARCH_GROUPS groups at most
  * (128 MiB), and stops at the first block in use in each: over XN every
- * block looked at is xnfs_taken (XN's state: in the guest a load from XN's
+ * block looked at is a question to XN (in the guest a load from XN's
  * exported state, or a kernel call without it).
  */
 #define EXTENT_GROUPS 4u
 #define SEARCH_GROUPS 2048u
-
-#define BITS_PER_BLOCK (CFFS_BSIZE * 8u)
 
 bool
 blk_valid(const struct cffs_fs *fs, uint32_t blk)
@@ -44,152 +43,23 @@ blk_valid(const struct cffs_fs *fs, uint32_t blk)
 	return blk >= fs->sb.data_start && blk < fs->sb.nblocks;
 }
 
-static int
-bitmap_buf(struct cffs_fs *fs, uint32_t blk, struct buf **b)
-{
-	return bget(fs, fs->sb.bitmap_start + blk / BITS_PER_BLOCK, 0, b);
-}
-
-static int
-bit_test(struct cffs_fs *fs, uint32_t blk, int *v)
-{
-	struct buf *b;
-	uint32_t i = blk % BITS_PER_BLOCK;
-	int r = bitmap_buf(fs, blk, &b);
-
-	if (r < 0)
-		return r;
-	*v = (b->data[i / 8] >> (i % 8)) & 1;
-	bput(b);
-	return 0;
-}
-
-static int
-bit_set(struct cffs_fs *fs, uint32_t blk, int v)
-{
-	struct buf *b;
-	uint32_t i = blk % BITS_PER_BLOCK;
-	int r = bitmap_buf(fs, blk, &b);
-
-	if (r < 0)
-		return r;
-	if (v)
-		b->data[i / 8] |= (uint8_t)(1u << (i % 8));
-	else
-		b->data[i / 8] &= (uint8_t)~(1u << (i % 8));
-	bdirty(b);
-	bput(b);
-	return 0;
-}
-
-static int
-take(struct cffs_fs *fs, uint32_t parent, uint32_t blk, uint32_t *out)
-{
-	int r;
-
-	(void)parent;   /* XN: xn_alloc(parent, blk) goes here */
-	r = bit_set(fs, blk, 1);
-	if (r < 0)
-		return r;
-	fs->sb.free_blocks--;
-	*out = blk;
-	return 0;
-}
-
-/* First free block in [from, to), or -CFFS_ENOSPC. */
-static int
-scan(struct cffs_fs *fs, uint32_t from, uint32_t to, uint32_t *out)
-{
-	uint32_t blk = from, end, i;
-	struct buf *b;
-	int r;
-
-	while (blk < to) {
-		r = bitmap_buf(fs, blk, &b);
-		if (r < 0)
-			return r;
-		end = blk - blk % BITS_PER_BLOCK + BITS_PER_BLOCK;
-		if (end > to)
-			end = to;
-		for (; blk < end; blk++) {
-			i = blk % BITS_PER_BLOCK;
-			if ((i % 8) == 0 && blk + 8 <= end &&
-			    b->data[i / 8] == 0xff) {
-				blk += 7;
-				continue;
-			}
-			if (!((b->data[i / 8] >> (i % 8)) & 1)) {
-				bput(b);
-				*out = blk;
-				return 0;
-			}
-		}
-		bput(b);
-	}
-	return -CFFS_ENOSPC;
-}
-
-/* Is the aligned group at g entirely free?  (Legacy bitmap.) */
-static int
-group_free(struct cffs_fs *fs, uint32_t g, int *isfree)
-{
-	struct buf *b;
-	uint32_t i = g % BITS_PER_BLOCK;
-	int r = bitmap_buf(fs, g, &b);
-
-	if (r < 0)
-		return r;
-	*isfree = b->data[i / 8] == 0 && b->data[i / 8 + 1] == 0;
-	bput(b);
-	return 0;
-}
-
-/* Is blk free?  Over XN as XN says, and not taken by this mount (a
- * reserved block is dirty in the cache until its pointer is committed);
- * the pick itself (xnfs_balloc) is exact, this only guides it. */
+/* Is blk free?  As the backend's free map says (over XN: and not
+ * taken by this mount); the backend's pick itself is exact, this only
+ * guides it. */
 static int
 blk_free(struct cffs_fs *fs, uint32_t blk, bool *isfree)
 {
-	int v, r;
-
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		/* XN's state, and our reservations not yet claimed */
-		*isfree = !xnfs_taken(fs, blk);
-		return 0;
-	}
-#endif
-	r = bit_test(fs, blk, &v);
-	if (r < 0)
-		return r;
-	*isfree = !v;
-	return 0;
+	return fs->store->isfree(fs, blk, isfree);
 }
 
-/* Is the aligned group at g (its first block) entirely free?  Over XN
- * this asks about each block in turn, until one is not. */
+/* Is the aligned group at g (its first block) entirely free? */
 static int
 group_isfree(struct cffs_fs *fs, uint32_t g, bool *isfree)
 {
-	uint32_t k;
-	int v, r;
-
 	*isfree = false;
 	if (g < fs->sb.data_start || g + CFFS_GROUP > fs->sb.nblocks)
 		return 0;
-	if (fs->xfs == NULL) {
-		r = group_free(fs, g, &v);
-		if (r < 0)
-			return r;
-		*isfree = v;
-		return 0;
-	}
-	for (k = 0; k < CFFS_GROUP; k++) {
-		r = blk_free(fs, g + k, isfree);
-		if (r < 0 || !*isfree)
-			return r;
-	}
-	return 0;
+	return fs->store->group_isfree(fs, g, isfree);
 }
 
 /*
@@ -273,9 +143,10 @@ int
 balloc(struct cffs_fs *fs, uint32_t parent, uint32_t hint, bool grouped,
        uint32_t *out)
 {
-	uint32_t blk, lo = fs->sb.data_start, hi = fs->sb.nblocks;
 	int r;
 
+	(void)parent;   /* over XN, claimed by xn_alloc when the pointer is
+	                   committed (xnfs.c) */
 	fs->blkops++;
 	if (fs->rdonly)
 		return -CFFS_EROFS;
@@ -286,57 +157,17 @@ balloc(struct cffs_fs *fs, uint32_t parent, uint32_t hint, bool grouped,
 		if (r < 0)
 			return r;
 	}
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		(void)parent;   /* claimed by xn_alloc when the pointer is
-		                   committed (xnfs.c) */
-		return xnfs_balloc(fs, hint, grouped, out);
-	}
-#endif
-	if (grouped) {
-		hint -= hint % CFFS_GROUP;
-		if (hint >= hi)
-			return -CFFS_ENOSPC;
-		r = scan(fs, hint < lo ? lo : hint,
-		         hint + CFFS_GROUP < hi ? hint + CFFS_GROUP : hi, &blk);
-	} else {
-		if (hint < lo || hint >= hi)
-			hint = fs->alloc_hint < lo ? lo : fs->alloc_hint;
-		r = scan(fs, hint, hi, &blk);
-		if (r == -CFFS_ENOSPC)
-			r = scan(fs, lo, hint, &blk);
-		if (r == 0)
-			fs->alloc_hint = blk + 1;
-	}
-	if (r < 0)
-		return r;
-	return take(fs, parent, blk, out);
+	return fs->store->alloc(fs, hint, grouped, out);
 }
 
 int
 bfree(struct cffs_fs *fs, uint32_t parent, uint32_t blk)
 {
-	int v, r;
-
-	(void)parent;   /* XN: xn_free when the parent is committed */
+	(void)parent;   /* over XN, xn_free when the parent is committed */
 	fs->blkops++;
 	if (!blk_valid(fs, blk))
 		return -CFFS_EUCLEAN;
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL)
-		return xnfs_bfree(fs, blk);
-#endif
-	r = bit_test(fs, blk, &v);
-	if (r < 0)
-		return r;
-	if (!v)
-		return -CFFS_EUCLEAN;   /* double free: corrupt metadata */
-	r = bit_set(fs, blk, 0);
-	if (r < 0)
-		return r;
-	fs->sb.free_blocks++;
-	cache_forget(fs, blk);
-	return 0;
+	return fs->store->free(fs, blk);
 }
 
 /*
@@ -346,33 +177,7 @@ bfree(struct cffs_fs *fs, uint32_t parent, uint32_t blk)
 int
 group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 {
-	uint32_t ngroups = fs->sb.nblocks / CFFS_GROUP, start, i, g, blk;
-	int isfree, r;
-
 	if (fs->sb.free_blocks == 0)
 		return -CFFS_ENOSPC;
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL)
-		return xnfs_group_new(fs, near, group);
-#endif
-	start = near / CFFS_GROUP;
-	if (start >= ngroups)
-		start = 0;
-	for (i = 0; i < ngroups; i++) {
-		g = ((start + i) % ngroups) * CFFS_GROUP;
-		if (g < fs->sb.data_start)
-			continue;
-		r = group_free(fs, g, &isfree);
-		if (r < 0)
-			return r;
-		if (isfree) {
-			*group = g;
-			return 0;
-		}
-	}
-	r = scan(fs, fs->sb.data_start, fs->sb.nblocks, &blk);
-	if (r < 0)
-		return r;
-	*group = blk - blk % CFFS_GROUP;
-	return 0;
+	return fs->store->group_new(fs, near, group);
 }

@@ -164,7 +164,7 @@ getfree(struct cffs_fs *fs, struct buf **out)
 {
 	struct cache *c = &fs->cache;
 	struct buf *b;
-	int r;
+	int r, pass;
 
 	if (c->nbufs < c->maxbufs) {
 		b = calloc(1, sizeof(*b));
@@ -179,39 +179,27 @@ getfree(struct cffs_fs *fs, struct buf **out)
 		*out = b;
 		return 0;
 	}
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		/* only committed buffers go; XN writes them back in order */
-		for (int pass = 0; pass < 2; pass++) {
-			for (b = c->lru.lprev; b != &c->lru; b = b->lprev)
-				if (b->pins == 0 && !b->dirty &&
-				    xnfs_evict(fs, b) == 0)
-					break;
-			if (b != &c->lru || pass == 1)
-				break;
-			r = xnfs_flush(fs, 0);
+	/* the backend says which buffers may go (over XN only committed
+	 * ones, which XN writes back in order); make_room writes back
+	 * what can be when none may */
+	for (pass = 0; pass < 2; pass++) {
+		for (b = c->lru.lprev; b != &c->lru; b = b->lprev) {
+			if (b->pins != 0)
+				continue;
+			r = fs->store->evict(fs, b);
 			if (r < 0)
 				return r;
+			if (r == 0)
+				break;
 		}
-		if (b == &c->lru)
-			return -CFFS_ENOMEM;
-		hash_remove(c, b);
-		lru_unlink(b);
-		*out = b;
-		return 0;
-	}
-#endif
-	for (b = c->lru.lprev; b != &c->lru; b = b->lprev)
-		if (b->pins == 0)
+		if (b != &c->lru || pass == 1)
 			break;
-	if (b == &c->lru)
-		return -CFFS_ENOMEM;
-	if (b->dirty) {
-		r = dev_write(fs, b->blk, 1, b->data);
+		r = fs->store->make_room(fs);
 		if (r < 0)
 			return r;
-		b->dirty = false;
 	}
+	if (b == &c->lru)
+		return -CFFS_ENOMEM;
 	hash_remove(c, b);
 	lru_unlink(b);
 	*out = b;
@@ -468,16 +456,12 @@ cache_quiet(struct cffs_fs *fs)
 int
 cache_release(struct cffs_fs *fs)
 {
+	struct buf *b;
 	int r = cache_quiet(fs);
 
-#ifdef CFFS_HAVE_XN
-	struct buf *b;
-
-	if (r == 0 && fs->xfs != NULL)
-		for (b = fs->cache.lru.lnext; b != &fs->cache.lru && r == 0;
-		     b = b->lnext)
-			r = xnfs_evict(fs, b);
-#endif
+	for (b = fs->cache.lru.lnext; b != &fs->cache.lru && r == 0;
+	     b = b->lnext)
+		r = fs->store->release(fs, b);
 	return r;
 }
 
@@ -522,13 +506,8 @@ cache_discard(struct cffs_fs *fs)
 	for (b = c->lru.lnext; b != &c->lru; b = n) {
 		n = b->lnext;
 		b->dirty = false;
-#ifdef CFFS_HAVE_XN
-		if (b->xpage != NULL) {
-			memcpy(b->data, b->xpage, CFFS_BSIZE);
-			if (xnfs_evict(fs, b) < 0)
-				continue;
-		}
-#endif
+		if (fs->store->forget(fs, b) < 0)
+			continue;
 		hash_remove(c, b);
 		lru_unlink(b);
 		free(b->data);
@@ -549,21 +528,40 @@ cmpbuf(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Over XN: hand the changes made so far to XN (proofs), no write-back. */
+/* Hand the changes made so far to the backend (over XN: proofs XN
+ * checks), without writing them back. */
 int
 cache_commit(struct cffs_fs *fs)
 {
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL)
-		return xnfs_commit(fs);
-#endif
-	(void)fs;
+	return fs->store->commit(fs);
+}
+
+/* Every change committed and written back (the backend's way). */
+int
+cache_flush(struct cffs_fs *fs)
+{
+	return fs->store->flush(fs);
+}
+
+/* b written to the device if dirty (for a backend's evict). */
+int
+cache_write_buf(struct cffs_fs *fs, struct buf *b)
+{
+	int r;
+
+	if (!b->dirty)
+		return 0;
+	r = dev_write(fs, b->blk, 1, b->data);
+	if (r < 0)
+		return r;
+	b->dirty = false;
 	return 0;
 }
 
-/* Write every dirty buffer, sorted and coalesced into runs. */
+/* Write every dirty buffer to the device, sorted and coalesced into
+ * runs (a backend's flush). */
 int
-cache_flush(struct cffs_fs *fs)
+cache_write_dirty(struct cffs_fs *fs)
 {
 	struct cache *c = &fs->cache;
 	struct buf **v, *b;
@@ -573,10 +571,6 @@ cache_flush(struct cffs_fs *fs)
 
 	if (t == NULL)
 		return -CFFS_ENOMEM;
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL)
-		return xnfs_flush(fs, 1);
-#endif
 	for (b = c->lru.lnext; b != &c->lru; b = b->lnext)
 		n += b->dirty;
 	if (n == 0)

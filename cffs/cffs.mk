@@ -3,7 +3,8 @@
 # Included by the top-level Makefile after xn/xn.mk.
 
 CFFS_BUILD   := $(BUILD)/cffs
-CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c super.c fsck.c)
+CFFS_CORESRC := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c super.c \
+                fsck.c)
 CFFS_INC     := -Icffs/include -Icffs -Icffs/tools
 CFFS_HDRS    := $(wildcard cffs/*.h cffs/include/cffs/*.h cffs/tools/*.h xn/include/xn/*.h)
 CFFS_TESTSRC := $(wildcard cffs/test/*.c)

@@ -108,8 +108,10 @@ struct buf {
 	struct buf *hnext;              /* hash chain */
 	struct buf *lprev, *lnext;      /* LRU list, head = most recent */
 	uint8_t    *data;
-	uint8_t    *xpage;              /* XN layout: the page registered with
-	                                   XN (xn_bc_insert), or NULL */
+	uint8_t    *xpage;              /* the backend's copy of the block (XN:
+	                                   the page registered with XN,
+	                                   xn_bc_insert), or NULL; freed
+	                                   with the buffer */
 };
 
 struct cache {
@@ -132,8 +134,8 @@ struct cffs_fs {
 	uint32_t          alloc_hint;   /* next-fit start for large files */
 	uint32_t          sbblk;        /* block of the superblock */
 	cffs_ino_t        root_ino, ifile_ino;
-	struct xnfs      *xfs;          /* XN layout, mounted: XN's state */
-	int               xnraw;        /* XN layout, opened raw (fsck) */
+	const struct cffs_store_ops *store;     /* the storage backend */
+	struct xnfs      *xfs;          /* XN backend's state (xnfs.c only) */
 	uint64_t          blkops;       /* balloc and bfree calls so far */
 };
 
@@ -152,6 +154,8 @@ void cache_prefetch_drop(struct cffs_fs *fs);
 void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);
+int  cache_write_buf(struct cffs_fs *fs, struct buf *b);  /* if dirty */
+int  cache_write_dirty(struct cffs_fs *fs);     /* sorted, coalesced runs */
 int  cache_commit(struct cffs_fs *fs);
 void cache_forget(struct cffs_fs *fs, uint32_t blk);
 int  cache_release(struct cffs_fs *fs);
@@ -233,30 +237,85 @@ int  path_walk(struct cffs_fs *fs, const char *path, cffs_ino_t avoid,
 void stat_fill(const struct inode *ip, int embedded, struct cffs_stat *st);
 cffs_ino_t ent_ino(struct dloc loc, const struct dslot *ent);
 
-/* ---- XN (xnfs.c; only with CFFS_HAVE_XN) ---- */
-int  xnfs_mount(struct cffs_fs *fs, uint32_t principal);
-void xnfs_fini(struct cffs_fs *fs);
-int  xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped,
-                 uint32_t *out);
-int  xnfs_bfree(struct cffs_fs *fs, uint32_t blk);
-bool xnfs_taken(struct cffs_fs *fs, uint32_t blk);
-int  xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group);
-int  xnfs_flush(struct cffs_fs *fs, int strict);            /* commit + write back */
-int  xnfs_commit(struct cffs_fs *fs);                       /* commit only */
-/* The XN instance and principal of a mounted XN layout (for tests that
- * make calls behind the library's back). */
+/*
+ * ---- storage backends ----
+ * Where C-FFS's blocks live and who keeps the free map: one table per
+ * layout, chosen at mount by probing block 0 (super.c), so that the core
+ * files (alloc.c, cache.c, super.c, ...) have no mode branches.
+ *   cffs_store_v1     the legacy layout: C-FFS's own bitmap, blocks
+ *                     written straight to the device (bitmap.c);
+ *   cffs_store_xn     the XN layout, XN mounted: XN's free map, every
+ *                     change a proof XN checks (xnfs.c);
+ *   cffs_store_xnraw  the XN layout read without XN (fsck, the XN-view
+ *                     scan): the bitmap backend over XN's free map, plus
+ *                     XN's own check (xnfs.c).
+ * All members are set.  Return values: 0 or a negative CFFS_E* code
+ * unless said otherwise.
+ */
+struct cffs_store_ops {
+	const char *name;
+	int  on_xn;             /* cffs_on_xn() */
+	/* Block 0 is blk0 (a scratch block the probe may reuse): 1 when it
+	 * is not this backend's layout; else the superblock read and
+	 * checked into fs->sb, fs->sbblk and fs->store set, and 0 or the
+	 * error that stops the mount. */
+	int  (*probe)(struct cffs_fs *fs, uint8_t *blk0, int flags);
+	int  (*start)(struct cffs_fs *fs, uint32_t principal); /* cache ready */
+	void (*fini)(struct cffs_fs *fs);       /* frees the backend's state */
+	/* The free map.  alloc gets alloc.c's choice of hint (grouped: only
+	 * that group) and takes the first free block from there; free gets
+	 * a block inside the data area; both keep sb.free_blocks. */
+	int  (*isfree)(struct cffs_fs *fs, uint32_t blk, bool *isfree);
+	int  (*group_isfree)(struct cffs_fs *fs, uint32_t g, bool *isfree);
+	int  (*alloc)(struct cffs_fs *fs, uint32_t hint, bool grouped,
+	              uint32_t *out);
+	int  (*free)(struct cffs_fs *fs, uint32_t blk);
+	int  (*group_new)(struct cffs_fs *fs, uint32_t near, uint32_t *group);
+	int  (*recount)(struct cffs_fs *fs);    /* sb.free_blocks afresh */
+	/* The cache's buffers.  evict: unpinned b is wanted for another
+	 * block: 0 it may go, 1 not now (try another), <0 error.
+	 * make_room: evict found nothing; write back what may go.
+	 * release: give up what the backend holds for b, keeping b.
+	 * forget: b's uncommitted change is dropped (cffs_discard): 0 b may
+	 * go, <0 keep it. */
+	int  (*evict)(struct cffs_fs *fs, struct buf *b);
+	int  (*make_room)(struct cffs_fs *fs);
+	int  (*release)(struct cffs_fs *fs, struct buf *b);
+	int  (*forget)(struct cffs_fs *fs, struct buf *b);
+	int  (*commit)(struct cffs_fs *fs);     /* changes checked, not written */
+	int  (*flush)(struct cffs_fs *fs);      /* committed and written back */
+	int  (*sync)(struct cffs_fs *fs);       /* after flush: the free map */
+	int  (*unmount)(struct cffs_fs *fs);
+	void (*discard)(struct cffs_fs *fs);    /* forget pending allocations */
+	/* fsck's look at the layout below C-FFS (-CFFS_EUCLEAN: refused). */
+	int  (*check)(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
+	              int repair);
+};
+
+extern const struct cffs_store_ops cffs_store_v1;
+#ifdef CFFS_HAVE_XN
+extern const struct cffs_store_ops cffs_store_xn, cffs_store_xnraw;
+#endif
+
+/* bitmap.c: the bitmap backend's members, shared with cffs_store_xnraw. */
+int  bm_isfree(struct cffs_fs *fs, uint32_t blk, bool *isfree);
+int  bm_group_isfree(struct cffs_fs *fs, uint32_t g, bool *isfree);
+int  bm_alloc(struct cffs_fs *fs, uint32_t hint, bool grouped,
+              uint32_t *out);
+int  bm_free(struct cffs_fs *fs, uint32_t blk);
+int  bm_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group);
+int  bm_recount(struct cffs_fs *fs);
+int  bm_start(struct cffs_fs *fs, uint32_t principal);
+int  bm_evict(struct cffs_fs *fs, struct buf *b);
+int  bm_flush(struct cffs_fs *fs);
+int  bm_nop(struct cffs_fs *fs);
+int  bm_nop_buf(struct cffs_fs *fs, struct buf *b);
+void bm_nop_void(struct cffs_fs *fs);
+
+/* xnfs.c: for tests that make XN calls behind the library's back. */
 struct xn;
 struct xn *xnfs_xn(struct cffs_fs *fs, uint32_t *principal);
-int  xnfs_evict(struct cffs_fs *fs, struct buf *b);   /* 0 or <0 */
-void xnfs_drop(struct cffs_fs *fs, struct buf *b);
-int  xnfs_sync_map(struct cffs_fs *fs);
-void xnfs_recount(struct cffs_fs *fs);
-void xnfs_discard(struct cffs_fs *fs);
-int  xnfs_unmount(struct cffs_fs *fs);
 int  xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks);
-int  xnfs_layout(struct cffs_bdev *dev, const uint8_t *blk0,
-                 uint32_t *sbblk, uint32_t *fstart, uint32_t *fblocks,
-                 uint32_t *dstart, uint32_t *nblocks);
 int  xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
                 int repair);
 

@@ -671,6 +671,7 @@ run(struct fsck *fk)
 int
 cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 {
+	int (*check)(struct cffs_bdev *, cffs_report_fn, void *, int);
 	struct fsck fk;
 	struct msg m = { .n = 0 };
 	int r, r2, xn_refused = 0;
@@ -687,36 +688,31 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 		say(&fk, &m);
 		return r == -CFFS_EIO || r == -CFFS_ENOMEM ? r : 4;
 	}
-#ifdef CFFS_HAVE_XN
-	if (fk.fs->sbblk != 0) {
-		/*
-		 * XN layout: XN's own checks first.  When XN refuses the
-		 * disk, the tree it sees is C-FFS's metadata read through
-		 * C-FFS's UDFs: the raw check below finds what is wrong with
-		 * it (a block claimed twice, a pointer outside the data
-		 * area) and, repairing, clears it and rewrites XN's free
-		 * map; XN is asked again at the end.
-		 */
-		r = (flags & FSCK_NOXN) ? 0 :
-		    xnfs_check(dev, report, arg, fk.repair);
-		if (r == -CFFS_EUCLEAN) {
-			xn_refused = 1;
-			/* nothing C-FFS could mend: XN's own area is damaged,
-			 * and nothing is written */
-			if (fk.repair && cffs_fsck(dev, CFFS_FSCK_NOREPAIR |
-			    FSCK_NOXN, NULL, NULL) == 0) {
-				fs_close(fk.fs);
-				m_s(&m, "not repaired: the damage is in XN's own "
-				    "area");
-				say(&fk, &m);
-				return 4;
-			}
-		} else if (r < 0) {
+	/*
+	 * The layout's own check first (the storage backend's: for the XN
+	 * layout, XN's mount).  When XN refuses the disk, the tree it sees
+	 * is C-FFS's metadata read through C-FFS's UDFs: the raw check below
+	 * finds what is wrong with it (a block claimed twice, a pointer
+	 * outside the data area) and, repairing, clears it and rewrites XN's
+	 * free map; XN is asked again at the end.
+	 */
+	r = (flags & FSCK_NOXN) ? 0 :
+	    fk.fs->store->check(dev, report, arg, fk.repair);
+	if (r == -CFFS_EUCLEAN) {
+		xn_refused = 1;
+		/* nothing C-FFS could mend: XN's own area is damaged, and
+		 * nothing is written */
+		if (fk.repair && cffs_fsck(dev, CFFS_FSCK_NOREPAIR | FSCK_NOXN,
+		    NULL, NULL) == 0) {
 			fs_close(fk.fs);
-			return r;
+			m_s(&m, "not repaired: the damage is in XN's own area");
+			say(&fk, &m);
+			return 4;
 		}
+	} else if (r < 0) {
+		fs_close(fk.fs);
+		return r;
 	}
-#endif
 	if (fk.fs->sb.state != 1) {
 		m_s(&m, "file system was not cleanly unmounted");
 		say(&fk, &m);
@@ -742,16 +738,16 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 			fk.fs->sb.state = 1;
 		r2 = cffs_sync(fk.fs);
 	}
+	check = fk.fs->store->check;
 	fs_close(fk.fs);
 	if (r < 0)
 		return r;
 	if (r2 < 0)
 		return r2;
-#ifdef CFFS_HAVE_XN
 	if (xn_refused) {
 		/* XN's refusal is an error; fixed only if XN now agrees */
 		if (fk.repair && fk.fatal == 0 &&
-		    xnfs_check(dev, NULL, NULL, 0) == 0)
+		    check(dev, NULL, NULL, 0) == 0)
 			problem(&fk, "XN accepts the disk after the repair", 0,
 			        NULL, 0, true);
 		else
@@ -759,7 +755,6 @@ cffs_fsck(struct cffs_bdev *dev, int flags, cffs_report_fn report, void *arg)
 			        "after the repair" : "not repaired (XN would "
 			        "refuse to mount it)", 0, NULL, 0, false);
 	}
-#endif
 	if (fk.errors == 0)
 		return 0;
 	if (fk.fatal > 0 || !fk.repair)

@@ -1,11 +1,13 @@
 /*
  * super.c - making, mounting and syncing a C-FFS file system: the
  * superblock (slot 0 of the superblock's block), the root directory and
- * external-inode file inodes (slots 1 and 2 of that block).  The default
- * layout (version 2, docs/CFFS.md) puts that block at XN root "cffs" and
- * uses XN's free map (xnfs.c); the legacy layout (version 1, mounted but
- * no longer made by the tools) has it at block 0 with C-FFS's own bitmap
- * in blocks 1.. .
+ * external-inode file inodes (slots 1 and 2 of that block).  Where that
+ * block is and who keeps the free map is the storage backend's business,
+ * chosen here at mount by probing block 0 (cffs_int.h, "storage
+ * backends"): the default layout (version 2, docs/CFFS.md) puts the block
+ * at XN root "cffs" and uses XN's free map (xnfs.c); the legacy layout
+ * (version 1, mounted but no longer made by the tools) has it at block 0
+ * with C-FFS's own bitmap in blocks 1.. (bitmap.c).
  */
 #include "cffs_int.h"
 
@@ -68,48 +70,6 @@ mkfs_rootblock(uint8_t *blk, uint32_t version, uint32_t nblocks,
 
 }
 
-/* The legacy layout (version 1): block 0, then C-FFS's own bitmap. */
-int
-cffs_mkfs_v1(struct cffs_bdev *dev, uint64_t nblocks)
-{
-	struct cffs_time now = { 0, 0 };
-	uint8_t *blk;
-	uint32_t nbm, i, b;
-	int r = 0;
-
-	if (nblocks > dev->nblocks)
-		return -CFFS_EINVAL;
-	if (nblocks < MIN_BLOCKS || nblocks > 0xfffffff0u)
-		return -CFFS_EINVAL;
-	if (dev->ops->now != NULL)
-		dev->ops->now(dev->ctx, &now);
-	blk = calloc(1, CFFS_BSIZE);
-	if (blk == NULL)
-		return -CFFS_ENOMEM;
-	nbm = (uint32_t)((nblocks + CFFS_BSIZE * 8 - 1) / (CFFS_BSIZE * 8));
-
-	/* bitmap: metadata blocks and the bits past the end are in use */
-	for (i = 0; i < nbm && r == 0; i++) {
-		memset(blk, 0, CFFS_BSIZE);
-		for (b = 0; b < CFFS_BSIZE * 8; b++) {
-			uint64_t n = (uint64_t)i * CFFS_BSIZE * 8 + b;
-
-			if (n < 1 + (uint64_t)nbm || n >= nblocks)
-				blk[b / 8] |= (uint8_t)(1u << (b % 8));
-		}
-		r = dev->ops->write(dev->ctx, 1 + i, 1, blk);
-	}
-
-	mkfs_rootblock(blk, CFFS_VERSION, (uint32_t)nblocks, 1, nbm, 1 + nbm, 0,
-	               &now);
-	if (r == 0)
-		r = dev->ops->write(dev->ctx, 0, 1, blk);
-	free(blk);
-	if (r == 0 && dev->ops->flush != NULL)
-		r = dev->ops->flush(dev->ctx);
-	return r < 0 ? -CFFS_EIO : 0;
-}
-
 /* The default layout: over XN when the library is built with it. */
 int
 cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
@@ -121,100 +81,14 @@ cffs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 #endif
 }
 
-static int
-sb_check(const struct dsuper *sb, uint64_t devblocks)
-{
-	uint32_t nbm;
-
-	if (sb->type != SLOT_SUPER || sb->magic != CFFS_MAGIC)
-		return -CFFS_EINVAL;            /* not a C-FFS image */
-	if (sb->version != CFFS_VERSION || sb->bsize != CFFS_BSIZE ||
-	    sb->group_blocks != CFFS_GROUP)
-		return -CFFS_EUCLEAN;
-	if (sb->nblocks < MIN_BLOCKS || sb->nblocks > devblocks)
-		return -CFFS_EUCLEAN;
-	nbm = (sb->nblocks + CFFS_BSIZE * 8 - 1) / (CFFS_BSIZE * 8);
-	if (sb->bitmap_start != 1 || sb->bitmap_blocks != nbm ||
-	    sb->data_start != 1 + nbm || sb->data_start >= sb->nblocks)
-		return -CFFS_EUCLEAN;
-	if (sb->root_ino != ROOT_INO || sb->ifile_ino != IFILE_INO)
-		return -CFFS_EUCLEAN;
-	return 0;
-}
-
+/* The backends, in the order they are asked about block 0: the XN
+ * layout's, then the legacy one's, which takes any block 0 left. */
+static const struct cffs_store_ops *const stores[] = {
 #ifdef CFFS_HAVE_XN
-/* Version 2: the superblock at XN root "cffs" must match XN's layout. */
-static int
-sb_check_xn(const struct dsuper *sb, uint32_t sbblk, uint32_t fstart,
-            uint32_t fblocks, uint32_t dstart, uint32_t nblocks)
-{
-	if (sb->type != SLOT_SUPER || sb->magic != CFFS_MAGIC)
-		return -CFFS_EUCLEAN;   /* XN root names no C-FFS superblock */
-	if (sb->version != CFFS_VERSION_XN || sb->bsize != CFFS_BSIZE ||
-	    sb->group_blocks != CFFS_GROUP)
-		return -CFFS_EUCLEAN;
-	if (sb->nblocks != nblocks || sb->nblocks < MIN_BLOCKS ||
-	    sb->bitmap_start != fstart || sb->bitmap_blocks != fblocks ||
-	    sb->data_start != dstart || sb->sb_blk != sbblk ||
-	    sbblk < dstart || sbblk >= nblocks)
-		return -CFFS_EUCLEAN;
-	if (sb->root_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + ROOT_SLOT ||
-	    sb->ifile_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + IFILE_SLOT)
-		return -CFFS_EUCLEAN;
-	return 0;
-}
-
-/*
- * The root directory and the inode file, looked at before XN mounts the
- * disk read-write: their mode and flags decide the types the owns-udf
- * gives their blocks, so with a damaged root XN's recovery would take the
- * whole tree for leaked blocks and free it in its map before C-FFS saw
- * the damage.
- */
-static int
-roots_check(const uint8_t *blk)
-{
-	const struct dslot *root = (const struct dslot *)(blk + SLOT_SIZE *
-	                                                  ROOT_SLOT);
-	const struct dslot *ifile = (const struct dslot *)(blk + SLOT_SIZE *
-	                                                   IFILE_SLOT);
-
-	if (root->type != SLOT_INODE || !is_dir(&root->ino) ||
-	    ifile->type != SLOT_INODE || !is_reg(&ifile->ino) ||
-	    ifile->ino.flags != IFL_SLOTS)
-		return -CFFS_EUCLEAN;
-	return 0;
-}
+	&cffs_store_xn,
 #endif
-
-/* Count free blocks from the bitmap (cheap: one bit per block). */
-static int
-count_free(struct cffs_fs *fs)
-{
-	uint32_t blk, n = 0;
-	struct buf *b = NULL;
-	uint32_t cur = 0;
-	int r;
-
-	for (blk = fs->sb.data_start; blk < fs->sb.nblocks; blk++) {
-		uint32_t bb = fs->sb.bitmap_start + blk / (CFFS_BSIZE * 8);
-		uint32_t i = blk % (CFFS_BSIZE * 8);
-
-		if (b == NULL || cur != bb) {
-			if (b != NULL)
-				bput(b);
-			r = bget(fs, bb, 0, &b);
-			if (r < 0)
-				return r;
-			cur = bb;
-		}
-		n += !((b->data[i / 8] >> (i % 8)) & 1);
-	}
-	if (b != NULL)
-		bput(b);
-	fs->sb.free_blocks = n;
-	return 0;
-}
+	&cffs_store_v1,
+};
 
 /* Superblock read and checked, cache ready; no inode looked at. */
 static int fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
@@ -232,7 +106,8 @@ fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
 {
 	struct cffs_fs *fs;
 	uint8_t *blk;
-	int r, xnlay = 0;
+	size_t i;
+	int r;
 
 	if (dev->nblocks < 1)
 		return -CFFS_EINVAL;
@@ -243,32 +118,13 @@ fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
 		free(fs);
 		return -CFFS_ENOMEM;
 	}
-	r = dev->ops->read(dev->ctx, 0, 1, blk) < 0 ? -CFFS_EIO : 0;
-#ifdef CFFS_HAVE_XN
-	if (r == 0 && memcmp(blk, "XNSB", 4) == 0) {
-		uint32_t fst, fbl, dst, nbl;
-
-		xnlay = 1;
-		r = xnfs_layout(dev, blk, &fs->sbblk, &fst, &fbl, &dst, &nbl);
-		if (r == 0)
-			r = dev->ops->read(dev->ctx, fs->sbblk, 1, blk) < 0 ?
-			    -CFFS_EIO : 0;
-		if (r == 0) {
-			memcpy(&fs->sb, blk, sizeof(fs->sb));
-			r = sb_check_xn(&fs->sb, fs->sbblk, fst, fbl, dst, nbl);
-		}
-		if (r == 0 && !(flags & FS_RAW))
-			r = roots_check(blk);
-	}
-#endif
-	if (r == 0 && !xnlay) {
-		memcpy(&fs->sb, blk, sizeof(fs->sb));
-		r = sb_check(&fs->sb, dev->nblocks);
-	}
-	free(blk);
 	fs->dev = dev;
+	r = dev->ops->read(dev->ctx, 0, 1, blk) < 0 ? -CFFS_EIO : 1;
+	for (i = 0; r > 0 && i < sizeof(stores) / sizeof(stores[0]); i++)
+		if ((r = stores[i]->probe(fs, blk, flags)) <= 0)
+			break;  /* this backend's layout: r says if it is good */
+	free(blk);
 	fs->rdonly = flags & CFFS_RDONLY;
-	fs->xnraw = xnlay && (flags & FS_RAW);
 	fs->root_ino = (cffs_ino_t)fs->sbblk * SLOTS_PER_BLOCK + ROOT_SLOT;
 	fs->ifile_ino = (cffs_ino_t)fs->sbblk * SLOTS_PER_BLOCK + IFILE_SLOT;
 	if (r == 0)
@@ -277,14 +133,7 @@ fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
 		free(fs);
 		return r;
 	}
-	if (xnlay && !fs->xnraw)
-#ifdef CFFS_HAVE_XN
-		r = xnfs_mount(fs, principal);
-#else
-		(void)principal;
-#endif
-	else
-		r = count_free(fs);
+	r = fs->store->start(fs, principal);
 	if (r < 0) {
 		fs->rdonly = 1;
 		fs_close(fs);
@@ -297,7 +146,7 @@ fs_open_p(struct cffs_bdev *dev, int flags, uint32_t principal,
 int
 cffs_on_xn(const struct cffs_fs *fs)
 {
-	return fs->xfs != NULL;
+	return fs->store->on_xn;
 }
 
 void
@@ -305,9 +154,7 @@ fs_close(struct cffs_fs *fs)
 {
 	cache_prefetch_drop(fs);
 	cache_fini(fs);
-#ifdef CFFS_HAVE_XN
-	xnfs_fini(fs);
-#endif
+	fs->store->fini(fs);
 	free(fs);
 }
 
@@ -370,13 +217,9 @@ cffs_sync(struct cffs_fs *fs)
 	r = cache_flush(fs);
 	if (r < 0)
 		return r;
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		r = xnfs_sync_map(fs);
-		if (r < 0)
-			return r;
-	}
-#endif
+	r = fs->store->sync(fs);
+	if (r < 0)
+		return r;
 	if (fs->dev->ops->flush != NULL && fs->dev->ops->flush(fs->dev->ctx) < 0)
 		return -CFFS_EIO;
 	return 0;
@@ -385,20 +228,15 @@ cffs_sync(struct cffs_fs *fs)
 int
 cffs_unmount(struct cffs_fs *fs)
 {
-	int r = 0;
+	int r = 0, r2;
 
 	if (!fs->rdonly) {
 		fs->sb.state = 1;
 		r = cffs_sync(fs);
 	}
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		int r2 = xnfs_unmount(fs);
-
-		if (r == 0)
-			r = r2;
-	}
-#endif
+	r2 = fs->store->unmount(fs);
+	if (r == 0)
+		r = r2;
 	fs_close(fs);
 	return r;
 }
@@ -416,10 +254,7 @@ cffs_discard(struct cffs_fs *fs)
 
 	if (r < 0)
 		return r;
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL)
-		xnfs_discard(fs);
-#endif
+	fs->store->discard(fs);
 	r = cffs_invalidate(fs);
 	return r == -CFFS_EBUSY ? 0 : r;        /* a block XN keeps dirty */
 }
@@ -466,13 +301,7 @@ cffs_invalidate(struct cffs_fs *fs)
 	fs->sb.free_blocks = nfree;
 	fs->sb.state = 0;
 	bput(b);
-#ifdef CFFS_HAVE_XN
-	if (fs->xfs != NULL) {
-		xnfs_recount(fs);
-		return 0;
-	}
-#endif
-	return fs->xnraw ? 0 : count_free(fs);
+	return fs->store->recount(fs);
 }
 
 int

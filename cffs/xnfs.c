@@ -28,11 +28,20 @@
 #define ROOT_NAME "cffs"
 #define MAXP      1024u
 
+static int  xnfs_flush(struct cffs_fs *fs, int strict);
+static void xnfs_drop(struct cffs_fs *fs, struct buf *b);
+
+/* The C-FFS device as XN's disk. */
+struct xdev {
+	struct cffs_bdev  *dev;
+	int                rdonly;
+};
+
 struct xnfs {
 	struct xn          x;
 	void              *arena;
 	struct xn_disk     disk;
-	struct cffs_bdev  *dev;
+	struct xdev        xd;
 	int                rdonly;
 	uint32_t           pr;
 	uint8_t           *resv;        /* reserved, not yet claimed */
@@ -45,32 +54,45 @@ struct xnfs {
 static int
 xd_read(void *ctx, uint32_t block, void *buf)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	return xf->dev->ops->read(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+	return xd->dev->ops->read(xd->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
 }
 
 static int
 xd_write(void *ctx, uint32_t block, const void *buf)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	if (xf->rdonly)
+	if (xd->rdonly)
 		return 0;       /* read-only: XN's recovery stays in memory */
-	return xf->dev->ops->write(xf->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
+	return xd->dev->ops->write(xd->dev->ctx, block, 1, buf) < 0 ? -1 : 0;
 }
 
 static int
 xd_flush(void *ctx)
 {
-	struct xnfs *xf = ctx;
+	struct xdev *xd = ctx;
 
-	if (xf->rdonly || xf->dev->ops->flush == NULL)
+	if (xd->rdonly || xd->dev->ops->flush == NULL)
 		return 0;
-	return xf->dev->ops->flush(xf->dev->ctx) < 0 ? -1 : 0;
+	return xd->dev->ops->flush(xd->dev->ctx) < 0 ? -1 : 0;
 }
 
 static const struct xn_disk_ops xd_ops = { xd_read, xd_write, xd_flush };
+
+/* dev as XN's disk of nblocks blocks, through xd. */
+static void
+xd_init(struct xn_disk *d, struct xdev *xd, struct cffs_bdev *dev,
+        int rdonly, uint64_t nblocks)
+{
+	xd->dev = dev;
+	xd->rdonly = rdonly;
+	d->ops = &xd_ops;
+	d->ctx = xd;
+	d->nblocks = nblocks > XN_MAX_NBLOCKS ? XN_MAX_NBLOCKS :
+	             (uint32_t)nblocks;
+}
 
 static int
 xerr(int r)
@@ -93,56 +115,106 @@ xerr(int r)
 	}
 }
 
+/*
+ * XN's layout and root "cffs", read from the disk through XN's layout
+ * calls without mounting XN (so that fsck finds the superblock on a tree
+ * XN refuses; xn_mount gives the verdict).  buf: a block of scratch.
+ */
+static int
+xnfs_layout(struct cffs_bdev *dev, uint8_t *buf, struct xn_layout *l,
+            uint32_t *sbblk)
+{
+	struct xn_disk d;
+	struct xdev xd;
+	uint16_t type;
+	int r;
+
+	xd_init(&d, &xd, dev, 1, dev->nblocks);
+	r = xn_layout_read(&d, buf, l);
+	if (r == 0 && l->nblocks < MIN_BLOCKS)
+		r = XN_ECORRUPT;
+	if (r == 0)
+		r = xn_layout_root(&d, l, buf, ROOT_NAME, sbblk, &type);
+	return r == XN_EIO ? -CFFS_EIO : r != 0 ? -CFFS_EUCLEAN : 0;
+}
+
+/* Version 2: the superblock at XN root "cffs" must match XN's layout. */
+static int
+sb_check_xn(const struct dsuper *sb, uint32_t sbblk, uint32_t fstart,
+            uint32_t fblocks, uint32_t dstart, uint32_t nblocks)
+{
+	if (sb->type != SLOT_SUPER || sb->magic != CFFS_MAGIC)
+		return -CFFS_EUCLEAN;   /* XN root names no C-FFS superblock */
+	if (sb->version != CFFS_VERSION_XN || sb->bsize != CFFS_BSIZE ||
+	    sb->group_blocks != CFFS_GROUP)
+		return -CFFS_EUCLEAN;
+	if (sb->nblocks != nblocks || sb->nblocks < MIN_BLOCKS ||
+	    sb->bitmap_start != fstart || sb->bitmap_blocks != fblocks ||
+	    sb->data_start != dstart || sb->sb_blk != sbblk ||
+	    sbblk < dstart || sbblk >= nblocks)
+		return -CFFS_EUCLEAN;
+	if (sb->root_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + ROOT_SLOT ||
+	    sb->ifile_ino != (uint64_t)sbblk * SLOTS_PER_BLOCK + IFILE_SLOT)
+		return -CFFS_EUCLEAN;
+	return 0;
+}
+
+/*
+ * The root directory and the inode file, looked at before XN mounts the
+ * disk read-write: their mode and flags decide the types the owns-udf
+ * gives their blocks, so with a damaged root XN's recovery would take the
+ * whole tree for leaked blocks and free it in its map before C-FFS saw
+ * the damage.
+ */
+static int
+roots_check(const uint8_t *blk)
+{
+	const struct dslot *root = (const struct dslot *)(blk + SLOT_SIZE *
+	                                                  ROOT_SLOT);
+	const struct dslot *ifile = (const struct dslot *)(blk + SLOT_SIZE *
+	                                                   IFILE_SLOT);
+
+	if (root->type != SLOT_INODE || !is_dir(&root->ino) ||
+	    ifile->type != SLOT_INODE || !is_reg(&ifile->ino) ||
+	    ifile->ino.flags != IFL_SLOTS)
+		return -CFFS_EUCLEAN;
+	return 0;
+}
+
+/* Block 0 is XN's superblock: C-FFS's superblock at XN root "cffs".
+ * Mounted (cffs_store_xn) or, for fsck (FS_RAW), read without XN
+ * (cffs_store_xnraw). */
+static int
+xnfs_probe(struct cffs_fs *fs, uint8_t *blk, int flags)
+{
+	struct xn_layout l;
+	int r;
+
+	if (memcmp(blk, "XNSB", 4) != 0)
+		return 1;
+	fs->store = (flags & FS_RAW) ? &cffs_store_xnraw : &cffs_store_xn;
+	r = xnfs_layout(fs->dev, blk, &l, &fs->sbblk);
+	if (r == 0)
+		r = fs->dev->ops->read(fs->dev->ctx, fs->sbblk, 1, blk) < 0 ?
+		    -CFFS_EIO : 0;
+	if (r == 0) {
+		memcpy(&fs->sb, blk, sizeof(fs->sb));
+		r = sb_check_xn(&fs->sb, fs->sbblk, l.fmap_start,
+		                l.fmap_blocks, l.data_start, l.nblocks);
+	}
+	if (r == 0 && !(flags & FS_RAW))
+		r = roots_check(blk);
+	return r;
+}
+
+/* ---- the C-FFS pointer fields, as the owns-udfs see them ---- */
+
 static uint32_t
 get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
 }
-
-/* XN's layout from its superblock and root "cffs" from its root table
- * (read directly, so that fsck finds the superblock on a damaged tree). */
-int
-xnfs_layout(struct cffs_bdev *dev, const uint8_t *b0, uint32_t *sbblk,
-            uint32_t *fstart, uint32_t *fblocks, uint32_t *dstart,
-            uint32_t *nblocks)
-{
-	uint8_t *rt;
-	uint32_t rtb = get32(b0 + 24), i;
-	int r = -CFFS_EUCLEAN;
-
-	*nblocks = get32(b0 + 12);
-	*fstart = get32(b0 + 28);
-	*fblocks = get32(b0 + 32);
-	*dstart = get32(b0 + 36);
-	if (get32(b0 + 8) != CFFS_BSIZE || *nblocks > dev->nblocks ||
-	    *nblocks < MIN_BLOCKS || rtb == 0 || rtb >= *dstart ||
-	    *dstart >= *nblocks)
-		return -CFFS_EUCLEAN;
-	rt = malloc(CFFS_BSIZE);
-	if (rt == NULL)
-		return -CFFS_ENOMEM;
-	if (dev->ops->read(dev->ctx, rtb, 1, rt) < 0) {
-		free(rt);
-		return -CFFS_EIO;
-	}
-	if (memcmp(rt, "XNRT", 4) == 0) {
-		for (i = 0; i < XN_MAX_ROOTS; i++) {
-			const uint8_t *e = rt + 16 + 48 * i;
-
-			if (get32(e + 40) != 0 &&
-			    strncmp((const char *)e, ROOT_NAME, 32) == 0) {
-				*sbblk = get32(e + 32);
-				r = 0;
-				break;
-			}
-		}
-	}
-	free(rt);
-	return r;
-}
-
-/* ---- the C-FFS pointer fields, as the owns-udfs see them ---- */
 
 struct ptr {
 	uint32_t off, blk;
@@ -287,11 +359,8 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 
 	if (xf == NULL)
 		return -CFFS_ENOMEM;
-	xf->dev = dev;
 	xf->rdonly = rdonly;
-	xf->disk.ops = &xd_ops;
-	xf->disk.ctx = xf;
-	xf->disk.nblocks = nblocks;
+	xd_init(&xf->disk, &xf->xd, dev, rdonly, nblocks);
 	len = xn_arena_size(nblocks, 4096 + 256);
 	xf->arena = len ? malloc(len) : NULL;
 	xf->resv = calloc(nblocks / 8 + 1, 1);
@@ -335,6 +404,8 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	struct cffs_time now = { 0, 0 };
 	struct xn_mount_report rep;
 	struct xn_disk d;
+	struct xn_layout l;
+	struct xdev xd;
 	struct xnfs *xf;
 	uint8_t *blk;
 	uint32_t sbblk;
@@ -348,17 +419,8 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	blk = calloc(1, CFFS_BSIZE);
 	if (blk == NULL)
 		return -CFFS_ENOMEM;
-	xf = calloc(1, sizeof(*xf));
-	if (xf == NULL) {
-		free(blk);
-		return -CFFS_ENOMEM;
-	}
-	xf->dev = dev;
-	d.ops = &xd_ops;
-	d.ctx = xf;
-	d.nblocks = (uint32_t)nblocks;
+	xd_init(&d, &xd, dev, 0, nblocks);
 	r = xerr(xn_format(&d, (uint32_t)nblocks, blk));
-	free(xf);
 	if (r == 0)
 		r = xnfs_open(dev, 0, (uint32_t)nblocks, &xf, &rep);
 	if (r < 0) {
@@ -366,11 +428,14 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 		return r;
 	}
 	r = cffs_xn_register(&xf->x, CFFS_PRINCIPAL_DEFAULT);
+	if (r == 0)
+		r = xn_layout_get(&xf->x, &l);
 	if (r == 0) {
-		sbblk = xf->x.data_start;
+		/* the superblock's block: the first of the data area */
+		sbblk = l.data_start;
 		mkfs_rootblock(blk, CFFS_VERSION_XN, (uint32_t)nblocks,
-		               xf->x.fmap_start, xf->x.fmap_blocks,
-		               xf->x.data_start, sbblk, &now);
+		               l.fmap_start, l.fmap_blocks, l.data_start, sbblk,
+		               &now);
 		r = xn_root_install(&xf->x, CFFS_PRINCIPAL_DEFAULT, ROOT_NAME,
 		                    CFFS_XN_SLOTS, sbblk, blk);
 	}
@@ -381,7 +446,7 @@ xnfs_mkfs(struct cffs_bdev *dev, uint64_t nblocks)
 	return xerr(r);
 }
 
-int
+static int
 xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 {
 	struct xn_mount_report rep;
@@ -411,7 +476,7 @@ xnfs_mount(struct cffs_fs *fs, uint32_t principal)
 }
 
 /* The free count from XN's state (another mount may have changed it). */
-void
+static void
 xnfs_recount(struct cffs_fs *fs)
 {
 	uint32_t b, nfree = 0;
@@ -423,7 +488,7 @@ xnfs_recount(struct cffs_fs *fs)
 
 /* Changes not committed are forgotten: no reservations, frees or
  * moves pending in C-FFS (XN's own state keeps what it accepted). */
-void
+static void
 xnfs_discard(struct cffs_fs *fs)
 {
 	size_t n = fs->sb.nblocks / 8 + 1;
@@ -447,22 +512,21 @@ xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
            int repair)
 {
 	struct xn_mount_report rep;
+	struct xn_layout l;
 	struct xnfs *xf;
 	uint8_t *b0;
-	uint32_t sb, fst, fbl, dst, nbl;
+	uint32_t sb;
 	int r;
 
 	(void)repair;
 	b0 = malloc(CFFS_BSIZE);
 	if (b0 == NULL)
 		return -CFFS_ENOMEM;
-	r = dev->ops->read(dev->ctx, 0, 1, b0) < 0 ? -CFFS_EIO : 0;
-	if (r == 0)
-		r = xnfs_layout(dev, b0, &sb, &fst, &fbl, &dst, &nbl);
+	r = xnfs_layout(dev, b0, &l, &sb);
 	free(b0);
 	if (r < 0)
 		return r;
-	r = xnfs_open(dev, 1, nbl, &xf, &rep);
+	r = xnfs_open(dev, 1, l.nblocks, &xf, &rep);
 	if (r == -CFFS_EUCLEAN) {
 		if (report != NULL)
 			report(arg, "XN refuses the disk (XN_ECORRUPT): its "
@@ -478,7 +542,7 @@ xnfs_check(struct cffs_bdev *dev, cffs_report_fn report, void *arg,
 	return 0;
 }
 
-void
+static void
 xnfs_fini(struct cffs_fs *fs)
 {
 	if (fs->xfs != NULL)
@@ -486,7 +550,7 @@ xnfs_fini(struct cffs_fs *fs)
 	fs->xfs = NULL;
 }
 
-int
+static int
 xnfs_unmount(struct cffs_fs *fs)
 {
 	if (fs->rdonly)
@@ -494,7 +558,7 @@ xnfs_unmount(struct cffs_fs *fs)
 	return xerr(xn_unmount(&fs->xfs->x));
 }
 
-int
+static int
 xnfs_sync_map(struct cffs_fs *fs)
 {
 	return xerr(xn_sync(&fs->xfs->x));
@@ -503,7 +567,7 @@ xnfs_sync_map(struct cffs_fs *fs)
 /* ---- allocation ---- */
 
 /* Not free: allocated (or being freed) in XN, or reserved by us. */
-bool
+static bool
 xnfs_taken(struct cffs_fs *fs, uint32_t b)
 {
 	return bflags(fs, b) != 0 || resv_get(fs->xfs, b);
@@ -546,7 +610,7 @@ xpick(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
 	return r;
 }
 
-int
+static int
 xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
 {
 	int r = xpick(fs, hint, grouped, out);
@@ -565,7 +629,7 @@ xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
 	return 0;
 }
 
-int
+static int
 xnfs_bfree(struct cffs_fs *fs, uint32_t blk)
 {
 	if (resv_get(fs->xfs, blk)) {
@@ -585,7 +649,7 @@ xnfs_bfree(struct cffs_fs *fs, uint32_t blk)
 	return 0;
 }
 
-int
+static int
 xnfs_group_new(struct cffs_fs *fs, uint32_t near, uint32_t *group)
 {
 	uint32_t ngroups = fs->sb.nblocks / CFFS_GROUP, start, i, g, k, blk;
@@ -721,7 +785,7 @@ out:
 }
 
 /* XN dropped the entry (the block was freed): forget the page. */
-void
+static void
 xnfs_drop(struct cffs_fs *fs, struct buf *b)
 {
 	(void)fs;
@@ -730,7 +794,7 @@ xnfs_drop(struct cffs_fs *fs, struct buf *b)
 	b->dirty = false;
 }
 
-int
+static int
 xnfs_evict(struct cffs_fs *fs, struct buf *b)
 {
 	struct xn_bc_info bi;
@@ -1334,7 +1398,7 @@ xnfs_xn(struct cffs_fs *fs, uint32_t *principal)
 	return &fs->xfs->x;
 }
 
-int
+static int
 xnfs_commit(struct cffs_fs *fs)
 {
 	int r;
@@ -1347,7 +1411,7 @@ xnfs_commit(struct cffs_fs *fs)
 	return r;
 }
 
-int
+static int
 xnfs_flush(struct cffs_fs *fs, int strict)
 {
 	struct buf *b;
@@ -1377,5 +1441,123 @@ xnfs_flush(struct cffs_fs *fs, int strict)
 			return -CFFS_EPERM;     /* XN refused a change */
 	return fs->err;
 }
+
+/* ---- the backend's table ---- */
+
+static int
+xs_isfree(struct cffs_fs *fs, uint32_t blk, bool *isfree)
+{
+	/* XN's state, and our reservations not yet claimed */
+	*isfree = !xnfs_taken(fs, blk);
+	return 0;
+}
+
+/* Each block in turn, until one is not free. */
+static int
+xs_group_isfree(struct cffs_fs *fs, uint32_t g, bool *isfree)
+{
+	uint32_t k;
+
+	for (k = 0; k < CFFS_GROUP; k++)
+		if (!(*isfree = !xnfs_taken(fs, g + k)))
+			break;
+	return 0;
+}
+
+static int
+xs_recount(struct cffs_fs *fs)
+{
+	xnfs_recount(fs);
+	return 0;
+}
+
+/* Only committed buffers go; XN writes them back in order. */
+static int
+xs_evict(struct cffs_fs *fs, struct buf *b)
+{
+	if (b->dirty)
+		return 1;
+	return xnfs_evict(fs, b) == 0 ? 0 : 1;
+}
+
+static int
+xs_make_room(struct cffs_fs *fs)
+{
+	return xnfs_flush(fs, 0);
+}
+
+/* A change XN did not accept is dropped: the buffer takes XN's bytes
+ * back, and goes if XN lets it. */
+static int
+xs_forget(struct cffs_fs *fs, struct buf *b)
+{
+	if (b->xpage == NULL)
+		return 0;
+	memcpy(b->data, b->xpage, CFFS_BSIZE);
+	return xnfs_evict(fs, b);
+}
+
+static int
+xs_flush(struct cffs_fs *fs)
+{
+	return xnfs_flush(fs, 1);
+}
+
+static int
+xs_nop(struct cffs_fs *fs)
+{
+	(void)fs;
+	return 0;
+}
+
+const struct cffs_store_ops cffs_store_xn = {
+	.name = "xn",
+	.on_xn = 1,
+	.probe = xnfs_probe,
+	.start = xnfs_mount,
+	.fini = xnfs_fini,
+	.isfree = xs_isfree,
+	.group_isfree = xs_group_isfree,
+	.alloc = xnfs_balloc,
+	.free = xnfs_bfree,
+	.group_new = xnfs_group_new,
+	.recount = xs_recount,
+	.evict = xs_evict,
+	.make_room = xs_make_room,
+	.release = xnfs_evict,
+	.forget = xs_forget,
+	.commit = xnfs_commit,
+	.flush = xs_flush,
+	.sync = xnfs_sync_map,
+	.unmount = xnfs_unmount,
+	.discard = xnfs_discard,
+	.check = xnfs_check,
+};
+
+/* The XN layout without XN: the free map read as a bitmap (fsck repairs
+ * it; XN rebuilds its own at its next mount anyway). */
+const struct cffs_store_ops cffs_store_xnraw = {
+	.name = "xn-raw",
+	.on_xn = 0,
+	.probe = xnfs_probe,
+	.start = bm_start,
+	.fini = bm_nop_void,
+	.isfree = bm_isfree,
+	.group_isfree = bm_group_isfree,
+	.alloc = bm_alloc,
+	.free = bm_free,
+	.group_new = bm_group_new,
+	.recount = xs_nop,
+	.evict = bm_evict,
+	.make_room = bm_nop,
+	.release = bm_nop_buf,
+	.forget = bm_nop_buf,
+	.commit = bm_nop,
+	.flush = bm_flush,
+	.sync = bm_nop,
+	.unmount = bm_nop,
+	.discard = bm_nop_void,
+	.check = xnfs_check,
+};
 
 #endif

@@ -5,8 +5,8 @@
 # UDF interpreter (xn/udf.c, which C-FFS's XN-view scan runs).
 # Included by tests/tests.mk.  docs/CFFS.md, "In the guest".
 
-CFFS_GUEST_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
-	super.c fsck.c xntmpl.c xnfs.c) xn/udf.c xn/err.c \
+CFFS_GUEST_SRCS := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c \
+	super.c fsck.c xntmpl.c xnfs.c) xn/udf.c xn/err.c xn/layout.c \
 	libexos/xnclient.c libexos/cffsdev.c
 CFFS_GUEST_OBJS := $(patsubst %,$(BUILD)/u/cffs-guest/%.o,$(CFFS_GUEST_SRCS))
 CFFS_GUEST_LIB := $(BUILD)/libexos/libcffs-guest.a

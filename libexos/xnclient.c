@@ -11,10 +11,10 @@
  *     every change and R to cache.
  *   - XN lives in the kernel and is mounted at boot (or by XN_FORMAT).
  *     xn_mount() only checks that it is mounted on a disk of the size
- *     given and reads XN's superblock and template table through the
- *     disk it is given (there is no kernel call to look a template up
- *     by name; templates are persistent and immutable, so the table on
- *     disk is exact).  Its report is the one from the kernel's mount.
+ *     given and reads XN's layout and template names through the disk
+ *     it is given, with XN's layout calls (xn/layout.c: there is no
+ *     kernel call to look a template up by name; templates are
+ *     persistent and immutable, so the table on disk is exact).  Its report is the one from the kernel's mount.
  *     xn_unmount() evicts this client's cache entries and syncs the
  *     free map; the kernel's XN stays mounted.  xn_format() formats the
  *     whole disk (nblocks must be its size).
@@ -34,8 +34,8 @@
  *   - Errors: XN's refusals come back as the same XN_E* codes; kernel
  *     errors are mapped to the nearest one (see kerr()).
  *
- * State: struct xn holds the layout (nblocks, fmap_*, data_start) as
- * XN's superblock says; the arena holds the template names, the pages
+ * State: struct xn holds nblocks and data_start; the arena holds the
+ * layout (xn_layout_get), the template names, the pages
  * this client registered (x->bc) and a block -> entry map (x->stack).
  */
 #include <exos/exos.h>
@@ -50,6 +50,7 @@ struct xc_tmpl {
 };
 
 struct xc_state {
+	struct xn_layout layout;        /* as XN's superblock says */
 	struct xc_tmpl tmpl[XN_MAX_TEMPLATES];
 	uint32_t nextslot;              /* where to look for a free entry */
 };
@@ -80,13 +81,6 @@ kerr(int64_t r)
 	case XE_NOENT: return XN_ENOENT;
 	default: return XN_EIO;
 	}
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
 }
 
 /* A name as the kernel reads it: 32 bytes, NUL-terminated. */
@@ -209,52 +203,48 @@ xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf)
 	return kerr(sys_xn_format(0));
 }
 
-/* XN's superblock and template table, read through d. */
+/* XN's layout and template names, read through d with XN's layout
+ * calls (xn/layout.c): this file parses none of XN's blocks. */
 static int
 read_layout(struct xn *x, const struct xn_disk *d)
 {
 	struct xc_state *s = ST(x);
+	struct xn_layout l;
 	uint8_t *b = malloc(XN_BLOCK_SIZE);
-	uint32_t i, n = 0, tstart, tcount;
-	int r = 0;
+	uint32_t i, n = 0;
+	int r;
 
 	if (b == NULL)
 		return XN_ENOMEM;
-	if (d->ops->read(d->ctx, 0, b) < 0) {
-		r = XN_EIO;
-		goto out;
-	}
-	if (get32(b) != 0x42534e58u || get32(b + 8) != XN_BLOCK_SIZE ||
-	    get32(b + 12) != x->nblocks) {
+	r = xn_layout_read(d, b, &l);
+	if (r == 0 && l.nblocks != x->nblocks)
 		r = XN_ECORRUPT;
-		goto out;
+	if (r == 0) {
+		s->layout = l;
+		x->data_start = l.data_start;   /* for the range checks */
 	}
-	tstart = get32(b + 16);
-	tcount = get32(b + 20);
-	x->fmap_start = get32(b + 28);
-	x->fmap_blocks = get32(b + 32);
-	x->data_start = get32(b + 36);
-	x->gen = get32(b + 44);
-	if (tcount > XN_MAX_TEMPLATES || tstart + tcount > x->data_start ||
-	    x->data_start >= x->nblocks) {
-		r = XN_ECORRUPT;
-		goto out;
+	for (i = 0; r == 0 && i < l.tmpl_count; i++) {
+		r = xn_layout_template(d, &l, b, i, s->tmpl[n].name,
+		                       &s->tmpl[n].type);
+		if (r == 0)
+			n++;
+		else if (r == XN_ENOENT)
+			r = 0;          /* an empty slot */
 	}
-	for (i = 0; i < tcount; i++) {
-		if (d->ops->read(d->ctx, tstart + i, b) < 0) {
-			r = XN_EIO;
-			goto out;
-		}
-		if (get32(b) != 0x50544e58u)    /* "XNTP": a template */
-			continue;
-		memcpy(s->tmpl[n].name, b + 24, XN_NAME_MAX);
-		s->tmpl[n].name[XN_NAME_MAX - 1] = 0;
-		s->tmpl[n].type = (uint16_t)get32(b + 4);
-		n++;
-	}
-out:
 	free(b);
 	return r;
+}
+
+/* The layout XN's superblock gave at xn_mount. */
+int
+xn_layout_get(struct xn *x, struct xn_layout *out)
+{
+	if (x == NULL || out == NULL)
+		return XN_EINVAL;
+	if (!x->mounted)
+		return XN_ENOTMOUNTED;
+	*out = ST(x)->layout;
+	return 0;
 }
 
 int

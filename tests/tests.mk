@@ -165,7 +165,8 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	@mkdir -p $(dir $@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
-	    -Icffs/include -Ixn/include -DCACHE_BUDGET=$(PX_FS_CACHE_BLOCKS) \
+	    -Icffs/include -Icffs -Ixn/include \
+	    -DCACHE_BUDGET=$(PX_FS_CACHE_BLOCKS) \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh

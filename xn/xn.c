@@ -559,6 +559,24 @@ xn_unmount(struct xn *x)
 	return 0;
 }
 
+/* What a client may know of the layout (xn/layout.c has the rest). */
+int
+xn_layout_get(struct xn *x, struct xn_layout *out)
+{
+	if (x == NULL || out == NULL)
+		return XN_EINVAL;
+	if (!x->mounted)
+		return XN_ENOTMOUNTED;
+	out->nblocks = x->nblocks;
+	out->fmap_start = x->fmap_start;
+	out->fmap_blocks = x->fmap_blocks;
+	out->data_start = x->data_start;
+	out->tmpl_start = XN_TMPL_START;
+	out->tmpl_count = XN_MAX_TEMPLATES;
+	out->root_block = XN_ROOT_BLOCK;
+	return 0;
+}
+
 int
 xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out)
 {

@@ -6,6 +6,7 @@
 XN_INC        := xn/include
 XN_LIB        := $(BUILD)/xn/libxn.a
 XN_CORE_SRCS  := xn/udf.c xn/xn.c xn/tables.c xn/proof.c xn/bc.c xn/err.c \
+                 xn/layout.c \
                  xn/principal.c
 XN_HOST_SRCS  := xn/host/filedisk.c xn/host/memdisk.c
 XN_HDRS       := $(wildcard xn/include/xn/*.h) xn/xn_int.h

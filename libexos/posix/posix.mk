@@ -45,8 +45,9 @@ POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # libexos/malloc.c under other names), never the program's arena; the
 # block cache is budgeted at PX_FS_CACHE_BLOCKS per process.
 PX_FS_CACHE_BLOCKS := 128
-PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
-	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c libexos/xnclient.c \
+PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c \
+	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c xn/layout.c \
+	libexos/xnclient.c \
 	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
 PX_FS_OBJS := $(patsubst %,$(BUILD)/posix/fs/%.o,$(PX_FS_SRCS))
 PX_FS_CFLAGS := -DCFFS_HAVE_XN -Icffs/include -Icffs -Ixn/include \

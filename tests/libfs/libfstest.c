@@ -19,8 +19,11 @@
  *                      calls it points the root directory at another
  *                      file's block, claims that block again and frees
  *                      the root's directory block; XN refuses each and
- *                      the block is unchanged; it dies with the block
- *                      still in XN's registry; the parent goes on
+ *                      the block is unchanged; the same theft made in
+ *                      C-FFS's own buffer fails its call with EPERM
+ *                      (XN's refusal, not EUCLEAN) and is forgotten;
+ *                      it dies with the block still in XN's registry;
+ *                      the parent goes on
  *   libfstest exec     makes /x, then execs itself ("execed"): the new
  *                      image mounts again over the old one's heap, sees
  *                      /x, makes /x/y, and a child it forks makes /x/z
@@ -54,6 +57,7 @@
 #include "fsroot.h"
 #include "shm.h"
 #include "ptest.h"
+#include "cffs_int.h"           /* bget, bdirty: a buggy libFS (hostile) */
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
 
@@ -239,6 +243,38 @@ get32(const uint8_t *p)
 	return v;
 }
 
+/*
+ * The library itself made buggy: a second pointer to /victim's block put
+ * in the root directory's inode, in C-FFS's own buffer.  XN refuses the
+ * commit; the call fails with EPERM (XN's refusal reaches the caller as
+ * such, not as EUCLEAN, "corrupt"), and the change is forgotten.
+ */
+static void
+buggy_library(uint32_t sbblk, uint32_t victim)
+{
+	static char buf[64];
+	struct cffs_fs *fs;
+	struct buf *b;
+	long e;
+
+	fs = px_fs_begin(&e);
+	EXPECT("buggy libFS: the root is mounted", fs != NULL);
+	if (fs == NULL)
+		return;
+	if (bget(fs, sbblk, 0, &b) == 0) {
+		memcpy(b->data + ROOT_DIRECT0 + 4, &victim, 4);
+		bdirty(b);
+		bput(b);
+	}
+	EXPECT_RET("buggy libFS: XN refuses its commit: EPERM",
+	    px_fs_end(fs, 0, PX_FS_CHANGED), -EPERM);
+	EXPECT_RET("buggy libFS: nothing left to commit",
+	    RD(cffs_dirty(fs_)), 0);
+	EXPECT_RET("buggy libFS: /victim still reads", RD(cffs_read(fs_,
+	    "/victim", 0, buf, sizeof(buf))), (long)sizeof(buf));
+	EXPECT("buggy libFS: /victim's bytes", buf[0] == 'a' && buf[1] == 'b');
+}
+
 /* The hostile child; its checks' failures are its exit status. */
 static int
 hostile(void)
@@ -262,6 +298,7 @@ hostile(void)
 		    memcmp(dir + s * 512 + 144, "victim", 6) == 0)
 			victim = get32(dir + s * 512 + 16 + 64);
 	EXPECT("hostile: found /victim's first block", victim != 0);
+	buggy_library(sbblk, victim);
 	ppn = sys_page_alloc(XOK_PPN_ANY, 0);
 	EXPECT("hostile: a page", ppn >= 0 && sys_page_map(XOK_SELF,
 	    HOSTILE_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);

@@ -80,5 +80,6 @@ Suite *bcmany_suite(void);
 Suite *principal_suite(void);
 Suite *fuzzregress_suite(void);
 Suite *order_suite(void);
+Suite *layout_suite(void);
 
 #endif

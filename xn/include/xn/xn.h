@@ -357,4 +357,42 @@ int xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 int xn_block_info(struct xn *x, uint32_t block, struct xn_block_info *out);
 int xn_udf_size(struct xn *x, uint32_t block, uint32_t *size);
 
+/*
+ * What a client may know of XN's on-disk area (xn/layout.c; docs/XN.md,
+ * "The client API"): a libFS reads these numbers through these calls,
+ * never struct xn's fields or XN's blocks.  The free map is one bit per
+ * block, set when the block is in use: block b is bit b % 8 of byte
+ * (b / 8) % XN_BLOCK_SIZE of block fmap_start + b / (8 * XN_BLOCK_SIZE);
+ * the bits of XN's own area are set, those past nblocks clear.
+ */
+struct xn_layout {
+	uint32_t nblocks;       /* blocks XN manages (<= the disk's) */
+	uint32_t tmpl_start, tmpl_count;        /* template slots */
+	uint32_t root_block;    /* the root table */
+	uint32_t fmap_start, fmap_blocks;       /* the free map */
+	uint32_t data_start;    /* first block a libFS may own */
+};
+
+/* The layout of a mounted instance (both client backends). */
+int xn_layout_get(struct xn *x, struct xn_layout *out);
+/*
+ * The same from a disk XN has not mounted (blockbuf: one block of
+ * scratch), checked only as far as using the numbers needs (every area
+ * inside XN's, XN's inside the disk), not as a mount checks (checksums,
+ * the tree): a checker looks at a damaged disk with these and asks
+ * xn_mount() for the verdict.  0, XN_EIO, XN_ECORRUPT, XN_EINVAL.
+ */
+int xn_layout_read(const struct xn_disk *d, void *blockbuf,
+                   struct xn_layout *out);
+/* Root `name' from the root table on disk: its block and type;
+   XN_ENOENT if there is none. */
+int xn_layout_root(const struct xn_disk *d, const struct xn_layout *l,
+                   void *blockbuf, const char *name, uint32_t *block,
+                   uint16_t *type);
+/* Template slot i (< l->tmpl_count) on disk: its name (NUL-terminated)
+   and type; XN_ENOENT for an empty slot. */
+int xn_layout_template(const struct xn_disk *d, const struct xn_layout *l,
+                       void *blockbuf, uint32_t i, char name[XN_NAME_MAX],
+                       uint16_t *type);
+
 #endif /* XN_XN_H */
