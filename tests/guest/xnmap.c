@@ -583,6 +583,7 @@ main(uint64_t arg)
 	test_sharing();
 	test_read_hostile();
 	printf("xnmap: %d failures\n", failures);
+	printf("ALL-DONE\n");
 	sys_shutdown(0, failures ? 1 : 0);
 	return 0;
 }

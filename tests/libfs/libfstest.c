@@ -304,6 +304,9 @@ hostile(void)
 	    HOSTILE_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);
 	memset(&ins, 0, sizeof(ins));
 	ins.block = sbblk, ins.ppn = (uint64_t)ppn, ins.va = HOSTILE_VA;
+	/* a reader's clean entry for it may be there (the shared block
+	 * cache: our own mount read it); anyone may evict a clean entry */
+	(void)sys_xn_bc_evict(0, sbblk);
 	EXPECT_RET("hostile: the superblock's block in XN's registry",
 	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
 
