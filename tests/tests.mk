@@ -33,6 +33,10 @@ GUEST_TESTS += tests/guest/cffstest.sh
 # names (tests/guest/xnhostile.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/xnhostile.elf,tests/guest/xnhostile.c))
 GUEST_TESTS += tests/guest/xnhostile.sh
+# XN_BC_MAP's cache views (shared block cache) and XN_READ against
+# hostile arguments (tests/guest/xnmap.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/xnmap.elf,tests/guest/xnmap.c))
+GUEST_TESTS += tests/guest/xnmap.sh
 # Zeroed pages, quotas, the evict stall (tests/guest/memtest.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/memtest.elf,tests/guest/memtest.c))
 GUEST_TESTS += tests/guest/memtest.sh
@@ -161,7 +165,8 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	@mkdir -p $(dir $@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
-	    -Icffs/include \
+	    -Icffs/include -Icffs -Ixn/include \
+	    -DCACHE_BUDGET=$(PX_FS_CACHE_BLOCKS) \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh

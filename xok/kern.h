@@ -131,6 +131,7 @@ int pmap_unmap(struct env *e, uint64_t va);
 int64_t pmap_lookup(struct env *e, uint64_t va);
 int64_t pmap_lookup_perm(struct env *e, uint64_t va, uint64_t *perm);
 uint64_t pmap_revoke_page(uint64_t ppn, uint32_t keep);
+int pmap_map_view(struct env *e, uint64_t va, uint64_t ppn);
 int user_range_ok(uint64_t va, uint64_t len);
 int copyin(struct env *e, void *dst, uint64_t uva, uint64_t len);
 int copyout(struct env *e, uint64_t uva, const void *src, uint64_t len);

@@ -10,6 +10,7 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PX(level, va) (((va) >> (12 + 9 * (level))) & 511)
 #define INFO_SLOT 255                   /* PML4 slot of XOK_INFO_VA */
+#define PTE_XNVIEW 0x200                /* software bit: an XN_BC_MAP view */
 
 struct pages pages;
 struct xok_info *info;
@@ -515,7 +516,7 @@ kpages_free(uint64_t ppn, uint64_t n)
 
 /*
  * Remove every mapping of ppn from every environment but `keep` (0: from
- * all).  Used when a page stops being shared read-only through XN's
+ * all), and keep's cache views (PTE_XNVIEW) too.  Used when a page stops being shared read-only through XN's
  * cache: the others' read-only views go with it.  Follows the page's
  * reverse map: the work is the page's own mappings, not everybody's page
  * tables.  Returns the number of entries visited.
@@ -537,9 +538,28 @@ pmap_revoke_page(uint64_t ppn, uint32_t keep)
 
 		next = rlink(idx)->next;
 		visited++;
-		if (e->id == keep)
+		if (e->id == keep && !(*pte & PTE_XNVIEW))
 			continue;
 		unmap_entry(e, WHERE_VA(where, slot), pte, pt, ppn);
 	}
 	return visited;
+}
+
+/*
+ * Map ppn (a page of XN's registry) read-only and no-execute at va in e
+ * as a cache view (XN_BC_MAP, xnmap.c): the entry is marked, so that
+ * pmap_revoke_page removes it even from the page's owner when the
+ * registry lets the page go.
+ */
+int
+pmap_map_view(struct env *e, uint64_t va, uint64_t ppn)
+{
+	uint64_t *pte;
+	int err;
+
+	if ((err = pmap_map(e, va, ppn, XOK_PTE_NX)) < 0)
+		return err;
+	if ((pte = walk(e, va, 0, NULL, NULL)) != NULL)
+		*pte |= PTE_XNVIEW;
+	return 0;
 }

@@ -103,6 +103,9 @@ int64_t sys_page_protect(uint64_t env, uint64_t va, uint64_t npages,
 int64_t sys_env_set_notice(uint64_t env, uint64_t slot, uint64_t on);
 int64_t sys_env_reap(uint64_t env, uaddr_t x);
 
+/* xok/xnmap.c */
+int64_t sys_xn_bc_map(uint64_t block, uint64_t n, uaddr_t va);
+
 /* xok/netsys.c */
 int64_t sys_net_filter_install(uint64_t slot, uaddr_t f, uint64_t ring_va,
     uint64_t npages);

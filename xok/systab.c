@@ -328,6 +328,12 @@ call_env_reap(const uint64_t a[6])
 }
 
 static int64_t
+call_xn_bc_map(const uint64_t a[6])
+{
+	return sys_xn_bc_map(a[0], a[1], (uaddr_t)a[2]);
+}
+
+static int64_t
 call_net_filter_install(const uint64_t a[6])
 {
 	return sys_net_filter_install(a[0], (uaddr_t)a[1], a[2], a[3]);
@@ -418,6 +424,7 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[50] = call_page_protect,
 	[51] = call_env_set_notice,
 	[52] = call_env_reap,
+	[53] = call_xn_bc_map,
 	[55] = call_net_filter_install,
 	[56] = call_net_filter_remove,
 	[57] = call_net_transmit,

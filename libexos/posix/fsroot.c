@@ -22,6 +22,12 @@
 #include "posix.h"
 #include "shm.h"
 #include "fsroot.h"
+#include "layout.h"
+#include "uaccess.h"
+
+#ifndef PX_FS_SHARED_BLOCKS
+#define PX_FS_SHARED_BLOCKS 1024u       /* registry pages a process owns */
+#endif
 
 /*
  * What the processes of a family share about their file system, in the
@@ -84,6 +90,11 @@ mount_root(void)
 		root_err = -ENODEV;
 		return NULL;
 	}
+	/* clean blocks from views of XN's registry pages, one page per
+	 * block for the family (docs/ARCHITECTURE.md, "The shared block
+	 * cache"); without it (no export, no memory) reads copy */
+	(void)exos_cffs_bdev_xn_share(&dev, PX_XNVIEW_VA, px_copyin,
+	    PX_FS_SHARED_BLOCKS);
 	r = cffs_mount(&dev, 0, &root);
 	if (r == 0 && (r = cffs_release(root)) < 0)
 		(void)cffs_unmount(root);

@@ -19,11 +19,13 @@
  *                   arena page i at PX_PARK_VA + i pages, read-only)
  *   0x360000000000  C-FFS's heap (fsroot.c: its block cache and state;
  *                   a process's own, not copied by fork)
- *   0x370000000000  mmapfile.c's scratch page (a private file page
- *                   being read)
+ *   0x370000000000  C-FFS's views of XN's cached blocks (fsroot.c,
+ *                   cffsxndev.c): block b's page read-only at + b pages
  *   0x380000000000  the family's shared region (shm.h): mapped at the
  *                   same address in every ExOS process, shared by fork
  *                   (never copied), kept by execve
+ *   0x390000000000  mmapfile.c's scratch page (a private file page
+ *                   being read)
  *   0x7e0000000000  top of libexos's upcall stack (grows down)
  *   0x7f0000000000  top of the program's stack (XOK_INIT_STACK_TOP)
  */
@@ -41,9 +43,10 @@
 #define PX_PARK_VA      0x0000350000000000UL     /* 1 TiB, as the arena */
 #define PX_FSHEAP_VA    0x0000360000000000UL
 #define PX_FSHEAP_PAGES 16384u                  /* 64 MiB of addresses */
-#define PX_FMAP_VA      0x0000370000000000UL
+#define PX_XNVIEW_VA    0x0000370000000000UL     /* 2^24 blocks: 64 GiB */
 #define PX_SHM_VA       0x0000380000000000UL
 #define PX_SHM_SPAN     (1UL << 32)             /* 4 GiB of addresses */
+#define PX_FMAP_VA      0x0000390000000000UL
 #define PX_UPSTACK_HI   0x00007e0000000000UL
 
 #endif

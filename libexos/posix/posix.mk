@@ -48,13 +48,11 @@ POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 # memory is a heap of their own at PX_FSHEAP_VA (a second copy of
 # libexos/malloc.c under other names), never the program's arena; the
 # block cache is budgeted at PX_FS_CACHE_BLOCKS per process.
-PX_FS_CACHE_BLOCKS := 1024
-PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c inode.c dir.c ops.c \
-	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c libexos/xnclient.c \
+PX_FS_CACHE_BLOCKS := 128
+PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c \
+	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c xn/layout.c \
+	libexos/xnclient.c \
 	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
-# C-FFS's bitmap backend (the XN backend uses its members for fsck's
-# view) and XN's layout readers (xnclient.c's mount).
-PX_FS_SRCS += cffs/bitmap.c xn/layout.c
 PX_FS_OBJS := $(patsubst %,$(BUILD)/posix/fs/%.o,$(PX_FS_SRCS))
 PX_FS_CFLAGS := -DCFFS_HAVE_XN -Icffs/include -Icffs -Ixn/include \
 	-include libexos/posix/layout.h -DHEAP_VA=PX_FSHEAP_VA \

@@ -147,6 +147,8 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(NET_TRANSMIT)] = { A_SLOT, A_IN, A_LEN },
 	[C(ENV_SET_NOTICE)] = { A_ENV, A_SLOT, A_NUM },
 	[C(ENV_REAP)] = { A_ENV, A_OUT },
+	[C(XN_BC_MAP)] = { A_BLOCK, A_N, A_VA },
+	[C(XN_READ)] = { A_BLOCK, A_N, A_OUT },
 };
 
 /* Every call in the table, whatever is added to it later. */

@@ -119,5 +119,11 @@ fi
     pass "several processes: 48 files from the three workers" ||
     fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
+# The shared block cache: readers of one file share its registry pages.
+img7=$tmp/share.img
+"$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"
+guest "shared cache" 0 --disk "$img7" "$prog" share
+fsck_clean "shared cache" "$img7"
+
 echo ALL-DONE
 exit $failed

@@ -37,6 +37,13 @@
  *                      moment; each prints "HAVE name" for the files its
  *                      successful calls left, and libfs.sh compares them
  *                      with what the host finds in /m
+ *   libfstest share    the shared block cache: K forked readers of one
+ *                      2 MiB file read it through views of the same
+ *                      registry pages (each page mapped by all K), the
+ *                      memory they take together is one copy plus a
+ *                      bounded private part each, a change the parent
+ *                      commits is what a reader reads next, and readers
+ *                      that exit leave no view behind
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -52,6 +59,12 @@
 #include "fsroot.h"
 #include "shm.h"
 #include "ptest.h"
+#include <exos/cffsdev.h>
+#include <xn/xn.h>
+
+#ifndef CACHE_BUDGET
+#define CACHE_BUDGET 1024               /* PX_FS_CACHE_BLOCKS */
+#endif
 
 #define TEXT "written by a POSIX process through C-FFS over XN\n"
 
@@ -292,6 +305,9 @@ hostile(void)
 	    HOSTILE_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);
 	memset(&ins, 0, sizeof(ins));
 	ins.block = sbblk, ins.ppn = (uint64_t)ppn, ins.va = HOSTILE_VA;
+	/* a reader's clean entry for it may be there (the shared block
+	 * cache: our own mount read it); anyone may evict a clean entry */
+	(void)sys_xn_bc_evict(0, sbblk);
 	EXPECT_RET("hostile: the superblock's block in XN's registry",
 	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
 
@@ -568,6 +584,123 @@ t_bench(void)
 	return ptest_done();
 }
 
+/* ---- the shared block cache ---- */
+
+#define SH_K 4
+#define SH_BLOCKS 512                   /* a 2 MiB file */
+
+/* Registry entries whose page at least k environments map. */
+static unsigned
+pages_mapped_by(unsigned k)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const struct xn_bc_entry *bc =
+	    (const struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off);
+	unsigned i, n = 0;
+	uint64_t ppn;
+
+	for (i = 0; i < xe->bc_slots; i++) {
+		if (bc[i].state == XN_BC_EMPTY)
+			continue;
+		ppn = ((uint64_t)bc[i].page - XOK_KERNEL_DIRECT) / XOK_PGSIZE;
+		n += ppn < XOK_INFO->npages && XOK_PAGES[ppn].mapcount >= k;
+	}
+	return n;
+}
+
+static int
+t_share(void)
+{
+	static char chunk[65536], back[65536];
+	struct exos_xn_share_stats st;
+	int go[2], ready[2], done[2], again[2];
+	pid_t pid[SH_K];
+	uint64_t free0, free1, free2;
+	unsigned k, i, shared;
+	char c;
+	int ok = 1, status;
+
+	for (i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (char)(i * 7 + i / 4096);
+	EXPECT_RET("create /big", CH(cffs_create(fs_, "/big", 0100644, 0, 0)),
+	    0);
+	for (i = 0; i < SH_BLOCKS / 16; i++)
+		ok &= CH(cffs_write(fs_, "/big", (uint64_t)i * sizeof(chunk),
+		    chunk, sizeof(chunk))) == (long)sizeof(chunk);
+	EXPECT("write 2 MiB", ok);
+	EXPECT("pipes", pipe(go) == 0 && pipe(ready) == 0 && pipe(done) == 0 &&
+	    pipe(again) == 0);
+	for (k = 0; k < SH_K; k++) {
+		pid[k] = fork();
+		if (pid[k] != 0)
+			continue;
+		/* mount first (the mount's memory is not the file's) */
+		ok = RD(cffs_read(fs_, "/big", 0, back, 16)) == 16;
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		for (i = 0; i < SH_BLOCKS / 16; i++)
+			ok &= RD(cffs_read(fs_, "/big", (uint64_t)i *
+			    sizeof(back), back, sizeof(back))) ==
+			    (long)sizeof(back) &&
+			    memcmp(back, chunk, sizeof(back)) == 0;
+		exos_cffs_xn_share_stats(&st);
+		printf("reader %u: %llu blocks from views, %llu inserted, "
+		    "%llu by XN_READ, %llu registry pages of its own\n", k,
+		    (unsigned long long)st.copies,
+		    (unsigned long long)st.inserted,
+		    (unsigned long long)st.xnreads,
+		    (unsigned long long)st.owned);
+		EXPECT("reader: reads the 2 MiB right", ok);
+		EXPECT("reader: every block of it from a view",
+		    st.copies >= SH_BLOCKS);
+		if (write(done[1], "d", 1) != 1 || read(again[0], &c, 1) != 1)
+			_exit(3);
+		EXPECT_RET("reader: sees the parent's change",
+		    RD(cffs_read(fs_, "/big", 0, back, 8)), 8);
+		EXPECT("reader: the bytes the parent committed",
+		    memcmp(back, "CHANGED!", 8) == 0);
+		_exit(ptest_done());
+	}
+	ok = 1;
+	for (k = 0; k < SH_K; k++)
+		ok &= pid[k] > 0 && read(ready[0], &c, 1) == 1;
+	EXPECT("readers forked and mounted", ok);
+	EXPECT("before the reads, the readers share only their first read",
+	    pages_mapped_by(SH_K) < SH_BLOCKS / 2);
+	free0 = XOK_INFO->nfree;
+	for (k = 0; k < SH_K; k++)
+		ok &= write(go[1], "g", 1) == 1;
+	for (k = 0; k < SH_K; k++)
+		ok &= read(done[0], &c, 1) == 1;
+	EXPECT("readers read", ok);
+	free1 = XOK_INFO->nfree;
+	shared = pages_mapped_by(SH_K);
+	printf("%d readers of 2 MiB: %u registry pages mapped by all of "
+	    "them; %llu pages taken while they read (%llu KiB; %d private "
+	    "copies would be %d KiB)\n", SH_K, shared,
+	    (unsigned long long)(free0 - free1),
+	    (unsigned long long)(free0 - free1) * 4, SH_K, SH_K * 2048);
+	EXPECT("every block of the file is one page all readers map",
+	    shared >= SH_BLOCKS);
+	EXPECT("memory: one copy and a bounded private part each",
+	    free0 - free1 < SH_BLOCKS + SH_K * (CACHE_BUDGET + 128));
+	EXPECT_RET("parent: change the first bytes", CH(cffs_write(fs_,
+	    "/big", 0, "CHANGED!", 8)), 8);
+	for (k = 0; k < SH_K; k++)
+		ok &= write(again[1], "a", 1) == 1;
+	for (k = 0; k < SH_K; k++)
+		EXPECT_RET("reader exits 0", (waitpid(pid[k], &status, 0),
+		    status), 0);
+	free2 = XOK_INFO->nfree;
+	/* the parent's own reads left it views; nobody else maps any */
+	EXPECT("readers that exited leave no view behind",
+	    pages_mapped_by(2) == 0);
+	printf("free pages: %llu before the reads, %llu with the readers, "
+	    "%llu after they exited\n", (unsigned long long)free0,
+	    (unsigned long long)free1, (unsigned long long)free2);
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -594,6 +727,8 @@ main(int argc, char **argv)
 		return t_bench();
 	if (strcmp(m, "multi") == 0)
 		return t_multi();
+	if (strcmp(m, "share") == 0)
+		return t_share();
 	printf("FAIL: libfs: unknown mode %s\n", m);
 	return 2;
 }

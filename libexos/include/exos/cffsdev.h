@@ -15,6 +15,23 @@
  * mounted (cffsxndev.c); exos_cffs_xn_reads counts its blocks. */
 int exos_cffs_bdev_xn(struct cffs_bdev *dev);
 uint64_t exos_cffs_xn_reads(void);
+/* Read blocks XN caches through read-only views of the registry's
+ * pages in the window at win instead of copies (cffsxndev.c; the
+ * shared block cache), putting blocks read from disk in the registry
+ * with at most max pages of ours; copy is a fault-safe memcpy. */
+int exos_cffs_bdev_xn_share(struct cffs_bdev *dev, uint64_t win,
+    long (*copy)(void *, const void *, size_t), uint32_t max);
+struct exos_xn_share_stats {
+	uint64_t views;         /* XN_BC_MAP calls that mapped a view */
+	uint64_t copies;        /* blocks read from a view */
+	uint64_t inserted;      /* blocks we put in the registry */
+	uint64_t reclaimed;     /* our pages given back by others' evictions */
+	uint64_t evicted;       /* our entries we evicted (over max) */
+	uint64_t xnreads;       /* blocks read with XN_READ instead */
+	uint64_t swept;         /* idle orphan entries of exited readers evicted */
+	uint64_t owned;         /* registry pages of ours now */
+};
+void exos_cffs_xn_share_stats(struct exos_xn_share_stats *st);
 int exos_cffs_bdev(struct cffs_bdev *dev);
 /* Blocks read and written through DISK_RAW so far.  Over XN, C-FFS
  * writes nothing around XN: every write is an XN call. */

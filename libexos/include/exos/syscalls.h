@@ -412,6 +412,16 @@ sys_env_reap(uint64_t env, struct xok_exit *x)
 	    0);
 }
 
+/* XN_BC_MAP: map the registry pages of n (1..XOK_XN_MAP_MAX) cached blocks
+ * from block on read-only at va.. in the caller, as cache views that go when
+ * the entry goes */
+static inline int64_t
+sys_xn_bc_map(uint32_t block, uint64_t n, void *va)
+{
+	return xok_call(XOK_SYS_XN_BC_MAP, (uint64_t)block, (uint64_t)n,
+	    (uint64_t)va, 0, 0, 0);
+}
+
 /* NET_FILTER_INSTALL: install a packet filter delivering into the ring of
  * npages of the caller's pages at ring_va; returns its id */
 static inline int64_t

@@ -292,6 +292,7 @@ struct xok_pred_insn {
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
 #define XOK_XN_BCI_MAX  64    /* entries per XN_BC_INSERT_MANY */
 #define XOK_XN_READ_MAX 16    /* blocks per XN_READ */
+#define XOK_XN_MAP_MAX  64    /* blocks per XN_BC_MAP */
 
 struct xok_xn_insn {            /* the layout of XN's struct xn_insn */
 	uint8_t op, a, b, c;
