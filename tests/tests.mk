@@ -191,3 +191,6 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (shell) Limits, times, sysinfo, syslog, groups, affinity
+# (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
+POSIX_SUITE += sysinfo

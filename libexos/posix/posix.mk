@@ -34,6 +34,8 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c
 POSIX_SRCS += libexos/posix/reboot.c
+# (shell) limits, times, sysinfo, syslog, groups, affinity
+POSIX_SRCS += libexos/posix/sysinfo.c
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
