@@ -194,3 +194,8 @@ GUEST_TESTS += tests/guest/cheetah.sh
 # (shell) Limits, times, sysinfo, syslog, groups, affinity
 # (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
 POSIX_SUITE += sysinfo
+# (shell) The shell a user gets, booted from the root image: the
+# scripts of tests/shell/ through exos-run with no program (and on the
+# host's dash), make run's boot typed at (^C, ^D -> power-off), power-off
+# in the middle of a file workload (tests/guest/shell.sh).
+GUEST_TESTS += tests/guest/shell.sh
