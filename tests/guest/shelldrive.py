@@ -157,7 +157,7 @@ def poweroff(kernel, boot, image, seed):
         g.type(b"mkdir -p /data; i=0; while :; do i=$((i+1)); "
                b"seq $((i*40)) > /data/f$i; fsync /data/f$i && "
                b"echo \"fsynced $i\"; done\n")
-        first = g.wait_for(b"fsynced 1\n", 120)
+        first = g.wait_for(b"fsynced 1\r\n", 120)   # ONLCR: "\r\n"
         check("seed %d: the write loop runs" % seed, first is not None,
               g.text())
         deadline = time.time() + rnd.uniform(0.2, 4.0)
