@@ -1,4 +1,5 @@
-# Xok/ExOS: the one entry point.  `make run` boots the demo in QEMU,
+# Xok/ExOS: the one entry point.  `make run` boots ExOS from its root
+# image to a shell prompt in QEMU (`make run-demo`: the demo),
 # `make test` builds and runs every test, `make bench-micro` prints the
 # kernel microbenchmarks.  See README.md.
 
@@ -50,8 +51,13 @@ deps:
 gen:
 	@scripts/gensys
 
-run: deps guest
-	scripts/qemu --accel $(ACCEL) --interactive $(KERNEL) $(DEMO_MODULES)
+# Boot from the root image to init and the dash prompt: the loader
+# (init/boot.c) is the one boot module, /sbin/init and the rest come
+# from C-FFS.  The image is the user's: order-only, so `make run` does
+# not rebuild it (`make image` does, and `make` when its inputs change).
+run: deps $(KERNEL) $(BOOT) | $(IMAGE)
+	scripts/qemu --accel $(ACCEL) --interactive --console --disk $(IMAGE) \
+	    $(KERNEL) $(BOOT)
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -196,6 +196,14 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (shell) Limits, times, sysinfo, syslog, groups, affinity
+# (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
+POSIX_SUITE += sysinfo
+# (shell) The shell a user gets, booted from the root image: the
+# scripts of tests/shell/ through exos-run with no program (and on the
+# host's dash), make run's boot typed at (^C, ^D -> power-off), power-off
+# in the middle of a file workload (tests/guest/shell.sh).
+GUEST_TESTS += tests/guest/shell.sh
 # (fmmap) mmap of a file, MAP_PRIVATE and MAP_SHARED, msync (on ExOS with
 # a C-FFS disk, and on Linux: tests/posix/fmmap.c)
 POSIX_SUITE += fmmap

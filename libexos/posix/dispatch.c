@@ -132,6 +132,18 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_getitimer] = px_getitimer,
 	/* ports: reboot.c */
 	[SYS_reboot] = px_reboot,
+	/* (shell) limits and the machine: sysinfo.c */
+	[SYS_getrlimit] = px_getrlimit,
+	[SYS_setrlimit] = px_setrlimit,
+	[SYS_prlimit64] = px_prlimit64,
+	[SYS_getrusage] = px_getrusage,
+	[SYS_times] = px_times,
+	[SYS_sysinfo] = px_sysinfo,
+	[SYS_syslog] = px_syslog,
+	[SYS_getgroups] = px_getgroups,
+	[SYS_setgroups] = px_setgroups,
+	[SYS_sched_getaffinity] = px_sched_getaffinity,
+	[SYS_sched_setaffinity] = px_sched_setaffinity,
 	/* queued signals: kill.c, sigpost.c (sigs, session 6) */
 	[SYS_rt_sigqueueinfo] = px_rt_sigqueueinfo,
 	[SYS_rt_tgsigqueueinfo] = px_rt_tgsigqueueinfo,

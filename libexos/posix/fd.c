@@ -170,7 +170,7 @@ px_fd_install(struct px_ofile *f, int min, int cloexec)
 
 	if (!t)
 		return -EMFILE;
-	for (fd = min < 0 ? 0 : min; fd < PX_NFD; fd++)
+	for (fd = min < 0 ? 0 : min; fd < px_rlimit_nofile(); fd++)
 		if (!t->fd[fd]) {
 			t->fd[fd] = (uint64_t)(uintptr_t)f |
 			    (cloexec ? SLOT_CLOEXEC : 0);
@@ -318,7 +318,7 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 	struct px_fdtab *t = px_fd_tab();
 	uint64_t old;
 
-	if (newfd < 0 || newfd >= PX_NFD)
+	if (newfd < 0 || newfd >= px_rlimit_nofile())
 		return -EBADF;
 	px_ofile_get(f);
 	old = t->fd[newfd];
@@ -368,7 +368,7 @@ px_dup2(PX_ARGS)
 	PX_UNUSED;
 	if (!f || a1 != (int)a1)
 		return -EBADF;
-	if (a2 < 0 || a2 >= PX_NFD)
+	if (a2 < 0 || a2 >= px_rlimit_nofile())
 		return -EBADF;
 	if (a1 == a2)
 		return a2;
@@ -390,7 +390,7 @@ px_fcntl(PX_ARGS)
 	switch (a2) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (a3 < 0 || a3 >= PX_NFD)
+		if (a3 < 0 || a3 >= px_rlimit_nofile())
 			return -EINVAL;
 		px_ofile_get(f);
 		if ((fd = px_fd_install(f, (int)a3, a2 == F_DUPFD_CLOEXEC)) < 0)

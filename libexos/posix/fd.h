@@ -102,6 +102,11 @@ struct px_fdtab {
 	uint32_t pad;
 	uint64_t fd[PX_NFD];            /* struct px_ofile *, bit 0 cloexec */
 	char cwd[PX_PATH_MAX];          /* absolute, normalized */
+	/* (shell) resource limits set by setrlimit (sysinfo.c): bit r of
+	 * rlim_set says rlim[r] = { soft, hard } holds limit r */
+	uint32_t rlim_set;
+	uint32_t rlim_pad;
+	uint64_t rlim[16][2];
 };
 
 struct px_fdreg {                       /* one per family, shared */

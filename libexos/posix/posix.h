@@ -197,6 +197,22 @@ void px_mem_lend(uint64_t ppn);
 void px_fork_reap_halfbuilt(void);
 const struct xok_page_map *px_exec_pages(uint64_t *n);
 
+/* (shell) sysinfo.c: limits, the machine, groups, affinity. */
+long px_getrlimit(PX_ARGS);
+long px_setrlimit(PX_ARGS);
+long px_prlimit64(PX_ARGS);
+long px_getrusage(PX_ARGS);
+long px_times(PX_ARGS);
+long px_sysinfo(PX_ARGS);
+long px_syslog(PX_ARGS);
+long px_getgroups(PX_ARGS);
+long px_setgroups(PX_ARGS);
+long px_sched_getaffinity(PX_ARGS);
+long px_sched_setaffinity(PX_ARGS);
+/* The soft limits the libOS honours: descriptors (fd.c; at most
+ * PX_NFD) and processes of the family (ptab.c's fork; at most PX_NPROC). */
+int px_rlimit_nofile(void);
+long px_rlimit_nproc(void);
 /* (fmmap) mmapfile.c: mmap of a file (MAP_PRIVATE, MAP_SHARED), msync,
  * and the hooks of mem.c, fork.c, proc.c, pxwait.c, vfs_cffs.c. */
 struct px_ofile;

@@ -35,6 +35,8 @@ POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c \
 	libexos/posix/sigpost.c
 POSIX_SRCS += libexos/posix/reboot.c
+# (shell) limits, times, sysinfo, syslog, groups, affinity
+POSIX_SRCS += libexos/posix/sysinfo.c
 # (fmmap) file-backed mmap
 POSIX_SRCS += libexos/posix/mmapfile.c
 $(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include

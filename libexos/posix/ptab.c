@@ -153,6 +153,7 @@ px_proc_new(long *err)
 	struct px_proc *me = px_proc_self(), *p = NULL;
 	int32_t pid;
 	int i, tries;
+	long used = 0;
 
 	*err = -EAGAIN;
 	if (!me)
@@ -163,7 +164,11 @@ px_proc_new(long *err)
 			tab->procs[i].state = PX_FREE;
 		if (!p && tab->procs[i].state == PX_FREE)
 			p = &tab->procs[i];
+		if (tab->procs[i].state != PX_FREE)
+			used++;
 	}
+	if (used >= px_rlimit_nproc())         /* (shell) RLIMIT_NPROC */
+		p = NULL;
 	if (!p)
 		goto out;
 	pid = tab->last_pid;
