@@ -12,11 +12,16 @@ PORT_STAMPS := $(patsubst %,$(BUILD)/ports/%/installed,$(PORTS))
 .PHONY: ports $(addprefix ports/,$(PORTS))
 ports: $(PORT_STAMPS)
 
+# A recipe's PORT_DEPENDS="A B" line names the ports built before it
+# (a library port: bsdtar links against zlib's tree).
+port_deps = $(patsubst %,$(BUILD)/ports/%/installed,$(shell sed -n \
+    's/^PORT_DEPENDS="\([^"]*\)".*/\1/p' ports/$(1)/port.sh))
+
 define port_rule
 ports/$(1): $(BUILD)/ports/$(1)/installed
 $(BUILD)/ports/$(1)/installed: ports/$(1)/port.sh \
     $(wildcard ports/$(1)/patches/*.patch) scripts/port scripts/debsrc \
-    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) $(call port_deps,$(1))
 	@scripts/port $(1) $(BUILD)
 endef
 $(foreach p,$(PORTS),$(eval $(call port_rule,$(p))))

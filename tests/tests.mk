@@ -186,6 +186,11 @@ GUEST_TESTS += tests/guest/signals.sh
 # The ports dash and toybox (ports/, `make ports`, part of `make all`)
 # on ExOS, compared with the host's dash and coreutils (tests/guest/ports.sh).
 GUEST_TESTS += tests/guest/ports.sh
+# The ports bsdtar (zlib), sqlite3 and tcc used for real on a C-FFS
+# image: a tar round trip, 10,000 rows, a power-off mid-transaction and
+# the reboot's integrity check, tcc -run and tcc -c/-o
+# (tests/guest/ports3.sh).
+GUEST_TESTS += tests/guest/ports3.sh
 
 # The root image (`make image`) on the host, and /sbin/init booted with
 # its files (tests/guest/image.sh).

@@ -80,10 +80,18 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 {
 	struct px_nd *nd = &nd1;
 	struct px_ofile *f;
-	uint32_t acc = (uint32_t)flags & O_ACCMODE, type;
+	uint32_t acc = (uint32_t)flags & 3, type;
 	int created = 0;
 	long r, fd;
 
+	/* O_PATH (musl's O_ACCMODE includes it, as O_SEARCH): a descriptor
+	 * that only names the file (fchdir, *at calls; libarchive opens
+	 * "." so); Linux ignores every other flag but these and checks no
+	 * permission bits on the file itself */
+	if (flags & O_PATH) {
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+		acc = O_RDONLY;
+	}
 	if (acc == 3)
 		return -EINVAL;
 	r = px_namei(dirfd, upath, (flags & O_NOFOLLOW) ||
@@ -124,8 +132,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		if (nd->be == PX_BE_MOD && !S_ISDIR(m) &&
 		    (acc != O_RDONLY || (flags & O_TRUNC)))
 			return -EROFS;
-		if ((r = px_perm(m, (acc != O_WRONLY ? R_OK : 0) |
-		    (acc != O_RDONLY || (flags & O_TRUNC) ? W_OK : 0))) < 0)
+		if (!(flags & O_PATH) && (r = px_perm(m,
+		    (acc != O_WRONLY ? R_OK : 0) | (acc != O_RDONLY ||
+		    (flags & O_TRUNC) ? W_OK : 0))) < 0)
 			return r;
 		switch (nd->be) {
 		case PX_BE_DEV:

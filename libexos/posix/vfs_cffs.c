@@ -319,7 +319,9 @@ file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 			k = err;
 			break;
 		}
-		/* O_APPEND: the end and the write in one bracket */
+		/* O_APPEND: the end and the write in one bracket (k: this
+		 * chunk's, not the previous chunk's count) */
+		k = 0;
 		if ((f->flags & O_APPEND) && (k = file_size(fs, vn(f)->path,
 		    &size)) == 0)
 			o = size - done;
