@@ -102,7 +102,14 @@ clean "scripts" "$tmp/scripts.cffs"
 
 # the README's example: a pipe into exos-run, the default image (a copy)
 echo 'ls /; cat /etc/motd' | "$top/scripts/exos-run" --timeout 120 >"$tmp/readme.out" 2>&1
-if grep -q "^bin  dev  etc  root  sbin  tmp$" "$tmp/readme.out" &&
+# (ls / lists the image's top level: every name of build/rootfs, on
+# the lines before the motd)
+top_ok=1
+for d in $(ls "$build/rootfs"); do
+	sed '/^Welcome to ExOS/,$d' "$tmp/readme.out" | grep -qw -- "$d" ||
+		top_ok=0
+done
+if [ $top_ok = 1 ] && grep -q "^bin  dev  etc" "$tmp/readme.out" &&
     grep -q "^Welcome to ExOS" "$tmp/readme.out"; then
 	pass "echo 'ls /; cat /etc/motd' | scripts/exos-run"
 else
