@@ -34,6 +34,11 @@ $(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \
 	libexos/posix/sigentry.S libexos/posix/itimer.c
 POSIX_SRCS += libexos/posix/reboot.c
+# (portsa) C library routines musl lacks and ports use: fts (MirBSD
+# pax); their headers, libexos/posix/include/*.h, go into the sysroot
+POSIX_SRCS += libexos/posix/fts.c
+PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
+	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
@@ -83,6 +88,11 @@ $(BUILD)/posix/%.c.o: %.c
 $(BUILD)/posix/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
+
+$(SYSROOT)/include/%.h: libexos/posix/include/%.h $(MUSL_LIBC)
+	install -m 0644 $< $@
+$(POSIX_OBJS): $(PX_HEADERS)
+sysroot: $(PX_HEADERS)
 
 $(POSIX_LIB): $(POSIX_OBJS)
 	rm -f $@ && ar rcs $@ $^
