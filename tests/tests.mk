@@ -191,3 +191,10 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (portsa) What the ports need beyond the rest: a write over the
+# libOS's 64 KiB chunk, fts, getrusage (tests/posix/portlibc.c).
+POSIX_SUITE += portlibc
+POSIX_SUITE_DISK += portlibc
+# (portsa) gzip, pax, diffutils, mksh and bmake used for real on ExOS,
+# compared with the host's (tests/guest/ports2.sh; about 1 min of QEMU).
+GUEST_TESTS += tests/guest/ports2.sh

@@ -131,6 +131,8 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_getitimer] = px_getitimer,
 	/* ports: reboot.c */
 	[SYS_reboot] = px_reboot,
+	/* portsa: rusage.c */
+	[SYS_getrusage] = px_getrusage,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

@@ -12,7 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fts.h>
+#include "include/fts.h"      /* (the sysroot's <fts.h>) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

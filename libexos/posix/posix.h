@@ -67,6 +67,7 @@ long px_alarm(PX_ARGS);                 /* itimer.c */
 long px_setitimer(PX_ARGS);
 long px_getitimer(PX_ARGS);
 long px_reboot(PX_ARGS);                /* reboot.c (ports) */
+long px_getrusage(PX_ARGS);             /* rusage.c (portsa) */
 
 /* proc.c: the FS and GS bases. */
 long px_fs_base(void);

@@ -37,6 +37,8 @@ POSIX_SRCS += libexos/posix/reboot.c
 # (portsa) C library routines musl lacks and ports use: fts (MirBSD
 # pax); their headers, libexos/posix/include/*.h, go into the sysroot
 POSIX_SRCS += libexos/posix/fts.c
+# (portsa) getrusage (mksh asks after each child)
+POSIX_SRCS += libexos/posix/rusage.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
