@@ -198,3 +198,9 @@ POSIX_SUITE_DISK += portlibc
 # (portsa) gzip, pax, diffutils, mksh and bmake used for real on ExOS,
 # compared with the host's (tests/guest/ports2.sh; about 1 min of QEMU).
 GUEST_TESTS += tests/guest/ports2.sh
+# (portsa) toybox's own test suite under mksh on ExOS against the same
+# toybox on Linux (tests/guest/toyboxsuite.sh): about 5 min of QEMU
+# under TCG, so not in make test.
+.PHONY: test-ports
+test-ports: all
+	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"
