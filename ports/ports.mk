@@ -3,7 +3,8 @@
 # exos-cc into $(BUILD)/ports/NAME/root.  `make ports` builds them all,
 # `make ports/NAME` one; a port that fails stops make with the end of
 # its log.  The ports are part of `make all` (the guest tests run them).
-# A port is rebuilt when its recipe, its patches, the scripts or the
+# A port is rebuilt when its recipe, its patches, its other files (say
+# a config fragment), the scripts or the
 # sysroot (musl, libexos-posix.a, the start code) change.
 
 PORTS := $(patsubst ports/%/port.sh,%,$(wildcard ports/*/port.sh))
@@ -20,7 +21,9 @@ port_deps = $(patsubst %,$(BUILD)/ports/%/installed,$(shell sed -n \
 define port_rule
 ports/$(1): $(BUILD)/ports/$(1)/installed
 $(BUILD)/ports/$(1)/installed: ports/$(1)/port.sh \
-    $(wildcard ports/$(1)/patches/*.patch) scripts/port scripts/debsrc \
+    $(wildcard ports/$(1)/patches/*.patch) \
+    $(filter-out ports/$(1)/patches,$(wildcard ports/$(1)/*)) \
+    scripts/port scripts/debsrc \
     $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1) $(call port_deps,$(1))
 	@scripts/port $(1) $(BUILD)
 endef

@@ -217,3 +217,16 @@ POSIX_SUITE_DISK += fmmap
 # (benchmarks/posix/pfiles.c -q) on ExOS, a fresh C-FFS disk, and on
 # Linux: every call checked, every row measured (tests/guest/pfiles.sh).
 GUEST_TESTS += tests/guest/pfiles.sh
+# (portsa) What the ports need beyond the rest: a write over the
+# libOS's 64 KiB chunk, fts, getrusage (tests/posix/portlibc.c).
+POSIX_SUITE += portlibc
+POSIX_SUITE_DISK += portlibc
+# (portsa) gzip, pax, diffutils, mksh and bmake used for real on ExOS,
+# compared with the host's (tests/guest/ports2.sh; about 1 min of QEMU).
+GUEST_TESTS += tests/guest/ports2.sh
+# (portsa) toybox's own test suite under mksh on ExOS against the same
+# toybox on Linux (tests/guest/toyboxsuite.sh): about 5 min of QEMU
+# under TCG, so not in make test.
+.PHONY: test-ports
+test-ports: all
+	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"

@@ -40,6 +40,11 @@ POSIX_SRCS += libexos/posix/sysinfo.c
 # (fmmap) file-backed mmap
 POSIX_SRCS += libexos/posix/mmapfile.c
 $(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include
+# (portsa) C library routines musl lacks and ports use: fts (MirBSD
+# pax); their headers, libexos/posix/include/*.h, go into the sysroot
+POSIX_SRCS += libexos/posix/fts.c
+PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
+	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
 
 # C-FFS in every process (fsroot.h): cffs/'s sources, XN's client
@@ -90,6 +95,11 @@ $(BUILD)/posix/%.c.o: %.c
 $(BUILD)/posix/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(POSIX_CFLAGS) -c -o $@ $<
+
+$(SYSROOT)/include/%.h: libexos/posix/include/%.h $(MUSL_LIBC)
+	install -m 0644 $< $@
+$(POSIX_OBJS): $(PX_HEADERS)
+sysroot: $(PX_HEADERS)
 
 $(POSIX_LIB): $(POSIX_OBJS)
 	rm -f $@ && ar rcs $@ $^
