@@ -311,7 +311,6 @@ file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 	while (done < n || n == 0) {
 		size_t c = n - done < CHUNK ? n - done : CHUNK;
 
-		k = 0;  /* (not the last chunk's count: each chunk is written) */
 		if (px_copyin(bounce, (const char *)ubuf + done, c) < 0) {
 			k = -EFAULT;
 			break;
