@@ -45,16 +45,17 @@ trap '[ -n "$bg" ] && poweroff; rm -rf "$tmp"' EXIT
 pass() { echo "PASS: ports3: $1"; }
 fail() { echo "FAIL: ports3: $1"; failed=1; }
 
-for p in dash toybox zlib bsdtar sqlite3 tcc; do
+for p in dash toybox diffutils zlib bsdtar sqlite3 tcc; do
 	[ -f "$build/ports/$p/installed" ] ||
 	    { fail "port $p not built (make ports)"; exit 1; }
 done
 
-# ---- the image: the ports' trees, the tree to archive, the sources ----
+# ---- the image: the ports' trees (cmp is diffutils'), the tree to archive,
+# the sources ----
 root=$tmp/root
 mkdir -p "$root/tmp" "$root/src/t/d1/d2/d3" "$root/src/t/e" "$root/src/c"
 chmod 1777 "$root/tmp"
-for p in dash toybox zlib bsdtar sqlite3 tcc; do
+for p in dash toybox diffutils zlib bsdtar sqlite3 tcc; do
 	cp -a "$build/ports/$p/root/." "$root/"
 done
 t=$root/src/t
