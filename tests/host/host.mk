@@ -66,6 +66,10 @@ fuzz-pf: $(PF_FUZZER)
 	nice -n $(FUZZ_NICE) $(PF_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
 	    -print_final_stats=1 -artifact_prefix=$(PF_FUZZER).crashes/ \
 	    $(FUZZ_ARGS) $(PF_FUZZER).corpus
+# issue 13's name for it: the network's fuzzer (filters, demultiplexer,
+# the transmit check's mirror)
+.PHONY: fuzz-net
+fuzz-net: fuzz-pf
 
 # The console's line discipline (libexos/posix/ldisc.c, pure): its own
 # program, since it is the POSIX layer's code, not the kernel's.
