@@ -11,7 +11,9 @@ $(IMAGE): scripts/mkimage $(wildcard disk-images/etc/*) $(PORT_STAMPS) \
     $(INIT) $(CFFS_BUILD)/mkfs.cffs $(CFFS_BUILD)/fsck.cffs
 	@scripts/mkimage $(BUILD)
 
+ifneq ($(NO_PORTS),1)
 GUEST_PROGS += $(IMAGE)
+endif
 
 # today's demo, also what `make run` boots until the shell reaches a
 # prompt from the image

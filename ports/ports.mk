@@ -29,4 +29,7 @@ $(BUILD)/ports/$(1)/installed: ports/$(1)/port.sh \
 endef
 $(foreach p,$(PORTS),$(eval $(call port_rule,$(p))))
 
+# (NO_PORTS=1: the project's own code only, as make check-clang-build)
+ifneq ($(NO_PORTS),1)
 GUEST_PROGS += $(PORT_STAMPS)
+endif
