@@ -201,12 +201,12 @@ ld_input(struct ldisc *ld, uint8_t c, struct ld_echo *e)
 			return sig;
 		}
 	}
+	if (!L(ld, ICANON))
+		goto literal;   /* ^V too, as Linux: special only in lines */
 	if (L(ld, IEXTEN) && is_cc(ld, c, VLNEXT)) {
 		ld->lnext = 1;
 		return 0;
 	}
-	if (!L(ld, ICANON))
-		goto literal;
 	if (is_cc(ld, c, VERASE) || c == '\b') {
 		rub_out(ld, e);
 		return 0;

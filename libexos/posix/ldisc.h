@@ -21,7 +21,8 @@
 #define LD_QSIZE        4096    /* bytes a read may take (N_TTY_BUF_SIZE) */
 #define LD_LINEMAX      4095    /* a canonical line, its end not counted */
 #define LD_NENDS        256     /* complete canonical lines queued */
-#define LD_ECHOMAX      (3 * LD_LINEMAX + 16)   /* ^U of a full line */
+#define LD_ECHOMAX      (6 * LD_LINEMAX + 16)   /* ^U of a full line of
+						   "^X"s: "\b \b" twice each */
 
 struct ld_termios {             /* Linux's struct termios (TCGETS) */
 	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;

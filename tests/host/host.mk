@@ -80,3 +80,19 @@ $(BUILD)/host/test_ldisc: tests/host/test_ldisc.c libexos/posix/ldisc.c \
 	    -o $@ tests/host/test_ldisc.c libexos/posix/ldisc.c $(CHECK_LIBS)
 
 HOST_TESTS += $(BUILD)/host/test_ldisc
+
+# The line discipline's fuzzer (not part of `make test`; tests/host/
+# fuzz_ldisc.c): make fuzz-ldisc [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+LDISC_FUZZER := $(BUILD)/host/fuzz_ldisc
+$(LDISC_FUZZER): tests/host/fuzz_ldisc.c libexos/posix/ldisc.c \
+    libexos/posix/ldisc.h tests/host/host.mk
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilibexos/posix \
+	    -o $@ tests/host/fuzz_ldisc.c libexos/posix/ldisc.c
+
+.PHONY: fuzz-ldisc
+fuzz-ldisc: $(LDISC_FUZZER)
+	@mkdir -p $(LDISC_FUZZER).corpus $(LDISC_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(LDISC_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(LDISC_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(LDISC_FUZZER).corpus

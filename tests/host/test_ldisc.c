@@ -5,7 +5,8 @@
  * the start of a line (end of file) and after text (a line without its
  * newline), ICRNL, the signal characters and their flush, echo off and
  * ECHONL, raw mode with the queue as flow control, switching modes,
- * ONLCR output and a full line.  Its own program (test_ldisc): the
+ * ONLCR output and a full line, the echo of ^U on a full line of
+ * control characters, ^V in raw mode.  Its own program (test_ldisc): the
  * POSIX layer's code, not the kernel's.
  */
 #include <signal.h>
@@ -172,6 +173,32 @@ START_TEST(literal_next)
 }
 END_TEST
 
+/* ^U of a full line of control characters (two columns each) rubs out
+ * every column: the echo is never cut short. */
+START_TEST(kill_full_line_echo)
+{
+	int i;
+
+	for (i = 0; i < LD_LINEMAX; i++)
+		ld_input(&LD, 0x01, &E);
+	E.n = 0;
+	ld_input(&LD, 0x15, &E);
+	ck_assert_uint_eq(E.n, 6 * LD_LINEMAX);
+	ck_assert_uint_eq(LD.nline, 0);
+}
+END_TEST
+
+/* ^V is special only in canonical mode (Linux's n_tty): raw mode with
+ * IEXTEN passes it through to the program. */
+START_TEST(literal_next_raw)
+{
+	set_lflag(0, ICANON | ECHO);
+	ck_assert_uint_eq(LD.t.c_lflag & IEXTEN, IEXTEN);
+	type("\x16x");
+	ck_assert_str_eq(rd(100), "\x16x");
+}
+END_TEST
+
 START_TEST(echo_off)
 {
 	set_lflag(ECHONL, ECHO);
@@ -320,6 +347,8 @@ ldisc_suite(void)
 	tcase_add_test(tc, signals);
 	tcase_add_test(tc, literal_next);
 	tcase_add_test(tc, echo_off);
+	tcase_add_test(tc, kill_full_line_echo);
+	tcase_add_test(tc, literal_next_raw);
 	tcase_add_test(tc, raw_mode);
 	tcase_add_test(tc, full_line);
 	tcase_add_test(tc, many_lines);
