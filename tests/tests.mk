@@ -234,4 +234,5 @@ test-ports: all
 # non-canonical stack pointers, exhaustion by a child that dies
 # (tests/guest/attack.sh).
 $(eval $(call guest_prog,$(BUILD)/tests/attack.elf,tests/guest/attack.c tests/guest/role.c))
+$(eval $(call guest_prog,$(BUILD)/tests/attacknet.elf,tests/guest/attacknet.c tests/guest/role.c))
 GUEST_TESTS += tests/guest/attack.sh

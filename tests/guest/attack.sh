@@ -9,3 +9,15 @@ img=$(mktemp "${TMPDIR:-/tmp}/attack.XXXXXX")
 trap 'rm -f "$img"' EXIT
 truncate -s 16M "$img"
 scripts/qemu --accel "${ACCEL:-tcg}" --test --disk "$img" "$kernel" "$elf"
+rc=$?
+[ $rc -eq 0 ] || exit $rc
+
+# NET_TRANSMITV's zero-copy frames: hostile gathers, full slots, a sender
+# dying with frames in flight (tests/guest/attacknet.c) ...
+net="$(dirname "$(dirname "$kernel")")/tests/attacknet.elf"
+scripts/qemu --accel "${ACCEL:-tcg}" --test --net "" "$kernel" "$net" ||
+	exit $?
+# ... and a card given up for dead with frames in flight
+# (xok.netdeadtx: every transmit completion is nonsense).
+scripts/qemu --accel "${ACCEL:-tcg}" --test --append xok.netdeadtx \
+	--net "" "$kernel" "$net dead"
