@@ -317,7 +317,27 @@ child_hog(volatile uint64_t *sh)
 	while (e < 64 && sys_env_create(0) > 0)
 		e++;
 	sh[2] = e;
-	/* pages, each mapped (its page tables too), until the quota says no */
+	/* pages, each mapped (its page tables too), until the quota says
+	 * no: 512 at a time with the batched calls, then one by one */
+	for (;;) {
+		static uint64_t pp[XOK_PAGE_BATCH_MAX];
+		static struct xok_page_map m[XOK_PAGE_BATCH_MAX];
+		uint64_t i;
+
+		if (sys_page_alloc_many(0, XOK_SELF, 0, pp,
+		    XOK_PAGE_BATCH_MAX) != XOK_PAGE_BATCH_MAX)
+			break;
+		for (i = 0; i < XOK_PAGE_BATCH_MAX; i++)
+			m[i] = (struct xok_page_map){ .va = va + (n + i) *
+			    XOK_PGSIZE, .ppn = pp[i], .perm = XOK_PTE_W |
+			    XOK_PTE_NX };
+		if (sys_page_map_many(XOK_SELF, 0, m, XOK_PAGE_BATCH_MAX) !=
+		    XOK_PAGE_BATCH_MAX) {
+			n += XOK_PAGE_BATCH_MAX;        /* not all mapped: owned */
+			break;
+		}
+		n += XOK_PAGE_BATCH_MAX;
+	}
 	while ((p = sys_page_alloc(XOK_PPN_ANY, 0)) >= 0) {
 		if (sys_page_map(XOK_SELF, va + n * XOK_PGSIZE, (uint64_t)p,
 		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0)
