@@ -230,3 +230,9 @@ GUEST_TESTS += tests/guest/ports2.sh
 .PHONY: test-ports
 test-ports: all
 	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"
+# Session 7's attacks on the kernel: XN_READ of a reused block,
+# non-canonical stack pointers, exhaustion by a child that dies
+# (tests/guest/attack.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/attack.elf,tests/guest/attack.c tests/guest/role.c))
+$(eval $(call guest_prog,$(BUILD)/tests/attacknet.elf,tests/guest/attacknet.c tests/guest/role.c))
+GUEST_TESTS += tests/guest/attack.sh

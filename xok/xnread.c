@@ -8,7 +8,9 @@
  *     libFS committed is what every other reads next, written back or
  *     not);
  *   - a free data-area block: zeros (a freed block's old bytes are
- *     nobody's business);
+ *     nobody's business), and so is a fresh one (allocated, never
+ *     written back, not cached): XN_BC_INSERT zero-fills it, and its
+ *     disk block still holds whatever a freed block left there;
  *   - any other block (an allocated block nobody caches, XN's own area):
  *     the disk, the uncached blocks of one call read together.
  * No capability is needed and nothing in XN changes.
@@ -52,7 +54,7 @@ sys_xn_read(uint64_t block, uint64_t n, uaddr_t ubuf)
 			continue;
 		}
 		if (b >= x->data_start && xn_block_info(x, b, &bs) == 0 &&
-		    bs.type == 0) {
+		    (bs.type == 0 || (bs.flags & XN_BS_FRESH))) {
 			src[i] = zero;
 			continue;
 		}

@@ -26,6 +26,7 @@
  */
 #include "kfuzz.h"
 #include <xok/elf.h>
+#include <xn/xn.h>
 
 /* Every line of ours carries the key; checks as in check.h. */
 static char key[17];
@@ -266,6 +267,120 @@ share_image(int64_t child)
 	return 0;
 }
 
+
+/* ---- XN and the network card, when the boot has them (kfuzz.sh) -------
+ * With a disk, XN is formatted before the snapshot with a root any
+ * principal may change (a template whose acl accepts everyone) owning
+ * 64 data blocks, so callers' XN calls (caching their pages, writing,
+ * views, reads, evictions) reach XN instead of stopping at NODEV.  At
+ * the end, before the pages are compared, the registry and the pages'
+ * XN flags must agree exactly (a page flagged XOK_PG_XN that no entry
+ * holds would never be freed); then XN is formatted again, which gives
+ * every cache page back (a dead caller's orphans are freed), and set up
+ * as before, init's root page cached again.  With a card, callers get
+ * the network capability {0xfe, 0x01} W in slot 1. */
+#define WAIT_TICKS(n) do { uint64_t e_ = xok_ticks() + (n); \
+	while (xok_ticks() < e_) sys_yield(XOK_SELF); } while (0)
+#define XN_ROOTB  100
+#define XN_DATA0  200
+#define XN_NDATA  64
+static int64_t xn_root_ppn = -1;
+static int have_xn;
+
+static int
+xn_setup(void)
+{
+	static struct xok_xn_template t;
+	static struct xok_xn_change c;
+	const struct xn_insn owns[] = {
+		XN_I(LDI, 1, 0, 0, 0),
+		XN_I(LDI, 4, 0, 0, XN_TYPE_DATA),
+		XN_I(LD32, 2, 1, 0, 0),
+		XN_I(LD32, 3, 1, 0, 4),
+		XN_I(EMIT, 2, 3, 4, 0),
+		XN_I(LDI, 0, 0, 0, 0),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	const struct xn_insn acl[] = {
+		XN_I(LDI, 9, 0, 0, 1),
+		XN_I(RET, 9, 0, 0, 0),
+	};
+	uint32_t v[2] = { XN_DATA0, XN_NDATA }, i;
+
+	memset(&t, 0, sizeof(t));
+	strncpy(t.name, "kfuzz.ext", sizeof(t.name) - 1);
+	t.type = 16;
+	t.len[0] = sizeof(owns) / sizeof(owns[0]);
+	t.len[1] = sizeof(acl) / sizeof(acl[0]);
+	memcpy(t.code[0], owns, sizeof(owns));
+	memcpy(t.code[1], acl, sizeof(acl));
+	memset(&c, 0, sizeof(c));
+	c.block = XN_ROOTB, c.off = 0, c.len = 8;
+	memcpy(c.bytes, v, 8);
+	c.nclaims = XN_NDATA;
+	for (i = 0; i < XN_NDATA; i++)
+		c.claims[i].block = XN_DATA0 + i,
+		c.claims[i].type = XN_TYPE_DATA;
+	if (xn_root_ppn < 0 &&
+	    (xn_root_ppn = sys_page_alloc(XOK_PPN_ANY, 0)) < 0)
+		return -1;
+	if (sys_xn_format(0) < 0 || sys_xn_template(0, &t) < 0 ||
+	    sys_xn_root(0, "kfuzz", 16, XN_ROOTB, NULL) < 0 ||
+	    sys_xn_bc_insert(0, XN_ROOTB, (uint64_t)xn_root_ppn, 0) < 0 ||
+	    sys_xn_alloc(0, &c) < 0)
+		return -1;
+	return 0;
+}
+
+/* Do the registry and the pages' XN flags agree?  How many disagree. */
+static uint64_t
+xn_disagree(void)
+{
+	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
+	const volatile struct xn_bstate *bs =
+	    (const volatile struct xn_bstate *)XOK_XN_VA;
+	const volatile struct xn_bc_entry *bc;
+	uint64_t i, held = 0, flagged = 0, bad = 0, ppn;
+
+	if (!xe->mounted)
+		return 0;
+	bc = (const volatile struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off);
+	for (i = 0; i < xe->bc_slots; i++) {
+		uint32_t b = bc[i].block;
+
+		if (b >= xe->nblocks || bs[b].bcslot != i + 1)
+			continue;               /* a free slot */
+		held++;
+		ppn = ((uint64_t)bc[i].page - XOK_KERNEL_DIRECT) / XOK_PGSIZE;
+		if (ppn >= XOK_INFO->npages ||
+		    !(XOK_PAGES[ppn].flags & XOK_PG_XN) ||
+		    XOK_PAGES[ppn].owner == 0) {
+			if (bad++ < 4)
+				SAY("kfuzz: registry entry of block %u: page "
+				    "%lu not XN's\n", b, ppn);
+		}
+	}
+	for (i = 0; i < XOK_INFO->npages; i++)
+		flagged += (XOK_PAGES[i].flags & XOK_PG_XN) != 0;
+	if (flagged != held) {
+		SAY("kfuzz: %lu pages flagged XN, %lu registry entries\n",
+		    flagged, held);
+		bad++;
+	}
+	return bad;
+}
+
+/* Callers get the network's use capability in slot 1. */
+static void
+grant_net(int64_t id)
+{
+	static const struct xok_cap net = { .valid = 1, .len = 2,
+	    .rights = XOK_CAP_W, .name = { 0xfe, 0x01 } };
+
+	if (XOK_INFO->net.present)
+		sys_cap_grant((uint64_t)id, 0, 0, 1, &net);
+}
+
 static int64_t
 spawn(int i, uint64_t budget)
 {
@@ -284,6 +399,7 @@ spawn(int i, uint64_t budget)
 	r->depth = 1;
 	r->image_va = (uint64_t)image;
 	r->image_size = image_size;
+	grant_net(id);
 	if ((err = sys_page_map((uint64_t)id, KF_REC_VA, kids[i].ppn,
 	    XOK_PTE_W | XOK_PTE_NX, 0, 0)) < 0 ||
 	    (err = share_image(id)) < 0 ||
@@ -561,6 +677,16 @@ main(uint64_t arg)
 	EXPECT_EQ("snapshot pages", err, 0);
 	for (i = 1; i < XOK_NSLICES; i += XOK_NSLICES / 4)
 		sys_slice_alloc(XOK_SELF, 0, i + XOK_NSLICES / 8);
+	{
+		struct xok_xn_stat st;
+
+		have_xn = sys_xn_stat(&st) == 0 && st.nblocks > 0;
+		if (have_xn)
+			EXPECT_EQ("XN formatted, a root open to all",
+			    xn_setup(), 0);
+		SAY("kfuzz: %s, %s\n", have_xn ? "XN on a disk" : "no disk",
+		    XOK_INFO->net.present ? "a network card" : "no card");
+	}
 	EXPECT("a caller lives and exits before the phase", probe());
 	if (failures)
 		goto out;
@@ -594,6 +720,14 @@ main(uint64_t arg)
 	    probe());
 	kill_all();
 	EXPECT("kfuzz: only init is left", nalive() == 1 && alive(XOK_ENVX(me)));
+	if (have_xn) {
+		/* the card finishes what dead callers left in flight */
+		WAIT_TICKS(200);
+		EXPECT_EQ("kfuzz: XN's registry and the pages' XN flags agree",
+		    xn_disagree(), 0);
+		EXPECT_EQ("kfuzz: XN formatted and set up again", xn_setup(),
+		    0);
+	}
 	ok = 1;
 	for (i = 0; i < XOK_NSLICES; i++)
 		ok &= XOK_INFO->slice_owner[i] == slices0[i];

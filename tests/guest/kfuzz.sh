@@ -40,7 +40,11 @@ trap 'rm -rf "$dir"' EXIT
 echo "seed=$seed calls=$calls hazards=$hazards" > "$dir/kfuzz.args"
 echo "kfuzz: SEED=$seed CALLS=$calls HAZARDS=$hazards"
 start=$(date +%s)
-scripts/qemu --accel "$accel" --test --timeout "$timeout" "$kernel" \
+# A fresh disk (init formats XN on it: callers' XN calls reach XN) and
+# a network card on QEMU's user network (callers may send).
+truncate -s 16M "$dir/disk"
+scripts/qemu --accel "$accel" --test --timeout "$timeout" \
+    --disk "$dir/disk" --net "" "$kernel" \
     "$elf" "$dir/kfuzz.args" > "$dir/out" 2>&1
 rc=$?
 tr -d '\r' < "$dir/out" > "$dir/log"

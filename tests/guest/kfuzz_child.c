@@ -149,6 +149,7 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(ENV_REAP)] = { A_ENV, A_OUT },
 	[C(XN_BC_MAP)] = { A_BLOCK, A_N, A_VA },
 	[C(XN_READ)] = { A_BLOCK, A_N, A_OUT },
+	[C(NET_TRANSMITV)] = { A_SLOT, A_IN, A_N, A_OUT },
 };
 
 /* Every call in the table, whatever is added to it later. */

@@ -70,9 +70,26 @@ static struct {
 	uint64_t zcpa;
 	vnet_txdone_fn txdone;
 	int inject;                     /* vnet_inject_nonsense */
+	int inject_tx;                  /* vnet_inject_tx_nonsense */
 } vn = { .irq = -1 };
 
 static int vnet_start_device(void);
+
+/* Every zero-copy frame in flight is lost (the card given up, as
+ * vnet_start_device does on a reset): its owner hears of it and its
+ * pages are unpinned. */
+static void
+zc_drop_all(void)
+{
+	unsigned i;
+
+	for (i = 0; i < VNET_NZC; i++)
+		if (vn.zcbusy[i]) {
+			vn.zcbusy[i] = 0;
+			if (vn.txdone)
+				vn.txdone(i, 1);
+		}
+}
 
 /*
  * The card answered nonsense: reset it and start again with fresh rings,
@@ -88,6 +105,7 @@ vnet_fail(const char *why)
 		    info->net.resets - 1);
 		vn.dead = 1;
 		info->net.dead = 1;
+		zc_drop_all();          /* the card will never finish them */
 		return;
 	}
 	kprintf("vnet: %s; card reset\n", why);
@@ -190,6 +208,8 @@ tx_reap(void)
 			return -1;
 		}
 		id = q->used->ring[q->last_used & (q->qsize - 1)].id;
+		if (vn.inject_tx)
+			id = 0xdead;    /* vnet_inject_tx_nonsense */
 		if (id >= 2U * vn.ntx) {
 			uint32_t k = (id - 2U * vn.ntx) / VNET_ZC_DESC;
 
@@ -466,4 +486,12 @@ void
 vnet_inject_nonsense(void)
 {
 	vn.inject = 1;
+}
+
+/* Test only (xok.netdeadtx): every transmit completion is nonsense, so
+ * each frame sent resets the card until it is given up for dead. */
+void
+vnet_inject_tx_nonsense(void)
+{
+	vn.inject_tx = 1;
 }

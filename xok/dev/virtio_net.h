@@ -57,5 +57,6 @@ int vnet_irq(void);
 /* Test hook: make the next receive completion look malformed (an id
  * out of range), to exercise the reset path. */
 void vnet_inject_nonsense(void);
+void vnet_inject_tx_nonsense(void);
 
 #endif

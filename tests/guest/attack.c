@@ -1,0 +1,424 @@
+/*
+ * attack.c: the session-7 attacks on the kernel (attack.sh boots it on a
+ * fresh 16 MiB virtio disk).  Each section is one finding or one class
+ * of hostile input, with the expectation UNIX-like isolation demands:
+ *
+ *  - XN_READ of a block that was freed and allocated again, never
+ *    written since (XN's "fresh" state): XN's view of it is zeros, as
+ *    XN_BC_INSERT zero-fills it; the disk still holds the old owner's
+ *    bytes, which XN_READ must not show;
+ *  - non-canonical stack pointers across SYSCALL, a timer interrupt and
+ *    ENV_SET_REGS (rsp = XOK_UVA_END): the kernel's iretq must not
+ *    fault in ring 0;
+ *  - exhaustion: an attacker child takes every page its quota allows,
+ *    environments and XN_BC_MAP views, then dies: every page comes back
+ *    and the others are still served.
+ *
+ * Init (the root capability) drives; children are this program again
+ * (arg: role).  Prints PASS:/FAIL: lines, then ALL-DONE.
+ */
+#include <exos/exos.h>
+#include "check.h"
+#include "role.h"
+#include <xn/xn.h>
+
+#define T_EXT   16
+#define ROOT    100             /* the root: one extent at offset 0 */
+#define BLK     300             /* the data block freed and reused */
+#define SECRET  0x5345435245543432UL    /* "SECRET42"-ish */
+
+#define CHILD_SH 0x0000000500000000UL  /* the page shared with a child */
+#define VIEW_VA  0x0000000600000000UL
+
+enum role {
+	R_DRIVER = 0,
+	R_NCRSP,                /* non-canonical rsp across calls, ticks */
+	R_HOG,                  /* take everything, then wait to be killed */
+};
+
+static struct xok_xn_change ch;
+static uint8_t rbuf[4096] __attribute__((aligned(4096)));
+static const void *self_image;
+static uint64_t self_size;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int
+dead(int64_t c)
+{
+	const volatile struct xok_env_info *ei = &XOK_INFO->envs[XOK_ENVX(c)];
+
+	return ei->id != (uint64_t)c || ei->state == XOK_ENV_FREE ||
+	    ei->state == XOK_ENV_ZOMBIE;
+}
+
+static uint64_t last_shppn;     /* the page shared with the last child */
+
+static int64_t
+spawn_role(enum role r, volatile uint64_t **sh)
+{
+	struct exos_spawn sp = { .image = self_image, .size = self_size,
+	    .arg = r, .slices = 1, .start = 0 };
+	int64_t c = role_spawn(&sp, CHILD_SH, sh, &last_shppn);
+
+	if (c > 0)
+		sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE);
+	return c;
+}
+
+/* ---- 1. XN_READ of a fresh block --------------------------------------- */
+
+/* A block owning one extent (start, count) at offset 0; any principal
+ * may change it. */
+static void
+make_template(struct xok_xn_template *t)
+{
+	const struct xn_insn owns[] = {
+		XN_I(LDI, 1, 0, 0, 0),
+		XN_I(LDI, 4, 0, 0, XN_TYPE_DATA),
+		XN_I(LD32, 2, 1, 0, 0),
+		XN_I(LD32, 3, 1, 0, 4),
+		XN_I(EMIT, 2, 3, 4, 0),
+		XN_I(LDI, 0, 0, 0, 0),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	const struct xn_insn acl[] = {
+		XN_I(LDI, 9, 0, 0, 1),
+		XN_I(RET, 9, 0, 0, 0),
+	};
+
+	memset(t, 0, sizeof(*t));
+	strncpy(t->name, "attack.ext", sizeof(t->name) - 1);
+	t->type = T_EXT;
+	t->len[0] = sizeof(owns) / sizeof(owns[0]);
+	t->len[1] = sizeof(acl) / sizeof(acl[0]);
+	memcpy(t->code[0], owns, sizeof(owns));
+	memcpy(t->code[1], acl, sizeof(acl));
+}
+
+/* ROOT's extent := (start, count), claiming (or dropping) block c. */
+static int64_t
+extent(uint32_t start, uint32_t count, uint32_t c, int free)
+{
+	uint32_t v[2] = { start, count };
+
+	memset(&ch, 0, sizeof(ch));
+	ch.block = ROOT, ch.off = 0, ch.len = 8;
+	memcpy(ch.bytes, v, 8);
+	ch.nclaims = 1;
+	ch.claims[0].block = c, ch.claims[0].type = XN_TYPE_DATA;
+	return free ? sys_xn_free(0, &ch) : sys_xn_alloc(0, &ch);
+}
+
+static int64_t
+cache(uint32_t b)
+{
+	int64_t ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+
+	return ppn < 0 ? ppn : sys_xn_bc_insert(0, b, (uint64_t)ppn, 0);
+}
+
+static int
+all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void
+test_xnread_fresh(void)
+{
+	static struct xok_xn_template t;
+	struct xok_xn_blockinfo bi;
+	uint64_t secret[4] = { SECRET, SECRET, SECRET, SECRET };
+	struct xok_xn_bcinfo bc;
+	int64_t ppn;
+
+	EXPECT_EQ("xn: format", sys_xn_format(0), 0);
+	make_template(&t);
+	EXPECT_EQ("xn: template", sys_xn_template(0, &t), 0);
+	EXPECT_EQ("xn: root", sys_xn_root(0, "attack", T_EXT, ROOT, NULL), 0);
+	EXPECT_EQ("xn: cache the root", cache(ROOT), 0);
+	EXPECT_EQ("xn: claim the block", extent(BLK, 1, BLK, 0), 0);
+	EXPECT_EQ("xn: cache the block", cache(BLK), 0);
+	EXPECT_EQ("xn: a secret into it", sys_xn_write(0, BLK, 0,
+	    sizeof(secret), secret), 0);
+	EXPECT_EQ("xn: the secret on disk", sys_xn_writeback(BLK), 0);
+	EXPECT_EQ("xn: the root on disk", sys_xn_writeback(ROOT), 0);
+	EXPECT_EQ("xn: the block read back holds it", sys_xn_read(BLK, 1,
+	    rbuf), 0);
+	EXPECT("  (as written)", memcmp(rbuf, secret, sizeof(secret)) == 0);
+	ppn = sys_xn_bc_lookup(BLK, &bc) == 0 ? (int64_t)bc.ppn : -1;
+	EXPECT_EQ("xn: free the block", extent(0, 0, BLK, 1), 0);
+	EXPECT_EQ("xn: the root without it on disk", sys_xn_writeback(ROOT),
+	    0);
+	EXPECT("xn: its cache page came back to us",
+	    ppn > 0 && sys_page_free((uint64_t)ppn, 0) == 0);
+	EXPECT("xn: the block is free", sys_xn_block_info(BLK, &bi) == 0 &&
+	    bi.type == 0);
+	memset(rbuf, 0xaa, sizeof(rbuf));
+	EXPECT_EQ("xn_read: the free block", sys_xn_read(BLK, 1, rbuf), 0);
+	EXPECT("  is zeros", all_zero(rbuf, sizeof(rbuf)));
+
+	/* Claimed again and never written: XN says "fresh"; its disk
+	 * block still holds the secret.  Nobody caches it. */
+	EXPECT_EQ("xn: claim it again", extent(BLK, 1, BLK, 0), 0);
+	EXPECT("xn: it is fresh", sys_xn_block_info(BLK, &bi) == 0 &&
+	    bi.type == XN_TYPE_DATA && (bi.flags & XN_BS_FRESH));
+	EXPECT("xn: not cached", sys_xn_bc_lookup(BLK, &bc) < 0);
+	memset(rbuf, 0xaa, sizeof(rbuf));
+	EXPECT_EQ("xn_read: the fresh block", sys_xn_read(BLK, 1, rbuf), 0);
+	EXPECT("  is zeros, not the old owner's bytes on the disk",
+	    all_zero(rbuf, sizeof(rbuf)));
+	/* the same block read among others in one call */
+	EXPECT_EQ("xn_read: the fresh block within a range",
+	    sys_xn_read(BLK - 1, 1, rbuf) == 0 && (memset(rbuf, 0xaa,
+	    sizeof(rbuf)), sys_xn_read(BLK, 1, rbuf)) == 0 ? 0 : -1, 0);
+	EXPECT("  zeros too", all_zero(rbuf, sizeof(rbuf)));
+	/* what XN_BC_INSERT gives for it: zeros as well */
+	EXPECT_EQ("xn: cache the fresh block", cache(BLK), 0);
+	EXPECT_EQ("xn_read: the cached fresh block", sys_xn_read(BLK, 1,
+	    rbuf), 0);
+	EXPECT("  zeros, as the cache page", all_zero(rbuf, sizeof(rbuf)));
+	EXPECT_EQ("xn: write the fresh block back (zeros on disk)",
+	    sys_xn_writeback(BLK), 0);
+}
+
+/* ---- 2. non-canonical stack pointers ----------------------------------- */
+
+uint64_t ncrsp_call(uint64_t rsp, uint64_t nr);
+uint64_t ncrsp_spin(uint64_t rsp, const volatile uint64_t *ticks,
+    uint64_t until);
+void ncrsp_start(void);
+
+__asm__(
+	".text\n"
+	/* ncrsp_call(rsp, nr): make call nr with rsp as the stack pointer;
+	 * its result */
+	".globl ncrsp_call\n"
+	"ncrsp_call:\n"
+	"	pushq %rbx\n"
+	"	movq %rsp, %rbx\n"
+	"	movq %rsi, %rax\n"
+	"	movq %rdi, %rsp\n"
+	"	syscall\n"
+	"	movq %rbx, %rsp\n"
+	"	popq %rbx\n"
+	"	ret\n"
+	/* ncrsp_spin(rsp, ticks, until): spin with rsp as the stack pointer
+	 * (interrupts and preemption come and go) until *ticks >= until */
+	".globl ncrsp_spin\n"
+	"ncrsp_spin:\n"
+	"	pushq %rbx\n"
+	"	movq %rsp, %rbx\n"
+	"	movq %rdi, %rsp\n"
+	"1:	movq (%rsi), %rax\n"
+	"	cmpq %rdx, %rax\n"
+	"	jb 1b\n"
+	"	movq %rbx, %rsp\n"
+	"	popq %rbx\n"
+	"	ret\n"
+	/* ncrsp_start: where ENV_SET_REGS starts a child, with a
+	 * non-canonical rsp: a NULL call (rax set by the parent), then its
+	 * result into *rdi and an endless loop (the parent kills it) */
+	".globl ncrsp_start\n"
+	"ncrsp_start:\n"
+	"	syscall\n"
+	"	movq %rax, (%rdi)\n"
+	"	movq $1, 8(%rdi)\n"
+	"2:	jmp 2b\n"
+);
+
+static const uint64_t bad_rsp[] = {
+	0x0000800000000000UL,   /* XOK_UVA_END: the first non-canonical */
+	0x8000000000000000UL,
+	0x00ff000000000008UL,
+	0xffff7ffffffffff8UL,   /* the last non-canonical */
+};
+#define NBAD (sizeof(bad_rsp) / sizeof(bad_rsp[0]))
+
+static void
+child_ncrsp(volatile uint64_t *sh)
+{
+	unsigned i;
+
+	for (i = 0; i < NBAD; i++) {
+		sh[1 + i] = ncrsp_call(bad_rsp[i], XOK_SYS_NULL);
+		sh[10 + i] = ncrsp_call(bad_rsp[i], XOK_SYSBASE + 0x3ff);
+		sh[20 + i] = ncrsp_spin(bad_rsp[i], &XOK_INFO->ticks,
+		    XOK_INFO->ticks + 25) != 0;
+	}
+	sh[0] = 1;
+}
+
+static void
+test_ncrsp(void)
+{
+	volatile uint64_t *sh;
+	struct xok_regs r;
+	int64_t c;
+	unsigned i;
+	int ok;
+
+	c = spawn_role(R_NCRSP, &sh);
+	EXPECT("ncrsp: child", c > 0);
+	EXPECT("ncrsp: calls and interrupts with non-canonical rsp: the "
+	    "kernel and the child survive", WAIT_FOR(sh[0] == 1, 20000));
+	ok = 1;
+	for (i = 0; i < NBAD; i++)
+		ok &= sh[1 + i] == 0 && sh[10 + i] == (uint64_t)-XE_NOSYS &&
+		    sh[20 + i] == 1;
+	EXPECT("ncrsp: each call returned its result", ok);
+	WAIT_FOR(dead(c), 3000);
+
+	/* ENV_SET_REGS accepts rsp == XOK_UVA_END (non-canonical): the
+	 * child must be entered without the kernel faulting. */
+	c = spawn_role(R_HOG, &sh);     /* any child; its code is replaced */
+	EXPECT("set_regs: child", c > 0);
+	if (c <= 0)
+		return;
+	sys_env_set_status((uint64_t)c, 0, XOK_ENV_NOT_RUNNABLE);
+	memset(&r, 0, sizeof(r));
+	r.rip = (uint64_t)ncrsp_start;
+	r.rsp = XOK_UVA_END;
+	r.rax = XOK_SYS_NULL;
+	r.rdi = CHILD_SH + 64;
+	sh[8] = 0xdead, sh[9] = 0;
+	r.rflags = 0;
+	ok = sys_env_set_regs((uint64_t)c, 0, &r) == 0;
+	if (ok) {
+		sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE);
+		EXPECT("set_regs: rsp = XOK_UVA_END: the child runs and calls",
+		    WAIT_FOR(sh[9] == 1 || dead(c), 5000) && sh[9] == 1 &&
+		    sh[8] == 0);
+	} else
+		EXPECT("set_regs: rsp = XOK_UVA_END refused", 1);
+	sys_env_destroy((uint64_t)c, 0, 0);
+}
+
+/* ---- 3. exhaustion: a hog dies, everything comes back ----------------- */
+
+static void
+child_hog(volatile uint64_t *sh)
+{
+	uint64_t va = 0x0000001000000000UL, n = 0, e = 0, v = 0;
+	int64_t p;
+
+	/* views of a cached block, each in a page table of its own */
+	while (v < 256 && sys_xn_bc_map(ROOT, 1, (void *)(VIEW_VA +
+	    v * (2UL << 20))) == 0)
+		v++;
+	sh[3] = v;
+	/* environments */
+	while (e < 64 && sys_env_create(0) > 0)
+		e++;
+	sh[2] = e;
+	/* pages, each mapped (its page tables too), until the quota says
+	 * no: 512 at a time with the batched calls, then one by one */
+	for (;;) {
+		static uint64_t pp[XOK_PAGE_BATCH_MAX];
+		static struct xok_page_map m[XOK_PAGE_BATCH_MAX];
+		uint64_t i;
+
+		if (sys_page_alloc_many(0, XOK_SELF, 0, pp,
+		    XOK_PAGE_BATCH_MAX) != XOK_PAGE_BATCH_MAX)
+			break;
+		for (i = 0; i < XOK_PAGE_BATCH_MAX; i++)
+			m[i] = (struct xok_page_map){ .va = va + (n + i) *
+			    XOK_PGSIZE, .ppn = pp[i], .perm = XOK_PTE_W |
+			    XOK_PTE_NX };
+		if (sys_page_map_many(XOK_SELF, 0, m, XOK_PAGE_BATCH_MAX) !=
+		    XOK_PAGE_BATCH_MAX) {
+			n += XOK_PAGE_BATCH_MAX;        /* not all mapped: owned */
+			break;
+		}
+		n += XOK_PAGE_BATCH_MAX;
+	}
+	while ((p = sys_page_alloc(XOK_PPN_ANY, 0)) >= 0) {
+		if (sys_page_map(XOK_SELF, va + n * XOK_PGSIZE, (uint64_t)p,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0)
+			break;
+		n++;
+	}
+	sh[1] = n;
+	sh[0] = 1;
+	for (;;)
+		sys_yield(XOK_SELF);
+}
+
+/* Destroy every live environment whose parent is id (the root
+ * capability controls them all); how many. */
+static int
+kill_children(uint64_t id)
+{
+	const volatile struct xok_env_info *ei;
+	int i, n = 0;
+
+	for (i = 0; i < XOK_NENV; i++) {
+		ei = &XOK_INFO->envs[i];
+		if (ei->state != XOK_ENV_FREE && ei->state != XOK_ENV_ZOMBIE &&
+		    ei->parent == id && sys_env_destroy(ei->id, 0, 9) == 0)
+			n++;
+	}
+	return n;
+}
+
+static void
+test_hog(void)
+{
+	volatile uint64_t *sh;
+	uint64_t before, during;
+	int64_t c, p;
+
+	WAIT_FOR(0, 50);                /* earlier children's ends settle */
+	before = XOK_INFO->nfree;
+	c = spawn_role(R_HOG, &sh);
+	EXPECT("hog: child", c > 0);
+	EXPECT("hog: it took what it could", WAIT_FOR(sh[0] == 1, 30000));
+	during = XOK_INFO->nfree;
+	printf("attack: hog took %lu pages, %lu environments, %lu views; "
+	    "free pages %lu -> %lu\n", sh[1], sh[2], sh[3], before, during);
+	EXPECT("hog: 256 views, 64 environments", sh[3] == 256 &&
+	    sh[2] == 64);
+	EXPECT("hog: its quota stopped it, not the machine", during > 64);
+	p = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT("hog: we are still served a page", p > 0);
+	if (p > 0)
+		sys_page_free((uint64_t)p, 0);
+	EXPECT_EQ("hog: killed", sys_env_destroy((uint64_t)c, 0, 9), 0);
+	EXPECT_EQ("hog: its 64 children killed", kill_children((uint64_t)c),
+	    64);
+	/* the page we shared with it (role_spawn's) is ours: give it back */
+	EXPECT("hog: our shared page freed", sys_page_unmap(XOK_SELF,
+	    (uint64_t)sh, 0) == 0 && sys_page_free(last_shppn, 0) == 0);
+	WAIT_FOR(0, 50);
+	EXPECT_EQ("hog: every page came back", XOK_INFO->nfree, before);
+}
+
+int
+main(uint64_t arg)
+{
+	volatile uint64_t *sh = (volatile uint64_t *)CHILD_SH;
+
+	if (arg == R_NCRSP) {
+		child_ncrsp(sh);
+		return 0;
+	}
+	if (arg == R_HOG) {
+		child_hog(sh);
+		return 0;
+	}
+	self_image = exos_module("attack.elf", &self_size);
+	EXPECT("attack finds its own boot module", self_image != NULL);
+	test_xnread_fresh();
+	test_ncrsp();
+	test_hog();
+	printf("attack: %d failures\n", failures);
+	printf("ALL-DONE\n");
+	sys_shutdown(0, failures ? 1 : 0);
+	return 0;
+}
