@@ -230,3 +230,10 @@ GUEST_TESTS += tests/guest/ports2.sh
 .PHONY: test-ports
 test-ports: all
 	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"
+# (posixgaps) O_PATH, /proc/self/fd, musl's fchmodat(AT_SYMLINK_NOFOLLOW)
+# (tests/posix/opath.c)
+POSIX_SUITE += opath
+POSIX_SUITE_DISK += opath
+# (posixgaps) mremap and musl's realloc of big blocks (tests/posix/mremap.c)
+POSIX_SUITE += mremap
+POSIX_SUITE_DISK += mremap
