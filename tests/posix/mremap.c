@@ -150,65 +150,85 @@ anonymous(void)
 	munmap(b != MF ? b : a, 16 << 20);
 }
 
-static void
-with_fork(void)
+static unsigned char *seen;     /* what a waiting child looks at */
+
+static int
+seen_shared(void)
 {
-	unsigned char *s, *p, *q;
-	int fd[2], st;
+	return seen[0] == 42;
+}
+
+static int
+seen_private(void)
+{
+	return seen[0] == 5 && seen[PG] == 5;
+}
+
+/* A child that waits for a byte on a pipe, then exits 0 if ok() holds:
+ * its pid (the pipe's write end in *wr), or -1. */
+static pid_t
+waiter(int (*ok)(void), int *wr)
+{
+	int fd[2];
 	pid_t pid;
 	char c;
 
-	/* a MAP_SHARED page moved stays shared */
-	s = anon(PG, 1);
-	s[0] = 1;
 	if (pipe(fd) < 0)
-		return;
-	pid = fork();
-	if (pid == 0) {
+		return -1;
+	if ((pid = fork()) == 0) {
 		close(fd[1]);
 		if (read(fd[0], &c, 1) != 1)
 			_exit(3);
-		_exit(s[0] == 42 ? 0 : 1);
+		_exit(ok() ? 0 : 1);
 	}
 	close(fd[0]);
-	q = mremap(s, PG, 3 * PG, MREMAP_MAYMOVE);
+	*wr = fd[1];
+	return pid;
+}
+
+/* Let the waiting child look: did ok() hold in it? */
+static int
+child_saw(pid_t pid, int wr)
+{
+	int st, n = (int)write(wr, "x", 1);
+
+	close(wr);
+	return n == 1 && pid > 0 && waitpid(pid, &st, 0) == pid &&
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void
+with_fork(void)
+{
+	unsigned char *q;
+	pid_t pid;
+	int wr = -1;
+
+	/* a MAP_SHARED page moved stays shared */
+	seen = anon(PG, 1);
+	seen[0] = 1;
+	pid = waiter(seen_shared, &wr);
+	q = mremap(seen, PG, 3 * PG, MREMAP_MAYMOVE);
 	if (q != MF)
 		q[0] = 42;
-	if (write(fd[1], "x", 1) != 1)
-		return;
-	close(fd[1]);
 	EXPECT("MAP_SHARED moved: the child sees the store",
-	    waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0);
-	munmap(q != MF ? q : s, 3 * PG);
+	    child_saw(pid, wr));
+	munmap(q != MF ? q : seen, 3 * PG);
 
 	/* a private page shared copy-on-write, moved */
-	p = anon(2 * PG, 0);
-	memset(p, 5, 2 * PG);
-	if (pipe(fd) < 0)
-		return;
-	pid = fork();
-	if (pid == 0) {
-		close(fd[1]);
-		if (read(fd[0], &c, 1) != 1)
-			_exit(3);
-		_exit(p[0] == 5 && p[PG] == 5 ? 0 : 1);
-	}
-	close(fd[0]);
-	q = mremap(p, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
+	seen = anon(2 * PG, 0);
+	memset(seen, 5, 2 * PG);
+	pid = waiter(seen_private, &wr);
+	q = mremap(seen, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
 	if (q != MF) {
 		q[0] = 6;
 		q[PG] = 6;
 	}
-	if (write(fd[1], "x", 1) != 1)
-		return;
-	close(fd[1]);
 	EXPECT("private moved after fork: the child keeps its bytes",
-	    waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0);
+	    child_saw(pid, wr));
 	EXPECT("and the parent has its own", q != MF && q[0] == 6 &&
 	    q[PG] == 6 && q[PG + 1] == 5);
-	munmap(q != MF ? q : p, 4 * PG);
+	munmap(q != MF ? q : seen, 4 * PG);
 }
 
 static void
