@@ -236,3 +236,10 @@ test-ports: all
 $(eval $(call guest_prog,$(BUILD)/tests/attack.elf,tests/guest/attack.c tests/guest/role.c))
 $(eval $(call guest_prog,$(BUILD)/tests/attacknet.elf,tests/guest/attacknet.c tests/guest/role.c))
 GUEST_TESTS += tests/guest/attack.sh
+# (posixgaps) O_PATH, /proc/self/fd, musl's fchmodat(AT_SYMLINK_NOFOLLOW)
+# (tests/posix/opath.c)
+POSIX_SUITE += opath
+POSIX_SUITE_DISK += opath
+# (posixgaps) mremap and musl's realloc of big blocks (tests/posix/mremap.c)
+POSIX_SUITE += mremap
+POSIX_SUITE_DISK += mremap

@@ -79,6 +79,18 @@ dev_stat(uint32_t t, struct stat *st)
 	return -EBADF;
 }
 
+/* The path of device type t (procfs.c), or NULL. */
+const char *
+px_dev_name(uint32_t t)
+{
+	unsigned i;
+
+	for (i = 0; i < NDEV; i++)
+		if (devs[i].type == t)
+			return devs[i].name;
+	return NULL;
+}
+
 static long
 null_read(struct px_ofile *f, void *buf, size_t n, int64_t off)
 {

@@ -147,6 +147,8 @@ static const px_call_fn calls[NCALLS] = {
 	/* queued signals: kill.c, sigpost.c (sigs, session 6) */
 	[SYS_rt_sigqueueinfo] = px_rt_sigqueueinfo,
 	[SYS_rt_tgsigqueueinfo] = px_rt_tgsigqueueinfo,
+	/* (posixgaps) mremap: mem.c */
+	[SYS_mremap] = px_mremap,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

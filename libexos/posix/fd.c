@@ -146,6 +146,16 @@ px_fd_get(int fd)
 	return slot_file(t->fd[fd]);
 }
 
+/* (posixgaps) An O_PATH descriptor only names its file: the calls on
+ * the file's contents and state are EBADF on it, as Linux's fdget(). */
+struct px_ofile *
+px_fd_io(int fd)
+{
+	struct px_ofile *f = px_fd_get(fd);
+
+	return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
 struct px_ofile *
 px_ofile_new(uint32_t type, uint32_t flags)
 {
@@ -387,6 +397,9 @@ px_fcntl(PX_ARGS)
 	PX_UNUSED;
 	if (!f || a1 != (int)a1)
 		return -EBADF;
+	if ((f->flags & O_PATH) && a2 != F_DUPFD && a2 != F_DUPFD_CLOEXEC &&
+	    a2 != F_GETFD && a2 != F_SETFD && a2 != F_GETFL)
+		return -EBADF;
 	switch (a2) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
@@ -440,7 +453,7 @@ check_rw(struct px_ofile *f, int write)
 static long
 rw(long fd, void *buf, size_t n, int64_t off, int write)
 {
-	struct px_ofile *f = px_fd_get((int)fd);
+	struct px_ofile *f = px_fd_io((int)fd);
 	const struct px_fops *o;
 	long r;
 
@@ -479,7 +492,7 @@ px_pread64(PX_ARGS)
 {
 	PX_UNUSED;
 	if (a4 < 0)
-		return px_fd_get((int)a1) ? -EINVAL : -EBADF;
+		return px_fd_io((int)a1) ? -EINVAL : -EBADF;
 	return rw(a1, (void *)a2, (size_t)a3, a4, 0);
 }
 
@@ -488,7 +501,7 @@ px_pwrite64(PX_ARGS)
 {
 	PX_UNUSED;
 	if (a4 < 0)
-		return px_fd_get((int)a1) ? -EINVAL : -EBADF;
+		return px_fd_io((int)a1) ? -EINVAL : -EBADF;
 	return rw(a1, (void *)a2, (size_t)a3, a4, 1);
 }
 
@@ -501,7 +514,7 @@ rwv(long fd, const struct iovec *uiov, long cnt, int64_t off, int write)
 	size_t total = 0;
 	long done = 0, r, i, k, c;
 
-	if (!px_fd_get((int)fd) || fd != (int)fd)
+	if (!px_fd_io((int)fd) || fd != (int)fd)
 		return -EBADF;
 	if (cnt < 0 || cnt > IOV_MAX)
 		return -EINVAL;
@@ -569,7 +582,7 @@ px_pwritev(PX_ARGS)
 long
 px_lseek(PX_ARGS)
 {
-	struct px_ofile *f = px_fd_get((int)a1);
+	struct px_ofile *f = px_fd_io((int)a1);
 	const struct px_fops *o;
 
 	PX_UNUSED;
@@ -623,7 +636,7 @@ px_fstat(PX_ARGS)
 long
 px_ioctl(PX_ARGS)
 {
-	struct px_ofile *f = px_fd_get((int)a1);
+	struct px_ofile *f = px_fd_io((int)a1);
 	const struct px_fops *o;
 
 	PX_UNUSED;
@@ -637,7 +650,7 @@ px_ioctl(PX_ARGS)
 long
 px_getdents64(PX_ARGS)
 {
-	struct px_ofile *f = px_fd_get((int)a1);
+	struct px_ofile *f = px_fd_io((int)a1);
 	const struct px_fops *o;
 
 	PX_UNUSED;
@@ -651,7 +664,7 @@ px_getdents64(PX_ARGS)
 long
 px_ftruncate(PX_ARGS)
 {
-	struct px_ofile *f = px_fd_get((int)a1);
+	struct px_ofile *f = px_fd_io((int)a1);
 	const struct px_fops *o;
 
 	PX_UNUSED;
@@ -659,7 +672,7 @@ px_ftruncate(PX_ARGS)
 		return -EBADF;
 	if (a2 < 0)
 		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return f->type == PX_FT_FILE || f->type == PX_FT_MODFILE ?
 		    -EINVAL : -EBADF;
 	if (!(o = ops(f)) || !o->ftruncate)
@@ -670,7 +683,7 @@ px_ftruncate(PX_ARGS)
 long
 px_fsync(PX_ARGS)
 {
-	struct px_ofile *f = px_fd_get((int)a1);
+	struct px_ofile *f = px_fd_io((int)a1);
 	const struct px_fops *o;
 
 	PX_UNUSED;

@@ -139,6 +139,10 @@ long px_seek_in(struct px_ofile *f, int64_t off, int whence, uint64_t size);
 long px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg);
 void px_flock_close(struct px_ofile *f);
 
+/* (posixgaps) px_fd_get, but NULL for an O_PATH descriptor too: the
+ * calls on a file's contents (read, write, lseek, mmap, poll...). */
+struct px_ofile *px_fd_io(int fd);
+
 /* The types' operations (one file each). */
 extern const struct px_fops px_fops_modfile;    /* files.c */
 extern const struct px_fops px_fops_cffs;       /* vfs_cffs.c */

@@ -221,6 +221,16 @@ mod_fstat(struct px_ofile *f, struct stat *st)
 	(void)size;
 }
 
+/* The path of f's in-memory file (procfs.c), or NULL. */
+const char *
+px_mod_name(struct px_ofile *f)
+{
+	load();
+	if (f->obj[0] >= nfiles)
+		return NULL;
+	return (const char *)fmod + fent((uint32_t)f->obj[0])->name_off;
+}
+
 static short
 mod_poll(struct px_ofile *f, short events,
     const volatile uint64_t **word, uint64_t *seen)

@@ -75,6 +75,26 @@ parent_ok(const struct px_nd *nd)
 	return px_perm(nd->pmode, W_OK | X_OK);
 }
 
+/* open of a /proc/self/fd link to a description without a name: a new
+ * descriptor of the same description (as the BSDs' /dev/fd), if the
+ * access asked for is one it has. */
+static long
+open_dup(struct px_ofile *f, uint32_t acc, long flags)
+{
+	uint32_t have = f->flags & O_ACCMODE;
+	long fd;
+
+	if ((f->flags & O_PATH) || (acc != O_WRONLY && have == O_WRONLY) ||
+	    (acc != O_RDONLY && have == O_RDONLY))
+		return -EACCES;
+	if ((flags & O_DIRECTORY) && f->type != PX_FT_DIR)
+		return -ENOTDIR;
+	px_ofile_get(f);
+	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0)
+		px_ofile_put(f);
+	return fd;
+}
+
 static long
 do_open(long dirfd, const char *upath, long flags, long mode)
 {
@@ -87,7 +107,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 	/* O_PATH (musl's O_ACCMODE includes it, as O_SEARCH): a descriptor
 	 * that only names the file (fchdir, *at calls; libarchive opens
 	 * "." so); Linux ignores every other flag but these and checks no
-	 * permission bits on the file itself */
+	 * permission bits on the file itself.  With O_NOFOLLOW it may name
+	 * a symbolic link (musl's fchmodat does so); read, write and the
+	 * other calls on its contents are EBADF (fd.c's px_fd_io). */
 	if (flags & O_PATH) {
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 		acc = O_RDONLY;
@@ -121,7 +143,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 
 		if ((flags & O_CREAT) && (flags & O_EXCL))
 			return -EEXIST;
-		if (S_ISLNK(m))
+		if (nd->of)             /* a pipe through /proc/self/fd */
+			return open_dup(nd->of, acc, flags);
+		if (S_ISLNK(m) && !((flags & O_PATH) && nd->be == PX_BE_CFFS))
 			return -ELOOP;
 		if ((flags & O_DIRECTORY) && !S_ISDIR(m))
 			return -ENOTDIR;
@@ -141,6 +165,11 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			if ((r = px_dev_lookup(nd->path, NULL)) < 0)
 				return r;
 			type = r == 0 ? PX_FT_DIR : (uint32_t)r;
+			break;
+		case PX_BE_PROC:        /* its directories */
+			if (!S_ISDIR(m))
+				return -ELOOP;
+			type = PX_FT_DIR;
 			break;
 		case PX_BE_MOD:
 			if (!S_ISDIR(m) && (acc != O_RDONLY ||
@@ -601,13 +630,23 @@ do_readlink(long dirfd, const char *upath, char *ubuf, long size)
 
 	if (size <= 0)
 		return -EINVAL;
-	if ((r = px_namei(dirfd, upath, PX_ND_NOFOLLOW, nd)) < 0)
+	/* "" is dirfd's own file (an O_PATH|O_NOFOLLOW link), as Linux */
+	if ((r = px_namei(dirfd, upath, PX_ND_NOFOLLOW | (dirfd != AT_FDCWD ?
+	    PX_ND_EMPTY : 0), nd)) < 0)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
-	if (!S_ISLNK(nd->st.st_mode))
-		return -EINVAL;
-	r = FS(PX_FS_READ, cffs_readlink(fs, nd->path, buf, sizeof(buf)));
+	if (!S_ISLNK(nd->st.st_mode)) {
+		char c = 1;
+
+		px_copyin(&c, upath, 1);
+		return c ? -EINVAL : -ENOENT;   /* "": Linux's ENOENT */
+	}
+	if (nd->be == PX_BE_PROC)
+		r = px_procfs_readlink(nd->path, buf);
+	else
+		r = FS(PX_FS_READ, cffs_readlink(fs, nd->path, buf,
+		    sizeof(buf)));
 	if (r < 0)
 		return r;
 	if (r > size)
@@ -696,11 +735,13 @@ px_umask(PX_ARGS)
 
 /* ---- attributes ------------------------------------------------------ */
 
-/* The name of fd's file on C-FFS (fchmod, fchown, futimens). */
+/* The name of fd's file on C-FFS (fchmod, fchown, futimens: EBADF on
+ * an O_PATH descriptor, as Linux; fchownat's AT_EMPTY_PATH takes one:
+ * raw). */
 static long
-fd_name(long fd, char *path)
+fd_name_raw(long fd, char *path, int raw)
 {
-	struct px_ofile *f = px_fd_get((int)fd);
+	struct px_ofile *f = raw ? px_fd_get((int)fd) : px_fd_io((int)fd);
 
 	if (!f || fd != (int)fd)
 		return -EBADF;
@@ -708,6 +749,12 @@ fd_name(long fd, char *path)
 		return -EROFS;
 	strcpy(path, px_dir_path(f));
 	return 0;
+}
+
+static long
+fd_name(long fd, char *path)
+{
+	return fd_name_raw(fd, path, 0);
 }
 
 /* Resolve for an attribute change: the C-FFS name in nd1.path. */
@@ -744,8 +791,9 @@ px_fchmodat(PX_ARGS)
 	long r;
 
 	PX_UNUSED;
-	if (a4 & AT_SYMLINK_NOFOLLOW)
-		return -EOPNOTSUPP;     /* as Linux */
+	/* Linux's fchmodat has no flags argument: a4 is not looked at
+	 * (musl does AT_SYMLINK_NOFOLLOW itself, with O_PATH and
+	 * /proc/self/fd, procfs.c) */
 	if ((r = attr_name(a1, (const char *)a2, 0)) < 0)
 		return r;
 	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a3));
@@ -798,7 +846,7 @@ px_fchownat(PX_ARGS)
 {
 	PX_UNUSED;
 	if (a5 & AT_EMPTY_PATH)
-		return chown_path(fd_name(a1, nd1.path), a3, a4);
+		return chown_path(fd_name_raw(a1, nd1.path, 1), a3, a4);
 	return chown_path(attr_name(a1, (const char *)a2,
 	    (a5 & AT_SYMLINK_NOFOLLOW) != 0), a3, a4);
 }

@@ -703,6 +703,173 @@ px_mprotect(PX_ARGS)
 	return 0;
 }
 
+/* ---- mremap (posixgaps) ----------------------------------------------
+ * The pages move as they are: a filled page is mapped at its new
+ * address (or parking address) and unmapped at the old one, its shadow
+ * entry moved with it, so nothing is copied and a page shared by fork
+ * or MAP_SHARED stays shared.  New pages past the old size are what
+ * mmap would have made there: the last old page's protection and kind
+ * (private lazy, MAP_SHARED filled at once, the file continued).
+ * Linux's rules: the old range must be one mapping (all in use, of one
+ * kind and, for a file, one mmap: else EFAULT); shrinking unmaps the
+ * tail; growing stays in place if the pages after it are free, else
+ * moves with MREMAP_MAYMOVE (ENOMEM without); MREMAP_FIXED moves to
+ * new_address (EINVAL if the ranges overlap), replacing what was there.
+ * Not done: old_size 0 (Linux's second mapping of shared pages) and
+ * MREMAP_DONTUNMAP: EINVAL.
+ */
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE  1
+#define MREMAP_FIXED    2
+#endif
+
+#define SH_KIND         (SH_MSHARED | SH_FMAP)
+
+/* Move page i's entry and page to page j (j's entry free): 0 or -1. */
+static long
+page_move(uint64_t i, uint64_t j)
+{
+	uint64_t e = shadow[i], at = mapped_at(i, e), to;
+
+	if (at) {
+		to = (e & SH_HIDDEN) ? park_of(j) : va_of(j);
+		if (sys_page_map(XOK_SELF, to, (e & SH_PPN1) - 1,
+		    (e & SH_HIDDEN) ? XOK_PTE_NX : sh_perm(e), 0, 0) < 0)
+			return -1;
+		sys_page_unmap(XOK_SELF, at, 0);
+	}
+	shadow[j] = e;
+	shadow[i] = 0;
+	return 0;
+}
+
+/* Move n pages from lo to dst (disjoint, dst's entries writable and
+ * free): 0, or -ENOMEM with everything back where it was. */
+static long
+pages_move(uint64_t lo, uint64_t dst, uint64_t n)
+{
+	uint64_t k;
+
+	for (k = 0; k < n; k++)
+		if (sh_get(lo + k) && page_move(lo + k, dst + k) < 0) {
+			while (k-- > 0)
+				if (sh_get(dst + k))
+					(void)page_move(dst + k, lo + k);
+			return -ENOMEM;
+		}
+	return 0;
+}
+
+/* Reserve n new pages at lo like template entry t (the last old page);
+ * MAP_SHARED anonymous ones filled.  0 or -ENOMEM (none left). */
+static long
+pages_extend(uint64_t lo, uint64_t n, uint64_t t)
+{
+	uint64_t i;
+
+	for (i = lo; i < lo + n; i++) {
+		if (sh_need(i) < 0) {
+			unmap_pages(lo, i - lo);
+			return -ENOMEM;
+		}
+		shadow[i] = SH_USED | (t & (SH_WRITE | SH_EXEC | SH_HIDDEN |
+		    SH_KIND));
+	}
+	if ((t & SH_KIND) == SH_MSHARED && fill_range(lo, n) < 0) {
+		unmap_pages(lo, n);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Are the pages [lo, lo + n) all in use, of one kind? */
+static int
+one_mapping(uint64_t lo, uint64_t n)
+{
+	uint64_t i, e, kind = sh_get(lo) & SH_KIND;
+
+	for (i = lo; i < lo + n; i++) {
+		e = sh_get(i);
+		if (!(e & SH_USED) || (e & SH_KIND) != kind)
+			return 0;
+	}
+	return 1;
+}
+
+long
+px_mremap(PX_ARGS)
+{
+	uint64_t old = (uint64_t)a1, osz = (uint64_t)a2, nsz = (uint64_t)a3;
+	uint64_t naddr = (uint64_t)a5, on, nn, lo, dst, keep, t, i;
+	long flags = a4, r;
+	int file;
+
+	(void)a6;
+	if ((flags & ~(long)(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
+	    (old & (PG - 1)) || nsz == 0 || osz == 0)
+		return -EINVAL;
+	if (osz > ARENA_PAGES * PG || nsz > ARENA_PAGES * PG)
+		return nsz > osz ? -ENOMEM : -EFAULT;
+	on = (osz + PG - 1) / PG;
+	nn = (nsz + PG - 1) / PG;
+	if (old < ARENA_LO || old > ARENA_HI - on * PG)
+		return -EFAULT;
+	lo = (old - ARENA_LO) / PG;
+	if (!one_mapping(lo, on))
+		return -EFAULT;
+	t = shadow[lo + on - 1];
+	file = (t & SH_FMAP) != 0;
+	if (file && (r = px_fmap_remap(old, on, old, on, 1)) < 0)
+		return r;
+	if (flags & MREMAP_FIXED) {
+		if (naddr & (PG - 1))
+			return -EINVAL;
+		if (naddr < ARENA_LO || naddr > ARENA_HI - nn * PG)
+			return -ENOMEM;         /* outside what we manage */
+		dst = (naddr - ARENA_LO) / PG;
+		if (dst < lo + on && lo < dst + nn)
+			return -EINVAL;         /* they overlap */
+		unmap_pages(dst, nn);
+	} else if (nn <= on) {
+		unmap_pages(lo + nn, on - nn);  /* shrink: the tail goes */
+		return (long)old;
+	} else if (lo + nn <= ARENA_PAGES && pages_free(lo + on, nn - on)) {
+		/* grow in place */
+		if ((r = pages_extend(lo + on, nn - on, t)) < 0)
+			return r;
+		if (file && px_fmap_remap(old, on, old, nn, 0) < 0) {
+			unmap_pages(lo + on, nn - on);
+			return -ENOMEM;
+		}
+		return (long)old;
+	} else if (!(flags & MREMAP_MAYMOVE)) {
+		return -ENOMEM;
+	} else if ((dst = find_free(nn)) == ARENA_PAGES)
+		return -ENOMEM;
+	/* move to dst: the kept pages, then new ones after them */
+	keep = on < nn ? on : nn;
+	for (i = dst; i < dst + nn; i++)
+		if (sh_need(i) < 0)
+			return -ENOMEM;
+	if (on > keep)
+		unmap_pages(lo + keep, on - keep);
+	if ((r = pages_move(lo, dst, keep)) < 0)
+		return r;
+	if (nn > keep && (r = pages_extend(dst + keep, nn - keep, t)) < 0) {
+		(void)pages_move(dst, lo, keep);
+		return r;
+	}
+	if (file && px_fmap_remap(old, keep, va_of(dst), nn, 0) < 0) {
+		unmap_pages(dst + keep, nn - keep);
+		(void)pages_move(dst, lo, keep);
+		return -ENOMEM;
+	}
+	if (dst >= (MMAP_LO - ARENA_LO) / PG)
+		mmap_next = va_of(dst + nn);
+	return (long)va_of(dst);
+}
+
 /* ---- fork ------------------------------------------------------------ */
 
 /*

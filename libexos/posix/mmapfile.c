@@ -263,7 +263,7 @@ px_fmap_check(long fd, int64_t off, uint64_t len, long prot, long flags,
 	uint32_t acc;
 	int shared = (flags & MAP_TYPE) != MAP_PRIVATE;
 
-	if (fd < 0 || fd > INT32_MAX || !(f = px_fd_get((int)fd)))
+	if (fd < 0 || fd > INT32_MAX || !(f = px_fd_io((int)fd)))
 		return -EBADF;
 	if (off < 0 || (uint64_t)off > INT64_MAX - ((len + PG - 1) & ~(PG - 1)))
 		return -EOVERFLOW;
@@ -506,6 +506,55 @@ px_fmap_unmapped(uint64_t va, uint64_t n)
 		hi = r->va + r->n * PG < end ? r->va + r->n * PG : end;
 		rec_cut(F, r, me, lo, hi);
 	}
+}
+
+/*
+ * (posixgaps) mremap (mem.c): our file pages [ova, ova + on pages) are
+ * now at [nva, nva + nn pages) (nn >= on; the pages past on are new,
+ * the file continues there).  All of [ova, ova + on pages) must lie in
+ * one record (Linux: in one vma, else EFAULT).  check: only say whether
+ * it can be done (0, -EFAULT, -ENOMEM: no free record slots).  The new
+ * range gets a record of its own, then the old one is cut out of its
+ * record (nothing is written back or freed: the new record covers the
+ * same file pages).
+ */
+long
+px_fmap_remap(uint64_t ova, uint64_t on, uint64_t nva, uint64_t nn,
+    int check)
+{
+	struct fm_fam *F = fam(0);
+	struct fm_rec *r, *s = NULL, *t;
+	uint64_t me = self();
+	int nfree = 0;
+
+	if (!F)
+		return -EFAULT;
+	px_lock(&F->lock);
+	for (r = F->rec; r < F->rec + NREC; r++)
+		if (r->env == me && ova >= r->va && ova - r->va < r->n * PG)
+			break;
+	if (r == F->rec + NREC || ova + on * PG > r->va + r->n * PG) {
+		px_unlock(&F->lock);
+		return -EFAULT;
+	}
+	for (t = F->rec; t < F->rec + NREC; t++)
+		if (!t->env) {
+			if (!s)
+				s = t;
+			nfree++;
+		}
+	if (nfree < 2 || check) {       /* the new one, and a split */
+		px_unlock(&F->lock);
+		return nfree < 2 ? -ENOMEM : 0;
+	}
+	*s = *r;
+	s->va = nva;
+	s->n = nn;
+	s->pg = r->pg + (ova - r->va) / PG;
+	px_ofile_get(r->f);
+	px_unlock(&F->lock);
+	rec_cut(F, r, me, ova, ova + on * PG);
+	return 0;
 }
 
 /* exit (proc.c): our mappings end as if unmapped. */

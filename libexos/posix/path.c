@@ -1,6 +1,8 @@
 /*
- * path.c: path resolution (px_namei) over the three places a name can
- * be (vfs.h): /dev, exos-run's in-memory files, the C-FFS root.
+ * path.c: path resolution (px_namei) over the places a name can be
+ * (vfs.h): /dev, /proc (procfs.c), exos-run's in-memory files, the
+ * C-FFS root.  A /proc/PID/fd/N link is followed to the open file
+ * itself, not to its text (procfs.c says why).
  */
 #include <fcntl.h>
 #include <string.h>
@@ -69,6 +71,10 @@ px_lstat_at(const char *path, struct stat *st, int *be)
 		*be = PX_BE_DEV;
 		return px_dev_lookup(path, st) < 0 ? -ENOENT : 0;
 	}
+	if (px_under_proc(path)) {
+		*be = PX_BE_PROC;
+		return px_procfs_lookup(path, st);
+	}
 	if (px_file_lookup(path) >= 0) {
 		*be = PX_BE_MOD;
 		return px_mod_stat(path, st);
@@ -94,6 +100,8 @@ readlink_at(const char *path, char *buf)
 	struct cffs_fs *fs;
 	long err;
 
+	if (px_under_proc(path))
+		return px_procfs_readlink(path, buf);
 	if (!(fs = px_fs_begin(&err)))
 		return err;
 	return px_fs_end(fs, cffs_readlink(fs, path, buf, PX_PATH_MAX),
@@ -131,6 +139,39 @@ start_dir(long dirfd, char *res)
 	return 0;
 }
 
+/* Resolve through the /proc link to description f: nd->path becomes
+ * its name (and st, be its), or, for a description without a name
+ * (a pipe), nd->of is f and st its fstat. */
+static long
+jump(struct px_ofile *f, struct px_nd *nd, struct stat *st, int *be,
+    int last)
+{
+	static char name[PX_PATH_MAX];
+	const struct px_fops *o = f->type < PX_FT_NTYPES ? px_fops[f->type] :
+	    NULL;
+	struct stat fst;
+	long r;
+
+	memset(&fst, 0, sizeof(fst));
+	if (px_ofile_name(f, name, sizeof(name)) == 1) {
+		strcpy(nd->path, name);
+		if ((r = px_lstat_at(nd->path, st, be)) < 0)
+			return r;
+		/* the open file's own stat (an unlinked file's nlink) */
+		if (o && o->fstat && o->fstat(f, &fst) == 0)
+			*st = fst;
+		return 0;
+	}
+	if (!last)
+		return -ENOTDIR;
+	if (!o || !o->fstat || (r = o->fstat(f, &fst)) < 0)
+		return -ENOENT;
+	*st = fst;
+	*be = PX_BE_PROC;
+	nd->of = f;
+	return 0;
+}
+
 long
 px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd)
 {
@@ -138,9 +179,11 @@ px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd)
 	char *p, *comp;
 	size_t n, len;
 	int links = 0, last, be = PX_BE_MOD;
+	struct px_ofile *f;
 	struct stat st;
 	long r;
 
+	nd->of = NULL;
 	if ((r = px_strin(rem, upath, PX_PATH_MAX)) < 0)
 		return r;
 	nd->slash = r > 0 && rem[r - 1] == '/';
@@ -148,8 +191,21 @@ px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd)
 		return -ENOENT;
 	if (rem[0] == '/')
 		strcpy(nd->path, "/");
-	else if ((r = start_dir(dirfd, nd->path)) < 0)
+	else if (rem[0] && (r = start_dir(dirfd, nd->path)) < 0)
 		return r;
+	else if (!rem[0] && dirfd == AT_FDCWD)
+		start_dir(dirfd, nd->path);
+	if (rem[0] == '\0' && dirfd != AT_FDCWD) {
+		/* AT_EMPTY_PATH: dirfd's file, whatever its type */
+		if (dirfd != (int)dirfd || !(f = px_fd_get((int)dirfd)))
+			return -EBADF;
+		if ((r = jump(f, nd, &st, &be, 1)) < 0)
+			return r;
+		nd->st = st;
+		nd->be = be;
+		nd->exists = 1;
+		return 0;
+	}
 	if ((r = px_lstat_at(nd->path, &st, &be)) < 0)
 		return r;
 	if (rem[0] == '\0') {           /* AT_EMPTY_PATH */
@@ -205,6 +261,16 @@ px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd)
 		}
 		if (r < 0)
 			return r;
+		if (be == PX_BE_PROC && S_ISLNK(st.st_mode) && (!last ||
+		    nd->slash || !(flags & PX_ND_NOFOLLOW)) &&
+		    (f = px_procfs_fd(nd->path)) != NULL) {
+			/* a magic link: to the open file itself */
+			if (++links > PX_MAXLINKS)
+				return -ELOOP;
+			if ((r = jump(f, nd, &st, &be, last)) < 0)
+				return r;
+			continue;
+		}
 		if (S_ISLNK(st.st_mode) && (!last || nd->slash ||
 		    !(flags & PX_ND_NOFOLLOW))) {
 			long k;

@@ -50,11 +50,7 @@ struct px_ofile *px_tty_open(uint32_t flags);
 int px_tty_hook(const volatile uint64_t **word, uint64_t *seen);
 void px_tty_pull(void);
 
-/* The family's well-known words, in the last 256 bytes of the shared
- * region's first page (its header leaves them zero): pointers into the
- * region that every member, also after execve, must find. */
-#define PX_SHM_ROOTS    ((volatile uint64_t *)(PX_SHM_VA + 4096 - 256))
-#define PX_ROOT_TTY     0       /* struct px_tty * */
-#define PX_ROOT_POLL    1       /* the family-wide event word */
+/* (The tty and poll's event word are the shared region's named objects
+ * PX_ROOT_TTY and PX_ROOT_POLL, shm.h.) */
 
 #endif

@@ -27,16 +27,28 @@
 
 #define POLL_MAXFDS     1024    /* Linux's RLIMIT_NOFILE default */
 
+/* The family-wide event word: the shared region's object PX_ROOT_POLL
+ * (shm.h); a private word if there is no region (nobody to wake). */
+static volatile uint64_t *
+event_word(void)
+{
+	static volatile uint64_t *w, none;
+
+	if (!w)
+		w = px_shm_root(PX_ROOT_POLL, sizeof(*w));
+	return w ? w : &none;
+}
+
 void
 px_poll_kick(void)
 {
-	__atomic_add_fetch(&PX_SHM_ROOTS[PX_ROOT_POLL], 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(event_word(), 1, __ATOMIC_RELEASE);
 }
 
 const volatile uint64_t *
 px_poll_word(void)
 {
-	return &PX_SHM_ROOTS[PX_ROOT_POLL];
+	return event_word();
 }
 
 /* The deadline of a timeout in ns (boot time); UINT64_MAX: none. */
@@ -72,7 +84,7 @@ poll_fds(struct pollfd *pf, size_t n, uint64_t deadline)
 			pf[i].revents = 0;
 			if (pf[i].fd < 0)
 				continue;
-			if (!(f = px_fd_get(pf[i].fd))) {
+			if (!(f = px_fd_io(pf[i].fd))) {
 				pf[i].revents = POLLNVAL;
 				count++;
 				continue;

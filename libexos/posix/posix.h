@@ -31,6 +31,7 @@ long px_brk(PX_ARGS);                   /* mem.c */
 long px_mmap(PX_ARGS);
 long px_munmap(PX_ARGS);
 long px_mprotect(PX_ARGS);
+long px_mremap(PX_ARGS);                /* (posixgaps) mem.c */
 long px_execve(PX_ARGS);                /* exec.c */
 long px_clock_gettime(PX_ARGS);         /* time.c */
 long px_nanosleep(PX_ARGS);
@@ -180,6 +181,9 @@ void px_syscount_report(void);
 long px_errno(int64_t xe);
 /* Write a string to the console, whole (console.c). */
 void px_cons_puts(const char *s);
+/* (posixgaps) Send n bytes of our own memory to the console (console.c):
+ * the count sent, or -errno if none was. */
+long px_cons_send(const void *buf, size_t n);
 
 /* (vmem) fork.c: register the fault upcall and its stack (at start). */
 long px_fault_init(void);
@@ -228,6 +232,8 @@ long px_fmap_add(const struct px_fmreq *q, uint64_t va, uint64_t n);
 int64_t px_fmap_fault(uint64_t va);
 void px_fmap_unmapped(uint64_t va, uint64_t n);
 int px_fmap_maywrite(uint64_t va, uint64_t n);
+long px_fmap_remap(uint64_t ova, uint64_t on, uint64_t nva, uint64_t nn,
+    int check);                         /* (posixgaps) mremap */
 long px_fmap_fork(uint64_t child);
 void px_fmap_exit(void);
 void px_fmap_sweep(void);

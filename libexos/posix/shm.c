@@ -513,6 +513,17 @@ px_shm_root(unsigned k, size_t n)
 	return p;
 }
 
+void *
+px_shm_root_find(unsigned k)
+{
+	uint64_t off;
+
+	if (k >= PX_SHM_NROOTS || !mapped())
+		return NULL;
+	off = __atomic_load_n(&HDR->roots[k], __ATOMIC_ACQUIRE);
+	return off ? AT(off) : NULL;
+}
+
 /* (fmmap) mmapfile.c maps the family's cached file pages at its own
  * addresses too. */
 int64_t

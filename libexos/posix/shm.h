@@ -45,7 +45,12 @@ long px_shm_fault(uint64_t va);
 #define PX_ROOT_PTAB    0       /* the process table (proc.h) */
 #define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
 #define PX_ROOT_FMAP    12      /* file mappings, their cache (mmapfile.c) */
+#define PX_ROOT_TTY     13      /* (posixgaps) the console tty (tty.c) */
+#define PX_ROOT_POLL    14      /* the family-wide event word (poll.c) */
 void *px_shm_root(unsigned k, size_t n);
+/* (posixgaps) The object number k if some member made it, else NULL
+ * (nothing is allocated). */
+void *px_shm_root_find(unsigned k);
 /* (fmmap) The physical page behind p, a page px_shm_alloc gave; -1 if
  * p is not one. */
 int64_t px_shm_ppn(const void *p);

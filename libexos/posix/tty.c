@@ -5,7 +5,7 @@
  * There is no terminal daemon: the tty is a struct in the family's
  * shared region (the line discipline's state, ldisc.c; the foreground
  * process group; the session; the window size) found through the
- * region's root words (pipe.h), and whichever process needs input
+ * region's named object PX_ROOT_TTY (shm.h), and whichever process needs input
  * pulls it from the kernel's console ring (CONS_READ) and through the
  * line discipline, under the tty's lock.  Every ExOS process may: the
  * console guard [0xfd] is dominated by the root capability the kernel
@@ -44,19 +44,29 @@ struct px_tty {                 /* in the shared region */
 	volatile int64_t sid;   /* the session it is the terminal of */
 	struct winsize ws;
 	struct ldisc ld;
+	volatile uint32_t ready;        /* (posixgaps) made: px_tty_init */
 };
 
 static struct ld_echo echo;     /* private: filled and sent under the lock */
 static int64_t cons_err;        /* CONS_READ's refusal (no [0xfd]), or 0 */
 
+/* The family's tty if it is made (the shared region's object
+ * PX_ROOT_TTY, shm.h, once its maker set ready), else NULL. */
+static struct px_tty *
+tty_made(void)
+{
+	struct px_tty *t = px_shm_root_find(PX_ROOT_TTY);
+
+	return t && __atomic_load_n(&t->ready, __ATOMIC_ACQUIRE) ? t : NULL;
+}
+
 static struct px_tty *
 tty(void)
 {
-	struct px_tty *t = (struct px_tty *)(uintptr_t)
-	    PX_SHM_ROOTS[PX_ROOT_TTY];
+	struct px_tty *t = tty_made();
 
 	if (!t && px_tty_init() == 0)
-		t = (struct px_tty *)(uintptr_t)PX_SHM_ROOTS[PX_ROOT_TTY];
+		t = tty_made();
 	return t;
 }
 
@@ -64,25 +74,27 @@ long
 px_tty_init(void)
 {
 	struct px_tty *t;
-	uint64_t none = 0;
 	long g;
 
-	if (PX_SHM_ROOTS[PX_ROOT_TTY])
+	if (tty_made())
 		return 0;
-	if (!(t = px_shm_alloc(sizeof(*t))))
+	if (!(t = px_shm_root(PX_ROOT_TTY, sizeof(*t))))
 		return -ENOMEM;
-	ld_init(&t->ld);
-	t->ws.ws_row = 24;
-	t->ws.ws_col = 80;
-	/* the process that makes it (the first) leads its session and is
-	 * in the foreground */
-	g = __exos_syscall(SYS_getpgid, 0, 0, 0, 0, 0, 0);
-	t->pgrp = g > 0 ? g : __exos_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	g = __exos_syscall(SYS_getsid, 0, 0, 0, 0, 0, 0);
-	t->sid = g > 0 ? g : t->pgrp;
-	if (!__atomic_compare_exchange_n(&PX_SHM_ROOTS[PX_ROOT_TTY], &none,
-	    (uint64_t)(uintptr_t)t, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		px_shm_free(t, sizeof(*t));     /* someone else was first */
+	px_lock(&t->lock);
+	if (!t->ready) {                /* we are the first */
+		ld_init(&t->ld);
+		t->ws.ws_row = 24;
+		t->ws.ws_col = 80;
+		/* the process that makes it (the first) leads its session
+		 * and is in the foreground */
+		g = __exos_syscall(SYS_getpgid, 0, 0, 0, 0, 0, 0);
+		t->pgrp = g > 0 ? g : __exos_syscall(SYS_getpid, 0, 0, 0, 0,
+		    0, 0);
+		g = __exos_syscall(SYS_getsid, 0, 0, 0, 0, 0, 0);
+		t->sid = g > 0 ? g : t->pgrp;
+		__atomic_store_n(&t->ready, 1, __ATOMIC_RELEASE);
+	}
+	px_unlock(&t->lock);
 	return 0;
 }
 
@@ -96,31 +108,6 @@ px_tty_open(uint32_t flags)
 
 /* ---- output ------------------------------------------------------------ */
 
-/* Send n bytes to the console as they are; the count sent, or -errno
- * if none was.  CONS_WRITE takes XOK_CONS_MAX bytes a call and none
- * while the UART still sends: give the CPU away while it drains. */
-static long
-cons_send(const uint8_t *p, size_t n)
-{
-	size_t done = 0;
-	uint64_t since = XOK_INFO->ticks;
-
-	while (done < n) {
-		int64_t r = sys_cons_write(p + done, n - done);
-
-		if (r < 0)
-			return done ? (long)done : px_errno(r);
-		if (r > 0) {
-			done += (size_t)r;
-			since = XOK_INFO->ticks;
-		} else if (XOK_INFO->ticks - since > XOK_INFO->hz)
-			return done ? (long)done : -EIO;  /* UART stuck 1 s */
-		else
-			sys_yield(XOK_SELF);
-	}
-	return (long)done;
-}
-
 /* Output processing (ONLCR) and send; the bytes of src consumed. */
 static long
 tty_out(struct px_tty *t, const uint8_t *src, size_t n)
@@ -133,7 +120,7 @@ tty_out(struct px_tty *t, const uint8_t *src, size_t n)
 		/* ONLCR is the kernel's: CONS_WRITE sends "\r\n" for '\n' */
 		u = ld_output(t->ld.t.c_oflag & ~(uint32_t)ONLCR, src + used,
 		    n - used, out, sizeof(out), &made);
-		if ((r = cons_send(out, made)) < 0)
+		if ((r = px_cons_send(out, made)) < 0)
 			return used ? (long)used : r;
 		used += u;
 	}
@@ -293,7 +280,7 @@ static int in_hook;
 int
 px_tty_hook(const volatile uint64_t **word, uint64_t *seen)
 {
-	if (in_hook || !PX_SHM_ROOTS[PX_ROOT_TTY])
+	if (in_hook || !tty_made())
 		return 0;
 	*word = &XOK_INFO->cons_rx;
 	*seen = XOK_INFO->cons_rx;
@@ -303,8 +290,7 @@ px_tty_hook(const volatile uint64_t **word, uint64_t *seen)
 void
 px_tty_pull(void)
 {
-	struct px_tty *t = (struct px_tty *)(uintptr_t)
-	    PX_SHM_ROOTS[PX_ROOT_TTY];
+	struct px_tty *t = tty_made();
 	int sig;
 
 	if (in_hook || !t)

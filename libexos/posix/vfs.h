@@ -26,7 +26,7 @@
 #define PX_GID          1000
 #define PX_MAXLINKS     40
 
-enum { PX_BE_NONE, PX_BE_DEV, PX_BE_MOD, PX_BE_CFFS };
+enum { PX_BE_NONE, PX_BE_DEV, PX_BE_MOD, PX_BE_CFFS, PX_BE_PROC };
 
 struct px_nd {                  /* the result of a resolution */
 	char path[PX_PATH_MAX]; /* absolute, normalized */
@@ -36,6 +36,9 @@ struct px_nd {                  /* the result of a resolution */
 	int slash;              /* the path ended in '/' */
 	mode_t pmode;           /* the parent directory's mode */
 	int pbe;                /* and its place */
+	/* (posixgaps) a /proc/self/fd link resolved to a description that
+	 * has no name (a pipe): path is the link's, st the fstat */
+	struct px_ofile *of;
 };
 
 #define PX_ND_NOFOLLOW  1       /* do not follow a final symbolic link */
@@ -69,5 +72,26 @@ long px_vn_rename(const char *from, const char *to);
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);
+
+/* ---- (posixgaps) /proc (procfs.c) and the names of descriptions ---- */
+
+/* Is the absolute normalized path /proc or under it? */
+int px_under_proc(const char *path);
+/* The stat of a /proc path: 0, or -ENOENT. */
+long px_procfs_lookup(const char *path, struct stat *st);
+/* The target of a /proc link into buf (PX_PATH_MAX): its length, or
+ * -EINVAL (not a link), -ENOENT. */
+long px_procfs_readlink(const char *path, char *buf);
+/* The description a /proc/PID/fd/N path names, or NULL. */
+struct px_ofile *px_procfs_fd(const char *path);
+/* The entries of a /proc directory, by emit(arg, name, ino, mode);
+ * 1 when emit said the buffer is full. */
+int px_procfs_readdir(const char *path,
+    int (*emit)(void *, const char *, uint64_t, uint32_t), void *arg);
+/* f's name into buf: 1 a path, 0 a description without one ("pipe:[N]"
+ * is written, as Linux's readlink shows it). */
+long px_ofile_name(struct px_ofile *f, char *buf, size_t n);
+const char *px_mod_name(struct px_ofile *f);             /* files.c */
+const char *px_dev_name(uint32_t type);                 /* dev.c */
 
 #endif

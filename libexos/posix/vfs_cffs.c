@@ -86,8 +86,10 @@ px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 	if (!r)
 		return -ENFILE;
 	px_lock(&r->vlock);
+	/* (an unlinked one too: its hidden name, reopened through
+	 * /proc/self/fd, procfs.c) */
 	for (v = r->vnodes; v; v = v->next)
-		if (!v->unlinked && strcmp(v->path, path) == 0)
+		if (strcmp(v->path, path) == 0)
 			break;
 	if (v)
 		v->refs++;
@@ -487,6 +489,12 @@ dir_cb(void *arg, const char *name, const struct cffs_stat *st)
 	return emit(d, name, st->ino, st->mode);
 }
 
+static int
+proc_cb(void *arg, const char *name, uint64_t ino, uint32_t mode)
+{
+	return emit(arg, name, ino, mode);
+}
+
 static long
 dir_getdents(struct px_ofile *f, void *ubuf, size_t n)
 {
@@ -521,6 +529,8 @@ dir_getdents(struct px_ofile *f, void *ubuf, size_t n)
 		for (i = 0; i < 6; i++)
 			if (emit(&d, names[i], i + 2, S_IFCHR))
 				break;
+	} else if (be == PX_BE_PROC) {  /* (posixgaps) procfs.c */
+		px_procfs_readdir(vn(f)->path, proc_cb, &d);
 	} else if (be == PX_BE_CFFS && (fs = px_fs_begin(&err)) != NULL) {
 		k = px_fs_end(fs, cffs_readdir(fs, vn(f)->path, dir_cb, &d),
 		    PX_FS_READ);

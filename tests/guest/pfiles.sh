@@ -12,43 +12,12 @@
 # every row exactly once, with a number.
 #   tests/guest/posixfiles.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
-b=$build/benchmarks
-export KERNEL="$kernel" ACCEL="$accel"
+. "$(dirname "$0")/benchlib.sh" "$@"      # the arguments, bench_check
 rows="pipe: 1-byte ping-pong between two processes|open + close of an existing file|stat of an existing file|small files: create (open, write 1 KiB, close) + sync|small files: read (open, read, close; warm) + sync|small files: delete (unlink) + sync"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-# check SIDE STATUS OUTPUT
+# check SIDE STATUS OUTPUT: every row a number of ns or files/s
 check() {
-	local side="$1" rc="$2" out="$3" row line n
-	if [ "$rc" = 0 ] && grep -q '^BENCH-END$' "$out" &&
-	    ! grep -q '^BENCH-ERROR' "$out"; then
-		echo "PASS: posixfiles: $side: status 0, BENCH-END, no error"
-	else
-		echo "FAIL: posixfiles: $side: status $rc, an error or no BENCH-END"
-		tail -n 10 "$out" | sed 's/^/    /'
-		failed=1
-	fi
-	IFS='|' read -ra names <<<"$rows"
-	for row in "${names[@]}"; do
-		n=$(grep -cF "BENCH|$row|" "$out")
-		line=$(grep -F "BENCH|$row|" "$out" | head -n 1)
-		if [ "$n" != 1 ]; then
-			echo "FAIL: posixfiles: $side: $row printed $n times"
-			failed=1
-		elif echo "$line" | grep -qE '^BENCH\|[^|]+\|[0-9]+\|(ns|files/s)$'; then
-			echo "PASS: posixfiles: $side: $row measured"
-		else
-			echo "FAIL: posixfiles: $side: $row: $line"
-			failed=1
-		fi
-	done
+	bench_check posixfiles "$1" "$2" "$3" "$rows" '[0-9]+\|(ns|files/s)' 0
 }
 
 if "$build/cffs/mkfs.cffs" "$tmp/disk" 32M >/dev/null 2>&1; then

@@ -12,8 +12,9 @@
 # host's gzip -9 -n (checked on ExOS with the port's cmp) and gunzip
 # round trips, gzip in place, a corrupt file; pax -rw and pax -w | gzip
 # | pax -r of a tree (long names, empty files, a symbolic link, an
-# empty directory, modes) checked with diff -r, and pax reading the
-# host pax's archive; diff -r/-u/-q, cmp, diff3, sdiff with exit codes
+# empty directory, modes) checked with diff -r, pax -rw -pe (modes and
+# times kept, no warning: musl's fchmodat goes through O_PATH and
+# /proc/self/fd), and pax reading the host pax's archive; diff -r/-u/-q, cmp, diff3, sdiff with exit codes
 # 0, 1 and 2; an mksh script with arrays and functions; bmake building
 # a project of shell-tool rules (targets, dependencies, variables,
 # .PHONY, .for, modifiers), then nothing, then only what a touch made
@@ -187,6 +188,11 @@ umask 022; mkdir w/copy && pax -rw tree w/copy; echo st=$?
 diff -r tree w/copy/tree; echo diff=$?
 cd w/copy && find tree | sort | while read f; do stat -c '%a %n' "$f"; done
 readlink tree/sub/link-to-one
+@ pax -rw -pe keeps modes and times without a warning
+umask 022; mkdir w/pe && pax -rw -pe tree w/pe; echo st=$?
+find tree | sort | while read f; do stat -c '%a %Y %n' "$f"; done > w/pe.a
+cd w/pe && find tree | sort | while read f; do stat -c '%a %Y %n' "$f"; done > ../pe.b
+cmp ../pe.a ../pe.b && echo modes and times the same
 @ pax -w | gzip | pax -r
 umask 022; pax -w tree | gzip -n > w/t.tgz; echo st=$?
 mkdir w/x && cd w/x && gzip -dc ../t.tgz | pax -r; echo st=$?
