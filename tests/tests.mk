@@ -230,3 +230,7 @@ GUEST_TESTS += tests/guest/ports2.sh
 .PHONY: test-ports
 test-ports: all
 	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"
+# (pipes) execve of "#!" interpreter scripts, ExOS against Linux
+# (tests/guest/shebang.sh: tests/posix/shebang.c and its scripts).
+$(eval $(call exos_prog,$(BUILD)/tests/shebang.elf,tests/posix/shebang.c))
+GUEST_TESTS += tests/guest/shebang.sh

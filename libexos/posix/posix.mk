@@ -43,6 +43,8 @@ $(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include
 # (portsa) C library routines musl lacks and ports use: fts (MirBSD
 # pax); their headers, libexos/posix/include/*.h, go into the sysroot
 POSIX_SRCS += libexos/posix/fts.c
+# (pipes) execve of "#!" scripts
+POSIX_SRCS += libexos/posix/shebang.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
