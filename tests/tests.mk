@@ -243,3 +243,7 @@ POSIX_SUITE_DISK += opath
 # (posixgaps) mremap and musl's realloc of big blocks (tests/posix/mremap.c)
 POSIX_SUITE += mremap
 POSIX_SUITE_DISK += mremap
+# (pipes) execve of "#!" interpreter scripts, ExOS against Linux
+# (tests/guest/shebang.sh: tests/posix/shebang.c and its scripts).
+$(eval $(call exos_prog,$(BUILD)/tests/shebang.elf,tests/posix/shebang.c))
+GUEST_TESTS += tests/guest/shebang.sh

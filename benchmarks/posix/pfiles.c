@@ -37,10 +37,16 @@
  *                                     most of a row, every environment's)
  *     BENCH-START ..., BENCH-CLOCK|..., BENCH-END
  *
- *   pfiles [-q] [-m TYPE] DIR
+ *   pfiles [-q] [-p RUNS [-r PER]] [-m TYPE] DIR
  * -q: tiny counts (30 files in 3 directories, a few runs of each row):
  * the correctness mode of tests/guest/pfiles.sh (make test), which
  * checks the program works, not its times.
+ * -p RUNS: the pipe row only, RUNS runs (quick measurements of the
+ * pipe path, scripts/bench-pipe); ExOS also prints every kernel call
+ * made per round trip (BENCH-PIPECALLS|call|per round trip), whatever
+ * its share of the time (a call that switches, YIELD or SLEEP, never
+ * returns through the kernel's accounting, so BENCH-CALLS cannot show
+ * it).  -r PER: PER round trips per run (default 10; profiling).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +73,7 @@
 static unsigned nfiles = 10000, ndirs = 100;
 static int pipe_runs = 201, pipe_per = 10;      /* round trips */
 static int name_runs = 501, name_per = 10;      /* open+close, stat */
+static int pipe_only;                           /* -p */
 
 static const char *dir;
 static uint64_t samples[MAXRUNS];
@@ -185,6 +192,25 @@ calls_end(const char *name, uint64_t ops, uint64_t cycles)
 #endif
 }
 
+/* -p: every kernel call made since calls_begin, per round trip (ExOS) */
+static void
+calls_all(uint64_t ops)
+{
+#ifdef __exos__
+	for (int i = 0; i < XOK_NCALLSTATS; i++) {
+		uint64_t n = INFO->calls[i].calls - calls0[i].calls;
+
+		if (n)
+			printf("BENCH-PIPECALLS|%s|%.2f\n",
+			    call_names[i] ? call_names[i] : "?",
+			    (double)n / (double)ops);
+	}
+	fflush(stdout);
+#else
+	(void)ops;
+#endif
+}
+
 /* the median of n samples of per operations each, in ns per operation */
 static void
 report_ns(const char *name, int n, int per)
@@ -280,6 +306,8 @@ bench_pipe(void)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail("the echo's status", st, 0);
 	close(back[0]);
+	if (pipe_only)
+		calls_all((uint64_t)pipe_runs * (uint64_t)pipe_per);
 	report_ns(name, pipe_runs, pipe_per);
 }
 
@@ -432,12 +460,23 @@ main(int argc, char **argv)
 	const char *fstype = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "qm:")) != -1) {
+	while ((opt = getopt(argc, argv, "qp:r:m:")) != -1) {
 		switch (opt) {
 		case 'q':
 			nfiles = 30, ndirs = 3;
 			pipe_runs = 11, pipe_per = 3;
 			name_runs = 11, name_per = 3;
+			break;
+		case 'p':
+			pipe_only = 1;
+			pipe_runs = atoi(optarg);
+			if (pipe_runs < 1 || pipe_runs > MAXRUNS)
+				goto usage;
+			break;
+		case 'r':
+			pipe_per = atoi(optarg);
+			if (pipe_per < 1)
+				goto usage;
 			break;
 		case 'm':
 			fstype = optarg;
@@ -467,6 +506,11 @@ main(int argc, char **argv)
 		printf("BENCH-FS linux %s on /dev/vda, noatime\n", fstype);
 	}
 	bench_pipe();
+	if (pipe_only) {
+		printf("BENCH-END\n");
+		fflush(stdout);
+		return 0;
+	}
 	bench_names();
 	bench_small();
 	if (fstype != NULL && umount(argv[optind]) < 0)
@@ -475,6 +519,6 @@ main(int argc, char **argv)
 	fflush(stdout);
 	return 0;
 usage:
-	fprintf(stderr, "usage: pfiles [-q] [-m TYPE] DIR\n");
+	fprintf(stderr, "usage: pfiles [-q] [-p RUNS [-r PER]] [-m TYPE] DIR\n");
 	return 2;
 }

@@ -21,13 +21,23 @@
 #include "pipe.h"
 #include "sig.h"
 
-/* r2 |= (*w op v) != 0: the four steps of one term. */
+/* r2 |= (*w op v) != 0: the four steps of one term.  A word of the
+ * kernel's exported page (the console counter, a child-exit count) is
+ * read there (XP_LDK), without walking our page tables: the kernel
+ * evaluates the predicate at every sleep and every directed yield to
+ * us, and under QEMU's TCG each page it touches costs a TLB fill. */
 static int
 term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
     int op)
 {
-	p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
-	    .imm = (uint64_t)(uintptr_t)w };
+	uint64_t off = (uint64_t)(uintptr_t)w - XOK_INFO_VA;
+
+	if (off < sizeof(struct xok_info) && off % 8 == 0)
+		p[k++] = (struct xok_pred_insn){ .op = XP_LDK, .a = 0,
+		    .imm = off };
+	else
+		p[k++] = (struct xok_pred_insn){ .op = XP_LDU, .a = 0,
+		    .imm = (uint64_t)(uintptr_t)w };
 	p[k++] = (struct xok_pred_insn){ .op = XP_LDI, .a = 1, .imm = v };
 	p[k++] = (struct xok_pred_insn){ .op = (uint8_t)op, .a = 0, .b = 1 };
 	p[k++] = (struct xok_pred_insn){ .op = XP_OR, .a = 2, .b = 0 };

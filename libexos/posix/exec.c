@@ -27,6 +27,12 @@
  * plan.  Signals: the mask, ignored dispositions, pending
  * signals and the interval timer are carried to the new image
  * (px_exec_sigcarry); caught ones go back to SIG_DFL.
+ * A file starting "#!" is an interpreter script (script(), shebang.c):
+ * the interpreter named on its first line runs instead, with the
+ * arguments Linux gives it: the interpreter's name, the line's one
+ * optional argument, the script's path as execve got it, then argv[1]
+ * on; an interpreter may itself be a script, up to PX_SHEBANG_DEPTH
+ * scripts in a chain (Linux's count), ELOOP beyond.
  */
 #include <elf.h>
 #include <limits.h>
@@ -37,6 +43,7 @@
 #include "uaccess.h"
 #include "fd.h"
 #include "sig.h"
+#include "shebang.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -249,6 +256,87 @@ unmap_ops(struct px_op *ops, uint64_t nops, uint64_t va, uint64_t n)
 	return nops;
 }
 
+/*
+ * Interpreter scripts.  The argument vector the image gets is head[0 ..
+ * nhead) followed by the program's argv[skip ..]: each script puts its
+ * interpreter, the optional argument and its own path in front of the
+ * vector it was given, less that vector's first entry.  The strings
+ * live in the parsed lines (sb), the vector in joined (px_mmap'd, when
+ * there is a head) until the start block is built.
+ */
+static struct px_shebang sb[PX_SHEBANG_DEPTH];
+static char *head[3 * PX_SHEBANG_DEPTH];
+static long nhead, skip;
+
+/* img (size bytes, from path) is a script at depth: its interpreter's
+ * image replaces it (*img, *size, *mapped), or -errno (*mapped 0 then:
+ * nothing is left to give back). */
+static long
+script(int depth, const char *path, const uint8_t **img, uint64_t *size,
+    long *mapped, long argc)
+{
+	struct px_shebang *s = &sb[depth];
+	char *h[3 * PX_SHEBANG_DEPTH];
+	long r, k = 0, i;
+
+	if (depth == PX_SHEBANG_DEPTH)
+		r = -ELOOP;
+	else
+		r = px_shebang(*img, *size, s);
+	if (*mapped)
+		px_exec_image_done(*img, *size);
+	*mapped = 0;
+	if (r < 0)
+		return r;
+	h[k++] = s->name;
+	if (s->arg)
+		h[k++] = s->arg;
+	h[k++] = (char *)path;
+	if (nhead > 0)
+		for (i = 1; i < nhead; i++)
+			h[k++] = head[i];
+	else if (skip < argc)
+		skip++;                 /* the program's argv[0] goes */
+	memcpy(head, h, (size_t)k * sizeof(h[0]));
+	nhead = k;
+	if ((r = px_exec_image(s->name, img, size)) < 0)
+		return r;
+	*mapped = r;
+	return 0;
+}
+
+/* The vector head + argv[skip ..] (its length in *n), or NULL
+ * (ENOMEM); argv itself when no script put a head in front. */
+static char *const *
+joined(char *const *argv, long argc, long *n, size_t *len)
+{
+	char **v;
+	long i;
+
+	*len = 0;
+	*n = argc;
+	if (nhead == 0)
+		return argv;
+	*n = nhead + argc - skip;
+	*len = (size_t)(*n + 1) * sizeof(*v);
+	v = (char **)px_mmap(0, (long)*len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)v >= -4095UL)
+		return NULL;
+	memcpy(v, head, (size_t)nhead * sizeof(*v));
+	for (i = skip; i < argc; i++)
+		v[nhead + i - skip] = argv[i];
+	v[*n] = NULL;
+	return v;
+}
+
+static void
+joined_done(char *const *v, size_t len)
+{
+	if (len)
+		px_munmap((long)v, (long)len, 0, 0, 0, 0);
+}
+
 long
 px_execve(PX_ARGS)
 {
@@ -267,7 +355,8 @@ px_execve(PX_ARGS)
 	const Elf64_Phdr *ph;
 	int64_t ppn;
 	uintptr_t sp;
-	size_t bytes = 0;
+	size_t bytes = 0, jlen = 0;
+	int depth;
 
 	PX_UNUSED;
 	if ((f = px_strin(path, (const char *)a1, sizeof(path))) < 0)
@@ -278,9 +367,17 @@ px_execve(PX_ARGS)
 		return envc;
 	if ((mapped = px_exec_image(path, &img, &size)) < 0)
 		return mapped;
+	nhead = skip = 0;
+	for (depth = 0; size >= 2 && img[0] == '#' && img[1] == '!'; depth++)
+		if ((f = script(depth, depth ? sb[depth - 1].name : path, &img,
+		    &size, &mapped, argc)) < 0)
+			return f;
 	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
 		goto fail;
 	eh = (const void *)img;
+	f = -ENOMEM;
+	if (!(argv = joined(argv, argc, &argc, &jlen)))
+		goto fail;
 	f = -E2BIG;
 	if ((blk = px_start_size(argv, argc, envp, envc)) > ARG_LIMIT)
 		goto fail;
@@ -374,6 +471,8 @@ px_execve(PX_ARGS)
 	sp = px_start_block((char *)(PX_EXEC_VA + kstk * PG), npstk * PG,
 	    (STACK_TOP - npstk * PG) - (PX_EXEC_VA + kstk * PG), argv, argc,
 	    envp, envc, &ai);
+	joined_done(argv, jlen);
+	jlen = 0;
 
 	/* The plan: unmap the old image and stack, map the new. */
 	nops = 0;
@@ -417,6 +516,8 @@ nomem:
 	undo();
 	f = -ENOMEM;
 fail:
+	if (argv)
+		joined_done(argv, jlen);
 	if (mapped)
 		px_exec_image_done(img, size);
 	return f;
