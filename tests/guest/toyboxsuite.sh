@@ -21,6 +21,8 @@ if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
 kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 [ $# -gt 0 ] && shift
 build=$(dirname "$(dirname "$kernel")")
+# (absolute: the Linux build below runs in other directories)
+build=$(cd "$build" && pwd) || { echo "FAIL: toyboxsuite: no build directory"; exit 1; }
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run="$top/scripts/exos-run"
 rootfs=$build/rootfs
