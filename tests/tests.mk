@@ -230,3 +230,7 @@ GUEST_TESTS += tests/guest/ports2.sh
 .PHONY: test-ports
 test-ports: all
 	@scripts/run-tests --accel $(ACCEL) --guest "tests/guest/toyboxsuite.sh"
+# (portbench) toybox's own suite in make test: a representative subset
+# (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
+# make test-ports' set, ExOS against the same toybox on Linux.
+GUEST_TESTS += tests/guest/toyboxquick.sh
