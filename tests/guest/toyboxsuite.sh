@@ -42,16 +42,17 @@ fail() { echo "FAIL: toyboxsuite: $1"; failed=1; }
 done_() { echo ALL-DONE; [ $failed = 0 ] && exit 0 || exit 1; }
 
 # the set `make test-ports` runs and the pass count ExOS reached on it
-# when it was recorded (2026-12-06: 320 passed, 9 failed, in 313 s of
-# TCG; the same toybox on Linux 309 and 11): raise it as libexos gets
-# better
+# when it was recorded (2026-12-06 15:39 UTC, session 7: 322 passed, 3
+# failed, in 287 s of TCG; the same toybox on Linux, same commands and
+# shell, 325 and 1 (sha1sum's "a million nulls" needs dd, which this
+# toybox lacks, on both sides)): raise it as libexos gets better
 SET="basename cat cut dirname echo expand head link md5sum \
     nl paste printf rev seq sha1sum sort tac tail tr wc"
-TOYBOX_MIN=${TOYBOX_MIN:-320}
+TOYBOX_MIN=${TOYBOX_MIN:-322}
 # make test's subset: files (cat, head, tail's seeks and -f), pipes, a
 # signal (tail -f is killed), /dev; its recorded ExOS count
 QUICK="cat head tail wc"
-QUICK_MIN=${QUICK_MIN:-57}
+QUICK_MIN=${QUICK_MIN:-59}
 # the cases known to pass on Linux and not on ExOS, with their libexos
 # cause (docs/PORTING.md, "toybox's own suite"); any other case in the
 # gap is a FAIL (a libexos regression, or a new gap to diagnose)
