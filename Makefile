@@ -22,7 +22,7 @@ HOST_TESTS :=   # Check test binaries run by `make test`
 HOST_TOOLS :=   # host tools (mkfs.cffs, ...)
 GUEST_TESTS :=  # guest test boots: scripts/guest-test NAME
 
-.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs bench-posix bench-http clean host guest check-clang check-clang-build fuzz-kernel gen
+.PHONY: all deps run test test-host test-guest gdb bench bench-micro bench-disk bench-cffs bench-posix bench-posix-ports bench-http clean host guest check-clang check-clang-build fuzz-kernel gen
 all: guest host
 
 include xn/xn.mk
@@ -89,9 +89,15 @@ bench-disk: deps guest $(LDISK) $(TSCRATE)
 bench-cffs: deps guest $(LCFFS) $(LCFFSCTL) $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-cffs --accel $(ACCEL) --linux $(LCFFS) --control $(LCFFSCTL) $(KERNEL) $(BENCH_CFFS_MODULES)
 
-bench-posix: deps guest $(BENCH_POSIX_PROGS) $(BENCH_FILES_PROGS) $(CFFS_BUILD)/mkfs.cffs $(TSCRATE)
+# (then the port rows, scripts/bench-posix-ports; BENCH_PORTS_ARGS, e.g.
+# --quick or --rounds 5; `make bench-posix-ports` runs only those)
+bench-posix: deps guest $(BENCH_POSIX_PROGS) $(BENCH_FILES_PROGS) $(BENCH_PORTS_PROGS) $(IMAGE) $(CFFS_BUILD)/mkfs.cffs $(TSCRATE)
 	@BENCH_TSCRATE=$(TSCRATE) scripts/bench-posix --accel $(ACCEL) $(KERNEL) $(BENCH_POSIX_PROGS); s=$$?; \
-	BENCH_TSCRATE=$(TSCRATE) MKFS_CFFS=$(CFFS_BUILD)/mkfs.cffs scripts/bench-posix-files --accel $(ACCEL) $(KERNEL) $(BENCH_FILES_PROGS) && exit $$s
+	BENCH_TSCRATE=$(TSCRATE) MKFS_CFFS=$(CFFS_BUILD)/mkfs.cffs scripts/bench-posix-files --accel $(ACCEL) $(KERNEL) $(BENCH_FILES_PROGS) || s=1; \
+	BENCH_TSCRATE=$(TSCRATE) MKFS_CFFS=$(CFFS_BUILD)/mkfs.cffs scripts/bench-posix-ports --accel $(ACCEL) $(BENCH_PORTS_ARGS) $(KERNEL) $(BUILD)/benchmarks/portbench.elf $(BUILD)/benchmarks/portbench.linux || s=1; exit $$s
+
+bench-posix-ports: deps guest $(BENCH_PORTS_PROGS) $(IMAGE) $(CFFS_BUILD)/mkfs.cffs $(TSCRATE)
+	@BENCH_TSCRATE=$(TSCRATE) MKFS_CFFS=$(CFFS_BUILD)/mkfs.cffs scripts/bench-posix-ports --accel $(ACCEL) $(BENCH_PORTS_ARGS) $(KERNEL) $(BUILD)/benchmarks/portbench.elf $(BUILD)/benchmarks/portbench.linux
 
 # Cheetah on Xok against nginx on Linux, loaded by wrk (scripts/bench-http;
 # BENCH_HTTP_ARGS, e.g. --quick or --rounds 5)

@@ -33,3 +33,27 @@ $(foreach p,$(PORTS),$(eval $(call port_rule,$(p))))
 ifneq ($(NO_PORTS),1)
 GUEST_PROGS += $(PORT_STAMPS)
 endif
+
+# ---- portbench: the port rows of `make bench-posix` ----
+# (scripts/bench-posix-ports; benchmarks/ports/).  The Linux peers: the
+# same sources (build/cache, the project's patches) built with musl-gcc
+# -static into $(BUILD)/ports-linux/NAME/NAME by benchmarks/ports/
+# build-linux, only for the benchmark (not part of `make all`).  The
+# driver, benchmarks/ports/portbench.c, is built both ways as the other
+# bench-posix programs are.
+PORTS_LINUX := gzip sqlite3 tcc pax
+PORTS_LINUX_BINS := $(foreach p,$(PORTS_LINUX),$(BUILD)/ports-linux/$(p)/$(p))
+define port_linux_rule
+$(BUILD)/ports-linux/$(1)/$(1): ports/$(1)/port.sh \
+    $(wildcard ports/$(1)/patches/*.patch) benchmarks/ports/build-linux \
+    | $(BUILD)/ports/$(1)/installed
+	@benchmarks/ports/build-linux $(1) $(BUILD)
+endef
+$(foreach p,$(PORTS_LINUX),$(eval $(call port_linux_rule,$(p))))
+$(eval $(call exos_prog,$(BUILD)/benchmarks/portbench.elf,benchmarks/ports/portbench.c))
+$(BUILD)/benchmarks/portbench.linux: benchmarks/ports/portbench.c
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+GUEST_PROGS += $(BUILD)/benchmarks/portbench.linux
+BENCH_PORTS_PROGS := $(BUILD)/benchmarks/portbench.elf \
+    $(BUILD)/benchmarks/portbench.linux $(PORTS_LINUX_BINS)

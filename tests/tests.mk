@@ -247,3 +247,7 @@ POSIX_SUITE_DISK += mremap
 # (tests/guest/shebang.sh: tests/posix/shebang.c and its scripts).
 $(eval $(call exos_prog,$(BUILD)/tests/shebang.elf,tests/posix/shebang.c))
 GUEST_TESTS += tests/guest/shebang.sh
+# (portbench) toybox's own suite in make test: a representative subset
+# (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
+# make test-ports' set, ExOS against the same toybox on Linux.
+GUEST_TESTS += tests/guest/toyboxquick.sh
