@@ -744,6 +744,12 @@ main(uint64_t arg)
 		    ck_hits > 0);
 	printf("cheetah: frames %lu, of which zero-copy (NET_TRANSMITV) "
 	    "%lu, finished %lu\n", net.tx_frames, net.tx_zc, net.tx_zc_done);
+	printf("cheetah: transmit busy %lu, dropped %lu; TCP segments sent %u, "
+	    "dropped %u, memerr %u, received %u; card rx %lu, ring full %lu\n",
+	    net.tx_busy, net.tx_dropped, (unsigned)lwip_stats.tcp.xmit,
+	    (unsigned)lwip_stats.tcp.drop, (unsigned)lwip_stats.tcp.memerr,
+	    (unsigned)lwip_stats.tcp.recv,
+	    XOK_INFO->net.rx_frames, XOK_INFO->net.rx_ringfull);
 	if (use_zc) {
 		/* bodies were never copied into lwIP's heap: at most the
 		 * headers and per-segment header buffers */
