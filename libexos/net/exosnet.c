@@ -24,7 +24,7 @@
 
 #define FRAME_MAX 1514
 #define FRAME_MIN 60            /* Ethernet's minimum without the FCS */
-#define TX_TRIES  64
+#define TX_WAIT_NS 20000000UL   /* a full card: wait this long, then drop */
 #define ZC_STAGES 8             /* zero-copy frames in flight, at most */
 
 /* Staging buffers of the zero-copy frames: stage k % ZC_STAGES holds
@@ -32,6 +32,21 @@
 static uint8_t zc_stage[ZC_STAGES][FRAME_MAX];
 
 static int lwip_ready;
+
+/* Every transmit buffer is in flight: reap the card's completions and
+ * give the CPU away (QEMU's device model runs meanwhile).  0 once
+ * TX_WAIT_NS have passed since t0: then the frame is sent another way
+ * or dropped (TCP retransmits it).  Waiting, not dropping at once, is
+ * what keeps a fast sender from losing frames to its own card: each
+ * drop costs the connection a retransmission timeout. */
+static int
+tx_wait(unsigned i, uint64_t t0)
+{
+	sys_net_poll();
+	if (i > 8)
+		sys_yield(XOK_SELF);
+	return exos_uptime_ns() - t0 < TX_WAIT_NS;
+}
 
 uint32_t
 exos_net_now(void)
@@ -117,8 +132,9 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 	struct xok_net_piece v[XOK_NET_PIECES_MAX];
 	struct pbuf *q;
 	uint8_t *st;
-	uint64_t nv = 0, used = 0, off = 0;
-	int stable = 0, i;
+	uint64_t nv = 0, used = 0, off = 0, t0;
+	int stable = 0;
+	unsigned i;
 	int64_t r = -XE_BUSY;
 
 	if (n->zc_off || p->tot_len < FRAME_MIN)
@@ -132,12 +148,9 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 	if (!stable)
 		return 0;
 	/* A free stage: the frame ZC_STAGES back must be finished. */
-	for (i = 0; n->tx_zc - n->tx_zc_done >= ZC_STAGES && i < TX_TRIES;
-	    i++) {
-		sys_net_poll();
-		if (i > 8)
-			sys_yield(XOK_SELF);
-	}
+	for (i = 0, t0 = exos_uptime_ns(); n->tx_zc - n->tx_zc_done >=
+	    ZC_STAGES && tx_wait(i, t0); i++)
+		;
 	if (n->tx_zc - n->tx_zc_done >= ZC_STAGES)
 		return 0;
 	st = zc_stage[n->tx_zc % ZC_STAGES];
@@ -163,15 +176,14 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 			    q->len };
 		used += q->len;
 	}
-	for (i = 0; i < TX_TRIES; i++) {
+	for (i = 0, t0 = exos_uptime_ns(); ; i++) {
 		r = sys_net_transmitv(n->slot, v, nv,
 		    (uint64_t *)&n->tx_zc_done);
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		sys_net_poll();
-		if (i > 8)
-			sys_yield(XOK_SELF);
+		if (!tx_wait(i, t0))
+			break;
 	}
 	if (r == -XE_BUSY)
 		return 0;
@@ -188,7 +200,8 @@ linkoutput(struct netif *nif, struct pbuf *p)
 	static uint8_t frame[FRAME_MAX];
 	uint16_t len = p->tot_len;
 	int64_t r = -XE_BUSY;
-	int i;
+	uint64_t t0;
+	unsigned i;
 
 	if (len > FRAME_MAX || len < 14) {
 		n->tx_dropped++;
@@ -210,16 +223,15 @@ linkoutput(struct netif *nif, struct pbuf *p)
 		memset(frame + len, 0, FRAME_MIN - len);
 		len = FRAME_MIN;
 	}
-	/* All transmit buffers in flight: reap completions and retry a
-	 * bounded number of times; TCP retransmits what is dropped. */
-	for (i = 0; i < TX_TRIES; i++) {
+	/* All transmit buffers in flight: reap completions and retry for
+	 * at most TX_WAIT_NS; TCP retransmits what is dropped. */
+	for (i = 0, t0 = exos_uptime_ns(); ; i++) {
 		r = sys_net_transmit(n->slot, frame, len);
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		sys_net_poll();
-		if (i > 8)
-			sys_yield(XOK_SELF);
+		if (!tx_wait(i, t0))
+			break;
 	}
 	if (r < 0) {
 		n->tx_dropped++;

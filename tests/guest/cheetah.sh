@@ -1,9 +1,9 @@
 #!/bin/bash
 # cheetah.sh: boot Cheetah (build/cheetah/cheetah.elf, "test" mode) with
-# a document tree made by tests/guest/cheetahclient.py and packed by
-# scripts/cheetah-pack; the client fetches and compares every file from
-# the host through QEMU's forwarded port, then the malformed and hostile
-# cases, and ends the run with /.cheetah/quit.  The guest's and the
+# a document tree made by tests/guest/cheetahclient.py, served from a
+# C-FFS image of it (scripts/cheetah-image) on the disk; the client
+# fetches and compares every file from the host through QEMU's
+# forwarded port, then the malformed and hostile cases, and ends the run with /.cheetah/quit.  The guest's and the
 # client's PASS/FAIL lines are both counted.  CHEETAH_NO=LETTERS runs it
 # with techniques switched off (docs/CHEETAH.md).  Run by
 # scripts/run-tests with KERNEL and ACCEL set.
@@ -22,7 +22,7 @@ trap cleanup EXIT
 here=$(dirname "$0")
 mkdir "$tmp/www"
 python3 "$here/cheetahclient.py" mktree "$tmp/www" || exit 1
-scripts/cheetah-pack "$tmp/www" "$tmp/cheetah.car" >/dev/null || exit 1
+BUILD="$(dirname "$(dirname "$kernel")")" scripts/cheetah-image "$tmp/www" "$tmp/docs.cffs" || exit 1
 # the loader keeps 47 bytes of a module's command line: a short path
 ln -s "$(cd "$(dirname "$elf")" && pwd)/cheetah.elf" "$tmp/cheetah.elf"
 args="test"
@@ -32,8 +32,8 @@ client=$!
 to=90
 [ "${ACCEL:-tcg}" = kvm ] && to=600
 scripts/qemu --accel "${ACCEL:-tcg}" --test --timeout "${QEMU_TIMEOUT:-$to}" \
-	--net "hostfwd=tcp:127.0.0.1:$hp-:80" "$kernel" \
-	"$tmp/cheetah.elf $args" "$tmp/cheetah.car"
+	--net "hostfwd=tcp:127.0.0.1:$hp-:80" --disk "$tmp/docs.cffs" \
+	"$kernel" "$tmp/cheetah.elf $args"
 rc=$?
 for i in $(seq 50); do
 	kill -0 "$client" 2>/dev/null || break
