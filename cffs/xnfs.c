@@ -1497,11 +1497,21 @@ xs_recount(struct cffs_fs *fs)
 	return 0;
 }
 
-/* Only committed buffers go; XN writes them back in order. */
+/*
+ * Only committed buffers go; XN writes them back in order.  One whose
+ * block XN holds dirty (committed, not written: cffs_commit_lazy) waits
+ * too, so that make_room writes them all back in XN's waves (a few
+ * flushes for the whole cache) instead of one write and flush each.
+ */
 static int
 xs_evict(struct cffs_fs *fs, struct buf *b)
 {
+	struct xn_bc_info bi;
+
 	if (b->dirty)
+		return 1;
+	if (b->xpage != NULL && XC.bc_lookup(&fs->xfs->x, b->blk, &bi) == 0 &&
+	    bi.page == b->xpage && bi.state != XN_BC_CLEAN)
 		return 1;
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }
