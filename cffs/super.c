@@ -268,6 +268,22 @@ cffs_commit(struct cffs_fs *fs)
 }
 
 int
+cffs_commit_lazy(struct cffs_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	int r;
+
+	if (!fs->store->on_xn)
+		return cache_flush(fs);
+	if ((r = cache_commit(fs)) < 0)
+		return r;
+	if (cffs_dirty(fs))
+		return -CFFS_EPERM;     /* XN refused a change */
+	return fs->err;
+}
+
+int
 cffs_dirty(struct cffs_fs *fs)
 {
 	struct buf *b;

@@ -709,13 +709,34 @@ takeover(struct cffs_fs *fs, uint32_t blk)
 	return XC.bc_evict(&fs->xfs->x, fs->xfs->pr, blk);
 }
 
+/*
+ * b's registry entry, if b has one, is still ours: another mount that
+ * shares the disk may have taken it over (written it back and evicted
+ * it; the write-back of a process, libexos/posix/fsroot.c).  If not,
+ * b's page goes, and b is registered again when it is committed.
+ */
+static bool
+still_ours(struct cffs_fs *fs, struct buf *b)
+{
+	struct xn_bc_info bi;
+
+	if (b->xpage == NULL)
+		return false;
+	if (XC.bc_lookup(&fs->xfs->x, b->blk, &bi) == 0 &&
+	    bi.page == b->xpage)
+		return true;
+	free(b->xpage);
+	b->xpage = NULL;
+	return false;
+}
+
 /* Register b's block with XN (reads it, or zero-fills a fresh block). */
 static int
 reg(struct cffs_fs *fs, struct buf *b)
 {
 	int r;
 
-	if (b->xpage != NULL)
+	if (still_ours(fs, b))
 		return 0;
 	b->xpage = malloc(CFFS_BSIZE);
 	if (b->xpage == NULL)
@@ -752,7 +773,7 @@ reg_many(struct cffs_fs *fs, struct buf **v, uint32_t n)
 		goto out;
 	}
 	for (i = 0; i < n && r == 0; i++) {
-		if (v[i]->xpage != NULL)
+		if (still_ours(fs, v[i]))
 			continue;
 		if ((pg[k] = malloc(CFFS_BSIZE)) == NULL) {
 			r = -CFFS_ENOMEM;
@@ -806,8 +827,9 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 
 	if (b->xpage == NULL)
 		return 0;
-	if (XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0) {
-		xnfs_drop(fs, b);
+	if (XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+	    bi.page != b->xpage) {
+		xnfs_drop(fs, b);       /* gone, or taken over: not ours */
 		return 0;
 	}
 	if (bi.state == XN_BC_DIRTY) {
@@ -1475,11 +1497,21 @@ xs_recount(struct cffs_fs *fs)
 	return 0;
 }
 
-/* Only committed buffers go; XN writes them back in order. */
+/*
+ * Only committed buffers go; XN writes them back in order.  One whose
+ * block XN holds dirty (committed, not written: cffs_commit_lazy) waits
+ * too, so that make_room writes them all back in XN's waves (a few
+ * flushes for the whole cache) instead of one write and flush each.
+ */
 static int
 xs_evict(struct cffs_fs *fs, struct buf *b)
 {
+	struct xn_bc_info bi;
+
 	if (b->dirty)
+		return 1;
+	if (b->xpage != NULL && XC.bc_lookup(&fs->xfs->x, b->blk, &bi) == 0 &&
+	    bi.page == b->xpage && bi.state != XN_BC_CLEAN)
 		return 1;
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }

@@ -228,6 +228,19 @@ from_view(uint32_t b, void *buf)
 	return -1;
 }
 
+/* Blocks blk + at .. + n into buf's places for them, with XN_READ. */
+static int
+read_run(uint64_t blk, uint32_t at, uint32_t n, uint8_t *buf)
+{
+	if (n == 0)
+		return 0;
+	if (sys_xn_read((uint32_t)(blk + at), n, buf + (size_t)at *
+	    CFFS_BSIZE) < 0)
+		return -1;
+	sh.st.xnreads += n;
+	return 0;
+}
+
 /* Through views where it can, else XN_READ; blk..blk+count in range. */
 static int
 share_read(uint64_t blk, uint32_t count, uint8_t *buf)
@@ -264,14 +277,22 @@ share_read(uint64_t blk, uint32_t count, uint8_t *buf)
 				set_mapped(b++, 1);
 		}
 	}
-	for (i = 0; i < count; i++) {
-		b = (uint32_t)blk + i;
-		if (from_view(b, buf + (size_t)i * CFFS_BSIZE) == 0)
-			continue;
-		if (sys_xn_read(b, 1, buf + (size_t)i * CFFS_BSIZE) < 0)
-			return -CFFS_EIO;
-		sh.st.xnreads++;
+	/* the rest (no view: fresh blocks, pages XN does not share) with
+	 * XN_READ, one call per run of them: k blocks before i */
+	for (i = 0, k = 0; i < count; i++) {
+		if (from_view((uint32_t)blk + i, buf + (size_t)i *
+		    CFFS_BSIZE) == 0) {
+			if (read_run(blk, i - k, k, buf) < 0)
+				return -CFFS_EIO;
+			k = 0;
+		} else if (++k == XOK_XN_READ_MAX) {
+			if (read_run(blk, i + 1 - k, k, buf) < 0)
+				return -CFFS_EIO;
+			k = 0;
+		}
 	}
+	if (read_run(blk, count - k, k, buf) < 0)
+		return -CFFS_EIO;
 	return 0;
 }
 

@@ -706,6 +706,14 @@ xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out)
 			page_back(x, e);        /* another libFS evicted it */
 		return XN_ENOENT;
 	}
+	if (e != NULL && ((uint64_t)ke->page - XOK_KERNEL_DIRECT) /
+	    XOK_PGSIZE != (uint64_t)exos_heap_ppn(e->page)) {
+		/* evicted by another libFS, and cached again by someone
+		 * (a process of the family taking our write-back over):
+		 * the entry is not ours */
+		page_back(x, e);
+		e = NULL;
+	}
 	out->page = e != NULL ? e->page : NULL;
 	out->owner = ke->owner;
 	out->state = ke->state;

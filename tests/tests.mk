@@ -105,6 +105,15 @@ $(BUILD)/tests/posixfiles.elf: tests/posix/files.c tests/posix/ptest.h \
 	    -Wno-comment -o $@ tests/posix/files.c
 GUEST_PROGS += $(BUILD)/tests/posixfiles.elf
 GUEST_TESTS += tests/guest/posixfiles.sh
+# (wback) The file system's write-back: several processes, no sync,
+# power-offs with and without sync (tests/guest/wback.sh).
+$(BUILD)/tests/wback.elf: tests/posix/wback.c tests/posix/ptest.h \
+    $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -o $@ tests/posix/wback.c
+GUEST_PROGS += $(BUILD)/tests/wback.elf
+GUEST_TESTS += tests/guest/wback.sh
 # The family's shared region and the process table (tests/posix/ptab.c,
 # run on ExOS and on Linux by tests/guest/ptab.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/ptab.elf,tests/posix/ptab.c))

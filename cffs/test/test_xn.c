@@ -696,6 +696,61 @@ START_TEST(t_release_invalidate)
 }
 END_TEST
 
+/*
+ * cffs_commit_lazy (the write-back of libexos/posix/fsroot.c): the
+ * changes are committed (the mount is clean) and nothing reaches the
+ * device: the blocks stay in XN's registry, dirty, where XN's reads
+ * find them; cffs_sync writes them, and a remount finds the file.  A
+ * change XN refuses is an error, as with cffs_commit.
+ */
+START_TEST(t_commit_lazy)
+{
+	static unsigned char data[6000];
+	struct xn_bc_info ci;
+	struct tfs t;
+	struct xn *x;
+	uint32_t pr, b, dirty = 0;
+	uint64_t writes;
+	size_t len;
+	void *got;
+
+	ck_assert_int_eq(hostdev_mem(&t.hd, 2048, NULL, 0), 0);
+	ck_assert_int_eq(cffs_mkfs(&t.hd.dev, 2048), 0);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &t.fs), 0);
+	writes = t.hd.nwrites;
+	fill_pat(data, sizeof(data), 11, 0);
+	put_file(t.fs, "/lazy", data, sizeof(data));
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/ld", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_dirty(t.fs), 1);
+	ck_assert_int_eq(cffs_commit_lazy(t.fs), 0);
+	ck_assert_int_eq(cffs_dirty(t.fs), 0);
+	ck_assert_uint_eq(t.hd.nwrites, writes);
+	x = xnfs_xn(t.fs, &pr);
+	for (b = 0; b < 2048; b++)
+		dirty += xn_bc_lookup(x, b, &ci) == 0 &&
+		         ci.state == XN_BC_DIRTY;
+	ck_assert_uint_ge(dirty, 3);    /* directory, file's blocks */
+	/* a second change on top, committed the same way */
+	ck_assert_int_eq(cffs_unlink(t.fs, "/lazy"), 0);
+	put_file(t.fs, "/lazy", data, sizeof(data));
+	ck_assert_int_eq(cffs_commit_lazy(t.fs), 0);
+	ck_assert_uint_eq(t.hd.nwrites, writes);
+	ck_assert_int_eq(cffs_sync(t.fs), 0);
+	ck_assert_uint_gt(t.hd.nwrites, writes);
+	for (b = 0, dirty = 0; b < 2048; b++)
+		dirty += xn_bc_lookup(x, b, &ci) == 0 &&
+		         ci.state == XN_BC_DIRTY;
+	ck_assert_uint_eq(dirty, 0);
+	tfs_remount(&t);
+	got = get_file(t.fs, "/lazy", &len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, sizeof(data));
+	ck_assert_int_eq(memcmp(got, data, len), 0);
+	free(got);
+	tfs_free(&t);
+}
+END_TEST
+
 START_TEST(t_crash_xn)
 {
 	struct hostdev hd, base;
@@ -775,6 +830,7 @@ xn_suite(void)
 	tcase_add_test(tc, t_bad_claim);
 	tcase_add_test(tc, t_crash_xn);
 	tcase_add_test(tc, t_release_invalidate);
+	tcase_add_test(tc, t_commit_lazy);
 	tcase_add_test(tc, t_fsck_repairs_refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -967,7 +967,7 @@ long
 px_sync(PX_ARGS)
 {
 	PX_UNUSED;
-	FS(PX_FS_CHANGED, cffs_sync(fs));
+	FS(PX_FS_CHANGED, px_fs_sync(fs, NULL));
 	return 0;
 }
 

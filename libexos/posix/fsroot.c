@@ -40,6 +40,10 @@
 struct fs_shared {
 	struct px_lock lock;
 	volatile uint64_t gen;
+	/* write-back (px_fs_end): whose mount left committed blocks in
+	 * XN's registry, dirty (0: nobody), its environment, and the
+	 * numbers mounts take to name themselves */
+	volatile uint64_t holder, holder_env, next_tok;
 };
 
 static struct fs_shared *sh;    /* the family's, found on first use */
@@ -50,6 +54,10 @@ static int locked;
 static struct cffs_bdev dev;
 static struct cffs_fs *root;
 static uint64_t root_env;       /* the environment root belongs to */
+static uint64_t my_tok;         /* this mount's name as a holder */
+
+static void flush_family(int sync_map);
+static int other_holder(void);
 static long root_err;           /* why there is none (0: not tried) */
 
 /* Our copy of a parent's state: nothing in it is ours. */
@@ -61,6 +69,7 @@ forget_parent(void)
 	root = NULL;
 	root_err = 0;
 	locked = 0;
+	my_tok = 0;
 	exos_heap_forget();
 	root_env = XOK_INFO->cur_env;
 }
@@ -95,6 +104,10 @@ mount_root(void)
 	 * cache"); without it (no export, no memory) reads copy */
 	(void)exos_cffs_bdev_xn_share(&dev, PX_XNVIEW_VA, px_copyin,
 	    PX_FS_SHARED_BLOCKS);
+	/* the mount writes the superblock: no other mount's write-back
+	 * may hold it (or what it owns) dirty */
+	if (other_holder())
+		flush_family(0);
 	r = cffs_mount(&dev, 0, &root);
 	if (r == 0 && (r = cffs_release(root)) < 0)
 		(void)cffs_unmount(root);
@@ -105,8 +118,10 @@ mount_root(void)
 		    px_fs_errno(r);
 		return NULL;
 	}
-	if (sh != NULL)
+	if (sh != NULL) {
 		seen_gen = sh->gen;
+		my_tok = ++sh->next_tok;
+	}
 	return root;
 }
 
@@ -145,48 +160,117 @@ recover_fresh(void)
 }
 
 /*
- * The lock's holder died.  What XN accepted of its call stands, but the
- * blocks it had registered may still be in XN's registry, dirty, and
- * nobody would write them back: write back and evict every entry of our
- * principal (the family's), or of the transient principal of a dead
- * environment.  Between calls no live process of the family holds an
- * entry, and we hold the lock.
+ * Entries of XN's registry the family must see to: every entry of our
+ * principal (the family's) or of the transient principal of a dead
+ * environment; only the dirty ones unless all.  Into stale[], the count.
  */
 #define PR_TRANSIENT 0x80000000u
-static void
-recover(void)
+static uint32_t stale[16384];
+
+static uint32_t
+family_entries(int all)
 {
-	static uint32_t stale[XOK_XN_WB_MAX];
 	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
 	const struct xn_bc_entry *bc;
 	struct xok_xn_stat st;
-	uint32_t i, n = 0, done, pass;
+	uint32_t i, n = 0, max = sizeof(stale) / sizeof(stale[0]);
 
 	if (!xe->mounted || sys_xn_stat(&st) < 0)
-		return;
-	recover_fresh();
+		return 0;
 	bc = (const struct xn_bc_entry *)(XOK_XN_VA + xe->bc_off);
-	for (i = 0; i < xe->bc_slots && n < XOK_XN_WB_MAX; i++) {
+	for (i = 0; i < xe->bc_slots && n < max; i++) {
 		uint32_t o = bc[i].owner;
 
-		if (bc[i].state == XN_BC_EMPTY)
+		if (bc[i].state == XN_BC_EMPTY ||
+		    (!all && bc[i].state != XN_BC_DIRTY))
 			continue;
 		if (o == st.principal || ((o & PR_TRANSIENT) &&
 		    !xok_env_alive(o & ~PR_TRANSIENT)))
 			stale[n++] = bc[i].block;
 	}
-	/* children before parents: XN holds a parent back until its fresh
-	 * children are written, so repeat while a pass writes something */
-	for (pass = 0; pass < 8; pass++) {
-		done = 0;
-		if (sys_xn_writeback_many(stale, n, &done) == 0 || done == 0)
+	return n;
+}
+
+/*
+ * Write back stale[0..n) in XN's waves: children before parents (XN
+ * holds a parent back until its fresh children are written, a moved
+ * block's new parent until the old one is), in pieces of at most
+ * XOK_XN_WB_MAX, so repeat while a round writes something.
+ */
+static void
+writeback_list(uint32_t n)
+{
+	uint32_t i, k, done, wrote, round;
+
+	for (round = 0; round < 16; round++) {
+		wrote = 0;
+		for (i = 0; i < n; i += k) {
+			k = n - i < XOK_XN_WB_MAX ? n - i : XOK_XN_WB_MAX;
+			done = 0;
+			(void)sys_xn_writeback_many(stale + i, k, &done);
+			wrote += done;
+		}
+		if (wrote == 0)
 			break;
 	}
+}
+
+/*
+ * Write-back (docs/ARCHITECTURE.md, "Coherence"): a call's commit
+ * leaves its blocks in XN's registry, dirty, under the family's
+ * principal, with this mount's pages.  Before another mount changes
+ * anything (its commit takes the entries it needs over, which XN allows
+ * only for clean ones), and at sync, fsync and exit, every dirty entry
+ * of the family is written back, in XN's order; sync_map: XN's free map
+ * too.  The entries stay (clean): readers keep using them.
+ */
+static void
+flush_family(int sync_map)
+{
+	uint32_t n;
+
+	recover_fresh();
+	if ((n = family_entries(0)) > 0)
+		writeback_list(n);
+	if (sync_map)
+		sys_xn_sync();
+	if (sh != NULL) {
+		sh->holder = 0;
+		sh->holder_env = 0;
+	}
+}
+
+/* Is the registry holding another mount's write-back? */
+static int
+other_holder(void)
+{
+	return sh != NULL && sh->holder != 0 && sh->holder != my_tok;
+}
+
+/*
+ * The lock's holder died.  What XN accepted of its call stands, but the
+ * blocks it had registered may still be in XN's registry, dirty, and
+ * nobody would write them back: write back and evict every entry of our
+ * principal (the family's), or of the transient principal of a dead
+ * environment.  We hold the lock.
+ */
+static void
+recover(void)
+{
+	uint32_t i, n;
+
+	recover_fresh();
+	n = family_entries(1);
+	writeback_list(n);
 	for (i = 0; i < n; i++)
 		sys_xn_bc_evict(0, stale[i]);
 	/* it may have died between a commit that took blocks and the free
-	 * map's write (px_fs_end): write XN's map now */
+	 * map's write: write XN's map now */
 	sys_xn_sync();
+	if (sh != NULL) {
+		sh->holder = 0;
+		sh->holder_env = 0;
+	}
 }
 
 static void
@@ -264,26 +348,85 @@ px_fs_unlock(void)
 	}
 }
 
+/*
+ * The end of a changing call: its changes become proofs XN checks
+ * (cffs_commit_lazy), and the blocks stay in XN's registry, dirty, with our
+ * pages: XN's reads (XN_READ, cache views) give every other process of
+ * the family what we committed, and XN writes it back later, in order
+ * (flush_family, px_fs_sync, px_fs_exit).  Without the shared region
+ * (each process on its own) every call is written back at once, as
+ * before: commit, write back, XN's map, and evict.
+ */
 long
 px_fs_end(struct cffs_fs *fs, long r, int how)
 {
 	long c = 0;
 
 	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
-		c = cffs_commit(fs);
-		/* blocks were taken or given back: write XN's free map too,
-		 * so the disk is one fsck finds clean after a power-off */
-		if (c >= 0 && cffs_blkops(fs) != blkops_begin)
-			c = cffs_sync(fs);
-		if (c >= 0)
-			c = cffs_release(fs);
+		if (sh != NULL && other_holder())
+			flush_family(0);
+		c = sh != NULL ? cffs_commit_lazy(fs) : cffs_commit(fs);
+		if (sh == NULL) {
+			/* blocks were taken or given back: XN's free map
+			 * too, so fsck finds the disk clean after a
+			 * power-off */
+			if (c >= 0 && cffs_blkops(fs) != blkops_begin)
+				c = cffs_sync(fs);
+			if (c >= 0)
+				c = cffs_release(fs);
+		}
 		if (c < 0)      /* XN refused: forget what it did not take */
 			(void)cffs_discard(fs);
-		if (sh != NULL)
+		if (sh != NULL) {
+			if (c >= 0) {
+				sh->holder = my_tok;
+				sh->holder_env = XOK_INFO->cur_env;
+			}
 			seen_gen = ++sh->gen;
+		}
 	}
 	px_fs_unlock();
 	return r < 0 || c >= 0 ? px_fs_errno(r) : px_fs_errno(c);
+}
+
+long
+px_fs_sync(struct cffs_fs *fs, const char *path)
+{
+	if (other_holder())
+		flush_family(0);
+	return path != NULL ? cffs_fsync(fs, path) : cffs_sync(fs);
+}
+
+/*
+ * At exit: what our calls committed goes to the disk (with the
+ * superblock's count and XN's free map), and so does the write-back of
+ * an image this environment ran before an exec, or of a process that
+ * died (killed) without doing this.  A live other holder's stays: it
+ * writes it at its exit, or the next change or sync of anyone does.
+ */
+void
+px_fs_exit(void)
+{
+	int was;
+
+	forget_parent();
+	if (sh == NULL && root == NULL)
+		sh = px_shm_root(PX_ROOT_FS, sizeof(*sh));
+	if (sh == NULL || sh->holder == 0)
+		return;
+	if (sh->holder != my_tok && sh->holder_env != XOK_INFO->cur_env &&
+	    xok_env_alive(sh->holder_env))
+		return;
+	was = locked;
+	lock();
+	if (sh->holder == my_tok && root != NULL && cffs_sync(root) == 0) {
+		sh->holder = 0;
+		sh->holder_env = 0;
+	} else if (sh->holder != 0) {
+		flush_family(1);
+	}
+	if (!was)
+		px_fs_unlock();
 }
 
 /* (fmmap) mmapfile.c's fault handler reads files: not from inside a

@@ -58,6 +58,13 @@ long px_fs_end(struct cffs_fs *fs, long r, int how);
  * the bracket early; px_fs_end does this itself). */
 void px_fs_unlock(void);
 
+/* Inside the bracket: make durable what the family committed (every
+ * process's write-back, in XN's order) and then the file at path (NULL:
+ * everything, as sync): fsync, fdatasync, sync, syncfs. */
+long px_fs_sync(struct cffs_fs *fs, const char *path);
+/* At exit (proc.c): our write-back goes to the disk. */
+void px_fs_exit(void);
+
 /* (fmmap) Is this process inside the bracket (a fault there must not
  * begin another)? */
 int px_fs_held(void);

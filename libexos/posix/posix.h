@@ -250,4 +250,8 @@ extern int px_fault_bus;
 int px_mem_mapped(uint64_t va, uint64_t n);
 void px_mem_unfill(uint64_t va, uint64_t n);
 
+/* (wback) fsroot.c: at exit, this process's file-system write-back
+ * goes to the disk (px_exit). */
+void px_fs_exit(void);
+
 #endif

@@ -84,6 +84,7 @@ px_exit(PX_ARGS)
 	px_syscount_report();
 	px_fmap_exit();                 /* (fmmap) file mappings written back */
 	px_fd_exit();                   /* fd.c: our descriptors closed */
+	px_fs_exit();                   /* (wback) our write-back on disk */
 	px_proc_exit((int)((uint64_t)a1 & 0xff) << 8);
 }
 

@@ -414,8 +414,8 @@ vn_fsync(struct px_ofile *f)
 	if (!(fs = px_fs_begin(&err)))
 		k = err;
 	else
-		k = px_fs_end(fs, f->type == PX_FT_FILE ? cffs_fsync(fs,
-		    vn(f)->path) : cffs_sync(fs), PX_FS_CHANGED);
+		k = px_fs_end(fs, px_fs_sync(fs, f->type == PX_FT_FILE ?
+		    vn(f)->path : NULL), PX_FS_CHANGED);
 	px_unlock(&r->vlock);
 	return k == -ENODEV ? 0 : k;
 }

@@ -143,6 +143,13 @@ int  cffs_dirty(struct cffs_fs *fs);
  * map in memory and rebuilds it at mount): what a mount that shares the
  * disk does after each call. */
 int  cffs_commit(struct cffs_fs *fs);
+/* Commit every change (each a proof XN checks) and leave the blocks in
+ * XN's registry, dirty, with this mount's pages: nothing is written.
+ * XN's reads give every other mount what was committed; XN writes it
+ * back later, in its order (cffs_sync, or anyone's XN_WRITEBACK_MANY of
+ * the entries; libexos/posix/fsroot.c's write-back).  Off XN: as
+ * cffs_commit. */
+int  cffs_commit_lazy(struct cffs_fs *fs);
 /* Forget every change not committed (say XN refused the commit: a bug
  * of this mount's) and everything cached; the mount then reads what XN
  * has, as after cffs_invalidate. */
