@@ -34,17 +34,26 @@ $(LCFFSCTL): benchmarks/linux/lcffsctl.c benchmarks/cffs/workload.h \
 # POSIX calls on ExOS against Linux (make bench-posix): one source,
 # benchmarks/posix/pbench.c, built with exos-cc and with musl-gcc
 # -static (the same libc); ptiny.c is what its exec rows exec.
-$(eval $(call exos_prog,$(BUILD)/benchmarks/pbench.elf,benchmarks/posix/pbench.c))
+# benchmarks/common/benchclock.c: the clock and call accounting all three
+# drivers (pbench, pfiles, portbench) share, on both sides.
+BENCH_CLOCK := benchmarks/common/benchclock.c
+$(eval $(call exos_prog,$(BUILD)/benchmarks/pbench.elf,benchmarks/posix/pbench.c $(BENCH_CLOCK)))
 $(eval $(call exos_prog,$(BUILD)/benchmarks/ptiny.elf,benchmarks/posix/ptiny.c))
 BENCH_POSIX_LINUX := $(BUILD)/benchmarks/pbench.linux $(BUILD)/benchmarks/ptiny.linux
-$(BUILD)/benchmarks/p%.linux: benchmarks/posix/p%.c
+$(BUILD)/benchmarks/ptiny.linux: benchmarks/posix/ptiny.c
 	@mkdir -p $(dir $@)
 	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+$(BUILD)/benchmarks/pbench.linux $(BUILD)/benchmarks/pfiles.linux: \
+    $(BUILD)/benchmarks/%.linux: benchmarks/posix/%.c $(BENCH_CLOCK) \
+    benchmarks/common/benchclock.h
+	@mkdir -p $(dir $@)
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ \
+	    $< $(BENCH_CLOCK)
 GUEST_PROGS += $(BENCH_POSIX_LINUX)
 BENCH_POSIX_PROGS := $(BUILD)/benchmarks/pbench.elf $(BUILD)/benchmarks/ptiny.elf $(BENCH_POSIX_LINUX)
 # The file and pipe rows of make bench-posix (scripts/bench-posix-files):
 # benchmarks/posix/pfiles.c, the same two ways (pfiles.linux by the rule
 # above); ExOS on a fresh C-FFS disk, Linux on fresh ext4 and ext2 disks.
-$(eval $(call exos_prog,$(BUILD)/benchmarks/pfiles.elf,benchmarks/posix/pfiles.c))
+$(eval $(call exos_prog,$(BUILD)/benchmarks/pfiles.elf,benchmarks/posix/pfiles.c $(BENCH_CLOCK)))
 GUEST_PROGS += $(BUILD)/benchmarks/pfiles.linux
 BENCH_FILES_PROGS := $(BUILD)/benchmarks/pfiles.elf $(BUILD)/benchmarks/pfiles.linux

@@ -50,10 +50,12 @@ $(BUILD)/ports-linux/$(1)/$(1): ports/$(1)/port.sh \
 	@benchmarks/ports/build-linux $(1) $(BUILD)
 endef
 $(foreach p,$(PORTS_LINUX),$(eval $(call port_linux_rule,$(p))))
-$(eval $(call exos_prog,$(BUILD)/benchmarks/portbench.elf,benchmarks/ports/portbench.c))
-$(BUILD)/benchmarks/portbench.linux: benchmarks/ports/portbench.c
+$(eval $(call exos_prog,$(BUILD)/benchmarks/portbench.elf,benchmarks/ports/portbench.c $(BENCH_CLOCK)))
+$(BUILD)/benchmarks/portbench.linux: benchmarks/ports/portbench.c $(BENCH_CLOCK) \
+    benchmarks/common/benchclock.h
 	@mkdir -p $(dir $@)
-	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+	$(POSIX_HOST_CC) -static -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ \
+	    $< $(BENCH_CLOCK)
 GUEST_PROGS += $(BUILD)/benchmarks/portbench.linux
 BENCH_PORTS_PROGS := $(BUILD)/benchmarks/portbench.elf \
     $(BUILD)/benchmarks/portbench.linux $(PORTS_LINUX_BINS)

@@ -47,12 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
-#ifdef __exos__
-#include <xok/abi.h>
-#define INFO ((volatile struct xok_info *)XOK_INFO_VA)
-#endif
+#include "../common/benchclock.h"
 
-static double tsc_per_ns;
 
 /* a failure: say what and errno; no more rows */
 static void
@@ -64,44 +60,6 @@ fail(const char *what, const char *item, int e)
 	exit(1);
 }
 
-#ifndef __exos__
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-#endif
-
-/* the TSC rate and this side's clock line (as benchmarks/posix/pfiles.c) */
-static int
-clock_setup(void)
-{
-#ifdef __exos__
-	if (INFO->tsc_hz == 0)
-		return -1;
-	tsc_per_ns = (double)INFO->tsc_hz / 1e9;
-	printf("BENCH-START exos, tsc %lu kHz\n",
-	    (unsigned long)(INFO->tsc_hz / 1000));
-	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n",
-	    (unsigned long)(INFO->tsc_hz / 1000),
-	    (unsigned long)(INFO->tsc_hz_check / 1000),
-	    (unsigned long)INFO->tsc_check_src,
-	    (unsigned long)INFO->tsc_cal_ppm);
-#else
-	uint64_t t0 = now_ns(), c0 = __rdtsc();
-	struct timespec w = { 0, 200000000 };
-
-	nanosleep(&w, NULL);
-	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
-	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
-	printf("BENCH-CLOCK|%lu\n", (unsigned long)(tsc_per_ns * 1e6 + 0.5));
-#endif
-	fflush(stdout);
-	return 0;
-}
 
 /*
  * Run argv[0] with standard input from in and output to out (NULL:
@@ -154,7 +112,7 @@ run(const char *dir, const char *in, const char *out, char *const argv[])
 static void
 report(const char *name, uint64_t cycles)
 {
-	printf("BENCH|%s|%.1f|ms\n", name, (double)cycles / tsc_per_ns / 1e6);
+	printf("BENCH|%s|%.1f|ms\n", name, (double)cycles / bench_tsc_per_ns / 1e6);
 	fflush(stdout);
 }
 
@@ -238,7 +196,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
-	if (clock_setup() < 0) {
+	if (bench_clock_setup() < 0) {
 		printf("BENCH-ERROR no TSC rate\n");
 		return 1;
 	}

@@ -33,10 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
-#ifdef __exos__
-#include <xok/abi.h>
-#define INFO ((volatile struct xok_info *)XOK_INFO_VA)
-#endif
+#include "../common/benchclock.h"
 
 #define RUNS            1001    /* runs of a cheap operation */
 #define MMAP_BYTES      (64UL << 20)
@@ -49,7 +46,6 @@ static int mmap_runs = 7;       /* 64 MiB mappings */
 extern char **environ;
 
 static uint64_t samples[RUNS];
-static double tsc_per_ns;
 static const char *tiny;
 static volatile sig_atomic_t caught;
 
@@ -61,7 +57,6 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void calls_end(const char *name, uint64_t ops, uint64_t total);
 static uint64_t total(int n);
 
 /* the median of n samples, per operation, as a BENCH line, then the
@@ -74,9 +69,9 @@ report(const char *name, int n, int calls)
 	qsort(samples, (size_t)n, sizeof samples[0], cmp);
 	med = samples[n / 2] / (uint64_t)calls;
 	printf("BENCH|%s|%lu|%lu\n", name, (unsigned long)med,
-	    (unsigned long)((double)med / tsc_per_ns + 0.5));
+	    (unsigned long)((double)med / bench_tsc_per_ns + 0.5));
 	fflush(stdout);
-	calls_end(name, (uint64_t)n * (uint64_t)calls, sum);
+	bench_calls_end(name, (uint64_t)n * (uint64_t)calls, sum);
 }
 
 static const char *
@@ -115,101 +110,6 @@ na(const char *name, const char *what, int e)
 	fflush(stdout);
 }
 
-#ifndef __exos__
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-#endif
-
-/* the TSC rate, and the clock line of this side */
-static int
-clock_setup(void)
-{
-#ifdef __exos__
-	if (INFO->tsc_hz == 0)
-		return -1;
-	tsc_per_ns = (double)INFO->tsc_hz / 1e9;
-	printf("BENCH-START exos, tsc %lu kHz\n",
-	    (unsigned long)(INFO->tsc_hz / 1000));
-	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n",
-	    (unsigned long)(INFO->tsc_hz / 1000),
-	    (unsigned long)(INFO->tsc_hz_check / 1000),
-	    (unsigned long)INFO->tsc_check_src,
-	    (unsigned long)INFO->tsc_cal_ppm);
-#else
-	uint64_t t0 = now_ns(), c0 = __rdtsc();
-	struct timespec w = { 0, 200000000 };
-
-	nanosleep(&w, NULL);
-	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
-	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
-	/* the rate the ns come from, for the clock check (the first
-	 * BENCH-CLOCK line counts: linux-guest's, the kernel's, follows) */
-	printf("BENCH-CLOCK|%lu\n", (unsigned long)(tsc_per_ns * 1e6 + 0.5));
-#endif
-	fflush(stdout);
-	return 0;
-}
-
-#ifdef __exos__
-static const char *const call_names[XOK_NCALLSTATS] = {
-#define CALL_NAME(name, n) [n] = #name,
-	XOK_SYSCALLS(CALL_NAME)
-#undef CALL_NAME
-};
-static struct xok_callstat calls0[XOK_NCALLSTATS];
-#endif
-
-/* the kernel's call counts now (ExOS) */
-static void
-calls_begin(void)
-{
-#ifdef __exos__
-	for (int i = 0; i < XOK_NCALLSTATS; i++) {
-		calls0[i].calls = INFO->calls[i].calls;
-		calls0[i].cycles = INFO->calls[i].cycles;
-	}
-#endif
-}
-
-/* the (up to) four calls that took the most of a row's time (1 % or
- * more) since calls_begin,
- * per operation (ExOS); ops: operations done, total: their cycles */
-static void
-calls_end(const char *name, uint64_t ops, uint64_t total)
-{
-#ifdef __exos__
-	uint64_t n[XOK_NCALLSTATS], cyc[XOK_NCALLSTATS], best;
-	int i, k, top;
-
-	for (i = 0; i < XOK_NCALLSTATS; i++) {
-		n[i] = INFO->calls[i].calls - calls0[i].calls;
-		cyc[i] = INFO->calls[i].cycles - calls0[i].cycles;
-	}
-	for (k = 0; k < 4; k++) {
-		for (i = 0, top = 0, best = 0; i < XOK_NCALLSTATS; i++)
-			if (cyc[i] > best)
-				best = cyc[i], top = i;
-		if (best == 0 || ops == 0 || total == 0 ||
-		    best * 100 / total < 1)
-			break;
-		printf("BENCH-CALLS|%s|%s|%.1f|%lu|%lu%%\n", name,
-		    call_names[top] ? call_names[top] : "?",
-		    (double)n[top] / (double)ops,
-		    (unsigned long)(best / n[top]),
-		    (unsigned long)(best * 100 / total));
-		cyc[top] = 0;
-	}
-	fflush(stdout);
-#else
-	(void)name, (void)ops, (void)total;
-#endif
-}
 
 /* the sum of the first n samples */
 static uint64_t
@@ -227,7 +127,7 @@ bench_getpid(void)
 {
 	pid_t me = getpid();
 
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -246,7 +146,7 @@ bench_clock(void)
 {
 	struct timespec ts, prev = { 0, 0 };
 
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -284,7 +184,7 @@ reap(pid_t pid)
 static void
 bench_fork_exit(void)
 {
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
@@ -320,7 +220,7 @@ exec_tiny(void)
 static void
 bench_fork_exec(void)
 {
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = fork();
@@ -359,7 +259,7 @@ vfork_exit(void)
 static void
 bench_vfork(void)
 {
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid = vfork_exit();
@@ -384,7 +284,7 @@ bench_spawn(void)
 {
 	char *argv[] = { (char *)tiny, NULL };
 
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < proc_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		pid_t pid;
@@ -408,7 +308,7 @@ bench_spawn(void)
 static void
 bench_mmap(void)
 {
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < mmap_runs; r++) {
 		uint64_t t0 = __rdtsc();
 		volatile char *p = mmap(NULL, MMAP_BYTES, PROT_READ | PROT_WRITE,
@@ -449,7 +349,7 @@ bench_signal(void)
 		na("signal handler round trip", "sigaction", errno);
 		return;
 	}
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < runs; r++) {
 		sig_atomic_t before = caught;
 		uint64_t t0 = __rdtsc();
@@ -489,7 +389,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tiny = argv[1];
-	if (clock_setup() < 0) {
+	if (bench_clock_setup() < 0) {
 		printf("BENCH-ERROR no TSC rate\n");
 		return 1;
 	}

@@ -62,10 +62,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
-#ifdef __exos__
-#include <xok/abi.h>
-#define INFO ((volatile struct xok_info *)XOK_INFO_VA)
-#endif
+#include "../common/benchclock.h"
 
 #define FILE_SIZE       1024u
 #define MAXRUNS         1001
@@ -77,7 +74,6 @@ static int pipe_only;                           /* -p */
 
 static const char *dir;
 static uint64_t samples[MAXRUNS];
-static double tsc_per_ns;
 static uint8_t want[FILE_SIZE + 1], got[FILE_SIZE + 1];
 
 static int
@@ -98,118 +94,6 @@ fail(const char *what, long item, int e)
 	exit(1);
 }
 
-#ifndef __exos__
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-#endif
-
-/* the TSC rate, and this side's clock line (as pbench.c) */
-static int
-clock_setup(void)
-{
-#ifdef __exos__
-	if (INFO->tsc_hz == 0)
-		return -1;
-	tsc_per_ns = (double)INFO->tsc_hz / 1e9;
-	printf("BENCH-START exos, tsc %lu kHz\n",
-	    (unsigned long)(INFO->tsc_hz / 1000));
-	printf("BENCH-CLOCK|%lu|%lu|%lu|%lu\n",
-	    (unsigned long)(INFO->tsc_hz / 1000),
-	    (unsigned long)(INFO->tsc_hz_check / 1000),
-	    (unsigned long)INFO->tsc_check_src,
-	    (unsigned long)INFO->tsc_cal_ppm);
-#else
-	uint64_t t0 = now_ns(), c0 = __rdtsc();
-	struct timespec w = { 0, 200000000 };
-
-	nanosleep(&w, NULL);
-	tsc_per_ns = (double)(__rdtsc() - c0) / (double)(now_ns() - t0);
-	printf("BENCH-START linux, tsc %.3f MHz\n", tsc_per_ns * 1000);
-	printf("BENCH-CLOCK|%lu\n", (unsigned long)(tsc_per_ns * 1e6 + 0.5));
-#endif
-	fflush(stdout);
-	return 0;
-}
-
-#ifdef __exos__
-static const char *const call_names[XOK_NCALLSTATS] = {
-#define CALL_NAME(name, n) [n] = #name,
-	XOK_SYSCALLS(CALL_NAME)
-#undef CALL_NAME
-};
-static struct xok_callstat calls0[XOK_NCALLSTATS];
-#endif
-
-/* the kernel's call counts now (ExOS) */
-static void
-calls_begin(void)
-{
-#ifdef __exos__
-	for (int i = 0; i < XOK_NCALLSTATS; i++) {
-		calls0[i].calls = INFO->calls[i].calls;
-		calls0[i].cycles = INFO->calls[i].cycles;
-	}
-#endif
-}
-
-/* the (up to) five calls that took the most of a row's time (1 % or
- * more) since calls_begin, per operation (ExOS); ops: operations done,
- * cycles: the row's time */
-static void
-calls_end(const char *name, uint64_t ops, uint64_t cycles)
-{
-#ifdef __exos__
-	uint64_t n[XOK_NCALLSTATS], cyc[XOK_NCALLSTATS], best;
-	int i, k, top;
-
-	for (i = 0; i < XOK_NCALLSTATS; i++) {
-		n[i] = INFO->calls[i].calls - calls0[i].calls;
-		cyc[i] = INFO->calls[i].cycles - calls0[i].cycles;
-	}
-	for (k = 0; k < 5; k++) {
-		for (i = 0, top = 0, best = 0; i < XOK_NCALLSTATS; i++)
-			if (cyc[i] > best)
-				best = cyc[i], top = i;
-		if (best == 0 || ops == 0 || cycles == 0 ||
-		    best * 100 / cycles < 1)
-			break;
-		printf("BENCH-CALLS|%s|%s|%.2f|%lu|%lu%%\n", name,
-		    call_names[top] ? call_names[top] : "?",
-		    (double)n[top] / (double)ops,
-		    (unsigned long)(best / n[top]),
-		    (unsigned long)(best * 100 / cycles));
-		cyc[top] = 0;
-	}
-	fflush(stdout);
-#else
-	(void)name, (void)ops, (void)cycles;
-#endif
-}
-
-/* -p: every kernel call made since calls_begin, per round trip (ExOS) */
-static void
-calls_all(uint64_t ops)
-{
-#ifdef __exos__
-	for (int i = 0; i < XOK_NCALLSTATS; i++) {
-		uint64_t n = INFO->calls[i].calls - calls0[i].calls;
-
-		if (n)
-			printf("BENCH-PIPECALLS|%s|%.2f\n",
-			    call_names[i] ? call_names[i] : "?",
-			    (double)n / (double)ops);
-	}
-	fflush(stdout);
-#else
-	(void)ops;
-#endif
-}
 
 /* the median of n samples of per operations each, in ns per operation */
 static void
@@ -222,21 +106,21 @@ report_ns(const char *name, int n, int per)
 	qsort(samples, (size_t)n, sizeof samples[0], cmp);
 	med = samples[n / 2] / (uint64_t)per;
 	printf("BENCH|%s|%lu|ns\n", name,
-	    (unsigned long)((double)med / tsc_per_ns + 0.5));
+	    (unsigned long)((double)med / bench_tsc_per_ns + 0.5));
 	fflush(stdout);
-	calls_end(name, (uint64_t)n * (uint64_t)per, sum);
+	bench_calls_end(name, (uint64_t)n * (uint64_t)per, sum);
 }
 
 /* a phase of count files that took cycles */
 static void
 report_rate(const char *name, unsigned count, uint64_t cycles)
 {
-	double ns = (double)cycles / tsc_per_ns;
+	double ns = (double)cycles / bench_tsc_per_ns;
 
 	printf("BENCH|%s|%lu|files/s\n", name,
 	    (unsigned long)((double)count * 1e9 / (ns > 0 ? ns : 1) + 0.5));
 	fflush(stdout);
-	calls_end(name, count, cycles);
+	bench_calls_end(name, count, cycles);
 }
 
 /* read exactly len bytes (a pipe gives what it has) */
@@ -286,7 +170,7 @@ bench_pipe(void)
 	}
 	close(there[0]);
 	close(back[1]);
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < pipe_runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -307,7 +191,7 @@ bench_pipe(void)
 		fail("the echo's status", st, 0);
 	close(back[0]);
 	if (pipe_only)
-		calls_all((uint64_t)pipe_runs * (uint64_t)pipe_per);
+		bench_calls_all((uint64_t)pipe_runs * (uint64_t)pipe_per);
 	report_ns(name, pipe_runs, pipe_per);
 }
 
@@ -328,7 +212,7 @@ bench_names(void)
 		fail("close the existing file", 0, errno);
 	sync();
 
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < name_runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -342,7 +226,7 @@ bench_names(void)
 	}
 	report_ns("open + close of an existing file", name_runs, name_per);
 
-	calls_begin();
+	bench_calls_begin();
 	for (int r = 0; r < name_runs; r++) {
 		uint64_t t0 = __rdtsc();
 
@@ -386,7 +270,7 @@ bench_small(void)
 	sync();
 
 	/* create: the directories, then each file; sync */
-	calls_begin();
+	bench_calls_begin();
 	t0 = __rdtsc();
 	for (i = 0; i < ndirs; i++) {
 		snprintf(path, sizeof path, "%s/pf/d%02u", dir, i);
@@ -408,7 +292,7 @@ bench_small(void)
 	    nfiles, __rdtsc() - t0);
 
 	/* read: each file in creation order, checked; sync */
-	calls_begin();
+	bench_calls_begin();
 	t0 = __rdtsc();
 	for (i = 0; i < nfiles; i++) {
 		file_name(path, sizeof path, i);
@@ -427,7 +311,7 @@ bench_small(void)
 	    nfiles, __rdtsc() - t0);
 
 	/* delete: each file; sync */
-	calls_begin();
+	bench_calls_begin();
 	t0 = __rdtsc();
 	for (i = 0; i < nfiles; i++) {
 		file_name(path, sizeof path, i);
@@ -495,7 +379,7 @@ main(int argc, char **argv)
 	for (n = strlen(d); n > 0 && d[n - 1] == '/'; n--)
 		d[n - 1] = 0;
 	dir = d;
-	if (clock_setup() < 0) {
+	if (bench_clock_setup() < 0) {
 		printf("BENCH-ERROR no TSC rate\n");
 		return 1;
 	}
