@@ -1,42 +1,10 @@
 #!/bin/bash
 # tests/guest/pipes.sh: pipes, poll and select (libexos/posix/pipe.c, poll.c).
 # tests/posix/pipes.c runs under scripts/exos-run and, built with the
-# host's gcc, on Linux, where every check must pass the same way.  Its PASS/FAIL lines are the checks;
-# it must reach its summary line and exit 0 on both systems.
+# host's gcc, on Linux, where every check must pass the same way
+# (tests/guest/pair.sh).
 #   tests/guest/pipes.sh [--accel tcg|kvm] [KERNEL]
-# (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-"$top/scripts/exos-run" --timeout 240 "$build/tests/pipes.elf" >"$tmp/out" 2>&1
-rc=$?
-tr -d '\r' <"$tmp/out"
-if ! tr -d '\r' <"$tmp/out" | grep -q '^PASS: pipes: 0 failed$'; then
-	echo "FAIL: pipes: ExOS: no clean summary line (status $rc)"
-	failed=1
-elif [ $rc -ne 0 ]; then
-	echo "FAIL: pipes: ExOS: exit status $rc"
-	failed=1
-fi
-
-if cc -O2 -Wall -o "$tmp/pipes" "$top/tests/posix/pipes.c" 2>"$tmp/cc"; then
-	(cd "$tmp" && ./pipes) >"$tmp/lout" 2>&1
-	rc=$?
-	sed 's/^\(PASS\|FAIL\): pipes: /\1: pipes: Linux: /' "$tmp/lout"
-	if [ $rc -ne 0 ] || ! grep -q '^PASS: pipes: 0 failed$' "$tmp/lout"; then
-		echo "FAIL: pipes: Linux: status $rc"
-		failed=1
-	fi
-else
-	echo "FAIL: pipes: Linux: cannot build: $(head -c 300 "$tmp/cc")"
-	failed=1
-fi
-echo ALL-DONE
-[ $failed -eq 0 ]
+. "$(dirname "$0")/pair.sh"
+pair_exos pipes "$build/tests/pipes.elf"
+pair_linux pipes
+pair_end

@@ -8,18 +8,9 @@
 # check must pass the same way: the arguments the interpreter gets, the
 # line's limits (255 bytes, 5 scripts in a chain), ELOOP, ENOEXEC,
 # ENOENT, EACCES.  Its PASS/FAIL lines are the checks; it must reach
-# its summary line and exit 0 on both systems.
+# its summary line and exit 0 on both systems (tests/guest/pair.sh).
 #   tests/guest/shebang.sh [--accel tcg|kvm] [KERNEL]
-# (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/pair.sh"
 
 # scripts DIR SDIR INTERP TEXT NOEXEC: the scripts, made in DIR, naming
 # SDIR (where the program will find them) and INTERP
@@ -58,33 +49,10 @@ adds=(--add "$build/tests/shebang.elf:/bin/shebang"
 for f in "$tmp"/exos/*; do
 	adds+=(--add "$f:/etc/sb/$(basename "$f")")
 done
-"$top/scripts/exos-run" --timeout 240 "${adds[@]}" \
-    "$build/tests/shebang.elf" /etc/sb /bin/shebang /etc/text /etc/noexec \
-    >"$tmp/out" 2>&1
-rc=$?
-tr -d '\r' <"$tmp/out"
-if ! tr -d '\r' <"$tmp/out" | grep -q '^PASS: shebang: 0 failed$'; then
-	echo "FAIL: shebang: ExOS: no clean summary line (status $rc)"
-	failed=1
-elif [ $rc -ne 0 ]; then
-	echo "FAIL: shebang: ExOS: exit status $rc"
-	failed=1
-fi
+pair_exos shebang "${adds[@]}" \
+    "$build/tests/shebang.elf" /etc/sb /bin/shebang /etc/text /etc/noexec
 
-# Linux
-if cc -O2 -Wall -o "$tmp/shebang" "$top/tests/posix/shebang.c" 2>"$tmp/cc"; then
-	scripts "$tmp/lsb" "$tmp/lsb" "$tmp/shebang" "$tmp/text" "$tmp/noexec"
-	(cd "$tmp" && ./shebang "$tmp/lsb" "$tmp/shebang" "$tmp/text" \
-	    "$tmp/noexec") >"$tmp/lout" 2>&1
-	rc=$?
-	sed 's/^\(PASS\|FAIL\): shebang: /\1: shebang: Linux: /' "$tmp/lout"
-	if [ $rc -ne 0 ] || ! grep -q '^PASS: shebang: 0 failed$' "$tmp/lout"; then
-		echo "FAIL: shebang: Linux: status $rc"
-		failed=1
-	fi
-else
-	echo "FAIL: shebang: Linux: cannot build: $(head -c 300 "$tmp/cc")"
-	failed=1
-fi
-echo ALL-DONE
-[ $failed -eq 0 ]
+# Linux (the scripts name $tmp/shebang, which pair_linux builds)
+scripts "$tmp/lsb" "$tmp/lsb" "$tmp/shebang" "$tmp/text" "$tmp/noexec"
+pair_linux shebang "$tmp/lsb" "$tmp/shebang" "$tmp/text" "$tmp/noexec"
+pair_end
