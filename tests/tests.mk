@@ -260,3 +260,7 @@ GUEST_TESTS += tests/guest/shebang.sh
 # (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
 # make test-ports' set, ExOS against the same toybox on Linux.
 GUEST_TESTS += tests/guest/toyboxquick.sh
+# poll, ppoll and select over files, directories and /dev files, with
+# the hostile cases (tests/posix/pollfs.c, on ExOS and Linux).
+POSIX_SUITE += pollfs
+POSIX_SUITE_DISK += pollfs
