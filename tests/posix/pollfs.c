@@ -148,8 +148,7 @@ hostile(void)
 	    EINVAL);
 	EXPECT_ERR("ppoll: a negative timeout", ppoll(p, 1, &neg, NULL),
 	    EINVAL);
-	EXPECT_ERR("ppoll: a timeout in unmapped memory",
-	    ppoll(p, 1, (struct timespec *)16, NULL), EFAULT);
+	/* (no unmapped timeout: musl's ppoll and select read it first) */
 
 	FD_ZERO(&r);
 	FD_SET(closed, &r);
