@@ -260,3 +260,10 @@ GUEST_TESTS += tests/guest/shebang.sh
 # (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
 # make test-ports' set, ExOS against the same toybox on Linux.
 GUEST_TESTS += tests/guest/toyboxquick.sh
+# (ports12) /dev/full (tests/posix/devfull.c) and inotify
+# (tests/posix/inotify.c: errors, events, a reader woken by another
+# process), ExOS against Linux; toybox's tail -f on ExOS
+# (tests/guest/tailf.sh).
+POSIX_SUITE += devfull inotify
+POSIX_SUITE_DISK += inotify
+GUEST_TESTS += tests/guest/tailf.sh

@@ -143,6 +143,7 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	case PX_FT_NULL:
 	case PX_FT_ZERO:
 	case PX_FT_RANDOM:
+	case PX_FT_FULL:
 		name = px_dev_name(f->type);
 		break;
 	default:
