@@ -94,6 +94,18 @@ struct ininst {                 /* an instance, in the shared region */
 
 static struct inlog *L;         /* the family's, once found */
 
+/* The instance of f, and L found (an instance made before an execve,
+ * or closed by another program, finds it anew), or NULL. */
+static struct ininst *
+inst(struct px_ofile *f)
+{
+	struct ininst *in = INST(f);
+
+	if (!in || (!L && !(L = px_shm_root_find(PX_ROOT_INOTIFY))))
+		return NULL;
+	return in;
+}
+
 static struct inlog *
 inlog(int make)
 {
@@ -331,13 +343,16 @@ drain(struct ininst *in)
 static long
 in_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 {
-	struct ininst *in = INST(f);
-	const volatile uint64_t *w[1] = { &L->seq };
+	struct ininst *in = inst(f);
+	const volatile uint64_t *w[1];
 	uint64_t seen[1];
 	size_t done = 0, sz;
 	long r;
 
 	(void)off;
+	if (!in)
+		return -EBADF;
+	w[0] = &L->seq;
 	for (;;) {
 		px_lock(&in->lock);
 		seen[0] = drain(in);
@@ -378,9 +393,11 @@ static short
 in_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
     uint64_t *seen)
 {
-	struct ininst *in = INST(f);
+	struct ininst *in = inst(f);
 	int ready;
 
+	if (!in)
+		return POLLERR;
 	px_lock(&in->lock);
 	*seen = drain(in);
 	ready = in->qlen != 0;
@@ -392,9 +409,11 @@ in_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
 static long
 in_ioctl(struct px_ofile *f, unsigned long req, void *arg)
 {
-	struct ininst *in = INST(f);
+	struct ininst *in = inst(f);
 	int n;
 
+	if (!in)
+		return -EBADF;
 	switch (req) {
 	case FIONREAD:
 		px_lock(&in->lock);
@@ -438,7 +457,7 @@ in_fstat(struct px_ofile *f, struct stat *st)
 static void
 in_release(struct px_ofile *f)
 {
-	struct ininst *in = INST(f);
+	struct ininst *in = inst(f);
 	int i;
 
 	if (!in)
@@ -471,7 +490,12 @@ px_inotify_init1(PX_ARGS)
 	if (!inlog(1) || !(in = px_shm_alloc(sizeof(*in))))
 		return -ENOMEM;
 	in->next_wd = 1;
-	in->rd = __atomic_load_n(&L->seq, __ATOMIC_ACQUIRE);
+	/* from now on (and no merge into a record we did not see) */
+	px_lock(&L->lock);
+	in->rd = L->seq;
+	if (L->hiwater < in->rd)
+		L->hiwater = in->rd;
+	px_unlock(&L->lock);
 	if (!(f = px_ofile_new(PX_FT_INOTIFY, O_RDONLY |
 	    ((a1 & IN_NONBLOCK) ? O_NONBLOCK : 0)))) {
 		px_shm_free(in, sizeof(*in));
@@ -498,7 +522,7 @@ instance(long fd, struct px_ofile **fp)
 
 	if (!f)
 		return -EBADF;
-	if (f->type != PX_FT_INOTIFY || !INST(f))
+	if (f->type != PX_FT_INOTIFY || !inst(f))
 		return -EINVAL;
 	*fp = f;
 	return 0;
