@@ -175,20 +175,21 @@ static void
 queue(struct ininst *in, int32_t wd, uint32_t mask, uint32_t cookie,
     const char *name)
 {
-	struct inotify_event e, *last;
+	struct inotify_event e, *last = NULL;
 	size_t nl = name ? strlen(name) : 0;
 	uint32_t len = nl ? (uint32_t)((nl + 1 + EV - 1) / EV * EV) : 0;
 
 	if (in->qlen) {
 		last = (struct inotify_event *)(in->q + in->qlast);
-		if (last->mask == IN_Q_OVERFLOW)
-			return;
 		if (last->wd == wd && last->mask == mask &&
 		    last->cookie == cookie && last->len == len &&
 		    (!nl || strcmp(last->name, name) == 0))
 			return;
 	}
 	if (in->qlen + EV + len > IN_QSIZE - EV) {
+		/* full: one IN_Q_OVERFLOW (then merged) at the end */
+		if (in->qlen && last->mask == IN_Q_OVERFLOW)
+			return;
 		wd = -1, mask = IN_Q_OVERFLOW, cookie = 0, len = 0, nl = 0;
 	}
 	e.wd = wd;

@@ -153,6 +153,10 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 		snprintf(buf, n, "%s", name);
 		return 1;
 	}
+	if (f->type == PX_FT_INOTIFY) {         /* (ports12) as Linux */
+		snprintf(buf, n, "anon_inode:inotify");
+		return 0;
+	}
 	memset(&st, 0, sizeof(st));
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
 	    px_fops[f->type]->fstat)

@@ -192,6 +192,15 @@ errors(void)
 	EXPECT_ERR("read into a bad buffer: EFAULT",
 	    read(fd, BAD, sizeof(ie)), EFAULT);
 	(void)events(fd, e, 4);         /* Linux dropped it, ExOS kept it */
+	{
+		char l[64], p[64];
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		memset(l, 0, sizeof(l));
+		EXPECT("/proc/self/fd: anon_inode:inotify",
+		    readlink(p, l, sizeof(l) - 1) > 0 &&
+		    strcmp(l, "anon_inode:inotify") == 0);
+	}
 	EXPECT_RET("close", close(fd), 0);
 	EXPECT_ERR("read after close: EBADF", read(fd, &ie, sizeof(ie)),
 	    EBADF);
