@@ -56,9 +56,9 @@ QUICK_MIN=${QUICK_MIN:-59}
 # the cases known to pass on Linux and not on ExOS, with their libexos
 # cause (docs/PORTING.md, "toybox's own suite"); any other case in the
 # gap is a FAIL (a libexos regression, or a new gap to diagnose)
-KNOWN_GAPS="cat > /dev/full
-tail -f one
-tail -f one two three"
+# (session 8, ports12: /dev/full and inotify closed the last three,
+# `cat > /dev/full`, `tail -f one`, `tail -f one two three`)
+KNOWN_GAPS=""
 
 [ -x "$rootfs/bin/toybox" ] && [ -x "$rootfs/bin/mksh" ] ||
 	{ fail "no toybox or mksh in $rootfs (make image)"; done_; }
@@ -184,7 +184,11 @@ if [ -n "$gap" ]; then
 	echo "toyboxsuite: passing on Linux, not on ExOS:"
 	echo "$gap" | sed 's/^/    /'
 fi
-new=$(echo "$gap" | grep -vxF -e "$KNOWN_GAPS" | grep .)
+if [ -n "$KNOWN_GAPS" ]; then
+	new=$(echo "$gap" | grep -vxF -e "$KNOWN_GAPS" | grep .)
+else
+	new=$(echo "$gap" | grep .)
+fi
 if [ -z "$new" ]; then
 	pass "every case that passes on Linux and not on ExOS is a known gap"
 else
