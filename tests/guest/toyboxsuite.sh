@@ -50,9 +50,11 @@ SET="basename cat cut dirname echo expand head link md5sum \
     nl paste printf rev seq sha1sum sort tac tail tr wc"
 TOYBOX_MIN=${TOYBOX_MIN:-322}
 # make test's subset: files (cat, head, tail's seeks and -f), pipes, a
-# signal (tail -f is killed), /dev; its recorded ExOS count
+# signal (tail -f is killed), /dev; its recorded ExOS count (59 in
+# session 7; 62 of 62, as Linux, with /dev/full and inotify: 2026-12-06
+# 18:29 UTC, session 8, TCG)
 QUICK="cat head tail wc"
-QUICK_MIN=${QUICK_MIN:-59}
+QUICK_MIN=${QUICK_MIN:-62}
 # the cases known to pass on Linux and not on ExOS, with their libexos
 # cause (docs/PORTING.md, "toybox's own suite"); any other case in the
 # gap is a FAIL (a libexos regression, or a new gap to diagnose)
