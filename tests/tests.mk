@@ -264,3 +264,10 @@ GUEST_TESTS += tests/guest/toyboxquick.sh
 # the hostile cases (tests/posix/pollfs.c, on ExOS and Linux).
 POSIX_SUITE += pollfs
 POSIX_SUITE_DISK += pollfs
+# (ports12) /dev/full (tests/posix/devfull.c) and inotify
+# (tests/posix/inotify.c: errors, events, a reader woken by another
+# process), ExOS against Linux; toybox's tail -f on ExOS
+# (tests/guest/tailf.sh).
+POSIX_SUITE += devfull inotify
+POSIX_SUITE_DISK += inotify
+GUEST_TESTS += tests/guest/tailf.sh

@@ -149,6 +149,11 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_rt_tgsigqueueinfo] = px_rt_tgsigqueueinfo,
 	/* (posixgaps) mremap: mem.c */
 	[SYS_mremap] = px_mremap,
+	/* (ports12) inotify.c */
+	[SYS_inotify_init] = px_inotify_init,
+	[SYS_inotify_init1] = px_inotify_init1,
+	[SYS_inotify_add_watch] = px_inotify_add_watch,
+	[SYS_inotify_rm_watch] = px_inotify_rm_watch,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

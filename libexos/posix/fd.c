@@ -48,6 +48,8 @@ const struct px_fops *const px_fops[PX_FT_NTYPES] = {
 	[PX_FT_NULL] = &px_fops_null,           /* dev.c */
 	[PX_FT_ZERO] = &px_fops_zero,
 	[PX_FT_RANDOM] = &px_fops_random,
+	[PX_FT_FULL] = &px_fops_full,           /* (ports12) dev.c */
+	[PX_FT_INOTIFY] = &px_fops_inotify,     /* (ports12) inotify.c */
 };
 
 static struct px_fdtab *tab;            /* ours */

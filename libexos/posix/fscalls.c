@@ -21,6 +21,7 @@
 #include "vfs.h"
 #include "fsroot.h"
 #include "uaccess.h"
+#include "inotify.h"
 
 /* Linux's struct statx (musl 1.2.3 has none) */
 struct px_statx_ts {
@@ -57,6 +58,15 @@ struct px_statx {
 })
 
 static struct px_nd nd1, nd2;           /* one call at a time */
+
+/* (ports12) r, after telling inotify of a success (inotify.h) */
+static long
+note(long r, const char *path, uint32_t mask, int isdir)
+{
+	if (r >= 0)
+		px_in_note(path, mask, isdir);
+	return r;
+}
 
 static uint32_t
 cur_umask(void)
@@ -136,6 +146,7 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		    mode & 07777 & ~cur_umask(), PX_UID, PX_GID));
 		if (r < 0)
 			return r;
+		px_in_note(nd->path, IN_CREATE, 0);
 		created = 1;
 		type = PX_FT_FILE;
 	} else {
@@ -183,6 +194,8 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			    nd->st.st_size && (r = FS(PX_FS_CHANGED,
 			    cffs_truncate(fs, nd->path, 0))) < 0)
 				return r;
+			if (type == PX_FT_FILE && (flags & O_TRUNC))
+				px_in_note(nd->path, IN_MODIFY, 0);
 		}
 	}
 	if (!(f = px_ofile_new(type, (uint32_t)flags & ~(uint32_t)(O_CREAT |
@@ -201,6 +214,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 	}
 	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0)
 		px_ofile_put(f);
+	else if ((type == PX_FT_FILE || type == PX_FT_DIR) &&
+	    !(flags & O_PATH))
+		px_in_note(nd->path, IN_OPEN, type == PX_FT_DIR);
 	(void)created;
 	return fd;
 }
@@ -391,8 +407,9 @@ do_mkdir(long dirfd, const char *upath, long mode)
 		return -EEXIST;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_mkdir(fs, nd->path, (uint32_t)mode &
-	    07777 & ~cur_umask(), PX_UID, PX_GID));
+	return note(FS(PX_FS_CHANGED, cffs_mkdir(fs, nd->path, (uint32_t)
+	    mode & 07777 & ~cur_umask(), PX_UID, PX_GID)), nd->path,
+	    IN_CREATE, 1);
 }
 
 long
@@ -439,7 +456,8 @@ do_rmdir(long dirfd, const char *upath)
 		return -EBUSY;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_rmdir(fs, nd->path));
+	return note(FS(PX_FS_CHANGED, cffs_rmdir(fs, nd->path)), nd->path,
+	    IN_DELETE, 1);
 }
 
 long
@@ -465,7 +483,7 @@ do_unlink(long dirfd, const char *upath)
 		return -EROFS;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return px_vn_unlink(nd->path);
+	return note(px_vn_unlink(nd->path), nd->path, IN_DELETE, 0);
 }
 
 long
@@ -520,7 +538,9 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 	}
 	if ((r = parent_ok(a)) < 0 || (r = parent_ok(b)) < 0)
 		return r;
-	return px_vn_rename(a->path, b->path);
+	if ((r = px_vn_rename(a->path, b->path)) >= 0)
+		px_in_move(a->path, b->path, S_ISDIR(a->st.st_mode));
+	return r;
 }
 
 long
@@ -568,7 +588,11 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 		return b->pbe == PX_BE_CFFS ? -EXDEV : -EROFS;
 	if ((r = parent_ok(b)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path));
+	if ((r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path))) >= 0) {
+		px_in_note(a->path, IN_ATTRIB, 0);
+		px_in_note(b->path, IN_CREATE, 0);
+	}
+	return r;
 }
 
 long
@@ -603,8 +627,8 @@ do_symlink(const char *utarget, long dirfd, const char *upath)
 		return -EEXIST;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_symlink(fs, target, nd->path, PX_UID,
-	    PX_GID));
+	return note(FS(PX_FS_CHANGED, cffs_symlink(fs, target, nd->path,
+	    PX_UID, PX_GID)), nd->path, IN_CREATE, 0);
 }
 
 long
@@ -748,6 +772,8 @@ fd_name_raw(long fd, char *path, int raw)
 	if (f->type != PX_FT_FILE && f->type != PX_FT_DIR)
 		return -EROFS;
 	strcpy(path, px_dir_path(f));
+	/* (ports12) for inotify's IN_ISDIR */
+	nd1.st.st_mode = f->type == PX_FT_DIR ? S_IFDIR : S_IFREG;
 	return 0;
 }
 
@@ -782,7 +808,8 @@ px_chmod(PX_ARGS)
 	PX_UNUSED;
 	if ((r = attr_name(AT_FDCWD, (const char *)a1, 0)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -796,7 +823,8 @@ px_fchmodat(PX_ARGS)
 	 * /proc/self/fd, procfs.c) */
 	if ((r = attr_name(a1, (const char *)a2, 0)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a3));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a3)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -807,7 +835,8 @@ px_fchmod(PX_ARGS)
 	PX_UNUSED;
 	if ((r = fd_name(a1, nd1.path)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 /* One user: any owner is accepted and recorded (as root would). */
@@ -816,8 +845,8 @@ chown_path(long r, long uid, long gid)
 {
 	if (r < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
-	    (uint32_t)gid));
+	return note(FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
+	    (uint32_t)gid)), nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -888,7 +917,13 @@ px_utimensat(PX_ARGS)
 		    (a4 & AT_SYMLINK_NOFOLLOW) != 0);
 	if (r < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));
+	/* Linux's event: both times IN_ATTRIB, one of them IN_ACCESS or
+	 * IN_MODIFY */
+	r = FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));
+	if (tp[0] || tp[1])
+		(void)note(r, nd1.path, tp[0] && tp[1] ? IN_ATTRIB : tp[0] ?
+		    IN_ACCESS : IN_MODIFY, S_ISDIR(nd1.st.st_mode));
+	return r;
 }
 
 long
@@ -910,7 +945,8 @@ px_truncate(PX_ARGS)
 		return r;
 	if (nd->be != PX_BE_CFFS)
 		return -EROFS;
-	return FS(PX_FS_CHANGED, cffs_truncate(fs, nd->path, (uint64_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_truncate(fs, nd->path,
+	    (uint64_t)a2)), nd->path, IN_MODIFY, 0);
 }
 
 /* ---- the file system ------------------------------------------------- */

@@ -254,4 +254,10 @@ void px_mem_unfill(uint64_t va, uint64_t n);
  * goes to the disk (px_exit). */
 void px_fs_exit(void);
 
+/* (ports12) inotify.c */
+long px_inotify_init(PX_ARGS);
+long px_inotify_init1(PX_ARGS);
+long px_inotify_add_watch(PX_ARGS);
+long px_inotify_rm_watch(PX_ARGS);
+
 #endif

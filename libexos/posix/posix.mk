@@ -47,6 +47,8 @@ POSIX_SRCS += libexos/posix/fts.c
 POSIX_SRCS += libexos/posix/procfs.c
 # (pipes) execve of "#!" scripts
 POSIX_SRCS += libexos/posix/shebang.c
+# (ports12) inotify (inotify.h: the file calls' hooks)
+POSIX_SRCS += libexos/posix/inotify.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))

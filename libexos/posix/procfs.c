@@ -143,6 +143,7 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	case PX_FT_NULL:
 	case PX_FT_ZERO:
 	case PX_FT_RANDOM:
+	case PX_FT_FULL:
 		name = px_dev_name(f->type);
 		break;
 	default:
@@ -151,6 +152,10 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	if (name) {
 		snprintf(buf, n, "%s", name);
 		return 1;
+	}
+	if (f->type == PX_FT_INOTIFY) {         /* (ports12) as Linux */
+		snprintf(buf, n, "anon_inode:inotify");
+		return 0;
 	}
 	memset(&st, 0, sizeof(st));
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
