@@ -59,7 +59,7 @@ nettxo_check(uint8_t *head, uint64_t hl, uint64_t total, uint64_t offload,
     struct vnet_hdr *vh)
 {
 	uint64_t mss = offload & XOK_NET_TXO_MSS, ihl, doff, hdrs, payload;
-	uint32_t need, sum;
+	uint32_t sum;
 	uint8_t *th, fl;
 	unsigned i;
 
@@ -104,13 +104,6 @@ nettxo_check(uint8_t *head, uint64_t hl, uint64_t total, uint64_t offload,
 	if (vh->gso_type == VNET_GSO_NONE && total > XOK_NET_FRAME_MAX)
 		return refuse();
 
-	/* Last, the card: a frame these checks refuse is refused the same
-	 * whatever the card (the tests see every refusal on any card). */
-	need = XOK_NET_OFF_CSUM | (offload & XOK_NET_TXO_TSO ?
-	    XOK_NET_OFF_TSO4 : 0);
-	if ((vnet_offload() & need) != need)
-		return -XE_NODEV;
-
 	/* The pseudo-header sum, for the card to add the segment to. */
 	sum = 6 + (uint32_t)(total - ETH - ihl);
 	for (i = 0; i < 8; i += 2)
@@ -135,7 +128,9 @@ nettxo_count(const struct vnet_hdr *vh)
  * of it, the source check included) with the offload word's help from
  * the card.  0, or -XE_*: -XE_INVAL for a word or headers the checks
  * above refuse (nothing is sent), -XE_NODEV when the card did not
- * agree to that offload (the caller sends the ordinary way).
+ * agree to that offload (the caller sends the ordinary way): the
+ * driver says so last (vnet_sendv), so every refusal above is the same
+ * on every card.
  */
 int64_t
 sys_net_transmito(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done,

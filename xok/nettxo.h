@@ -13,8 +13,8 @@
 uint64_t nettxo_frame_max(uint64_t offload);
 /* Check the offload word against the frame's copied head (hl bytes of a
  * total-byte frame) and the card; fill *vh and write the pseudo-header
- * sum into head's TCP checksum field.  0, -XE_INVAL, or -XE_NODEV (the
- * card did not agree to that offload). */
+ * sum into head's TCP checksum field.  0 or -XE_INVAL (whether the card
+ * agreed to the offload, vnet_sendv says: -XE_NODEV). */
 int nettxo_check(uint8_t *head, uint64_t hl, uint64_t total,
     uint64_t offload, struct vnet_hdr *vh);
 /* Count a frame sent with vh. */
