@@ -210,6 +210,10 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (netoffload) transmit offload: NET_TRANSMITO's checks on cards with and
+# without offloads, and Cheetah on a tap card with TSO and without.
+$(eval $(call guest_prog,$(BUILD)/tests/txotest.elf,tests/guest/txotest.c))
+GUEST_TESTS += tests/guest/txotest.sh tests/guest/cheetahtap.sh
 # (shell) Limits, times, sysinfo, syslog, groups, affinity
 # (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
 POSIX_SUITE += sysinfo
