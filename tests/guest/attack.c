@@ -434,7 +434,7 @@ test_mapsat(void)
 	volatile uint64_t *sh;
 	struct xok_xn_bcinfo bc;
 	uint64_t ppn, before;
-	int64_t c;
+	int64_t c, r;
 
 	EXPECT_EQ("mapsat: ROOT is cached", sys_xn_bc_lookup(ROOT, &bc), 0);
 	ppn = bc.ppn;
@@ -449,11 +449,14 @@ test_mapsat(void)
 	EXPECT("mapsat: past 65,535 mappings of one page", sh[1] == SAT_N);
 	EXPECT_EQ("mapsat: the exported count stops at 65,535",
 	    XOK_PAGES[ppn].mapcount, 65535);
-	EXPECT_EQ("mapsat: the owner still maps its block (XN_BC_MAP)",
-	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA), 0);
-	EXPECT("  and reads it", sys_xn_read(ROOT, 1, rbuf) == 0 &&
-	    memcmp((const void *)VIEW_VA, rbuf, sizeof(rbuf)) == 0);
-	EXPECT_EQ("  and unmaps it", sys_page_unmap(XOK_SELF, VIEW_VA, 0), 0);
+	r = sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA);
+	EXPECT_EQ("mapsat: the owner still maps its block (XN_BC_MAP)", r, 0);
+	if (r == 0) {
+		EXPECT("  and reads it", sys_xn_read(ROOT, 1, rbuf) == 0 &&
+		    memcmp((const void *)VIEW_VA, rbuf, sizeof(rbuf)) == 0);
+		EXPECT_EQ("  and unmaps it", sys_page_unmap(XOK_SELF, VIEW_VA,
+		    0), 0);
+	}
 	EXPECT_EQ("mapsat: child killed", sys_env_destroy((uint64_t)c, 0, 9),
 	    0);
 	WAIT_FOR(dead(c), 2000);
@@ -505,7 +508,7 @@ test_transient(void)
 	    sh[2], (uint64_t)(PR_TRANSIENT | (uint32_t)c));
 	EXPECT("transient: the entry lives on", sys_xn_bc_lookup(BLK2, &bc) ==
 	    0);
-	printf("attack: the dead child's entry is owned by %#x\n", bc.owner);
+	printf("attack: the dead child's entry is owned by 0x%x\n", bc.owner);
 	EXPECT("transient: no longer the dead id's", bc.owner !=
 	    (PR_TRANSIENT | (uint32_t)c));
 	EXPECT_EQ("transient: nobody's", bc.owner, XN_NOBODY);
@@ -535,7 +538,7 @@ test_wbmany(void)
 {
 	static uint32_t wb[XOK_XN_WB_MAX + 1];
 	uint64_t word = 0x1122334455667788UL;
-	uint32_t done;
+	uint32_t done, n;
 	unsigned i;
 
 	EXPECT_EQ("wbmany: BLK made dirty", sys_xn_write(0, BLK, 0, 8, &word),
@@ -570,10 +573,12 @@ test_wbmany(void)
 	    bc_state(BLK), XN_BC_DIRTY);
 	for (i = 0; i < XOK_XN_WB_MAX; i++)
 		wb[i] = i % 2 ? BLK : ROOT;
+	n = 1 + (bc_state(ROOT) == XN_BC_DIRTY);        /* ROOT too? */
 	done = 77;
 	EXPECT_EQ("wbmany: 512 entries, two blocks repeated",
 	    sys_xn_writeback_many(wb, XOK_XN_WB_MAX, &done), 0);
-	EXPECT_EQ("  each written once", done, 1);
+	EXPECT_EQ("  each dirty one written once", done, n);
+	EXPECT_EQ("  ROOT clean", bc_state(ROOT), XN_BC_CLEAN);
 	EXPECT_EQ("  clean", bc_state(BLK), XN_BC_CLEAN);
 	memset(rbuf, 0, sizeof(rbuf));
 	EXPECT("  on the disk (a reboot would read it)", sys_xn_read(BLK, 1,
@@ -662,6 +667,8 @@ test_view_race(void)
 		}
 		memset((void *)VIEW_VA, 0x5e, XOK_PGSIZE);
 		sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+		if (i % 2)
+			WAIT_FOR(0, 1); /* let the child miss some */
 	}
 	sh[9] = 1;
 	EXPECT("race: the child stopped", WAIT_FOR(sh[0] == 1, 5000));
