@@ -367,12 +367,15 @@ as_transient(void)
 	return transient();
 }
 
-/* env_destroy: environment id is dead. */
+/* env_destroy: environment id is dead.  Its share of the table goes
+ * with it too (a recycled id starts with a share of its own). */
 void
 xnsys_env_died(uint32_t id)
 {
 	unsigned x = XOK_ENVX(id);
 
+	if (given[x].id == id)
+		given[x].id = 0, given[x].n = 0;
 	if (tused[x] != id)
 		return;
 	tused[x] = 0;
