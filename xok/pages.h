@@ -24,10 +24,11 @@
  * that map the page, the true count behind the exported 16-bit
  * mapcount, which shows it up to 65,535 and stays there above (so 0 and
  * 1, what libOSes ask about, stay exact).  Every entry lives in a
- * page-table page, so maps stays below npages * 512: 32 bits cannot
- * overflow below 32 GiB of memory, and any environment may map any
- * page as often as its quota of page tables allows without taking the
- * page's mappings from others (docs/XN.md, "Views").
+ * page-table page, so maps stays below npages * 512 < 2^29 (memory is
+ * at most 4 GiB: pmap_init): it cannot overflow, and any environment
+ * may map any page as often as its quota of page tables allows without
+ * taking the page's mappings from the others (docs/XN.md, "Known
+ * limits").
  */
 struct page_k {
 	uint32_t payer;
