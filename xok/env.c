@@ -264,6 +264,7 @@ env_destroy(struct env *e, uint64_t why)
 		}
 	}
 	pmap_env_free(e);
+	xnsys_env_died(e->id);          /* its transient principal goes */
 	heir = qparent(e);
 	if (e->npaid) {                 /* a scan of its range of pages */
 		pages_env_died_in(&pages, e->id, heir ? heir->id : 0,

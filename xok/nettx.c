@@ -77,13 +77,20 @@ nettx_init(void)
 	vnet_set_txdone(tx_done);
 }
 
-/* The source check on the frame's first len bytes: 0 or -XE_PERM. */
+/*
+ * The source check on a frame of total bytes whose first len bytes
+ * (all the kernel holds a copy of) are frame: 0 or -XE_PERM.  When
+ * len < total (NET_TRANSMITV's head) and a filter with terms past len
+ * might take the reply, the bytes that decide are in the caller's pages
+ * and may change after the check: the frame is refused unless every
+ * such filter is the sender's (NETWORK.md, "Transmit").
+ */
 static int
-source_ok(uint64_t slot, const uint8_t *frame, size_t len)
+source_ok(uint64_t slot, const uint8_t *frame, size_t len, size_t total)
 {
 	if (memcmp(frame + 6, info->net.mac, 6) != 0 ||
 	    (!cap_slot_allows(slot, &override_guard, XOK_CAP_W) &&
-	    net_reply_owner(frame, len) != curenv->id)) {
+	    net_reply_owner(frame, len, total) != curenv->id)) {
 		info->net.tx_refused++;
 		return -XE_PERM;
 	}
@@ -108,7 +115,7 @@ sys_net_transmit(uint64_t slot, uaddr_t uframe, uint64_t len)
 		return -XE_INVAL;
 	if ((err = copyin(curenv, buf, uframe, len)) < 0)
 		return err;
-	if ((err = source_ok(slot, buf, len)) < 0)
+	if ((err = source_ok(slot, buf, len, len)) < 0)
 		return err;
 	return vnet_send(buf, len);
 }
@@ -198,7 +205,7 @@ nettx_gather(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done,
 			return err;
 		k += left;
 	}
-	if ((err = source_ok(slot, head, hl)) < 0)
+	if ((err = source_ok(slot, head, hl, total)) < 0)
 		return err;
 	if (offload && (err = nettxo_check(head, hl, total, offload, &vh)) < 0)
 		return err;
