@@ -260,3 +260,8 @@ GUEST_TESTS += tests/guest/shebang.sh
 # (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
 # make test-ports' set, ExOS against the same toybox on Linux.
 GUEST_TESTS += tests/guest/toyboxquick.sh
+
+# SLEEP_TO (kernel call 61): its errors, targets that cannot run, and a
+# directed ping-pong (tests/guest/sleepto.c).
+$(eval $(call guest_prog,$(BUILD)/tests/sleepto.elf,tests/guest/sleepto.c tests/guest/role.c))
+GUEST_TESTS += $(BUILD)/tests/sleepto.elf

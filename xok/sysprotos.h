@@ -119,4 +119,7 @@ int64_t sys_net_transmitv(uint64_t slot, uaddr_t v, uint64_t n, uaddr_t done);
 /* xok/xnread.c */
 int64_t sys_xn_read(uint64_t block, uint64_t n, uaddr_t buf);
 
+/* xok/sleepto.c */
+int64_t sys_sleep_to(uaddr_t pred, uint64_t n, uint64_t env);
+
 #endif /* XOK_SYSPROTOS_H */

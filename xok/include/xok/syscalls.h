@@ -70,6 +70,7 @@
 #define XOK_SYS_NET_POLL 0x5800003a
 #define XOK_SYS_NET_TRANSMITV 0x5800003b
 #define XOK_SYS_XN_READ 0x5800003c
+#define XOK_SYS_SLEEP_TO 0x5800003d
 #else
 #define XOK_SYSBASE 0x58000000UL
 
@@ -134,7 +135,8 @@
 	X(NET_TRANSMIT, 57) \
 	X(NET_POLL, 58) \
 	X(NET_TRANSMITV, 59) \
-	X(XN_READ, 60)
+	X(XN_READ, 60) \
+	X(SLEEP_TO, 61)
 
 enum {
 #define XOK_SYSENUM(name, n) XOK_SYS_##name = XOK_SYSBASE + (n),
