@@ -360,9 +360,20 @@ env_run(struct env *e)
 	 * (null, 0x20|r, 0x28|r) and must neither see nor be seen by the
 	 * others. */
 	if (seg_owner != e) {
-		if (seg_owner)
+		/* What the CPU holds is seg_owner's, just read back: when e's
+		 * is the same (a forked pair's is), loading it would change
+		 * nothing (same selectors from the same GDT, same bases). */
+		int same = 0;
+
+		if (seg_owner) {
 			segs_save_all(seg_owner);
-		segs_load_all(e);
+			same = memcmp(seg_owner->segs, e->segs,
+			    sizeof(e->segs)) == 0 &&
+			    seg_owner->fs_base == e->fs_base &&
+			    seg_owner->gs_base == e->gs_base;
+		}
+		if (!same)
+			segs_load_all(e);
 		seg_owner = e;
 	}
 	if (e->need_prologue && e->up.prologue) {
