@@ -14,7 +14,7 @@ static struct env *fpu_owner;  /* whose FPU state is in the registers */
 static struct env *seg_owner;  /* whose %ds %es %fs %gs are loaded */
 static uint32_t next_gen = 1;
 
-struct env *
+KHOT struct env *
 env_lookup(uint64_t id)
 {
 	struct env *e;
@@ -30,7 +30,7 @@ env_lookup(uint64_t id)
 	return e;
 }
 
-void
+KHOT void
 env_sync_info(struct env *e)
 {
 	struct xok_env_info *ei = &info->envs[e - envs];
@@ -295,7 +295,7 @@ env_destroy(struct env *e, uint64_t why)
  * bases itself only by loading a selector (a descriptor's base, 0; a
  * null selector zeroes the base on Intel and keeps it on AMD), so both
  * are read back from the CPU when another environment takes over. */
-static void
+KHOT static void
 segs_save_all(struct env *e)
 {
 	segs_save(e->segs);
@@ -305,7 +305,7 @@ segs_save_all(struct env *e)
 
 /* Selectors first: loading one rewrites the base (differently on
  * Intel and AMD), so the bases are written after. */
-static void
+KHOT static void
 segs_load_all(struct env *e)
 {
 	segs_load(e->segs);
@@ -336,7 +336,7 @@ env_set_fx(struct env *e, const uint8_t fx[512])
 		fpu_owner = NULL;       /* the registers are stale: reload */
 }
 
-void
+KHOT void
 env_run(struct env *e)
 {
 	if (curenv != e) {

@@ -19,7 +19,7 @@
  */
 #include "kern.h"
 
-int64_t
+KHOT int64_t
 sys_sleep_to(uaddr_t upred, uint64_t n, uint64_t envid)
 {
 	struct env *e = NULL;

@@ -26,7 +26,7 @@
  * read there (XP_LDK), without walking our page tables: the kernel
  * evaluates the predicate at every sleep and every directed yield to
  * us, and under QEMU's TCG each page it touches costs a TLB fill. */
-static int
+PX_HOT static int
 term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
     int op)
 {
@@ -46,14 +46,14 @@ term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
 
 #define ROOM(k) ((k) + 4 + 5 <= XOK_PRED_MAX)   /* a term, clock, RET */
 
-long
+PX_HOT long
 px_block(const volatile uint64_t *const *words, const uint64_t *seen,
     int n, uint64_t deadline_ns)
 {
 	return px_block_to(words, seen, n, deadline_ns, 0);
 }
 
-long
+PX_HOT long
 px_block_to(const volatile uint64_t *const *words, const uint64_t *seen,
     int n, uint64_t deadline_ns, uint64_t env)
 {

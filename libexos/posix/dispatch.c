@@ -153,7 +153,7 @@ static const px_call_fn calls[NCALLS] = {
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */
 
-static long
+PX_HOT static long
 dispatch(long n, PX_ARGS)
 {
 	if (n < 0 || n >= NCALLS) {
@@ -168,7 +168,7 @@ dispatch(long n, PX_ARGS)
 
 /* Called by __exos_syscall (sigentry.S) with the call as it came: run
  * it, then deliver a signal that is due (sigcall.c). */
-long
+PX_HOT long
 px_syscall(struct px_sysctx *c)
 {
 	long r;
@@ -182,7 +182,7 @@ px_syscall(struct px_sysctx *c)
 	return r;
 }
 
-long
+PX_HOT long
 px_errno(int64_t xe)
 {
 	switch (-xe) {

@@ -40,7 +40,7 @@
 	px_poll_kick())
 
 /* Give the rest of our time to the other side if it sleeps. */
-static void
+PX_HOT static void
 wake(volatile uint64_t *who)
 {
 	uint64_t env = *who;
@@ -49,7 +49,7 @@ wake(volatile uint64_t *who)
 		sys_yield(env);
 }
 
-static long
+PX_HOT static long
 pipe_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 {
 	struct px_pipe *p = PIPE(f);
@@ -111,7 +111,7 @@ sigpipe(void)
 	__exos_syscall(SYS_kill, pid, SIGPIPE, 0, 0, 0, 0);
 }
 
-static long
+PX_HOT static long
 pipe_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 {
 	struct px_pipe *p = PIPE(f);

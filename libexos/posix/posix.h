@@ -254,4 +254,11 @@ void px_mem_unfill(uint64_t va, uint64_t n);
  * goes to the disk (px_exit). */
 void px_fs_exit(void);
 
+/* On the path of a pipe round trip (read, write, sleep, wake): GCC puts
+ * these in .text.hot.*, which the linker gathers in a few pages.  Under
+ * QEMU's TCG every switch of address space empties the software TLB,
+ * and each page the next process touches costs a refill
+ * (docs/BENCHMARKS.md, "The pipe round trip, measured"). */
+#define PX_HOT  __attribute__((hot))
+
 #endif
