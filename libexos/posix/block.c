@@ -71,15 +71,12 @@ px_block_to(const volatile uint64_t *const *words, const uint64_t *seen,
 		const volatile uint64_t *cw = NULL, *tw = NULL;
 		int tty = 0;
 
-		/* the words first: a woken sleeper (the common case of a
-		 * pipe) returns without the signal and clock work below */
-		for (i = 0; i < n; i++)
-			if (*words[i] != seen[i])
-				return 0;
+		/* the signal work first: it reaps dead children when SIGCHLD
+		 * is ignored, which a waiter's words must already show */
 		now = px_now_ns();
 		sigs = !px_sig_nointr;
 		intr = sigs && px_sig_interrupt();      /* (posts SIGALRM...) */
-		for (i = 0; i < n; i++)         /* (it may have run a handler) */
+		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])
 				return 0;
 		if (intr)
