@@ -275,3 +275,8 @@ POSIX_SUITE_DISK += pollfs
 POSIX_SUITE += devfull inotify
 POSIX_SUITE_DISK += inotify
 GUEST_TESTS += tests/guest/tailf.sh
+
+# SLEEP_TO (kernel call 61): its errors, targets that cannot run, and a
+# directed ping-pong (tests/guest/sleepto.c).
+$(eval $(call guest_prog,$(BUILD)/tests/sleepto.elf,tests/guest/sleepto.c tests/guest/role.c))
+GUEST_TESTS += $(BUILD)/tests/sleepto.elf

@@ -227,4 +227,10 @@ void nettx_init(void);
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));
 
+/* On the path of a directed yield and a sleep (a pipe round trip):
+ * GCC puts these in .text.hot.*, which kernel.ld gathers first, so the
+ * path touches a few pages of text (under QEMU's TCG each page touched
+ * after a switch of address space costs a software TLB refill). */
+#define KHOT    __attribute__((hot))
+
 #endif

@@ -371,6 +371,12 @@ call_xn_read(const uint64_t a[6])
 }
 
 static int64_t
+call_sleep_to(const uint64_t a[6])
+{
+	return sys_sleep_to((uaddr_t)a[0], a[1], a[2]);
+}
+
+static int64_t
 call_net_transmito(const uint64_t a[6])
 {
 	return sys_net_transmito(a[0], (uaddr_t)a[1], a[2], (uaddr_t)a[3],
@@ -438,5 +444,6 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[58] = call_net_poll,
 	[59] = call_net_transmitv,
 	[60] = call_xn_read,
+	[61] = call_sleep_to,
 	[62] = call_net_transmito,
 };

@@ -22,6 +22,7 @@ KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/lib/string.c xok/lib/format.c xok/xnsys.c xok/xnread.c xok/xnmap.c \
 	xok/diskio.c \
 	xok/pagebatch.c \
+	xok/sleepto.c \
 	$(XN_CORE_SRCS)   # XN's core, compiled twice (xn/xn.mk)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 

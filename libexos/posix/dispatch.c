@@ -203,7 +203,7 @@ prof_call(long n, PX_ARGS)
 }
 #endif
 
-static long
+PX_HOT static long
 dispatch(long n, PX_ARGS)
 {
 	if (n < 0 || n >= NCALLS) {
@@ -224,7 +224,7 @@ dispatch(long n, PX_ARGS)
 
 /* Called by __exos_syscall (sigentry.S) with the call as it came: run
  * it, then deliver a signal that is due (sigcall.c). */
-long
+PX_HOT long
 px_syscall(struct px_sysctx *c)
 {
 	long r;
@@ -238,7 +238,7 @@ px_syscall(struct px_sysctx *c)
 	return r;
 }
 
-long
+PX_HOT long
 px_errno(int64_t xe)
 {
 	switch (-xe) {

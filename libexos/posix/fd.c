@@ -138,7 +138,7 @@ px_fd_tab(void)
 	return tab;
 }
 
-struct px_ofile *
+PX_HOT struct px_ofile *
 px_fd_get(int fd)
 {
 	struct px_fdtab *t = px_fd_tab();
@@ -150,7 +150,7 @@ px_fd_get(int fd)
 
 /* (posixgaps) An O_PATH descriptor only names its file: the calls on
  * the file's contents and state are EBADF on it, as Linux's fdget(). */
-struct px_ofile *
+PX_HOT struct px_ofile *
 px_fd_io(int fd)
 {
 	struct px_ofile *f = px_fd_get(fd);
@@ -302,7 +302,7 @@ px_fd_sweep(void)
 
 /* ---- the calls on descriptors --------------------------------------- */
 
-static const struct px_fops *
+PX_HOT static const struct px_fops *
 ops(struct px_ofile *f)
 {
 	return f->type < PX_FT_NTYPES ? px_fops[f->type] : NULL;
@@ -452,7 +452,7 @@ check_rw(struct px_ofile *f, int write)
 }
 
 /* One read or write of the program's buffer. */
-static long
+PX_HOT static long
 rw(long fd, void *buf, size_t n, int64_t off, int write)
 {
 	struct px_ofile *f = px_fd_io((int)fd);
@@ -475,14 +475,14 @@ rw(long fd, void *buf, size_t n, int64_t off, int write)
 	return o->read(f, buf, n, off);
 }
 
-long
+PX_HOT long
 px_read(PX_ARGS)
 {
 	PX_UNUSED;
 	return rw(a1, (void *)a2, (size_t)a3, -1, 0);
 }
 
-long
+PX_HOT long
 px_write(PX_ARGS)
 {
 	PX_UNUSED;
