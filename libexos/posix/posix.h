@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <exos/xok.h>
+#include <exos/capslot.h>
 
 #define PX_ARGS long a1, long a2, long a3, long a4, long a5, long a6
 #define PX_UNUSED (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6

@@ -47,6 +47,9 @@ POSIX_SRCS += libexos/posix/fts.c
 POSIX_SRCS += libexos/posix/procfs.c
 # (pipes) execve of "#!" scripts
 POSIX_SRCS += libexos/posix/shebang.c
+# (nonroot) the capability slots: only the first process holds the root
+# (libexos/include/exos/capslot.h; also in libexos.a)
+POSIX_SRCS += libexos/capslot.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
