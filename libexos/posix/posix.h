@@ -89,6 +89,7 @@ long px_mem_fix_child(uint64_t *copy, uint64_t child);
  * first word), mapped read-only; NULL if there is none or we are not
  * the first process. */
 const void *px_module(const char *name, uint64_t *size);
+void px_module_share(void);     /* (nonroot) the first process */
 /* files.c: the in-memory file at path (its index), or -errno; its bytes. */
 long px_file_lookup(const char *path);
 const void *px_file_data(uint32_t i, uint64_t *size);
