@@ -11,7 +11,14 @@ kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 build=$(dirname "$(dirname "$kernel")")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export KERNEL="$kernel" ACCEL="$accel"
-out=$("$top/scripts/exos-run" --timeout 120 "$build/tests/nonroot.elf" 2>&1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/root"
+# a C-FFS disk, so that XN_FORMAT and DISK_RAW have something to refuse
+"$build/cffs/mkfs.cffs" -d "$tmp/root" "$tmp/img" 32M >/dev/null ||
+    echo "FAIL: nonroot: mkfs.cffs"
+out=$("$top/scripts/exos-run" --timeout 120 --disk "$tmp/img" \
+    "$build/tests/nonroot.elf" 2>&1)
 rc=$?
 printf '%s\n' "$out" | tr -d '\r'
 if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q 'first: the child'; then
