@@ -68,7 +68,7 @@ child(void)
 
 		memset(&xs, 0, sizeof(xs));
 		EXPECT("child: a disk (nonroot.sh gives one)",
-		    sys_xn_stat(&xs, 0) == 0 && xs.nblocks > 0);
+		    sys_xn_stat(&xs) == 0 && xs.nblocks > 0);
 		EXPECT_RET("child: XN_FORMAT: -XE_PERM", sys_xn_format(0),
 		    -XE_PERM);
 	}
