@@ -486,6 +486,20 @@ px_unlinkat(PX_ARGS)
 	return do_unlink(a1, (const char *)a2);
 }
 
+/*
+ * The mount a place belongs to, as Linux counts them: /dev and /proc
+ * are file systems of their own; the C-FFS root and the boot modules
+ * (read-only files in the root's directories) are one.  rename and link
+ * across two of them are EXDEV.
+ */
+static int
+mount_of(int be)
+{
+	if (be == PX_BE_DEV || be == PX_BE_PROC)
+		return be;
+	return PX_BE_CFFS;
+}
+
 static long
 do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 {
@@ -497,10 +511,13 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 		return -EINVAL;
 	if ((r = px_namei(ofd, from, PX_ND_NOFOLLOW, a)) < 0)
 		return r;
-	if (!a->exists)
-		return -ENOENT;
 	if ((r = px_namei(nfd, to, PX_ND_NOFOLLOW, b)) < 0)
 		return r;
+	/* as Linux: the two parents' mounts first, then the names */
+	if (mount_of(a->pbe) != mount_of(b->pbe))
+		return -EXDEV;
+	if (!a->exists)
+		return -ENOENT;
 	if (ends_dot(from) || ends_dot(to))
 		return -EBUSY;
 	if (a->be != PX_BE_CFFS || (b->exists && b->be != PX_BE_CFFS))
@@ -562,10 +579,13 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 		return r;
 	if (b->exists)
 		return -EEXIST;
+	/* as Linux: the file's mount and the new name's parent's */
+	if (mount_of(a->be) != mount_of(b->pbe))
+		return -EXDEV;
 	if (S_ISDIR(a->st.st_mode))
 		return -EPERM;
 	if (a->be != PX_BE_CFFS)
-		return b->pbe == PX_BE_CFFS ? -EXDEV : -EROFS;
+		return -EROFS;
 	if ((r = parent_ok(b)) < 0)
 		return r;
 	return FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path));
