@@ -48,6 +48,7 @@ const struct px_fops *const px_fops[PX_FT_NTYPES] = {
 	[PX_FT_NULL] = &px_fops_null,           /* dev.c */
 	[PX_FT_ZERO] = &px_fops_zero,
 	[PX_FT_RANDOM] = &px_fops_random,
+	[PX_FT_PROCPID] = &px_fops_procpid,     /* (portgaps) procpid.c */
 };
 
 static struct px_fdtab *tab;            /* ours */

@@ -40,6 +40,7 @@ enum px_ftype {
 	PX_FT_NULL,             /* /dev/null */
 	PX_FT_ZERO,             /* /dev/zero */
 	PX_FT_RANDOM,           /* /dev/urandom, /dev/random */
+	PX_FT_PROCPID,          /* (portgaps) a /proc file (procpid.c) */
 	PX_FT_NTYPES
 };
 
@@ -150,5 +151,6 @@ extern const struct px_fops px_fops_cffsdir;
 extern const struct px_fops px_fops_null;       /* dev.c */
 extern const struct px_fops px_fops_zero;
 extern const struct px_fops px_fops_random;
+extern const struct px_fops px_fops_procpid;    /* (portgaps) procpid.c */
 
 #endif

@@ -166,7 +166,13 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 				return r;
 			type = r == 0 ? PX_FT_DIR : (uint32_t)r;
 			break;
-		case PX_BE_PROC:        /* its directories */
+		case PX_BE_PROC:        /* its directories, procpid.c's files */
+			if (S_ISREG(m)) {
+				if (acc != O_RDONLY || (flags & O_TRUNC))
+					return -EACCES;
+				type = PX_FT_PROCPID;
+				break;
+			}
 			if (!S_ISDIR(m))
 				return -ELOOP;
 			type = PX_FT_DIR;
@@ -192,6 +198,8 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		r = px_vn_open(f, nd->path, type);
 	else if (type == PX_FT_MODFILE)
 		r = px_mod_open(px_file_lookup(nd->path), f);
+	else if (type == PX_FT_PROCPID)
+		r = px_procpid_open(f, nd->path);
 	else
 		r = 0;
 	if (r < 0) {
@@ -936,13 +944,22 @@ px_truncate(PX_ARGS)
 /* ---- the file system ------------------------------------------------- */
 
 static long
-statfs_out(void *ubuf)
+statfs_out(void *ubuf, int be)
 {
 	struct cffs_statfs cs;
 	struct statfs sf;
 	long r;
 
 	memset(&sf, 0, sizeof(sf));
+	if (be == PX_BE_DEV || be == PX_BE_PROC) {
+		/* (portgaps) their own file systems, as Linux's devtmpfs
+		 * and proc: no blocks (df leaves them out) */
+		sf.f_type = be == PX_BE_DEV ? 0x01021994 : 0x9fa0;
+		sf.f_bsize = 4096;
+		sf.f_namelen = 255;
+		sf.f_frsize = sf.f_bsize;
+		return px_copyout(ubuf, &sf, sizeof(sf));
+	}
 	r = FS(PX_FS_READ, cffs_statfs(fs, &cs));
 	if (r == 0) {
 		sf.f_type = 0xcff5;
@@ -971,7 +988,7 @@ px_statfs(PX_ARGS)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, nd->be);
 }
 
 long
@@ -980,7 +997,7 @@ px_fstatfs(PX_ARGS)
 	PX_UNUSED;
 	if (!px_fd_get((int)a1) || a1 != (int)a1)
 		return -EBADF;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, PX_BE_CFFS);
 }
 
 long
