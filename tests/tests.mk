@@ -260,3 +260,7 @@ GUEST_TESTS += tests/guest/shebang.sh
 # (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
 # make test-ports' set, ExOS against the same toybox on Linux.
 GUEST_TESTS += tests/guest/toyboxquick.sh
+# (portgaps) /proc/PID of every process and /proc/mounts, what toybox
+# ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
+POSIX_SUITE += procpid
+POSIX_SUITE_DISK += procpid
