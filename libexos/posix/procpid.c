@@ -241,23 +241,33 @@ px_procpid_readlink(const char *path, char *buf)
 	}
 }
 
-/* /proc's own names past "self": every process's pid, then mounts. */
+/* /proc's own names past "self": every process's pid in increasing
+ * order (as Linux: ps lists them so), then mounts. */
 int
 px_procpid_rootdir(int (*emit)(void *, const char *, uint64_t, uint32_t),
     void *arg)
 {
 	struct px_ptab *t = px_ptab();
 	char name[16];
+	int32_t last = 0, next;
 	int i;
 
-	for (i = 0; t && i < PX_NPROC; i++) {
-		struct px_proc *p = &t->procs[i];
+	while (t) {
+		next = 0;
+		for (i = 0; i < PX_NPROC; i++) {
+			struct px_proc *p = &t->procs[i];
 
-		if (p->state == PX_FREE || p->state == PX_EMBRYO)
-			continue;
-		snprintf(name, sizeof(name), "%d", (int)p->pid);
-		if (emit(arg, name, 64 + (uint64_t)p->pid * 8, S_IFDIR))
+			if (p->state == PX_FREE || p->state == PX_EMBRYO)
+				continue;
+			if (p->pid > last && (next == 0 || p->pid < next))
+				next = p->pid;
+		}
+		if (next == 0)
+			break;
+		snprintf(name, sizeof(name), "%d", (int)next);
+		if (emit(arg, name, 64 + (uint64_t)next * 8, S_IFDIR))
 			return 1;
+		last = next;
 	}
 	return emit(arg, "mounts", 5, S_IFREG);
 }
