@@ -92,19 +92,19 @@ px_pinfo_exec(const char *path)
 	struct px_proc *p = px_proc_self();
 	struct px_pinfo *pi = p ? info_of(p) : NULL;
 	char cwd[PINFO_EXE];
-	size_t n = 0;
 
 	if (!pi)
 		return;
 	cwd[0] = '\0';
-	if (path[0] != '/' && px_getcwd((long)cwd, sizeof(cwd), 0, 0, 0, 0) >
-	    0 && strcmp(cwd, "/") != 0)
-		n = strlen(cwd);
-	if (path[0] == '.' && path[1] == '/')
+	if (path[0] != '/' && (px_getcwd((long)cwd, sizeof(cwd), 0, 0, 0,
+	    0) <= 0 || strcmp(cwd, "/") == 0))
+		cwd[0] = '\0';         /* (a cwd too long: from / then) */
+	if (path[0] == '/')
+		cwd[0] = '\0';
+	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	snprintf(pi->pend, sizeof(pi->pend), "%s%s%s", cwd,
 	    path[0] == '/' ? "" : "/", path);
-	(void)n;
 }
 
 /* start.c: our command line, once at the start of every image. */
