@@ -278,24 +278,36 @@ cd cproj && sleep 1 && touch util.c && bmake; echo st=$?; ./prog
 @ ps -ef: ps itself and its shell, with their pids and parents
 sh -c 'echo $$ $PPID > w/ids; exec ps -ef > w/ps.out'; echo st=$?
 read me sh < w/ids
-awk 'NR == 1 { print $2, $3, $NF }' w/ps.out
-awk -v me=$me -v sh=$sh '$2 == me && $3 == sh && $8 == "ps" && $9 == "-ef" { print "ps: pid, parent, command" }
-    $2 == sh && $8 ~ /sh/ { print "its shell" }' w/ps.out
+while read uid pid ppid c stime tty time cmd arg rest; do
+	[ "$pid" = PID ] && echo "$pid $ppid $cmd"
+	[ "$pid" = "$sh" ] && case $cmd in *sh*) echo "its shell";; esac
+	[ "$pid" = "$me" ] && [ "$ppid" = "$sh" ] && [ "$cmd" = ps ] &&
+	    [ "$arg" = -ef ] && echo "ps: pid, parent, command"
+done < w/ps.out; true
 @ ps -o pid,ppid,comm of a background sleep
 sh -c 'sleep 30 & s=$!; echo $s $$ > w/ids; sleep 1; ps -o pid,ppid,comm -p $s > w/ps.out; st=$?; kill $s; exit $st'; echo st=$?
 read s me < w/ids
-awk -v s=$s -v me=$me 'NR == 1 { print $1, $2 } $1 == s && $2 == me && $3 == "sleep" { print "the sleep, its parent, its name" }' w/ps.out
+while read pid ppid comm; do
+	[ "$pid" = PID ] && echo "$pid $ppid"
+	[ "$pid" = "$s" ] && [ "$ppid" = "$me" ] && [ "$comm" = sleep ] &&
+	    echo "the sleep, its parent, its name"
+done < w/ps.out; true
 @ ps: no such pid is status 1
 ps -p 99999 > w/ps.out; echo st=$?
 @ df -kP / agrees with statfs
 out=$(df -kP /); echo st=$?; sf=$(stat -f -c '%b %f %S' /)
-echo "$out" > w/df.out; echo "$sf" > w/sf
-read b f s < w/sf
-awk -v b=$b -v f=$f -v s=$s 'NR == 1 { print $1, $2 }
-    NR == 2 && $6 == "/" { t = int(b * s / 1024); u = int((b - f) * s / 1024)
-    d = $3 - u; if (d < 0) d = -d
-    if ($2 == t && d <= t / 200 + 64) print "size and use are statfs'"'"'s"; else print "differ:", $0, b, f, s }' w/df.out
-awk 'NR == 2 { print $2 }' w/df.out > w/dfsize
+echo "$out" > w/df.out
+set -- $sf; b=$1 f=$2 s=$3
+{ read h1 h2 rest; read dev tot used avail cap mnt; } < w/df.out
+echo "$h1 $h2"
+t=$((b * s / 1024)) u=$(((b - f) * s / 1024))
+d=$((used - u)); [ $d -lt 0 ] && d=$((-d))
+if [ "$tot" = "$t" ] && [ $d -le $((t / 200 + 64)) ] && [ "$mnt" = / ]; then
+	echo "size and use are statfs's"
+else
+	echo "differ: $out / $sf"
+fi
+echo "$tot" > w/dfsize
 EOF
 
 # run.sh for ExOS (in /d) and the same for the host (in $tmp/h)

@@ -393,8 +393,8 @@ names(void)
 	EXPECT_ERR("rename a missing name into /dev: EXDEV",
 	    rename("nope", "/dev/nope"), EXDEV);
 	EXPECT_ERR("renameat2 NOREPLACE across mounts: EXDEV",
-	    (int)syscall(SYS_renameat2, AT_FDCWD, "/dev/null", AT_FDCWD, "rc",
-	    1 /* RENAME_NOREPLACE */), EXDEV);
+	    (int)syscall(SYS_renameat2, (long)AT_FDCWD, "/dev/null",
+	    (long)AT_FDCWD, "rc", 1L /* RENAME_NOREPLACE */), EXDEV);
 	EXPECT_ERR("link /dev/null here: EXDEV", link("/dev/null", "rx"),
 	    EXDEV);
 	EXPECT_ERR("link a file into /dev: EXDEV", link("rc", "/dev/rc"),
