@@ -292,3 +292,7 @@ $(BUILD)/tests/nonroot.elf: tests/guest/nonroot.c tests/posix/ptest.h \
 	    -Itests/posix -o $@ tests/guest/nonroot.c
 GUEST_PROGS += $(BUILD)/tests/nonroot.elf
 GUEST_TESTS += tests/guest/nonroot.sh
+# (portgaps) /proc/PID of every process and /proc/mounts, what toybox
+# ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
+POSIX_SUITE += procpid
+POSIX_SUITE_DISK += procpid

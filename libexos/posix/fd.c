@@ -50,6 +50,7 @@ const struct px_fops *const px_fops[PX_FT_NTYPES] = {
 	[PX_FT_RANDOM] = &px_fops_random,
 	[PX_FT_FULL] = &px_fops_full,           /* (ports12) dev.c */
 	[PX_FT_INOTIFY] = &px_fops_inotify,     /* (ports12) inotify.c */
+	[PX_FT_PROCPID] = &px_fops_procpid,     /* (portgaps) procpid.c */
 };
 
 static struct px_fdtab *tab;            /* ours */

@@ -43,6 +43,7 @@ enum px_ftype {
 	/* (ports12) appended */
 	PX_FT_FULL,             /* /dev/full (dev.c) */
 	PX_FT_INOTIFY,          /* an inotify instance (inotify.c) */
+	PX_FT_PROCPID,          /* (portgaps) a /proc file (procpid.c) */
 	PX_FT_NTYPES
 };
 
@@ -155,5 +156,6 @@ extern const struct px_fops px_fops_zero;
 extern const struct px_fops px_fops_random;
 extern const struct px_fops px_fops_full;       /* (ports12) dev.c */
 extern const struct px_fops px_fops_inotify;    /* (ports12) inotify.c */
+extern const struct px_fops px_fops_procpid;    /* (portgaps) procpid.c */
 
 #endif

@@ -177,7 +177,13 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 				return r;
 			type = r == 0 ? PX_FT_DIR : (uint32_t)r;
 			break;
-		case PX_BE_PROC:        /* its directories */
+		case PX_BE_PROC:        /* its directories, procpid.c's files */
+			if (S_ISREG(m)) {
+				if (acc != O_RDONLY || (flags & O_TRUNC))
+					return -EACCES;
+				type = PX_FT_PROCPID;
+				break;
+			}
 			if (!S_ISDIR(m))
 				return -ELOOP;
 			type = PX_FT_DIR;
@@ -205,6 +211,8 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		r = px_vn_open(f, nd->path, type);
 	else if (type == PX_FT_MODFILE)
 		r = px_mod_open(px_file_lookup(nd->path), f);
+	else if (type == PX_FT_PROCPID)
+		r = px_procpid_open(f, nd->path);
 	else
 		r = 0;
 	if (r < 0) {
@@ -504,6 +512,20 @@ px_unlinkat(PX_ARGS)
 	return do_unlink(a1, (const char *)a2);
 }
 
+/*
+ * The mount a place belongs to, as Linux counts them: /dev and /proc
+ * are file systems of their own; the C-FFS root and the boot modules
+ * (read-only files in the root's directories) are one.  rename and link
+ * across two of them are EXDEV.
+ */
+static int
+mount_of(int be)
+{
+	if (be == PX_BE_DEV || be == PX_BE_PROC)
+		return be;
+	return PX_BE_CFFS;
+}
+
 static long
 do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 {
@@ -515,10 +537,13 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 		return -EINVAL;
 	if ((r = px_namei(ofd, from, PX_ND_NOFOLLOW, a)) < 0)
 		return r;
-	if (!a->exists)
-		return -ENOENT;
 	if ((r = px_namei(nfd, to, PX_ND_NOFOLLOW, b)) < 0)
 		return r;
+	/* as Linux: the two parents' mounts first, then the names */
+	if (mount_of(a->pbe) != mount_of(b->pbe))
+		return -EXDEV;
+	if (!a->exists)
+		return -ENOENT;
 	if (ends_dot(from) || ends_dot(to))
 		return -EBUSY;
 	if (a->be != PX_BE_CFFS || (b->exists && b->be != PX_BE_CFFS))
@@ -582,10 +607,13 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 		return r;
 	if (b->exists)
 		return -EEXIST;
+	/* as Linux: the file's mount and the new name's parent's */
+	if (mount_of(a->be) != mount_of(b->pbe))
+		return -EXDEV;
 	if (S_ISDIR(a->st.st_mode))
 		return -EPERM;
 	if (a->be != PX_BE_CFFS)
-		return b->pbe == PX_BE_CFFS ? -EXDEV : -EROFS;
+		return -EROFS;
 	if ((r = parent_ok(b)) < 0)
 		return r;
 	if ((r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path))) >= 0) {
@@ -952,13 +980,22 @@ px_truncate(PX_ARGS)
 /* ---- the file system ------------------------------------------------- */
 
 static long
-statfs_out(void *ubuf)
+statfs_out(void *ubuf, int be)
 {
 	struct cffs_statfs cs;
 	struct statfs sf;
 	long r;
 
 	memset(&sf, 0, sizeof(sf));
+	if (be == PX_BE_DEV || be == PX_BE_PROC) {
+		/* (portgaps) their own file systems, as Linux's devtmpfs
+		 * and proc: no blocks (df leaves them out) */
+		sf.f_type = be == PX_BE_DEV ? 0x01021994 : 0x9fa0;
+		sf.f_bsize = 4096;
+		sf.f_namelen = 255;
+		sf.f_frsize = sf.f_bsize;
+		return px_copyout(ubuf, &sf, sizeof(sf));
+	}
 	r = FS(PX_FS_READ, cffs_statfs(fs, &cs));
 	if (r == 0) {
 		sf.f_type = 0xcff5;
@@ -987,7 +1024,7 @@ px_statfs(PX_ARGS)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, nd->be);
 }
 
 long
@@ -996,7 +1033,7 @@ px_fstatfs(PX_ARGS)
 	PX_UNUSED;
 	if (!px_fd_get((int)a1) || a1 != (int)a1)
 		return -EBADF;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, PX_BE_CFFS);
 }
 
 long
