@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dev/virtio_net.h"
+#include "txocheck.h"           /* nettxo_frame_max, txo_check */
 
-/* The longest frame the offload word allows (a super-frame with TSO). */
-uint64_t nettxo_frame_max(uint64_t offload);
-/* Check the offload word against the frame's copied head (hl bytes of a
+/* txo_check (txocheck.c), a refusal counted in tx_offload_refused:
+ * check the offload word against the frame's copied head (hl bytes of a
  * total-byte frame) and the card; fill *vh and write the pseudo-header
  * sum into head's TCP checksum field.  0 or -XE_INVAL (whether the card
  * agreed to the offload, vnet_sendv says: -XE_NODEV). */

@@ -52,26 +52,11 @@ sys_yield(uint64_t envid)
 	sched_yield_to(e);
 }
 
+/* SLEEP is SLEEP_TO naming no one (xok/sleepto.c). */
 int64_t
 sys_sleep(uaddr_t upred, uint64_t n)
 {
-	uint64_t r;
-	int err;
-
-	if (n == 0 || n > XOK_PRED_MAX)
-		return -XE_INVAL;
-	if ((err = copyin(curenv, curenv->pred, upred,
-	    n * sizeof(struct xok_pred_insn))) < 0)
-		return err;
-	if ((err = pred_verify(curenv->pred, n, sizeof(struct xok_info))) < 0)
-		return err;
-	curenv->npred = (uint32_t)n;
-	if ((err = pred_ready(curenv, &r)) != 0)
-		return err < 0 ? err : 0;
-	curenv->state = XOK_ENV_SLEEPING;
-	env_sync_info(curenv);
-	curenv->tf.rax = 0;
-	sched_slice_done();
+	return sys_sleep_to(upred, n, 0);
 }
 
 int64_t

@@ -11,7 +11,8 @@
  * waits for an IPC reply, or is exiting) the caller sleeps all the
  * same and the scheduler picks, as after SLEEP: the name is a hint of
  * whom to run, never a way to run anyone who could not run anyway.
- * env 0 (XOK_SELF) names no one: SLEEP_TO is then SLEEP; the caller's
+ * env 0 (XOK_SELF) names no one: SLEEP_TO is then SLEEP (sys_sleep in
+ * schedsys.c is this call with env 0); the caller's
  * own id is refused (it sleeps: it cannot be the one to run).
  * No capability: donating time is harmless (YIELD's rule).  The
  * argument checks come before anything changes, so a call that fails

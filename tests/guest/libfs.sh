@@ -6,18 +6,9 @@
 # lines of the guest's checks.
 #   tests/guest/libfs.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/pair.sh" "$@"
 run="$top/scripts/exos-run"
 prog=$build/tests/libfstest.elf
-mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 pass() { echo "PASS: libfs: $1"; }
 fail() { echo "FAIL: libfs: $1"; failed=1; }
@@ -33,15 +24,8 @@ guest() {
 }
 # fsck_clean NAME IMAGE
 fsck_clean() {
-	local out rc
-	out=$("$fsck" -n "$2" 2>&1); rc=$?
-	if [ $rc -eq 0 ]; then pass "$1: fsck.cffs -n clean"
-	else fail "$1: fsck.cffs -n exits $rc"; printf '%s\n' "$out" |
-	    head -20 | sed 's/^/    /'; fi
-	out=$("$fsck" -n -x "$2" 2>&1); rc=$?
-	if [ $rc -eq 0 ]; then pass "$1: fsck.cffs -n -x clean"
-	else fail "$1: fsck.cffs -n -x exits $rc"; printf '%s\n' "$out" |
-	    head -20 | sed 's/^/    /'; fi
+	pair_fsck libfs "$1" "$2"
+	pair_fsck libfs "$1" "$2" -x
 }
 
 mkdir "$tmp/root"

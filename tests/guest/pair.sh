@@ -4,7 +4,10 @@
 # side's PASS/FAIL lines are the checks, and each must reach its
 # summary line ("PASS: NAME: 0 failed") and exit 0.  Sourcing it with
 # the script's arguments ([--accel tcg|kvm] [KERNEL]) sets accel,
-# kernel, build, top, tmp (removed at exit) and failed.
+# kernel, build, top, tmp (removed at exit, even read-only parts) and
+# failed.  The C-FFS disk tests (libfs.sh, posixfiles.sh, wback.sh)
+# source it too, for that and for the host's disk tools: mkfs, fsck and
+# cffs (build/cffs) and pair_fsck.
 # (Run under make test, which holds the QEMU lock: no flock here.)
 accel=${ACCEL:-tcg}
 if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
@@ -14,7 +17,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export KERNEL="$kernel" ACCEL="$accel"
 failed=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
 
 # pair_exos NAME EXOS-RUN-ARGS...: the ExOS side (the arguments name the
 # program, e.g. "$build/tests/NAME.elf", and whatever it needs added)
@@ -57,4 +61,17 @@ pair_linux() {
 pair_end() {
 	echo ALL-DONE
 	[ $failed -eq 0 ]
+}
+
+# pair_fsck NAME TAG IMAGE [OPTION]: the host's fsck.cffs -n [OPTION]
+# finds IMAGE clean (one check; its report if not)
+pair_fsck() {
+	local out rc
+	out=$("$fsck" -n ${4:+"$4"} "$3" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then echo "PASS: $1: $2: fsck.cffs -n${4:+ $4} clean"
+	else
+		echo "FAIL: $1: $2: fsck.cffs -n${4:+ $4} exits $rc"
+		printf '%s\n' "$out" | head -20 | sed 's/^/    /'
+		failed=1
+	fi
 }

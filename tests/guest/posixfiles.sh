@@ -11,18 +11,9 @@
 # the expectations are the same.
 #   tests/guest/posixfiles.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/pair.sh" "$@"
 run="$top/scripts/exos-run"
 prog=$build/tests/posixfiles.elf
-mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 pass() { echo "PASS: files: $1"; }
 fail() { echo "FAIL: files: $1"; failed=1; }
@@ -46,9 +37,7 @@ if tr -d '\r' <"$tmp/out" | grep -q '^PASS: files: 0 failed'; then
 else
 	fail "exos: the program did not reach its end"
 fi
-out=$("$fsck" -n "$img" 2>&1); frc=$?
-if [ $frc -eq 0 ]; then pass "host fsck.cffs -n: clean"
-else fail "host fsck.cffs -n exits $frc"; printf '%s\n' "$out" | head -20; fi
+pair_fsck files host "$img"
 if [ "$("$cffs" "$img" cat /w/keep 2>&1)" = "this file survives a reboot" ]
 then pass "host cffs cat /w/keep: what the guest wrote"
 else fail "host cffs cat /w/keep: $("$cffs" "$img" cat /w/keep 2>&1 | head -3)"

@@ -17,17 +17,9 @@
 # The same program runs on Linux (run, check) in a temporary directory.
 #   tests/guest/wback.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/pair.sh" "$@"
 run="$top/scripts/exos-run"
 prog=$build/tests/wback.elf
-mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
 bg=
 trap '[ -n "$bg" ] && kill -INT $bg 2>/dev/null; rm -rf "$tmp"' EXIT
 
@@ -85,10 +77,7 @@ poweroff() {
 }
 
 fsck_clean() {  # fsck_clean TAG IMAGE
-	local out frc
-	out=$("$fsck" -n "$2" 2>&1); frc=$?
-	if [ $frc -eq 0 ]; then pass "$1: host fsck.cffs -n: clean"
-	else fail "$1: host fsck.cffs -n exits $frc"; printf '%s\n' "$out" | head -20; fi
+	pair_fsck wback "$1: host" "$2"
 }
 
 # 1. exit: the write-back is written at exit

@@ -18,6 +18,8 @@
  *                              peek/take, a random test against a queue
  *   test_rtctime.c xok/rtctime.c  CMOS clock registers to seconds since
  *                              the epoch, against timegm()
+ *   test_txo.c    xok/txocheck.c  NET_TRANSMITO's header checks: the
+ *                              virtio-net header, the pseudo sum, refusals
  *
  * This file only gathers the suites and runs them.  The exit status is 0
  * iff every test passed.  Do not include <xok/lib.h> here: it clashes
@@ -33,6 +35,7 @@ Suite *string_suite(void);
 Suite *consring_suite(void);
 Suite *rtctime_suite(void);
 Suite *pf_suite(void);
+Suite *txo_suite(void);
 
 int
 main(void)
@@ -47,6 +50,7 @@ main(void)
 	srunner_add_suite(sr, consring_suite());
 	srunner_add_suite(sr, rtctime_suite());
 	srunner_add_suite(sr, pf_suite());
+	srunner_add_suite(sr, txo_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
