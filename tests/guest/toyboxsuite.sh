@@ -171,7 +171,9 @@ esec=$(( $(date +%s) - start ))
 
 # the verdicts, "CMD NAME" per line
 verdicts() {    # verdicts OUT WORD
-	grep -a "^$2: " "$1" | sed "s/^$2: //" | sort -u
+	# (ps's case names the pid it looks for: one name on both sides)
+	grep -a "^$2: " "$1" | sed "s/^$2: //" |
+	    sed -E 's/^(ps -o pid) [0-9]+$/\1 PID/' | sort -u
 }
 # (TOYBOX_OUT=DIR keeps both sides' output there)
 [ -n "${TOYBOX_OUT:-}" ] && mkdir -p "$TOYBOX_OUT" &&
