@@ -8,8 +8,9 @@
 # >>, chmod'ed modes.  The machine then stops in one of three ways:
 #   exit      the end of the input: the shell exits (the libOS's exit
 #             write-back), status 0
-#   poweroff  `exec poweroff -f`: sync() and reboot(RB_POWER_OFF), the
-#             way init ends, status 0
+#   poweroff  /sbin/init of the image runs the session as /etc/profile
+#             of its login shell, which then exits: init's sync() and
+#             reboot(RB_POWER_OFF), status 0
 #   kill      `sync`, then QEMU is killed (the power goes off)
 # Then on the host, for each image: fsck.cffs -n clean; cffs-fuse -o ro
 # mounts it (the image file must stay byte for byte the same); diff -r
@@ -99,12 +100,17 @@ session() {
 			{ fail "$name: session status $rc"; head -n 10 "$tmp/$name.out" | sed 's/^/    /'; }
 		;;
 	poweroff)
-		{ cat "$tmp/session"; echo 'exec poweroff -f'; } >"$tmp/$name.in"
-		"$run" --disk "$img" --timeout 240 <"$tmp/$name.in" >"$tmp/$name.out" 2>&1
+		# /sbin/init of the image, whose login shell reads the
+		# session as /etc/profile and exits; init syncs and powers off
+		{ cat "$tmp/session"; echo 'exit 0'; } >"$tmp/$name.in"
+		"$cffs" "$img" rm /etc/profile >/dev/null 2>&1
+		"$cffs" "$img" cp-in "$tmp/$name.in" /etc/profile ||
+			fail "$name: cffs cp-in /etc/profile"
+		"$run" --disk "$img" --timeout 240 /sbin/init </dev/null >"$tmp/$name.out" 2>&1
 		rc=$?
 		[ $rc = 0 ] && grep -q '^SESSION-WROTE' "$tmp/$name.out" &&
-			pass "$name: the session wrote the tree; poweroff -f (sync, reboot): status 0" ||
-			{ fail "$name: session status $rc"; head -n 10 "$tmp/$name.out" | sed 's/^/    /'; }
+			pass "$name: init's login shell wrote the tree; init's sync and power-off: status 0" ||
+			{ fail "$name: init: status $rc"; head -n 10 "$tmp/$name.out" | sed 's/^/    /'; }
 		;;
 	kill)
 		# the input stays open (fd 3 on a FIFO): the shell waits

@@ -74,12 +74,20 @@ same(const char *p, size_t n, int seed)
 	int fd = open(p, O_RDONLY);
 	ssize_t r;
 
-	if (fd < 0)
+	if (fd < 0) {
+		printf("wfault: %s: open: %s\n", p, strerror(errno));
 		return 0;
+	}
 	r = read(fd, buf, sizeof(buf));
+	if (r < 0)
+		printf("wfault: %s: read: %s\n", p, strerror(errno));
 	close(fd);
 	fill(want, n, seed);
-	return r == (ssize_t)n && memcmp(buf, want, n) == 0;
+	if (r != (ssize_t)n || memcmp(buf, want, n) != 0) {
+		printf("wfault: %s: %zd bytes, not the %zu written\n", p, r, n);
+		return 0;
+	}
+	return 1;
 }
 
 /* Is the victim all c? */
@@ -91,12 +99,21 @@ victim_is(int c)
 	ssize_t r;
 
 	snprintf(p, sizeof(p), "%s/victim", dir);
-	if ((fd = open(p, O_RDONLY)) < 0)
+	if ((fd = open(p, O_RDONLY)) < 0) {
+		printf("wfault: %s: open: %s\n", p, strerror(errno));
 		return 0;
+	}
 	r = read(fd, buf, sizeof(buf));
+	if (r < 0)
+		printf("wfault: %s: read: %s\n", p, strerror(errno));
 	close(fd);
 	memset(want, c, VSIZE);
-	return r == VSIZE && memcmp(buf, want, VSIZE) == 0;
+	if (r != VSIZE || memcmp(buf, want, VSIZE) != 0) {
+		printf("wfault: %s: %zd bytes, first '%c', not %d of '%c'\n",
+		    p, r, r > 0 ? buf[0] : '?', VSIZE, c);
+		return 0;
+	}
+	return 1;
 }
 
 static int
