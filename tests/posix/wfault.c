@@ -51,21 +51,25 @@ fill(char *b, size_t n, int seed)
 		b[i] = (char)('a' + (i * 13 + (size_t)seed * 7) % 26);
 }
 
-/* Write n bytes of pattern seed to p and fsync: 0 or -1. */
+/* Write n bytes of pattern seed to p and fsync: 0, or -1 with errno
+   (EIO: only the fsync failed). */
 static int
 put(const char *p, size_t n, int seed)
 {
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int r = 0;
+	int e = 0;
 
 	if (fd < 0)
 		return -1;
 	fill(want, n, seed);
-	if (write(fd, want, n) != (ssize_t)n || fsync(fd) < 0)
-		r = -1;
-	if (close(fd) < 0)
-		r = -1;
-	return r;
+	if (write(fd, want, n) != (ssize_t)n)
+		e = errno ? errno : ENOSPC;
+	else if (fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && e == 0)
+		e = errno;
+	errno = e;
+	return e ? -1 : 0;
 }
 
 /* Is p exactly n bytes of pattern seed? */
@@ -191,8 +195,19 @@ run(void)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		printf("wfault: the child's status 0x%x\n", st);
 	EXPECT("other: the child's bytes", same(path[1], OSIZE, 2));
-	EXPECT_RET("after: written and fsync'ed by this process",
-	    put(path[3], OSIZE, 4), 0);
+	if (strcmp(fault, "eio") == 0) {
+		/* ExOS tells the process whose write-back failed at its
+		 * next fsync of any file while the block stays unwritten
+		 * (docs/ARCHITECTURE.md, "When the disk fails a
+		 * write-back"); Linux says it once, on the victim */
+		errno = 0;
+		st = put(path[3], OSIZE, 4);
+		printf("wfault: after: fsync %d (%s)\n", st, strerror(errno));
+		EXPECT("after: written by this process; fsync 0, or EIO for "
+		    "its unwritable block", st == 0 || errno == EIO);
+	} else
+		EXPECT_RET("after: written and fsync'ed by this process",
+		    put(path[3], OSIZE, 4), 0);
 	EXPECT("victim: reads its new bytes", victim_is('N'));
 }
 
