@@ -8,13 +8,15 @@
 #   eio    every such write fails (a bad sector)
 #   once   only the first one fails (a passing fault: the retry works)
 # while tests/posix/wfault.c (run) writes and fsyncs files, overwrites
-# the victim in place and fsyncs it (EIO), fsyncs it again (EIO for
-# eio, 0 for once), and a child process creates and fsyncs files in the
-# victim's directory and another one.  Then: status 0 (no kernel panic,
-# no process killed), fsck.cffs -n finds the image clean as the run
-# left it, and a second boot with no fault (check) finds every fsync'ed
-# file and the victim's old bytes (eio) or new ones (once); fsck.cffs
-# -n clean after that boot too.  On Linux the same program runs with no
+# the victim in place and fsyncs it twice (eio: EIO both times; once:
+# 0, XN wrote the failed wave again block by block), and a child
+# process creates and fsyncs files in the victim's directory and
+# another one; then the writer reads the child's file and writes one
+# more.  Then: status 0 (no kernel panic, no process killed), fsck.cffs
+# -n finds the image clean as the run left it, and a second boot with
+# no fault (check) finds every fsync'ed file, and the victim with each
+# block old or new (eio) or new (once); fsck.cffs -n clean after that
+# boot too.  On Linux the same program runs with no
 # fault (none): the fault-free expectations are UNIX's.
 #   tests/guest/wfault.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
