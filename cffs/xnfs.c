@@ -835,6 +835,19 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 	if (bi.state == XN_BC_DIRTY) {
 		cache_prefetch_drop(fs);
 		r = XC.writeback(&fs->xfs->x, b->blk);
+		if (r == XN_EIO) {
+			/* The disk cannot write it (a bad sector): the
+			 * entry stays in XN's registry, dirty, with this
+			 * page, for the next write-back of anyone to retry
+			 * (libexos/posix/fsroot.c); readers get its bytes
+			 * from XN.  The buffer lets go of the page without
+			 * freeing it (XN's entry uses it: one page lost per
+			 * such block), so that the rest of the cache can
+			 * still be released and the mount goes on. */
+			b->xpage = NULL;
+			b->dirty = false;
+			return 0;
+		}
 		if (r != 0)
 			return xerr(r);
 	}

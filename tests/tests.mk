@@ -284,3 +284,11 @@ GUEST_TESTS += $(BUILD)/tests/sleepto.elf
 # ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
 POSIX_SUITE += procpid
 POSIX_SUITE_DISK += procpid
+# (fstests) The disk fails writes under the write-back (QEMU's blkdebug:
+# a bad sector, a passing fault): fsync says EIO, fsync'ed data stays,
+# other processes go on, fsck clean (tests/guest/wfault.sh,
+# tests/posix/wfault.c, ExOS and Linux).  cffs-fuse shows what a dash
+# session wrote after each kind of power-off, and ExOS reads what
+# cffs-fuse wrote (tests/guest/fusetree.sh).
+$(eval $(call exos_prog,$(BUILD)/tests/wfault.elf,tests/posix/wfault.c))
+GUEST_TESTS += tests/guest/wfault.sh tests/guest/fusetree.sh

@@ -445,18 +445,38 @@ wave_undo(struct xn *x, const uint32_t *blocks, uint32_t n)
 			e->state = XN_BC_DIRTY;
 }
 
-/* Write the nw blocks collected in x->wave with one write_many call. */
+/*
+ * Write the nw blocks collected in x->wave with one write_many call.  If
+ * it fails, which writes happened is unknown (the driver merges blocks
+ * into requests: one bad sector fails its neighbours' request too), so
+ * the blocks are written again one at a time: those whose own write
+ * fails go back to dirty (*wrote counts them out), the others stay in
+ * flight and become clean after the wave's flush, as they would have
+ * without the failure.  0, or XN_EIO if some block could not be
+ * written.
+ */
 static int
-wave_write(struct xn *x, uint32_t *nw)
+wave_write(struct xn *x, uint32_t *nw, uint32_t *wrote)
 {
-	uint32_t k = *nw;
+	struct xn_bc_entry *e;
+	uint32_t k = *nw, i;
+	int r = 0;
 
 	*nw = 0;
-	if (k == 0)
+	if (k == 0 || x->batch.write_many(x->disk.ctx, x->wave,
+	    (const void *const *)x->wpages, k) == 0)
 		return 0;
-	return x->batch.write_many(x->disk.ctx, x->wave,
-	                           (const void *const *)x->wpages, k) < 0 ?
-	       XN_EIO : 0;
+	for (i = 0; i < k; i++) {
+		if (x->disk.ops->write(x->disk.ctx, x->wave[i],
+		    x->wpages[i]) == 0)
+			continue;
+		if ((e = xn_bc_find(x, x->wave[i])) != NULL &&
+		    e->state == XN_BC_INFLIGHT)
+			e->state = XN_BC_DIRTY;
+		(*wrote)--;
+		r = XN_EIO;
+	}
+	return r;
 }
 
 /*
@@ -475,11 +495,14 @@ wave_write(struct xn *x, uint32_t *nw)
  * until none writes anything.
  *
  * With the disk's write_many (xn_set_batch) a wave goes to the disk in
- * one call (or one per XN_WRITE_MANY_MAX blocks); if it fails, which
- * writes happened is unknown, so every block of the wave stays dirty
- * and nothing is flushed.  Without it the blocks are written one by one
- * and a failure leaves the failed block and the rest dirty while what
- * the wave wrote before it is flushed and clean.
+ * one call (or one per XN_WRITE_MANY_MAX blocks); if it fails, its
+ * blocks are written again one by one (wave_write): only those whose
+ * own write fails stay dirty, the others are flushed and clean, so a
+ * bad block does not hold back the blocks that shared its wave (a
+ * directory block next to a file's bad data block stays writable).
+ * Without it the blocks are written one by one and a failure leaves the
+ * failed block and the rest dirty while what the wave wrote before it
+ * is flushed and clean.
  *
  * Every block is checked before anything is written (ERANGE, ENOTCACHED,
  * EBUSY).  Returns 0 when every listed entry is clean, XN_EORDER when
@@ -525,7 +548,7 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 				x->wave[nw] = blocks[i];
 				x->wpages[nw] = e->page;
 				if (++nw == XN_WRITE_MANY_MAX)
-					r = wave_write(x, &nw);
+					r = wave_write(x, &nw, &wrote);
 			} else if (x->disk.ops->write(x->disk.ctx, blocks[i],
 			                              e->page) < 0) {
 				e->state = XN_BC_DIRTY;
@@ -533,15 +556,10 @@ xn_writeback_many(struct xn *x, const uint32_t *blocks, uint32_t n,
 				r = XN_EIO;
 			}
 		}
-		if (batch) {
-			if (r == 0)
-				r = wave_write(x, &nw);
-			if (r != 0) {
-				/* nothing of this wave is known written */
-				wave_undo(x, blocks, n);
-				break;
-			}
-		}
+		if (batch && r == 0)
+			r = wave_write(x, &nw, &wrote);
+		/* (a failed block is dirty again; what was written is
+		 * flushed and made clean below, then the loop ends) */
 		if (wrote == 0)
 			break;
 		if (x->disk.ops->flush(x->disk.ctx) < 0) {

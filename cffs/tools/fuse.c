@@ -2,7 +2,10 @@
  * fuse.c - cffs-fuse IMAGE DIR [FUSE options]: mount a C-FFS image on the
  * host with libfuse3 (high-level, path-based API; single-threaded since
  * the library has no locks).  Each callback is a thin call into cffs.h;
- * the library's error codes are already negative errno values.
+ * the library's error codes are already negative errno values.  With
+ * `-o ro` the image is opened read-only and C-FFS mounted CFFS_RDONLY:
+ * the image file is not written at all (not even the superblock's
+ * mounted state), so a test can look at an image as it was left.
  */
 #define _GNU_SOURCE
 #define FUSE_USE_VERSION 31
@@ -273,23 +276,48 @@ static const struct fuse_operations ops = {
 	.statfs = f_statfs, .init = f_init, .destroy = f_destroy,
 };
 
+/* Is "ro" among the FUSE options (-o a,b or -oa,b) in argv[from..)? */
+static int
+wants_ro(int argc, char **argv, int from)
+{
+	char buf[256], *opt, *save;
+	const char *o;
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			o = argv[++i];
+		else if (strncmp(argv[i], "-o", 2) == 0)
+			o = argv[i] + 2;
+		else
+			continue;
+		snprintf(buf, sizeof(buf), "%s", o);
+		for (opt = strtok_r(buf, ",", &save); opt != NULL;
+		     opt = strtok_r(NULL, ",", &save))
+			if (strcmp(opt, "ro") == 0)
+				return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct hostdev hd;
 	char **av;
-	int r, i, n = 0;
+	int r, i, n = 0, ro;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: cffs-fuse IMAGE DIR [FUSE options]\n");
 		return 1;
 	}
-	r = hostdev_open(&hd, argv[1], 0, 0);
+	ro = wants_ro(argc, argv, 3);
+	r = hostdev_open(&hd, argv[1], 0, ro);
 	if (r < 0) {
 		fprintf(stderr, "cffs-fuse: %s: %s\n", argv[1], strerror(-r));
 		return 1;
 	}
-	r = cffs_mount(&hd.dev, 0, &fs);
+	r = cffs_mount(&hd.dev, ro ? CFFS_RDONLY : 0, &fs);
 	if (r < 0) {
 		fprintf(stderr, "cffs-fuse: %s: cannot mount: %s\n", argv[1],
 		        cffs_strerror(r));

@@ -2,7 +2,8 @@
  * xn/tests/test_bcmany.c: xn_bc_insert_many(), the batched registry
  * insert: a result per entry (every refusal xn_bc_insert gives, a block
  * listed twice, a full registry), a read failing in the middle of a
- * batch (only its entry fails, nothing half-inserted), fresh and written
+ * batch (only its entry fails, nothing half-inserted), a write failing
+ * in the middle of a write-back wave (only its block stays dirty), fresh and written
  * blocks mixed, the same answers and registry as n single inserts, and,
  * over a disk that counts what XN asks of it, one read_many per batch
  * (one per XN_READ_MANY_MAX entries) and no single reads.  Each test
@@ -33,6 +34,8 @@ struct rdisk {
 	struct xn_memdisk *md;
 	uint32_t reads, many, manyblocks, maxmany;
 	uint32_t fail[4], nfail;
+	uint32_t wfail[4], nwfail;      /* blocks whose writes fail */
+	uint32_t writes;                /* single writes */
 };
 
 static struct rdisk rd;
@@ -61,11 +64,26 @@ rd_read(void *ctx, uint32_t b, void *buf)
 	return c->md->disk.ops->read(c->md, b, buf);
 }
 
+/* Is a write of b to fail? */
+static int
+wfailing(const struct rdisk *c, uint32_t b)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nwfail; i++)
+		if (c->wfail[i] == b)
+			return 1;
+	return 0;
+}
+
 static int
 rd_write(void *ctx, uint32_t b, const void *buf)
 {
 	struct rdisk *c = ctx;
 
+	c->writes++;
+	if (wfailing(c, b))
+		return -1;
 	return c->md->disk.ops->write(c->md, b, buf);
 }
 
@@ -82,7 +100,13 @@ rd_write_many(void *ctx, const uint32_t *blocks, const void *const *pages,
               uint32_t n)
 {
 	struct rdisk *c = ctx;
+	uint32_t i;
 
+	/* one failing block fails the whole call, as a driver's merged
+	   request would, and nothing of it is written */
+	for (i = 0; i < n; i++)
+		if (wfailing(c, blocks[i]))
+			return -1;
 	return xn_memdisk_batch.write_many(c->md, blocks, pages, n);
 }
 
@@ -360,6 +384,54 @@ START_TEST(read_fails)
 END_TEST
 
 /* Fresh blocks are zero-filled, the others read; only those are read. */
+/*
+ * A write failing in the middle of a write-back wave (a bad sector):
+ * xn_writeback_many says XN_EIO and the failed block stays dirty with
+ * its old bytes on the disk.  The write_many call fails as a whole (as
+ * a driver's merged request would); XN writes the wave's blocks again
+ * one by one: the others are on the disk and clean, so a bad block does
+ * not hold back its neighbours.  Once the disk works, the next
+ * write-back writes what is left.  (Both test cases have write_many.)
+ */
+START_TEST(write_fails)
+{
+	struct xn_bc_info bi;
+	uint32_t l[4], done = 99, i, left;
+	uint8_t d[16];
+	int clean;
+
+	for (i = 0; i < 4; i++) {
+		l[i] = DATA0 + i;
+		ck_assert_int_eq(t_cache(&f, P_ALICE, l[i]), 0);
+		memset(d, 0x30 + (int)i, sizeof d);
+		ck_assert_int_eq(xn_write(x, P_ALICE, l[i], 100, sizeof d, d), 0);
+	}
+	rd.wfail[rd.nwfail++] = DATA0 + 2;
+	ck_assert_int_eq(xn_writeback_many(x, l, 4, &done), XN_EIO);
+	ck_assert_uint_eq(done, 3);
+	for (i = 0, left = 0; i < 4; i++) {
+		ck_assert_int_eq(xn_bc_lookup(x, l[i], &bi), 0);
+		clean = i != 2;
+		ck_assert_uint_eq(bi.state, clean ? XN_BC_CLEAN : XN_BC_DIRTY);
+		ck_assert_uint_eq(f.md.data[(size_t)l[i] * XN_BLOCK_SIZE + 100],
+		                  clean ? 0x30 + i : 0x5a);
+		left += !clean;
+	}
+	/* still failing: the same again, nothing more written */
+	ck_assert_int_eq(xn_writeback_many(x, l, 4, &done), XN_EIO);
+	ck_assert_uint_eq(done, 0);
+	rd.nwfail = 0;
+	ck_assert_int_eq(xn_writeback_many(x, l, 4, &done), 0);
+	ck_assert_uint_eq(done, left);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(xn_bc_lookup(x, l[i], &bi), 0);
+		ck_assert_uint_eq(bi.state, XN_BC_CLEAN);
+		ck_assert_uint_eq(f.md.data[(size_t)l[i] * XN_BLOCK_SIZE + 100],
+		                  0x30 + i);
+	}
+}
+END_TEST
+
 START_TEST(mixed)
 {
 	uint32_t bl[] = { FRESH0, DATA0 + 5, FRESH0 + 1, DATA0 + 6, FRESH0 + 2,
@@ -603,12 +675,14 @@ bcmany_suite(void)
 	tcase_add_checked_fixture(tb, setup_batch, teardown);
 	tcase_add_test(tb, per_entry);
 	tcase_add_test(tb, read_fails);
+	tcase_add_test(tb, write_fails);
 	tcase_add_test(tb, mixed);
 	tcase_add_test(tb, full);
 	suite_add_tcase(s, tb);
 	tcase_add_checked_fixture(ts, setup_single, teardown);
 	tcase_add_test(ts, per_entry);
 	tcase_add_test(ts, read_fails);
+	tcase_add_test(ts, write_fails);
 	tcase_add_test(ts, mixed);
 	tcase_add_test(ts, full);
 	suite_add_tcase(s, ts);
