@@ -19,6 +19,8 @@
 #include <exos/capslot.h>
 #include "ptest.h"
 
+void *px_shm_alloc(size_t n);   /* libexos/posix/shm.h (not installed) */
+
 static struct xok_cap
 name(unsigned len, uint8_t n0, uint8_t n1, uint8_t rights)
 {
@@ -128,6 +130,36 @@ main(int argc, char **argv)
 	EXPECT("first: slot 1 is the console's, R", sys_cap_get(1, &c) == 0 &&
 	    c.valid && c.len == 1 && c.name[0] == XOK_CAPNAME_CONSOLE &&
 	    c.rights == XOK_CAP_R);
+	/* The family's region: a page a child adds is mapped in the child
+	 * (and the keeper), not here (our guard is the root's); after the
+	 * child is gone it is still there, for us and for a new child. */
+	{
+		long *volatile *at = px_shm_alloc(sizeof(long *));
+
+		pid = -1;
+
+		fflush(stdout);
+		if (at && (pid = fork()) == 0) {
+			long *pg = px_shm_alloc(64 * 4096);
+
+			if (!pg)
+				_exit(1);
+			pg[64 * 512 - 1] = 4711;
+			*at = pg;
+			_exit(0);
+		}
+		EXPECT("first: a child adds region pages and exits 0", at &&
+		    waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0);
+		EXPECT("first: the dead child's page is still there (4711)",
+		    at && *at && (*at)[64 * 512 - 1] == 4711);
+		fflush(stdout);
+		if (at && *at && (pid = fork()) == 0)
+			_exit((*at)[64 * 512 - 1] == 4711 ? 0 : 1);
+		EXPECT("first: a fork after it, the new child reads it too",
+		    at && *at && pid > 0 && waitpid(pid, &st, 0) == pid &&
+		    WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
