@@ -20,6 +20,7 @@
  * legacy layout would use them) and counted.
  */
 #include <exos/exos.h>
+#include <exos/capslot.h>
 #include <exos/heap.h>
 #include <exos/cffsdev.h>
 #include <string.h>
@@ -229,7 +230,7 @@ submit(int write, uint64_t blk, uint64_t ppn, uint32_t n)
 	uint64_t end = deadline();
 	int64_t r;
 
-	while ((r = sys_disk_raw(0, write, blk * SECTORS, ppn,
+	while ((r = sys_disk_raw(exos_root_slot(), write, blk * SECTORS, ppn,
 	    (uint64_t)n * CFFS_BSIZE, &done)) == -XE_BUSY) {
 		if (xok_ticks() >= end)
 			return -XE_BUSY;

@@ -11,7 +11,7 @@ ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 
 LIBEXOS_SRCS := libexos/runtime.c libexos/spawn.c libexos/wait.c libexos/upcall.S libexos/resume.S \
 	libexos/malloc.c libexos/qsort.c libexos/touch.c xok/lib/string.c xok/lib/format.c \
-	libexos/consin.c libexos/clock.c
+	libexos/consin.c libexos/clock.c libexos/capslot.c
 LIBEXOS_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(LIBEXOS_SRCS))
 LIBEXOS := $(BUILD)/libexos/libexos.a
 CRT0 := $(BUILD)/u/libexos/crt0.S.o

@@ -39,6 +39,7 @@
  * this client registered (x->bc) and a block -> entry map (x->stack).
  */
 #include <exos/exos.h>
+#include <exos/capslot.h>
 #include <exos/heap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +201,7 @@ xn_format(const struct xn_disk *d, uint32_t nblocks, void *blockbuf)
 		return XN_EIO;                  /* no disk */
 	if (nblocks != st.nblocks || d->nblocks != st.nblocks)
 		return XN_EINVAL;               /* the kernel formats it all */
-	return kerr(sys_xn_format(0));
+	return kerr(sys_xn_format(exos_root_slot()));
 }
 
 /* XN's layout and template names, read through d with XN's layout

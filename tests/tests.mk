@@ -280,6 +280,18 @@ GUEST_TESTS += tests/guest/tailf.sh
 # directed ping-pong (tests/guest/sleepto.c).
 $(eval $(call guest_prog,$(BUILD)/tests/sleepto.elf,tests/guest/sleepto.c tests/guest/role.c))
 GUEST_TESTS += $(BUILD)/tests/sleepto.elf
+# (nonroot) only the first process holds the root: a program it starts
+# is refused DISK_RAW, XN_FORMAT, SHUTDOWN, the root name and control of
+# the first process (tests/guest/nonroot.sh).
+$(BUILD)/tests/nonroot.elf: tests/guest/nonroot.c tests/posix/ptest.h \
+    libexos/include/exos/capslot.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) \
+    $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -idirafter libexos/include \
+	    -Itests/posix -o $@ tests/guest/nonroot.c
+GUEST_PROGS += $(BUILD)/tests/nonroot.elf
+GUEST_TESTS += tests/guest/nonroot.sh
 # (portgaps) /proc/PID of every process and /proc/mounts, what toybox
 # ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
 POSIX_SUITE += procpid

@@ -332,7 +332,7 @@ make_child(struct px_proc *pp)
 		    px_errno(child);
 	copy_child = (uint64_t)child;
 	e = -ENOMEM;
-	if ((r = sys_cap_grant((uint64_t)child, 0, 0, 0, &cap)) < 0)
+	if ((r = exos_caps_fork((uint64_t)child)) < 0)  /* never the root */
 		goto fail_errno;
 	if ((e = px_shm_fork((uint64_t)child)) < 0 ||
 	    (e = px_fd_fork((uint64_t)child)) < 0 ||    /* before the image */

@@ -44,3 +44,23 @@ px_module(const char *name, uint64_t *size)
 	}
 	return NULL;
 }
+
+/* (nonroot) The first process, holding the root in EXOS_SLOT_ROOT:
+ * give every module page the family's user name as its guard, so its
+ * children (which never hold the root, capslot.h) map them as before. */
+void
+px_module_share(void)
+{
+	uint64_t i, off;
+
+	if (exos_root_slot() != EXOS_SLOT_ROOT)
+		return;
+	for (i = 0; i < XOK_INFO->nmodules && i < XOK_NMODULES; i++) {
+		const volatile struct xok_module *m = &XOK_INFO->modules[i];
+
+		for (off = 0; off < m->paddr % XOK_PGSIZE + m->size;
+		    off += XOK_PGSIZE)
+			sys_page_guard(m->paddr / XOK_PGSIZE +
+			    off / XOK_PGSIZE, EXOS_SLOT_ROOT, EXOS_SLOT_SELF);
+	}
+}

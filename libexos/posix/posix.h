@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <exos/xok.h>
+#include <exos/capslot.h>
 
 #define PX_ARGS long a1, long a2, long a3, long a4, long a5, long a6
 #define PX_UNUSED (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6
@@ -88,6 +89,7 @@ long px_mem_fix_child(uint64_t *copy, uint64_t child);
  * first word), mapped read-only; NULL if there is none or we are not
  * the first process. */
 const void *px_module(const char *name, uint64_t *size);
+void px_module_share(void);     /* (nonroot) the first process */
 /* files.c: the in-memory file at path (its index), or -errno; its bytes. */
 long px_file_lookup(const char *path);
 const void *px_file_data(uint32_t i, uint64_t *size);

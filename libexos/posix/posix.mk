@@ -51,6 +51,9 @@ POSIX_SRCS += libexos/posix/procpid.c
 POSIX_SRCS += libexos/posix/shebang.c
 # (ports12) inotify (inotify.h: the file calls' hooks)
 POSIX_SRCS += libexos/posix/inotify.c
+# (nonroot) the capability slots: only the first process holds the root
+# (libexos/include/exos/capslot.h; also in libexos.a)
+POSIX_SRCS += libexos/capslot.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))

@@ -330,7 +330,7 @@ px_proc_exit(int wstatus)
 	code = (wstatus & 0x7f) ? 128 + (uint64_t)(wstatus & 0x7f) :
 	    ((uint64_t)wstatus >> 8 & 0xff);
 	if (xok_env_info(XOK_INFO->cur_env)->parent == 0)
-		sys_shutdown(0, code);
+		sys_shutdown(exos_root_slot(), code);
 	sys_env_destroy(XOK_SELF, 0, code);
 	for (;;)
 		sys_yield(XOK_SELF);

@@ -52,6 +52,6 @@ px_reboot(PX_ARGS)
 	if (xok_env_info(XOK_INFO->cur_env)->parent != 0)
 		return -EPERM;
 	px_syscount_report();
-	r = sys_shutdown(0, 0);
+	r = sys_shutdown(exos_root_slot(), 0);
 	return r < 0 ? px_errno(r) : -EINVAL;
 }

@@ -265,6 +265,35 @@ undo:
 }
 
 /*
+ * (nonroot) The keeper.  The first process keeps the root (capslot.h),
+ * so its environment's guard is the root's and no other member may map
+ * a page into it: a page a child adds is mapped in the child and its
+ * family, not in the first process, which maps it at first touch
+ * (px_shm_fault).  Were the adder and every other mapper to die before
+ * that, the page would be freed with its last mapping and the
+ * directory would name a page that is gone (fork could not map it into
+ * a child: ENOMEM; what the page held lost).  So the first process
+ * makes a keeper: an environment that never runs, guarded by the
+ * family's name (slot 0), a member of the region, into which every
+ * grower maps every page.  A region page then lives (as an orphan, if
+ * its adder died) as long as the family.  Only the first process that
+ * gave its root away from slot 0 needs one.
+ */
+static void
+px_shm_keeper(void)
+{
+	int64_t k;
+
+	if (xok_env_info(XOK_INFO->cur_env)->parent != 0 ||
+	    exos_root_slot() != EXOS_SLOT_ROOT)
+		return;
+	if ((k = sys_env_create(0)) < 0)
+		return;         /* no keeper: the family works, less safely */
+	MEMB[HDR->nmemb] = (uint64_t)k;
+	HDR->nmemb++;
+}
+
+/*
  * A fault at va, in the region but not mapped here: a page a member
  * added and could not map into us (the root of a family that a
  * non-POSIX parent spawned: its guard is its spawner's name, which the
@@ -337,6 +366,7 @@ px_shm_init(void)
 	MEMB[0] = XOK_INFO->cur_env;
 	HDR->magic = SHM_MAGIC;
 	ready = 1;
+	px_shm_keeper();
 	return 0;
 fail:
 	while (i-- > 0) {

@@ -415,7 +415,7 @@ px_sig_die(int sig)
 	px_syscount_report();
 	die_by_fault(sig);
 	if (xok_env_info(self)->parent == 0)
-		sys_shutdown(0, 128 + (uint64_t)sig);
+		sys_shutdown(exos_root_slot(), 128 + (uint64_t)sig);
 	sys_env_destroy(XOK_SELF, 0, 128 + (uint64_t)sig);
 	for (;;)
 		sys_yield(XOK_SELF);

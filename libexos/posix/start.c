@@ -200,6 +200,10 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	size_t size;
 	char *area;
 
+	if (first) {            /* before anything is allocated: the root */
+		exos_caps_first();      /* goes to EXOS_SLOT_ROOT (capslot.h) */
+		px_module_share();
+	}
 	px_sig_hold();          /* no handler before main's world exists */
 	px_fault_init();        /* uaccess and the arena's faults (fork.c) */
 	if (magic == PX_EXEC_MAGIC) {

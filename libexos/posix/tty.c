@@ -35,7 +35,7 @@
 #include "block.h"
 #include "uaccess.h"
 
-#define CONS_SLOT       0       /* the family's capability: the root */
+#define CONS_SLOT       EXOS_SLOT_CONS  /* [0xfd] R (capslot.h) */
 
 struct px_tty {                 /* in the shared region */
 	struct px_lock lock;    /* everything below */

@@ -204,9 +204,10 @@ t_nonroot(void)
 	pid = fork();
 	if (pid == 0) {
 		memset(&c, 0, sizeof(c));
-		c.valid = 1, c.len = 1, c.rights = XOK_CAP_ALL;
-		c.name[0] = 0x4c;
-		EXPECT_RET("child: slot 0 becomes the name [4c], not root",
+		/* (nonroot) below the user name [0x75] of slot 0 */
+		c.valid = 1, c.len = 2, c.rights = XOK_CAP_ALL;
+		c.name[0] = 0x75, c.name[1] = 0x4c;
+		EXPECT_RET("child: slot 0 becomes the name [75 4c], not root",
 		    sys_cap_grant(XOK_SELF, 0, 0, 0, &c), 0);
 		memset(&d, 0, sizeof(d));
 		EXPECT("child: DISK_RAW is refused", sys_disk_raw(0, 0, 0,

@@ -389,6 +389,9 @@ test_groups(void)
 	EXPECT_RET("pgrp: getsid(ours) is getsid(0)", getsid(me), getsid(0));
 	if ((gone = fork()) == 0)
 		_exit(0);
+	if (gone < 0)
+		printf("    (fork: %s)\n", strerror(errno));
+	EXPECT("pgrp: fork after the orphans' deaths succeeds", gone > 0);
 	reap(gone);
 	EXPECT_ERR("pgrp: getpgid(a reaped pid): ESRCH", getpgid(gone), ESRCH);
 	EXPECT_ERR("pgrp: getsid(a reaped pid): ESRCH", getsid(gone), ESRCH);
