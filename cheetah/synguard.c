@@ -1,0 +1,140 @@
+/*
+ * synguard.c: Cheetah against SYN floods (docs/CHEETAH.md,
+ * "Connections").  lwIP keeps a connection that has only sent its SYN
+ * (SYN_RCVD) for 20 s, and with TCP_LISTEN_BACKLOG it drops every SYN
+ * while BACKLOG of them wait: a flood of SYNs from addresses that never
+ * answer would lock every real client out.  This sits in front of
+ * lwIP's input (the netif's input function): a SYN to the server's port
+ * that finds the backlog full makes room by dropping the oldest
+ * half-open connection (silently: its peer never answered), so a real
+ * client, whose ACK follows its SYN within a round trip, gets in unless
+ * more than BACKLOG SYNs arrive within that round trip.  (No SYN
+ * cookies: lwIP has none.)
+ *
+ * For the guest test, syn_flood() feeds lwIP SYNs from made-up
+ * addresses outside the network (their SYN-ACKs go to the gateway)
+ * exactly as if the card had received them.
+ */
+#include <exos/exos.h>
+#include <string.h>
+#include "exosnet.h"
+#include "synguard.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
+
+static struct tcp_pcb_listen *guarded;
+static uint16_t guarded_port;
+static netif_input_fn next_input;
+uint64_t syn_seen, syn_evicted;
+
+/* Is p (an Ethernet frame in one pbuf) a SYN without ACK to our port? */
+static int
+is_syn(const struct pbuf *p)
+{
+	const uint8_t *f = p->payload;
+	unsigned ihl;
+
+	if (p->len < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    (f[14] >> 4) != 4 || f[23] != 6)
+		return 0;
+	ihl = (f[14] & 15) * 4u;
+	if (ihl < 20 || p->len < 14 + ihl + 20)
+		return 0;
+	f += 14 + ihl;
+	return (f[13] & 0x12) == 0x02 &&
+	    ((unsigned)f[2] << 8 | f[3]) == guarded_port;
+}
+
+/* Drop the oldest half-open connection of the listener (the active
+ * list is newest first). */
+static void
+drop_oldest(void)
+{
+	struct tcp_pcb *pcb, *old = NULL;
+
+	for (pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next)
+		if (pcb->state == SYN_RCVD && pcb->listener == guarded)
+			old = pcb;
+	if (old != NULL) {
+		syn_evicted++;
+		tcp_abandon(old, 0);
+	}
+}
+
+static err_t
+guard_input(struct pbuf *p, struct netif *nif)
+{
+	if (guarded != NULL && is_syn(p)) {
+		syn_seen++;
+		if (guarded->accepts_pending >= guarded->backlog)
+			drop_oldest();
+	}
+	return next_input(p, nif);
+}
+
+void
+syn_guard(struct exos_net *n, struct tcp_pcb *listener, uint16_t port)
+{
+	guarded = (struct tcp_pcb_listen *)listener;
+	guarded_port = port;
+	next_input = n->netif.input;
+	n->netif.input = guard_input;
+}
+
+/* ---- the test's flood ------------------------------------------------ */
+
+static uint32_t
+sum16(const uint8_t *p, unsigned n, uint32_t s)
+{
+	unsigned i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		s += (uint32_t)p[i] << 8;
+	return s;
+}
+
+static uint16_t
+fin(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+void
+syn_flood(struct exos_net *n, unsigned count, uint32_t seed)
+{
+	static const uint8_t dst[4] = { 10, 0, 2, 15 };
+	uint8_t f[14 + 20 + 20];
+	uint32_t x = seed | 1;
+	unsigned i;
+	uint16_t s;
+
+	for (i = 0; i < count; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		memset(f, 0, sizeof(f));
+		memcpy(f, n->netif.hwaddr, 6);
+		f[6] = 0x52, f[7] = 0x55, f[8] = 10, f[9] = 0, f[10] = 2,
+		f[11] = 2;                      /* QEMU's gateway */
+		f[12] = 0x08;
+		f[14] = 0x45;
+		f[17] = 40;
+		f[22] = 64, f[23] = 6;
+		f[26] = 198, f[27] = 18;        /* 198.18.0.0/15: benchmarks */
+		f[28] = (uint8_t)(x >> 8), f[29] = (uint8_t)(x >> 16);
+		memcpy(f + 30, dst, 4);
+		s = fin(sum16(f + 14, 20, 0));
+		f[24] = (uint8_t)(s >> 8), f[25] = (uint8_t)s;
+		f[34] = (uint8_t)(0x80 | x >> 25), f[35] = (uint8_t)x;
+		f[36] = (uint8_t)(guarded_port >> 8), f[37] = (uint8_t)guarded_port;
+		memcpy(f + 38, &x, 4);          /* sequence number */
+		f[46] = 0x50, f[47] = 0x02;     /* 20-byte header, SYN */
+		f[48] = 0x20, f[49] = 0x00;     /* window */
+		/* pseudo header: addresses, protocol, length */
+		s = fin(sum16(f + 34, 20, sum16(f + 26, 8, 6 + 20)));
+		f[50] = (uint8_t)(s >> 8), f[51] = (uint8_t)s;
+		exos_net_input(n, f, sizeof(f));
+	}
+}
