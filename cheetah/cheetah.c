@@ -39,7 +39,8 @@
 #define RING_VA         0x0000000400000000UL
 #define NPG             64              /* 127 slots */
 #define NCONN           256     /* connections served at once */
-#define BACKLOG         64      /* SYN_RCVD and not yet accepted */
+#define BACKLOG         255     /* SYN_RCVD and not yet accepted (lwIP's
+				   u8_t: at most 255) */
 #define RECLAIM_MS      1000    /* table full: a connection idle this
 				   long in S_READ gives its slot up */
 #define IN_SZ           (HTTP_HDR_MAX + TCP_WND + 512)
@@ -373,7 +374,7 @@ push(struct conn *c)
 static int64_t evictor = -1;    /* the test's evictor environment */
 static unsigned flood_left, flood_sent;    /* the test's SYN flood */
 #define FLOOD           10000
-#define FLOOD_BATCH     16      /* SYNs per turn of the main loop */
+#define FLOOD_BATCH     4       /* SYNs per turn of the main loop */
 static uint64_t faults_fixed;
 
 /* The fault upcall: a document page an eviction took away is mapped

@@ -25,7 +25,7 @@
 #undef TCP_WND
 
 /* Connections: cheetah.c serves NCONN (256) at once and keeps BACKLOG
- * (64) SYN_RCVD or not yet accepted (TCP_LISTEN_BACKLOG: a SYN past
+ * (255) SYN_RCVD or not yet accepted (TCP_LISTEN_BACKLOG: a SYN past
  * them is dropped); the rest of the PCBs are for refusals (503) and
  * TIME_WAIT, which lwIP takes back when the pool is empty.  A 4-segment
  * receive window (requests are small; a pipelining client waits), a
@@ -35,7 +35,7 @@
  * connection: docs/CHEETAH.md, "Connections". */
 #define MEM_SIZE                (1024 * 1024)
 #define PBUF_POOL_SIZE          256
-#define MEMP_NUM_TCP_PCB        (256 + 64 + 64)
+#define MEMP_NUM_TCP_PCB        (256 + 255 + 64)
 #define MEMP_NUM_TCP_PCB_LISTEN 2
 #define TCP_LISTEN_BACKLOG      1
 #define TCP_WND                 (4 * TCP_MSS)
