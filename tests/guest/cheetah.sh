@@ -4,7 +4,7 @@
 # C-FFS image of it (scripts/cheetah-image) on the disk; the client
 # fetches and compares every file from the host through QEMU's
 # forwarded port, then the malformed and hostile cases (300 connections
-# at once, 1000 half-open, a second environment evicting the documents,
+# at once, 400 half-open, a second environment evicting the documents,
 # 10,000 SYNs), and ends the run with /.cheetah/quit.  The guest's and the
 # client's PASS/FAIL lines are both counted.  CHEETAH_NO=LETTERS runs it
 # with techniques switched off (docs/CHEETAH.md).  Run by
@@ -33,7 +33,7 @@ args="test"
 [ -n "$CHEETAH_NO" ] && args="no=$CHEETAH_NO test"
 python3 "$here/cheetahclient.py" "$hp" "$tmp/www" > "$tmp/client" 2>&1 &
 client=$!
-to=180
+to=240
 [ "${ACCEL:-tcg}" = kvm ] && to=600
 scripts/qemu --accel "${ACCEL:-tcg}" --test --timeout "${QEMU_TIMEOUT:-$to}" \
 	--net "hostfwd=tcp:127.0.0.1:$hp-:80" --disk "$tmp/docs.cffs" \
