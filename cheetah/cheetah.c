@@ -895,6 +895,10 @@ main(uint64_t arg)
 			unsigned k = flood_left < FLOOD_BATCH ? flood_left :
 			    FLOOD_BATCH;
 
+			if (flood_sent == 0)
+				EXPECT_EQ("the gateway's ARP entry pinned",
+				    syn_pin_gateway(&net), 0);
+
 			syn_flood(&net, k, (uint32_t)rdtsc());
 			flood_left -= k;
 			flood_sent += k;

@@ -12,8 +12,13 @@
  * cookies: lwIP has none.)
  *
  * For the guest test, syn_flood() feeds lwIP SYNs from made-up
- * addresses outside the network (their SYN-ACKs go to the gateway)
- * exactly as if the card had received them.
+ * addresses of the local network that no one answers ARP for (QEMU's
+ * user network answers only for its gateway and DNS), exactly as if
+ * the card had received them: their SYN-ACKs wait for ARP and nothing
+ * resets them, as with a spoofed flood.  (From addresses outside, the
+ * SYN-ACKs would reach QEMU's network, which resets them at once.)
+ * So that the flood's ARP entries do not push the gateway's out of
+ * lwIP's 8-entry table, the test pins the gateway's (a static entry).
  */
 #include <exos/exos.h>
 #include <string.h>
@@ -21,6 +26,7 @@
 #include "synguard.h"
 #include "lwip/tcp.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/etharp.h"
 
 static struct tcp_pcb_listen *guarded;
 static uint16_t guarded_port;
@@ -103,6 +109,20 @@ fin(uint32_t s)
 	return (uint16_t)~s;
 }
 
+/* Pin the gateway's ARP entry (test mode, before a flood): 0 or -1. */
+int
+syn_pin_gateway(struct exos_net *n)
+{
+	struct eth_addr *eth;
+	const ip4_addr_t *ip;
+	ip4_addr_t gw;
+
+	IP4_ADDR(&gw, 10, 0, 2, 2);
+	if (etharp_find_addr(&n->netif, &gw, &eth, &ip) < 0)
+		return -1;
+	return etharp_add_static_entry(&gw, eth) == ERR_OK ? 0 : -1;
+}
+
 void
 syn_flood(struct exos_net *n, unsigned count, uint32_t seed)
 {
@@ -122,8 +142,8 @@ syn_flood(struct exos_net *n, unsigned count, uint32_t seed)
 		f[14] = 0x45;
 		f[17] = 40;
 		f[22] = 64, f[23] = 6;
-		f[26] = 198, f[27] = 18;        /* 198.18.0.0/15: benchmarks */
-		f[28] = (uint8_t)(x >> 8), f[29] = (uint8_t)(x >> 16);
+		f[26] = 10, f[27] = 0, f[28] = 2;       /* 10.0.2.16-215 */
+		f[29] = (uint8_t)(16 + (x >> 8) % 200);
 		memcpy(f + 30, dst, 4);
 		s = fin(sum16(f + 14, 20, 0));
 		f[24] = (uint8_t)(s >> 8), f[25] = (uint8_t)s;
