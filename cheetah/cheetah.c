@@ -74,6 +74,7 @@ static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
 static int quit;
 static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
 static uint64_t accepted, reclaimed;
+static unsigned peak;                   /* most connections at once */
 static uint64_t evict_frames;           /* evictcheck.c's */
 /* responses that fit one segment, and the segments they took */
 static uint64_t small_resp, small_segs;
@@ -739,6 +740,14 @@ on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		return refuse(pcb);
 	accepted++;
 	tcp_setprio(pcb, TCP_PRIO_MAX);
+	{
+		unsigned i, n = 1;
+
+		for (i = 0; i < NCONN; i++)
+			n += conns[i].used;
+		if (n > peak)
+			peak = n;
+	}
 	c->used = 1;
 	c->pcb = pcb;
 	c->state = S_READ;
@@ -933,6 +942,8 @@ main(uint64_t arg)
 			    "back by page faults", faults_fixed > 0 &&
 			    rm + cp >= faults_fixed);
 	}
+	printf("cheetah: at most %u connections at once (of %d)\n", peak,
+	    NCONN);
 	printf("cheetah: SYNs %lu (made up %u), oldest half-open dropped for "
 	    "a new one %lu\n", syn_seen, flood_sent, syn_evicted);
 	if (flood_sent > 0)
