@@ -16,6 +16,10 @@
  *   m  header, data and FIN merged into as few segments as possible,
  *      the request's ACK riding on them (else an ACK, the header, the
  *      data and the FIN each pushed out on their own)
+ *   t  (netoffload) the card's TCP segmentation and checksum offload,
+ *      when it has them: a burst of full segments lwIP sends leaves as
+ *      one super-frame in one kernel call (libexos/net/exosgso.c); else
+ *      one call per segment
  * "test" turns on the guest test's extras: a self-check of the sums at
  * start, the eviction-in-flight check (evictcheck.c), and
  * /.cheetah/quit, which ends the run with the final checks.
@@ -71,6 +75,7 @@ static struct exos_net net;
 static struct docs docs;
 static struct conn conns[NCONN];
 static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
+static int use_tso = 1;
 static int quit;
 static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
 static uint64_t accepted, reclaimed;
@@ -781,6 +786,7 @@ options(void)
 				case 'z': use_zc = 0; break;
 				case 'c': use_ck = 0; break;
 				case 'm': use_merge = 0; break;
+				case 't': use_tso = 0; break;
 				}
 		if (s < e && e - s >= 4 && memcmp(s, "test", 4) == 0)
 			testmode = 1;
@@ -880,6 +886,8 @@ main(uint64_t arg)
 		sys_shutdown(0, 1);
 		return 1;
 	}
+	net.zc_off = !use_zc;           /* exos_net_start cleared it */
+	net.tso_off = !use_tso;
 	l = tcp_new();
 	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
 	    (l = tcp_listen_with_backlog(l, BACKLOG)) == NULL) {
@@ -955,6 +963,12 @@ main(uint64_t arg)
 		    ck_hits > 0);
 	printf("cheetah: frames %lu, of which zero-copy (NET_TRANSMITV) "
 	    "%lu, finished %lu\n", net.tx_frames, net.tx_zc, net.tx_zc_done);
+	printf("cheetah: card offload%s%s; TSO %s: %lu super-frames of %lu "
+	    "segments, %lu frames through the merger, %lu refused\n",
+	    XOK_INFO->net.offload & XOK_NET_OFF_CSUM ? " csum" : "",
+	    XOK_INFO->net.offload & XOK_NET_OFF_TSO4 ? " tso4" : " none",
+	    use_tso ? "on" : "off", net.tx_tso, net.tx_tso_segs, net.tx_gso,
+	    net.tx_gso_failed);
 	printf("cheetah: transmit busy %lu, dropped %lu; TCP segments sent %u, "
 	    "dropped %u, memerr %u, received %u; card rx %lu, ring full %lu\n",
 	    net.tx_busy, net.tx_dropped, (unsigned)lwip_stats.tcp.xmit,
@@ -967,10 +981,19 @@ main(uint64_t arg)
 		EXPECT("lwIP's heap stayed small (bodies sent from the "
 		    "document pages)", lwip_stats.mem.max < 64 * 1024);
 		EXPECT("bodies left by NET_TRANSMITV, read by the card from "
-		    "the document pages", net.tx_zc > 0 &&
-		    XOK_INFO->net.tx_zerocopy == net.tx_zc + evict_frames);
+		    "the document pages", net.tx_zc + net.tx_gso > 0 &&
+		    XOK_INFO->net.tx_zerocopy == net.tx_zc + net.tx_gso +
+		    evict_frames);
 	} else
 		EXPECT_EQ("zero copy off: no NET_TRANSMITV", net.tx_zc, 0);
+	EXPECT_EQ("no super-frame was refused", net.tx_gso_failed, 0);
+	EXPECT_EQ("the kernel counted our super-frames",
+	    XOK_INFO->net.tx_tso, net.tx_tso);
+	if (use_tso && use_zc && (XOK_INFO->net.offload & XOK_NET_OFF_TSO4))
+		EXPECT("large bodies left as TSO super-frames", net.tx_tso > 0);
+	else
+		EXPECT_EQ("no TSO (switched off, or the card has none)",
+		    net.tx_tso, 0);
 	if (use_merge)
 		/* (pipelined responses may even share one) */
 		EXPECT("a response that fits one segment went as at most "

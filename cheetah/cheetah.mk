@@ -14,7 +14,7 @@ CHEETAH_CFLAGS := -Icheetah -Ilibexos/net -I$(LWIP_DIR)/src/include \
 CHEETAH_SRCS := cheetah/cheetah.c cheetah/docs.c cheetah/docstore.c \
 	cheetah/http.c cheetah/evictcheck.c cheetah/synguard.c
 CHEETAH_OBJS := $(patsubst %,$(BUILD)/cheetah/%.o,$(CHEETAH_SRCS) \
-	libexos/net/exosnet.c libexos/cffsxndev.c)
+	libexos/net/exosnet.c libexos/net/exosgso.c libexos/cffsxndev.c)
 CHEETAH_LWIP_OBJS := $(patsubst %,$(BUILD)/cheetah/lwip/%.o,$(LWIP_SRCS))
 CHEETAH_ELF := $(BUILD)/cheetah/cheetah.elf
 

@@ -32,6 +32,7 @@
 static uint64_t nreads;
 
 #define RUN 64                  /* blocks per batch (XN_BC_MAP, inserts) */
+#define SPARE_MAX (4 * RUN)     /* pages kept for the next inserts */
 _Static_assert(RUN <= XOK_XN_MAP_MAX && RUN <= XOK_XN_BCI_MAX &&
     RUN <= XOK_PAGE_BATCH_MAX, "batch limits");
 
@@ -45,7 +46,25 @@ static struct share {
 	uint8_t *mapped;                /* bit b: we made a view of b */
 	uint64_t owner_env;             /* whose pages oppn[] are */
 	struct exos_xn_share_stats st;
+	/* pages of ours whose entries went (unmapped, in no registry),
+	 * kept for the next insert: a fresh page costs the kernel's
+	 * zeroing (PAGE_ALLOC_MANY) and its free a PAGE_FREE, and XN
+	 * overwrites the whole page anyway (the disk's bytes, or zeros) */
+	uint64_t spare[SPARE_MAX];
+	uint32_t nspare;
 } sh;
+
+/* ppn (ours, no longer XN's, mapped nowhere) kept or freed. */
+static void
+page_done(uint64_t ppn)
+{
+	if (sh.nspare < SPARE_MAX && ppn < XOK_INFO->npages &&
+	    !(XOK_PAGES[ppn].flags & (XOK_PG_XN | XOK_PG_ORPHAN)) &&
+	    XOK_PAGES[ppn].mapcount == 0)
+		sh.spare[sh.nspare++] = ppn;
+	else
+		sys_page_free(ppn, 0);
+}
 
 static const struct xn_bstate *
 bstate(uint32_t b)
@@ -140,7 +159,7 @@ reclaim(uint32_t keep)
 		}
 		set_mapped(sh.oblk[i], 0);
 		sys_page_unmap(XOK_SELF, (uint64_t)view(sh.oblk[i]), 0);
-		sys_page_free(sh.oppn[i], 0);
+		page_done(sh.oppn[i]);
 		sh.st.reclaimed++;
 	}
 	sh.n = k;
@@ -153,8 +172,10 @@ reclaim(uint32_t keep)
 			sh.hand++;      /* dirty or busy: someone's commit */
 			continue;
 		}
+		if (is_mapped(sh.oblk[i]))
+			sys_page_unmap(XOK_SELF, (uint64_t)view(sh.oblk[i]), 0);
 		set_mapped(sh.oblk[i], 0);
-		sys_page_free(sh.oppn[i], 0);
+		page_done(sh.oppn[i]);
 		sh.st.evicted++;
 		sh.n--;
 		sh.oblk[i] = sh.oblk[sh.n], sh.oppn[i] = sh.oppn[sh.n];
@@ -171,15 +192,21 @@ insert(uint32_t *v, uint32_t k)
 {
 	static struct xok_xn_bcins ins[RUN];
 	static uint64_t ppn[RUN];
-	uint32_t i;
+	uint32_t i, kept;
 	int64_t r;
 
 	if (sh.n + k > sh.max) {
 		reclaim(sh.max > k ? sh.max - k : 0);
 		sweep_orphans(sh.max);
 	}
-	if (k == 0 || sh.n + k > sh.max ||
-	    sys_page_alloc_many(0, XOK_SELF, 0, ppn, k) != (int64_t)k) {
+	kept = k < sh.nspare ? k : sh.nspare;
+	for (i = 0; i < kept; i++)
+		ppn[i] = sh.spare[--sh.nspare];
+	if (k == 0 || sh.n + k > sh.max || (k > kept &&
+	    sys_page_alloc_many(0, XOK_SELF, 0, ppn + kept, k - kept) !=
+	    (int64_t)(k - kept))) {
+		for (i = 0; i < kept; i++)
+			page_done(ppn[i]);
 		for (i = 0; i < k; i++)
 			v[i] = 0xffffffffu;
 		return;
@@ -194,7 +221,7 @@ insert(uint32_t *v, uint32_t k)
 			sh.st.inserted++;
 			continue;
 		}
-		sys_page_free(ppn[i], 0);
+		page_done(ppn[i]);
 		v[i] = 0xffffffffu;
 	}
 }
@@ -226,6 +253,21 @@ from_view(uint32_t b, void *buf)
 		sys_page_unmap(XOK_SELF, (uint64_t)view(b), 0);
 	}
 	return -1;
+}
+
+/*
+ * Is b a block XN_READ would give as zeros (xok/xnread.c: a free data
+ * block, or a fresh one nobody caches)?  XN's own blocks are allocated
+ * with a type, so never.  Such blocks are zeroed here: no kernel call,
+ * no copy (a group read takes in the free blocks around a directory).
+ */
+static int
+reads_zero(uint32_t b)
+{
+	const struct xn_bstate *s = bstate(b);
+
+	return s != NULL && s->bcslot == 0 &&
+	    (s->type == 0 || (s->flags & XN_BS_FRESH));
 }
 
 /* Blocks blk + at .. + n into buf's places for them, with XN_READ. */
@@ -280,7 +322,13 @@ share_read(uint64_t blk, uint32_t count, uint8_t *buf)
 	/* the rest (no view: fresh blocks, pages XN does not share) with
 	 * XN_READ, one call per run of them: k blocks before i */
 	for (i = 0, k = 0; i < count; i++) {
-		if (from_view((uint32_t)blk + i, buf + (size_t)i *
+		if (reads_zero((uint32_t)blk + i)) {
+			memset(buf + (size_t)i * CFFS_BSIZE, 0, CFFS_BSIZE);
+			sh.st.zeroed++;
+			if (read_run(blk, i - k, k, buf) < 0)
+				return -CFFS_EIO;
+			k = 0;
+		} else if (from_view((uint32_t)blk + i, buf + (size_t)i *
 		    CFFS_BSIZE) == 0) {
 			if (read_run(blk, i - k, k, buf) < 0)
 				return -CFFS_EIO;

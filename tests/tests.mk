@@ -210,6 +210,10 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
+# (netoffload) transmit offload: NET_TRANSMITO's checks on cards with and
+# without offloads, and Cheetah on a tap card with TSO and without.
+$(eval $(call guest_prog,$(BUILD)/tests/txotest.elf,tests/guest/txotest.c))
+GUEST_TESTS += tests/guest/txotest.sh tests/guest/cheetahtap.sh
 # (shell) Limits, times, sysinfo, syslog, groups, affinity
 # (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
 POSIX_SUITE += sysinfo
@@ -260,3 +264,23 @@ GUEST_TESTS += tests/guest/shebang.sh
 # (tests/guest/toyboxquick.sh: cat head tail wc, about 1 min of TCG) of
 # make test-ports' set, ExOS against the same toybox on Linux.
 GUEST_TESTS += tests/guest/toyboxquick.sh
+# poll, ppoll and select over files, directories and /dev files, with
+# the hostile cases (tests/posix/pollfs.c, on ExOS and Linux).
+POSIX_SUITE += pollfs
+POSIX_SUITE_DISK += pollfs
+# (ports12) /dev/full (tests/posix/devfull.c) and inotify
+# (tests/posix/inotify.c: errors, events, a reader woken by another
+# process), ExOS against Linux; toybox's tail -f on ExOS
+# (tests/guest/tailf.sh).
+POSIX_SUITE += devfull inotify
+POSIX_SUITE_DISK += inotify
+GUEST_TESTS += tests/guest/tailf.sh
+
+# SLEEP_TO (kernel call 61): its errors, targets that cannot run, and a
+# directed ping-pong (tests/guest/sleepto.c).
+$(eval $(call guest_prog,$(BUILD)/tests/sleepto.elf,tests/guest/sleepto.c tests/guest/role.c))
+GUEST_TESTS += $(BUILD)/tests/sleepto.elf
+# (portgaps) /proc/PID of every process and /proc/mounts, what toybox
+# ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
+POSIX_SUITE += procpid
+POSIX_SUITE_DISK += procpid

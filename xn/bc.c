@@ -99,6 +99,8 @@ xn_bc_notify(struct xn *x, uint32_t principal, uint32_t block)
 {
 	uint32_t i;
 
+	if (principal == XN_NOBODY)
+		return;
 	if (x->nrevoke == XN_REVOKE_RING) {
 		for (i = 1; i < XN_REVOKE_RING; i++)
 			x->revoke[i - 1] = x->revoke[i];
@@ -370,6 +372,26 @@ xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
 		else
 			x->revoke[j++] = x->revoke[i];
 	}
+	x->nrevoke = j;
+	return (int)n;
+}
+
+int
+xn_bc_disown(struct xn *x, uint32_t principal)
+{
+	uint32_t i, j = 0, n = 0;
+
+	if (x == NULL || !x->mounted || principal == XN_NOBODY)
+		return 0;
+	for (i = 0; i < x->bc_slots; i++)
+		if (x->bc[i].state != XN_BC_EMPTY &&
+		    x->bc[i].owner == principal) {
+			x->bc[i].owner = XN_NOBODY;
+			n++;
+		}
+	for (i = 0; i < x->nrevoke; i++)
+		if (x->revoke[i].principal != principal)
+			x->revoke[j++] = x->revoke[i];
 	x->nrevoke = j;
 	return (int)n;
 }

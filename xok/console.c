@@ -43,10 +43,15 @@ cons_write(const char *s, size_t n)
  * takes without waiting and return the count.  The transmit FIFO holds
  * 16 bytes and is empty whenever LSR.THRE is set; a '\n' goes out as
  * "\r\n", both or neither.  The caller bounds n (XOK_CONS_MAX).
+ * A port write is a trap to the hypervisor; under nested KVM one costs
+ * about half a millisecond, so the call also stops after a quarter of a
+ * timer tick (at least one byte written): interrupts are off meanwhile
+ * and a longer call would lose ticks.
  */
 size_t
 cons_write_nowait(const char *s, size_t n)
 {
+	uint64_t t0 = rdtsc(), budget = info->tsc_hz / (4 * HZ);
 	size_t done = 0;
 
 	while (done < n && (inb(COM1 + 5) & 0x20)) {
@@ -59,6 +64,8 @@ cons_write_nowait(const char *s, size_t n)
 			}
 			outb(COM1, (uint8_t)s[done++]);
 			room--;
+			if (budget != 0 && rdtsc() - t0 > budget)
+				return done;
 		}
 	}
 	return done;

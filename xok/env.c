@@ -14,7 +14,7 @@ static struct env *fpu_owner;  /* whose FPU state is in the registers */
 static struct env *seg_owner;  /* whose %ds %es %fs %gs are loaded */
 static uint32_t next_gen = 1;
 
-struct env *
+KHOT struct env *
 env_lookup(uint64_t id)
 {
 	struct env *e;
@@ -30,7 +30,7 @@ env_lookup(uint64_t id)
 	return e;
 }
 
-void
+KHOT void
 env_sync_info(struct env *e)
 {
 	struct xok_env_info *ei = &info->envs[e - envs];
@@ -264,6 +264,7 @@ env_destroy(struct env *e, uint64_t why)
 		}
 	}
 	pmap_env_free(e);
+	xnsys_env_died(e->id);          /* its transient principal goes */
 	heir = qparent(e);
 	if (e->npaid) {                 /* a scan of its range of pages */
 		pages_env_died_in(&pages, e->id, heir ? heir->id : 0,
@@ -295,7 +296,7 @@ env_destroy(struct env *e, uint64_t why)
  * bases itself only by loading a selector (a descriptor's base, 0; a
  * null selector zeroes the base on Intel and keeps it on AMD), so both
  * are read back from the CPU when another environment takes over. */
-static void
+KHOT static void
 segs_save_all(struct env *e)
 {
 	segs_save(e->segs);
@@ -305,7 +306,7 @@ segs_save_all(struct env *e)
 
 /* Selectors first: loading one rewrites the base (differently on
  * Intel and AMD), so the bases are written after. */
-static void
+KHOT static void
 segs_load_all(struct env *e)
 {
 	segs_load(e->segs);
@@ -336,7 +337,7 @@ env_set_fx(struct env *e, const uint8_t fx[512])
 		fpu_owner = NULL;       /* the registers are stale: reload */
 }
 
-void
+KHOT void
 env_run(struct env *e)
 {
 	if (curenv != e) {
@@ -360,9 +361,20 @@ env_run(struct env *e)
 	 * (null, 0x20|r, 0x28|r) and must neither see nor be seen by the
 	 * others. */
 	if (seg_owner != e) {
-		if (seg_owner)
+		/* What the CPU holds is seg_owner's, just read back: when e's
+		 * is the same (a forked pair's is), loading it would change
+		 * nothing (same selectors from the same GDT, same bases). */
+		int same = 0;
+
+		if (seg_owner) {
 			segs_save_all(seg_owner);
-		segs_load_all(e);
+			same = memcmp(seg_owner->segs, e->segs,
+			    sizeof(e->segs)) == 0 &&
+			    seg_owner->fs_base == e->fs_base &&
+			    seg_owner->gs_base == e->gs_base;
+		}
+		if (!same)
+			segs_load_all(e);
 		seg_owner = e;
 	}
 	if (e->need_prologue && e->up.prologue) {

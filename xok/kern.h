@@ -200,6 +200,7 @@ void syscall_trap(struct trapframe *tf);
 
 /* xnsys.c */
 void xnsys_init(void);
+void xnsys_env_died(uint32_t id);
 
 /* The kernel calls' handlers, each in its subsystem's file (made from
  * xok/syscalls.master).  A user address: only through copyin/copyout. */
@@ -217,11 +218,19 @@ void rtc_init(void);
 
 /* netsys.c: the network's receive path (its calls are in sysprotos.h) */
 void netsys_init(void);
-uint32_t net_reply_owner(const uint8_t *frame, size_t len);
+/* Whose filter takes the reply to a frame of total bytes, known up to
+ * len: its owner, or 0 (none, or the unknown bytes decide). */
+uint32_t net_reply_owner(const uint8_t *frame, size_t len, size_t total);
 void nettx_init(void);
 
 /* trap.c */
 void trap(struct trapframe *tf);
 void tf_pop(struct trapframe *tf) __attribute__((noreturn));
+
+/* On the path of a directed yield and a sleep (a pipe round trip):
+ * GCC puts these in .text.hot.*, which kernel.ld gathers first, so the
+ * path touches a few pages of text (under QEMU's TCG each page touched
+ * after a switch of address space costs a software TLB refill). */
+#define KHOT    __attribute__((hot))
 
 #endif

@@ -83,6 +83,8 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 		kprintf("xok: no virtio disk\n");
 	else
 		xnsys_init();
+	if (has_word(cmdline, "xok.nooffload"))
+		vnet_set_nooffload();   /* netoffload: the card's old path */
 	netsys_init();
 	if (has_word(cmdline, "xok.netnonsense"))
 		vnet_inject_nonsense();

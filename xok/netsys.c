@@ -189,17 +189,23 @@ sys_net_filter_remove(uint64_t slot, uint64_t id)
  * to, or 0 if none would take it.
  */
 uint32_t
-net_reply_owner(const uint8_t *frame, size_t len)
+net_reply_owner(const uint8_t *frame, size_t len, size_t total)
 {
 	uint8_t m[XOK_NET_FRAME_MAX];
+	uint32_t owner;
 	int id;
 
-	if (len > sizeof(m))
+	if (len > sizeof(m) || total < len)
 		return 0;
 	pf_mirror(frame, len, m);
 	purge_dead();
 	id = pf_match(&pfs, m, len, NULL);
-	return id < 0 ? 0 : pfs.e[id].owner;
+	owner = id < 0 ? 0 : pfs.e[id].owner;
+	/* Only len of total bytes known (NET_TRANSMITV's head): a filter of
+	 * someone else with terms past them might take the reply. */
+	if (total > len && pf_undecided(&pfs, m, len, total, owner))
+		return 0;
+	return owner;
 }
 
 /* NET_POLL(): deliver what the card has received now; how many. */

@@ -22,6 +22,7 @@
  */
 #include "kern.h"
 #include "dev/virtio_net.h"
+#include "nettxo.h"
 
 /* A zero-copy frame in flight: what it pinned. */
 struct zc_frame {
@@ -76,13 +77,20 @@ nettx_init(void)
 	vnet_set_txdone(tx_done);
 }
 
-/* The source check on the frame's first len bytes: 0 or -XE_PERM. */
+/*
+ * The source check on a frame of total bytes whose first len bytes
+ * (all the kernel holds a copy of) are frame: 0 or -XE_PERM.  When
+ * len < total (NET_TRANSMITV's head) and a filter with terms past len
+ * might take the reply, the bytes that decide are in the caller's pages
+ * and may change after the check: the frame is refused unless every
+ * such filter is the sender's (NETWORK.md, "Transmit").
+ */
 static int
-source_ok(uint64_t slot, const uint8_t *frame, size_t len)
+source_ok(uint64_t slot, const uint8_t *frame, size_t len, size_t total)
 {
 	if (memcmp(frame + 6, info->net.mac, 6) != 0 ||
 	    (!cap_slot_allows(slot, &override_guard, XOK_CAP_W) &&
-	    net_reply_owner(frame, len) != curenv->id)) {
+	    net_reply_owner(frame, len, total) != curenv->id)) {
 		info->net.tx_refused++;
 		return -XE_PERM;
 	}
@@ -107,7 +115,7 @@ sys_net_transmit(uint64_t slot, uaddr_t uframe, uint64_t len)
 		return -XE_INVAL;
 	if ((err = copyin(curenv, buf, uframe, len)) < 0)
 		return err;
-	if ((err = source_ok(slot, buf, len)) < 0)
+	if ((err = source_ok(slot, buf, len, len)) < 0)
 		return err;
 	return vnet_send(buf, len);
 }
@@ -145,12 +153,24 @@ done_word(uaddr_t done, uint64_t *ppn, uint64_t *off)
 int64_t
 sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 {
+	return nettx_gather(slot, uv, n, done, 0);
+}
+
+/* NET_TRANSMITV's work, and NET_TRANSMITO's with offload != 0: its
+ * headers checked and its virtio-net header built by nettxo_check
+ * (nettxo.c) from the copied head. */
+int64_t
+nettx_gather(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done,
+    uint64_t offload)
+{
 	struct xok_net_piece v[XOK_NET_PIECES_MAX];
 	uint8_t head[XOK_NET_TXHDR];
 	struct vnet_seg seg[VNET_MAX_SEGS];
 	uint64_t pin[VNET_MAX_SEGS + 1];
 	uint64_t total = 0, hl, skip, i, va, left, k, dppn = ~0ULL, doff = 0;
+	uint64_t max = nettxo_frame_max(offload);
 	uint32_t nseg = 0, npin = 0;
+	struct vnet_hdr vh;
 	int64_t ppn, r;
 	int err;
 
@@ -165,11 +185,11 @@ sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 	if ((err = copyin(curenv, v, uv, n * sizeof(v[0]))) < 0)
 		return err;
 	for (i = 0; i < n; i++) {
-		if (v[i].len > XOK_NET_FRAME_MAX)
+		if (v[i].len > max)
 			return -XE_INVAL;
 		total += v[i].len;
 	}
-	if (total < XOK_NET_FRAME_MIN || total > XOK_NET_FRAME_MAX)
+	if (total < XOK_NET_FRAME_MIN || total > max)
 		return -XE_INVAL;
 	for (i = 0; i < n; i++)
 		if (v[i].len && !user_range_ok(v[i].va, v[i].len))
@@ -185,7 +205,9 @@ sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 			return err;
 		k += left;
 	}
-	if ((err = source_ok(slot, head, hl)) < 0)
+	if ((err = source_ok(slot, head, hl, total)) < 0)
+		return err;
+	if (offload && (err = nettxo_check(head, hl, total, offload, &vh)) < 0)
 		return err;
 
 	/* The body: the physical segments after the head, page by page. */
@@ -209,7 +231,7 @@ sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 			    (pages.info[ppn].flags & XOK_PG_KERNEL))
 				return -XE_PERM;
 			if (nseg == VNET_MAX_SEGS)
-				return -XE_INVAL;       /* cannot happen */
+				return -XE_INVAL;       /* only a super-frame */
 			seg[nseg].pa = (uint64_t)ppn * PGSIZE + va % PGSIZE;
 			seg[nseg].len = (uint32_t)k;
 			pin[nseg] = (uint64_t)ppn;
@@ -232,7 +254,7 @@ sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 		}
 		pin[npin++] = dppn;
 	}
-	r = vnet_sendv(head, hl, seg, nseg);
+	r = vnet_sendv(head, hl, seg, nseg, offload ? &vh : NULL);
 	if (r < 0) {
 		unpin(pin, npin);
 		return r;
@@ -243,5 +265,7 @@ sys_net_transmitv(uint64_t slot, uaddr_t uv, uint64_t n, uaddr_t done)
 	inflight[r].done_ppn = dppn;
 	inflight[r].done_off = doff;
 	info->net.tx_zerocopy++;
+	if (offload)
+		nettxo_count(&vh);
 	return 0;
 }

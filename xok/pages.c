@@ -47,7 +47,7 @@ pages_set_kernel(struct pages *pg, struct page_k *k, void (*clear)(uint64_t),
 	pg->clear = clear;
 	pg->uncharge = uncharge;
 	for (i = 0; k && i < pg->npages; i++)
-		k[i] = (struct page_k){ 0, 0, 0, 0, 0, 0 };
+		k[i] = (struct page_k){ 0, 0, 0, 0, 0, 0, 0 };
 }
 
 int
@@ -65,6 +65,25 @@ pages_reserve(struct pages *pg, uint64_t ppn)
 		(*pg->nfree)--;
 	pg->info[ppn].owner = PAGE_OWNER_KERNEL;
 	pg->info[ppn].flags = XOK_PG_KERNEL;
+}
+
+/* The mappings of ppn: the kernel's 32-bit count (struct page_k), or
+ * without the kernel records (host tests) the exported one. */
+uint32_t
+pages_maps(const struct pages *pg, uint64_t ppn)
+{
+	if (ppn >= pg->npages)
+		return 0;
+	return pg->k ? pg->k[ppn].maps : pg->info[ppn].mapcount;
+}
+
+/* Set the count; the exported mapcount saturates at UINT16_MAX. */
+static void
+set_maps(struct pages *pg, uint64_t ppn, uint32_t n)
+{
+	if (pg->k)
+		pg->k[ppn].maps = n;
+	pg->info[ppn].mapcount = n > UINT16_MAX ? UINT16_MAX : (uint16_t)n;
 }
 
 int64_t
@@ -96,7 +115,7 @@ pages_alloc(struct pages *pg, uint64_t ppn, uint32_t owner,
 	if (pg->info[ppn].owner != 0)
 		return -XE_BUSY;
 	pg->info[ppn].owner = owner;
-	pg->info[ppn].mapcount = 0;
+	set_maps(pg, ppn, 0);
 	pg->info[ppn].flags = owner == PAGE_OWNER_KERNEL ? XOK_PG_KERNEL : 0;
 	pg->guard[ppn] = *guard;
 	(*pg->nfree)--;
@@ -130,7 +149,7 @@ release(struct pages *pg, uint64_t ppn)
 	if (pg->k) {
 		uint32_t payer = pg->k[ppn].payer;
 
-		pg->k[ppn] = (struct page_k){ 0, 0, 0, 0, 0, 0 };
+		pg->k[ppn] = (struct page_k){ 0, 0, 0, 0, 0, 0, 0 };
 		if (payer && pg->uncharge)
 			pg->uncharge(payer);
 	}
@@ -170,11 +189,14 @@ pages_set_xn(struct pages *pg, uint64_t ppn, int on)
 int
 pages_ref(struct pages *pg, uint64_t ppn)
 {
+	uint32_t n;
+
 	if (ppn >= pg->npages || pg->info[ppn].owner == 0)
 		return -XE_NOENT;
-	if (pg->info[ppn].mapcount == UINT16_MAX)
+	n = pages_maps(pg, ppn);
+	if (n == (pg->k ? UINT32_MAX : UINT16_MAX))
 		return -XE_NOMEM;
-	pg->info[ppn].mapcount++;
+	set_maps(pg, ppn, n + 1);
 	return 0;
 }
 
@@ -182,14 +204,15 @@ void
 pages_unref(struct pages *pg, uint64_t ppn)
 {
 	struct xok_page_info *p;
+	uint32_t n;
 
 	if (ppn >= pg->npages)
 		return;
 	p = &pg->info[ppn];
-	if (p->mapcount == 0)
+	if ((n = pages_maps(pg, ppn)) == 0)
 		return;
-	if (--p->mapcount == 0 && (p->flags & XOK_PG_ORPHAN) &&
-	    !(p->flags & XOK_PG_XN))
+	set_maps(pg, ppn, n - 1);
+	if (n == 1 && (p->flags & XOK_PG_ORPHAN) && !(p->flags & XOK_PG_XN))
 		release(pg, ppn);
 }
 

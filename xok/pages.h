@@ -20,7 +20,15 @@
  * For a page-table page: shadow, the link page of a leaf table; where
  * and wenv, the address (va >> 21) and the environment slot it
  * translates; used, its present entries (at most 512; the table is
- * freed when the last goes).
+ * freed when the last goes).  maps: the page-table entries (and pins)
+ * that map the page, the true count behind the exported 16-bit
+ * mapcount, which shows it up to 65,535 and stays there above (so 0 and
+ * 1, what libOSes ask about, stay exact).  Every entry lives in a
+ * page-table page, so maps stays below npages * 512 < 2^29 (memory is
+ * at most 4 GiB: pmap_init): it cannot overflow, and any environment
+ * may map any page as often as its quota of page tables allows without
+ * taking the page's mappings from the others (docs/XN.md, "Known
+ * limits").
  */
 struct page_k {
 	uint32_t payer;
@@ -29,6 +37,7 @@ struct page_k {
 	uint32_t where;
 	uint16_t used;
 	uint16_t wenv;
+	uint32_t maps;
 };
 
 struct pages {
@@ -62,6 +71,9 @@ int pages_free(struct pages *pg, uint64_t ppn);
 /* One more / one fewer page-table entry maps ppn. */
 int pages_ref(struct pages *pg, uint64_t ppn);
 void pages_unref(struct pages *pg, uint64_t ppn);
+/* How many map ppn (the exported mapcount stops at 65,535; this does
+ * not). */
+uint32_t pages_maps(const struct pages *pg, uint64_t ppn);
 /* Hand a kernel page to owner as it is, without clearing (the boot
  * modules become init's): 0 or -XE_RANGE/-XE_BUSY. */
 int pages_give(struct pages *pg, uint64_t ppn, uint32_t owner,

@@ -360,3 +360,25 @@ pf_match_linear(const struct pf_set *s, const uint8_t *frame, size_t len)
 			best = i;
 	return best;
 }
+
+int
+pf_undecided(const struct pf_set *s, const uint8_t *frame, size_t len,
+    size_t total, uint32_t owner)
+{
+	const struct pf_norm *n;
+	unsigned i, k;
+
+	for (i = 0; i < XOK_PF_NFILTERS; i++) {
+		n = &s->e[i].n;
+		if (!s->e[i].used || s->e[i].owner == owner ||
+		    n->minlen <= len || n->minlen > total)
+			continue;
+		for (k = 0; k < n->n; k++)
+			if (n->off[k] < len &&
+			    (frame[n->off[k]] & n->mask[k]) != n->val[k])
+				break;
+		if (k == n->n)
+			return 1;
+	}
+	return 0;
+}

@@ -98,6 +98,17 @@ int pf_match(const struct pf_set *s, const uint8_t *frame, size_t len,
 int pf_match_linear(const struct pf_set *s, const uint8_t *frame,
     size_t len);
 
+/*
+ * Of a frame of total bytes only the first len are known (frame): could
+ * it go to a filter of another owner than owner that those bytes do not
+ * decide?  That is, a filter with a term past len (pf_match on the len
+ * bytes skips it), short enough for total, whose bytes before len all
+ * match.  The source check of NET_TRANSMITV, which sees only the head
+ * it copied (xok/nettx.c).
+ */
+int pf_undecided(const struct pf_set *s, const uint8_t *frame, size_t len,
+    size_t total, uint32_t owner);
+
 /* The mirror image of an outgoing frame of len bytes into m (len bytes):
  * the frame a reply to it would be (pfmirror.c).  Returns len. */
 size_t pf_mirror(const uint8_t *frame, size_t len, uint8_t *m);

@@ -140,7 +140,7 @@ table_free(uint64_t ppn)
  * failure *err says why, and empty tables made on the way stay until
  * prune).  *pt: the leaf table's page.
  */
-static uint64_t *
+KHOT static uint64_t *
 walk(struct env *e, uint64_t va, int create, uint64_t *pt, int *err)
 {
 	uint64_t *table = e->pml4, tppn = PADDR(e->pml4) / PGSIZE;
@@ -400,7 +400,7 @@ pmap_unmap(struct env *e, uint64_t va)
 	return 0;
 }
 
-int
+KHOT int
 user_range_ok(uint64_t va, uint64_t len)
 {
 	return va < XOK_UVA_END && len <= XOK_UVA_END - va;
@@ -409,7 +409,7 @@ user_range_ok(uint64_t va, uint64_t len)
 /* Kernel address of user va in e, if mapped with the access asked
  * (one page-table walk; the scheduler's predicate loads use it directly,
  * copyin's checks and memcpy cost too much there). */
-void *
+KHOT void *
 uva2kva(struct env *e, uint64_t va, int write)
 {
 	uint64_t *pte = walk(e, va, 0, NULL, NULL);
@@ -421,7 +421,7 @@ uva2kva(struct env *e, uint64_t va, int write)
 	return (char *)KADDR(*pte & PTE_ADDR) + va % PGSIZE;
 }
 
-static int
+KHOT static int
 copy_user(struct env *e, void *kbuf, uint64_t uva, uint64_t len, int out)
 {
 	char *k = kbuf;
@@ -447,7 +447,7 @@ copy_user(struct env *e, void *kbuf, uint64_t uva, uint64_t len, int out)
 	return 0;
 }
 
-int
+KHOT int
 copyin(struct env *e, void *dst, uint64_t uva, uint64_t len)
 {
 	return copy_user(e, dst, uva, len, 0);

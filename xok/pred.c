@@ -14,7 +14,7 @@ is_binop(unsigned op)
 	return op >= XP_ADD && op <= XP_GEU;
 }
 
-int
+__attribute__((hot)) int
 pred_verify(const struct xok_pred_insn *p, size_t n, size_t info_size)
 {
 	size_t i;
@@ -53,7 +53,7 @@ pred_verify(const struct xok_pred_insn *p, size_t n, size_t info_size)
 	return 0;
 }
 
-int
+__attribute__((hot)) int
 pred_eval(const struct xok_pred_insn *p, size_t n, const void *info,
     pred_load_fn load, void *ctx, uint64_t *result)
 {

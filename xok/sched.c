@@ -51,7 +51,7 @@ struct pred_mem {
 	const uint64_t *kva;            /* its kernel address; NULL: none */
 };
 
-static int
+KHOT static int
 pred_load(void *ctx, uint64_t uva, uint64_t *val)
 {
 	struct pred_mem *m = ctx;
@@ -69,7 +69,7 @@ pred_load(void *ctx, uint64_t uva, uint64_t *val)
 }
 
 /* 1 if e's predicate holds, 0 if not, -XE_FAULT if it could not run. */
-int
+KHOT int
 pred_ready(struct env *e, uint64_t *result)
 {
 	struct pred_mem m = { .e = e, .page = 0, .kva = NULL };
@@ -81,7 +81,7 @@ pred_ready(struct env *e, uint64_t *result)
 }
 
 /* Make a sleeping environment runnable if its predicate allows. */
-static int
+KHOT static int
 try_wake(struct env *e)
 {
 	uint64_t r;
@@ -359,7 +359,7 @@ sched_slice_done(void)
 }
 
 /* Donate the rest of the slice to e (already checked runnable). */
-void
+KHOT void
 sched_yield_to(struct env *e)
 {
 	env_run(e);
@@ -418,7 +418,7 @@ slice_free(uint64_t slice)
 }
 
 /* Run e's predicate now: can a sleeping target take a donation? */
-int
+KHOT int
 sched_can_run(struct env *e)
 {
 	return try_wake(e);

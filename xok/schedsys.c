@@ -33,7 +33,7 @@ sys_slice_free(uint64_t slice, uint64_t slot)
 	return slice_free(slice);
 }
 
-int64_t
+KHOT int64_t
 sys_yield(uint64_t envid)
 {
 	struct env *e;

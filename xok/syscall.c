@@ -13,7 +13,7 @@ _Static_assert(XOK_NSYSCALLS <= XOK_NCALLSTATS, "call statistics too small");
 _Static_assert(sizeof(struct xok_info) <= XOK_INFO_PAGES_OFF,
     "exported state overlaps the page table");
 
-void
+KHOT void
 syscall_trap(struct trapframe *tf)
 {
 	uint64_t n = tf->rax - XOK_SYSBASE;

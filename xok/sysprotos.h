@@ -119,4 +119,11 @@ int64_t sys_net_transmitv(uint64_t slot, uaddr_t v, uint64_t n, uaddr_t done);
 /* xok/xnread.c */
 int64_t sys_xn_read(uint64_t block, uint64_t n, uaddr_t buf);
 
+/* xok/sleepto.c */
+int64_t sys_sleep_to(uaddr_t pred, uint64_t n, uint64_t env);
+
+/* xok/nettxo.c */
+int64_t sys_net_transmito(uint64_t slot, uaddr_t v, uint64_t n, uaddr_t done,
+    uint64_t offload);
+
 #endif /* XOK_SYSPROTOS_H */

@@ -370,6 +370,19 @@ call_xn_read(const uint64_t a[6])
 	return sys_xn_read(a[0], a[1], (uaddr_t)a[2]);
 }
 
+static int64_t
+call_sleep_to(const uint64_t a[6])
+{
+	return sys_sleep_to((uaddr_t)a[0], a[1], a[2]);
+}
+
+static int64_t
+call_net_transmito(const uint64_t a[6])
+{
+	return sys_net_transmito(a[0], (uaddr_t)a[1], a[2], (uaddr_t)a[3],
+	    a[4]);
+}
+
 const syscall_fn systab[XOK_NSYSCALLS] = {
 	[0] = call_null,
 	[1] = call_cons_write,
@@ -431,4 +444,6 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[58] = call_net_poll,
 	[59] = call_net_transmitv,
 	[60] = call_xn_read,
+	[61] = call_sleep_to,
+	[62] = call_net_transmito,
 };

@@ -349,6 +349,40 @@ transient(void)
 	return PR_TRANSIENT | curenv->id;
 }
 
+/*
+ * Ids repeat after 2^21 environment creations (docs/ARCHITECTURE.md,
+ * "Ids"), and with them transient principals.  So when an environment
+ * that acted under its transient principal dies, its registry entries
+ * become nobody's and its notices go (xn_bc_disown): an environment
+ * given the same id later inherits none of them.  tused[slot] is the id
+ * of the slot's environment if it did (the one scan of the registry is
+ * paid only by those).
+ */
+static uint32_t tused[XOK_NENV];
+
+static uint32_t
+as_transient(void)
+{
+	tused[XOK_ENVX(curenv->id)] = curenv->id;
+	return transient();
+}
+
+/* env_destroy: environment id is dead.  Its share of the table goes
+ * with it too (a recycled id starts with a share of its own). */
+void
+xnsys_env_died(uint32_t id)
+{
+	unsigned x = XOK_ENVX(id);
+
+	if (given[x].id == id)
+		given[x].id = 0, given[x].n = 0;
+	if (tused[x] != id)
+		return;
+	tused[x] = 0;
+	if (mounted)
+		xn_bc_disown(&xn, PR_TRANSIENT | id);
+}
+
 /* Name c's principal: its entry, or (give) a new one, charged to us. */
 static int
 name_principal(const struct xok_cap *c, int give, uint32_t *pr)
@@ -362,7 +396,7 @@ name_principal(const struct xok_cap *c, int give, uint32_t *pr)
 	if (err != XN_ENOENT)
 		return xerr(err);
 	if (!give) {
-		*pr = transient();
+		*pr = as_transient();
 		return 0;
 	}
 	if (given[x].id != curenv->id)
@@ -397,7 +431,7 @@ principal(uint64_t slot, unsigned rights, int give, uint32_t *pr)
 	/* a copy without W is not the principal: it caches, evicts (with
 	 * a notice to the entry's owner) and collects as itself */
 	if (!(c->rights & XOK_CAP_W)) {
-		*pr = transient();
+		*pr = as_transient();
 		return 0;
 	}
 	return name_principal(c, give, pr);

@@ -18,10 +18,11 @@ KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/dev/pic.c xok/dev/pit.c \
 	xok/dev/pci.c xok/dev/virtio.c xok/dev/virtio_blk.c xok/dev/virtio_net.c \
 	xok/consin.c xok/consring.c xok/dev/rtc.c xok/rtctime.c \
-	xok/pf.c xok/pfmirror.c xok/netsys.c xok/nettx.c \
+	xok/pf.c xok/pfmirror.c xok/netsys.c xok/nettx.c xok/nettxo.c \
 	xok/lib/string.c xok/lib/format.c xok/xnsys.c xok/xnread.c xok/xnmap.c \
 	xok/diskio.c \
 	xok/pagebatch.c \
+	xok/sleepto.c \
 	$(XN_CORE_SRCS)   # XN's core, compiled twice (xn/xn.mk)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 

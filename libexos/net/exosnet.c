@@ -9,8 +9,10 @@
  * place, the rest (headers, copied data, whose pbufs lwIP may free or
  * rewrite at once) is copied into a staging buffer held until the
  * kernel's completion word says the card is done with it.  Any other
- * chain is flattened into one frame for NET_TRANSMIT.  Time: sys_now
- * from the exported clock.
+ * chain is flattened into one frame for NET_TRANSMIT.  Full-sized TCP
+ * segments of one connection sent in a burst are first offered to
+ * exosgso.c, which merges them into super-frames the card segments
+ * (TSO) when it can.  Time: sys_now from the exported clock.
  * docs/NETWORK.md, "TCP/IP as a library".
  */
 #include <exos/exos.h>
@@ -39,8 +41,8 @@ static int lwip_ready;
  * or dropped (TCP retransmits it).  Waiting, not dropping at once, is
  * what keeps a fast sender from losing frames to its own card: each
  * drop costs the connection a retransmission timeout. */
-static int
-tx_wait(unsigned i, uint64_t t0)
+int
+exos_net_tx_wait(unsigned i, uint64_t t0)
 {
 	sys_net_poll();
 	if (i > 8)
@@ -149,7 +151,7 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 		return 0;
 	/* A free stage: the frame ZC_STAGES back must be finished. */
 	for (i = 0, t0 = exos_uptime_ns(); n->tx_zc - n->tx_zc_done >=
-	    ZC_STAGES && tx_wait(i, t0); i++)
+	    ZC_STAGES && exos_net_tx_wait(i, t0); i++)
 		;
 	if (n->tx_zc - n->tx_zc_done >= ZC_STAGES)
 		return 0;
@@ -182,7 +184,7 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		if (!tx_wait(i, t0))
+		if (!exos_net_tx_wait(i, t0))
 			break;
 	}
 	/* FAULT: a piece is not mapped (e.g. a view of XN's cache that an
@@ -211,6 +213,8 @@ linkoutput(struct netif *nif, struct pbuf *p)
 		n->tx_dropped++;
 		return ERR_IF;
 	}
+	if (exos_net_gso(n, p))
+		return ERR_OK;          /* sent with its super-frame */
 	switch (linkoutput_zc(n, p)) {
 	case 1:
 		n->tx_frames++;
@@ -234,7 +238,7 @@ linkoutput(struct netif *nif, struct pbuf *p)
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		if (!tx_wait(i, t0))
+		if (!exos_net_tx_wait(i, t0))
 			break;
 	}
 	if (r < 0) {
@@ -319,6 +323,7 @@ exos_net_stop(struct exos_net *n)
 	if (n->filt_arp >= 0)
 		sys_net_filter_remove(n->slot, (uint64_t)n->filt_arp);
 	n->filt_ip = n->filt_arp = -1;
+	exos_net_flush(n);
 	netif_set_down(&n->netif);
 	netif_remove(&n->netif);
 }
@@ -371,6 +376,7 @@ exos_net_poll(struct exos_net *n)
 		taken++;
 	}
 	sys_check_timeouts();
+	exos_net_flush(n);
 	return taken;
 }
 
@@ -379,8 +385,10 @@ exos_net_wait(struct exos_net *n, uint64_t ms)
 {
 	volatile struct xok_net_ring *r = (void *)n->ring_va;
 	uint64_t hz = XOK_INFO->hz, now = xok_ticks(), end;
-	uint32_t t = sys_timeouts_sleeptime();
+	uint32_t t;
 
+	exos_net_flush(n);
+	t = sys_timeouts_sleeptime();
 	if (t != SYS_TIMEOUTS_SLEEPTIME_INFINITE && t < ms)
 		ms = t;
 	end = now + (ms * hz + 999) / 1000;

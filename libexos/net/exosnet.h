@@ -30,6 +30,15 @@ struct exos_net {
 	int zc_off;
 	uint64_t tx_zc;
 	volatile uint64_t tx_zc_done;
+	/* (netoffload) TCP segmentation offload (exosgso.c): on when the
+	   card has it, unless tso_off (set it after exos_net_start).
+	   Frames sent by exosgso.c (super-frames or single segments) and
+	   the completion word for them; super-frames the card segments,
+	   the segments in them; refusals (after one, tso_off is set). */
+	int tso_off;
+	uint64_t tx_gso;
+	volatile uint64_t tx_gso_done;
+	uint64_t tx_tso, tx_tso_segs, tx_gso_failed;
 };
 
 /*
@@ -56,5 +65,14 @@ void exos_net_wait(struct exos_net *n, uint64_t ms);
 int exos_net_input(struct exos_net *n, const void *frame, size_t len);
 /* Milliseconds since boot (lwIP's sys_now). */
 uint32_t exos_net_now(void);
+/* Send the TCP super-frame the netif is gathering, if any (exosgso.c;
+ * exos_net_poll and exos_net_wait call it: call it after a tcp_output
+ * made outside them to send at once). */
+void exos_net_flush(struct exos_net *n);
+/* The netif's hooks (exosgso.c, exosnet.c): 1 if p was taken into the
+ * super-frame being gathered, else 0 (what waited has been sent); wait
+ * for a transmit buffer, 0 once TX_WAIT_NS have passed since t0. */
+int exos_net_gso(struct exos_net *n, struct pbuf *p);
+int exos_net_tx_wait(unsigned i, uint64_t t0);
 
 #endif

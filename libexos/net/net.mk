@@ -17,7 +17,7 @@ LWIP_OBJS := $(patsubst %,$(BUILD)/u/lwip/%.o,$(LWIP_SRCS))
 LWIP_LIB := $(BUILD)/libexos/liblwip.a
 NET_LIB := $(BUILD)/libexos/libexos-net.a
 NET_CFLAGS := -Ilibexos/net -I$(LWIP_DIR)/src/include
-NET_SRCS := libexos/net/exosnet.c
+NET_SRCS := libexos/net/exosnet.c libexos/net/exosgso.c
 NET_OBJS := $(patsubst %,$(BUILD)/u/net/%.o,$(NET_SRCS))
 
 # fetched only when missing (the unpacked tree is never refreshed)

@@ -26,7 +26,7 @@
  * read there (XP_LDK), without walking our page tables: the kernel
  * evaluates the predicate at every sleep and every directed yield to
  * us, and under QEMU's TCG each page it touches costs a TLB fill. */
-static int
+PX_HOT static int
 term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
     int op)
 {
@@ -46,24 +46,36 @@ term(struct xok_pred_insn *p, int k, const volatile uint64_t *w, uint64_t v,
 
 #define ROOM(k) ((k) + 4 + 5 <= XOK_PRED_MAX)   /* a term, clock, RET */
 
-long
+PX_HOT long
 px_block(const volatile uint64_t *const *words, const uint64_t *seen,
     int n, uint64_t deadline_ns)
+{
+	return px_block_to(words, seen, n, deadline_ns, 0);
+}
+
+PX_HOT long
+px_block_to(const volatile uint64_t *const *words, const uint64_t *seen,
+    int n, uint64_t deadline_ns, uint64_t env)
 {
 	uint64_t hz = XOK_INFO->hz ? XOK_INFO->hz : 1000;
 
 	if (n < 0 || n > PX_BLOCK_MAXW)
 		return -EINVAL;
+	if (env == XOK_INFO->cur_env)
+		env = 0;
 	for (;;) {
 		struct xok_pred_insn p[XOK_PRED_MAX];
-		uint64_t now = px_now_ns();
-		int i, k = 0;
-		int sigs = !px_sig_nointr;
-		int intr = sigs && px_sig_interrupt();  /* (posts SIGALRM...) */
+		uint64_t now;
+		int i, k = 0, sigs, intr;
 		uint64_t dl = deadline_ns, cseen = 0, ts = 0;
 		const volatile uint64_t *cw = NULL, *tw = NULL;
 		int tty = 0;
 
+		/* the signal work first: it reaps dead children when SIGCHLD
+		 * is ignored, which a waiter's words must already show */
+		now = px_now_ns();
+		sigs = !px_sig_nointr;
+		intr = sigs && px_sig_interrupt();      /* (posts SIGALRM...) */
 		for (i = 0; i < n; i++)
 			if (*words[i] != seen[i])
 				return 0;
@@ -99,8 +111,13 @@ px_block(const volatile uint64_t *const *words, const uint64_t *seen,
 			    .b = 0 };
 		}
 		p[k++] = (struct xok_pred_insn){ .op = XP_RET, .a = 2 };
-		int64_t r = sys_sleep(p, (uint64_t)k);
+		int64_t r = env ? sys_sleep_to(p, (uint64_t)k, env) :
+		    sys_sleep(p, (uint64_t)k);
 
+		if (r == -XE_NOENT && env) {    /* it died: no one to name */
+			env = 0;
+			continue;
+		}
 		if (r < 0)
 			return px_errno(r);
 		if (tty && *tw != ts)

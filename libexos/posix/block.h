@@ -21,4 +21,11 @@
 long px_block(const volatile uint64_t *const *words, const uint64_t *seen,
     int n, uint64_t deadline_ns);
 
+/* px_block, naming who should run while we sleep: env (a Xok id; 0:
+ * the scheduler picks) gets the processor at once if it can run (Xok's
+ * SLEEP_TO): the process most likely to change a watched word, such as
+ * a pipe's other end.  Only a hint: a dead env is forgotten. */
+long px_block_to(const volatile uint64_t *const *words, const uint64_t *seen,
+    int n, uint64_t deadline_ns, uint64_t env);
+
 #endif

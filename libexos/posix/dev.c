@@ -1,6 +1,7 @@
 /*
  * dev.c: the device files that need no driver: /dev/null, /dev/zero,
- * /dev/urandom and /dev/random (the same), and the names under /dev
+ * /dev/urandom and /dev/random (the same), /dev/full (reads zeros, every
+ * write is ENOSPC, as Linux's), and the names under /dev
  * (px_dev_lookup).  /dev/console and /dev/tty are the console
  * (PX_FT_CONS: console.c, the tty later).
  *
@@ -30,6 +31,7 @@ static const struct {
 	{ "/dev/urandom", PX_FT_RANDOM, 1, 9 },
 	{ "/dev/tty", PX_FT_CONS, 5, 0 },
 	{ "/dev/console", PX_FT_CONS, 5, 1 },
+	{ "/dev/full", PX_FT_FULL, 1, 7 },       /* (ports12) */
 };
 #define NDEV (sizeof(devs) / sizeof(devs[0]))
 
@@ -103,6 +105,15 @@ any_write(struct px_ofile *f, const void *buf, size_t n, int64_t off)
 {
 	(void)f, (void)buf, (void)off;
 	return (long)n;
+}
+
+/* /dev/full: no room, ever (Linux looks at nothing: not the buffer,
+ * not the count, 0 included) */
+static long
+full_write(struct px_ofile *f, const void *buf, size_t n, int64_t off)
+{
+	(void)f, (void)buf, (void)n, (void)off;
+	return -ENOSPC;
 }
 
 static long
@@ -224,5 +235,9 @@ const struct px_fops px_fops_zero = {
 };
 const struct px_fops px_fops_random = {
 	.read = random_read, .write = any_write, .lseek = dev_lseek,
+	.fstat = null_fstat, .poll = dev_poll,
+};
+const struct px_fops px_fops_full = {
+	.read = zero_read, .write = full_write, .lseek = dev_lseek,
 	.fstat = null_fstat, .poll = dev_poll,
 };

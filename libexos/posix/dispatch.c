@@ -149,11 +149,61 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_rt_tgsigqueueinfo] = px_rt_tgsigqueueinfo,
 	/* (posixgaps) mremap: mem.c */
 	[SYS_mremap] = px_mremap,
+	/* (ports12) inotify.c */
+	[SYS_inotify_init] = px_inotify_init,
+	[SYS_inotify_init1] = px_inotify_init1,
+	[SYS_inotify_add_watch] = px_inotify_add_watch,
+	[SYS_inotify_rm_watch] = px_inotify_rm_watch,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */
 
+#ifdef PX_CALLPROF
+/*
+ * A debug build (dispatch.c compiled with -DPX_CALLPROF; never the
+ * default) with EXOS_SYSCOUNT=2 profiles: per Linux number also the
+ * cycles spent in its handler, and per (number, kernel call) the count
+ * and the kernel's cycles, for the first PROF_SLOTS numbers called.
+ */
+#define PROF_SLOTS 40
+static int prof;                        /* 0: not decided, 1: off, 2: on */
+static uint8_t pslot[NCALLS];           /* 1 + slot; 0: none yet */
+static int nslots;
+static uint64_t pcyc[PROF_SLOTS];
+static uint32_t pkn[PROF_SLOTS][XOK_NCALLSTATS];
+static uint64_t pkcyc[PROF_SLOTS][XOK_NCALLSTATS];
+static int syscount_wanted(void);
+extern char **__environ;
+
 static long
+prof_call(long n, PX_ARGS)
+{
+	static struct xok_callstat k0[XOK_NCALLSTATS];
+	const volatile struct xok_callstat *kc = XOK_INFO->calls;
+	uint64_t t0;
+	long r;
+	int i, s;
+
+	if (pslot[n] == 0) {
+		if (nslots == PROF_SLOTS)
+			return calls[n](a1, a2, a3, a4, a5, a6);
+		pslot[n] = (uint8_t)++nslots;
+	}
+	s = pslot[n] - 1;
+	for (i = 0; i < XOK_NCALLSTATS; i++)
+		k0[i].calls = kc[i].calls, k0[i].cycles = kc[i].cycles;
+	t0 = rdtsc();
+	r = calls[n](a1, a2, a3, a4, a5, a6);
+	pcyc[s] += rdtsc() - t0;
+	for (i = 0; i < XOK_NCALLSTATS; i++) {
+		pkn[s][i] += (uint32_t)(kc[i].calls - k0[i].calls);
+		pkcyc[s][i] += kc[i].cycles - k0[i].cycles;
+	}
+	return r;
+}
+#endif
+
+PX_HOT static long
 dispatch(long n, PX_ARGS)
 {
 	if (n < 0 || n >= NCALLS) {
@@ -163,12 +213,18 @@ dispatch(long n, PX_ARGS)
 	count[n]++;
 	if (!calls[n])
 		return -ENOSYS;
+#ifdef PX_CALLPROF
+	if (prof == 0 && __environ != NULL)
+		prof = syscount_wanted() == 2 ? 2 : 1;
+	if (prof == 2)
+		return prof_call(n, a1, a2, a3, a4, a5, a6);
+#endif
 	return calls[n](a1, a2, a3, a4, a5, a6);
 }
 
 /* Called by __exos_syscall (sigentry.S) with the call as it came: run
  * it, then deliver a signal that is due (sigcall.c). */
-long
+PX_HOT long
 px_syscall(struct px_sysctx *c)
 {
 	long r;
@@ -182,7 +238,7 @@ px_syscall(struct px_sysctx *c)
 	return r;
 }
 
-long
+PX_HOT long
 px_errno(int64_t xe)
 {
 	switch (-xe) {
@@ -209,7 +265,9 @@ px_errno(int64_t xe)
 
 /* ---- EXOS_SYSCOUNT --------------------------------------------------- */
 
+#ifndef PX_CALLPROF
 extern char **__environ;
+#endif
 
 static int
 syscount_wanted(void)
@@ -222,8 +280,8 @@ syscount_wanted(void)
 		for (i = 0; key[i] && (*e)[i] == key[i]; i++)
 			;
 		if (!key[i])
-			return (*e)[i] != '\0' && !((*e)[i] == '0' &&
-			    (*e)[i + 1] == '\0');
+			return (*e)[i] == '2' ? 2 : (*e)[i] != '\0' &&
+			    !((*e)[i] == '0' && (*e)[i + 1] == '\0');
 	}
 	return 0;
 }
@@ -237,6 +295,36 @@ utoa(char *end, uint64_t v)
 	while (v /= 10);
 	return end;
 }
+
+#ifdef PX_CALLPROF
+/* EXOS_SYSCOUNT=2: the cycles of number n and its kernel calls. */
+static void
+prof_report(int n)
+{
+	char buf[24];
+	int i, s;
+
+	if (pslot[n] == 0)
+		return;
+	s = pslot[n] - 1;
+	px_cons_puts("exos:   cycles ");
+	px_cons_puts(utoa(buf + sizeof(buf), pcyc[s]));
+	px_cons_puts(" per call ");
+	px_cons_puts(utoa(buf + sizeof(buf), pcyc[s] / count[n]));
+	px_cons_puts("\n");
+	for (i = 0; i < XOK_NCALLSTATS; i++) {
+		if (!pkn[s][i])
+			continue;
+		px_cons_puts("exos:   kernel call ");
+		px_cons_puts(utoa(buf + sizeof(buf), (uint64_t)i));
+		px_cons_puts(": ");
+		px_cons_puts(utoa(buf + sizeof(buf), pkn[s][i]));
+		px_cons_puts(" calls, cycles ");
+		px_cons_puts(utoa(buf + sizeof(buf), pkcyc[s][i]));
+		px_cons_puts("\n");
+	}
+}
+#endif
 
 void
 px_syscount_report(void)
@@ -256,5 +344,9 @@ px_syscount_report(void)
 		px_cons_puts(": ");
 		px_cons_puts(utoa(buf + sizeof(buf), count[n]));
 		px_cons_puts(n == NCALLS || !calls[n] ? " ENOSYS\n" : "\n");
+#ifdef PX_CALLPROF
+		if (prof == 2 && n < NCALLS)
+			prof_report(n);
+#endif
 	}
 }

@@ -44,6 +44,7 @@
 #include "fd.h"
 #include "sig.h"
 #include "shebang.h"
+#include "proc.h"
 
 #define PG              XOK_PGSIZE
 /* PX_EXEC_VA (tramp, plan, staging): layout.h */
@@ -367,6 +368,7 @@ px_execve(PX_ARGS)
 		return envc;
 	if ((mapped = px_exec_image(path, &img, &size)) < 0)
 		return mapped;
+	px_pinfo_exec(path);            /* (portgaps) /proc/PID/exe */
 	nhead = skip = 0;
 	for (depth = 0; size >= 2 && img[0] == '#' && img[1] == '!'; depth++)
 		if ((f = script(depth, depth ? sb[depth - 1].name : path, &img,

@@ -48,6 +48,9 @@ const struct px_fops *const px_fops[PX_FT_NTYPES] = {
 	[PX_FT_NULL] = &px_fops_null,           /* dev.c */
 	[PX_FT_ZERO] = &px_fops_zero,
 	[PX_FT_RANDOM] = &px_fops_random,
+	[PX_FT_FULL] = &px_fops_full,           /* (ports12) dev.c */
+	[PX_FT_INOTIFY] = &px_fops_inotify,     /* (ports12) inotify.c */
+	[PX_FT_PROCPID] = &px_fops_procpid,     /* (portgaps) procpid.c */
 };
 
 static struct px_fdtab *tab;            /* ours */
@@ -136,7 +139,7 @@ px_fd_tab(void)
 	return tab;
 }
 
-struct px_ofile *
+PX_HOT struct px_ofile *
 px_fd_get(int fd)
 {
 	struct px_fdtab *t = px_fd_tab();
@@ -148,7 +151,7 @@ px_fd_get(int fd)
 
 /* (posixgaps) An O_PATH descriptor only names its file: the calls on
  * the file's contents and state are EBADF on it, as Linux's fdget(). */
-struct px_ofile *
+PX_HOT struct px_ofile *
 px_fd_io(int fd)
 {
 	struct px_ofile *f = px_fd_get(fd);
@@ -300,7 +303,7 @@ px_fd_sweep(void)
 
 /* ---- the calls on descriptors --------------------------------------- */
 
-static const struct px_fops *
+PX_HOT static const struct px_fops *
 ops(struct px_ofile *f)
 {
 	return f->type < PX_FT_NTYPES ? px_fops[f->type] : NULL;
@@ -450,7 +453,7 @@ check_rw(struct px_ofile *f, int write)
 }
 
 /* One read or write of the program's buffer. */
-static long
+PX_HOT static long
 rw(long fd, void *buf, size_t n, int64_t off, int write)
 {
 	struct px_ofile *f = px_fd_io((int)fd);
@@ -473,14 +476,14 @@ rw(long fd, void *buf, size_t n, int64_t off, int write)
 	return o->read(f, buf, n, off);
 }
 
-long
+PX_HOT long
 px_read(PX_ARGS)
 {
 	PX_UNUSED;
 	return rw(a1, (void *)a2, (size_t)a3, -1, 0);
 }
 
-long
+PX_HOT long
 px_write(PX_ARGS)
 {
 	PX_UNUSED;

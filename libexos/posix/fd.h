@@ -40,6 +40,10 @@ enum px_ftype {
 	PX_FT_NULL,             /* /dev/null */
 	PX_FT_ZERO,             /* /dev/zero */
 	PX_FT_RANDOM,           /* /dev/urandom, /dev/random */
+	/* (ports12) appended */
+	PX_FT_FULL,             /* /dev/full (dev.c) */
+	PX_FT_INOTIFY,          /* an inotify instance (inotify.c) */
+	PX_FT_PROCPID,          /* (portgaps) a /proc file (procpid.c) */
 	PX_FT_NTYPES
 };
 
@@ -150,5 +154,8 @@ extern const struct px_fops px_fops_cffsdir;
 extern const struct px_fops px_fops_null;       /* dev.c */
 extern const struct px_fops px_fops_zero;
 extern const struct px_fops px_fops_random;
+extern const struct px_fops px_fops_full;       /* (ports12) dev.c */
+extern const struct px_fops px_fops_inotify;    /* (ports12) inotify.c */
+extern const struct px_fops px_fops_procpid;    /* (portgaps) procpid.c */
 
 #endif

@@ -21,6 +21,7 @@
 #include "vfs.h"
 #include "fsroot.h"
 #include "uaccess.h"
+#include "inotify.h"
 
 /* Linux's struct statx (musl 1.2.3 has none) */
 struct px_statx_ts {
@@ -57,6 +58,15 @@ struct px_statx {
 })
 
 static struct px_nd nd1, nd2;           /* one call at a time */
+
+/* (ports12) r, after telling inotify of a success (inotify.h) */
+static long
+note(long r, const char *path, uint32_t mask, int isdir)
+{
+	if (r >= 0)
+		px_in_note(path, mask, isdir);
+	return r;
+}
 
 static uint32_t
 cur_umask(void)
@@ -136,6 +146,7 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		    mode & 07777 & ~cur_umask(), PX_UID, PX_GID));
 		if (r < 0)
 			return r;
+		px_in_note(nd->path, IN_CREATE, 0);
 		created = 1;
 		type = PX_FT_FILE;
 	} else {
@@ -166,7 +177,13 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 				return r;
 			type = r == 0 ? PX_FT_DIR : (uint32_t)r;
 			break;
-		case PX_BE_PROC:        /* its directories */
+		case PX_BE_PROC:        /* its directories, procpid.c's files */
+			if (S_ISREG(m)) {
+				if (acc != O_RDONLY || (flags & O_TRUNC))
+					return -EACCES;
+				type = PX_FT_PROCPID;
+				break;
+			}
 			if (!S_ISDIR(m))
 				return -ELOOP;
 			type = PX_FT_DIR;
@@ -183,6 +200,8 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			    nd->st.st_size && (r = FS(PX_FS_CHANGED,
 			    cffs_truncate(fs, nd->path, 0))) < 0)
 				return r;
+			if (type == PX_FT_FILE && (flags & O_TRUNC))
+				px_in_note(nd->path, IN_MODIFY, 0);
 		}
 	}
 	if (!(f = px_ofile_new(type, (uint32_t)flags & ~(uint32_t)(O_CREAT |
@@ -192,6 +211,8 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		r = px_vn_open(f, nd->path, type);
 	else if (type == PX_FT_MODFILE)
 		r = px_mod_open(px_file_lookup(nd->path), f);
+	else if (type == PX_FT_PROCPID)
+		r = px_procpid_open(f, nd->path);
 	else
 		r = 0;
 	if (r < 0) {
@@ -201,6 +222,9 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 	}
 	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0)
 		px_ofile_put(f);
+	else if ((type == PX_FT_FILE || type == PX_FT_DIR) &&
+	    !(flags & O_PATH))
+		px_in_note(nd->path, IN_OPEN, type == PX_FT_DIR);
 	(void)created;
 	return fd;
 }
@@ -391,8 +415,9 @@ do_mkdir(long dirfd, const char *upath, long mode)
 		return -EEXIST;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_mkdir(fs, nd->path, (uint32_t)mode &
-	    07777 & ~cur_umask(), PX_UID, PX_GID));
+	return note(FS(PX_FS_CHANGED, cffs_mkdir(fs, nd->path, (uint32_t)
+	    mode & 07777 & ~cur_umask(), PX_UID, PX_GID)), nd->path,
+	    IN_CREATE, 1);
 }
 
 long
@@ -439,7 +464,8 @@ do_rmdir(long dirfd, const char *upath)
 		return -EBUSY;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_rmdir(fs, nd->path));
+	return note(FS(PX_FS_CHANGED, cffs_rmdir(fs, nd->path)), nd->path,
+	    IN_DELETE, 1);
 }
 
 long
@@ -465,7 +491,7 @@ do_unlink(long dirfd, const char *upath)
 		return -EROFS;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return px_vn_unlink(nd->path);
+	return note(px_vn_unlink(nd->path), nd->path, IN_DELETE, 0);
 }
 
 long
@@ -486,6 +512,20 @@ px_unlinkat(PX_ARGS)
 	return do_unlink(a1, (const char *)a2);
 }
 
+/*
+ * The mount a place belongs to, as Linux counts them: /dev and /proc
+ * are file systems of their own; the C-FFS root and the boot modules
+ * (read-only files in the root's directories) are one.  rename and link
+ * across two of them are EXDEV.
+ */
+static int
+mount_of(int be)
+{
+	if (be == PX_BE_DEV || be == PX_BE_PROC)
+		return be;
+	return PX_BE_CFFS;
+}
+
 static long
 do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 {
@@ -497,10 +537,13 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 		return -EINVAL;
 	if ((r = px_namei(ofd, from, PX_ND_NOFOLLOW, a)) < 0)
 		return r;
-	if (!a->exists)
-		return -ENOENT;
 	if ((r = px_namei(nfd, to, PX_ND_NOFOLLOW, b)) < 0)
 		return r;
+	/* as Linux: the two parents' mounts first, then the names */
+	if (mount_of(a->pbe) != mount_of(b->pbe))
+		return -EXDEV;
+	if (!a->exists)
+		return -ENOENT;
 	if (ends_dot(from) || ends_dot(to))
 		return -EBUSY;
 	if (a->be != PX_BE_CFFS || (b->exists && b->be != PX_BE_CFFS))
@@ -520,7 +563,9 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 	}
 	if ((r = parent_ok(a)) < 0 || (r = parent_ok(b)) < 0)
 		return r;
-	return px_vn_rename(a->path, b->path);
+	if ((r = px_vn_rename(a->path, b->path)) >= 0)
+		px_in_move(a->path, b->path, S_ISDIR(a->st.st_mode));
+	return r;
 }
 
 long
@@ -562,13 +607,20 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 		return r;
 	if (b->exists)
 		return -EEXIST;
+	/* as Linux: the file's mount and the new name's parent's */
+	if (mount_of(a->be) != mount_of(b->pbe))
+		return -EXDEV;
 	if (S_ISDIR(a->st.st_mode))
 		return -EPERM;
 	if (a->be != PX_BE_CFFS)
-		return b->pbe == PX_BE_CFFS ? -EXDEV : -EROFS;
+		return -EROFS;
 	if ((r = parent_ok(b)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path));
+	if ((r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path))) >= 0) {
+		px_in_note(a->path, IN_ATTRIB, 0);
+		px_in_note(b->path, IN_CREATE, 0);
+	}
+	return r;
 }
 
 long
@@ -603,8 +655,8 @@ do_symlink(const char *utarget, long dirfd, const char *upath)
 		return -EEXIST;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_symlink(fs, target, nd->path, PX_UID,
-	    PX_GID));
+	return note(FS(PX_FS_CHANGED, cffs_symlink(fs, target, nd->path,
+	    PX_UID, PX_GID)), nd->path, IN_CREATE, 0);
 }
 
 long
@@ -748,6 +800,8 @@ fd_name_raw(long fd, char *path, int raw)
 	if (f->type != PX_FT_FILE && f->type != PX_FT_DIR)
 		return -EROFS;
 	strcpy(path, px_dir_path(f));
+	/* (ports12) for inotify's IN_ISDIR */
+	nd1.st.st_mode = f->type == PX_FT_DIR ? S_IFDIR : S_IFREG;
 	return 0;
 }
 
@@ -782,7 +836,8 @@ px_chmod(PX_ARGS)
 	PX_UNUSED;
 	if ((r = attr_name(AT_FDCWD, (const char *)a1, 0)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -796,7 +851,8 @@ px_fchmodat(PX_ARGS)
 	 * /proc/self/fd, procfs.c) */
 	if ((r = attr_name(a1, (const char *)a2, 0)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a3));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a3)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -807,7 +863,8 @@ px_fchmod(PX_ARGS)
 	PX_UNUSED;
 	if ((r = fd_name(a1, nd1.path)) < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
+	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 /* One user: any owner is accepted and recorded (as root would). */
@@ -816,8 +873,8 @@ chown_path(long r, long uid, long gid)
 {
 	if (r < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
-	    (uint32_t)gid));
+	return note(FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
+	    (uint32_t)gid)), nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
 
 long
@@ -888,7 +945,13 @@ px_utimensat(PX_ARGS)
 		    (a4 & AT_SYMLINK_NOFOLLOW) != 0);
 	if (r < 0)
 		return r;
-	return FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));
+	/* Linux's event: both times IN_ATTRIB, one of them IN_ACCESS or
+	 * IN_MODIFY */
+	r = FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));
+	if (tp[0] || tp[1])
+		(void)note(r, nd1.path, tp[0] && tp[1] ? IN_ATTRIB : tp[0] ?
+		    IN_ACCESS : IN_MODIFY, S_ISDIR(nd1.st.st_mode));
+	return r;
 }
 
 long
@@ -910,19 +973,29 @@ px_truncate(PX_ARGS)
 		return r;
 	if (nd->be != PX_BE_CFFS)
 		return -EROFS;
-	return FS(PX_FS_CHANGED, cffs_truncate(fs, nd->path, (uint64_t)a2));
+	return note(FS(PX_FS_CHANGED, cffs_truncate(fs, nd->path,
+	    (uint64_t)a2)), nd->path, IN_MODIFY, 0);
 }
 
 /* ---- the file system ------------------------------------------------- */
 
 static long
-statfs_out(void *ubuf)
+statfs_out(void *ubuf, int be)
 {
 	struct cffs_statfs cs;
 	struct statfs sf;
 	long r;
 
 	memset(&sf, 0, sizeof(sf));
+	if (be == PX_BE_DEV || be == PX_BE_PROC) {
+		/* (portgaps) their own file systems, as Linux's devtmpfs
+		 * and proc: no blocks (df leaves them out) */
+		sf.f_type = be == PX_BE_DEV ? 0x01021994 : 0x9fa0;
+		sf.f_bsize = 4096;
+		sf.f_namelen = 255;
+		sf.f_frsize = sf.f_bsize;
+		return px_copyout(ubuf, &sf, sizeof(sf));
+	}
 	r = FS(PX_FS_READ, cffs_statfs(fs, &cs));
 	if (r == 0) {
 		sf.f_type = 0xcff5;
@@ -951,7 +1024,7 @@ px_statfs(PX_ARGS)
 		return r;
 	if (!nd->exists)
 		return -ENOENT;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, nd->be);
 }
 
 long
@@ -960,7 +1033,7 @@ px_fstatfs(PX_ARGS)
 	PX_UNUSED;
 	if (!px_fd_get((int)a1) || a1 != (int)a1)
 		return -EBADF;
-	return statfs_out((void *)a2);
+	return statfs_out((void *)a2, PX_BE_CFFS);
 }
 
 long

@@ -44,6 +44,11 @@ struct fs_shared {
 	 * XN's registry, dirty (0: nobody), its environment, and the
 	 * numbers mounts take to name themselves */
 	volatile uint64_t holder, holder_env, next_tok;
+	/* the holder whose write-back XN could not write (the disk
+	 * reported an error; its entries stay dirty and the holder mark
+	 * stays, so the next flush retries them): its next fsync or sync
+	 * retries and reports EIO if that fails too (0: none) */
+	volatile uint64_t wb_failed;
 };
 
 static struct fs_shared *sh;    /* the family's, found on first use */
@@ -56,7 +61,7 @@ static struct cffs_fs *root;
 static uint64_t root_env;       /* the environment root belongs to */
 static uint64_t my_tok;         /* this mount's name as a holder */
 
-static void flush_family(int sync_map);
+static long flush_family(int sync_map);
 static int other_holder(void);
 static long root_err;           /* why there is none (0: not tried) */
 
@@ -195,24 +200,30 @@ family_entries(int all)
  * Write back stale[0..n) in XN's waves: children before parents (XN
  * holds a parent back until its fresh children are written, a moved
  * block's new parent until the old one is), in pieces of at most
- * XOK_XN_WB_MAX, so repeat while a round writes something.
+ * XOK_XN_WB_MAX, so repeat while a round writes something.  0, or
+ * -EIO if the disk failed a write (XN keeps that wave dirty).
  */
-static void
+static long
 writeback_list(uint32_t n)
 {
 	uint32_t i, k, done, wrote, round;
+	long err = 0;
 
 	for (round = 0; round < 16; round++) {
 		wrote = 0;
+		err = 0;
 		for (i = 0; i < n; i += k) {
 			k = n - i < XOK_XN_WB_MAX ? n - i : XOK_XN_WB_MAX;
 			done = 0;
-			(void)sys_xn_writeback_many(stale + i, k, &done);
+			if (sys_xn_writeback_many(stale + i, k, &done) ==
+			    -(XE_XN - XN_EIO))
+				err = -EIO;
 			wrote += done;
 		}
 		if (wrote == 0)
 			break;
 	}
+	return err;
 }
 
 /*
@@ -224,20 +235,31 @@ writeback_list(uint32_t n)
  * of the family is written back, in XN's order; sync_map: XN's free map
  * too.  The entries stay (clean): readers keep using them.
  */
-static void
+static long
 flush_family(int sync_map)
 {
 	uint32_t n;
+	long err = 0;
 
 	recover_fresh();
 	if ((n = family_entries(0)) > 0)
-		writeback_list(n);
-	if (sync_map)
-		sys_xn_sync();
-	if (sh != NULL) {
-		sh->holder = 0;
-		sh->holder_env = 0;
+		err = writeback_list(n);
+	if (sync_map && sys_xn_sync() == -(XE_XN - XN_EIO))
+		err = -EIO;
+	if (sh == NULL)
+		return err;
+	if (err < 0) {
+		/* the entries stay dirty and the mark stays: the next
+		 * change, sync or exit of anyone retries them; the
+		 * holder's own next fsync/sync hears of it */
+		if (sh->holder != 0)
+			sh->wb_failed = sh->holder;
+		return err;
 	}
+	sh->holder = 0;
+	sh->holder_env = 0;
+	sh->wb_failed = 0;
+	return 0;
 }
 
 /* Is the registry holding another mount's write-back? */
@@ -389,12 +411,25 @@ px_fs_end(struct cffs_fs *fs, long r, int how)
 	return r < 0 || c >= 0 ? px_fs_errno(r) : px_fs_errno(c);
 }
 
+/*
+ * fsync, fdatasync, sync, syncfs.  Another mount's write-back goes
+ * first (our file may need what it committed: its directory entry); if
+ * the disk fails it, or failed our own write-back while another
+ * process flushed it (wb_failed), the entries stay dirty for a retry
+ * and the caller gets EIO, after its own blocks were tried.
+ */
 long
 px_fs_sync(struct cffs_fs *fs, const char *path)
 {
-	if (other_holder())
-		flush_family(0);
-	return path != NULL ? cffs_fsync(fs, path) : cffs_sync(fs);
+	long err = 0, r;
+
+	if (other_holder() || (sh != NULL && sh->wb_failed != 0 &&
+	    sh->wb_failed == my_tok))
+		err = flush_family(0);
+	r = path != NULL ? cffs_fsync(fs, path) : cffs_sync(fs);
+	if (r < 0)
+		return r;
+	return err;
 }
 
 /*

@@ -21,7 +21,7 @@
 uint64_t px_itimer_dl;                  /* 0: disarmed (sig.h) */
 static uint64_t interval;
 
-void
+PX_HOT void
 px_itimer_poll(void)
 {
 	uint64_t now;
@@ -37,7 +37,7 @@ px_itimer_poll(void)
 	px_sig_post_code(SIGALRM, SI_KERNEL);
 }
 
-uint64_t
+PX_HOT uint64_t
 px_itimer_deadline(void)
 {
 	return px_itimer_dl ? px_itimer_dl : UINT64_MAX;

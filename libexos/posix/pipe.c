@@ -15,7 +15,10 @@
  * changes at every move and at every close.  A process that moves the
  * ring and finds the other side asleep (rwait/wwait: its environment)
  * yields to it directly, so a ping-pong goes from one process to the
- * other without waiting for the scheduler to re-run predicates.
+ * other without waiting for the scheduler to re-run predicates; and a
+ * process that goes to sleep names the other side's last mover
+ * (renv/wenv) to run in its place (px_block_to, Xok's SLEEP_TO), so
+ * the way back skips the scheduler's search too.
  * EOF: no writer left and the ring empty.  EPIPE and SIGPIPE: no
  * reader left.  Writes of at most PX_PIPE_BUF bytes go in whole (they
  * wait for room for all of them); longer ones may be split.
@@ -37,7 +40,7 @@
 	px_poll_kick())
 
 /* Give the rest of our time to the other side if it sleeps. */
-static void
+PX_HOT static void
 wake(volatile uint64_t *who)
 {
 	uint64_t env = *who;
@@ -46,7 +49,7 @@ wake(volatile uint64_t *who)
 		sys_yield(env);
 }
 
-static long
+PX_HOT static long
 pipe_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 {
 	struct px_pipe *p = PIPE(f);
@@ -75,7 +78,7 @@ pipe_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 		uint64_t seen[2] = { head, ev };
 
 		p->rwait = XOK_INFO->cur_env;
-		r = px_block(w, seen, 2, UINT64_MAX);
+		r = px_block_to(w, seen, 2, UINT64_MAX, p->wenv);
 		p->rwait = 0;
 		if (r < 0 && r != -ETIMEDOUT) {
 			px_unlock(&p->rlock);
@@ -93,6 +96,7 @@ pipe_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 		return -EFAULT;
 	}
 	__atomic_store_n(&p->tail, tail + k, __ATOMIC_RELEASE);
+	p->renv = XOK_INFO->cur_env;
 	MOVED(p);
 	px_unlock(&p->rlock);
 	wake(&p->wwait);
@@ -107,7 +111,7 @@ sigpipe(void)
 	__exos_syscall(SYS_kill, pid, SIGPIPE, 0, 0, 0, 0);
 }
 
-static long
+PX_HOT static long
 pipe_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 {
 	struct px_pipe *p = PIPE(f);
@@ -140,7 +144,7 @@ pipe_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 
 			p->wwait = XOK_INFO->cur_env;
 			wake(&p->rwait);
-			r = px_block(w, seen, 2, UINT64_MAX);
+			r = px_block_to(w, seen, 2, UINT64_MAX, p->renv);
 			p->wwait = 0;
 			if (r < 0 && r != -ETIMEDOUT)
 				break;
@@ -157,6 +161,7 @@ pipe_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 			break;
 		}
 		__atomic_store_n(&p->head, head + k, __ATOMIC_RELEASE);
+		p->wenv = XOK_INFO->cur_env;
 		MOVED(p);
 		done += k;
 	}

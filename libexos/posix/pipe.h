@@ -29,6 +29,9 @@ struct px_pipe {
 	volatile uint64_t ends;         /* readers + writers, for the free */
 	volatile uint64_t rwait, wwait; /* a sleeping reader/writer (env) */
 	uint8_t *buf;                   /* PX_PIPE_SIZE bytes, shared */
+	/* the environment that last read / wrote: whom a sleeper names
+	 * to run next (px_block_to), the one likely to wake it */
+	volatile uint64_t renv, wenv;
 };
 
 extern const struct px_fops px_fops_pipe;       /* pipe.c */

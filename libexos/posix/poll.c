@@ -29,7 +29,7 @@
 
 /* The family-wide event word: the shared region's object PX_ROOT_POLL
  * (shm.h); a private word if there is no region (nobody to wake). */
-static volatile uint64_t *
+PX_HOT static volatile uint64_t *
 event_word(void)
 {
 	static volatile uint64_t *w, none;
@@ -39,7 +39,7 @@ event_word(void)
 	return w ? w : &none;
 }
 
-void
+PX_HOT void
 px_poll_kick(void)
 {
 	__atomic_add_fetch(event_word(), 1, __ATOMIC_RELEASE);

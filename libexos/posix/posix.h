@@ -254,4 +254,16 @@ void px_mem_unfill(uint64_t va, uint64_t n);
  * goes to the disk (px_exit). */
 void px_fs_exit(void);
 
+/* (ports12) inotify.c */
+long px_inotify_init(PX_ARGS);
+long px_inotify_init1(PX_ARGS);
+long px_inotify_add_watch(PX_ARGS);
+long px_inotify_rm_watch(PX_ARGS);
+/* On the path of a pipe round trip (read, write, sleep, wake): GCC puts
+ * these in .text.hot.*, which the linker gathers in a few pages.  Under
+ * QEMU's TCG every switch of address space empties the software TLB,
+ * and each page the next process touches costs a refill
+ * (docs/BENCHMARKS.md, "The pipe round trip, measured"). */
+#define PX_HOT  __attribute__((hot))
+
 #endif

@@ -45,8 +45,12 @@ $(BUILD)/posix/libexos/posix/mmapfile.c.o: POSIX_CFLAGS += -Icffs/include
 POSIX_SRCS += libexos/posix/fts.c
 # (posixgaps) /proc/self/fd and the names of open files
 POSIX_SRCS += libexos/posix/procfs.c
+# (portgaps) /proc/PID of every process, /proc/mounts
+POSIX_SRCS += libexos/posix/procpid.c
 # (pipes) execve of "#!" scripts
 POSIX_SRCS += libexos/posix/shebang.c
+# (ports12) inotify (inotify.h: the file calls' hooks)
+POSIX_SRCS += libexos/posix/inotify.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))

@@ -105,4 +105,12 @@ void px_proc_continued(struct px_proc *p);
 /* Bump the generation (under the lock): wakes every waiter. */
 void px_ptab_changed(void);
 
+/* (portgaps) procpid.c: what /proc/PID shows that the entry does not
+ * (command line, exe, start time): fork copies the parent's (under the
+ * lock), execve names the program, every image records its argv. */
+void px_pinfo_fork(const struct px_proc *parent,
+    const struct px_proc *child);
+void px_pinfo_exec(const char *path);
+void px_pinfo_start(int argc, char **argv, int execed);
+
 #endif

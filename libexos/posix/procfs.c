@@ -14,7 +14,9 @@
  * and open is a dup of it (as the BSDs' /dev/fd; Linux opens the pipe
  * anew, with the same result for reads and writes).
  *
- * Only our own process is there: another PID is ENOENT.  Everything is
+ * Only our own process has fd: another PID's is ENOENT.  procpid.c
+ * (portgaps) makes every other name: /proc/PID of every process, with
+ * stat, status, cmdline and exe, and /proc/mounts.  Everything is
  * read-only (EROFS from the path calls, which see a place that is not
  * C-FFS).
  */
@@ -93,7 +95,7 @@ px_procfs_lookup(const char *path, struct stat *st)
 	int k = classify(path, &fd);
 
 	if (k == P_NONE)
-		return -ENOENT;
+		return px_procpid_lookup(path, st);     /* (portgaps) */
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 4;
 	st->st_blksize = 1024;
@@ -143,6 +145,7 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	case PX_FT_NULL:
 	case PX_FT_ZERO:
 	case PX_FT_RANDOM:
+	case PX_FT_FULL:
 		name = px_dev_name(f->type);
 		break;
 	default:
@@ -151,6 +154,10 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	if (name) {
 		snprintf(buf, n, "%s", name);
 		return 1;
+	}
+	if (f->type == PX_FT_INOTIFY) {         /* (ports12) as Linux */
+		snprintf(buf, n, "anon_inode:inotify");
+		return 0;
 	}
 	memset(&st, 0, sizeof(st));
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
@@ -168,7 +175,7 @@ px_procfs_readlink(const char *path, char *buf)
 
 	switch (classify(path, &fd)) {
 	case P_NONE:
-		return -ENOENT;
+		return px_procpid_readlink(path, buf);  /* (portgaps) */
 	case P_SELF:
 		return snprintf(buf, PX_PATH_MAX, "%ld", mypid());
 	case P_FD:
@@ -199,11 +206,12 @@ px_procfs_readdir(const char *path,
 	switch (classify(path, &fd)) {
 	case P_ROOT:
 		snprintf(name, sizeof(name), "%ld", mypid());
+		(void)name;
 		if (emit(arg, "self", 4, S_IFLNK))
 			return 1;
-		return emit(arg, name, 2, S_IFDIR);
+		return px_procpid_rootdir(emit, arg);   /* (portgaps) */
 	case P_PID:
-		return emit(arg, "fd", 3, S_IFDIR);
+		return px_procpid_readdir(path, 1, emit, arg);
 	case P_FDDIR:
 		for (i = 0; i < PX_NFD; i++) {
 			if (!px_fd_get((int)i))
@@ -214,6 +222,6 @@ px_procfs_readdir(const char *path,
 		}
 		return 0;
 	default:
-		return 0;
+		return px_procpid_readdir(path, 0, emit, arg);
 	}
 }

@@ -189,6 +189,7 @@ px_proc_new(long *err)
 	p->pgid = me->pgid;
 	p->sid = me->sid;
 	p->state = PX_EMBRYO;
+	px_pinfo_fork(me, p);           /* (portgaps) procpid.c */
 	*err = 0;
 out:
 	px_unlock(&tab->lock);

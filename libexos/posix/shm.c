@@ -103,7 +103,7 @@ struct shm_run {                        /* at the first page of a run */
 
 /* ---- locks ----------------------------------------------------------- */
 
-int
+PX_HOT int
 px_lock(struct px_lock *l)
 {
 	uint64_t self = XOK_INFO->cur_env, o;
@@ -138,7 +138,7 @@ px_lock(struct px_lock *l)
 	}
 }
 
-void
+PX_HOT void
 px_unlock(struct px_lock *l)
 {
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);

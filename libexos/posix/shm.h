@@ -47,6 +47,8 @@ long px_shm_fault(uint64_t va);
 #define PX_ROOT_FMAP    12      /* file mappings, their cache (mmapfile.c) */
 #define PX_ROOT_TTY     13      /* (posixgaps) the console tty (tty.c) */
 #define PX_ROOT_POLL    14      /* the family-wide event word (poll.c) */
+#define PX_ROOT_INOTIFY 15      /* (ports12) inotify's event log */
+#define PX_ROOT_PINFO   11      /* (portgaps) command lines (procpid.c) */
 void *px_shm_root(unsigned k, size_t n);
 /* (posixgaps) The object number k if some member made it, else NULL
  * (nothing is allocated). */

@@ -63,7 +63,7 @@ static uint64_t unbound = 1;
 
 /* The pending word: our entry's in the process table (proc.h), where
  * other processes post; a word of our own if there is no table. */
-volatile uint64_t *
+PX_HOT volatile uint64_t *
 px_sig_word(void)
 {
 	struct px_proc *p;
@@ -163,7 +163,7 @@ px_sig_post(int sig)
 }
 
 
-static void
+PX_HOT static void
 unpost(uint64_t set)
 {
 	__atomic_fetch_and(px_sig_word(), ~set, __ATOMIC_SEQ_CST);
@@ -238,7 +238,7 @@ px_sig_set_mask(uint64_t m)
 
 /* ---- events that become signals ---------------------------------- */
 
-static const volatile uint64_t *
+PX_HOT static const volatile uint64_t *
 chld_word(void)
 {
 	return chldw;
@@ -265,7 +265,7 @@ chld_reaps(void)
 
 /* The timer and the children.  sync: not in an upcall, so dead
  * children may be reaped (SIGCHLD ignored: no zombies, as in Linux). */
-static void
+PX_HOT static void
 poll_events(int sync)
 {
 	uint64_t n;
@@ -289,13 +289,13 @@ poll_events(int sync)
 	px_sig_post_code(SIGCHLD, PX_CLD_TABLE);
 }
 
-uint64_t
+PX_HOT uint64_t
 px_sig_wakeset(void)
 {
 	return (~blocked & ~ign) | KILLSTOP;
 }
 
-int
+PX_HOT int
 px_sig_interrupt(void)
 {
 	uint64_t p;
@@ -317,7 +317,7 @@ px_sig_due_async(void)
 	return (*px_sig_word() & px_sig_wakeset()) != 0;
 }
 
-const volatile uint64_t *
+PX_HOT const volatile uint64_t *
 px_sig_chld_word(uint64_t *seen)
 {
 	const struct px_sigaction *a = &act[SIGCHLD];
@@ -541,7 +541,7 @@ timer_due(void)
 	return d != UINT64_MAX && d <= px_now_ns();
 }
 
-int
+PX_HOT int
 px_sig_syscall_end(struct px_sysctx *c, long *r)
 {
 	int sig;

@@ -253,6 +253,8 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 		px_cons_puts("\n");
 	}
 go:
+	px_pinfo_start((int)sp[0], (char **)(sp + 1),
+	    magic == PX_EXEC_MAGIC);    /* (portgaps) /proc/PID, procpid.c */
 	px_sig_release();
 	__libc_start_main(main, (int)sp[0], (char **)(sp + 1), 0, 0, 0);
 	for (;;)

@@ -12,7 +12,7 @@
 #include "block.h"
 #include "uaccess.h"
 
-uint64_t
+PX_HOT uint64_t
 px_now_ns(void)
 {
 	uint64_t hz = XOK_INFO->tsc_hz, t;

@@ -52,7 +52,7 @@ static int64_t cons_err;        /* CONS_READ's refusal (no [0xfd]), or 0 */
 
 /* The family's tty if it is made (the shared region's object
  * PX_ROOT_TTY, shm.h, once its maker set ready), else NULL. */
-static struct px_tty *
+PX_HOT static struct px_tty *
 tty_made(void)
 {
 	struct px_tty *t = px_shm_root_find(PX_ROOT_TTY);
@@ -277,7 +277,7 @@ tty_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
  * no tty or we are inside the hook already (its lock sleeps too). */
 static int in_hook;
 
-int
+PX_HOT int
 px_tty_hook(const volatile uint64_t **word, uint64_t *seen)
 {
 	if (in_hook || !tty_made())

@@ -28,7 +28,7 @@ urange(const void *p, size_t n)
 	return a >= XOK_UVA_MIN && a < XOK_UVA_END && n <= XOK_UVA_END - a;
 }
 
-long
+PX_HOT long
 px_copyin(void *dst, const void *usrc, size_t n)
 {
 	if (n == 0)
@@ -38,7 +38,7 @@ px_copyin(void *dst, const void *usrc, size_t n)
 	return px_ucopy(dst, usrc, n);
 }
 
-long
+PX_HOT long
 px_copyout(void *udst, const void *src, size_t n)
 {
 	if (n == 0)

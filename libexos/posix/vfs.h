@@ -94,4 +94,13 @@ long px_ofile_name(struct px_ofile *f, char *buf, size_t n);
 const char *px_mod_name(struct px_ofile *f);             /* files.c */
 const char *px_dev_name(uint32_t type);                 /* dev.c */
 
+/* (portgaps) procpid.c: /proc/PID of every process, /proc/mounts */
+long px_procpid_lookup(const char *path, struct stat *st);
+long px_procpid_readlink(const char *path, char *buf);
+int px_procpid_rootdir(int (*emit)(void *, const char *, uint64_t,
+    uint32_t), void *arg);
+int px_procpid_readdir(const char *path, int own,
+    int (*emit)(void *, const char *, uint64_t, uint32_t), void *arg);
+long px_procpid_open(struct px_ofile *f, const char *path);
+
 #endif

@@ -27,6 +27,7 @@
 #include "posix.h"
 #include "vfs.h"
 #include "fsroot.h"
+#include "inotify.h"
 #include "uaccess.h"
 
 #define HIDDEN          "/.exos-unlinked-"
@@ -122,6 +123,10 @@ vn_release(struct px_ofile *f)
 	if (!r || !v)
 		return;
 	px_lock(&r->vlock);
+	/* (ports12) inotify: the description's last close */
+	if (!(f->flags & O_PATH))
+		px_in_note(v->path, (f->flags & 3) != O_RDONLY ?
+		    IN_CLOSE_WRITE : IN_CLOSE_NOWRITE, f->type == PX_FT_DIR);
 	if (--v->refs > 0) {
 		px_unlock(&r->vlock);
 		return;
@@ -289,6 +294,8 @@ file_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 		if ((size_t)k < c)
 			break;
 	}
+	if (done)
+		px_in_note(vn(f)->path, IN_ACCESS, 0);  /* (ports12) */
 	px_unlock(&r->vlock);
 	if (off < 0)
 		f->off = o + done;
@@ -337,6 +344,8 @@ file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 		if ((size_t)k < c)
 			break;
 	}
+	if (done)
+		px_in_note(vn(f)->path, IN_MODIFY, 0);  /* (ports12) */
 	px_unlock(&r->vlock);
 	if (off < 0)
 		f->off = o + done;
@@ -397,8 +406,10 @@ file_ftruncate(struct px_ofile *f, int64_t len)
 	else
 		k = px_fs_end(fs, cffs_truncate(fs, vn(f)->path,
 		    (uint64_t)len), PX_FS_CHANGED);
-	if (k == 0)
+	if (k == 0) {
 		px_fmap_truncated(f, (uint64_t)len);    /* (fmmap) */
+		px_in_note(vn(f)->path, IN_MODIFY, 0);  /* (ports12) */
+	}
 	px_unlock(&r->vlock);
 	return k;
 }
@@ -522,11 +533,12 @@ dir_getdents(struct px_ofile *f, void *ubuf, size_t n)
 	    emit(&d, "..", 1, S_IFDIR))
 		goto out;
 	if (be == PX_BE_DEV && strcmp(vn(f)->path, "/dev") == 0) {
+		/* dev.c's table, in its order (inode numbers i + 2) */
 		static const char *const names[] = { "null", "zero",
-		    "random", "urandom", "tty", "console" };
+		    "random", "urandom", "tty", "console", "full" };
 		unsigned i;
 
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (emit(&d, names[i], i + 2, S_IFCHR))
 				break;
 	} else if (be == PX_BE_PROC) {  /* (posixgaps) procfs.c */

@@ -13,6 +13,12 @@
  *  - exhaustion: an attacker child takes every page its quota allows,
  *    environments and XN_BC_MAP views, then dies: every page comes back
  *    and the others are still served.
+ * Session 8 (the known limits of XN.md, fixed):
+ *  - a child maps the driver's cache page more than 65,535 times: the
+ *    driver still maps it (the count is 32 bits in the kernel);
+ *  - a child caches a block under its transient principal and dies: the
+ *    entry becomes nobody's, so no later environment with the same id
+ *    (after the 2^21 wrap) inherits it.
  *
  * Init (the root capability) drives; children are this program again
  * (arg: role).  Prints PASS:/FAIL: lines, then ALL-DONE.
@@ -21,6 +27,7 @@
 #include "check.h"
 #include "role.h"
 #include <xn/xn.h>
+#include "xntemplate.h"
 
 #define T_EXT   16
 #define ROOT    100             /* the root: one extent at offset 0 */
@@ -34,7 +41,15 @@ enum role {
 	R_DRIVER = 0,
 	R_NCRSP,                /* non-canonical rsp across calls, ticks */
 	R_HOG,                  /* take everything, then wait to be killed */
+	R_SATUR,                /* map a cache page 66,000 times, then wait */
+	R_TRANS,                /* cache a block as its transient principal */
+	R_VIEWER,               /* map views of a block in a loop */
 };
+
+#define BLK2    301             /* cached by a child that dies */
+#define SAT_VA  0x0000002000000000UL    /* the saturating child's maps */
+#define SAT_N   (65536UL + 512)         /* more than 16 bits can count */
+#define PR_TRANSIENT 0x80000000u        /* xok/xnsys.c */
 
 static struct xok_xn_change ch;
 static uint8_t rbuf[4096] __attribute__((aligned(4096)));
@@ -67,34 +82,6 @@ spawn_role(enum role r, volatile uint64_t **sh)
 }
 
 /* ---- 1. XN_READ of a fresh block --------------------------------------- */
-
-/* A block owning one extent (start, count) at offset 0; any principal
- * may change it. */
-static void
-make_template(struct xok_xn_template *t)
-{
-	const struct xn_insn owns[] = {
-		XN_I(LDI, 1, 0, 0, 0),
-		XN_I(LDI, 4, 0, 0, XN_TYPE_DATA),
-		XN_I(LD32, 2, 1, 0, 0),
-		XN_I(LD32, 3, 1, 0, 4),
-		XN_I(EMIT, 2, 3, 4, 0),
-		XN_I(LDI, 0, 0, 0, 0),
-		XN_I(RET, 0, 0, 0, 0),
-	};
-	const struct xn_insn acl[] = {
-		XN_I(LDI, 9, 0, 0, 1),
-		XN_I(RET, 9, 0, 0, 0),
-	};
-
-	memset(t, 0, sizeof(*t));
-	strncpy(t->name, "attack.ext", sizeof(t->name) - 1);
-	t->type = T_EXT;
-	t->len[0] = sizeof(owns) / sizeof(owns[0]);
-	t->len[1] = sizeof(acl) / sizeof(acl[0]);
-	memcpy(t->code[0], owns, sizeof(owns));
-	memcpy(t->code[1], acl, sizeof(acl));
-}
 
 /* ROOT's extent := (start, count), claiming (or dropping) block c. */
 static int64_t
@@ -139,7 +126,7 @@ test_xnread_fresh(void)
 	int64_t ppn;
 
 	EXPECT_EQ("xn: format", sys_xn_format(0), 0);
-	make_template(&t);
+	xn_extent_template(&t, "attack.ext", T_EXT, 1);
 	EXPECT_EQ("xn: template", sys_xn_template(0, &t), 0);
 	EXPECT_EQ("xn: root", sys_xn_root(0, "attack", T_EXT, ROOT, NULL), 0);
 	EXPECT_EQ("xn: cache the root", cache(ROOT), 0);
@@ -399,6 +386,312 @@ test_hog(void)
 	EXPECT_EQ("hog: every page came back", XOK_INFO->nfree, before);
 }
 
+/* ---- 4. a cache page's mappings saturated by a non-owner --------------- */
+
+/* Map ROOT's cache page (the driver's) read-only SAT_N times, 512 at a
+ * time; sh[1] = how many went, sh[2] = the first error. */
+static void
+child_satur(volatile uint64_t *sh)
+{
+	static struct xok_page_map m[XOK_PAGE_BATCH_MAX];
+	struct xok_xn_bcinfo bc;
+	uint64_t n = 0, i;
+	int64_t r = 0;
+
+	if (sys_xn_bc_lookup(ROOT, &bc) != 0) {
+		sh[0] = 2;
+		return;
+	}
+	while (n < SAT_N) {
+		for (i = 0; i < XOK_PAGE_BATCH_MAX; i++)
+			m[i] = (struct xok_page_map){ .va = SAT_VA + (n + i) *
+			    XOK_PGSIZE, .ppn = bc.ppn, .perm = XOK_PTE_NX };
+		r = sys_page_map_many(XOK_SELF, 0, m, XOK_PAGE_BATCH_MAX);
+		if (r > 0)
+			n += (uint64_t)r;
+		if (r != XOK_PAGE_BATCH_MAX) {
+			sh[2] = (uint64_t)(r < 0 ? r : m[r].result);
+			break;
+		}
+	}
+	sh[1] = n;
+	sh[0] = 1;
+	for (;;)
+		sys_yield(XOK_SELF);
+}
+
+/*
+ * The session-7 finding: a page's mapping count was 16 bits, so a child
+ * mapping ROOT's cache page 65,535 times made every further mapping of
+ * it fail -- the owner's own views included.  Now the kernel counts in
+ * 32 bits (the exported mapcount stops at 65,535): the child maps as
+ * often as its quota of page tables allows and everyone else still
+ * maps the page.
+ */
+static void
+test_mapsat(void)
+{
+	volatile uint64_t *sh;
+	struct xok_xn_bcinfo bc;
+	uint64_t ppn, before;
+	int64_t c, r;
+
+	EXPECT_EQ("mapsat: ROOT is cached", sys_xn_bc_lookup(ROOT, &bc), 0);
+	ppn = bc.ppn;
+	before = XOK_PAGES[ppn].mapcount;
+	c = spawn_role(R_SATUR, &sh);
+	EXPECT("mapsat: child", c > 0);
+	EXPECT("mapsat: it mapped the page", WAIT_FOR(sh[0] != 0, 60000) &&
+	    sh[0] == 1);
+	printf("attack: a child mapped ROOT's cache page %lu times "
+	    "(error %ld); mapcount %u\n", sh[1], (int64_t)sh[2],
+	    XOK_PAGES[ppn].mapcount);
+	EXPECT("mapsat: past 65,535 mappings of one page", sh[1] == SAT_N);
+	EXPECT_EQ("mapsat: the exported count stops at 65,535",
+	    XOK_PAGES[ppn].mapcount, 65535);
+	r = sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA);
+	EXPECT_EQ("mapsat: the owner still maps its block (XN_BC_MAP)", r, 0);
+	if (r == 0) {
+		EXPECT("  and reads it", sys_xn_read(ROOT, 1, rbuf) == 0 &&
+		    memcmp((const void *)VIEW_VA, rbuf, sizeof(rbuf)) == 0);
+		EXPECT_EQ("  and unmaps it", sys_page_unmap(XOK_SELF, VIEW_VA,
+		    0), 0);
+	}
+	EXPECT_EQ("mapsat: child killed", sys_env_destroy((uint64_t)c, 0, 9),
+	    0);
+	WAIT_FOR(dead(c), 2000);
+	EXPECT_EQ("mapsat: the count is exact again", XOK_PAGES[ppn].mapcount,
+	    before);
+	EXPECT("mapsat: the page is still XN's", (XOK_PAGES[ppn].flags &
+	    XOK_PG_XN) && sys_xn_bc_lookup(ROOT, &bc) == 0 && bc.ppn == ppn);
+	sys_page_unmap(XOK_SELF, (uint64_t)sh, 0);
+	sys_page_free(last_shppn, 0);
+}
+
+/* ---- 5. a dead environment's transient principal ----------------------- */
+
+/* Cache BLK2 under our transient principal (our name has no entry in
+ * XN's table); sh[1] = the result, sh[2] = the entry's owner. */
+static void
+child_trans(volatile uint64_t *sh)
+{
+	struct xok_xn_bcinfo bc;
+
+	sh[1] = (uint64_t)cache(BLK2);
+	sh[2] = sys_xn_bc_lookup(BLK2, &bc) == 0 ? bc.owner : 0;
+	sh[0] = 1;
+}
+
+/*
+ * Ids come back after 2^21 creations, and a transient principal is
+ * 0x80000000 | id: a newcomer with a dead environment's id took over its
+ * registry entries and notices.  Now a death disowns them: the entry of
+ * a dead child names nobody (XN_NOBODY), so no later id can be its
+ * owner.  (A 2^21-creation wrap is too slow to run; this checks the
+ * invariant that makes it harmless.)
+ */
+static void
+test_transient(void)
+{
+	volatile uint64_t *sh;
+	struct xok_xn_bcinfo bc;
+	int64_t c;
+
+	EXPECT_EQ("transient: claim a second block", extent(BLK, 2, BLK2, 0),
+	    0);
+	c = spawn_role(R_TRANS, &sh);
+	EXPECT("transient: child", c > 0);
+	EXPECT("transient: it cached a block and died", WAIT_FOR(sh[0] == 1 &&
+	    dead(c), 5000));
+	EXPECT_EQ("transient: its insert", (int64_t)sh[1], 0);
+	EXPECT_EQ("transient: its entry was its transient principal's",
+	    sh[2], (uint64_t)(PR_TRANSIENT | (uint32_t)c));
+	EXPECT("transient: the entry lives on", sys_xn_bc_lookup(BLK2, &bc) ==
+	    0);
+	printf("attack: the dead child's entry is owned by 0x%x\n", bc.owner);
+	EXPECT("transient: no longer the dead id's", bc.owner !=
+	    (PR_TRANSIENT | (uint32_t)c));
+	EXPECT_EQ("transient: nobody's", bc.owner, XN_NOBODY);
+	/* the entry is dirty (fresh): written back, it goes like any */
+	EXPECT_EQ("transient: written back", sys_xn_writeback(BLK2), 0);
+	EXPECT_EQ("transient: evicted", sys_xn_bc_evict(0, BLK2), 0);
+	EXPECT("transient: its page is gone with it", WAIT_FOR(
+	    XOK_PAGES[bc.ppn].owner == 0, 1000));
+	sys_page_unmap(XOK_SELF, (uint64_t)sh, 0);
+	sys_page_free(last_shppn, 0);
+}
+
+/* ---- 6. XN_WRITEBACK_MANY with hostile batches ------------------------- */
+
+static int
+bc_state(uint32_t b)
+{
+	struct xok_xn_bcinfo bc;
+
+	return sys_xn_bc_lookup(b, &bc) == 0 ? (int)bc.state : -1;
+}
+
+/* Every refusal leaves BLK dirty (checked before anything is written);
+ * duplicates are written once. */
+static void
+test_wbmany(void)
+{
+	static uint32_t wb[XOK_XN_WB_MAX + 1];
+	uint64_t word = 0x1122334455667788UL;
+	uint32_t done, n;
+	unsigned i;
+
+	EXPECT_EQ("wbmany: BLK made dirty", sys_xn_write(0, BLK, 0, 8, &word),
+	    0);
+	EXPECT_EQ("  (dirty)", bc_state(BLK), XN_BC_DIRTY);
+	for (i = 0; i <= XOK_XN_WB_MAX; i++)
+		wb[i] = BLK;
+	EXPECT_EQ("wbmany: one block too many", sys_xn_writeback_many(wb,
+	    XOK_XN_WB_MAX + 1, NULL), -XE_INVAL);
+	EXPECT_EQ("wbmany: none", sys_xn_writeback_many(wb, 0, NULL), 0);
+	EXPECT_EQ("wbmany: list in the kernel", sys_xn_writeback_many(
+	    (const uint32_t *)0xffff800000000000UL, 4, NULL), -XE_FAULT);
+	EXPECT_EQ("wbmany: list running off our memory",
+	    sys_xn_writeback_many((const uint32_t *)(VIEW_VA - 8), 4, NULL),
+	    -XE_FAULT);
+	EXPECT_EQ("wbmany: done in the kernel", sys_xn_writeback_many(wb, 1,
+	    (uint32_t *)0xffff800000000000UL), -XE_FAULT);
+	EXPECT_EQ("wbmany: done on a read-only cache view",
+	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA) == 0 ?
+	    sys_xn_writeback_many(wb, 1, (uint32_t *)VIEW_VA) : 1, -XE_FAULT);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	wb[1] = BLK2;                   /* evicted: not cached */
+	EXPECT_EQ("wbmany: an uncached block in the list",
+	    sys_xn_writeback_many(wb, 2, NULL), XN_ENOTCACHED - XE_XN);
+	wb[1] = 0xffffffffu;
+	EXPECT_EQ("wbmany: a block past the disk", sys_xn_writeback_many(wb,
+	    2, NULL), XN_ERANGE - XE_XN);
+	wb[1] = 0;
+	EXPECT_EQ("wbmany: a block of XN's own area", sys_xn_writeback_many(wb,
+	    2, NULL), XN_ERANGE - XE_XN);
+	EXPECT_EQ("wbmany: after every refusal BLK is still dirty",
+	    bc_state(BLK), XN_BC_DIRTY);
+	for (i = 0; i < XOK_XN_WB_MAX; i++)
+		wb[i] = i % 2 ? BLK : ROOT;
+	n = 1 + (bc_state(ROOT) == XN_BC_DIRTY);        /* ROOT too? */
+	done = 77;
+	EXPECT_EQ("wbmany: 512 entries, two blocks repeated",
+	    sys_xn_writeback_many(wb, XOK_XN_WB_MAX, &done), 0);
+	EXPECT_EQ("  each dirty one written once", done, n);
+	EXPECT_EQ("  ROOT clean", bc_state(ROOT), XN_BC_CLEAN);
+	EXPECT_EQ("  clean", bc_state(BLK), XN_BC_CLEAN);
+	memset(rbuf, 0, sizeof(rbuf));
+	EXPECT("  on the disk (a reboot would read it)", sys_xn_read(BLK, 1,
+	    rbuf) == 0 && memcmp(rbuf, &word, 8) == 0);
+}
+
+/* ---- 7. views revoked while another environment maps them -------------- */
+
+#define RACE_ROUNDS 150
+#define CHILD_VIEW  0x0000000700000000UL
+
+/* Map BLK (and BLK .. BLK2) as views and unmap them, again and
+ * again: sh[1] maps, sh[2] misses (not cached), sh[3] an unexpected
+ * result, sh[4] its value; until sh[9] says stop. */
+static void
+child_viewer(volatile uint64_t *sh)
+{
+	int64_t r, u;
+	uint64_t n;
+
+	while (sh[9] == 0) {
+		n = (sh[1] + sh[2]) % 2 + 1;
+		r = sys_xn_bc_map(BLK, n, (void *)CHILD_VIEW);
+		if (r == 0) {
+			sh[1]++;
+			/* revoked meanwhile: NOENT, else 0 */
+			while (n-- > 0)
+				if ((u = sys_page_unmap(XOK_SELF, CHILD_VIEW +
+				    n * XOK_PGSIZE, 0)) != 0 && u != -XE_NOENT) {
+					sh[3]++;
+					sh[4] = (uint64_t)u;
+				}
+		} else if (r == XN_ENOTCACHED - XE_XN)
+			sh[2]++;
+		else {
+			sh[3]++;
+			sh[4] = (uint64_t)r;
+		}
+		if ((sh[1] + sh[2]) % 4 == 0)
+			sys_yield(XOK_SELF);
+	}
+	sh[0] = 1;
+}
+
+/*
+ * A child maps views of BLK in a loop while we evict BLK and take its
+ * page back, write into it (as its owner now may), and cache the block
+ * again in it.  The kernel runs each call to the end (no preemption in
+ * it), so the only interleavings are between calls: after each evict no
+ * view of the page may be left anywhere (its mapcount is 0), and the
+ * child never sees a call fail in an unexpected way.
+ */
+static void
+test_view_race(void)
+{
+	volatile uint64_t *sh;
+	struct xok_xn_bcinfo bc;
+	int64_t c, p;
+	unsigned i, left = 0, notxn = 0, bad = 0;
+
+	EXPECT_EQ("race: BLK cached", sys_xn_bc_lookup(BLK, &bc), 0);
+	p = (int64_t)bc.ppn;
+	EXPECT_EQ("race: BLK2 cached", cache(BLK2), 0);
+	EXPECT_EQ("race: evict BLK", sys_xn_bc_evict(0, BLK), 0);
+	EXPECT("race: its page is ours again", p > 0 &&
+	    XOK_PAGES[p].owner != 0 && !(XOK_PAGES[p].flags & XOK_PG_XN));
+	c = spawn_role(R_VIEWER, &sh);
+	EXPECT("race: child", c > 0);
+	for (i = 0; i < RACE_ROUNDS && p > 0; i++) {
+		if (sys_xn_bc_insert(0, BLK, (uint64_t)p, 0) != 0) {
+			bad++;
+			break;
+		}
+		WAIT_FOR(0, i % 3);     /* let the child map some */
+		if (sys_xn_bc_evict(0, BLK) != 0) {
+			bad++;
+			break;
+		}
+		left += XOK_PAGES[p].mapcount != 0;
+		notxn += (XOK_PAGES[p].flags & XOK_PG_XN) != 0;
+		/* ours again: write into it (what a view must never show) */
+		if (sys_page_map(XOK_SELF, VIEW_VA, (uint64_t)p, XOK_PTE_W |
+		    XOK_PTE_NX, 0, 0) != 0) {
+			bad++;
+			break;
+		}
+		memset((void *)VIEW_VA, 0x5e, XOK_PGSIZE);
+		sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+		if (i % 2)
+			WAIT_FOR(0, 1); /* let the child miss some */
+	}
+	sh[9] = 1;
+	EXPECT("race: the child stopped", WAIT_FOR(sh[0] == 1, 5000));
+	printf("attack: %u rounds; the child mapped %lu times, missed %lu, "
+	    "%lu odd results (%ld)\n", i, sh[1], sh[2], sh[3],
+	    (int64_t)sh[4]);
+	EXPECT("race: every round went", i == RACE_ROUNDS && bad == 0);
+	EXPECT_EQ("race: no view left after any evict", left, 0);
+	EXPECT_EQ("race: the page left the registry each time", notxn, 0);
+	EXPECT("race: the child both mapped and missed", sh[1] > 0 &&
+	    sh[2] > 0);
+	EXPECT_EQ("race: no odd result", sh[3], 0);
+	EXPECT_EQ("race: BLK cached again at the end", p > 0 ?
+	    sys_xn_bc_insert(0, BLK, (uint64_t)p, 0) : -1, 0);
+	EXPECT("race: it reads what the disk holds, not what we wrote",
+	    sys_xn_bc_map(BLK, 1, (void *)VIEW_VA) == 0 &&
+	    *(volatile uint64_t *)VIEW_VA == 0x1122334455667788UL);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	WAIT_FOR(dead(c), 3000);
+	sys_page_unmap(XOK_SELF, (uint64_t)sh, 0);
+	sys_page_free(last_shppn, 0);
+}
+
 int
 main(uint64_t arg)
 {
@@ -412,10 +705,26 @@ main(uint64_t arg)
 		child_hog(sh);
 		return 0;
 	}
+	if (arg == R_SATUR) {
+		child_satur(sh);
+		return 0;
+	}
+	if (arg == R_TRANS) {
+		child_trans(sh);
+		return 0;
+	}
+	if (arg == R_VIEWER) {
+		child_viewer(sh);
+		return 0;
+	}
 	self_image = exos_module("attack.elf", &self_size);
 	EXPECT("attack finds its own boot module", self_image != NULL);
 	test_xnread_fresh();
 	test_ncrsp();
+	test_mapsat();
+	test_transient();
+	test_wbmany();
+	test_view_race();
 	test_hog();
 	printf("attack: %d failures\n", failures);
 	printf("ALL-DONE\n");

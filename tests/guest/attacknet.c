@@ -10,6 +10,9 @@
  *  - the sender (a child given the network override) sends and dies at
  *    once, with its frames in flight: its pinned body and completion
  *    pages are freed when the card is done, nothing leaks;
+ *  - (session 8) a frame longer than the checked head whose reply a
+ *    filter with a term past the head would take: NET_TRANSMITV refuses
+ *    it unless that filter is the sender's;
  *  - with arg "dead" (the kernel booted with xok.netdeadtx: every
  *    transmit completion is nonsense, so each frame resets the card
  *    until it is given up for dead): every zero-copy frame is lost and
@@ -29,7 +32,12 @@
 #define DONE_VA  0x0000000600100000UL   /* the completion words' page */
 #define DONES    ((volatile uint64_t *)DONE_VA)
 
-enum role { R_DRIVER = 0, R_DIER };
+enum role { R_DRIVER = 0, R_DIER, R_DEEP };
+
+#define RING_VA  0x0000000600200000UL   /* a filter's ring page */
+#define DEEP_LEN 600                    /* a frame longer than the head */
+#define DEEP_OFF 300                    /* the nested filter's last term */
+#define DEEP_VAL 0x77
 
 static const void *self_image;
 static uint64_t self_size, shppn;
@@ -203,6 +211,143 @@ test_dier(void)
 	EXPECT_EQ("dier: every page came back", XOK_INFO->nfree, before);
 }
 
+/* ---- the transmit check past the copied head --------------------------- */
+
+/* Frames of ethertype 0x88b5, a term at 12; with deep, also byte
+ * DEEP_OFF == DEEP_VAL (a term past the XOK_NET_TXHDR head). */
+static void
+exp_filter(struct xok_pf *f, int deep)
+{
+	static const uint8_t ff[2] = { 0xff, 0xff }, type[2] = { 0x88, 0xb5 },
+	    v = DEEP_VAL;
+
+	memset(f, 0, sizeof(*f));
+	f->nterms = 1;
+	f->t[0].off = 12, f->t[0].len = 2;
+	memcpy(f->t[0].mask, ff, 2);
+	memcpy(f->t[0].val, type, 2);
+	if (deep) {
+		f->nterms = 2;
+		f->t[1].off = DEEP_OFF, f->t[1].len = 1;
+		f->t[1].mask[0] = 0xff;
+		f->t[1].val[0] = v;
+	}
+}
+
+/* A len-byte 0x88b5 frame from the card at BODY_VA, byte DEEP_OFF = b. */
+static void
+exp_frame(uint64_t len, uint8_t b)
+{
+	uint8_t *fr = (uint8_t *)BODY_VA;
+
+	memset(fr, 0x11, len);
+	memset(fr, 0xff, 6);
+	memcpy(fr + 6, (const void *)XOK_INFO->net.mac, 6);
+	fr[12] = 0x88, fr[13] = 0xb5;
+	if (len > DEEP_OFF)
+		fr[DEEP_OFF] = b;
+}
+
+static int64_t
+sendv(uint64_t len)
+{
+	struct xok_net_piece v[1] = { { BODY_VA, len } };
+
+	return sys_net_transmitv(1, v, 1, NULL);
+}
+
+/* Holds {0xfe, 0x01} in slot 1 (no override): installs the broad filter
+ * around the driver's deep one, then sends. */
+static void
+child_deep(volatile uint64_t *sh)
+{
+	struct xok_pf f;
+	int64_t p;
+
+	if (map_pages() < 0 || (p = sys_page_alloc(XOK_PPN_ANY, 0)) < 0 ||
+	    sys_page_map(XOK_SELF, RING_VA, (uint64_t)p, XOK_PTE_W |
+	    XOK_PTE_NX, 0, 0) < 0) {
+		sh[0] = 2;
+		return;
+	}
+	exp_filter(&f, 0);
+	sh[1] = (uint64_t)sys_net_filter_install(1, &f, RING_VA, 1);
+	exp_frame(DEEP_LEN, DEEP_VAL);
+	sh[2] = (uint64_t)sendv(DEEP_LEN);
+	sh[3] = (uint64_t)sys_net_transmit(1, (const void *)BODY_VA, DEEP_LEN);
+	exp_frame(DEEP_LEN, 0);
+	sh[4] = (uint64_t)sendv(DEEP_LEN);
+	sh[5] = (uint64_t)sys_net_transmit(1, (const void *)BODY_VA, DEEP_LEN);
+	exp_frame(200, 0);
+	sh[6] = (uint64_t)sendv(200);
+	sh[0] = 1;
+	WAIT_FOR(sh[10] == 1, 5000);    /* the driver removed its filter */
+	exp_frame(DEEP_LEN, DEEP_VAL);
+	sh[7] = (uint64_t)sendv(DEEP_LEN);
+	sh[0] = 3;
+}
+
+/*
+ * The session-7 finding: NET_TRANSMITV checks the copied head (256
+ * bytes) only, so a filter with a term past it was never consulted: an
+ * environment whose broad filter surrounds another's narrower one (it
+ * may install a filter around another's) could send frames whose reply
+ * the narrower filter takes -- speak as the other.  Now a frame whose
+ * unseen bytes might decide for another owner's filter is refused by
+ * NET_TRANSMITV (NET_TRANSMIT, which copies all, checks every byte).
+ */
+static void
+test_deep_filter(void)
+{
+	struct exos_spawn sp = { .image = self_image, .size = self_size,
+	    .arg = R_DEEP, .slices = 1, .start = 0 };
+	struct xok_cap cap = { .valid = 1, .len = 2, .rights = XOK_CAP_ALL,
+	    .name = { XOK_CAPNAME_NET, XOK_CAPNAME_NET_USE } };
+	volatile uint64_t *sh;
+	struct xok_pf f;
+	int64_t c, id, p;
+
+	p = sys_page_alloc(XOK_PPN_ANY, 0);
+	EXPECT("deep: our ring page", p > 0 && sys_page_map(XOK_SELF, RING_VA,
+	    (uint64_t)p, XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0);
+	exp_filter(&f, 1);
+	id = sys_net_filter_install(0, &f, RING_VA, 1);
+	EXPECT("deep: our filter with a term at 300", id >= 0);
+	c = role_spawn(&sp, CHILD_SH, &sh, &shppn);
+	EXPECT("deep: child", c > 0);
+	if (c <= 0)
+		return;
+	EXPECT_EQ("deep: given {0xfe, 0x01}", sys_cap_grant((uint64_t)c, 0, 0,
+	    1, &cap), 0);
+	sys_env_set_status((uint64_t)c, 0, XOK_ENV_RUNNABLE);
+	EXPECT("deep: the child ran", WAIT_FOR(sh[0] == 1 || sh[0] == 2 ||
+	    dead(c), 10000) && sh[0] == 1);
+	EXPECT("deep: its filter around ours", (int64_t)sh[1] >= 0);
+	EXPECT_EQ("deep: transmitv of a frame our filter takes the reply "
+	    "of: refused", (int64_t)sh[2], -XE_PERM);
+	EXPECT_EQ("deep: the same frame copied (all checked): refused",
+	    (int64_t)sh[3], -XE_PERM);
+	EXPECT_EQ("deep: transmitv, the byte at 300 not ours: refused (not "
+	    "decided by the head)", (int64_t)sh[4], -XE_PERM);
+	EXPECT_EQ("deep: that frame copied: sent", (int64_t)sh[5], 0);
+	EXPECT_EQ("deep: transmitv of a 200-byte frame: sent", (int64_t)sh[6],
+	    0);
+	EXPECT_EQ("deep: our filter removed", sys_net_filter_remove(0,
+	    (uint64_t)id), 0);
+	sh[10] = 1;
+	EXPECT("deep: the child sent again", WAIT_FOR(sh[0] == 3, 5000));
+	EXPECT_EQ("deep: then transmitv of the long frame: sent",
+	    (int64_t)sh[7], 0);
+	sys_env_destroy((uint64_t)c, 0, 0);
+	WAIT_FOR(dead(c), 2000);
+	WAIT_FOR(card_idle(), 2000);
+	sys_page_unmap(XOK_SELF, (uint64_t)sh, 0);
+	sys_page_free(shppn, 0);
+	sys_page_unmap(XOK_SELF, RING_VA, 0);
+	if (p > 0)
+		sys_page_free((uint64_t)p, 0);
+}
+
 /* Booted with xok.netdeadtx: every frame resets the card. */
 static void
 test_dead_card(void)
@@ -258,6 +403,10 @@ main(uint64_t arg)
 		child_dier((volatile uint64_t *)CHILD_SH);
 		return 0;
 	}
+	if (arg == R_DEEP) {
+		child_deep((volatile uint64_t *)CHILD_SH);
+		return 0;
+	}
 	self_image = exos_module("attacknet.elf", &self_size);
 	EXPECT("attacknet finds its own boot module", self_image != NULL);
 	EXPECT("a network card", XOK_INFO->net.present);
@@ -268,6 +417,7 @@ main(uint64_t arg)
 		test_16_pieces();
 		test_fill_slots();
 		test_dier();
+		test_deep_filter();
 	}
 	printf("attacknet: %d failures\n", failures);
 	printf("ALL-DONE\n");

@@ -2,6 +2,7 @@
 # cheetahclient.py: the host side of tests/guest/cheetah.sh.
 #   cheetahclient.py mktree DIR     make the test's document tree
 #   cheetahclient.py PORT DIR       drive Cheetah at 127.0.0.1:PORT
+#                                   (or at $CHEETAH_HOST: cheetahtap.sh)
 # Fetches every file of DIR (one keep-alive connection, then with curl,
 # then eight at once) and compares it byte for byte; then HEAD, 304, 404,
 # 400, 405, 414, a 1 MiB header flood (431), pipelined keep-alive
@@ -12,6 +13,7 @@
 import email.utils, os, random, socket, subprocess, sys, threading, time
 
 fails = 0
+HOST = os.environ.get("CHEETAH_HOST", "127.0.0.1")
 
 
 def check(name, ok, detail=""):
@@ -46,7 +48,7 @@ def mktree(d):
 
 
 def connect(port, timeout=20):
-    return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    return socket.create_connection((HOST, port), timeout=timeout)
 
 
 def read_response(s, buf, head=False):
@@ -168,7 +170,7 @@ def main():
         out = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                            "cheetah-curl.%d" % os.getpid())
         r = subprocess.run(["curl", "-sSf", "-m", "30", "-o", out,
-                            "http://127.0.0.1:%d%s" % (port, url(n))])
+                            "http://%s:%d%s" % (HOST, port, url(n))])
         got = open(out, "rb").read() if r.returncode == 0 else None
         if os.path.exists(out):
             os.unlink(out)
@@ -332,7 +334,7 @@ def main():
     nr = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     nr.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     nr.settimeout(10)
-    nr.connect(("127.0.0.1", port))
+    nr.connect((HOST, port))
     nr.sendall(b"GET /m1.bin HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
     time.sleep(2)
     still_serving(port, "a client that never reads", index)

@@ -4,13 +4,11 @@
 # root.cffs clean; it holds /bin/sh -> dash, dash and toybox identical
 # to the ports' builds, toybox's links, /sbin/init identical to
 # init.elf, /etc/ports listing every port with its version, /tmp with
-# mode 1777, /dev.  On ExOS (scripts/boot-image): init prints /etc/motd
-# and starts the login shell, which reads /etc/profile (replaced here by
-# one that prints where it runs and exits 7).  Today init runs the shell
-# in its own place (no pipes, and children do not see exos-run's files):
-# then the machine ends with the shell's 7; once init can start it as a
-# child, the shell's exit makes init power off: status 0.  (dash cannot
-# read a file yet, so the profile part waits for fcntl F_DUPFD: below.)
+# mode 1777, /dev.  On ExOS (scripts/boot-image): init prints /etc/motd,
+# runs /etc/rc with /bin/sh (replaced here by one that says so) and then
+# starts the login shell as its child, which reads /etc/profile (replaced
+# here by one that prints where it runs and exits 7); the shell's exit
+# makes init sync and power off: status 0.
 #   tests/guest/image.sh [--accel tcg|kvm] [KERNEL]
 # Then tests/posix/reboot.c: reboot(2)'s errors and the power-off.
 # (Run under make test, which holds the QEMU lock: no flock here.)
@@ -58,10 +56,15 @@ ok "/etc/ports lists every port with its version" \
 
 # boot init with the image's files and a profile that reports and exits 7
 printf 'echo "profile: login shell $0, HOME=$HOME"\nexit 7\n' >"$tmp/profile"
+printf 'echo "rc: $0, pid $$"\nexit 3\n' >"$tmp/rc"
 "$top/scripts/boot-image" "$build" --timeout 60 --add "$tmp/profile:/etc/profile" \
-    >"$tmp/boot" 2>&1
+    --add "$tmp/rc:/etc/rc" >"$tmp/boot" 2>&1
 rc=$?
 ok "init prints /etc/motd" 'grep -q "^Welcome to ExOS" "$tmp/boot"'
+ok "init runs /etc/rc in a child, before the shell" \
+    'grep -q "^rc: /etc/rc, pid [0-9]" "$tmp/boot" && ! grep -q "^rc: .*, pid 1\$" "$tmp/boot" && [ "$(grep -n "^rc: \|^profile: " "$tmp/boot" | head -n 1 | cut -d: -f2)" = rc ]'
+ok "init reports /etc/rc's failing status" \
+    'grep -q "^init: /etc/rc: status 0x300" "$tmp/boot"'
 # dash reads /etc/profile after moving its fd aside with fcntl(F_DUPFD),
 # which is EINVAL today ("/bin/sh: 0: 3: Invalid argument"): until it
 # works only the shell's start is checked; the profile and the status

@@ -27,6 +27,7 @@
 #include "kfuzz.h"
 #include <xok/elf.h>
 #include <xn/xn.h>
+#include "xntemplate.h"
 
 /* Every line of ours carries the key; checks as in check.h. */
 static char key[17];
@@ -292,28 +293,9 @@ xn_setup(void)
 {
 	static struct xok_xn_template t;
 	static struct xok_xn_change c;
-	const struct xn_insn owns[] = {
-		XN_I(LDI, 1, 0, 0, 0),
-		XN_I(LDI, 4, 0, 0, XN_TYPE_DATA),
-		XN_I(LD32, 2, 1, 0, 0),
-		XN_I(LD32, 3, 1, 0, 4),
-		XN_I(EMIT, 2, 3, 4, 0),
-		XN_I(LDI, 0, 0, 0, 0),
-		XN_I(RET, 0, 0, 0, 0),
-	};
-	const struct xn_insn acl[] = {
-		XN_I(LDI, 9, 0, 0, 1),
-		XN_I(RET, 9, 0, 0, 0),
-	};
 	uint32_t v[2] = { XN_DATA0, XN_NDATA }, i;
 
-	memset(&t, 0, sizeof(t));
-	strncpy(t.name, "kfuzz.ext", sizeof(t.name) - 1);
-	t.type = 16;
-	t.len[0] = sizeof(owns) / sizeof(owns[0]);
-	t.len[1] = sizeof(acl) / sizeof(acl[0]);
-	memcpy(t.code[0], owns, sizeof(owns));
-	memcpy(t.code[1], acl, sizeof(acl));
+	xn_extent_template(&t, "kfuzz.ext", 16, 1);
 	memset(&c, 0, sizeof(c));
 	c.block = XN_ROOTB, c.off = 0, c.len = 8;
 	memcpy(c.bytes, v, 8);

@@ -150,6 +150,7 @@ static const uint8_t argk[XOK_NSYSCALLS][6] = {
 	[C(XN_BC_MAP)] = { A_BLOCK, A_N, A_VA },
 	[C(XN_READ)] = { A_BLOCK, A_N, A_OUT },
 	[C(NET_TRANSMITV)] = { A_SLOT, A_IN, A_N, A_OUT },
+	[C(SLEEP_TO)] = { A_IN, A_N, A_ENV },
 };
 
 /* Every call in the table, whatever is added to it later. */
@@ -461,6 +462,7 @@ fill_in(uint64_t c, uint64_t *npred)
 		fill_cap(in);
 		return sizeof(struct xok_cap);
 	case XOK_SYS_SLEEP:
+	case XOK_SYS_SLEEP_TO:
 		*npred = fill_pred(in);
 		return *npred * sizeof(struct xok_pred_insn);
 	case XOK_SYS_PAGE_MAP_MANY: {     /* 8 entries, mostly plausible */
@@ -663,7 +665,7 @@ one_call(void)
 		a[0] = some_kid();
 	if (c == XOK_SYS_CAP_DROP && a[0] == 0 && rn(4))
 		a[0] = 1 + rn(16);
-	if (c == XOK_SYS_SLEEP && npred && rn(4))
+	if ((c == XOK_SYS_SLEEP || c == XOK_SYS_SLEEP_TO) && npred && rn(4))
 		a[1] = npred;
 	if (c == XOK_SYS_PAGE_UNMAP && a[0] == 0 && a[1] == KF_REC_VA && rn(4))
 		a[1] = KF_FZ_VA;

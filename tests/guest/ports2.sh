@@ -165,6 +165,39 @@ clean:
 	@rm -f ${OUTS} book.txt
 EOF
 
+# (portgaps) a C project bmake builds with tcc (CC=tcc; on the host a
+# "tcc" that runs the host's cc): two objects and a link, the program
+# run; after a touch of one source, only its object and the link
+c=$d/cproj
+mkdir -p "$c"
+cat >"$c/Makefile" <<'EOF'
+CC=	tcc
+OBJS=	main.o util.o
+
+prog: ${OBJS}
+	${CC} -o ${.TARGET} ${OBJS}
+
+.c.o:
+	${CC} -c ${.IMPSRC} -o ${.TARGET}
+
+main.o util.o: util.h
+EOF
+cat >"$c/util.h" <<'EOF'
+int triangle(int n);
+EOF
+cat >"$c/util.c" <<'EOF'
+#include "util.h"
+int triangle(int n) { return n <= 0 ? 0 : n + triangle(n - 1); }
+EOF
+cat >"$c/main.c" <<'EOF'
+#include <stdio.h>
+#include "util.h"
+int main(void) { printf("triangle(10) = %d\n", triangle(10)); return 0; }
+EOF
+mkdir -p "$tmp/hbin"
+printf '#!/bin/sh\nexec cc "$@"\n' >"$tmp/hbin/tcc"
+chmod +x "$tmp/hbin/tcc"
+
 # ---- the cases: NAME then the commands, run in /d (or $tmp/h) ----
 cases=$tmp/cases
 cat >"$cases" <<'EOF'
@@ -236,6 +269,45 @@ cd proj && sleep 1 && touch src/b.in && bmake; echo st=$?
 @ bmake: .PHONY, variables, modifiers
 cd proj && bmake show && bmake SUFFIX=other show && bmake -V OUTS; echo st=$?
 bmake clean && ls; echo st=$?
+@ bmake with tcc: a C project, objects then the link
+cd cproj && bmake; echo st=$?; ./prog; echo st=$?
+@ bmake with tcc: nothing to rebuild
+cd cproj && bmake; echo st=$?
+@ bmake with tcc: a touched source rebuilds only its object
+cd cproj && sleep 1 && touch util.c && bmake; echo st=$?; ./prog
+@ ps -ef: ps itself and its shell, with their pids and parents
+sh -c 'echo $$ $PPID > w/ids; exec ps -ef > w/ps.out'; echo st=$?
+read me sh < w/ids
+while read uid pid ppid c stime tty time cmd arg rest; do
+	[ "$pid" = PID ] && echo "$pid $ppid $cmd"
+	[ "$pid" = "$sh" ] && case $cmd in *sh*) echo "its shell";; esac
+	[ "$pid" = "$me" ] && [ "$ppid" = "$sh" ] && [ "$cmd" = ps ] &&
+	    [ "$arg" = -ef ] && echo "ps: pid, parent, command"
+done < w/ps.out; true
+@ ps -o pid,ppid,comm of a background sleep
+sh -c 'sleep 30 & s=$!; echo $s $$ > w/ids; sleep 1; ps -o pid,ppid,comm -p $s > w/ps.out; st=$?; kill $s; exit $st'; echo st=$?
+read s me < w/ids
+while read pid ppid comm; do
+	[ "$pid" = PID ] && echo "$pid $ppid"
+	[ "$pid" = "$s" ] && [ "$ppid" = "$me" ] && [ "$comm" = sleep ] &&
+	    echo "the sleep, its parent, its name"
+done < w/ps.out; true
+@ ps: no such pid is status 1
+ps -p 99999 > w/ps.out; echo st=$?
+@ df -kP / agrees with statfs
+out=$(df -kP /); echo st=$?; sf=$(stat -f -c '%b %f %S' /)
+echo "$out" > w/df.out
+set -- $sf; b=$1 f=$2 s=$3
+{ read h1 h2 rest; read dev tot used avail cap mnt; } < w/df.out
+echo "$h1 $h2"
+t=$((b * s / 1024)) u=$(((b - f) * s / 1024))
+d=$((used - u)); [ $d -lt 0 ] && d=$((-d))
+if [ "$tot" = "$t" ] && [ $d -le $((t / 200 + 64)) ] && [ "$mnt" = / ]; then
+	echo "size and use are statfs's"
+else
+	echo "differ: $out / $sf"
+fi
+echo "$tot" > w/dfsize
 EOF
 
 # run.sh for ExOS (in /d) and the same for the host (in $tmp/h)
@@ -268,7 +340,8 @@ splitout() {
 }
 
 # ---- the host ----
-(cd "$tmp/h" && TZ=UTC LC_ALL=C sh "$tmp/h.sh") >"$tmp/host.out" 2>&1
+(cd "$tmp/h" && PATH="$tmp/hbin:$PATH" TZ=UTC LC_ALL=C sh "$tmp/h.sh") \
+    >"$tmp/host.out" 2>&1
 splitout "$tmp/host.out" "$tmp/want"
 
 # ---- ExOS ----
@@ -304,6 +377,16 @@ cat "$tmp/verdicts"
 grep -q '^FAIL' "$tmp/verdicts" && failed=1
 if [ $rc != 0 ] && [ -f "$tmp/got/end" ]; then
 	fail "dash ended with status $rc"
+fi
+# (portgaps) df's size of / is the image's C-FFS: its blocks, 1 KiB
+# units, no more than the image file
+dfsize=$("$build/cffs/cffs" "$img" cat /d/w/dfsize 2>/dev/null)
+imgk=$(( $(stat -c %s "$img") / 1024 ))
+if [ -n "$dfsize" ] && [ "$dfsize" -gt $(( imgk * 9 / 10 )) ] &&
+    [ "$dfsize" -le "$imgk" ]; then
+	pass "df / on ExOS says $dfsize KiB of the $imgk KiB image"
+else
+	fail "df / on ExOS says '$dfsize' KiB, the image is $imgk KiB"
 fi
 if "$build/cffs/fsck.cffs" -n "$img" >"$tmp/fsck" 2>&1; then
 	pass "fsck.cffs finds the image clean afterwards"

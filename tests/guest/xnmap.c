@@ -28,6 +28,7 @@
 #include <exos/exos.h>
 #include "check.h"
 #include <xn/xn.h>
+#include "xntemplate.h"
 
 #define T_EXT 16
 #define ROOT 100                /* the root: three extents of data */
@@ -67,40 +68,6 @@ static int
 unmapped(uint64_t va)
 {
 	return sys_page_unmap(XOK_SELF, va, 0) == -XE_NOENT;
-}
-
-/* A block owning three extents of data blocks: (start, count) at
- * 0, 8 and 16.  Any principal may change it. */
-static void
-make_template(struct xok_xn_template *t)
-{
-	const struct xn_insn owns[] = {
-		XN_I(LDI, 1, 0, 0, 0),
-		XN_I(LDI, 4, 0, 0, XN_TYPE_DATA),
-		XN_I(LD32, 2, 1, 0, 0),
-		XN_I(LD32, 3, 1, 0, 4),
-		XN_I(EMIT, 2, 3, 4, 0),
-		XN_I(LD32, 2, 1, 0, 8),
-		XN_I(LD32, 3, 1, 0, 12),
-		XN_I(EMIT, 2, 3, 4, 0),
-		XN_I(LD32, 2, 1, 0, 16),
-		XN_I(LD32, 3, 1, 0, 20),
-		XN_I(EMIT, 2, 3, 4, 0),
-		XN_I(LDI, 0, 0, 0, 0),
-		XN_I(RET, 0, 0, 0, 0),
-	};
-	const struct xn_insn acl[] = {
-		XN_I(LDI, 9, 0, 0, 1),
-		XN_I(RET, 9, 0, 0, 0),
-	};
-
-	memset(t, 0, sizeof(*t));
-	strncpy(t->name, "xnmap.ext", sizeof(t->name) - 1);
-	t->type = T_EXT;
-	t->len[0] = sizeof(owns) / sizeof(owns[0]);
-	t->len[1] = sizeof(acl) / sizeof(acl[0]);
-	memcpy(t->code[0], owns, sizeof(owns));
-	memcpy(t->code[1], acl, sizeof(acl));
 }
 
 /* Extent e of ROOT := (start, count), claiming or dropping blocks. */
@@ -155,7 +122,7 @@ setup(void)
 	EXPECT_EQ("xn_format", sys_xn_format(0), 0);
 	EXPECT_EQ("xn_stat", sys_xn_stat(&st), 0);
 	nblocks = st.nblocks;
-	make_template(&tmpl);
+	xn_extent_template(&tmpl, "xnmap.ext", T_EXT, 3);
 	EXPECT_EQ("template", sys_xn_template(0, &tmpl), 0);
 	EXPECT_EQ("root", sys_xn_root(0, "xnmap", T_EXT, ROOT, NULL), 0);
 	EXPECT_EQ("cache the root", cache(ROOT), 0);

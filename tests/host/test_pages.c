@@ -4,7 +4,8 @@
  * Each test runs on a fresh table of NP pages (struct fixture).  Tested:
  * pages_init, pages_reserve, pages_alloc by number and XOK_PPN_ANY (the
  * search hint and its wrap-around) with every error code, pages_free,
- * pages_ref/pages_unref (including mapcount saturation at UINT16_MAX),
+ * pages_ref/pages_unref (including mapcount saturation at UINT16_MAX
+ * without the kernel records, a 32-bit count with them),
  * pages_owner_died (unmapped pages freed, mapped ones orphaned, orphans
  * freed at their last unmap), and a random sequence of 50k operations
  * checked step by step against a simple model, including the invariant
@@ -463,6 +464,45 @@ END_TEST
 
 /* pages_env_died_in looks only inside [lo, hi): the kernel passes the
  * range of pages the dead environment ever paid for (env.c). */
+/* With the kernel records the count is 32 bits: one environment mapping
+ * a page 70,000 times does not use up its mappings for everyone else
+ * (the session-7 view DoS).  The exported mapcount stays at 65,535
+ * above, and 0 and 1 stay exact. */
+START_TEST(kernel_count_past_16_bits)
+{
+	unsigned i;
+
+	hooks();
+	ck_assert_int_eq(pages_alloc(&F.pg, 1, 7, &G), 1);
+	for (i = 0; i < 70000; i++)
+		REQUIRE(pages_ref(&F.pg, 1) == 0, "ref %u failed", i);
+	ck_assert_uint_eq(pages_maps(&F.pg, 1), 70000);
+	ck_assert_uint_eq(F.info[1].mapcount, UINT16_MAX);
+	ck_assert_int_eq(pages_free(&F.pg, 1), -XE_BUSY);
+	for (i = 0; i < 70000 - UINT16_MAX; i++)
+		pages_unref(&F.pg, 1);
+	ck_assert_uint_eq(pages_maps(&F.pg, 1), UINT16_MAX);
+	ck_assert_uint_eq(F.info[1].mapcount, UINT16_MAX);
+	pages_unref(&F.pg, 1);
+	ck_assert_uint_eq(F.info[1].mapcount, UINT16_MAX - 1);
+	/* an orphan goes with its very last mapping, not at 65,535 */
+	ck_assert_int_eq(pages_ref(&F.pg, 1), 0);
+	ck_assert_int_eq(pages_ref(&F.pg, 1), 0);
+	pages_owner_died(&F.pg, 7);
+	ck_assert_uint_eq(F.info[1].owner, 7);
+	for (i = 0; i < UINT16_MAX; i++)
+		pages_unref(&F.pg, 1);
+	ck_assert_uint_eq(F.info[1].owner, 7);
+	ck_assert_uint_eq(F.info[1].mapcount, 1);
+	ck_assert_uint_eq(pages_maps(&F.pg, 1), 1);
+	pages_unref(&F.pg, 1);
+	ck_assert_uint_eq(F.info[1].owner, 0);
+	ck_assert_uint_eq(pages_maps(&F.pg, 1), 0);
+	ck_assert_uint_eq(F.nfree, NP);
+	CHECK_NFREE();
+}
+END_TEST
+
 START_TEST(env_died_in_range)
 {
 	hooks();
@@ -754,6 +794,7 @@ pages_suite(void)
 	tcase_add_test(tc, give_keeps_contents);
 	tcase_add_test(tc, release_uncharges_payer);
 	tcase_add_test(tc, env_died_in_range);
+	tcase_add_test(tc, kernel_count_past_16_bits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");

@@ -12,6 +12,8 @@
  *              own or around another's is allowed; the table fills
  *   match_*    the most specific filter wins; short frames match nothing
  *              that reads past them; removal
+ *   undecided_past_head  pf_undecided, NET_TRANSMITV's check of the
+ *              filters whose terms lie past the bytes it copied
  *   trie_sublinear  64 filters differing in one value cost the same
  *              number of comparisons as one
  *   mirror_*   pf_mirror (the transmit check's reply image): Ethernet,
@@ -259,6 +261,51 @@ START_TEST(match_specific)
 	ck_assert_int_eq(pf_match(s, fr, 64, NULL), all);
 	pf_remove(s, all);
 	ck_assert_int_eq(pf_match(s, fr, 64, NULL), -1);
+	free(s);
+}
+END_TEST
+
+/* pf_undecided: of a 600-byte frame only the first 256 bytes are known
+ * (NET_TRANSMITV's head); filter 2 nests inside 1's with a term at 300. */
+START_TEST(undecided_past_head)
+{
+	static const uint8_t type[2] = { 0x88, 0xb5 }, v = 0x77, w = 0x33;
+	struct pf_set *s = new_set();
+	struct xok_pf f;
+	uint8_t fr[600];
+	int a, b;
+
+	memset(&f, 0, sizeof(f));
+	term(&f, 12, ff, type, 2);
+	ck_assert_int_ge(a = pf_add(s, &f, 1, 0), 0);
+	memset(fr, 0, sizeof(fr));
+	fr[12] = 0x88, fr[13] = 0xb5, fr[300] = 0x77;
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 0);
+	term(&f, 300, ff, &v, 1);
+	ck_assert_int_ge(b = pf_add(s, &f, 2, 1), 0);
+	ck_assert_int_eq(pf_match(s, fr, 600, NULL), b);
+	ck_assert_int_eq(pf_match(s, fr, 256, NULL), a);   /* what is seen */
+	/* 1 owns what the head decides; 2's might take it */
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 1);
+	fr[300] = 0;                    /* whatever the unseen byte is */
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 1);
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 2), 0);
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 300, 1), 0); /* too short */
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 301, 1), 1);
+	ck_assert_int_eq(pf_undecided(s, fr, 301, 600, 1), 0); /* all seen */
+	fr[13] = 0xb6;                  /* the head rules 2 out */
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 0);
+	/* a filter whose seen bytes differ: not a candidate */
+	fr[13] = 0xb5;
+	pf_remove(s, b);
+	memset(&f, 0, sizeof(f));
+	term(&f, 12, ff, type, 2);
+	term(&f, 100, ff, &w, 1);
+	term(&f, 400, ff, &v, 1);
+	ck_assert_int_ge(pf_add(s, &f, 3, 1), 0);
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 0);
+	fr[100] = 0x33;
+	ck_assert_int_eq(pf_undecided(s, fr, 256, 600, 1), 1);
 	free(s);
 }
 END_TEST
@@ -531,6 +578,7 @@ pf_suite(void)
 
 	tc = tcase_create("match");
 	tcase_add_test(tc, match_specific);
+	tcase_add_test(tc, undecided_past_head);
 	tcase_add_test(tc, trie_sublinear);
 	suite_add_tcase(s, tc);
 

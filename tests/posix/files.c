@@ -381,6 +381,28 @@ names(void)
 	EXPECT_ERR("link over a name: EEXIST", link("rc", "rc2"), EEXIST);
 	EXPECT_RET("unlink one", unlink("rc2"), 0);
 	EXPECT("nlink 1", stat("rc", &st) == 0 && st.st_nlink == 1);
+
+	/* across file systems (/dev and /proc are mounts of their own):
+	 * EXDEV, before the name's own checks as Linux */
+	EXPECT_ERR("rename a file into /dev: EXDEV", rename("rc", "/dev/rc"),
+	    EXDEV);
+	EXPECT_ERR("rename /dev/null here: EXDEV", rename("/dev/null", "rx"),
+	    EXDEV);
+	EXPECT_ERR("rename a file into /proc: EXDEV",
+	    rename("rc", "/proc/rc"), EXDEV);
+	EXPECT_ERR("rename a missing name into /dev: EXDEV",
+	    rename("nope", "/dev/nope"), EXDEV);
+	EXPECT_ERR("renameat2 NOREPLACE across mounts: EXDEV",
+	    (int)syscall(SYS_renameat2, (long)AT_FDCWD, "/dev/null",
+	    (long)AT_FDCWD, "rc", 1L /* RENAME_NOREPLACE */), EXDEV);
+	EXPECT_ERR("link /dev/null here: EXDEV", link("/dev/null", "rx"),
+	    EXDEV);
+	EXPECT_ERR("link a file into /dev: EXDEV", link("rc", "/dev/rc"),
+	    EXDEV);
+	EXPECT_ERR("link over a /dev name still EEXIST",
+	    link("rc", "/dev/null"), EEXIST);
+	EXPECT("the file stays", stat("rc", &st) == 0 && st.st_nlink == 1 &&
+	    access("rx", F_OK) != 0);
 	n = (int)readlink("lnk", buf, sizeof(buf));
 	EXPECT("readlink", n == 4 && memcmp(buf, "file", 4) == 0);
 	EXPECT("lstat: a link; stat: the file", lstat("lnk", &st) == 0 &&

@@ -267,6 +267,36 @@ START_TEST(free_rules)
 }
 END_TEST
 
+/* A principal gone for good (the kernel's transient principal of a dead
+ * environment, whose number comes back after the id wrap): its entries
+ * become nobody's, its notices go, a later holder inherits nothing. */
+START_TEST(registry_disown)
+{
+	uint32_t got[4];
+	struct xn_bc_info bi;
+
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 1, 42, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, P_BOB, 41), 0);
+	ck_assert_int_eq(t_cache(&f, P_BOB, 42), 0);
+	ck_assert_int_eq(xn_writeback(x, 42), 0);
+	ck_assert_int_eq(xn_bc_evict(x, P_ALICE, 42), 0);  /* a notice */
+	ck_assert_int_eq(xn_bc_disown(x, P_BOB), 1);
+	ck_assert_int_eq(xn_bc_lookup(x, 41, &bi), 0);
+	ck_assert_uint_eq(bi.owner, XN_NOBODY);
+	ck_assert_uint_eq(bi.state, XN_BC_DIRTY);          /* kept as it was */
+	ck_assert_int_eq(xn_bc_lookup(x, ROOT, &bi), 0);
+	ck_assert_uint_eq(bi.owner, P_ALICE);               /* others kept */
+	ck_assert_int_eq(xn_bc_revoked(x, P_BOB, got, 4), 0);
+	/* nobody's entry evicted: no notice for anyone */
+	ck_assert_int_eq(xn_writeback(x, 41), 0);
+	ck_assert_int_eq(xn_bc_evict(x, P_ALICE, 41), 0);
+	ck_assert_int_eq(x->nrevoke, 0);
+	ck_assert_int_eq(xn_bc_disown(x, P_BOB), 0);
+	ck_assert_int_eq(xn_bc_disown(x, XN_NOBODY), 0);
+}
+END_TEST
+
 START_TEST(free_then_reuse_waits_for_parent)
 {
 	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
@@ -415,6 +445,7 @@ alloc_suite(void)
 	tcase_add_test(tc, writeback_order);
 	tcase_add_test(tc, writeback_io_error);
 	tcase_add_test(tc, registry);
+	tcase_add_test(tc, registry_disown);
 	suite_add_tcase(s, tc);
 	return s;
 }

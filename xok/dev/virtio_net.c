@@ -16,8 +16,15 @@
  * bytes in the slot's kernel buffer, then one descriptor per physical
  * segment the caller gives (pages the caller has pinned); the caller's
  * function hears when the card is done with the slot, or that it was
- * lost in a reset.  No feature but the MAC address is negotiated: no
- * checksum offload, no segmentation, no merged buffers.
+ * lost in a reset.  Features negotiated, when the card offers them: the
+ * MAC address, transmit checksum offload (VIRTIO_NET_F_CSUM) and TCP
+ * segmentation of IPv4 super-frames (VIRTIO_NET_F_HOST_TSO4, only with
+ * CSUM); the kernel's xok.nooffload turns the two off.  A gathered
+ * frame may carry a virtio-net header asking for them (vnet_sendv's
+ * vh: nettxo.c built and checked it).  Not negotiated: receive
+ * checksum (GUEST_CSUM: the device could then hand over frames with a
+ * partial checksum, which every ring owner would have to understand),
+ * receive segmentation, merged buffers.
  *
  * The kernel never blocks and runs with interrupts off: completions are
  * reaped by vnet_intr() from the card's interrupt or by vnet_poll().
@@ -28,7 +35,7 @@
  * lost); after VNET_MAX_RESETS resets it stays disabled (-XE_DEAD).
  *
  * Not done: the modern (virtio 1.0) interface, MSI-X, the control queue,
- * offloads, more than one card.
+ * receive offloads, more than one card.
  */
 #include "../kern.h"
 #include "pci.h"
@@ -41,6 +48,8 @@
 
 /* The device config (VIO_CONFIG) starts with mac[6]. */
 #define F_MAC          (1U << 5)
+#define F_CSUM         (1U << 0)        /* device checksums for us */
+#define F_HOST_TSO4    (1U << 11)       /* device segments TCPv4 */
 
 #define HDR_LEN     10                  /* struct virtio_net_hdr, legacy */
 #define BUF_SIZE    2048
@@ -71,6 +80,8 @@ static struct {
 	vnet_txdone_fn txdone;
 	int inject;                     /* vnet_inject_nonsense */
 	int inject_tx;                  /* vnet_inject_tx_nonsense */
+	int nooffload;                  /* vnet_set_nooffload */
+	uint32_t offload;               /* XOK_NET_OFF_* negotiated */
 } vn = { .irq = -1 };
 
 static int vnet_start_device(void);
@@ -314,7 +325,7 @@ vnet_send(const void *frame, size_t len)
  */
 int
 vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
-    unsigned nseg)
+    unsigned nseg, const struct vnet_hdr *vh)
 {
 	struct vring *q = &vn.q[1];
 	uint64_t total = hlen;
@@ -328,12 +339,17 @@ vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
 		return -XE_DEAD;
 	if (hlen == 0 || hlen > VNET_ZC_BUF - HDR_LEN || nseg > VNET_MAX_SEGS)
 		return -XE_INVAL;
+	if (vh && ((vh->gso_type != VNET_GSO_NONE &&
+	    !(vn.offload & XOK_NET_OFF_TSO4)) || (vh->flags &&
+	    !(vn.offload & XOK_NET_OFF_CSUM))))
+		return -XE_NODEV;
 	for (i = 0; i < nseg; i++) {
-		if (seg[i].len == 0 || seg[i].len > XOK_NET_FRAME_MAX)
+		if (seg[i].len == 0 || seg[i].len > XOK_NET_GSO_FRAME_MAX)
 			return -XE_INVAL;
 		total += seg[i].len;
 	}
-	if (total < XOK_NET_FRAME_MIN || total > XOK_NET_FRAME_MAX)
+	if (total < XOK_NET_FRAME_MIN || total > (vh && vh->gso_type !=
+	    VNET_GSO_NONE ? XOK_NET_GSO_FRAME_MAX : XOK_NET_FRAME_MAX))
 		return -XE_INVAL;
 	if (vn.nzc == 0)
 		return -XE_NODEV;
@@ -349,6 +365,14 @@ vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
 	}
 	b = vn.zcbuf + (uint64_t)k * VNET_ZC_BUF;
 	memset(b, 0, HDR_LEN);
+	if (vh) {                       /* struct virtio_net_hdr, legacy */
+		b[0] = vh->flags;
+		b[1] = vh->gso_type;
+		memcpy(b + 2, &vh->hdr_len, 2);
+		memcpy(b + 4, &vh->gso_size, 2);
+		memcpy(b + 6, &vh->csum_start, 2);
+		memcpy(b + 8, &vh->csum_offset, 2);
+	}
 	memcpy(b + HDR_LEN, head, hlen);
 	base = (uint16_t)(2 * vn.ntx + k * VNET_ZC_DESC);
 	d = base;
@@ -397,7 +421,8 @@ vnet_start_device(void)
 				vn.txdone(i, 1);
 		}
 
-	if ((err = virtio_begin(io, F_MAC, &features)) < 0 ||
+	if ((err = virtio_begin(io, F_MAC | (vn.nooffload ? 0 : F_CSUM |
+	    F_HOST_TSO4), &features)) < 0 ||
 	    (err = virtio_ring_setup(io, 0, 4, &vn.q[0], "vnet")) < 0 ||
 	    (err = virtio_ring_setup(io, 1, 4, &vn.q[1], "vnet")) < 0)
 		return err;
@@ -421,6 +446,15 @@ vnet_start_device(void)
 		vn.zcbuf = KADDR(vn.zcpa);
 	}
 	memset(vn.txbusy, 0, sizeof(vn.txbusy));
+	/* TSO4 without CSUM is not a valid combination (virtio 5.1.3.1):
+	 * drop it and tell the card so before it starts. */
+	if ((features & F_HOST_TSO4) && !(features & F_CSUM)) {
+		features &= ~F_HOST_TSO4;
+		outl(io + VIO_DRV_FEATURES, features);
+	}
+	vn.offload = (features & F_CSUM ? XOK_NET_OFF_CSUM : 0) |
+	    (features & F_HOST_TSO4 ? XOK_NET_OFF_TSO4 : 0);
+	info->net.offload = vn.offload;
 	for (i = 0; i < 6; i++)
 		vn.mac[i] = features & F_MAC ? inb(io + VIO_CONFIG + i) : 0;
 	if (!(features & F_MAC))
@@ -457,8 +491,10 @@ vnet_init(vnet_rx_fn rx)
 	    "%02x:%02x:%02x:%02x:%02x:%02x, queues %u/%u\n", d.bus, d.slot,
 	    d.func, vn.io, vn.irq, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
 	    vn.mac[4], vn.mac[5], vn.q[0].qsize, vn.q[1].qsize);
-	kprintf("vnet: %u copying and %u zero-copy transmit slots\n", vn.ntx,
-	    vn.nzc);
+	kprintf("vnet: %u copying and %u zero-copy transmit slots; offload:%s%s"
+	    "%s\n", vn.ntx, vn.nzc, vn.offload & XOK_NET_OFF_CSUM ? " csum" : "",
+	    vn.offload & XOK_NET_OFF_TSO4 ? " tso4" : "",
+	    vn.offload ? "" : " none");
 	if (vn.irq >= 0)
 		pic_unmask(vn.irq);
 	return 0;
@@ -468,6 +504,20 @@ void
 vnet_set_txdone(vnet_txdone_fn fn)
 {
 	vn.txdone = fn;
+}
+
+/* Negotiate no offload from the next start of the card on (the kernel's
+ * xok.nooffload): call before vnet_init. */
+void
+vnet_set_nooffload(void)
+{
+	vn.nooffload = 1;
+}
+
+uint32_t
+vnet_offload(void)
+{
+	return vn.present ? vn.offload : 0;
 }
 
 void

@@ -32,6 +32,20 @@ struct vnet_seg {
 	uint32_t len;
 };
 #define VNET_MAX_SEGS 32
+
+/* The virtio-net header of a gathered frame (legacy layout, 10 bytes;
+ * virtio 1.x "Device Operation"): flags VNET_HDR_F_NEEDS_CSUM asks the
+ * card to sum from csum_start to the end and store the sum at
+ * csum_start + csum_offset; gso_type VNET_GSO_TCPV4 asks it to cut the
+ * payload after hdr_len bytes of headers into gso_size pieces. */
+struct vnet_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+#define VNET_HDR_F_NEEDS_CSUM 1
+#define VNET_GSO_NONE   0
+#define VNET_GSO_TCPV4  1
 #define VNET_MAX_ZC   8               /* zero-copy slots, at most */
 
 /* Find and start the card: 0, or -XE_NODEV (or another error). */
@@ -41,11 +55,17 @@ void vnet_mac(uint8_t mac[6]);
 /* Send len bytes from frame (kernel memory): 0 or -XE_*. */
 int vnet_send(const void *frame, size_t len);
 /* Send head (hlen bytes, at most 502, copied) followed by nseg
- * segments read in place: the zero-copy slot number (below
- * VNET_MAX_ZC), or -XE_* (-XE_BUSY
- * when every zero-copy slot is in flight). */
+ * segments read in place, with the virtio-net header vh (NULL: no
+ * offload; the caller checked it against the frame): the zero-copy slot
+ * number (below VNET_MAX_ZC), or -XE_* (-XE_BUSY when every zero-copy
+ * slot is in flight, -XE_NODEV when vh asks for an offload the card
+ * did not agree to). */
 int vnet_sendv(const void *head, size_t hlen, const struct vnet_seg *seg,
-    unsigned nseg);
+    unsigned nseg, const struct vnet_hdr *vh);
+/* The offloads negotiated (XOK_NET_OFF_*; 0 without a card). */
+uint32_t vnet_offload(void);
+/* Negotiate none (xok.nooffload), from the next start of the card. */
+void vnet_set_nooffload(void);
 /* Who hears of finished and lost vnet_sendv frames. */
 void vnet_set_txdone(vnet_txdone_fn fn);
 /* Reap both queues now: frames received (handed to rx) in this call. */

@@ -30,6 +30,7 @@ struct exos_xn_share_stats {
 	uint64_t xnreads;       /* blocks read with XN_READ instead */
 	uint64_t swept;         /* idle orphan entries of exited readers evicted */
 	uint64_t owned;         /* registry pages of ours now */
+	uint64_t zeroed;        /* free or fresh blocks zeroed, not read */
 };
 void exos_cffs_xn_share_stats(struct exos_xn_share_stats *st);
 int exos_cffs_bdev(struct cffs_bdev *dev);

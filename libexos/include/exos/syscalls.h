@@ -477,4 +477,24 @@ sys_xn_read(uint32_t block, uint64_t n, void *buf)
 	    (uint64_t)buf, 0, 0, 0);
 }
 
+/* SLEEP_TO: sleep until the wake-up predicate of n instructions holds, giving
+ * the rest of the slice to env if it can run (env 0: as SLEEP) */
+static inline int64_t
+sys_sleep_to(const struct xok_pred_insn *pred, uint64_t n, uint64_t env)
+{
+	return xok_call(XOK_SYS_SLEEP_TO, (uint64_t)pred, (uint64_t)n,
+	    (uint64_t)env, 0, 0, 0);
+}
+
+/* NET_TRANSMITO: NET_TRANSMITV with the card's checksum offload and TCP
+ * segmentation (offload: XOK_NET_TXO_CSUM, XOK_NET_TXO_TSO | segment size);
+ * IPv4/TCP only, headers checked in the copied head */
+static inline int64_t
+sys_net_transmito(unsigned slot, const struct xok_net_piece *v, uint64_t n,
+    uint64_t *done, uint64_t offload)
+{
+	return xok_call(XOK_SYS_NET_TRANSMITO, (uint64_t)slot, (uint64_t)v,
+	    (uint64_t)n, (uint64_t)done, (uint64_t)offload, 0);
+}
+
 #endif /* EXOS_SYSCALLS_H */

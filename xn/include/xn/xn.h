@@ -33,6 +33,7 @@
 #define XN_REVOKE_RING    64
 #define XN_MAX_BC_SLOTS   65535
 #define XN_NOBLOCK        0xffffffffu
+#define XN_NOBODY         0xffffffffu  /* owner of a disowned entry */
 
 /* Block types.  Template types are chosen by the libFS in [MIN, MAX]. */
 #define XN_TYPE_NONE      0         /* free */
@@ -347,6 +348,11 @@ int xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out);
 int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
 int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
                   uint32_t max);
+/* principal is gone for good (the kernel: a transient principal whose
+   environment died): its entries become XN_NOBODY's, whose evictions
+   leave no notice, and its notices are dropped, so whoever gets the same
+   number later inherits nothing.  Returns how many entries it had. */
+int xn_bc_disown(struct xn *x, uint32_t principal);
 int xn_writeback(struct xn *x, uint32_t block);
 /* Write back many entries: ordered waves, one flush per wave (docs/XN.md,
    "Batched write-back"); 0, XN_EORDER (some held back) or an error. */

@@ -429,6 +429,25 @@ struct xok_net_piece {
 	uint64_t len;
 };
 
+/* NET_TRANSMITO (netoffload, session 8): NET_TRANSMITV with the card's
+ * help, asked for by the offload word: XOK_NET_TXO_CSUM (the card
+ * computes the TCP checksum) and a segment size in the low 16 bits
+ * (0: none; else XOK_NET_GSO_MIN..XOK_NET_GSO_MAX with XOK_NET_TXO_TSO:
+ * the frame is a TCP super-frame of up to XOK_NET_GSO_FRAME_MAX bytes
+ * that the card cuts into segments of that many payload bytes).  IPv4
+ * and TCP only; the kernel finds the headers in the copied head and
+ * writes the pseudo-header sum into the TCP checksum field itself
+ * (docs/NETWORK.md, "Transmit offload"). */
+#define XOK_NET_TXO_MSS      0xffffUL
+#define XOK_NET_TXO_CSUM     (1UL << 16)
+#define XOK_NET_TXO_TSO      (1UL << 17)
+#define XOK_NET_GSO_MIN      536
+#define XOK_NET_GSO_MAX      9000
+#define XOK_NET_GSO_FRAME_MAX (14 + 65535)
+/* The card's offloads the driver negotiated (xok_net_export.offload). */
+#define XOK_NET_OFF_CSUM     0x1        /* VIRTIO_NET_F_CSUM */
+#define XOK_NET_OFF_TSO4     0x2        /* VIRTIO_NET_F_HOST_TSO4 */
+
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
  */
@@ -526,6 +545,13 @@ struct xok_net_export {
 	uint64_t tx_refused;            /* transmits the source check refused */
 	uint64_t tx_zerocopy;           /* NET_TRANSMITV frames sent */
 	uint64_t tx_lost;               /* zero-copy frames lost in a reset */
+	/* (netoffload, session 8) the card's offloads in use
+	 * (XOK_NET_OFF_*), and NET_TRANSMITO's frames: checksum offloaded,
+	 * segmented by the card (TSO), and refused by its checks */
+	uint64_t offload;
+	uint64_t tx_csum;
+	uint64_t tx_tso;
+	uint64_t tx_offload_refused;
 };
 
 struct xok_info {
