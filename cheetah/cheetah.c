@@ -443,6 +443,26 @@ special(struct conn *c, const struct http_req *r)
 		respond_status(c, 200, r->method == M_HEAD, 0);
 		return 1;
 	}
+	if (strcmp(r->path, ".cheetah/pcbs") == 0) {
+		struct tcp_pcb *p;
+		int k = 0;
+
+		printf("cheetah: pcbs:");
+		for (p = tcp_active_pcbs; p; p = p->next) {
+			struct conn *cc = p->callback_arg;
+
+			printf(" %u:%d:%d:%d", p->remote_port, p->state,
+			    cc ? cc->state : -1, cc ? (int)cc->inlen : -1);
+			if (++k % 16 == 0)
+				printf("\n");
+		}
+		printf("\ncheetah: tw:");
+		for (p = tcp_tw_pcbs; p; p = p->next)
+			printf(" %u", p->remote_port);
+		printf("\n");
+		respond_status(c, 200, r->method == M_HEAD, 0);
+		return 1;
+	}
 	if (strcmp(r->path, ".cheetah/evict-stop") == 0) {
 		evictor_stop();
 		respond_status(c, 200, r->method == M_HEAD, 0);
