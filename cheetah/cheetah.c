@@ -422,6 +422,33 @@ evictor_stop(void)
 	}
 }
 
+/* Test mode: a line every 10 s of what the card, the ring, the table
+ * and the evictions did, so a stalled run shows where it stalled. */
+static void
+heartbeat(void)
+{
+	static uint32_t next;
+	const volatile struct xok_net_export *x = &XOK_INFO->net;
+	volatile struct xok_net_ring *r = (void *)RING_VA;
+	uint32_t now = exos_net_now();
+	struct tcp_pcb *p;
+	unsigned i, used = 0, pcbs = 0;
+
+	if (!testmode || (int32_t)(now - next) < 0)
+		return;
+	next = now + 10000;
+	for (i = 0; i < NCONN; i++)
+		used += conns[i].used;
+	for (p = tcp_active_pcbs; p; p = p->next)
+		pcbs++;
+	printf("cheetah: [%u s] card rx %lu, to us %lu, ring full %lu, bad "
+	    "ring %lu, resets %lu%s; ring %lu/%lu; slots %u, pcbs %u; "
+	    "requests %lu; faults fixed %lu\n", now / 1000, x->rx_frames,
+	    x->rx_delivered, x->rx_ringfull, x->rx_badring, x->resets,
+	    x->dead ? " (dead)" : "", r->tail, r->head, used, pcbs, nreq,
+	    faults_fixed);
+}
+
 /* The special pages of the guest test. */
 static int
 special(struct conn *c, const struct http_req *r)
@@ -928,6 +955,7 @@ main(uint64_t arg)
 				serve(&conns[i]);
 			}
 		docs_collect();
+		heartbeat();
 		if (flood_left > 0) {
 			unsigned k = flood_left < FLOOD_BATCH ? flood_left :
 			    FLOOD_BATCH;
