@@ -1007,7 +1007,8 @@ main(uint64_t arg)
 	printf("cheetah: at most %u connections at once (of %d)\n", peak,
 	    NCONN);
 	printf("cheetah: SYNs %lu (made up %u), oldest half-open dropped for "
-	    "a new one %lu\n", syn_seen, flood_sent, syn_evicted);
+	    "a new one %lu, TIME_WAIT ended by a new SYN %lu\n", syn_seen,
+	    flood_sent, syn_evicted, syn_reopened);
 	if (flood_sent > 0) {
 		EXPECT("a SYN flood filled the backlog, and new SYNs made "
 		    "room", flood_sent == FLOOD && syn_evicted > 0);

@@ -31,7 +31,7 @@
 static struct tcp_pcb_listen *guarded;
 static uint16_t guarded_port;
 static netif_input_fn next_input;
-uint64_t syn_seen, syn_evicted;
+uint64_t syn_seen, syn_evicted, syn_reopened;
 
 /* Is p (an Ethernet frame in one pbuf) a SYN without ACK to our port? */
 static int
@@ -67,11 +67,46 @@ drop_oldest(void)
 	}
 }
 
+/*
+ * A SYN for a connection lwIP still holds in TIME_WAIT (we closed it
+ * first; its client reuses the port within lwIP's 2 MSL, 120 s): lwIP
+ * would only acknowledge the old connection again, and the client's
+ * connect would hang until TIME_WAIT ends.  As RFC 1122 (4.2.2.13)
+ * allows, a SYN that starts past the old connection's sequence
+ * numbers ends the TIME_WAIT (silently) and opens a new connection.
+ * (Seen in session 9: QEMU's user network gives the guest the host
+ * client's own port, and the host reuses ports at once.)
+ */
+static void
+reopen_timewait(const struct pbuf *p)
+{
+	const uint8_t *f = p->payload;
+	const uint8_t *t = f + 14 + (f[14] & 15) * 4u;
+	uint16_t sport = (uint16_t)(t[0] << 8 | t[1]);
+	uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 |
+	    (uint32_t)t[6] << 8 | t[7];
+	uint32_t src;
+	struct tcp_pcb *pcb;
+
+	memcpy(&src, f + 26, 4);
+	for (pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next)
+		if (pcb->remote_port == sport &&
+		    pcb->local_port == guarded_port &&
+		    ip4_addr_get_u32(ip_2_ip4(&pcb->remote_ip)) == src) {
+			if (TCP_SEQ_GT(seq, pcb->rcv_nxt)) {
+				syn_reopened++;
+				tcp_abandon(pcb, 0);
+			}
+			return;
+		}
+}
+
 static err_t
 guard_input(struct pbuf *p, struct netif *nif)
 {
 	if (guarded != NULL && is_syn(p)) {
 		syn_seen++;
+		reopen_timewait(p);
 		if (guarded->accepts_pending >= guarded->backlog)
 			drop_oldest();
 	}
