@@ -32,6 +32,7 @@
 #include "exosnet.h"
 #include "docs.h"
 #include "http.h"
+#include "synguard.h"
 #include "lwip/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -41,7 +42,11 @@
 #define PORT            80
 #define RING_VA         0x0000000400000000UL
 #define NPG             64              /* 127 slots */
-#define NCONN           32
+#define NCONN           256     /* connections served at once */
+#define BACKLOG         255     /* SYN_RCVD and not yet accepted (lwIP's
+				   u8_t: at most 255) */
+#define RECLAIM_MS      1000    /* table full: a connection idle this
+				   long in S_READ gives its slot up */
 #define IN_SZ           (HTTP_HDR_MAX + TCP_WND + 512)
 #define HDR_SZ          1024
 #define IDLE_MS         5000    /* no complete request for this long */
@@ -73,7 +78,8 @@ static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
 static int use_tso = 1;
 static int quit;
 static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
-static uint64_t accepted;
+static uint64_t accepted, reclaimed;
+static unsigned peak;                   /* most connections at once */
 static uint64_t evict_frames;           /* evictcheck.c's */
 /* responses that fit one segment, and the segments they took */
 static uint64_t small_resp, small_segs;
@@ -283,12 +289,18 @@ conn_abort(struct conn *c)
 	tcp_abort(pcb);
 }
 
+/* Close with our FIN.  The PCB lingers (FIN_WAIT_2 up to 20 s while a
+ * slowloris client holds its side open; TIME_WAIT): at the lowest
+ * priority, so that when the pool is empty lwIP's tcp_alloc takes it
+ * (a reset) for a new connection's SYN rather than drop the SYN;
+ * served connections have the highest and are never taken. */
 static void
 conn_close(struct conn *c)
 {
 	struct tcp_pcb *pcb = c->pcb;
 
 	release(c);
+	tcp_setprio(pcb, TCP_PRIO_MIN);
 	if (tcp_close(pcb) != ERR_OK) {
 		aborted++;
 		aborted_pcb = pcb;
@@ -369,6 +381,80 @@ push(struct conn *c)
 	tcp_output(pcb);
 }
 
+/* ---- another environment evicting the documents ---------------------- */
+
+static int64_t evictor = -1;    /* the test's evictor environment */
+static unsigned flood_left, flood_sent;    /* the test's SYN flood */
+#define FLOOD           10000
+#define FLOOD_BATCH     4       /* SYNs per turn of the main loop */
+static uint64_t faults_fixed;
+
+/* The fault upcall: a document page an eviction took away is mapped
+ * again (docstore.c) and the interrupted code goes on; any other
+ * fault is a bug, and ends the server. */
+static void
+on_fault(struct xok_frame *f)
+{
+	if (f->trapno == 14 && docs_fault(f->addr, f->err) == 0) {
+		faults_fixed++;
+		return;
+	}
+	printf("cheetah: fault %lu at %#lx (error %#lx), rip %#lx\n",
+	    f->trapno, f->addr, f->err, f->rip);
+	sys_shutdown(0, 1);
+	exit(1);
+}
+
+/* /.cheetah/evict: start the evictor (boot module evictor.elf). */
+static int
+evictor_start(void)
+{
+	struct exos_spawn sp = { .slices = 1, .start = 1 };
+
+	if (evictor > 0)
+		return 0;
+	if ((sp.image = exos_module("evictor.elf", &sp.size)) == NULL)
+		return -1;
+	evictor = exos_spawn(&sp);
+	return evictor > 0 ? 0 : -1;
+}
+
+static void
+evictor_stop(void)
+{
+	if (evictor > 0) {
+		sys_env_destroy((uint64_t)evictor, 0, 0);
+		evictor = 0;
+	}
+}
+
+/* Test mode: a line every 10 s of what the card, the ring, the table
+ * and the evictions did, so a stalled run shows where it stalled. */
+static void
+heartbeat(void)
+{
+	static uint32_t next;
+	const volatile struct xok_net_export *x = &XOK_INFO->net;
+	volatile struct xok_net_ring *r = (void *)RING_VA;
+	uint32_t now = exos_net_now();
+	struct tcp_pcb *p;
+	unsigned i, used = 0, pcbs = 0;
+
+	if (!testmode || (int32_t)(now - next) < 0)
+		return;
+	next = now + 10000;
+	for (i = 0; i < NCONN; i++)
+		used += conns[i].used;
+	for (p = tcp_active_pcbs; p; p = p->next)
+		pcbs++;
+	printf("cheetah: [%u s] card rx %lu, to us %lu, ring full %lu, bad "
+	    "ring %lu, resets %lu%s; ring %lu/%lu; slots %u, pcbs %u; "
+	    "requests %lu; faults fixed %lu\n", now / 1000, x->rx_frames,
+	    x->rx_delivered, x->rx_ringfull, x->rx_badring, x->resets,
+	    x->dead ? " (dead)" : "", r->tail, r->head, used, pcbs, nreq,
+	    faults_fixed);
+}
+
 /* The special pages of the guest test. */
 static int
 special(struct conn *c, const struct http_req *r)
@@ -378,6 +464,41 @@ special(struct conn *c, const struct http_req *r)
 	if (strcmp(r->path, ".cheetah/quit") == 0) {
 		quit = 1;
 		respond_status(c, 200, r->method == M_HEAD, 1);
+		return 1;
+	}
+	if (strcmp(r->path, ".cheetah/evict") == 0) {
+		respond_status(c, evictor_start() == 0 ? 200 : 404,
+		    r->method == M_HEAD, 0);
+		return 1;
+	}
+	if (strcmp(r->path, ".cheetah/synflood") == 0) {
+		flood_left = FLOOD;
+		respond_status(c, 200, r->method == M_HEAD, 0);
+		return 1;
+	}
+	if (strcmp(r->path, ".cheetah/pcbs") == 0) {
+		struct tcp_pcb *p;
+		int k = 0;
+
+		printf("cheetah: pcbs:");
+		for (p = tcp_active_pcbs; p; p = p->next) {
+			struct conn *cc = p->callback_arg;
+
+			printf(" %u:%d:%d:%d", p->remote_port, p->state,
+			    cc ? cc->state : -1, cc ? (int)cc->inlen : -1);
+			if (++k % 16 == 0)
+				printf("\n");
+		}
+		printf("\ncheetah: tw:");
+		for (p = tcp_tw_pcbs; p; p = p->next)
+			printf(" %u", p->remote_port);
+		printf("\n");
+		respond_status(c, 200, r->method == M_HEAD, 0);
+		return 1;
+	}
+	if (strcmp(r->path, ".cheetah/evict-stop") == 0) {
+		evictor_stop();
+		respond_status(c, 200, r->method == M_HEAD, 0);
 		return 1;
 	}
 	return 0;
@@ -567,24 +688,124 @@ on_err(void *arg, err_t err)
 	}
 }
 
+/*
+ * A free slot of the table, or NULL.  When every slot is taken, the
+ * connection that has waited longest for a request (S_READ, nothing
+ * received for RECLAIM_MS: an idle keep-alive client, or a slowloris
+ * one dribbling half a request) is closed and gives its slot up, so
+ * clients that hold connections without using them cannot lock others
+ * out; busy connections are never taken.
+ */
+static struct conn *
+conn_slot(void)
+{
+	struct conn *old = NULL;
+	uint32_t now = exos_net_now(), most = RECLAIM_MS;
+	int i;
+
+	for (i = 0; i < NCONN; i++) {
+		if (!conns[i].used)
+			return &conns[i];
+		if (conns[i].state == S_READ && now - conns[i].last >= most) {
+			most = now - conns[i].last;
+			old = &conns[i];
+		}
+	}
+	if (old == NULL)
+		return NULL;
+	reclaimed++;
+	conn_close(old);
+	return old->used ? NULL : old;
+}
+
+/* ---- refusals: the table is full ------------------------------------- */
+
+/*
+ * Past NCONN busy connections a new one gets a 503 and our FIN (a
+ * clear refusal: HTTP clients see the status, and Retry-After), its
+ * requests discarded; it is closed once the answer is acknowledged,
+ * or reset after two polls (1 s).  Its PCB gets the lowest priority,
+ * so lwIP may take it back for a new connection (tcp_alloc kills
+ * lower priorities first); served connections get the highest, so
+ * nothing that arrives can take theirs.
+ */
+static const char r503[] = "HTTP/1.1 503 Service Unavailable\r\n"
+    "Server: Cheetah (Xok)\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
+    "Connection: close\r\n\r\n";
+
+static err_t
+refused_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)arg, (void)err;
+	if (p != NULL) {
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	tcp_recv(pcb, NULL);
+	if (tcp_close(pcb) != ERR_OK) {
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	return ERR_OK;
+}
+
+static err_t
+refused_poll(void *arg, struct tcp_pcb *pcb)
+{
+	uintptr_t polls = (uintptr_t)arg;
+
+	if (pcb->unacked == NULL && pcb->unsent == NULL) {
+		tcp_recv(pcb, NULL);
+		tcp_poll(pcb, NULL, 0);
+		if (tcp_close(pcb) == ERR_OK)
+			return ERR_OK;
+		polls = 2;
+	}
+	if (polls >= 2) {
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	tcp_arg(pcb, (void *)(polls + 1));
+	return ERR_OK;
+}
+
+static err_t
+refuse(struct tcp_pcb *pcb)
+{
+	refused++;
+	tcp_setprio(pcb, TCP_PRIO_MIN);
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, refused_recv);
+	tcp_poll(pcb, refused_poll, 2);
+	if (tcp_write(pcb, r503, sizeof(r503) - 1, 0) != ERR_OK ||
+	    tcp_output(pcb) != ERR_OK) {
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
+	return ERR_OK;
+}
+
 static err_t
 on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct conn *c;
-	int i;
 
 	(void)arg;
 	if (err != ERR_OK || pcb == NULL)
 		return ERR_VAL;
-	for (i = 0; i < NCONN && conns[i].used; i++)
-		;
-	if (i == NCONN) {
-		refused++;
-		tcp_abort(pcb);
-		return ERR_ABRT;
-	}
+	if ((c = conn_slot()) == NULL)
+		return refuse(pcb);
 	accepted++;
-	c = &conns[i];
+	tcp_setprio(pcb, TCP_PRIO_MAX);
+	{
+		unsigned i, n = 1;
+
+		for (i = 0; i < NCONN; i++)
+			n += conns[i].used;
+		if (n > peak)
+			peak = n;
+	}
 	c->used = 1;
 	c->pcb = pcb;
 	c->state = S_READ;
@@ -703,6 +924,13 @@ main(uint64_t arg)
 	    docs.skipped);
 	if (testmode && use_ck)
 		check_sums();
+	/* documents evicted by others come back through page faults */
+	exos_fault_handler = on_fault;
+	if ((e = exos_upcalls_install(EXOS_UP(XOK_UP_FAULT), 0)) < 0) {
+		printf("cheetah: fault upcall: %d\n", e);
+		sys_shutdown(0, 1);
+		return 1;
+	}
 	net.zc_off = !use_zc;
 	e = exos_net_start(&net, 0, RING_VA, NPG, ip, mask, gw);
 	if (e < 0) {
@@ -715,12 +943,13 @@ main(uint64_t arg)
 	net.tso_off = !use_tso;
 	l = tcp_new();
 	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
-	    (l = tcp_listen_with_backlog(l, 16)) == NULL) {
+	    (l = tcp_listen_with_backlog(l, BACKLOG)) == NULL) {
 		printf("cheetah: cannot listen\n");
 		sys_shutdown(0, 1);
 		return 1;
 	}
 	tcp_accept(l, on_accept);
+	syn_guard(&net, l, PORT);
 	if (testmode)
 		evict_frames = evict_check(&net, &docs);
 	printf("cheetah: serving http://10.0.2.15:%d/\n", PORT);
@@ -731,21 +960,63 @@ main(uint64_t arg)
 				conns[i].pending = 0;
 				serve(&conns[i]);
 			}
+		docs_collect();
+		heartbeat();
+		if (flood_left > 0) {
+			unsigned k = flood_left < FLOOD_BATCH ? flood_left :
+			    FLOOD_BATCH;
+
+			if (flood_sent == 0)
+				EXPECT_EQ("the gateway's ARP entry pinned",
+				    syn_pin_gateway(&net), 0);
+
+			syn_flood(&net, k, (uint32_t)rdtsc());
+			flood_left -= k;
+			flood_sent += k;
+		}
 		if (quit && quit_at == 0)
 			quit_at = exos_net_now();
 		if (quit_at && exos_net_now() - quit_at > 500)
 			break;
-		exos_net_wait(&net, 100);
+		exos_net_wait(&net, flood_left ? 0 : 100);
 	}
 	printf("cheetah: %lu requests: 200 %lu, 304 %lu, 404 %lu, 400 %lu, "
-	    "405 %lu, other %lu; connections %lu, refused %lu, aborted %lu; "
+	    "405 %lu, other %lu; connections %lu, refused (503) %lu, idle "
+	    "ones closed for a new one %lu, aborted %lu; "
 	    "%lu one-segment responses in %lu segments; sums from tables "
 	    "%lu, computed %lu; heap peak %u; ring dropped %lu\n", nreq,
 	    nresp[0], nresp[1], nresp[2], nresp[3], nresp[4], nresp[5],
-	    accepted, refused, aborted, small_resp, small_segs, ck_hits,
+	    accepted, refused, reclaimed, aborted, small_resp, small_segs, ck_hits,
 	    ck_misses,
 	    (unsigned)lwip_stats.mem.max, ((volatile struct xok_net_ring *)
 	    RING_VA)->dropped);
+	evictor_stop();
+	{
+		uint64_t rm, cp, fr, pend;
+
+		docs_collect();
+		docs_evict_stats(&rm, &cp, &fr, &pend);
+		printf("cheetah: evictions by others: %lu faults fixed, %lu "
+		    "blocks mapped again, %lu private copies, %lu pages "
+		    "freed, %lu not yet\n", faults_fixed, rm, cp, fr, pend);
+		if (testmode && evictor >= 0)
+			EXPECT("documents another environment evicted came "
+			    "back by page faults", faults_fixed > 0 &&
+			    rm + cp >= faults_fixed);
+	}
+	printf("cheetah: at most %u connections at once (of %d)\n", peak,
+	    NCONN);
+	printf("cheetah: SYNs %lu (made up %u), oldest half-open dropped for "
+	    "a new one %lu, TIME_WAIT ended by a new SYN %lu\n", syn_seen,
+	    flood_sent, syn_evicted, syn_reopened);
+	if (flood_sent > 0) {
+		EXPECT("a SYN flood filled the backlog, and new SYNs made "
+		    "room", flood_sent == FLOOD && syn_evicted > 0);
+		/* the load cases (cheetahload.sh) ran: closed connections
+		 * lingering in FIN_WAIT_2 gave their PCBs to new SYNs */
+		EXPECT_EQ("no SYN or segment dropped for want of memory "
+		    "(lwIP's memerr)", lwip_stats.tcp.memerr, 0);
+	}
 	EXPECT("requests were served", nresp[0] > 0);
 	if (use_ck)
 		EXPECT("data sums came from the precomputed tables",

@@ -12,7 +12,7 @@
 CHEETAH_CFLAGS := -Icheetah -Ilibexos/net -I$(LWIP_DIR)/src/include \
 	$(CFFS_GUEST_CFLAGS)
 CHEETAH_SRCS := cheetah/cheetah.c cheetah/docs.c cheetah/docstore.c \
-	cheetah/http.c cheetah/evictcheck.c
+	cheetah/http.c cheetah/evictcheck.c cheetah/synguard.c
 CHEETAH_OBJS := $(patsubst %,$(BUILD)/cheetah/%.o,$(CHEETAH_SRCS) \
 	libexos/net/exosnet.c libexos/net/exosgso.c libexos/cffsxndev.c)
 CHEETAH_LWIP_OBJS := $(patsubst %,$(BUILD)/cheetah/lwip/%.o,$(LWIP_SRCS))
@@ -22,7 +22,7 @@ $(CHEETAH_LWIP_OBJS): $(BUILD)/cheetah/lwip/%.c.o: $(LWIP_DIR)/src/core/init.c c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) $(CHEETAH_CFLAGS) -c -o $@ $(LWIP_DIR)/$*.c
 
-$(CHEETAH_OBJS): $(BUILD)/cheetah/%.c.o: %.c $(LWIP_DIR)/src/core/init.c
+$(CHEETAH_OBJS) $(BUILD)/cheetah/cheetah/evictor.c.o: $(BUILD)/cheetah/%.c.o: %.c $(LWIP_DIR)/src/core/init.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) $(CHEETAH_CFLAGS) -c -o $@ $<
 
@@ -31,6 +31,15 @@ $(CHEETAH_ELF): $(CRT0) $(CHEETAH_OBJS) $(CHEETAH_LWIP_OBJS) $(CFFS_GUEST_LIB) $
 	$(CC) $(ULDFLAGS) -o $@ $(CRT0) $(CHEETAH_OBJS) $(CHEETAH_LWIP_OBJS) $(CFFS_GUEST_LIB) $(LIBEXOS) -lgcc
 
 GUEST_PROGS += $(CHEETAH_ELF)
+
+# The guest test's other user of the disk: evicts the registry's blocks
+# while the client fetches (cheetah/evictor.c; a boot module).
+CHEETAH_EVICTOR := $(BUILD)/cheetah/evictor.elf
+$(CHEETAH_EVICTOR): $(CRT0) $(BUILD)/cheetah/cheetah/evictor.c.o $(LIBEXOS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ULDFLAGS) -o $@ $(CRT0) $(BUILD)/cheetah/cheetah/evictor.c.o $(LIBEXOS) -lgcc
+
+GUEST_PROGS += $(CHEETAH_EVICTOR)
 
 .PHONY: run-cheetah
 # Serve cheetah/www at http://127.0.0.1:8080/ until Ctrl-C.

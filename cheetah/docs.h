@@ -22,6 +22,8 @@ struct doc {
 	uint64_t ino;            /* C-FFS's inode number */
 	uint32_t nblk;          /* blocks of the file, blk[0..nblk) */
 	uint32_t *blk;          /* their disk block numbers */
+	uint64_t *pg;           /* the page we put in the registry for
+				   each, 0 if someone else's (evictions) */
 	char *hdr;              /* precomputed 200 header (without Date,
 				   Connection and the blank line); NULL */
 	unsigned hdrlen;
@@ -51,6 +53,17 @@ uint64_t docs_ppn(uint32_t b);
 /* Block i of f left the registry (evicted): cache it again and map it
  * back in its place: 0 or -1. */
 int docs_remap(struct doc *f, uint32_t i);
+
+/* A page fault at addr (error code err) in a document whose block an
+ * eviction took away: the block cached and mapped again (or a private
+ * copy read in its place): 0, or -1 if the fault is not that. */
+int docs_fault(uint64_t addr, uint64_t err);
+/* Free the pages evictions gave back that frames in flight pinned. */
+void docs_collect(void);
+/* Blocks mapped again after evictions, private copies made, pages of
+ * ours freed, and still to free. */
+void docs_evict_stats(uint64_t *remaps, uint64_t *copies, uint64_t *freed,
+    uint64_t *pending);
 
 /* docs.c */
 /* The file named name[0, n) (no leading '/'), or NULL. */

@@ -19,9 +19,18 @@
  * Bounds: DOCS_MAX files, DOCS_BLOCKS_MAX blocks in all (half of XN's
  * registry by default), names of PATH_MAX bytes, DEPTH_MAX directory
  * levels; what is over them is skipped and counted, not served.
- * Cheetah is the only environment that uses this disk: an eviction of
- * a document's entry by someone else would revoke its views (the
- * kernel's rule), and Cheetah would fault touching them.
+ *
+ * Other environments may use the disk too and evict a document's
+ * registry entry (XN_BC_EVICT): the kernel then revokes every view of
+ * its page, Cheetah's included, and gives the page back to its owner.
+ * Cheetah finds out lazily, as the exokernel lets it: touching the
+ * document raises a page fault, its fault upcall (docs_fault) caches
+ * the block again and maps it back at the same address (same bytes,
+ * so lwIP's queued segments, retransmissions and the precomputed
+ * checksums stay right), and the interrupted code goes on.  A page of
+ * ours that an eviction gave back is freed (later, if a frame in
+ * flight still pins it: docs_collect).  If the registry cannot take
+ * the block, a private copy read with XN_READ takes its place.
  */
 #include <exos/exos.h>
 #include <exos/cffsdev.h>
@@ -68,6 +77,7 @@ dup(const char *s)
 }
 
 static struct cffs_fs *fs;
+static struct docs *loaded;     /* what docs_load made, for the faults */
 static unsigned ndocs, capdocs;
 static struct doc *docs;
 
@@ -188,18 +198,23 @@ cached(uint32_t b)
 static uint64_t inserted;
 
 /* Put the uncached blocks of v[0..k) in the registry with pages of
- * ours (XN reads the disk into them): 0, or -1. */
+ * ours (XN reads the disk into them); pg[j] (if pg is not NULL) gets
+ * the page we gave for v[j], 0 for a block someone else caches: 0,
+ * or -1. */
 static int
-insert(const uint32_t *v, uint32_t k)
+insert(const uint32_t *v, uint32_t k, uint64_t *pg)
 {
 	struct xok_xn_bcins ins[RUN];
 	uint64_t ppn[RUN];
-	uint32_t want[RUN], i, m = 0;
+	uint32_t want[RUN], at[RUN], i, m = 0;
 	int64_t r;
 
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
+		if (pg != NULL)
+			pg[i] = 0;
 		if (!cached(v[i]))
-			want[m++] = v[i];
+			at[m] = i, want[m++] = v[i];
+	}
 	if (m == 0)
 		return 0;
 	if (sys_page_alloc_many(0, XOK_SELF, 0, ppn, m) != (int64_t)m)
@@ -211,6 +226,8 @@ insert(const uint32_t *v, uint32_t k)
 	for (i = 0; i < m; i++) {
 		if (r >= 0 && ins[i].result == 0) {
 			inserted++;
+			if (pg != NULL)
+				pg[at[i]] = ppn[i];
 			continue;
 		}
 		sys_page_free(ppn[i], 0);
@@ -232,6 +249,7 @@ map_doc(struct doc *d, cffs_ino_t ino, uint8_t *va)
 	if (d->nblk == 0)
 		return 0;
 	if ((d->blk = malloc(d->nblk * sizeof(uint32_t))) == NULL ||
+	    (d->pg = malloc(d->nblk * sizeof(uint64_t))) == NULL ||
 	    iget(fs, ino, &ip) < 0)
 		goto bad;
 	for (i = 0; i < d->nblk; i++)
@@ -239,7 +257,7 @@ map_doc(struct doc *d, cffs_ino_t ino, uint8_t *va)
 			goto bad;       /* a hole: not from mkfs.cffs -d */
 	for (i = 0; i < d->nblk; i += n) {
 		n = d->nblk - i < RUN ? d->nblk - i : RUN;
-		if (insert(d->blk + i, n) < 0)
+		if (insert(d->blk + i, n, d->pg + i) < 0)
 			goto unmap;
 		/* runs of consecutive blocks in one call each */
 		for (k = i; k < i + n; ) {
@@ -261,7 +279,9 @@ unmap:
 		sys_page_unmap_range(XOK_SELF, (uint64_t)va, i, 0);
 bad:
 	free(d->blk);
+	free(d->pg);
 	d->blk = NULL;
+	d->pg = NULL;
 	d->nblk = 0;
 	return -1;
 }
@@ -307,6 +327,7 @@ docs_load(struct docs *out)
 	out->skipped = skipped;
 	out->blocks = used;
 	out->inserted = inserted;
+	loaded = out;
 	return 0;
 }
 
@@ -327,13 +348,105 @@ docs_ppn(uint32_t b)
 	return ((uint64_t)e->page - XOK_KERNEL_DIRECT) / XOK_PGSIZE;
 }
 
+/* ---- evictions by others ---------------------------------------------- */
+
+/* Pages of ours an eviction gave back that a frame in flight still
+ * pinned (PAGE_FREE said BUSY): freed by docs_collect. */
+#define STALE_MAX 1024
+static uint64_t stale[STALE_MAX];
+static unsigned nstale;
+static uint64_t st_remaps, st_copies, st_freed, st_leaked;
+
+/* The page we gave for block i of f went back to us: free it. */
+static void
+drop_page(struct doc *f, uint32_t i)
+{
+	uint64_t ppn = f->pg[i];
+
+	f->pg[i] = 0;
+	if (ppn == 0 || XOK_PAGES[ppn].owner != (uint32_t)XOK_INFO->cur_env ||
+	    (XOK_PAGES[ppn].flags & XOK_PG_XN))
+		return;         /* not ours any more, or back in the registry */
+	if (sys_page_free(ppn, 0) == 0)
+		st_freed++;
+	else if (nstale < STALE_MAX)
+		stale[nstale++] = ppn;
+	else
+		st_leaked++;
+}
+
+void
+docs_collect(void)
+{
+	unsigned i, k;
+
+	for (i = k = 0; i < nstale; i++)
+		if (sys_page_free(stale[i], 0) == 0)
+			st_freed++;
+		else if (XOK_PAGES[stale[i]].owner == (uint32_t)XOK_INFO->cur_env)
+			stale[k++] = stale[i];
+	nstale = k;
+}
+
 /* Block i of f left the registry: cache it again and map it back in
  * its place: 0 or -1. */
 int
 docs_remap(struct doc *f, uint32_t i)
 {
-	if (i >= f->nblk || insert(&f->blk[i], 1) < 0)
+	if (i >= f->nblk)
+		return -1;
+	drop_page(f, i);
+	if (insert(&f->blk[i], 1, &f->pg[i]) < 0)
 		return -1;
 	return sys_xn_bc_map(f->blk[i], 1, (void *)(f->data +
 	    (uint64_t)i * CFFS_BSIZE)) < 0 ? -1 : 0;
+}
+
+/* The registry would not take block i back: a private copy in its
+ * place (read by XN_READ; never revoked). */
+static int
+private_copy(struct doc *f, uint32_t i)
+{
+	uint64_t va = (uint64_t)f->data + (uint64_t)i * CFFS_BSIZE;
+
+	sys_page_unmap(XOK_SELF, va, 0);
+	if (exos_map_new(va, 1, XOK_PTE_W | XOK_PTE_NX) < 0)
+		return -1;
+	if (sys_xn_read(f->blk[i], 1, (void *)va) < 0) {
+		sys_page_unmap(XOK_SELF, va, 0);
+		return -1;
+	}
+	st_copies++;
+	return 0;
+}
+
+int
+docs_fault(uint64_t addr, uint64_t err)
+{
+	struct doc *f;
+	uint32_t i;
+	int tries;
+
+	/* a read of a page not present, inside a document */
+	if (loaded == NULL || (err & 3) != 0 ||
+	    (f = docs_holding(loaded, (const void *)addr, 1)) == NULL)
+		return -1;
+	i = (uint32_t)((addr - (uint64_t)f->data) / CFFS_BSIZE);
+	/* another environment may evict it again at once: a few tries */
+	for (tries = 0; tries < 4; tries++)
+		if (docs_remap(f, i) == 0) {
+			st_remaps++;
+			return 0;
+		}
+	return private_copy(f, i);
+}
+
+void
+docs_evict_stats(uint64_t *remaps, uint64_t *copies, uint64_t *freed,
+    uint64_t *pending)
+{
+	*remaps = st_remaps;
+	*copies = st_copies;
+	*freed = st_freed;
+	*pending = nstale + st_leaked;
 }

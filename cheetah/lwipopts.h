@@ -24,18 +24,28 @@
 #undef MEMP_NUM_TCP_SEG
 #undef TCP_WND
 
-/* 40 connections; a 44 KiB send buffer each (sends from the document
- * pages need only a small PBUF_ROM descriptor per segment); a 16 KiB
- * receive window: requests are small. */
+/* Connections: cheetah.c serves NCONN (256) at once and keeps BACKLOG
+ * (255) SYN_RCVD or not yet accepted (TCP_LISTEN_BACKLOG: a SYN past
+ * them is dropped); the rest of the PCBs are for refusals (503) and
+ * TIME_WAIT, which lwIP takes back when the pool is empty.  A 4-segment
+ * receive window (requests are small; a pipelining client waits), a
+ * 44 KiB send buffer each (sends from the document pages need only a
+ * PBUF_ROM descriptor per segment).  Segments and pbufs are shared: a
+ * connection that finds none waits for its poll (1 s).  Memory per
+ * connection: docs/CHEETAH.md, "Connections". */
 #define MEM_SIZE                (1024 * 1024)
-#define PBUF_POOL_SIZE          160
-#define MEMP_NUM_TCP_PCB        40
+#define PBUF_POOL_SIZE          256
+#define MEMP_NUM_TCP_PCB        (256 + 255 + 64)
 #define MEMP_NUM_TCP_PCB_LISTEN 2
-#define TCP_WND                 (11 * TCP_MSS)
+#define TCP_LISTEN_BACKLOG      1
+#define TCP_WND                 (4 * TCP_MSS)
 #define TCP_SND_BUF             (30 * TCP_MSS)
 #define TCP_SND_QUEUELEN        (2 * TCP_SND_BUF / TCP_MSS + 4)
-#define MEMP_NUM_TCP_SEG        1024
-#define MEMP_NUM_PBUF           1024
+#define MEMP_NUM_TCP_SEG        4096
+#define MEMP_NUM_PBUF           4096
+
+/* The SYN-flood test pins the gateway's ARP entry (synguard.c). */
+#define ETHARP_SUPPORT_STATIC_ENTRIES 1
 
 #define LWIP_CHECKSUM_ON_COPY   1
 #define LWIP_CHKSUM_ALGORITHM   2

@@ -162,6 +162,35 @@ append(struct pbuf *p, unsigned skip)
 	return 0;
 }
 
+/*
+ * The kernel refused the frame with FAULT: a piece is not mapped, e.g.
+ * a view of XN's cache that another environment's eviction revoked
+ * (Cheetah's documents: docs/CHEETAH.md, "Documents").  Read one byte
+ * of each page of the pieces outside the stage: the read raises the
+ * page fault the program's fault upcall repairs (Cheetah maps the
+ * block back at the same address), so the frame can go again as it
+ * is.  0, or -1 if there is nothing to touch (the fault is not ours
+ * to repair).
+ */
+static int
+touch_pieces(void)
+{
+	const uint8_t *lo = g.st, *hi = g.st + STAGE_SZ;
+	unsigned i, touched = 0;
+
+	for (i = 0; i < g.nv; i++) {
+		const uint8_t *p = (const uint8_t *)g.v[i].va;
+		const uint8_t *e = p + g.v[i].len;
+
+		if (p >= lo && p < hi)
+			continue;
+		for (; p < e; p = (const uint8_t *)(((uint64_t)p |
+		    4095) + 1), touched++)
+			(void)*(const volatile uint8_t *)p;
+	}
+	return touched ? 0 : -1;
+}
+
 /* Send the waiting super-frame (or the one segment that waits). */
 void
 exos_net_flush(struct exos_net *n)
@@ -195,6 +224,8 @@ exos_net_flush(struct exos_net *n)
 		    (uint64_t *)&n->tx_gso_done, off) :
 		    sys_net_transmitv(n->slot, g.v, g.nv,
 		    (uint64_t *)&n->tx_gso_done);
+		if (r == -XE_FAULT && i == 0 && touch_pieces() == 0)
+			continue;
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
@@ -204,9 +235,11 @@ exos_net_flush(struct exos_net *n)
 	g.n = NULL;
 	if (r < 0) {
 		/* Lost: TCP retransmits.  A refusal is our bug or a card
-		 * that changed its mind: merge no more. */
+		 * that changed its mind: merge no more.  (FAULT after the
+		 * pieces were touched: evicted again at once; the
+		 * retransmission touches them again.) */
 		n->tx_dropped += g.nseg;
-		if (r != -XE_BUSY) {
+		if (r != -XE_BUSY && r != -XE_FAULT) {
 			n->tso_off = 1;
 			n->tx_gso_failed++;
 		}

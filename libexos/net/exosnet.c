@@ -187,7 +187,11 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 		if (!exos_net_tx_wait(i, t0))
 			break;
 	}
-	if (r == -XE_BUSY)
+	/* FAULT: a piece is not mapped (e.g. a view of XN's cache that an
+	 * eviction revoked): send it by copy, whose read of the piece
+	 * raises the fault our fault upcall can repair (Cheetah's
+	 * docs_fault maps the block back) */
+	if (r == -XE_BUSY || r == -XE_FAULT)
 		return 0;
 	if (r < 0)
 		return -1;
