@@ -23,7 +23,9 @@ rc=$?
 printf '%s\n' "$out" | tr -d '\r'
 if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q 'first: the child'; then
 	echo "PASS: nonroot: exits 0"
+	echo ALL-DONE
 else
 	echo "FAIL: nonroot: exits $rc"
+	echo ALL-DONE
 	exit 1
 fi

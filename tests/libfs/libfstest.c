@@ -58,6 +58,7 @@
 #include <exos/xok.h>
 #include "fsroot.h"
 #include "shm.h"
+#include "proc.h"
 #include "ptest.h"
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
@@ -472,6 +473,7 @@ t_multi(void)
 	pid_t pid[NWORK + 2];
 	struct timespec ts = { 0, 300 * 1000 * 1000 };
 	int i, j, st, ok = 1;
+	struct px_proc *vp;
 
 	EXPECT("the outcome record in the shared region",
 	    (oc = px_shm_alloc(sizeof(*oc))) != NULL);
@@ -490,8 +492,12 @@ t_multi(void)
 		EXPECT("fork a worker", pid[i] > 0);
 	}
 	nanosleep(&ts, NULL);
+	/* (the victim's environment from the process table: pids are
+	 * handed out in turn, not by environment slot) */
+	vp = px_proc_lookup(pid[NWORK + 1]);
+	EXPECT("the victim in the process table", vp != NULL);
 	EXPECT_RET("kill the victim mid-work",
-	    sys_env_destroy(XOK_INFO->envs[pid[NWORK + 1] - 1].id, 0, 9), 0);
+	    vp ? sys_env_destroy(vp->env, 0, 9) : -XE_NOENT, 0);
 	for (i = 0; i < NWORK + 2; i++) {
 		waitpid(pid[i], &st, 0);
 		if (i < NWORK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
