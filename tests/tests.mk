@@ -284,3 +284,7 @@ GUEST_TESTS += $(BUILD)/tests/sleepto.elf
 # ps and df read (tests/posix/procpid.c; libexos/posix/procpid.c)
 POSIX_SUITE += procpid
 POSIX_SUITE_DISK += procpid
+# (gaps) what toybox's suite found missing: getgrouplist (socket's
+# EAFNOSUPPORT), st_blocks (tests/posix/gaps.c, on a fresh disk)
+POSIX_SUITE += gaps
+POSIX_SUITE_DISK += gaps

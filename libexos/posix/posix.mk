@@ -51,6 +51,8 @@ POSIX_SRCS += libexos/posix/procpid.c
 POSIX_SRCS += libexos/posix/shebang.c
 # (ports12) inotify (inotify.h: the file calls' hooks)
 POSIX_SRCS += libexos/posix/inotify.c
+# (gaps) socket(2): EAFNOSUPPORT
+POSIX_SRCS += libexos/posix/socket.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
