@@ -10,7 +10,8 @@
  *  - st_blocks counts the 512-byte units a file holds (toybox's du):
  *    an empty file none, a one-byte file at least one, a file of 64 KiB
  *    at least 128, a sparse file with one byte at 1 MiB fewer than its
- *    size; fstat, fstatat and statx agree with stat.
+ *    size; fstat, fstatat and statx agree with stat;
+ *  - a dirfd is an int: Linux ignores the upper half of its register.
  */
 #define _GNU_SOURCE
 #define PTEST_SUITE "gaps"
@@ -86,6 +87,13 @@ blocks(void)
 	EXPECT_RET("statx", syscall(SYS_statx, (long)AT_FDCWD, "gaps.d/one", 0,
 	    0x400 /* STATX_BLOCKS */, sx), 0);
 	EXPECT("statx: same blocks", (long long)sx[6] == (long long)st.st_blocks);
+	/* dirfd is an int: the upper half of its register is not looked at */
+	EXPECT_RET("statx: dirfd's upper 32 bits ignored, as Linux",
+	    syscall(SYS_statx, (long)(0xdead00000000L | (uint32_t)AT_FDCWD),
+	    "gaps.d/one", 0, 0x400, sx), 0);
+	EXPECT_RET("fstatat: dirfd's upper 32 bits ignored, as Linux",
+	    syscall(SYS_newfstatat, (long)(0xdead00000000L | (uint32_t)AT_FDCWD),
+	    "gaps.d/one", &st2, 0), 0);
 
 	EXPECT_RET("64 KiB file", mkfile("gaps.d/big", 0, 65536), 0);
 	EXPECT_RET("stat big", stat("gaps.d/big", &st), 0);
