@@ -304,3 +304,7 @@ POSIX_SUITE_DISK += procpid
 # cffs-fuse wrote (tests/guest/fusetree.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/wfault.elf,tests/posix/wfault.c))
 GUEST_TESTS += tests/guest/wfault.sh tests/guest/fusetree.sh
+# (gaps) what toybox's suite found missing: getgrouplist (socket's
+# EAFNOSUPPORT), st_blocks (tests/posix/gaps.c, on a fresh disk)
+POSIX_SUITE += gaps
+POSIX_SUITE_DISK += gaps

@@ -154,6 +154,8 @@ static const px_call_fn calls[NCALLS] = {
 	[SYS_inotify_init1] = px_inotify_init1,
 	[SYS_inotify_add_watch] = px_inotify_add_watch,
 	[SYS_inotify_rm_watch] = px_inotify_rm_watch,
+	/* (gaps) socket.c: no sockets here, EAFNOSUPPORT */
+	[SYS_socket] = px_socket,
 };
 
 static uint64_t count[NCALLS + 1];      /* [NCALLS]: numbers out of range */

@@ -259,6 +259,7 @@ stat_of(long dirfd, const char *upath, long flags, struct stat *st)
 	struct px_nd *nd = &nd1;
 	long r;
 
+	dirfd = (int)dirfd;             /* Linux reads an int */
 	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
 	    AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
@@ -680,6 +681,7 @@ do_readlink(long dirfd, const char *upath, char *ubuf, long size)
 	struct px_nd *nd = &nd1;
 	long r;
 
+	dirfd = (int)dirfd;             /* Linux reads an int */
 	if (size <= 0)
 		return -EINVAL;
 	/* "" is dirfd's own file (an O_PATH|O_NOFOLLOW link), as Linux */

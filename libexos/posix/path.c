@@ -183,6 +183,7 @@ px_namei(long dirfd, const char *upath, int flags, struct px_nd *nd)
 	struct stat st;
 	long r;
 
+	dirfd = (int)dirfd;             /* Linux reads an int */
 	nd->of = NULL;
 	if ((r = px_strin(rem, upath, PX_PATH_MAX)) < 0)
 		return r;

@@ -261,6 +261,8 @@ long px_inotify_init(PX_ARGS);
 long px_inotify_init1(PX_ARGS);
 long px_inotify_add_watch(PX_ARGS);
 long px_inotify_rm_watch(PX_ARGS);
+/* (gaps) socket.c */
+long px_socket(PX_ARGS);
 /* On the path of a pipe round trip (read, write, sleep, wake): GCC puts
  * these in .text.hot.*, which the linker gathers in a few pages.  Under
  * QEMU's TCG every switch of address space empties the software TLB,

@@ -54,6 +54,8 @@ POSIX_SRCS += libexos/posix/inotify.c
 # (nonroot) the capability slots: only the first process holds the root
 # (libexos/include/exos/capslot.h; also in libexos.a)
 POSIX_SRCS += libexos/capslot.c
+# (gaps) socket(2): EAFNOSUPPORT
+POSIX_SRCS += libexos/posix/socket.c
 PX_HEADERS := $(patsubst libexos/posix/include/%,$(SYSROOT)/include/%,\
 	$(wildcard libexos/posix/include/*.h))
 POSIX_OBJS := $(patsubst %,$(BUILD)/posix/%.o,$(POSIX_SRCS))
