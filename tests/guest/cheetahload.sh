@@ -1,7 +1,7 @@
 #!/bin/bash
 # cheetahload.sh: tests/guest/cheetah.sh with the load and robustness
 # cases (CHEETAH_ROBUST=1): 200 concurrent keep-alive connections, 300
-# at once (503 past the 256 slots), 400 half-open requests held, a
+# at once (503 past the 256 slots), 1,000 half-open requests held, a
 # second environment evicting Cheetah's documents while they are
 # fetched, 10,000 SYNs fed to the guest's lwIP.  docs/CHEETAH.md,
 # "Connections".  Not yet in GUEST_TESTS: see docs/CHEETAH.md, "Not yet".
