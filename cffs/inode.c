@@ -41,7 +41,7 @@ int
 inode_check(const struct cffs_fs *fs, const struct dinode *d)
 {
 	uint32_t t = d->mode & CFFS_S_IFMT;
-	int i;
+	uint32_t i;
 
 	if (t != CFFS_S_IFREG && t != CFFS_S_IFDIR && t != CFFS_S_IFLNK &&
 	    t != CFFS_S_IFIFO)
