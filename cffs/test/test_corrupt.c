@@ -579,6 +579,19 @@ END_TEST
  * clears the second claim; over XN, XN refuses the disk.  The other cases
  * (over XN made with a copy that owns no blocks) are C-FFS's to repair.
  */
+/* The first free slot of block blk (there must be one). */
+static struct dslot *
+free_slot(uint32_t blk)
+{
+	uint32_t i;
+
+	for (i = 0; i < SLOTS_PER_BLOCK; i++)
+		if (slot(mkino(blk, i))->type == SLOT_FREE)
+			return slot(mkino(blk, i));
+	ck_abort_msg("no free slot in block %u", blk);
+	return NULL;
+}
+
 START_TEST(t_bad_slots)
 {
 	uint32_t blk = ino_blk(ino_b);
@@ -586,14 +599,8 @@ START_TEST(t_bad_slots)
 	struct cffs_fs *fs;
 	size_t len;
 	char *p;
-	uint32_t i;
 
-	for (i = 0; i < SLOTS_PER_BLOCK; i++)
-		if (slot(mkino(blk, i))->type == SLOT_FREE) {
-			dup = slot(mkino(blk, i));
-			break;
-		}
-	ck_assert_ptr_nonnull(dup);
+	dup = free_slot(blk);
 	ck_assert_ptr_nonnull(f);
 	ck_assert((uint8_t *)f < (uint8_t *)dup);   /* the copy is the second name */
 	*dup = *f;                       /* same name, same blocks */
@@ -651,12 +658,7 @@ START_TEST(t_bad_fifo)
 	struct cffs_fs *fs;
 	uint32_t i;
 
-	for (i = 0; i < SLOTS_PER_BLOCK; i++)
-		if (slot(mkino(blk, i))->type == SLOT_FREE) {
-			dup = slot(mkino(blk, i));
-			break;
-		}
-	ck_assert_ptr_nonnull(dup);
+	dup = free_slot(blk);
 	ck_assert_ptr_nonnull(f);
 	tmpl = *f;
 	memset(tmpl.ino.direct, 0, sizeof(tmpl.ino.direct));
