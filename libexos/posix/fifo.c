@@ -35,7 +35,6 @@
  */
 #include <fcntl.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include "posix.h"
 #include "pipe.h"
 #include "vfs.h"
@@ -154,7 +153,10 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 	    __atomic_load_n(opens, __ATOMIC_ACQUIRE) == seen) {
 		r = px_block(&opens, &seen, 1, UINT64_MAX);
 		if (r < 0 && r != -ETIMEDOUT) {
-			__exos_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+			/* px_close, not the system call: that one's end
+			 * would take the signal, and this call's -EINTR
+			 * would find none and make the call again */
+			px_close(fd, 0, 0, 0, 0, 0);
 			return r;
 		}
 	}
