@@ -185,6 +185,7 @@ static inline cffs_ino_t mkino(uint32_t blk, uint32_t slot) { return (cffs_ino_t
 static inline bool is_dir(const struct dinode *d) { return (d->mode & CFFS_S_IFMT) == CFFS_S_IFDIR; }
 static inline bool is_reg(const struct dinode *d) { return (d->mode & CFFS_S_IFMT) == CFFS_S_IFREG; }
 static inline bool is_lnk(const struct dinode *d) { return (d->mode & CFFS_S_IFMT) == CFFS_S_IFLNK; }
+static inline bool is_fifo(const struct dinode *d) { return (d->mode & CFFS_S_IFMT) == CFFS_S_IFIFO; }
 
 int  iget(struct cffs_fs *fs, cffs_ino_t ino, struct inode *ip);
 int  iput(struct cffs_fs *fs, struct inode *ip);

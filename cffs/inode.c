@@ -41,9 +41,19 @@ int
 inode_check(const struct cffs_fs *fs, const struct dinode *d)
 {
 	uint32_t t = d->mode & CFFS_S_IFMT;
+	uint32_t i;
 
-	if (t != CFFS_S_IFREG && t != CFFS_S_IFDIR && t != CFFS_S_IFLNK)
+	if (t != CFFS_S_IFREG && t != CFFS_S_IFDIR && t != CFFS_S_IFLNK &&
+	    t != CFFS_S_IFIFO)
 		return -CFFS_EUCLEAN;
+	if (t == CFFS_S_IFIFO) {        /* a FIFO holds no data on disk */
+		if (d->size != 0 || d->nblocks != 0 || d->indirect != 0 ||
+		    d->dindirect != 0)
+			return -CFFS_EUCLEAN;
+		for (i = 0; i < NDIRECT; i++)
+			if (d->direct[i] != 0)
+				return -CFFS_EUCLEAN;
+	}
 	if (d->size > MAX_FILE_BLOCKS * CFFS_BSIZE)
 		return -CFFS_EUCLEAN;
 	if (t == CFFS_S_IFDIR && (d->size % CFFS_BSIZE != 0 ||

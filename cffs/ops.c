@@ -252,6 +252,14 @@ cffs_mkdir(struct cffs_fs *fs, const char *path, uint32_t mode,
 }
 
 int
+cffs_mkfifo(struct cffs_fs *fs, const char *path, uint32_t mode,
+            uint32_t uid, uint32_t gid)
+{
+	return create_at(fs, path, CFFS_S_IFIFO | (mode & 07777), uid, gid,
+	                 NULL);
+}
+
+int
 cffs_symlink(struct cffs_fs *fs, const char *target, const char *path,
              uint32_t uid, uint32_t gid)
 {

@@ -308,3 +308,7 @@ GUEST_TESTS += tests/guest/wfault.sh tests/guest/fusetree.sh
 # EAFNOSUPPORT), st_blocks (tests/posix/gaps.c, on a fresh disk)
 POSIX_SUITE += gaps
 POSIX_SUITE_DISK += gaps
+# (fifo) named pipes: mknod/mkfifo, the open rendezvous, then a pipe
+# (tests/posix/fifo.c, ExOS on a fresh disk and Linux)
+POSIX_SUITE += fifo
+POSIX_SUITE_DISK += fifo

@@ -579,6 +579,19 @@ END_TEST
  * clears the second claim; over XN, XN refuses the disk.  The other cases
  * (over XN made with a copy that owns no blocks) are C-FFS's to repair.
  */
+/* The first free slot of block blk (there must be one). */
+static struct dslot *
+free_slot(uint32_t blk)
+{
+	uint32_t i;
+
+	for (i = 0; i < SLOTS_PER_BLOCK; i++)
+		if (slot(mkino(blk, i))->type == SLOT_FREE)
+			return slot(mkino(blk, i));
+	ck_abort_msg("no free slot in block %u", blk);
+	return NULL;
+}
+
 START_TEST(t_bad_slots)
 {
 	uint32_t blk = ino_blk(ino_b);
@@ -586,14 +599,8 @@ START_TEST(t_bad_slots)
 	struct cffs_fs *fs;
 	size_t len;
 	char *p;
-	uint32_t i;
 
-	for (i = 0; i < SLOTS_PER_BLOCK; i++)
-		if (slot(mkino(blk, i))->type == SLOT_FREE) {
-			dup = slot(mkino(blk, i));
-			break;
-		}
-	ck_assert_ptr_nonnull(dup);
+	dup = free_slot(blk);
 	ck_assert_ptr_nonnull(f);
 	ck_assert((uint8_t *)f < (uint8_t *)dup);   /* the copy is the second name */
 	*dup = *f;                       /* same name, same blocks */
@@ -631,6 +638,64 @@ START_TEST(t_bad_slots)
 	ck_assert_uint_eq(len, sizeof(big));
 	ck_assert_int_eq(memcmp(p, big, len), 0);
 	free(p);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+}
+END_TEST
+
+/*
+ * A FIFO inode holds no data: one that claims a size, a block count or a
+ * block (here /a/big's first) is corrupt; fsck removes it.  A claimed
+ * block that another file owns is XN's to refuse too.  Other type bits
+ * (devices, sockets, 0) stay rejected.  A sound FIFO is left alone.
+ */
+START_TEST(t_bad_fifo)
+{
+	uint32_t blk = ino_blk(ino_b);
+	struct dslot *f = entry(blk, "big"), *dup = NULL, tmpl;
+	static const uint32_t bad_types[] = { 0020000, 0060000, 0140000, 0,
+	                                      0030000 };
+	struct cffs_stat st;
+	struct cffs_fs *fs;
+	uint32_t i;
+
+	dup = free_slot(blk);
+	ck_assert_ptr_nonnull(f);
+	tmpl = *f;
+	memset(tmpl.ino.direct, 0, sizeof(tmpl.ino.direct));
+	tmpl.ino.indirect = tmpl.ino.dindirect = 0;
+	tmpl.ino.nblocks = 0;
+	tmpl.ino.size = 0;
+	tmpl.ino.mode = CFFS_S_IFIFO | 0644;
+	memcpy(tmpl.name, "p", 2);
+	tmpl.namelen = 1;
+	*dup = tmpl;                    /* sound: fsck finds nothing */
+	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_int_eq(cffs_stat(fs, "/a/p", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0644);
+	ck_assert_int_eq(cffs_unmount(fs), 0);
+	dup->ino.size = 5;
+	repairs();
+	ck_assert_uint_eq(dup->type, SLOT_FREE);
+	*dup = tmpl;
+	dup->ino.nblocks = 1;
+	repairs();
+	*dup = tmpl;
+	dup->ino.direct[0] = f->ino.direct[0];
+	if (v1)
+		repairs();
+	else
+		ck_assert_int_eq(refused(), 1);
+	ck_assert_uint_eq(dup->type, SLOT_FREE);
+	for (i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
+		*dup = tmpl;
+		dup->ino.mode = bad_types[i] | 0644;
+		repairs();
+		ck_assert_uint_eq(dup->type, SLOT_FREE);
+	}
+	/* /a/big survived every repair */
+	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &fs), 0);
+	ck_assert_str_eq(list_dir(fs, "/a"), "b,big,f");
 	ck_assert_int_eq(cffs_unmount(fs), 0);
 }
 END_TEST
@@ -809,6 +874,7 @@ corrupt_tcase(const char *name, void (*setup_fn)(void))
 	tcase_add_test(tc, t_bad_root);
 	tcase_add_test(tc, t_dangling_ref);
 	tcase_add_test(tc, t_bad_slots);
+	tcase_add_test(tc, t_bad_fifo);
 	tcase_add_test(tc, t_counts);
 	tcase_add_test(tc, t_bitmap);
 	tcase_add_test(tc, t_huge_dir_size);

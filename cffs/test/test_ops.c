@@ -408,6 +408,54 @@ START_TEST(t_hardlinks)
 }
 END_TEST
 
+/* FIFO inodes: a name and attributes, never data. */
+START_TEST(t_fifos)
+{
+	struct cffs_stat st;
+	char buf[16];
+
+	ck_assert_int_eq(cffs_mkfifo(t.fs, "/p", 0100644, 5, 6), 0);
+	ck_assert_int_eq(cffs_mkfifo(t.fs, "/p", 0600, 0, 0), -CFFS_EEXIST);
+	ck_assert_int_eq(cffs_mkfifo(t.fs, "/nodir/p", 0600, 0, 0),
+	                 -CFFS_ENOENT);
+	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0644);     /* type bits ours */
+	ck_assert_uint_eq(st.size, 0);
+	ck_assert_uint_eq(st.blocks, 0);
+	ck_assert_uint_eq(st.nlink, 1);
+	ck_assert_uint_eq(st.uid, 5);
+	ck_assert_uint_eq(st.gid, 6);
+	/* no data: writes and truncates are refused, reads see nothing */
+	ck_assert_int_eq(cffs_write(t.fs, "/p", 0, "abc", 3), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_truncate(t.fs, "/p", 100), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_read(t.fs, "/p", 0, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(cffs_readlink(t.fs, "/p", buf, sizeof(buf)),
+	                 -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_chmod(t.fs, "/p", 0600), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0600);
+	tfs_remount(&t);
+	/* link, rename, unlink: as any non-directory */
+	ck_assert_int_eq(cffs_mkdir(t.fs, "/d", 0755, 0, 0), 0);
+	ck_assert_int_eq(cffs_link(t.fs, "/p", "/d/q"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/q", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0600);
+	ck_assert_uint_eq(st.nlink, 2);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_rename(t.fs, "/p", "/d/r"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), -CFFS_ENOENT);
+	ck_assert_str_eq(list_dir(t.fs, "/d"), "q,r");
+	ck_assert_int_eq(cffs_unlink(t.fs, "/d/q"), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/d/r", &st), 0);
+	ck_assert_uint_eq(st.nlink, 1);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/d/r"), -CFFS_ENOTDIR);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/d/r"), 0);
+	ck_assert_int_eq(cffs_rmdir(t.fs, "/d"), 0);
+	tfs_remount(&t);
+}
+END_TEST
+
 START_TEST(t_symlinks)
 {
 	struct cffs_stat st;
@@ -646,6 +694,7 @@ ops_suite(void)
 	tcase_add_test(tc, t_rename);
 	tcase_add_test(tc, t_hardlinks);
 	tcase_add_test(tc, t_symlinks);
+	tcase_add_test(tc, t_fifos);
 	tcase_add_test(tc, t_attrs);
 	tcase_add_test(tc, t_fsync_persist);
 	tcase_add_test(tc, t_enospc);

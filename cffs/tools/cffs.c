@@ -34,6 +34,7 @@ typechar(uint32_t mode)
 	switch (mode & CFFS_S_IFMT) {
 	case CFFS_S_IFDIR: return 'd';
 	case CFFS_S_IFLNK: return 'l';
+	case CFFS_S_IFIFO: return 'p';
 	default: return '-';
 	}
 }

@@ -108,7 +108,11 @@ f_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 static int
 f_mknod(const char *path, mode_t mode, dev_t dev)
 {
+	struct fuse_context *cx = fuse_get_context();
+
 	(void)dev;
+	if (S_ISFIFO(mode))             /* C-FFS has FIFOs, not devices */
+		return cffs_mkfifo(fs, path, mode, cx->uid, cx->gid);
 	return f_create(path, mode, NULL);
 }
 

@@ -199,8 +199,10 @@ copy_dir(struct imp *im, const char *src, const char *dst, int depth)
 			}
 			lnk[n] = '\0';
 			r = cffs_symlink(im->fs, lnk, dp, 0, 0);
+		} else if (S_ISFIFO(st.st_mode)) {
+			r = cffs_mkfifo(im->fs, dp, st.st_mode & 07777, 0, 0);
 		} else {
-			continue;       /* devices, fifos, sockets: skipped */
+			continue;       /* devices, sockets: skipped */
 		}
 		if (r == 0)
 			r = set_attrs(im->fs, dp, &st);

@@ -51,6 +51,7 @@ const struct px_fops *const px_fops[PX_FT_NTYPES] = {
 	[PX_FT_FULL] = &px_fops_full,           /* (ports12) dev.c */
 	[PX_FT_INOTIFY] = &px_fops_inotify,     /* (ports12) inotify.c */
 	[PX_FT_PROCPID] = &px_fops_procpid,     /* (portgaps) procpid.c */
+	[PX_FT_FIFO] = &px_fops_fifo,           /* (fifo) pipe.c, fifo.c */
 };
 
 static struct px_fdtab *tab;            /* ours */
@@ -676,8 +677,8 @@ px_ftruncate(PX_ARGS)
 	if (a2 < 0)
 		return -EINVAL;
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return f->type == PX_FT_FILE || f->type == PX_FT_MODFILE ?
-		    -EINVAL : -EBADF;
+		return f->type == PX_FT_FILE || f->type == PX_FT_MODFILE ||
+		    f->type == PX_FT_FIFO ? -EINVAL : -EBADF;
 	if (!(o = ops(f)) || !o->ftruncate)
 		return -EINVAL;
 	return o->ftruncate(f, a2);

@@ -44,6 +44,7 @@ enum px_ftype {
 	PX_FT_FULL,             /* /dev/full (dev.c) */
 	PX_FT_INOTIFY,          /* an inotify instance (inotify.c) */
 	PX_FT_PROCPID,          /* (portgaps) a /proc file (procpid.c) */
+	PX_FT_FIFO,             /* (fifo) an end of a named pipe (fifo.c) */
 	PX_FT_NTYPES
 };
 

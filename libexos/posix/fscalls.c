@@ -1,6 +1,6 @@
 /*
  * fscalls.c: the calls that take a path (open, stat, mkdir, unlink,
- * rename, link, symlink, readlink, chdir, getcwd, chmod, chown,
+ * rename, link, symlink, readlink, chdir, getcwd, chmod, chown, mknod,
  * utimensat, truncate, access, umask, statfs) and the few that act on
  * a descriptor's name (fchdir, fchmod, fchown, fstatfs).  Names are
  * resolved by px_namei (path.c); C-FFS is reached through fsroot.h's
@@ -195,6 +195,13 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			type = S_ISDIR(m) ? PX_FT_DIR : PX_FT_MODFILE;
 			break;
 		default:
+			/* (fifo) a named pipe: fifo.c (O_TRUNC means nothing
+			 * to it, as on Linux) */
+			if (S_ISFIFO(m) && !(flags & O_PATH))
+				return px_fifo_open(&nd->st, (uint32_t)flags &
+				    ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY |
+				    O_TRUNC | O_CLOEXEC), (flags & O_CLOEXEC)
+				    != 0);
 			type = S_ISDIR(m) ? PX_FT_DIR : PX_FT_FILE;
 			if (type == PX_FT_FILE && (flags & O_TRUNC) &&
 			    nd->st.st_size && (r = FS(PX_FS_CHANGED,
@@ -435,6 +442,60 @@ px_mkdirat(PX_ARGS)
 	return do_mkdir(a1, (const char *)a2, a3);
 }
 
+/*
+ * (fifo) mknod: a FIFO (C-FFS's FIFO inode, fifo.c), or with type 0 or
+ * S_IFREG an empty regular file, as Linux.  ExOS keeps no device nodes
+ * on disk (its devices are /dev's, dev.c) and C-FFS no sockets:
+ * S_IFCHR and S_IFBLK are EPERM (what Linux tells a user without
+ * CAP_MKNOD), and so is S_IFSOCK; S_IFDIR is EPERM, any other type
+ * EINVAL, as Linux.
+ */
+static long
+do_mknod(long dirfd, const char *upath, long mode)
+{
+	struct px_nd *nd = &nd1;
+	uint32_t type = (uint32_t)mode & S_IFMT;
+	uint32_t perm = (uint32_t)mode & 07777 & ~cur_umask();
+	long r;
+
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != 0 && type != S_IFREG && type != S_IFIFO &&
+	    type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
+		return -EINVAL;
+	if ((r = px_namei(dirfd, upath, PX_ND_NOFOLLOW, nd)) < 0)
+		return r;
+	if (nd->exists)
+		return -EEXIST;
+	if (nd->slash)
+		return -ENOENT;         /* Linux: "p/" names no directory */
+	if ((r = parent_ok(nd)) < 0)
+		return r;
+	if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)
+		return -EPERM;
+	if (type == S_IFIFO)
+		r = FS(PX_FS_CHANGED, cffs_mkfifo(fs, nd->path, perm, PX_UID,
+		    PX_GID));
+	else
+		r = FS(PX_FS_CHANGED, cffs_create(fs, nd->path, perm, PX_UID,
+		    PX_GID));
+	return note(r, nd->path, IN_CREATE, 0);
+}
+
+long
+px_mknod(PX_ARGS)
+{
+	PX_UNUSED;
+	return do_mknod(AT_FDCWD, (const char *)a1, a2);
+}
+
+long
+px_mknodat(PX_ARGS)
+{
+	PX_UNUSED;
+	return do_mknod(a1, (const char *)a2, a3);
+}
+
 /* Does the program's path end in "." (rmdir's EINVAL)? */
 static int
 ends_dot(const char *upath)
@@ -492,7 +553,10 @@ do_unlink(long dirfd, const char *upath)
 		return -EROFS;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	return note(px_vn_unlink(nd->path), nd->path, IN_DELETE, 0);
+	r = note(px_vn_unlink(nd->path), nd->path, IN_DELETE, 0);
+	if (r == 0 && S_ISFIFO(nd->st.st_mode))
+		px_fifo_gone(&nd->st);          /* (fifo) */
+	return r;
 }
 
 long
@@ -566,6 +630,10 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 		return r;
 	if ((r = px_vn_rename(a->path, b->path)) >= 0)
 		px_in_move(a->path, b->path, S_ISDIR(a->st.st_mode));
+	if (r >= 0 && b->exists && S_ISFIFO(b->st.st_mode))
+		px_fifo_gone(&b->st);           /* (fifo) replaced */
+	if (r >= 0 && S_ISFIFO(a->st.st_mode))
+		px_fifo_renamed(&a->st, b->path);
 	return r;
 }
 
@@ -620,6 +688,8 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 	if ((r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path))) >= 0) {
 		px_in_note(a->path, IN_ATTRIB, 0);
 		px_in_note(b->path, IN_CREATE, 0);
+		if (S_ISFIFO(a->st.st_mode))    /* (fifo) its number moved */
+			px_fifo_renamed(&a->st, b->path);
 	}
 	return r;
 }
@@ -971,6 +1041,8 @@ px_truncate(PX_ARGS)
 		return -ENOENT;
 	if (S_ISDIR(nd->st.st_mode))
 		return -EISDIR;
+	if (S_ISFIFO(nd->st.st_mode))
+		return -EINVAL;                 /* (fifo) as Linux */
 	if ((r = px_perm(nd->st.st_mode, W_OK)) < 0)
 		return r;
 	if (nd->be != PX_BE_CFFS)

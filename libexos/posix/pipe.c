@@ -22,6 +22,8 @@
  * EOF: no writer left and the ring empty.  EPIPE and SIGPIPE: no
  * reader left.  Writes of at most PX_PIPE_BUF bytes go in whole (they
  * wait for room for all of them); longer ones may be split.
+ * (fifo) A named pipe (fifo.c) is the same ring with its own opening
+ * and release: an O_RDWR end of one counts as a reader and a writer.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -217,12 +219,14 @@ pipe_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
 	(void)events;
 	*word = &p->ev;
 	*seen = __atomic_load_n(&p->ev, __ATOMIC_ACQUIRE);
-	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+	/* (fifo) an O_RDWR FIFO end is both */
+	if ((f->flags & O_ACCMODE) != O_WRONLY) {
 		if (p->head != p->tail)
 			r |= POLLIN | POLLRDNORM;
 		if (p->writers == 0)
 			r |= POLLHUP;
-	} else {
+	}
+	if ((f->flags & O_ACCMODE) != O_RDONLY) {
 		if (PX_PIPE_SIZE - (p->head - p->tail) >= PX_PIPE_BUF)
 			r |= POLLOUT | POLLWRNORM;
 		if (p->readers == 0)
@@ -231,23 +235,43 @@ pipe_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
 	return r;
 }
 
+void
+px_pipe_moved(struct px_pipe *p)
+{
+	MOVED(p);
+	wake(&p->rwait);
+	wake(&p->wwait);
+}
+
+int
+px_pipe_drop(struct px_pipe *p, uint32_t acc)
+{
+	acc &= O_ACCMODE;
+	if (acc != O_WRONLY)
+		__atomic_sub_fetch(&p->readers, 1, __ATOMIC_ACQ_REL);
+	if (acc != O_RDONLY)
+		__atomic_sub_fetch(&p->writers, 1, __ATOMIC_ACQ_REL);
+	MOVED(p);
+	if (__atomic_sub_fetch(&p->ends, acc == O_RDWR ? 2 : 1,
+	    __ATOMIC_ACQ_REL) == 0)
+		return 1;
+	/* the other side may sleep on ev: let it see the close now */
+	if (acc != O_RDONLY)
+		wake(&p->rwait);
+	if (acc != O_WRONLY)
+		wake(&p->wwait);
+	return 0;
+}
+
 static void
 pipe_release(struct px_ofile *f)
 {
 	struct px_pipe *p = PIPE(f);
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		__atomic_sub_fetch(&p->readers, 1, __ATOMIC_ACQ_REL);
-	else
-		__atomic_sub_fetch(&p->writers, 1, __ATOMIC_ACQ_REL);
-	MOVED(p);
-	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0) {
+	if (px_pipe_drop(p, f->flags)) {
 		px_shm_free(p->buf, PX_PIPE_SIZE);
 		px_shm_free(p, sizeof(*p));
-		return;
 	}
-	/* the other side may sleep on ev: let it see the close now */
-	wake((f->flags & O_ACCMODE) == O_RDONLY ? &p->wwait : &p->rwait);
 }
 
 const struct px_fops px_fops_pipe = {
@@ -257,6 +281,16 @@ const struct px_fops px_fops_pipe = {
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
 	.release = pipe_release,
+};
+
+/* (fifo) a named pipe: the same ring, fifo.c's stat and release */
+const struct px_fops px_fops_fifo = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.fstat = px_fifo_fstat,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
+	.release = px_fifo_release,
 };
 
 /* pipe2(fds, flags) */

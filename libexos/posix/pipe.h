@@ -35,6 +35,17 @@ struct px_pipe {
 };
 
 extern const struct px_fops px_fops_pipe;       /* pipe.c */
+extern const struct px_fops px_fops_fifo;       /* (fifo) fifo.c */
+
+/* (fifo) pipe.c for fifo.c: the ring's ends changed (ev moves, the
+ * sleepers on both sides look again); one end of p is gone (acc: its
+ * O_ACCMODE, O_RDWR is both): 1 if it was the last (the caller frees
+ * p and its ring). */
+void px_pipe_moved(struct px_pipe *p);
+int px_pipe_drop(struct px_pipe *p, uint32_t acc);
+/* (fifo) fifo.c: a FIFO end's stat and last close. */
+long px_fifo_fstat(struct px_ofile *f, struct stat *st);
+void px_fifo_release(struct px_ofile *f);
 extern const struct px_fops px_fops_tty;       /* tty.c */
 
 /* The family-wide event word (poll.c): changed by every pipe and tty

@@ -126,6 +126,8 @@ long px_faccessat(PX_ARGS);
 long px_faccessat2(PX_ARGS);
 long px_mkdir(PX_ARGS);
 long px_mkdirat(PX_ARGS);
+long px_mknod(PX_ARGS);                /* (fifo) */
+long px_mknodat(PX_ARGS);
 long px_rmdir(PX_ARGS);
 long px_unlink(PX_ARGS);
 long px_unlinkat(PX_ARGS);

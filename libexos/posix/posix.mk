@@ -24,7 +24,8 @@ POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
 	libexos/posix/pgrp.c libexos/posix/kill.c
 # pipes, the console tty and its line discipline, poll/select
 POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
-	libexos/posix/ldisc.c libexos/posix/poll.c
+	libexos/posix/ldisc.c libexos/posix/poll.c \
+	libexos/posix/fifo.c
 # the files (the fds helper's block)
 POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
 	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c

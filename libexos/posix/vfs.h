@@ -103,4 +103,12 @@ int px_procpid_readdir(const char *path, int own,
     int (*emit)(void *, const char *, uint64_t, uint32_t), void *arg);
 long px_procpid_open(struct px_ofile *f, const char *path);
 
+/* (fifo) fifo.c: open the FIFO inode st (C-FFS's) with flags: the new
+ * descriptor, or -errno (ENXIO, EINTR, ENFILE, EMFILE).  Its name was
+ * renamed or linked (old: its stat before; path: a name it has now), or
+ * one of its names was removed (old: the stat before). */
+long px_fifo_open(const struct stat *st, uint32_t flags, int cloexec);
+void px_fifo_renamed(const struct stat *old, const char *path);
+void px_fifo_gone(const struct stat *old);
+
 #endif

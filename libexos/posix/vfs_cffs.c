@@ -484,7 +484,8 @@ emit(struct dirfill *d, const char *name, uint64_t ino, uint32_t mode)
 	e->d_off = (int64_t)d->index;
 	e->d_reclen = (uint16_t)rec;
 	e->d_type = S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK :
-	    S_ISREG(mode) ? DT_REG : S_ISCHR(mode) ? DT_CHR : DT_UNKNOWN;
+	    S_ISREG(mode) ? DT_REG : S_ISCHR(mode) ? DT_CHR :
+	    S_ISFIFO(mode) ? DT_FIFO : DT_UNKNOWN;
 	memcpy(e->d_name, name, n + 1);
 	d->used += rec;
 	return 0;

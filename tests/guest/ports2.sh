@@ -14,7 +14,8 @@
 # | pax -r of a tree (long names, empty files, a symbolic link, an
 # empty directory, modes) checked with diff -r, pax -rw -pe (modes and
 # times kept, no warning: musl's fchmodat goes through O_PATH and
-# /proc/self/fd), and pax reading the host pax's archive; diff -r/-u/-q, cmp, diff3, sdiff with exit codes
+# /proc/self/fd), and pax reading the host pax's archive; (fifo) a FIFO
+# through pax -rw and pax -w | pax -r; diff -r/-u/-q, cmp, diff3, sdiff with exit codes
 # 0, 1 and 2; an mksh script with arrays and functions; bmake building
 # a project of shell-tool rules (targets, dependencies, variables,
 # .PHONY, .for, modifiers), then nothing, then only what a touch made
@@ -234,6 +235,12 @@ diff -r ../../tree tree; echo diff=$?
 umask 022; mkdir w/h && cd w/h && pax -r -f ../../hosttree.tar; echo st=$?
 diff -r ../../tree tree; echo diff=$?
 pax -f ../../hosttree.tar | sort
+@ (fifo) pax -rw and pax -w | pax -r keep a FIFO
+umask 022; mkdir -p w/ft/d w/fc w/fx && mkfifo -m 0640 w/ft/d/p && echo x > w/ft/d/f; echo st=$?
+cd w/ft && pax -rw d ../fc; echo st=$?
+pax -w -x ustar d > ../f.tar; echo st=$?
+cd ../fx && pax -r < ../f.tar; echo st=$?
+cd .. && for t in fc fx; do [ -p $t/d/p ] && echo "$t: a FIFO, $(stat -c %a $t/d/p)"; cat $t/d/f; done
 @ paxtar -c and -t
 paxtar -cf w/p.tar tree; echo st=$?; paxtar -tf w/p.tar | sort
 @ diff -r with differences is status 1

@@ -5,6 +5,7 @@
 # running each step.  Three boots:
 #  1. bsdtar -czf of a tree (sizes 0 to 1 MiB, nested directories, a
 #     symbolic link), -xzf into another directory, cmp of every file;
+#     (fifo) -cf and -xf of a directory with a FIFO in it;
 #     sqlite3: 10,000 rows in one transaction, sum and integrity check;
 #     tcc: `tcc -run hello.c` (output and exit status), and a program
 #     in two files compiled with `tcc -c`, linked with `tcc -o`, run.
@@ -189,6 +190,8 @@ echo "cmp: $n files, $bad differ"
 diff -r /src/t x/t >/dev/null; echo "diff: $?"
 echo "link: $(readlink x/t/link)"
 echo "list: $(bsdtar -tzf t.tgz | wc -l)"
+mkdir -p ft/d fx && mkfifo ft/d/p && echo x > ft/d/f
+echo "fifotar: $(bsdtar -cf ft.tar -C ft d; echo $?) $(bsdtar -xf ft.tar -C fx; echo $?) $([ -p fx/d/p ] && echo fifo) $(cat fx/d/f)"
 sqlite3 /db "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER, s TEXT);
 BEGIN;
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c
@@ -218,6 +221,8 @@ has one "diff -r on ExOS: the extracted tree equals the original" "diff: 0"
 has one "the symbolic link is extracted as one" "link: d1/d2/d3/nums"
 has one "bsdtar -tzf lists every name" \
     "list: $( (cd "$root/src" && find t) | wc -l)"
+has one "(fifo) bsdtar archives a FIFO and extracts it as one" \
+    "fifotar: 0 0 fifo x"
 has one "sqlite3: 10,000 rows in one transaction" \
     "sqlite: 10000|350035000|row 9999"
 has one "sqlite3: integrity_check after the transaction" "integrity: ok"

@@ -49,6 +49,7 @@
 #define CFFS_S_IFREG  0100000
 #define CFFS_S_IFDIR  0040000
 #define CFFS_S_IFLNK  0120000
+#define CFFS_S_IFIFO  0010000   /* a named pipe: no data, size 0 */
 
 typedef uint64_t cffs_ino_t;    /* block * 8 + slot; see docs/CFFS.md */
 
@@ -169,6 +170,9 @@ int  cffs_mkdir(struct cffs_fs *fs, const char *path, uint32_t mode,
                 uint32_t uid, uint32_t gid);
 int  cffs_symlink(struct cffs_fs *fs, const char *target, const char *path,
                   uint32_t uid, uint32_t gid);
+/* A FIFO inode (CFFS_S_IFIFO | mode & 07777): a name, no data. */
+int  cffs_mkfifo(struct cffs_fs *fs, const char *path, uint32_t mode,
+                 uint32_t uid, uint32_t gid);
 int  cffs_readlink(struct cffs_fs *fs, const char *path, char *buf,
                    size_t size);
 int  cffs_link(struct cffs_fs *fs, const char *oldpath, const char *newpath);

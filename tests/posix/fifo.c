@@ -1,0 +1,377 @@
+/*
+ * fifo.c: named pipes (FIFOs) as Linux has them; this runs on Linux and
+ * on ExOS (a fresh C-FFS disk there):
+ *  - mkfifo, mkfifoat and mknod make a FIFO (stat, lstat, fstat and
+ *    readdir's d_type say so); mknod of S_IFREG or type 0 an empty
+ *    file; EEXIST, ENOENT, EPERM for S_IFDIR, EINVAL for a bad type;
+ *    a character device: EPERM for a user without CAP_MKNOD (skipped
+ *    when this runs as root, as the Linux side of the suite does);
+ *  - opening: a reader waits for a writer and a writer for a reader
+ *    (fork'ed parent and child, both orders); O_RDONLY|O_NONBLOCK opens
+ *    at once, O_WRONLY|O_NONBLOCK with no reader is ENXIO; O_RDWR opens
+ *    at once; a signal interrupts a waiting open (EINTR) and leaves no
+ *    reader behind; a child killed while it waits in open leaves none
+ *    either, and a new pair then meets;
+ *  - then as a pipe: EOF when the writer closes, EPIPE and SIGPIPE with
+ *    no reader, PIPE_BUF writes whole between two writers, poll;
+ *    lseek ESPIPE, ftruncate and truncate EINVAL;
+ *  - the name: unlinked while open, the ends go on and a new FIFO of
+ *    that name is another pipe; renamed or linked while open, the new
+ *    name reaches the same pipe.
+ */
+#define _GNU_SOURCE
+#define PTEST_SUITE "fifo"
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "ptest.h"
+
+static volatile sig_atomic_t got_pipe, got_alrm;
+
+static void on_pipe(int s) { (void)s; got_pipe++; }
+static void on_alrm(int s) { (void)s; got_alrm++; }
+
+/* the type readdir gives name in "." */
+static int
+dtype(const char *name)
+{
+	DIR *d = opendir(".");
+	struct dirent *e;
+	int t = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, name) == 0)
+			t = e->d_type;
+	closedir(d);
+	return t;
+}
+
+/* a child's exit status, or -1 */
+static int
+reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+static void
+make(void)
+{
+	struct stat st;
+
+	umask(022);
+	EXPECT_RET("mkfifo f1 0666", mkfifo("f1", 0666), 0);
+	EXPECT_RET("stat f1", stat("f1", &st), 0);
+	EXPECT("f1 is a FIFO", S_ISFIFO(st.st_mode));
+	EXPECT("f1's mode is 0644 (umask 022)", (st.st_mode & 07777) == 0644);
+	EXPECT("f1's size is 0", st.st_size == 0 && st.st_nlink == 1);
+	EXPECT_RET("lstat f1", lstat("f1", &st), 0);
+	EXPECT("lstat: a FIFO", S_ISFIFO(st.st_mode));
+	EXPECT("readdir's d_type is DT_FIFO", dtype("f1") == DT_FIFO);
+	EXPECT_ERR("mkfifo f1 again: EEXIST", mkfifo("f1", 0600), EEXIST);
+	EXPECT_ERR("mkfifo nodir/f: ENOENT", mkfifo("nodir/f", 0600), ENOENT);
+	EXPECT_RET("mkfifoat(AT_FDCWD, f2)", mkfifoat(AT_FDCWD, "f2", 0600), 0);
+	EXPECT_RET("mknod S_IFIFO f3", mknod("f3", S_IFIFO | 0600, 0), 0);
+	EXPECT_RET("stat f3", stat("f3", &st), 0);
+	EXPECT("f3 is a FIFO, 0600", S_ISFIFO(st.st_mode) &&
+	    (st.st_mode & 07777) == 0600);
+	EXPECT_RET("mknod S_IFREG r1", mknod("r1", S_IFREG | 0640, 0), 0);
+	EXPECT_RET("stat r1", stat("r1", &st), 0);
+	EXPECT("r1 is an empty regular file", S_ISREG(st.st_mode) &&
+	    st.st_size == 0 && (st.st_mode & 07777) == 0640);
+	EXPECT_RET("mknod type 0 r2", mknod("r2", 0600, 0), 0);
+	EXPECT_RET("stat r2", stat("r2", &st), 0);
+	EXPECT("r2 is a regular file", S_ISREG(st.st_mode));
+	EXPECT_RET("mknodat(AT_FDCWD, f4, S_IFIFO)",
+	    mknodat(AT_FDCWD, "f4", S_IFIFO | 0600, 0), 0);
+	EXPECT_ERR("mknod S_IFDIR: EPERM", mknod("d", S_IFDIR | 0700, 0),
+	    EPERM);
+	EXPECT_ERR("mknod a bad type: EINVAL", mknod("b", 0170000 | 0600, 0),
+	    EINVAL);
+	EXPECT_ERR("mknod over f1: EEXIST", mknod("f1", S_IFIFO | 0600, 0),
+	    EEXIST);
+	if (geteuid() != 0) {
+		EXPECT_ERR("mknod S_IFCHR as a user: EPERM",
+		    mknod("c", S_IFCHR | 0600, makedev(1, 3)), EPERM);
+		EXPECT_ERR("mknod S_IFBLK as a user: EPERM",
+		    mknod("k", S_IFBLK | 0600, makedev(7, 0)), EPERM);
+	} else {
+		printf("(fifo: running as root: the device-node cases, EPERM "
+		    "for a user, skipped)\n");
+	}
+	EXPECT_ERR("open O_CREAT|O_EXCL over a FIFO: EEXIST",
+	    open("f1", O_WRONLY | O_CREAT | O_EXCL, 0600), EEXIST);
+}
+
+/* A reader and a writer meet, whichever opens first. */
+static void
+rendezvous(int reader_first)
+{
+	char buf[16] = "";
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid == 0) {
+		if (reader_first) {
+			fd = open("f1", O_RDONLY);
+			_exit(fd >= 0 && read(fd, buf, sizeof(buf)) == 5 &&
+			    memcmp(buf, "hello", 5) == 0 ? 0 : 1);
+		}
+		fd = open("f1", O_WRONLY);
+		_exit(fd >= 0 && write(fd, "hello", 5) == 5 ? 0 : 1);
+	}
+	usleep(100000);         /* (the child is most likely waiting) */
+	if (reader_first) {
+		EXPECT("the writer opens (a reader waits)",
+		    (fd = open("f1", O_WRONLY)) >= 0);
+		EXPECT_RET("the writer writes", write(fd, "hello", 5), 5);
+	} else {
+		EXPECT("the reader opens (a writer waits)",
+		    (fd = open("f1", O_RDONLY)) >= 0);
+		EXPECT_RET("the reader reads", read(fd, buf, sizeof(buf)), 5);
+		EXPECT("what the writer wrote", memcmp(buf, "hello", 5) == 0);
+	}
+	close(fd);
+	EXPECT_RET(reader_first ? "the waiting reader got it" :
+	    "the waiting writer wrote", reap(pid), 0);
+}
+
+static void
+modes(void)
+{
+	struct stat st;
+	char buf[8];
+	int r, w, rw;
+
+	EXPECT_ERR("O_WRONLY|O_NONBLOCK, no reader: ENXIO",
+	    open("f1", O_WRONLY | O_NONBLOCK), ENXIO);
+	EXPECT("O_RDONLY|O_NONBLOCK opens at once",
+	    (r = open("f1", O_RDONLY | O_NONBLOCK)) >= 0);
+	EXPECT_RET("read with no writer: 0 (EOF)", read(r, buf, 8), 0);
+	EXPECT("O_WRONLY|O_NONBLOCK now opens (a reader is there)",
+	    (w = open("f1", O_WRONLY | O_NONBLOCK)) >= 0);
+	EXPECT_ERR("read on the empty FIFO with a writer: EAGAIN",
+	    read(r, buf, 8), EAGAIN);
+	EXPECT_RET("fstat of an end", fstat(w, &st), 0);
+	EXPECT("fstat: a FIFO", S_ISFIFO(st.st_mode));
+	EXPECT_ERR("lseek: ESPIPE", lseek(r, 0, SEEK_SET), ESPIPE);
+	EXPECT_ERR("ftruncate: EINVAL", ftruncate(w, 0), EINVAL);
+	EXPECT_ERR("truncate of a FIFO: EINVAL", truncate("f1", 0), EINVAL);
+	/* EOF when the writer closes, with bytes left to read first */
+	EXPECT_RET("clear O_NONBLOCK on the reader",
+	    fcntl(r, F_SETFL, O_RDONLY), 0);
+	EXPECT_RET("write xy", write(w, "xy", 2), 2);
+	close(w);
+	EXPECT_RET("the bytes are read after the close", read(r, buf, 8), 2);
+	EXPECT_RET("then EOF", read(r, buf, 8), 0);
+	close(r);
+	EXPECT("O_RDWR opens at once", (rw = open("f1", O_RDWR)) >= 0);
+	EXPECT_RET("O_RDWR: write", write(rw, "abc", 3), 3);
+	EXPECT_RET("O_RDWR: read back", read(rw, buf, 8), 3);
+	EXPECT("O_RDWR: the same bytes", memcmp(buf, "abc", 3) == 0);
+	close(rw);
+	/* bytes nobody read are dropped with the last end */
+	rw = open("f1", O_RDWR);
+	EXPECT_RET("write, then close every end", write(rw, "zz", 2), 2);
+	close(rw);
+	rw = open("f1", O_RDWR | O_NONBLOCK);
+	EXPECT_ERR("the next opening finds it empty", read(rw, buf, 8),
+	    EAGAIN);
+	close(rw);
+}
+
+static void
+epipe(void)
+{
+	struct sigaction sa;
+	int r, w;
+
+	r = open("f1", O_RDONLY | O_NONBLOCK);
+	w = open("f1", O_WRONLY | O_NONBLOCK);
+	EXPECT("both ends open", r >= 0 && w >= 0);
+	close(r);
+	signal(SIGPIPE, SIG_IGN);
+	EXPECT_ERR("write with no reader: EPIPE", write(w, "x", 1), EPIPE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_pipe;
+	sigaction(SIGPIPE, &sa, NULL);
+	got_pipe = 0;
+	EXPECT_ERR("again, with a handler: EPIPE", write(w, "x", 1), EPIPE);
+	EXPECT("and SIGPIPE came", got_pipe == 1);
+	close(w);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* two writers of PIPE_BUF-byte records: each record arrives whole */
+static void
+atomic(void)
+{
+	enum { N = 16 };
+	static char rec[PIPE_BUF], all[2 * N * PIPE_BUF];
+	size_t got = 0, i, j;
+	pid_t kid[2];
+	int r, hold, k, whole = 1;
+	ssize_t n;
+
+	r = open("f1", O_RDONLY | O_NONBLOCK);
+	EXPECT("the reader opens", r >= 0);
+	fcntl(r, F_SETFL, O_RDONLY);
+	/* a write end of our own until every record is in: no early EOF */
+	hold = open("f1", O_WRONLY | O_NONBLOCK);
+	for (k = 0; k < 2; k++) {
+		if ((kid[k] = fork()) == 0) {
+			int w = open("f1", O_WRONLY);
+
+			memset(rec, 'a' + k, sizeof(rec));
+			for (i = 0; i < N; i++)
+				if (write(w, rec, sizeof(rec)) != PIPE_BUF)
+					_exit(1);
+			_exit(0);
+		}
+	}
+	while (got < sizeof(all) && (n = read(r, all + got,
+	    sizeof(all) - got)) > 0)
+		got += (size_t)n;
+	EXPECT("every byte arrived", got == sizeof(all));
+	for (i = 0; i < got; i += PIPE_BUF)
+		for (j = 1; j < PIPE_BUF; j++)
+			if (all[i + j] != all[i])
+				whole = 0;
+	EXPECT("every PIPE_BUF record is whole", whole);
+	EXPECT_RET("writer a", reap(kid[0]), 0);
+	EXPECT_RET("writer b", reap(kid[1]), 0);
+	close(hold);
+	EXPECT_RET("EOF after every writer closed", read(r, all, 1), 0);
+	close(r);
+}
+
+static void
+polls(void)
+{
+	struct pollfd p[2];
+	char c;
+	int r, w;
+
+	r = open("f1", O_RDONLY | O_NONBLOCK);
+	w = open("f1", O_WRONLY | O_NONBLOCK);
+	p[0].fd = r;
+	p[0].events = POLLIN;
+	p[1].fd = w;
+	p[1].events = POLLOUT;
+	EXPECT_RET("poll: only the writer is ready", poll(p, 2, 0), 1);
+	EXPECT("the writer: POLLOUT", p[1].revents == POLLOUT &&
+	    p[0].revents == 0);
+	write(w, "q", 1);
+	EXPECT_RET("poll after a write: both", poll(p, 2, 0), 2);
+	EXPECT("the reader: POLLIN", p[0].revents == POLLIN);
+	read(r, &c, 1);
+	close(w);
+	EXPECT_RET("poll after the writer's close", poll(p, 1, 0), 1);
+	EXPECT("the reader: POLLHUP", p[0].revents & POLLHUP);
+	close(r);
+}
+
+static void
+names(void)
+{
+	char buf[8];
+	struct stat st;
+	int r, w, w2;
+
+	r = open("f2", O_RDONLY | O_NONBLOCK);
+	w = open("f2", O_WRONLY | O_NONBLOCK);
+	EXPECT_RET("unlink f2 while it is open", unlink("f2"), 0);
+	EXPECT_ERR("stat f2: ENOENT", stat("f2", &st), ENOENT);
+	EXPECT_RET("the ends go on: write", write(w, "ok", 2), 2);
+	EXPECT_RET("the ends go on: read", read(r, buf, 8), 2);
+	EXPECT_RET("a new FIFO f2", mkfifo("f2", 0600), 0);
+	EXPECT_ERR("it is another pipe: no reader (ENXIO)",
+	    open("f2", O_WRONLY | O_NONBLOCK), ENXIO);
+	close(r);
+	close(w);
+	r = open("f4", O_RDONLY | O_NONBLOCK);
+	EXPECT_RET("rename f4 f5 while a reader has it open",
+	    rename("f4", "f5"), 0);
+	EXPECT("a writer through the new name meets the reader",
+	    (w = open("f5", O_WRONLY | O_NONBLOCK)) >= 0);
+	EXPECT_RET("link f5 f6 while open", link("f5", "f6"), 0);
+	EXPECT("a writer through the link meets it too",
+	    (w2 = open("f6", O_WRONLY | O_NONBLOCK)) >= 0);
+	EXPECT_RET("write through f5", write(w, "1", 1), 1);
+	EXPECT_RET("write through f6", write(w2, "2", 1), 1);
+	EXPECT_RET("the reader has both", read(r, buf, 8), 2);
+	EXPECT_RET("fstat of an end", fstat(r, &st), 0);
+	EXPECT("fstat: a FIFO", S_ISFIFO(st.st_mode));
+	close(w);
+	close(w2);
+	close(r);
+}
+
+static void
+interrupted(void)
+{
+	struct sigaction sa;
+	struct itimerval it;
+	pid_t pid;
+	char buf[8];
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alrm;        /* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 200000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	EXPECT_ERR("a signal interrupts a waiting open: EINTR",
+	    open("f3", O_RDONLY), EINTR);
+	EXPECT("the handler ran", got_alrm == 1);
+	EXPECT_ERR("it left no reader behind (ENXIO)",
+	    open("f3", O_WRONLY | O_NONBLOCK), ENXIO);
+	signal(SIGALRM, SIG_DFL);
+
+	if ((pid = fork()) == 0) {
+		open("f3", O_RDONLY);   /* waits until killed */
+		_exit(3);
+	}
+	usleep(200000);
+	kill(pid, SIGKILL);
+	EXPECT_RET("the child killed in open", reap(pid), 100 + SIGKILL);
+	EXPECT_ERR("it left no reader behind (ENXIO)",
+	    open("f3", O_WRONLY | O_NONBLOCK), ENXIO);
+	if ((pid = fork()) == 0) {
+		fd = open("f3", O_RDONLY);
+		_exit(fd >= 0 && read(fd, buf, 8) == 3 ? 0 : 1);
+	}
+	EXPECT("then a new pair meets", (fd = open("f3", O_WRONLY)) >= 0);
+	EXPECT_RET("and talks", write(fd, "new", 3), 3);
+	close(fd);
+	EXPECT_RET("the new reader got it", reap(pid), 0);
+}
+
+int
+main(void)
+{
+	make();
+	rendezvous(1);
+	rendezvous(0);
+	modes();
+	epipe();
+	atomic();
+	polls();
+	names();
+	interrupted();
+	return ptest_done();
+}
