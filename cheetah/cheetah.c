@@ -33,6 +33,7 @@
 #include "docs.h"
 #include "http.h"
 #include "synguard.h"
+#include "wirestats.h"
 #include "lwip/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -209,26 +210,37 @@ end_headers(struct conn *c)
 	    "Connection: keep-alive\r\n\r\n");
 }
 
-/* An error (or the quit page): a small HTML body, in the header buffer. */
+/* A small response whose body (bl bytes of type) goes in the header
+ * buffer with it. */
 static void
-respond_status(struct conn *c, int st, int head, int close)
+respond_small(struct conn *c, int st, const char *type, const char *body,
+    int bl, int head, int close)
 {
-	char b[256], body[128];
-	int bl;
+	char b[256];
 
 	start(c);
 	count(st);
 	c->close_after |= close;
-	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>"
-	    "</body></html>\n", st, reason(st));
 	snprintf(b, sizeof(b), "HTTP/1.1 %d %s\r\nServer: Cheetah (Xok)\r\n"
-	    "Content-Type: text/html; charset=utf-8\r\n"
-	    "Content-Length: %d\r\n%s", st, reason(st), bl,
-	    st == 405 ? "Allow: GET, HEAD\r\n" : "");
+	    "Content-Type: %s\r\nContent-Length: %d\r\n%s", st, reason(st),
+	    type, bl, st == 405 ? "Allow: GET, HEAD\r\n" : "");
 	adds(c, b);
 	end_headers(c);
 	if (!head)
 		add(c, body, (size_t)bl);
+}
+
+/* An error (or the quit page): a small HTML body, in the header buffer. */
+static void
+respond_status(struct conn *c, int st, int head, int close)
+{
+	char body[128];
+	int bl;
+
+	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>"
+	    "</body></html>\n", st, reason(st));
+	respond_small(c, st, "text/html; charset=utf-8", body, bl, head,
+	    close);
 }
 
 static void
@@ -494,6 +506,19 @@ special(struct conn *c, const struct http_req *r)
 			printf(" %u", p->remote_port);
 		printf("\n");
 		respond_status(c, 200, r->method == M_HEAD, 0);
+		return 1;
+	}
+	if (strcmp(r->path, ".cheetah/stats") == 0) {
+		/* what the receive path dropped (wirestats.c): the body
+		 * and the header share the 1 KiB header buffer */
+		char body[HDR_SZ - 256];
+		int bl = wire_stats(&net, body, sizeof(body));
+
+		if (bl < 0 || bl >= (int)sizeof(body))
+			respond_status(c, 500, r->method == M_HEAD, 0);
+		else
+			respond_small(c, 200, "text/plain", body, bl,
+			    r->method == M_HEAD, 0);
 		return 1;
 	}
 	if (strcmp(r->path, ".cheetah/evict-stop") == 0) {

@@ -366,6 +366,13 @@ def main():
         evictions(port, data, names, index)
         syn_flood(port, index)
 
+    # Malformed frames sent to Cheetah itself, on the tap card
+    # (tests/guest/cheetahtap.sh; tests/guest/cheetahwire.py).
+    if os.environ.get("CHEETAH_TAP"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import cheetahwire
+        cheetahwire.run(os.environ["CHEETAH_TAP"], port, data, check)
+
     st, _, _ = get(port, "/.cheetah/quit")
     check("quit", st == 200, st)
 
