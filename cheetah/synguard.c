@@ -58,8 +58,8 @@ fin(uint32_t s)
 /*
  * Is p (an Ethernet frame in one pbuf) a SYN without ACK or RST to our
  * port that lwIP will take: an unfragmented IPv4 packet to our address
- * whose lengths fit the frame and whose IP and TCP checksums are right?
- * A frame lwIP drops (a bad checksum, a bad length, a fragment) must
+ * from one that is not broadcast or multicast, whose lengths fit the
+ * frame and whose IP and TCP checksums are right?  A frame lwIP drops (a bad checksum, a bad length, a fragment) must
  * not drop a half-open connection or end a TIME_WAIT on its way there
  * (session 10: before, a SYN with a bad checksum did both).
  */
@@ -68,6 +68,7 @@ is_syn(const struct pbuf *p, const struct netif *nif)
 {
 	const uint8_t *f = p->payload, *t;
 	unsigned ihl, tot, doff;
+	uint32_t src;
 
 	if (p->len != p->tot_len || p->len < 14 + 20 + 20 ||
 	    f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 ||
@@ -80,6 +81,9 @@ is_syn(const struct pbuf *p, const struct netif *nif)
 	    memcmp(f + 30, netif_ip4_addr(nif), 4) != 0 ||
 	    fin(sum16(f + 14, ihl, 0)) != 0)
 		return 0;
+	memcpy(&src, f + 26, 4);
+	if (ip4_addr_isbroadcast_u32(src, nif) || (f[26] & 0xf0) == 0xe0)
+		return 0;               /* lwIP drops these too */
 	t = f + 14 + ihl;
 	doff = (t[12] >> 4) * 4u;
 	if ((t[13] & 0x16) != 0x02 || ((unsigned)t[2] << 8 | t[3]) !=

@@ -78,6 +78,7 @@ class Wire:
                 if w[0] == "10.0.2.15" and w[3] != "00:00:00:00:00:00":
                     self.gmac = bytes.fromhex(w[3].replace(":", ""))
         self.st = None
+        self.newconn = 0
         self.sport = 41000 + os.getpid() % 1000
 
     def eth(self, payload, typ=0x0800, dst=None):
@@ -158,11 +159,11 @@ class Wire:
     def case(self, what, frames, want, atleast=()):
         """Send frames; want: counter -> exact difference; atleast:
         counters that must have grown by at least len(frames)."""
-        self.newconn = 0
         before = self.stats()
         if before is None:
             self.check("wire: counters before " + what, False)
             return
+        self.newconn = 0
         self.send(frames)
         now, d = self.settle(before)
         if now is None:
@@ -243,7 +244,8 @@ def sniff_seq(w, s):
             if sp == lport and dp == w.port and f[26:30] == HOST_IP:
                 tot = struct.unpack("!H", f[16:18])[0]
                 plen = tot - ihl - (t[12] >> 4) * 4
-                got = (seq + plen, ack)
+                if plen > 0:    # the request itself, not an ACK before it
+                    got = (seq + plen, ack)
         read_one(s)
     cap.close()
     return lport, got
