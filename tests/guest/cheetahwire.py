@@ -221,8 +221,9 @@ def sniff_seq(w, s):
     """The live connection's sequence numbers, from a frame the host
     sends on it: (host's next sequence, guest's next sequence)."""
     lport = s.getsockname()[1]
+    # (ETH_P_ALL: only such sockets see the frames the host sends)
     cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                        socket.htons(0x0800))
+                        socket.htons(0x0003))
     cap.bind((w.iface, 0))
     cap.settimeout(0.2)
     t0 = time.time()
@@ -236,7 +237,7 @@ def sniff_seq(w, s):
                 f = cap.recv(2048)
             except socket.timeout:
                 continue
-            if len(f) < 54 or f[23] != 6:
+            if len(f) < 54 or f[12:14] != b"\x08\x00" or f[23] != 6:
                 continue
             ihl = (f[14] & 15) * 4
             t = f[14 + ihl:]
