@@ -79,7 +79,7 @@ static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
 static int use_tso = 1;
 static int quit;
 static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
-static uint64_t accepted, reclaimed;
+static uint64_t accepted, reclaimed, idle_closed;
 static unsigned peak;                   /* most connections at once */
 static uint64_t evict_frames;           /* evictcheck.c's */
 /* responses that fit one segment, and the segments they took */
@@ -694,6 +694,7 @@ on_poll(void *arg, struct tcp_pcb *pcb)
 		}
 		push(c);
 	} else if (c->state == S_READ && idle > IDLE_MS) {
+		idle_closed++;
 		conn_close(c);
 	} else if (c->state == S_LINGER && idle > LINGER_MS) {
 		conn_close(c);
@@ -1011,11 +1012,11 @@ main(uint64_t arg)
 	}
 	printf("cheetah: %lu requests: 200 %lu, 304 %lu, 404 %lu, 400 %lu, "
 	    "405 %lu, other %lu; connections %lu, refused (503) %lu, idle "
-	    "ones closed for a new one %lu, aborted %lu; "
+	    "ones closed for a new one %lu, after 5 s %lu, aborted %lu; "
 	    "%lu one-segment responses in %lu segments; sums from tables "
 	    "%lu, computed %lu; heap peak %u; ring dropped %lu\n", nreq,
 	    nresp[0], nresp[1], nresp[2], nresp[3], nresp[4], nresp[5],
-	    accepted, refused, reclaimed, aborted, small_resp, small_segs, ck_hits,
+	    accepted, refused, reclaimed, idle_closed, aborted, small_resp, small_segs, ck_hits,
 	    ck_misses,
 	    (unsigned)lwip_stats.mem.max, ((volatile struct xok_net_ring *)
 	    RING_VA)->dropped);

@@ -452,6 +452,7 @@ def many_connections(port, data, names, index):
         with gate:
             s = connect(port, 30)
             qemu_took(port)
+        t1 = time.time()
         try:
             rest = b""
             for k in range(2):
@@ -460,7 +461,9 @@ def many_connections(port, data, names, index):
                            url(n)).encode())
                 st, _, body, rest = read_response(s, rest)
                 if not (st == 200 and body == data[n]):
-                    return (k, n, st, len(body))
+                    # (which request, after how long since the connect)
+                    return (k, n, st, len(body),
+                            "%.1f s" % (time.time() - t1))
             return True
         finally:
             s.close()
