@@ -447,8 +447,9 @@ def many_connections(port, data, names, index):
     # nothing for 5 s).
     t0 = time.time()
     gate = threading.Semaphore(1)
+    retried = []
 
-    def two(i):
+    def two(i, again=False):
         with gate:
             s = connect(port, 30)
             qemu_took(port)
@@ -460,6 +461,16 @@ def many_connections(port, data, names, index):
                 s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" %
                            url(n)).encode())
                 st, _, body, rest = read_response(s, rest)
+                if st is None and not body and not again and \
+                        time.time() - t1 >= 4.5:
+                    # Closed unanswered after the server's 5 s for a
+                    # request that never arrived (frames dropped on a
+                    # slow guest, QEMU's TCP backing off): a client
+                    # retries that on a new connection (RFC 9112
+                    # 9.3.1); counted, and bounded below.
+                    retried.append("%d:%.1f s" % (k, time.time() - t1))
+                    s.close()
+                    return two(i, True)
                 if not (st == 200 and body == data[n]):
                     # (which request, after how long since the connect)
                     return (k, n, st, len(body),
@@ -469,8 +480,11 @@ def many_connections(port, data, names, index):
             s.close()
     r = parallel(200, two)
     check("200 concurrent keep-alive connections, every body right "
-          "(%.1f s)" % (time.time() - t0),
-          all(x is True for x in r), [x for x in r if x is not True][:6])
+          "(%.1f s; %d retried after the server's idle close%s)" %
+          (time.time() - t0, len(retried),
+           ": " + " ".join(retried) if retried else ""),
+          all(x is True for x in r) and len(retried) <= 10,
+          [x for x in r if x is not True][:6])
 
     # 300 held at once, each one request: past the 256 slots a clear
     # refusal (503, or a reset; or the server closes one idle for a
