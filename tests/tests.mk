@@ -210,10 +210,6 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
-# The same with the load cases: 200 and 300 connections at once, 1,000
-# half-open, another environment evicting the documents, a SYN flood
-# (tests/guest/cheetahload.sh; docs/CHEETAH.md, "Connections").
-GUEST_TESTS += tests/guest/cheetahload.sh
 # (netoffload) transmit offload: NET_TRANSMITO's checks on cards with and
 # without offloads, and Cheetah on a tap card with TSO and without, where
 # the host also sends it malformed frames (tests/guest/cheetahwire.py).
