@@ -33,22 +33,64 @@ static uint16_t guarded_port;
 static netif_input_fn next_input;
 uint64_t syn_seen, syn_evicted, syn_reopened;
 
-/* Is p (an Ethernet frame in one pbuf) a SYN without ACK to our port? */
-static int
-is_syn(const struct pbuf *p)
+/* The Internet checksum: sum16 adds n bytes to s, fin folds and
+ * complements (0 for a range that holds its own right sum). */
+static uint32_t
+sum16(const uint8_t *p, unsigned n, uint32_t s)
 {
-	const uint8_t *f = p->payload;
-	unsigned ihl;
+	unsigned i;
 
-	if (p->len < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
-	    (f[14] >> 4) != 4 || f[23] != 6)
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		s += (uint32_t)p[i] << 8;
+	return s;
+}
+
+static uint16_t
+fin(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/*
+ * Is p (an Ethernet frame in one pbuf) a SYN without ACK or RST to our
+ * port that lwIP will take: an unfragmented IPv4 packet to our address
+ * from one that is not broadcast or multicast, whose lengths fit the
+ * frame and whose IP and TCP checksums are right?  A frame lwIP drops (a bad checksum, a bad length, a fragment) must
+ * not drop a half-open connection or end a TIME_WAIT on its way there
+ * (session 10: before, a SYN with a bad checksum did both).
+ */
+static int
+is_syn(const struct pbuf *p, const struct netif *nif)
+{
+	const uint8_t *f = p->payload, *t;
+	unsigned ihl, tot, doff;
+	uint32_t src;
+
+	if (p->len != p->tot_len || p->len < 14 + 20 + 20 ||
+	    f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 ||
+	    f[23] != 6)
 		return 0;
 	ihl = (f[14] & 15) * 4u;
-	if (ihl < 20 || p->len < 14 + ihl + 20)
+	tot = (unsigned)f[16] << 8 | f[17];
+	if (ihl < 20 || tot < ihl + 20 || tot > p->len - 14u ||
+	    (f[20] & 0x3f) != 0 || f[21] != 0 ||       /* MF, offset */
+	    memcmp(f + 30, netif_ip4_addr(nif), 4) != 0 ||
+	    fin(sum16(f + 14, ihl, 0)) != 0)
 		return 0;
-	f += 14 + ihl;
-	return (f[13] & 0x12) == 0x02 &&
-	    ((unsigned)f[2] << 8 | f[3]) == guarded_port;
+	memcpy(&src, f + 26, 4);
+	if (ip4_addr_isbroadcast_u32(src, nif) || (f[26] & 0xf0) == 0xe0)
+		return 0;               /* lwIP drops these too */
+	t = f + 14 + ihl;
+	doff = (t[12] >> 4) * 4u;
+	if ((t[13] & 0x16) != 0x02 || ((unsigned)t[2] << 8 | t[3]) !=
+	    guarded_port || doff < 20 || doff > tot - ihl)
+		return 0;
+	/* the pseudo header: addresses, protocol, TCP length */
+	return fin(sum16(t, tot - ihl, sum16(f + 26, 8, 6 + tot - ihl))) == 0;
 }
 
 /* Drop the oldest half-open connection of the listener (the active
@@ -104,7 +146,7 @@ reopen_timewait(const struct pbuf *p)
 static err_t
 guard_input(struct pbuf *p, struct netif *nif)
 {
-	if (guarded != NULL && is_syn(p)) {
+	if (guarded != NULL && is_syn(p, nif)) {
 		syn_seen++;
 		reopen_timewait(p);
 		if (guarded->accepts_pending >= guarded->backlog)
@@ -123,26 +165,6 @@ syn_guard(struct exos_net *n, struct tcp_pcb *listener, uint16_t port)
 }
 
 /* ---- the test's flood ------------------------------------------------ */
-
-static uint32_t
-sum16(const uint8_t *p, unsigned n, uint32_t s)
-{
-	unsigned i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	return s;
-}
-
-static uint16_t
-fin(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
 
 /* Pin the gateway's ARP entry (test mode, before a flood): 0 or -1. */
 int

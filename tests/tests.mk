@@ -211,7 +211,8 @@ $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 include cheetah/cheetah.mk
 GUEST_TESTS += tests/guest/cheetah.sh
 # (netoffload) transmit offload: NET_TRANSMITO's checks on cards with and
-# without offloads, and Cheetah on a tap card with TSO and without.
+# without offloads, and Cheetah on a tap card with TSO and without, where
+# the host also sends it malformed frames (tests/guest/cheetahwire.py).
 $(eval $(call guest_prog,$(BUILD)/tests/txotest.elf,tests/guest/txotest.c))
 GUEST_TESTS += tests/guest/txotest.sh tests/guest/cheetahtap.sh
 # (shell) Limits, times, sysinfo, syslog, groups, affinity

@@ -366,6 +366,13 @@ def main():
         evictions(port, data, names, index)
         syn_flood(port, index)
 
+    # Malformed frames sent to Cheetah itself, on the tap card
+    # (tests/guest/cheetahtap.sh; tests/guest/cheetahwire.py).
+    if os.environ.get("CHEETAH_TAP"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import cheetahwire
+        cheetahwire.run(os.environ["CHEETAH_TAP"], port, data, check)
+
     st, _, _ = get(port, "/.cheetah/quit")
     check("quit", st == 200, st)
 
@@ -440,11 +447,13 @@ def many_connections(port, data, names, index):
     # nothing for 5 s).
     t0 = time.time()
     gate = threading.Semaphore(1)
+    retried = []
 
-    def two(i):
+    def two(i, again=False):
         with gate:
             s = connect(port, 30)
             qemu_took(port)
+        t1 = time.time()
         try:
             rest = b""
             for k in range(2):
@@ -452,15 +461,30 @@ def many_connections(port, data, names, index):
                 s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" %
                            url(n)).encode())
                 st, _, body, rest = read_response(s, rest)
+                if st is None and not body and not again and \
+                        time.time() - t1 >= 4.5:
+                    # Closed unanswered after the server's 5 s for a
+                    # request that never arrived (frames dropped on a
+                    # slow guest, QEMU's TCP backing off): a client
+                    # retries that on a new connection (RFC 9112
+                    # 9.3.1); counted, and bounded below.
+                    retried.append("%d:%.1f s" % (k, time.time() - t1))
+                    s.close()
+                    return two(i, True)
                 if not (st == 200 and body == data[n]):
-                    return (k, n, st, len(body))
+                    # (which request, after how long since the connect)
+                    return (k, n, st, len(body),
+                            "%.1f s" % (time.time() - t1))
             return True
         finally:
             s.close()
     r = parallel(200, two)
     check("200 concurrent keep-alive connections, every body right "
-          "(%.1f s)" % (time.time() - t0),
-          all(x is True for x in r), [x for x in r if x is not True][:6])
+          "(%.1f s; %d retried after the server's idle close%s)" %
+          (time.time() - t0, len(retried),
+           ": " + " ".join(retried) if retried else ""),
+          all(x is True for x in r) and len(retried) <= 10,
+          [x for x in r if x is not True][:6])
 
     # 300 held at once, each one request: past the 256 slots a clear
     # refusal (503, or a reset; or the server closes one idle for a

@@ -46,7 +46,7 @@ for mode in offload none; do
 	nic=""
 	[ $mode = none ] && nic="csum=off,host_tso4=off"
 	echo "cheetahtap: the card with $mode"
-	CHEETAH_HOST=10.0.2.15 in_ns python3 "$here/cheetahclient.py" 80 \
+	CHEETAH_HOST=10.0.2.15 CHEETAH_TAP=xtap0 in_ns python3 "$here/cheetahclient.py" 80 \
 		"$tmp/www" > "$tmp/client" 2>&1 &
 	client=$!
 	in_ns scripts/qemu --accel "${ACCEL:-tcg}" --test \

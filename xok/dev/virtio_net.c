@@ -30,9 +30,12 @@
  * reaped by vnet_intr() from the card's interrupt or by vnet_poll().
  * Everything the device writes is checked: a used index running ahead
  * of what is posted, an id that is not a posted buffer, a length below
- * the header or above header + XOK_NET_FRAME_MAX.  Any of these resets
- * the card and starts it again with fresh rings (in-flight transmits are
- * lost); after VNET_MAX_RESETS resets it stays disabled (-XE_DEAD).
+ * the header or above the buffer.  Any of these resets the card and
+ * starts it again with fresh rings (in-flight transmits are lost);
+ * after VNET_MAX_RESETS resets it stays disabled (-XE_DEAD).  A frame
+ * that fits the buffer but is longer than XOK_NET_FRAME_MAX or shorter
+ * than an Ethernet header is the sender's doing: dropped and counted
+ * (rx_badlen), no reset.
  *
  * Not done: the modern (virtio 1.0) interface, MSI-X, the control queue,
  * receive offloads, more than one card.
@@ -180,14 +183,21 @@ rx_reap(void)
 			vnet_fail("receive completion of an unknown buffer");
 			return -1;
 		}
-		if (len < HDR_LEN || len > HDR_LEN + XOK_NET_FRAME_MAX) {
+		if (len < HDR_LEN || len > BUF_SIZE) {
 			vnet_fail("receive length out of range");
 			return -1;
 		}
 		q->last_used++;
 		q->inflight--;
 		info->net.rx_frames++;
-		if (len - HDR_LEN >= XOK_NET_FRAME_MIN && vn.rx)
+		/* A frame the wire may carry but no ring slot holds (a
+		 * VLAN-tagged 1518, a peer with a larger MTU), or one
+		 * shorter than an Ethernet header: the sender's doing, not
+		 * the device's, so dropped and counted, never a reset. */
+		if (len - HDR_LEN > XOK_NET_FRAME_MAX ||
+		    len - HDR_LEN < XOK_NET_FRAME_MIN)
+			info->net.rx_badlen++;
+		else if (vn.rx)
 			vn.rx(vn.rxbuf + (uint64_t)id * BUF_SIZE + HDR_LEN,
 			    len - HDR_LEN);
 		if (vn.dead)

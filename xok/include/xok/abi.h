@@ -552,6 +552,10 @@ struct xok_net_export {
 	uint64_t tx_csum;
 	uint64_t tx_tso;
 	uint64_t tx_offload_refused;
+	/* (session 10) received frames dropped for their length: over
+	 * XOK_NET_FRAME_MAX (a VLAN-tagged 1518, a larger MTU's) or under
+	 * an Ethernet header */
+	uint64_t rx_badlen;
 };
 
 struct xok_info {
