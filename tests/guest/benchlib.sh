@@ -7,16 +7,8 @@
 # scripts/exos-run, and makes tmp (removed at exit) and failed=0.
 # bench_check then judges one run of a program that prints
 # "BENCH|row|value|unit" rows and ends with BENCH-END.
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/preamble.sh" "$@"
 b=$build/benchmarks
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # bench_check TAG SIDE STATUS OUTPUT ROWS VALUE NA-ALLOWED: status 0,
 # BENCH-END and no BENCH-ERROR line; each of ROWS ('|'-separated) printed

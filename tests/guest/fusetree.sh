@@ -25,16 +25,9 @@
 # and the tree is compared through the host's cffs tool instead.
 #   tests/guest/fusetree.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/pair.sh" "$@"        # (and fsck, cffs)
 run="$top/scripts/exos-run"
-fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs fuse=$build/cffs/cffs-fuse
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
+fuse=$build/cffs/cffs-fuse
 mnt=$tmp/mnt
 mkdir "$mnt"
 bg= fuse_pid=

@@ -9,15 +9,7 @@
 # source it too, for that and for the host's disk tools: mkfs, fsck and
 # cffs (build/cffs) and pair_fsck.
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/preamble.sh" "$@"
 mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
 
 # pair_exos NAME EXOS-RUN-ARGS...: the ExOS side (the arguments name the

@@ -10,16 +10,8 @@
 # what the script needs (dash, toybox).
 #   tests/guest/tailf.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/preamble.sh" "$@"
 rootfs=$build/rootfs
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 pass() { echo "PASS: tailf: $1"; }
 fail() { echo "FAIL: tailf: $1"; failed=1; }

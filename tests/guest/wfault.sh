@@ -20,18 +20,9 @@
 # fault (none): the fault-free expectations are UNIX's.
 #   tests/guest/wfault.sh [--accel tcg|kvm] [KERNEL]
 # (Run under make test, which holds the QEMU lock: no flock here.)
-accel=${ACCEL:-tcg}
-if [ "$1" = --accel ]; then accel="$2"; shift 2; fi
-kernel=${1:-${KERNEL:-build/xok/xok.bin}}
-build=$(dirname "$(dirname "$kernel")")
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/pair.sh" "$@"        # (and mkfs, fsck, pair_fsck)
 run="$top/scripts/exos-run"
 prog=$build/tests/wfault.elf
-mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs
-export KERNEL="$kernel" ACCEL="$accel"
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 pass() { echo "PASS: wfault: $1"; }
 fail() { echo "FAIL: wfault: $1"; failed=1; }
@@ -54,10 +45,7 @@ boot() {
 }
 
 fsck_clean() {  # fsck_clean TAG IMAGE
-	local out frc
-	out=$("$fsck" -n "$2" 2>&1); frc=$?
-	if [ $frc -eq 0 ]; then pass "$1: host fsck.cffs -n: clean"
-	else fail "$1: host fsck.cffs -n exits $frc"; printf '%s\n' "$out" | head -20; fi
+	pair_fsck wfault "$1: host" "$2"
 }
 
 # The first block of 4 KiB of 'v's on IMAGE, as a sector number.
