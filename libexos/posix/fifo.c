@@ -21,8 +21,11 @@
  * and went already still wakes us).  O_RDONLY|O_NONBLOCK opens at once;
  * O_WRONLY|O_NONBLOCK with no reader is ENXIO; O_RDWR opens at once
  * (it is a reader and a writer).  The descriptor is installed before
- * the wait, so a process killed while it waits is swept like any other
- * (fd.c: at the family's next fork or wait) and its count goes with it.
+ * the counts are raised (type PX_FT_FREE until just after them), so a
+ * process killed while it opens or waits is swept like any other
+ * (fd.c: at the family's next fork or wait) and its counts go with it.
+ * A reader's poll has no POLLHUP until a writer opened after it
+ * (px_fifo_poll: obj[1] is wopens at its open, Linux's f_pipe).
  *
  * A name's inode number can change under C-FFS (rename and link move an
  * embedded inode), so fscalls.c tells us (px_fifo_renamed) and an open
