@@ -21,8 +21,11 @@
  * and went already still wakes us).  O_RDONLY|O_NONBLOCK opens at once;
  * O_WRONLY|O_NONBLOCK with no reader is ENXIO; O_RDWR opens at once
  * (it is a reader and a writer).  The descriptor is installed before
- * the wait, so a process killed while it waits is swept like any other
- * (fd.c: at the family's next fork or wait) and its count goes with it.
+ * the counts are raised (type PX_FT_FREE until just after them), so a
+ * process killed while it opens or waits is swept like any other
+ * (fd.c: at the family's next fork or wait) and its counts go with it.
+ * A reader's poll has no POLLHUP until a writer opened after it
+ * (px_fifo_poll: obj[1] is wopens at its open, Linux's f_pipe).
  *
  * A name's inode number can change under C-FFS (rename and link move an
  * embedded inode), so fscalls.c tells us (px_fifo_renamed) and an open
@@ -34,6 +37,7 @@
  * process of the boot); two families that open one FIFO get a pipe each.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include "posix.h"
 #include "pipe.h"
@@ -102,9 +106,15 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 	if (!l)
 		return -ENFILE;
 	/* before the lock: px_ofile_new may sweep a dead process's ends,
-	 * whose release takes it */
+	 * whose release takes it.  The descriptor goes in the table now,
+	 * still PX_FT_FREE (its close releases nothing), so a kill at any
+	 * later point leaves it to the sweep (fd.c). */
 	if (!(f = px_ofile_new(PX_FT_FREE, flags)))
 		return -ENFILE;
+	if ((fd = px_fd_install(f, 0, cloexec)) < 0) {
+		px_ofile_put(f);
+		return fd;
+	}
 	px_lock(&l->lock);
 	if (!(e = find(l, (uint64_t)st->st_dev, (uint64_t)st->st_ino))) {
 		if (!(e = px_shm_alloc(sizeof(*e))) ||
@@ -112,7 +122,7 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 			if (e)
 				px_shm_free(e, sizeof(*e));
 			px_unlock(&l->lock);
-			px_ofile_put(f);
+			px_close(fd, 0, 0, 0, 0, 0);
 			return -ENFILE;
 		}
 		e->dev = (uint64_t)st->st_dev;
@@ -124,9 +134,13 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 	if (acc == O_WRONLY && (flags & O_NONBLOCK) && e->pipe.readers == 0) {
 		drop_idle(l, e);
 		px_unlock(&l->lock);
-		px_ofile_put(f);
+		px_close(fd, 0, 0, 0, 0, 0);
 		return -ENXIO;
 	}
+	/* the counts and the type together, no call between them: the
+	 * type is stored last, so release (which only a PX_FT_FIFO gets)
+	 * never drops a count that was not raised */
+	f->obj[0] = (uint64_t)(uintptr_t)&e->pipe;
 	if (acc != O_WRONLY) {
 		__atomic_add_fetch(&e->pipe.readers, 1, __ATOMIC_ACQ_REL);
 		e->ropens++;
@@ -136,17 +150,16 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 		e->wopens++;
 	}
 	e->pipe.ends += acc == O_RDWR ? 2 : 1;
-	f->obj[0] = (uint64_t)(uintptr_t)&e->pipe;
-	f->type = PX_FT_FIFO;
+	__atomic_store_n(&f->type, PX_FT_FIFO, __ATOMIC_RELEASE);
+	/* the writers' opens so far: POLLHUP only once one has come
+	 * since (px_fifo_poll), as Linux's f_pipe */
+	f->obj[1] = e->wopens;
 	cnt = acc == O_RDONLY ? &e->pipe.writers : &e->pipe.readers;
 	opens = acc == O_RDONLY ? &e->wopens : &e->ropens;
 	seen = *opens;
 	px_unlock(&l->lock);
+	/* after the install: it may yield, and a kill there is swept */
 	px_pipe_moved(&e->pipe);
-	if ((fd = px_fd_install(f, 0, cloexec)) < 0) {
-		px_ofile_put(f);
-		return fd;
-	}
 	if (acc == O_RDWR || (acc == O_RDONLY && (flags & O_NONBLOCK)))
 		return fd;
 	while (__atomic_load_n(cnt, __ATOMIC_ACQUIRE) == 0 &&
@@ -175,6 +188,21 @@ px_fifo_release(struct px_ofile *f)
 	if (px_pipe_drop(&e->pipe, f->flags))
 		drop_idle(l, e);
 	px_unlock(&l->lock);
+}
+
+/* pipe.c's poll, but no POLLHUP for a reader no writer has come to
+ * since it opened (a daemon's O_RDONLY|O_NONBLOCK end waits, as Linux) */
+short
+px_fifo_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
+    uint64_t *seen)
+{
+	struct px_fifo *e = (struct px_fifo *)(uintptr_t)f->obj[0];
+	short r = px_fops_pipe.poll(f, events, word, seen);
+
+	if ((r & POLLHUP) &&
+	    __atomic_load_n(&e->wopens, __ATOMIC_ACQUIRE) == f->obj[1])
+		r &= (short)~POLLHUP;
+	return r;
 }
 
 long

@@ -283,13 +283,13 @@ const struct px_fops px_fops_pipe = {
 	.release = pipe_release,
 };
 
-/* (fifo) a named pipe: the same ring, fifo.c's stat and release */
+/* (fifo) a named pipe: the same ring, fifo.c's stat, poll and release */
 const struct px_fops px_fops_fifo = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.fstat = px_fifo_fstat,
 	.ioctl = pipe_ioctl,
-	.poll = pipe_poll,
+	.poll = px_fifo_poll,
 	.release = px_fifo_release,
 };
 

@@ -13,7 +13,8 @@
  *    reader behind; a child killed while it waits in open leaves none
  *    either, and a new pair then meets;
  *  - then as a pipe: EOF when the writer closes, EPIPE and SIGPIPE with
- *    no reader, PIPE_BUF writes whole between two writers, poll;
+ *    no reader, PIPE_BUF writes whole between two writers, poll
+ *    (no POLLHUP for a reader until a writer has come and gone);
  *    lseek ESPIPE, ftruncate and truncate EINVAL;
  *  - the name: unlinked while open, the ends go on and a new FIFO of
  *    that name is another pipe; renamed or linked while open, the new
@@ -281,6 +282,24 @@ polls(void)
 	close(w);
 	EXPECT_RET("poll after the writer's close", poll(p, 1, 0), 1);
 	EXPECT("the reader: POLLHUP", p[0].revents & POLLHUP);
+	close(r);
+
+	/* a reader no writer has come to yet: no POLLHUP (a daemon's
+	 * end waits), until a writer opens and closes */
+	r = open("f1", O_RDONLY | O_NONBLOCK);
+	p[0].fd = r;
+	p[0].events = POLLIN;
+	EXPECT_RET("poll with no writer ever: times out",
+	    poll(p, 1, 100), 0);
+	EXPECT("no POLLHUP", p[0].revents == 0);
+	EXPECT_RET("read with no writer ever: EOF, as Linux",
+	    read(r, &c, 1), 0);
+	w = open("f1", O_WRONLY | O_NONBLOCK);
+	EXPECT("then a writer opens", w >= 0);
+	EXPECT_RET("poll with the writer open: nothing", poll(p, 1, 0), 0);
+	close(w);
+	EXPECT_RET("poll after it closed", poll(p, 1, 0), 1);
+	EXPECT("POLLHUP now", p[0].revents & POLLHUP);
 	close(r);
 }
 
