@@ -408,6 +408,20 @@ START_TEST(t_hardlinks)
 }
 END_TEST
 
+/* What t_attrs and t_attrs_by_ino set: owner 1000:200, atime
+ * 1000000000.5, mtime 1234567890.999999999, ctime now. */
+static void
+attrs_set(const struct cffs_stat *st)
+{
+	ck_assert_uint_eq(st->uid, 1000);
+	ck_assert_uint_eq(st->gid, 200);
+	ck_assert_int_eq(st->atime.sec, 1000000000);
+	ck_assert_uint_eq(st->atime.nsec, 5);
+	ck_assert_int_eq(st->mtime.sec, 1234567890);
+	ck_assert_uint_eq(st->mtime.nsec, 999999999);
+	ck_assert_int_gt(st->ctime.sec, 1234567890);
+}
+
 /* The attribute calls by number (an open FIFO's fchmod, fchown,
  * futimens in the libOS): they change the inode the number holds, and
  * a stale number changes nothing. */
@@ -428,13 +442,7 @@ START_TEST(t_attrs_by_ino)
 	ck_assert_int_eq(cffs_iutimens(t.fs, p, NULL, &bad), -CFFS_EINVAL);
 	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), 0);
 	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0600);    /* type kept */
-	ck_assert_uint_eq(st.uid, 1000);
-	ck_assert_uint_eq(st.gid, 200);
-	ck_assert_int_eq(st.atime.sec, 1000000000);
-	ck_assert_uint_eq(st.atime.nsec, 5);
-	ck_assert_int_eq(st.mtime.sec, 1234567890);
-	ck_assert_uint_eq(st.mtime.nsec, 999999999);
-	ck_assert_int_gt(st.ctime.sec, 1234567890);
+	attrs_set(&st);
 	ck_assert_int_eq(cffs_iutimens(t.fs, p, NULL, &a), 0);
 	ck_assert_int_eq(cffs_istat(t.fs, p, &st), 0);
 	ck_assert_int_eq(st.atime.sec, 1000000000);
@@ -562,13 +570,7 @@ START_TEST(t_attrs)
 	ck_assert_int_eq(cffs_utimens(t.fs, "/f", &bad, NULL), -CFFS_EINVAL);
 	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
 	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 04751);
-	ck_assert_uint_eq(st.uid, 1000);
-	ck_assert_uint_eq(st.gid, 200);
-	ck_assert_int_eq(st.atime.sec, 1000000000);
-	ck_assert_uint_eq(st.atime.nsec, 5);
-	ck_assert_int_eq(st.mtime.sec, 1234567890);
-	ck_assert_uint_eq(st.mtime.nsec, 999999999);
-	ck_assert_int_gt(st.ctime.sec, 1234567890);
+	attrs_set(&st);
 	ck_assert_int_eq(cffs_utimens(t.fs, "/f", NULL, &a), 0);
 	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st2), 0);
 	ck_assert_int_eq(st2.atime.sec, 1000000000);

@@ -392,14 +392,26 @@ interrupted(void)
 	EXPECT_RET("the new reader got it", reap(pid), 0);
 }
 
+/* readlink of /proc/self/fd/fd into buf ("" on an error) */
+static const char *
+fdlink(int fd, char *buf, size_t n)
+{
+	char link[64];
+	ssize_t k;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, buf, n - 1);
+	buf[k > 0 ? k : 0] = '\0';
+	return buf;
+}
+
 /* fstat, fchmod, fchown, futimens and /proc/self/fd on an open end */
 static void
 inode(void)
 {
-	char cwd[PATH_MAX], want[PATH_MAX + 32], link[64], got[PATH_MAX + 32];
+	char cwd[PATH_MAX], want[PATH_MAX + 32], got[PATH_MAX + 32];
 	struct timespec ts[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
 	struct stat st, fst;
-	ssize_t n;
 	int r, p[2];
 
 	EXPECT_RET("mkfifo fa 0644", mkfifo("fa", 0644), 0);
@@ -427,41 +439,33 @@ inode(void)
 	EXPECT_ERR("futimens with a bad nsec: EINVAL", futimens(r, ts),
 	    EINVAL);
 	ts[0].tv_nsec = 0;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", r);
 	snprintf(want, sizeof(want), "%s%sfa", cwd,
 	    strcmp(cwd, "/") == 0 ? "" : "/");
-	n = readlink(link, got, sizeof(got) - 1);
-	got[n > 0 ? n : 0] = '\0';
 	EXPECT("readlink /proc/self/fd/N: the FIFO's path",
-	    strcmp(got, want) == 0);
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
 	EXPECT_RET("rename fa fb while open", rename("fa", "fb"), 0);
 	snprintf(want, sizeof(want), "%s%sfb", cwd,
 	    strcmp(cwd, "/") == 0 ? "" : "/");
-	n = readlink(link, got, sizeof(got) - 1);
-	got[n > 0 ? n : 0] = '\0';
 	EXPECT("readlink after the rename: the new path",
-	    strcmp(got, want) == 0);
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
 	EXPECT_RET("stat fb", stat("fb", &st), 0);
 	EXPECT_RET("fstat", fstat(r, &fst), 0);
 	EXPECT("fstat after the rename: the inode stat sees",
 	    fst.st_ino == st.st_ino && (fst.st_mode & 07777) == 0604);
 	EXPECT_RET("unlink fb while open", unlink("fb"), 0);
 	strcat(want, " (deleted)");
-	n = readlink(link, got, sizeof(got) - 1);
-	got[n > 0 ? n : 0] = '\0';
 	EXPECT("readlink after the unlink: \" (deleted)\"",
-	    strcmp(got, want) == 0);
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
 	EXPECT_RET("fchmod of the unlinked end", fchmod(r, 0600), 0);
 	EXPECT_RET("fstat", fstat(r, &fst), 0);
 	EXPECT("fstat: nlink 0, the new mode", fst.st_nlink == 0 &&
 	    (fst.st_mode & 07777) == 0600 && S_ISFIFO(fst.st_mode));
 	close(r);
 	EXPECT_RET("pipe", pipe(p), 0);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", p[0]);
-	n = readlink(link, got, sizeof(got) - 1);
-	got[n > 0 ? n : 0] = '\0';
+	fdlink(p[0], got, sizeof(got));
 	EXPECT("an anonymous pipe's link: pipe:[N]",
-	    strncmp(got, "pipe:[", 6) == 0 && got[n - 1] == ']');
+	    strncmp(got, "pipe:[", 6) == 0 && strchr(got, ']') ==
+	    got + strlen(got) - 1);
 	close(p[0]);
 	close(p[1]);
 }
