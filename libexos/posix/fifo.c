@@ -247,7 +247,9 @@ px_fifo_open(const char *path, uint32_t flags, int cloexec)
 	px_unlock(&l->lock);
 	/* after the install: it may yield, and a kill there is swept */
 	px_pipe_moved(&e->pipe);
-	if (acc == O_RDWR || (acc == O_RDONLY && (flags & O_NONBLOCK)))
+	/* O_NONBLOCK never waits: a writer had a reader at the check
+	 * above, and may find none now (its writes get EPIPE, as Linux) */
+	if (acc == O_RDWR || (flags & O_NONBLOCK))
 		return fd;
 	while (__atomic_load_n(cnt, __ATOMIC_ACQUIRE) == 0 &&
 	    __atomic_load_n(opens, __ATOMIC_ACQUIRE) == seen) {
