@@ -619,21 +619,29 @@ cffs_rename(struct cffs_fs *fs, const char *from, const char *to)
 	return r;
 }
 
-/* Find, change with fn, stamp ctime and write back. */
+typedef void attr_fn(struct dinode *d, const void *arg);
+
+/* Change the found inode ip with fn, stamp ctime and write back. */
 static int
-setattr(struct cffs_fs *fs, const char *path,
-        void (*fn)(struct dinode *d, const void *arg), const void *arg)
+attr_apply(struct cffs_fs *fs, struct inode *ip, attr_fn *fn, const void *arg)
+{
+	if (fs->rdonly)
+		return -CFFS_EROFS;
+	fn(&ip->d, arg);
+	inode_touch(fs, &ip->d, TOUCH_C);
+	return iput(fs, ip);
+}
+
+/* Find by name, then attr_apply. */
+static int
+setattr(struct cffs_fs *fs, const char *path, attr_fn *fn, const void *arg)
 {
 	struct walk w;
 	int r = walk_found(fs, path, &w);
 
 	if (r < 0)
 		return r;
-	if (fs->rdonly)
-		return -CFFS_EROFS;
-	fn(&w.ip.d, arg);
-	inode_touch(fs, &w.ip.d, TOUCH_C);
-	return iput(fs, &w.ip);
+	return attr_apply(fs, &w.ip, fn, arg);
 }
 
 static void
@@ -651,6 +659,16 @@ set_owner(struct dinode *d, const void *arg)
 		d->uid = v[0];
 	if (v[1] != (uint32_t)-1)
 		d->gid = v[1];
+}
+
+/* A nanosecond count out of range (EINVAL)? */
+static int
+bad_times(const struct cffs_time *const t[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (t[i] != NULL && t[i]->nsec >= 1000000000u)
+			return 1;
+	return 0;
 }
 
 static void
@@ -688,9 +706,8 @@ cffs_utimens(struct cffs_fs *fs, const char *path,
 {
 	const struct cffs_time *t[2] = { atime, mtime };
 
-	for (int i = 0; i < 2; i++)
-		if (t[i] != NULL && t[i]->nsec >= 1000000000u)
-			return -CFFS_EINVAL;
+	if (bad_times(t))
+		return -CFFS_EINVAL;
 	return setattr(fs, path, set_times, t);
 }
 
@@ -936,6 +953,44 @@ cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size)
 	inode_touch(fs, &ip.d, TOUCH_M | TOUCH_C);
 	r2 = iput(fs, &ip);
 	return r < 0 ? r : r2;
+}
+
+/* Find by number, then attr_apply (an open FIFO's fchmod, fchown,
+ * futimens: the libOS keeps its number, not its name). */
+static int
+isetattr(struct cffs_fs *fs, cffs_ino_t ino, attr_fn *fn, const void *arg)
+{
+	struct inode ip;
+	int r = hget(fs, ino, &ip, NULL);
+
+	if (r < 0)
+		return r;
+	return attr_apply(fs, &ip, fn, arg);
+}
+
+int
+cffs_ichmod(struct cffs_fs *fs, cffs_ino_t ino, uint32_t mode)
+{
+	return isetattr(fs, ino, set_mode, &mode);
+}
+
+int
+cffs_ichown(struct cffs_fs *fs, cffs_ino_t ino, uint32_t uid, uint32_t gid)
+{
+	uint32_t v[2] = { uid, gid };
+
+	return isetattr(fs, ino, set_owner, v);
+}
+
+int
+cffs_iutimens(struct cffs_fs *fs, cffs_ino_t ino,
+              const struct cffs_time *atime, const struct cffs_time *mtime)
+{
+	const struct cffs_time *t[2] = { atime, mtime };
+
+	if (bad_times(t))
+		return -CFFS_EINVAL;
+	return isetattr(fs, ino, set_times, t);
 }
 
 int

@@ -408,6 +408,72 @@ START_TEST(t_hardlinks)
 }
 END_TEST
 
+/* What t_attrs and t_attrs_by_ino set: owner 1000:200, atime
+ * 1000000000.5, mtime 1234567890.999999999, ctime now. */
+static void
+attrs_set(const struct cffs_stat *st)
+{
+	ck_assert_uint_eq(st->uid, 1000);
+	ck_assert_uint_eq(st->gid, 200);
+	ck_assert_int_eq(st->atime.sec, 1000000000);
+	ck_assert_uint_eq(st->atime.nsec, 5);
+	ck_assert_int_eq(st->mtime.sec, 1234567890);
+	ck_assert_uint_eq(st->mtime.nsec, 999999999);
+	ck_assert_int_gt(st->ctime.sec, 1234567890);
+}
+
+/* The attribute calls by number (an open FIFO's fchmod, fchown,
+ * futimens in the libOS): they change the inode the number holds, and
+ * a stale number changes nothing. */
+START_TEST(t_attrs_by_ino)
+{
+	struct cffs_time a = { 1000000000, 5 }, m = { 1234567890, 999999999 };
+	struct cffs_time bad = { 1, 1000000000 };
+	struct cffs_stat st;
+	cffs_ino_t p, q;
+
+	ck_assert_int_eq(cffs_mkfifo(t.fs, "/p", 0644, 0, 0), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/p", &p), 0);
+	ck_assert_int_eq(cffs_ichmod(t.fs, p, 0100600), 0);
+	ck_assert_int_eq(cffs_ichown(t.fs, p, 1000, 100), 0);
+	ck_assert_int_eq(cffs_ichown(t.fs, p, (uint32_t)-1, 200), 0);
+	ck_assert_int_eq(cffs_iutimens(t.fs, p, &a, &m), 0);
+	ck_assert_int_eq(cffs_iutimens(t.fs, p, &bad, NULL), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_iutimens(t.fs, p, NULL, &bad), -CFFS_EINVAL);
+	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0600);    /* type kept */
+	attrs_set(&st);
+	ck_assert_int_eq(cffs_iutimens(t.fs, p, NULL, &a), 0);
+	ck_assert_int_eq(cffs_istat(t.fs, p, &st), 0);
+	ck_assert_int_eq(st.atime.sec, 1000000000);
+	ck_assert_int_eq(st.mtime.sec, 1000000000);
+	/* a hard link moves the inode out: the old number is stale, the
+	 * new one works for both names */
+	ck_assert_int_eq(cffs_link(t.fs, "/p", "/q"), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/q", &q), 0);
+	ck_assert_int_eq(cffs_ichmod(t.fs, p, 0644), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_ichmod(t.fs, q, 0640), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/p", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0640);
+	/* removed: stale; outside the tree: stale */
+	ck_assert_int_eq(cffs_unlink(t.fs, "/p"), 0);
+	ck_assert_int_eq(cffs_unlink(t.fs, "/q"), 0);
+	ck_assert_int_eq(cffs_ichmod(t.fs, q, 0644), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_ichown(t.fs, q, 1, 1), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_iutimens(t.fs, q, &a, &a), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_ichmod(t.fs, 0, 0644), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_ichmod(t.fs, (cffs_ino_t)1 << 40, 0644),
+	                 -CFFS_ESTALE);
+	/* what was set reached the disk */
+	ck_assert_int_eq(cffs_mkfifo(t.fs, "/r", 0644, 0, 0), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, "/r", &p), 0);
+	ck_assert_int_eq(cffs_ichmod(t.fs, p, 0604), 0);
+	tfs_remount(&t);
+	ck_assert_int_eq(cffs_stat(t.fs, "/r", &st), 0);
+	ck_assert_uint_eq(st.mode, CFFS_S_IFIFO | 0604);
+}
+END_TEST
+
 /* FIFO inodes: a name and attributes, never data. */
 START_TEST(t_fifos)
 {
@@ -504,13 +570,7 @@ START_TEST(t_attrs)
 	ck_assert_int_eq(cffs_utimens(t.fs, "/f", &bad, NULL), -CFFS_EINVAL);
 	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st), 0);
 	ck_assert_uint_eq(st.mode, CFFS_S_IFREG | 04751);
-	ck_assert_uint_eq(st.uid, 1000);
-	ck_assert_uint_eq(st.gid, 200);
-	ck_assert_int_eq(st.atime.sec, 1000000000);
-	ck_assert_uint_eq(st.atime.nsec, 5);
-	ck_assert_int_eq(st.mtime.sec, 1234567890);
-	ck_assert_uint_eq(st.mtime.nsec, 999999999);
-	ck_assert_int_gt(st.ctime.sec, 1234567890);
+	attrs_set(&st);
 	ck_assert_int_eq(cffs_utimens(t.fs, "/f", NULL, &a), 0);
 	ck_assert_int_eq(cffs_stat(t.fs, "/f", &st2), 0);
 	ck_assert_int_eq(st2.atime.sec, 1000000000);
@@ -696,6 +756,7 @@ ops_suite(void)
 	tcase_add_test(tc, t_symlinks);
 	tcase_add_test(tc, t_fifos);
 	tcase_add_test(tc, t_attrs);
+	tcase_add_test(tc, t_attrs_by_ino);
 	tcase_add_test(tc, t_fsync_persist);
 	tcase_add_test(tc, t_enospc);
 	tcase_add_test(tc, t_io_error);

@@ -2,11 +2,11 @@
  * fifo.c: named pipes: opening a C-FFS FIFO inode (CFFS_S_IFIFO) and
  * the file type PX_FT_FIFO, whose reads, writes, ioctls and poll are
  * pipe.c's (the same ring; mknod, which makes the inode, is in
- * fscalls.c).
+ * fscalls.c; the FIFO's names and inode attributes are fifoname.c's).
  *
  * A FIFO inode holds no data.  While any end of it is open, a struct
  * px_fifo in the family's shared region joins its openers: the list
- * PX_ROOT_FIFO (under its lock) maps the inode's (st_dev, st_ino) to a
+ * (fifo.h, under its lock) maps the inode's (st_dev, st_ino) to a
  * px_fifo, which begins with the pipe every end's description points
  * at (obj[0]), so pipe.c reads, writes and polls it as it does an
  * anonymous pipe (EOF, EPIPE and SIGPIPE, PIPE_BUF atomicity).  The
@@ -20,17 +20,28 @@
  * an end, or has opened one since (ropens/wopens: a partner that came
  * and went already still wakes us).  O_RDONLY|O_NONBLOCK opens at once;
  * O_WRONLY|O_NONBLOCK with no reader is ENXIO; O_RDWR opens at once
- * (it is a reader and a writer).  The descriptor is installed before
- * the counts are raised (type PX_FT_FREE until just after them), so a
- * process killed while it opens or waits is swept like any other
- * (fd.c: at the family's next fork or wait) and its counts go with it.
- * A reader's poll has no POLLHUP until a writer opened after it
- * (px_fifo_poll: obj[1] is wopens at its open, Linux's f_pipe).
+ * (it is a reader and a writer).  A reader's poll has no POLLHUP until
+ * a writer opened after it (px_fifo_poll: obj[1] is wopens at its
+ * open, Linux's f_pipe).
  *
- * A name's inode number can change under C-FFS (rename and link move an
- * embedded inode), so fscalls.c tells us (px_fifo_renamed) and an open
- * FIFO keeps joining its openers by the new number; an unlinked one
- * (px_fifo_gone) keeps its open ends and is never found again.
+ * The name: the opener looks its path up again under the list's lock
+ * (fifoname.c makes unlink, rename and link under it too), so the
+ * entry it joins or makes is the FIFO the name holds now, never one
+ * that was removed or moved between namei and the lock; a name that
+ * is no longer a FIFO is -ESTALE, and do_open looks it up again.
+ *
+ * A kill: the descriptor is in the table before the lock, still
+ * PX_FT_FREE (its close releases nothing), so a process killed while it
+ * opens or waits is swept like any other (fd.c).  The counts and the
+ * type are raised under the journal (fifo.h): a process killed between
+ * them leaves the journal to the next holder of the lock, who keeps
+ * the counts if the description became PX_FT_FIFO (the sweep's release
+ * drops them) and puts them back if it did not (its close releases
+ * nothing).  An end's release is journaled the same way and finished
+ * by the next holder.  So no interleaving a kill can cut leaves a
+ * phantom reader or writer.  ropens/wopens are raised before the
+ * journal and never undone: an opener killed there wakes a waiting
+ * partner as one that came and went (EOF or EPIPE after).
  *
  * The limit: the list lives in the family's shared region, so a FIFO
  * joins the processes of one family (under exos-run and init: every
@@ -40,32 +51,20 @@
 #include <poll.h>
 #include <string.h>
 #include "posix.h"
-#include "pipe.h"
+#include "fifo.h"
 #include "vfs.h"
 #include "block.h"
 
-struct px_fifo {                /* in the shared region */
-	struct px_pipe pipe;    /* first: the ends' obj[0] */
-	struct px_fifo *next;
-	uint64_t dev, ino;      /* the inode it is open for */
-	uint64_t gone;          /* unlinked: never found again */
-	volatile uint64_t ropens, wopens;       /* opens ever, each side */
-	struct stat st;         /* the inode at the first open (fstat) */
-};
+enum { C_READERS, C_WRITERS, C_ENDS };
 
-struct fifo_list {
-	struct px_lock lock;
-	struct px_fifo *head;
-};
-
-static struct fifo_list *
-list(void)
+struct fifo_list *
+px_fifo_list(void)
 {
 	return px_shm_root(PX_ROOT_FIFO, sizeof(struct fifo_list));
 }
 
-static struct px_fifo *
-find(struct fifo_list *l, uint64_t dev, uint64_t ino)
+struct px_fifo *
+px_fifo_find(struct fifo_list *l, uint64_t dev, uint64_t ino)
 {
 	struct px_fifo *e;
 
@@ -75,7 +74,49 @@ find(struct fifo_list *l, uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
-/* Unhook and free e if no end of it is open (l's lock held). */
+static void
+counts_get(const struct px_fifo *e, uint64_t c[3])
+{
+	c[C_READERS] = e->pipe.readers;
+	c[C_WRITERS] = e->pipe.writers;
+	c[C_ENDS] = e->pipe.ends;
+}
+
+static void
+counts_set(struct px_fifo *e, const uint64_t c[3])
+{
+	__atomic_store_n(&e->pipe.readers, c[C_READERS], __ATOMIC_RELEASE);
+	__atomic_store_n(&e->pipe.writers, c[C_WRITERS], __ATOMIC_RELEASE);
+	__atomic_store_n(&e->pipe.ends, c[C_ENDS], __ATOMIC_RELEASE);
+}
+
+/* c moved by one end of access acc: +1 (an open) or -1 (a close). */
+static void
+counts_move(uint64_t c[3], uint32_t acc, int by)
+{
+	acc &= O_ACCMODE;
+	if (acc != O_WRONLY)
+		c[C_READERS] += (uint64_t)(int64_t)by;
+	if (acc != O_RDONLY)
+		c[C_WRITERS] += (uint64_t)(int64_t)by;
+	c[C_ENDS] += (uint64_t)(int64_t)(acc == O_RDWR ? 2 * by : by);
+}
+
+/* Write the journal for a change of e's counts by f's end (lock held);
+ * pend is stored last, so a half-written journal is never read. */
+static void
+journal(struct fifo_list *l, struct px_fifo *e, struct px_ofile *f,
+    uint32_t acc, int by)
+{
+	counts_get(e, l->pend_old);
+	memcpy(l->pend_new, l->pend_old, sizeof(l->pend_new));
+	counts_move(l->pend_new, acc, by);
+	l->pend_f = f;
+	__atomic_store_n(&l->pend, e, __ATOMIC_RELEASE);
+}
+
+/* Unhook and free e if no end of it is open (l's lock held).  Unhooked
+ * first: a kill between leaks e, never frees it twice. */
 static void
 drop_idle(struct fifo_list *l, struct px_fifo *e)
 {
@@ -88,15 +129,75 @@ drop_idle(struct fifo_list *l, struct px_fifo *e)
 			*pp = e->next;
 			break;
 		}
+	if (e->path)
+		px_shm_free(e->path, e->cap);
 	px_shm_free(e->pipe.buf, PX_PIPE_SIZE);
 	px_shm_free(e, sizeof(*e));
 }
 
+void
+px_fifo_lock(struct fifo_list *l)
+{
+	struct px_fifo *e;
+	struct px_ofile *f;
+	int done;
+
+	px_lock(&l->lock);
+	if (!(e = l->pend))
+		return;
+	/* Our predecessor died between its journal and its end: an
+	 * install counted if its description became a FIFO end (the
+	 * sweep's release will drop it), else not (nothing will); a
+	 * release always completes (its descriptor is gone).  A freed
+	 * description is never made PX_FT_FIFO without this lock, which
+	 * we hold, so reading f's type here cannot mistake another's. */
+	f = l->pend_f;
+	done = !f || (__atomic_load_n(&f->type, __ATOMIC_ACQUIRE) ==
+	    PX_FT_FIFO && f->obj[0] == (uint64_t)(uintptr_t)&e->pipe);
+	counts_set(e, done ? l->pend_new : l->pend_old);
+	__atomic_store_n(&l->pend, NULL, __ATOMIC_RELEASE);
+	px_pipe_moved(&e->pipe);
+	drop_idle(l, e);
+}
+
+/* The entry for the FIFO now at path (lock held): found or made; NULL
+ * with *err: -ESTALE (not a FIFO now), the lookup's error, -ENFILE. */
+static struct px_fifo *
+lookup(struct fifo_list *l, const char *path, long *err)
+{
+	struct px_fifo *e;
+	struct stat st;
+	int be;
+
+	if ((*err = px_lstat_at(path, &st, &be)) < 0)
+		return NULL;
+	if (be != PX_BE_CFFS || !S_ISFIFO(st.st_mode)) {
+		*err = -ESTALE;
+		return NULL;
+	}
+	if ((e = px_fifo_find(l, (uint64_t)st.st_dev, (uint64_t)st.st_ino)))
+		return e;
+	*err = -ENFILE;
+	if (!(e = px_shm_alloc(sizeof(*e))))
+		return NULL;
+	if (!(e->pipe.buf = px_shm_alloc(PX_PIPE_SIZE))) {
+		px_shm_free(e, sizeof(*e));
+		return NULL;
+	}
+	e->dev = (uint64_t)st.st_dev;
+	e->ino = (uint64_t)st.st_ino;
+	e->st = st;
+	(void)px_fifo_setpath(e, path); /* without it: "pipe:[ino]" */
+	e->next = l->head;              /* last: a kill before leaks it */
+	l->head = e;
+	return e;
+}
+
 long
-px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
+px_fifo_open(const char *path, uint32_t flags, int cloexec)
 {
 	uint32_t acc = flags & O_ACCMODE;
-	struct fifo_list *l = list();
+	struct fifo_list *l = px_fifo_list();
 	struct px_fifo *e;
 	struct px_ofile *f;
 	const volatile uint64_t *cnt, *opens;
@@ -115,21 +216,11 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 		px_ofile_put(f);
 		return fd;
 	}
-	px_lock(&l->lock);
-	if (!(e = find(l, (uint64_t)st->st_dev, (uint64_t)st->st_ino))) {
-		if (!(e = px_shm_alloc(sizeof(*e))) ||
-		    !(e->pipe.buf = px_shm_alloc(PX_PIPE_SIZE))) {
-			if (e)
-				px_shm_free(e, sizeof(*e));
-			px_unlock(&l->lock);
-			px_close(fd, 0, 0, 0, 0, 0);
-			return -ENFILE;
-		}
-		e->dev = (uint64_t)st->st_dev;
-		e->ino = (uint64_t)st->st_ino;
-		e->st = *st;
-		e->next = l->head;
-		l->head = e;
+	px_fifo_lock(l);
+	if (!(e = lookup(l, path, &r))) {
+		px_unlock(&l->lock);
+		px_close(fd, 0, 0, 0, 0, 0);
+		return r;
 	}
 	if (acc == O_WRONLY && (flags & O_NONBLOCK) && e->pipe.readers == 0) {
 		drop_idle(l, e);
@@ -137,30 +228,28 @@ px_fifo_open(const struct stat *st, uint32_t flags, int cloexec)
 		px_close(fd, 0, 0, 0, 0, 0);
 		return -ENXIO;
 	}
-	/* the counts and the type together, no call between them: the
-	 * type is stored last, so release (which only a PX_FT_FIFO gets)
-	 * never drops a count that was not raised */
-	f->obj[0] = (uint64_t)(uintptr_t)&e->pipe;
-	if (acc != O_WRONLY) {
-		__atomic_add_fetch(&e->pipe.readers, 1, __ATOMIC_ACQ_REL);
+	if (acc != O_WRONLY)
 		e->ropens++;
-	}
-	if (acc != O_RDONLY) {
-		__atomic_add_fetch(&e->pipe.writers, 1, __ATOMIC_ACQ_REL);
+	if (acc != O_RDONLY)
 		e->wopens++;
-	}
-	e->pipe.ends += acc == O_RDWR ? 2 : 1;
-	__atomic_store_n(&f->type, PX_FT_FIFO, __ATOMIC_RELEASE);
+	f->obj[0] = (uint64_t)(uintptr_t)&e->pipe;
 	/* the writers' opens so far: POLLHUP only once one has come
 	 * since (px_fifo_poll), as Linux's f_pipe */
 	f->obj[1] = e->wopens;
+	/* the counts, then the type, under the journal (at the top) */
+	journal(l, e, f, acc, 1);
+	counts_set(e, l->pend_new);
+	__atomic_store_n(&f->type, PX_FT_FIFO, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->pend, NULL, __ATOMIC_RELEASE);
 	cnt = acc == O_RDONLY ? &e->pipe.writers : &e->pipe.readers;
 	opens = acc == O_RDONLY ? &e->wopens : &e->ropens;
 	seen = *opens;
 	px_unlock(&l->lock);
 	/* after the install: it may yield, and a kill there is swept */
 	px_pipe_moved(&e->pipe);
-	if (acc == O_RDWR || (acc == O_RDONLY && (flags & O_NONBLOCK)))
+	/* O_NONBLOCK never waits: a writer had a reader at the check
+	 * above, and may find none now (its writes get EPIPE, as Linux) */
+	if (acc == O_RDWR || (flags & O_NONBLOCK))
 		return fd;
 	while (__atomic_load_n(cnt, __ATOMIC_ACQUIRE) == 0 &&
 	    __atomic_load_n(opens, __ATOMIC_ACQUIRE) == seen) {
@@ -180,12 +269,16 @@ void
 px_fifo_release(struct px_ofile *f)
 {
 	struct px_fifo *e = (struct px_fifo *)(uintptr_t)f->obj[0];
-	struct fifo_list *l = list();
+	struct fifo_list *l = px_shm_root_find(PX_ROOT_FIFO);
+	int last;
 
 	if (!l || !e)
 		return;
-	px_lock(&l->lock);
-	if (px_pipe_drop(&e->pipe, f->flags))
+	px_fifo_lock(l);
+	journal(l, e, NULL, f->flags, -1);
+	last = px_pipe_drop(&e->pipe, f->flags);
+	__atomic_store_n(&l->pend, NULL, __ATOMIC_RELEASE);
+	if (last)
 		drop_idle(l, e);
 	px_unlock(&l->lock);
 }
@@ -203,55 +296,4 @@ px_fifo_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
 	    __atomic_load_n(&e->wopens, __ATOMIC_ACQUIRE) == f->obj[1])
 		r &= (short)~POLLHUP;
 	return r;
-}
-
-long
-px_fifo_fstat(struct px_ofile *f, struct stat *st)
-{
-	struct px_fifo *e = (struct px_fifo *)(uintptr_t)f->obj[0];
-
-	*st = e->st;
-	st->st_size = 0;
-	st->st_blocks = 0;
-	return 0;
-}
-
-void
-px_fifo_renamed(const struct stat *old, const char *path)
-{
-	struct fifo_list *l = px_shm_root_find(PX_ROOT_FIFO);
-	struct px_fifo *e;
-	struct stat st;
-	int be;
-
-	if (!l || px_lstat_at(path, &st, &be) < 0)
-		return;
-	px_lock(&l->lock);
-	if ((e = find(l, (uint64_t)old->st_dev, (uint64_t)old->st_ino))) {
-		e->dev = (uint64_t)st.st_dev;
-		e->ino = (uint64_t)st.st_ino;
-		e->st.st_ino = st.st_ino;
-		e->st.st_nlink = st.st_nlink;
-	}
-	px_unlock(&l->lock);
-}
-
-void
-px_fifo_gone(const struct stat *old)
-{
-	struct fifo_list *l = px_shm_root_find(PX_ROOT_FIFO);
-	struct px_fifo *e;
-
-	if (!l)
-		return;
-	px_lock(&l->lock);
-	if ((e = find(l, (uint64_t)old->st_dev, (uint64_t)old->st_ino))) {
-		if (old->st_nlink > 1) {
-			e->st.st_nlink = old->st_nlink - 1;
-		} else {
-			e->gone = 1;
-			e->st.st_nlink = 0;
-		}
-	}
-	px_unlock(&l->lock);
 }

@@ -106,7 +106,7 @@ open_dup(struct px_ofile *f, uint32_t acc, long flags)
 }
 
 static long
-do_open(long dirfd, const char *upath, long flags, long mode)
+open_once(long dirfd, const char *upath, long flags, long mode)
 {
 	struct px_nd *nd = &nd1;
 	struct px_ofile *f;
@@ -198,7 +198,7 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 			/* (fifo) a named pipe: fifo.c (O_TRUNC means nothing
 			 * to it, as on Linux) */
 			if (S_ISFIFO(m) && !(flags & O_PATH))
-				return px_fifo_open(&nd->st, (uint32_t)flags &
+				return px_fifo_open(nd->path, (uint32_t)flags &
 				    ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY |
 				    O_TRUNC | O_CLOEXEC), (flags & O_CLOEXEC)
 				    != 0);
@@ -234,6 +234,21 @@ do_open(long dirfd, const char *upath, long flags, long mode)
 		px_in_note(nd->path, IN_OPEN, type == PX_FT_DIR);
 	(void)created;
 	return fd;
+}
+
+/* (fifo) -ESTALE: the name stopped being the FIFO namei found before
+ * px_fifo_open took its lock: look it up again (a few times: a name
+ * that keeps changing is ENOENT). */
+static long
+do_open(long dirfd, const char *upath, long flags, long mode)
+{
+	long r;
+	int tries = 0;
+
+	while ((r = open_once(dirfd, upath, flags, mode)) == -ESTALE &&
+	    ++tries < 8)
+		;
+	return r == -ESTALE ? -ENOENT : r;
 }
 
 long
@@ -541,6 +556,7 @@ static long
 do_unlink(long dirfd, const char *upath)
 {
 	struct px_nd *nd = &nd1;
+	struct px_fifo_names fn;
 	long r;
 
 	if ((r = px_namei(dirfd, upath, PX_ND_NOFOLLOW, nd)) < 0)
@@ -553,10 +569,10 @@ do_unlink(long dirfd, const char *upath)
 		return -EROFS;
 	if ((r = parent_ok(nd)) < 0)
 		return r;
-	r = note(px_vn_unlink(nd->path), nd->path, IN_DELETE, 0);
-	if (r == 0 && S_ISFIFO(nd->st.st_mode))
-		px_fifo_gone(&nd->st);          /* (fifo) */
-	return r;
+	px_fifo_names_begin(&fn, PX_FIFO_UNLINK, nd->path, NULL); /* (fifo) */
+	r = px_vn_unlink(nd->path);
+	px_fifo_names_end(&fn, r);
+	return note(r, nd->path, IN_DELETE, 0);
 }
 
 long
@@ -595,6 +611,7 @@ static long
 do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 {
 	struct px_nd *a = &nd1, *b = &nd2;
+	struct px_fifo_names fn;
 	size_t n;
 	long r;
 
@@ -628,12 +645,11 @@ do_rename(long ofd, const char *from, long nfd, const char *to, long flags)
 	}
 	if ((r = parent_ok(a)) < 0 || (r = parent_ok(b)) < 0)
 		return r;
-	if ((r = px_vn_rename(a->path, b->path)) >= 0)
+	px_fifo_names_begin(&fn, PX_FIFO_RENAME, a->path, b->path); /* (fifo) */
+	r = px_vn_rename(a->path, b->path);
+	px_fifo_names_end(&fn, r);
+	if (r >= 0)
 		px_in_move(a->path, b->path, S_ISDIR(a->st.st_mode));
-	if (r >= 0 && b->exists && S_ISFIFO(b->st.st_mode))
-		px_fifo_gone(&b->st);           /* (fifo) replaced */
-	if (r >= 0 && S_ISFIFO(a->st.st_mode))
-		px_fifo_renamed(&a->st, b->path);
 	return r;
 }
 
@@ -663,6 +679,7 @@ static long
 do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 {
 	struct px_nd *a = &nd1, *b = &nd2;
+	struct px_fifo_names fn;
 	long r;
 
 	if (flags & ~(long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
@@ -685,11 +702,12 @@ do_link(long ofd, const char *from, long nfd, const char *to, long flags)
 		return -EROFS;
 	if ((r = parent_ok(b)) < 0)
 		return r;
-	if ((r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path))) >= 0) {
+	px_fifo_names_begin(&fn, PX_FIFO_LINK, a->path, b->path); /* (fifo) */
+	r = FS(PX_FS_CHANGED, cffs_link(fs, a->path, b->path));
+	px_fifo_names_end(&fn, r);
+	if (r >= 0) {
 		px_in_note(a->path, IN_ATTRIB, 0);
 		px_in_note(b->path, IN_CREATE, 0);
-		if (S_ISFIFO(a->st.st_mode))    /* (fifo) its number moved */
-			px_fifo_renamed(&a->st, b->path);
 	}
 	return r;
 }
@@ -859,9 +877,12 @@ px_umask(PX_ARGS)
 
 /* ---- attributes ------------------------------------------------------ */
 
+static struct px_ofile *fd_fifo;        /* (fifo) fd_name's FIFO end */
+
 /* The name of fd's file on C-FFS (fchmod, fchown, futimens: EBADF on
  * an O_PATH descriptor, as Linux; fchownat's AT_EMPTY_PATH takes one:
- * raw). */
+ * raw); (fifo) 1 for a FIFO end (fd_fifo): fifoname.c changes its
+ * inode by number. */
 static long
 fd_name_raw(long fd, char *path, int raw)
 {
@@ -869,6 +890,10 @@ fd_name_raw(long fd, char *path, int raw)
 
 	if (!f || fd != (int)fd)
 		return -EBADF;
+	if (f->type == PX_FT_FIFO) {
+		fd_fifo = f;
+		return 1;
+	}
 	if (f->type != PX_FT_FILE && f->type != PX_FT_DIR)
 		return -EROFS;
 	strcpy(path, px_dir_path(f));
@@ -930,11 +955,14 @@ px_fchmodat(PX_ARGS)
 long
 px_fchmod(PX_ARGS)
 {
+	uint32_t mode = (uint32_t)a2;
 	long r;
 
 	PX_UNUSED;
 	if ((r = fd_name(a1, nd1.path)) < 0)
 		return r;
+	if (r == 1)
+		return px_fifo_setattr(fd_fifo, PX_FIFO_CHMOD, &mode);
 	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
 	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
@@ -943,8 +971,12 @@ px_fchmod(PX_ARGS)
 static long
 chown_path(long r, long uid, long gid)
 {
+	uint32_t v[2] = { (uint32_t)uid, (uint32_t)gid };
+
 	if (r < 0)
 		return r;
+	if (r == 1)
+		return px_fifo_setattr(fd_fifo, PX_FIFO_CHOWN, v);
 	return note(FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
 	    (uint32_t)gid)), nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
@@ -1017,6 +1049,8 @@ px_utimensat(PX_ARGS)
 		    (a4 & AT_SYMLINK_NOFOLLOW) != 0);
 	if (r < 0)
 		return r;
+	if (r == 1)
+		return px_fifo_setattr(fd_fifo, PX_FIFO_UTIMES, tp);
 	/* Linux's event: both times IN_ATTRIB, one of them IN_ACCESS or
 	 * IN_MODIFY */
 	r = FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));

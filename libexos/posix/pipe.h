@@ -43,8 +43,9 @@ extern const struct px_fops px_fops_fifo;       /* (fifo) fifo.c */
  * p and its ring). */
 void px_pipe_moved(struct px_pipe *p);
 int px_pipe_drop(struct px_pipe *p, uint32_t acc);
-/* (fifo) fifo.c: a FIFO end's stat, poll (px_fops_pipe's, with no
- * POLLHUP before a writer has come) and last close. */
+/* (fifo) a FIFO end's stat (fifoname.c: its inode, read again), poll
+ * (fifo.c: px_fops_pipe's, with no POLLHUP before a writer has come)
+ * and last close (fifo.c). */
 long px_fifo_fstat(struct px_ofile *f, struct stat *st);
 short px_fifo_poll(struct px_ofile *f, short events,
     const volatile uint64_t **word, uint64_t *seen);

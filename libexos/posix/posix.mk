@@ -25,11 +25,12 @@ POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
 # pipes, the console tty and its line discipline, poll/select
 POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
 	libexos/posix/ldisc.c libexos/posix/poll.c \
-	libexos/posix/fifo.c
+	libexos/posix/fifo.c \
+	libexos/posix/fifoname.c
 # the files (the fds helper's block)
 POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \
 	libexos/posix/fscalls.c libexos/posix/vfs_cffs.c libexos/posix/flock.c
-$(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs): \
+$(patsubst %,$(BUILD)/posix/libexos/posix/%.c.o,path fscalls vfs_cffs fifoname): \
     POSIX_CFLAGS += -Icffs/include
 # signals, alarm/setitimer (sig.h)
 POSIX_SRCS += libexos/posix/signal.c libexos/posix/sigframe.c \

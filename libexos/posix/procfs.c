@@ -148,6 +148,8 @@ px_ofile_name(struct px_ofile *f, char *buf, size_t n)
 	case PX_FT_FULL:
 		name = px_dev_name(f->type);
 		break;
+	case PX_FT_FIFO:                /* (fifo) its path, as Linux */
+		return px_fifo_name(f, buf, n);
 	default:
 		break;
 	}

@@ -103,12 +103,32 @@ int px_procpid_readdir(const char *path, int own,
     int (*emit)(void *, const char *, uint64_t, uint32_t), void *arg);
 long px_procpid_open(struct px_ofile *f, const char *path);
 
-/* (fifo) fifo.c: open the FIFO inode st (C-FFS's) with flags: the new
- * descriptor, or -errno (ENXIO, EINTR, ENFILE, EMFILE).  Its name was
- * renamed or linked (old: its stat before; path: a name it has now), or
- * one of its names was removed (old: the stat before). */
-long px_fifo_open(const struct stat *st, uint32_t flags, int cloexec);
-void px_fifo_renamed(const struct stat *old, const char *path);
-void px_fifo_gone(const struct stat *old);
+/* (fifo) fifo.c: open the FIFO at path (C-FFS's; looked up again under
+ * the FIFO list's lock) with flags: the new descriptor, or -errno
+ * (ENXIO, EINTR, ENFILE, EMFILE, ENOENT; ESTALE: the name holds no FIFO
+ * now, look it up again). */
+long px_fifo_open(const char *path, uint32_t flags, int cloexec);
+/* (fifo) fifoname.c: a name change that may move or remove a FIFO's
+ * inode (unlink of from; rename or link of from to to) is made between
+ * begin and end (r: its result), which hold the FIFO list's lock and
+ * give the open FIFOs it touched their new numbers. */
+enum { PX_FIFO_UNLINK, PX_FIFO_RENAME, PX_FIFO_LINK };
+struct px_fifo_names {
+	void *l;                /* the list, locked; NULL: none */
+	int op;
+	int afifo, bfifo;       /* from, to: a FIFO, its stat below */
+	const char *from, *to;
+	struct stat a, b;
+};
+void px_fifo_names_begin(struct px_fifo_names *n, int op, const char *from,
+    const char *to);
+void px_fifo_names_end(struct px_fifo_names *n, long r);
+/* (fifo) fifoname.c: fchmod (arg: uint32_t mode), fchown (uint32_t
+ * uid, gid: -1 keeps) or futimens (const struct cffs_time *[2]) on an
+ * open FIFO end f: 0 or -errno.  f's name for /proc/self/fd/N into buf
+ * (1: a path; 0: a removed one, " (deleted)"). */
+enum { PX_FIFO_CHMOD, PX_FIFO_CHOWN, PX_FIFO_UTIMES };
+long px_fifo_setattr(struct px_ofile *f, int what, const void *arg);
+long px_fifo_name(struct px_ofile *f, char *buf, size_t n);
 
 #endif

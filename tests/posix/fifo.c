@@ -18,7 +18,18 @@
  *    lseek ESPIPE, ftruncate and truncate EINVAL;
  *  - the name: unlinked while open, the ends go on and a new FIFO of
  *    that name is another pipe; renamed or linked while open, the new
- *    name reaches the same pipe.
+ *    name reaches the same pipe;
+ *  - an open end's inode: fstat is fresh (after chmod, rename), fchmod,
+ *    fchown and futimens change the inode (also once unlinked: fstat
+ *    shows it); readlink of /proc/self/fd/N is the FIFO's path (the new
+ *    one after a rename, " (deleted)" once unlinked), "pipe:[N]" for an
+ *    anonymous pipe;
+ *  - opens racing a child that unlinks, makes and renames FIFOs over
+ *    two names: every open and exchange completes or fails cleanly
+ *    (ENOENT, ENXIO, EPIPE), never a hang (alarm), never a byte meant
+ *    for the other name; then each name's pair still meets;
+ *  - children killed at random points while they open: never a phantom
+ *    reader (ENXIO after) or writer (EOF after).
  */
 #define _GNU_SOURCE
 #define PTEST_SUITE "fifo"
@@ -26,6 +37,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -380,6 +392,255 @@ interrupted(void)
 	EXPECT_RET("the new reader got it", reap(pid), 0);
 }
 
+/* readlink of /proc/self/fd/fd into buf ("" on an error) */
+static const char *
+fdlink(int fd, char *buf, size_t n)
+{
+	char link[64];
+	ssize_t k;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, buf, n - 1);
+	buf[k > 0 ? k : 0] = '\0';
+	return buf;
+}
+
+/* fstat, fchmod, fchown, futimens and /proc/self/fd on an open end */
+static void
+inode(void)
+{
+	char cwd[PATH_MAX], want[PATH_MAX + 32], got[PATH_MAX + 32];
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
+	struct stat st, fst;
+	int r, p[2];
+
+	EXPECT_RET("mkfifo fa 0644", mkfifo("fa", 0644), 0);
+	EXPECT("getcwd", getcwd(cwd, sizeof(cwd)) != NULL);
+	r = open("fa", O_RDONLY | O_NONBLOCK);
+	EXPECT("open fa", r >= 0);
+	EXPECT_RET("chmod fa 0640 by name", chmod("fa", 0640), 0);
+	EXPECT_RET("fstat of the open end", fstat(r, &fst), 0);
+	EXPECT("fstat is fresh: the chmod shows",
+	    (fst.st_mode & 07777) == 0640 && S_ISFIFO(fst.st_mode));
+	EXPECT_RET("fchmod of the open end 0604", fchmod(r, 0604), 0);
+	EXPECT_RET("stat fa", stat("fa", &st), 0);
+	EXPECT("the inode changed: stat shows 0604",
+	    (st.st_mode & 07777) == 0604 && S_ISFIFO(st.st_mode));
+	EXPECT_RET("fchown to ourselves", fchown(r, getuid(), getgid()), 0);
+	EXPECT_RET("fchown -1 -1", fchown(r, (uid_t)-1, (gid_t)-1), 0);
+	EXPECT_RET("futimens", futimens(r, ts), 0);
+	EXPECT_RET("stat fa", stat("fa", &st), 0);
+	EXPECT("the times reached the inode", st.st_atime == 1000000000 &&
+	    st.st_mtime == 1234567890);
+	EXPECT_RET("fstat", fstat(r, &fst), 0);
+	EXPECT("fstat shows them too", fst.st_mtime == 1234567890 &&
+	    fst.st_ino == st.st_ino && fst.st_dev == st.st_dev);
+	ts[0].tv_nsec = 1000000000;
+	EXPECT_ERR("futimens with a bad nsec: EINVAL", futimens(r, ts),
+	    EINVAL);
+	ts[0].tv_nsec = 0;
+	snprintf(want, sizeof(want), "%s%sfa", cwd,
+	    strcmp(cwd, "/") == 0 ? "" : "/");
+	EXPECT("readlink /proc/self/fd/N: the FIFO's path",
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
+	EXPECT_RET("rename fa fb while open", rename("fa", "fb"), 0);
+	snprintf(want, sizeof(want), "%s%sfb", cwd,
+	    strcmp(cwd, "/") == 0 ? "" : "/");
+	EXPECT("readlink after the rename: the new path",
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
+	EXPECT_RET("stat fb", stat("fb", &st), 0);
+	EXPECT_RET("fstat", fstat(r, &fst), 0);
+	EXPECT("fstat after the rename: the inode stat sees",
+	    fst.st_ino == st.st_ino && (fst.st_mode & 07777) == 0604);
+	EXPECT_RET("unlink fb while open", unlink("fb"), 0);
+	strcat(want, " (deleted)");
+	EXPECT("readlink after the unlink: \" (deleted)\"",
+	    strcmp(fdlink(r, got, sizeof(got)), want) == 0);
+	EXPECT_RET("fchmod of the unlinked end", fchmod(r, 0600), 0);
+	EXPECT_RET("fstat", fstat(r, &fst), 0);
+	EXPECT("fstat: nlink 0, the new mode", fst.st_nlink == 0 &&
+	    (fst.st_mode & 07777) == 0600 && S_ISFIFO(fst.st_mode));
+	close(r);
+	EXPECT_RET("pipe", pipe(p), 0);
+	fdlink(p[0], got, sizeof(got));
+	EXPECT("an anonymous pipe's link: pipe:[N]",
+	    strncmp(got, "pipe:[", 6) == 0 && strchr(got, ']') ==
+	    got + strlen(got) - 1);
+	close(p[0]);
+	close(p[1]);
+}
+
+#define CHURN_ROUNDS 150
+
+/* One side of a pair on name c1 or c2 (id 1 or 2) until "cstop" is
+ * there: a reader takes what writers of its name sent (only its id's
+ * bytes), a writer sends its id; every open and move either works or
+ * fails with ENOENT, ENXIO, EPIPE or EAGAIN.  Exit: 0, 1 a bad error,
+ * 2 a byte of the other name; SIGALRM (a hang) kills it. */
+static void
+churn_side(int id, int reader)
+{
+	char name[4] = { 'c', (char)('0' + id), 0, 0 }, tok[2] = { 0, '\n' };
+	char buf[64];
+	struct pollfd p;
+	ssize_t n, i;
+	long got = 0;
+	int fd, k;
+
+	alarm(60);
+	signal(SIGPIPE, SIG_IGN);
+	tok[0] = (char)('0' + id);
+	while (access("cstop", F_OK) != 0) {
+		fd = open(name, (reader ? O_RDONLY : O_WRONLY) | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENXIO)
+				_exit(1);
+			sched_yield();
+			continue;
+		}
+		if (!reader) {
+			n = write(fd, tok, 2);
+			close(fd);
+			if (n != 2 && errno != EPIPE && errno != EAGAIN)
+				_exit(1);
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			p.fd = fd;
+			p.events = POLLIN;
+			if (poll(&p, 1, 5) < 0)
+				_exit(1);
+			n = read(fd, buf, sizeof(buf));
+			if (n < 0 && errno != EAGAIN)
+				_exit(1);
+			for (i = 0; i < n; i++)
+				if (buf[i] != tok[0] && buf[i] != '\n')
+					_exit(2);
+			got += n > 0 ? n / 2 : 0;
+		}
+		close(fd);
+	}
+	if (reader) {           /* how much met (not checked: timing) */
+		n = snprintf(buf, sizeof(buf), "(fifo: churn: reader %d got "
+		    "%ld)\n", id, got);
+		(void)!write(1, buf, (size_t)n);
+	}
+	_exit(0);
+}
+
+/* Opens racing unlink, mkfifo and rename of the same names. */
+static void
+churn(void)
+{
+	pid_t pid[5];
+	char buf[8];
+	int i, fd, st, bad = 0;
+
+	unlink("cstop");
+	EXPECT_RET("mkfifo c1", mkfifo("c1", 0600), 0);
+	EXPECT_RET("mkfifo c2", mkfifo("c2", 0600), 0);
+	for (i = 0; i < 4; i++)
+		if ((pid[i] = fork()) == 0)
+			churn_side(1 + i / 2, i % 2 == 0);
+	if ((pid[4] = fork()) == 0) {
+		alarm(60);
+		/* each name only ever names FIFOs made for it ("ct" is
+		 * renamed over it): a byte of the other name in a reader
+		 * is a FIFO joined to a stale one */
+		for (i = 0; i < CHURN_ROUNDS; i++) {
+			const char *c = i % 2 ? "c2" : "c1";
+
+			if (i % 4 < 2) {
+				if (unlink(c) != 0 || mkfifo(c, 0600) != 0)
+					_exit(1);
+			} else if (mkfifo("ct", 0600) != 0 ||
+			    rename("ct", c) != 0) {
+				_exit(1);
+			}
+			usleep(500);    /* the others' turn */
+		}
+		_exit(0);
+	}
+	EXPECT_RET("the child that unlinks, makes and renames: all worked",
+	    reap(pid[4]), 0);
+	fd = open("cstop", O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	for (i = 0; i < 4; i++) {
+		st = reap(pid[i]);
+		if (st != 0) {
+			printf("fifo: churn: %s %d: status %d\n",
+			    i % 2 == 0 ? "reader" : "writer", 1 + i / 2, st);
+			bad++;
+		}
+	}
+	EXPECT("the readers and writers: clean errors, no other name's "
+	    "bytes, no hang", bad == 0);
+	/* the names are whole: a pair meets on each, blocking */
+	for (i = 1; i <= 2; i++) {
+		const char *c = i == 1 ? "c1" : "c2";
+		pid_t p = fork();
+
+		if (p == 0) {
+			alarm(30);
+			fd = open(c, O_RDONLY);
+			_exit(fd >= 0 && read(fd, buf, 8) == 3 &&
+			    memcmp(buf, "end", 3) == 0 ? 0 : 1);
+		}
+		alarm(30);
+		fd = open(c, O_WRONLY);
+		EXPECT("after the churn a writer meets a reader",
+		    fd >= 0 && write(fd, "end", 3) == 3);
+		close(fd);
+		alarm(0);
+		EXPECT_RET("and the reader got it", reap(p), 0);
+	}
+	unlink("c1");
+	unlink("c2");
+	unlink("cstop");
+}
+
+/* Children killed at random points of their opens (and their ends
+ * then swept): no phantom end left. */
+static void
+killed(void)
+{
+	char buf[8];
+	pid_t pid;
+	int i, fd, phantom_r = 0, phantom_w = 0;
+
+	EXPECT_RET("mkfifo fk", mkfifo("fk", 0600), 0);
+	for (i = 0; i < 24; i++) {
+		/* opens only: a kill in close can still leak an end (fd.c:
+		 * the slot is cleared before the reference is dropped) */
+		if ((pid = fork()) == 0) {
+			for (;;)
+				if (open("fk", i % 3 == 0 ? O_RDWR :
+				    i % 3 == 1 ? O_RDONLY | O_NONBLOCK :
+				    O_RDWR | O_NONBLOCK) < 0 && errno == EMFILE)
+					pause();
+		}
+		usleep((useconds_t)(1000 + (i * 7919) % 20000));
+		kill(pid, SIGKILL);
+		reap(pid);
+		fd = open("fk", O_WRONLY | O_NONBLOCK);
+		if (fd >= 0) {
+			phantom_r++;
+			close(fd);
+		} else if (errno != ENXIO) {
+			phantom_r++;
+		}
+		fd = open("fk", O_RDONLY | O_NONBLOCK);
+		if (fd < 0 || read(fd, buf, sizeof(buf)) != 0)
+			phantom_w++;
+		close(fd);
+	}
+	EXPECT("children killed while they open: no phantom reader",
+	    phantom_r == 0);
+	EXPECT("children killed while they open: no phantom writer",
+	    phantom_w == 0);
+	unlink("fk");
+}
+
 int
 main(void)
 {
@@ -392,5 +653,8 @@ main(void)
 	polls();
 	names();
 	interrupted();
+	inode();
+	churn();
+	killed();
 	return ptest_done();
 }

@@ -227,6 +227,14 @@ long cffs_iwrite(struct cffs_fs *fs, cffs_ino_t ino, uint64_t off,
 int  cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size);
 int  cffs_ireaddir(struct cffs_fs *fs, cffs_ino_t ino, cffs_dirent_fn fn,
                    void *arg);
+/* The attribute calls by number (as cffs_chmod, cffs_chown,
+ * cffs_utimens): an open FIFO's fchmod, fchown and futimens. */
+int  cffs_ichmod(struct cffs_fs *fs, cffs_ino_t ino, uint32_t mode);
+int  cffs_ichown(struct cffs_fs *fs, cffs_ino_t ino, uint32_t uid,
+                 uint32_t gid);
+int  cffs_iutimens(struct cffs_fs *fs, cffs_ino_t ino,
+                   const struct cffs_time *atime,
+                   const struct cffs_time *mtime);
 
 /*
  * Checker.  report() gets one line per finding (may be NULL).
