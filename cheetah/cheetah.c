@@ -509,24 +509,15 @@ special(struct conn *c, const struct http_req *r)
 		respond_status(c, 200, r->method == M_HEAD, 0);
 		return 1;
 	}
-	if (strcmp(r->path, ".cheetah/stats") == 0) {
-		/* what the receive path dropped (wirestats.c): the body
-		 * and the header share the 1 KiB header buffer */
+	if (strcmp(r->path, ".cheetah/stats") == 0 ||
+	    strcmp(r->path, ".cheetah/heap") == 0) {
+		/* what the receive path dropped (wirestats.c), or lwIP's
+		 * heap and pools, read before this response takes its own
+		 * (heapmark.c: the peaks then start again); the body and
+		 * the header share the 1 KiB header buffer */
 		char body[HDR_SZ - 256];
-		int bl = wire_stats(&net, body, sizeof(body));
-
-		if (bl < 0 || bl >= (int)sizeof(body))
-			respond_status(c, 500, r->method == M_HEAD, 0);
-		else
-			respond_small(c, 200, "text/plain", body, bl,
-			    r->method == M_HEAD, 0);
-		return 1;
-	}
-	if (strcmp(r->path, ".cheetah/heap") == 0) {
-		/* lwIP's heap and pools, read before this response takes
-		 * its own; the peaks start again (heapmark.c) */
-		char body[HDR_SZ - 256];
-		int bl = heap_mark(body, sizeof(body));
+		int bl = r->path[9] == 's' ? wire_stats(&net, body,
+		    sizeof(body)) : heap_mark(body, sizeof(body));
 
 		if (bl < 0 || bl >= (int)sizeof(body))
 			respond_status(c, 500, r->method == M_HEAD, 0);
