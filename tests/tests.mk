@@ -207,9 +207,11 @@ GUEST_TESTS += tests/guest/image.sh
 $(eval $(call exos_prog,$(BUILD)/tests/reboot.elf,tests/posix/reboot.c))
 # Cheetah, the HTTP server as an application-specific libOS: a document
 # tree fetched and compared from the host, then malformed and hostile
-# clients (tests/guest/cheetah.sh; docs/CHEETAH.md).
+# clients (tests/guest/cheetah.sh; docs/CHEETAH.md); then the load
+# cases: 200 and 300 connections at once, 1,000 half-open, evictions by
+# another environment, a SYN flood (tests/guest/cheetahload.sh).
 include cheetah/cheetah.mk
-GUEST_TESTS += tests/guest/cheetah.sh
+GUEST_TESTS += tests/guest/cheetah.sh tests/guest/cheetahload.sh
 # (netoffload) transmit offload: NET_TRANSMITO's checks on cards with and
 # without offloads, and Cheetah on a tap card with TSO and without, where
 # the host also sends it malformed frames (tests/guest/cheetahwire.py).

@@ -10,7 +10,7 @@
 # client's PASS/FAIL lines are both counted.  CHEETAH_NO=LETTERS runs it
 # with techniques switched off (docs/CHEETAH.md).  Run by
 # scripts/run-tests with KERNEL and ACCEL set.
-kernel=${KERNEL:-build/xok/xok.bin}
+kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 elf="$(dirname "$(dirname "$kernel")")/cheetah/cheetah.elf"
 hp=$((20000 + ($$ % 20000)))
 tmp=$(mktemp -d /tmp/chtest.XXXXXX)

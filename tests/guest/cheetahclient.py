@@ -10,7 +10,8 @@
 # reads and more connections than the server has slots -- after each
 # hostile case the server must still serve.  Ends with /.cheetah/quit.
 # Prints PASS/FAIL lines; exit status 1 if any failed.
-import email.utils, os, random, socket, subprocess, sys, threading, time
+import email.utils, os, random, re, socket, subprocess, sys, threading, \
+    time
 
 fails = 0
 HOST = os.environ.get("CHEETAH_HOST", "127.0.0.1")
@@ -99,6 +100,77 @@ def still_serving(port, what, want):
     check("still serving after " + what, st == 200 and body == want, st)
 
 
+def heap(port):
+    """lwIP's heap and pools in the guest (/.cheetah/heap, heapmark.c):
+    a dict of its numbers, or None.  The peaks are those since the last
+    call, which starts a new phase."""
+    try:
+        st, _, body = get(port, "/.cheetah/heap")
+    except OSError:
+        return None
+    if st != 200:
+        return None
+    return {k: int(v) for k, v in
+            re.findall(r"([a-z.]+)=(\d+)", body.decode("latin-1"))}
+
+
+def per_pcb(h, most):
+    """The most lwIP's heap may hold for one PCB whose responses are
+    sent one at a time with zero copy, each at most `most` bytes of
+    header and body: the copied header (one block padded to an MSS)
+    and a header-only block for every further segment and the FIN
+    (heapmark.c), the segments bounded by lwIP's send buffer."""
+    segs = min(-(-most // h["mss"]), h["sndbuf"] // h["mss"] + 1)
+    return h["hdr"] + segs * h["seg"]
+
+
+def heap_phase(port, what, most, h0):
+    """The phase since the last heap() call: lwIP's heap peak within
+    what it had at the start (h0) plus the most PCBs it had at once
+    times per_pcb(most).  Bodies copied into the heap (no=z) or a
+    pbuf leaked per response exceed it."""
+    h = heap(port)
+    if h is None or h0 is None:
+        check("%s: lwIP's heap read" % what, False)
+        return h
+    if "z" in os.environ.get("CHEETAH_NO", ""):
+        print("host: %s: lwIP's heap peak %d bytes (bodies copied)" %
+              (what, h["peak"]), flush=True)
+        return h
+    b = h0["used"] + h["pcbs.peak"] * per_pcb(h, most)
+    check("%s: lwIP's heap peak %d bytes <= %d (%d at the start + %d "
+          "PCBs x %d)" % (what, h["peak"], b, h0["used"], h["pcbs.peak"],
+                          per_pcb(h, most)), h["peak"] <= b and
+          h["err"] == 0, h)
+    return h
+
+
+def heap_settles(port, what, base, wait=25):
+    """Once a phase's connections are gone, lwIP's heap and receive
+    pool go back to what they held at the start of the run (base),
+    within one small response (the previous read's, whose ACK may not
+    have arrived); a pbuf leaked in any path stays."""
+    t0 = time.time()
+    h = None
+    while True:
+        h = heap(port)
+        if h is not None and base is not None and \
+                h["used"] <= base["used"] + per_pcb(h, 1024) and \
+                h["pool"] <= base["pool"]:
+            break
+        if time.time() - t0 > wait:
+            break
+        time.sleep(0.5)
+    check("after %s, lwIP's heap back to its start (%s of %s bytes in "
+          "use, %s receive pbufs; %.1f s)" % (
+              what, h and h["used"], base and base["used"],
+              h and h["pool"], time.time() - t0),
+          h is not None and base is not None and
+          h["used"] <= base["used"] + per_pcb(h, 1024) and
+          h["pool"] <= base["pool"], h)
+    return h
+
+
 def main():
     port, d = int(sys.argv[1]), sys.argv[2]
     names = []
@@ -126,6 +198,7 @@ def main():
     check("the server answers", up)
     if not up:
         return
+    base = heap(port)
 
     # Every file on one keep-alive connection.
     s = connect(port)
@@ -184,6 +257,7 @@ def main():
             res.append(st == 200 and body == data[n])
         except OSError:
             res.append(False)
+    h0 = heap(port)
     ts = [threading.Thread(target=fetch, args=(n,)) for n in
           ["m1.bin", "k100.bin", "m1.bin", "odd.bin", "k100.bin",
            "mss.bin", "m1.bin", "sub/deeper/z.png"]]
@@ -193,6 +267,7 @@ def main():
         t.join()
     check("eight fetches at once, each equal", len(res) == 8 and all(res),
           res)
+    heap_phase(port, "eight fetches at once", 1 << 30, h0)
 
     # HEAD: the headers of GET, no body (the next response follows at
     # once on the same connection).
@@ -329,6 +404,8 @@ def main():
     check("a silent client is closed by the server (%.1f s)" %
           (time.time() - t1), eof and time.time() - t1 < 15)
 
+    heap_settles(port, "the cases above", base)
+
     # A client that never reads: 20 pipelined 1 MiB GETs into a small
     # receive buffer; the others are served meanwhile.
     nr = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -362,8 +439,8 @@ def main():
     # The load and robustness cases of session 8 (docs/CHEETAH.md,
     # "Connections"): CHEETAH_ROBUST=1 (tests/guest/cheetahload.sh).
     if os.environ.get("CHEETAH_ROBUST") == "1":
-        many_connections(port, data, names, index)
-        evictions(port, data, names, index)
+        many_connections(port, data, names, index, base)
+        evictions(port, data, names, index, base)
         syn_flood(port, index)
 
     # Malformed frames sent to Cheetah itself, on the tap card
@@ -436,8 +513,14 @@ def connect_many(port, n, first=b""):
     return out
 
 
-def many_connections(port, data, names, index):
+# The most header and body of a response in the load cases: a header
+# (at most the server's 1 KiB buffer) and a document of at most 8 KiB.
+SMALL = 1024 + 8 * 1024
+
+
+def many_connections(port, data, names, index, base):
     small = [n for n in names if len(data[n]) <= 8 * 1024]
+    h0 = heap(port)
 
     # 200 connections from 200 threads at once, two keep-alive requests
     # each, every body right (the server has 256 slots).  One connect
@@ -485,6 +568,8 @@ def many_connections(port, data, names, index):
            ": " + " ".join(retried) if retried else ""),
           all(x is True for x in r) and len(retried) <= 10,
           [x for x in r if x is not True][:6])
+    heap_phase(port, "200 connections", SMALL, h0)
+    h0 = heap_settles(port, "200 connections", base)
 
     # 300 held at once, each one request: past the 256 slots a clear
     # refusal (503, or a reset; or the server closes one idle for a
@@ -524,6 +609,8 @@ def many_connections(port, data, names, index):
           ok and r.count(200) >= 200,
           [x for x in r if x not in (200, 503, "reset")][:3])
     still_serving(port, "300 connections at once", index)
+    heap_phase(port, "300 at once", SMALL, h0)
+    h0 = heap_settles(port, "300 at once", base)
 
     # Slowloris: 1000 connections (CHEETAH_HALFOPEN), each half a
     # request, all held; a client must still get in (an idle one gives
@@ -541,11 +628,14 @@ def many_connections(port, data, names, index):
             c.close()
     time.sleep(0.5)
     still_serving(port, "%d half-open requests" % n, index)
+    heap_phase(port, "%d half-open requests" % n, SMALL, h0)
+    heap_settles(port, "%d half-open requests" % n, base)
 
 
-def evictions(port, data, names, index):
+def evictions(port, data, names, index, base):
     # Another environment evicts every block of XN's cache, Cheetah's
     # documents among them, over and over while we fetch them.
+    h0 = heap(port)
     st, _, _ = get(port, "/.cheetah/evict")
     check("evictor started", st == 200, st)
     s = connect(port, 60)
@@ -568,11 +658,16 @@ def evictions(port, data, names, index):
     st, _, _ = get(port, "/.cheetah/evict-stop")
     check("evictor stopped", st == 200, st)
     still_serving(port, "the evictions", index)
+    heap_phase(port, "the evictions", 1 << 30, h0)
+    heap_settles(port, "the evictions", base)
 
 
 def syn_flood(port, index):
     # 10,000 SYNs from addresses that never answer, fed to the server's
     # TCP in the guest over a few seconds; real clients still get in.
+    # (Each of the 255 half-open connections holds its SYN-ACK in the
+    # heap for 20 s: no check that the heap settles.)
+    h0 = heap(port)
     st, _, _ = get(port, "/.cheetah/synflood")
     check("SYN flood started", st == 200, st)
     ok, worst = 0, 0.0
@@ -589,6 +684,7 @@ def syn_flood(port, index):
         time.sleep(0.3)
     check("clients served during a SYN flood (%d of 8, slowest %.1f s)" %
           (ok, worst), ok == 8 and worst < 10)
+    heap_phase(port, "the SYN flood", SMALL, h0)
 
 
 if sys.argv[1] == "mktree":

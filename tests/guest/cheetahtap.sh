@@ -9,7 +9,7 @@
 # (csum=off,host_tso4=off: the driver's old path; the guest checks it
 # sent none).  Needs root and `ip`; without them it says so and passes
 # nothing.  Run by scripts/run-tests with KERNEL and ACCEL set.
-kernel=${KERNEL:-build/xok/xok.bin}
+kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 elf="$(dirname "$(dirname "$kernel")")/cheetah/cheetah.elf"
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 	echo "cheetahtap: needs root and ip (a tap in a namespace): not run"

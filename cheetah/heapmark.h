@@ -1,0 +1,21 @@
+/*
+ * heapmark.h: the guest test's /.cheetah/heap page (heapmark.c): what
+ * lwIP's heap and pools hold, and their peaks since the last call.
+ */
+#ifndef CHEETAH_HEAPMARK_H
+#define CHEETAH_HEAPMARK_H
+
+#include <stddef.h>
+
+/* Format lwIP's heap and pool counters into buf (n bytes) as
+ * "name=value" words, then start a new phase: the peaks of the heap
+ * and of the active PCBs are set back to what they are now.  The length, or n
+ * or more if buf was too small (snprintf's contract; the peaks are
+ * then left alone). */
+int heap_mark(char *buf, size_t n);
+
+/* Count the active PCBs (any state but LISTEN and TIME_WAIT) for the
+ * phase's peak: called before and after each turn of lwIP's input. */
+void heap_sample(void);
+
+#endif
