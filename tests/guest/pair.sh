@@ -5,9 +5,10 @@
 # summary line ("PASS: NAME: 0 failed") and exit 0.  Sourcing it with
 # the script's arguments ([--accel tcg|kvm] [KERNEL]) sets accel,
 # kernel, build, top, tmp (removed at exit, even read-only parts) and
-# failed.  The C-FFS disk tests (libfs.sh, posixfiles.sh, wback.sh)
-# source it too, for that and for the host's disk tools: mkfs, fsck and
-# cffs (build/cffs) and pair_fsck.
+# failed.  The C-FFS disk tests (libfs.sh, posixfiles.sh, wback.sh,
+# wfault.sh, fusetree.sh) source it too, for that and for the host's
+# disk tools: mkfs, fsck and cffs (build/cffs) and pair_fsck, and the
+# ones whose Linux run is one check for pair_linux_one.
 # (Run under make test, which holds the QEMU lock: no flock here.)
 . "$(dirname "${BASH_SOURCE[0]}")/preamble.sh" "$@"
 mkfs=$build/cffs/mkfs.cffs fsck=$build/cffs/fsck.cffs cffs=$build/cffs/cffs
@@ -29,22 +30,49 @@ pair_exos() {
 	fi
 }
 
+# pair_cc NAME [CFLAGS...]: tests/posix/NAME.c built with the host's cc
+# as $tmp/NAME; status 1 and one failed check if it does not build
+pair_cc() {
+	local name="$1"
+	shift
+	if ! cc -O2 -Wall "$@" -I"$top/tests/posix" -o "$tmp/$name" \
+	    "$top/tests/posix/$name.c" 2>"$tmp/cc"; then
+		echo "FAIL: $name: Linux: cannot build: $(head -c 300 "$tmp/cc")"
+		failed=1
+		return 1
+	fi
+}
+
 # pair_linux NAME ARGS...: the Linux side, tests/posix/NAME.c built as
 # $tmp/NAME and run in $tmp with ARGS
 pair_linux() {
 	local name="$1" rc
 	shift
-	if ! cc -O2 -Wall -o "$tmp/$name" "$top/tests/posix/$name.c" \
-	    2>"$tmp/cc"; then
-		echo "FAIL: $name: Linux: cannot build: $(head -c 300 "$tmp/cc")"
-		failed=1
-		return
-	fi
+	pair_cc "$name" || return
 	(cd "$tmp" && "./$name" "$@") >"$tmp/lout" 2>&1
 	rc=$?
 	sed "s/^\(PASS\|FAIL\): $name: /\1: $name: Linux: /" "$tmp/lout"
 	if [ $rc -ne 0 ] || ! grep -q "^PASS: $name: 0 failed\$" "$tmp/lout"; then
 		echo "FAIL: $name: Linux: status $rc"
+		failed=1
+	fi
+}
+
+# pair_linux_one NAME NOTE RUN [CFLAGS...]: the Linux side as one check,
+# for the disk tests whose Linux run is more than one command: pair_cc
+# NAME CFLAGS, then the script's function RUN (which prepares and runs
+# $tmp/NAME) in $tmp, its output in $tmp/out.  Status 0: "PASS: NAME:
+# Linux: all checks passNOTE"; else its status and its FAIL lines.
+pair_linux_one() {
+	local name="$1" note="$2" run="$3" rc
+	shift 3
+	pair_cc "$name" "$@" || return
+	(cd "$tmp" && "$run") >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then echo "PASS: $name: Linux: all checks pass$note"
+	else
+		echo "FAIL: $name: Linux: status $rc"
+		grep '^FAIL' "$tmp/out" | head -20 | sed 's/^/    /'
 		failed=1
 	fi
 }

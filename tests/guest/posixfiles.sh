@@ -49,18 +49,8 @@ if [ $rc -eq 0 ]; then pass "after a reboot: status 0"
 else fail "after a reboot: status $rc"; fi
 
 # Linux
-if cc -O2 -Wall -Wno-comment -I"$top/tests/posix" -o "$tmp/files" \
-    "$top/tests/posix/files.c" 2>"$tmp/cc"; then
-	mkdir "$tmp/lw" && chmod 755 "$tmp" "$tmp/lw"
-	(cd "$tmp" && ./files "$tmp/lw") >"$tmp/out" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then pass "Linux: all checks pass"
-	else
-		fail "Linux: status $rc"
-		grep '^FAIL' "$tmp/out" | head -20 | sed 's/^/    /'
-	fi
-else
-	fail "Linux: cannot build: $(head -c 300 "$tmp/cc")"
-fi
-echo ALL-DONE
-[ $failed -eq 0 ]
+linux_run() {
+	mkdir "$tmp/lw" && chmod 755 "$tmp" "$tmp/lw" && ./files "$tmp/lw"
+}
+pair_linux_one files "" linux_run -Wno-comment
+pair_end

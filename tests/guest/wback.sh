@@ -109,18 +109,8 @@ boot "nosync, reboot" "$tmp/nosync.img" check /w nosync
 fsck_clean "nosync, after the next boot" "$tmp/nosync.img"
 
 # Linux
-if cc -O2 -Wall -I"$top/tests/posix" -o "$tmp/wback" \
-    "$top/tests/posix/wback.c" 2>"$tmp/cc"; then
-	(cd "$tmp" && ./wback run "$tmp/lw" exit && ./wback check "$tmp/lw" exit) \
-	    >"$tmp/out" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then pass "Linux: all checks pass"
-	else
-		fail "Linux: status $rc"
-		grep '^FAIL' "$tmp/out" | head -20 | sed 's/^/    /'
-	fi
-else
-	fail "Linux: cannot build: $(head -c 300 "$tmp/cc")"
-fi
-echo ALL-DONE
-[ $failed -eq 0 ]
+linux_run() {
+	./wback run "$tmp/lw" exit && ./wback check "$tmp/lw" exit
+}
+pair_linux_one wback "" linux_run
+pair_end

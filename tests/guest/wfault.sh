@@ -89,20 +89,10 @@ for mode in eio once; do
 done
 
 # Linux: the same program, no fault
-if cc -O2 -Wall -I"$top/tests/posix" -o "$tmp/wfault" \
-    "$top/tests/posix/wfault.c" 2>"$tmp/cc"; then
+linux_run() {
 	mkdir -p "$tmp/lw"
 	head -c 8192 /dev/zero | tr '\0' v >"$tmp/lw/victim"
-	("$tmp/wfault" run "$tmp/lw" none &&
-	    "$tmp/wfault" check "$tmp/lw" none) >"$tmp/out" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then pass "Linux: all checks pass (no fault)"
-	else
-		fail "Linux: status $rc"
-		grep '^FAIL' "$tmp/out" | head -20 | sed 's/^/    /'
-	fi
-else
-	fail "Linux: cannot build: $(head -c 300 "$tmp/cc")"
-fi
-echo ALL-DONE
-[ $failed -eq 0 ]
+	"$tmp/wfault" run "$tmp/lw" none && "$tmp/wfault" check "$tmp/lw" none
+}
+pair_linux_one wfault " (no fault)" linux_run
+pair_end
