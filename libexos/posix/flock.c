@@ -31,8 +31,9 @@
 struct range {
 	uint64_t file, owner;
 	int64_t start, end;     /* end: INT64_MAX to the end of the file */
-	int type;               /* F_RDLCK, F_WRLCK; 0 free */
-	int pad;
+	int used;               /* 0: a free slot */
+	int type;               /* F_RDLCK or F_WRLCK (F_RDLCK is 0: the
+	                           slot's use is its own field) */
 };
 
 struct ltab {
@@ -96,10 +97,10 @@ conflict(struct ltab *l, uint64_t file, uint64_t owner, int64_t s,
 	for (i = 0; i < PX_NFLOCK; i++) {
 		struct range *r = &l->r[i];
 
-		if (!r->type || r->file != file || r->owner == owner)
+		if (!r->used || r->file != file || r->owner == owner)
 			continue;
 		if (!alive(r->owner)) {
-			r->type = 0;
+			r->used = 0;
 			continue;
 		}
 		if (r->start < e && s < r->end &&
@@ -109,15 +110,51 @@ conflict(struct ltab *l, uint64_t file, uint64_t owner, int64_t s,
 	return NULL;
 }
 
+/* A free slot (a dead owner's range is taken back first), or NULL. */
 static struct range *
 free_range(struct ltab *l)
 {
 	int i;
 
-	for (i = 0; i < PX_NFLOCK; i++)
-		if (!l->r[i].type)
+	for (i = 0; i < PX_NFLOCK; i++) {
+		if (l->r[i].used && !alive(l->r[i].owner))
+			l->r[i].used = 0;
+		if (!l->r[i].used)
 			return &l->r[i];
+	}
 	return NULL;
+}
+
+/* Are there at least n free slots (dead owners' taken back)? */
+static int
+have_free(struct ltab *l, int n)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLOCK && n > 0; i++) {
+		if (l->r[i].used && !alive(l->r[i].owner))
+			l->r[i].used = 0;
+		if (!l->r[i].used)
+			n--;
+	}
+	return n <= 0;
+}
+
+/* 1 if cutting [s, e) out of owner's ranges on file splits one in two
+ * (an owner's ranges never overlap: at most one holds [s, e) inside). */
+static int
+splits(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++) {
+		struct range *r = &l->r[i];
+
+		if (r->used && r->file == file && r->owner == owner &&
+		    r->start < s && e < r->end)
+			return 1;
+	}
+	return 0;
 }
 
 /* Take [s, e) out of owner's ranges on file (splitting one); 0, or
@@ -130,7 +167,7 @@ cut(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 	for (i = 0; i < PX_NFLOCK; i++) {
 		struct range *r = &l->r[i], *n;
 
-		if (!r->type || r->file != file || r->owner != owner ||
+		if (!r->used || r->file != file || r->owner != owner ||
 		    r->end <= s || e <= r->start)
 			continue;
 		if (r->start < s && e < r->end) {       /* split in two */
@@ -144,7 +181,7 @@ cut(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 		else if (e < r->end)
 			r->start = e;
 		else
-			r->type = 0;
+			r->used = 0;
 	}
 	return 0;
 }
@@ -234,7 +271,14 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 				return err;
 		}
 	}
-	err = cut(l, file, owner, s, e);
+	/* all or nothing: a split of one of ours takes a slot, the new
+	 * range another; ENOLCK before anything changes (an unlock that
+	 * splits nothing always works) */
+	if (!have_free(l, splits(l, file, owner, s, e) +
+	    (fl.l_type != F_UNLCK)))
+		err = -ENOLCK;
+	else
+		err = cut(l, file, owner, s, e);
 	if (err == 0 && fl.l_type != F_UNLCK) {
 		if (!(r = free_range(l)))
 			err = -ENOLCK;
@@ -244,6 +288,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			r->start = s;
 			r->end = e;
 			r->type = fl.l_type;
+			r->used = 1;
 		}
 	}
 	l->gen++;
@@ -266,9 +311,9 @@ px_flock_close(struct px_ofile *f)
 	for (i = 0; i < PX_NFLOCK; i++) {
 		struct range *r = &l->r[i];
 
-		if (r->type && r->file == file && (r->owner == me ||
+		if (r->used && r->file == file && (r->owner == me ||
 		    (r->owner == ofd && f->refs == 1))) {
-			r->type = 0;
+			r->used = 0;
 			any = 1;
 		}
 	}

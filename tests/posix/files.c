@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -568,6 +569,178 @@ data(void)
 	    && S_ISCHR(st.st_mode));
 }
 
+/* fcntl F_SETLK/F_SETLKW/F_GETLK of [start, start + len) on fd. */
+static int
+setlk(int fd, int cmd, short type, off_t start, off_t len)
+{
+	struct flock g = { .l_type = type, .l_whence = SEEK_SET,
+	    .l_start = start, .l_len = len };
+
+	return fcntl(fd, cmd, &g);
+}
+
+/* sqlite's lock bytes (os_unix.c): PENDING, RESERVED, SHARED's range */
+#define LK_PENDING      0x40000000
+#define LK_RESERVED     (LK_PENDING + 1)
+#define LK_SHARED       (LK_PENDING + 2)
+#define LK_NSHARED      510
+
+/*
+ * Read locks.  F_RDLCK is 0 on Linux, and a read lock must still be a
+ * lock: another process's write lock on it is refused (a table that
+ * took type 0 for "free" once let sqlite write under a reader and lose
+ * committed rows).  Then sqlite's own protocol: SHARED held by one
+ * process keeps another from EXCLUSIVE; F_SETLKW waits for it.
+ */
+static void
+read_locks(int fd)
+{
+	struct flock g;
+	int p[2];
+	char c;
+	pid_t pid;
+
+	EXPECT_RET("F_SETLK a read lock on [0,100)",
+	    setlk(fd, F_SETLK, F_RDLCK, 0, 100), 0);
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+
+		if (setlk(fd, F_SETLK, F_WRLCK, 50, 10) != -1 ||
+		    (errno != EAGAIN && errno != EACCES))
+			bad |= 1;
+		g = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 0 };
+		if (fcntl(fd, F_GETLK, &g) != 0 || g.l_type != F_RDLCK ||
+		    g.l_start != 0 || g.l_len != 100 || g.l_pid != getppid())
+			bad |= 2;
+		g = (struct flock){ .l_type = F_RDLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 0 };
+		if (fcntl(fd, F_GETLK, &g) != 0 || g.l_type != F_UNLCK)
+			bad |= 4;
+		if (setlk(fd, F_SETLK, F_RDLCK, 20, 100) != 0)  /* shared */
+			bad |= 8;
+		_exit(bad);
+	}
+	EXPECT_RET("our read lock: a write lock refused, F_GETLK says "
+	    "F_RDLCK [0,100), a read lock shares it", wait_status(pid), 0);
+	EXPECT_RET("upgrade to a write lock (the reader is gone)",
+	    setlk(fd, F_SETLK, F_WRLCK, 0, 100), 0);
+	EXPECT_RET("downgrade [0,50) to a read lock",
+	    setlk(fd, F_SETLK, F_RDLCK, 0, 50), 0);
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+
+		if (setlk(fd, F_SETLK, F_RDLCK, 0, 50) != 0)
+			bad |= 1;
+		if (setlk(fd, F_SETLK, F_RDLCK, 50, 1) != -1)
+			bad |= 2;
+		if (setlk(fd, F_SETLK, F_WRLCK, 10, 1) != -1)
+			bad |= 4;
+		_exit(bad);
+	}
+	EXPECT_RET("after it: [0,50) shared, [50,100) still ours alone",
+	    wait_status(pid), 0);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+
+	/* sqlite: we hold SHARED; another takes SHARED, RESERVED and
+	 * PENDING, is refused EXCLUSIVE, then waits for it */
+	EXPECT("SHARED (PENDING read-locked, SHARED's range, PENDING let go)",
+	    setlk(fd, F_SETLK, F_RDLCK, LK_PENDING, 1) == 0 &&
+	    setlk(fd, F_SETLK, F_RDLCK, LK_SHARED, LK_NSHARED) == 0 &&
+	    setlk(fd, F_SETLK, F_UNLCK, LK_PENDING, 1) == 0);
+	if (pipe(p) != 0) {
+		EXPECT("pipe", 0);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+
+		close(p[0]);
+		if (setlk(fd, F_SETLK, F_RDLCK, LK_PENDING, 1) != 0 ||
+		    setlk(fd, F_SETLK, F_RDLCK, LK_SHARED, LK_NSHARED) != 0 ||
+		    setlk(fd, F_SETLK, F_UNLCK, LK_PENDING, 1) != 0)
+			bad |= 1;
+		if (setlk(fd, F_SETLK, F_WRLCK, LK_RESERVED, 1) != 0 ||
+		    setlk(fd, F_SETLK, F_WRLCK, LK_PENDING, 1) != 0)
+			bad |= 2;
+		if (setlk(fd, F_SETLK, F_WRLCK, LK_SHARED, LK_NSHARED) != -1)
+			bad |= 4;               /* EXCLUSIVE under a reader */
+		(void)!write(p[1], "r", 1);
+		if (setlk(fd, F_SETLKW, F_WRLCK, LK_SHARED, LK_NSHARED) != 0)
+			bad |= 8;
+		(void)!write(p[1], "x", 1);
+		_exit(bad);
+	}
+	close(p[1]);
+	EXPECT("the other got as far as PENDING", read(p[0], &c, 1) == 1 &&
+	    c == 'r');
+	EXPECT("a writer (RESERVED) holds: our RESERVED refused",
+	    setlk(fd, F_SETLK, F_WRLCK, LK_RESERVED, 1) == -1);
+	usleep(100000);
+	{
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+
+		EXPECT("it waits for EXCLUSIVE while we hold SHARED",
+		    poll(&pf, 1, 0) == 0);
+	}
+	EXPECT_RET("we let SHARED go",
+	    setlk(fd, F_SETLK, F_UNLCK, LK_SHARED, LK_NSHARED), 0);
+	EXPECT("then it has EXCLUSIVE", read(p[0], &c, 1) == 1 && c == 'x');
+	close(p[0]);
+	EXPECT_RET("its locks all held as sqlite asked", wait_status(pid), 0);
+}
+
+/*
+ * A full lock table (ExOS keeps a bounded one; Linux may never fill):
+ * a lock that finds no room fails with ENOLCK and changes nothing, not
+ * even the split of one of ours it would have made; an unlock that
+ * splits nothing always works.
+ */
+static void
+full_table(int fd)
+{
+	int i, full = 0, e = 0;
+	pid_t pid;
+
+	EXPECT_RET("a write lock on [10000,10010)",
+	    setlk(fd, F_SETLK, F_WRLCK, 10000, 10), 0);
+	for (i = 0; i < 400 && !full; i++) {
+		if (setlk(fd, F_SETLK, F_WRLCK, 2 * i, 1) != 0)
+			full = 1, e = errno;
+	}
+	EXPECT("400 one-byte locks: each taken, or ENOLCK when none is "
+	    "left", !full || e == ENOLCK);
+	if (full) {
+		EXPECT("full: unlocking inside [10000,10010) would split it: "
+		    "ENOLCK", setlk(fd, F_SETLK, F_UNLCK, 10004, 1) == -1 &&
+		    errno == ENOLCK);
+		pid = fork();
+		if (pid == 0) {
+			struct flock g = { .l_type = F_WRLCK,
+			    .l_whence = SEEK_SET, .l_start = 10004,
+			    .l_len = 1 };
+
+			_exit(fcntl(fd, F_GETLK, &g) == 0 &&
+			    g.l_type == F_WRLCK && g.l_start == 10000 &&
+			    g.l_len == 10 ? 0 : 1);
+		}
+		EXPECT_RET("and [10000,10010) is still whole",
+		    wait_status(pid), 0);
+		EXPECT_RET("an unlock that splits nothing works when full",
+		    setlk(fd, F_SETLK, F_UNLCK, 0, 1), 0);
+	}
+	EXPECT_RET("unlock the whole file", setlk(fd, F_SETLK, F_UNLCK, 0, 0),
+	    0);
+	pid = fork();
+	if (pid == 0)
+		_exit(setlk(fd, F_SETLK, F_WRLCK, 0, 0) == 0 ? 0 : 1);
+	EXPECT_RET("then another process locks all of it", wait_status(pid),
+	    0);
+}
+
 static void
 locks(void)
 {
@@ -628,6 +801,10 @@ locks(void)
 	    .l_start = 0, .l_len = 0 };
 	EXPECT_RET("its lock is gone: we get the whole file",
 	    fcntl(fd, F_SETLK, &fl), 0);
+	fl.l_type = F_UNLCK;
+	EXPECT_RET("unlock the whole file", fcntl(fd, F_SETLK, &fl), 0);
+	read_locks(fd);
+	full_table(fd);
 	close(fd);
 }
 
