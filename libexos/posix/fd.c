@@ -87,6 +87,16 @@ reg_del(struct px_fdreg *reg, struct px_fdtab *t)
 		}
 }
 
+/* A descriptor of f is closed: the process's record locks on its file
+ * go (POSIX), unless it is an O_PATH one, which holds none and drops
+ * none (Linux). */
+static void
+close_locks(struct px_ofile *f)
+{
+	if (!(f->flags & O_PATH))
+		px_flock_close(f);
+}
+
 /* Close every descriptor of t (its owner is gone or going). */
 static void
 close_all(struct px_fdtab *t, int cloexec_only)
@@ -100,7 +110,7 @@ close_all(struct px_fdtab *t, int cloexec_only)
 			continue;
 		t->fd[fd] = 0;
 		if (cloexec_only)       /* ours: our record locks go */
-			px_flock_close(slot_file(s));
+			close_locks(slot_file(s));
 		px_ofile_put(slot_file(s));
 	}
 }
@@ -204,6 +214,7 @@ px_ofile_put(struct px_ofile *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) != 0)
 		return;
+	px_flock_release(f);    /* its F_OFD_ locks */
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
 	    px_fops[f->type]->release)
 		px_fops[f->type]->release(f);
@@ -271,6 +282,7 @@ px_fd_exit(void)
 	if (!t)
 		return;
 	close_all(t, 0);
+	px_flock_exit(XOK_INFO->cur_env);
 	px_lock(&t->reg->lock);
 	reg_del(t->reg, t);
 	px_unlock(&t->reg->lock);
@@ -298,6 +310,7 @@ px_fd_sweep(void)
 		if (!d)
 			return;
 		close_all(d, 0);
+		px_flock_exit(d->owner);
 		px_shm_free(d, sizeof(*d));
 	}
 }
@@ -320,7 +333,7 @@ px_close(PX_ARGS)
 	if (!t || a1 < 0 || a1 >= PX_NFD || !(s = t->fd[a1]))
 		return -EBADF;
 	t->fd[a1] = 0;
-	px_flock_close(slot_file(s));
+	close_locks(slot_file(s));
 	px_ofile_put(slot_file(s));
 	return 0;
 }
@@ -338,7 +351,7 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 	old = t->fd[newfd];
 	t->fd[newfd] = (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
 	if (old) {
-		px_flock_close(slot_file(old));
+		close_locks(slot_file(old));
 		px_ofile_put(slot_file(old));
 	}
 	return newfd;

@@ -120,6 +120,10 @@ struct px_fdreg {                       /* one per family, shared */
 	struct px_lock vlock;           /* vfs_cffs.c's open-file list */
 	void *vnodes;
 	void *flocks;                   /* flock.c's advisory locks */
+	uint64_t hidden_seq;            /* vfs_cffs.c's hidden names (vlock):
+	                                   one counter for the family, so an
+	                                   image after execve picks no name
+	                                   its predecessor still holds */
 };
 
 /* This process's table (the first process makes it), or NULL. */
@@ -143,6 +147,10 @@ long px_seek_in(struct px_ofile *f, int64_t off, int whence, uint64_t size);
 /* flock.c: advisory record locks (fcntl F_*LK); close drops ours. */
 long px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg);
 void px_flock_close(struct px_ofile *f);
+/* f's last reference is going: its open-file-description locks go. */
+void px_flock_release(struct px_ofile *f);
+/* Process env is gone or going: its record locks go (waiters wake). */
+void px_flock_exit(uint64_t env);
 
 /* (posixgaps) px_fd_get, but NULL for an O_PATH descriptor too: the
  * calls on a file's contents (read, write, lseek, mmap, poll...). */

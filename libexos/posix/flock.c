@@ -6,11 +6,16 @@
  * for a C-FFS file, else the description), its owner (the process's
  * environment id; for F_OFD_* the description) and [start, end).  A
  * process's locks on a file go when it closes any descriptor of that
- * file (POSIX's rule) or when it dies (a dead owner's ranges are
- * ignored and dropped); OFD locks go with the description's last close.
- * F_SETLKW sleeps with px_block on the table's generation word, which
- * every unlock bumps.  No deadlock detection (EDEADLK is never
- * returned); a full table is ENOLCK.
+ * file (POSIX's rule; not an O_PATH one: fd.c) and when it exits (fd.c,
+ * px_flock_exit) or is swept after a kill; a dead owner's ranges are
+ * ignored and dropped wherever they are met.  OFD locks go with the
+ * description's last reference (px_ofile_put).  F_SETLKW sleeps with
+ * px_block on the table's generation word, which every change bumps,
+ * and on the holder's slot state (a killed holder says nothing).  The
+ * key of a C-FFS file is its vnode, which is one per name: a file
+ * reached through two hard links has two keys (docs/ARCHITECTURE.md).
+ * No deadlock detection (EDEADLK is never returned); a full table is
+ * ENOLCK, and a call that fails changes nothing.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -192,7 +197,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	struct ltab *l = ltab();
 	struct flock fl;
 	struct range *r;
-	uint64_t file = file_key(f), owner, seen;
+	uint64_t file = file_key(f), owner;
 	int64_t s, e, base = 0;
 	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
 	    cmd == F_OFD_SETLKW;
@@ -226,16 +231,22 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	default:
 		return -EINVAL;
 	}
-	s = base + fl.l_start;
+	/* Linux's arithmetic: a start before 0 (or past the offsets) is
+	 * EINVAL, a length reaching past the last offset EOVERFLOW; a range
+	 * reaching the last offset is "to the end" (end INT64_MAX) */
+	if (__builtin_add_overflow(base, (int64_t)fl.l_start, &s) || s < 0)
+		return -EINVAL;
 	if (fl.l_len > 0) {
-		e = s + fl.l_len;
+		if (fl.l_len - 1 > INT64_MAX - s)
+			return -EOVERFLOW;
+		e = fl.l_len - 1 == INT64_MAX - s ? INT64_MAX : s + fl.l_len;
 	} else if (fl.l_len < 0) {
+		if (s + fl.l_len < 0)
+			return -EINVAL;
 		e = s;
 		s += fl.l_len;
 	} else
 		e = INT64_MAX;
-	if (s < 0)
-		return -EINVAL;
 	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
 		if (fl.l_type == F_UNLCK)
 			return -EINVAL;
@@ -256,20 +267,31 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	    (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY))
 		return -EBADF;
 	for (;;) {
+		const volatile uint64_t *w[2];
+		uint64_t seen[2];
+		int nw = 1;
+
 		px_lock(&l->lock);
-		seen = l->gen;
 		if (fl.l_type == F_UNLCK ||
-		    !conflict(l, file, owner, s, e, fl.l_type))
+		    !(r = conflict(l, file, owner, s, e, fl.l_type)))
 			break;
+		/* sleep until the table changes (every unlock, close and
+		 * exit bumps gen) or the holder dies without a word (killed:
+		 * its slot's state word changes; conflict() then drops its
+		 * ranges) */
+		w[0] = &l->gen;
+		seen[0] = l->gen;
+		if (!IS_OFD(r->owner)) {
+			w[1] = (const volatile uint64_t *)
+			    &xok_env_info(r->owner)->state;
+			seen[1] = *w[1];
+			nw = 2;
+		}
 		px_unlock(&l->lock);
 		if (cmd != F_SETLKW && cmd != F_OFD_SETLKW)
 			return -EAGAIN;
-		{
-			const volatile uint64_t *w[1] = { &l->gen };
-
-			if ((err = px_block(w, &seen, 1, UINT64_MAX)) < 0)
-				return err;
-		}
+		if ((err = px_block(w, seen, nw, UINT64_MAX)) < 0)
+			return err;
 	}
 	/* all or nothing: a split of one of ours takes a slot, the new
 	 * range another; ENOLCK before anything changes (an unlock that
@@ -296,13 +318,46 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	return err;
 }
 
+/* Drop every range of owner (an environment or a description); bump
+ * gen if there was one, so that waiters look again. */
+static void
+drop_owner(uint64_t owner)
+{
+	struct px_fdtab *t = px_fd_tab();
+	struct ltab *l;
+	int i, any = 0;
+
+	if (!t || !(l = t->reg->flocks))
+		return;
+	px_lock(&l->lock);
+	for (i = 0; i < PX_NFLOCK; i++)
+		if (l->r[i].used && l->r[i].owner == owner) {
+			l->r[i].used = 0;
+			any = 1;
+		}
+	if (any)
+		l->gen++;
+	px_unlock(&l->lock);
+}
+
+void
+px_flock_release(struct px_ofile *f)
+{
+	drop_owner((uint64_t)(uintptr_t)f);
+}
+
+void
+px_flock_exit(uint64_t env)
+{
+	drop_owner(env);
+}
+
 void
 px_flock_close(struct px_ofile *f)
 {
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
 	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
-	uint64_t ofd = (uint64_t)(uintptr_t)f;
 	int i, any = 0;
 
 	if (!t || !(l = t->reg->flocks))
@@ -311,8 +366,7 @@ px_flock_close(struct px_ofile *f)
 	for (i = 0; i < PX_NFLOCK; i++) {
 		struct range *r = &l->r[i];
 
-		if (r->used && r->file == file && (r->owner == me ||
-		    (r->owner == ofd && f->refs == 1))) {
+		if (r->used && r->file == file && r->owner == me) {
 			r->used = 0;
 			any = 1;
 		}

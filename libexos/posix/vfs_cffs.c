@@ -155,13 +155,16 @@ px_dir_path(struct px_ofile *f)
 static long
 hide(struct px_vnode *v)
 {
-	static uint32_t seq;
+	struct px_fdreg *fr = reg();
 	char name[64];
 	struct cffs_fs *fs;
 	long err, r;
 
-	snprintf(name, sizeof(name), HIDDEN "%lx-%x",
-	    (unsigned long)XOK_INFO->cur_env, ++seq);
+	/* the family's counter, not a static one: an image execve started
+	 * would count again from 1 and rename over a hidden file its
+	 * predecessor left open */
+	snprintf(name, sizeof(name), HIDDEN "%lx-%lx",
+	    (unsigned long)XOK_INFO->cur_env, (unsigned long)++fr->hidden_seq);
 	if (!(fs = px_fs_begin(&err)))
 		return err;
 	r = px_fs_end(fs, cffs_rename(fs, v->path, name), PX_FS_CHANGED);

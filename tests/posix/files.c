@@ -5,6 +5,7 @@
  *   files DIR check    after a reboot: DIR/keep holds what the first run
  *                      wrote (and fsync'ed)
  *   files - exec-child KEEPFD CLOEXECFD   (the exec checks' second half)
+ *   files - hide-child FD                 (the hidden-name check's)
  * Errors must be Linux's exactly.  Run as root on Linux, the EACCES
  * checks run in a child that has become uid 65534 (root ignores mode
  * bits; ExOS's one user is not root).
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -325,6 +327,48 @@ exec_child(int keep, int gone)
 	return bad;
 }
 
+/*
+ * After execve: fd (inherited) is a file unlinked while open; this
+ * image unlinks another open file.  Both must keep their data: the
+ * hidden names ExOS renames them to must differ (they once came from a
+ * counter execve reset).  Runs in the work directory.
+ */
+static int
+hide_child(int fd)
+{
+	char buf[8] = { 0 };
+	int g = open("hide2", O_RDWR | O_CREAT | O_TRUNC, 0644), bad = 0;
+
+	if (g < 0 || write(g, "BBBB", 4) != 4 || unlink("hide2") != 0)
+		return 8;
+	if (pread(fd, buf, 4, 0) != 4 || memcmp(buf, "AAAA", 4) != 0)
+		bad |= 1;
+	close(g);
+	memset(buf, 0, sizeof(buf));
+	if (pread(fd, buf, 4, 0) != 4 || memcmp(buf, "AAAA", 4) != 0)
+		bad |= 2;
+	return bad;
+}
+
+static void
+hidden_across_exec(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char a[16];
+		int fd = open("hide1", O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || write(fd, "AAAA", 4) != 4 || unlink("hide1"))
+			_exit(9);
+		snprintf(a, sizeof(a), "%d", fd);
+		execl(self, self, "-", "hide-child", a, (char *)NULL);
+		_exit(10);
+	}
+	EXPECT_RET("two unlinked open files across execve keep their own "
+	    "data", wait_status(pid), 0);
+}
+
 static void
 names(void)
 {
@@ -345,6 +389,7 @@ names(void)
 	EXPECT("fstat: nlink 0", fstat(fd, &st) == 0 && st.st_nlink == 0);
 	EXPECT_RET("close it", close(fd), 0);
 	EXPECT_ERR("unlink it again: ENOENT", unlink("gone"), ENOENT);
+	hidden_across_exec();
 
 	/* rename over a file */
 	put("ra", "AAA", 0644);
@@ -741,6 +786,149 @@ full_table(int fd)
 	    0);
 }
 
+/*
+ * When locks go: F_SETLKW wakes when the holder exits, and when it is
+ * killed (SIGKILL: no exit code of its own runs); an OFD lock goes with
+ * its description's last reference, not before, and not never; closing
+ * an O_PATH descriptor of the file drops nothing (Linux).
+ */
+static void
+lock_lifetimes(int fd)
+{
+	int p[2], pf;
+	char c;
+	pid_t a, k;
+
+	alarm(20);              /* a lost wake-up ends in EINTR, not a hang */
+	if (pipe(p) != 0) {
+		EXPECT("pipe", 0);
+		return;
+	}
+	a = fork();
+	if (a == 0) {
+		close(p[0]);
+		if (setlk(fd, F_SETLK, F_WRLCK, 0, 0) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		usleep(300000);
+		_exit(0);               /* holding it */
+	}
+	close(p[1]);
+	EXPECT("a child holds the whole file", read(p[0], &c, 1) == 1);
+	close(p[0]);
+	EXPECT_RET("F_SETLKW waits, and gets it when the holder exits",
+	    setlk(fd, F_SETLKW, F_WRLCK, 0, 0), 0);
+	EXPECT_RET("(the holder's status)", wait_status(a), 0);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+
+	if (pipe(p) != 0)
+		return;
+	a = fork();
+	if (a == 0) {
+		close(p[0]);
+		if (setlk(fd, F_SETLK, F_WRLCK, 0, 0) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	EXPECT("a child holds the whole file and sleeps", read(p[0], &c, 1)
+	    == 1);
+	close(p[0]);
+	k = fork();
+	if (k == 0) {
+		usleep(300000);
+		_exit(kill(a, SIGKILL) == 0 ? 0 : 1);
+	}
+	EXPECT_RET("F_SETLKW gets it when another process kills the holder",
+	    setlk(fd, F_SETLKW, F_WRLCK, 0, 0), 0);
+	EXPECT_RET("(the killer's status)", wait_status(k), 0);
+	EXPECT_RET("(the holder was killed)", wait_status(a), 128 + SIGKILL);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+
+	/* OFD: a child's description dies with the child */
+	a = fork();
+	if (a == 0) {
+		int g = open("lockf", O_RDWR);
+
+		_exit(g >= 0 && setlk(g, F_OFD_SETLK, F_WRLCK, 0, 10) == 0 ?
+		    0 : 1);     /* exits holding it, without a close */
+	}
+	EXPECT_RET("a child takes an OFD lock and exits", wait_status(a), 0);
+	EXPECT_RET("its description is gone: so is the lock",
+	    setlk(fd, F_SETLK, F_WRLCK, 0, 10), 0);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+	/* OFD: shared by fork, held while any reference is */
+	pf = open("lockf", O_RDWR);
+	EXPECT_RET("an OFD lock on [0,10) through a new description",
+	    setlk(pf, F_OFD_SETLK, F_WRLCK, 0, 10), 0);
+	if (pipe(p) != 0)
+		return;
+	a = fork();
+	if (a == 0) {
+		char x;
+
+		close(p[1]);
+		(void)!read(p[0], &x, 1);       /* until the parent closed */
+		_exit(setlk(fd, F_SETLK, F_WRLCK, 0, 10) == -1 ? 0 : 1);
+	}
+	close(p[0]);
+	EXPECT_RET("we close our copy of the description", close(pf), 0);
+	close(p[1]);
+	EXPECT_RET("the child's copy still holds it: refused",
+	    wait_status(a), 0);
+	EXPECT_RET("the child gone, the lock is gone",
+	    setlk(fd, F_SETLK, F_WRLCK, 0, 10), 0);
+
+	/* O_PATH: its close drops none of our locks */
+	pf = open("lockf", O_PATH);
+	EXPECT("open the file O_PATH", pf >= 0);
+	close(pf);
+	a = fork();
+	if (a == 0)
+		_exit(setlk(fd, F_SETLK, F_WRLCK, 5, 1) == -1 ? 0 : 1);
+	EXPECT_RET("closing an O_PATH descriptor kept our lock",
+	    wait_status(a), 0);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+	alarm(0);
+}
+
+/*
+ * Range arithmetic at the edges (Linux's rules): a start before 0 is
+ * EINVAL, a length reaching past the largest offset EOVERFLOW, one
+ * reaching exactly to it is the rest of the file -- and then it is a
+ * lock of the rest of the file for everyone, not an empty range.
+ */
+static void
+lock_ranges(int fd)
+{
+	pid_t a;
+
+	EXPECT_ERR("start -1: EINVAL", setlk(fd, F_SETLK, F_WRLCK, -1, 1),
+	    EINVAL);
+	EXPECT_ERR("start 5, length -6: EINVAL",
+	    setlk(fd, F_SETLK, F_WRLCK, 5, -6), EINVAL);
+	EXPECT_ERR("start 2, length INT64_MAX: EOVERFLOW",
+	    setlk(fd, F_SETLK, F_WRLCK, 2, INT64_MAX), EOVERFLOW);
+	EXPECT_RET("start 1, length INT64_MAX: the rest of the file",
+	    setlk(fd, F_SETLK, F_WRLCK, 1, INT64_MAX), 0);
+	a = fork();
+	if (a == 0) {
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 5, .l_len = 1 };
+
+		_exit(setlk(fd, F_SETLK, F_WRLCK, 5, 1) == -1 &&
+		    setlk(fd, F_SETLK, F_WRLCK, 1LL << 62, 1) == -1 &&
+		    setlk(fd, F_SETLK, F_WRLCK, 0, 1) == 0 &&
+		    fcntl(fd, F_GETLK, &g) == 0 && g.l_type == F_WRLCK &&
+		    g.l_start == 1 && g.l_len == 0 ? 0 : 1);
+	}
+	EXPECT_RET("another process: [5,6) and 2^62 refused, [0,1) free, "
+	    "F_GETLK says [1, end)", wait_status(a), 0);
+	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+}
+
 static void
 locks(void)
 {
@@ -805,6 +993,8 @@ locks(void)
 	EXPECT_RET("unlock the whole file", fcntl(fd, F_SETLK, &fl), 0);
 	read_locks(fd);
 	full_table(fd);
+	lock_lifetimes(fd);
+	lock_ranges(fd);
 	close(fd);
 }
 
@@ -814,6 +1004,8 @@ main(int argc, char **argv)
 	char dir[PATH_MAX];
 	pid_t pid;
 
+	if (argc >= 4 && strcmp(argv[2], "hide-child") == 0)
+		return hide_child(atoi(argv[3]));
 	if (argc >= 5 && strcmp(argv[2], "exec-child") == 0)
 		return exec_child(atoi(argv[3]), atoi(argv[4]));
 	if (argc < 2) {
