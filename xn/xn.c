@@ -116,6 +116,7 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(int) * XN_READ_MANY_MAX);
 	n += ALIGN16((size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
 	n += ALIGN16(sizeof(uint16_t) * XN_PT_HASH);
+	n += (size_t)fmap_blocks_for(nblocks) * XN_BLOCK_SIZE;
 	return n + 16;
 }
 
@@ -388,7 +389,8 @@ scan(struct xn *x, uint32_t *reached)
 	return 0;
 }
 
-/* Compare the on-disk free map with the scan. */
+/* Compare the on-disk free map with the scan; keep a copy of it
+ * (x->fmap_disk) for write_fmap. */
 static int
 check_fmap(struct xn *x, struct xn_mount_report *rep)
 {
@@ -399,6 +401,8 @@ check_fmap(struct xn *x, struct xn_mount_report *rep)
 	for (i = 0; i < x->fmap_blocks; i++) {
 		if ((r = xn_dread(x, x->fmap_start + i, x->blk)))
 			return r;
+		memcpy(x->fmap_disk + (size_t)i * XN_BLOCK_SIZE, x->blk,
+		    XN_BLOCK_SIZE);
 		for (j = 0; j < XN_BITS_PER_BLK; j++) {
 			blk = i * XN_BITS_PER_BLK + j;
 			if (blk >= x->nblocks)
@@ -420,16 +424,27 @@ check_fmap(struct xn *x, struct xn_mount_report *rep)
 	return 0;
 }
 
+/*
+ * Write the free-map blocks that differ from what the disk holds
+ * (x->fmap_disk, read at mount): a sync after one allocation writes one
+ * block, not the whole map.  The copy changes only after a write that
+ * succeeded, so a failed write is tried again by the next sync.
+ */
 static int
 write_fmap(struct xn *x)
 {
+	uint8_t *old;
 	uint32_t i;
 	int r;
 
 	for (i = 0; i < x->fmap_blocks; i++) {
+		old = x->fmap_disk + (size_t)i * XN_BLOCK_SIZE;
 		build_fmap(x, i, x->blk2);
+		if (memcmp(old, x->blk2, XN_BLOCK_SIZE) == 0)
+			continue;
 		if ((r = xn_dwrite(x, x->fmap_start + i, x->blk2)))
 			return r;
+		memcpy(old, x->blk2, XN_BLOCK_SIZE);
 	}
 	return 0;
 }
@@ -471,6 +486,8 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->rerr = carve(&p, sizeof(int) * XN_READ_MANY_MAX);
 	x->pt = carve(&p, (size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
 	x->pthash = carve(&p, sizeof(uint16_t) * XN_PT_HASH);
+	x->fmap_disk = carve(&p, (size_t)fmap_blocks_for(d->nblocks) *
+	    XN_BLOCK_SIZE);
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
