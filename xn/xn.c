@@ -117,6 +117,7 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16((size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
 	n += ALIGN16(sizeof(uint16_t) * XN_PT_HASH);
 	n += (size_t)fmap_blocks_for(nblocks) * XN_BLOCK_SIZE;
+	n += ALIGN16(fmap_blocks_for(nblocks));
 	return n + 16;
 }
 
@@ -427,7 +428,9 @@ check_fmap(struct xn *x, struct xn_mount_report *rep)
 /*
  * Write the free-map blocks that differ from what the disk holds
  * (x->fmap_disk, read at mount): a sync after one allocation writes one
- * block, not the whole map.  The copy changes only after a write that
+ * block, not the whole map.  Only blocks marked by xn_fmap_touch (every
+ * change of XN_BS_ALLOC) are rebuilt and compared; mount and unmount
+ * mark them all.  The copy and the mark change only after a write that
  * succeeded, so a failed write is tried again by the next sync.
  */
 static int
@@ -438,13 +441,16 @@ write_fmap(struct xn *x)
 	int r;
 
 	for (i = 0; i < x->fmap_blocks; i++) {
+		if (!x->fmap_dirty[i])
+			continue;
 		old = x->fmap_disk + (size_t)i * XN_BLOCK_SIZE;
 		build_fmap(x, i, x->blk2);
-		if (memcmp(old, x->blk2, XN_BLOCK_SIZE) == 0)
-			continue;
-		if ((r = xn_dwrite(x, x->fmap_start + i, x->blk2)))
-			return r;
-		memcpy(old, x->blk2, XN_BLOCK_SIZE);
+		if (memcmp(old, x->blk2, XN_BLOCK_SIZE) != 0) {
+			if ((r = xn_dwrite(x, x->fmap_start + i, x->blk2)))
+				return r;
+			memcpy(old, x->blk2, XN_BLOCK_SIZE);
+		}
+		x->fmap_dirty[i] = 0;
 	}
 	return 0;
 }
@@ -488,6 +494,7 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->pthash = carve(&p, sizeof(uint16_t) * XN_PT_HASH);
 	x->fmap_disk = carve(&p, (size_t)fmap_blocks_for(d->nblocks) *
 	    XN_BLOCK_SIZE);
+	x->fmap_dirty = carve(&p, fmap_blocks_for(d->nblocks));
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
@@ -519,6 +526,7 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 		goto fail;
 	/* Repair the map, then mark the disk in use. */
 	x->gen++;
+	memset(x->fmap_dirty, 1, x->fmap_blocks);
 	if ((r = write_fmap(x)))
 		goto fail;
 	build_sb(x, x->blk2, 0);
@@ -567,6 +575,7 @@ xn_unmount(struct xn *x)
 		if (x->bs[i].flags &
 		    (XN_BS_FRESH | XN_BS_FREEING | XN_BS_MOVING))
 			exact = 0;
+	memset(x->fmap_dirty, 1, x->fmap_blocks);       /* every block */
 	if ((r = write_fmap(x)))
 		return r;
 	build_sb(x, x->blk2, exact);

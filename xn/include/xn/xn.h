@@ -254,6 +254,9 @@ struct xn {
 	                                   free map as on disk (read at
 	                                   mount, written since): a sync
 	                                   writes only blocks that differ */
+	uint8_t *fmap_dirty;            /* [fmap_blocks] 1: a block of it
+	                                   changed state since its last
+	                                   write (xn_fmap_touch) */
 };
 
 struct xn_mount_report {
