@@ -34,6 +34,7 @@
 
 static int  xnfs_flush(struct cffs_fs *fs, int strict);
 static void xnfs_drop(struct cffs_fs *fs, struct buf *b);
+static void xnfs_close(struct xnfs *xf);
 
 /* The C-FFS device as XN's disk. */
 struct xdev {
@@ -53,6 +54,11 @@ struct xnfs {
 	uint8_t           *movesrc;     /* lost a moved block, not written */
 	int                busy;        /* inside a commit */
 	int                wb_held;     /* blocks the last write-back left dirty (XN_EORDER) */
+	/* a commit's scratch, kept from mount to unmount: allocating it
+	 * per commit cost 25 kernel calls (the lists are 3 pages each,
+	 * and a page goes to the kernel and back) */
+	struct ptr        *po, *pn;     /* [MAXP] */
+	uint8_t           *tmp, *tmp2;  /* a block each */
 };
 
 static int
@@ -370,22 +376,19 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 	xf->resv = calloc(nblocks / 8 + 1, 1);
 	xf->tofree = calloc(nblocks / 8 + 1, 1);
 	xf->movesrc = calloc(nblocks / 8 + 1, 1);
+	xf->po = malloc(MAXP * sizeof(*xf->po));
+	xf->pn = malloc(MAXP * sizeof(*xf->pn));
+	xf->tmp = malloc(CFFS_BSIZE);
+	xf->tmp2 = malloc(CFFS_BSIZE);
 	if (xf->arena == NULL || xf->resv == NULL || xf->tofree == NULL ||
-	    xf->movesrc == NULL) {
-		free(xf->arena);
-		free(xf->resv);
-		free(xf->tofree);
-		free(xf->movesrc);
-		free(xf);
+	    xf->movesrc == NULL || xf->po == NULL || xf->pn == NULL ||
+	    xf->tmp == NULL || xf->tmp2 == NULL) {
+		xnfs_close(xf);
 		return -CFFS_ENOMEM;
 	}
 	r = XC.mount(&xf->x, &xf->disk, xf->arena, len, 4096 + 256, rep);
 	if (r != 0) {
-		free(xf->arena);
-		free(xf->resv);
-		free(xf->tofree);
-		free(xf->movesrc);
-		free(xf);
+		xnfs_close(xf);
 		return xerr(r);
 	}
 	*out = xf;
@@ -399,6 +402,10 @@ xnfs_close(struct xnfs *xf)
 	free(xf->resv);
 	free(xf->tofree);
 	free(xf->movesrc);
+	free(xf->po);
+	free(xf->pn);
+	free(xf->tmp);
+	free(xf->tmp2);
 	free(xf);
 }
 
@@ -1165,19 +1172,14 @@ step(struct ctx *c, struct buf *b)
 			if (pfind(c->pn, tnn, c->po[k].blk) == NULL)
 				goto narrow;
 		shrink(c, b, t, set, n);
-		from = malloc(CFFS_BSIZE);
-		if (from == NULL)
-			return -CFFS_ENOMEM;
+		from = c->fs->xfs->tmp2;
 		memcpy(from, c->tmp, CFFS_BSIZE);
 		grow(c, to, tt, set, n, &dummy);
 		if (!drange(b->xpage, from, &off, &len) ||
-		    !drange(to->xpage, c->tmp, &off2, &len2)) {
-			free(from);
+		    !drange(to->xpage, c->tmp, &off2, &len2))
 			return -CFFS_EUCLEAN;
-		}
 		r = XC.move(x, pr, b->blk, off, len, from + off, to->blk, off2,
 		            len2, c->tmp + off2, cl, n);
-		free(from);
 		if (r == XN_EORDER) {
 			c->eorder = 1;
 			return 0;
@@ -1319,13 +1321,9 @@ commit(struct cffs_fs *fs)
 
 	memset(&c, 0, sizeof(c));
 	c.fs = fs;
-	c.po = malloc(MAXP * sizeof(*c.po));
-	c.pn = malloc(MAXP * sizeof(*c.pn));
-	c.tmp = malloc(CFFS_BSIZE);
-	if (c.po == NULL || c.pn == NULL || c.tmp == NULL) {
-		r = -CFFS_ENOMEM;
-		goto out;
-	}
+	c.po = fs->xfs->po;
+	c.pn = fs->xfs->pn;
+	c.tmp = fs->xfs->tmp;
 	for (round = 0;; round++) {
 		n = 0;
 		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext)
@@ -1421,9 +1419,6 @@ commit(struct cffs_fs *fs)
 out:
 	free(v);
 	free(u);
-	free(c.po);
-	free(c.pn);
-	free(c.tmp);
 	free(c.add);
 	return r;
 }

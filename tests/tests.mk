@@ -102,7 +102,7 @@ $(BUILD)/tests/posixfiles.elf: tests/posix/files.c tests/posix/ptest.h \
     $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
 	@mkdir -p $(dir $@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
-	    -Wno-comment -o $@ tests/posix/files.c
+	    -Wno-comment -idirafter xok/include -o $@ tests/posix/files.c
 GUEST_PROGS += $(BUILD)/tests/posixfiles.elf
 GUEST_TESTS += tests/guest/posixfiles.sh
 # (wback) The file system's write-back: several processes, no sync,

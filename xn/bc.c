@@ -131,6 +131,7 @@ xn_release_freeing(struct xn *x, uint32_t parent)
 		if (s->flags & XN_BS_FREEING) {
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
+			xn_fmap_touch(x, b);
 		} else {
 			/* The old pointer is gone from disk: the new parent
 			   may now be written. */

@@ -274,6 +274,7 @@ xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 		s = &x->bs[claims[i].block];
 		memset(s, 0, sizeof *s);
 		s->flags = XN_BS_ALLOC | XN_BS_FRESH;
+		xn_fmap_touch(x, claims[i].block);
 		s->type = claims[i].type;
 		s->parent = parent;
 		x->bs[parent].nchild++;
@@ -364,6 +365,7 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 			xn_release_freeing(x, c);
 			memset(s, 0, sizeof *s);
 			s->parent = XN_NOBLOCK;
+			xn_fmap_touch(x, c);
 		} else if (s->flags & XN_BS_MOVING) {
 			/* The pointer on disk is in the old parent, whose
 			   waiter list c is already on. */

@@ -184,6 +184,7 @@ xn_root_install(struct xn *x, uint32_t principal, const char *name,
 	}
 	memset(&x->bs[block], 0, sizeof x->bs[block]);
 	x->bs[block].flags = XN_BS_ALLOC;
+	xn_fmap_touch(x, block);
 	x->bs[block].type = type;
 	x->bs[block].parent = XN_PARENT_ROOT;
 	return 0;
@@ -243,6 +244,7 @@ xn_root_remove(struct xn *x, uint32_t principal, const char *name)
 	xn_release_freeing(x, b);
 	memset(&x->bs[b], 0, sizeof x->bs[b]);
 	x->bs[b].parent = XN_NOBLOCK;
+	xn_fmap_touch(x, b);
 	return 0;
 }
 

@@ -116,6 +116,8 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += ALIGN16(sizeof(int) * XN_READ_MANY_MAX);
 	n += ALIGN16((size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
 	n += ALIGN16(sizeof(uint16_t) * XN_PT_HASH);
+	n += (size_t)fmap_blocks_for(nblocks) * XN_BLOCK_SIZE;
+	n += ALIGN16(fmap_blocks_for(nblocks));
 	return n + 16;
 }
 
@@ -388,7 +390,8 @@ scan(struct xn *x, uint32_t *reached)
 	return 0;
 }
 
-/* Compare the on-disk free map with the scan. */
+/* Compare the on-disk free map with the scan; keep a copy of it
+ * (x->fmap_disk) for write_fmap. */
 static int
 check_fmap(struct xn *x, struct xn_mount_report *rep)
 {
@@ -399,6 +402,8 @@ check_fmap(struct xn *x, struct xn_mount_report *rep)
 	for (i = 0; i < x->fmap_blocks; i++) {
 		if ((r = xn_dread(x, x->fmap_start + i, x->blk)))
 			return r;
+		memcpy(x->fmap_disk + (size_t)i * XN_BLOCK_SIZE, x->blk,
+		    XN_BLOCK_SIZE);
 		for (j = 0; j < XN_BITS_PER_BLK; j++) {
 			blk = i * XN_BITS_PER_BLK + j;
 			if (blk >= x->nblocks)
@@ -420,16 +425,32 @@ check_fmap(struct xn *x, struct xn_mount_report *rep)
 	return 0;
 }
 
+/*
+ * Write the free-map blocks that differ from what the disk holds
+ * (x->fmap_disk, read at mount): a sync after one allocation writes one
+ * block, not the whole map.  Only blocks marked by xn_fmap_touch (every
+ * change of XN_BS_ALLOC) are rebuilt and compared; mount and unmount
+ * mark them all.  The copy and the mark change only after a write that
+ * succeeded, so a failed write is tried again by the next sync.
+ */
 static int
 write_fmap(struct xn *x)
 {
+	uint8_t *old;
 	uint32_t i;
 	int r;
 
 	for (i = 0; i < x->fmap_blocks; i++) {
+		if (!x->fmap_dirty[i])
+			continue;
+		old = x->fmap_disk + (size_t)i * XN_BLOCK_SIZE;
 		build_fmap(x, i, x->blk2);
-		if ((r = xn_dwrite(x, x->fmap_start + i, x->blk2)))
-			return r;
+		if (memcmp(old, x->blk2, XN_BLOCK_SIZE) != 0) {
+			if ((r = xn_dwrite(x, x->fmap_start + i, x->blk2)))
+				return r;
+			memcpy(old, x->blk2, XN_BLOCK_SIZE);
+		}
+		x->fmap_dirty[i] = 0;
 	}
 	return 0;
 }
@@ -471,6 +492,9 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->rerr = carve(&p, sizeof(int) * XN_READ_MANY_MAX);
 	x->pt = carve(&p, (size_t)XN_PT_ESIZE * XN_MAX_PRINCIPALS);
 	x->pthash = carve(&p, sizeof(uint16_t) * XN_PT_HASH);
+	x->fmap_disk = carve(&p, (size_t)fmap_blocks_for(d->nblocks) *
+	    XN_BLOCK_SIZE);
+	x->fmap_dirty = carve(&p, fmap_blocks_for(d->nblocks));
 	xn_bc_init(x);
 
 	if ((r = load_sb(x, &clean)))
@@ -502,6 +526,7 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 		goto fail;
 	/* Repair the map, then mark the disk in use. */
 	x->gen++;
+	memset(x->fmap_dirty, 1, x->fmap_blocks);
 	if ((r = write_fmap(x)))
 		goto fail;
 	build_sb(x, x->blk2, 0);
@@ -550,6 +575,7 @@ xn_unmount(struct xn *x)
 		if (x->bs[i].flags &
 		    (XN_BS_FRESH | XN_BS_FREEING | XN_BS_MOVING))
 			exact = 0;
+	memset(x->fmap_dirty, 1, x->fmap_blocks);       /* every block */
 	if ((r = write_fmap(x)))
 		return r;
 	build_sb(x, x->blk2, exact);

@@ -83,6 +83,14 @@ fmap_blocks_for(uint32_t nblocks)
 	return (nblocks + XN_BITS_PER_BLK - 1) / XN_BITS_PER_BLK;
 }
 
+/* Block b was taken or given back (XN_BS_ALLOC changed): its free-map
+   block is one xn_sync must look at. */
+static inline void
+xn_fmap_touch(struct xn *x, uint32_t b)
+{
+	x->fmap_dirty[b / XN_BITS_PER_BLK] = 1;
+}
+
 /* A transient mark in xn_bstate.flags, set and cleared within one call
    (the circular-wait check of a move; the blocks a chunk of
    xn_bc_insert_many took); never seen outside XN. */

@@ -26,6 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ptest.h"
+#ifdef __exos__
+#include <xok/abi.h>
+#endif
 
 #define KEEP_TEXT "this file survives a reboot\n"
 
@@ -929,6 +932,61 @@ lock_ranges(int fd)
 	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
 }
 
+#ifdef __exos__
+/* Kernel calls made so far (every environment's; only we run). */
+static uint64_t
+kcalls(void)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < XOK_NCALLSTATS; i++)
+		n += XOK_INFO->calls[i].calls;
+	return n;
+}
+
+/*
+ * What a 4 KiB pwrite over a block the file has costs in kernel calls
+ * (one XN_WRITE of the changed bytes; it was 26 when a commit
+ * allocated its scratch lists each time), and an fdatasync after it.
+ * Counts, not times: the bound is what the write path needs, with room
+ * for a registry insert when the block is not cached.
+ */
+static void
+kcall_counts(void)
+{
+	static char b[4096];
+	uint64_t c, most = 0, sync = 0;
+	int fd = open("kcalls", O_RDWR | O_CREAT | O_TRUNC, 0644), i;
+
+	memset(b, 'k', sizeof(b));
+	for (i = 0; i < 4; i++)
+		if (pwrite(fd, b, sizeof(b), (off_t)i * 4096) != 4096)
+			fd = -1;
+	EXPECT("kcalls: a 16 KiB file, fsync'ed", fd >= 0 && fsync(fd) == 0);
+	for (i = 0; fd >= 0 && i < 8; i++) {
+		b[i] = (char)i;
+		c = kcalls();
+		if (pwrite(fd, b, sizeof(b), (off_t)(i % 4) * 4096) != 4096)
+			break;
+		c = kcalls() - c;
+		most = c > most ? c : most;
+		c = kcalls();
+		if (fdatasync(fd) != 0)
+			break;
+		c = kcalls() - c;
+		sync = c > sync ? c : sync;
+	}
+	printf("files: kcalls: a 4 KiB pwrite over a block: at most %llu "
+	    "kernel calls; an fdatasync after it: at most %llu\n",
+	    (unsigned long long)most, (unsigned long long)sync);
+	EXPECT("kcalls: 8 pwrites and fdatasyncs", i == 8);
+	EXPECT("kcalls: a 4 KiB pwrite over a block: at most 4 kernel calls",
+	    most >= 1 && most <= 4);
+	close(fd);
+}
+#endif
+
 static void
 locks(void)
 {
@@ -1049,6 +1107,9 @@ main(int argc, char **argv)
 	exec_checks();
 	names();
 	data();
+#ifdef __exos__
+	kcall_counts();
+#endif
 	locks();
 	{
 		int fd = open("../keep", O_WRONLY | O_CREAT | O_TRUNC, 0644);

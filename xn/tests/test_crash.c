@@ -274,7 +274,9 @@ START_TEST(crash_scripted)
 	ck_assert_int_eq(xn_writeback(x, 44), 0);
 	ck_assert_int_eq(xn_sync(x), 0);
 	ck_assert_int_eq(xn_unmount(x), 0);
-	ck_assert_uint_gt(f.md.nlog, 40);
+	/* about 20 block writes and their flushes (a sync writes only the
+	 * map blocks that changed) */
+	ck_assert_uint_gt(f.md.nlog, 30);
 	every_cut(&f, base);
 	free(base);
 	fx_done(&f);

@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, order_suite());
 	srunner_add_suite(sr, fuzzregress_suite());
 	srunner_add_suite(sr, layout_suite());
+	srunner_add_suite(sr, fmap_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

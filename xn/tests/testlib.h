@@ -78,6 +78,7 @@ Suite *wbmany_suite(void);
 Suite *wait_suite(void);
 Suite *bcmany_suite(void);
 Suite *principal_suite(void);
+Suite *fmap_suite(void);
 Suite *fuzzregress_suite(void);
 Suite *order_suite(void);
 Suite *layout_suite(void);

@@ -250,6 +250,13 @@ struct xn {
 	                                   table entries, as on disk */
 	uint16_t *pthash;               /* [XN_PT_HASH] entry + 1, 0 empty */
 	uint32_t npr;                   /* principals named so far */
+	uint8_t *fmap_disk;             /* [fmap_blocks * XN_BLOCK_SIZE] the
+	                                   free map as on disk (read at
+	                                   mount, written since): a sync
+	                                   writes only blocks that differ */
+	uint8_t *fmap_dirty;            /* [fmap_blocks] 1: a block of it
+	                                   changed state since its last
+	                                   write (xn_fmap_touch) */
 };
 
 struct xn_mount_report {
