@@ -275,7 +275,7 @@ sys_xn_writeback(uint32_t block)
 	return xok_call(XOK_SYS_XN_WRITEBACK, (uint64_t)block, 0, 0, 0, 0, 0);
 }
 
-/* XN_SYNC: write XN's free map */
+/* XN_SYNC: write XN's free map (the blocks that changed) */
 static inline int64_t
 sys_xn_sync(void)
 {
