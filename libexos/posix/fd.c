@@ -356,9 +356,12 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 
 	if (newfd < 0 || newfd >= px_rlimit_nofile())
 		return -EBADF;
-	px_ofile_get(f);
-	if ((old = t->fd[newfd]))       /* f's reference keeps it if old */
+	/* old closed first (f is at another descriptor: it stays), then
+	 * f's reference and the slot, next to each other: a kill between
+	 * leaks one reference (the top), never one held across a wait */
+	if ((old = t->fd[newfd]))
 		slot_close(t, (int)newfd, old, 1);
+	px_ofile_get(f);
 	t->fd[newfd] = (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
 	return newfd;
 }
