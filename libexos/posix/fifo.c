@@ -178,8 +178,10 @@ close_finish(struct fifo_list *l)
 
 	if (t->fd[l->cl_fd] == l->cl_s)
 		t->fd[l->cl_fd] = 0;
-	/* only a close or a put drops refs to 0, and both take the lock
-	 * (a put's release): 0 here stays 0 */
+	/* only a close (here, under the lock) drops a FIFO end's refs to
+	 * 0: fd.c's other puts of one (a failed dup's, a reopen's) are by
+	 * a process whose slot still holds it.  So 0 here is this close's
+	 * and stays 0 (no one holds it to take another). */
 	if ((last = __atomic_load_n(&f->refs, __ATOMIC_ACQUIRE) == 0) &&
 	    f->closed == 1)
 		release_locked(l, f);
