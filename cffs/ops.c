@@ -955,23 +955,28 @@ cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size)
 	return r < 0 ? r : r2;
 }
 
-/* Find by number, then attr_apply (an open FIFO's fchmod, fchown,
- * futimens: the libOS keeps its number, not its name). */
+/* Find by number an inode of type (CFFS_S_IF...), then attr_apply (an
+ * open FIFO's fchmod, fchown, futimens: the libOS keeps its number, not
+ * its name).  Another type there: -CFFS_ESTALE (the number no longer
+ * holds the caller's file), nothing changed. */
 static int
-isetattr(struct cffs_fs *fs, cffs_ino_t ino, attr_fn *fn, const void *arg)
+isetattr(struct cffs_fs *fs, cffs_ino_t ino, uint32_t type, attr_fn *fn,
+         const void *arg)
 {
 	struct inode ip;
 	int r = hget(fs, ino, &ip, NULL);
 
 	if (r < 0)
 		return r;
+	if ((ip.d.mode & CFFS_S_IFMT) != type)
+		return -CFFS_ESTALE;
 	return attr_apply(fs, &ip, fn, arg);
 }
 
 int
 cffs_ichmod(struct cffs_fs *fs, cffs_ino_t ino, uint32_t mode)
 {
-	return isetattr(fs, ino, set_mode, &mode);
+	return isetattr(fs, ino, CFFS_S_IFIFO, set_mode, &mode);
 }
 
 int
@@ -979,7 +984,7 @@ cffs_ichown(struct cffs_fs *fs, cffs_ino_t ino, uint32_t uid, uint32_t gid)
 {
 	uint32_t v[2] = { uid, gid };
 
-	return isetattr(fs, ino, set_owner, v);
+	return isetattr(fs, ino, CFFS_S_IFIFO, set_owner, v);
 }
 
 int
@@ -990,7 +995,7 @@ cffs_iutimens(struct cffs_fs *fs, cffs_ino_t ino,
 
 	if (bad_times(t))
 		return -CFFS_EINVAL;
-	return isetattr(fs, ino, set_times, t);
+	return isetattr(fs, ino, CFFS_S_IFIFO, set_times, t);
 }
 
 int

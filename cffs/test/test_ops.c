@@ -422,6 +422,35 @@ attrs_set(const struct cffs_stat *st)
 	ck_assert_int_gt(st->ctime.sec, 1234567890);
 }
 
+/* Make path (kind 0 a file, 1 a directory, 2 a symlink): the calls
+ * by number refuse it (-CFFS_ESTALE) and change nothing. */
+static void
+check_not_fifo(const char *path, int kind)
+{
+	struct cffs_time a = { 1000000000, 5 };
+	struct cffs_stat before, after;
+	cffs_ino_t ino;
+
+	if (kind == 0)
+		ck_assert_int_eq(cffs_create(t.fs, path, 0644, 0, 0), 0);
+	else if (kind == 1)
+		ck_assert_int_eq(cffs_mkdir(t.fs, path, 0755, 0, 0), 0);
+	else
+		ck_assert_int_eq(cffs_symlink(t.fs, "/x", path, 0, 0), 0);
+	ck_assert_int_eq(cffs_lookup(t.fs, path, &ino), 0);
+	ck_assert_int_eq(cffs_istat(t.fs, ino, &before), 0);
+	ck_assert_int_eq(cffs_ichmod(t.fs, ino, 0600), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_ichown(t.fs, ino, 7, 8), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_iutimens(t.fs, ino, &a, &a), -CFFS_ESTALE);
+	ck_assert_int_eq(cffs_istat(t.fs, ino, &after), 0);
+	ck_assert_uint_eq(after.mode, before.mode);
+	ck_assert_uint_eq(after.uid, before.uid);
+	ck_assert_uint_eq(after.gid, before.gid);
+	ck_assert_int_eq(after.mtime.sec, before.mtime.sec);
+	ck_assert_int_eq(after.ctime.sec, before.ctime.sec);
+	ck_assert_uint_eq(after.ctime.nsec, before.ctime.nsec);
+}
+
 /* The attribute calls by number (an open FIFO's fchmod, fchown,
  * futimens in the libOS): they change the inode the number holds, and
  * a stale number changes nothing. */
@@ -464,6 +493,11 @@ START_TEST(t_attrs_by_ino)
 	ck_assert_int_eq(cffs_ichmod(t.fs, 0, 0644), -CFFS_ESTALE);
 	ck_assert_int_eq(cffs_ichmod(t.fs, (cffs_ino_t)1 << 40, 0644),
 	                 -CFFS_ESTALE);
+	/* only a FIFO: a file, a directory or a symlink at the number is
+	 * refused, unchanged */
+	check_not_fifo("/f", 0);
+	check_not_fifo("/dd", 1);
+	check_not_fifo("/sl", 2);
 	/* what was set reached the disk */
 	ck_assert_int_eq(cffs_mkfifo(t.fs, "/r", 0644, 0, 0), 0);
 	ck_assert_int_eq(cffs_lookup(t.fs, "/r", &p), 0);

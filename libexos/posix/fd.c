@@ -19,9 +19,15 @@
  * those of every block whose owner is no longer alive; it runs at fork,
  * at wait4 and when descriptions run out, so a dead process's
  * references are dropped by the next of its family to fork or wait.
+ * A sweeper claims a dead table (its owner becomes the sweeper) before
+ * it closes its descriptors and unhooks it after, so a sweeper killed
+ * half way leaves the rest to the next sweep.
  * A process killed in the middle of a close may leak one reference
  * (the slot is cleared before the reference is dropped): the file then
- * stays open until the family ends, never freed twice.
+ * stays open until the family ends, never freed twice.  Not a FIFO end:
+ * its close is journaled under the FIFO list's lock (px_fifo_close), so
+ * a kill never leaves a phantom reader or writer; the sweep settles
+ * that journal (px_fifo_settle) before it frees the table it names.
  *
  * Descriptions (struct px_ofile) are allocated in the shared region;
  * refs counts descriptors in every process (atomically), and the last
@@ -87,14 +93,21 @@ reg_del(struct px_fdreg *reg, struct px_fdtab *t)
 		}
 }
 
-/* A descriptor of f is closed: the process's record locks on its file
- * go (POSIX), unless it is an O_PATH one, which holds none and drops
- * none (Linux). */
+/* Close t's descriptor fd, whose slot holds s (non-zero); ours: our
+ * record locks on its file go too (POSIX), unless it is an O_PATH one,
+ * which holds none and drops none (Linux).  A FIFO end: fifo.c's
+ * journaled close. */
 static void
-close_locks(struct px_ofile *f)
+slot_close(struct px_fdtab *t, int fd, uint64_t s, int ours)
 {
-	if (!(f->flags & O_PATH))
+	struct px_ofile *f = slot_file(s);
+
+	if (ours && !(f->flags & O_PATH))
 		px_flock_close(f);
+	if (f->type == PX_FT_FIFO && px_fifo_close(t, fd, s, f))
+		return;
+	t->fd[fd] = 0;
+	px_ofile_put(f);
 }
 
 /* Close every descriptor of t (its owner is gone or going). */
@@ -108,10 +121,7 @@ close_all(struct px_fdtab *t, int cloexec_only)
 
 		if (!s || (cloexec_only && !(s & SLOT_CLOEXEC)))
 			continue;
-		t->fd[fd] = 0;
-		if (cloexec_only)       /* ours: our record locks go */
-			close_locks(slot_file(s));
-		px_ofile_put(slot_file(s));
+		slot_close(t, fd, s, cloexec_only);
 	}
 }
 
@@ -206,13 +216,13 @@ px_fd_install(struct px_ofile *f, int min, int cloexec)
 void
 px_ofile_get(struct px_ofile *f)
 {
-	__atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&f->refword, 1, __ATOMIC_SEQ_CST);
 }
 
 void
 px_ofile_put(struct px_ofile *f)
 {
-	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) != 0)
+	if ((uint32_t)__atomic_sub_fetch(&f->refword, 1, __ATOMIC_SEQ_CST))
 		return;
 	px_flock_release(f);    /* its F_OFD_ locks */
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
@@ -293,24 +303,33 @@ px_fd_exit(void)
 void
 px_fd_sweep(void)
 {
-	struct px_fdtab *t = tab, *d, **pp;
+	struct px_fdtab *t = tab, *d;
 	struct px_fdreg *reg;
+	uint64_t dead = 0;
 
 	if (!t)
 		return;
 	reg = t->reg;
 	for (;;) {
+		/* claimed, not unhooked: if we die closing, d's owner is
+		 * dead again and the next sweep closes the rest */
 		px_lock(&reg->lock);
-		for (pp = &reg->head; (d = *pp); pp = &d->next)
+		for (d = reg->head; d; d = d->next)
 			if (d != tab && !xok_env_alive(d->owner))
 				break;
-		if (d)
-			*pp = d->next;
+		if (d) {
+			dead = d->owner;
+			d->owner = XOK_INFO->cur_env;
+		}
 		px_unlock(&reg->lock);
 		if (!d)
 			return;
 		close_all(d, 0);
-		px_flock_exit(d->owner);
+		px_flock_exit(dead);    /* its record locks (not ours) */
+		px_fifo_settle();       /* no FIFO journal names d now */
+		px_lock(&reg->lock);
+		reg_del(reg, d);
+		px_unlock(&reg->lock);
 		px_shm_free(d, sizeof(*d));
 	}
 }
@@ -332,9 +351,7 @@ px_close(PX_ARGS)
 	PX_UNUSED;
 	if (!t || a1 < 0 || a1 >= PX_NFD || !(s = t->fd[a1]))
 		return -EBADF;
-	t->fd[a1] = 0;
-	close_locks(slot_file(s));
-	px_ofile_put(slot_file(s));
+	slot_close(t, (int)a1, s, 1);
 	return 0;
 }
 
@@ -347,13 +364,13 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 
 	if (newfd < 0 || newfd >= px_rlimit_nofile())
 		return -EBADF;
+	/* old closed first (f is at another descriptor: it stays), then
+	 * f's reference and the slot, next to each other: a kill between
+	 * leaks one reference (the top), never one held across a wait */
+	if ((old = t->fd[newfd]))
+		slot_close(t, (int)newfd, old, 1);
 	px_ofile_get(f);
-	old = t->fd[newfd];
 	t->fd[newfd] = (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
-	if (old) {
-		close_locks(slot_file(old));
-		px_ofile_put(slot_file(old));
-	}
 	return newfd;
 }
 

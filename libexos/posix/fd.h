@@ -50,9 +50,19 @@ enum px_ftype {
 
 struct px_ofile {               /* in the shared region */
 	uint32_t type;          /* enum px_ftype */
-	uint32_t refs;          /* descriptors naming it, in all processes */
 	uint32_t flags;         /* O_ACCMODE, O_APPEND, O_NONBLOCK, ... */
-	uint32_t pad;
+	union {
+		struct {
+			/* descriptors naming it, in all processes */
+			uint32_t refs;
+			/* (fifo3) fifo.c's journaled close: 1 once its
+			 * drop of refs is done, 2 once the end released */
+			uint32_t closed;
+		};
+		/* both in one word: a close drops refs and raises closed
+		 * in one atomic add, so a kill is before or after both */
+		uint64_t refword;
+	};
 	struct px_lock lock;    /* offset and the type's state */
 	uint64_t off;           /* the file offset */
 	uint64_t obj[6];        /* the type's own (inode, ring pointer...) */
@@ -91,6 +101,10 @@ struct px_ofile *px_ofile_new(uint32_t type, uint32_t flags);
 long px_fd_install(struct px_ofile *f, int min, int cloexec);
 /* Drop one reference; the last one calls the type's release. */
 void px_ofile_put(struct px_ofile *f);
+/* (fifo3) The close's drop (refs - 1, closed + 1 in one add). */
+#define PX_REF_CLOSE    ((1ULL << 32) - 1)
+_Static_assert(offsetof(struct px_ofile, refs) ==
+    offsetof(struct px_ofile, refword), "refs is refword's low half");
 
 /* ---- fd.c's own (appended by the fds helper) ------------------------ */
 

@@ -20,7 +20,7 @@ struct px_fifo {                /* in the shared region */
 	volatile uint64_t ropens, wopens;       /* opens ever, each side */
 	struct stat st;         /* the inode as last seen (fstat once gone) */
 	char *path;             /* a name of it (readlink), or NULL */
-	uint64_t cap;           /* path's allocation */
+	size_t cap;             /* path's allocation */
 	uint64_t deleted;       /* that name was removed: " (deleted)" */
 };
 
@@ -33,6 +33,11 @@ struct px_fifo {                /* in the shared region */
  * changes that move or remove a FIFO's inode are made under lock too
  * (fifoname.c), and an opener looks its name up again under it, so an
  * entry that is not gone always holds its FIFO's current number.
+ * A descriptor's close of an end has its own journal (cl_...): the
+ * description's refs drop and its closed mark rise in one atomic add
+ * (fd.h), so the next holder knows whether the drop was made, clears
+ * the slot if it was and releases the end if that was the last
+ * reference (closed 2: released already).
  */
 struct fifo_list {
 	struct px_lock lock;
@@ -40,6 +45,11 @@ struct fifo_list {
 	struct px_fifo *pend;           /* whose counts change; NULL: none */
 	struct px_ofile *pend_f;        /* the end installed, NULL: released */
 	uint64_t pend_old[3], pend_new[3];      /* readers, writers, ends */
+	/* (fifo3) a descriptor's close of an end (px_fifo_close): the
+	 * description (NULL: none), the table, the slot and its value */
+	struct px_ofile *cl_f;
+	struct px_fdtab *cl_tab;
+	uint64_t cl_fd, cl_s;
 };
 
 /* The family's list (made by the first caller), or NULL (region full). */

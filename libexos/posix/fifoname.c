@@ -28,6 +28,9 @@
  * readlink of /proc/self/fd/N gives it, with " (deleted)" once that
  * name was removed, as Linux does.
  *
+ * A change that fails is checked too: a FIFO no longer at its name
+ * and number moved (to the new name) or is gone.
+ *
  * Left: a process killed between a name change's C-FFS call and its
  * fix-up leaves the entry with the old number (its ends go on; a new
  * opener of the name may get another pipe, or, if the number was
@@ -45,22 +48,11 @@
 long
 px_fifo_setpath(struct px_fifo *e, const char *path)
 {
-	size_t n = strlen(path) + 1;
-	char *p;
+	long r = px_shm_setstr(&e->path, &e->cap, path);
 
-	if (n > e->cap) {
-		size_t cap = (n + 63) & ~(size_t)63;
-
-		if (!(p = px_shm_alloc(cap)))
-			return -ENOMEM;
-		if (e->path)
-			px_shm_free(e->path, e->cap);
-		e->path = p;
-		e->cap = cap;
-	}
-	memcpy(e->path, path, n);
-	e->deleted = 0;
-	return 0;
+	if (r == 0)
+		e->deleted = 0;
+	return r;
 }
 
 /* The lstat of the FIFO at path into st: 1, or 0 if it is not one. */
@@ -158,6 +150,32 @@ moved_under(struct fifo_list *l, const char *from, const char *to)
 	}
 }
 
+/* The FIFO st is still at path, at its number. */
+static int
+still_at(const char *path, const struct stat *st)
+{
+	struct stat now;
+
+	return fifo_at(path, &now) && now.st_ino == st->st_ino &&
+	    now.st_dev == st->st_dev;
+}
+
+/* The FIFO st left its name (lock held): moved to to if a FIFO is
+ * there now, else gone (its ends go on, the name never finds it). */
+static void
+left(struct fifo_list *l, const struct stat *st, const char *to, int rename)
+{
+	struct px_fifo *e;
+
+	if (to) {
+		moved(l, st, to, rename);
+	} else if ((e = px_fifo_find(l, (uint64_t)st->st_dev,
+	    (uint64_t)st->st_ino))) {
+		e->gone = 1;
+		e->deleted = 1;
+	}
+}
+
 void
 px_fifo_names_end(struct px_fifo_names *n, long r)
 {
@@ -165,6 +183,18 @@ px_fifo_names_end(struct px_fifo_names *n, long r)
 
 	if (!l)
 		return;
+	/* A failed change may have moved a name half way (vfs_cffs.c's
+	 * rename hides an open target first, and puts it back if it can):
+	 * each FIFO is looked for where it was. */
+	if (r < 0 && l->head) {
+		if (n->bfifo && !still_at(n->to, &n->b))
+			left(l, &n->b, NULL, 0);
+		/* (to: unless the target is still there) */
+		if (n->afifo && !still_at(n->from, &n->a))
+			left(l, &n->a, n->op == PX_FIFO_UNLINK ||
+			    (n->bfifo && still_at(n->to, &n->b)) ? NULL :
+			    n->to, n->op == PX_FIFO_RENAME);
+	}
 	if (r >= 0 && l->head) {
 		/* a FIFO rename replaced (not another name of itself) */
 		if (n->op == PX_FIFO_RENAME && n->bfifo && (!n->afifo ||
@@ -180,9 +210,10 @@ px_fifo_names_end(struct px_fifo_names *n, long r)
 	px_unlock(&l->lock);
 }
 
-/* Read e's inode again (list lock held): 0, or -1 (its number holds
- * no FIFO now: e is gone, its last copy kept). */
-static int
+/* Read e's inode again (list lock held): 0 (fresh), 1 (e is gone: its
+ * number holds no inode now, or not a FIFO; the last copy kept), or
+ * -errno (not read: EIO, no file system; e left as it was). */
+static long
 refresh(struct px_fifo *e)
 {
 	struct cffs_stat cs;
@@ -190,14 +221,16 @@ refresh(struct px_fifo *e)
 	long err, r;
 
 	if (e->gone)
-		return -1;
+		return 1;
 	if (!(fs = px_fs_begin(&err)))
-		return -1;
+		return err == -ENODEV ? -EROFS : err;
 	r = px_fs_end(fs, cffs_istat(fs, (cffs_ino_t)e->ino, &cs),
 	    PX_FS_READ);
+	if (r < 0 && r != -ESTALE)
+		return r;
 	if (r < 0 || (cs.mode & CFFS_S_IFMT) != CFFS_S_IFIFO) {
 		e->gone = 1;
-		return -1;
+		return 1;
 	}
 	px_cffs_stat(&cs, &e->st);
 	return 0;
@@ -211,7 +244,7 @@ px_fifo_fstat(struct px_ofile *f, struct stat *st)
 
 	if (l) {
 		px_fifo_lock(l);
-		(void)refresh(e);
+		(void)refresh(e);       /* not read (EIO): the last copy */
 	}
 	*st = e->st;
 	if (l)
@@ -253,6 +286,9 @@ set_kept(struct px_fifo *e, int what, const void *arg)
 	e->st.st_ctim = now;
 }
 
+/* The inode by number: taken under the lock after refresh, so a name
+ * change between the call and the lock (which moves the number) never
+ * sends it to another file. */
 long
 px_fifo_setattr(struct px_ofile *f, int what, const void *arg)
 {
@@ -260,26 +296,34 @@ px_fifo_setattr(struct px_ofile *f, int what, const void *arg)
 	struct fifo_list *l = px_shm_root_find(PX_ROOT_FIFO);
 	const uint32_t *v = arg;
 	const struct cffs_time *const *t = arg;
-	cffs_ino_t ino = (cffs_ino_t)e->ino;
 	struct cffs_fs *fs;
+	cffs_ino_t ino;
 	long r, err;
 
 	if (!l)
 		return -EBADF;
 	px_fifo_lock(l);
-	if (refresh(e) < 0) {
-		set_kept(e, what, arg);
-		px_unlock(&l->lock);
-		return 0;
+	if ((r = refresh(e)) < 0)
+		goto out;
+	if (r == 0) {
+		if (!(fs = px_fs_begin(&err))) {
+			r = err == -ENODEV ? -EROFS : err;
+			goto out;
+		}
+		ino = (cffs_ino_t)e->ino;
+		r = px_fs_end(fs, what == PX_FIFO_CHMOD ?
+		    cffs_ichmod(fs, ino, v[0]) : what == PX_FIFO_CHOWN ?
+		    cffs_ichown(fs, ino, v[0], v[1]) :
+		    cffs_iutimens(fs, ino, t[0], t[1]), PX_FS_CHANGED);
+		/* e->st: what the call made; ESTALE: moved away still
+		 * (by another family, not under our lock): gone */
+		err = refresh(e);
+		if (r != -ESTALE || err != 1)
+			goto out;
 	}
-	if (!(fs = px_fs_begin(&err))) {
-		px_unlock(&l->lock);
-		return err == -ENODEV ? -EROFS : err;
-	}
-	r = px_fs_end(fs, what == PX_FIFO_CHMOD ? cffs_ichmod(fs, ino, v[0]) :
-	    what == PX_FIFO_CHOWN ? cffs_ichown(fs, ino, v[0], v[1]) :
-	    cffs_iutimens(fs, ino, t[0], t[1]), PX_FS_CHANGED);
-	(void)refresh(e);
+	set_kept(e, what, arg);
+	r = 0;
+out:
 	px_unlock(&l->lock);
 	return r;
 }

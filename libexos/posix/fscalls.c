@@ -879,6 +879,17 @@ px_umask(PX_ARGS)
 
 static struct px_ofile *fd_fifo;        /* (fifo) fd_name's FIFO end */
 
+/* (fifo3) r, after telling inotify of a FIFO end's attribute change
+ * (mask; 0: none) under its name, if it still has one */
+static long
+fifo_note(long r, uint32_t mask)
+{
+	if (r >= 0 && mask &&
+	    px_fifo_name(fd_fifo, nd1.path, sizeof(nd1.path)) == 1)
+		px_in_note(nd1.path, mask, 0);
+	return r;
+}
+
 /* The name of fd's file on C-FFS (fchmod, fchown, futimens: EBADF on
  * an O_PATH descriptor, as Linux; fchownat's AT_EMPTY_PATH takes one:
  * raw); (fifo) 1 for a FIFO end (fd_fifo): fifoname.c changes its
@@ -962,7 +973,8 @@ px_fchmod(PX_ARGS)
 	if ((r = fd_name(a1, nd1.path)) < 0)
 		return r;
 	if (r == 1)
-		return px_fifo_setattr(fd_fifo, PX_FIFO_CHMOD, &mode);
+		return fifo_note(px_fifo_setattr(fd_fifo, PX_FIFO_CHMOD,
+		    &mode), IN_ATTRIB);
 	return note(FS(PX_FS_CHANGED, cffs_chmod(fs, nd1.path, (uint32_t)a2)),
 	    nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
@@ -976,7 +988,8 @@ chown_path(long r, long uid, long gid)
 	if (r < 0)
 		return r;
 	if (r == 1)
-		return px_fifo_setattr(fd_fifo, PX_FIFO_CHOWN, v);
+		return fifo_note(px_fifo_setattr(fd_fifo, PX_FIFO_CHOWN, v),
+		    IN_ATTRIB);
 	return note(FS(PX_FS_CHANGED, cffs_chown(fs, nd1.path, (uint32_t)uid,
 	    (uint32_t)gid)), nd1.path, IN_ATTRIB, S_ISDIR(nd1.st.st_mode));
 }
@@ -1017,6 +1030,7 @@ px_utimensat(PX_ARGS)
 {
 	struct timespec ts[2];
 	struct cffs_time t[2], *tp[2];
+	uint32_t mask;
 	long r;
 	int i;
 
@@ -1049,14 +1063,16 @@ px_utimensat(PX_ARGS)
 		    (a4 & AT_SYMLINK_NOFOLLOW) != 0);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		return px_fifo_setattr(fd_fifo, PX_FIFO_UTIMES, tp);
 	/* Linux's event: both times IN_ATTRIB, one of them IN_ACCESS or
 	 * IN_MODIFY */
+	mask = !tp[0] && !tp[1] ? 0 : tp[0] && tp[1] ? IN_ATTRIB : tp[0] ?
+	    IN_ACCESS : IN_MODIFY;
+	if (r == 1)
+		return fifo_note(px_fifo_setattr(fd_fifo, PX_FIFO_UTIMES, tp),
+		    mask);
 	r = FS(PX_FS_CHANGED, cffs_utimens(fs, nd1.path, tp[0], tp[1]));
-	if (tp[0] || tp[1])
-		(void)note(r, nd1.path, tp[0] && tp[1] ? IN_ATTRIB : tp[0] ?
-		    IN_ACCESS : IN_MODIFY, S_ISDIR(nd1.st.st_mode));
+	if (mask)
+		(void)note(r, nd1.path, mask, S_ISDIR(nd1.st.st_mode));
 	return r;
 }
 

@@ -50,6 +50,15 @@ long px_fifo_fstat(struct px_ofile *f, struct stat *st);
 short px_fifo_poll(struct px_ofile *f, short events,
     const volatile uint64_t **word, uint64_t *seen);
 void px_fifo_release(struct px_ofile *f);
+/* (fifo3) fd.c's close of descriptor fd of table t, whose slot s
+ * (non-zero) holds the FIFO end f: journaled under the FIFO list's lock
+ * (a kill at any point leaves the end to the lock's next holder, never
+ * a phantom); 1 done, 0 not (no list: the plain close).  settle: take
+ * and drop the lock, finishing a dead closer's close (the sweep, before
+ * it frees a dead process's table the journal may name). */
+struct px_fdtab;
+int px_fifo_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+void px_fifo_settle(void);
 extern const struct px_fops px_fops_tty;       /* tty.c */
 
 /* The family-wide event word (poll.c): changed by every pipe and tty

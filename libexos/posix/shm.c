@@ -543,6 +543,28 @@ px_shm_root(unsigned k, size_t n)
 	return p;
 }
 
+/* *p becomes a copy of str in the region (*cap: its allocation), grown
+ * by 64-byte steps; 0, or -ENOMEM with the old string kept. */
+long
+px_shm_setstr(char **p, size_t *cap, const char *str)
+{
+	size_t n = strlen(str) + 1;
+	char *q;
+
+	if (n > *cap) {
+		size_t c = (n + 63) & ~(size_t)63;
+
+		if (!(q = px_shm_alloc(c)))
+			return -ENOMEM;
+		if (*p)
+			px_shm_free(*p, *cap);
+		*p = q;
+		*cap = c;
+	}
+	memcpy(*p, str, n);
+	return 0;
+}
+
 void *
 px_shm_root_find(unsigned k)
 {

@@ -54,6 +54,10 @@ void *px_shm_root(unsigned k, size_t n);
 /* (posixgaps) The object number k if some member made it, else NULL
  * (nothing is allocated). */
 void *px_shm_root_find(unsigned k);
+/* *p becomes a region copy of str (*cap: its allocation, 0 with no
+ * string yet): 0, or -ENOMEM with the old one kept (the callers keep
+ * names: vfs_cffs.c's open files, fifoname.c's open FIFOs). */
+long px_shm_setstr(char **p, size_t *cap, const char *str);
 /* (fmmap) The physical page behind p, a page px_shm_alloc gave; -1 if
  * p is not one. */
 int64_t px_shm_ppn(const void *p);

@@ -61,21 +61,7 @@ vn(struct px_ofile *f)
 static long
 vn_setpath(struct px_vnode *v, const char *path)
 {
-	size_t n = strlen(path) + 1;
-	char *p;
-
-	if (n > v->cap) {
-		size_t cap = (n + 63) & ~(size_t)63;
-
-		if (!(p = px_shm_alloc(cap)))
-			return -ENOMEM;
-		if (v->path)
-			px_shm_free(v->path, v->cap);
-		v->path = p;
-		v->cap = cap;
-	}
-	memcpy(v->path, path, n);
-	return 0;
+	return px_shm_setstr(&v->path, &v->cap, path);
 }
 
 long

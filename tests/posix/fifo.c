@@ -29,7 +29,14 @@
  *    (ENOENT, ENXIO, EPIPE), never a hang (alarm), never a byte meant
  *    for the other name; then each name's pair still meets;
  *  - children killed at random points while they open: never a phantom
- *    reader (ENXIO after) or writer (EOF after).
+ *    reader (ENXIO after) or writer (EOF after);
+ *  - (fifo3) children killed at random points while they close ends
+ *    (close, dup2 over an end), with another child keeping the FIFOs'
+ *    lock busy: never a phantom reader or writer either;
+ *  - (fifo3) fchmod of an end racing a child that renames its FIFO away
+ *    and makes a new FIFO at the old name: the new FIFO's mode never
+ *    changes; fchmod, fchown and futimens of an end send inotify's
+ *    IN_ATTRIB for the FIFO's name.
  */
 #define _GNU_SOURCE
 #define PTEST_SUITE "fifo"
@@ -39,10 +46,12 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "ptest.h"
 
@@ -610,8 +619,7 @@ killed(void)
 
 	EXPECT_RET("mkfifo fk", mkfifo("fk", 0600), 0);
 	for (i = 0; i < 24; i++) {
-		/* opens only: a kill in close can still leak an end (fd.c:
-		 * the slot is cleared before the reference is dropped) */
+		/* opens only (killed_close: closes) */
 		if ((pid = fork()) == 0) {
 			for (;;)
 				if (open("fk", i % 3 == 0 ? O_RDWR :
@@ -641,6 +649,197 @@ killed(void)
 	unlink("fk");
 }
 
+/* After a child that opened and closed ends of name was killed and
+ * reaped: an end of it left counts in *pr (a reader: a writer's open
+ * is not ENXIO) or *pw (a writer: a reader's read is not EOF). */
+static void
+phantom(const char *name, int *pr, int *pw)
+{
+	char buf[8];
+	int fd;
+
+	fd = open(name, O_WRONLY | O_NONBLOCK);
+	if (fd >= 0 || errno != ENXIO)
+		(*pr)++;
+	if (fd >= 0)
+		close(fd);
+	fd = open(name, O_RDONLY | O_NONBLOCK);
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != 0)
+		(*pw)++;
+	if (fd >= 0)
+		close(fd);
+}
+
+#define KC_ENDS 24
+
+/* Seconds since t0 (CLOCK_MONOTONIC): the kill loops below stop early
+ * (never before a few rounds) where kernel calls are slow (nested KVM),
+ * so the suite's time bound is kept; no result depends on it. */
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Children killed at random points of their closes, while another
+ * child keeps the list's lock busy (fstat of an end of another FIFO,
+ * renames of it): no phantom end left once they are reaped.  A child
+ * opens KC_ENDS ends, tells us, then closes them (close, dup2 over an
+ * end); we let it run a random number of our yields, then kill it. */
+static void
+killed_close(void)
+{
+	struct timespec t0;
+	struct stat st;
+	pid_t pid, busy;
+	char c;
+	int i, k, p[2], fds[KC_ENDS], phantom_r = 0, phantom_w = 0, slow;
+
+	EXPECT_RET("mkfifo fk2", mkfifo("fk2", 0600), 0);
+	EXPECT_RET("mkfifo fh", mkfifo("fh", 0600), 0);
+	/* slow kernel calls (nested KVM: ~180 us a call, TCG under 1 us):
+	 * a yield with no one else to run is about one */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < 200; k++)
+		sched_yield();
+	slow = since(&t0) / 200 > 50e-6;
+	printf("(fifo: killed_close: %.1f us a sched_yield: %s)\n",
+	    since(&t0) / 200 * 1e6, slow ? "slow, the lock's user yields" :
+	    "the lock's user hogs it");
+	fflush(stdout);
+	if ((busy = fork()) == 0) {
+		int h = open("fh", O_RDWR);
+
+		/* it hogs the lock (the closers wait on it: the window a
+		 * kill must find), but where kernel calls are slow it
+		 * yields after each round, or the closers starve */
+		for (k = 0;; k++) {
+			fstat(h, &st);
+			if (k % 4 == 0)
+				rename(k % 8 ? "fh" : "fh2", k % 8 ? "fh2" : "fh");
+			if (slow)
+				sched_yield();
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 40 && (i < 6 || since(&t0) < 60); i++) {
+		if (pipe(p) < 0)
+			break;
+		if ((pid = fork()) == 0) {
+			close(p[0]);
+			for (k = 0; k < KC_ENDS; k++)
+				if ((fds[k] = open("fk2", (k % 2 ? O_WRONLY :
+				    O_RDONLY) | O_NONBLOCK)) < 0)
+					_exit(1);
+			(void)!write(p[1], "o", 1);
+			for (k = KC_ENDS - 1; k >= 0; k--)
+				if (k % 5 == 3)
+					dup2(fds[0], fds[k]);
+				else if (k > 0)
+					close(fds[k]);
+			close(fds[0]);
+			(void)!write(p[1], "c", 1);
+			pause();
+		}
+		close(p[1]);
+		/* (a read, not poll: the child's write hands us the
+		 * processor at once, so our yields count from there) */
+		if (read(p[0], &c, 1) == 1)
+			for (k = 0; k < (i * 7) % 41; k++)
+				sched_yield();
+		kill(pid, SIGKILL);
+		reap(pid);
+		close(p[0]);
+		phantom("fk2", &phantom_r, &phantom_w);
+	}
+	kill(busy, SIGKILL);
+	reap(busy);
+	printf("(fifo: killed_close: %d rounds)\n", i);
+	EXPECT("children killed while they close: no phantom reader",
+	    phantom_r == 0);
+	EXPECT("children killed while they close: no phantom writer",
+	    phantom_w == 0);
+	unlink("fk2");
+	unlink("fh");
+	unlink("fh2");
+}
+
+/* fchmod of an end while a child renames its FIFO away (into another
+ * directory: C-FFS gives it a new number) and makes a new FIFO at the
+ * name (which may take the old number): the new FIFO is never the one
+ * changed.  Then inotify sees the attribute calls on an end. */
+static void
+attrs(void)
+{
+	char ev[4096];
+	struct timespec t0, ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct inotify_event *ie;
+	struct stat st;
+	pid_t pid;
+	int i, r, in, n, seen, ok;
+
+	/* a directory of its own: the new FIFO takes the moved one's
+	 * place, and C-FFS's inode number with it */
+	EXPECT_RET("mkdir ad", mkdir("ad", 0755), 0);
+	EXPECT_RET("chdir ad", chdir("ad"), 0);
+	EXPECT_RET("mkdir ad/sub", mkdir("sub", 0755), 0);
+	EXPECT_RET("mkfifo sa", mkfifo("sa", 0644), 0);
+	r = open("sa", O_RDWR | O_NONBLOCK);
+	EXPECT("open sa", r >= 0);
+	if ((pid = fork()) == 0) {
+		int bad = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < 150 && (i < 10 || since(&t0) < 45); i++) {
+			if (rename("sa", "sub/sb") < 0 ||
+			    mkfifo("sa", 0644) < 0)
+				_exit(2);
+			sched_yield();
+			if (stat("sa", &st) < 0 || (st.st_mode & 07777) != 0644)
+				bad++;
+			if (unlink("sa") < 0 || rename("sub/sb", "sa") < 0)
+				_exit(2);
+		}
+		_exit(bad ? 1 : 0);
+	}
+	ok = 1;
+	for (i = 0; waitpid(pid, &n, WNOHANG) == 0; i++)
+		if (fchmod(r, i % 2 ? 0600 : 0604) < 0)
+			ok = 0;
+	EXPECT("fchmod of the end works throughout", ok);
+	EXPECT("the new FIFO at the old name never changed",
+	    WIFEXITED(n) && WEXITSTATUS(n) == 0);
+	close(r);
+	unlink("sub/sb");
+	rmdir("sub");
+	r = open("sa", O_RDWR | O_NONBLOCK);
+	in = inotify_init1(IN_NONBLOCK);
+	EXPECT("inotify_init1", in >= 0);
+	EXPECT("watch \".\"", inotify_add_watch(in, ".", IN_ATTRIB) >= 0);
+	EXPECT_RET("fchmod of the end", fchmod(r, 0640), 0);
+	EXPECT_RET("fchown of the end", fchown(r, getuid(), getgid()), 0);
+	EXPECT_RET("futimens of the end", futimens(r, ts), 0);
+	usleep(10000);
+	seen = 0;
+	while ((n = (int)read(in, ev, sizeof(ev))) > 0)
+		for (i = 0; i < n; i += (int)sizeof(*ie) + (int)ie->len) {
+			ie = (struct inotify_event *)(ev + i);
+			if ((ie->mask & IN_ATTRIB) && ie->len &&
+			    strcmp(ie->name, "sa") == 0)
+				seen++;
+		}
+	EXPECT("IN_ATTRIB for the FIFO's name", seen >= 1);
+	close(in);
+	close(r);
+	unlink("sa");
+	EXPECT_RET("chdir ..", chdir(".."), 0);
+	rmdir("ad");
+}
+
 int
 main(void)
 {
@@ -656,5 +855,7 @@ main(void)
 	inode();
 	churn();
 	killed();
+	killed_close();
+	attrs();
 	return ptest_done();
 }

@@ -228,7 +228,8 @@ int  cffs_itruncate(struct cffs_fs *fs, cffs_ino_t ino, uint64_t size);
 int  cffs_ireaddir(struct cffs_fs *fs, cffs_ino_t ino, cffs_dirent_fn fn,
                    void *arg);
 /* The attribute calls by number (as cffs_chmod, cffs_chown,
- * cffs_utimens): an open FIFO's fchmod, fchown and futimens. */
+ * cffs_utimens): an open FIFO's fchmod, fchown and futimens.  Only a
+ * FIFO's: any other inode at ino is -CFFS_ESTALE, unchanged. */
 int  cffs_ichmod(struct cffs_fs *fs, cffs_ino_t ino, uint32_t mode);
 int  cffs_ichown(struct cffs_fs *fs, cffs_ino_t ino, uint32_t uid,
                  uint32_t gid);
