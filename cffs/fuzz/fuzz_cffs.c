@@ -51,6 +51,10 @@ visit(struct cffs_fs *fs, const char *dir, int depth)
 				visit(fs, p, depth + 1);
 		} else if ((st.mode & CFFS_S_IFMT) == CFFS_S_IFLNK) {
 			(void)cffs_readlink(fs, p, buf, sizeof(buf));
+		} else if ((st.mode & CFFS_S_IFMT) == CFFS_S_IFIFO) {
+			/* an open FIFO's calls go by number */
+			(void)cffs_istat(fs, st.ino, &st);
+			(void)cffs_iread(fs, st.ino, 0, buf, 100);
 		} else {
 			(void)cffs_read(fs, p, 0, buf, sizeof(buf));
 			(void)cffs_read(fs, p, st.size > 10 ? st.size - 10 : 0,
@@ -60,10 +64,46 @@ visit(struct cffs_fs *fs, const char *dir, int depth)
 	free(ns);
 }
 
+/* The by-number attribute calls on the inode at path (refused, with
+ * no change, unless it is a FIFO). */
+static void
+fifo_ops(struct cffs_fs *fs, const char *path)
+{
+	struct cffs_time t = { 12345, 678 };
+	struct cffs_stat st;
+
+	if (cffs_stat(fs, path, &st) < 0)
+		return;
+	(void)cffs_ichmod(fs, st.ino, 0640);
+	(void)cffs_ichown(fs, st.ino, 7, 8);
+	(void)cffs_iutimens(fs, st.ino, &t, NULL);
+	(void)cffs_iutimens(fs, st.ino, NULL, &t);
+	(void)cffs_istat(fs, st.ino, &st);
+}
+
+struct inos {
+	cffs_ino_t v[32];
+	int n;
+};
+
+static int
+grab_ino(void *arg, const char *name, const struct cffs_stat *st)
+{
+	struct inos *is = arg;
+
+	(void)name;
+	if (is->n < 32)
+		is->v[is->n++] = st->ino;
+	return 0;
+}
+
 static void
 change(struct cffs_fs *fs)
 {
 	static char buf[20000];
+	struct inos is = { .n = 0 };
+	struct cffs_time t = { 1, 2 };
+	int i;
 
 	(void)cffs_create(fs, "/fz", 0644, 0, 0);
 	(void)cffs_write(fs, "/fz", 0, buf, sizeof(buf));
@@ -76,6 +116,19 @@ change(struct cffs_fs *fs)
 	(void)cffs_rename(fs, "/fzd", "/a");
 	(void)cffs_rmdir(fs, "/a");
 	(void)cffs_unlink(fs, "/fy");
+	/* a FIFO: made, changed by number (fchmod, fchown, futimens of an
+	 * open end), renamed over and removed; and by-number calls on
+	 * whatever the image's root names, FIFO or not */
+	(void)cffs_mkfifo(fs, "/ff", 0600, 0, 0);
+	fifo_ops(fs, "/ff");
+	(void)cffs_rename(fs, "/ff", "/fs");
+	fifo_ops(fs, "/fs");
+	(void)cffs_unlink(fs, "/fs");
+	(void)cffs_readdir(fs, "/", grab_ino, &is);
+	for (i = 0; i < is.n; i++) {
+		(void)cffs_ichmod(fs, is.v[i], 0600);
+		(void)cffs_iutimens(fs, is.v[i], &t, &t);
+	}
 }
 
 int

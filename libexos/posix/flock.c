@@ -318,6 +318,25 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	return err;
 }
 
+/* Does the table hold a range of owner (on file; 0: any file)?  Read
+ * without the lock: the callers' owners are ourselves or a description
+ * or process that is gone, and only an owner adds ranges of its own,
+ * so no range of it appears meanwhile; one that disappears (a dead
+ * owner's, dropped by another) needs no drop.  So close and exit pay
+ * the table's lock only when there is something to drop. */
+static int
+holds(const struct ltab *l, uint64_t file, uint64_t owner)
+{
+	const volatile struct range *r = l->r;
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++)
+		if (r[i].used && r[i].owner == owner &&
+		    (file == 0 || r[i].file == file))
+			return 1;
+	return 0;
+}
+
 /* Drop every range of owner (an environment or a description); bump
  * gen if there was one, so that waiters look again. */
 static void
@@ -327,7 +346,7 @@ drop_owner(uint64_t owner)
 	struct ltab *l;
 	int i, any = 0;
 
-	if (!t || !(l = t->reg->flocks))
+	if (!t || !(l = t->reg->flocks) || !holds(l, 0, owner))
 		return;
 	px_lock(&l->lock);
 	for (i = 0; i < PX_NFLOCK; i++)
@@ -360,7 +379,7 @@ px_flock_close(struct px_ofile *f)
 	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
 	int i, any = 0;
 
-	if (!t || !(l = t->reg->flocks))
+	if (!t || !(l = t->reg->flocks) || !holds(l, file, me))
 		return;
 	px_lock(&l->lock);
 	for (i = 0; i < PX_NFLOCK; i++) {
