@@ -222,9 +222,16 @@ px_ofile_get(struct px_ofile *f)
 void
 px_ofile_put(struct px_ofile *f)
 {
+	/* Its F_OFD_ locks go with its last reference.  Ours the only
+	 * one (no one else can add one: only a holder dups or forks),
+	 * drop them first, so a kill between the two leaves no lock of a
+	 * description no one holds; if it became the last meanwhile (a
+	 * sweep dropped a dead holder's), after. */
+	if ((uint32_t)__atomic_load_n(&f->refword, __ATOMIC_ACQUIRE) == 1)
+		px_flock_release(f);
 	if ((uint32_t)__atomic_sub_fetch(&f->refword, 1, __ATOMIC_SEQ_CST))
 		return;
-	px_flock_release(f);    /* its F_OFD_ locks */
+	px_flock_release(f);
 	if (f->type < PX_FT_NTYPES && px_fops[f->type] &&
 	    px_fops[f->type]->release)
 		px_fops[f->type]->release(f);
@@ -332,6 +339,32 @@ px_fd_sweep(void)
 		px_unlock(&reg->lock);
 		px_shm_free(d, sizeof(*d));
 	}
+}
+
+int
+px_fd_holders(struct px_ofile *f, uint64_t *envs, int max)
+{
+	struct px_fdtab *t = tab, *d;
+	int n = 0, fd;
+
+	if (!t)
+		return 0;
+	px_lock(&t->reg->lock);
+	for (d = t->reg->head; d; d = d->next) {
+		for (fd = 0; fd < PX_NFD; fd++)
+			if (d->fd[fd] && slot_file(d->fd[fd]) == f)
+				break;
+		if (fd == PX_NFD)
+			continue;
+		if (!xok_env_alive(d->owner)) {
+			n = -1;
+			break;
+		}
+		if (n < max)
+			envs[n++] = d->owner;
+	}
+	px_unlock(&t->reg->lock);
+	return n;
 }
 
 /* ---- the calls on descriptors --------------------------------------- */

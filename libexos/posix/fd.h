@@ -156,6 +156,10 @@ void px_fd_attach(uint64_t tab);
 void px_fd_exit(void);
 /* Close the descriptors of the family's dead processes. */
 void px_fd_sweep(void);
+/* Who has descriptors of f: up to max living table owners into envs
+ * (their count), or -1 if a dead process's table has one (a sweep
+ * drops it).  Our own table counts too. */
+int px_fd_holders(struct px_ofile *f, uint64_t *envs, int max);
 /* lseek for the types with a size: whence over size, under f's lock. */
 long px_seek_in(struct px_ofile *f, int64_t off, int whence, uint64_t size);
 /* flock.c: advisory record locks (fcntl F_*LK); close drops ours. */

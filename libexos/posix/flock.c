@@ -14,8 +14,20 @@
  * and on the holder's slot state (a killed holder says nothing).  The
  * key of a C-FFS file is its vnode, which is one per name: a file
  * reached through two hard links has two keys (docs/ARCHITECTURE.md).
- * No deadlock detection (EDEADLK is never returned); a full table is
- * ENOLCK, and a call that fails changes nothing.
+ * A full table is ENOLCK, and a call that fails changes nothing.
+ *
+ * A change is all or nothing even if the process is killed half way:
+ * the table has two copies of its ranges and a change is made in the
+ * one not in use (a copy of the other) and then published by flipping
+ * cur, one store.  (Cutting a shared description's range in place and
+ * then adding the new one lost the lock to a kill in between.)
+ * An F_OFD_ lock held by a process killed without a word stays until
+ * the family sweeps the dead process's descriptors (fd.c): a caller
+ * that meets one sweeps if a dead process holds the description, and
+ * F_OFD_SETLKW sleeps on the living holders' slots too.
+ * Deadlocks: F_SETLKW refuses to sleep (EDEADLK) when the holder is
+ * itself asleep in F_SETLKW waiting, directly or through others, for
+ * us, as Linux does for process locks (never for F_OFD_).
  */
 #include <fcntl.h>
 #include <string.h>
@@ -41,11 +53,53 @@ struct range {
 	                           slot's use is its own field) */
 };
 
+/* A process asleep in F_SETLKW and the process holding what it waits
+ * for (deadlock detection); waiter 0: free. */
+#define PX_NFLWAIT      64
+struct lwait {
+	uint64_t waiter, holder;
+};
+
 struct ltab {
 	struct px_lock lock;
 	volatile uint64_t gen;
-	struct range r[PX_NFLOCK];
+	volatile uint64_t cur;          /* r[cur & 1] is in use */
+	struct lwait w[PX_NFLWAIT];
+	struct range r[2][PX_NFLOCK];
 };
+
+/* The ranges in use. */
+static struct range *
+ranges(struct ltab *l)
+{
+	return l->r[l->cur & 1];
+}
+
+/* Begin a change: the copy not in use, filled from the one in use. */
+static struct range *
+change(struct ltab *l)
+{
+	struct range *n = l->r[(l->cur & 1) ^ 1];
+
+	memcpy(n, ranges(l), sizeof(l->r[0]));
+	return n;
+}
+
+/* Publish a change (one store: a kill before it leaves the old ranges,
+ * after it the new) and wake the waiters. */
+static void
+publish(struct ltab *l)
+{
+	int i;
+
+	__atomic_store_n(&l->cur, l->cur + 1, __ATOMIC_RELEASE);
+	/* every sleeper wakes and looks again, saying again what it
+	 * waits for if it still must (so no wait recorded here outlives
+	 * the range it waited on) */
+	for (i = 0; i < PX_NFLWAIT; i++)
+		l->w[i].waiter = 0;
+	l->gen++;
+}
 
 /* The pid of environment env (F_GETLK's l_pid), from the process
  * table; 0 if it has no entry.  (A read without the table's lock: a
@@ -92,15 +146,18 @@ alive(uint64_t owner)
 	return IS_OFD(owner) || xok_env_alive(owner);
 }
 
-/* The first range of another owner that conflicts with [s, e) type. */
+/* The first range of another owner that conflicts with [s, e) type.
+ * (A dead process's range is dropped in place: one store, harmless
+ * either way.) */
 static struct range *
 conflict(struct ltab *l, uint64_t file, uint64_t owner, int64_t s,
     int64_t e, int type)
 {
+	struct range *t = ranges(l);
 	int i;
 
 	for (i = 0; i < PX_NFLOCK; i++) {
-		struct range *r = &l->r[i];
+		struct range *r = &t[i];
 
 		if (!r->used || r->file != file || r->owner == owner)
 			continue;
@@ -117,29 +174,29 @@ conflict(struct ltab *l, uint64_t file, uint64_t owner, int64_t s,
 
 /* A free slot (a dead owner's range is taken back first), or NULL. */
 static struct range *
-free_range(struct ltab *l)
+free_range(struct range *t)
 {
 	int i;
 
 	for (i = 0; i < PX_NFLOCK; i++) {
-		if (l->r[i].used && !alive(l->r[i].owner))
-			l->r[i].used = 0;
-		if (!l->r[i].used)
-			return &l->r[i];
+		if (t[i].used && !alive(t[i].owner))
+			t[i].used = 0;
+		if (!t[i].used)
+			return &t[i];
 	}
 	return NULL;
 }
 
 /* Are there at least n free slots (dead owners' taken back)? */
 static int
-have_free(struct ltab *l, int n)
+have_free(struct range *t, int n)
 {
 	int i;
 
 	for (i = 0; i < PX_NFLOCK && n > 0; i++) {
-		if (l->r[i].used && !alive(l->r[i].owner))
-			l->r[i].used = 0;
-		if (!l->r[i].used)
+		if (t[i].used && !alive(t[i].owner))
+			t[i].used = 0;
+		if (!t[i].used)
 			n--;
 	}
 	return n <= 0;
@@ -148,12 +205,12 @@ have_free(struct ltab *l, int n)
 /* 1 if cutting [s, e) out of owner's ranges on file splits one in two
  * (an owner's ranges never overlap: at most one holds [s, e) inside). */
 static int
-splits(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
+splits(struct range *t, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 {
 	int i;
 
 	for (i = 0; i < PX_NFLOCK; i++) {
-		struct range *r = &l->r[i];
+		struct range *r = &t[i];
 
 		if (r->used && r->file == file && r->owner == owner &&
 		    r->start < s && e < r->end)
@@ -165,18 +222,18 @@ splits(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 /* Take [s, e) out of owner's ranges on file (splitting one); 0, or
  * -ENOLCK if a split needs a range and there is none. */
 static long
-cut(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
+cut(struct range *t, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 {
 	int i;
 
 	for (i = 0; i < PX_NFLOCK; i++) {
-		struct range *r = &l->r[i], *n;
+		struct range *r = &t[i], *n;
 
 		if (!r->used || r->file != file || r->owner != owner ||
 		    r->end <= s || e <= r->start)
 			continue;
 		if (r->start < s && e < r->end) {       /* split in two */
-			if (!(n = free_range(l)))
+			if (!(n = free_range(t)))
 				return -ENOLCK;
 			*n = *r;
 			n->start = e;
@@ -191,12 +248,62 @@ cut(struct ltab *l, uint64_t file, uint64_t owner, int64_t s, int64_t e)
 	return 0;
 }
 
+/* Forget that we wait (our entry, if any). */
+static void
+unwait(struct ltab *l)
+{
+	uint64_t me = XOK_INFO->cur_env;
+	int i;
+
+	for (i = 0; i < PX_NFLWAIT; i++)
+		if (l->w[i].waiter == me)
+			l->w[i].waiter = 0;
+}
+
+/* Say that we sleep on holder's lock (no room: not said, and a
+ * deadlock through us goes unseen; the sleep is still right). */
+static void
+await(struct ltab *l, uint64_t holder)
+{
+	int i;
+
+	for (i = 0; i < PX_NFLWAIT; i++)
+		if (!l->w[i].waiter || !xok_env_alive(l->w[i].waiter)) {
+			l->w[i].holder = holder;
+			l->w[i].waiter = XOK_INFO->cur_env;
+			return;
+		}
+}
+
+/* Would we, by sleeping on holder's lock, close a cycle of processes
+ * each asleep in F_SETLKW on the next one's lock?  (Each waits for one
+ * holder, the one it met first, so the chain has no branches; its
+ * length is bounded by the waits recorded.) */
+static int
+deadlocks(struct ltab *l, uint64_t holder)
+{
+	uint64_t me = XOK_INFO->cur_env, x = holder;
+	int depth, i;
+
+	for (depth = 0; depth <= PX_NFLWAIT; depth++) {
+		if (x == me)
+			return 1;
+		for (i = 0; i < PX_NFLWAIT; i++)
+			if (l->w[i].waiter == x && xok_env_alive(x))
+				break;
+		if (i == PX_NFLWAIT)
+			return 0;
+		x = l->w[i].holder;
+	}
+	return 0;
+}
+
 long
 px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 {
 	struct ltab *l = ltab();
 	struct flock fl;
-	struct range *r;
+	struct range *r, *t;
 	uint64_t file = file_key(f), owner;
 	int64_t s, e, base = 0;
 	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
@@ -267,42 +374,74 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	    (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY))
 		return -EBADF;
 	for (;;) {
-		const volatile uint64_t *w[2];
-		uint64_t seen[2];
+		const volatile uint64_t *w[PX_BLOCK_MAXW - 1];
+		uint64_t seen[PX_BLOCK_MAXW - 1], holder;
 		int nw = 1;
 
 		px_lock(&l->lock);
+		unwait(l);
 		if (fl.l_type == F_UNLCK ||
 		    !(r = conflict(l, file, owner, s, e, fl.l_type)))
 			break;
-		/* sleep until the table changes (every unlock, close and
-		 * exit bumps gen) or the holder dies without a word (killed:
-		 * its slot's state word changes; conflict() then drops its
-		 * ranges) */
+		/* sleep until the table changes (every change bumps gen) or
+		 * a holder dies without a word: a process holder's slot
+		 * state changes (conflict() then drops its ranges); a
+		 * description's ranges go when the family sweeps its dead
+		 * holders, so watch the living ones' slots too */
 		w[0] = &l->gen;
 		seen[0] = l->gen;
-		if (!IS_OFD(r->owner)) {
+		holder = r->owner;
+		if (!IS_OFD(holder)) {
 			w[1] = (const volatile uint64_t *)
-			    &xok_env_info(r->owner)->state;
+			    &xok_env_info(holder)->state;
 			seen[1] = *w[1];
 			nw = 2;
+			if (cmd == F_SETLKW && deadlocks(l, holder)) {
+				px_unlock(&l->lock);
+				return -EDEADLK;
+			}
+			if (cmd == F_SETLKW)
+				await(l, holder);
 		}
 		px_unlock(&l->lock);
+		if (IS_OFD(holder)) {
+			uint64_t envs[PX_BLOCK_MAXW - 2];
+			int i, n = px_fd_holders(
+			    (struct px_ofile *)(uintptr_t)holder, envs,
+			    PX_BLOCK_MAXW - 2);
+
+			if (n < 0) {            /* a dead process holds it */
+				px_fd_sweep();
+				continue;
+			}
+			for (i = 0; i < n; i++, nw++) {
+				w[nw] = (const volatile uint64_t *)
+				    &xok_env_info(envs[i])->state;
+				seen[nw] = *w[nw];
+			}
+		}
 		if (cmd != F_SETLKW && cmd != F_OFD_SETLKW)
 			return -EAGAIN;
-		if ((err = px_block(w, seen, nw, UINT64_MAX)) < 0)
+		err = px_block(w, seen, nw, UINT64_MAX);
+		if (err < 0) {
+			px_lock(&l->lock);
+			unwait(l);
+			px_unlock(&l->lock);
 			return err;
+		}
 	}
 	/* all or nothing: a split of one of ours takes a slot, the new
 	 * range another; ENOLCK before anything changes (an unlock that
-	 * splits nothing always works) */
-	if (!have_free(l, splits(l, file, owner, s, e) +
+	 * splits nothing always works); the change is made in the copy
+	 * not in use and published at once */
+	t = change(l);
+	if (!have_free(t, splits(t, file, owner, s, e) +
 	    (fl.l_type != F_UNLCK)))
 		err = -ENOLCK;
 	else
-		err = cut(l, file, owner, s, e);
+		err = cut(t, file, owner, s, e);
 	if (err == 0 && fl.l_type != F_UNLCK) {
-		if (!(r = free_range(l)))
+		if (!(r = free_range(t)))
 			err = -ENOLCK;
 		else {
 			r->file = file;
@@ -313,7 +452,8 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			r->used = 1;
 		}
 	}
-	l->gen++;
+	if (err == 0)
+		publish(l);
 	px_unlock(&l->lock);
 	return err;
 }
@@ -325,9 +465,9 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
  * owner's, dropped by another) needs no drop.  So close and exit pay
  * the table's lock only when there is something to drop. */
 static int
-holds(const struct ltab *l, uint64_t file, uint64_t owner)
+holds(struct ltab *l, uint64_t file, uint64_t owner)
 {
-	const volatile struct range *r = l->r;
+	const volatile struct range *r = l->r[l->cur & 1];
 	int i;
 
 	for (i = 0; i < PX_NFLOCK; i++)
@@ -344,18 +484,20 @@ drop_owner(uint64_t owner)
 {
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
+	struct range *n;
 	int i, any = 0;
 
 	if (!t || !(l = t->reg->flocks) || !holds(l, 0, owner))
 		return;
 	px_lock(&l->lock);
+	n = change(l);
 	for (i = 0; i < PX_NFLOCK; i++)
-		if (l->r[i].used && l->r[i].owner == owner) {
-			l->r[i].used = 0;
+		if (n[i].used && n[i].owner == owner) {
+			n[i].used = 0;
 			any = 1;
 		}
 	if (any)
-		l->gen++;
+		publish(l);
 	px_unlock(&l->lock);
 }
 
@@ -377,13 +519,15 @@ px_flock_close(struct px_ofile *f)
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
 	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
+	struct range *n;
 	int i, any = 0;
 
 	if (!t || !(l = t->reg->flocks) || !holds(l, file, me))
 		return;
 	px_lock(&l->lock);
+	n = change(l);
 	for (i = 0; i < PX_NFLOCK; i++) {
-		struct range *r = &l->r[i];
+		struct range *r = &n[i];
 
 		if (r->used && r->file == file && r->owner == me) {
 			r->used = 0;
@@ -391,6 +535,6 @@ px_flock_close(struct px_ofile *f)
 		}
 	}
 	if (any)
-		l->gen++;
+		publish(l);
 	px_unlock(&l->lock);
 }

@@ -932,6 +932,125 @@ lock_ranges(int fd)
 	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
 }
 
+/*
+ * Kills and deadlocks (session 13's attacker): a change of a shared
+ * description's lock killed half way leaves the old or the new lock,
+ * never none; an OFD lock of a process killed without a word (and not
+ * yet reaped) is granted to others at once, F_OFD_SETLKW included; and
+ * F_SETLKW that would close a cycle of sleepers is EDEADLK.
+ */
+static void
+lock_kills(void)
+{
+	int fd = open("lockk", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	int fd2 = open("lockk", O_RDWR), i, gone = 0, p[2];
+	struct flock g;
+	pid_t a, k;
+	char c;
+
+	alarm(60);
+	srand(getpid());
+	for (i = 0; i < 30 && fd >= 0 && fd2 >= 0; i++) {
+		if (setlk(fd, F_OFD_SETLK, F_WRLCK, 0, 10) != 0 || pipe(p))
+			break;
+		if ((a = fork()) == 0) {
+			(void)!write(p[1], "r", 1);
+			for (;;) {      /* convert RD <-> WR */
+				setlk(fd, F_OFD_SETLK, F_RDLCK, 0, 10);
+				setlk(fd, F_OFD_SETLK, F_WRLCK, 0, 10);
+			}
+		}
+		(void)!read(p[0], &c, 1);
+		close(p[0]);
+		close(p[1]);
+		usleep(1000 + rand() % 20000);
+		kill(a, SIGKILL);
+		waitpid(a, NULL, 0);
+		g = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 10 };
+		if (fcntl(fd2, F_OFD_GETLK, &g) != 0 || g.l_type == F_UNLCK)
+			gone++;
+	}
+	EXPECT("30 conversions of a shared OFD lock killed at random: it "
+	    "is held after every one", i == 30 && gone == 0);
+	if (gone)
+		printf("lock_kills: %d of %d kills lost the lock\n", gone, i);
+	close(fd);                      /* the lock goes with it */
+
+	/* an OFD lock of a child killed and not yet reaped */
+	if (pipe(p) != 0)
+		return;
+	if ((a = fork()) == 0) {
+		int h = open("lockk", O_RDWR);
+
+		if (h < 0 || setlk(h, F_OFD_SETLK, F_WRLCK, 0, 10) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	EXPECT("a child holds an OFD lock", read(p[0], &c, 1) == 1);
+	close(p[0]);
+	kill(a, SIGKILL);
+	usleep(100000);
+	EXPECT_RET("killed, not reaped: F_OFD_SETLK gets its range",
+	    setlk(fd2, F_OFD_SETLK, F_WRLCK, 0, 10), 0);
+	EXPECT_RET("(unlock)", setlk(fd2, F_OFD_SETLK, F_UNLCK, 0, 0), 0);
+	EXPECT_RET("(the holder was killed)", wait_status(a), 128 + SIGKILL);
+
+	/* the same while we sleep in F_OFD_SETLKW (another kills it) */
+	if (pipe(p) != 0)
+		return;
+	if ((a = fork()) == 0) {
+		int h = open("lockk", O_RDWR);
+
+		if (h < 0 || setlk(h, F_OFD_SETLK, F_WRLCK, 0, 10) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	EXPECT("a child holds an OFD lock and sleeps", read(p[0], &c, 1) == 1);
+	close(p[0]);
+	if ((k = fork()) == 0) {
+		usleep(300000);
+		_exit(kill(a, SIGKILL) == 0 ? 0 : 1);
+	}
+	EXPECT_RET("F_OFD_SETLKW gets it when another kills the holder, "
+	    "before anyone reaps it", setlk(fd2, F_OFD_SETLKW, F_WRLCK, 0, 10),
+	    0);
+	EXPECT_RET("(unlock)", setlk(fd2, F_OFD_SETLK, F_UNLCK, 0, 0), 0);
+	EXPECT_RET("(the killer's status)", wait_status(k), 0);
+	EXPECT_RET("(the holder was killed)", wait_status(a), 128 + SIGKILL);
+
+	/* a deadlock: we hold [0,1), the child [1,2) and sleeps on [0,1) */
+	EXPECT_RET("we lock [0,1)", setlk(fd2, F_SETLK, F_WRLCK, 0, 1), 0);
+	if (pipe(p) != 0)
+		return;
+	if ((a = fork()) == 0) {
+		if (setlk(fd2, F_SETLK, F_WRLCK, 1, 1) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		_exit(setlk(fd2, F_SETLKW, F_WRLCK, 0, 1) == 0 ? 0 : 2);
+	}
+	close(p[1]);
+	EXPECT("the child holds [1,2)", read(p[0], &c, 1) == 1);
+	close(p[0]);
+	usleep(200000);                 /* it sleeps on [0,1) */
+	EXPECT_ERR("F_SETLKW on [1,2) would close the cycle: EDEADLK",
+	    setlk(fd2, F_SETLKW, F_WRLCK, 1, 1), EDEADLK);
+	EXPECT_RET("we unlock [0,1)", setlk(fd2, F_SETLK, F_UNLCK, 0, 1), 0);
+	EXPECT_RET("the child's F_SETLKW gets it", wait_status(a), 0);
+	EXPECT_RET("and F_SETLKW on [1,2) works now (its holder gone)",
+	    setlk(fd2, F_SETLKW, F_WRLCK, 1, 1), 0);
+	EXPECT_RET("(unlock)", setlk(fd2, F_SETLK, F_UNLCK, 0, 0), 0);
+	alarm(0);
+	close(fd2);
+	unlink("lockk");
+}
+
 #ifdef __exos__
 /* Kernel calls made so far (every environment's; only we run). */
 static uint64_t
@@ -1053,6 +1172,7 @@ locks(void)
 	full_table(fd);
 	lock_lifetimes(fd);
 	lock_ranges(fd);
+	lock_kills();
 	close(fd);
 }
 
