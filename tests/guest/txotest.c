@@ -9,7 +9,8 @@
  * payload cut at 1460): on a card that offers the offloads (the
  * module's argument "offload": txotest.sh's tap boot) both are sent and
  * completed; on one that does not ("none": user-mode network, or
- * csum=off,host_tso4=off) both are refused with -XE_NODEV, unsent.
+ * csum=off,host_tso4=off,guest_csum=off) both are refused with
+ * -XE_NODEV, unsent.
  */
 #include <exos/exos.h>
 #include <string.h>
@@ -248,9 +249,10 @@ main(uint64_t arg)
 
 	(void)arg;
 	EXPECT("a virtio-net card is present", XOK_INFO->net.present);
-	EXPECT_EQ(off ? "the card's offloads: csum and tso4" :
+	EXPECT_EQ(off ? "the card's offloads: csum, tso4 and rxcsum" :
 	    "the card's offloads: none", XOK_INFO->net.offload,
-	    off ? XOK_NET_OFF_CSUM | XOK_NET_OFF_TSO4 : 0);
+	    off ? XOK_NET_OFF_CSUM | XOK_NET_OFF_TSO4 | XOK_NET_OFF_RXCSUM :
+	    0);
 	EXPECT_EQ("map 4 body pages", exos_map_new(BODY_VA, 4, XOK_PTE_W), 0);
 	for (i = 0; i < 4 * XOK_PGSIZE; i++)
 		body[i] = (uint8_t)i;

@@ -2,7 +2,8 @@
 # modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
 # physical page accounting (xok/pages.c), the console input ring
 # (xok/consring.c), the CMOS clock's date (xok/rtctime.c), packet filters
-# (xok/pf.c), NET_TRANSMITO's header checks (xok/txocheck.c) and the
+# (xok/pf.c), NET_TRANSMITO's header checks (xok/txocheck.c), the
+# receive path's virtio-net header (xok/rxcsum.c) and the
 # string functions (xok/lib/string.c).  Included by
 # the top-level Makefile, which defines
 # HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
@@ -11,11 +12,11 @@
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
 	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
 	tests/host/test_consring.c tests/host/test_rtctime.c tests/host/test_pf.c \
-	tests/host/test_txo.c
+	tests/host/test_txo.c tests/host/test_rxcsum.c
 HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
-	xok/rtctime.c xok/pf.c xok/pfmirror.c xok/txocheck.c
+	xok/rtctime.c xok/pf.c xok/pfmirror.c xok/txocheck.c xok/rxcsum.c
 HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
-	xok/rtctime.h xok/pf.h xok/include/xok/abi.h xok/txocheck.h \
+	xok/rtctime.h xok/pf.h xok/include/xok/abi.h xok/txocheck.h xok/rxcsum.h \
 	xok/dev/virtio_net.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
