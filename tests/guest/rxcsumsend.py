@@ -10,19 +10,11 @@
 # and a virtio-net header asking for it to be completed (P with nonzero
 # padding after the datagram), then E, the end, a few times.
 import random, re, socket, struct, subprocess, sys, time
+from cheetahwire import csum    # (the same directory)
 
 GUEST, HOST, PORT = "10.0.2.15", "10.0.2.2", 7777
 SOL_PACKET, PACKET_VNET_HDR = 263, 15
 NA, NB, NX, NC, NP = 20, 10, 10, 10, 5      # rxcsumtest.c's counts
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def udp_frame(gmac, hmac, payload, mode):
