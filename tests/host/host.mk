@@ -90,10 +90,29 @@ fuzz-txo: $(TXO_FUZZER)
 	    -print_final_stats=1 -artifact_prefix=$(TXO_FUZZER).crashes/ \
 	    $(FUZZ_ARGS) $(TXO_FUZZER).corpus
 
+# The receive path's reading of the virtio-net header (xok/rxcsum.c, as
+# the kernel builds it): partial sums, offsets, flags (docs/TESTING.md):
+#   make fuzz-rxcsum [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+RXCSUM_FUZZER := $(BUILD)/xok/fuzz_rxcsum
+$(RXCSUM_FUZZER): xok/fuzz/fuzz_rxcsum.c xok/rxcsum.c xok/rxcsum.h \
+    xok/dev/virtio_net.h xok/include/xok/abi.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -Ixok/include -Ixok \
+	    -o $@ xok/fuzz/fuzz_rxcsum.c xok/rxcsum.c
+
+.PHONY: fuzz-rxcsum
+fuzz-rxcsum: $(RXCSUM_FUZZER)
+	@mkdir -p $(RXCSUM_FUZZER).corpus $(RXCSUM_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(RXCSUM_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(RXCSUM_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(RXCSUM_FUZZER).corpus
+
 # issue 13's name for it: the network's fuzzers (filters, demultiplexer,
-# the transmit check's mirror; the transmit offload's header checks)
+# the transmit check's mirror; the transmit offload's header checks; the
+# receive offload's)
 .PHONY: fuzz-net
-fuzz-net: fuzz-pf fuzz-txo
+fuzz-net: fuzz-pf fuzz-txo fuzz-rxcsum
 
 # The console's line discipline (libexos/posix/ldisc.c, pure): its own
 # program, since it is the POSIX layer's code, not the kernel's.
