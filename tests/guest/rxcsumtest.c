@@ -30,6 +30,7 @@
 #include <exos/exos.h>
 #include <string.h>
 #include "check.h"
+#include "../inetsum.h"
 
 #define RING_VA 0x0000000400000000UL
 #define NPG     32                      /* 63 slots */
@@ -61,26 +62,6 @@ term(struct xok_pf *f, uint16_t off, const uint8_t *val, uint8_t len)
 	memcpy(t->val, val, len);
 }
 
-static uint32_t
-sum16(const uint8_t *p, unsigned n, uint32_t s)
-{
-	unsigned i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	return s;
-}
-
-static uint16_t
-fin(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* Are f's IP header sum and UDP sum (over the UDP length, with the
  * pseudo header) right?  The UDP payload's first byte in *tag. */
 static int
@@ -95,9 +76,11 @@ sums_right(const uint8_t *f, uint32_t len, int *tag)
 	if (ulen < 9 || 34 + ulen > len)
 		return 0;
 	*tag = f[42] & 127;
-	if (fin(sum16(f + 14, 20, 0)) != 0 || (f[40] | f[41]) == 0)
+	if (inet_fold(inet_add(f + 14, 20, 0)) != 0xffff ||
+	    (f[40] | f[41]) == 0)
 		return 0;
-	return fin(sum16(f + 34, ulen, sum16(f + 26, 8, 17 + ulen))) == 0;
+	return inet_fold(inet_add(f + 34, ulen, inet_add(f + 26, 8,
+	    17 + ulen))) == 0xffff;
 }
 
 /* Take every frame waiting; 1 once the end (E) was seen. */

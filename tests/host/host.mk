@@ -17,6 +17,7 @@ HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
 	xok/rtctime.c xok/pf.c xok/pfmirror.c xok/txocheck.c xok/rxcsum.c
 HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
 	xok/rtctime.h xok/pf.h xok/include/xok/abi.h xok/txocheck.h xok/rxcsum.h \
+	tests/inetsum.h \
 	xok/dev/virtio_net.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
@@ -95,7 +96,7 @@ fuzz-txo: $(TXO_FUZZER)
 #   make fuzz-rxcsum [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
 RXCSUM_FUZZER := $(BUILD)/xok/fuzz_rxcsum
 $(RXCSUM_FUZZER): xok/fuzz/fuzz_rxcsum.c xok/rxcsum.c xok/rxcsum.h \
-    xok/dev/virtio_net.h xok/include/xok/abi.h
+    xok/dev/virtio_net.h xok/include/xok/abi.h tests/inetsum.h
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -Ixok/include -Ixok \

@@ -24,6 +24,7 @@
 #include <check.h>
 
 #include "rxcsum.h"
+#include "../inetsum.h"
 
 Suite *rxcsum_suite(void);
 
@@ -58,33 +59,13 @@ frame(uint8_t *f, unsigned proto, unsigned ihl, size_t n)
 	return 14 + tot;
 }
 
-static uint32_t
-add(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	return s;
-}
-
-static uint16_t
-fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* The frame's pseudo-header sum (not complemented). */
 static uint16_t
 pseudo(const uint8_t *f)
 {
 	size_t ihl = (f[14] & 15) * 4u, tot = (size_t)f[16] << 8 | f[17];
 
-	return fold(add(f + 26, 8, f[23] + (uint32_t)(tot - ihl)));
+	return inet_fold(inet_add(f + 26, 8, f[23] + (uint32_t)(tot - ihl)));
 }
 
 /* Is the datagram's TCP/UDP sum right (the check lwIP makes)? */
@@ -93,7 +74,7 @@ l4_right(const uint8_t *f)
 {
 	size_t ihl = (f[14] & 15) * 4u, tot = (size_t)f[16] << 8 | f[17];
 
-	return fold(add(f + 14 + ihl, tot - ihl, pseudo(f))) == 0xffff;
+	return inet_fold(inet_add(f + 14 + ihl, tot - ihl, pseudo(f))) == 0xffff;
 }
 
 /* Make the frame's sum partial, as the host's stack hands it over. */
@@ -185,10 +166,10 @@ START_TEST(partial)
 	l4 = 34;
 	f[n - 2] = f[n - 1] = 0;
 	make_partial(f, &vh);
-	s = fold(add(f + l4, n - l4, 0));
+	s = inet_fold(inet_add(f + l4, n - l4, 0));
 	f[n - 2] = (uint8_t)((0xffff - s) >> 8);
 	f[n - 1] = (uint8_t)(0xffff - s);
-	ck_assert_int_eq(fold(add(f + l4, n - l4, 0)), 0xffff);
+	ck_assert_int_eq(inet_fold(inet_add(f + l4, n - l4, 0)), 0xffff);
 	ck_assert_int_eq(rx_csum(f, n, &vh), XOK_NET_RX_CSUM_OK);
 	ck_assert_int_eq(f[l4 + 6], 0xff);
 	ck_assert_int_eq(f[l4 + 7], 0xff);
@@ -214,7 +195,7 @@ START_TEST(partial)
 	vh.csum_start = 14;
 	vh.csum_offset = 10;
 	ck_assert_int_eq(rx_csum(f, n, &vh), 0);
-	ck_assert_int_eq(fold(add(f + 14, n - 14, 0)), 0xffff);
+	ck_assert_int_eq(inet_fold(inet_add(f + 14, n - 14, 0)), 0xffff);
 	vh.csum_start = 34;
 	vh.csum_offset = 6;                     /* UDP's field, in TCP */
 	ck_assert_int_eq(rx_csum(f, n, &vh), 0);

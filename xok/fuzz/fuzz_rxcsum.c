@@ -18,26 +18,7 @@
 #include <string.h>
 
 #include "rxcsum.h"
-
-static uint32_t
-add(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	return s;
-}
-
-static uint16_t
-fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
+#include "../../tests/inetsum.h"
 
 /* Make f an IPv4 TCP (even k) or UDP datagram of the whole frame with
  * its sum partial, and vh ask for it; mostly right, sometimes not. */
@@ -56,7 +37,7 @@ shape(uint8_t *f, size_t len, struct vnet_hdr *vh, unsigned k)
 	f[20] &= k & 2 ? 0xff : 0x40;           /* sometimes a fragment */
 	f[21] = k & 2 ? f[21] : 0;
 	f[23] = k & 1 ? 17 : 6;
-	p = fold(add(f + 26, 8, f[23] + (uint32_t)(tot - ihl)));
+	p = inet_fold(inet_add(f + 26, 8, f[23] + (uint32_t)(tot - ihl)));
 	f[14 + ihl + fld] = (uint8_t)(p >> 8);
 	f[14 + ihl + fld + 1] = (uint8_t)p;
 	vh->flags = (uint8_t)(VNET_HDR_F_NEEDS_CSUM | (vh->flags & 0xfe));
@@ -85,7 +66,7 @@ flag_ok(const uint8_t *f, size_t len, int completed)
 		return 0;
 	if (!completed)
 		return 1;
-	return fold(add(f + 14 + ihl, tot - ihl, add(f + 26, 8, f[23] +
+	return inet_fold(inet_add(f + 14 + ihl, tot - ihl, inet_add(f + 26, 8, f[23] +
 	    (uint32_t)(tot - ihl)))) == 0xffff;
 }
 
