@@ -120,18 +120,6 @@ expect_tag(int tag, unsigned n, unsigned flagged, unsigned right)
 	EXPECT_EQ(name, tl[tag].right, right);
 }
 
-/* The module's argument: "offload" or "none". */
-static int
-want_offload(void)
-{
-	const volatile char *n = XOK_INFO->modules[0].name;
-	unsigned i;
-
-	for (i = 0; n[i] && n[i] != ' '; i++)
-		;
-	return n[i] == ' ' && n[i + 1] == 'o';
-}
-
 int
 main(uint64_t arg)
 {
@@ -139,7 +127,7 @@ main(uint64_t arg)
 	static const uint8_t port[2] = { PORT >> 8, PORT & 0xff };
 	volatile struct xok_net_ring *r = (void *)RING_VA;
 	const volatile uint8_t *mac = XOK_INFO->net.mac;
-	int off = want_offload(), end = 0;
+	int off = module_arg_is('o'), end = 0;
 	uint64_t t_end, resets0 = XOK_INFO->net.resets;
 	struct xok_pf f;
 	int64_t id;

@@ -229,22 +229,10 @@ valid(int offload)
 		    tx0);
 }
 
-/* The module's argument: "offload" or "none". */
-static int
-want_offload(void)
-{
-	const volatile char *n = XOK_INFO->modules[0].name;
-	unsigned i;
-
-	for (i = 0; n[i] && n[i] != ' '; i++)
-		;
-	return n[i] == ' ' && n[i + 1] == 'o';
-}
-
 int
 main(uint64_t arg)
 {
-	int off = want_offload();
+	int off = module_arg_is('o');
 	unsigned i;
 
 	(void)arg;
