@@ -1093,6 +1093,23 @@ main(uint64_t arg)
 	else
 		EXPECT_EQ("no TSO (switched off, or the card has none)",
 		    net.tx_tso, 0);
+	/* (session 13) receive checksum offload: the host's frames reach
+	 * a tap card with partial sums the kernel completes and flags, so
+	 * lwIP skipped their TCP sums; on any other card none is flagged */
+	printf("cheetah: receive checksum offload%s: %lu frames flagged, "
+	    "kernel: %lu partial sums completed, %lu checked by the card, "
+	    "%lu bad headers\n", XOK_INFO->net.offload & XOK_NET_OFF_RXCSUM ?
+	    "" : " off", net.rx_csum_ok, XOK_INFO->net.rx_csum_done,
+	    XOK_INFO->net.rx_csum_valid, XOK_INFO->net.rx_badhdr);
+	if (XOK_INFO->net.offload & XOK_NET_OFF_RXCSUM)
+		EXPECT("received frames flagged checksum-right, lwIP's sums "
+		    "skipped", net.rx_csum_ok > 0);
+	else
+		EXPECT_EQ("no receive checksum offload: no frame flagged",
+		    net.rx_csum_ok + XOK_INFO->net.rx_csum_done +
+		    XOK_INFO->net.rx_csum_valid, 0);
+	EXPECT_EQ("no received frame with a nonsense header",
+	    XOK_INFO->net.rx_badhdr, 0);
 	if (use_merge)
 		/* (pipelined responses may even share one) */
 		EXPECT("a response that fits one segment went as at most "

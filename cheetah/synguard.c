@@ -59,7 +59,9 @@ fin(uint32_t s)
  * Is p (an Ethernet frame in one pbuf) a SYN without ACK or RST to our
  * port that lwIP will take: an unfragmented IPv4 packet to our address
  * from one that is not broadcast or multicast, whose lengths fit the
- * frame and whose IP and TCP checksums are right?  A frame lwIP drops (a bad checksum, a bad length, a fragment) must
+ * frame and whose IP and TCP checksums are right (the TCP one as lwIP
+ * checks it: not for a frame the kernel flagged right)?  A frame lwIP
+ * drops (a bad checksum, a bad length, a fragment) must
  * not drop a half-open connection or end a TIME_WAIT on its way there
  * (session 10: before, a SYN with a bad checksum did both).
  */
@@ -89,8 +91,14 @@ is_syn(const struct pbuf *p, const struct netif *nif)
 	if ((t[13] & 0x16) != 0x02 || ((unsigned)t[2] << 8 | t[3]) !=
 	    guarded_port || doff < 20 || doff > tot - ihl)
 		return 0;
-	/* the pseudo header: addresses, protocol, TCP length */
-	return fin(sum16(t, tot - ihl, sum16(f + 26, 8, 6 + tot - ihl))) == 0;
+	/* the pseudo header: addresses, protocol, TCP length; not summed
+	 * when lwIP will not sum it either (a frame the kernel flagged
+	 * XOK_NET_RX_CSUM_OK: exosnet.c turned the netif's check off) */
+	IF__NETIF_CHECKSUM_ENABLED(nif, NETIF_CHECKSUM_CHECK_TCP) {
+		return fin(sum16(t, tot - ihl, sum16(f + 26, 8,
+		    6 + tot - ihl))) == 0;
+	}
+	return 1;
 }
 
 /* Drop the oldest half-open connection of the listener (the active

@@ -2,7 +2,9 @@
  * wirestats.c: what the receive path dropped, and why, as text for the
  * guest test's /.cheetah/stats page: the card's frames (the kernel's
  * counters: rx_badlen, frames too long or too short for a ring slot;
- * unclaimed, no packet filter took them), the netif driver's, the SYN
+ * unclaimed, no packet filter took them; badhdr, a virtio-net header
+ * that made no sense; partial sums completed, sums the card checked),
+ * the netif driver's (frames whose sums lwIP skipped), the SYN
  * guard's (synguard.c: SYNs it saw, half-open connections it dropped,
  * TIME_WAITs it ended) and lwIP's per layer (link, ARP, IP, fragments,
  * ICMP, UDP, TCP).  The
@@ -44,11 +46,14 @@ wire_stats(const struct exos_net *net, char *buf, size_t n)
 	int k;
 
 	k = snprintf(buf, n, "card frames=%lu badlen=%lu unclaimed=%lu "
-	    "delivered=%lu resets=%lu dead=%u\nnetif frames=%lu badlen=%lu "
-	    "nopbuf=%lu\nguard syns=%lu evicted=%lu reopened=%lu\n",
+	    "delivered=%lu resets=%lu dead=%u badhdr=%lu csumdone=%lu "
+	    "csumvalid=%lu\nnetif frames=%lu badlen=%lu nopbuf=%lu "
+	    "csumok=%lu\nguard syns=%lu evicted=%lu reopened=%lu\n",
 	    x->rx_frames, x->rx_badlen, x->rx_unclaimed, x->rx_delivered,
-	    x->resets, (unsigned)x->dead, net->rx_frames, net->rx_badlen,
-	    net->rx_nopbuf, syn_seen, syn_evicted, syn_reopened);
+	    x->resets, (unsigned)x->dead, x->rx_badhdr, x->rx_csum_done,
+	    x->rx_csum_valid, net->rx_frames, net->rx_badlen,
+	    net->rx_nopbuf, net->rx_csum_ok, syn_seen, syn_evicted,
+	    syn_reopened);
 	if (k < 0)
 		return k;
 	len = (size_t)k;

@@ -217,6 +217,11 @@ GUEST_TESTS += tests/guest/cheetah.sh tests/guest/cheetahload.sh
 # the host also sends it malformed frames (tests/guest/cheetahwire.py).
 $(eval $(call guest_prog,$(BUILD)/tests/txotest.elf,tests/guest/txotest.c))
 GUEST_TESTS += tests/guest/txotest.sh tests/guest/cheetahtap.sh
+# (session 13) receive checksum offload: partial sums completed, hostile
+# offsets dropped and counted, unflagged frames still checked, on tap
+# cards with and without GUEST_CSUM (tests/guest/rxcsum.sh).
+$(eval $(call guest_prog,$(BUILD)/tests/rxcsumtest.elf,tests/guest/rxcsumtest.c))
+GUEST_TESTS += tests/guest/rxcsum.sh
 # (shell) Limits, times, sysinfo, syslog, groups, affinity
 # (tests/posix/sysinfo.c, libexos/posix/sysinfo.c), ExOS and Linux.
 POSIX_SUITE += sysinfo

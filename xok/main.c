@@ -90,6 +90,8 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 		vnet_inject_nonsense();
 	if (has_word(cmdline, "xok.netdeadtx"))
 		vnet_inject_tx_nonsense();
+	if (has_word(cmdline, "xok.netbadhdr"))
+		vnet_inject_badhdr();
 	if (has_word(cmdline, "xok.tsccheck"))
 		tsc_crosscheck();
 	kprintf("xok: %lu MiB, %lu free pages, %lu modules, "

@@ -54,9 +54,9 @@ purge_dead(void)
 	info->net.nfilters = pfs.nfilters;
 }
 
-/* Copy one frame into filter id's ring. */
+/* Copy one frame into filter id's ring, with its flags (XOK_NET_RX_*). */
 static void
-ring_put(int id, const uint8_t *frame, size_t len)
+ring_put(int id, const uint8_t *frame, size_t len, uint16_t flags)
 {
 	struct net_ring *r = &rings[id];
 	uint32_t owner = pfs.e[id].owner;
@@ -84,7 +84,8 @@ ring_put(int id, const uint8_t *frame, size_t len)
 	s = (struct xok_net_slot *)((uint8_t *)KADDR(r->ppn[k / 2] * PGSIZE) +
 	    (k % 2) * XOK_NET_SLOT);
 	s->len = (uint32_t)len;
-	s->filter = (uint32_t)id;
+	s->filter = (uint16_t)id;
+	s->flags = flags;
 	memcpy(s->data, frame, len);
 	__asm__ volatile("" ::: "memory");      /* the frame, then head */
 	h->nslots = nslots;
@@ -94,7 +95,7 @@ ring_put(int id, const uint8_t *frame, size_t len)
 
 /* The card's receive function. */
 static void
-net_rx(const uint8_t *frame, size_t len)
+net_rx(const uint8_t *frame, size_t len, uint16_t flags)
 {
 	int id = pf_match(&pfs, frame, len, NULL);
 
@@ -106,7 +107,7 @@ net_rx(const uint8_t *frame, size_t len)
 		info->net.rx_unclaimed++;
 		return;
 	}
-	ring_put(id, frame, len);
+	ring_put(id, frame, len, flags);
 }
 
 void

@@ -24,6 +24,7 @@ KERNEL_SRCS := xok/arch/x86_64/boot.S xok/arch/x86_64/trapentry.S \
 	xok/pagebatch.c \
 	xok/sleepto.c \
 	xok/txocheck.c \
+	xok/rxcsum.c \
 	$(XN_CORE_SRCS)   # XN's core, compiled twice (xn/xn.mk)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 

@@ -12,7 +12,10 @@
  * chain is flattened into one frame for NET_TRANSMIT.  Full-sized TCP
  * segments of one connection sent in a burst are first offered to
  * exosgso.c, which merges them into super-frames the card segments
- * (TSO) when it can.  Time: sys_now from the exported clock.
+ * (TSO) when it can.  A frame the kernel flagged XOK_NET_RX_CSUM_OK
+ * (the card checked its TCP or UDP sum, or the kernel completed it)
+ * goes through lwIP with those two checks off for that frame only.
+ * Time: sys_now from the exported clock.
  * docs/NETWORK.md, "TCP/IP as a library".
  */
 #include <exos/exos.h>
@@ -331,7 +334,23 @@ exos_net_stop(struct exos_net *n)
 int
 exos_net_input(struct exos_net *n, const void *frame, size_t len)
 {
+	return exos_net_input_flags(n, frame, len, 0);
+}
+
+/* lwIP's TCP and UDP input checks skipped for this one frame: the
+ * kernel flagged its sum right (XOK_NET_RX_CSUM_OK).  Under NO_SYS
+ * netif->input runs the frame through lwIP to the end before it
+ * returns, so the netif's checks are on again for the next frame (a
+ * datagram lwIP reassembles from fragments, which the kernel never
+ * flags, is checked when its last fragment arrives). */
+#define CHECKS_SKIPPED (NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP)
+
+int
+exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
+    unsigned flags)
+{
 	struct pbuf *p;
+	int ok = (flags & XOK_NET_RX_CSUM_OK) != 0;
 
 	if (len == 0 || len > FRAME_MAX) {
 		n->rx_badlen++;
@@ -347,8 +366,15 @@ exos_net_input(struct exos_net *n, const void *frame, size_t len)
 		return -1;
 	}
 	n->rx_frames++;
+	if (ok) {
+		n->rx_csum_ok++;
+		NETIF_SET_CHECKSUM_CTRL(&n->netif, NETIF_CHECKSUM_ENABLE_ALL &
+		    ~CHECKS_SKIPPED);
+	}
 	if (n->netif.input(p, &n->netif) != ERR_OK)
 		pbuf_free(p);
+	if (ok)
+		NETIF_SET_CHECKSUM_CTRL(&n->netif, NETIF_CHECKSUM_ENABLE_ALL);
 	return 0;
 }
 
@@ -369,8 +395,9 @@ exos_net_poll(struct exos_net *n)
 		    nslots) * XOK_NET_SLOT);
 
 		/* s->len is checked by exos_net_input (at most 1514, less
-		 * than the slot's 2040 bytes) */
-		exos_net_input(n, s->data, s->len);
+		 * than the slot's 2040 bytes); s->flags is the kernel's word
+		 * on the checksum (ours to corrupt, for our own loss) */
+		exos_net_input_flags(n, s->data, s->len, s->flags);
 		tail++;
 		r->tail = tail;
 		taken++;

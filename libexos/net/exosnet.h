@@ -22,6 +22,8 @@ struct exos_net {
 	uint64_t rx_frames;             /* frames handed to lwIP */
 	uint64_t rx_badlen;             /* slots with an impossible length */
 	uint64_t rx_nopbuf;             /* no pool buffer: dropped */
+	uint64_t rx_csum_ok;            /* flagged XOK_NET_RX_CSUM_OK: lwIP
+					   skipped their TCP/UDP sums */
 	uint64_t tx_frames;             /* frames sent */
 	uint64_t tx_busy;               /* transmit buffers all in flight */
 	uint64_t tx_dropped;            /* given up on (or refused) */
@@ -63,6 +65,11 @@ void exos_net_wait(struct exos_net *n, uint64_t ms);
  * any length: lwIP drops what it cannot parse).  0, or -1 if dropped
  * here (length 0 or above 1514, or no buffer). */
 int exos_net_input(struct exos_net *n, const void *frame, size_t len);
+/* The same with a ring slot's flags: XOK_NET_RX_CSUM_OK makes lwIP skip
+ * the frame's TCP and UDP checksum checks (the IP header's and ICMP's
+ * stay). */
+int exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
+    unsigned flags);
 /* Milliseconds since boot (lwIP's sys_now). */
 uint32_t exos_net_now(void);
 /* Send the TCP super-frame the netif is gathering, if any (exosgso.c;

@@ -59,7 +59,7 @@
 #define LWIP_TCP_SACK_OUT       0
 #define LWIP_WND_SCALE          0
 
-/* Checksums in software, every one checked on input. */
+/* Checksums in software, every one checked on input ... */
 #define CHECKSUM_GEN_IP         1
 #define CHECKSUM_GEN_TCP        1
 #define CHECKSUM_GEN_UDP        1
@@ -68,6 +68,10 @@
 #define CHECKSUM_CHECK_TCP      1
 #define CHECKSUM_CHECK_UDP      1
 #define CHECKSUM_CHECK_ICMP     1
+/* ... except a frame the kernel flagged XOK_NET_RX_CSUM_OK (the card
+ * checked its TCP or UDP sum): exosnet.c turns the netif's TCP and UDP
+ * checks off around that frame's input. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 /* Counters (lwip_stats) for the tests: drops, checksum and length errors,
  * pool use. */

@@ -30,4 +30,17 @@ static int failures;
 		sys_yield(XOK_SELF); \
 	(cond); })
 
+/* Does the program's module argument (its boot command line after the
+ * name: "prog offload", "prog none") start with c? */
+static inline int
+module_arg_is(char c)
+{
+	const volatile char *n = XOK_INFO->modules[0].name;
+	unsigned i;
+
+	for (i = 0; n[i] && n[i] != ' '; i++)
+		;
+	return n[i] == ' ' && n[i + 1] == c;
+}
+
 #endif

@@ -2,12 +2,14 @@
 # cheetahtap.sh: Cheetah's end-to-end test (cheetah.sh: fetch and cmp
 # every file, then the hostile cases) on a tap device in a network
 # namespace of the script's own, where QEMU's virtio-net card offers
-# checksum offload and TSO (QEMU's user-mode network offers neither):
-# once with the card's offloads (Cheetah's large bodies leave as TSO
-# super-frames, which the host's kernel cuts into segments; the guest
-# checks it sent some), once with a card that has none
-# (csum=off,host_tso4=off: the driver's old path; the guest checks it
-# sent none).  Needs root and `ip`; without them it says so and passes
+# checksum offload, TSO and receive checksum offload (QEMU's user-mode
+# network offers none): once with the card's offloads (Cheetah's large
+# bodies leave as TSO super-frames, which the host's kernel cuts into
+# segments; the guest checks it sent some; the host's frames arrive with
+# partial sums the guest's kernel completes and flags, and the guest
+# checks lwIP skipped sums), once with a card that has none
+# (csum=off,host_tso4=off,guest_csum=off: the driver's old path; the
+# guest checks it sent none and flagged none).  Needs root and `ip`; without them it says so and passes
 # nothing.  Run by scripts/run-tests with KERNEL and ACCEL set.
 kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 elf="$(dirname "$(dirname "$kernel")")/cheetah/cheetah.elf"
@@ -44,7 +46,7 @@ to=120
 rc=0
 for mode in offload none; do
 	nic=""
-	[ $mode = none ] && nic="csum=off,host_tso4=off"
+	[ $mode = none ] && nic="csum=off,host_tso4=off,guest_csum=off"
 	echo "cheetahtap: the card with $mode"
 	CHEETAH_HOST=10.0.2.15 CHEETAH_TAP=xtap0 in_ns python3 "$here/cheetahclient.py" 80 \
 		"$tmp/www" > "$tmp/client" 2>&1 &
@@ -64,12 +66,12 @@ for mode in offload none; do
 	crc=$?
 	cat "$tmp/guest" "$tmp/client"
 	if [ $mode = offload ]; then
-		grep -q "offload: csum tso4" "$tmp/guest" &&
-			echo "PASS: host: the tap card offers csum and tso4" ||
+		grep -q "offload: csum tso4 rxcsum" "$tmp/guest" &&
+			echo "PASS: host: the tap card offers csum, tso4 and rxcsum" ||
 			{ echo "FAIL: host: the tap card offers no offload"; rc=1; }
 	else
 		grep -q "offload: none" "$tmp/guest" &&
-			echo "PASS: host: csum=off,host_tso4=off: no offload" ||
+			echo "PASS: host: csum=off,host_tso4=off,guest_csum=off: no offload" ||
 			{ echo "FAIL: host: the card still offloads"; rc=1; }
 	fi
 	[ $grc -ne 0 ] && rc=1

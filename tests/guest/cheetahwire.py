@@ -11,7 +11,11 @@
 # bogus TCP options, SYN+FIN and other flag nonsense, malformed ARP,
 # RST storms with wrong sequence numbers on a live connection, and
 # segments with bad checksums or lengths that carry a request at the
-# live connection's own sequence number.  Before and after each case it
+# live connection's own sequence number, and frames whose TCP sum is
+# left partial (NEEDS_CSUM, the host's own frames: completed by the
+# guest's kernel with receive checksum offload, by the host's without;
+# with padding, which must then not be flagged right).  Before and after
+# each case it
 # reads Cheetah's counters (/.cheetah/stats, cheetah/wirestats.c, on one
 # keep-alive connection, so that it makes no SYN of its own) and checks
 # the frames were counted where they should be (the exact number, for
@@ -61,6 +65,20 @@ def tcp(sport, dport, seq, ack, flags, payload=b"", opts=b"", doff=None,
 
 
 FIN, SYN, RST, PSH, ACK, URG = 1, 2, 4, 8, 16, 32
+SOL_PACKET, PACKET_VNET_HDR = 263, 15
+
+
+def partial(frame, pad=b""):
+    """An Ethernet + IPv4 (20 bytes) + TCP frame with the TCP sum made
+    partial, as the host's own stack hands it to a tap (the field holds
+    the pseudo-header sum, not complemented), and the virtio-net header
+    asking for it to be completed (NEEDS_CSUM, csum_start at the TCP
+    header, csum_offset 16); pad is added after the datagram."""
+    tcplen = len(frame) - 34
+    ph = frame[26:34] + struct.pack("!BBH", 0, 6, tcplen)
+    s = (~csum(ph)) & 0xffff
+    f = frame[:50] + struct.pack("!H", s) + frame[52:] + pad
+    return (struct.pack("<BBHHHH", 1, 0, 0, 0, 34, 16), f)
 
 
 class Wire:
@@ -87,8 +105,22 @@ class Wire:
 
     def send(self, frames, gap=0.004):
         for f in frames:
-            self.raw.send(f)
+            if isinstance(f, tuple):    # (virtio-net header, frame)
+                self.vsend(*f)
+            else:
+                self.raw.send(f)
             time.sleep(gap)
+
+    def vsend(self, vh, frame):
+        """Send frame with a virtio-net header of our own making
+        (PACKET_VNET_HDR): the host's kernel hands it to the tap, which
+        gives it to QEMU's card as it is when the guest negotiated
+        receive checksum offload (else it completes the sum first)."""
+        if getattr(self, "vraw", None) is None:
+            self.vraw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            self.vraw.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+            self.vraw.bind((self.iface, 0))
+        self.vraw.send(vh + frame)
 
     # ---- the counters, on one keep-alive connection -----------------
     def stats(self):
@@ -141,7 +173,8 @@ class Wire:
                     now[k] == prev[k] for k in now
                     if not k.startswith(("tcp.", "link.", "ip.recv",
                                          "card.frames", "card.deliv",
-                                         "netif.frames"))):
+                                         "netif.frames", "card.csum",
+                                         "netif.csum"))):
                 break
             prev = now
         return now, {k: now[k] - before.get(k, 0) for k in now}
@@ -156,7 +189,8 @@ class Wire:
                 self.data[name]
         self.check("wire: curl and cmp after " + what, ok, r.returncode)
 
-    def case(self, what, frames, want, atleast=()):
+    def case(self, what, frames, want, atleast=(),
+             verb="counted as dropped"):
         """Send frames; want: counter -> exact difference; atleast:
         counters that must have grown by at least len(frames)."""
         before = self.stats()
@@ -177,12 +211,13 @@ class Wire:
         print("wire: %s: %s" % (what, " ".join(
             "%s+%d" % (k, v) for k, v in sorted(d.items()) if v and not
             k.startswith(("tcp.recv", "ip.recv", "link.recv", "card.fr",
-                          "card.deliv", "netif.frames")))), flush=True)
+                          "card.deliv", "netif.frames", "card.csum",
+                          "netif.csum")))), flush=True)
         bad = {k: (d.get(k), v) for k, v in want.items() if d.get(k) != v}
         bad.update({k: (d.get(k), ">=%d" % len(frames)) for k in atleast
                     if d.get(k, 0) < len(frames)})
-        self.check("wire: %s (%d frames) counted as dropped" %
-                   (what, len(frames)), not bad, bad)
+        self.check("wire: %s (%d frames) %s" % (what, len(frames), verb),
+                   not bad, bad)
         self.fetch_cmp(what)
 
 
@@ -355,6 +390,23 @@ def run(iface, port, data, check):
                                    FIN, SYN | FIN | PSH, SYN | RST | ACK,
                                    RST, SYN | FIN))],
            {"guard.syns": 3, "tcp.chk": 0, "tcp.len": 0})
+    # ---- partial checksums (receive checksum offload, session 13): the
+    # host's stack hands its own frames to the tap with the TCP sum
+    # left partial; with GUEST_CSUM the guest's kernel completes it (and
+    # flags the slot right), else the host's kernel does.  lwIP takes
+    # them either way.  With padding after the datagram the completed
+    # sum covers the padding too: wrong, so the kernel must not flag it
+    # right; lwIP checks it and drops it.
+    w.case("partial TCP sums (NEEDS_CSUM) completed",
+           [partial(w.eth(ip(tcp(sp + 300 + k, port, 77 + k, 0, SYN))))
+            for k in range(N)],
+           {"guard.syns": N, "tcp.chk": 0, "tcp.len": 0, "card.badhdr": 0},
+           verb="taken by lwIP and the SYN guard")
+    w.case("partial TCP sums with nonzero padding after the datagram",
+           [partial(w.eth(ip(tcp(sp + 400 + k, port, 88 + k, 0, SYN))),
+                    pad=b"\xab" * 6) for k in range(N)],
+           {"tcp.chk": N, "tcp.drop": N, "guard.syns": 0,
+            "card.badhdr": 0})
     w.case("malformed ARP",
            [w.eth(struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + w.hmac +
                   HOST_IP + b"\0" * 6 + GUEST_IP, 0x0806)
@@ -409,3 +461,5 @@ def run(iface, port, data, check):
     if w.st is not None:
         w.st.close()
     w.raw.close()
+    if getattr(w, "vraw", None) is not None:
+        w.vraw.close()

@@ -7,7 +7,8 @@
  * Before serving, hostile frames go through the same input path as the
  * ring's (truncated Ethernet, IPv4, TCP and ARP headers, bad lengths and
  * checksums, random bytes, a forged ring slot with an impossible
- * length): lwIP must drop them all and keep no buffer.  Each connection
+ * length): lwIP must drop them all and keep no buffer; a frame flagged
+ * checksum-right skips lwIP's TCP sum, and only that frame.  Each connection
  * starts with a mode byte, echoed with the rest: 'E' echo; 'S' echo,
  * and after 32 KiB the receive loop stops draining the ring for 400 ms
  * (the ring fills: the kernel drops and counts, TCP must recover); 'Q'
@@ -355,6 +356,38 @@ hostile(void)
 	EXPECT_EQ("no TCP connection made by them", accepted, 0);
 }
 
+/*
+ * A slot flagged XOK_NET_RX_CSUM_OK (receive checksum offload: the card
+ * or the kernel vouches for the TCP/UDP sum) makes lwIP skip that
+ * frame's TCP sum and only that frame's: the same bad SYN, flagged,
+ * passes the check (answered by a RST, no listener yet); unflagged
+ * right after, it is dropped for its sum.  The IP header's sum is
+ * still checked on a flagged frame.
+ */
+static void
+flagged(void)
+{
+	uint32_t chk0 = lwip_stats.tcp.chkerr, ipchk0 = lwip_stats.ip.chkerr;
+	uint64_t ok0 = net.rx_csum_ok;
+
+	ip4(6, 40);
+	tcp_syn();
+	exos_net_input_flags(&net, fr, 54, XOK_NET_RX_CSUM_OK);
+	EXPECT_EQ("a flagged frame: lwIP skipped its TCP sum",
+	    lwip_stats.tcp.chkerr - chk0, 0);
+	EXPECT_EQ("the netif counted it flagged", net.rx_csum_ok - ok0, 1);
+	exos_net_input_flags(&net, fr, 54, 0);
+	EXPECT_EQ("the same frame unflagged next: dropped for its TCP sum",
+	    lwip_stats.tcp.chkerr - chk0, 1);
+	exos_net_input(&net, fr, 54);
+	EXPECT_EQ("and through exos_net_input: dropped too",
+	    lwip_stats.tcp.chkerr - chk0, 2);
+	fr[24] ^= 0x55;
+	exos_net_input_flags(&net, fr, 54, XOK_NET_RX_CSUM_OK);
+	EXPECT_EQ("a flagged frame with a bad IP header sum: dropped",
+	    lwip_stats.ip.chkerr - ipchk0, 1);
+}
+
 int
 main(uint64_t arg)
 {
@@ -373,6 +406,7 @@ main(uint64_t arg)
 	/* Before listening: a host SYN taken meanwhile is refused, not
 	 * counted as a connection the hostile frames made. */
 	hostile();
+	flagged();
 	l = tcp_new();
 	EXPECT("tcp_new", l != NULL);
 	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||

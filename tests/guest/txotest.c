@@ -9,7 +9,8 @@
  * payload cut at 1460): on a card that offers the offloads (the
  * module's argument "offload": txotest.sh's tap boot) both are sent and
  * completed; on one that does not ("none": user-mode network, or
- * csum=off,host_tso4=off) both are refused with -XE_NODEV, unsent.
+ * csum=off,host_tso4=off,guest_csum=off) both are refused with
+ * -XE_NODEV, unsent.
  */
 #include <exos/exos.h>
 #include <string.h>
@@ -228,29 +229,18 @@ valid(int offload)
 		    tx0);
 }
 
-/* The module's argument: "offload" or "none". */
-static int
-want_offload(void)
-{
-	const volatile char *n = XOK_INFO->modules[0].name;
-	unsigned i;
-
-	for (i = 0; n[i] && n[i] != ' '; i++)
-		;
-	return n[i] == ' ' && n[i + 1] == 'o';
-}
-
 int
 main(uint64_t arg)
 {
-	int off = want_offload();
+	int off = module_arg_is('o');
 	unsigned i;
 
 	(void)arg;
 	EXPECT("a virtio-net card is present", XOK_INFO->net.present);
-	EXPECT_EQ(off ? "the card's offloads: csum and tso4" :
+	EXPECT_EQ(off ? "the card's offloads: csum, tso4 and rxcsum" :
 	    "the card's offloads: none", XOK_INFO->net.offload,
-	    off ? XOK_NET_OFF_CSUM | XOK_NET_OFF_TSO4 : 0);
+	    off ? XOK_NET_OFF_CSUM | XOK_NET_OFF_TSO4 | XOK_NET_OFF_RXCSUM :
+	    0);
 	EXPECT_EQ("map 4 body pages", exos_map_new(BODY_VA, 4, XOK_PTE_W), 0);
 	for (i = 0; i < 4 * XOK_PGSIZE; i++)
 		body[i] = (uint8_t)i;

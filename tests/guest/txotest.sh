@@ -3,7 +3,7 @@
 # on QEMU's user-mode network, whose card offers no offload, then -- with
 # root and `ip` -- on a tap device in a network namespace of the
 # script's own, whose card offers checksum offload and TSO, and once
-# more there with csum=off,host_tso4=off.  Run by scripts/run-tests with
+# more there with csum=off,host_tso4=off,guest_csum=off.  Run by scripts/run-tests with
 # KERNEL and ACCEL set; prints PASS/FAIL lines.
 kernel=${KERNEL:-build/xok/xok.bin}
 elf="$(dirname "$(dirname "$kernel")")/tests/txotest.elf"
@@ -23,5 +23,5 @@ done
 ip netns exec "$ns" scripts/qemu --accel "${ACCEL:-tcg}" --test \
 	--tap xtap0 "$kernel" "$elf offload" || rc=1
 ip netns exec "$ns" scripts/qemu --accel "${ACCEL:-tcg}" --test \
-	--tap xtap0 --nic csum=off,host_tso4=off "$kernel" "$elf none" || rc=1
+	--tap xtap0 --nic csum=off,host_tso4=off,guest_csum=off "$kernel" "$elf none" || rc=1
 exit ${rc:-0}

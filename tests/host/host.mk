@@ -2,7 +2,8 @@
 # modules: capabilities (xok/cap.c), wake-up predicates (xok/pred.c),
 # physical page accounting (xok/pages.c), the console input ring
 # (xok/consring.c), the CMOS clock's date (xok/rtctime.c), packet filters
-# (xok/pf.c), NET_TRANSMITO's header checks (xok/txocheck.c) and the
+# (xok/pf.c), NET_TRANSMITO's header checks (xok/txocheck.c), the
+# receive path's virtio-net header (xok/rxcsum.c) and the
 # string functions (xok/lib/string.c).  Included by
 # the top-level Makefile, which defines
 # HOST_CC, HOST_CFLAGS, CHECK_CFLAGS, CHECK_LIBS, NO_LOOP_PATTERNS and
@@ -11,11 +12,12 @@
 HOST_XOK_TEST_SRCS := tests/host/test_xok.c tests/host/test_cap.c \
 	tests/host/test_pred.c tests/host/test_pages.c tests/host/test_string.c \
 	tests/host/test_consring.c tests/host/test_rtctime.c tests/host/test_pf.c \
-	tests/host/test_txo.c
+	tests/host/test_txo.c tests/host/test_rxcsum.c
 HOST_XOK_MOD_SRCS  := xok/cap.c xok/pred.c xok/pages.c xok/consring.c \
-	xok/rtctime.c xok/pf.c xok/pfmirror.c xok/txocheck.c
+	xok/rtctime.c xok/pf.c xok/pfmirror.c xok/txocheck.c xok/rxcsum.c
 HOST_XOK_HDRS      := xok/cap.h xok/pred.h xok/pages.h xok/consring.h \
-	xok/rtctime.h xok/pf.h xok/include/xok/abi.h xok/txocheck.h \
+	xok/rtctime.h xok/pf.h xok/include/xok/abi.h xok/txocheck.h xok/rxcsum.h \
+	tests/inetsum.h \
 	xok/dev/virtio_net.h
 
 # xok/lib/string.c twice, its functions renamed (k_memcpy, u_memcpy, ...)
@@ -89,10 +91,29 @@ fuzz-txo: $(TXO_FUZZER)
 	    -print_final_stats=1 -artifact_prefix=$(TXO_FUZZER).crashes/ \
 	    $(FUZZ_ARGS) $(TXO_FUZZER).corpus
 
+# The receive path's reading of the virtio-net header (xok/rxcsum.c, as
+# the kernel builds it): partial sums, offsets, flags (docs/TESTING.md):
+#   make fuzz-rxcsum [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+RXCSUM_FUZZER := $(BUILD)/xok/fuzz_rxcsum
+$(RXCSUM_FUZZER): xok/fuzz/fuzz_rxcsum.c xok/rxcsum.c xok/rxcsum.h \
+    xok/dev/virtio_net.h xok/include/xok/abi.h tests/inetsum.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -Ixok/include -Ixok \
+	    -o $@ xok/fuzz/fuzz_rxcsum.c xok/rxcsum.c
+
+.PHONY: fuzz-rxcsum
+fuzz-rxcsum: $(RXCSUM_FUZZER)
+	@mkdir -p $(RXCSUM_FUZZER).corpus $(RXCSUM_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(RXCSUM_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(RXCSUM_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(RXCSUM_FUZZER).corpus
+
 # issue 13's name for it: the network's fuzzers (filters, demultiplexer,
-# the transmit check's mirror; the transmit offload's header checks)
+# the transmit check's mirror; the transmit offload's header checks; the
+# receive offload's)
 .PHONY: fuzz-net
-fuzz-net: fuzz-pf fuzz-txo
+fuzz-net: fuzz-pf fuzz-txo fuzz-rxcsum
 
 # The console's line discipline (libexos/posix/ldisc.c, pure): its own
 # program, since it is the POSIX layer's code, not the kernel's.

@@ -20,6 +20,8 @@
  *                              the epoch, against timegm()
  *   test_txo.c    xok/txocheck.c  NET_TRANSMITO's header checks: the
  *                              virtio-net header, the pseudo sum, refusals
+ *   test_rxcsum.c xok/rxcsum.c  a received frame's virtio-net header:
+ *                              flags, partial sums completed, bounds
  *
  * This file only gathers the suites and runs them.  The exit status is 0
  * iff every test passed.  Do not include <xok/lib.h> here: it clashes
@@ -36,6 +38,7 @@ Suite *consring_suite(void);
 Suite *rtctime_suite(void);
 Suite *pf_suite(void);
 Suite *txo_suite(void);
+Suite *rxcsum_suite(void);
 
 int
 main(void)
@@ -51,6 +54,7 @@ main(void)
 	srunner_add_suite(sr, rtctime_suite());
 	srunner_add_suite(sr, pf_suite());
 	srunner_add_suite(sr, txo_suite());
+	srunner_add_suite(sr, rxcsum_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -19,12 +19,16 @@
  * lost in a reset.  Features negotiated, when the card offers them: the
  * MAC address, transmit checksum offload (VIRTIO_NET_F_CSUM) and TCP
  * segmentation of IPv4 super-frames (VIRTIO_NET_F_HOST_TSO4, only with
- * CSUM); the kernel's xok.nooffload turns the two off.  A gathered
+ * CSUM) and receive checksum offload (VIRTIO_NET_F_GUEST_CSUM, session
+ * 13); the kernel's xok.nooffload turns the three off.  A gathered
  * frame may carry a virtio-net header asking for them (vnet_sendv's
- * vh: nettxo.c built and checked it).  Not negotiated: receive
- * checksum (GUEST_CSUM: the device could then hand over frames with a
- * partial checksum, which every ring owner would have to understand),
- * receive segmentation, merged buffers.
+ * vh: nettxo.c built and checked it).  A received frame's header is
+ * read only with GUEST_CSUM (else, as virtio says, ignored): rxcsum.c
+ * completes a partial checksum in the receive buffer, so no ring owner
+ * ever sees one, and says whether the slot may be flagged
+ * XOK_NET_RX_CSUM_OK; a header whose offsets lie outside the frame
+ * drops the frame (rx_badhdr), no reset.  Not negotiated: receive
+ * segmentation, merged buffers.
  *
  * The kernel never blocks and runs with interrupts off: completions are
  * reaped by vnet_intr() from the card's interrupt or by vnet_poll().
@@ -38,12 +42,13 @@
  * (rx_badlen), no reset.
  *
  * Not done: the modern (virtio 1.0) interface, MSI-X, the control queue,
- * receive offloads, more than one card.
+ * receive segmentation, more than one card.
  */
 #include "../kern.h"
 #include "pci.h"
 #include "virtio.h"
 #include "virtio_net.h"
+#include "../rxcsum.h"
 
 #define VIRTIO_NET_LEGACY  0x1000       /* transitional network card */
 #define VIRTIO_NET_MODERN  0x1041
@@ -52,6 +57,7 @@
 /* The device config (VIO_CONFIG) starts with mac[6]. */
 #define F_MAC          (1U << 5)
 #define F_CSUM         (1U << 0)        /* device checksums for us */
+#define F_GUEST_CSUM   (1U << 1)        /* partial / checked sums in */
 #define F_HOST_TSO4    (1U << 11)       /* device segments TCPv4 */
 
 #define HDR_LEN     10                  /* struct virtio_net_hdr, legacy */
@@ -83,9 +89,42 @@ static struct {
 	vnet_txdone_fn txdone;
 	int inject;                     /* vnet_inject_nonsense */
 	int inject_tx;                  /* vnet_inject_tx_nonsense */
+	unsigned inject_hdr;            /* vnet_inject_badhdr: to go */
 	int nooffload;                  /* vnet_set_nooffload */
 	uint32_t offload;               /* XOK_NET_OFF_* negotiated */
 } vn = { .irq = -1 };
+
+/*
+ * The flags of received frame f (len bytes after the virtio-net header
+ * h in the receive buffer), its partial checksum completed (rxcsum.c):
+ * XOK_NET_RX_*, or -1 to drop it (counted in rx_badhdr).
+ */
+static int
+rx_flags(const uint8_t *h, uint8_t *f, size_t len)
+{
+	struct vnet_hdr vh;
+	int r;
+
+	if (!(vn.offload & XOK_NET_OFF_RXCSUM))
+		return 0;               /* the header means nothing */
+	vh.flags = h[0];
+	vh.gso_type = h[1];
+	memcpy(&vh.hdr_len, h + 2, 2);
+	memcpy(&vh.gso_size, h + 4, 2);
+	memcpy(&vh.csum_start, h + 6, 2);
+	memcpy(&vh.csum_offset, h + 8, 2);
+	if (vn.inject_hdr && (vh.flags & VNET_HDR_F_NEEDS_CSUM))
+		rx_nonsense(&vh, len, RX_NONSENSE_KINDS - vn.inject_hdr--);
+	if ((r = rx_csum(f, len, &vh)) < 0) {
+		info->net.rx_badhdr++;
+		return -1;
+	}
+	if (vh.flags & VNET_HDR_F_NEEDS_CSUM)
+		info->net.rx_csum_done++;
+	else if (r & XOK_NET_RX_CSUM_OK)
+		info->net.rx_csum_valid++;
+	return r;
+}
 
 static int vnet_start_device(void);
 
@@ -165,6 +204,8 @@ rx_reap(void)
 	for (n = 0; n < 2U * q->qsize; n++) {
 		uint16_t idx = q->used->idx;
 		uint32_t id, len;
+		uint8_t *b;
+		int fl;
 
 		virtio_barrier();
 		if (idx == q->last_used)
@@ -194,12 +235,13 @@ rx_reap(void)
 		 * VLAN-tagged 1518, a peer with a larger MTU), or one
 		 * shorter than an Ethernet header: the sender's doing, not
 		 * the device's, so dropped and counted, never a reset. */
+		b = vn.rxbuf + (uint64_t)id * BUF_SIZE;
 		if (len - HDR_LEN > XOK_NET_FRAME_MAX ||
 		    len - HDR_LEN < XOK_NET_FRAME_MIN)
 			info->net.rx_badlen++;
-		else if (vn.rx)
-			vn.rx(vn.rxbuf + (uint64_t)id * BUF_SIZE + HDR_LEN,
-			    len - HDR_LEN);
+		else if ((fl = rx_flags(b, b + HDR_LEN, len - HDR_LEN)) >= 0 &&
+		    vn.rx)
+			vn.rx(b + HDR_LEN, len - HDR_LEN, (uint16_t)fl);
 		if (vn.dead)
 			return -1;
 		rx_post((uint16_t)id);
@@ -432,7 +474,7 @@ vnet_start_device(void)
 		}
 
 	if ((err = virtio_begin(io, F_MAC | (vn.nooffload ? 0 : F_CSUM |
-	    F_HOST_TSO4), &features)) < 0 ||
+	    F_HOST_TSO4 | F_GUEST_CSUM), &features)) < 0 ||
 	    (err = virtio_ring_setup(io, 0, 4, &vn.q[0], "vnet")) < 0 ||
 	    (err = virtio_ring_setup(io, 1, 4, &vn.q[1], "vnet")) < 0)
 		return err;
@@ -463,7 +505,8 @@ vnet_start_device(void)
 		outl(io + VIO_DRV_FEATURES, features);
 	}
 	vn.offload = (features & F_CSUM ? XOK_NET_OFF_CSUM : 0) |
-	    (features & F_HOST_TSO4 ? XOK_NET_OFF_TSO4 : 0);
+	    (features & F_HOST_TSO4 ? XOK_NET_OFF_TSO4 : 0) |
+	    (features & F_GUEST_CSUM ? XOK_NET_OFF_RXCSUM : 0);
 	info->net.offload = vn.offload;
 	for (i = 0; i < 6; i++)
 		vn.mac[i] = features & F_MAC ? inb(io + VIO_CONFIG + i) : 0;
@@ -502,8 +545,10 @@ vnet_init(vnet_rx_fn rx)
 	    d.func, vn.io, vn.irq, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
 	    vn.mac[4], vn.mac[5], vn.q[0].qsize, vn.q[1].qsize);
 	kprintf("vnet: %u copying and %u zero-copy transmit slots; offload:%s%s"
-	    "%s\n", vn.ntx, vn.nzc, vn.offload & XOK_NET_OFF_CSUM ? " csum" : "",
+	    "%s%s\n", vn.ntx, vn.nzc,
+	    vn.offload & XOK_NET_OFF_CSUM ? " csum" : "",
 	    vn.offload & XOK_NET_OFF_TSO4 ? " tso4" : "",
+	    vn.offload & XOK_NET_OFF_RXCSUM ? " rxcsum" : "",
 	    vn.offload ? "" : " none");
 	if (vn.irq >= 0)
 		pic_unmask(vn.irq);
@@ -554,4 +599,13 @@ void
 vnet_inject_tx_nonsense(void)
 {
 	vn.inject_tx = 1;
+}
+
+/* Test only (xok.netbadhdr): the next RX_NONSENSE_KINDS received frames
+ * with a partial checksum get, one each, the headers rxcsum.c must
+ * refuse; each is dropped and counted, the card never reset. */
+void
+vnet_inject_badhdr(void)
+{
+	vn.inject_hdr = RX_NONSENSE_KINDS;
 }

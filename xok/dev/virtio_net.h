@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef void (*vnet_rx_fn)(const uint8_t *frame, size_t len);
+/* flags: the ring slot's XOK_NET_RX_* (rxcsum.c) */
+typedef void (*vnet_rx_fn)(const uint8_t *frame, size_t len,
+    uint16_t flags);
 typedef void (*vnet_txdone_fn)(unsigned slot, int lost);
 
 /* One physically contiguous piece of a gathered frame. */
@@ -37,13 +39,16 @@ struct vnet_seg {
  * virtio 1.x "Device Operation"): flags VNET_HDR_F_NEEDS_CSUM asks the
  * card to sum from csum_start to the end and store the sum at
  * csum_start + csum_offset; gso_type VNET_GSO_TCPV4 asks it to cut the
- * payload after hdr_len bytes of headers into gso_size pieces. */
+ * payload after hdr_len bytes of headers into gso_size pieces.  On a
+ * received frame (with GUEST_CSUM), NEEDS_CSUM says the card left that
+ * sum for the driver to complete, DATA_VALID that it checked it. */
 struct vnet_hdr {
 	uint8_t flags;
 	uint8_t gso_type;
 	uint16_t hdr_len, gso_size, csum_start, csum_offset;
 };
 #define VNET_HDR_F_NEEDS_CSUM 1
+#define VNET_HDR_F_DATA_VALID 2         /* received: the sum was checked */
 #define VNET_GSO_NONE   0
 #define VNET_GSO_TCPV4  1
 #define VNET_MAX_ZC   8               /* zero-copy slots, at most */
@@ -78,5 +83,8 @@ int vnet_irq(void);
  * out of range), to exercise the reset path. */
 void vnet_inject_nonsense(void);
 void vnet_inject_tx_nonsense(void);
+/* Test hook (xok.netbadhdr): give the next RX_NONSENSE_KINDS received
+ * frames that carry a partial checksum headers rxcsum.c refuses. */
+void vnet_inject_badhdr(void);
 
 #endif

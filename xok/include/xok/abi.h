@@ -412,9 +412,16 @@ struct xok_net_ring {
 };
 struct xok_net_slot {
 	uint32_t len;                   /* bytes of the frame */
-	uint32_t filter;                /* the filter that claimed it */
+	uint16_t filter;                /* the filter that claimed it */
+	uint16_t flags;                 /* XOK_NET_RX_* */
 	uint8_t data[XOK_NET_SLOT - 8];
 };
+/* A slot's flags (session 13).  CSUM_OK: the frame is an unfragmented
+ * IPv4 TCP or UDP datagram whose TCP or UDP checksum is right (the card
+ * checked it, or the kernel completed the partial sum the card left);
+ * the IP header's checksum is not covered.  Without it, nothing is
+ * known: check the sums.  The kernel never hands over a partial sum. */
+#define XOK_NET_RX_CSUM_OK 0x1
 
 /* NET_TRANSMITV: one frame gathered from up to XOK_NET_PIECES_MAX pieces
  * of the caller's memory (pieces of 0 bytes are skipped).  The kernel
@@ -447,6 +454,7 @@ struct xok_net_piece {
 /* The card's offloads the driver negotiated (xok_net_export.offload). */
 #define XOK_NET_OFF_CSUM     0x1        /* VIRTIO_NET_F_CSUM */
 #define XOK_NET_OFF_TSO4     0x2        /* VIRTIO_NET_F_HOST_TSO4 */
+#define XOK_NET_OFF_RXCSUM   0x4        /* VIRTIO_NET_F_GUEST_CSUM */
 
 /* ---- Exported kernel state -------------------------------------------
  * Mapped read-only at XOK_INFO_VA in every environment.
@@ -556,6 +564,14 @@ struct xok_net_export {
 	 * XOK_NET_FRAME_MAX (a VLAN-tagged 1518, a larger MTU's) or under
 	 * an Ethernet header */
 	uint64_t rx_badlen;
+	/* (session 13) receive checksum offload: frames the card said it
+	 * checked (DATA_VALID, slot flagged CSUM_OK), partial sums the
+	 * kernel completed (NEEDS_CSUM), and frames dropped because their
+	 * virtio-net header made no sense (a partial sum's field or start
+	 * outside the frame, a segmentation type not negotiated) */
+	uint64_t rx_csum_valid;
+	uint64_t rx_csum_done;
+	uint64_t rx_badhdr;
 };
 
 struct xok_info {
