@@ -99,6 +99,9 @@ struct px_ofile *px_ofile_new(uint32_t type, uint32_t flags);
 /* The lowest free descriptor >= min pointing at f (f's reference passes
  * to it), or -EMFILE. */
 long px_fd_install(struct px_ofile *f, int min, int cloexec);
+/* (fifo4) A new reference to f at the lowest free descriptor >= min
+ * (dup, F_DUPFD, an open of /proc/self/fd/N), or -EMFILE. */
+long px_fd_dup(struct px_ofile *f, int min, int cloexec);
 /* Drop one reference; the last one calls the type's release. */
 void px_ofile_put(struct px_ofile *f);
 /* (fifo3) The close's drop (refs - 1, closed + 1 in one add). */

@@ -824,7 +824,7 @@ churn_killed(int i, int w, int r)
 
 /* A grandchild the killed child forked may still be on its way out
  * (an orphan now): its ends are real.  So a check is tried again for
- * up to 5 s (reaping what we adopted: that also sweeps) before an end
+ * up to 10 s (reaping what we adopted: that also sweeps) before an end
  * is called a phantom.  1: the check passed. */
 static int
 settles(int (*check)(int), int arg)
@@ -833,7 +833,7 @@ settles(int (*check)(int), int arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!check(arg)) {
-		if (since(&t0) > 5)
+		if (since(&t0) > 10)
 			return 0;
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -880,7 +880,7 @@ killed_dup(void)
 
 	EXPECT_RET("mkfifo fk3", mkfifo("fk3", 0600), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < 30 && (i < 6 || since(&t0) < 60); i++) {
+	for (i = 0; i < 30 && (i < 6 || since(&t0) < 30); i++) {
 		r = open("fk3", O_RDONLY | O_NONBLOCK);
 		w = open("fk3", O_WRONLY | O_NONBLOCK);
 		if (r >= 0 && w >= 0)
@@ -907,7 +907,7 @@ killed_pipe(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < 30 && (i < 6 || since(&t0) < 60); i++) {
+	for (i = 0; i < 30 && (i < 6 || since(&t0) < 30); i++) {
 		if (pipe2(a, O_NONBLOCK) < 0 || pipe2(b, O_NONBLOCK) < 0)
 			break;
 		churn_killed(i, a[1], b[0]);
@@ -969,7 +969,7 @@ killed_names(void)
 
 	EXPECT_RET("mkdir kn", mkdir("kn", 0755), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < 30 && (i < 9 || since(&t0) < 60); i++) {
+	for (i = 0; i < 30 && (i < 9 || since(&t0) < 30); i++) {
 		if (mkfifo("kf", 0600) < 0 ||
 		    (r = open("kf", O_RDWR | O_NONBLOCK)) < 0 || pipe(p) < 0) {
 			bad++;
