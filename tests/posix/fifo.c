@@ -691,6 +691,24 @@ since(const struct timespec *t0)
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The child pid says it is under way (a byte on fd, closed after): let
+ * it run n of our yields, then kill it and reap it.  (A read, not poll:
+ * the child's write hands us the processor at once, so our yields
+ * count from there.) */
+static void
+kill_after(int fd, pid_t pid, int n)
+{
+	char c;
+	int k;
+
+	if (read(fd, &c, 1) == 1)
+		for (k = 0; k < n; k++)
+			sched_yield();
+	kill(pid, SIGKILL);
+	reap(pid);
+	close(fd);
+}
+
 /* Children killed at random points of their closes, while another
  * child keeps the list's lock busy (fstat of an end of another FIFO,
  * renames of it): no phantom end left once they are reaped.  A child
@@ -702,7 +720,6 @@ killed_close(void)
 	struct timespec t0;
 	struct stat st;
 	pid_t pid, busy;
-	char c;
 	int i, k, p[2], fds[KC_ENDS], phantom_r = 0, phantom_w = 0, slow;
 
 	EXPECT_RET("mkfifo fk2", mkfifo("fk2", 0600), 0);
@@ -752,14 +769,7 @@ killed_close(void)
 			pause();
 		}
 		close(p[1]);
-		/* (a read, not poll: the child's write hands us the
-		 * processor at once, so our yields count from there) */
-		if (read(p[0], &c, 1) == 1)
-			for (k = 0; k < (i * 7) % 41; k++)
-				sched_yield();
-		kill(pid, SIGKILL);
-		reap(pid);
-		close(p[0]);
+		kill_after(p[0], pid, (i * 7) % 41);
 		phantom("fk2", &phantom_r, &phantom_w);
 	}
 	kill(busy, SIGKILL);
@@ -803,8 +813,7 @@ static void
 churn_killed(int i, int w, int r)
 {
 	pid_t pid;
-	char c;
-	int k, p[2];
+	int p[2];
 
 	if (pipe(p) < 0)
 		return;
@@ -814,12 +823,7 @@ churn_killed(int i, int w, int r)
 		churn_ends(w, r);
 	}
 	close(p[1]);
-	if (read(p[0], &c, 1) == 1)
-		for (k = 0; k < (i * 7) % 41; k++)
-			sched_yield();
-	kill(pid, SIGKILL);
-	reap(pid);
-	close(p[0]);
+	kill_after(p[0], pid, (i * 7) % 41);
 }
 
 /* A grandchild the killed child forked may still be on its way out
@@ -974,8 +978,7 @@ killed_names(void)
 {
 	struct timespec t0;
 	pid_t pid;
-	char c;
-	int i, k, r, w, e1, e2, p[2], bad = 0;
+	int i, r, w, e1, e2, p[2], bad = 0;
 
 	EXPECT_RET("mkdir kn", mkdir("kn", 0755), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -991,12 +994,7 @@ killed_names(void)
 			names_churn(i);
 		}
 		close(p[1]);
-		if (read(p[0], &c, 1) == 1)
-			for (k = 0; k < (i * 11) % 37; k++)
-				sched_yield();
-		kill(pid, SIGKILL);
-		reap(pid);
-		close(p[0]);
+		kill_after(p[0], pid, (i * 11) % 37);
 		/* a kill inside C-FFS's rename may leave both names (a copy
 		 * of the inode in each directory): one of them reaches it */
 		e1 = e2 = 0;
