@@ -55,8 +55,9 @@ struct px_ofile {               /* in the shared region */
 		struct {
 			/* descriptors naming it, in all processes */
 			uint32_t refs;
-			/* (fifo3) fifo.c's journaled close: 1 once its
-			 * drop of refs is done, 2 once the end released */
+			/* (fifo3) ends.c's journaled close of a pipe's or
+			 * FIFO's end: 1 once its drop of refs is done, 2
+			 * once the end released */
 			uint32_t closed;
 		};
 		/* both in one word: a close drops refs and raises closed
