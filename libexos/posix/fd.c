@@ -22,12 +22,17 @@
  * A sweeper claims a dead table (its owner becomes the sweeper) before
  * it closes its descriptors and unhooks it after, so a sweeper killed
  * half way leaves the rest to the next sweep.
- * A process killed in the middle of a close may leak one reference
- * (the slot is cleared before the reference is dropped): the file then
- * stays open until the family ends, never freed twice.  Not a FIFO end:
- * its close is journaled under the FIFO list's lock (px_fifo_close), so
- * a kill never leaves a phantom reader or writer; the sweep settles
- * that journal (px_fifo_settle) before it frees the table it names.
+ * A process killed in the middle of a close, a dup or a fork may leak
+ * one reference (the slot is cleared before the reference is dropped,
+ * a new one taken before its slot is filled): the file then stays open
+ * until the family ends, never freed twice.  Not the end of a pipe or
+ * FIFO: its close and its new references are journaled under one lock
+ * (ends.c: px_end_close, px_end_add), so a kill never leaves a phantom
+ * reader or writer; the sweep settles that journal (px_ends_settle)
+ * before it frees the table it names.  fork registers the child's
+ * table before it takes any reference and fills it slot by slot, so a
+ * parent killed half way or a child killed before it ran leaves a
+ * table that holds what it counts, for the sweep.
  *
  * Descriptions (struct px_ofile) are allocated in the shared region;
  * refs counts descriptors in every process (atomically), and the last
@@ -93,10 +98,18 @@ reg_del(struct px_fdreg *reg, struct px_fdtab *t)
 		}
 }
 
+/* (fifo4) The end of a pipe or FIFO: its references change under the
+ * ends' journal (ends.c). */
+static int
+is_end(const struct px_ofile *f)
+{
+	return f->type == PX_FT_PIPE || f->type == PX_FT_FIFO;
+}
+
 /* Close t's descriptor fd, whose slot holds s (non-zero); ours: our
  * record locks on its file go too (POSIX), unless it is an O_PATH one,
- * which holds none and drops none (Linux).  A FIFO end: fifo.c's
- * journaled close. */
+ * which holds none and drops none (Linux).  An end: ends.c's journaled
+ * close. */
 static void
 slot_close(struct px_fdtab *t, int fd, uint64_t s, int ours)
 {
@@ -104,10 +117,29 @@ slot_close(struct px_fdtab *t, int fd, uint64_t s, int ours)
 
 	if (ours && !(f->flags & O_PATH))
 		px_flock_close(f);
-	if (f->type == PX_FT_FIFO && px_fifo_close(t, fd, s, f))
+	if (is_end(f) && px_end_close(t, fd, s, f))
 		return;
 	t->fd[fd] = 0;
 	px_ofile_put(f);
+}
+
+/* (fifo4) A new reference to the description in s at t's empty slot
+ * fd.  An end's: journaled (locked: the caller holds the ends' lock).
+ * Another's: the reference, then the slot (a kill between leaks one
+ * reference, never drops one that was not taken). */
+static void
+slot_add(struct px_fdtab *t, int fd, uint64_t s, int locked)
+{
+	struct px_ofile *f = slot_file(s);
+
+	if (is_end(f) && (locked || px_ends_begin())) {
+		px_end_add(t, fd, s, f);
+		if (!locked)
+			px_ends_end();
+		return;
+	}
+	px_ofile_get(f);
+	t->fd[fd] = s;
 }
 
 /* Close every descriptor of t (its owner is gone or going). */
@@ -196,21 +228,46 @@ px_ofile_new(uint32_t type, uint32_t flags)
 	return f;
 }
 
+static uint64_t
+slot_of(struct px_ofile *f, int cloexec)
+{
+	return (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
+}
+
+/* The lowest free descriptor of t >= min, or -EMFILE. */
+static int
+free_slot(struct px_fdtab *t, int min)
+{
+	int fd;
+
+	if (!t)
+		return -EMFILE;
+	for (fd = min < 0 ? 0 : min; fd < px_rlimit_nofile(); fd++)
+		if (!t->fd[fd])
+			return fd;
+	return -EMFILE;
+}
+
 long
 px_fd_install(struct px_ofile *f, int min, int cloexec)
 {
 	struct px_fdtab *t = px_fd_tab();
 	int fd;
 
-	if (!t)
-		return -EMFILE;
-	for (fd = min < 0 ? 0 : min; fd < px_rlimit_nofile(); fd++)
-		if (!t->fd[fd]) {
-			t->fd[fd] = (uint64_t)(uintptr_t)f |
-			    (cloexec ? SLOT_CLOEXEC : 0);
-			return fd;
-		}
-	return -EMFILE;
+	if ((fd = free_slot(t, min)) >= 0)
+		t->fd[fd] = slot_of(f, cloexec);
+	return fd;
+}
+
+long
+px_fd_dup(struct px_ofile *f, int min, int cloexec)
+{
+	struct px_fdtab *t = px_fd_tab();
+	int fd;
+
+	if ((fd = free_slot(t, min)) >= 0)
+		slot_add(t, fd, slot_of(f, cloexec), 0);
+	return fd;
 }
 
 void
@@ -244,7 +301,7 @@ long
 px_fd_fork(uint64_t child)
 {
 	struct px_fdtab *t = px_fd_tab(), *c;
-	int fd;
+	int fd, locked;
 
 	child_tab = NULL;
 	if (!t)
@@ -255,11 +312,19 @@ px_fd_fork(uint64_t child)
 			return -ENOMEM;
 	}
 	memcpy(c, t, sizeof(*c));
+	memset(c->fd, 0, sizeof(c->fd));
 	c->owner = child;
-	for (fd = 0; fd < PX_NFD; fd++)
-		if (c->fd[fd])
-			px_ofile_get(slot_file(c->fd[fd]));
+	/* (fifo4) registered empty, then filled slot by slot (a reference,
+	 * then its slot): killed half way, we leave the child's table
+	 * holding what it counts (its half-built environment is destroyed
+	 * by the next fork or wait, and the sweep then closes the table) */
 	reg_add(t->reg, c);
+	locked = px_ends_begin();
+	for (fd = 0; fd < PX_NFD; fd++)
+		if (t->fd[fd])
+			slot_add(c, fd, t->fd[fd], locked);
+	if (locked)
+		px_ends_end();
 	child_tab = c;          /* the child's copy of this static names it */
 	return 0;
 }
@@ -333,7 +398,7 @@ px_fd_sweep(void)
 			return;
 		close_all(d, 0);
 		px_flock_exit(dead);    /* its record locks (not ours) */
-		px_fifo_settle();       /* no FIFO journal names d now */
+		px_ends_settle();       /* no ends' journal names d now */
 		px_lock(&reg->lock);
 		reg_del(reg, d);
 		px_unlock(&reg->lock);
@@ -398,12 +463,10 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 	if (newfd < 0 || newfd >= px_rlimit_nofile())
 		return -EBADF;
 	/* old closed first (f is at another descriptor: it stays), then
-	 * f's reference and the slot, next to each other: a kill between
-	 * leaks one reference (the top), never one held across a wait */
+	 * f's new reference (slot_add: an end's is journaled) */
 	if ((old = t->fd[newfd]))
 		slot_close(t, (int)newfd, old, 1);
-	px_ofile_get(f);
-	t->fd[newfd] = (uint64_t)(uintptr_t)f | (cloexec ? SLOT_CLOEXEC : 0);
+	slot_add(t, (int)newfd, slot_of(f, cloexec), 0);
 	return newfd;
 }
 
@@ -411,15 +474,11 @@ long
 px_dup(PX_ARGS)
 {
 	struct px_ofile *f = px_fd_get((int)a1);
-	long fd;
 
 	PX_UNUSED;
 	if (!f || a1 != (int)a1)
 		return -EBADF;
-	px_ofile_get(f);
-	if ((fd = px_fd_install(f, 0, 0)) < 0)
-		px_ofile_put(f);
-	return fd;
+	return px_fd_dup(f, 0, 0);
 }
 
 long
@@ -459,7 +518,6 @@ px_fcntl(PX_ARGS)
 {
 	struct px_fdtab *t = px_fd_tab();
 	struct px_ofile *f = px_fd_get((int)a1);
-	long fd;
 
 	PX_UNUSED;
 	if (!f || a1 != (int)a1)
@@ -472,10 +530,7 @@ px_fcntl(PX_ARGS)
 	case F_DUPFD_CLOEXEC:
 		if (a3 < 0 || a3 >= px_rlimit_nofile())
 			return -EINVAL;
-		px_ofile_get(f);
-		if ((fd = px_fd_install(f, (int)a3, a2 == F_DUPFD_CLOEXEC)) < 0)
-			px_ofile_put(f);
-		return fd;
+		return px_fd_dup(f, (int)a3, a2 == F_DUPFD_CLOEXEC);
 	case F_GETFD:
 		return (t->fd[a1] & SLOT_CLOEXEC) ? FD_CLOEXEC : 0;
 	case F_SETFD:

@@ -55,8 +55,9 @@ struct px_ofile {               /* in the shared region */
 		struct {
 			/* descriptors naming it, in all processes */
 			uint32_t refs;
-			/* (fifo3) fifo.c's journaled close: 1 once its
-			 * drop of refs is done, 2 once the end released */
+			/* (fifo3) ends.c's journaled close of a pipe's or
+			 * FIFO's end: 1 once its drop of refs is done, 2
+			 * once the end released */
 			uint32_t closed;
 		};
 		/* both in one word: a close drops refs and raises closed
@@ -99,6 +100,9 @@ struct px_ofile *px_ofile_new(uint32_t type, uint32_t flags);
 /* The lowest free descriptor >= min pointing at f (f's reference passes
  * to it), or -EMFILE. */
 long px_fd_install(struct px_ofile *f, int min, int cloexec);
+/* (fifo4) A new reference to f at the lowest free descriptor >= min
+ * (dup, F_DUPFD, an open of /proc/self/fd/N), or -EMFILE. */
+long px_fd_dup(struct px_ofile *f, int min, int cloexec);
 /* Drop one reference; the last one calls the type's release. */
 void px_ofile_put(struct px_ofile *f);
 /* (fifo3) The close's drop (refs - 1, closed + 1 in one add). */

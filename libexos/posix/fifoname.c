@@ -29,12 +29,17 @@
  * name was removed, as Linux does.
  *
  * A change that fails is checked too: a FIFO no longer at its name
- * and number moved (to the new name) or is gone.
+ * and number moved (to the new name) or lost that name.
  *
- * Left: a process killed between a name change's C-FFS call and its
- * fix-up leaves the entry with the old number (its ends go on; a new
- * opener of the name may get another pipe, or, if the number was
- * reused by a new FIFO, join this one).
+ * (fifo4) A kill: the change and its fix-up are journaled in the list
+ * (fifo.h: the names, the FIFOs found there before, how far it went),
+ * so a process killed between the C-FFS call and the end of the fix-up
+ * leaves it to the lock's next holder (px_fifo_names_repair), which
+ * finishes it.  Killed inside the C-FFS call, the result is unknown:
+ * the repair looks at the names as they are, like a failed change.
+ * The one case it cannot tell: a FIFO renamed over another that C-FFS
+ * gives the replaced one's number (same directory, same slot) looks
+ * like the target still there, and the moved one's entry goes gone.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -65,25 +70,40 @@ fifo_at(const char *path, struct stat *st)
 	    S_ISFIFO(st->st_mode);
 }
 
+/* A bounded copy of a name into the journal (the caller's buffers are
+ * PX_PATH_MAX long too). */
+static void
+name_copy(char *dst, const char *src)
+{
+	size_t n = strnlen(src, PX_PATH_MAX - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 void
 px_fifo_names_begin(struct px_fifo_names *n, int op, const char *from,
     const char *to)
 {
 	struct fifo_list *l = px_fifo_list();
+	struct fifo_names_j *j;
 
-	memset(n, 0, sizeof(*n));
-	n->op = op;
-	n->from = from;
-	n->to = to;
 	/* no list: the region is full, and no FIFO is open */
 	if (!(n->l = l))
 		return;
 	px_fifo_lock(l);
 	if (!l->head)
 		return;         /* nothing open: nothing to fix after */
-	n->afifo = fifo_at(from, &n->a);
-	if (to)
-		n->bfifo = fifo_at(to, &n->b);
+	/* (fifo4) the journal: a kill from here on leaves the fix-up to
+	 * the lock's next holder */
+	j = &l->nm;
+	j->op = op;
+	j->afifo = fifo_at(from, &j->a);
+	j->bfifo = to && fifo_at(to, &j->b);
+	j->hasto = to != NULL;
+	name_copy(j->from, from);
+	name_copy(j->to, to ? to : "");
+	__atomic_store_n(&j->state, 1, __ATOMIC_RELEASE);
 }
 
 /* One name of the FIFO st was removed (path) (lock held). */
@@ -160,20 +180,91 @@ still_at(const char *path, const struct stat *st)
 	    now.st_dev == st->st_dev;
 }
 
-/* The FIFO st left its name (lock held): moved to to if a FIFO is
- * there now, else gone (its ends go on, the name never finds it). */
+/* The FIFO st left its name from (lock held): moved to to if a FIFO is
+ * there now, else that name is removed (gone if it was its last: its
+ * ends go on, the name never finds it). */
 static void
-left(struct fifo_list *l, const struct stat *st, const char *to, int rename)
+left(struct fifo_list *l, const struct stat *st, const char *from,
+    const char *to, int rename)
 {
-	struct px_fifo *e;
-
-	if (to) {
+	if (to)
 		moved(l, st, to, rename);
-	} else if ((e = px_fifo_find(l, (uint64_t)st->st_dev,
-	    (uint64_t)st->st_ino))) {
-		e->gone = 1;
-		e->deleted = 1;
+	else
+		removed(l, st, from);
+}
+
+/* The name path exists (an lstat works). */
+static int
+exists(const char *path)
+{
+	struct stat st;
+	int be;
+
+	return px_lstat_at(path, &st, &be) == 0;
+}
+
+static void
+step(struct fifo_names_j *j, uint64_t k)
+{
+	__atomic_store_n(&j->state, k, __ATOMIC_RELEASE);
+}
+
+/*
+ * The fix-up after the change in j (lock held), in steps that mark
+ * themselves done (j->state), so a holder killed in the middle leaves
+ * the rest to the next (px_fifo_names_repair), and a step done again
+ * changes nothing more (the names and numbers it reads are where the
+ * first run left them: no name change or open happens under a lock
+ * held by the dead).  State 1 (killed in the C-FFS call, its result
+ * unknown) and a failed change (which may have moved a name half way:
+ * vfs_cffs.c's rename hides an open target first, and puts it back if
+ * it can) read the names as they are: each FIFO is looked for where
+ * it was.
+ */
+static void
+fixup(struct fifo_list *l, struct fifo_names_j *j)
+{
+	uint64_t s = j->state;
+	int fail = s == 1 || j->r < 0;
+	const char *to = j->hasto ? j->to : NULL;
+
+	if (s <= 2 && fail) {
+		if (j->bfifo && !still_at(to, &j->b))
+			left(l, &j->b, to, NULL, 0);
+	} else if (s <= 2) {
+		/* a FIFO rename replaced (not another name of itself) */
+		if (j->op == PX_FIFO_RENAME && j->bfifo && (!j->afifo ||
+		    j->a.st_ino != j->b.st_ino || j->a.st_dev != j->b.st_dev))
+			removed(l, &j->b, to);
 	}
+	if (s <= 2)
+		step(j, 3);
+	if (s <= 3 && fail) {
+		/* (to: unless the target is still there) */
+		if (j->afifo && !still_at(j->from, &j->a))
+			left(l, &j->a, j->from, j->op == PX_FIFO_UNLINK ||
+			    (j->bfifo && still_at(to, &j->b)) ? NULL : to,
+			    j->op == PX_FIFO_RENAME);
+	} else if (s <= 3 && j->afifo) {
+		if (j->op == PX_FIFO_UNLINK)
+			removed(l, &j->a, j->from);
+		else
+			moved(l, &j->a, to, j->op == PX_FIFO_RENAME);
+	}
+	if (s <= 3)
+		step(j, 4);
+	/* a directory renamed: the names under it (a result unknown: if
+	 * the old name is gone and the new one there) */
+	if (j->op == PX_FIFO_RENAME && (s == 1 ? !exists(j->from) &&
+	    exists(to) : j->r >= 0))
+		moved_under(l, j->from, to);
+	step(j, 0);
+}
+
+void
+px_fifo_names_repair(struct fifo_list *l)
+{
+	fixup(l, &l->nm);
 }
 
 void
@@ -183,29 +274,10 @@ px_fifo_names_end(struct px_fifo_names *n, long r)
 
 	if (!l)
 		return;
-	/* A failed change may have moved a name half way (vfs_cffs.c's
-	 * rename hides an open target first, and puts it back if it can):
-	 * each FIFO is looked for where it was. */
-	if (r < 0 && l->head) {
-		if (n->bfifo && !still_at(n->to, &n->b))
-			left(l, &n->b, NULL, 0);
-		/* (to: unless the target is still there) */
-		if (n->afifo && !still_at(n->from, &n->a))
-			left(l, &n->a, n->op == PX_FIFO_UNLINK ||
-			    (n->bfifo && still_at(n->to, &n->b)) ? NULL :
-			    n->to, n->op == PX_FIFO_RENAME);
-	}
-	if (r >= 0 && l->head) {
-		/* a FIFO rename replaced (not another name of itself) */
-		if (n->op == PX_FIFO_RENAME && n->bfifo && (!n->afifo ||
-		    n->a.st_ino != n->b.st_ino || n->a.st_dev != n->b.st_dev))
-			removed(l, &n->b, n->to);
-		if (n->afifo && n->op == PX_FIFO_UNLINK)
-			removed(l, &n->a, n->from);
-		else if (n->afifo)
-			moved(l, &n->a, n->to, n->op == PX_FIFO_RENAME);
-		if (n->op == PX_FIFO_RENAME)
-			moved_under(l, n->from, n->to);
+	if (l->nm.state) {
+		l->nm.r = r;
+		step(&l->nm, 2);
+		fixup(l, &l->nm);
 	}
 	px_unlock(&l->lock);
 }

@@ -92,17 +92,13 @@ static long
 open_dup(struct px_ofile *f, uint32_t acc, long flags)
 {
 	uint32_t have = f->flags & O_ACCMODE;
-	long fd;
 
 	if ((f->flags & O_PATH) || (acc != O_WRONLY && have == O_WRONLY) ||
 	    (acc != O_RDONLY && have == O_RDONLY))
 		return -EACCES;
 	if ((flags & O_DIRECTORY) && f->type != PX_FT_DIR)
 		return -ENOTDIR;
-	px_ofile_get(f);
-	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0)
-		px_ofile_put(f);
-	return fd;
+	return px_fd_dup(f, 0, (flags & O_CLOEXEC) != 0);
 }
 
 static long

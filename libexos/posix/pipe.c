@@ -24,6 +24,11 @@
  * wait for room for all of them); longer ones may be split.
  * (fifo) A named pipe (fifo.c) is the same ring with its own opening
  * and release: an O_RDWR end of one counts as a reader and a writer.
+ * (fifo4) The ends' counts and their descriptions' references change
+ * only at open, close, dup, fork and release, all journaled under one
+ * lock (ends.c), so a process killed in the middle of any of them
+ * leaves no phantom reader or writer; a read or a write takes none of
+ * it.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -263,24 +268,13 @@ px_pipe_drop(struct px_pipe *p, uint32_t acc)
 	return 0;
 }
 
-static void
-pipe_release(struct px_ofile *f)
-{
-	struct px_pipe *p = PIPE(f);
-
-	if (px_pipe_drop(p, f->flags)) {
-		px_shm_free(p->buf, PX_PIPE_SIZE);
-		px_shm_free(p, sizeof(*p));
-	}
-}
-
 const struct px_fops px_fops_pipe = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.fstat = pipe_fstat,
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
-	.release = pipe_release,
+	.release = px_end_release,
 };
 
 /* (fifo) a named pipe: the same ring, fifo.c's stat, poll and release */
@@ -290,7 +284,7 @@ const struct px_fops px_fops_fifo = {
 	.fstat = px_fifo_fstat,
 	.ioctl = pipe_ioctl,
 	.poll = px_fifo_poll,
-	.release = px_fifo_release,
+	.release = px_end_release,
 };
 
 /* pipe2(fds, flags) */
@@ -307,7 +301,9 @@ px_pipe2(PX_ARGS)
 	PX_UNUSED;
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	if (!(p = px_shm_alloc(sizeof(*p))))
+	/* (fifo4) the ends' lock and journal first: every close of an
+	 * end takes them (ends.c) */
+	if (!px_fifo_list() || !(p = px_shm_alloc(sizeof(*p))))
 		return -ENFILE;
 	if (!(p->buf = px_shm_alloc(PX_PIPE_SIZE))) {
 		px_shm_free(p, sizeof(*p));

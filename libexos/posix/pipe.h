@@ -43,22 +43,33 @@ extern const struct px_fops px_fops_fifo;       /* (fifo) fifo.c */
  * p and its ring). */
 void px_pipe_moved(struct px_pipe *p);
 int px_pipe_drop(struct px_pipe *p, uint32_t acc);
-/* (fifo) a FIFO end's stat (fifoname.c: its inode, read again), poll
- * (fifo.c: px_fops_pipe's, with no POLLHUP before a writer has come)
- * and last close (fifo.c). */
+/* (fifo) a FIFO end's stat (fifoname.c: its inode, read again) and poll
+ * (fifo.c: px_fops_pipe's, with no POLLHUP before a writer has come). */
 long px_fifo_fstat(struct px_ofile *f, struct stat *st);
 short px_fifo_poll(struct px_ofile *f, short events,
     const volatile uint64_t **word, uint64_t *seen);
-void px_fifo_release(struct px_ofile *f);
-/* (fifo3) fd.c's close of descriptor fd of table t, whose slot s
- * (non-zero) holds the FIFO end f: journaled under the FIFO list's lock
- * (a kill at any point leaves the end to the lock's next holder, never
- * a phantom); 1 done, 0 not (no list: the plain close).  settle: take
- * and drop the lock, finishing a dead closer's close (the sweep, before
- * it frees a dead process's table the journal may name). */
+/* (fifo3, fifo4) ends.c: the ends of pipes and FIFOs (PX_FT_PIPE,
+ * PX_FT_FIFO), whose references change only under one lock with a
+ * journal (a kill at any point leaves the change to the lock's next
+ * holder, never a phantom end).  end_close: fd.c's close of descriptor
+ * fd of table t, whose slot s (non-zero) holds the end f: 1 done, 0
+ * not (no list: the plain close).  ends_begin: take the lock (1), or 0
+ * (no list: no end exists); ends_end drops it.  end_add (lock held):
+ * f's new reference in t's empty slot fd, which becomes s.  settle:
+ * take and drop the lock, finishing a dead holder's change (the sweep,
+ * before it frees a dead process's table a journal may name).
+ * end_release: the type's release (the last reference's put outside a
+ * close). */
 struct px_fdtab;
-int px_fifo_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
-void px_fifo_settle(void);
+int px_end_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+int px_ends_begin(void);
+void px_ends_end(void);
+void px_end_add(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+void px_ends_settle(void);
+void px_end_release(struct px_ofile *f);
+/* The family's list of FIFOs and the ends' lock (fifo.c), made by the
+ * first caller; NULL if the region is full. */
+struct fifo_list *px_fifo_list(void);
 extern const struct px_fops px_fops_tty;       /* tty.c */
 
 /* The family-wide event word (poll.c): changed by every pipe and tty

@@ -111,14 +111,12 @@ long px_fifo_open(const char *path, uint32_t flags, int cloexec);
 /* (fifo) fifoname.c: a name change that may move or remove a FIFO's
  * inode (unlink of from; rename or link of from to to) is made between
  * begin and end (r: its result), which hold the FIFO list's lock and
- * give the open FIFOs it touched their new numbers. */
+ * give the open FIFOs it touched their new numbers ((fifo4) under a
+ * journal in the list: a kill in between leaves it to the lock's next
+ * holder). */
 enum { PX_FIFO_UNLINK, PX_FIFO_RENAME, PX_FIFO_LINK };
 struct px_fifo_names {
 	void *l;                /* the list, locked; NULL: none */
-	int op;
-	int afifo, bfifo;       /* from, to: a FIFO, its stat below */
-	const char *from, *to;
-	struct stat a, b;
 };
 void px_fifo_names_begin(struct px_fifo_names *n, int op, const char *from,
     const char *to);

@@ -33,6 +33,12 @@
  *  - (fifo3) children killed at random points while they close ends
  *    (close, dup2 over an end), with another child keeping the FIFOs'
  *    lock busy: never a phantom reader or writer either;
+ *  - (fifo4) children killed at random points while they dup (dup,
+ *    dup2, dup3, F_DUPFD), close and fork ends of a FIFO or of
+ *    anonymous pipes: never a phantom end (no EOF or EPIPE missing);
+ *  - (fifo4) children killed at random points while they rename and
+ *    unlink an open FIFO's names: its name still reaches it, and a new
+ *    FIFO where its last name was is another pipe;
  *  - (fifo3) fchmod of an end racing a child that renames its FIFO away
  *    and makes a new FIFO at the old name: the new FIFO's mode never
  *    changes; fchmod, fchown and futimens of an end send inotify's
@@ -685,6 +691,24 @@ since(const struct timespec *t0)
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The child pid says it is under way (a byte on fd, closed after): let
+ * it run n of our yields, then kill it and reap it.  (A read, not poll:
+ * the child's write hands us the processor at once, so our yields
+ * count from there.) */
+static void
+kill_after(int fd, pid_t pid, int n)
+{
+	char c;
+	int k;
+
+	if (read(fd, &c, 1) == 1)
+		for (k = 0; k < n; k++)
+			sched_yield();
+	kill(pid, SIGKILL);
+	reap(pid);
+	close(fd);
+}
+
 /* Children killed at random points of their closes, while another
  * child keeps the list's lock busy (fstat of an end of another FIFO,
  * renames of it): no phantom end left once they are reaped.  A child
@@ -696,7 +720,6 @@ killed_close(void)
 	struct timespec t0;
 	struct stat st;
 	pid_t pid, busy;
-	char c;
 	int i, k, p[2], fds[KC_ENDS], phantom_r = 0, phantom_w = 0, slow;
 
 	EXPECT_RET("mkfifo fk2", mkfifo("fk2", 0600), 0);
@@ -746,14 +769,7 @@ killed_close(void)
 			pause();
 		}
 		close(p[1]);
-		/* (a read, not poll: the child's write hands us the
-		 * processor at once, so our yields count from there) */
-		if (read(p[0], &c, 1) == 1)
-			for (k = 0; k < (i * 7) % 41; k++)
-				sched_yield();
-		kill(pid, SIGKILL);
-		reap(pid);
-		close(p[0]);
+		kill_after(p[0], pid, (i * 7) % 41);
 		phantom("fk2", &phantom_r, &phantom_w);
 	}
 	kill(busy, SIGKILL);
@@ -766,6 +782,255 @@ killed_close(void)
 	unlink("fk2");
 	unlink("fh");
 	unlink("fh2");
+}
+
+/* (fifo4) Dup (dup, dup2, dup3, F_DUPFD), close and fork w and r over
+ * and over (a child's loop, until it is killed); each fork's child
+ * exits at once and is waited for. */
+static void
+churn_ends(int w, int r)
+{
+	pid_t g;
+	int k, x, y;
+
+	for (k = 0;; k++) {
+		x = dup(w);
+		y = fcntl(r, F_DUPFD, 20 + k % 8);
+		dup2(k % 2 ? w : r, 40);
+		dup3(k % 2 ? r : w, 41, O_CLOEXEC);
+		close(x);
+		close(y);
+		if (k % 8 == 0 && (g = fork()) == 0)
+			_exit(0);
+		else if (k % 8 == 0 && g > 0)
+			waitpid(g, NULL, 0);
+	}
+}
+
+/* Run churn_ends(w, r) in a child, let it go a random number of our
+ * yields (round i), kill it and reap it. */
+static void
+churn_killed(int i, int w, int r)
+{
+	pid_t pid;
+	int p[2];
+
+	if (pipe(p) < 0)
+		return;
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		(void)!write(p[1], "o", 1);
+		churn_ends(w, r);
+	}
+	close(p[1]);
+	kill_after(p[0], pid, (i * 7) % 41);
+}
+
+/* A grandchild the killed child forked may still be on its way out
+ * (an orphan now): its ends are real.  So a check is tried again for
+ * up to 10 s (reaping what we adopted: that also sweeps) before an end
+ * is called a phantom.  1: the check passed. */
+static int
+settles(int (*check)(int), int arg)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!check(arg)) {
+		if (since(&t0) > 10)
+			return 0;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(10000);
+	}
+	return 1;
+}
+
+/* No writer but us... none: a read of fd (O_NONBLOCK) is EOF. */
+static int
+eof_now(int fd)
+{
+	char buf[8];
+
+	return read(fd, buf, sizeof(buf)) == 0;
+}
+
+/* No reader: a write to fd is EPIPE (SIGPIPE ignored). */
+static int
+epipe_now(int fd)
+{
+	return write(fd, "x", 1) < 0 && errno == EPIPE;
+}
+
+/* The FIFO fk3 has no end open (phantom()'s checks, for settles). */
+static int
+fifo_idle(int unused)
+{
+	int pr = 0, pw = 0;
+
+	(void)unused;
+	phantom("fk3", &pr, &pw);
+	return pr == 0 && pw == 0;
+}
+
+/* (fifo4) Children killed at random points while they dup, close and
+ * fork ends of a FIFO: no phantom end once they (and their children)
+ * are gone. */
+static void
+killed_dup(void)
+{
+	struct timespec t0;
+	int i, r, w, bad = 0;
+
+	EXPECT_RET("mkfifo fk3", mkfifo("fk3", 0600), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 30 && (i < 6 || since(&t0) < 30); i++) {
+		r = open("fk3", O_RDONLY | O_NONBLOCK);
+		w = open("fk3", O_WRONLY | O_NONBLOCK);
+		if (r >= 0 && w >= 0)
+			churn_killed(i, w, r);
+		close(r);
+		close(w);
+		if (!settles(fifo_idle, 0))
+			bad++;
+	}
+	printf("(fifo: killed_dup: %d rounds)\n", i);
+	EXPECT("children killed while they dup and fork FIFO ends: "
+	    "no phantom end", bad == 0);
+	unlink("fk3");
+}
+
+/* (fifo4) The same with the ends of anonymous pipes: once the child
+ * is gone (and our copies closed), a's reader sees EOF and b's writer
+ * EPIPE. */
+static void
+killed_pipe(void)
+{
+	struct timespec t0;
+	int i, a[2], b[2], pw = 0, pr = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 30 && (i < 6 || since(&t0) < 30); i++) {
+		if (pipe2(a, O_NONBLOCK) < 0 || pipe2(b, O_NONBLOCK) < 0)
+			break;
+		churn_killed(i, a[1], b[0]);
+		close(a[1]);
+		close(b[0]);
+		if (!settles(eof_now, a[0]))
+			pw++;
+		if (!settles(epipe_now, b[1]))
+			pr++;
+		close(a[0]);
+		close(b[1]);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	signal(SIGPIPE, SIG_DFL);
+	printf("(fifo: killed_pipe: %d rounds)\n", i);
+	EXPECT("children killed while they dup, close and fork pipe ends: "
+	    "EOF after (no phantom writer)", pw == 0);
+	EXPECT("children killed while they dup, close and fork pipe ends: "
+	    "EPIPE after (no phantom reader)", pr == 0);
+}
+
+/* (fifo4) The name changes of killed_names' child, round i: renames
+ * into and out of a directory (C-FFS gives the FIFO a new number each
+ * time), or one unlink of its last name.  (Not link: a kill inside
+ * C-FFS's link can leave a name whose inode was never written, which
+ * fsck.cffs then finds: a C-FFS matter, not the FIFO list's.) */
+static void
+names_churn(int i)
+{
+	for (;;) {
+		if (i % 2 == 0) {
+			rename("kf", "kn/kf");
+			rename("kn/kf", "kf");
+		} else {
+			unlink("kf");
+			pause();
+		}
+	}
+}
+
+/* A writer opened at name reaches our end r (O_NONBLOCK): 1, or 0 (and
+ * *err: the open's errno, 0 if it opened). */
+static int
+reaches(const char *name, int r, int *err)
+{
+	char c = 0;
+	int w = open(name, O_WRONLY | O_NONBLOCK);
+
+	*err = w < 0 ? errno : 0;
+	if (w >= 0 && write(w, "z", 1) == 1)
+		(void)!read(r, &c, 1);
+	if (w >= 0)
+		close(w);
+	return c == 'z';
+}
+
+/* (fifo4) Children killed at random points of their name changes of a
+ * FIFO we hold open: after, a writer that opens the FIFO at the name
+ * it has now reaches our end; a new FIFO made where its last name was
+ * removed is another pipe (a writer's O_NONBLOCK open is ENXIO). */
+static void
+killed_names(void)
+{
+	struct timespec t0;
+	pid_t pid;
+	int i, r, w, e1, e2, p[2], bad = 0;
+
+	EXPECT_RET("mkdir kn", mkdir("kn", 0755), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 30 && (i < 6 || since(&t0) < 30); i++) {
+		if (mkfifo("kf", 0600) < 0 ||
+		    (r = open("kf", O_RDWR | O_NONBLOCK)) < 0 || pipe(p) < 0) {
+			bad++;
+			break;
+		}
+		if ((pid = fork()) == 0) {
+			close(p[0]);
+			(void)!write(p[1], "o", 1);
+			names_churn(i);
+		}
+		close(p[1]);
+		kill_after(p[0], pid, (i * 11) % 37);
+		/* a kill inside C-FFS's rename may leave both names (a copy
+		 * of the inode in each directory): one of them reaches it */
+		e1 = e2 = 0;
+		if (access("kf", F_OK) == 0 || access("kn/kf", F_OK) == 0) {
+			w = -1;
+			if (!(access("kf", F_OK) == 0 && reaches("kf", r, &e1)) &&
+			    !(access("kn/kf", F_OK) == 0 &&
+			    reaches("kn/kf", r, &e2))) {
+				printf("(fifo: killed_names: round %d: kf %d "
+				    "(%s), kn/kf %d (%s): neither reaches "
+				    "our end)\n", i, access("kf", F_OK) == 0,
+				    strerror(e1), access("kn/kf", F_OK) == 0,
+				    strerror(e2));
+				bad++;
+			}
+		} else {
+			w = -1;
+			if (mkfifo("kf", 0600) < 0 ||
+			    (w = open("kf", O_WRONLY | O_NONBLOCK)) >= 0 ||
+			    errno != ENXIO) {
+				printf("(fifo: killed_names: round %d: a new "
+				    "FIFO kf: %s)\n", i, w >= 0 ?
+				    "joined the old one" : strerror(errno));
+				bad++;
+			}
+		}
+		close(w);
+		close(r);
+		unlink("kf");
+		unlink("kn/kf");
+	}
+	printf("(fifo: killed_names: %d rounds)\n", i);
+	EXPECT("children killed while they rename and unlink an open FIFO: "
+	    "its name still reaches it, a new one at its name does not",
+	    bad == 0);
+	rmdir("kn");
 }
 
 /* fchmod of an end while a child renames its FIFO away (into another
@@ -861,6 +1126,9 @@ main(void)
 	churn();
 	killed();
 	killed_close();
+	killed_dup();
+	killed_pipe();
+	killed_names();
 	attrs();
 	return ptest_done();
 }
