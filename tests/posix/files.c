@@ -932,6 +932,34 @@ lock_ranges(int fd)
 	EXPECT_RET("unlock", setlk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
 }
 
+/* A child that opens name, takes an OFD write lock of [0,10) through
+ * its own description and sleeps: its pid once it holds the lock, or
+ * -1. */
+static pid_t
+ofd_holder(const char *name)
+{
+	int p[2];
+	pid_t a;
+	char c;
+
+	if (pipe(p) != 0)
+		return -1;
+	if ((a = fork()) == 0) {
+		int h = open(name, O_RDWR);
+
+		if (h < 0 || setlk(h, F_OFD_SETLK, F_WRLCK, 0, 10) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		a = -1;
+	close(p[0]);
+	return a;
+}
+
 /*
  * Kills and deadlocks (session 13's attacker): a change of a shared
  * description's lock killed half way leaves the old or the new lock,
@@ -978,20 +1006,8 @@ lock_kills(void)
 	close(fd);                      /* the lock goes with it */
 
 	/* an OFD lock of a child killed and not yet reaped */
-	if (pipe(p) != 0)
-		return;
-	if ((a = fork()) == 0) {
-		int h = open("lockk", O_RDWR);
-
-		if (h < 0 || setlk(h, F_OFD_SETLK, F_WRLCK, 0, 10) != 0)
-			_exit(1);
-		(void)!write(p[1], "l", 1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	EXPECT("a child holds an OFD lock", read(p[0], &c, 1) == 1);
-	close(p[0]);
+	a = ofd_holder("lockk");
+	EXPECT("a child holds an OFD lock", a > 0);
 	kill(a, SIGKILL);
 	usleep(100000);
 	EXPECT_RET("killed, not reaped: F_OFD_SETLK gets its range",
@@ -1000,20 +1016,8 @@ lock_kills(void)
 	EXPECT_RET("(the holder was killed)", wait_status(a), 128 + SIGKILL);
 
 	/* the same while we sleep in F_OFD_SETLKW (another kills it) */
-	if (pipe(p) != 0)
-		return;
-	if ((a = fork()) == 0) {
-		int h = open("lockk", O_RDWR);
-
-		if (h < 0 || setlk(h, F_OFD_SETLK, F_WRLCK, 0, 10) != 0)
-			_exit(1);
-		(void)!write(p[1], "l", 1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	EXPECT("a child holds an OFD lock and sleeps", read(p[0], &c, 1) == 1);
-	close(p[0]);
+	a = ofd_holder("lockk");
+	EXPECT("a child holds an OFD lock and sleeps", a > 0);
 	if ((k = fork()) == 0) {
 		usleep(300000);
 		_exit(kill(a, SIGKILL) == 0 ? 0 : 1);
