@@ -10,7 +10,7 @@
  * px_flock_exit) or is swept after a kill; a dead owner's ranges are
  * ignored and dropped wherever they are met.  OFD locks go with the
  * description's last reference (px_ofile_put).  F_SETLKW sleeps with
- * px_block on the table's generation word, which every change bumps,
+ * px_block on the table's cur word, which every change moves on,
  * and on the holder's slot state (a killed holder says nothing).  The
  * key of a C-FFS file is its vnode, which is one per name: a file
  * reached through two hard links has two keys (docs/ARCHITECTURE.md).
@@ -62,8 +62,8 @@ struct lwait {
 
 struct ltab {
 	struct px_lock lock;
-	volatile uint64_t gen;
-	volatile uint64_t cur;          /* r[cur & 1] is in use */
+	volatile uint64_t cur;          /* r[cur & 1] is in use; every
+	                                   change adds 1: sleepers watch it */
 	struct lwait w[PX_NFLWAIT];
 	struct range r[2][PX_NFLOCK];
 };
@@ -92,13 +92,14 @@ publish(struct ltab *l)
 {
 	int i;
 
-	__atomic_store_n(&l->cur, l->cur + 1, __ATOMIC_RELEASE);
-	/* every sleeper wakes and looks again, saying again what it
-	 * waits for if it still must (so no wait recorded here outlives
-	 * the range it waited on) */
+	/* every sleeper wakes (it watches cur) and looks again, saying
+	 * again what it waits for if it still must (so no wait recorded
+	 * here outlives the range it waited on); the store of cur is
+	 * the last thing, so a kill before it changes nothing and one
+	 * after it has published and woken */
 	for (i = 0; i < PX_NFLWAIT; i++)
 		l->w[i].waiter = 0;
-	l->gen++;
+	__atomic_store_n(&l->cur, l->cur + 1, __ATOMIC_RELEASE);
 }
 
 /* The pid of environment env (F_GETLK's l_pid), from the process
@@ -383,13 +384,13 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 		if (fl.l_type == F_UNLCK ||
 		    !(r = conflict(l, file, owner, s, e, fl.l_type)))
 			break;
-		/* sleep until the table changes (every change bumps gen) or
+		/* sleep until the table changes (every change adds to cur) or
 		 * a holder dies without a word: a process holder's slot
 		 * state changes (conflict() then drops its ranges); a
 		 * description's ranges go when the family sweeps its dead
 		 * holders, so watch the living ones' slots too */
-		w[0] = &l->gen;
-		seen[0] = l->gen;
+		w[0] = &l->cur;
+		seen[0] = l->cur;
 		holder = r->owner;
 		if (!IS_OFD(holder)) {
 			w[1] = (const volatile uint64_t *)
@@ -477,8 +478,8 @@ holds(struct ltab *l, uint64_t file, uint64_t owner)
 	return 0;
 }
 
-/* Drop every range of owner (an environment or a description); bump
- * gen if there was one, so that waiters look again. */
+/* Drop every range of owner (an environment or a description),
+ * published if there was one, so that waiters look again. */
 static void
 drop_owner(uint64_t owner)
 {

@@ -60,7 +60,8 @@
  * saw the same owner back).  So a waiter claims the lock before it
  * sleeps (want): the next unlock hands the lock straight to it (owner
  * = its id, which wakes it) instead of freeing it, and a locker that
- * finds the lock free but claimed passes it to the claimant and waits.
+ * finds the lock free but claimed (the unlocker missed the claim)
+ * leaves it to the claimant and waits until it is taken.
  * One claim at a time: with many waiters the order is not
  * first-come, but no holder keeps the lock against a claimant, and a
  * waiter without a claim wakes when the lock changes hands and claims
@@ -156,12 +157,26 @@ px_lock(struct px_lock *l)
 			return 0;
 		}
 		if (o == 0) {
-			/* Free but claimed by a sleeper: pass it on and
-			 * wait our turn (px_unlock's hand-off, for an
-			 * unlocker that had not yet seen the claim). */
+			/* Free but claimed by a sleeper (an unlocker that
+			 * had not yet seen the claim freed it): leave it to
+			 * the claimant, whose sleep this unlock ended, and
+			 * wait until it takes it (or dies).  Not handed to
+			 * it here: it may have taken it and let it go
+			 * meanwhile, and would then own a lock it does
+			 * not know it holds. */
 			if ((w = claimant(l, self)) != 0) {
-				__atomic_compare_exchange_n(&l->owner, &o, w,
-				    0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+				const volatile struct xok_env_info *ce =
+				    xok_env_info(w);
+				const volatile uint64_t *cw[2] = { &l->owner,
+				    (const volatile uint64_t *)&ce->state };
+				uint64_t cseen[2] = { 0, *cw[1] };
+
+				if (claimant(l, self) == w) {
+					px_sig_nointr++;
+					px_block_to(cw, cseen, 2, UINT64_MAX,
+					    w);
+					px_sig_nointr--;
+				}
 				continue;
 			}
 			if (__atomic_compare_exchange_n(&l->owner, &o, self,
