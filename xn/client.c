@@ -22,6 +22,7 @@ const struct xn_client_ops xn_client = {
 	.free = xn_free,
 	.move = xn_move,
 	.write = xn_write,
+	.write_many = xn_write_many,
 	.bc_insert = xn_bc_insert,
 	.bc_insert_many = xn_bc_insert_many,
 	.bc_lookup = xn_bc_lookup,

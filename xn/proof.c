@@ -6,7 +6,8 @@
  * template's owns-udf on the block before and after the change; the
  * difference must be exactly the claim, with the claimed types, and the
  * acl-uf must allow the principal.  xn_write() changes bytes without
- * changing ownership.  See docs/XN.md, "Calls".
+ * changing ownership; xn_write_many() is a list of them.  See docs/XN.md,
+ * "Calls".
  */
 #include "xn_int.h"
 
@@ -615,6 +616,28 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 	memcpy((uint8_t *)e->page + off, bytes, len);
 	e->state = XN_BC_DIRTY;
 	return 0;
+}
+
+int
+xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
+              uint32_t n, uint32_t *done)
+{
+	uint32_t i;
+	int r = 0;
+
+	if (done != NULL)
+		*done = 0;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (w == NULL && n > 0)
+		return XN_EINVAL;
+	for (i = 0; i < n; i++)
+		if ((r = xn_write(x, principal, w[i].block, w[i].off, w[i].len,
+		    w[i].bytes)) != 0)
+			break;
+	if (done != NULL)
+		*done = i;
+	return r;
 }
 
 int

@@ -736,6 +736,61 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
 }
 
 /*
+ * XN_WRITE for each entry of the caller's vector uv, in order, stopping
+ * at the first one refused: a libFS's commit writes the bytes of many
+ * blocks (a file's new data, its inode) in one kernel entry.  Each
+ * entry is checked and applied exactly as XN_WRITE would (its bytes
+ * copied in first, so a bad address changes nothing of that entry).
+ * Returns how many were written (n: all); the results of the entries
+ * looked at (those written and the one refused) are written back, later
+ * entries are neither tried nor written.  The vector must be readable
+ * and writable, else nothing is done.
+ */
+static struct xok_xn_wr wrv[XOK_XN_WR_MAX];
+
+static int
+write_one(uint32_t pr, const struct xok_xn_wr *w)
+{
+	int err;
+
+	if (w->pad != 0 || w->len > XN_BLOCK_SIZE || w->off > XN_BLOCK_SIZE)
+		return -XE_INVAL;
+	if ((err = copyin(curenv, blockbuf, w->bytes, w->len)) < 0)
+		return err;
+	return (int)xerr(xn_write(&xn, pr, w->block, w->off, w->len,
+	    blockbuf));
+}
+
+int64_t
+sys_xn_write_many(uint64_t slot, uaddr_t uv, uint64_t n)
+{
+	uint64_t i, len = n * sizeof(wrv[0]);
+	uint32_t pr;
+	int err;
+
+	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
+		return err;
+	if (n > XOK_XN_WR_MAX)
+		return -XE_INVAL;
+	if (n == 0)
+		return 0;
+	if ((err = copyin(curenv, wrv, uv, len)) < 0 ||
+	    (err = copyout(curenv, uv, wrv, len)) < 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		if ((err = write_one(pr, &wrv[i])) < 0) {
+			wrv[i].result = err;
+			break;
+		}
+		wrv[i].result = 0;
+	}
+	/* fails only if a write remapped the vector (it cannot: XN's
+	 * pages are never the caller's writable memory); the count stands */
+	copyout(curenv, uv, wrv, (i < n ? i + 1 : n) * sizeof(wrv[0]));
+	return (int64_t)i;
+}
+
+/*
  * The caller gives a page it may write and nobody maps; XN reads the
  * block into it (or zero-fills a fresh block).  From then on the page
  * maps read-only, for anyone, until it is evicted: bytes change only

@@ -53,6 +53,8 @@ struct xn_client_ops {
 	            const struct xn_claim *claims, uint32_t nclaims);
 	int (*write)(struct xn *x, uint32_t principal, uint32_t block,
 	             uint32_t off, uint32_t len, const void *bytes);
+	int (*write_many)(struct xn *x, uint32_t principal,
+	                  const struct xn_wr *w, uint32_t n, uint32_t *done);
 	/* the buffer-cache registry and write-back */
 	int (*bc_insert)(struct xn *x, uint32_t principal, uint32_t block,
 	                 void *page);

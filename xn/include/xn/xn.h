@@ -323,6 +323,19 @@ int xn_free(struct xn *x, uint32_t principal, uint32_t parent,
 int xn_write(struct xn *x, uint32_t principal, uint32_t block,
              uint32_t off, uint32_t len, const void *bytes);
 /*
+ * xn_write of each of w[0..n) in order, stopping at the first refused:
+ * 0, or that entry's error (w[*done] is the one refused; the entries
+ * before it are written, those after it not tried).  *done (may be
+ * NULL) gets how many were written.  In the kernel this is one call
+ * (XN_WRITE_MANY) for up to XOK_XN_WR_MAX entries.
+ */
+struct xn_wr {
+	uint32_t block, off, len;
+	const void *bytes;
+};
+int xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
+                  uint32_t n, uint32_t *done);
+/*
  * Move owned blocks from one metadata block to another: `from' loses
  * exactly the claimed blocks (change off/len/bytes), `to' gains exactly
  * them (off2/len2/bytes2), with the claimed types; from's acl-uf must allow
