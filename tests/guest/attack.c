@@ -585,6 +585,106 @@ test_wbmany(void)
 	    rbuf) == 0 && memcmp(rbuf, &word, 8) == 0);
 }
 
+/* ---- 6b. XN_WRITE_MANY with hostile batches ---------------------------- */
+
+/* v[0..n) := writes of 8 bytes of w at offset 8i of BLK, results 77. */
+static void
+wr_fill(struct xok_xn_wr *v, unsigned n, const uint64_t *w)
+{
+	unsigned i;
+
+	memset(v, 0, n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].block = BLK, v[i].off = 8 * i, v[i].len = 8;
+		v[i].bytes = (uint64_t)&w[i];
+		v[i].result = 77;
+	}
+}
+
+/* Bad vectors change nothing; a bad entry stops the batch where it is:
+ * the entries before it are written, it and those after it are not. */
+static void
+test_wrmany(void)
+{
+	static struct xok_xn_wr v[XOK_XN_WR_MAX + 1];
+	static uint64_t w[XOK_XN_WR_MAX + 1];
+	static const uint32_t one_ext[2] = { BLK, 1 };
+	unsigned i;
+
+	for (i = 0; i <= XOK_XN_WR_MAX; i++)
+		w[i] = 0xa5a5a5a500000000UL | i;
+	wr_fill(v, XOK_XN_WR_MAX + 1, w);
+	EXPECT_EQ("wrmany: one entry too many", sys_xn_write_many(0, v,
+	    XOK_XN_WR_MAX + 1), -XE_INVAL);
+	EXPECT_EQ("wrmany: none", sys_xn_write_many(0, v, 0), 0);
+	EXPECT_EQ("wrmany: vector in the kernel", sys_xn_write_many(0,
+	    (struct xok_xn_wr *)0xffff800000000000UL, 2), -XE_FAULT);
+	EXPECT_EQ("wrmany: vector running off our memory", sys_xn_write_many(
+	    0, (struct xok_xn_wr *)(VIEW_VA - 8), 2), -XE_FAULT);
+	EXPECT_EQ("wrmany: vector on a read-only cache view",
+	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA) == 0 ?
+	    sys_xn_write_many(0, (struct xok_xn_wr *)VIEW_VA, 1) : 1,
+	    -XE_FAULT);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	EXPECT("  BLK unchanged by them", sys_xn_read(BLK, 1, rbuf) == 0 &&
+	    memcmp(rbuf, &w[0], 8) != 0);
+	/* a bad entry in the middle: its index is the count */
+	wr_fill(v, 3, w);
+	v[1].bytes = 0xffff800000000000UL;
+	EXPECT_EQ("wrmany: bytes in the kernel in the middle",
+	    sys_xn_write_many(0, v, 3), 1);
+	EXPECT("  results: written, -XE_FAULT, not tried", v[0].result == 0 &&
+	    v[1].result == -XE_FAULT && v[2].result == 77);
+	EXPECT("  the first is in XN's page, the third not",
+	    sys_xn_read(BLK, 1, rbuf) == 0 && memcmp(rbuf, &w[0], 8) == 0 &&
+	    memcmp(rbuf + 16, &w[2], 8) != 0);
+	wr_fill(v, 2, w);
+	v[1].pad = 1;
+	EXPECT_EQ("wrmany: a pad not 0", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, -XE_INVAL);
+	wr_fill(v, 2, w);
+	v[1].off = 4092;
+	EXPECT_EQ("wrmany: past the block's end", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, XN_EINVAL - XE_XN);
+	v[1].off = 0, v[1].len = 4097;
+	EXPECT_EQ("wrmany: longer than a block", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, -XE_INVAL);
+	v[1].len = 0;
+	EXPECT_EQ("wrmany: an empty write", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_EINVAL - XE_XN);
+	wr_fill(v, 2, w);
+	v[1].block = BLK2;              /* evicted: not cached */
+	EXPECT_EQ("wrmany: an uncached block", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_ENOTCACHED - XE_XN);
+	v[1].block = 0xfffffff0u;
+	EXPECT_EQ("wrmany: a block past the disk", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, XN_ERANGE - XE_XN);
+	v[1].block = BLK + 40;          /* never allocated */
+	EXPECT_EQ("wrmany: a free block", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_EFREE - XE_XN);
+	v[1].block = ROOT, v[1].off = 0;        /* (BLK, 1): drops BLK2 */
+	v[1].bytes = (uint64_t)one_ext;
+	EXPECT_EQ("wrmany: a write that changes what ROOT owns",
+	    sys_xn_write_many(0, v, 2), 1);
+	EXPECT("  refused by proof", v[1].result == XN_EPROOF - XE_XN ||
+	    v[1].result == XN_ETYPE - XE_XN);
+	wr_fill(v, XOK_XN_WR_MAX, w);
+	EXPECT_EQ("wrmany: a full batch", sys_xn_write_many(0, v,
+	    XOK_XN_WR_MAX), XOK_XN_WR_MAX);
+	EXPECT("  every entry in XN's page", sys_xn_read(BLK, 1, rbuf) == 0 &&
+	    memcmp(rbuf, w, 8 * XOK_XN_WR_MAX) == 0 && v[XOK_XN_WR_MAX -
+	    1].result == 0);
+	EXPECT_EQ("  dirty", bc_state(BLK), XN_BC_DIRTY);
+	/* BLK as test_wbmany left it, for the tests after this one */
+	w[0] = 0x1122334455667788UL;
+	wr_fill(v, 1, w);
+	EXPECT_EQ("  its first word back", sys_xn_write_many(0, v, 1), 1);
+	EXPECT_EQ("  written back", sys_xn_writeback(BLK), 0);
+}
+
 /* ---- 7. views revoked while another environment maps them -------------- */
 
 #define RACE_ROUNDS 150
@@ -724,6 +824,7 @@ main(uint64_t arg)
 	test_mapsat();
 	test_transient();
 	test_wbmany();
+	test_wrmany();
 	test_view_race();
 	test_hog();
 	printf("attack: %d failures\n", failures);
