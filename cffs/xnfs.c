@@ -881,6 +881,46 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 	return 0;
 }
 
+/*
+ * b is to go and XN holds it clean: evict it from XN's registry and, in
+ * the same call (xn_bc_evict_many: one kernel call in the guest), the
+ * next such buffers getfree would take, from the LRU end: unpinned,
+ * clean, registered by us, clean in XN.  A write larger than the cache
+ * pushes every block it made out again, one call each otherwise.  The
+ * others stay cached, unregistered (as after cffs_release).  0 if b
+ * went.
+ */
+#define EV_MAX  64u
+#define EV_SCAN 256u
+
+static int
+evict_batch(struct cffs_fs *fs, struct buf *b)
+{
+	struct buf *v[EV_MAX], *o;
+	struct xn_bc_info bi;
+	uint32_t blk[EV_MAX], n = 0, i, seen = 0;
+	int res[EV_MAX], r;
+
+	v[n++] = b;
+	for (o = fs->cache.lru.lprev; o != &fs->cache.lru && n < EV_MAX &&
+	     seen < EV_SCAN; o = o->lprev, seen++) {
+		if (o == b || o->pins != 0 || o->dirty || o->xpage == NULL ||
+		    XC.bc_lookup(&fs->xfs->x, o->blk, &bi) != 0 ||
+		    bi.page != o->xpage || bi.state != XN_BC_CLEAN)
+			continue;
+		v[n++] = o;
+	}
+	for (i = 0; i < n; i++)
+		blk[i] = v[i]->blk;
+	r = XC.bc_evict_many(&fs->xfs->x, fs->xfs->pr, blk, n, res);
+	if (r < 0)
+		return xerr(r);
+	for (i = 0; i < n; i++)
+		if (res[i] == 0)
+			xnfs_drop(fs, v[i]);
+	return res[0] == 0 ? 0 : xerr(res[0]);
+}
+
 /* ---- commit ---- */
 
 struct chg {                    /* a pointer that appears or vanishes */
@@ -1609,8 +1649,11 @@ xs_evict(struct cffs_fs *fs, struct buf *b)
 	if (b->dirty)
 		return 1;
 	if (b->xpage != NULL && XC.bc_lookup(&fs->xfs->x, b->blk, &bi) == 0 &&
-	    bi.page == b->xpage && bi.state != XN_BC_CLEAN)
-		return 1;
+	    bi.page == b->xpage) {
+		if (bi.state != XN_BC_CLEAN)
+			return 1;
+		return evict_batch(fs, b) == 0 ? 0 : 1;
+	}
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }
 

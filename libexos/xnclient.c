@@ -1,6 +1,6 @@
 /*
  * xnclient.c: XN's library interface (xn/xn.h) for a guest libFS, over
- * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-42, 54).  C-FFS
+ * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-42, 54, 63).  C-FFS
  * is written against xn/xn.h; on the host it links XN's host library,
  * in the guest this file, so the same C-FFS sources run in both places.
  *
@@ -638,6 +638,7 @@ insert_send(struct xn *x, uint32_t n, int *results)
 			continue;
 		}
 		kent[k]->state = XN_BC_CLEAN;
+		exos_heap_writable(kent[k]->page, 0);   /* read-only now */
 		done++;
 	}
 	return done;
@@ -782,6 +783,52 @@ xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block)
 	return 0;
 }
 
+/*
+ * XN_BC_EVICT_MANY, up to XOK_XN_BCE_MAX entries a call: each of our
+ * entries asks for its page back writable where it is mapped, so the
+ * heap's free keeps it without mapping it again (one PAGE_MAP per
+ * evicted block less).  Returns how many were evicted.
+ */
+static struct xok_xn_bcev kbe[XOK_XN_BCE_MAX];
+
+int
+xn_bc_evict_many(struct xn *x, uint32_t principal, const uint32_t *blocks,
+    uint32_t n, int *results)
+{
+	struct xn_bc_entry *e;
+	uint32_t i, k, j, done = 0;
+	int64_t r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (n > 0 && (blocks == NULL || results == NULL))
+		return XN_EINVAL;
+	for (i = 0; i < n; i += k) {
+		k = n - i < XOK_XN_BCE_MAX ? n - i : XOK_XN_BCE_MAX;
+		for (j = 0; j < k; j++) {
+			e = entry(x, blocks[i + j]);
+			memset(&kbe[j], 0, sizeof(kbe[j]));
+			kbe[j].block = blocks[i + j];
+			kbe[j].va = e != NULL && exos_heap_ppn(e->page) >= 0 ?
+			    (uint64_t)e->page : 0;
+		}
+		r = sys_xn_bc_evict_many(0, kbe, k, 0);
+		for (j = 0; j < k; j++) {
+			results[i + j] = kerr(r < 0 ? r : kbe[j].result);
+			if (results[i + j] != 0 ||
+			    (e = entry(x, blocks[i + j])) == NULL)
+				continue;
+			if (kbe[j].va != 0)
+				exos_heap_writable(e->page, 1);
+			entry_drop(x, e);
+		}
+		for (j = 0; j < k; j++)
+			done += results[i + j] == 0;
+	}
+	return (int)done;
+}
+
 int
 xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
     uint32_t max)
@@ -896,6 +943,7 @@ const struct xn_client_ops xn_client = {
 	.bc_insert_many = xn_bc_insert_many,
 	.bc_lookup = xn_bc_lookup,
 	.bc_evict = xn_bc_evict,
+	.bc_evict_many = xn_bc_evict_many,
 	.writeback = xn_writeback,
 	.writeback_many = xn_writeback_many,
 	.block_info = xn_block_info,

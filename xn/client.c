@@ -27,6 +27,7 @@ const struct xn_client_ops xn_client = {
 	.bc_insert_many = xn_bc_insert_many,
 	.bc_lookup = xn_bc_lookup,
 	.bc_evict = xn_bc_evict,
+	.bc_evict_many = xn_bc_evict_many,
 	.writeback = xn_writeback,
 	.writeback_many = xn_writeback_many,
 	.block_info = xn_block_info,

@@ -389,6 +389,12 @@ call_net_transmito(const uint64_t a[6])
 	    a[4]);
 }
 
+static int64_t
+call_xn_bc_evict_many(const uint64_t a[6])
+{
+	return sys_xn_bc_evict_many(a[0], (uaddr_t)a[1], a[2], a[3]);
+}
+
 const syscall_fn systab[XOK_NSYSCALLS] = {
 	[0] = call_null,
 	[1] = call_cons_write,
@@ -453,4 +459,5 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[60] = call_xn_read,
 	[61] = call_sleep_to,
 	[62] = call_net_transmito,
+	[63] = call_xn_bc_evict_many,
 };

@@ -974,6 +974,80 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block)
 	return 0;
 }
 
+/*
+ * XN_BC_EVICT for each entry of the caller's vector uv (every entry is
+ * tried; each gets its result): a libFS whose cache is full lets go of
+ * many written blocks in one kernel entry.  An entry with va asks for
+ * the page back writable where the caller maps it (read-only while XN
+ * had it), as PAGE_MAP would: checked before the eviction (R and W on
+ * the page's guard through pslot, the page mapped at va in the caller),
+ * so a refused entry is not evicted.  Returns how many were evicted.
+ */
+static struct xok_xn_bcev bcev[XOK_XN_BCE_MAX];
+
+static int
+evict_one(uint32_t pr, const struct xok_xn_bcev *v, uint64_t pslot)
+{
+	struct xn_bc_info in;
+	uint64_t ppn;
+	int err;
+
+	if (v->pad != 0)
+		return -XE_INVAL;
+	if ((err = xn_bc_lookup(&xn, v->block, &in)) < 0)
+		return (int)xerr(err);
+	ppn = PADDR(in.page) / PGSIZE;
+	if (v->va != 0) {
+		if (v->va % PGSIZE || v->va < XOK_UVA_MIN ||
+		    v->va >= XOK_UVA_MAX)
+			return -XE_INVAL;
+		if ((err = page_check(ppn, pslot, XOK_CAP_R | XOK_CAP_W,
+		    0)) < 0)
+			return err;
+		if (pmap_lookup(curenv, v->va) != (int64_t)ppn)
+			return -XE_NOENT;
+	}
+	if ((err = xn_bc_evict(&xn, pr, v->block)) < 0)
+		return (int)xerr(err);
+	/* as XN_BC_EVICT: the page goes back to its owner alone */
+	pmap_revoke_page(ppn, pages.info[ppn].owner);
+	pages_set_xn(&pages, ppn, 0);
+	/* the caller's mapping is there (checked): replaced in place */
+	if (v->va != 0 && pmap_map(curenv, v->va, ppn, XOK_PTE_W |
+	    XOK_PTE_NX) < 0)
+		pmap_unmap(curenv, v->va);
+	return 0;
+}
+
+int64_t
+sys_xn_bc_evict_many(uint64_t slot, uaddr_t uv, uint64_t n, uint64_t pslot)
+{
+	uint64_t i, len = n * sizeof(bcev[0]);
+	int64_t done = 0;
+	uint32_t pr;
+	int err;
+
+	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
+		return err;
+	if (n > XOK_XN_BCE_MAX)
+		return -XE_INVAL;
+	if (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid)
+		return -XE_NOCAP;
+	if (n == 0)
+		return 0;
+	if ((err = copyin(curenv, bcev, uv, len)) < 0 ||
+	    (err = copyout(curenv, uv, bcev, len)) < 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		bcev[i].result = evict_one(pr, &bcev[i], pslot);
+		done += bcev[i].result == 0;
+	}
+	/* cannot fail: the vector was writable, and nothing here takes a
+	 * writable mapping away (a registry page is never one) */
+	copyout(curenv, uv, bcev, len);
+	return done;
+}
+
 int64_t
 sys_xn_writeback(uint64_t block)
 {

@@ -507,4 +507,15 @@ sys_net_transmito(unsigned slot, const struct xok_net_piece *v, uint64_t n,
 	    (uint64_t)n, (uint64_t)done, (uint64_t)offload, 0);
 }
 
+/* XN_BC_EVICT_MANY: evict each of v[0..n) (n at most XOK_XN_BCE_MAX) as
+ * XN_BC_EVICT would, mapping the page writable again at v[i].va if given;
+ * returns how many were evicted */
+static inline int64_t
+sys_xn_bc_evict_many(unsigned slot, struct xok_xn_bcev *v, uint64_t n,
+    unsigned pslot)
+{
+	return xok_call(XOK_SYS_XN_BC_EVICT_MANY, (uint64_t)slot, (uint64_t)v,
+	    (uint64_t)n, (uint64_t)pslot, 0, 0);
+}
+
 #endif /* EXOS_SYSCALLS_H */

@@ -63,6 +63,8 @@ struct xn_client_ops {
 	                      uint32_t n, int *results);
 	int (*bc_lookup)(struct xn *x, uint32_t block, struct xn_bc_info *out);
 	int (*bc_evict)(struct xn *x, uint32_t principal, uint32_t block);
+	int (*bc_evict_many)(struct xn *x, uint32_t principal,
+	                     const uint32_t *blocks, uint32_t n, int *results);
 	int (*writeback)(struct xn *x, uint32_t block);
 	int (*writeback_many)(struct xn *x, const uint32_t *blocks, uint32_t n,
 	                      uint32_t *done);

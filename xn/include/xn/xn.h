@@ -366,6 +366,12 @@ int xn_bc_insert_many(struct xn *x, uint32_t principal,
                       uint32_t n, int *results);
 int xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out);
 int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
+/* xn_bc_evict of each of blocks[0..n) (every one tried), results[i] =
+ * 0 or its error; returns how many were evicted, or XN_ENOTMOUNTED /
+ * XN_EINVAL (a NULL array with n > 0).  In the kernel one call per 64
+ * (XN_BC_EVICT_MANY), which also gives the pages back writable. */
+int xn_bc_evict_many(struct xn *x, uint32_t principal,
+                     const uint32_t *blocks, uint32_t n, int *results);
 int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
                   uint32_t max);
 /* principal is gone for good (the kernel: a transient principal whose
