@@ -685,6 +685,91 @@ test_wrmany(void)
 	EXPECT_EQ("  written back", sys_xn_writeback(BLK), 0);
 }
 
+/* ---- 6c. XN_BC_EVICT_MANY with hostile batches ------------------------- */
+
+#define EV_VA   0x0000000800000000UL    /* our page, cached as BLK */
+
+/* Bad vectors evict nothing; each entry is decided on its own, a
+ * refused one stays cached; an entry with va gets its page back
+ * writable there. */
+static void
+test_bcevmany(void)
+{
+	static struct xok_xn_bcev v[XOK_XN_BCE_MAX + 1];
+	struct xok_xn_bcins ins;
+	uint64_t word = 0x5555aaaa5555aaaaUL;
+	int64_t ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	unsigned i;
+
+	EXPECT("evmany: a page of ours at EV_VA", ppn > 0 && sys_page_map(
+	    XOK_SELF, EV_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0,
+	    0) == 0);
+	/* BLK cached in it, mapped read-only there by the insert */
+	if (bc_state(BLK) == XN_BC_DIRTY)
+		sys_xn_writeback(BLK);
+	sys_xn_bc_evict(0, BLK);
+	memset(&ins, 0, sizeof(ins));
+	ins.block = BLK, ins.ppn = (uint64_t)ppn, ins.va = EV_VA;
+	EXPECT_EQ("evmany: BLK cached in our page",
+	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
+	EXPECT_EQ("evmany: BLK2 cached", bc_state(BLK2) >= 0 ? 0 :
+	    cache(BLK2), 0);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i <= XOK_XN_BCE_MAX; i++)
+		v[i].block = BLK;
+	EXPECT_EQ("evmany: one entry too many", sys_xn_bc_evict_many(0, v,
+	    XOK_XN_BCE_MAX + 1, 0), -XE_INVAL);
+	EXPECT_EQ("evmany: none", sys_xn_bc_evict_many(0, v, 0, 0), 0);
+	EXPECT_EQ("evmany: vector in the kernel", sys_xn_bc_evict_many(0,
+	    (struct xok_xn_bcev *)0xffff800000000000UL, 1, 0), -XE_FAULT);
+	EXPECT_EQ("evmany: vector on a read-only cache view",
+	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA) == 0 ?
+	    sys_xn_bc_evict_many(0, (struct xok_xn_bcev *)VIEW_VA, 1, 0) : 1,
+	    -XE_FAULT);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	EXPECT_EQ("evmany: the page's slot out of range",
+	    sys_xn_bc_evict_many(0, v, 1, 300), -XE_NOCAP);
+	EXPECT_EQ("  BLK still cached", bc_state(BLK), XN_BC_CLEAN);
+	/* every entry on its own */
+	EXPECT_EQ("evmany: BLK2 made dirty", sys_xn_write(0, BLK2, 0, 8,
+	    &word), 0);
+	memset(v, 0, sizeof(v));
+	v[0].block = BLK, v[0].pad = 1;
+	v[1].block = BLK, v[1].va = EV_VA + 8;
+	v[2].block = BLK, v[2].va = VIEW_VA;    /* not mapped there */
+	v[3].block = BLK, v[3].va = 0xffff800000000000UL;
+	v[4].block = 0xfffffff0u;
+	v[5].block = BLK + 40;                  /* not cached */
+	v[6].block = BLK2;                      /* dirty */
+	v[7].block = BLK, v[7].va = EV_VA;
+	for (i = 0; i < 8; i++)
+		v[i].result = 77;
+	EXPECT_EQ("evmany: seven bad entries and a good one",
+	    sys_xn_bc_evict_many(0, v, 8, 0), 1);
+	EXPECT_EQ("  a pad not 0", v[0].result, -XE_INVAL);
+	EXPECT_EQ("  va not page-aligned", v[1].result, -XE_INVAL);
+	EXPECT_EQ("  va not where the page is", v[2].result, -XE_NOENT);
+	EXPECT_EQ("  va in the kernel", v[3].result, -XE_INVAL);
+	EXPECT_EQ("  a block past the disk", v[4].result, XN_ERANGE - XE_XN);
+	EXPECT_EQ("  a block not cached", v[5].result, XN_ENOENT - XE_XN);
+	EXPECT_EQ("  a dirty entry", v[6].result, XN_EDIRTY - XE_XN);
+	EXPECT_EQ("  the good one", v[7].result, 0);
+	EXPECT_EQ("  BLK2 still cached, dirty", bc_state(BLK2), XN_BC_DIRTY);
+	EXPECT_EQ("  BLK evicted", bc_state(BLK), -1);
+	EXPECT("  our page left the registry, mapped once",
+	    !(XOK_PAGES[ppn].flags & XOK_PG_XN) &&
+	    XOK_PAGES[ppn].mapcount == 1);
+	*(volatile uint64_t *)EV_VA = word;     /* faults if read-only */
+	EXPECT("  and writable again at EV_VA",
+	    *(volatile uint64_t *)EV_VA == word);
+	EXPECT_EQ("evmany: BLK2 written back", sys_xn_writeback(BLK2), 0);
+	v[0].block = BLK2, v[0].va = 0, v[0].pad = 0;
+	EXPECT_EQ("evmany: then evicted", sys_xn_bc_evict_many(0, v, 1, 0),
+	    1);
+	sys_page_unmap(XOK_SELF, EV_VA, 0);
+	sys_page_free((uint64_t)ppn, 0);
+}
+
 /* ---- 7. views revoked while another environment maps them -------------- */
 
 #define RACE_ROUNDS 150
@@ -826,6 +911,7 @@ main(uint64_t arg)
 	test_wbmany();
 	test_wrmany();
 	test_view_race();
+	test_bcevmany();
 	test_hog();
 	printf("attack: %d failures\n", failures);
 	printf("ALL-DONE\n");

@@ -263,6 +263,35 @@ START_TEST(write_many_rules)
 }
 END_TEST
 
+/* xn_bc_evict_many: each block as xn_bc_evict, every one tried. */
+START_TEST(evict_many_rules)
+{
+	static uint8_t p41[XN_BLOCK_SIZE], p42[XN_BLOCK_SIZE];
+	uint32_t b[4] = { 41, 42, 43, 600 }, got[4];
+	struct xn_bc_info bi;
+	int res[4];
+
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 1, 42, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_bc_insert(x, P_BOB, 41, p41), 0);
+	ck_assert_int_eq(xn_bc_insert(x, P_ALICE, 42, p42), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);      /* 42 stays dirty */
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 4, res), 1);
+	ck_assert_int_eq(res[0], 0);
+	ck_assert_int_eq(res[1], XN_EDIRTY);
+	ck_assert_int_eq(res[2], XN_ENOENT);
+	ck_assert_int_eq(res[3], XN_ERANGE);
+	ck_assert_int_eq(xn_bc_lookup(x, 41, &bi), XN_ENOENT);
+	ck_assert_int_eq(xn_bc_lookup(x, 42, &bi), 0);
+	ck_assert_int_eq(xn_bc_revoked(x, P_BOB, got, 4), 1);  /* told */
+	ck_assert_uint_eq(got[0], 41);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 0, NULL), 0);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, NULL, 1, res),
+	                 XN_EINVAL);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 1, NULL), XN_EINVAL);
+}
+END_TEST
+
 START_TEST(free_rules)
 {
 	uint8_t e[8] = { 0 };
@@ -478,6 +507,7 @@ alloc_suite(void)
 	tcase_add_test(tc, alloc_rejects);
 	tcase_add_test(tc, write_rules);
 	tcase_add_test(tc, write_many_rules);
+	tcase_add_test(tc, evict_many_rules);
 	tcase_add_test(tc, free_rules);
 	tcase_add_test(tc, free_then_reuse_waits_for_parent);
 	tcase_add_test(tc, free_pending_moves_up);
