@@ -13,7 +13,9 @@
  *     blocks are kept (up to POOL_MAX, mapped writable again) for the
  *     next one-page request: a file system's cache allocates and frees
  *     such pages all the time, and each trip to the kernel is four
- *     calls.  A page XN still holds is never kept.
+ *     calls.  A page XN still holds is never kept, and one known to be
+ *     writable already (exos_heap_writable: XN_BC_EVICT_MANY gave it
+ *     back so) is kept without mapping it again.
  *
  * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
  * for each page, its physical page and whether it holds a size class or
