@@ -747,6 +747,9 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
  * and writable, else nothing is done.
  */
 static struct xok_xn_wr wrv[XOK_XN_WR_MAX];
+static int vec_in(uint64_t slot, unsigned rights, uint64_t n, uint64_t max,
+    int has_pslot, uint64_t pslot, void *kv, uaddr_t uv, uint64_t esize,
+    uint32_t *pr);
 
 static int
 write_one(uint32_t pr, const struct xok_xn_wr *w)
@@ -764,18 +767,12 @@ write_one(uint32_t pr, const struct xok_xn_wr *w)
 int64_t
 sys_xn_write_many(uint64_t slot, uaddr_t uv, uint64_t n)
 {
-	uint64_t i, len = n * sizeof(wrv[0]);
+	uint64_t i;
 	uint32_t pr;
 	int err;
 
-	if ((err = principal(slot, XOK_CAP_W, 1, &pr)) < 0)
-		return err;
-	if (n > XOK_XN_WR_MAX)
-		return -XE_INVAL;
-	if (n == 0)
-		return 0;
-	if ((err = copyin(curenv, wrv, uv, len)) < 0 ||
-	    (err = copyout(curenv, uv, wrv, len)) < 0)
+	if ((err = vec_in(slot, XOK_CAP_W, n, XOK_XN_WR_MAX, 0, 0, wrv, uv,
+	    sizeof(wrv[0]), &pr)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		if ((err = write_one(pr, &wrv[i])) < 0) {
@@ -815,6 +812,35 @@ sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot)
 		return xerr(err);
 	pages_set_xn(&pages, ppn, 1);
 	return 0;
+}
+
+/*
+ * The start every batched XN call shares: the principal of slot (W
+ * calls may give one, as XN_WRITE; R calls not), at most max entries,
+ * the page slot when the call has one, and the caller's vector of n
+ * entries of esize bytes copied into kv and written back unchanged at
+ * once (so the results will fit).  1: go on; 0: nothing to do (n 0);
+ * or -XE_*.
+ */
+static int
+vec_in(uint64_t slot, unsigned rights, uint64_t n, uint64_t max,
+    int has_pslot, uint64_t pslot, void *kv, uaddr_t uv, uint64_t esize,
+    uint32_t *pr)
+{
+	int err;
+
+	if ((err = principal(slot, rights, rights == XOK_CAP_W, pr)) < 0)
+		return err;
+	if (n > max)
+		return -XE_INVAL;
+	if (has_pslot && (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid))
+		return -XE_NOCAP;
+	if (n == 0)
+		return 0;
+	if ((err = copyin(curenv, kv, uv, n * esize)) < 0 ||
+	    (err = copyout(curenv, uv, kv, n * esize)) < 0)
+		return err;
+	return 1;
 }
 
 /* Staging for XN_BC_INSERT_MANY: the caller's array, and the entries
@@ -888,17 +914,8 @@ sys_xn_bc_insert_many(uint64_t slot, uaddr_t uarr, uint64_t n, uint64_t pslot)
 	int64_t done = 0;
 	int err;
 
-	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
-		return err;
-	if (n > XOK_XN_BCI_MAX)
-		return -XE_INVAL;
-	if (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid)
-		return -XE_NOCAP;
-	if (n == 0)
-		return 0;
-	/* written back unchanged at once: the results will fit */
-	if ((err = copyin(curenv, bci, uarr, len)) < 0 ||
-	    (err = copyout(curenv, uarr, bci, len)) < 0)
+	if ((err = vec_in(slot, XOK_CAP_R, n, XOK_XN_BCI_MAX, 1, pslot, bci,
+	    uarr, sizeof(bci[0]), &pr)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		if ((err = bci_check(i, pslot, uarr, len)) < 0) {
@@ -1027,16 +1044,8 @@ sys_xn_bc_evict_many(uint64_t slot, uaddr_t uv, uint64_t n, uint64_t pslot)
 	uint32_t pr;
 	int err;
 
-	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
-		return err;
-	if (n > XOK_XN_BCE_MAX)
-		return -XE_INVAL;
-	if (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid)
-		return -XE_NOCAP;
-	if (n == 0)
-		return 0;
-	if ((err = copyin(curenv, bcev, uv, len)) < 0 ||
-	    (err = copyout(curenv, uv, bcev, len)) < 0)
+	if ((err = vec_in(slot, XOK_CAP_R, n, XOK_XN_BCE_MAX, 1, pslot, bcev,
+	    uv, sizeof(bcev[0]), &pr)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		bcev[i].result = evict_one(pr, &bcev[i], pslot);
