@@ -987,7 +987,9 @@ kcall_counts(void)
 }
 
 /*
- * What appends cost in kernel calls (counts, not times).  An append of
+ * What appends cost in kernel calls (counts, not times; every
+ * environment's calls count, so the bounds leave room: 34 and 151 were
+ * measured under TCG, 39 and 167 under KVM).  An append of
  * 100 bytes inside a block the file has: one XN_WRITE_MANY carrying the
  * data block and the inode's block (it was two XN_WRITEs).  An append
  * of 4 KiB, a new block each: XN's allocation, the registry insert and
@@ -1018,8 +1020,8 @@ append_counts(void)
 	    "appends of 4 KiB: %llu\n", (unsigned long long)small,
 	    (unsigned long long)big);
 	EXPECT("kcalls: 64 appends", ok && i == 32);
-	EXPECT("kcalls: 32 appends of 100 B in one block: at most 40 calls",
-	    small >= 32 && small <= 40);
+	EXPECT("kcalls: 32 appends of 100 B in one block: at most 48 calls",
+	    small >= 32 && small <= 48);
 	EXPECT("kcalls: 32 appends of 4 KiB: at most 8 calls each",
 	    big >= 3 * 32 && big <= 8 * 32);
 	close(fd);
