@@ -551,7 +551,9 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 }
 
 /* XN_WRITE_MANY, in pieces of XOK_XN_WR_MAX entries; a piece stops at
- * its first refused entry, and so does the list. */
+ * its first refused entry, and so does the list.  An entry the kernel
+ * did not try (-XE_BUSY: the call's bound on UDF work was reached) is
+ * sent again with the rest. */
 static struct xok_xn_wr kwr[XOK_XN_WR_MAX];
 
 int
@@ -588,6 +590,10 @@ xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
 			*done = total;
 		if (r < 0)
 			return kerr(r);
+		if ((uint32_t)r < k && kwr[r].result == -XE_BUSY) {
+			k = (uint32_t)r;        /* the rest: again */
+			continue;
+		}
 		if ((uint32_t)r < k)
 			return kerr(kwr[r].result);
 		if (k < XOK_XN_WR_MAX && i + k < n)

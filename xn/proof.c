@@ -640,6 +640,40 @@ xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
 	return r;
 }
 
+/* The verifier's worst case of UDF k of template type t; 0 if none. */
+static uint64_t
+udf_cost(struct xn *x, uint16_t t, int k)
+{
+	const struct xn_tmpl *tp = xn_tmpl_get(x, t);
+	uint32_t steps;
+
+	if (tp == NULL || tp->len[k] == 0 ||
+	    xn_udf_verify(tp->code[k], tp->len[k], &steps) != 0)
+		return 0;
+	return steps;
+}
+
+uint64_t
+xn_write_cost(struct xn *x, uint32_t block)
+{
+	const struct xn_bstate *s;
+	uint64_t cost;
+
+	if (x == NULL || !x->mounted || block < x->data_start ||
+	    block >= x->nblocks || !(x->bs[block].flags & XN_BS_ALLOC))
+		return 0;
+	s = &x->bs[block];
+	if (s->type != XN_TYPE_DATA && !(s->flags & XN_BS_FRESH))
+		cost = udf_cost(x, s->type, 1);
+	else if (s->parent < x->nblocks)
+		cost = udf_cost(x, x->bs[s->parent].type, 1);
+	else
+		return 0;
+	if (s->type != XN_TYPE_DATA)
+		cost += 2 * udf_cost(x, s->type, 0);
+	return cost;
+}
+
 int
 xn_udf_size(struct xn *x, uint32_t block, uint32_t *size)
 {

@@ -745,7 +745,16 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
  * looked at (those written and the one refused) are written back, later
  * entries are neither tried nor written.  The vector must be readable
  * and writable, else nothing is done.
+ *
+ * Interrupts are off for the whole call, so its UDF work is bounded:
+ * an entry whose worst case (xn_write_cost) would take the call past
+ * WR_BUDGET steps is not tried (its result is -XE_BUSY: send it again),
+ * except the first, so every call makes progress.  WR_BUDGET is what
+ * one XN_WRITE of the heaviest templates may run (an acl-uf and two
+ * owns-udf runs); C-FFS's writes cost a few steps each.
  */
+#define WR_BUDGET (3ULL * XN_UDF_MAX_STEPS)
+
 static struct xok_xn_wr wrv[XOK_XN_WR_MAX];
 static int vec_in(uint64_t slot, unsigned rights, uint64_t n, uint64_t max,
     int has_pslot, uint64_t pslot, void *kv, uaddr_t uv, uint64_t esize,
@@ -767,7 +776,7 @@ write_one(uint32_t pr, const struct xok_xn_wr *w)
 int64_t
 sys_xn_write_many(uint64_t slot, uaddr_t uv, uint64_t n)
 {
-	uint64_t i;
+	uint64_t i, cost, spent = 0;
 	uint32_t pr;
 	int err;
 
@@ -775,6 +784,12 @@ sys_xn_write_many(uint64_t slot, uaddr_t uv, uint64_t n)
 	    sizeof(wrv[0]), &pr)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
+		cost = xn_write_cost(&xn, wrv[i].block);
+		if (i > 0 && spent + cost > WR_BUDGET) {
+			wrv[i].result = -XE_BUSY;
+			break;
+		}
+		spent += cost;
 		if ((err = write_one(pr, &wrv[i])) < 0) {
 			wrv[i].result = err;
 			break;

@@ -685,6 +685,81 @@ test_wrmany(void)
 	EXPECT_EQ("  written back", sys_xn_writeback(BLK), 0);
 }
 
+/* ---- 6b'. XN_WRITE_MANY's bound on UDF work ----------------------------- */
+
+#define T_HEAVY 18
+#define HEAVY   900             /* a root whose acl-uf runs ~196,610 steps */
+
+/* A batch of writes to a block whose acl-uf is as slow as the verifier
+ * allows (three loops of 65,535): the kernel stops where the call's
+ * worst case would pass three such runs, the entry there -XE_BUSY and
+ * not tried; sent again from there, the rest goes. */
+static void
+test_wrmany_budget(void)
+{
+	static struct xok_xn_template t;
+	static struct xok_xn_wr v[8];
+	static uint64_t w[8];
+	const struct xn_insn owns[] = {
+		XN_I(LDI, 0, 0, 0, 0),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	const struct xn_insn acl[] = {
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LDI, 9, 0, 0, 1),
+		XN_I(RET, 9, 0, 0, 0),
+	};
+	unsigned i, from = 0, calls = 0, first = 0;
+	int64_t r, busy = 0;
+	int ok = 1;
+
+	memset(&t, 0, sizeof(t));
+	strncpy(t.name, "attack.heavy", sizeof(t.name) - 1);
+	t.type = T_HEAVY;
+	t.len[0] = sizeof(owns) / sizeof(owns[0]);
+	t.len[1] = sizeof(acl) / sizeof(acl[0]);
+	memcpy(t.code[0], owns, sizeof(owns));
+	memcpy(t.code[1], acl, sizeof(acl));
+	EXPECT_EQ("wrbudget: the heavy template", sys_xn_template(0, &t), 0);
+	EXPECT_EQ("wrbudget: its root", sys_xn_root(0, "heavy", T_HEAVY,
+	    HEAVY, NULL), 0);
+	EXPECT_EQ("wrbudget: cached", cache(HEAVY), 0);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 8; i++) {
+		w[i] = 0x4845415659000000UL | i;
+		v[i].block = HEAVY, v[i].off = 8 * i, v[i].len = 8;
+		v[i].bytes = (uint64_t)&w[i];
+		v[i].result = 77;
+	}
+	while (from < 8 && calls < 8) {
+		r = sys_xn_write_many(0, v + from, 8 - from);
+		if (calls++ == 0 && r >= 0 && r < 8) {
+			first = (unsigned)r;
+			busy = v[r].result;
+		}
+		if (r < 1 || (from + r < 8 && v[from + r].result != -XE_BUSY)) {
+			ok = 0;
+			break;
+		}
+		for (i = from; i < from + (unsigned)r; i++)
+			ok &= v[i].result == 0;
+		from += (unsigned)r;
+	}
+	printf("attack: 8 heavy writes took %u calls, the first wrote %u\n",
+	    calls, first);
+	EXPECT("wrbudget: the first call stopped early, -XE_BUSY where it did",
+	    first >= 1 && first < 8 && busy == -XE_BUSY);
+	EXPECT("wrbudget: every call wrote something, all 8 in the end",
+	    ok && from == 8);
+	EXPECT("wrbudget: all 8 in XN's page", sys_xn_read(HEAVY, 1, rbuf) ==
+	    0 && memcmp(rbuf, w, sizeof(w)) == 0);
+}
+
 /* ---- 6c. XN_BC_EVICT_MANY with hostile batches ------------------------- */
 
 #define EV_VA   0x0000000800000000UL    /* our page, cached as BLK */
@@ -910,6 +985,7 @@ main(uint64_t arg)
 	test_transient();
 	test_wbmany();
 	test_wrmany();
+	test_wrmany_budget();
 	test_view_race();
 	test_bcevmany();
 	test_hog();

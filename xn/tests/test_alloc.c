@@ -260,6 +260,13 @@ START_TEST(write_many_rules)
 	ck_assert_int_eq(xn_write_many(x, P_ALICE, NULL, 1, &done), XN_EINVAL);
 	w[0].len = 0;
 	ck_assert_int_eq(xn_write_many(x, P_ALICE, w, 3, NULL), XN_EINVAL);
+	/* the kernel's bound on a batch: a data block costs its parent's
+	 * acl-uf, a metadata block its own acl-uf and owns-udf twice, a
+	 * free block nothing */
+	ck_assert_uint_eq(xn_write_cost(x, 41), t_dir_acl_len);
+	ck_assert_uint_gt(xn_write_cost(x, ROOT), xn_write_cost(x, 41));
+	ck_assert_uint_eq(xn_write_cost(x, 43), 0);
+	ck_assert_uint_eq(xn_write_cost(x, 600), 0);
 }
 END_TEST
 

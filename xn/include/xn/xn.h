@@ -335,6 +335,11 @@ struct xn_wr {
 };
 int xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
                   uint32_t n, uint32_t *done);
+/* The most UDF steps an xn_write of block could run now (the acl-uf
+ * that decides it, and a metadata block's owns-udf twice), from the
+ * verifier's worst case of each; 0 for a write refused before any UDF
+ * runs.  The kernel bounds one XN_WRITE_MANY's work with it. */
+uint64_t xn_write_cost(struct xn *x, uint32_t block);
 /*
  * Move owned blocks from one metadata block to another: `from' loses
  * exactly the claimed blocks (change off/len/bytes), `to' gains exactly
