@@ -31,10 +31,13 @@
 
 #define ROOT_NAME "cffs"
 #define MAXP      1024u
+#define WQ_MAX    64u           /* writes a commit sends at once */
 
 static int  xnfs_flush(struct cffs_fs *fs, int strict);
 static void xnfs_drop(struct cffs_fs *fs, struct buf *b);
 static void xnfs_close(struct xnfs *xf);
+struct ctx;
+static int  wflush(struct ctx *c);
 
 /* The C-FFS device as XN's disk. */
 struct xdev {
@@ -59,6 +62,13 @@ struct xnfs {
 	 * and a page goes to the kernel and back) */
 	struct ptr        *po, *pn;     /* [MAXP] */
 	uint8_t           *tmp, *tmp2;  /* a block each */
+	struct xn_wr      *wq;          /* [WQ_MAX] writes queued ... */
+	struct buf       **wqb;         /* [WQ_MAX] ... of these buffers */
+	/* the commit's list of new pointers (struct chg), kept too: a
+	 * first one of 256 entries is two pages, and each commit took and
+	 * gave them back (4 kernel calls and 2 to map them) */
+	void              *add;
+	uint32_t           capadd;
 };
 
 static int
@@ -380,7 +390,10 @@ xnfs_open(struct cffs_bdev *dev, int rdonly, uint32_t nblocks,
 	xf->pn = malloc(MAXP * sizeof(*xf->pn));
 	xf->tmp = malloc(CFFS_BSIZE);
 	xf->tmp2 = malloc(CFFS_BSIZE);
-	if (xf->arena == NULL || xf->resv == NULL || xf->tofree == NULL ||
+	xf->wq = malloc(WQ_MAX * sizeof(*xf->wq));
+	xf->wqb = malloc(WQ_MAX * sizeof(*xf->wqb));
+	if (xf->wq == NULL || xf->wqb == NULL ||
+	    xf->arena == NULL || xf->resv == NULL || xf->tofree == NULL ||
 	    xf->movesrc == NULL || xf->po == NULL || xf->pn == NULL ||
 	    xf->tmp == NULL || xf->tmp2 == NULL) {
 		xnfs_close(xf);
@@ -406,6 +419,9 @@ xnfs_close(struct xnfs *xf)
 	free(xf->pn);
 	free(xf->tmp);
 	free(xf->tmp2);
+	free(xf->wq);
+	free(xf->wqb);
+	free(xf->add);
 	free(xf);
 }
 
@@ -865,6 +881,46 @@ xnfs_evict(struct cffs_fs *fs, struct buf *b)
 	return 0;
 }
 
+/*
+ * b is to go and XN holds it clean: evict it from XN's registry and, in
+ * the same call (xn_bc_evict_many: one kernel call in the guest), the
+ * next such buffers getfree would take, from the LRU end: unpinned,
+ * clean, registered by us, clean in XN.  A write larger than the cache
+ * pushes every block it made out again, one call each otherwise.  The
+ * others stay cached, unregistered (as after cffs_release).  0 if b
+ * went.
+ */
+#define EV_MAX  64u
+#define EV_SCAN 256u
+
+static int
+evict_batch(struct cffs_fs *fs, struct buf *b)
+{
+	struct buf *v[EV_MAX], *o;
+	struct xn_bc_info bi;
+	uint32_t blk[EV_MAX], n = 0, i, seen = 0;
+	int res[EV_MAX], r;
+
+	v[n++] = b;
+	for (o = fs->cache.lru.lprev; o != &fs->cache.lru && n < EV_MAX &&
+	     seen < EV_SCAN; o = o->lprev, seen++) {
+		if (o == b || o->pins != 0 || o->dirty || o->xpage == NULL ||
+		    XC.bc_lookup(&fs->xfs->x, o->blk, &bi) != 0 ||
+		    bi.page != o->xpage || bi.state != XN_BC_CLEAN)
+			continue;
+		v[n++] = o;
+	}
+	for (i = 0; i < n; i++)
+		blk[i] = v[i]->blk;
+	r = XC.bc_evict_many(&fs->xfs->x, fs->xfs->pr, blk, n, res);
+	if (r < 0)
+		return xerr(r);
+	for (i = 0; i < n; i++)
+		if (res[i] == 0)
+			xnfs_drop(fs, v[i]);
+	return res[0] == 0 ? 0 : xerr(res[0]);
+}
+
 /* ---- commit ---- */
 
 struct chg {                    /* a pointer that appears or vanishes */
@@ -906,6 +962,7 @@ struct ctx {
 	struct chg     *add;        /* pointers that appear, sorted */
 	uint32_t        nadd, capadd;
 	int             eorder;
+	uint32_t        nwq;        /* writes queued (xf->wq, xf->wqb) */
 };
 
 static uint16_t
@@ -1075,12 +1132,97 @@ narrow_alloc(struct ctx *c, struct buf *b, uint16_t t)
 	}
 	if (!drange(b->xpage, c->tmp, &off, &len))
 		return 0;
+	if ((r = wflush(c)) < 0)
+		return r;
 	r = XC.alloc(&fs->xfs->x, fs->xfs->pr, b->blk, off, len, c->tmp + off,
 	             cl, n);
 	if (r != 0)
 		return 0;
 	for (i = 0; i < n; i++)
 		resv_set(fs->xfs, set[i], false);
+	return 1;
+}
+
+/*
+ * The bytes of a write XN refused because the parent that decides it is
+ * not registered (data and fresh blocks are decided by their parent's
+ * acl-uf): register the parent, write again.
+ */
+static int
+write_parent(struct ctx *c, const struct xn_wr *w)
+{
+	struct cffs_fs *fs = c->fs;
+	struct xn *x = &fs->xfs->x;
+	struct xn_block_info bi;
+	struct buf *pb;
+	int r;
+
+	if (XC.block_info(x, w->block, &bi) != 0 ||
+	    bi.parent >= fs->sb.nblocks)
+		return -CFFS_EUCLEAN;
+	r = bget(fs, bi.parent, 0, &pb);
+	if (r < 0)
+		return r;
+	r = reg(fs, pb);
+	if (r == 0)
+		r = xerr(XC.write(x, fs->xfs->pr, w->block, w->off, w->len,
+		                  w->bytes));
+	bput(pb);
+	return r;
+}
+
+/*
+ * Send the writes step 4 queued, in one xn_write_many (one kernel call
+ * for up to XOK_XN_WR_MAX blocks in the guest): a call's new data
+ * blocks and its inode's block go together.  The queue holds pointers
+ * into the buffers' data, which nothing changes during a commit, and
+ * the buffers stay dirty (so no eviction takes them) until their write
+ * is in.  Sent before any other change, so XN sees the calls in the
+ * order they were made.
+ */
+static int
+wflush(struct ctx *c)
+{
+	struct cffs_fs *fs = c->fs;
+	struct xnfs *xf = fs->xfs;
+	uint32_t i = 0, k, done;
+	int r = 0;
+
+	while (i < c->nwq) {
+		done = 0;
+		r = XC.write_many(&xf->x, xf->pr, xf->wq + i, c->nwq - i,
+		                  &done);
+		for (k = 0; k < done && i + k < c->nwq; k++)
+			xf->wqb[i + k]->dirty = false;
+		i += done;
+		if (r == 0 || i >= c->nwq)
+			break;
+		if (r != XN_ENOTCACHED) {
+			r = xerr(r);
+			break;
+		}
+		if ((r = write_parent(c, &xf->wq[i])) < 0)
+			break;
+		xf->wqb[i++]->dirty = false;
+	}
+	c->nwq = 0;
+	return r;
+}
+
+/* Queue the write of b's bytes [off, off + len); 1 (progress) or <0. */
+static int
+wqueue(struct ctx *c, struct buf *b, uint32_t off, uint32_t len)
+{
+	struct xnfs *xf = c->fs->xfs;
+	int r;
+
+	if (c->nwq == WQ_MAX && (r = wflush(c)) < 0)
+		return r;
+	xf->wq[c->nwq].block = b->blk;
+	xf->wq[c->nwq].off = off;
+	xf->wq[c->nwq].len = len;
+	xf->wq[c->nwq].bytes = b->data + off;
+	xf->wqb[c->nwq++] = b;
 	return 1;
 }
 
@@ -1132,6 +1274,8 @@ step(struct ctx *c, struct buf *b)
 			shrink(c, b, t, set, n);
 		if (!drange(b->xpage, c->tmp, &off, &len))
 			return -CFFS_EUCLEAN;
+		if ((r = wflush(c)) < 0)
+			return r;
 		r = XC.free(x, pr, b->blk, off, len, c->tmp + off, cl, n);
 		if (r != 0)
 			return r == XN_ENOTEMPTY || r == XN_EBUSY ? 0 : xerr(r);
@@ -1178,6 +1322,8 @@ step(struct ctx *c, struct buf *b)
 		if (!drange(b->xpage, from, &off, &len) ||
 		    !drange(to->xpage, c->tmp, &off2, &len2))
 			return -CFFS_EUCLEAN;
+		if ((r = wflush(c)) < 0)
+			return r;
 		r = XC.move(x, pr, b->blk, off, len, from + off, to->blk, off2,
 		            len2, c->tmp + off2, cl, n);
 		if (r == XN_EORDER) {
@@ -1207,6 +1353,8 @@ narrow:
 		grow(c, b, t, set, n, &dummy);
 		if (!drange(b->xpage, c->tmp, &off, &len))
 			return -CFFS_EUCLEAN;
+		if ((r = wflush(c)) < 0)
+			return r;
 		r = XC.alloc(x, pr, b->blk, off, len, c->tmp + off, cl, n);
 		if (r != 0)
 			return xerr(r);
@@ -1221,30 +1369,7 @@ narrow:
 		b->dirty = false;
 		return 1;
 	}
-	r = XC.write(x, pr, b->blk, off, len, b->data + off);
-	if (r == XN_ENOTCACHED) {
-		struct xn_block_info bi;
-		struct buf *pb;
-
-		/* the parent decides for data and fresh blocks */
-		if (XC.block_info(x, b->blk, &bi) != 0 ||
-		    bi.parent >= fs->sb.nblocks)
-			return -CFFS_EUCLEAN;
-		r = bget(fs, bi.parent, 0, &pb);
-		if (r < 0)
-			return r;
-		r = reg(fs, pb);
-		if (r == 0)
-			r = xerr(XC.write(x, pr, b->blk, off, len,
-			                  b->data + off));
-		bput(pb);
-		if (r < 0)
-			return r;
-	} else if (r != 0) {
-		return xerr(r);
-	}
-	b->dirty = false;
-	return 1;
+	return wqueue(c, b, off, len);
 }
 
 /*
@@ -1324,6 +1449,8 @@ commit(struct cffs_fs *fs)
 	c.po = fs->xfs->po;
 	c.pn = fs->xfs->pn;
 	c.tmp = fs->xfs->tmp;
+	c.add = fs->xfs->add;
+	c.capadd = fs->xfs->capadd;
 	for (round = 0;; round++) {
 		n = 0;
 		for (b = cc->lru.lnext; b != &cc->lru; b = b->lnext)
@@ -1407,6 +1534,8 @@ commit(struct cffs_fs *fs)
 				goto out;
 			progress += r;
 		}
+		if ((r = wflush(&c)) < 0)
+			goto out;
 		if (!progress) {
 			if (!c.eorder)
 				break;
@@ -1419,7 +1548,8 @@ commit(struct cffs_fs *fs)
 out:
 	free(v);
 	free(u);
-	free(c.add);
+	fs->xfs->add = c.add;           /* kept for the next commit */
+	fs->xfs->capadd = c.capadd;
 	return r;
 }
 
@@ -1519,8 +1649,11 @@ xs_evict(struct cffs_fs *fs, struct buf *b)
 	if (b->dirty)
 		return 1;
 	if (b->xpage != NULL && XC.bc_lookup(&fs->xfs->x, b->blk, &bi) == 0 &&
-	    bi.page == b->xpage && bi.state != XN_BC_CLEAN)
-		return 1;
+	    bi.page == b->xpage) {
+		if (bi.state != XN_BC_CLEAN)
+			return 1;
+		return evict_batch(fs, b) == 0 ? 0 : 1;
+	}
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }
 

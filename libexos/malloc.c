@@ -13,7 +13,9 @@
  *     blocks are kept (up to POOL_MAX, mapped writable again) for the
  *     next one-page request: a file system's cache allocates and frees
  *     such pages all the time, and each trip to the kernel is four
- *     calls.  A page XN still holds is never kept.
+ *     calls.  A page XN still holds is never kept, and one known to be
+ *     writable already (exos_heap_writable: XN_BC_EVICT_MANY gave it
+ *     back so) is kept without mapping it again.
  *
  * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
  * for each page, its physical page and whether it holds a size class or
@@ -61,6 +63,7 @@ static struct freeobj *freelist[NCLASS];
 static uint32_t pool[POOL_MAX];         /* kept pages (heap indices) */
 static uint32_t npool;
 static uint32_t lowfree;                /* no free page below this */
+static uint64_t rw[HEAP_PAGES / 64];    /* known writable (a hint) */
 static uint64_t stuck;
 
 static int
@@ -147,6 +150,7 @@ map_run(uint32_t n, uint32_t info)
 		}
 		pinfo[k].ppn = (uint32_t)ppn;
 		pinfo[k].info = i == 0 ? info : PI_TAIL;
+		rw[k / 64] &= ~(1UL << (k % 64));
 		setbits(k, 1, 1);
 	}
 	if ((uint32_t)first == lowfree)
@@ -182,6 +186,7 @@ malloc(size_t n)
 			uint32_t k = pool[--npool];
 
 			pinfo[k].info = PI_HEAD | 1;
+			rw[k / 64] &= ~(1UL << (k % 64));
 			return (void *)(HEAP_VA + (uint64_t)k * XOK_PGSIZE);
 		}
 		return map_run((uint32_t)sz, PI_HEAD | (uint32_t)sz);
@@ -244,13 +249,18 @@ free(void *p)
 		__builtin_trap();       /* not a block of ours: a bug */
 	pi = info_of(p);
 	if (pi->info & PI_HEAD) {
+		uint32_t k = (uint32_t)(pi - pinfo);
+		int known = (int)(rw[k / 64] >> (k % 64) & 1);
+
 		/* keep a one-page block if it is ours alone: remap it
-		 * writable (XN's cache leaves it read-only) */
+		 * writable (XN's cache leaves it read-only) unless we know
+		 * it is (exos_heap_writable) */
+		rw[k / 64] &= ~(1UL << (k % 64));
 		if (n == XOK_PGSIZE && npool < POOL_MAX &&
 		    !(XOK_PAGES[pi->ppn].flags & XOK_PG_XN) &&
 		    XOK_PAGES[pi->ppn].mapcount == 1 &&
-		    sys_page_map(XOK_SELF, (uint64_t)p, pi->ppn,
-		    XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0) {
+		    (known || sys_page_map(XOK_SELF, (uint64_t)p, pi->ppn,
+		    XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0)) {
 			pi->info = PI_POOL;
 			pool[npool++] = (uint32_t)(pi - pinfo);
 			return;
@@ -295,6 +305,22 @@ realloc(void *p, size_t n)
 	return q;
 }
 
+void
+exos_heap_writable(void *p, int on)
+{
+	struct pinfo *pi = info_of(p);
+	uint32_t k;
+
+	if (pi == NULL || (uint64_t)p % XOK_PGSIZE != 0 ||
+	    pi->info != (PI_HEAD | 1))
+		return;                 /* not a one-page block: no hint */
+	k = (uint32_t)(pi - pinfo);
+	if (on)
+		rw[k / 64] |= 1UL << (k % 64);
+	else
+		rw[k / 64] &= ~(1UL << (k % 64));
+}
+
 int64_t
 exos_heap_ppn(const void *p)
 {
@@ -321,6 +347,7 @@ exos_heap_forget(void)
 	memset(pinfo, 0, sizeof(pinfo));
 	memset(used, 0, sizeof(used));
 	memset(freelist, 0, sizeof(freelist));
+	memset(rw, 0, sizeof(rw));
 	npool = 0;
 	lowfree = 0;
 }

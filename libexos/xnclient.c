@@ -1,6 +1,6 @@
 /*
  * xnclient.c: XN's library interface (xn/xn.h) for a guest libFS, over
- * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-42).  C-FFS
+ * the kernel's XN calls (docs/KERNEL-INTERFACE.md, calls 23-42, 54, 63).  C-FFS
  * is written against xn/xn.h; on the host it links XN's host library,
  * in the guest this file, so the same C-FFS sources run in both places.
  *
@@ -26,8 +26,8 @@
  *     (XN_BC_INSERT_MANY, up to XOK_XN_BCI_MAX entries per call, the
  *     reads batched), so the caller reads XN's view, including later
  *     changes made by XN_WRITE, XN_ALLOC, XN_FREE and XN_MOVE.
- *     Eviction (or XN freeing the block) gives the page back; eviction
- *     maps it writable again.
+ *     Eviction (or XN freeing the block) gives the page back, still
+ *     mapped read-only: free() maps it writable again if it keeps it.
  *   - xn_block_info() and xn_bc_lookup() read XN's state where the
  *     kernel exports it read-only (XOK_XN_VA), without a kernel call;
  *     without the export they fall back to XN_BLOCK_INFO/XN_BC_LOOKUP.
@@ -145,15 +145,13 @@ entry_drop(struct xn *x, struct xn_bc_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* The page is ours alone again: map it writable where it was. */
+/* The page is ours alone again.  It stays mapped read-only until the
+ * caller frees it (C-FFS always does, at once): the heap's free maps a
+ * page it keeps writable again, so mapping it here too cost a second
+ * kernel call per evicted block. */
 static void
 page_back(struct xn *x, struct xn_bc_entry *e)
 {
-	int64_t ppn = exos_heap_ppn(e->page);
-
-	if (ppn >= 0)
-		sys_page_map(XOK_SELF, (uint64_t)e->page, (uint64_t)ppn,
-		    XOK_PTE_W | XOK_PTE_NX, 0, 0);
 	entry_drop(x, e);
 }
 
@@ -552,6 +550,58 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 	return kerr(sys_xn_write(0, block, off, len, bytes));
 }
 
+/* XN_WRITE_MANY, in pieces of XOK_XN_WR_MAX entries; a piece stops at
+ * its first refused entry, and so does the list.  An entry the kernel
+ * did not try (-XE_BUSY: the call's bound on UDF work was reached) is
+ * sent again with the rest. */
+static struct xok_xn_wr kwr[XOK_XN_WR_MAX];
+
+int
+xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
+    uint32_t n, uint32_t *done)
+{
+	uint32_t i, k, j, total = 0;
+	int64_t r;
+
+	(void)principal;
+	if (done != NULL)
+		*done = 0;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (w == NULL && n > 0)
+		return XN_EINVAL;
+	for (i = 0; i < n; i += k) {
+		k = n - i < XOK_XN_WR_MAX ? n - i : XOK_XN_WR_MAX;
+		for (j = 0; j < k; j++) {
+			if (w[i + j].len && w[i + j].bytes == NULL) {
+				k = j;  /* send those before it, then refuse */
+				break;
+			}
+			memset(&kwr[j], 0, sizeof(kwr[j]));
+			kwr[j].block = w[i + j].block;
+			kwr[j].off = w[i + j].off;
+			kwr[j].len = w[i + j].len;
+			kwr[j].bytes = (uint64_t)(uintptr_t)w[i + j].bytes;
+		}
+		r = k > 0 ? sys_xn_write_many(0, kwr, k) : 0;
+		if (r >= 0)
+			total += (uint32_t)r;
+		if (done != NULL)
+			*done = total;
+		if (r < 0)
+			return kerr(r);
+		if ((uint32_t)r < k && kwr[r].result == -XE_BUSY) {
+			k = (uint32_t)r;        /* the rest: again */
+			continue;
+		}
+		if ((uint32_t)r < k)
+			return kerr(kwr[r].result);
+		if (k < XOK_XN_WR_MAX && i + k < n)
+			return XN_EINVAL;       /* the entry with no bytes */
+	}
+	return 0;
+}
+
 /* ---- the buffer-cache registry ---------------------------------------- */
 
 /* A free entry of ours, or NULL. */
@@ -594,6 +644,7 @@ insert_send(struct xn *x, uint32_t n, int *results)
 			continue;
 		}
 		kent[k]->state = XN_BC_CLEAN;
+		exos_heap_writable(kent[k]->page, 0);   /* read-only now */
 		done++;
 	}
 	return done;
@@ -738,6 +789,52 @@ xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block)
 	return 0;
 }
 
+/*
+ * XN_BC_EVICT_MANY, up to XOK_XN_BCE_MAX entries a call: each of our
+ * entries asks for its page back writable where it is mapped, so the
+ * heap's free keeps it without mapping it again (one PAGE_MAP per
+ * evicted block less).  Returns how many were evicted.
+ */
+static struct xok_xn_bcev kbe[XOK_XN_BCE_MAX];
+
+int
+xn_bc_evict_many(struct xn *x, uint32_t principal, const uint32_t *blocks,
+    uint32_t n, int *results)
+{
+	struct xn_bc_entry *e;
+	uint32_t i, k, j, done = 0;
+	int64_t r;
+
+	(void)principal;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (n > 0 && (blocks == NULL || results == NULL))
+		return XN_EINVAL;
+	for (i = 0; i < n; i += k) {
+		k = n - i < XOK_XN_BCE_MAX ? n - i : XOK_XN_BCE_MAX;
+		for (j = 0; j < k; j++) {
+			e = entry(x, blocks[i + j]);
+			memset(&kbe[j], 0, sizeof(kbe[j]));
+			kbe[j].block = blocks[i + j];
+			kbe[j].va = e != NULL && exos_heap_ppn(e->page) >= 0 ?
+			    (uint64_t)e->page : 0;
+		}
+		r = sys_xn_bc_evict_many(0, kbe, k, 0);
+		for (j = 0; j < k; j++) {
+			results[i + j] = kerr(r < 0 ? r : kbe[j].result);
+			if (results[i + j] != 0 ||
+			    (e = entry(x, blocks[i + j])) == NULL)
+				continue;
+			if (kbe[j].va != 0)
+				exos_heap_writable(e->page, 1);
+			entry_drop(x, e);
+		}
+		for (j = 0; j < k; j++)
+			done += results[i + j] == 0;
+	}
+	return (int)done;
+}
+
 int
 xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
     uint32_t max)
@@ -847,10 +944,12 @@ const struct xn_client_ops xn_client = {
 	.free = xn_free,
 	.move = xn_move,
 	.write = xn_write,
+	.write_many = xn_write_many,
 	.bc_insert = xn_bc_insert,
 	.bc_insert_many = xn_bc_insert_many,
 	.bc_lookup = xn_bc_lookup,
 	.bc_evict = xn_bc_evict,
+	.bc_evict_many = xn_bc_evict_many,
 	.writeback = xn_writeback,
 	.writeback_many = xn_writeback_many,
 	.block_info = xn_block_info,

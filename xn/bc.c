@@ -358,6 +358,22 @@ xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block)
 }
 
 int
+xn_bc_evict_many(struct xn *x, uint32_t principal, const uint32_t *blocks,
+                 uint32_t n, int *results)
+{
+	uint32_t i, done = 0;
+
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (n > 0 && (blocks == NULL || results == NULL))
+		return XN_EINVAL;
+	for (i = 0; i < n; i++)
+		if ((results[i] = xn_bc_evict(x, principal, blocks[i])) == 0)
+			done++;
+	return (int)done;           /* at most bc_slots */
+}
+
+int
 xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
               uint32_t max)
 {

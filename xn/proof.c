@@ -6,7 +6,8 @@
  * template's owns-udf on the block before and after the change; the
  * difference must be exactly the claim, with the claimed types, and the
  * acl-uf must allow the principal.  xn_write() changes bytes without
- * changing ownership.  See docs/XN.md, "Calls".
+ * changing ownership; xn_write_many() is a list of them.  See docs/XN.md,
+ * "Calls".
  */
 #include "xn_int.h"
 
@@ -615,6 +616,62 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 	memcpy((uint8_t *)e->page + off, bytes, len);
 	e->state = XN_BC_DIRTY;
 	return 0;
+}
+
+int
+xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
+              uint32_t n, uint32_t *done)
+{
+	uint32_t i;
+	int r = 0;
+
+	if (done != NULL)
+		*done = 0;
+	if (x == NULL || !x->mounted)
+		return XN_ENOTMOUNTED;
+	if (w == NULL && n > 0)
+		return XN_EINVAL;
+	for (i = 0; i < n; i++)
+		if ((r = xn_write(x, principal, w[i].block, w[i].off, w[i].len,
+		    w[i].bytes)) != 0)
+			break;
+	if (done != NULL)
+		*done = i;
+	return r;
+}
+
+/* The verifier's worst case of UDF k of template type t; 0 if none. */
+static uint64_t
+udf_cost(struct xn *x, uint16_t t, int k)
+{
+	const struct xn_tmpl *tp = xn_tmpl_get(x, t);
+	uint32_t steps;
+
+	if (tp == NULL || tp->len[k] == 0 ||
+	    xn_udf_verify(tp->code[k], tp->len[k], &steps) != 0)
+		return 0;
+	return steps;
+}
+
+uint64_t
+xn_write_cost(struct xn *x, uint32_t block)
+{
+	const struct xn_bstate *s;
+	uint64_t cost;
+
+	if (x == NULL || !x->mounted || block < x->data_start ||
+	    block >= x->nblocks || !(x->bs[block].flags & XN_BS_ALLOC))
+		return 0;
+	s = &x->bs[block];
+	if (s->type != XN_TYPE_DATA && !(s->flags & XN_BS_FRESH))
+		cost = udf_cost(x, s->type, 1);
+	else if (s->parent < x->nblocks)
+		cost = udf_cost(x, x->bs[s->parent].type, 1);
+	else
+		return 0;
+	if (s->type != XN_TYPE_DATA)
+		cost += 2 * udf_cost(x, s->type, 0);
+	return cost;
 }
 
 int

@@ -81,6 +81,9 @@ int64_t sys_xn_block_info(uint64_t block, uaddr_t bi);
 int64_t sys_xn_writeback_many(uaddr_t blocks, uint64_t n, uaddr_t done);
 int64_t sys_xn_bc_insert_many(uint64_t slot, uaddr_t e, uint64_t n,
     uint64_t pslot);
+int64_t sys_xn_write_many(uint64_t slot, uaddr_t v, uint64_t n);
+int64_t sys_xn_bc_evict_many(uint64_t slot, uaddr_t v, uint64_t n,
+    uint64_t pslot);
 
 /* xok/diskio.c */
 int64_t sys_disk_raw(uint64_t slotflags, uint64_t sector, uint64_t ppn,

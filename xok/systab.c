@@ -334,6 +334,12 @@ call_xn_bc_map(const uint64_t a[6])
 }
 
 static int64_t
+call_xn_write_many(const uint64_t a[6])
+{
+	return sys_xn_write_many(a[0], (uaddr_t)a[1], a[2]);
+}
+
+static int64_t
 call_net_filter_install(const uint64_t a[6])
 {
 	return sys_net_filter_install(a[0], (uaddr_t)a[1], a[2], a[3]);
@@ -381,6 +387,12 @@ call_net_transmito(const uint64_t a[6])
 {
 	return sys_net_transmito(a[0], (uaddr_t)a[1], a[2], (uaddr_t)a[3],
 	    a[4]);
+}
+
+static int64_t
+call_xn_bc_evict_many(const uint64_t a[6])
+{
+	return sys_xn_bc_evict_many(a[0], (uaddr_t)a[1], a[2], a[3]);
 }
 
 const syscall_fn systab[XOK_NSYSCALLS] = {
@@ -438,6 +450,7 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[51] = call_env_set_notice,
 	[52] = call_env_reap,
 	[53] = call_xn_bc_map,
+	[54] = call_xn_write_many,
 	[55] = call_net_filter_install,
 	[56] = call_net_filter_remove,
 	[57] = call_net_transmit,
@@ -446,4 +459,5 @@ const syscall_fn systab[XOK_NSYSCALLS] = {
 	[60] = call_xn_read,
 	[61] = call_sleep_to,
 	[62] = call_net_transmito,
+	[63] = call_xn_bc_evict_many,
 };

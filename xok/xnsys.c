@@ -736,6 +736,73 @@ sys_xn_write(uint64_t slot, uint64_t block, uint64_t off, uint64_t len,
 }
 
 /*
+ * XN_WRITE for each entry of the caller's vector uv, in order, stopping
+ * at the first one refused: a libFS's commit writes the bytes of many
+ * blocks (a file's new data, its inode) in one kernel entry.  Each
+ * entry is checked and applied exactly as XN_WRITE would (its bytes
+ * copied in first, so a bad address changes nothing of that entry).
+ * Returns how many were written (n: all); the results of the entries
+ * looked at (those written and the one refused) are written back, later
+ * entries are neither tried nor written.  The vector must be readable
+ * and writable, else nothing is done.
+ *
+ * Interrupts are off for the whole call, so its UDF work is bounded:
+ * an entry whose worst case (xn_write_cost) would take the call past
+ * WR_BUDGET steps is not tried (its result is -XE_BUSY: send it again),
+ * except the first, so every call makes progress.  WR_BUDGET is what
+ * one XN_WRITE of the heaviest templates may run (an acl-uf and two
+ * owns-udf runs); C-FFS's writes cost a few steps each.
+ */
+#define WR_BUDGET (3ULL * XN_UDF_MAX_STEPS)
+
+static struct xok_xn_wr wrv[XOK_XN_WR_MAX];
+static int vec_in(uint64_t slot, unsigned rights, uint64_t n, uint64_t max,
+    int has_pslot, uint64_t pslot, void *kv, uaddr_t uv, uint64_t esize,
+    uint32_t *pr);
+
+static int
+write_one(uint32_t pr, const struct xok_xn_wr *w)
+{
+	int err;
+
+	if (w->pad != 0 || w->len > XN_BLOCK_SIZE || w->off > XN_BLOCK_SIZE)
+		return -XE_INVAL;
+	if ((err = copyin(curenv, blockbuf, w->bytes, w->len)) < 0)
+		return err;
+	return (int)xerr(xn_write(&xn, pr, w->block, w->off, w->len,
+	    blockbuf));
+}
+
+int64_t
+sys_xn_write_many(uint64_t slot, uaddr_t uv, uint64_t n)
+{
+	uint64_t i, cost, spent = 0;
+	uint32_t pr;
+	int err;
+
+	if ((err = vec_in(slot, XOK_CAP_W, n, XOK_XN_WR_MAX, 0, 0, wrv, uv,
+	    sizeof(wrv[0]), &pr)) <= 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		cost = xn_write_cost(&xn, wrv[i].block);
+		if (i > 0 && spent + cost > WR_BUDGET) {
+			wrv[i].result = -XE_BUSY;
+			break;
+		}
+		spent += cost;
+		if ((err = write_one(pr, &wrv[i])) < 0) {
+			wrv[i].result = err;
+			break;
+		}
+		wrv[i].result = 0;
+	}
+	/* fails only if a write remapped the vector (it cannot: XN's
+	 * pages are never the caller's writable memory); the count stands */
+	copyout(curenv, uv, wrv, (i < n ? i + 1 : n) * sizeof(wrv[0]));
+	return (int64_t)i;
+}
+
+/*
  * The caller gives a page it may write and nobody maps; XN reads the
  * block into it (or zero-fills a fresh block).  From then on the page
  * maps read-only, for anyone, until it is evicted: bytes change only
@@ -760,6 +827,35 @@ sys_xn_bc_insert(uint64_t slot, uint64_t block, uint64_t ppn, uint64_t pslot)
 		return xerr(err);
 	pages_set_xn(&pages, ppn, 1);
 	return 0;
+}
+
+/*
+ * The start every batched XN call shares: the principal of slot (W
+ * calls may give one, as XN_WRITE; R calls not), at most max entries,
+ * the page slot when the call has one, and the caller's vector of n
+ * entries of esize bytes copied into kv and written back unchanged at
+ * once (so the results will fit).  1: go on; 0: nothing to do (n 0);
+ * or -XE_*.
+ */
+static int
+vec_in(uint64_t slot, unsigned rights, uint64_t n, uint64_t max,
+    int has_pslot, uint64_t pslot, void *kv, uaddr_t uv, uint64_t esize,
+    uint32_t *pr)
+{
+	int err;
+
+	if ((err = principal(slot, rights, rights == XOK_CAP_W, pr)) < 0)
+		return err;
+	if (n > max)
+		return -XE_INVAL;
+	if (has_pslot && (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid))
+		return -XE_NOCAP;
+	if (n == 0)
+		return 0;
+	if ((err = copyin(curenv, kv, uv, n * esize)) < 0 ||
+	    (err = copyout(curenv, uv, kv, n * esize)) < 0)
+		return err;
+	return 1;
 }
 
 /* Staging for XN_BC_INSERT_MANY: the caller's array, and the entries
@@ -833,17 +929,8 @@ sys_xn_bc_insert_many(uint64_t slot, uaddr_t uarr, uint64_t n, uint64_t pslot)
 	int64_t done = 0;
 	int err;
 
-	if ((err = principal(slot, XOK_CAP_R, 0, &pr)) < 0)
-		return err;
-	if (n > XOK_XN_BCI_MAX)
-		return -XE_INVAL;
-	if (pslot >= XOK_NCAPS || !curenv->caps[pslot].valid)
-		return -XE_NOCAP;
-	if (n == 0)
-		return 0;
-	/* written back unchanged at once: the results will fit */
-	if ((err = copyin(curenv, bci, uarr, len)) < 0 ||
-	    (err = copyout(curenv, uarr, bci, len)) < 0)
+	if ((err = vec_in(slot, XOK_CAP_R, n, XOK_XN_BCI_MAX, 1, pslot, bci,
+	    uarr, sizeof(bci[0]), &pr)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		if ((err = bci_check(i, pslot, uarr, len)) < 0) {
@@ -917,6 +1004,72 @@ sys_xn_bc_evict(uint64_t slot, uint64_t block)
 	pmap_revoke_page(ppn, pages.info[ppn].owner);
 	pages_set_xn(&pages, ppn, 0);
 	return 0;
+}
+
+/*
+ * XN_BC_EVICT for each entry of the caller's vector uv (every entry is
+ * tried; each gets its result): a libFS whose cache is full lets go of
+ * many written blocks in one kernel entry.  An entry with va asks for
+ * the page back writable where the caller maps it (read-only while XN
+ * had it), as PAGE_MAP would: checked before the eviction (R and W on
+ * the page's guard through pslot, the page mapped at va in the caller),
+ * so a refused entry is not evicted.  Returns how many were evicted.
+ */
+static struct xok_xn_bcev bcev[XOK_XN_BCE_MAX];
+
+static int
+evict_one(uint32_t pr, const struct xok_xn_bcev *v, uint64_t pslot)
+{
+	struct xn_bc_info in;
+	uint64_t ppn;
+	int err;
+
+	if (v->pad != 0)
+		return -XE_INVAL;
+	if ((err = xn_bc_lookup(&xn, v->block, &in)) < 0)
+		return (int)xerr(err);
+	ppn = PADDR(in.page) / PGSIZE;
+	if (v->va != 0) {
+		if (v->va % PGSIZE || v->va < XOK_UVA_MIN ||
+		    v->va >= XOK_UVA_MAX)
+			return -XE_INVAL;
+		if ((err = page_check(ppn, pslot, XOK_CAP_R | XOK_CAP_W,
+		    0)) < 0)
+			return err;
+		if (pmap_lookup(curenv, v->va) != (int64_t)ppn)
+			return -XE_NOENT;
+	}
+	if ((err = xn_bc_evict(&xn, pr, v->block)) < 0)
+		return (int)xerr(err);
+	/* as XN_BC_EVICT: the page goes back to its owner alone */
+	pmap_revoke_page(ppn, pages.info[ppn].owner);
+	pages_set_xn(&pages, ppn, 0);
+	/* the caller's mapping is there (checked): replaced in place */
+	if (v->va != 0 && pmap_map(curenv, v->va, ppn, XOK_PTE_W |
+	    XOK_PTE_NX) < 0)
+		pmap_unmap(curenv, v->va);
+	return 0;
+}
+
+int64_t
+sys_xn_bc_evict_many(uint64_t slot, uaddr_t uv, uint64_t n, uint64_t pslot)
+{
+	uint64_t i, len = n * sizeof(bcev[0]);
+	int64_t done = 0;
+	uint32_t pr;
+	int err;
+
+	if ((err = vec_in(slot, XOK_CAP_R, n, XOK_XN_BCE_MAX, 1, pslot, bcev,
+	    uv, sizeof(bcev[0]), &pr)) <= 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		bcev[i].result = evict_one(pr, &bcev[i], pslot);
+		done += bcev[i].result == 0;
+	}
+	/* cannot fail: the vector was writable, and nothing here takes a
+	 * writable mapping away (a registry page is never one) */
+	copyout(curenv, uv, bcev, len);
+	return done;
 }
 
 int64_t

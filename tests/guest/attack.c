@@ -585,6 +585,266 @@ test_wbmany(void)
 	    rbuf) == 0 && memcmp(rbuf, &word, 8) == 0);
 }
 
+/* ---- 6b. XN_WRITE_MANY with hostile batches ---------------------------- */
+
+/* v[0..n) := writes of 8 bytes of w at offset 8i of BLK, results 77. */
+static void
+wr_fill(struct xok_xn_wr *v, unsigned n, const uint64_t *w)
+{
+	unsigned i;
+
+	memset(v, 0, n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].block = BLK, v[i].off = 8 * i, v[i].len = 8;
+		v[i].bytes = (uint64_t)&w[i];
+		v[i].result = 77;
+	}
+}
+
+/* Bad vectors change nothing; a bad entry stops the batch where it is:
+ * the entries before it are written, it and those after it are not. */
+static void
+test_wrmany(void)
+{
+	static struct xok_xn_wr v[XOK_XN_WR_MAX + 1];
+	static uint64_t w[XOK_XN_WR_MAX + 1];
+	static const uint32_t one_ext[2] = { BLK, 1 };
+	unsigned i;
+
+	for (i = 0; i <= XOK_XN_WR_MAX; i++)
+		w[i] = 0xa5a5a5a500000000UL | i;
+	wr_fill(v, XOK_XN_WR_MAX + 1, w);
+	EXPECT_EQ("wrmany: one entry too many", sys_xn_write_many(0, v,
+	    XOK_XN_WR_MAX + 1), -XE_INVAL);
+	EXPECT_EQ("wrmany: none", sys_xn_write_many(0, v, 0), 0);
+	EXPECT_EQ("wrmany: vector in the kernel", sys_xn_write_many(0,
+	    (struct xok_xn_wr *)0xffff800000000000UL, 2), -XE_FAULT);
+	EXPECT_EQ("wrmany: vector running off our memory", sys_xn_write_many(
+	    0, (struct xok_xn_wr *)(VIEW_VA - 8), 2), -XE_FAULT);
+	EXPECT_EQ("wrmany: vector on a read-only cache view",
+	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA) == 0 ?
+	    sys_xn_write_many(0, (struct xok_xn_wr *)VIEW_VA, 1) : 1,
+	    -XE_FAULT);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	EXPECT("  BLK unchanged by them", sys_xn_read(BLK, 1, rbuf) == 0 &&
+	    memcmp(rbuf, &w[0], 8) != 0);
+	/* a bad entry in the middle: its index is the count */
+	wr_fill(v, 3, w);
+	v[1].bytes = 0xffff800000000000UL;
+	EXPECT_EQ("wrmany: bytes in the kernel in the middle",
+	    sys_xn_write_many(0, v, 3), 1);
+	EXPECT("  results: written, -XE_FAULT, not tried", v[0].result == 0 &&
+	    v[1].result == -XE_FAULT && v[2].result == 77);
+	EXPECT("  the first is in XN's page, the third not",
+	    sys_xn_read(BLK, 1, rbuf) == 0 && memcmp(rbuf, &w[0], 8) == 0 &&
+	    memcmp(rbuf + 16, &w[2], 8) != 0);
+	wr_fill(v, 2, w);
+	v[1].pad = 1;
+	EXPECT_EQ("wrmany: a pad not 0", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, -XE_INVAL);
+	wr_fill(v, 2, w);
+	v[1].off = 4092;
+	EXPECT_EQ("wrmany: past the block's end", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, XN_EINVAL - XE_XN);
+	v[1].off = 0, v[1].len = 4097;
+	EXPECT_EQ("wrmany: longer than a block", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, -XE_INVAL);
+	v[1].len = 0;
+	EXPECT_EQ("wrmany: an empty write", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_EINVAL - XE_XN);
+	wr_fill(v, 2, w);
+	v[1].block = BLK2;              /* evicted: not cached */
+	EXPECT_EQ("wrmany: an uncached block", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_ENOTCACHED - XE_XN);
+	v[1].block = 0xfffffff0u;
+	EXPECT_EQ("wrmany: a block past the disk", sys_xn_write_many(0, v, 2),
+	    1);
+	EXPECT_EQ("  refused", v[1].result, XN_ERANGE - XE_XN);
+	v[1].block = BLK + 40;          /* never allocated */
+	EXPECT_EQ("wrmany: a free block", sys_xn_write_many(0, v, 2), 1);
+	EXPECT_EQ("  refused", v[1].result, XN_EFREE - XE_XN);
+	v[1].block = ROOT, v[1].off = 0;        /* (BLK, 1): drops BLK2 */
+	v[1].bytes = (uint64_t)one_ext;
+	EXPECT_EQ("wrmany: a write that changes what ROOT owns",
+	    sys_xn_write_many(0, v, 2), 1);
+	EXPECT("  refused by proof", v[1].result == XN_EPROOF - XE_XN ||
+	    v[1].result == XN_ETYPE - XE_XN);
+	wr_fill(v, XOK_XN_WR_MAX, w);
+	EXPECT_EQ("wrmany: a full batch", sys_xn_write_many(0, v,
+	    XOK_XN_WR_MAX), XOK_XN_WR_MAX);
+	EXPECT("  every entry in XN's page", sys_xn_read(BLK, 1, rbuf) == 0 &&
+	    memcmp(rbuf, w, 8 * XOK_XN_WR_MAX) == 0 && v[XOK_XN_WR_MAX -
+	    1].result == 0);
+	EXPECT_EQ("  dirty", bc_state(BLK), XN_BC_DIRTY);
+	/* BLK as test_wbmany left it, for the tests after this one */
+	w[0] = 0x1122334455667788UL;
+	wr_fill(v, 1, w);
+	EXPECT_EQ("  its first word back", sys_xn_write_many(0, v, 1), 1);
+	EXPECT_EQ("  written back", sys_xn_writeback(BLK), 0);
+}
+
+/* ---- 6b'. XN_WRITE_MANY's bound on UDF work ----------------------------- */
+
+#define T_HEAVY 18
+#define HEAVY   900             /* a root whose acl-uf runs ~196,610 steps */
+
+/* A batch of writes to a block whose acl-uf is as slow as the verifier
+ * allows (three loops of 65,535): the kernel stops where the call's
+ * worst case would pass three such runs, the entry there -XE_BUSY and
+ * not tried; sent again from there, the rest goes. */
+static void
+test_wrmany_budget(void)
+{
+	static struct xok_xn_template t;
+	static struct xok_xn_wr v[8];
+	static uint64_t w[8];
+	const struct xn_insn owns[] = {
+		XN_I(LDI, 0, 0, 0, 0),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	const struct xn_insn acl[] = {
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LOOP, 1, XN_UDF_NOREG, 1, 65535),
+		XN_I(ADDI, 2, 2, 0, 1),
+		XN_I(LDI, 9, 0, 0, 1),
+		XN_I(RET, 9, 0, 0, 0),
+	};
+	unsigned i, from = 0, calls = 0, first = 0;
+	int64_t r, busy = 0;
+	int ok = 1;
+
+	memset(&t, 0, sizeof(t));
+	strncpy(t.name, "attack.heavy", sizeof(t.name) - 1);
+	t.type = T_HEAVY;
+	t.len[0] = sizeof(owns) / sizeof(owns[0]);
+	t.len[1] = sizeof(acl) / sizeof(acl[0]);
+	memcpy(t.code[0], owns, sizeof(owns));
+	memcpy(t.code[1], acl, sizeof(acl));
+	EXPECT_EQ("wrbudget: the heavy template", sys_xn_template(0, &t), 0);
+	EXPECT_EQ("wrbudget: its root", sys_xn_root(0, "heavy", T_HEAVY,
+	    HEAVY, NULL), 0);
+	EXPECT_EQ("wrbudget: cached", cache(HEAVY), 0);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 8; i++) {
+		w[i] = 0x4845415659000000UL | i;
+		v[i].block = HEAVY, v[i].off = 8 * i, v[i].len = 8;
+		v[i].bytes = (uint64_t)&w[i];
+		v[i].result = 77;
+	}
+	while (from < 8 && calls < 8) {
+		r = sys_xn_write_many(0, v + from, 8 - from);
+		if (calls++ == 0 && r >= 0 && r < 8) {
+			first = (unsigned)r;
+			busy = v[r].result;
+		}
+		if (r < 1 || (from + r < 8 && v[from + r].result != -XE_BUSY)) {
+			ok = 0;
+			break;
+		}
+		for (i = from; i < from + (unsigned)r; i++)
+			ok &= v[i].result == 0;
+		from += (unsigned)r;
+	}
+	printf("attack: 8 heavy writes took %u calls, the first wrote %u\n",
+	    calls, first);
+	EXPECT("wrbudget: the first call stopped early, -XE_BUSY where it did",
+	    first >= 1 && first < 8 && busy == -XE_BUSY);
+	EXPECT("wrbudget: every call wrote something, all 8 in the end",
+	    ok && from == 8);
+	EXPECT("wrbudget: all 8 in XN's page", sys_xn_read(HEAVY, 1, rbuf) ==
+	    0 && memcmp(rbuf, w, sizeof(w)) == 0);
+}
+
+/* ---- 6c. XN_BC_EVICT_MANY with hostile batches ------------------------- */
+
+#define EV_VA   0x0000000800000000UL    /* our page, cached as BLK */
+
+/* Bad vectors evict nothing; each entry is decided on its own, a
+ * refused one stays cached; an entry with va gets its page back
+ * writable there. */
+static void
+test_bcevmany(void)
+{
+	static struct xok_xn_bcev v[XOK_XN_BCE_MAX + 1];
+	struct xok_xn_bcins ins;
+	uint64_t word = 0x5555aaaa5555aaaaUL;
+	int64_t ppn = sys_page_alloc(XOK_PPN_ANY, 0);
+	unsigned i;
+
+	EXPECT("evmany: a page of ours at EV_VA", ppn > 0 && sys_page_map(
+	    XOK_SELF, EV_VA, (uint64_t)ppn, XOK_PTE_W | XOK_PTE_NX, 0,
+	    0) == 0);
+	/* BLK cached in it, mapped read-only there by the insert */
+	if (bc_state(BLK) == XN_BC_DIRTY)
+		sys_xn_writeback(BLK);
+	sys_xn_bc_evict(0, BLK);
+	memset(&ins, 0, sizeof(ins));
+	ins.block = BLK, ins.ppn = (uint64_t)ppn, ins.va = EV_VA;
+	EXPECT_EQ("evmany: BLK cached in our page",
+	    sys_xn_bc_insert_many(0, &ins, 1, 0), 1);
+	EXPECT_EQ("evmany: BLK2 cached", bc_state(BLK2) >= 0 ? 0 :
+	    cache(BLK2), 0);
+	memset(v, 0, sizeof(v));
+	for (i = 0; i <= XOK_XN_BCE_MAX; i++)
+		v[i].block = BLK;
+	EXPECT_EQ("evmany: one entry too many", sys_xn_bc_evict_many(0, v,
+	    XOK_XN_BCE_MAX + 1, 0), -XE_INVAL);
+	EXPECT_EQ("evmany: none", sys_xn_bc_evict_many(0, v, 0, 0), 0);
+	EXPECT_EQ("evmany: vector in the kernel", sys_xn_bc_evict_many(0,
+	    (struct xok_xn_bcev *)0xffff800000000000UL, 1, 0), -XE_FAULT);
+	EXPECT_EQ("evmany: vector on a read-only cache view",
+	    sys_xn_bc_map(ROOT, 1, (void *)VIEW_VA) == 0 ?
+	    sys_xn_bc_evict_many(0, (struct xok_xn_bcev *)VIEW_VA, 1, 0) : 1,
+	    -XE_FAULT);
+	sys_page_unmap(XOK_SELF, VIEW_VA, 0);
+	EXPECT_EQ("evmany: the page's slot out of range",
+	    sys_xn_bc_evict_many(0, v, 1, 300), -XE_NOCAP);
+	EXPECT_EQ("  BLK still cached", bc_state(BLK), XN_BC_CLEAN);
+	/* every entry on its own */
+	EXPECT_EQ("evmany: BLK2 made dirty", sys_xn_write(0, BLK2, 0, 8,
+	    &word), 0);
+	memset(v, 0, sizeof(v));
+	v[0].block = BLK, v[0].pad = 1;
+	v[1].block = BLK, v[1].va = EV_VA + 8;
+	v[2].block = BLK, v[2].va = VIEW_VA;    /* not mapped there */
+	v[3].block = BLK, v[3].va = 0xffff800000000000UL;
+	v[4].block = 0xfffffff0u;
+	v[5].block = BLK + 40;                  /* not cached */
+	v[6].block = BLK2;                      /* dirty */
+	v[7].block = BLK, v[7].va = EV_VA;
+	for (i = 0; i < 8; i++)
+		v[i].result = 77;
+	EXPECT_EQ("evmany: seven bad entries and a good one",
+	    sys_xn_bc_evict_many(0, v, 8, 0), 1);
+	EXPECT_EQ("  a pad not 0", v[0].result, -XE_INVAL);
+	EXPECT_EQ("  va not page-aligned", v[1].result, -XE_INVAL);
+	EXPECT_EQ("  va not where the page is", v[2].result, -XE_NOENT);
+	EXPECT_EQ("  va in the kernel", v[3].result, -XE_INVAL);
+	EXPECT_EQ("  a block past the disk", v[4].result, XN_ERANGE - XE_XN);
+	EXPECT_EQ("  a block not cached", v[5].result, XN_ENOENT - XE_XN);
+	EXPECT_EQ("  a dirty entry", v[6].result, XN_EDIRTY - XE_XN);
+	EXPECT_EQ("  the good one", v[7].result, 0);
+	EXPECT_EQ("  BLK2 still cached, dirty", bc_state(BLK2), XN_BC_DIRTY);
+	EXPECT_EQ("  BLK evicted", bc_state(BLK), -1);
+	EXPECT("  our page left the registry, mapped once",
+	    !(XOK_PAGES[ppn].flags & XOK_PG_XN) &&
+	    XOK_PAGES[ppn].mapcount == 1);
+	*(volatile uint64_t *)EV_VA = word;     /* faults if read-only */
+	EXPECT("  and writable again at EV_VA",
+	    *(volatile uint64_t *)EV_VA == word);
+	EXPECT_EQ("evmany: BLK2 written back", sys_xn_writeback(BLK2), 0);
+	v[0].block = BLK2, v[0].va = 0, v[0].pad = 0;
+	EXPECT_EQ("evmany: then evicted", sys_xn_bc_evict_many(0, v, 1, 0),
+	    1);
+	sys_page_unmap(XOK_SELF, EV_VA, 0);
+	sys_page_free((uint64_t)ppn, 0);
+}
+
 /* ---- 7. views revoked while another environment maps them -------------- */
 
 #define RACE_ROUNDS 150
@@ -724,7 +984,10 @@ main(uint64_t arg)
 	test_mapsat();
 	test_transient();
 	test_wbmany();
+	test_wrmany();
+	test_wrmany_budget();
 	test_view_race();
+	test_bcevmany();
 	test_hog();
 	printf("attack: %d failures\n", failures);
 	printf("ALL-DONE\n");

@@ -111,6 +111,42 @@ make_template(struct xok_xn_template *t)
 	memcpy(t->code[1], acl, sizeof(acl));
 }
 
+/*
+ * XN_WRITE_MANY checks each entry as XN_WRITE does, under the caller's
+ * principal, and stops at the first refused: the forger's batch naming
+ * the victim's block writes nothing; the victim's batch with the
+ * forger's root in the middle writes only the entry before it.
+ */
+static void
+test_write_many(uint32_t pv)
+{
+	static struct xok_xn_wr v[3];
+	static uint8_t b[4096];
+	uint32_t w0 = 0x11111111, w1 = 0x22222222, w2 = 0x33333333;
+
+	memset(v, 0, sizeof(v));
+	v[0].block = VICTIM, v[0].off = 128, v[0].len = 4;
+	v[0].bytes = (uint64_t)&w0;
+	v[0].result = 77;
+	EXPECT_EQ("write many: the forger's batch of the victim's block",
+	    sys_xn_write_many(S_F, v, 1), 0);
+	EXPECT_EQ("  its result says why", v[0].result, XNE(XN_EACCES));
+	v[1] = v[0], v[2] = v[0];
+	v[1].block = PROBE_F, v[1].bytes = (uint64_t)&w1;
+	v[2].off = 132, v[2].bytes = (uint64_t)&w2;
+	v[0].result = v[1].result = v[2].result = 77;
+	EXPECT_EQ("write many: the victim's, the forger's root in the middle",
+	    sys_xn_write_many(S_V, v, 3), 1);
+	EXPECT_EQ("  the first written", v[0].result, 0);
+	EXPECT_EQ("  the forger's root refused", v[1].result, XNE(XN_EACCES));
+	EXPECT_EQ("  the last not tried", v[2].result, 77);
+	EXPECT("  the victim's block holds the first and not the last",
+	    sys_xn_read(VICTIM, 1, b) == 0 && memcmp(b + 128, &w0, 4) == 0 &&
+	    memcmp(b + 132, &w2, 4) != 0 && memcmp(b + 4092, &pv, 4) == 0);
+	EXPECT("  the forger's root unchanged", sys_xn_read(PROBE_F, 1, b) ==
+	    0 && memcmp(b + 128, &w1, 4) != 0);
+}
+
 /* Cache block with the principal of slot; the entry's owner, or 0. */
 static uint32_t
 cache_owner(unsigned slot, uint32_t block)
@@ -162,6 +198,7 @@ test_forgery(void)
 	EXPECT("cached by the victim", cache_owner(S_V, VICTIM) == pv);
 	EXPECT_EQ("forger writes the victim's metadata: refused",
 	    sys_xn_write(S_F, VICTIM, 64, 4, &word), XNE(XN_EACCES));
+	test_write_many(pv);
 	EXPECT_EQ("write it back", sys_xn_writeback(VICTIM), 0);
 	EXPECT_EQ("forger removes the victim's root: refused",
 	    sys_xn_root_remove(S_F, "victim"), XNE(XN_EACCES));

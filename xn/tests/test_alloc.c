@@ -225,6 +225,80 @@ START_TEST(write_rules)
 }
 END_TEST
 
+/* xn_write_many: each entry as xn_write; the first refused stops the
+ * list, the ones before it are written, it and the later ones not. */
+START_TEST(write_many_rules)
+{
+	uint8_t d[3][16] = { { 1 }, { 2 }, { 3 } };
+	struct xn_wr w[3];
+	struct xn_bc_info bi;
+	uint32_t done = 99;
+	int i;
+
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 1, 42, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_cache(&f, P_ALICE, 41), 0);
+	for (i = 0; i < 3; i++) {
+		w[i].block = 41, w[i].off = (uint32_t)(16 * i), w[i].len = 16;
+		w[i].bytes = d[i];
+	}
+	w[1].block = 42;                        /* not cached */
+	ck_assert_int_eq(xn_write_many(x, P_ALICE, w, 3, &done),
+	                 XN_ENOTCACHED);
+	ck_assert_uint_eq(done, 1);
+	ck_assert_int_eq(xn_bc_lookup(x, 41, &bi), 0);
+	ck_assert_int_eq(memcmp(bi.page, d[0], 16), 0);
+	ck_assert_int_eq(((uint8_t *)bi.page)[32], 0);  /* w[2] not tried */
+	w[1].block = 41;
+	ck_assert_int_eq(xn_write_many(x, P_BOB, w, 3, &done), XN_EACCES);
+	ck_assert_uint_eq(done, 0);
+	ck_assert_int_eq(xn_write_many(x, P_ALICE, w, 3, &done), 0);
+	ck_assert_uint_eq(done, 3);
+	ck_assert_int_eq(((uint8_t *)bi.page)[32], 3);
+	ck_assert_int_eq(xn_write_many(x, P_ALICE, w, 0, &done), 0);
+	ck_assert_uint_eq(done, 0);
+	ck_assert_int_eq(xn_write_many(x, P_ALICE, NULL, 1, &done), XN_EINVAL);
+	w[0].len = 0;
+	ck_assert_int_eq(xn_write_many(x, P_ALICE, w, 3, NULL), XN_EINVAL);
+	/* the kernel's bound on a batch: a data block costs its parent's
+	 * acl-uf, a metadata block its own acl-uf and owns-udf twice, a
+	 * free block nothing */
+	ck_assert_uint_eq(xn_write_cost(x, 41), t_dir_acl_len);
+	ck_assert_uint_gt(xn_write_cost(x, ROOT), xn_write_cost(x, 41));
+	ck_assert_uint_eq(xn_write_cost(x, 43), 0);
+	ck_assert_uint_eq(xn_write_cost(x, 600), 0);
+}
+END_TEST
+
+/* xn_bc_evict_many: each block as xn_bc_evict, every one tried. */
+START_TEST(evict_many_rules)
+{
+	static uint8_t p41[XN_BLOCK_SIZE], p42[XN_BLOCK_SIZE];
+	uint32_t b[4] = { 41, 42, 43, 600 }, got[4];
+	struct xn_bc_info bi;
+	int res[4];
+
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 0, 41, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(t_link(x, P_ALICE, ROOT, 1, 42, XN_TYPE_DATA), 0);
+	ck_assert_int_eq(xn_bc_insert(x, P_BOB, 41, p41), 0);
+	ck_assert_int_eq(xn_bc_insert(x, P_ALICE, 42, p42), 0);
+	ck_assert_int_eq(xn_writeback(x, 41), 0);      /* 42 stays dirty */
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 4, res), 1);
+	ck_assert_int_eq(res[0], 0);
+	ck_assert_int_eq(res[1], XN_EDIRTY);
+	ck_assert_int_eq(res[2], XN_ENOENT);
+	ck_assert_int_eq(res[3], XN_ERANGE);
+	ck_assert_int_eq(xn_bc_lookup(x, 41, &bi), XN_ENOENT);
+	ck_assert_int_eq(xn_bc_lookup(x, 42, &bi), 0);
+	ck_assert_int_eq(xn_bc_revoked(x, P_BOB, got, 4), 1);  /* told */
+	ck_assert_uint_eq(got[0], 41);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 0, NULL), 0);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, NULL, 1, res),
+	                 XN_EINVAL);
+	ck_assert_int_eq(xn_bc_evict_many(x, P_ALICE, b, 1, NULL), XN_EINVAL);
+}
+END_TEST
+
 START_TEST(free_rules)
 {
 	uint8_t e[8] = { 0 };
@@ -439,6 +513,8 @@ alloc_suite(void)
 	tcase_add_test(tc, alloc_accepts);
 	tcase_add_test(tc, alloc_rejects);
 	tcase_add_test(tc, write_rules);
+	tcase_add_test(tc, write_many_rules);
+	tcase_add_test(tc, evict_many_rules);
 	tcase_add_test(tc, free_rules);
 	tcase_add_test(tc, free_then_reuse_waits_for_parent);
 	tcase_add_test(tc, free_pending_moves_up);

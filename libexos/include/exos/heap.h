@@ -18,6 +18,11 @@ int64_t exos_heap_ppn(const void *p);
 /* Pages free() could not give back to the kernel (still in XN's cache:
  * a libFS freed a registered page without evicting it).  0 normally. */
 uint64_t exos_heap_stuck(void);
+/* p, a one-page block, is mapped writable now (on: the kernel gave it
+ * back so, XN_BC_EVICT_MANY) or may not be (off: it went to XN's
+ * cache): free() keeps a block it knows is writable without mapping it
+ * again.  Until then, or after any malloc of it, free() maps it. */
+void exos_heap_writable(void *p, int on);
 /* Forget every block, giving nothing back (a forked child whose copy of
  * the tables names its parent's pages). */
 void exos_heap_forget(void);

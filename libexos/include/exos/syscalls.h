@@ -422,6 +422,16 @@ sys_xn_bc_map(uint32_t block, uint64_t n, void *va)
 	    (uint64_t)va, 0, 0, 0);
 }
 
+/* XN_WRITE_MANY: XN_WRITE each of v[0..n) (n at most XOK_XN_WR_MAX) in order,
+ * stopping at the first refused entry (its result says why); returns how many
+ * were written */
+static inline int64_t
+sys_xn_write_many(unsigned slot, struct xok_xn_wr *v, uint64_t n)
+{
+	return xok_call(XOK_SYS_XN_WRITE_MANY, (uint64_t)slot, (uint64_t)v,
+	    (uint64_t)n, 0, 0, 0);
+}
+
 /* NET_FILTER_INSTALL: install a packet filter delivering into the ring of
  * npages of the caller's pages at ring_va; returns its id */
 static inline int64_t
@@ -495,6 +505,17 @@ sys_net_transmito(unsigned slot, const struct xok_net_piece *v, uint64_t n,
 {
 	return xok_call(XOK_SYS_NET_TRANSMITO, (uint64_t)slot, (uint64_t)v,
 	    (uint64_t)n, (uint64_t)done, (uint64_t)offload, 0);
+}
+
+/* XN_BC_EVICT_MANY: evict each of v[0..n) (n at most XOK_XN_BCE_MAX) as
+ * XN_BC_EVICT would, mapping the page writable again at v[i].va if given;
+ * returns how many were evicted */
+static inline int64_t
+sys_xn_bc_evict_many(unsigned slot, struct xok_xn_bcev *v, uint64_t n,
+    unsigned pslot)
+{
+	return xok_call(XOK_SYS_XN_BC_EVICT_MANY, (uint64_t)slot, (uint64_t)v,
+	    (uint64_t)n, (uint64_t)pslot, 0, 0);
 }
 
 #endif /* EXOS_SYSCALLS_H */

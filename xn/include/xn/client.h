@@ -53,6 +53,8 @@ struct xn_client_ops {
 	            const struct xn_claim *claims, uint32_t nclaims);
 	int (*write)(struct xn *x, uint32_t principal, uint32_t block,
 	             uint32_t off, uint32_t len, const void *bytes);
+	int (*write_many)(struct xn *x, uint32_t principal,
+	                  const struct xn_wr *w, uint32_t n, uint32_t *done);
 	/* the buffer-cache registry and write-back */
 	int (*bc_insert)(struct xn *x, uint32_t principal, uint32_t block,
 	                 void *page);
@@ -61,6 +63,8 @@ struct xn_client_ops {
 	                      uint32_t n, int *results);
 	int (*bc_lookup)(struct xn *x, uint32_t block, struct xn_bc_info *out);
 	int (*bc_evict)(struct xn *x, uint32_t principal, uint32_t block);
+	int (*bc_evict_many)(struct xn *x, uint32_t principal,
+	                     const uint32_t *blocks, uint32_t n, int *results);
 	int (*writeback)(struct xn *x, uint32_t block);
 	int (*writeback_many)(struct xn *x, const uint32_t *blocks, uint32_t n,
 	                      uint32_t *done);

@@ -323,6 +323,24 @@ int xn_free(struct xn *x, uint32_t principal, uint32_t parent,
 int xn_write(struct xn *x, uint32_t principal, uint32_t block,
              uint32_t off, uint32_t len, const void *bytes);
 /*
+ * xn_write of each of w[0..n) in order, stopping at the first refused:
+ * 0, or that entry's error (w[*done] is the one refused; the entries
+ * before it are written, those after it not tried).  *done (may be
+ * NULL) gets how many were written.  In the kernel this is one call
+ * (XN_WRITE_MANY) for up to XOK_XN_WR_MAX entries.
+ */
+struct xn_wr {
+	uint32_t block, off, len;
+	const void *bytes;
+};
+int xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
+                  uint32_t n, uint32_t *done);
+/* The most UDF steps an xn_write of block could run now (the acl-uf
+ * that decides it, and a metadata block's owns-udf twice), from the
+ * verifier's worst case of each; 0 for a write refused before any UDF
+ * runs.  The kernel bounds one XN_WRITE_MANY's work with it. */
+uint64_t xn_write_cost(struct xn *x, uint32_t block);
+/*
  * Move owned blocks from one metadata block to another: `from' loses
  * exactly the claimed blocks (change off/len/bytes), `to' gains exactly
  * them (off2/len2/bytes2), with the claimed types; from's acl-uf must allow
@@ -353,6 +371,12 @@ int xn_bc_insert_many(struct xn *x, uint32_t principal,
                       uint32_t n, int *results);
 int xn_bc_lookup(struct xn *x, uint32_t block, struct xn_bc_info *out);
 int xn_bc_evict(struct xn *x, uint32_t principal, uint32_t block);
+/* xn_bc_evict of each of blocks[0..n) (every one tried), results[i] =
+ * 0 or its error; returns how many were evicted, or XN_ENOTMOUNTED /
+ * XN_EINVAL (a NULL array with n > 0).  In the kernel one call per 64
+ * (XN_BC_EVICT_MANY), which also gives the pages back writable. */
+int xn_bc_evict_many(struct xn *x, uint32_t principal,
+                     const uint32_t *blocks, uint32_t n, int *results);
 int xn_bc_revoked(struct xn *x, uint32_t principal, uint32_t *blocks,
                   uint32_t max);
 /* principal is gone for good (the kernel: a transient principal whose

@@ -291,6 +291,8 @@ struct xok_pred_insn {
 #define XOK_XN_CLAIMS   256
 #define XOK_XN_WB_MAX   512   /* blocks per XN_WRITEBACK_MANY */
 #define XOK_XN_BCI_MAX  64    /* entries per XN_BC_INSERT_MANY */
+#define XOK_XN_WR_MAX   64    /* entries per XN_WRITE_MANY */
+#define XOK_XN_BCE_MAX  64    /* entries per XN_BC_EVICT_MANY */
 #define XOK_XN_READ_MAX 16    /* blocks per XN_READ */
 #define XOK_XN_MAP_MAX  64    /* blocks per XN_BC_MAP */
 
@@ -349,6 +351,27 @@ struct xok_xn_bcins {
 	uint32_t block;
 	uint32_t pad;                   /* 0 */
 	uint64_t ppn;
+	uint64_t va;
+	int64_t result;
+};
+
+/* One entry of XN_WRITE_MANY: XN_WRITE's (block, off, len, bytes).  The
+ * kernel writes `result` of the entries it looked at: 0, or -XE_* for
+ * the one it refused (XN's refusals as -(XE_XN + n)). */
+struct xok_xn_wr {
+	uint32_t block, off, len;
+	uint32_t pad;                   /* 0 */
+	uint64_t bytes;                 /* the caller's address of len bytes */
+	int64_t result;
+};
+
+/* One entry of XN_BC_EVICT_MANY: evict `block` as XN_BC_EVICT does;
+ * va not 0: the page that cached it is mapped (read-only) at va in the
+ * caller, and that mapping becomes writable again.  The kernel writes
+ * `result`: 0 or -XE_* (XN's refusals as -(XE_XN + n)). */
+struct xok_xn_bcev {
+	uint32_t block;
+	uint32_t pad;                   /* 0 */
 	uint64_t va;
 	int64_t result;
 };
