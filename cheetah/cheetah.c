@@ -22,7 +22,9 @@
  *      one call per segment
  * "test" turns on the guest test's extras: a self-check of the sums at
  * start, the eviction-in-flight check (evictcheck.c), and
- * /.cheetah/quit, which ends the run with the final checks.
+ * /.cheetah/quit, which ends the run with the final checks.  "stats"
+ * (or "test") serves /.cheetah/counters, which prints the load
+ * profile's counters on the serial console (counters.c).
  * docs/CHEETAH.md.
  */
 #include <exos/exos.h>
@@ -35,6 +37,7 @@
 #include "synguard.h"
 #include "wirestats.h"
 #include "heapmark.h"
+#include "counters.h"
 #include "lwip/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -61,6 +64,7 @@ struct conn {
 	int used, state, close_after;
 	int pending;                    /* unmerged: requests to serve from
 					   the main loop */
+	int moved;                      /* data acknowledged this window */
 	struct tcp_pcb *pcb;
 	uint32_t last;                  /* ms of the last progress */
 	char hdr[HDR_SZ];               /* the header (and small bodies) */
@@ -77,7 +81,7 @@ static struct exos_net net;
 static struct docs docs;
 static struct conn conns[NCONN];
 static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
-static int use_tso = 1;
+static int use_tso = 1, statsmode;
 static int quit;
 static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
 static uint64_t accepted, reclaimed, idle_closed;
@@ -85,6 +89,14 @@ static unsigned peak;                   /* most connections at once */
 static uint64_t evict_frames;           /* evictcheck.c's */
 /* responses that fit one segment, and the segments they took */
 static uint64_t small_resp, small_segs;
+/* the load profile (dump_counters): tcp_write refusals, and those that
+ * left a connection with nothing in flight (it then waits for its poll:
+ * no acknowledgement will call on_sent); windows of PROGRESS_MS with a
+ * response being sent, the connections sending and those whose data
+ * was acknowledged, summed over them, and the most that moved */
+#define PROGRESS_MS     100
+static uint64_t wr_mem, wr_mem_idle;
+static uint64_t pg_windows, pg_sending, pg_moved, pg_most;
 
 /* ---- checksums --------------------------------------------------------- */
 
@@ -360,8 +372,14 @@ push(struct conn *c)
 		if (rest && use_merge)
 			fl |= TCP_WRITE_FLAG_MORE;
 		e = tcp_write(pcb, src, (u16_t)n, fl);
-		if (e == ERR_MEM)
-			break;          /* on_sent calls again */
+		if (e == ERR_MEM) {
+			/* on_sent calls again, or with nothing in flight
+			 * on_poll */
+			wr_mem++;
+			if (pcb->unacked == NULL && pcb->unsent == NULL)
+				wr_mem_idle++;
+			break;
+		}
 		if (e != ERR_OK) {
 			conn_abort(c);
 			return;
@@ -468,11 +486,72 @@ heartbeat(void)
 	    faults_fixed);
 }
 
+/* Every PROGRESS_MS: how many connections were sending a response and
+ * how many of them had data acknowledged (on_sent) meanwhile. */
+static void
+progress(void)
+{
+	static uint32_t next;
+	uint32_t now = exos_net_now();
+	unsigned i, sending = 0, moved = 0;
+
+	if ((int32_t)(now - next) < 0)
+		return;
+	next = now + PROGRESS_MS;
+	for (i = 0; i < NCONN; i++) {
+		if (conns[i].used && conns[i].state == S_SEND)
+			sending++;
+		moved += conns[i].moved;
+		conns[i].moved = 0;
+	}
+	if (sending == 0 && moved == 0)
+		return;
+	pg_windows++;
+	pg_sending += sending;
+	pg_moved += moved;
+	if (moved > pg_most)
+		pg_most = moved;
+}
+
+/* The load profile on the serial console: Cheetah's line, then
+ * lwIP's, the netif's and the kernel's (counters.c). */
+static void
+dump_counters(const char *tag)
+{
+	unsigned i, used = 0, sending = 0;
+
+	for (i = 0; i < NCONN; i++) {
+		used += conns[i].used;
+		sending += conns[i].used && conns[i].state == S_SEND;
+	}
+	printf("counters: %s cheetah: requests %lu, connections %lu (most "
+	    "at once %u, now %u, sending %u), refused %lu, aborted %lu, "
+	    "closed idle %lu; tcp_write refused %lu (nothing in flight, "
+	    "waited for the poll: %lu); %lu windows of %u ms: sending "
+	    "%lu.%lu, acknowledged %lu.%lu, most acknowledged %lu; ring "
+	    "dropped %lu\n", tag, nreq, accepted, peak, used, sending,
+	    refused, aborted, idle_closed, wr_mem, wr_mem_idle, pg_windows,
+	    PROGRESS_MS, pg_windows ? pg_sending / pg_windows : 0,
+	    pg_windows ? pg_sending * 10 / pg_windows % 10 : 0,
+	    pg_windows ? pg_moved / pg_windows : 0,
+	    pg_windows ? pg_moved * 10 / pg_windows % 10 : 0, pg_most,
+	    ((volatile struct xok_net_ring *)RING_VA)->dropped);
+	net_counters(&net, tag);
+}
+
 /* The special pages of the guest test. */
 static int
 special(struct conn *c, const struct http_req *r)
 {
-	if (!testmode || r->pathlen < 9 || memcmp(r->path, ".cheetah/", 9))
+	if (!(testmode || statsmode) || r->pathlen < 9 ||
+	    memcmp(r->path, ".cheetah/", 9))
+		return 0;
+	if (strcmp(r->path, ".cheetah/counters") == 0) {
+		dump_counters("asked");
+		respond_status(c, 200, r->method == M_HEAD, 0);
+		return 1;
+	}
+	if (!testmode)
 		return 0;
 	if (strcmp(r->path, ".cheetah/quit") == 0) {
 		quit = 1;
@@ -674,6 +753,7 @@ on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	if (c == NULL || c->state != S_SEND)
 		return ERR_OK;
 	c->last = exos_net_now();
+	c->moved = 1;
 	push(c);
 	if (use_merge)
 		serve(c);
@@ -874,6 +954,8 @@ options(void)
 				}
 		if (s < e && e - s >= 4 && memcmp(s, "test", 4) == 0)
 			testmode = 1;
+		if (s < e && e - s >= 5 && memcmp(s, "stats", 5) == 0)
+			statsmode = 1;
 	}
 }
 
@@ -997,6 +1079,7 @@ main(uint64_t arg)
 			}
 		docs_collect();
 		heartbeat();
+		progress();
 		if (flood_left > 0) {
 			unsigned k = flood_left < FLOOD_BATCH ? flood_left :
 			    FLOOD_BATCH;
@@ -1031,6 +1114,7 @@ main(uint64_t arg)
 	    (unsigned)lwip_stats.mem.max, (unsigned)lwip_stats.mem.used,
 	    ((volatile struct xok_net_ring *)
 	    RING_VA)->dropped);
+	dump_counters("end");
 	evictor_stop();
 	{
 		uint64_t rm, cp, fr, pend;

@@ -13,7 +13,7 @@ CHEETAH_CFLAGS := -Icheetah -Ilibexos/net -I$(LWIP_DIR)/src/include \
 	$(CFFS_GUEST_CFLAGS)
 CHEETAH_SRCS := cheetah/cheetah.c cheetah/docs.c cheetah/docstore.c \
 	cheetah/http.c cheetah/evictcheck.c cheetah/synguard.c \
-	cheetah/wirestats.c cheetah/heapmark.c
+	cheetah/wirestats.c cheetah/heapmark.c cheetah/counters.c
 CHEETAH_OBJS := $(patsubst %,$(BUILD)/cheetah/%.o,$(CHEETAH_SRCS) \
 	libexos/net/exosnet.c libexos/net/exosgso.c libexos/cffsxndev.c)
 CHEETAH_LWIP_OBJS := $(patsubst %,$(BUILD)/cheetah/lwip/%.o,$(LWIP_SRCS))

@@ -52,6 +52,16 @@
 #define LWIP_CHKSUM             cheetah_chksum
 #define LWIP_CHKSUM_COPY(d, s, n) cheetah_chksum_copy(d, s, n)
 
+/* Segments sent again, counted for the load profile (counters.c):
+ * lwIP calls this for every TCP header it builds; it adds no option. */
+struct pbuf;
+struct tcp_hdr;
+struct tcp_pcb;
+uint32_t *cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
+    const struct tcp_pcb *pcb, uint32_t *opts);
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) \
+	cheetah_tcp_out(p, hdr, pcb, opts)
+
 uint16_t lwip_standard_chksum(const void *p, int len);
 uint16_t cheetah_chksum(const void *p, int len);
 uint16_t cheetah_chksum_copy(void *dst, const void *src, uint16_t len);
