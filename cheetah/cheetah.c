@@ -97,6 +97,12 @@ static uint64_t small_resp, small_segs;
 #define PROGRESS_MS     100
 static uint64_t wr_mem, wr_mem_idle;
 static uint64_t pg_windows, pg_sending, pg_moved, pg_most;
+/* and the others served: their whole response queued, some of it not
+ * yet acknowledged; or waiting for the client's next request */
+static uint64_t pg_draining, pg_waiting;
+/* the main loop's time (the guest's clock): in exos_net_poll (frames
+ * into lwIP, and what that sends), asleep in exos_net_wait, in all */
+static uint64_t t_poll, t_sleep, t_loop;
 
 /* ---- checksums --------------------------------------------------------- */
 
@@ -493,28 +499,40 @@ progress(void)
 {
 	static uint32_t next;
 	uint32_t now = exos_net_now();
-	unsigned i, sending = 0, moved = 0;
+	unsigned i, sending = 0, moved = 0, draining = 0, waiting = 0;
 
 	if ((int32_t)(now - next) < 0)
 		return;
 	next = now + PROGRESS_MS;
 	for (i = 0; i < NCONN; i++) {
-		if (conns[i].used && conns[i].state == S_SEND)
+		struct conn *c = &conns[i];
+
+		if (c->used && c->state == S_SEND)
 			sending++;
-		moved += conns[i].moved;
-		conns[i].moved = 0;
+		else if (c->used && c->state == S_READ && c->pcb &&
+		    (c->pcb->unacked || c->pcb->unsent))
+			draining++;
+		else if (c->used && c->state == S_READ)
+			waiting++;
+		moved += c->moved;
+		c->moved = 0;
 	}
 	if (sending == 0 && moved == 0)
 		return;
 	pg_windows++;
 	pg_sending += sending;
+	pg_draining += draining;
+	pg_waiting += waiting;
 	pg_moved += moved;
 	if (moved > pg_most)
 		pg_most = moved;
 }
 
 /* The load profile on the serial console: Cheetah's line, then
- * lwIP's, the netif's and the kernel's (counters.c). */
+ * lwIP's, the netif's and the kernel's (counters.c).  AVG10: a sum's
+ * average over the windows, as two numbers for "%lu.%lu". */
+#define AVG10(sum)      (pg_windows ? (sum) / pg_windows : 0), \
+	(pg_windows ? (sum) * 10 / pg_windows % 10 : 0)
 static void
 dump_counters(const char *tag)
 {
@@ -527,15 +545,23 @@ dump_counters(const char *tag)
 	printf("counters: %s cheetah: requests %lu, connections %lu (most "
 	    "at once %u, now %u, sending %u), refused %lu, aborted %lu, "
 	    "closed idle %lu; tcp_write refused %lu (nothing in flight, "
-	    "waited for the poll: %lu); %lu windows of %u ms: sending "
-	    "%lu.%lu, acknowledged %lu.%lu, most acknowledged %lu; ring "
-	    "dropped %lu\n", tag, nreq, accepted, peak, used, sending,
-	    refused, aborted, idle_closed, wr_mem, wr_mem_idle, pg_windows,
-	    PROGRESS_MS, pg_windows ? pg_sending / pg_windows : 0,
-	    pg_windows ? pg_sending * 10 / pg_windows % 10 : 0,
-	    pg_windows ? pg_moved / pg_windows : 0,
-	    pg_windows ? pg_moved * 10 / pg_windows % 10 : 0, pg_most,
+	    "waited for the poll: %lu); since the last dump, %lu windows of "
+	    "%u ms, connections "
+	    "on average: sending %lu.%lu, response queued %lu.%lu, waiting "
+	    "for a request %lu.%lu, acknowledged %lu.%lu, most acknowledged "
+	    "%lu; ring dropped %lu\n", tag, nreq, accepted, peak, used,
+	    sending, refused, aborted, idle_closed, wr_mem, wr_mem_idle,
+	    pg_windows, PROGRESS_MS, AVG10(pg_sending), AVG10(pg_draining),
+	    AVG10(pg_waiting),
+	    AVG10(pg_moved), pg_most,
 	    ((volatile struct xok_net_ring *)RING_VA)->dropped);
+	printf("counters: %s time (ms, guest clock): main loop %lu, in "
+	    "exos_net_poll %lu, asleep %lu, waiting for the card %lu\n",
+	    tag, t_loop / 1000000, t_poll / 1000000, t_sleep / 1000000,
+	    exos_net_tx_waited_ns / 1000000);
+	/* the windows' figures are since the last dump */
+	pg_windows = pg_sending = pg_draining = pg_waiting = 0;
+	pg_moved = pg_most = 0;
 	net_counters(&net, tag);
 }
 
@@ -1067,9 +1093,13 @@ main(uint64_t arg)
 		evict_frames = evict_check(&net, &docs);
 	printf("cheetah: serving http://10.0.2.15:%d/\n", PORT);
 	for (;;) {
+		uint64_t t0 = exos_uptime_ns(), t1;
+
 		if (testmode)
 			heap_sample();
 		exos_net_poll(&net);
+		t1 = exos_uptime_ns();
+		t_poll += t1 - t0;
 		if (testmode)
 			heap_sample();
 		for (i = 0; i < NCONN; i++)
@@ -1100,7 +1130,10 @@ main(uint64_t arg)
 		if (quit_at && exos_net_now() - quit_at > 500 &&
 		    flood_left == 0)
 			break;
+		t1 = exos_uptime_ns();
 		exos_net_wait(&net, flood_left ? 0 : 100);
+		t_sleep += exos_uptime_ns() - t1;
+		t_loop += exos_uptime_ns() - t0;
 	}
 	printf("cheetah: %lu requests: 200 %lu, 304 %lu, 404 %lu, 400 %lu, "
 	    "405 %lu, other %lu; connections %lu, refused (503) %lu, idle "

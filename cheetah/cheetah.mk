@@ -13,7 +13,8 @@ CHEETAH_CFLAGS := -Icheetah -Ilibexos/net -I$(LWIP_DIR)/src/include \
 	$(CFFS_GUEST_CFLAGS)
 CHEETAH_SRCS := cheetah/cheetah.c cheetah/docs.c cheetah/docstore.c \
 	cheetah/http.c cheetah/evictcheck.c cheetah/synguard.c \
-	cheetah/wirestats.c cheetah/heapmark.c cheetah/counters.c
+	cheetah/wirestats.c cheetah/heapmark.c cheetah/counters.c \
+	cheetah/segheap.c
 CHEETAH_OBJS := $(patsubst %,$(BUILD)/cheetah/%.o,$(CHEETAH_SRCS) \
 	libexos/net/exosnet.c libexos/net/exosgso.c libexos/cffsxndev.c)
 CHEETAH_LWIP_OBJS := $(patsubst %,$(BUILD)/cheetah/lwip/%.o,$(LWIP_SRCS))
@@ -29,7 +30,7 @@ $(CHEETAH_OBJS) $(BUILD)/cheetah/cheetah/evictor.c.o: $(BUILD)/cheetah/%.c.o: %.
 
 $(CHEETAH_ELF): $(CRT0) $(CHEETAH_OBJS) $(CHEETAH_LWIP_OBJS) $(CFFS_GUEST_LIB) $(LIBEXOS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ULDFLAGS) -o $@ $(CRT0) $(CHEETAH_OBJS) $(CHEETAH_LWIP_OBJS) $(CFFS_GUEST_LIB) $(LIBEXOS) -lgcc
+	$(CC) $(ULDFLAGS) -Wl,--wrap=mem_malloc,--wrap=mem_free,--wrap=mem_trim -o $@ $(CRT0) $(CHEETAH_OBJS) $(CHEETAH_LWIP_OBJS) $(CFFS_GUEST_LIB) $(LIBEXOS) -lgcc
 
 GUEST_PROGS += $(CHEETAH_ELF)
 

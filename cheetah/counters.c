@@ -16,6 +16,7 @@
  */
 #include <exos/exos.h>
 #include "counters.h"
+#include "segheap.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
@@ -140,6 +141,11 @@ net_counters(const struct exos_net *net, const char *tag)
 	    (unsigned)t->drop, (unsigned)t->memerr, (unsigned)t->proterr,
 	    tcp_rexmits, tcp_probes);
 	pools(tag);
+	printf("counters: %s small heap blocks (segheap.c): taken %lu, "
+	    "given back %lu, in use %u, most %u; lwIP's heap: %lu requests "
+	    "in %lu us (guest clock)\n", tag, segheap.taken,
+	    segheap.given_back, segheap.in_use, segheap.most,
+	    segheap.fallback, segheap.fallback_ns / 1000);
 	pcbs(tag);
 	printf("counters: %s netif: tx frames %lu, zero-copy %lu, through "
 	    "the merger %lu, TSO super-frames %lu of %lu segments (%lu.%lu "

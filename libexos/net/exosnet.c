@@ -44,13 +44,21 @@ static int lwip_ready;
  * or dropped (TCP retransmits it).  Waiting, not dropping at once, is
  * what keeps a fast sender from losing frames to its own card: each
  * drop costs the connection a retransmission timeout. */
+uint64_t exos_net_tx_waited_ns;
+
 int
 exos_net_tx_wait(unsigned i, uint64_t t0)
 {
+	static uint64_t last;
+	uint64_t now;
+
 	sys_net_poll();
 	if (i > 8)
 		sys_yield(XOK_SELF);
-	return exos_uptime_ns() - t0 < TX_WAIT_NS;
+	now = exos_uptime_ns();
+	exos_net_tx_waited_ns += now - (i == 0 ? t0 : last);
+	last = now;
+	return now - t0 < TX_WAIT_NS;
 }
 
 uint32_t

@@ -81,5 +81,7 @@ void exos_net_flush(struct exos_net *n);
  * for a transmit buffer, 0 once TX_WAIT_NS have passed since t0. */
 int exos_net_gso(struct exos_net *n, struct pbuf *p);
 int exos_net_tx_wait(unsigned i, uint64_t t0);
+/* The time spent in exos_net_tx_wait since the start (a profile). */
+extern uint64_t exos_net_tx_waited_ns;
 
 #endif
