@@ -17,6 +17,7 @@
 #include <exos/exos.h>
 #include "counters.h"
 #include "segheap.h"
+#include "synguard.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
@@ -147,15 +148,29 @@ net_counters(const struct exos_net *net, const char *tag)
 	    segheap.given_back, segheap.in_use, segheap.most,
 	    segheap.fallback, segheap.fallback_ns / 1000);
 	pcbs(tag);
+	{
+		const struct tcp_pcb *p;
+		unsigned tw = 0;
+
+		for (p = tcp_tw_pcbs; p; p = p->next)
+			tw++;
+		printf("counters: %s syn guard: SYNs %lu, oldest half-open "
+		    "dropped %lu, TIME_WAIT ended by a new SYN %lu, SYNs on "
+		    "a TIME_WAIT not past it (answered by an ACK of the old "
+		    "connection) %lu; TIME_WAIT PCBs now %u\n", tag,
+		    syn_seen, syn_evicted, syn_reopened, syn_tw_kept, tw);
+	}
 	printf("counters: %s netif: tx frames %lu, zero-copy %lu, through "
 	    "the merger %lu, TSO super-frames %lu of %lu segments (%lu.%lu "
-	    "a frame), busy %lu, dropped %lu, refused %lu; rx frames %lu, "
+	    "a frame), busy %lu, dropped %lu, refused %lu; TCP sums of lone "
+	    "frames by the driver %lu, by the card %lu; rx frames %lu, "
 	    "no pbuf %lu\n", tag, net->tx_frames, net->tx_zc, net->tx_gso,
 	    net->tx_tso, net->tx_tso_segs,
 	    net->tx_tso ? net->tx_tso_segs / net->tx_tso : 0,
 	    net->tx_tso ? net->tx_tso_segs * 10 / net->tx_tso % 10 : 0,
 	    net->tx_busy, net->tx_dropped, net->tx_gso_failed,
-	    net->rx_frames, net->rx_nopbuf);
+	    net->tx_csum_sw, net->tx_csum_card, net->rx_frames,
+	    net->rx_nopbuf);
 	printf("counters: %s card: rx %lu, to us %lu, ring full %lu, "
 	    "unclaimed %lu; tx %lu, done %lu, zero-copy %lu, TSO %lu, "
 	    "refused %lu, resets %lu\n", tag, x->rx_frames, x->rx_delivered,

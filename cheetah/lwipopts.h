@@ -47,10 +47,14 @@
 /* The SYN-flood test pins the gateway's ARP entry (synguard.c). */
 #define ETHARP_SUPPORT_STATIC_ENTRIES 1
 
-#define LWIP_CHECKSUM_ON_COPY   1
+/* (session 14) no LWIP_CHECKSUM_ON_COPY: with it lwIP sums each
+ * segment's data at tcp_write, before it knows whether the card will
+ * (exosnet.c turns lwIP's TCP sums off on a card with checksum
+ * offload); without it lwIP sums at output, when the netif lets it,
+ * over the segment's pbufs, whose document pieces cheetah_chksum
+ * answers from the precomputed tables. */
 #define LWIP_CHKSUM_ALGORITHM   2
 #define LWIP_CHKSUM             cheetah_chksum
-#define LWIP_CHKSUM_COPY(d, s, n) cheetah_chksum_copy(d, s, n)
 
 /* Segments sent again, counted for the load profile (counters.c):
  * lwIP calls this for every TCP header it builds; it adds no option. */
@@ -64,6 +68,5 @@ uint32_t *cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
 
 uint16_t lwip_standard_chksum(const void *p, int len);
 uint16_t cheetah_chksum(const void *p, int len);
-uint16_t cheetah_chksum_copy(void *dst, const void *src, uint16_t len);
 
 #endif

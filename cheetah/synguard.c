@@ -31,7 +31,7 @@
 static struct tcp_pcb_listen *guarded;
 static uint16_t guarded_port;
 static netif_input_fn next_input;
-uint64_t syn_seen, syn_evicted, syn_reopened;
+uint64_t syn_seen, syn_evicted, syn_reopened, syn_tw_kept;
 
 /* The Internet checksum: sum16 adds n bytes to s, fin folds and
  * complements (0 for a range that holds its own right sum). */
@@ -146,7 +146,9 @@ reopen_timewait(const struct pbuf *p)
 			if (TCP_SEQ_GT(seq, pcb->rcv_nxt)) {
 				syn_reopened++;
 				tcp_abandon(pcb, 0);
-			}
+			} else
+				syn_tw_kept++;  /* lwIP answers with an ACK
+						   of the old connection */
 			return;
 		}
 }

@@ -16,6 +16,6 @@ void syn_guard(struct exos_net *n, struct tcp_pcb *listener, uint16_t port);
 void syn_flood(struct exos_net *n, unsigned count, uint32_t seed);
 /* Before it: the gateway's ARP entry made static: 0, or -1. */
 int syn_pin_gateway(struct exos_net *n);
-extern uint64_t syn_seen, syn_evicted, syn_reopened;
+extern uint64_t syn_seen, syn_evicted, syn_reopened, syn_tw_kept;
 
 #endif

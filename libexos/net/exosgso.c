@@ -55,6 +55,7 @@ static struct {
 	uint32_t bytes;                 /* TCP payload */
 	uint16_t mss, lastlen;
 	uint8_t flags;                  /* the last segment's TCP flags */
+	int csum;                       /* lwIP left the sums to the card */
 } g;
 
 static uint16_t
@@ -203,7 +204,8 @@ exos_net_flush(struct exos_net *n)
 	if (g.n != n || n == NULL)
 		return;
 	if (g.nseg == 1)
-		off = 0;                /* as lwIP made it: NET_TRANSMITV */
+		/* as lwIP made it: NET_TRANSMITV, or its sum by the card */
+		off = g.csum ? XOK_NET_TXO_CSUM : 0;
 	else {
 		uint8_t *h = g.st;
 
@@ -247,7 +249,9 @@ exos_net_flush(struct exos_net *n)
 	}
 	n->tx_gso++;
 	n->tx_frames += g.nseg;
-	if (off) {
+	if (g.nseg == 1 && off)
+		n->tx_csum_card++;
+	else if (off) {
 		n->tx_tso++;
 		n->tx_tso_segs += g.nseg;
 	}
@@ -281,6 +285,7 @@ start(struct exos_net *n, struct pbuf *p, unsigned len)
 	g.bytes = len;
 	g.next_seq = get32(h + 38) + len;
 	g.flags = h[47];
+	g.csum = exos_net_txcsum(n);
 	return 1;
 }
 

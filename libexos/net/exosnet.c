@@ -25,6 +25,8 @@
 #include "lwip/etharp.h"
 #include "lwip/timeouts.h"
 #include "lwip/sys.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/prot/ip.h"
 #include "netif/ethernet.h"
 
 #define FRAME_MAX 1514
@@ -210,6 +212,63 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 	return 1;
 }
 
+int
+exos_net_txcsum(const struct exos_net *n)
+{
+	return !n->txcsum_off && (XOK_INFO->net.offload & XOK_NET_OFF_CSUM);
+}
+
+/* The netif's checksum switches: all on, but TCP's generation when the
+ * card sums (exos_net_txcsum). */
+static unsigned
+csum_ctrl(const struct exos_net *n)
+{
+	return NETIF_CHECKSUM_ENABLE_ALL &
+	    ~(exos_net_txcsum(n) ? NETIF_CHECKSUM_GEN_TCP : 0u);
+}
+
+/*
+ * Transmit checksum offload: lwIP left the TCP sum of p (Ethernet, IPv4,
+ * TCP; the headers in its first pbuf, as lwIP builds them) zero, and p
+ * is not going to the card as part of a super-frame: sum it here, with
+ * lwIP's own routine over the pbuf chain (so a program's LWIP_CHKSUM,
+ * Cheetah's precomputed document sums, still answers for the data).
+ * 0, or -1 for a frame that is not TCP over IPv4 (left alone).
+ */
+static int
+tcp_sum(struct pbuf *p)
+{
+	uint8_t *f = p->payload;
+	unsigned ihl, tl;
+	struct pbuf h;
+	ip4_addr_t src, dst;
+	uint16_t sum;
+
+	if (p->len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    (f[14] >> 4) != 4 || f[23] != IP_PROTO_TCP ||
+	    (f[20] & 0x3f) != 0 || f[21] != 0)
+		return -1;
+	ihl = (f[14] & 15) * 4u;
+	tl = (unsigned)(f[16] << 8 | f[17]);
+	if (ihl < 20 || p->len < 14 + ihl + 20 || tl < ihl + 20 ||
+	    14 + tl > p->tot_len)
+		return -1;
+	tl -= ihl;
+	memcpy(&src, f + 26, 4);
+	memcpy(&dst, f + 30, 4);
+	/* the chain from the TCP header on, the first pbuf's part a copy
+	 * of its descriptor (only payload, len and next are read) */
+	memset(&h, 0, sizeof(h));
+	h.payload = f + 14 + ihl;
+	h.len = (u16_t)(p->len - 14 - ihl);
+	h.tot_len = (u16_t)tl;
+	h.next = p->next;
+	f[14 + ihl + 16] = f[14 + ihl + 17] = 0;
+	sum = inet_chksum_pseudo(&h, IP_PROTO_TCP, (u16_t)tl, &src, &dst);
+	memcpy(f + 14 + ihl + 16, &sum, 2);
+	return 0;
+}
+
 static err_t
 linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -226,6 +285,8 @@ linkoutput(struct netif *nif, struct pbuf *p)
 	}
 	if (exos_net_gso(n, p))
 		return ERR_OK;          /* sent with its super-frame */
+	if (exos_net_txcsum(n) && tcp_sum(p) == 0)
+		n->tx_csum_sw++;
 	switch (linkoutput_zc(n, p)) {
 	case 1:
 		n->tx_frames++;
@@ -320,6 +381,7 @@ exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
 		netif_remove(&n->netif);
 		return r;
 	}
+	NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
 	netif_set_default(&n->netif);
 	netif_set_link_up(&n->netif);
 	netif_set_up(&n->netif);
@@ -376,13 +438,13 @@ exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
 	n->rx_frames++;
 	if (ok) {
 		n->rx_csum_ok++;
-		NETIF_SET_CHECKSUM_CTRL(&n->netif, NETIF_CHECKSUM_ENABLE_ALL &
+		NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n) &
 		    ~CHECKS_SKIPPED);
 	}
 	if (n->netif.input(p, &n->netif) != ERR_OK)
 		pbuf_free(p);
 	if (ok)
-		NETIF_SET_CHECKSUM_CTRL(&n->netif, NETIF_CHECKSUM_ENABLE_ALL);
+		NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
 	return 0;
 }
 
@@ -394,6 +456,9 @@ exos_net_poll(struct exos_net *n)
 	uint64_t tail = r->tail;
 	unsigned taken = 0;
 
+	/* lwIP sums TCP unless the card does (txcsum_off may have
+	 * changed since) */
+	NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
 	/* head is the kernel's; tail ours.  Never trust more than one
 	 * ring's worth between them. */
 	if (head - tail > nslots)

@@ -41,7 +41,19 @@ struct exos_net {
 	uint64_t tx_gso;
 	volatile uint64_t tx_gso_done;
 	uint64_t tx_tso, tx_tso_segs, tx_gso_failed;
+	/* (session 14) transmit checksum offload: on a card with checksum
+	   offload, unless txcsum_off (set it before the next
+	   exos_net_poll), lwIP computes no TCP sum (NETIF_CHECKSUM_GEN_TCP
+	   off for this netif): the card sums the super-frames and the lone
+	   frames exosgso.c sends, and this driver every other TCP frame
+	   (tx_csum_sw; lone frames the card summed: tx_csum_card) */
+	int txcsum_off;
+	uint64_t tx_csum_sw, tx_csum_card;
 };
+
+/* 1 if lwIP leaves the TCP sums of n's frames to the driver and card
+ * (above). */
+int exos_net_txcsum(const struct exos_net *n);
 
 /*
  * Start the network on ring_va (npages fresh pages mapped there, 1..64):
