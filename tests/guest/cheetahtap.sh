@@ -51,7 +51,7 @@ for mode in offload none; do
 	[ $mode = none ] && nic="csum=off,host_tso4=off,guest_csum=off"
 	echo "cheetahtap: the card with $mode"
 	# (session 14) every TCP frame the guest sends, its sum checked
-	in_ns python3 "$here/txsumcheck.py" xtap0 10.0.2.15 $mode \
+	ip netns exec "$ns" python3 "$here/txsumcheck.py" xtap0 10.0.2.15 $mode \
 		> "$tmp/sums" 2>&1 &
 	sums=$!
 	CHEETAH_HOST=10.0.2.15 CHEETAH_TAP=xtap0 in_ns python3 "$here/cheetahclient.py" 80 \
