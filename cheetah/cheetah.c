@@ -38,6 +38,7 @@
 #include "wirestats.h"
 #include "heapmark.h"
 #include "counters.h"
+#include "segheap.h"
 #include "lwip/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
@@ -1072,6 +1073,9 @@ main(uint64_t arg)
 	}
 	net.zc_off = !use_zc;           /* exos_net_start cleared it */
 	net.tso_off = !use_tso;
+	if (testmode)   /* (lwIP's heap exists once the network started) */
+		EXPECT_EQ("segment headers from the free list, then lwIP's "
+		    "heap, all given back (segheap.c)", segheap_selfcheck(), 0);
 	l = tcp_new();
 	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
 	    (l = tcp_listen_with_backlog(l, BACKLOG)) == NULL) {

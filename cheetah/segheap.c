@@ -132,3 +132,43 @@ __wrap_mem_trim(void *p, mem_size_t size)
 		return __real_mem_trim(p, size);
 	return size <= SMALL ? p : NULL;
 }
+
+int
+segheap_selfcheck(void)
+{
+	mem_size_t used0 = lwip_stats.mem.used;
+	uint64_t fb0 = segheap.fallback;
+	unsigned in0 = segheap.in_use, n = 0, bad = 0;
+	void *chain = NULL, *p, *extra, *big;
+
+	/* take every block, chained through their first bytes */
+	while (segheap.in_use < NBLK && (p = mem_malloc(100)) != NULL) {
+		if (ours(p) == NULL)
+			bad++;
+		*(void **)p = chain;
+		chain = p;
+		n++;
+	}
+	extra = mem_malloc(100);        /* the list is empty: the heap */
+	big = mem_malloc(SMALL + 1);    /* too large for the list */
+	if (in0 + n != NBLK || segheap.fallback - fb0 != 2 || extra == NULL ||
+	    ours(extra) || big == NULL || ours(big))
+		bad++;
+	if (chain == NULL || mem_trim(chain, 50) != chain ||
+	    mem_trim(chain, SMALL + 1) != NULL)
+		bad++;
+	if (extra)
+		mem_free(extra);
+	if (big)
+		mem_free(big);
+	while (chain != NULL) {
+		p = *(void **)chain;
+		mem_free(chain);
+		chain = p;
+	}
+	if (segheap.in_use != in0 || lwip_stats.mem.used != used0)
+		bad++;
+	printf("cheetah: segheap: %u blocks taken from the list, then lwIP's "
+	    "heap; %u wrong\n", n, bad);
+	return bad ? -1 : 0;
+}

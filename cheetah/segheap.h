@@ -15,4 +15,10 @@ struct segheap_stats {
 };
 extern struct segheap_stats segheap;
 
+/* The guest test's check of the list's edges, before anything else
+ * allocates: every block taken, the next request and a larger one
+ * served by lwIP's heap, mem_trim of a list block, every block given
+ * back and the heap's counters where they were.  0, or -1 (printed). */
+int segheap_selfcheck(void);
+
 #endif
