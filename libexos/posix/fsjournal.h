@@ -1,0 +1,35 @@
+/*
+ * fsjournal.h: C-FFS's commit journal in the family's shared region
+ * (fsjournal.c), for fsroot.c.  Under the file system's lock.
+ */
+#ifndef EXOS_POSIX_FSJOURNAL_H
+#define EXOS_POSIX_FSJOURNAL_H
+
+#include <stdint.h>
+
+struct cffs_fs;
+
+/* Blocks one commit may journal (a namespace call changes a handful; a
+ * commit with more journals its metadata blocks only, and one with
+ * more metadata blocks than this goes on unjournaled: both counted). */
+#define PX_FSJ_MAX 32
+
+/* Give the mount fs the family's journal (none if the shared region
+ * cannot hold it). */
+void px_fsj_attach(struct cffs_fs *fs);
+/* A dead process's commit left in the journal: finish it.  1 if one was
+ * replayed (the caller forgets its cache: blocks changed), 0 if there
+ * was none, or a C-FFS error (the journal is dropped). */
+long px_fsj_replay(struct cffs_fs *fs);
+
+struct px_fsj_stats {
+	uint64_t written;       /* commits journaled */
+	uint64_t nodata;        /* of which without their data blocks */
+	uint64_t unjournaled;   /* commits with more than PX_FSJ_MAX blocks */
+	uint64_t replayed;      /* dead processes' commits finished */
+	uint64_t failed;        /* replays that failed */
+};
+/* The family's counts: 0, or -1 if nobody made the journal. */
+int px_fsj_stats(struct px_fsj_stats *st);
+
+#endif
