@@ -1810,9 +1810,44 @@ xs_evict(struct cffs_fs *fs, struct buf *b)
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }
 
+/* A buffer the cache may take now (xs_evict would let it go)? */
+static bool
+any_evictable(struct cffs_fs *fs)
+{
+	struct xn_bc_info bi;
+	struct buf *b;
+
+	for (b = fs->cache.lru.lprev; b != &fs->cache.lru; b = b->lprev) {
+		if (b->dirty || b->pins != 0)
+			continue;
+		if (b->xpage == NULL ||
+		    XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+		    bi.page != b->xpage || bi.state == XN_BC_CLEAN)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The cache is full of buffers that may not go.  Committed ones XN holds
+ * dirty go once written back: do only that when it frees one, so that
+ * the call in progress is not committed in its middle (a kill of the
+ * process would leave half of it on XN's blocks, and the journal covers
+ * one commit: cffs.h).  Only a cache full of the call's own changes
+ * commits them.
+ */
 static int
 xs_make_room(struct cffs_fs *fs)
 {
+	int r;
+
+	if (fs->rdonly || fs->xfs->busy)
+		return 0;
+	fs->xfs->busy = 1;
+	r = writeback_all(fs);
+	fs->xfs->busy = 0;
+	if ((r == 0 || r == -CFFS_EUCLEAN) && any_evictable(fs))
+		return 0;
 	return xnfs_flush(fs, 0);
 }
 
