@@ -1620,6 +1620,39 @@ has_u32(const uint32_t *v, uint32_t n, uint32_t x)
 	return false;
 }
 
+static int
+replay_check(struct cffs_fs *fs, const struct cffs_jent *v,
+             const uint16_t *ty, uint32_t n, const uint32_t *pt,
+             uint32_t npt)
+{
+	struct xnfs *xf = fs->xfs;
+	uint32_t *old, nold = 0, i, k, no;
+	struct buf *b;
+	int r = 0;
+
+	old = malloc((size_t)n * MAXP * sizeof(*old) + 1);
+	if (old == NULL)
+		return -CFFS_ENOMEM;
+	for (i = 0; i < n && r == 0; i++) {
+		if ((bflags(fs, v[i].blk) & (XN_BS_ALLOC | XN_BS_FREEING)) !=
+		    XN_BS_ALLOC)
+			continue;
+		if ((r = bget(fs, v[i].blk, 0, &b)) < 0)
+			break;
+		no = ptrs(ty[i], b->data, xf->po);
+		for (k = 0; k < no; k++)
+			old[nold++] = xf->po[k].blk;
+		bput(b);
+	}
+	qsort(old, nold, sizeof(*old), cmpu32);
+	for (k = 0; k < npt && r == 0; k++)
+		if (!has_u32(old, nold, pt[k]) && (pt[k] >= fs->sb.nblocks ||
+		    pt[k] < fs->sb.data_start || bflags(fs, pt[k]) != 0))
+			r = -CFFS_EPERM;
+	free(old);
+	return r;
+}
+
 /*
  * Finish a dead mount's commit: every journaled block's buffer gets its
  * after-image, and the commit makes the difference with what XN has now
@@ -1636,7 +1669,7 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 {
 	struct xnfs *xf = fs->xfs;
 	uint32_t *pt = NULL, npt = 0, i, k, no, np;
-	uint16_t f;
+	uint16_t f, *ty;
 	struct buf *b;
 	int r = 0;
 
@@ -1644,6 +1677,8 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 		return -CFFS_EINVAL;
 	if (xf->busy)
 		return -CFFS_EBUSY;
+	if (n > 4 * WQ_MAX)
+		return -CFFS_EINVAL;
 	for (i = 0; i < n; i++) {
 		if (v[i].blk == 0 || v[i].blk >= fs->sb.nblocks ||
 		    v[i].type == 0 || v[i].img == NULL)
@@ -1652,16 +1687,37 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 			if (v[k].blk == v[i].blk)
 				return -CFFS_EINVAL;
 	}
-	/* the blocks the after-images point to, sorted */
+	/* a block XN has allocated is of the type XN says, whatever the
+	 * journal says (it is the family's memory, not XN's) */
+	ty = malloc(n * sizeof(*ty) + 1);
 	pt = malloc((size_t)n * MAXP * sizeof(*pt) + 1);
-	if (pt == NULL)
+	if (ty == NULL || pt == NULL) {
+		free(ty);
+		free(pt);
 		return -CFFS_ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
-		np = ptrs(v[i].type, v[i].img, xf->pn);
+		ty[i] = btype(fs, v[i].blk);
+		if (ty[i] == 0)
+			ty[i] = v[i].type;
+	}
+	/* the blocks the after-images point to, sorted */
+	for (i = 0; i < n; i++) {
+		np = ptrs(ty[i], v[i].img, xf->pn);
 		for (k = 0; k < np; k++)
 			pt[npt++] = xf->pn[k].blk;
 	}
 	qsort(pt, npt, sizeof(*pt), cmpu32);
+	/* before any change: every pointer of an after-image is one a
+	 * journaled block holds now (kept, or moved by the dead commit)
+	 * or a block XN has free.  A journal that points elsewhere was not
+	 * a commit of ours (the shared region is the family's memory: a
+	 * buggy process may have written it): nothing is done. */
+	if ((r = replay_check(fs, v, ty, n, pt, npt)) < 0) {
+		free(pt);
+		free(ty);
+		return r;
+	}
 	for (i = 0; i < n && r == 0; i++) {
 		f = bflags(fs, v[i].blk);
 		if (f & XN_BS_FREEING)
@@ -1675,7 +1731,7 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 			r = bget(fs, v[i].blk, 0, &b);
 			if (r < 0)
 				break;
-			no = ptrs(v[i].type, b->data, xf->po);
+			no = ptrs(ty[i], b->data, xf->po);
 			for (k = 0; k < no; k++) {
 				uint32_t c = xf->po[k].blk;
 
@@ -1703,6 +1759,7 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 		if (pt[k] < fs->sb.nblocks && bflags(fs, pt[k]) == 0)
 			resv_set(xf, pt[k], false);
 	free(pt);
+	free(ty);
 	return r;
 }
 

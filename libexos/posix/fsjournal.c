@@ -27,22 +27,11 @@
 #include "shm.h"
 #include "fsjournal.h"
 
-#define FSJ_VALID 0x6a6f75726e616c31ull /* "journal1" */
-
-struct fsj {
-	volatile uint64_t state;        /* FSJ_VALID, or 0: none */
-	volatile uint64_t env;          /* the environment that wrote it */
-	uint32_t n;
-	uint32_t blk[PX_FSJ_MAX];
-	uint16_t type[PX_FSJ_MAX];
-	/* counts, for tests and the curious */
-	uint64_t written, nodata, unjournaled, replayed, failed;
-	uint8_t img[PX_FSJ_MAX][CFFS_BSIZE] __attribute__((aligned(4096)));
-};
-_Static_assert(sizeof(struct fsj) == 4096 + PX_FSJ_MAX * CFFS_BSIZE,
+#define FSJ_VALID PX_FSJ_VALID
+_Static_assert(sizeof(struct px_fsj) == 4096 + PX_FSJ_MAX * CFFS_BSIZE,
     "one page of header, then the images");
 
-static struct fsj *fsj;         /* the family's, found on first use */
+static struct px_fsj *fsj;      /* the family's, found on first use */
 static int replaying;           /* inside px_fsj_replay */
 
 static int
@@ -112,7 +101,11 @@ px_fsj_replay(struct cffs_fs *fs)
 	    __atomic_load_n(&fsj->state, __ATOMIC_ACQUIRE) != FSJ_VALID ||
 	    fsj->env == XOK_INFO->cur_env || xok_env_alive(fsj->env))
 		return 0;
-	n = fsj->n <= PX_FSJ_MAX ? fsj->n : 0;
+	n = fsj->n;
+	if (n > PX_FSJ_MAX) {
+		r = -CFFS_EINVAL;
+		goto bad;
+	}
 	for (i = 0; i < n; i++) {
 		v[i].blk = fsj->blk[i];
 		v[i].type = fsj->type[i];
@@ -122,10 +115,14 @@ px_fsj_replay(struct cffs_fs *fs)
 	r = cffs_journal_replay(fs, v, n);
 	replaying = 0;
 	if (r < 0) {
+bad:
 		/* never again: a replay that fails would fail every call;
+		 * what XN refused is forgotten (the shared region is the
+		 * family's memory: a buggy process may have written it), and
 		 * what is left, fsck.cffs finds */
 		fsj->failed++;
 		__atomic_store_n(&fsj->state, 0, __ATOMIC_RELEASE);
+		(void)cffs_discard(fs);
 		return r;
 	}
 	fsj->replayed++;

@@ -14,6 +14,20 @@ struct cffs_fs;
  * more metadata blocks than this goes on unjournaled: both counted). */
 #define PX_FSJ_MAX 32
 
+/* The journal, object PX_ROOT_FSJ of the shared region (a page of
+ * header, then the images).  Here for the tests, which forge one. */
+#define PX_FSJ_VALID 0x6a6f75726e616c31ull      /* "journal1" */
+struct px_fsj {
+	volatile uint64_t state;        /* PX_FSJ_VALID, or 0: none */
+	volatile uint64_t env;          /* the environment that wrote it */
+	uint32_t n;
+	uint32_t blk[PX_FSJ_MAX];
+	uint16_t type[PX_FSJ_MAX];
+	/* counts, for tests and the curious (struct px_fsj_stats) */
+	uint64_t written, nodata, unjournaled, replayed, failed;
+	uint8_t img[PX_FSJ_MAX][4096] __attribute__((aligned(4096)));
+};
+
 /* Give the mount fs the family's journal (none if the shared region
  * cannot hold it). */
 void px_fsj_attach(struct cffs_fs *fs);

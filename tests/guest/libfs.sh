@@ -110,6 +110,12 @@ img8=$tmp/killed.img
 guest "killed inside a call" 0 --disk "$img8" "$prog" killed
 fsck_clean "killed inside a call" "$img8"
 
+# A journal forged by a buggy process of the family: refused, dropped.
+img9=$tmp/badj.img
+"$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
+guest "forged journal" 0 --disk "$img9" "$prog" badjournal
+fsck_clean "forged journal" "$img9"
+
 # The shared block cache: readers of one file share its registry pages.
 img7=$tmp/share.img
 "$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"

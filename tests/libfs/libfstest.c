@@ -51,6 +51,12 @@
  *                      process finishes the call from the journal
  *                      (fsjournal.c); some recoveries are killed too;
  *                      libfs.sh then runs fsck.cffs on the image
+ *   libfstest badjournal a journal forged by a buggy process of the
+ *                      family (too many entries, a block twice, past the
+ *                      disk, block 0, an image stealing XN's block, a
+ *                      wrong type): each replay fails, is dropped and
+ *                      leaves the files as they were; a living
+ *                      process's journal is not replayed
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -70,6 +76,7 @@
 #include "ptest.h"
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
+#include <cffs/cffs_xn.h>
 
 #ifndef CACHE_BUDGET
 #define CACHE_BUDGET 1024               /* PX_FS_CACHE_BLOCKS */
@@ -1139,6 +1146,126 @@ t_killed(void)
 	return ptest_done();
 }
 
+/* ---- badjournal: a journal a buggy process of the family forged ---- */
+
+static volatile uint64_t *dead_env_box;
+
+/* An environment id that is dead: a child's, after it exits. */
+static uint64_t
+dead_env(void)
+{
+	pid_t pid;
+	int st;
+
+	if (dead_env_box == NULL &&
+	    (dead_env_box = px_shm_alloc(sizeof(*dead_env_box))) == NULL)
+		return 0;
+	if ((pid = fork()) == 0) {
+		*dead_env_box = XOK_INFO->cur_env;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return *dead_env_box;
+}
+
+/* Forge the journal (n entries of blocks blk[], images img[]) as left by
+ * env; then a call: 0 if it and the file system are as before. */
+static int
+forge(struct px_fsj *j, uint64_t env, uint32_t n, const uint32_t *blk,
+      uint8_t (*img)[4096], uint16_t type)
+{
+	uint32_t i;
+
+	j->state = 0;
+	for (i = 0; i < n && i < PX_FSJ_MAX; i++) {
+		j->blk[i] = blk[i];
+		j->type[i] = type;
+		memcpy(j->img[i], img[i], 4096);
+	}
+	j->n = n;
+	j->env = env;
+	j->state = PX_FSJ_VALID;
+	return exists("/j/g") && content("/j/f", 4, KSIZE, 0) &&
+	    CH(cffs_mkdir(fs_, "/j/after", 0755, 0, 0)) == 0 &&
+	    CH(cffs_rmdir(fs_, "/j/after")) == 0 && j->state == 0 ? 0 : -1;
+}
+
+static int
+t_badjournal(void)
+{
+	static uint8_t img[2][4096];
+	struct px_fsj_stats s0, s1;
+	struct px_fsj *j;
+	uint32_t blk[2], dblk;
+	uint64_t env;
+	cffs_ino_t ino;
+	struct buf *bp;
+	struct cffs_fs *fs;
+	long e;
+
+	EXPECT_RET("mkdir /j", CH(cffs_mkdir(fs_, "/j", 0755, 0, 0)), 0);
+	EXPECT_RET("make /j/f", mkfile("/j/f", 4, KSIZE), 0);
+	EXPECT_RET("make /j/g", CH(cffs_create(fs_, "/j/g", 0100644, 0, 0)),
+	    0);
+	EXPECT("the journal", (j = px_shm_root_find(PX_ROOT_FSJ)) != NULL);
+	EXPECT("a dead environment", (env = dead_env()) != 0);
+	if (j == NULL || env == 0)
+		return ptest_done();
+	ino = inum("/j/f");
+	dblk = ino_blk(ino);
+	/* the block that holds /j/f's inode, as it is */
+	if ((fs = px_fs_begin(&e)) != NULL && bget(fs, dblk, 0, &bp) == 0) {
+		memcpy(img[0], bp->data, 4096);
+		memcpy(img[1], bp->data, 4096);
+		bput(bp);
+	}
+	if (fs != NULL)
+		px_fs_end(fs, 0, PX_FS_READ);
+	px_fsj_stats(&s0);
+	blk[0] = dblk;
+	blk[1] = dblk;
+	EXPECT_RET("a journal of more entries than it holds: dropped, "
+	    "nothing changed", forge(j, env, PX_FSJ_MAX + 1, blk, img,
+	    CFFS_XN_SLOTS), 0);
+	EXPECT_RET("a journal naming one block twice: dropped, nothing "
+	    "changed", forge(j, env, 2, blk, img, CFFS_XN_SLOTS), 0);
+	blk[0] = 0xfffffff0u;
+	EXPECT_RET("a journal naming a block past the disk: dropped, "
+	    "nothing changed", forge(j, env, 1, blk, img, CFFS_XN_SLOTS), 0);
+	blk[0] = 0;
+	EXPECT_RET("a journal naming block 0: dropped, nothing changed",
+	    forge(j, env, 1, blk, img, CFFS_XN_SLOTS), 0);
+	/* /j/f's first data pointer aimed at block 1 (XN's own area) */
+	blk[0] = dblk;
+	memset(img[0] + ino_slot(ino) * SLOT_SIZE + 80, 0, 4);
+	img[0][ino_slot(ino) * SLOT_SIZE + 80] = 1;
+	EXPECT_RET("an after-image that steals a block XN owns: XN refuses, "
+	    "dropped, nothing changed", forge(j, env, 1, blk, img,
+	    CFFS_XN_SLOTS), 0);
+	EXPECT_RET("the same image labelled a data block (XN's type "
+	    "counts): refused, nothing changed", forge(j, env, 1, blk, img,
+	    XN_TYPE_DATA), 0);
+	px_fsj_stats(&s1);
+	EXPECT("each forged journal counted as a failed replay",
+	    s1.failed - s0.failed == 6 && s1.replayed == s0.replayed);
+	/* a journal of a living process is not ours to replay */
+	memcpy(img[0], img[1], 4096);
+	img[0][ino_slot(ino) * SLOT_SIZE + 80] ^= 0x55;
+	j->n = 1;
+	j->blk[0] = dblk;
+	memcpy(j->img[0], img[0], 4096);
+	j->env = XOK_INFO->cur_env;
+	j->state = PX_FSJ_VALID;
+	EXPECT("a journal of a living process (ours) is left alone",
+	    content("/j/f", 4, KSIZE, 0) && j->state == PX_FSJ_VALID);
+	j->state = 0;
+	px_fsj_stats(&s0);
+	EXPECT("nothing replayed for it", s0.replayed == s1.replayed &&
+	    s0.failed == s1.failed);
+	sync();
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1169,6 +1296,8 @@ main(int argc, char **argv)
 		return t_share();
 	if (strcmp(m, "killed") == 0)
 		return t_killed();
+	if (strcmp(m, "badjournal") == 0)
+		return t_badjournal();
 	printf("FAIL: libfs: unknown mode %s\n", m);
 	return 2;
 }
