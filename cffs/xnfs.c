@@ -34,6 +34,7 @@
 #define WQ_MAX    64u           /* writes a commit sends at once */
 
 static int  xnfs_flush(struct cffs_fs *fs, int strict);
+static int  xnfs_commit(struct cffs_fs *fs);
 static void xnfs_drop(struct cffs_fs *fs, struct buf *b);
 static void xnfs_close(struct xnfs *xf);
 struct ctx;
@@ -69,6 +70,7 @@ struct xnfs {
 	 * gave them back (4 kernel calls and 2 to map them) */
 	void              *add;
 	uint32_t           capadd;
+	const struct cffs_journal *jn;  /* cffs_set_journal, or NULL */
 };
 
 static int
@@ -1433,15 +1435,27 @@ writeback_all(struct cffs_fs *fs)
 	return pending ? -CFFS_EUCLEAN : 0;
 }
 
+/* The journal's entry for dirty block b of XN type t. */
+static void
+jadd(struct cffs_jent *jv, uint32_t *nj, const struct buf *b, uint16_t t)
+{
+	jv[*nj].blk = b->blk;
+	jv[*nj].type = t;
+	jv[*nj].img = b->data;
+	(*nj)++;
+}
+
 static int
 commit(struct cffs_fs *fs)
 {
 	struct cache *cc = &fs->cache;
 	struct ctx c;
 	struct buf *b, **v = NULL, **u = NULL;
-	uint32_t n, nu, i, k, no, nn, sorted;
+	struct cffs_jent *jv = NULL;
+	uint32_t n, nu, i, k, no, nn, sorted, nj = 0;
 	const struct chg *ch;
-	int r = 0, progress, round, more;
+	const struct cffs_journal *jn = fs->xfs->jn;
+	int r = 0, progress, round, more, journaled = 0;
 	uint16_t t;
 
 	memset(&c, 0, sizeof(c));
@@ -1490,8 +1504,15 @@ commit(struct cffs_fs *fs)
 		r = reg_many(fs, v, n);
 		if (r < 0)
 			goto out;
+		if (round == 0 && jn != NULL &&
+		    (jv = malloc((n + nu) * sizeof(*jv) + 1)) == NULL) {
+			r = -CFFS_ENOMEM;
+			goto out;
+		}
 		for (i = 0; i < n; i++) {
 			t = btype(fs, v[i]->blk);
+			if (jv != NULL && round == 0 && t != 0)
+				jadd(jv, &nj, v[i], t);
 			no = ptrs(t, v[i]->xpage, c.po);
 			nn = ptrs(t, v[i]->data, c.pn);
 			for (k = 0; k < nn && r == 0; k++)
@@ -1518,11 +1539,17 @@ commit(struct cffs_fs *fs)
 					         c.pn[k].blk, u[i], c.pn[k].type);
 				if (r < 0)
 					goto out;
+				if (jv != NULL && round == 0)
+					jadd(jv, &nj, u[i], ch->type);
 				u[i] = NULL;
 				more = 1;
 			}
 			add_sort(&c, &sorted);
 		} while (more);
+		/* the after-images are complete: journal them before the
+		 * first change reaches XN (cffs.h, "The commit journal") */
+		if (round == 0 && jn != NULL && nj > 0)
+			journaled = jn->begin(jn->arg, jv, nj) == 0;
 		progress = 0;
 		for (i = 0; i < n; i++) {
 			if (!v[i]->dirty || v[i]->xpage == NULL)
@@ -1546,10 +1573,193 @@ commit(struct cffs_fs *fs)
 	}
 	r = 0;
 out:
+	if (journaled)
+		jn->end(jn->arg);
+	free(jv);
 	free(v);
 	free(u);
 	fs->xfs->add = c.add;           /* kept for the next commit */
 	fs->xfs->capadd = c.capadd;
+	return r;
+}
+
+/* ---- the commit journal (cffs.h) ---- */
+
+int
+cffs_set_journal(struct cffs_fs *fs, const struct cffs_journal *j)
+{
+	if (fs->xfs == NULL)
+		return -CFFS_EINVAL;
+	fs->xfs->jn = j;
+	return 0;
+}
+
+static int
+cmpu32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Is x in the sorted v[0..n)? */
+static bool
+has_u32(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	uint32_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return true;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int
+replay_check(struct cffs_fs *fs, const struct cffs_jent *v,
+             const uint16_t *ty, uint32_t n, const uint32_t *pt,
+             uint32_t npt)
+{
+	struct xnfs *xf = fs->xfs;
+	uint32_t *old, nold = 0, i, k, no;
+	struct buf *b;
+	int r = 0;
+
+	old = malloc((size_t)n * MAXP * sizeof(*old) + 1);
+	if (old == NULL)
+		return -CFFS_ENOMEM;
+	for (i = 0; i < n && r == 0; i++) {
+		if ((bflags(fs, v[i].blk) & (XN_BS_ALLOC | XN_BS_FREEING)) !=
+		    XN_BS_ALLOC)
+			continue;
+		if ((r = bget(fs, v[i].blk, 0, &b)) < 0)
+			break;
+		no = ptrs(ty[i], b->data, xf->po);
+		for (k = 0; k < no; k++)
+			old[nold++] = xf->po[k].blk;
+		bput(b);
+	}
+	qsort(old, nold, sizeof(*old), cmpu32);
+	for (k = 0; k < npt && r == 0; k++)
+		if (!has_u32(old, nold, pt[k]) && (pt[k] >= fs->sb.nblocks ||
+		    pt[k] < fs->sb.data_start || bflags(fs, pt[k]) != 0))
+			r = -CFFS_EPERM;
+	free(old);
+	return r;
+}
+
+/*
+ * Finish a dead mount's commit: every journaled block's buffer gets its
+ * after-image, and the commit makes the difference with what XN has now
+ * (the dead commit's steps that went in are no longer differences).  A
+ * pointer an old block holds and no after-image does was freed by the
+ * call (a move keeps it in another after-image): it is marked to free,
+ * as bfree did in the dead mount.  A block that XN has free is one the
+ * dead commit freed already, or a new one it had not claimed: replayed
+ * only if an after-image points to it.
+ */
+int
+cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
+                    uint32_t n)
+{
+	struct xnfs *xf = fs->xfs;
+	uint32_t *pt = NULL, npt = 0, i, k, no, np;
+	uint16_t f, *ty;
+	struct buf *b;
+	int r = 0;
+
+	if (xf == NULL || fs->rdonly)
+		return -CFFS_EINVAL;
+	if (xf->busy)
+		return -CFFS_EBUSY;
+	if (n > 4 * WQ_MAX)
+		return -CFFS_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (v[i].blk == 0 || v[i].blk >= fs->sb.nblocks ||
+		    v[i].type == 0 || v[i].img == NULL)
+			return -CFFS_EINVAL;
+		for (k = 0; k < i; k++)
+			if (v[k].blk == v[i].blk)
+				return -CFFS_EINVAL;
+	}
+	/* a block XN has allocated is of the type XN says, whatever the
+	 * journal says (it is the family's memory, not XN's) */
+	ty = malloc(n * sizeof(*ty) + 1);
+	pt = malloc((size_t)n * MAXP * sizeof(*pt) + 1);
+	if (ty == NULL || pt == NULL) {
+		free(ty);
+		free(pt);
+		return -CFFS_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		ty[i] = btype(fs, v[i].blk);
+		if (ty[i] == 0)
+			ty[i] = v[i].type;
+	}
+	/* the blocks the after-images point to, sorted */
+	for (i = 0; i < n; i++) {
+		np = ptrs(ty[i], v[i].img, xf->pn);
+		for (k = 0; k < np; k++)
+			pt[npt++] = xf->pn[k].blk;
+	}
+	qsort(pt, npt, sizeof(*pt), cmpu32);
+	/* before any change: every pointer of an after-image is one a
+	 * journaled block holds now (kept, or moved by the dead commit)
+	 * or a block XN has free.  A journal that points elsewhere was not
+	 * a commit of ours (the shared region is the family's memory: a
+	 * buggy process may have written it): nothing is done. */
+	if ((r = replay_check(fs, v, ty, n, pt, npt)) < 0) {
+		free(pt);
+		free(ty);
+		return r;
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		f = bflags(fs, v[i].blk);
+		if (f & XN_BS_FREEING)
+			continue;
+		if (!(f & XN_BS_ALLOC)) {
+			if (!has_u32(pt, npt, v[i].blk))
+				continue;       /* freed, or never anyone's */
+			resv_set(xf, v[i].blk, true);
+			r = bget(fs, v[i].blk, GET_NOREAD, &b);
+		} else {
+			r = bget(fs, v[i].blk, 0, &b);
+			if (r < 0)
+				break;
+			no = ptrs(ty[i], b->data, xf->po);
+			for (k = 0; k < no; k++) {
+				uint32_t c = xf->po[k].blk;
+
+				if (!has_u32(pt, npt, c) && c < fs->sb.nblocks &&
+				    (bflags(fs, c) & (XN_BS_ALLOC |
+				    XN_BS_FREEING)) == XN_BS_ALLOC)
+					bit_put(xf->tofree, c, true);
+			}
+		}
+		if (r < 0)
+			break;
+		memcpy(b->data, v[i].img, CFFS_BSIZE);
+		bdirty(b);
+		bput(b);
+	}
+	/* new blocks (data too) stay ours until the commit claims them */
+	for (k = 0; k < npt && r == 0; k++)
+		if (pt[k] < fs->sb.nblocks && bflags(fs, pt[k]) == 0)
+			resv_set(xf, pt[k], true);
+	if (r == 0)
+		r = xnfs_commit(fs);
+	if (r == 0 && cffs_dirty(fs))
+		r = -CFFS_EPERM;        /* XN refused a step */
+	for (k = 0; k < npt; k++)
+		if (pt[k] < fs->sb.nblocks && bflags(fs, pt[k]) == 0)
+			resv_set(xf, pt[k], false);
+	free(pt);
+	free(ty);
 	return r;
 }
 
@@ -1657,9 +1867,44 @@ xs_evict(struct cffs_fs *fs, struct buf *b)
 	return xnfs_evict(fs, b) == 0 ? 0 : 1;
 }
 
+/* A buffer the cache may take now (xs_evict would let it go)? */
+static bool
+any_evictable(struct cffs_fs *fs)
+{
+	struct xn_bc_info bi;
+	struct buf *b;
+
+	for (b = fs->cache.lru.lprev; b != &fs->cache.lru; b = b->lprev) {
+		if (b->dirty || b->pins != 0)
+			continue;
+		if (b->xpage == NULL ||
+		    XC.bc_lookup(&fs->xfs->x, b->blk, &bi) != 0 ||
+		    bi.page != b->xpage || bi.state == XN_BC_CLEAN)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The cache is full of buffers that may not go.  Committed ones XN holds
+ * dirty go once written back: do only that when it frees one, so that
+ * the call in progress is not committed in its middle (a kill of the
+ * process would leave half of it on XN's blocks, and the journal covers
+ * one commit: cffs.h).  Only a cache full of the call's own changes
+ * commits them.
+ */
 static int
 xs_make_room(struct cffs_fs *fs)
 {
+	int r;
+
+	if (fs->rdonly || fs->xfs->busy)
+		return 0;
+	fs->xfs->busy = 1;
+	r = writeback_all(fs);
+	fs->xfs->busy = 0;
+	if ((r == 0 || r == -CFFS_EUCLEAN) && any_evictable(fs))
+		return 0;
 	return xnfs_flush(fs, 0);
 }
 
@@ -1736,5 +1981,25 @@ const struct cffs_store_ops cffs_store_xnraw = {
 	.discard = bm_nop_void,
 	.check = xnfs_check,
 };
+
+#else   /* !CFFS_HAVE_XN: the journal is XN's (cffs.h) */
+
+int
+cffs_set_journal(struct cffs_fs *fs, const struct cffs_journal *j)
+{
+	(void)fs;
+	(void)j;
+	return -CFFS_EINVAL;
+}
+
+int
+cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
+                    uint32_t n)
+{
+	(void)fs;
+	(void)v;
+	(void)n;
+	return -CFFS_EINVAL;
+}
 
 #endif

@@ -482,6 +482,29 @@ fill_change(struct xok_xn_change *c, uint32_t block, uint32_t off,
 	return 0;
 }
 
+/*
+ * Fault injection for the tests of a process killed inside a file call
+ * (exos.h, exos_xn_die_after; tests/libfs/libfstest.c "killed"): the
+ * environment destroys itself right after its n-th change (XN_ALLOC,
+ * XN_FREE, XN_MOVE, XN_WRITE, XN_WRITE_MANY) from now, as a kill
+ * between two kernel calls would.  0: never (the default).
+ */
+static uint32_t die_after;
+
+void
+exos_xn_die_after(uint32_t n)
+{
+	die_after = n;
+}
+
+static int64_t
+changed(int64_t r)
+{
+	if (die_after != 0 && --die_after == 0)
+		sys_env_destroy(XOK_INFO->cur_env, 0, 9);
+	return r;
+}
+
 int
 xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
     uint32_t len, const void *bytes, const struct xn_claim *claims,
@@ -494,7 +517,7 @@ xn_alloc(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 		return XN_ENOTMOUNTED;
 	if ((r = fill_change(&ch, parent, off, len, bytes, claims, nclaims)))
 		return r;
-	return kerr(sys_xn_alloc(0, &ch));
+	return kerr(changed(sys_xn_alloc(0, &ch)));
 }
 
 int
@@ -509,7 +532,7 @@ xn_free(struct xn *x, uint32_t principal, uint32_t parent, uint32_t off,
 		return XN_ENOTMOUNTED;
 	if ((r = fill_change(&ch, parent, off, len, bytes, claims, nclaims)))
 		return r;
-	if ((r = kerr(sys_xn_free(0, &ch))) != 0)
+	if ((r = kerr(changed(sys_xn_free(0, &ch)))) != 0)
 		return r;
 	forget_dropped(x, claims, nclaims);
 	return 0;
@@ -535,7 +558,7 @@ xn_move(struct xn *x, uint32_t principal, uint32_t from, uint32_t off,
 	mv.to = to, mv.off2 = off2, mv.len2 = len2;
 	if (len2)
 		memcpy(mv.bytes2, bytes2, len2);
-	return kerr(sys_xn_move(0, &mv));
+	return kerr(changed(sys_xn_move(0, &mv)));
 }
 
 int
@@ -547,7 +570,7 @@ xn_write(struct xn *x, uint32_t principal, uint32_t block, uint32_t off,
 		return XN_ENOTMOUNTED;
 	if (len && bytes == NULL)
 		return XN_EINVAL;
-	return kerr(sys_xn_write(0, block, off, len, bytes));
+	return kerr(changed(sys_xn_write(0, block, off, len, bytes)));
 }
 
 /* XN_WRITE_MANY, in pieces of XOK_XN_WR_MAX entries; a piece stops at
@@ -583,7 +606,7 @@ xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
 			kwr[j].len = w[i + j].len;
 			kwr[j].bytes = (uint64_t)(uintptr_t)w[i + j].bytes;
 		}
-		r = k > 0 ? sys_xn_write_many(0, kwr, k) : 0;
+		r = k > 0 ? changed(sys_xn_write_many(0, kwr, k)) : 0;
 		if (r >= 0)
 			total += (uint32_t)r;
 		if (done != NULL)

@@ -22,6 +22,7 @@
 #include "posix.h"
 #include "shm.h"
 #include "fsroot.h"
+#include "fsjournal.h"
 #include "layout.h"
 #include "uaccess.h"
 
@@ -126,6 +127,7 @@ mount_root(void)
 	if (sh != NULL) {
 		seen_gen = sh->gen;
 		my_tok = ++sh->next_tok;
+		px_fsj_attach(root);
 	}
 	return root;
 }
@@ -356,6 +358,15 @@ px_fs_begin(long *err)
 		}
 		if (sh != NULL)
 			seen_gen = sh->gen;
+	}
+	/* a process killed inside a commit: finish it first (fsjournal.c);
+	 * its blocks are then ours to write back, and changed for all */
+	if (sh != NULL && px_fsj_replay(fs) != 0) {
+		if (other_holder())
+			flush_family(0);
+		sh->holder = my_tok;
+		sh->holder_env = XOK_INFO->cur_env;
+		seen_gen = ++sh->gen;
 	}
 	blkops_begin = cffs_blkops(fs);
 	return fs;

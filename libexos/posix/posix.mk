@@ -74,7 +74,8 @@ PX_FS_CACHE_BLOCKS := 128
 PX_FS_SRCS := $(addprefix cffs/,cache.c alloc.c bitmap.c inode.c dir.c ops.c \
 	super.c xntmpl.c xnfs.c) xn/udf.c xn/err.c xn/layout.c \
 	libexos/xnclient.c \
-	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c
+	libexos/cffsxndev.c libexos/malloc.c libexos/posix/fsroot.c \
+	libexos/posix/fsjournal.c
 PX_FS_OBJS := $(patsubst %,$(BUILD)/posix/fs/%.o,$(PX_FS_SRCS))
 PX_FS_CFLAGS := -DCFFS_HAVE_XN -Icffs/include -Icffs -Ixn/include \
 	-include libexos/posix/layout.h -DHEAP_VA=PX_FSHEAP_VA \

@@ -45,6 +45,7 @@ long px_shm_fault(uint64_t va);
 #define PX_ROOT_PTAB    0       /* the process table (proc.h) */
 #define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
 #define PX_ROOT_FIFO    2       /* (fifo) open named pipes (fifo.c) */
+#define PX_ROOT_FSJ     3       /* C-FFS's commit journal (fsjournal.c) */
 #define PX_ROOT_FMAP    12      /* file mappings, their cache (mmapfile.c) */
 #define PX_ROOT_TTY     13      /* (posixgaps) the console tty (tty.c) */
 #define PX_ROOT_POLL    14      /* the family-wide event word (poll.c) */

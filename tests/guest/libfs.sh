@@ -103,6 +103,19 @@ fi
     pass "several processes: 48 files from the three workers" ||
     fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
+# A process killed inside a call, after each of its changes in turn:
+# the next process finishes it from the journal, and the image is clean.
+img8=$tmp/killed.img
+"$mkfs" -d "$tmp/root" "$img8" 32M >/dev/null || fail "mkfs.cffs"
+guest "killed inside a call" 0 --disk "$img8" "$prog" killed
+fsck_clean "killed inside a call" "$img8"
+
+# A journal forged by a buggy process of the family: refused, dropped.
+img9=$tmp/badj.img
+"$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
+guest "forged journal" 0 --disk "$img9" "$prog" badjournal
+fsck_clean "forged journal" "$img9"
+
 # The shared block cache: readers of one file share its registry pages.
 img7=$tmp/share.img
 "$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"

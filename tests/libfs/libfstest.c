@@ -44,6 +44,19 @@
  *                      bounded private part each, a change the parent
  *                      commits is what a reader reads next, and readers
  *                      that exit leave no view behind
+ *   libfstest killed   a process killed inside a call, after each of its
+ *                      changes through XN in turn (exos_xn_die_after),
+ *                      for link, rename, unlink, rmdir, mkdir, create,
+ *                      symlink, truncate and a growing write: the next
+ *                      process finishes the call from the journal
+ *                      (fsjournal.c); some recoveries are killed too;
+ *                      libfs.sh then runs fsck.cffs on the image
+ *   libfstest badjournal a journal forged by a buggy process of the
+ *                      family (too many entries, a block twice, past the
+ *                      disk, block 0, an image stealing XN's block, a
+ *                      wrong type): each replay fails, is dropped and
+ *                      leaves the files as they were; a living
+ *                      process's journal is not replayed
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -56,12 +69,14 @@
 /* C-FFS's internals: bget, bdirty (a buggy libFS, "hostile") */
 #include "../../cffs/cffs_int.h"
 #include <exos/xok.h>
+#include <exos/exos.h>
 #include "fsroot.h"
 #include "shm.h"
 #include "proc.h"
 #include "ptest.h"
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
+#include <cffs/cffs_xn.h>
 
 #ifndef CACHE_BUDGET
 #define CACHE_BUDGET 1024               /* PX_FS_CACHE_BLOCKS */
@@ -726,6 +741,531 @@ t_share(void)
 	return ptest_done();
 }
 
+/* ---- killed: a process killed inside a call (fsjournal.c) ---- */
+
+#include "fsjournal.h"
+
+#define KSIZE 5000      /* two data blocks */
+
+/* The file's bytes: position i holds i * 7 + seed. */
+static void
+pattern(uint8_t *b, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 7 + seed);
+}
+
+static long
+mkfile(const char *path, unsigned seed, size_t n)
+{
+	static uint8_t b[65536];
+	long r;
+
+	pattern(b, n, seed);
+	if ((r = CH(cffs_create(fs_, path, 0100644, 0, 0))) != 0)
+		return r;
+	return CH(cffs_write(fs_, path, 0, b, n)) == (long)n ? 0 : -EIO;
+}
+
+/* path holds n bytes of pattern seed (zeros allowed where `holes`). */
+static int
+content(const char *path, unsigned seed, size_t n, int holes)
+{
+	static uint8_t want[65536], got[65536];
+	struct cffs_stat st;
+	size_t i;
+
+	if (RD(cffs_stat(fs_, path, &st)) != 0 || st.size != n ||
+	    RD(cffs_read(fs_, path, 0, got, n)) != (long)n)
+		return 0;
+	pattern(want, n, seed);
+	for (i = 0; i < n; i++)
+		if (got[i] != want[i] && !(holes && got[i] == 0))
+			return 0;
+	return 1;
+}
+
+static int
+exists(const char *path)
+{
+	struct cffs_stat st;
+
+	return RD(cffs_stat(fs_, path, &st)) == 0;
+}
+
+static uint32_t
+nlinks(const char *path)
+{
+	struct cffs_stat st;
+
+	return RD(cffs_stat(fs_, path, &st)) == 0 ? st.nlink : 0;
+}
+
+static cffs_ino_t
+inum(const char *path)
+{
+	struct cffs_stat st;
+
+	return RD(cffs_stat(fs_, path, &st)) == 0 ? st.ino : 0;
+}
+
+/*
+ * One case: set up in directory B (/k/<case>_<k>, with d1, d2 and a
+ * file d1/f of KSIZE bytes), the operation in a child that dies right
+ * after its k-th change through XN, and the state the operation leaves
+ * when it is done (the journal finishes it whenever one change went in).
+ */
+struct kcase {
+	const char *name;
+	long (*setup)(const char *b);
+	long (*op)(const char *b);
+	int (*done)(const char *b);
+};
+
+static char kp_[8][160];
+#define P(i, b, rest) (snprintf(kp_[i], sizeof(kp_[i]), "%s/%s", (b), (rest)), kp_[i])
+
+static long su_none(const char *b) { (void)b; return 0; }
+static long su_linked(const char *b)
+{
+	return CH(cffs_link(fs_, P(0, b, "d1/f"), P(1, b, "d1/h")));
+}
+static long su_victim(const char *b) { return mkfile(P(0, b, "d2/v"), 9, 9000); }
+static long su_sub(const char *b)
+{
+	long r = CH(cffs_mkdir(fs_, P(0, b, "d1/sub"), 0755, 0, 0));
+
+	return r ? r : mkfile(P(1, b, "d1/sub/x"), 3, KSIZE);
+}
+static long su_empty(const char *b)
+{
+	return CH(cffs_mkdir(fs_, P(0, b, "d1/e"), 0755, 0, 0));
+}
+static long su_ext1(const char *b)
+{
+	long r = su_linked(b);
+
+	return r ? r : CH(cffs_unlink(fs_, P(0, b, "d1/h")));
+}
+
+static long op_link(const char *b)
+{
+	return CH(cffs_link(fs_, P(0, b, "d1/f"), P(1, b, "d2/g")));
+}
+static int dn_link(const char *b)
+{
+	return content(P(0, b, "d1/f"), 1, KSIZE, 0) &&
+	    content(P(1, b, "d2/g"), 1, KSIZE, 0) &&
+	    inum(P(2, b, "d1/f")) == inum(P(3, b, "d2/g")) &&
+	    nlinks(P(4, b, "d2/g")) == 2;
+}
+static int dn_link2(const char *b)
+{
+	return content(P(0, b, "d2/g"), 1, KSIZE, 0) &&
+	    inum(P(2, b, "d1/h")) == inum(P(3, b, "d2/g")) &&
+	    nlinks(P(4, b, "d1/f")) == 3;
+}
+static long op_ren_same(const char *b)
+{
+	return CH(cffs_rename(fs_, P(0, b, "d1/f"), P(1, b, "d1/g")));
+}
+static int dn_ren_same(const char *b)
+{
+	return !exists(P(0, b, "d1/f")) &&
+	    content(P(1, b, "d1/g"), 1, KSIZE, 0);
+}
+static long op_ren_cross(const char *b)
+{
+	return CH(cffs_rename(fs_, P(0, b, "d1/f"), P(1, b, "d2/f")));
+}
+static int dn_ren_cross(const char *b)
+{
+	return !exists(P(0, b, "d1/f")) &&
+	    content(P(1, b, "d2/f"), 1, KSIZE, 0);
+}
+static long op_ren_over(const char *b)
+{
+	return CH(cffs_rename(fs_, P(0, b, "d1/f"), P(1, b, "d2/v")));
+}
+static int dn_ren_over(const char *b)
+{
+	return !exists(P(0, b, "d1/f")) &&
+	    content(P(1, b, "d2/v"), 1, KSIZE, 0);
+}
+static long op_ren_dir(const char *b)
+{
+	return CH(cffs_rename(fs_, P(0, b, "d1/sub"), P(1, b, "d2/sub")));
+}
+static int dn_ren_dir(const char *b)
+{
+	return !exists(P(0, b, "d1/sub")) &&
+	    content(P(1, b, "d2/sub/x"), 3, KSIZE, 0) &&
+	    nlinks(P(2, b, "d1")) == 2 && nlinks(P(3, b, "d2")) == 3;
+}
+static long op_unlink(const char *b)
+{
+	return CH(cffs_unlink(fs_, P(0, b, "d1/f")));
+}
+static int dn_unlink(const char *b) { return !exists(P(0, b, "d1/f")); }
+static int dn_unlink_ext(const char *b)
+{
+	return !exists(P(0, b, "d1/f")) &&
+	    content(P(1, b, "d1/h"), 1, KSIZE, 0) &&
+	    nlinks(P(2, b, "d1/h")) == 1;
+}
+static long op_rmdir(const char *b)
+{
+	return CH(cffs_rmdir(fs_, P(0, b, "d1/e")));
+}
+static int dn_rmdir(const char *b)
+{
+	return !exists(P(0, b, "d1/e")) && nlinks(P(1, b, "d1")) == 2;
+}
+static long op_mkdir(const char *b)
+{
+	return CH(cffs_mkdir(fs_, P(0, b, "d2/n"), 0755, 0, 0));
+}
+static int dn_mkdir(const char *b)
+{
+	return exists(P(0, b, "d2/n")) && nlinks(P(1, b, "d2")) == 3;
+}
+static long op_create(const char *b)
+{
+	return CH(cffs_create(fs_, P(0, b, "d2/c"), 0100600, 0, 0));
+}
+static int dn_create(const char *b) { return exists(P(0, b, "d2/c")); }
+static long op_symlink(const char *b)
+{
+	return CH(cffs_symlink(fs_, "../d1/f", P(0, b, "d2/s"), 0, 0));
+}
+static int dn_symlink(const char *b)
+{
+	char t[32] = "";
+
+	return RD(cffs_readlink(fs_, P(0, b, "d2/s"), t, sizeof(t))) == 7 &&
+	    strcmp(t, "../d1/f") == 0;
+}
+static long op_trunc(const char *b)
+{
+	return CH(cffs_truncate(fs_, P(0, b, "d1/f"), 100));
+}
+static int dn_trunc(const char *b)
+{
+	return content(P(0, b, "d1/f"), 1, 100, 0);
+}
+/* through the indirect block: data blocks are not journaled, so what
+ * the killed write had not sent may read as zeros, never as others' */
+static long op_grow(const char *b)
+{
+	static uint8_t big[65536];
+
+	pattern(big, sizeof(big), 1);
+	return CH(cffs_write(fs_, P(0, b, "d1/f"), 0, big, sizeof(big))) ==
+	    (long)sizeof(big) ? 0 : -EIO;
+}
+static int dn_grow(const char *b)
+{
+	return content(P(0, b, "d1/f"), 1, 65536, 0);
+}
+/* more blocks than the journal holds: its metadata only */
+#define KBIG (256 * 1024)
+static long op_grow_big(const char *b)
+{
+	static uint8_t big[KBIG];
+
+	pattern(big, sizeof(big), 1);
+	return CH(cffs_write(fs_, P(0, b, "d1/f"), 0, big, sizeof(big))) ==
+	    (long)sizeof(big) ? 0 : -EIO;
+}
+static int dn_grow_big(const char *b)
+{
+	return content(P(0, b, "d1/f"), 1, KBIG, 1);
+}
+/* the cache full of blocks XN holds dirty (a large write just before):
+ * making room inside the link must not commit half of it */
+static unsigned cur_k;
+static long op_link_full(const char *b)
+{
+	static uint8_t big[65536];
+	long r;
+	int i;
+
+	exos_xn_die_after(0);
+	pattern(big, sizeof(big), 5);
+	if ((r = CH(cffs_create(fs_, P(0, b, "d1/big"), 0100644, 0, 0))) != 0)
+		return r;
+	for (i = 0; i < 10; i++)        /* as the POSIX layer's write() */
+		if ((r = CH(cffs_write(fs_, P(0, b, "d1/big"),
+		    (uint64_t)i * sizeof(big), big, sizeof(big)))) !=
+		    (long)sizeof(big)) {
+			printf("(killed: the large write: %ld)\n", r);
+			return -EIO;
+		}
+	exos_xn_die_after(cur_k);
+	r = op_link(b);
+	if (r != 0)
+		printf("(killed: link with a full cache: %ld)\n", r);
+	return r;
+}
+
+static const struct kcase kcases[] = {
+	{ "link (first: the inode leaves the entry)", su_none, op_link, dn_link },
+	{ "link (a third name)", su_linked, op_link, dn_link2 },
+	{ "rename in one directory", su_none, op_ren_same, dn_ren_same },
+	{ "rename into another directory", su_none, op_ren_cross, dn_ren_cross },
+	{ "rename over a file with blocks", su_victim, op_ren_over, dn_ren_over },
+	{ "rename a directory into another", su_sub, op_ren_dir, dn_ren_dir },
+	{ "unlink (the blocks freed)", su_none, op_unlink, dn_unlink },
+	{ "unlink one of two names", su_linked, op_unlink, dn_unlink_ext },
+	{ "unlink the last name of an outside inode", su_ext1, op_unlink, dn_unlink },
+	{ "rmdir", su_empty, op_rmdir, dn_rmdir },
+	{ "mkdir", su_none, op_mkdir, dn_mkdir },
+	{ "create", su_none, op_create, dn_create },
+	{ "symlink", su_none, op_symlink, dn_symlink },
+	{ "truncate (blocks freed)", su_none, op_trunc, dn_trunc },
+	{ "a write that grows into the indirect block", su_none, op_grow, dn_grow },
+	{ "a write of 256 KiB (data blocks not journaled)", su_none, op_grow_big, dn_grow_big },
+	{ "link with the cache full of blocks to write back", su_none, op_link_full, dn_link },
+};
+#define NKCASES (sizeof(kcases) / sizeof(kcases[0]))
+
+/* The directory of case c, try k, made with its d1, d2 and d1/f. */
+static long
+kbase(char *b, size_t n, unsigned c, unsigned k)
+{
+	long r;
+
+	snprintf(b, n, "/k/c%u_%u", c, k);
+	if ((r = CH(cffs_mkdir(fs_, b, 0755, 0, 0))) != 0 ||
+	    (r = CH(cffs_mkdir(fs_, P(0, b, "d1"), 0755, 0, 0))) != 0 ||
+	    (r = CH(cffs_mkdir(fs_, P(0, b, "d2"), 0755, 0, 0))) != 0 ||
+	    (r = mkfile(P(0, b, "d1/f"), 1, KSIZE)) != 0)
+		return r;
+	return kcases[c].setup(b);
+}
+
+/* A child that runs op (dying after its k-th change, k2 > 0: and a
+ * second child that dies after the k2-th change of the recovery it
+ * makes); 1 if the first one died, 0 if op finished, -1 on trouble. */
+static int
+kchild(const struct kcase *kc, const char *b, unsigned k, unsigned k2)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		(void)exists("/k");     /* mounts (its writes are not op's) */
+		exos_xn_die_after(k);
+		long r = kc->op(b);
+		exos_xn_die_after(0);
+		_exit(r == 0 ? 0 : 3);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 9) {
+		if (WEXITSTATUS(st) != 0)
+			printf("(killed: the child exits %d)\n",
+			    WEXITSTATUS(st));
+		return WEXITSTATUS(st) == 0 ? 0 : -1;
+	}
+	if (k2 == 0)
+		return 1;
+	if ((pid = fork()) == 0) {
+		exos_xn_die_after(k2);
+		(void)exists("/k");     /* takes the lock over, recovers */
+		exos_xn_die_after(0);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return 1;
+}
+
+static int
+t_killed(void)
+{
+	struct px_fsj_stats s0, s1;
+	char b[64], what[200];
+	unsigned c, k, kills = 0, bad = 0, k2;
+	int died;
+
+	EXPECT_RET("mkdir /k", CH(cffs_mkdir(fs_, "/k", 0755, 0, 0)), 0);
+	EXPECT("the family's journal is there", px_fsj_stats(&s0) == 0);
+	for (c = 0; c < NKCASES; c++) {
+		for (k = 1; k < 40; k++) {
+			if (kbase(b, sizeof(b), c, k) != 0) {
+				printf("(killed: %s: set-up %u failed)\n",
+				    kcases[c].name, k);
+				bad++;
+				break;
+			}
+			/* a few tries kill the recovery too */
+			k2 = (c + k) % 4 == 0 ? 1 + k % 3 : 0;
+			cur_k = k;
+			died = kchild(&kcases[c], b, k, k2);
+			if (died < 0) {
+				printf("(killed: %s: try %u: the child failed)\n",
+				    kcases[c].name, k);
+				bad++;
+				break;
+			}
+			kills += died;
+			if (!kcases[c].done(b)) {
+				printf("(killed: %s: killed after change %u%s: "
+				    "the call is half done)\n", kcases[c].name,
+				    k, k2 ? " and its recovery too" : "");
+				bad++;
+			}
+			if (!died) {
+				printf("(killed: %s: %u changes)\n",
+				    kcases[c].name, k - 1);
+				break;
+			}
+		}
+		snprintf(what, sizeof(what), "killed inside \"%s\" after "
+		    "each of its changes: the next process finishes the call",
+		    kcases[c].name);
+		EXPECT(what, bad == 0);
+		bad = 0;
+	}
+	EXPECT("the children died inside their calls", kills >= NKCASES);
+	EXPECT("the family's journal counts", px_fsj_stats(&s1) == 0);
+	printf("(killed: %u kills; journal: %llu commits journaled (%llu "
+	    "without their data), %llu replayed, %llu failed, %llu too "
+	    "large)\n", kills,
+	    (unsigned long long)(s1.written - s0.written),
+	    (unsigned long long)(s1.nodata - s0.nodata),
+	    (unsigned long long)(s1.replayed - s0.replayed),
+	    (unsigned long long)(s1.failed - s0.failed),
+	    (unsigned long long)(s1.unjournaled - s0.unjournaled));
+	EXPECT("every kill inside a commit was replayed (none failed)",
+	    s1.failed == s0.failed && s1.replayed - s0.replayed >= kills);
+	EXPECT("a large write journaled its metadata only",
+	    s1.nodata > s0.nodata);
+	sync();
+	return ptest_done();
+}
+
+/* ---- badjournal: a journal a buggy process of the family forged ---- */
+
+static volatile uint64_t *dead_env_box;
+
+/* An environment id that is dead: a child's, after it exits. */
+static uint64_t
+dead_env(void)
+{
+	pid_t pid;
+	int st;
+
+	if (dead_env_box == NULL &&
+	    (dead_env_box = px_shm_alloc(sizeof(*dead_env_box))) == NULL)
+		return 0;
+	if ((pid = fork()) == 0) {
+		*dead_env_box = XOK_INFO->cur_env;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return *dead_env_box;
+}
+
+/* Forge the journal (n entries of blocks blk[], images img[]) as left by
+ * env; then a call: 0 if it and the file system are as before. */
+static int
+forge(struct px_fsj *j, uint64_t env, uint32_t n, const uint32_t *blk,
+      uint8_t (*img)[4096], uint16_t type)
+{
+	uint32_t i;
+
+	j->state = 0;
+	for (i = 0; i < n && i < PX_FSJ_MAX; i++) {
+		j->blk[i] = blk[i];
+		j->type[i] = type;
+		memcpy(j->img[i], img[i], 4096);
+	}
+	j->n = n;
+	j->env = env;
+	j->state = PX_FSJ_VALID;
+	return exists("/j/g") && content("/j/f", 4, KSIZE, 0) &&
+	    CH(cffs_mkdir(fs_, "/j/after", 0755, 0, 0)) == 0 &&
+	    CH(cffs_rmdir(fs_, "/j/after")) == 0 && j->state == 0 ? 0 : -1;
+}
+
+static int
+t_badjournal(void)
+{
+	static uint8_t img[2][4096];
+	struct px_fsj_stats s0, s1;
+	struct px_fsj *j;
+	uint32_t blk[2], dblk;
+	uint64_t env;
+	cffs_ino_t ino;
+	struct buf *bp;
+	struct cffs_fs *fs;
+	long e;
+
+	EXPECT_RET("mkdir /j", CH(cffs_mkdir(fs_, "/j", 0755, 0, 0)), 0);
+	EXPECT_RET("make /j/f", mkfile("/j/f", 4, KSIZE), 0);
+	EXPECT_RET("make /j/g", CH(cffs_create(fs_, "/j/g", 0100644, 0, 0)),
+	    0);
+	EXPECT("the journal", (j = px_shm_root_find(PX_ROOT_FSJ)) != NULL);
+	EXPECT("a dead environment", (env = dead_env()) != 0);
+	if (j == NULL || env == 0)
+		return ptest_done();
+	ino = inum("/j/f");
+	dblk = ino_blk(ino);
+	/* the block that holds /j/f's inode, as it is */
+	if ((fs = px_fs_begin(&e)) != NULL && bget(fs, dblk, 0, &bp) == 0) {
+		memcpy(img[0], bp->data, 4096);
+		memcpy(img[1], bp->data, 4096);
+		bput(bp);
+	}
+	if (fs != NULL)
+		px_fs_end(fs, 0, PX_FS_READ);
+	px_fsj_stats(&s0);
+	blk[0] = dblk;
+	blk[1] = dblk;
+	EXPECT_RET("a journal of more entries than it holds: dropped, "
+	    "nothing changed", forge(j, env, PX_FSJ_MAX + 1, blk, img,
+	    CFFS_XN_SLOTS), 0);
+	EXPECT_RET("a journal naming one block twice: dropped, nothing "
+	    "changed", forge(j, env, 2, blk, img, CFFS_XN_SLOTS), 0);
+	blk[0] = 0xfffffff0u;
+	EXPECT_RET("a journal naming a block past the disk: dropped, "
+	    "nothing changed", forge(j, env, 1, blk, img, CFFS_XN_SLOTS), 0);
+	blk[0] = 0;
+	EXPECT_RET("a journal naming block 0: dropped, nothing changed",
+	    forge(j, env, 1, blk, img, CFFS_XN_SLOTS), 0);
+	/* /j/f's first data pointer aimed at block 1 (XN's own area) */
+	blk[0] = dblk;
+	memset(img[0] + ino_slot(ino) * SLOT_SIZE + 80, 0, 4);
+	img[0][ino_slot(ino) * SLOT_SIZE + 80] = 1;
+	EXPECT_RET("an after-image that steals a block XN owns: XN refuses, "
+	    "dropped, nothing changed", forge(j, env, 1, blk, img,
+	    CFFS_XN_SLOTS), 0);
+	EXPECT_RET("the same image labelled a data block (XN's type "
+	    "counts): refused, nothing changed", forge(j, env, 1, blk, img,
+	    XN_TYPE_DATA), 0);
+	px_fsj_stats(&s1);
+	EXPECT("each forged journal counted as a failed replay",
+	    s1.failed - s0.failed == 6 && s1.replayed == s0.replayed);
+	/* a journal of a living process is not ours to replay */
+	memcpy(img[0], img[1], 4096);
+	img[0][ino_slot(ino) * SLOT_SIZE + 80] ^= 0x55;
+	j->n = 1;
+	j->blk[0] = dblk;
+	memcpy(j->img[0], img[0], 4096);
+	j->env = XOK_INFO->cur_env;
+	j->state = PX_FSJ_VALID;
+	EXPECT("a journal of a living process (ours) is left alone",
+	    content("/j/f", 4, KSIZE, 0) && j->state == PX_FSJ_VALID);
+	j->state = 0;
+	px_fsj_stats(&s0);
+	EXPECT("nothing replayed for it", s0.replayed == s1.replayed &&
+	    s0.failed == s1.failed);
+	sync();
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -754,6 +1294,10 @@ main(int argc, char **argv)
 		return t_multi();
 	if (strcmp(m, "share") == 0)
 		return t_share();
+	if (strcmp(m, "killed") == 0)
+		return t_killed();
+	if (strcmp(m, "badjournal") == 0)
+		return t_badjournal();
 	printf("FAIL: libfs: unknown mode %s\n", m);
 	return 2;
 }

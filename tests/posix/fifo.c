@@ -936,9 +936,8 @@ killed_pipe(void)
 
 /* (fifo4) The name changes of killed_names' child, round i: renames
  * into and out of a directory (C-FFS gives the FIFO a new number each
- * time), or one unlink of its last name.  (Not link: a kill inside
- * C-FFS's link can leave a name whose inode was never written, which
- * fsck.cffs then finds: a C-FFS matter, not the FIFO list's.) */
+ * time), or one unlink of its last name.  (A kill inside C-FFS's own
+ * calls is C-FFS's journal's matter: tests/libfs/libfstest.c "killed".) */
 static void
 names_churn(int i)
 {
@@ -995,8 +994,8 @@ killed_names(void)
 		}
 		close(p[1]);
 		kill_after(p[0], pid, (i * 11) % 37);
-		/* a kill inside C-FFS's rename may leave both names (a copy
-		 * of the inode in each directory): one of them reaches it */
+		/* (before C-FFS's journal, session 14, a kill inside its
+		 * rename could leave both names: one of them must reach it) */
 		e1 = e2 = 0;
 		if (access("kf", F_OK) == 0 || access("kn/kf", F_OK) == 0) {
 			w = -1;

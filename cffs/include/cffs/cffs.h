@@ -161,6 +161,45 @@ int  cffs_discard(struct cffs_fs *fs);
 uint64_t cffs_blkops(const struct cffs_fs *fs);
 int  cffs_invalidate(struct cffs_fs *fs);
 
+/*
+ * The commit journal (docs/CFFS.md, "A process killed inside a call").
+ * Over XN a commit is several XN calls, each atomic; a library process
+ * killed between two of them leaves half a change on XN's blocks (a
+ * name whose inode was never written, a file in two directories).  A
+ * mount that shares its disk with other processes gives C-FFS a
+ * journal: before the first XN call of a commit C-FFS hands begin() the
+ * after-image of every block the commit changes, and calls end() when
+ * the commit is over, whatever its outcome.  begin() keeps them where
+ * they outlive the process (libexos: the family's shared region), or
+ * only the metadata blocks' (type other than XN_TYPE_DATA) if all do
+ * not fit: a replay then leaves zeros where the killed call's data was
+ * to go (never another file's bytes, XN's fresh blocks read as zeros).
+ * If it cannot keep even those it returns <0 and the commit goes on
+ * unjournaled.  If the process dies between begin() and end(), the
+ * next one to take the disk's lock gives the entries to
+ * cffs_journal_replay, which finishes the commit: it makes each block's
+ * bytes the after-image, with XN's checks, as the dead commit would
+ * have (the steps it had made are no longer differences; a block freed
+ * in XN that no after-image points to is left alone).  Replaying twice,
+ * or a commit that had finished, changes nothing.  Over XN only.
+ */
+struct cffs_jent {
+	uint32_t       blk;
+	uint16_t       type;            /* the block's XN type */
+	const uint8_t *img;             /* CFFS_BSIZE bytes */
+};
+struct cffs_journal {
+	int  (*begin)(void *arg, const struct cffs_jent *v, uint32_t n);
+	void (*end)(void *arg);
+	void  *arg;
+};
+/* j (NULL: none) stays the caller's; 0, or -CFFS_EINVAL off XN. */
+int  cffs_set_journal(struct cffs_fs *fs, const struct cffs_journal *j);
+/* Finish a dead mount's commit (above): 0, or a commit's error; an entry
+ * out of range or twice is -CFFS_EINVAL with nothing done. */
+int  cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
+                         uint32_t n);
+
 /* Name space. */
 int  cffs_lookup(struct cffs_fs *fs, const char *path, cffs_ino_t *ino);
 int  cffs_stat(struct cffs_fs *fs, const char *path, struct cffs_stat *st);

@@ -76,6 +76,12 @@ uint64_t exos_uptime_ns(void);          /* nanoseconds since boot */
  * counts from the epoch at boot). */
 int exos_wall_time(uint64_t *sec, uint64_t *nsec);
 
+/* Fault injection for tests (libexos/xnclient.c): this environment
+ * destroys itself right after its n-th change through XN from now (an
+ * XN_ALLOC, XN_FREE, XN_MOVE, XN_WRITE or XN_WRITE_MANY), as a kill
+ * between two kernel calls would; 0 turns it off. */
+void exos_xn_die_after(uint32_t n);
+
 /* Spawning programs (ELF images) into new environments. */
 struct exos_spawn {
 	const void *image;      /* ELF file in memory */

@@ -1,0 +1,49 @@
+/*
+ * fsjournal.h: C-FFS's commit journal in the family's shared region
+ * (fsjournal.c), for fsroot.c.  Under the file system's lock.
+ */
+#ifndef EXOS_POSIX_FSJOURNAL_H
+#define EXOS_POSIX_FSJOURNAL_H
+
+#include <stdint.h>
+
+struct cffs_fs;
+
+/* Blocks one commit may journal (a namespace call changes a handful; a
+ * commit with more journals its metadata blocks only, and one with
+ * more metadata blocks than this goes on unjournaled: both counted). */
+#define PX_FSJ_MAX 32
+
+/* The journal, object PX_ROOT_FSJ of the shared region (a page of
+ * header, then the images).  Here for the tests, which forge one. */
+#define PX_FSJ_VALID 0x6a6f75726e616c31ull      /* "journal1" */
+struct px_fsj {
+	volatile uint64_t state;        /* PX_FSJ_VALID, or 0: none */
+	volatile uint64_t env;          /* the environment that wrote it */
+	uint32_t n;
+	uint32_t blk[PX_FSJ_MAX];
+	uint16_t type[PX_FSJ_MAX];
+	/* counts, for tests and the curious (struct px_fsj_stats) */
+	uint64_t written, nodata, unjournaled, replayed, failed;
+	uint8_t img[PX_FSJ_MAX][4096] __attribute__((aligned(4096)));
+};
+
+/* Give the mount fs the family's journal (none if the shared region
+ * cannot hold it). */
+void px_fsj_attach(struct cffs_fs *fs);
+/* A dead process's commit left in the journal: finish it.  1 if one was
+ * replayed (the caller forgets its cache: blocks changed), 0 if there
+ * was none, or a C-FFS error (the journal is dropped). */
+long px_fsj_replay(struct cffs_fs *fs);
+
+struct px_fsj_stats {
+	uint64_t written;       /* commits journaled */
+	uint64_t nodata;        /* of which without their data blocks */
+	uint64_t unjournaled;   /* commits with more than PX_FSJ_MAX blocks */
+	uint64_t replayed;      /* dead processes' commits finished */
+	uint64_t failed;        /* replays that failed */
+};
+/* The family's counts: 0, or -1 if nobody made the journal. */
+int px_fsj_stats(struct px_fsj_stats *st);
+
+#endif
