@@ -103,6 +103,17 @@ fi
     pass "several processes: 48 files from the three workers" ||
     fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
+# A rename and a link (C-FFS commits inside them) right after another
+# living process's change: before the commit hook they failed with
+# EUCLEAN (fsroot.c, before_commit).
+img8=$tmp/mid.img
+"$mkfs" -d "$tmp/root" "$img8" 32M >/dev/null || fail "mkfs.cffs"
+guest "rename and link after another's change" 0 --disk "$img8" "$prog" midcommit
+fsck_clean "rename and link after another's change" "$img8"
+got=$("$cffs" "$img8" ls /r | awk '{print $NF}' | sort | tr '\n' ' ')
+if [ "$got" = "f2 f3 g0 g1 " ]; then pass "midcommit: host: /r is f2 f3 g0 g1"
+else fail "midcommit: host: /r is '$got'"; fi
+
 # The shared block cache: readers of one file share its registry pages.
 img7=$tmp/share.img
 "$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"
