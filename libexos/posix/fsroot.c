@@ -493,3 +493,7 @@ px_fs_held(void)
 	forget_parent();
 	return locked;
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(fsroot, sizeof(struct fs_shared), offsetof(struct fs_shared, gen),
+    offsetof(struct fs_shared, holder), offsetof(struct fs_shared, wb_failed));

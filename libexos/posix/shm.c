@@ -83,14 +83,21 @@
 #define SHM_DIR0        1
 #define SHM_MEMB0       (SHM_DIR0 + SHM_DIRPAGES)
 #define SHM_FIRST       (SHM_MEMB0 + SHM_MEMBPAGES)     /* data pages */
-#define SHM_MAGIC       0x4d48535f534f5845UL            /* "EXOS_SHM" */
+/* "EXOS_SH" and a version: the header's first two fields stay where
+ * they are in every version (magic, then the layout table), so an image
+ * of any build can tell a region it must not join */
+#define SHM_MAGIC       0x3248535f534f5845UL            /* "EXOS_SH2" */
+#define SHM_MAGIC_MASK  0x00ffffffffffffffUL            /* "EXOS_SH" */
+#define SHM_NLAYOUT     32              /* modules whose layout is kept */
 #define NCLASS          8                               /* 16 .. 2048 */
 #define SMALL_MAX       (16UL << (NCLASS - 1))  /* larger: whole pages */
 
 _Static_assert(SHM_MAXPAGES * PG <= PX_SHM_SPAN, "region span");
+_Static_assert(SHM_NLAYOUT * 16 + 8 < PG, "layout table in page 0");
 
 struct shm_hdr {
 	uint64_t magic;
+	uint64_t layout[SHM_NLAYOUT][2];        /* shmlayout.c */
 	struct px_lock lock;            /* the allocator's */
 	uint64_t npages;                /* pages mapped in every member */
 	uint64_t nmemb;                 /* entries used in members[] */
@@ -114,6 +121,11 @@ struct shm_run {                        /* at the first page of a run */
 #define DIR_PPN(e)      ((e) & 0xffffffffUL)
 #define DIR_OWNER(e)    ((uint32_t)((e) >> 32))
 #define DIR_ENTRY(ppn, env) ((uint64_t)(ppn) | (uint64_t)(uint32_t)(env) << 32)
+
+PX_SHM_LAYOUT(shm, sizeof(struct shm_hdr), offsetof(struct shm_hdr, lock),
+    offsetof(struct shm_hdr, npages), offsetof(struct shm_hdr, roots),
+    sizeof(struct px_lock), offsetof(struct px_lock, want), PX_SHM_NROOTS,
+    SHM_FIRST, sizeof(struct shm_run));
 
 /* ---- locks ----------------------------------------------------------- */
 
@@ -249,11 +261,29 @@ mapped(void)
 
 static struct xok_page_map kv[XOK_PAGE_BATCH_MAX];
 
-void
+int
 px_shm_kept(void)
 {
 	uint64_t i, n, e, k = 0;
+	const char *bad = NULL;
 
+	/* a region of another build (another version of the header, or
+	 * a structure a module of ours lays out differently): refuse */
+	if ((HDR->magic & SHM_MAGIC_MASK) == (SHM_MAGIC & SHM_MAGIC_MASK) &&
+	    HDR->magic != SHM_MAGIC)
+		bad = "shm";
+	else if (HDR->magic == SHM_MAGIC) {
+		px_lock(&HDR->lock);
+		bad = px_shm_layout_join(HDR->layout, SHM_NLAYOUT);
+		px_unlock(&HDR->lock);
+	}
+	if (bad != NULL) {
+		px_cons_puts("exos: this program was built with another layout"
+		    " of the family's shared region (");
+		px_cons_puts(bad);
+		px_cons_puts("): it cannot join the family that exec'd it\n");
+		return -1;
+	}
 	ready = HDR->magic == SHM_MAGIC;
 	/* The new image has no fault handler yet: map now what we may
 	 * not have mapped (pages added by members that cannot map into
@@ -278,6 +308,7 @@ px_shm_kept(void)
 	}
 	if (k)
 		sys_page_map_many(XOK_SELF, 0, kv, k);
+	return 0;
 }
 
 /* Map page i (physical ppn) in env; 0 or a kernel error. */
@@ -451,6 +482,7 @@ px_shm_init(void)
 	HDR->npages = SHM_FIRST;
 	HDR->nmemb = 1;
 	MEMB[0] = XOK_INFO->cur_env;
+	(void)px_shm_layout_join(HDR->layout, SHM_NLAYOUT);    /* ours */
 	HDR->magic = SHM_MAGIC;
 	ready = 1;
 	px_shm_keeper();
