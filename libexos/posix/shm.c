@@ -5,7 +5,8 @@
  * 4096, mapped writable at the same address in EVERY member of the
  * family, eagerly:
  *
- *   page 0          the header: the allocator's lock, how many pages the
+ *   page 0          the header: the magic, the layout table (shmlayout.c),
+ *                   the allocator's lock, how many pages the
  *                   region has, the free lists;
  *   pages 1..4      the directory: the physical page of every region
  *                   page (2,048 entries, so 8 MiB at most);
