@@ -194,6 +194,7 @@ getfree(struct cffs_fs *fs, struct buf **out)
 		}
 		if (b != &c->lru || pass == 1)
 			break;
+		cache_precommit(fs);            /* make_room commits */
 		r = fs->store->make_room(fs);
 		if (r < 0)
 			return r;
@@ -528,11 +529,27 @@ cmpbuf(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void
+cffs_set_commit_hook(struct cffs_fs *fs, void (*fn)(void *arg), void *arg)
+{
+	fs->commit_hook = fn;
+	fs->commit_arg = arg;
+}
+
+/* The caller's hook before a commit (cffs.h, cffs_set_commit_hook). */
+void
+cache_precommit(struct cffs_fs *fs)
+{
+	if (fs->commit_hook != NULL)
+		fs->commit_hook(fs->commit_arg);
+}
+
 /* Hand the changes made so far to the backend (over XN: proofs XN
  * checks), without writing them back. */
 int
 cache_commit(struct cffs_fs *fs)
 {
+	cache_precommit(fs);
 	return fs->store->commit(fs);
 }
 
@@ -540,6 +557,7 @@ cache_commit(struct cffs_fs *fs)
 int
 cache_flush(struct cffs_fs *fs)
 {
+	cache_precommit(fs);
 	return fs->store->flush(fs);
 }
 

@@ -137,6 +137,8 @@ struct cffs_fs {
 	const struct cffs_store_ops *store;     /* the storage backend */
 	struct xnfs      *xfs;          /* XN backend's state (xnfs.c only) */
 	uint64_t          blkops;       /* balloc and bfree calls so far */
+	void            (*commit_hook)(void *arg);      /* cache_precommit */
+	void             *commit_arg;
 };
 
 #define FS_RAW 0x100    /* fs_open flag: no XN instance (fsck, scan) */
@@ -154,6 +156,7 @@ void cache_prefetch_drop(struct cffs_fs *fs);
 void bput(struct buf *b);
 void bdirty(struct buf *b);
 int  cache_flush(struct cffs_fs *fs);
+void cache_precommit(struct cffs_fs *fs);       /* the commit hook */
 int  cache_write_buf(struct cffs_fs *fs, struct buf *b);  /* if dirty */
 int  cache_write_dirty(struct cffs_fs *fs);     /* sorted, coalesced runs */
 int  cache_commit(struct cffs_fs *fs);

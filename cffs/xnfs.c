@@ -646,6 +646,7 @@ xnfs_balloc(struct cffs_fs *fs, uint32_t hint, bool grouped, uint32_t *out)
 
 	if (r == -CFFS_ENOSPC && !grouped && !fs->xfs->busy) {
 		/* freed blocks come back once their parents are on disk */
+		cache_precommit(fs);
 		r = xnfs_flush(fs, 0);
 		if (r < 0)
 			return r;

@@ -179,6 +179,19 @@ $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
 	    -Itests/posix -Wno-comment -o $@ tests/libfs/libfstest.c
 GUEST_PROGS += $(LIBFS_TEST)
 GUEST_TESTS += tests/guest/libfs.sh
+# The layout check of the shared region (shm.h, PX_SHM_LAYOUT): the same
+# program built twice, the second with a shared structure of another
+# size, as another build's (tests/guest/layout.sh).  ExOS only.
+LAYOUT_TESTS := $(BUILD)/tests/layouttest.elf $(BUILD)/tests/layoutother.elf
+$(LAYOUT_TESTS): tests/layout/layouttest.c libexos/posix/shm.h \
+    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+	@mkdir -p $(dir $@)
+	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \
+	    -Itests/posix $(if $(findstring other,$@),-DLAYOUT_OTHER=1) \
+	    -o $@ tests/layout/layouttest.c
+GUEST_PROGS += $(LAYOUT_TESTS)
+GUEST_TESTS += tests/guest/layout.sh
 # Pipes, poll and select (tests/posix/pipes.c, run on ExOS and on Linux
 # by tests/guest/pipes.sh).
 $(eval $(call exos_prog,$(BUILD)/tests/pipes.elf,tests/posix/pipes.c))

@@ -815,3 +815,7 @@ px_fsync(PX_ARGS)
 		return -EINVAL;         /* Linux: a pipe or a tty */
 	return o->fsync(f);
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(fd, sizeof(struct px_fdreg), sizeof(struct px_fdtab),
+    sizeof(struct px_ofile));

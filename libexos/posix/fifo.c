@@ -211,3 +211,6 @@ px_fifo_poll(struct px_ofile *f, short events, const volatile uint64_t **word,
 		r &= (short)~POLLHUP;
 	return r;
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(fifo, sizeof(struct fifo_list), sizeof(struct px_fifo));

@@ -539,3 +539,6 @@ px_flock_close(struct px_ofile *f)
 		publish(l);
 	px_unlock(&l->lock);
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(flock, sizeof(struct ltab));

@@ -64,6 +64,7 @@ static uint64_t my_tok;         /* this mount's name as a holder */
 
 static long flush_family(int sync_map);
 static int other_holder(void);
+static void before_commit(void *arg);
 static long root_err;           /* why there is none (0: not tried) */
 
 /* Our copy of a parent's state: nothing in it is ours. */
@@ -128,6 +129,7 @@ mount_root(void)
 		seen_gen = sh->gen;
 		my_tok = ++sh->next_tok;
 		px_fsj_attach(root);
+		cffs_set_commit_hook(root, before_commit, NULL);
 	}
 	return root;
 }
@@ -272,6 +274,26 @@ other_holder(void)
 }
 
 /*
+ * C-FFS is about to commit (cffs_set_commit_hook): px_fs_end's commit,
+ * or one inside the call -- rename and link commit before and after
+ * their moves, a full cache commits to make room.  Another mount's
+ * write-back goes first.  The commit takes over the entries it changes
+ * one at a time (takeover in cffs/xnfs.c), and XN refuses to write a
+ * block alone while it holds back a fresh block (a directory's block
+ * and a new file's data in it): when only px_fs_end flushed, a rename
+ * or link right after another living process's change failed with
+ * EUCLEAN, after XN had taken part of it (libfs.sh "rename and link
+ * after another's change"; docs/ARCHITECTURE.md, "Write-back").
+ */
+static void
+before_commit(void *arg)
+{
+	(void)arg;
+	if (other_holder())
+		flush_family(0);
+}
+
+/*
  * The lock's holder died.  What XN accepted of its call stands, but the
  * blocks it had registered may still be in XN's registry, dirty, and
  * nobody would write them back: write back and evict every entry of our
@@ -396,8 +418,7 @@ px_fs_end(struct cffs_fs *fs, long r, int how)
 	long c = 0;
 
 	if (how == PX_FS_CHANGED || cffs_dirty(fs)) {
-		if (sh != NULL && other_holder())
-			flush_family(0);
+		/* (another mount's write-back goes first: before_commit) */
 		c = sh != NULL ? cffs_commit_lazy(fs) : cffs_commit(fs);
 		if (sh == NULL) {
 			/* blocks were taken or given back: XN's free map
@@ -483,3 +504,7 @@ px_fs_held(void)
 	forget_parent();
 	return locked;
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(fsroot, sizeof(struct fs_shared), offsetof(struct fs_shared, gen),
+    offsetof(struct fs_shared, holder), offsetof(struct fs_shared, wb_failed));

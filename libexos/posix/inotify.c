@@ -626,3 +626,7 @@ px_inotify_rm_watch(PX_ARGS)
 	px_unlock(&in->lock);
 	return r;
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(inotify, sizeof(struct inlog), sizeof(struct ininst),
+    sizeof(struct inwatch));

@@ -764,3 +764,7 @@ px_fmap_read(struct px_ofile *f, uint64_t off, void *buf, uint64_t n)
 {
 	overlay(f, off, buf, n, 0);
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(mmapfile, sizeof(struct fm_fam), sizeof(struct fm_rec),
+    sizeof(struct fm_page), NREC, NCACHE);

@@ -350,3 +350,6 @@ px_pipe(PX_ARGS)
 	PX_UNUSED;
 	return px_pipe2(a1, 0, 0, 0, 0, 0);
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(pipe, sizeof(struct px_pipe), PX_PIPE_SIZE);

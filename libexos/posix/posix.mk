@@ -20,7 +20,7 @@ POSIX_SRCS += libexos/posix/fork.c libexos/posix/forkctx.S \
 	libexos/posix/pxwait.c libexos/wait.c libexos/touch.c libexos/resume.S
 # (vmem) uaccess's fault-safe copies
 POSIX_SRCS += libexos/posix/ucopy.S
-POSIX_SRCS += libexos/posix/shm.c libexos/posix/ptab.c \
+POSIX_SRCS += libexos/posix/shm.c libexos/posix/shmlayout.c libexos/posix/ptab.c \
 	libexos/posix/pgrp.c libexos/posix/kill.c
 # pipes, the console tty and its line discipline, poll/select
 POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \

@@ -453,3 +453,6 @@ const struct px_fops px_fops_procpid = {
 	.read = pp_read, .lseek = pp_lseek, .fstat = pp_fstat,
 	.poll = pp_poll,
 };
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(procpid, sizeof(struct px_pinfo));

@@ -353,3 +353,6 @@ px_pid_of(uint64_t env)
 			return t->procs[i].pid;
 	return 0;
 }
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(ptab, sizeof(struct px_ptab), sizeof(struct px_proc));

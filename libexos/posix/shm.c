@@ -5,7 +5,8 @@
  * 4096, mapped writable at the same address in EVERY member of the
  * family, eagerly:
  *
- *   page 0          the header: the allocator's lock, how many pages the
+ *   page 0          the header: the magic, the layout table (shmlayout.c),
+ *                   the allocator's lock, how many pages the
  *                   region has, the free lists;
  *   pages 1..4      the directory: the physical page of every region
  *                   page (2,048 entries, so 8 MiB at most);
@@ -50,9 +51,23 @@
  * never handed out twice (links are updated before counts).
  *
  * Locks (struct px_lock): owner is the holder's environment id.  A
- * waiter sleeps (px_block) until the owner word changes or the
+ * waiter sleeps (px_block_to, handing the holder the processor) until the owner word changes or the
  * holder's entry in the kernel's environment table does (it died), and
- * takes a dead holder's lock over.
+ * takes a dead holder's lock over.  Fairness: Xok runs one environment
+ * at a time, so a woken waiter runs only after the unlocker's slice,
+ * by which time an unlocker that locks again at once (a loop of short
+ * critical sections) holds the lock again; under a slow hypervisor that
+ * starved the waiter for good (it did not even wake: the predicate
+ * saw the same owner back).  So a waiter claims the lock before it
+ * sleeps (want): the next unlock hands the lock straight to it (owner
+ * = its id, which wakes it) instead of freeing it, and a locker that
+ * finds the lock free but claimed (the unlocker missed the claim)
+ * leaves it to the claimant and waits until it is taken.
+ * One claim at a time: with many waiters the order is not
+ * first-come, but no holder keeps the lock against a claimant, and a
+ * waiter without a claim wakes when the lock changes hands and claims
+ * then.  A claimant that dies is ignored (its claim is cleared); one
+ * that dies after the hand-off is a dead holder, taken over as any.
  */
 #include <string.h>
 #include "posix.h"
@@ -69,14 +84,21 @@
 #define SHM_DIR0        1
 #define SHM_MEMB0       (SHM_DIR0 + SHM_DIRPAGES)
 #define SHM_FIRST       (SHM_MEMB0 + SHM_MEMBPAGES)     /* data pages */
-#define SHM_MAGIC       0x4d48535f534f5845UL            /* "EXOS_SHM" */
+/* "EXOS_SH" and a version: the header's first two fields stay where
+ * they are in every version (magic, then the layout table), so an image
+ * of any build can tell a region it must not join */
+#define SHM_MAGIC       0x3248535f534f5845UL            /* "EXOS_SH2" */
+#define SHM_MAGIC_MASK  0x00ffffffffffffffUL            /* "EXOS_SH" */
+#define SHM_NLAYOUT     32              /* modules whose layout is kept */
 #define NCLASS          8                               /* 16 .. 2048 */
 #define SMALL_MAX       (16UL << (NCLASS - 1))  /* larger: whole pages */
 
 _Static_assert(SHM_MAXPAGES * PG <= PX_SHM_SPAN, "region span");
+_Static_assert(SHM_NLAYOUT * 16 + 8 < PG, "layout table in page 0");
 
 struct shm_hdr {
 	uint64_t magic;
+	uint64_t layout[SHM_NLAYOUT][2];        /* shmlayout.c */
 	struct px_lock lock;            /* the allocator's */
 	uint64_t npages;                /* pages mapped in every member */
 	uint64_t nmemb;                 /* entries used in members[] */
@@ -101,38 +123,113 @@ struct shm_run {                        /* at the first page of a run */
 #define DIR_OWNER(e)    ((uint32_t)((e) >> 32))
 #define DIR_ENTRY(ppn, env) ((uint64_t)(ppn) | (uint64_t)(uint32_t)(env) << 32)
 
+PX_SHM_LAYOUT(shm, sizeof(struct shm_hdr), offsetof(struct shm_hdr, lock),
+    offsetof(struct shm_hdr, npages), offsetof(struct shm_hdr, roots),
+    sizeof(struct px_lock), offsetof(struct px_lock, want), PX_SHM_NROOTS,
+    SHM_FIRST, sizeof(struct shm_run));
+
 /* ---- locks ----------------------------------------------------------- */
+
+/* Drop our claim (want) on l, if it is ours. */
+static void
+unclaim(struct px_lock *l, uint64_t self)
+{
+	uint64_t w = self;
+
+	__atomic_compare_exchange_n(&l->want, &w, 0, 0, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED);
+}
+
+/* The claimant of l other than self that is alive, or 0 (a dead one's
+ * claim is cleared). */
+static uint64_t
+claimant(struct px_lock *l, uint64_t self)
+{
+	uint64_t w = __atomic_load_n(&l->want, __ATOMIC_ACQUIRE);
+
+	if (w == 0 || w == self)
+		return 0;
+	if (!xok_env_alive(w)) {
+		__atomic_compare_exchange_n(&l->want, &w, 0, 0,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return w;
+}
 
 PX_HOT int
 px_lock(struct px_lock *l)
 {
-	uint64_t self = XOK_INFO->cur_env, o;
+	uint64_t self = XOK_INFO->cur_env, o, w;
+	int claimed = 0;
 
 	for (;;) {
-		o = l->owner;
+		o = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+		if (o == self && claimed) {     /* handed to us */
+			unclaim(l, self);
+			return 0;
+		}
 		if (o == 0) {
+			/* Free but claimed by a sleeper (an unlocker that
+			 * had not yet seen the claim freed it): leave it to
+			 * the claimant, whose sleep this unlock ended, and
+			 * wait until it takes it (or dies).  Not handed to
+			 * it here: it may have taken it and let it go
+			 * meanwhile, and would then own a lock it does
+			 * not know it holds. */
+			if ((w = claimant(l, self)) != 0) {
+				const volatile struct xok_env_info *ce =
+				    xok_env_info(w);
+				const volatile uint64_t *cw[2] = { &l->owner,
+				    (const volatile uint64_t *)&ce->state };
+				uint64_t cseen[2] = { 0, *cw[1] };
+
+				if (claimant(l, self) == w) {
+					px_sig_nointr++;
+					px_block_to(cw, cseen, 2, UINT64_MAX,
+					    w);
+					px_sig_nointr--;
+				}
+				continue;
+			}
 			if (__atomic_compare_exchange_n(&l->owner, &o, self,
-			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+				unclaim(l, self);
 				return 0;
+			}
 			continue;
 		}
 		if (!xok_env_alive(o)) {
 			if (__atomic_compare_exchange_n(&l->owner, &o, self,
-			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+				unclaim(l, self);
 				return 1;
+			}
 			continue;
 		}
-		/* Sleep until the owner word changes (unlock, takeover) or
-		 * the holder's slot does (its state and nslices share one
-		 * word: a death, a reap; a spurious wake just looks again). */
+		/* Held: claim the next hand-off before sleeping, unless
+		 * another sleeper has.  (Sleeping without a claim is not
+		 * enough: the predicate is looked at when the scheduler
+		 * comes to us, and a holder that unlocks and relocks in
+		 * between has put the same owner back.) */
+		if (!claimed) {
+			w = 0;
+			claimed = __atomic_compare_exchange_n(&l->want, &w,
+			    self, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED) ||
+			    w == self;
+		}
+		/* Sleep until the owner word changes (unlock, hand-off,
+		 * takeover) or the holder's slot does (its state and
+		 * nslices share one word: a death, a reap; a spurious wake
+		 * just looks again), giving the holder the processor. */
 		const volatile struct xok_env_info *e = xok_env_info(o);
-		const volatile uint64_t *w[2] = {
+		const volatile uint64_t *ws[2] = {
 			&l->owner, (const volatile uint64_t *)&e->state };
-		uint64_t seen[2] = { o, *w[1] };
+		uint64_t seen[2] = { o, *ws[1] };
 
 		if (xok_env_alive(o)) {
 			px_sig_nointr++;        /* a signal waits (sig.h) */
-			px_block(w, seen, 2, UINT64_MAX);
+			px_block_to(ws, seen, 2, UINT64_MAX, o);
 			px_sig_nointr--;
 		}
 	}
@@ -141,7 +238,10 @@ px_lock(struct px_lock *l)
 PX_HOT void
 px_unlock(struct px_lock *l)
 {
-	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
+	uint64_t w = claimant(l, XOK_INFO->cur_env);
+
+	/* A claimant gets the lock itself; the store wakes it. */
+	__atomic_store_n(&l->owner, w, __ATOMIC_RELEASE);
 }
 
 /* ---- the region's pages ------------------------------------------------ */
@@ -162,11 +262,29 @@ mapped(void)
 
 static struct xok_page_map kv[XOK_PAGE_BATCH_MAX];
 
-void
+int
 px_shm_kept(void)
 {
 	uint64_t i, n, e, k = 0;
+	const char *bad = NULL;
 
+	/* a region of another build (another version of the header, or
+	 * a structure a module of ours lays out differently): refuse */
+	if ((HDR->magic & SHM_MAGIC_MASK) == (SHM_MAGIC & SHM_MAGIC_MASK) &&
+	    HDR->magic != SHM_MAGIC)
+		bad = "shm";
+	else if (HDR->magic == SHM_MAGIC) {
+		px_lock(&HDR->lock);
+		bad = px_shm_layout_join(HDR->layout, SHM_NLAYOUT);
+		px_unlock(&HDR->lock);
+	}
+	if (bad != NULL) {
+		px_cons_puts("exos: this program was built with another layout"
+		    " of the family's shared region (");
+		px_cons_puts(bad);
+		px_cons_puts("): it cannot join the family that exec'd it\n");
+		return -1;
+	}
 	ready = HDR->magic == SHM_MAGIC;
 	/* The new image has no fault handler yet: map now what we may
 	 * not have mapped (pages added by members that cannot map into
@@ -191,6 +309,7 @@ px_shm_kept(void)
 	}
 	if (k)
 		sys_page_map_many(XOK_SELF, 0, kv, k);
+	return 0;
 }
 
 /* Map page i (physical ppn) in env; 0 or a kernel error. */
@@ -364,6 +483,7 @@ px_shm_init(void)
 	HDR->npages = SHM_FIRST;
 	HDR->nmemb = 1;
 	MEMB[0] = XOK_INFO->cur_env;
+	(void)px_shm_layout_join(HDR->layout, SHM_NLAYOUT);    /* ours */
 	HDR->magic = SHM_MAGIC;
 	ready = 1;
 	px_shm_keeper();

@@ -33,14 +33,47 @@ void *px_shm_alloc(size_t n);
 void px_shm_free(void *p, size_t n);
 /* fork: map the whole region into child (env id); 0 or -errno. */
 long px_shm_fork(uint64_t child);
-/* An image execve started: the region is still mapped (start.c). */
-void px_shm_kept(void);
+/* An image execve started: the region is still mapped (start.c).  0,
+ * or -1 if this program may not join: the region was made by another
+ * build (its structures are laid out differently: PX_SHM_LAYOUT); a
+ * message is on the console and the region was not touched. */
+int px_shm_kept(void);
 /* The fault handler: a region page not mapped here yet; 0 or -1. */
 long px_shm_fault(uint64_t va);
 /* The family's object number k (< PX_SHM_NROOTS), n bytes, zeroed and
  * allocated by the first caller; NULL if the region is full.  Every
  * member gets the same object: how the pieces find their shared state.
  * Numbers (append yours): */
+/*
+ * The layout check (shmlayout.c).  A module that keeps structures in
+ * the region describes them with sizeof and offsetof values, fixed at
+ * compile time, at file scope:
+ *
+ *	PX_SHM_LAYOUT(fsroot, sizeof(struct fs_shared),
+ *	    offsetof(struct fs_shared, gen), ...);
+ *
+ * An image execve starts in the family joins it only if each of its
+ * descriptors matches what the region recorded under the same name (a
+ * binary of another build would corrupt the region instead).  Add the
+ * fields other processes read, and change nothing else: the name and
+ * values are all that is compared.
+ */
+struct px_shm_layout {
+	const char *name;
+	const uint64_t *v;
+	uint64_t n;
+};
+#define PX_SHM_LAYOUT(mod, ...)                                           \
+	static const uint64_t px_layout_v_##mod[] = { __VA_ARGS__ };        \
+	__attribute__((used, section("px_layout"), aligned(8)))             \
+	static const struct px_shm_layout px_layout_##mod = { #mod,         \
+	    px_layout_v_##mod,                                              \
+	    sizeof(px_layout_v_##mod) / sizeof(px_layout_v_##mod[0]) }
+/* Join with the table of (name, digest) pairs tab[0..n) (free slots
+ * are 0; the caller holds the region's lock): NULL, or the name of our
+ * first descriptor that differs from the table's. */
+const char *px_shm_layout_join(volatile uint64_t (*tab)[2], unsigned n);
+
 #define PX_SHM_NROOTS   16
 #define PX_ROOT_PTAB    0       /* the process table (proc.h) */
 #define PX_ROOT_FS      1       /* the file system's lock (fsroot.c) */
@@ -68,9 +101,13 @@ int64_t px_shm_ppn(const void *p);
  * killed while holding one never deadlocks the others (the state it
  * guarded may be half-updated: users keep their updates so that a
  * half-done one is harmless, or repair it on takeover).  Waiting
- * sleeps, never spins for long. */
+ * sleeps, never spins for long.  want is a waiter that has already
+ * lost the lock once (0: none): the next unlock hands the lock to it
+ * instead of freeing it, so a holder that unlocks and relocks at once
+ * cannot keep it from a sleeper (shm.c). */
 struct px_lock {
 	volatile uint64_t owner;
+	volatile uint64_t want;
 };
 /* Take the lock: 0, or 1 if it was taken over from a dead holder. */
 int px_lock(struct px_lock *l);

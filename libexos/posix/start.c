@@ -207,7 +207,11 @@ __exos_start(uintptr_t *sp, uint64_t magic, const void *plan)
 	px_sig_hold();          /* no handler before main's world exists */
 	px_fault_init();        /* uaccess and the arena's faults (fork.c) */
 	if (magic == PX_EXEC_MAGIC) {
-		px_shm_kept();          /* first: the region is the family's */
+		/* first: the region is the family's, if we may join it
+		 * (another build's would be corrupted: end, touching
+		 * nothing of the family's; the parent sees status 127) */
+		if (px_shm_kept() < 0)
+			sys_env_destroy(XOK_INFO->cur_env, 0, 127);
 		px_sig_exec_load(px_exec_sigcarry());   /* before the upcalls */
 		px_sig_start();
 		px_exec_cleanup(plan);

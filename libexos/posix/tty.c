@@ -458,3 +458,6 @@ const struct px_fops px_fops_tty = {
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
 };
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(tty, sizeof(struct px_tty));

@@ -573,3 +573,6 @@ const struct px_fops px_fops_cffsdir = {
 	.poll = vn_poll, .release = vn_release, .fsync = vn_fsync,
 	.getdents = dir_getdents,
 };
+
+/* what of ours the family shares (shm.h, the layout check) */
+PX_SHM_LAYOUT(vfs_cffs, sizeof(struct px_vnode));

@@ -22,6 +22,14 @@ guest() {
 	if [ $rc -eq "$want" ]; then pass "$name: status $rc"
 	else fail "$name: status $rc, want $want"; fi
 }
+# ls_is NAME IMAGE DIR "WANT...": the host's cffs finds exactly these
+# names in DIR
+ls_is() {
+	local got
+	got=$("$cffs" "$2" ls "$3" | awk '{print $NF}' | sort | tr '\n' ' ')
+	if [ "$got" = "$4 " ]; then pass "$1: host: $3 is $4"
+	else fail "$1: host: $3 is '$got'"; fi
+}
 # fsck_clean NAME IMAGE
 fsck_clean() {
 	pair_fsck libfs "$1" "$2"
@@ -49,9 +57,7 @@ img2=$tmp/two.img
 "$mkfs" -d "$tmp/root" "$img2" 32M >/dev/null || fail "mkfs.cffs"
 guest "two mounts" 0 --disk "$img2" "$prog" twomount
 fsck_clean "two mounts" "$img2"
-got=$("$cffs" "$img2" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
-if [ "$got" = "c hello p1 p2 " ]; then pass "two mounts: host: / is c hello p1 p2"
-else fail "two mounts: host: / is '$got'"; fi
+ls_is "two mounts" "$img2" / "c hello p1 p2"
 
 # A process without the root capability.
 img4=$tmp/nonroot.img
@@ -64,18 +70,14 @@ img6=$tmp/exec.img
 "$mkfs" -d "$tmp/root" "$img6" 32M >/dev/null || fail "mkfs.cffs"
 guest "exec" 0 --disk "$img6" "$prog" exec
 fsck_clean "exec" "$img6"
-got=$("$cffs" "$img6" ls /x | awk '{print $NF}' | sort | tr '\n' ' ')
-if [ "$got" = "y z " ]; then pass "exec: host: /x is y z"
-else fail "exec: host: /x is '$got'"; fi
+ls_is "exec" "$img6" /x "y z"
 
 # A hostile libFS refused by XN; the others go on.
 img5=$tmp/hostile.img
 "$mkfs" -d "$tmp/root" "$img5" 32M >/dev/null || fail "mkfs.cffs"
 guest "hostile libFS" 0 --disk "$img5" "$prog" hostile
 fsck_clean "hostile libFS" "$img5"
-got=$("$cffs" "$img5" ls / | awk '{print $NF}' | sort | tr '\n' ' ')
-if [ "$got" = "after hello " ]; then pass "hostile libFS: host: / is after hello"
-else fail "hostile libFS: host: / is '$got'"; fi
+ls_is "hostile libFS" "$img5" / "after hello"
 
 # Several processes in one directory at once, one dying with the lock,
 # one killed: the image is clean and holds exactly the files whose
@@ -115,6 +117,14 @@ img9=$tmp/badj.img
 "$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
 guest "forged journal" 0 --disk "$img9" "$prog" badjournal
 fsck_clean "forged journal" "$img9"
+# A rename and a link (C-FFS commits inside them) right after another
+# living process's change: before the commit hook they failed with
+# EUCLEAN (fsroot.c, before_commit).
+img8=$tmp/mid.img
+"$mkfs" -d "$tmp/root" "$img8" 32M >/dev/null || fail "mkfs.cffs"
+guest "rename and link after another's change" 0 --disk "$img8" "$prog" midcommit
+fsck_clean "rename and link after another's change" "$img8"
+ls_is "rename and link after another's change" "$img8" /r "f2 f3 g0 g1"
 
 # The shared block cache: readers of one file share its registry pages.
 img7=$tmp/share.img

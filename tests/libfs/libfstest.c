@@ -37,6 +37,13 @@
  *                      moment; each prints "HAVE name" for the files its
  *                      successful calls left, and libfs.sh compares them
  *                      with what the host finds in /m
+ *   libfstest midcommit  a rename and a link right after another
+ *                      living process's change: C-FFS commits inside
+ *                      those calls (cffs/ops.c), and that commit found
+ *                      the other process's write-back still dirty (a
+ *                      directory block holding back a fresh data block:
+ *                      XN refuses to write it alone) and failed with
+ *                      EUCLEAN; each must succeed, and the image is clean
  *   libfstest share    the shared block cache: K forked readers of one
  *                      2 MiB file read it through views of the same
  *                      registry pages (each page mapped by all K), the
@@ -540,6 +547,56 @@ t_multi(void)
 	sync();
 	EXPECT("after sync XN's registry holds nothing dirty",
 	    registry_dirty() == 0);
+	return ptest_done();
+}
+
+/*
+ * A child writes a new file in /r (its directory block and the file's
+ * fresh data block stay in XN's registry, dirty: the child holds the
+ * write-back) and waits, alive; then the parent renames, then links, in
+ * /r.  Pipes order the steps.
+ */
+static int
+t_midcommit(void)
+{
+	int go[2], done[2], k, st;
+	char c = 0, name[32];
+	pid_t pid;
+
+	EXPECT_RET("mkdir /r", CH(cffs_mkdir(fs_, "/r", 0755, 0, 0)), 0);
+	EXPECT_RET("create /r/f", CH(cffs_create(fs_, "/r/f", 0100644, 0,
+	    0)), 0);
+	EXPECT("pipes", pipe(go) == 0 && pipe(done) == 0);
+	pid = fork();
+	if (pid == 0) {
+		for (k = 0; k < 2; k++) {
+			snprintf(name, sizeof(name), "/r/g%d", k);
+			if (CH(cffs_create(fs_, name, 0100644, 0, 0)) != 0 ||
+			    CH(cffs_write(fs_, name, 0, TEXT, strlen(TEXT))) !=
+			    (long)strlen(TEXT))
+				exit(1);
+			if (write(done[1], &c, 1) != 1 ||
+			    read(go[0], &c, 1) != 1)
+				exit(2);
+		}
+		exit(0);
+	}
+	EXPECT("fork", pid > 0);
+	if (pid < 0)
+		return ptest_done();
+	EXPECT("the child wrote /r/g0", read(done[0], &c, 1) == 1);
+	EXPECT_RET("rename /r/f /r/f2 while the child holds the write-back",
+	    CH(cffs_rename(fs_, "/r/f", "/r/f2")), 0);
+	EXPECT("write to the child", write(go[1], &c, 1) == 1);
+	EXPECT("the child wrote /r/g1", read(done[0], &c, 1) == 1);
+	EXPECT_RET("link /r/f2 /r/f3 while the child holds the write-back",
+	    CH(cffs_link(fs_, "/r/f2", "/r/f3")), 0);
+	EXPECT("write to the child", write(go[1], &c, 1) == 1);
+	EXPECT_RET("the child exits 0", (waitpid(pid, &st, 0), st), 0);
+	EXPECT("/r holds f2 f3 g0 g1, not f", has("/r", "f2") &&
+	    has("/r", "f3") && has("/r", "g0") && has("/r", "g1") &&
+	    !has("/r", "f"));
+	sync();
 	return ptest_done();
 }
 
@@ -1298,6 +1355,8 @@ main(int argc, char **argv)
 		return t_killed();
 	if (strcmp(m, "badjournal") == 0)
 		return t_badjournal();
+	if (strcmp(m, "midcommit") == 0)
+		return t_midcommit();
 	printf("FAIL: libfs: unknown mode %s\n", m);
 	return 2;
 }

@@ -160,6 +160,17 @@ int  cffs_discard(struct cffs_fs *fs);
  * call changed it. */
 uint64_t cffs_blkops(const struct cffs_fs *fs);
 int  cffs_invalidate(struct cffs_fs *fs);
+/* fn(arg) runs before every commit of the mount: the caller's own
+ * (cffs_commit_lazy, cffs_commit, cffs_sync) and the ones C-FFS makes
+ * inside a call (rename and link commit before and after their moves, a
+ * full cache commits to make room, an allocation that found no free
+ * block commits for the blocks freed meanwhile).  Mounts that share a
+ * disk use it to write back what another mount left dirty in XN's
+ * registry before this one takes those entries (libexos/posix/fsroot.c):
+ * XN refuses to write such a block alone when it holds back a fresh
+ * block.  NULL: none (the default). */
+void cffs_set_commit_hook(struct cffs_fs *fs, void (*fn)(void *arg),
+                          void *arg);
 
 /*
  * The commit journal (docs/CFFS.md, "A process killed inside a call").
