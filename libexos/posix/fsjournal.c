@@ -144,3 +144,8 @@ px_fsj_stats(struct px_fsj_stats *st)
 	st->failed = fsj->failed;
 	return 0;
 }
+
+/* The journal's layout, checked when a program of another build joins
+ * the family (shm.h). */
+PX_SHM_LAYOUT(fsjournal, sizeof(struct px_fsj), offsetof(struct px_fsj, n),
+    offsetof(struct px_fsj, written), PX_FSJ_MAX);
