@@ -1647,8 +1647,9 @@ replay_check(struct cffs_fs *fs, const struct cffs_jent *v,
 	}
 	qsort(old, nold, sizeof(*old), cmpu32);
 	for (k = 0; k < npt && r == 0; k++)
-		if (!has_u32(old, nold, pt[k]) && (pt[k] >= fs->sb.nblocks ||
-		    pt[k] < fs->sb.data_start || bflags(fs, pt[k]) != 0))
+		if ((k > 0 && pt[k] == pt[k - 1]) ||   /* a block twice */
+		    (!has_u32(old, nold, pt[k]) && (pt[k] >= fs->sb.nblocks ||
+		    pt[k] < fs->sb.data_start || bflags(fs, pt[k]) != 0)))
 			r = -CFFS_EPERM;
 	free(old);
 	return r;

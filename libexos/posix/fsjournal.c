@@ -30,6 +30,9 @@
 #define FSJ_VALID PX_FSJ_VALID
 _Static_assert(sizeof(struct px_fsj) == 4096 + PX_FSJ_MAX * CFFS_BSIZE,
     "one page of header, then the images");
+#ifdef CACHE_BLOCKS
+_Static_assert(PX_FSJ_MAX >= CACHE_BLOCKS, "a commit's blocks fit");
+#endif
 
 static struct px_fsj *fsj;      /* the family's, found on first use */
 static int replaying;           /* inside px_fsj_replay */
@@ -94,6 +97,7 @@ long
 px_fsj_replay(struct cffs_fs *fs)
 {
 	struct cffs_jent v[PX_FSJ_MAX];
+	uint64_t writer;
 	uint32_t i, n;
 	long r;
 
@@ -111,9 +115,19 @@ px_fsj_replay(struct cffs_fs *fs)
 		v[i].type = fsj->type[i];
 		v[i].img = fsj->img[i];
 	}
+	writer = fsj->env;
 	replaying = 1;
 	r = cffs_journal_replay(fs, v, n);
 	replaying = 0;
+	if (r == -CFFS_ENOMEM || r == -CFFS_EBUSY || r == -CFFS_EIO) {
+		/* not the journal's fault: the next call tries again (what
+		 * the replay made of it is committed; a replay again is the
+		 * rest) */
+		fsj->env = writer;
+		fsj->failed++;
+		(void)cffs_discard(fs);
+		return r;
+	}
 	if (r < 0) {
 bad:
 		/* never again: a replay that fails would fail every call;

@@ -9,10 +9,12 @@
 
 struct cffs_fs;
 
-/* Blocks one commit may journal (a namespace call changes a handful; a
- * commit with more journals its metadata blocks only, and one with
- * more metadata blocks than this goes on unjournaled: both counted). */
-#define PX_FSJ_MAX 32
+/* Blocks one commit may journal: as many as C-FFS's cache holds
+ * (PX_FS_CACHE_BLOCKS, posix.mk), since a commit's blocks are all in
+ * it; so every commit is journaled whole (the paths for a commit with
+ * more, metadata only or none, are kept and counted, for a cache made
+ * larger than the journal). */
+#define PX_FSJ_MAX 128
 
 /* The journal, object PX_ROOT_FSJ of the shared region (a page of
  * header, then the images).  Here for the tests, which forge one. */
