@@ -107,3 +107,37 @@ fuzz-cffs: $(CFFS_FUZZ) fuzz-cffs-seeds
 
 fuzz-cffs-replay: $(CFFS_FUZZ) fuzz-cffs-seeds
 	$(CFFS_FUZZ) -runs=0 $(CFFS_FUZZ_OPTS) $(CFFS_FUZZ_DIRS)
+
+# libFuzzer over the commit journal's replay (cffs/fuzz/fuzz_journal.c;
+# docs/TESTING.md has its oracle): the fuzz-cffs seeds, a real call's
+# captured journal mutated or made from scratch, or the call killed
+# after its k-th XN change (cffs/fuzz/jclient.c, its XN backend) and
+# replayed.  FUZZ_SECONDS, FUZZ_NICE, FUZZ_ARGS as for fuzz-cffs;
+# crashes go to build/cffs/fuzz/jcrashes/ (the make fails);
+# fuzz-journal-replay runs the corpus and the regression inputs kept in
+# cffs/fuzz/regress-journal/ (if any) once.  Like fuzz-cffs, not part of
+# make test.
+JRNL_FUZZ := $(CFFS_BUILD)/fuzz/fuzz_journal
+JRNL_FUZZ_DIRS = $(CFFS_BUILD)/fuzz/jcorpus \
+	$$(ls -d cffs/fuzz/regress-journal 2>/dev/null)
+JRNL_FUZZ_OPTS := -max_len=600 -len_control=0 -timeout=20 -rss_limit_mb=2048 \
+	-artifact_prefix=$(CFFS_BUILD)/fuzz/jcrashes/
+$(JRNL_FUZZ): cffs/fuzz/fuzz_journal.c cffs/fuzz/jclient.c \
+              cffs/fuzz/jclient.h $(CFFS_LIBSRC) $(XN_CORE_SRCS) \
+              cffs/tools/hostdev.c $(CFFS_HDRS)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Wall -Wextra -Werror $(CFFS_XNDEF) $(CFFS_INC) -DCFFS_SEED_DIR='"$(CURDIR)/$(CFFS_SEED)"' \
+	    -o $@ cffs/fuzz/fuzz_journal.c cffs/fuzz/jclient.c \
+	    $(CFFS_LIBSRC) $(XN_CORE_SRCS) cffs/tools/hostdev.c
+
+.PHONY: fuzz-journal fuzz-journal-replay
+fuzz-journal: $(JRNL_FUZZ) fuzz-cffs-seeds
+	@mkdir -p $(CFFS_BUILD)/fuzz/jcorpus $(CFFS_BUILD)/fuzz/jcrashes
+	nice -n $(FUZZ_NICE) $(JRNL_FUZZ) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 $(JRNL_FUZZ_OPTS) $(FUZZ_ARGS) \
+	    $(JRNL_FUZZ_DIRS)
+
+fuzz-journal-replay: $(JRNL_FUZZ) fuzz-cffs-seeds
+	@mkdir -p $(CFFS_BUILD)/fuzz/jcorpus $(CFFS_BUILD)/fuzz/jcrashes
+	$(JRNL_FUZZ) -runs=0 $(JRNL_FUZZ_OPTS) $(JRNL_FUZZ_DIRS)

@@ -14,27 +14,14 @@
 # nothing.  Run by scripts/run-tests with KERNEL and ACCEL set.
 kernel=${1:-${KERNEL:-build/xok/xok.bin}}
 elf="$(dirname "$(dirname "$kernel")")/tests/rxcsumtest.elf"
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+. "$(dirname "$0")/tapns.sh"
+if ! tapns_usable; then
 	echo "rxcsum: needs root and ip (a tap in a namespace): not run"
 	exit 0
 fi
-ns=xokrxc$$
 tmp=$(mktemp -d /tmp/rxcsum.XXXXXX)
-cleanup() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-in_ns() { ip netns exec "$ns" "$@"; }
-ip netns add "$ns" || exit 1
-# (no IPv6: its router and listener reports would be frames of the
-# host's own too)
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
-in_ns ip link set lo up && in_ns ip tuntap add dev xtap0 mode tap &&
-	in_ns ip addr add 10.0.2.2/24 dev xtap0 &&
-	in_ns ip link set xtap0 up || exit 1
+tapns_tmp=$tmp
+tapns_up xokrxc noipv6 || exit 1
 here=$(dirname "$0")
 rc=0
 for mode in offload none; do

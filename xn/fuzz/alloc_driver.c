@@ -2,7 +2,7 @@
  * xn/fuzz/alloc_driver.c: the fuzz_alloc harness (see alloc_driver.h).
  *
  * The input is a sequence of 8-byte calls (alloc, free, move, write,
- * write-back single and batched, registry inserts single and batched,
+ * write_many, write-back single and batched, registry inserts single and batched,
  * evictions, roots) with fuzzed arguments, run on a small formatted
  * memory disk (odd-length inputs with its write_many and read_many
  * attached).  Properties:
@@ -424,6 +424,43 @@ root2(uint32_t blk)
 	}
 }
 
+/*
+ * xn_write_many of up to three writes: data magic into blk, a directory
+ * header into blk + 1, and bytes at off into pa (an entry: XN refuses it
+ * unless it leaves pa's pointers as they are).  The promise checked: it
+ * stops at the first refused entry, *done is how many went in, and the
+ * refused entry (which changed nothing) is refused again, with the same
+ * error, by xn_write alone.
+ */
+static void
+write_many(const uint8_t *a, uint32_t blk, uint32_t pa, uint32_t off,
+           uint32_t len, uint32_t pr, uint32_t n, const uint8_t *bytes)
+{
+	struct xn_wr w[3];
+	uint8_t h[8];
+	uint32_t done = 99;
+	int r, r2;
+
+	p32(h, DIRMAG);
+	p32(h + 4, a[6] % 8 == 0 ? 1 : 0);
+	w[0] = (struct xn_wr){ blk, 0, 8, bytes };
+	w[1] = (struct xn_wr){ blk + 1, 0, a[3] % 2 ? 8 : 4, h };
+	w[2] = (struct xn_wr){ pa, off, len, bytes + 8 };
+	if (a[7] & 8) {                 /* the entry first */
+		w[0] = w[2];
+		w[2] = (struct xn_wr){ blk, 0, 8, bytes };
+	}
+	r = xn_write_many(&x, pr, w, n, a[7] & 16 ? NULL : &done);
+	if (a[7] & 16)
+		return;
+	if (done > n || (r == 0) != (done == n))
+		fail("xn_write_many: result %u but done %u", (uint32_t)r, done);
+	if (r != 0 && (r2 = xn_write(&x, pr, w[done].block, w[done].off,
+	    w[done].len, w[done].bytes)) != r)
+		fail("xn_write_many refused with %u, its entry alone %u",
+		     (uint32_t)r, (uint32_t)r2);
+}
+
 void
 xnfz_alloc_run(const uint8_t *d, size_t size, xnfz_fail_fn *fn)
 {
@@ -497,7 +534,10 @@ xnfz_alloc_run(const uint8_t *d, size_t size, xnfz_fail_fn *fn)
 		case 4:
 			memset(bytes, 0x5a, sizeof bytes);
 			p32(bytes, 0x30544144u);
-			xn_write(&x, pr, blk, 0, 8, bytes);
+			if (a[5] & 0x10)
+				write_many(a, blk, pa, off, len, pr, n, bytes);
+			else
+				xn_write(&x, pr, blk, 0, 8, bytes);
 			break;
 		case 5:
 			if (a[3] % 2) {
