@@ -142,6 +142,8 @@ struct px_fdreg {                       /* one per family, shared */
 	                                   one counter for the family, so an
 	                                   image after execve picks no name
 	                                   its predecessor still holds */
+	void *vpend;                    /* vfs_cffs.c's name change in
+	                                   progress (vlock) */
 };
 
 /* This process's table (the first process makes it), or NULL. */

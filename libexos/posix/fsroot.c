@@ -23,6 +23,7 @@
 #include "shm.h"
 #include "fsroot.h"
 #include "fsjournal.h"
+#include "vfs.h"
 #include "layout.h"
 #include "uaccess.h"
 
@@ -362,6 +363,7 @@ struct cffs_fs *
 px_fs_begin(long *err)
 {
 	struct cffs_fs *fs;
+	int done = 0;
 	long r;
 
 	forget_parent();
@@ -383,7 +385,13 @@ px_fs_begin(long *err)
 	}
 	/* a process killed inside a commit: finish it first (fsjournal.c);
 	 * its blocks are then ours to write back, and changed for all */
-	if (sh != NULL && px_fsj_replay(fs) != 0) {
+	/* then a rename(2) a process died in (vfs_cffs.c): its C-FFS part
+	 * before anyone can make a name at its source */
+	if (sh != NULL) {
+		done = px_fsj_replay(fs) != 0;
+		done |= px_vn_fsrecover(fs) != 0;
+	}
+	if (done) {
 		if (other_holder())
 			flush_family(0);
 		sh->holder = my_tok;

@@ -69,6 +69,10 @@ long px_mod_open(long i, struct px_ofile *f);
 long px_vn_open(struct px_ofile *f, const char *path, uint32_t type);
 long px_vn_unlink(const char *path);            /* cffs_unlink, or hide */
 long px_vn_rename(const char *from, const char *to);
+/* (fsroot.c's px_fs_begin) finish C-FFS's part of a rename(2) a process
+ * died in; 1 if it changed something. */
+struct cffs_fs;
+int px_vn_fsrecover(struct cffs_fs *fs);
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);

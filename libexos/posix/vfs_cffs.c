@@ -17,6 +17,14 @@
  * The lock order is a description's lock, then vlock, then C-FFS's
  * bracket (fsroot.h): file data calls hold vlock so the name does not
  * move under them.
+ *
+ * A name change is two steps, C-FFS's (its commit journal finishes a
+ * killed one: docs/CFFS.md) and the vnodes' paths; an open target is
+ * moved aside first, a third.  A process killed between them left
+ * vnodes naming what is no longer there (a description writing into the
+ * file that next took the old name) or a target gone for good.  So the
+ * change is recorded (struct vn_pend, under vlock) before its first
+ * step, and the next process to take vlock finishes it (vn_recover).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -64,6 +72,134 @@ vn_setpath(struct px_vnode *v, const char *path)
 	return px_shm_setstr(&v->path, &v->cap, path);
 }
 
+/* A name change in progress (in the shared region, under vlock). */
+struct vn_pend {
+	volatile uint64_t env;  /* the process making it; 0: none */
+	volatile uint32_t fsres; /* after its death: C-FFS's part finished
+	                           (1 renamed, 2 could not be), 0 not yet */
+	struct px_vnode *over;  /* the open vnode moved aside, or NULL */
+	char hidden[64];        /* where it goes */
+	char from[PX_PATH_MAX]; /* rename from -> to ("": only the move */
+	char to[PX_PATH_MAX];   /*  aside, an unlink of an open name) */
+};
+
+static void vn_move(struct px_fdreg *r, const char *from, const char *to);
+
+/* Does path name something (C-FFS's view, after any replay)? */
+static int
+fs_has(const char *path)
+{
+	struct cffs_stat st;
+	struct cffs_fs *fs;
+	long err;
+
+	if (!(fs = px_fs_begin(&err)))
+		return 0;
+	return px_fs_end(fs, cffs_stat(fs, path, &st), PX_FS_READ) == 0;
+}
+
+/*
+ * vlock was held by a process that died inside a name change: finish
+ * it.  An open target whose move aside went through gets its hidden
+ * name; a rename whose source is still there is made now (the call
+ * never returned: either outcome is the caller's), and the vnodes under
+ * the old name follow it.
+ */
+static void
+vn_recover(struct px_fdreg *r)
+{
+	struct vn_pend *p = r->vpend;
+	struct px_vnode *o = p->over;
+
+	/* (fs_has's bracket finishes C-FFS's part first: px_vn_fsrecover) */
+	if (o != NULL && !o->unlinked && fs_has(p->hidden) &&
+	    vn_setpath(o, p->hidden) == 0)
+		o->unlinked = 1;
+	if (p->from[0] != '\0' && p->fsres == 1)
+		vn_move(r, p->from, p->to);
+	__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * (fsroot.c's px_fs_begin, the lock held, before the caller's call) A
+ * dead process's rename(2): its C-FFS part is finished by the first
+ * bracket after the death, before any other process can make a name at
+ * its source: the source still there is renamed now; an open target
+ * moved aside for a rename that cannot be made goes back.  The vnodes
+ * are vn_recover's, under vlock.
+ */
+int
+px_vn_fsrecover(struct cffs_fs *fs)
+{
+	struct px_fdreg *r = reg();
+	struct vn_pend *p = r ? r->vpend : NULL;
+	struct cffs_stat st;
+
+	if (p == NULL || p->env == 0 || p->fsres != 0 ||
+	    p->env == XOK_INFO->cur_env || xok_env_alive(p->env))
+		return 0;
+	if (p->from[0] == '\0') {
+		p->fsres = 2;
+		return 0;
+	}
+	if (cffs_stat(fs, p->from, &st) == 0 &&
+	    cffs_rename(fs, p->from, p->to) == 0) {
+		p->fsres = 1;
+		return 1;
+	}
+	if (cffs_stat(fs, p->to, &st) == 0) {
+		p->fsres = 1;           /* made before the death */
+		return 0;
+	}
+	if (cffs_stat(fs, p->hidden, &st) == 0)
+		(void)cffs_rename(fs, p->hidden, p->to);
+	p->fsres = 2;
+	return 1;
+}
+
+/* Take vlock; finish a dead process's name change first. */
+static void
+vlock(struct px_fdreg *r)
+{
+	struct vn_pend *p;
+
+	px_lock(&r->vlock);
+	p = r->vpend;
+	if (p != NULL && p->env != 0 && p->env != XOK_INFO->cur_env &&
+	    !xok_env_alive(p->env))
+		vn_recover(r);
+}
+
+/* Record a name change before its first step (vlock held): NULL if the
+ * record cannot be had (the change goes on unrecorded). */
+static struct vn_pend *
+pend_begin(struct px_fdreg *r, const char *from, const char *to,
+           struct px_vnode *over)
+{
+	struct vn_pend *p = r->vpend;
+
+	if (p == NULL && (p = r->vpend = px_shm_alloc(sizeof(*p))) == NULL)
+		return NULL;
+	if (strlen(from) >= sizeof(p->from) || strlen(to) >= sizeof(p->to))
+		return NULL;
+	p->env = 0;
+	p->fsres = 0;
+	p->over = over;
+	strcpy(p->from, from);
+	strcpy(p->to, to);
+	snprintf(p->hidden, sizeof(p->hidden), HIDDEN "%lx-%lx",
+	    (unsigned long)XOK_INFO->cur_env, (unsigned long)++r->hidden_seq);
+	__atomic_store_n(&p->env, XOK_INFO->cur_env, __ATOMIC_RELEASE);
+	return p;
+}
+
+static void
+pend_end(struct vn_pend *p)
+{
+	if (p != NULL)
+		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
+}
+
 long
 px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 {
@@ -72,7 +208,7 @@ px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 
 	if (!r)
 		return -ENFILE;
-	px_lock(&r->vlock);
+	vlock(r);
 	/* (an unlinked one too: its hidden name, reopened through
 	 * /proc/self/fd, procfs.c) */
 	for (v = r->vnodes; v; v = v->next)
@@ -108,7 +244,7 @@ vn_release(struct px_ofile *f)
 
 	if (!r || !v)
 		return;
-	px_lock(&r->vlock);
+	vlock(r);
 	/* (ports12) inotify: the description's last close */
 	if (!(f->flags & O_PATH))
 		px_in_note(v->path, (f->flags & 3) != O_RDONLY ?
@@ -137,9 +273,10 @@ px_dir_path(struct px_ofile *f)
 	return v && v->path ? v->path : "/";
 }
 
-/* Rename an open name out of the way (vlock held). */
+/* Rename an open name out of the way, to name, or to a fresh hidden
+ * name if name is NULL (vlock held). */
 static long
-hide(struct px_vnode *v)
+hide(struct px_vnode *v, const char *hname)
 {
 	struct px_fdreg *fr = reg();
 	char name[64];
@@ -149,8 +286,12 @@ hide(struct px_vnode *v)
 	/* the family's counter, not a static one: an image execve started
 	 * would count again from 1 and rename over a hidden file its
 	 * predecessor left open */
-	snprintf(name, sizeof(name), HIDDEN "%lx-%lx",
-	    (unsigned long)XOK_INFO->cur_env, (unsigned long)++fr->hidden_seq);
+	if (hname != NULL)
+		snprintf(name, sizeof(name), "%s", hname);
+	else
+		snprintf(name, sizeof(name), HIDDEN "%lx-%lx",
+		    (unsigned long)XOK_INFO->cur_env,
+		    (unsigned long)++fr->hidden_seq);
 	if (!(fs = px_fs_begin(&err)))
 		return err;
 	r = px_fs_end(fs, cffs_rename(fs, v->path, name), PX_FS_CHANGED);
@@ -183,10 +324,13 @@ px_vn_unlink(const char *path)
 
 	if (!r)
 		return -ENOENT;
-	px_lock(&r->vlock);
-	if ((v = vn_find(r, path)) != NULL)
-		e = hide(v);
-	else if ((fs = px_fs_begin(&err)) != NULL)
+	vlock(r);
+	if ((v = vn_find(r, path)) != NULL) {
+		struct vn_pend *p = pend_begin(r, "", "", v);
+
+		e = hide(v, p ? p->hidden : NULL);
+		pend_end(p);
+	} else if ((fs = px_fs_begin(&err)) != NULL)
 		e = px_fs_end(fs, cffs_unlink(fs, path), PX_FS_CHANGED);
 	else
 		e = err;
@@ -194,34 +338,43 @@ px_vn_unlink(const char *path)
 	return e;
 }
 
-long
-px_vn_rename(const char *from, const char *to)
+/*
+ * The steps of rename(from, to), vlock held: the open target over (if
+ * any, and not hidden yet) aside, C-FFS's rename, the vnodes under from
+ * to to.  Also what vn_recover makes of a dead process's rename.
+ */
+static long
+vn_rename_steps(struct px_fdreg *r, const char *from, const char *to,
+                struct px_vnode *over)
 {
-	struct px_fdreg *r = reg();
-	struct px_vnode *v, *over;
+	struct vn_pend *p = r->vpend;
 	struct cffs_fs *fs;
-	char buf[PX_PATH_MAX];
-	size_t nf = strlen(from), nt = strlen(to);
 	long err, e;
 
-	if (!r)
-		return -ENOENT;
-	px_lock(&r->vlock);
-	over = strcmp(from, to) != 0 ? vn_find(r, to) : NULL;
-	if (over && (e = hide(over)) < 0)
-		goto out;
-	if (!(fs = px_fs_begin(&err))) {
-		e = err;
-		goto out;
-	}
+	if (over && (e = hide(over, p ? p->hidden : NULL)) < 0)
+		return e;
+	if (!(fs = px_fs_begin(&err)))
+		return err;
 	e = px_fs_end(fs, cffs_rename(fs, from, to), PX_FS_CHANGED);
 	if (e < 0) {
 		if (over && (fs = px_fs_begin(&err)) != NULL &&
 		    px_fs_end(fs, cffs_rename(fs, over->path, to),
 		    PX_FS_CHANGED) == 0 && vn_setpath(over, to) == 0)
 			over->unlinked = 0;
-		goto out;
+		return e;
 	}
+	vn_move(r, from, to);
+	return 0;
+}
+
+/* Every vnode at or under from to the same place under to (vlock). */
+static void
+vn_move(struct px_fdreg *r, const char *from, const char *to)
+{
+	struct px_vnode *v;
+	char buf[PX_PATH_MAX];
+	size_t nf = strlen(from), nt = strlen(to);
+
 	for (v = r->vnodes; v; v = v->next) {
 		if (v->unlinked || strncmp(v->path, from, nf) != 0 ||
 		    (v->path[nf] != '\0' && v->path[nf] != '/'))
@@ -232,7 +385,23 @@ px_vn_rename(const char *from, const char *to)
 		strcpy(buf + nt, v->path + nf);
 		vn_setpath(v, buf);
 	}
-out:
+}
+
+long
+px_vn_rename(const char *from, const char *to)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *over;
+	struct vn_pend *p;
+	long e;
+
+	if (!r)
+		return -ENOENT;
+	vlock(r);
+	over = strcmp(from, to) != 0 ? vn_find(r, to) : NULL;
+	p = pend_begin(r, from, to, over);
+	e = vn_rename_steps(r, from, to, over);
+	pend_end(p);
 	px_unlock(&r->vlock);
 	return e;
 }
@@ -262,7 +431,7 @@ file_read(struct px_ofile *f, void *ubuf, size_t n, int64_t off)
 
 	px_lock(&f->lock);
 	o = off < 0 ? f->off : (uint64_t)off;
-	px_lock(&r->vlock);
+	vlock(r);
 	while (done < n) {
 		size_t c = n - done < CHUNK ? n - done : CHUNK;
 
@@ -305,7 +474,7 @@ file_write(struct px_ofile *f, const void *ubuf, size_t n, int64_t off)
 
 	px_lock(&f->lock);
 	o = off < 0 ? f->off : (uint64_t)off;
-	px_lock(&r->vlock);
+	vlock(r);
 	while (done < n || n == 0) {
 		size_t c = n - done < CHUNK ? n - done : CHUNK;
 
@@ -353,7 +522,7 @@ vn_stat(struct px_ofile *f, struct stat *st)
 	long k, err;
 	int be;
 
-	px_lock(&r->vlock);
+	vlock(r);
 	if (f->type == PX_FT_DIR) {
 		k = px_lstat_at(vn(f)->path, st, &be);
 		px_unlock(&r->vlock);
@@ -389,7 +558,7 @@ file_ftruncate(struct px_ofile *f, int64_t len)
 	struct cffs_fs *fs;
 	long k, err;
 
-	px_lock(&r->vlock);
+	vlock(r);
 	if (!(fs = px_fs_begin(&err)))
 		k = err;
 	else
@@ -410,7 +579,7 @@ vn_fsync(struct px_ofile *f)
 	struct cffs_fs *fs;
 	long k, err;
 
-	px_lock(&r->vlock);
+	vlock(r);
 	if (!(fs = px_fs_begin(&err)))
 		k = err;
 	else
@@ -513,7 +682,7 @@ dir_getdents(struct px_ofile *f, void *ubuf, size_t n)
 	d.full = 0;
 	px_lock(&f->lock);
 	d.skip = f->off;
-	px_lock(&r->vlock);
+	vlock(r);
 	d.root = strcmp(vn(f)->path, "/") == 0;
 	if (px_lstat_at(vn(f)->path, &st, &be) < 0) {
 		k = 0;                  /* removed: empty */

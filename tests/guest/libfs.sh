@@ -126,6 +126,13 @@ guest "rename and link after another's change" 0 --disk "$img8" "$prog" midcommi
 fsck_clean "rename and link after another's change" "$img8"
 ls_is "rename and link after another's change" "$img8" /r "f2 f3 g0 g1"
 
+# rename(2) and unlink(2) of open names, killed inside: the names and
+# the open descriptions are finished by the next process.
+img10=$tmp/renopen.img
+"$mkfs" -d "$tmp/root" "$img10" 32M >/dev/null || fail "mkfs.cffs"
+guest "open names renamed, killed" 0 --disk "$img10" "$prog" renopen
+fsck_clean "open names renamed, killed" "$img10"
+
 # The shared block cache: readers of one file share its registry pages.
 img7=$tmp/share.img
 "$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"

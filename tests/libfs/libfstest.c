@@ -64,6 +64,12 @@
  *                      wrong type): each replay fails, is dropped and
  *                      leaves the files as they were; a living
  *                      process's journal is not replayed
+ *   libfstest renopen  rename(2) over an open target, of an open file,
+ *                      and unlink(2) of an open file, each in a child
+ *                      killed after each change in turn: the target's
+ *                      name never vanishes, an open description follows
+ *                      its file, never into a new file at the old name
+ *                      (vfs_cffs.c's record of a name change)
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -72,6 +78,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <time.h>
 /* C-FFS's internals: bget, bdirty (a buggy libFS, "hostile") */
 #include "../../cffs/cffs_int.h"
@@ -1324,6 +1332,159 @@ t_badjournal(void)
 	return ptest_done();
 }
 
+/* ---- renopen: rename(2) of open names, killed (vfs_cffs.c) ---- */
+
+/* path's bytes into buf (a string); 0, or -1 if it cannot be read */
+static int
+slurp(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY);
+	long r;
+
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, n - 1);
+	close(fd);
+	if (r < 0)
+		return -1;
+	buf[r] = '\0';
+	return 0;
+}
+
+static int
+spit(const char *path, const char *str)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	long r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, str, strlen(str));
+	close(fd);
+	return r == (long)strlen(str) ? 0 : -1;
+}
+
+/* A child that renames a to b (unlinks a if b is NULL) and dies right
+ * after its k-th change through XN: 1 if it died, 0 if it finished. */
+static int
+pchild(const char *a, const char *b, unsigned k)
+{
+	struct stat sb;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		(void)stat("/", &sb);   /* mounts */
+		exos_xn_die_after(k);
+		long r = b ? rename(a, b) : unlink(a);
+		exos_xn_die_after(0);
+		_exit(r == 0 ? 0 : 3);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 9)
+		return 1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int
+t_renopen(void)
+{
+	char d[64], s[96], t[96], b1[64], b2[64];
+	unsigned k, bad[3] = { 0, 0, 0 }, kills = 0;
+	int fd, died, hs, ht;
+
+	/* rename(s, t) over a t we hold open: t is always there, and our
+	 * description reads the old t */
+	for (k = 1; k < 30; k++) {
+		snprintf(d, sizeof(d), "/ra%u", k);
+		snprintf(s, sizeof(s), "%s/s", d);
+		snprintf(t, sizeof(t), "%s/t", d);
+		if (mkdir(d, 0755) != 0 || spit(s, "SSSS") || spit(t, "TTTT"))
+			break;
+		fd = open(t, O_RDONLY);
+		died = pchild(s, t, k);
+		hs = slurp(s, b1, sizeof(b1)) == 0;
+		ht = slurp(t, b2, sizeof(b2)) == 0;
+		memset(b1, 0, sizeof(b1));
+		if (!(ht && strcmp(b2, hs ? "TTTT" : "SSSS") == 0) ||
+		    pread(fd, b1, 4, 0) != 4 || strcmp(b1, "TTTT") != 0) {
+			printf("(renopen: over an open t, killed after change "
+			    "%u: s %s, t %s '%s', ours reads '%s')\n", k,
+			    hs ? "there" : "gone", ht ? "there" : "GONE",
+			    ht ? b2 : "", b1);
+			bad[0]++;
+		}
+		close(fd);
+		if (died <= 0)
+			break;
+		kills++;
+	}
+	EXPECT("rename(2) over an open target, killed after each change: "
+	    "the target's name always there, the open one still ours",
+	    bad[0] == 0 && k > 1);
+	/* rename(s, t) of an s we hold open: our description follows it,
+	 * never into a new file made at the old name */
+	for (k = 1; k < 30; k++) {
+		snprintf(d, sizeof(d), "/rb%u", k);
+		snprintf(s, sizeof(s), "%s/s", d);
+		snprintf(t, sizeof(t), "%s/t", d);
+		if (mkdir(d, 0755) != 0 || spit(s, "SSSS"))
+			break;
+		fd = open(s, O_RDWR);
+		died = pchild(s, t, k);
+		if (access(s, F_OK) != 0)
+			(void)spit(s, "NEWW");
+		(void)!pwrite(fd, "OLD", 3, 0);
+		memset(b1, 0, sizeof(b1));
+		memset(b2, 0, sizeof(b2));
+		(void)slurp(s, b1, sizeof(b1));
+		(void)slurp(t, b2, sizeof(b2));
+		if (access(t, F_OK) == 0 ? strcmp(b2, "OLDS") != 0 ||
+		    strcmp(b1, "NEWW") != 0 : strcmp(b1, "OLDS") != 0) {
+			printf("(renopen: an open s, killed after change %u: "
+			    "s '%s', t '%s')\n", k, b1, b2);
+			bad[1]++;
+		}
+		close(fd);
+		if (died <= 0)
+			break;
+		kills++;
+	}
+	EXPECT("rename(2) of an open file, killed after each change: the "
+	    "open description follows the file", bad[1] == 0 && k > 1);
+	/* unlink(2) of a name we hold open: the name is gone or there,
+	 * our description reads the file either way, a new file at the
+	 * name is another */
+	for (k = 1; k < 30; k++) {
+		snprintf(d, sizeof(d), "/rc%u", k);
+		snprintf(s, sizeof(s), "%s/s", d);
+		if (mkdir(d, 0755) != 0 || spit(s, "SSSS"))
+			break;
+		fd = open(s, O_RDWR);
+		died = pchild(s, NULL, k);
+		if (access(s, F_OK) != 0)
+			(void)spit(s, "NEWW");
+		(void)!pwrite(fd, "OLD", 3, 0);
+		memset(b1, 0, sizeof(b1));
+		(void)slurp(s, b1, sizeof(b1));
+		if (strcmp(b1, "NEWW") != 0 && strcmp(b1, "OLDS") != 0) {
+			printf("(renopen: unlink of an open s, killed after "
+			    "change %u: s '%s')\n", k, b1);
+			bad[2]++;
+		}
+		close(fd);
+		if (died <= 0)
+			break;
+		kills++;
+	}
+	EXPECT("unlink(2) of an open file, killed after each change: a "
+	    "new file at the name is another", bad[2] == 0 && k > 1);
+	printf("(renopen: %u kills)\n", kills);
+	sync();
+	return ptest_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1356,6 +1517,8 @@ main(int argc, char **argv)
 		return t_killed();
 	if (strcmp(m, "badjournal") == 0)
 		return t_badjournal();
+	if (strcmp(m, "renopen") == 0)
+		return t_renopen();
 	if (strcmp(m, "midcommit") == 0)
 		return t_midcommit();
 	printf("FAIL: libfs: unknown mode %s\n", m);
