@@ -111,7 +111,7 @@ struct shm_run {                        /* at the first page of a run */
 
 PX_SHM_LAYOUT(shm, sizeof(struct shm_hdr), offsetof(struct shm_hdr, lock),
     offsetof(struct shm_hdr, npages), offsetof(struct shm_hdr, roots),
-    sizeof(struct px_lock), offsetof(struct px_lock, want), PX_SHM_NROOTS,
+    sizeof(struct px_lock), PX_SHM_NROOTS,
     SHM_FIRST, sizeof(struct shm_run));
 
 /* ---- locks ----------------------------------------------------------- */
