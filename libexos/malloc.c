@@ -14,8 +14,13 @@
  *     next one-page request: a file system's cache allocates and frees
  *     such pages all the time, and each trip to the kernel is four
  *     calls.  A page XN still holds is never kept, and one known to be
- *     writable already (exos_heap_writable: XN_BC_EVICT_MANY gave it
- *     back so) is kept without mapping it again.
+ *     writable already is kept without mapping it again: a page is
+ *     known writable from its malloc until it goes to XN's cache
+ *     (exos_heap_writable off: xnclient.c's inserts), and again when
+ *     XN_BC_EVICT_MANY gives it back so.  Pages are mapped and
+ *     unmapped in batches (PAGE_ALLOC_MANY, PAGE_MAP_MANY,
+ *     PAGE_UNMAP_RANGE; a page's free is one call), and an empty pool
+ *     is refilled POOL_FILL pages at a time.
  *
  * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
  * for each page, its physical page and whether it holds a size class or
@@ -171,7 +176,7 @@ map_run(uint32_t n, uint32_t info)
 			k = (uint32_t)first + done + i;
 			pinfo[k].ppn = (uint32_t)ppn[i];
 			pinfo[k].info = done + i == 0 ? info : PI_TAIL;
-			rw[k / 64] &= ~(1UL << (k % 64));
+			rw[k / 64] |= 1UL << (k % 64);  /* mapped so */
 			setbits(k, 1, 1);
 		}
 		done += (uint32_t)r;
@@ -228,8 +233,7 @@ malloc(size_t n)
 		if (sz == 1 && npool > 0) {
 			uint32_t k = pool[--npool];
 
-			pinfo[k].info = PI_HEAD | 1;
-			rw[k / 64] &= ~(1UL << (k % 64));
+			pinfo[k].info = PI_HEAD | 1;    /* rw: still so */
 			return (void *)(HEAP_VA + (uint64_t)k * XOK_PGSIZE);
 		}
 		return map_run((uint32_t)sz, PI_HEAD | (uint32_t)sz);
@@ -298,16 +302,17 @@ free(void *p)
 		/* keep a one-page block if it is ours alone: remap it
 		 * writable (XN's cache leaves it read-only) unless we know
 		 * it is (exos_heap_writable) */
-		rw[k / 64] &= ~(1UL << (k % 64));
 		if (n == XOK_PGSIZE && npool < POOL_MAX &&
 		    !(XOK_PAGES[pi->ppn].flags & XOK_PG_XN) &&
 		    XOK_PAGES[pi->ppn].mapcount == 1 &&
 		    (known || sys_page_map(XOK_SELF, (uint64_t)p, pi->ppn,
 		    XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0)) {
+			rw[k / 64] |= 1UL << (k % 64);
 			pi->info = PI_POOL;
 			pool[npool++] = (uint32_t)(pi - pinfo);
 			return;
 		}
+		rw[k / 64] &= ~(1UL << (k % 64));
 		unmap_pages((uint32_t)(pi - pinfo), (uint32_t)(n / XOK_PGSIZE));
 		return;
 	}
@@ -355,8 +360,8 @@ exos_heap_writable(void *p, int on)
 	uint32_t k;
 
 	if (pi == NULL || (uint64_t)p % XOK_PGSIZE != 0 ||
-	    pi->info != (PI_HEAD | 1))
-		return;                 /* not a one-page block: no hint */
+	    !(pi->info & (PI_HEAD | PI_TAIL)))
+		return;                 /* not a page of a large block */
 	k = (uint32_t)(pi - pinfo);
 	if (on)
 		rw[k / 64] |= 1UL << (k % 64);
