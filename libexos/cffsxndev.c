@@ -288,6 +288,8 @@ static int
 share_read(uint64_t blk, uint32_t count, uint8_t *buf)
 {
 	uint32_t want[RUN], i, k = 0, b;
+	uint64_t ahead;
+	int64_t r;
 	const struct xn_bstate *s;
 
 	if (XOK_INFO->cur_env != sh.owner_env)
@@ -303,17 +305,33 @@ share_read(uint64_t blk, uint32_t count, uint8_t *buf)
 	if (k > 0)
 		insert(want, k);
 	/* views for the runs of cached blocks we have none of, one call
-	 * a run (a refused run is mapped block by block below) */
+	 * a run (a refused run is mapped block by block below); a run
+	 * that reaches the end of the request goes on over the cached
+	 * blocks after it, up to RUN blocks in all: a file read a block
+	 * or a cluster at a time then costs one XN_BC_MAP per RUN blocks,
+	 * where it was one a block */
+	ahead = sh.nblocks - blk < count + RUN ? sh.nblocks - blk :
+	    count + RUN;
 	for (i = 0; i < count; i = k) {
 		b = (uint32_t)blk + i;
-		for (k = i; k < count && !is_mapped((uint32_t)blk + k) &&
+		for (k = i; (k < count || (k < ahead && k - i < RUN)) &&
+		    !is_mapped((uint32_t)blk + k) &&
 		    cached_ppn((uint32_t)blk + k) != 0; k++)
 			;
 		if (k == i) {
 			k++;
 			continue;
 		}
-		if (sys_xn_bc_map(b, k - i, view(b)) == 0) {
+		r = sys_xn_bc_map(b, k - i, view(b));
+		if (r == -XE_BUSY &&
+		    sys_page_unmap_range(XOK_SELF, (uint64_t)view(b), k - i,
+		    0) >= 0)
+			/* views of an earlier mount of ours (an image
+			 * exec replaced) where our bitmap says none: they
+			 * go, and the run is mapped in one call again,
+			 * not block by block */
+			r = sys_xn_bc_map(b, k - i, view(b));
+		if (r == 0) {
 			sh.st.views += k - i;
 			while (b < (uint32_t)blk + k)
 				set_mapped(b++, 1);

@@ -14,8 +14,13 @@
  *     next one-page request: a file system's cache allocates and frees
  *     such pages all the time, and each trip to the kernel is four
  *     calls.  A page XN still holds is never kept, and one known to be
- *     writable already (exos_heap_writable: XN_BC_EVICT_MANY gave it
- *     back so) is kept without mapping it again.
+ *     writable already is kept without mapping it again: a page is
+ *     known writable from its malloc until it goes to XN's cache
+ *     (exos_heap_writable off: xnclient.c's inserts), and again when
+ *     XN_BC_EVICT_MANY gives it back so.  Pages are mapped and
+ *     unmapped in batches (PAGE_ALLOC_MANY, PAGE_MAP_MANY,
+ *     PAGE_UNMAP_RANGE; a page's free is one call), and an empty pool
+ *     is refilled POOL_FILL pages at a time.
  *
  * The heap is a fixed region of HEAP_PAGES virtual pages.  A table says,
  * for each page, its physical page and whether it holds a size class or
@@ -47,6 +52,7 @@
 #ifndef POOL_MAX
 #define POOL_MAX        EXOS_HEAP_KEEP  /* free one-page blocks kept */
 #endif
+#define POOL_FILL       16u             /* pages one empty-pool malloc maps */
 
 struct pinfo {
 	uint32_t ppn;
@@ -107,13 +113,22 @@ find_run(uint32_t n)
 	return -1;
 }
 
+/* Unmap and free pages [first, first + n): the unmapping one
+ * PAGE_UNMAP_RANGE per XOK_PAGE_BATCH_MAX pages, the frees one a page. */
 static void
 unmap_pages(uint32_t first, uint32_t n)
 {
-	uint32_t i;
+	uint32_t i, c;
 
+	for (i = first; i < first + n; i += c) {
+		c = first + n - i < XOK_PAGE_BATCH_MAX ? first + n - i :
+		    XOK_PAGE_BATCH_MAX;
+		if (c == 1 || sys_page_unmap_range(XOK_SELF, HEAP_VA +
+		    (uint64_t)i * XOK_PGSIZE, c, 0) < 0)
+			c = 1, sys_page_unmap(XOK_SELF, HEAP_VA +
+			    (uint64_t)i * XOK_PGSIZE, 0);
+	}
 	for (i = first; i < first + n; i++) {
-		sys_page_unmap(XOK_SELF, HEAP_VA + (uint64_t)i * XOK_PGSIZE, 0);
 		if (sys_page_free(pinfo[i].ppn, 0) < 0)
 			stuck++;        /* still XN's: see exos_heap_stuck() */
 		pinfo[i].ppn = 0;
@@ -124,38 +139,57 @@ unmap_pages(uint32_t first, uint32_t n)
 		lowfree = first;
 }
 
-/* Map n fresh pages; info for the first page (the others are tails). */
+/*
+ * Map n fresh pages; info for the first page (the others are tails).
+ * Two kernel calls per XOK_PAGE_BATCH_MAX pages (PAGE_ALLOC_MANY,
+ * PAGE_MAP_MANY), where it was two a page.
+ */
 static void *
 map_run(uint32_t n, uint32_t info)
 {
-	int64_t first = find_run(n), ppn;
-	uint32_t i;
+	static uint64_t ppn[XOK_PAGE_BATCH_MAX];
+	static struct xok_page_map m[XOK_PAGE_BATCH_MAX];
+	int64_t first = find_run(n), r;
+	uint32_t i, k, c, done = 0;
 
 	if (first < 0)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		uint32_t k = (uint32_t)first + i;
-
-		ppn = sys_page_alloc(XOK_PPN_ANY, 0);
-		if (ppn >= 0 && sys_page_map(XOK_SELF, HEAP_VA +
-		    (uint64_t)k * XOK_PGSIZE, (uint64_t)ppn,
-		    XOK_PTE_W | XOK_PTE_NX, 0, 0) < 0) {
-			sys_page_free((uint64_t)ppn, 0);
-			ppn = -1;
+	while (done < n) {
+		c = n - done < XOK_PAGE_BATCH_MAX ? n - done :
+		    XOK_PAGE_BATCH_MAX;
+		if (sys_page_alloc_many(0, XOK_SELF, 0, ppn, c) != (int64_t)c)
+			goto fail;
+		for (i = 0; i < c; i++) {
+			k = (uint32_t)first + done + i;
+			m[i].va = HEAP_VA + (uint64_t)k * XOK_PGSIZE;
+			m[i].ppn = ppn[i];
+			m[i].perm = XOK_PTE_W | XOK_PTE_NX;
+			m[i].slot = 0;
+			m[i].result = 0;
 		}
-		if (ppn < 0) {
-			if (i)
-				unmap_pages((uint32_t)first, i);
-			return NULL;
+		r = sys_page_map_many(XOK_SELF, 0, m, c);
+		if (r < 0)
+			r = 0;
+		for (i = (uint32_t)r; i < c; i++)       /* not mapped */
+			sys_page_free(ppn[i], 0);
+		for (i = 0; i < (uint32_t)r; i++) {
+			k = (uint32_t)first + done + i;
+			pinfo[k].ppn = (uint32_t)ppn[i];
+			pinfo[k].info = done + i == 0 ? info : PI_TAIL;
+			rw[k / 64] |= 1UL << (k % 64);  /* mapped so */
+			setbits(k, 1, 1);
 		}
-		pinfo[k].ppn = (uint32_t)ppn;
-		pinfo[k].info = i == 0 ? info : PI_TAIL;
-		rw[k / 64] &= ~(1UL << (k % 64));
-		setbits(k, 1, 1);
+		done += (uint32_t)r;
+		if ((uint32_t)r != c)
+			goto fail;
 	}
 	if ((uint32_t)first == lowfree)
 		lowfree += n;
 	return (void *)(HEAP_VA + (uint64_t)first * XOK_PGSIZE);
+fail:
+	if (done)
+		unmap_pages((uint32_t)first, done);
+	return NULL;
 }
 
 static int
@@ -182,11 +216,24 @@ malloc(size_t n)
 		if (n > (size_t)HEAP_PAGES * XOK_PGSIZE)
 			return NULL;
 		sz = (n + XOK_PGSIZE - 1) / XOK_PGSIZE;
+		if (sz == 1 && npool == 0 && POOL_MAX >= POOL_FILL &&
+		    (page = map_run(POOL_FILL, PI_HEAD | 1)) != NULL) {
+			/* one batch of pages: the first is the block, the
+			 * others go to the pool for the next one-page
+			 * blocks (a cache allocates them one by one) */
+			uint32_t k = (uint32_t)(((uint64_t)page - HEAP_VA) /
+			    XOK_PGSIZE), i;
+
+			for (i = POOL_FILL - 1; i > 0; i--) {
+				pinfo[k + i].info = PI_POOL;
+				pool[npool++] = k + i;
+			}
+			return page;
+		}
 		if (sz == 1 && npool > 0) {
 			uint32_t k = pool[--npool];
 
-			pinfo[k].info = PI_HEAD | 1;
-			rw[k / 64] &= ~(1UL << (k % 64));
+			pinfo[k].info = PI_HEAD | 1;    /* rw: still so */
 			return (void *)(HEAP_VA + (uint64_t)k * XOK_PGSIZE);
 		}
 		return map_run((uint32_t)sz, PI_HEAD | (uint32_t)sz);
@@ -255,16 +302,17 @@ free(void *p)
 		/* keep a one-page block if it is ours alone: remap it
 		 * writable (XN's cache leaves it read-only) unless we know
 		 * it is (exos_heap_writable) */
-		rw[k / 64] &= ~(1UL << (k % 64));
 		if (n == XOK_PGSIZE && npool < POOL_MAX &&
 		    !(XOK_PAGES[pi->ppn].flags & XOK_PG_XN) &&
 		    XOK_PAGES[pi->ppn].mapcount == 1 &&
 		    (known || sys_page_map(XOK_SELF, (uint64_t)p, pi->ppn,
 		    XOK_PTE_W | XOK_PTE_NX, 0, 0) == 0)) {
+			rw[k / 64] |= 1UL << (k % 64);
 			pi->info = PI_POOL;
 			pool[npool++] = (uint32_t)(pi - pinfo);
 			return;
 		}
+		rw[k / 64] &= ~(1UL << (k % 64));
 		unmap_pages((uint32_t)(pi - pinfo), (uint32_t)(n / XOK_PGSIZE));
 		return;
 	}
@@ -312,8 +360,8 @@ exos_heap_writable(void *p, int on)
 	uint32_t k;
 
 	if (pi == NULL || (uint64_t)p % XOK_PGSIZE != 0 ||
-	    pi->info != (PI_HEAD | 1))
-		return;                 /* not a one-page block: no hint */
+	    !(pi->info & (PI_HEAD | PI_TAIL)))
+		return;                 /* not a page of a large block */
 	k = (uint32_t)(pi - pinfo);
 	if (on)
 		rw[k / 64] |= 1UL << (k % 64);

@@ -134,21 +134,23 @@ count(char *const *v, size_t *bytes)
  * endian x86-64 ET_EXEC (static, not PIE, no interpreter) whose
  * segments fit the file and lie below the libOS's regions. */
 static long
-check_elf(const uint8_t *img, uint64_t size, struct px_auxinfo *ai,
-    uint64_t *npages)
+check_elf(const uint8_t *img, uint64_t size, uint64_t have,
+    struct px_auxinfo *ai, uint64_t *npages)
 {
 	const Elf64_Ehdr *eh = (const void *)img;
 	const Elf64_Phdr *ph;
 	uint64_t i, n = 0;
 
-	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	if (have < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_machine != EM_X86_64 || eh->e_type != ET_EXEC ||
 	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > size ||
 	    eh->e_phnum == 0 ||
-	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr))
-		return -ENOEXEC;
+	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr) ||
+	    eh->e_phoff > have ||
+	    eh->e_phnum > (have - eh->e_phoff) / sizeof(Elf64_Phdr))
+		return -ENOEXEC;        /* (px_exec_image reads them all) */
 	ph = (const void *)(img + eh->e_phoff);
 	ai->phdr = 0;
 	for (i = 0; i < eh->e_phnum; i++, ph++) {
@@ -269,12 +271,13 @@ static struct px_shebang sb[PX_SHEBANG_DEPTH];
 static char *head[3 * PX_SHEBANG_DEPTH];
 static long nhead, skip;
 
-/* img (size bytes, from path) is a script at depth: its interpreter's
- * image replaces it (*img, *size, *mapped), or -errno (*mapped 0 then:
+/* img (its first *have of size bytes, from path) is a script at depth:
+ * its interpreter's image replaces it (*img, *size, *have, *mapped),
+ * or -errno (*mapped 0 then:
  * nothing is left to give back). */
 static long
 script(int depth, const char *path, const uint8_t **img, uint64_t *size,
-    long *mapped, long argc)
+    uint64_t *have, long *mapped, long argc)
 {
 	struct px_shebang *s = &sb[depth];
 	char *h[3 * PX_SHEBANG_DEPTH];
@@ -283,9 +286,9 @@ script(int depth, const char *path, const uint8_t **img, uint64_t *size,
 	if (depth == PX_SHEBANG_DEPTH)
 		r = -ELOOP;
 	else
-		r = px_shebang(*img, *size, s);
+		r = px_shebang(*img, *have, s);
 	if (*mapped)
-		px_exec_image_done(*img, *size);
+		px_exec_image_done(*img, *have);
 	*mapped = 0;
 	if (r < 0)
 		return r;
@@ -300,7 +303,7 @@ script(int depth, const char *path, const uint8_t **img, uint64_t *size,
 		skip++;                 /* the program's argv[0] goes */
 	memcpy(head, h, (size_t)k * sizeof(h[0]));
 	nhead = k;
-	if ((r = px_exec_image(s->name, img, size)) < 0)
+	if ((r = px_exec_image(s->name, img, size, have)) < 0)
 		return r;
 	*mapped = r;
 	return 0;
@@ -344,7 +347,7 @@ px_execve(PX_ARGS)
 	char path[PATH_MAX];
 	char *const *argv = (char *const *)a2, *const *envp = (char *const *)a3;
 	const uint8_t *img;
-	uint64_t size, npimg, npstk, nmaps, nops, k, i, va, kstk;
+	uint64_t size, have, npimg, npstk, nmaps, nops, k, i, va, kstk;
 	long argc, envc, f, mapped;
 	size_t blk;
 	struct px_auxinfo ai;
@@ -366,15 +369,15 @@ px_execve(PX_ARGS)
 		return argc;
 	if ((envc = count(envp, &bytes)) < 0)
 		return envc;
-	if ((mapped = px_exec_image(path, &img, &size)) < 0)
+	if ((mapped = px_exec_image(path, &img, &size, &have)) < 0)
 		return mapped;
 	px_pinfo_exec(path);            /* (portgaps) /proc/PID/exe */
 	nhead = skip = 0;
-	for (depth = 0; size >= 2 && img[0] == '#' && img[1] == '!'; depth++)
+	for (depth = 0; have >= 2 && img[0] == '#' && img[1] == '!'; depth++)
 		if ((f = script(depth, depth ? sb[depth - 1].name : path, &img,
-		    &size, &mapped, argc)) < 0)
+		    &size, &have, &mapped, argc)) < 0)
 			return f;
-	if ((f = check_elf(img, size, &ai, &npimg)) < 0)
+	if ((f = check_elf(img, size, have, &ai, &npimg)) < 0)
 		goto fail;
 	eh = (const void *)img;
 	f = -ENOMEM;
@@ -453,7 +456,17 @@ px_execve(PX_ARGS)
 			}
 			if (hi > va + PG)
 				hi = va + PG;
-			if (hi > lo)
+			if (ph->p_offset + ph->p_filesz > have) {
+				/* not in the head: the segment's file
+				 * bytes at once, from the file into its
+				 * staged pages (consecutive from here) */
+				if (lo == ph->p_vaddr && (f =
+				    px_exec_image_rest(stage + (lo - va),
+				    ph->p_offset, ph->p_filesz)) < 0) {
+					undo();
+					goto fail;
+				}
+			} else if (hi > lo)
 				memcpy(stage + (lo - va), img + ph->p_offset +
 				    (lo - ph->p_vaddr), hi - lo);
 		}
@@ -521,7 +534,7 @@ fail:
 	if (argv)
 		joined_done(argv, jlen);
 	if (mapped)
-		px_exec_image_done(img, size);
+		px_exec_image_done(img, have);
 	return f;
 }
 

@@ -9,6 +9,7 @@
  * in-memory files and /dev are read-only: anything that would change
  * them is EROFS.
  */
+#include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -1166,11 +1167,44 @@ px_sync(PX_ARGS)
 
 /* ---- execve's program file ------------------------------------------- */
 
+/*
+ * The program's file is read in two steps: its head here (the ELF
+ * header and program headers, or a script's first line), the segments
+ * later straight into the pages exec stages (px_exec_image_rest).  It
+ * was read whole into the arena first: for a 1.3 MB program, 336
+ * pages the arena then gave back one PAGE_UNMAP and one PAGE_FREE at a
+ * time.
+ */
+#define EXEC_HEAD 4096u
+static char exec_path[PATH_MAX];        /* the C-FFS file being loaded */
+
+/* Read the first *have bytes of exec_path into a fresh arena buffer. */
+static long
+exec_head(const uint8_t **img, uint64_t have)
+{
+	uint8_t *buf;
+	long r;
+
+	buf = (uint8_t *)px_mmap(0, (long)have, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if ((unsigned long)buf >= -4095UL)
+		return -ENOMEM;
+	r = FS(PX_FS_READ, cffs_read(fs, exec_path, 0, buf, have));
+	if (r != (long)have) {
+		px_munmap((long)buf, (long)have, 0, 0, 0, 0);
+		return r < 0 ? r : -EIO;
+	}
+	*img = buf;
+	return 0;
+}
+
 long
-px_exec_image(const char *upath, const uint8_t **img, uint64_t *size)
+px_exec_image(const char *upath, const uint8_t **img, uint64_t *size,
+    uint64_t *have)
 {
 	struct px_nd *nd = &nd1;
-	uint8_t *buf;
+	const Elf64_Ehdr *eh;
+	uint64_t phend;
 	long r;
 
 	if ((r = px_namei(AT_FDCWD, upath, 0, nd)) < 0)
@@ -1183,24 +1217,46 @@ px_exec_image(const char *upath, const uint8_t **img, uint64_t *size)
 		if ((r = px_file_lookup(nd->path)) < 0)
 			return r;
 		*img = px_file_data((uint32_t)r, size);
+		*have = *size;
 		return 0;
 	}
 	if (nd->be != PX_BE_CFFS)
 		return -EACCES;
+	if (strlen(nd->path) >= sizeof(exec_path))
+		return -ENAMETOOLONG;
+	strcpy(exec_path, nd->path);
 	*size = (uint64_t)nd->st.st_size;
 	if (*size == 0)
 		return -ENOEXEC;
-	buf = (uint8_t *)px_mmap(0, (long)*size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if ((unsigned long)buf >= -4095UL)
-		return -ENOMEM;
-	r = FS(PX_FS_READ, cffs_read(fs, nd->path, 0, buf, *size));
-	if (r != (long)*size) {
-		px_munmap((long)buf, (long)*size, 0, 0, 0, 0);
-		return r < 0 ? r : -EIO;
+	*have = *size < EXEC_HEAD ? *size : EXEC_HEAD;
+	if ((r = exec_head(img, *have)) < 0)
+		return r;
+	/* program headers past the head (no linker puts them there, but
+	 * the format allows it): read again, up to their end */
+	eh = (const void *)*img;
+	if (*have >= sizeof(*eh) && !memcmp(eh->e_ident, ELFMAG, SELFMAG) &&
+	    eh->e_phoff < *size && eh->e_phnum <= (*size - eh->e_phoff) /
+	    sizeof(Elf64_Phdr) && (phend = eh->e_phoff + eh->e_phnum *
+	    sizeof(Elf64_Phdr)) > *have) {
+		px_munmap((long)*img, (long)*have, 0, 0, 0, 0);
+		*have = phend;
+		if ((r = exec_head(img, *have)) < 0)
+			return r;
 	}
-	*img = buf;
 	return 1;               /* px_exec_image_done unmaps it */
+}
+
+long
+px_exec_image_rest(void *dst, uint64_t off, uint64_t len)
+{
+	long r;
+
+	if (len == 0)
+		return 0;
+	r = FS(PX_FS_READ, cffs_read(fs, exec_path, off, dst, len));
+	if (r == (long)len)
+		return 0;
+	return r < 0 ? r : -EIO;        /* the file shrank under us */
 }
 
 void

@@ -161,6 +161,7 @@ recover_fresh(void)
 		ins.block = b, ins.ppn = (uint64_t)ppn, ins.va = (uint64_t)page;
 		if (sys_xn_bc_insert_many(0, &ins, 1, 0) != 1)
 			continue;
+		exos_heap_writable(page, 0);    /* read-only now */
 		sys_xn_writeback(b);
 		sys_xn_bc_evict(0, b);
 		sys_page_map(XOK_SELF, (uint64_t)page, (uint64_t)ppn,

@@ -156,10 +156,15 @@ long px_truncate(PX_ARGS);
 long px_statfs(PX_ARGS);
 long px_fstatfs(PX_ARGS);
 long px_sync(PX_ARGS);
-/* exec.c's loader: the program file at path (modfile or C-FFS), read
- * whole: its bytes (in memory the caller unmaps with
- * px_exec_image_done), or -errno (ENOENT, EACCES, ...). */
-long px_exec_image(const char *upath, const uint8_t **img, uint64_t *size);
+/* exec.c's loader: the program file at path (modfile or C-FFS): its
+ * size, and its first *have bytes at *img (all of a modfile; a C-FFS
+ * file's head, in memory the caller unmaps with px_exec_image_done
+ * when 1 is returned), or -errno (ENOENT, EACCES, ...);
+ * px_exec_image_rest reads len bytes at off of the last C-FFS file
+ * px_exec_image opened into dst: 0 or -errno. */
+long px_exec_image(const char *upath, const uint8_t **img, uint64_t *size,
+    uint64_t *have);
+long px_exec_image_rest(void *dst, uint64_t off, uint64_t len);
 void px_exec_image_done(const uint8_t *img, uint64_t size);
 
 /* start.c: the Linux start block (argc, argv, envp, auxv, strings). */

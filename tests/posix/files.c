@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1151,6 +1152,102 @@ append_counts(void)
 }
 #endif
 
+#ifdef __exos__
+#define KPROG "/bin/files"      /* this program, on C-FFS (posixfiles.sh) */
+
+/*
+ * (kread-child) Read KPROG whole in 64 KiB reads, in an image execve
+ * loaded after its predecessor had read the same file: the blocks are
+ * in the shared cache and views of them from the old image are still
+ * in our window.  Those views are found and replaced a run at a time
+ * (it was one XN_BC_MAP a block, 4 KiB, each refused with BUSY first).
+ * Exits 0 within the bound, 1 past it, 2 on a failed read.
+ */
+static int
+kread_child(void)
+{
+	static char b[65536];
+	struct stat st;
+	uint64_t c, pages;
+	ssize_t r;
+	int fd = open(KPROG, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return 2;
+	pages = ((uint64_t)st.st_size + 4095) / 4096;
+	c = kcalls();
+	while ((r = read(fd, b, sizeof(b))) > 0)
+		;
+	c = kcalls() - c;
+	close(fd);
+	printf("files: kcalls: reading the %llu-page program back after "
+	    "exec: %llu kernel calls\n", (unsigned long long)pages,
+	    (unsigned long long)c);
+	if (r != 0)
+		return 2;
+	return c <= 16 + pages / 8 ? 0 : 1;
+}
+
+/*
+ * fork + execve of a program on C-FFS + wait, the new image reading
+ * the program back (kread_child: the bound is there); and a munmap of
+ * 1 MiB of touched anonymous memory, at most one call a page (the page
+ * frees; the unmapping is one PAGE_UNMAP_RANGE per 512 pages, where it
+ * was one PAGE_UNMAP a page: 512 calls).  Counts, not times.  The whole
+ * fork + exec + wait is printed, not bounded: its page frees are one
+ * call a page of the images (no batched free).
+ */
+static void
+kcall_exec(void)
+{
+	static char b[65536];
+	struct stat st;
+	uint64_t c, pages = 0;
+	pid_t pid;
+	int fd, status = -1;
+
+	EXPECT("kcalls: " KPROG " is on C-FFS", stat(KPROG, &st) == 0 &&
+	    S_ISREG(st.st_mode));
+	pages = ((uint64_t)st.st_size + 4095) / 4096;
+	c = kcalls();
+	pid = fork();
+	if (pid == 0) {
+		/* views of the program's blocks in this environment */
+		if ((fd = open(KPROG, O_RDONLY)) < 0)
+			_exit(3);
+		while (read(fd, b, sizeof(b)) > 0)
+			;
+		close(fd);
+		execl(KPROG, KPROG, ".", "kread-child", (char *)NULL);
+		_exit(4);
+	}
+	if (pid > 0)
+		status = wait_status(pid);
+	c = kcalls() - c;
+	printf("files: kcalls: fork + exec of the %llu-page " KPROG " + "
+	    "wait: %llu kernel calls\n", (unsigned long long)pages,
+	    (unsigned long long)c);
+	EXPECT("kcalls: the exec'd image read the program back within "
+	    "16 + 1 per 8 pages kernel calls", status == 0);
+	{
+		char *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		EXPECT("kcalls: mmap 1 MiB", m != MAP_FAILED);
+		if (m == MAP_FAILED)
+			return;
+		memset(m, 1, 1 << 20);
+		c = kcalls();
+		status = munmap(m, 1 << 20);
+		c = kcalls() - c;
+		printf("files: kcalls: munmap of 1 MiB touched: %llu kernel "
+		    "calls\n", (unsigned long long)c);
+		EXPECT("kcalls: munmap of 256 touched pages: at most 256 + 8 "
+		    "calls", status == 0 && c >= 1 && c <= 256 + 8);
+	}
+}
+#endif
+
 static void
 locks(void)
 {
@@ -1231,6 +1328,10 @@ main(int argc, char **argv)
 		return hide_child(atoi(argv[3]));
 	if (argc >= 5 && strcmp(argv[2], "exec-child") == 0)
 		return exec_child(atoi(argv[3]), atoi(argv[4]));
+#ifdef __exos__
+	if (argc >= 3 && strcmp(argv[2], "kread-child") == 0)
+		return kread_child();
+#endif
 	if (argc < 2) {
 		fprintf(stderr, "usage: files DIR [check]\n");
 		return 2;
@@ -1275,6 +1376,7 @@ main(int argc, char **argv)
 #ifdef __exos__
 	kcall_counts();
 	append_counts();
+	kcall_exec();
 #endif
 	locks();
 	{

@@ -18,10 +18,12 @@ int64_t exos_heap_ppn(const void *p);
 /* Pages free() could not give back to the kernel (still in XN's cache:
  * a libFS freed a registered page without evicting it).  0 normally. */
 uint64_t exos_heap_stuck(void);
-/* p, a one-page block, is mapped writable now (on: the kernel gave it
- * back so, XN_BC_EVICT_MANY) or may not be (off: it went to XN's
- * cache): free() keeps a block it knows is writable without mapping it
- * again.  Until then, or after any malloc of it, free() maps it. */
+/* p, a page of a large block, is mapped writable now (on: the kernel
+ * gave it back so, XN_BC_EVICT_MANY) or may not be (off: it went to
+ * XN's cache, which maps it read-only in place): free() keeps a page
+ * it knows is writable without mapping it again.  malloc hands pages
+ * out known writable (mapped so); whoever gives one to XN must say
+ * off, or free() would keep a read-only page. */
 void exos_heap_writable(void *p, int on);
 /* Forget every block, giving nothing back (a forked child whose copy of
  * the tables names its parent's pages). */
