@@ -105,18 +105,19 @@ fi
     pass "several processes: 48 files from the three workers" ||
     fail "several processes: $(grep -c '^[ab][0-9]' "$tmp/want") worker files, want 48"
 
+# on_fresh NAME MODE: libfstest MODE on a fresh image ($tmp/MODE.img),
+# which fsck.cffs must then find clean
+on_fresh() {
+	"$mkfs" -d "$tmp/root" "$tmp/$2.img" 32M >/dev/null || fail "mkfs.cffs"
+	guest "$1" 0 --disk "$tmp/$2.img" "$prog" "$2"
+	fsck_clean "$1" "$tmp/$2.img"
+}
+
 # A process killed inside a call, after each of its changes in turn:
 # the next process finishes it from the journal, and the image is clean.
-img8=$tmp/killed.img
-"$mkfs" -d "$tmp/root" "$img8" 32M >/dev/null || fail "mkfs.cffs"
-guest "killed inside a call" 0 --disk "$img8" "$prog" killed
-fsck_clean "killed inside a call" "$img8"
-
+on_fresh "killed inside a call" killed
 # A journal forged by a buggy process of the family: refused, dropped.
-img9=$tmp/badj.img
-"$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
-guest "forged journal" 0 --disk "$img9" "$prog" badjournal
-fsck_clean "forged journal" "$img9"
+on_fresh "forged journal" badjournal
 # A rename and a link (C-FFS commits inside them) right after another
 # living process's change: before the commit hook they failed with
 # EUCLEAN (fsroot.c, before_commit).
@@ -128,16 +129,9 @@ ls_is "rename and link after another's change" "$img8" /r "f2 f3 g0 g1"
 
 # rename(2) and unlink(2) of open names, killed inside: the names and
 # the open descriptions are finished by the next process.
-img10=$tmp/renopen.img
-"$mkfs" -d "$tmp/root" "$img10" 32M >/dev/null || fail "mkfs.cffs"
-guest "open names renamed, killed" 0 --disk "$img10" "$prog" renopen
-fsck_clean "open names renamed, killed" "$img10"
-
+on_fresh "open names renamed, killed" renopen
 # The shared block cache: readers of one file share its registry pages.
-img7=$tmp/share.img
-"$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"
-guest "shared cache" 0 --disk "$img7" "$prog" share
-fsck_clean "shared cache" "$img7"
+on_fresh "shared cache" share
 
 echo ALL-DONE
 exit $failed
