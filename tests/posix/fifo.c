@@ -543,6 +543,15 @@ churn_side(int id, int reader)
 	_exit(0);
 }
 
+static volatile sig_atomic_t churn_at;
+
+static void
+churn_stuck(int s)
+{
+	(void)s;
+	_exit(churn_at);
+}
+
 /* Opens racing unlink, mkfifo and rename of the same names. */
 static void
 churn(void)
@@ -590,14 +599,38 @@ churn(void)
 	}
 	EXPECT("the readers and writers: clean errors, no other name's "
 	    "bytes, no hang", bad == 0);
+	/* no end is left behind: a writer finds no reader, a reader no
+	 * writer (a phantom reader would let the writer below go on alone
+	 * and leave the reader waiting) */
+	for (i = 1; i <= 2; i++) {
+		const char *c = i == 1 ? "c1" : "c2";
+		struct pollfd q;
+
+		fd = open(c, O_WRONLY | O_NONBLOCK);
+		EXPECT("after the churn no reader is left (ENXIO)",
+		    fd < 0 && errno == ENXIO);
+		if (fd >= 0)
+			close(fd);
+		fd = open(c, O_RDONLY | O_NONBLOCK);
+		q.fd = fd;
+		q.events = POLLIN;
+		EXPECT("after the churn no writer is left (nothing to read)",
+		    fd >= 0 && poll(&q, 1, 0) == 0 &&
+		    read(fd, buf, sizeof(buf)) == 0);
+		close(fd);
+	}
 	/* the names are whole: a pair meets on each, blocking */
 	for (i = 1; i <= 2; i++) {
 		const char *c = i == 1 ? "c1" : "c2";
 		pid_t p = fork();
 
 		if (p == 0) {
+			/* stuck: the status says where (2 open, 3 read) */
+			signal(SIGALRM, churn_stuck);
+			churn_at = 2;
 			alarm(30);
 			fd = open(c, O_RDONLY);
+			churn_at = 3;
 			_exit(fd >= 0 && read(fd, buf, 8) == 3 &&
 			    memcmp(buf, "end", 3) == 0 ? 0 : 1);
 		}
@@ -607,6 +640,7 @@ churn(void)
 		    fd >= 0 && write(fd, "end", 3) == 3);
 		close(fd);
 		alarm(0);
+		/* 2 or 3: it waited 30 s in its open or its read */
 		EXPECT_RET("and the reader got it", reap(p), 0);
 	}
 	unlink("c1");
