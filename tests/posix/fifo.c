@@ -544,11 +544,24 @@ churn_side(int id, int reader)
 }
 
 static volatile sig_atomic_t churn_at;
+static struct timespec churn_t0;
 
+/* The final reader's alarm: where it was (2 open, 3 read) and for how
+ * long, on the console, then that status. */
 static void
 churn_stuck(int s)
 {
+	struct timespec t;
+	char m[96];
+	int n;
+
 	(void)s;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	n = snprintf(m, sizeof(m), "(fifo: churn: the reader was in its %s "
+	    "for %ld ms)\n", churn_at == 2 ? "open" : "read",
+	    (long)((t.tv_sec - churn_t0.tv_sec) * 1000 +
+	    (t.tv_nsec - churn_t0.tv_nsec) / 1000000));
+	(void)!write(1, m, (size_t)n);
 	_exit(churn_at);
 }
 
@@ -628,6 +641,7 @@ churn(void)
 			/* stuck: the status says where (2 open, 3 read) */
 			signal(SIGALRM, churn_stuck);
 			churn_at = 2;
+			clock_gettime(CLOCK_MONOTONIC, &churn_t0);
 			alarm(30);
 			fd = open(c, O_RDONLY);
 			churn_at = 3;
