@@ -546,8 +546,8 @@ churn_side(int id, int reader)
 static volatile sig_atomic_t churn_at;
 static struct timespec churn_t0;
 
-/* The final reader's alarm: where it was (2 open, 3 read) and for how
- * long, on the console, then that status. */
+/* The final reader's alarm: where it was (2 open, 3 read, 4 exit) and
+ * for how long, on the console, then that status. */
 static void
 churn_stuck(int s)
 {
@@ -558,11 +558,13 @@ churn_stuck(int s)
 	(void)s;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	n = snprintf(m, sizeof(m), "(fifo: churn: the reader was in its %s "
-	    "for %ld ms)\n", churn_at == 2 ? "open" : "read",
+	    "for %ld ms)\n", churn_at == 2 ? "open" : churn_at == 3 ?
+	    "read" : "exit",
 	    (long)((t.tv_sec - churn_t0.tv_sec) * 1000 +
 	    (t.tv_nsec - churn_t0.tv_nsec) / 1000000));
 	(void)!write(1, m, (size_t)n);
-	_exit(churn_at);
+	if (churn_at != 4)      /* in _exit: it ends anyway */
+		_exit(churn_at);
 }
 
 /* Opens racing unlink, mkfifo and rename of the same names. */
@@ -645,8 +647,10 @@ churn(void)
 			alarm(30);
 			fd = open(c, O_RDONLY);
 			churn_at = 3;
-			_exit(fd >= 0 && read(fd, buf, 8) == 3 &&
-			    memcmp(buf, "end", 3) == 0 ? 0 : 1);
+			st = fd >= 0 && read(fd, buf, 8) == 3 &&
+			    memcmp(buf, "end", 3) == 0 ? 0 : 1;
+			churn_at = 4;
+			_exit(st);
 		}
 		alarm(30);
 		fd = open(c, O_WRONLY);
