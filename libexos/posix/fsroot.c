@@ -51,6 +51,8 @@ struct fs_shared {
 	 * stays, so the next flush retries them): its next fsync or sync
 	 * retries and reports EIO if that fails too (0: none) */
 	volatile uint64_t wb_failed;
+	/* the boot's hidden names of a dead family swept (vfs_cffs.c) */
+	volatile uint64_t swept;
 };
 
 static struct fs_shared *sh;    /* the family's, found on first use */
@@ -391,6 +393,15 @@ px_fs_begin(long *err)
 	if (sh != NULL) {
 		done = px_fsj_replay(fs) != 0;
 		done |= px_vn_fsrecover(fs) != 0;
+		/* the family's first call, if the boot's first process
+		 * makes it (no file of this boot is open yet): a dead
+		 * family's hidden names (marked first: never swept twice,
+		 * even if we die here) */
+		if (!sh->swept) {
+			sh->swept = 1;
+			if (xok_env_info(XOK_INFO->cur_env)->parent == 0)
+				done |= px_vn_fssweep(fs) != 0;
+		}
 	}
 	if (done) {
 		if (other_holder())

@@ -73,6 +73,15 @@ long px_vn_rename(const char *from, const char *to);
  * died in; 1 if it changed something. */
 struct cffs_fs;
 int px_vn_fsrecover(struct cffs_fs *fs);
+/* (fsroot.c, once per boot, first call) Remove the hidden names of files
+ * unlinked while open that a dead family left; the number removed. */
+int px_vn_fssweep(struct cffs_fs *fs);
+/* Fault injection for tests: px_vn_die_at = a point below makes the
+ * process destroy itself there (exit code 9) in a hidden file's last
+ * close; 0 (the default): never. */
+extern int px_vn_die_at;
+#define PX_VN_DIE_RECORDED      1       /* its release recorded */
+#define PX_VN_DIE_UNHOOKED      2       /* the vnode off the list */
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);

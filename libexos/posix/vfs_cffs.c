@@ -13,7 +13,9 @@
  *     a hidden name in the root ("/.exos-unlinked-<env>-<n>", left out
  *     of the root's listing) and marks the vnode unlinked; the last
  *     close removes it.  A family that dies with such a file open
- *     leaves its hidden name behind (fsck.cffs sees an ordinary file).
+ *     leaves its hidden name behind (fsck.cffs sees an ordinary file):
+ *     the boot's first process removes every hidden name at its first
+ *     file call (px_vn_fssweep), before any other process can hold one.
  * The lock order is a description's lock, then vlock, then C-FFS's
  * bracket (fsroot.h): file data calls hold vlock so the name does not
  * move under them.
@@ -72,18 +74,36 @@ vn_setpath(struct px_vnode *v, const char *path)
 	return px_shm_setstr(&v->path, &v->cap, path);
 }
 
-/* A name change in progress (in the shared region, under vlock). */
+/* A name change in progress (in the shared region, under vlock), or
+ * the last close of a hidden file (release: the vnode unhooked, then
+ * its hidden name removed). */
 struct vn_pend {
 	volatile uint64_t env;  /* the process making it; 0: none */
 	volatile uint32_t fsres; /* after its death: C-FFS's part finished
 	                           (1 renamed, 2 could not be), 0 not yet */
+	uint32_t release;       /* 1: vn_release of over (hidden: its name) */
+	volatile uint32_t step; /* release: 1 unhooked, 2 name removed */
 	struct px_vnode *over;  /* the open vnode moved aside, or NULL */
-	char hidden[64];        /* where it goes */
+	char hidden[64];        /* where it goes (release: where it is) */
 	char from[PX_PATH_MAX]; /* rename from -> to ("": only the move */
 	char to[PX_PATH_MAX];   /*  aside, an unlink of an open name) */
 };
 
 static void vn_move(struct px_fdreg *r, const char *from, const char *to);
+
+/* Fault injection (vfs.h; libfstest relkill): the process destroys
+ * itself at that point of a hidden file's last close, as a kill there
+ * would; 0: never. */
+int px_vn_die_at;
+
+static void
+die_at(int point)
+{
+	if (px_vn_die_at == point)
+		sys_env_destroy(XOK_INFO->cur_env, 0, 9);
+}
+static void vn_unhook(struct px_fdreg *r, struct px_vnode *v);
+static void vn_free(struct px_vnode *v);
 
 /* Does path name something (C-FFS's view, after any replay)? */
 static int
@@ -110,7 +130,23 @@ vn_recover(struct px_fdreg *r)
 {
 	struct vn_pend *p = r->vpend;
 	struct px_vnode *o = p->over;
+	struct cffs_fs *fs;
+	long err;
 
+	/* a last close: its description is gone with the dead, so the
+	 * release is finished (o is freed only after step 2) */
+	if (p->release) {
+		if (p->step < 1)
+			vn_unhook(r, o);
+		if (p->step < 2) {
+			if (fs_has(p->hidden) && (fs = px_fs_begin(&err)))
+				px_fs_end(fs, cffs_unlink(fs, p->hidden),
+				    PX_FS_CHANGED);
+			vn_free(o);
+		}
+		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
+		return;
+	}
 	/* (fs_has's bracket finishes C-FFS's part first: px_vn_fsrecover) */
 	if (o != NULL && !o->unlinked && fs_has(p->hidden) &&
 	    vn_setpath(o, p->hidden) == 0)
@@ -157,6 +193,49 @@ px_vn_fsrecover(struct cffs_fs *fs)
 	return 1;
 }
 
+/* The hidden names in the root, collected by px_vn_fssweep. */
+struct sweep {
+	char names[16][64];
+	int n;
+};
+
+static int
+sweep_one(void *arg, const char *name, const struct cffs_stat *st)
+{
+	struct sweep *w = arg;
+
+	(void)st;
+	if (strncmp(name, &HIDDEN[1], sizeof(HIDDEN) - 2) != 0 ||
+	    strlen(name) + 1 >= sizeof(w->names[0]))
+		return 0;
+	snprintf(w->names[w->n], sizeof(w->names[0]), "/%s", name);
+	return ++w->n == (int)(sizeof(w->names) / sizeof(w->names[0]));
+}
+
+/*
+ * (fsroot.c's px_fs_begin, the lock held, once per boot: in the boot's
+ * first process, before it or anyone else can have opened a file) The
+ * hidden names a family that died with files unlinked but open left
+ * behind (a power-off, a crash, a kill of the last holder between its
+ * close and the removal): removed, as a UNIX kernel's mount frees its
+ * orphaned inodes.  The number removed.
+ */
+int
+px_vn_fssweep(struct cffs_fs *fs)
+{
+	struct sweep w;
+	int i, n = 0, r;
+
+	do {
+		w.n = 0;
+		r = cffs_readdir(fs, "/", sweep_one, &w);
+		for (i = 0; i < w.n; i++)
+			if (cffs_unlink(fs, w.names[i]) == 0)
+				n++;
+	} while (r > 0 && n > 0 && n % 16 == 0);
+	return n;
+}
+
 /* Take vlock; finish a dead process's name change first. */
 static void
 vlock(struct px_fdreg *r)
@@ -170,25 +249,33 @@ vlock(struct px_fdreg *r)
 		vn_recover(r);
 }
 
-/* Record a name change before its first step (vlock held): NULL if the
- * record cannot be had (the change goes on unrecorded). */
+/* Record a name change before its first step (vlock held), or with
+ * hidden set the last close of over, whose hidden name that is: NULL
+ * if the record cannot be had (the change goes on unrecorded). */
 static struct vn_pend *
 pend_begin(struct px_fdreg *r, const char *from, const char *to,
-           struct px_vnode *over)
+           struct px_vnode *over, const char *hidden)
 {
 	struct vn_pend *p = r->vpend;
 
 	if (p == NULL && (p = r->vpend = px_shm_alloc(sizeof(*p))) == NULL)
 		return NULL;
-	if (strlen(from) >= sizeof(p->from) || strlen(to) >= sizeof(p->to))
+	if (strlen(from) >= sizeof(p->from) || strlen(to) >= sizeof(p->to) ||
+	    (hidden != NULL && strlen(hidden) >= sizeof(p->hidden)))
 		return NULL;
 	p->env = 0;
 	p->fsres = 0;
+	p->release = hidden != NULL;
+	p->step = 0;
 	p->over = over;
 	strcpy(p->from, from);
 	strcpy(p->to, to);
-	snprintf(p->hidden, sizeof(p->hidden), HIDDEN "%lx-%lx",
-	    (unsigned long)XOK_INFO->cur_env, (unsigned long)++r->hidden_seq);
+	if (hidden != NULL)
+		strcpy(p->hidden, hidden);
+	else
+		snprintf(p->hidden, sizeof(p->hidden), HIDDEN "%lx-%lx",
+		    (unsigned long)XOK_INFO->cur_env,
+		    (unsigned long)++r->hidden_seq);
 	__atomic_store_n(&p->env, XOK_INFO->cur_env, __ATOMIC_RELEASE);
 	return p;
 }
@@ -234,17 +321,48 @@ px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 	return 0;
 }
 
+/* v off the family's list (vlock held; not on it: nothing). */
+static void
+vn_unhook(struct px_fdreg *r, struct px_vnode *v)
+{
+	struct px_vnode **pp;
+
+	for (pp = (struct px_vnode **)&r->vnodes; *pp; pp = &(*pp)->next)
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+}
+
+static void
+vn_free(struct px_vnode *v)
+{
+	px_shm_free(v->path, v->cap);
+	px_shm_free(v, sizeof(*v));
+}
+
+/*
+ * A description's last close.  The last vnode reference of a hidden
+ * file removes its name: recorded first (vn_pend, release), so a
+ * process killed between the unhook and C-FFS's unlink leaves the rest
+ * to the next vlock instead of the hidden file for good.
+ */
 static void
 vn_release(struct px_ofile *f)
 {
 	struct px_fdreg *r = reg();
-	struct px_vnode *v = vn(f), **pp;
+	struct px_vnode *v = vn(f);
+	struct vn_pend *p = NULL;
 	struct cffs_fs *fs;
 	long err;
 
 	if (!r || !v)
 		return;
 	vlock(r);
+	if (v->refs == 1 && v->unlinked) {
+		p = pend_begin(r, "", "", v, v->path);
+		die_at(PX_VN_DIE_RECORDED);
+	}
 	/* (ports12) inotify: the description's last close */
 	if (!(f->flags & O_PATH))
 		px_in_note(v->path, (f->flags & 3) != O_RDONLY ?
@@ -253,16 +371,17 @@ vn_release(struct px_ofile *f)
 		px_unlock(&r->vlock);
 		return;
 	}
-	for (pp = (struct px_vnode **)&r->vnodes; *pp; pp = &(*pp)->next)
-		if (*pp == v) {
-			*pp = v->next;
-			break;
-		}
+	vn_unhook(r, v);
+	if (p != NULL)
+		__atomic_store_n(&p->step, 1, __ATOMIC_RELEASE);
+	die_at(PX_VN_DIE_UNHOOKED);
 	if (v->unlinked && (fs = px_fs_begin(&err)) != NULL)
 		px_fs_end(fs, cffs_unlink(fs, v->path), PX_FS_CHANGED);
+	if (p != NULL)
+		__atomic_store_n(&p->step, 2, __ATOMIC_RELEASE);
+	pend_end(p);
 	px_unlock(&r->vlock);
-	px_shm_free(v->path, v->cap);
-	px_shm_free(v, sizeof(*v));
+	vn_free(v);
 }
 
 const char *
@@ -326,7 +445,7 @@ px_vn_unlink(const char *path)
 		return -ENOENT;
 	vlock(r);
 	if ((v = vn_find(r, path)) != NULL) {
-		struct vn_pend *p = pend_begin(r, "", "", v);
+		struct vn_pend *p = pend_begin(r, "", "", v, NULL);
 
 		e = hide(v, p ? p->hidden : NULL);
 		pend_end(p);
@@ -399,7 +518,7 @@ px_vn_rename(const char *from, const char *to)
 		return -ENOENT;
 	vlock(r);
 	over = strcmp(from, to) != 0 ? vn_find(r, to) : NULL;
-	p = pend_begin(r, from, to, over);
+	p = pend_begin(r, from, to, over, NULL);
 	e = vn_rename_steps(r, from, to, over);
 	pend_end(p);
 	px_unlock(&r->vlock);

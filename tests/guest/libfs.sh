@@ -135,6 +135,14 @@ ls_is "rename and link after another's change" "$img8" /r "f2 f3 g0 g1"
 on_fresh "open names renamed, killed" renopen
 # The shared block cache: readers of one file share its registry pages.
 on_fresh "shared cache" share
+# The last close of an unlinked open file, killed: no hidden name left.
+on_fresh "unlinked open files' last close, killed" relkill
+# A dead family's hidden names: the next boot's first call removes them.
+img9=$tmp/hide.img
+"$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
+guest "hidden names left by a dead family" 0 --disk "$img9" "$prog" hidemake
+guest "the next boot removes them" 0 --disk "$img9" "$prog" hidecheck
+fsck_clean "hidden names swept" "$img9"
 
 echo ALL-DONE
 exit $failed
