@@ -80,7 +80,7 @@ j_begin(void *arg, const struct cffs_jent *v, uint32_t n)
 	if (jc_dead())
 		return -1;
 	if (ncap == MAXC || n > MAXJ)
-		return -1;      /* not kept: the commit goes on unjournaled */
+		return -1;      /* not kept: the commit fails, unchanged */
 	jcopy(&cap[ncap++], v, n);
 	capopen = 1;
 	return 0;
