@@ -1759,8 +1759,10 @@ plan_build(struct cffs_fs *fs, struct jplan *pl)
 		}
 	}
 	free(work);
-	qsort(pl->pt, pl->npt, sizeof(*pl->pt), cmpjptr);
-	qsort(pl->old, pl->nold, sizeof(*pl->old), cmpjptr);
+	if (pl->npt > 1)
+		qsort(pl->pt, pl->npt, sizeof(*pl->pt), cmpjptr);
+	if (pl->nold > 1)
+		qsort(pl->old, pl->nold, sizeof(*pl->old), cmpjptr);
 	return r;
 }
 
@@ -1848,7 +1850,8 @@ edges_acyclic(const struct jplan *pl, struct jedge *e, uint32_t ne)
 		free(q);
 		return -CFFS_ENOMEM;
 	}
-	qsort(e, ne, sizeof(*e), cmpedge);
+	if (ne > 1)
+		qsort(e, ne, sizeof(*e), cmpedge);
 	for (k = 0; k < ne; k++)
 		deg[e[k].to]++;
 	for (k = 0; k < pl->n; k++)

@@ -1382,15 +1382,6 @@ put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-static uint32_t
-get32le(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* Everything as the setup left it. */
 static int
 f2_intact(void)
@@ -1483,7 +1474,7 @@ t_forged2(void)
 		if (blkimg(root, img[0]) || blkimg(d1, img[1]))
 			break;
 		put32(img[0] + ifield("/hello", I_SIZE, &o), 5);
-		x = get32le(img[1] + ifield("/j/f", I_DIRECT, &o));
+		x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
 		put32(img[1] + ifield("/j/g", I_DIRECT, &o), x);
 		snprintf(what, sizeof(what), "a journal setting /hello's size "
 		    "and giving /j/g /j/f's block (%s): refused whole", ord);
@@ -1546,9 +1537,9 @@ t_forged2(void)
 		if (blkimg(d1, img[1]) || blkimg(k1, img[2]))
 			break;
 		blk[1] = d1;
-		x = get32le(img[1] + ifield("/j/f", I_DIRECT, &o));
+		x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
 		put32(img[1] + o, 0);
-		y = get32le(img[2] + ifield("/k/h", I_DIRECT, &o));
+		y = get32(img[2] + ifield("/k/h", I_DIRECT, &o));
 		put32(img[2] + o, 0);
 		put32(img[1] + ifield("/j/g", I_DIRECT, &o), y);
 		put32(img[2] + ifield("/k/h", I_DIRECT + 4 * 5, &o), x);
