@@ -13,50 +13,37 @@
 #include "cffs_int.h"
 #include "cffs/cffs_xn.h"
 #include "util.h"
+#include "forged.h"
 
 #define NBLK 2048
 
 static struct tfs t;
 static uint8_t *before;         /* the image, unmounted */
 
-/* The byte of field off of path's embedded inode in its block. */
+static int order;               /* the accepted change first (0) or last */
+
 static uint32_t
-ifield(const char *path, uint32_t off, uint32_t *blk)
+ifield(void *arg, const char *path, uint32_t off, uint32_t *blk)
 {
 	struct cffs_stat st;
 
+	(void)arg;
 	ck_assert_int_eq(cffs_stat(t.fs, path, &st), 0);
 	*blk = ino_blk(st.ino);
 	return ino_slot(st.ino) * SLOT_SIZE + 16 + off;
 }
 
-#define I_MODE   0
-#define I_SIZE   16
-#define I_DIRECT 64
-
-static void
-blkimg(uint32_t blk, uint8_t *img)
+static int
+blkimg(void *arg, uint32_t blk, uint8_t *img)
 {
 	struct buf *b;
 
-	ck_assert_int_eq(bget(t.fs, blk, 0, &b), 0);
+	(void)arg;
+	if (bget(t.fs, blk, 0, &b) != 0)
+		return -1;
 	memcpy(img, b->data, CFFS_BSIZE);
 	bput(b);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
+	return 0;
 }
 
 static void
@@ -103,107 +90,55 @@ same_image(void)
 	              (size_t)(NBLK - 1) * CFFS_BSIZE) == 0;
 }
 
-/* Replay blocks blk[0..n) with images img, in order (0) or reversed:
+/* Replay blocks blk[0..n) with images img, in `order' or reversed:
  * refused with -CFFS_EPERM, and after an unmount the image is the one
- * before, byte for byte (same_image); mounted again. */
+ * before, byte for byte (same_image), fsck clean; mounted again. */
 static void
-refused_whole(uint32_t n, const uint32_t *blk, uint8_t (*img)[CFFS_BSIZE],
-              int order)
+refused_whole(void *arg, const char *what, uint32_t n, const uint32_t *blk,
+              uint8_t (*img)[CFFS_BSIZE])
 {
 	struct cffs_jent v[3];
 	uint32_t i, k;
 
+	(void)arg;
+	ck_assert_uint_le(n, 3);
 	for (i = 0; i < n; i++) {
 		k = order ? n - 1 - i : i;
 		v[i].blk = blk[k];
 		v[i].type = CFFS_XN_SLOTS;
 		v[i].img = img[k];
 	}
-	ck_assert_int_eq(cffs_journal_replay(t.fs, v, n), -CFFS_EPERM);
+	ck_assert_msg(cffs_journal_replay(t.fs, v, n) == -CFFS_EPERM,
+	              "%s: not refused", what);
 	ck_assert_int_eq(cffs_dirty(t.fs), 0);
 	ck_assert_int_eq(cffs_unmount(t.fs), 0);
 	t.fs = NULL;
-	ck_assert(same_image());
+	ck_assert_msg(same_image(), "%s: the image changed", what);
 	ck_assert_int_eq(tfs_fsck(&t, CFFS_FSCK_NOREPAIR), 0);
 	ck_assert_int_eq(cffs_mount(&t.hd.dev, 0, &t.fs), 0);
 }
 
-/* Each journal holds a change XN takes (/m/e's size) in another block. */
+/* forged.h's journals, the accepted change first (_i 0) or last; then
+ * that change alone is taken: the check refuses no more than XN. */
 START_TEST(t_forged_whole)
 {
-	static uint8_t img[3][CFFS_BSIZE];
-	uint32_t blk[3], root, d1, d2, k1, m1, o, x, y, slot;
-	int order = _i;
+	const struct forged_ops o = { blkimg, ifield, refused_whole, NULL };
+	static uint8_t img[CFFS_BSIZE];
+	struct cffs_jent v;
+	struct cffs_stat st;
+	uint32_t m1, off;
 
-	ifield("/j", 0, &root);
-	ifield("/j/f", 0, &d1);
-	ifield("/j/s/x", 0, &d2);
-	ifield("/k/h", 0, &k1);
-	ifield("/m/e", 0, &m1);
-	ck_assert(root != d1 && d1 != d2 && d2 != k1 && k1 != m1 &&
-	          m1 != root && d1 != k1 && d1 != m1);
-	blk[0] = m1;
-	blkimg(m1, img[0]);
-	put32(img[0] + ifield("/m/e", I_SIZE, &o), 5);
-
-	/* /j/g given /j/f's first data block: a block named twice */
-	blk[1] = d1;
-	blkimg(d1, img[1]);
-	x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
-	put32(img[1] + ifield("/j/g", I_DIRECT, &o), x);
-	refused_whole(2, blk, img, order);
-
-	/* /j/f, a file with blocks, made a directory: XN's types differ */
-	blkimg(d1, img[1]);
-	put32(img[1] + ifield("/j/f", I_MODE, &o), 040755);
-	refused_whole(2, blk, img, order);
-
-	/* /j dropped from the root: its block still owns blocks */
-	blk[1] = root;
-	blkimg(root, img[1]);
-	img[1][ifield("/j", I_MODE, &o) - 16] = SLOT_FREE;
-	refused_whole(2, blk, img, order);
-
-	/* /j's block moved into /j/s's block, which is below it */
-	blkimg(root, img[1]);
-	put32(img[1] + ifield("/j", I_DIRECT, &o), 0);
-	blk[2] = d2;
-	blkimg(d2, img[2]);
-	for (slot = 0; slot < SLOTS_PER_BLOCK - 1 &&
-	     img[2][slot * SLOT_SIZE] != SLOT_FREE; slot++)
-		;
-	memcpy(img[2] + slot * SLOT_SIZE, img[1] + (ifield("/j", 0, &o) - 16),
-	       SLOT_SIZE);
-	put32(img[2] + slot * SLOT_SIZE + 16 + I_DIRECT, d1);
-	refused_whole(3, blk, img, order);
-
-	/* /j's block moved into a data pointer of /k/h */
-	blk[2] = k1;
-	blkimg(k1, img[2]);
-	put32(img[2] + ifield("/k/h", I_DIRECT + 4 * 5, &o), d1);
-	refused_whole(3, blk, img, order);
-
-	/* /j and /k swap data blocks: each waits for the other */
-	blk[1] = d1;
-	blkimg(d1, img[1]);
-	blkimg(k1, img[2]);
-	x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
-	put32(img[1] + o, 0);
-	y = get32(img[2] + ifield("/k/h", I_DIRECT, &o));
-	put32(img[2] + o, 0);
-	put32(img[1] + ifield("/j/g", I_DIRECT, &o), y);
-	put32(img[2] + ifield("/k/h", I_DIRECT + 4 * 5, &o), x);
-	refused_whole(3, blk, img, order);
-
-	/* the marker alone is taken: the check refuses no more than XN */
-	{
-		struct cffs_jent v = { m1, CFFS_XN_SLOTS, img[0] };
-		struct cffs_stat st;
-
-		ck_assert_int_eq(cffs_journal_replay(t.fs, &v, 1), 0);
-		ck_assert_int_eq(cffs_stat(t.fs, "/m/e", &st), 0);
-		ck_assert_uint_eq(st.size, 5);
-	}
+	order = _i;
+	ck_assert_int_eq(forged_run(&o), 0);
+	off = ifield(NULL, "/m/e", FORGED_SIZE, &m1);
+	ck_assert_int_eq(blkimg(NULL, m1, img), 0);
+	forged_put32(img + off, 5);
+	v.blk = m1;
+	v.type = CFFS_XN_SLOTS;
+	v.img = img;
+	ck_assert_int_eq(cffs_journal_replay(t.fs, &v, 1), 0);
+	ck_assert_int_eq(cffs_stat(t.fs, "/m/e", &st), 0);
+	ck_assert_uint_eq(st.size, 5);
 }
 END_TEST
 

@@ -100,6 +100,7 @@
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
 #include <cffs/cffs_xn.h>
+#include "../../cffs/test/forged.h"
 
 #ifndef CACHE_BUDGET
 #define CACHE_BUDGET 1024               /* PX_FS_CACHE_BLOCKS */
@@ -1339,17 +1340,16 @@ t_badjournal(void)
 
 /* ---- forged2: forged journals XN would refuse part of ---- */
 
-#define F2_MAXB 3
-
 /* Block blk's bytes now, into img; 0 or -1. */
 static int
-blkimg(uint32_t blk, uint8_t *img)
+blkimg(void *arg, uint32_t blk, uint8_t *img)
 {
 	struct cffs_fs *fs;
 	struct buf *bp;
 	long e;
 	int r = -1;
 
+	(void)arg;
 	if ((fs = px_fs_begin(&e)) == NULL)
 		return -1;
 	if (bget(fs, blk, 0, &bp) == 0) {
@@ -1364,22 +1364,13 @@ blkimg(uint32_t blk, uint8_t *img)
 /* The byte offset of field `off' of path's embedded inode in its block
  * (the block into *blk). */
 static uint32_t
-ifield(const char *path, uint32_t off, uint32_t *blk)
+ifield(void *arg, const char *path, uint32_t off, uint32_t *blk)
 {
 	cffs_ino_t ino = inum(path);
 
+	(void)arg;
 	*blk = ino_blk(ino);
 	return ino_slot(ino) * SLOT_SIZE + 16 + off;
-}
-
-#define I_MODE   0
-#define I_SIZE   16
-#define I_DIRECT 64     /* direct[0]; direct[k] at + 4k */
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
 }
 
 /* Everything as the setup left it. */
@@ -1396,45 +1387,52 @@ f2_intact(void)
 	    (st.mode & S_IFMT) == S_IFDIR && exists("/j/s/x");
 }
 
+struct f2 {
+	struct px_fsj *j;
+	uint64_t env;           /* a dead environment: the forger */
+	int order;              /* the accepted change first (0) or last */
+};
+
 /*
  * Forge the journal of blocks blk[0..n) (images img) as left by the dead
- * environment env, with the marker's block first (order 0) or last;
- * then a call.  0 if the journal was refused whole: counted as failed,
- * dropped, and every file as it was.
+ * environment, entry 0 first or last; then a call.  The journal must be
+ * refused whole: counted as failed, dropped, every file as it was.
  */
-static int
-forge_whole(struct px_fsj *j, uint64_t env, uint32_t n, const uint32_t *blk,
-            uint8_t (*img)[4096], int order)
+static void
+forge_whole(void *arg, const char *what, uint32_t n, const uint32_t *blk,
+            uint8_t (*img)[4096])
 {
+	struct f2 *f = arg;
 	struct px_fsj_stats s0, s1;
+	char m[200];
 	uint32_t i, k;
 
 	px_fsj_stats(&s0);
-	j->state = 0;
+	f->j->state = 0;
 	for (i = 0; i < n; i++) {
-		k = order ? n - 1 - i : i;
-		j->blk[i] = blk[k];
-		j->type[i] = CFFS_XN_SLOTS;
-		memcpy(j->img[i], img[k], 4096);
+		k = f->order ? n - 1 - i : i;
+		f->j->blk[i] = blk[k];
+		f->j->type[i] = CFFS_XN_SLOTS;
+		memcpy(f->j->img[i], img[k], 4096);
 	}
-	j->n = n;
-	j->env = env;
-	j->state = PX_FSJ_VALID;
+	f->j->n = n;
+	f->j->env = f->env;
+	f->j->state = PX_FSJ_VALID;
 	(void)exists("/j/f");
 	px_fsj_stats(&s1);
-	return s1.failed - s0.failed == 1 && s1.replayed == s0.replayed &&
-	    j->state == 0 && f2_intact() ? 0 : -1;
+	snprintf(m, sizeof(m), "a forged journal: %s, and a change XN takes "
+	    "%s: refused whole", what, f->order ? "last" : "first");
+	EXPECT(m, s1.failed - s0.failed == 1 && s1.replayed == s0.replayed &&
+	    f->j->state == 0 && f2_intact());
 }
 
 static int
 t_forged2(void)
 {
-	static uint8_t img[F2_MAXB][4096];
-	uint32_t blk[F2_MAXB], root, d1, d2, k1, m1, o, x, y, slot;
-	struct px_fsj *j;
-	uint64_t env;
-	char what[160];
-	int order;
+	static uint8_t img[2][4096];
+	struct f2 f;
+	const struct forged_ops o = { blkimg, ifield, forge_whole, &f };
+	uint32_t blk[2], off, x;
 
 	EXPECT_RET("mkdir /j", CH(cffs_mkdir(fs_, "/j", 0755, 0, 0)), 0);
 	EXPECT_RET("make /j/f", mkfile("/j/f", 4, KSIZE), 0);
@@ -1449,104 +1447,27 @@ t_forged2(void)
 	EXPECT_RET("make /m/e", CH(cffs_create(fs_, "/m/e", 0100644, 0, 0)),
 	    0);
 	EXPECT("the setup", f2_intact());
-	EXPECT("the journal", (j = px_shm_root_find(PX_ROOT_FSJ)) != NULL);
-	EXPECT("a dead environment", (env = dead_env()) != 0);
-	if (j == NULL || env == 0)
+	EXPECT("the journal", (f.j = px_shm_root_find(PX_ROOT_FSJ)) != NULL);
+	EXPECT("a dead environment", (f.env = dead_env()) != 0);
+	if (f.j == NULL || f.env == 0)
 		return ptest_done();
-	ifield("/hello", 0, &root);
-	ifield("/j/f", 0, &d1);
-	ifield("/j/s/x", 0, &d2);
-	ifield("/k/h", 0, &k1);
-	ifield("/m/e", 0, &m1);
-	printf("(forged2: root %u /j %u /j/s %u /k %u /m %u)\n", root, d1, d2,
-	    k1, m1);
-	EXPECT("five different blocks", root != d1 && root != d2 &&
-	    root != k1 && root != m1 && d1 != d2 && d1 != k1 && d1 != m1 &&
-	    d2 != k1 && d2 != m1 && k1 != m1);
-	for (order = 0; order < 2; order++) {
-		const char *ord = order ? "the accepted change last" :
-		    "the accepted change first";
-
-		/* the attacker's (session 14, finding 4): /hello's size 5,
-		 * and /j/g claims /j/f's first data block */
-		blk[0] = root;
-		blk[1] = d1;
-		if (blkimg(root, img[0]) || blkimg(d1, img[1]))
+	for (f.order = 0; f.order < 2; f.order++) {
+		/* the attacker's (session 14, finding 4): /hello's size 5
+		 * in the root's block, /j/g given /j/f's first data block */
+		ifield(NULL, "/hello", 0, &blk[0]);
+		ifield(NULL, "/j/f", 0, &blk[1]);
+		if (blkimg(NULL, blk[0], img[0]) || blkimg(NULL, blk[1], img[1]))
 			break;
-		put32(img[0] + ifield("/hello", I_SIZE, &o), 5);
-		x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
-		put32(img[1] + ifield("/j/g", I_DIRECT, &o), x);
-		snprintf(what, sizeof(what), "a journal setting /hello's size "
-		    "and giving /j/g /j/f's block (%s): refused whole", ord);
-		EXPECT(what, forge_whole(j, env, 2, blk, img, order) == 0);
-
-		/* the marker from here on: /m/e's size 5 */
-		blk[0] = m1;
-		if (blkimg(m1, img[0]))
-			break;
-		put32(img[0] + ifield("/m/e", I_SIZE, &o), 5);
-
-		/* /j/f made a directory: its data blocks would be slot
-		 * blocks, XN's type says data */
-		if (blkimg(d1, img[1]))
-			break;
-		put32(img[1] + ifield("/j/f", I_MODE, &o), 040755);
-		snprintf(what, sizeof(what), "a journal changing a file with "
-		    "blocks into a directory (%s): refused whole", ord);
-		EXPECT(what, forge_whole(j, env, 2, blk, img, order) == 0);
-
-		/* /j's entry gone from the root: its block would be freed
-		 * while it still owns blocks */
-		blk[1] = root;
-		if (blkimg(root, img[1]))
-			break;
-		img[1][ifield("/j", I_MODE, &o) - 16] = SLOT_FREE;
-		snprintf(what, sizeof(what), "a journal dropping a directory "
-		    "that holds blocks (%s): refused whole", ord);
-		EXPECT(what, forge_whole(j, env, 2, blk, img, order) == 0);
-
-		/* /j's block moved into /j/s's block, which is below it */
-		if (blkimg(root, img[1]) || blkimg(d2, img[2]))
-			break;
-		put32(img[1] + ifield("/j", I_DIRECT, &o), 0);
-		blk[2] = d2;
-		for (slot = 0; slot < SLOTS_PER_BLOCK - 1 &&
-		    img[2][slot * SLOT_SIZE] != SLOT_FREE; slot++)
-			;
-		memcpy(img[2] + slot * SLOT_SIZE, img[1] +
-		    (ifield("/j", 0, &o) - 16), SLOT_SIZE);
-		put32(img[2] + slot * SLOT_SIZE + 16 + I_DIRECT, d1);
-		snprintf(what, sizeof(what), "a journal moving a directory's "
-		    "block into its own subdirectory (%s): refused whole", ord);
-		EXPECT(what, forge_whole(j, env, 3, blk, img, order) == 0);
-
-		/* /j's block moved into /k/h's data pointers (a slot block
-		 * where XN's field says data) */
-		if (blkimg(root, img[1]) || blkimg(k1, img[2]))
-			break;
-		put32(img[1] + ifield("/j", I_DIRECT, &o), 0);
-		blk[2] = k1;
-		put32(img[2] + ifield("/k/h", I_DIRECT + 4 * 5, &o), d1);
-		snprintf(what, sizeof(what), "a journal moving a directory "
-		    "block into a file's data pointer (%s): refused whole",
-		    ord);
-		EXPECT(what, forge_whole(j, env, 3, blk, img, order) == 0);
-
-		/* /j and /k each give the other a data block: each would
-		 * wait for the other to let go first */
-		if (blkimg(d1, img[1]) || blkimg(k1, img[2]))
-			break;
-		blk[1] = d1;
-		x = get32(img[1] + ifield("/j/f", I_DIRECT, &o));
-		put32(img[1] + o, 0);
-		y = get32(img[2] + ifield("/k/h", I_DIRECT, &o));
-		put32(img[2] + o, 0);
-		put32(img[1] + ifield("/j/g", I_DIRECT, &o), y);
-		put32(img[2] + ifield("/k/h", I_DIRECT + 4 * 5, &o), x);
-		snprintf(what, sizeof(what), "a journal swapping blocks "
-		    "between two directories (%s): refused whole", ord);
-		EXPECT(what, x != 0 && y != 0 &&
-		    forge_whole(j, env, 3, blk, img, order) == 0);
+		forged_put32(img[0] + ifield(NULL, "/hello", FORGED_SIZE, &off),
+		    5);
+		x = forged_get32(img[1] + ifield(NULL, "/j/f", FORGED_DIRECT,
+		    &off));
+		forged_put32(img[1] + ifield(NULL, "/j/g", FORGED_DIRECT, &off),
+		    x);
+		forge_whole(&f, "/hello's size 5 and /j/g given /j/f's block "
+		    "(the attacker's)", 2, blk, img);
+		EXPECT("the other forged journals (forged.h) were made",
+		    forged_run(&o) == 0);
 	}
 	EXPECT("every forged journal was refused and changed nothing",
 	    f2_intact());
