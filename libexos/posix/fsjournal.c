@@ -114,10 +114,11 @@ px_fsj_replay(struct cffs_fs *fs)
 	replaying = 1;
 	r = cffs_journal_replay(fs, v, n);
 	replaying = 0;
-	if (r == -CFFS_ENOMEM || r == -CFFS_EBUSY || r == -CFFS_EIO) {
-		/* not the journal's fault: the next call tries again (what
-		 * the replay made of it is committed; a replay again is the
-		 * rest) */
+	if (r == -CFFS_ENOMEM || r == -CFFS_EBUSY || r == -CFFS_EIO ||
+	    r == -CFFS_ENOSPC) {
+		/* not the journal's fault (memory, XN's registry full, the
+		 * disk): the next call tries again (what the replay made of
+		 * it is committed; a replay again is the rest) */
 		fsj->env = writer;
 		fsj->failed++;
 		(void)cffs_discard(fs);
