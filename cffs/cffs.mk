@@ -25,7 +25,8 @@ else
 CFFS_LIBSRC  := $(CFFS_CORESRC)
 CFFS_XNLIB   :=
 CFFS_XNDEF   :=
-CFFS_TESTSRC := $(filter-out cffs/test/test_xn.c,$(CFFS_TESTSRC))
+CFFS_TESTSRC := $(filter-out cffs/test/test_xn.c cffs/test/test_journal.c,\
+                $(CFFS_TESTSRC))
 endif
 
 CFFS_LIBOBJ  := $(patsubst cffs/%.c,$(CFFS_BUILD)/%.o,$(CFFS_LIBSRC))

@@ -1548,9 +1548,15 @@ commit(struct cffs_fs *fs)
 			add_sort(&c, &sorted);
 		} while (more);
 		/* the after-images are complete: journal them before the
-		 * first change reaches XN (cffs.h, "The commit journal") */
-		if (round == 0 && jn != NULL && nj > 0)
-			journaled = jn->begin(jn->arg, jv, nj) == 0;
+		 * first change reaches XN (cffs.h, "The commit journal");
+		 * a commit the journal cannot keep whole makes no change */
+		if (round == 0 && jn != NULL && nj > 0) {
+			if (jn->begin(jn->arg, jv, nj) != 0) {
+				r = -CFFS_ENOSPC;
+				goto out;
+			}
+			journaled = 1;
+		}
 		progress = 0;
 		for (i = 0; i < n; i++) {
 			if (!v[i]->dirty || v[i]->xpage == NULL)
@@ -1595,153 +1601,397 @@ cffs_set_journal(struct cffs_fs *fs, const struct cffs_journal *j)
 	return 0;
 }
 
+/*
+ * The replay's plan.  A journal is the family's memory, which a buggy
+ * process may have written, so before its first change the replay finds
+ * everything XN would refuse half way (docs/CFFS.md, "A forged journal
+ * is refused whole").  Entries are replayed if XN has their block
+ * allocated (its type is XN's) or if a replayed after-image points to
+ * it (a new block: its type is the pointer's); the others are left
+ * alone, as a block the dead commit freed.
+ */
+struct jptr {
+	uint32_t blk;
+	uint32_t holder;        /* the entry whose image holds it */
+	uint16_t type;          /* the type its field gives */
+};
+
+struct jplan {
+	const struct cffs_jent *v;
+	uint32_t     n;
+	uint16_t    *ty;        /* each entry's type */
+	uint8_t     *rep;       /* 1 allocated, 2 new, 0 left alone */
+	struct jptr *byblk;     /* the entries (holder), by block */
+	struct jptr *pt, *old;  /* after-images' pointers, and those the
+	                         * allocated entries hold now; by block */
+	uint32_t     npt, nold, cappt, capold;
+};
+
 static int
-cmpu32(const void *a, const void *b)
+cmpjptr(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t x = ((const struct jptr *)a)->blk;
+	uint32_t y = ((const struct jptr *)b)->blk;
 
 	return x < y ? -1 : x > y;
 }
 
-/* Is x in the sorted v[0..n)? */
-static bool
-has_u32(const uint32_t *v, uint32_t n, uint32_t x)
+static const struct jptr *
+jptr_find(const struct jptr *v, uint32_t n, uint32_t blk)
 {
 	uint32_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (v[mid] == x)
-			return true;
-		if (v[mid] < x)
+		if (v[mid].blk == blk)
+			return &v[mid];
+		if (v[mid].blk < blk)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return NULL;
 }
 
+/* The entry of block blk, or -1. */
 static int
-replay_check(struct cffs_fs *fs, const struct cffs_jent *v,
-             const uint16_t *ty, uint32_t n, const uint32_t *pt,
-             uint32_t npt)
+jent_find(const struct jplan *pl, uint32_t blk)
 {
-	struct xnfs *xf = fs->xfs;
-	uint32_t *old, nold = 0, i, k, no;
-	struct buf *b;
-	int r = 0;
+	const struct jptr *p = jptr_find(pl->byblk, pl->n, blk);
 
-	old = malloc((size_t)n * MAXP * sizeof(*old) + 1);
-	if (old == NULL)
+	return p != NULL ? (int)p->holder : -1;
+}
+
+/* Append entry i's pointers in image p (of type t) to *v. */
+static int
+jpush(struct cffs_fs *fs, struct jptr **v, uint32_t *nv, uint32_t *cap,
+      uint32_t i, uint16_t t, const uint8_t *p)
+{
+	struct ptr *pp = fs->xfs->pn;
+	uint32_t k, np = ptrs(t, p, pp);
+
+	if (*nv + np > *cap) {
+		uint32_t nc = *cap ? *cap : 256;
+		struct jptr *q;
+
+		while (nc < *nv + np)
+			nc *= 2;
+		if ((q = realloc(*v, nc * sizeof(*q))) == NULL)
+			return -CFFS_ENOMEM;
+		*v = q;
+		*cap = nc;
+	}
+	for (k = 0; k < np; k++) {
+		(*v)[*nv].blk = pp[k].blk;
+		(*v)[*nv].holder = i;
+		(*v)[(*nv)++].type = pp[k].type;
+	}
+	return 0;
+}
+
+static void
+plan_free(struct jplan *pl)
+{
+	free(pl->ty);
+	free(pl->rep);
+	free(pl->byblk);
+	free(pl->pt);
+	free(pl->old);
+}
+
+/*
+ * Which entries are replayed, with which type, and the pointers of
+ * their after-images and of their blocks now.  The new blocks are found
+ * from the allocated ones down (a work list), so each is reached from
+ * an allocated block, and no after-image is read with a type it will
+ * not be written as.
+ */
+static int
+plan_build(struct cffs_fs *fs, struct jplan *pl)
+{
+	uint32_t *work, nw = 0, i, k, from;
+	uint16_t f;
+	struct buf *b;
+	int j, r = 0;
+
+	pl->ty = malloc(pl->n * sizeof(*pl->ty) + 1);
+	pl->rep = calloc(pl->n + 1, 1);
+	pl->byblk = malloc(pl->n * sizeof(*pl->byblk) + 1);
+	work = malloc(pl->n * sizeof(*work) + 1);
+	if (pl->ty == NULL || pl->rep == NULL || pl->byblk == NULL ||
+	    work == NULL) {
+		free(work);
 		return -CFFS_ENOMEM;
-	for (i = 0; i < n && r == 0; i++) {
-		if ((bflags(fs, v[i].blk) & (XN_BS_ALLOC | XN_BS_FREEING)) !=
-		    XN_BS_ALLOC)
+	}
+	for (i = 0; i < pl->n; i++) {
+		pl->byblk[i].blk = pl->v[i].blk;
+		pl->byblk[i].holder = i;
+		pl->byblk[i].type = 0;
+	}
+	qsort(pl->byblk, pl->n, sizeof(*pl->byblk), cmpjptr);
+	for (i = 0; i < pl->n && r == 0; i++) {
+		pl->ty[i] = pl->v[i].type;
+		f = bflags(fs, pl->v[i].blk);
+		if ((f & (XN_BS_ALLOC | XN_BS_FREEING)) != XN_BS_ALLOC)
 			continue;
-		if ((r = bget(fs, v[i].blk, 0, &b)) < 0)
+		pl->ty[i] = btype(fs, pl->v[i].blk);
+		pl->rep[i] = 1;
+		work[nw++] = i;
+		if ((r = bget(fs, pl->v[i].blk, 0, &b)) < 0)
 			break;
-		no = ptrs(ty[i], b->data, xf->po);
-		for (k = 0; k < no; k++)
-			old[nold++] = xf->po[k].blk;
+		r = jpush(fs, &pl->old, &pl->nold, &pl->capold, i, pl->ty[i],
+		          b->data);
 		bput(b);
 	}
-	qsort(old, nold, sizeof(*old), cmpu32);
-	for (k = 0; k < npt && r == 0; k++)
-		if ((k > 0 && pt[k] == pt[k - 1]) ||   /* a block twice */
-		    (!has_u32(old, nold, pt[k]) && (pt[k] >= fs->sb.nblocks ||
-		    pt[k] < fs->sb.data_start || bflags(fs, pt[k]) != 0)))
-			r = -CFFS_EPERM;
-	free(old);
+	while (nw > 0 && r == 0) {
+		i = work[--nw];
+		from = pl->npt;
+		r = jpush(fs, &pl->pt, &pl->npt, &pl->cappt, i, pl->ty[i],
+		          pl->v[i].img);
+		for (k = from; k < pl->npt && r == 0; k++) {
+			j = jent_find(pl, pl->pt[k].blk);
+			if (j < 0 || pl->rep[j] != 0 ||
+			    bflags(fs, pl->v[j].blk) != 0)
+				continue;
+			pl->rep[j] = 2;         /* a new block */
+			pl->ty[j] = pl->pt[k].type;
+			work[nw++] = (uint32_t)j;
+		}
+	}
+	free(work);
+	if (pl->npt > 1)
+		qsort(pl->pt, pl->npt, sizeof(*pl->pt), cmpjptr);
+	if (pl->nold > 1)
+		qsort(pl->old, pl->nold, sizeof(*pl->old), cmpjptr);
 	return r;
 }
 
 /*
- * Finish a dead mount's commit: every journaled block's buffer gets its
+ * Would moving c into block `to' put c below itself?  XN refuses a move
+ * into the moved block or a block under it (xn_move).  The moves go in
+ * one at a time, so a block's parent is taken both ways: the block
+ * whose after-image will hold it, and XN's parent now.
+ */
+static int
+ancestors_hold(struct cffs_fs *fs, const struct jplan *pl, uint32_t to,
+               uint32_t c, uint8_t *seen, uint32_t **q, uint32_t *capq)
+{
+	struct xn_block_info bi;
+	const struct jptr *p;
+	uint32_t nq = 0, head, x, up[2], k;
+	int r = 0;
+
+	if (to == c)
+		return -CFFS_EPERM;
+	(*q)[nq++] = to;
+	bit_put(seen, to, true);
+	for (head = 0; head < nq && r == 0; head++) {
+		x = (*q)[head];
+		/* both parents count: the moves go in one at a time */
+		up[0] = (p = jptr_find(pl->pt, pl->npt, x)) != NULL ?
+		    pl->v[p->holder].blk : XN_NOBLOCK;
+		up[1] = XC.block_info(&fs->xfs->x, x, &bi) == 0 &&
+		    (bi.flags & XN_BS_ALLOC) ? bi.parent : XN_NOBLOCK;
+		for (k = 0; k < 2 && r == 0; k++) {
+			if (up[k] >= fs->sb.nblocks || bit_get(seen, up[k]))
+				continue;
+			if (up[k] == c) {
+				r = -CFFS_EPERM;        /* c below itself */
+				break;
+			}
+			if (nq == *capq) {
+				uint32_t *nv = realloc(*q, 2 * *capq *
+				                       sizeof(**q));
+
+				if (nv == NULL) {
+					r = -CFFS_ENOMEM;
+					break;
+				}
+				*q = nv;
+				*capq *= 2;
+			}
+			bit_put(seen, up[k], true);
+			(*q)[nq++] = up[k];
+		}
+	}
+	for (head = 0; head < nq; head++)
+		bit_put(seen, (*q)[head], false);
+	return r;
+}
+
+struct jedge {
+	uint32_t from, to;      /* entries: from gives a pointer to to */
+};
+
+static int
+cmpedge(const void *a, const void *b)
+{
+	uint32_t x = ((const struct jedge *)a)->from;
+	uint32_t y = ((const struct jedge *)b)->from;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A block gives its pointers only once it has let go of what it loses
+ * (step), so blocks that give to each other in a circle never finish:
+ * the edges must have no cycle.
+ */
+static int
+edges_acyclic(const struct jplan *pl, struct jedge *e, uint32_t ne)
+{
+	uint32_t *deg, *q, nq = 0, head, k, lo;
+	int r = 0;
+
+	deg = calloc(pl->n + 1, sizeof(*deg));
+	q = malloc((pl->n + 1) * sizeof(*q));
+	if (deg == NULL || q == NULL) {
+		free(deg);
+		free(q);
+		return -CFFS_ENOMEM;
+	}
+	if (ne > 1)
+		qsort(e, ne, sizeof(*e), cmpedge);
+	for (k = 0; k < ne; k++)
+		deg[e[k].to]++;
+	for (k = 0; k < pl->n; k++)
+		if (deg[k] == 0)
+			q[nq++] = k;
+	for (head = 0; head < nq; head++) {
+		for (lo = 0; lo < ne && e[lo].from < q[head]; lo++)
+			;
+		for (k = lo; k < ne && e[k].from == q[head]; k++)
+			if (--deg[e[k].to] == 0)
+				q[nq++] = e[k].to;
+	}
+	if (nq < pl->n)
+		r = -CFFS_EPERM;
+	free(deg);
+	free(q);
+	return r;
+}
+
+/*
+ * Before any change, what XN would refuse of the plan: a pointer named
+ * twice; a new pointer to a block that is not free or not in the data
+ * area; a kept or moved pointer whose field gives another type than
+ * XN's; a block to free that would still own blocks (its image or its
+ * block now points somewhere); a move into the moved block or below it
+ * (before, after or half way); blocks that give to each other in a
+ * circle.
+ */
+static int
+plan_check(struct cffs_fs *fs, const struct jplan *pl)
+{
+	struct xn_block_info bi;
+	const struct jptr *p, *o;
+	struct jedge *e = NULL;
+	uint32_t k, ne = 0, capq = 64, *q = NULL;
+	uint8_t *seen = NULL;
+	int j, r = 0;
+
+	for (k = 1; k < pl->npt; k++)
+		if (pl->pt[k].blk == pl->pt[k - 1].blk)
+			return -CFFS_EPERM;     /* a block twice */
+	e = malloc(pl->npt * sizeof(*e) + 1);
+	seen = calloc(fs->sb.nblocks / 8 + 1, 1);
+	q = malloc(capq * sizeof(*q));
+	if (e == NULL || seen == NULL || q == NULL) {
+		r = -CFFS_ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < pl->npt && r == 0; k++) {
+		p = &pl->pt[k];
+		o = jptr_find(pl->old, pl->nold, p->blk);
+		if (o == NULL) {
+			if (p->blk >= fs->sb.nblocks ||
+			    p->blk < fs->sb.data_start || bflags(fs, p->blk) != 0)
+				r = -CFFS_EPERM;        /* not ours to claim */
+			continue;
+		}
+		if (o->type != p->type) {
+			r = -CFFS_EPERM;        /* XN's type is another */
+			continue;
+		}
+		if (o->holder == p->holder)
+			continue;
+		e[ne].from = o->holder;
+		e[ne++].to = p->holder;
+		r = ancestors_hold(fs, pl, pl->v[p->holder].blk, p->blk, seen,
+		                   &q, &capq);
+	}
+	/* what is to be freed must own nothing by then */
+	for (k = 0; k < pl->nold && r == 0; k++) {
+		o = &pl->old[k];
+		if (jptr_find(pl->pt, pl->npt, o->blk) != NULL)
+			continue;
+		j = jent_find(pl, o->blk);
+		if (j >= 0 && pl->rep[j] == 1) {
+			if (ptrs(pl->ty[j], pl->v[j].img, fs->xfs->pn) != 0)
+				r = -CFFS_EPERM;
+			continue;
+		}
+		if (XC.block_info(&fs->xfs->x, o->blk, &bi) != 0 ||
+		    bi.nchild != 0)
+			r = -CFFS_EPERM;
+	}
+	if (r == 0)
+		r = edges_acyclic(pl, e, ne);
+out:
+	free(e);
+	free(seen);
+	free(q);
+	return r;
+}
+
+/*
+ * Finish a dead mount's commit: every replayed entry's buffer gets its
  * after-image, and the commit makes the difference with what XN has now
  * (the dead commit's steps that went in are no longer differences).  A
- * pointer an old block holds and no after-image does was freed by the
- * call (a move keeps it in another after-image): it is marked to free,
- * as bfree did in the dead mount.  A block that XN has free is one the
- * dead commit freed already, or a new one it had not claimed: replayed
- * only if an after-image points to it.
+ * pointer an allocated entry's block holds now and no after-image does
+ * was freed by the call (a move keeps it in another after-image): it is
+ * marked to free, as bfree did in the dead mount.  Nothing changes
+ * before plan_check has passed.
  */
 int
 cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
                     uint32_t n)
 {
-	struct xnfs *xf = fs->xfs;
-	uint32_t *pt = NULL, npt = 0, i, k, no, np;
-	uint16_t f, *ty;
+	struct xnfs *xf;
+	struct jplan pl;
+	uint32_t i, k;
 	struct buf *b;
 	int r = 0;
 
-	if (xf == NULL || fs->rdonly)
+	if ((xf = fs->xfs) == NULL || fs->rdonly)
 		return -CFFS_EINVAL;
 	if (xf->busy)
 		return -CFFS_EBUSY;
 	if (n > 4 * WQ_MAX)
 		return -CFFS_EINVAL;
 	for (i = 0; i < n; i++) {
-		if (v[i].blk == 0 || v[i].blk >= fs->sb.nblocks ||
+		if (v[i].blk < fs->sb.data_start || v[i].blk >= fs->sb.nblocks ||
 		    v[i].type == 0 || v[i].img == NULL)
 			return -CFFS_EINVAL;
 		for (k = 0; k < i; k++)
 			if (v[k].blk == v[i].blk)
 				return -CFFS_EINVAL;
 	}
-	/* a block XN has allocated is of the type XN says, whatever the
-	 * journal says (it is the family's memory, not XN's) */
-	ty = malloc(n * sizeof(*ty) + 1);
-	pt = malloc((size_t)n * MAXP * sizeof(*pt) + 1);
-	if (ty == NULL || pt == NULL) {
-		free(ty);
-		free(pt);
-		return -CFFS_ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		ty[i] = btype(fs, v[i].blk);
-		if (ty[i] == 0)
-			ty[i] = v[i].type;
-	}
-	/* the blocks the after-images point to, sorted */
-	for (i = 0; i < n; i++) {
-		np = ptrs(ty[i], v[i].img, xf->pn);
-		for (k = 0; k < np; k++)
-			pt[npt++] = xf->pn[k].blk;
-	}
-	qsort(pt, npt, sizeof(*pt), cmpu32);
-	/* before any change: every pointer of an after-image is one a
-	 * journaled block holds now (kept, or moved by the dead commit)
-	 * or a block XN has free.  A journal that points elsewhere was not
-	 * a commit of ours (the shared region is the family's memory: a
-	 * buggy process may have written it): nothing is done. */
-	if ((r = replay_check(fs, v, ty, n, pt, npt)) < 0) {
-		free(pt);
-		free(ty);
+	memset(&pl, 0, sizeof(pl));
+	pl.v = v;
+	pl.n = n;
+	if ((r = plan_build(fs, &pl)) < 0 || (r = plan_check(fs, &pl)) < 0) {
+		plan_free(&pl);
 		return r;
 	}
 	for (i = 0; i < n && r == 0; i++) {
-		f = bflags(fs, v[i].blk);
-		if (f & XN_BS_FREEING)
-			continue;
-		if (!(f & XN_BS_ALLOC)) {
-			if (!has_u32(pt, npt, v[i].blk))
-				continue;       /* freed, or never anyone's */
+		if (pl.rep[i] == 0)
+			continue;       /* freed, or never anyone's */
+		if (pl.rep[i] == 2) {
 			resv_set(xf, v[i].blk, true);
 			r = bget(fs, v[i].blk, GET_NOREAD, &b);
 		} else {
 			r = bget(fs, v[i].blk, 0, &b);
-			if (r < 0)
-				break;
-			no = ptrs(ty[i], b->data, xf->po);
-			for (k = 0; k < no; k++) {
-				uint32_t c = xf->po[k].blk;
-
-				if (!has_u32(pt, npt, c) && c < fs->sb.nblocks &&
-				    (bflags(fs, c) & (XN_BS_ALLOC |
-				    XN_BS_FREEING)) == XN_BS_ALLOC)
-					bit_put(xf->tofree, c, true);
-			}
 		}
 		if (r < 0)
 			break;
@@ -1749,19 +1999,23 @@ cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
 		bdirty(b);
 		bput(b);
 	}
+	for (k = 0; k < pl.nold && r == 0; k++)
+		if (jptr_find(pl.pt, pl.npt, pl.old[k].blk) == NULL &&
+		    (bflags(fs, pl.old[k].blk) & (XN_BS_ALLOC |
+		    XN_BS_FREEING)) == XN_BS_ALLOC)
+			bit_put(xf->tofree, pl.old[k].blk, true);
 	/* new blocks (data too) stay ours until the commit claims them */
-	for (k = 0; k < npt && r == 0; k++)
-		if (pt[k] < fs->sb.nblocks && bflags(fs, pt[k]) == 0)
-			resv_set(xf, pt[k], true);
+	for (k = 0; k < pl.npt && r == 0; k++)
+		if (bflags(fs, pl.pt[k].blk) == 0)
+			resv_set(xf, pl.pt[k].blk, true);
 	if (r == 0)
 		r = xnfs_commit(fs);
 	if (r == 0 && cffs_dirty(fs))
 		r = -CFFS_EPERM;        /* XN refused a step */
-	for (k = 0; k < npt; k++)
-		if (pt[k] < fs->sb.nblocks && bflags(fs, pt[k]) == 0)
-			resv_set(xf, pt[k], false);
-	free(pt);
-	free(ty);
+	for (k = 0; k < pl.npt; k++)
+		if (bflags(fs, pl.pt[k].blk) == 0)
+			resv_set(xf, pl.pt[k].blk, false);
+	plan_free(&pl);
 	return r;
 }
 

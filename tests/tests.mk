@@ -170,7 +170,7 @@ GUEST_PROGS += $(BUILD)/tests/posixhello.linux
 # (tests/guest/libfs.sh).  ExOS only: it uses the libOS's own interface.
 LIBFS_TEST := $(BUILD)/tests/libfstest.elf
 $(LIBFS_TEST): tests/libfs/libfstest.c libexos/posix/fsroot.h \
-    tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
+    cffs/test/forged.h tests/posix/ptest.h $(EXOS_CC) $(MUSL_LIBC) $(POSIX_LIB) $(POSIX_CRT1)
 	@mkdir -p $(dir $@)
 	EXOS_CC=$(CC) $(EXOS_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	    -idirafter xok/include -idirafter libexos/include -Ilibexos/posix \

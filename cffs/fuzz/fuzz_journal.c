@@ -80,7 +80,7 @@ j_begin(void *arg, const struct cffs_jent *v, uint32_t n)
 	if (jc_dead())
 		return -1;
 	if (ncap == MAXC || n > MAXJ)
-		return -1;      /* not kept: the commit goes on unjournaled */
+		return -1;      /* not kept: the commit fails, unchanged */
 	jcopy(&cap[ncap++], v, n);
 	capopen = 1;
 	return 0;
@@ -388,6 +388,15 @@ run_replay(int s, uint32_t c, int on_after, int scratch,
 	check_disk(&hd, intact, intact ? "an intact replay left a disk "
 	           "fsck does not pass" : "a hostile journal broke XN's "
 	           "invariants");
+	/* a refused journal is refused whole: the tree as it was */
+	if (r == -CFFS_EPERM || r == -CFFS_EINVAL) {
+		if (hostdev_mem(&ref, NBLK, base, (size_t)NBLK * CFFS_BSIZE) < 0)
+			die("no memory device", 0);
+		want = fp_image(&ref);
+		hostdev_close(&ref);
+		if (fp_image(&hd) != want)
+			die("a refused journal changed the tree", r);
+	}
 	if (intact) {
 		if (hostdev_mem(&ref, NBLK, after, sizeof after) < 0)
 			die("no memory device", 0);

@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, prefetch_suite());
 #ifdef CFFS_HAVE_XN
 	srunner_add_suite(sr, xn_suite());
+	srunner_add_suite(sr, journal_suite());
 #endif
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -52,6 +52,7 @@ Suite *model_suite(void);
 Suite *import_suite(void);
 Suite *corrupt_suite(void);
 Suite *xn_suite(void);
+Suite *journal_suite(void);
 Suite *tools_suite(void);
 Suite *alloc_suite(void);
 Suite *prefetch_suite(void);

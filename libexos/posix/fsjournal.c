@@ -7,8 +7,8 @@
  * them (SIGKILL, a fault, an exit from another thread of control) left
  * half a call on XN's blocks: a link's new name before its inode was
  * written, a rename's file in both directories.  So before a commit's
- * first change C-FFS hands us the after-images of the metadata blocks
- * it changes; we keep them in the family's shared region (object
+ * first change C-FFS hands us the after-images of the blocks it
+ * changes; we keep them in the family's shared region (object
  * PX_ROOT_FSJ) until the commit is over.  A process that takes the file
  * system's lock and finds a journal whose writer is dead finishes that
  * commit (cffs_journal_replay) before its own call: what XN took of it
@@ -40,7 +40,7 @@ static int replaying;           /* inside px_fsj_replay */
 static int
 j_begin(void *arg, const struct cffs_jent *v, uint32_t n)
 {
-	uint32_t i, k;
+	uint32_t i;
 
 	(void)arg;
 	if (replaying) {
@@ -50,24 +50,19 @@ j_begin(void *arg, const struct cffs_jent *v, uint32_t n)
 		fsj->env = XOK_INFO->cur_env;
 		return 0;
 	}
-	/* all, or only the metadata blocks if all do not fit */
-	for (i = k = 0; i < n; i++)
-		k += n <= PX_FSJ_MAX || v[i].type != XN_TYPE_DATA;
-	if (k > PX_FSJ_MAX) {
-		fsj->unjournaled++;
+	/* all or nothing: C-FFS then fails the commit, before any change
+	 * (a commit's blocks are in its cache, which the journal holds) */
+	if (n > PX_FSJ_MAX) {
+		fsj->toolarge++;
 		return -1;
 	}
-	if (k < n)
-		fsj->nodata++;
 	__atomic_store_n(&fsj->state, 0, __ATOMIC_RELEASE);
-	for (i = k = 0; i < n; i++) {
-		if (n > PX_FSJ_MAX && v[i].type == XN_TYPE_DATA)
-			continue;
-		fsj->blk[k] = v[i].blk;
-		fsj->type[k] = v[i].type;
-		memcpy(fsj->img[k++], v[i].img, CFFS_BSIZE);
+	for (i = 0; i < n; i++) {
+		fsj->blk[i] = v[i].blk;
+		fsj->type[i] = v[i].type;
+		memcpy(fsj->img[i], v[i].img, CFFS_BSIZE);
 	}
-	fsj->n = k;
+	fsj->n = n;
 	fsj->env = XOK_INFO->cur_env;
 	fsj->written++;
 	__atomic_store_n(&fsj->state, FSJ_VALID, __ATOMIC_RELEASE);
@@ -119,10 +114,11 @@ px_fsj_replay(struct cffs_fs *fs)
 	replaying = 1;
 	r = cffs_journal_replay(fs, v, n);
 	replaying = 0;
-	if (r == -CFFS_ENOMEM || r == -CFFS_EBUSY || r == -CFFS_EIO) {
-		/* not the journal's fault: the next call tries again (what
-		 * the replay made of it is committed; a replay again is the
-		 * rest) */
+	if (r == -CFFS_ENOMEM || r == -CFFS_EBUSY || r == -CFFS_EIO ||
+	    r == -CFFS_ENOSPC) {
+		/* not the journal's fault (memory, XN's registry full, the
+		 * disk): the next call tries again (what the replay made of
+		 * it is committed; a replay again is the rest) */
 		fsj->env = writer;
 		fsj->failed++;
 		(void)cffs_discard(fs);
@@ -152,8 +148,7 @@ px_fsj_stats(struct px_fsj_stats *st)
 	if (fsj == NULL)
 		return -1;
 	st->written = fsj->written;
-	st->nodata = fsj->nodata;
-	st->unjournaled = fsj->unjournaled;
+	st->toolarge = fsj->toolarge;
 	st->replayed = fsj->replayed;
 	st->failed = fsj->failed;
 	return 0;

@@ -10,10 +10,10 @@
 struct cffs_fs;
 
 /* Blocks one commit may journal: as many as C-FFS's cache holds
- * (PX_FS_CACHE_BLOCKS, posix.mk), since a commit's blocks are all in
- * it; so every commit is journaled whole (the paths for a commit with
- * more, metadata only or none, are kept and counted, for a cache made
- * larger than the journal). */
+ * (PX_FS_CACHE_BLOCKS, posix.mk; fsjournal.c checks it when built), since
+ * a commit's blocks are all in it; so every commit is journaled whole.
+ * One with more (a cache made larger than the journal) is refused: its
+ * commit fails before any change (cffs.h), and is counted. */
 #define PX_FSJ_MAX 128
 
 /* The journal, object PX_ROOT_FSJ of the shared region (a page of
@@ -26,7 +26,7 @@ struct px_fsj {
 	uint32_t blk[PX_FSJ_MAX];
 	uint16_t type[PX_FSJ_MAX];
 	/* counts, for tests and the curious (struct px_fsj_stats) */
-	uint64_t written, nodata, unjournaled, replayed, failed;
+	uint64_t written, toolarge, replayed, failed;
 	uint8_t img[PX_FSJ_MAX][4096] __attribute__((aligned(4096)));
 };
 
@@ -40,8 +40,8 @@ long px_fsj_replay(struct cffs_fs *fs);
 
 struct px_fsj_stats {
 	uint64_t written;       /* commits journaled */
-	uint64_t nodata;        /* of which without their data blocks */
-	uint64_t unjournaled;   /* commits with more than PX_FSJ_MAX blocks */
+	uint64_t toolarge;      /* commits of more than PX_FSJ_MAX blocks,
+	                         * refused (none while the cache fits) */
 	uint64_t replayed;      /* dead processes' commits finished */
 	uint64_t failed;        /* replays that failed */
 };

@@ -121,6 +121,9 @@ on_fresh() {
 on_fresh "killed inside a call" killed
 # A journal forged by a buggy process of the family: refused, dropped.
 on_fresh "forged journal" badjournal
+# Forged journals XN would refuse part of (a change it takes in another
+# block first or last): refused whole before any change.
+on_fresh "forged journal, refused whole" forged2
 # A rename and a link (C-FFS commits inside them) right after another
 # living process's change: before the commit hook they failed with
 # EUCLEAN (fsroot.c, before_commit).

@@ -64,6 +64,14 @@
  *                      wrong type): each replay fails, is dropped and
  *                      leaves the files as they were; a living
  *                      process's journal is not replayed
+ *   libfstest forged2  forged journals XN would refuse part of, each
+ *                      with a change XN takes in another block, first
+ *                      or last: /j/g given /j/f's block (the session-14
+ *                      attacker's), a file with blocks made a directory,
+ *                      a directory with blocks dropped, a directory's
+ *                      block moved below itself or into a data pointer,
+ *                      two directories swapping blocks: each is refused
+ *                      whole before any change, dropped, nothing changed
  *   libfstest renopen  rename(2) over an open target, of an open file,
  *                      and unlink(2) of an open file, each in a child
  *                      killed after each change in turn: the target's
@@ -105,6 +113,7 @@
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
 #include <cffs/cffs_xn.h>
+#include "../../cffs/test/forged.h"
 
 #ifndef CACHE_BUDGET
 #define CACHE_BUDGET 1024               /* PX_FS_CACHE_BLOCKS */
@@ -1208,19 +1217,16 @@ t_killed(void)
 	}
 	EXPECT("the children died inside their calls", kills >= NKCASES);
 	EXPECT("the family's journal counts", px_fsj_stats(&s1) == 0);
-	printf("(killed: %u kills; journal: %llu commits journaled (%llu "
-	    "without their data), %llu replayed, %llu failed, %llu too "
-	    "large)\n", kills,
+	printf("(killed: %u kills; journal: %llu commits journaled, %llu "
+	    "replayed, %llu failed, %llu too large)\n", kills,
 	    (unsigned long long)(s1.written - s0.written),
-	    (unsigned long long)(s1.nodata - s0.nodata),
 	    (unsigned long long)(s1.replayed - s0.replayed),
 	    (unsigned long long)(s1.failed - s0.failed),
-	    (unsigned long long)(s1.unjournaled - s0.unjournaled));
+	    (unsigned long long)(s1.toolarge - s0.toolarge));
 	EXPECT("every kill inside a commit was replayed (none failed)",
 	    s1.failed == s0.failed && s1.replayed - s0.replayed >= kills);
-	EXPECT("every commit journaled whole (none too large, none without "
-	    "its data)", s1.nodata == s0.nodata &&
-	    s1.unjournaled == s0.unjournaled);
+	EXPECT("every commit journaled whole (none too large)",
+	    s1.toolarge == s0.toolarge);
 	sync();
 	return ptest_done();
 }
@@ -1341,6 +1347,143 @@ t_badjournal(void)
 	px_fsj_stats(&s0);
 	EXPECT("nothing replayed for it", s0.replayed == s1.replayed &&
 	    s0.failed == s1.failed);
+	sync();
+	return ptest_done();
+}
+
+/* ---- forged2: forged journals XN would refuse part of ---- */
+
+/* Block blk's bytes now, into img; 0 or -1. */
+static int
+blkimg(void *arg, uint32_t blk, uint8_t *img)
+{
+	struct cffs_fs *fs;
+	struct buf *bp;
+	long e;
+	int r = -1;
+
+	(void)arg;
+	if ((fs = px_fs_begin(&e)) == NULL)
+		return -1;
+	if (bget(fs, blk, 0, &bp) == 0) {
+		memcpy(img, bp->data, 4096);
+		bput(bp);
+		r = 0;
+	}
+	px_fs_end(fs, 0, PX_FS_READ);
+	return r;
+}
+
+/* The byte offset of field `off' of path's embedded inode in its block
+ * (the block into *blk). */
+static uint32_t
+ifield(void *arg, const char *path, uint32_t off, uint32_t *blk)
+{
+	cffs_ino_t ino = inum(path);
+
+	(void)arg;
+	*blk = ino_blk(ino);
+	return ino_slot(ino) * SLOT_SIZE + 16 + off;
+}
+
+/* Everything as the setup left it. */
+static int
+f2_intact(void)
+{
+	struct cffs_stat st;
+
+	return content("/j/f", 4, KSIZE, 0) && content("/k/h", 6, KSIZE, 0) &&
+	    RD(cffs_stat(fs_, "/j/g", &st)) == 0 && st.size == 0 &&
+	    RD(cffs_stat(fs_, "/m/e", &st)) == 0 && st.size == 0 &&
+	    RD(cffs_stat(fs_, "/hello", &st)) == 0 && st.size == 20 &&
+	    RD(cffs_stat(fs_, "/j/s", &st)) == 0 &&
+	    (st.mode & S_IFMT) == S_IFDIR && exists("/j/s/x");
+}
+
+struct f2 {
+	struct px_fsj *j;
+	uint64_t env;           /* a dead environment: the forger */
+	int order;              /* the accepted change first (0) or last */
+};
+
+/*
+ * Forge the journal of blocks blk[0..n) (images img) as left by the dead
+ * environment, entry 0 first or last; then a call.  The journal must be
+ * refused whole: counted as failed, dropped, every file as it was.
+ */
+static void
+forge_whole(void *arg, const char *what, uint32_t n, const uint32_t *blk,
+            uint8_t (*img)[4096])
+{
+	struct f2 *f = arg;
+	struct px_fsj_stats s0, s1;
+	char m[200];
+	uint32_t i, k;
+
+	px_fsj_stats(&s0);
+	f->j->state = 0;
+	for (i = 0; i < n; i++) {
+		k = f->order ? n - 1 - i : i;
+		f->j->blk[i] = blk[k];
+		f->j->type[i] = CFFS_XN_SLOTS;
+		memcpy(f->j->img[i], img[k], 4096);
+	}
+	f->j->n = n;
+	f->j->env = f->env;
+	f->j->state = PX_FSJ_VALID;
+	(void)exists("/j/f");
+	px_fsj_stats(&s1);
+	snprintf(m, sizeof(m), "a forged journal: %s, and a change XN takes "
+	    "%s: refused whole", what, f->order ? "last" : "first");
+	EXPECT(m, s1.failed - s0.failed == 1 && s1.replayed == s0.replayed &&
+	    f->j->state == 0 && f2_intact());
+}
+
+static int
+t_forged2(void)
+{
+	static uint8_t img[2][4096];
+	struct f2 f;
+	const struct forged_ops o = { blkimg, ifield, forge_whole, &f };
+	uint32_t blk[2], off, x;
+
+	EXPECT_RET("mkdir /j", CH(cffs_mkdir(fs_, "/j", 0755, 0, 0)), 0);
+	EXPECT_RET("make /j/f", mkfile("/j/f", 4, KSIZE), 0);
+	EXPECT_RET("make /j/g", CH(cffs_create(fs_, "/j/g", 0100644, 0, 0)),
+	    0);
+	EXPECT_RET("mkdir /j/s", CH(cffs_mkdir(fs_, "/j/s", 0755, 0, 0)), 0);
+	EXPECT_RET("make /j/s/x", CH(cffs_create(fs_, "/j/s/x", 0100644, 0,
+	    0)), 0);
+	EXPECT_RET("mkdir /k", CH(cffs_mkdir(fs_, "/k", 0755, 0, 0)), 0);
+	EXPECT_RET("make /k/h", mkfile("/k/h", 6, KSIZE), 0);
+	EXPECT_RET("mkdir /m", CH(cffs_mkdir(fs_, "/m", 0755, 0, 0)), 0);
+	EXPECT_RET("make /m/e", CH(cffs_create(fs_, "/m/e", 0100644, 0, 0)),
+	    0);
+	EXPECT("the setup", f2_intact());
+	EXPECT("the journal", (f.j = px_shm_root_find(PX_ROOT_FSJ)) != NULL);
+	EXPECT("a dead environment", (f.env = dead_env()) != 0);
+	if (f.j == NULL || f.env == 0)
+		return ptest_done();
+	for (f.order = 0; f.order < 2; f.order++) {
+		/* the attacker's (session 14, finding 4): /hello's size 5
+		 * in the root's block, /j/g given /j/f's first data block */
+		ifield(NULL, "/hello", 0, &blk[0]);
+		ifield(NULL, "/j/f", 0, &blk[1]);
+		if (blkimg(NULL, blk[0], img[0]) || blkimg(NULL, blk[1], img[1]))
+			break;
+		forged_put32(img[0] + ifield(NULL, "/hello", FORGED_SIZE, &off),
+		    5);
+		x = forged_get32(img[1] + ifield(NULL, "/j/f", FORGED_DIRECT,
+		    &off));
+		forged_put32(img[1] + ifield(NULL, "/j/g", FORGED_DIRECT, &off),
+		    x);
+		forge_whole(&f, "/hello's size 5 and /j/g given /j/f's block "
+		    "(the attacker's)", 2, blk, img);
+		EXPECT("the other forged journals (forged.h) were made",
+		    forged_run(&o) == 0);
+	}
+	EXPECT("every forged journal was refused and changed nothing",
+	    f2_intact());
 	sync();
 	return ptest_done();
 }
@@ -1660,6 +1803,8 @@ main(int argc, char **argv)
 		return t_killed();
 	if (strcmp(m, "badjournal") == 0)
 		return t_badjournal();
+	if (strcmp(m, "forged2") == 0)
+		return t_forged2();
 	if (strcmp(m, "renopen") == 0)
 		return t_renopen();
 	if (strcmp(m, "midcommit") == 0)

@@ -180,19 +180,19 @@ void cffs_set_commit_hook(struct cffs_fs *fs, void (*fn)(void *arg),
  * mount that shares its disk with other processes gives C-FFS a
  * journal: before the first XN call of a commit C-FFS hands begin() the
  * after-image of every block the commit changes, and calls end() when
- * the commit is over, whatever its outcome.  begin() keeps them where
- * they outlive the process (libexos: the family's shared region), or
- * only the metadata blocks' (type other than XN_TYPE_DATA) if all do
- * not fit: a replay then leaves zeros where the killed call's data was
- * to go (never another file's bytes, XN's fresh blocks read as zeros).
- * If it cannot keep even those it returns <0 and the commit goes on
- * unjournaled.  If the process dies between begin() and end(), the
- * next one to take the disk's lock gives the entries to
- * cffs_journal_replay, which finishes the commit: it makes each block's
- * bytes the after-image, with XN's checks, as the dead commit would
- * have (the steps it had made are no longer differences; a block freed
- * in XN that no after-image points to is left alone).  Replaying twice,
- * or a commit that had finished, changes nothing.  Over XN only.
+ * the commit is over, whatever its outcome.  begin() keeps them all
+ * where they outlive the process (libexos: the family's shared region)
+ * and returns 0, or returns <0 if it cannot: then the commit fails with
+ * -CFFS_ENOSPC before any change (never half journaled).  If the
+ * process dies between begin() and end(), the next one to take the
+ * disk's lock gives the entries to cffs_journal_replay, which finishes
+ * the commit: it makes each block's bytes the after-image, with XN's
+ * checks, as the dead commit would have (the steps it had made are no
+ * longer differences; a block freed in XN that no after-image points
+ * to is left alone).  Replaying twice, or a commit that had finished,
+ * changes nothing.  A journal is checked whole before any change: one
+ * XN would refuse part of is refused (-CFFS_EPERM) with nothing done.
+ * Over XN only.
  */
 struct cffs_jent {
 	uint32_t       blk;
@@ -207,7 +207,8 @@ struct cffs_journal {
 /* j (NULL: none) stays the caller's; 0, or -CFFS_EINVAL off XN. */
 int  cffs_set_journal(struct cffs_fs *fs, const struct cffs_journal *j);
 /* Finish a dead mount's commit (above): 0, or a commit's error; an entry
- * out of range or twice is -CFFS_EINVAL with nothing done. */
+ * out of the data area or twice is -CFFS_EINVAL, a journal XN would
+ * refuse part of -CFFS_EPERM, both with nothing done. */
 int  cffs_journal_replay(struct cffs_fs *fs, const struct cffs_jent *v,
                          uint32_t n);
 
