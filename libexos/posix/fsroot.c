@@ -399,8 +399,15 @@ px_fs_begin(long *err)
 		 * even if we die here) */
 		if (!sh->swept) {
 			sh->swept = 1;
-			if (xok_env_info(XOK_INFO->cur_env)->parent == 0)
-				done |= px_vn_fssweep(fs) != 0;
+			if (xok_env_info(XOK_INFO->cur_env)->parent == 0 &&
+			    px_vn_fssweep(fs) > 0) {
+				/* its own commit: a failure is not the
+				 * caller's (the names stay for the next boot) */
+				if (cffs_commit_lazy(fs) < 0)
+					(void)cffs_discard(fs);
+				else
+					done = 1;
+			}
 		}
 	}
 	if (done) {

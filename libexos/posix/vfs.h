@@ -82,6 +82,7 @@ int px_vn_fssweep(struct cffs_fs *fs);
 extern int px_vn_die_at;
 #define PX_VN_DIE_RECORDED      1       /* its release recorded */
 #define PX_VN_DIE_UNHOOKED      2       /* the vnode off the list */
+#define PX_VN_DIE_REMOVED       3       /* the hidden name removed */
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);

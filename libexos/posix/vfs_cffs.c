@@ -31,6 +31,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,7 +83,8 @@ struct vn_pend {
 	volatile uint32_t fsres; /* after its death: C-FFS's part finished
 	                           (1 renamed, 2 could not be), 0 not yet */
 	uint32_t release;       /* 1: vn_release of over (hidden: its name) */
-	volatile uint32_t step; /* release: 1 unhooked, 2 name removed */
+	volatile uint32_t step; /* release: 1 unhooked, 2 name removed,
+	                           3 the vnode being freed */
 	struct px_vnode *over;  /* the open vnode moved aside, or NULL */
 	char hidden[64];        /* where it goes (release: where it is) */
 	char from[PX_PATH_MAX]; /* rename from -> to ("": only the move */
@@ -104,6 +106,16 @@ die_at(int point)
 }
 static void vn_unhook(struct px_fdreg *r, struct px_vnode *v);
 static void vn_free(struct px_vnode *v);
+
+/* Remove a hidden name: a file's, or an empty directory's (an open
+ * directory a rename replaced). */
+static int
+rm_hidden(struct cffs_fs *fs, const char *path)
+{
+	int r = cffs_unlink(fs, path);
+
+	return r == -CFFS_EISDIR ? cffs_rmdir(fs, path) : r;
+}
 
 /* Does path name something (C-FFS's view, after any replay)? */
 static int
@@ -134,14 +146,23 @@ vn_recover(struct px_fdreg *r)
 	long err;
 
 	/* a last close: its description is gone with the dead, so the
-	 * release is finished (o is freed only after step 2) */
+	 * release is finished, each step marked as the dead one marks it
+	 * (a recovery killed in turn leaves the rest to the next; step 3
+	 * before the free: a kill in it leaks the vnode, never frees it
+	 * twice) */
 	if (p->release) {
-		if (p->step < 1)
+		if (p->step < 1) {
 			vn_unhook(r, o);
+			__atomic_store_n(&p->step, 1, __ATOMIC_RELEASE);
+		}
 		if (p->step < 2) {
 			if (fs_has(p->hidden) && (fs = px_fs_begin(&err)))
-				px_fs_end(fs, cffs_unlink(fs, p->hidden),
+				px_fs_end(fs, rm_hidden(fs, p->hidden),
 				    PX_FS_CHANGED);
+			__atomic_store_n(&p->step, 2, __ATOMIC_RELEASE);
+		}
+		if (p->step < 3) {
+			__atomic_store_n(&p->step, 3, __ATOMIC_RELEASE);
 			vn_free(o);
 		}
 		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
@@ -224,15 +245,23 @@ int
 px_vn_fssweep(struct cffs_fs *fs)
 {
 	struct sweep w;
-	int i, n = 0, r;
+	int i, n = 0, k, r, pass;
 
-	do {
+	/* a batch at a time, from the start of the root again (the names
+	 * removed are gone from it); at most 4 batches a boot (the work
+	 * is the caller's first call's), and no further once a batch
+	 * removes nothing (a name that cannot go: a directory with files
+	 * in it, a disk error) */
+	for (pass = 0; pass < 4; pass++) {
 		w.n = 0;
 		r = cffs_readdir(fs, "/", sweep_one, &w);
-		for (i = 0; i < w.n; i++)
-			if (cffs_unlink(fs, w.names[i]) == 0)
-				n++;
-	} while (r > 0 && n > 0 && n % 16 == 0);
+		for (i = k = 0; i < w.n; i++)
+			if (rm_hidden(fs, w.names[i]) == 0)
+				k++;
+		n += k;
+		if (r <= 0 || k == 0)
+			break;
+	}
 	return n;
 }
 
@@ -376,12 +405,15 @@ vn_release(struct px_ofile *f)
 		__atomic_store_n(&p->step, 1, __ATOMIC_RELEASE);
 	die_at(PX_VN_DIE_UNHOOKED);
 	if (v->unlinked && (fs = px_fs_begin(&err)) != NULL)
-		px_fs_end(fs, cffs_unlink(fs, v->path), PX_FS_CHANGED);
+		px_fs_end(fs, rm_hidden(fs, v->path), PX_FS_CHANGED);
 	if (p != NULL)
 		__atomic_store_n(&p->step, 2, __ATOMIC_RELEASE);
+	die_at(PX_VN_DIE_REMOVED);
+	if (p != NULL)
+		__atomic_store_n(&p->step, 3, __ATOMIC_RELEASE);
+	vn_free(v);
 	pend_end(p);
 	px_unlock(&r->vlock);
-	vn_free(v);
 }
 
 const char *
@@ -863,4 +895,5 @@ const struct px_fops px_fops_cffsdir = {
 };
 
 /* what of ours the family shares (shm.h, the layout check) */
-PX_SHM_LAYOUT(vfs_cffs, sizeof(struct px_vnode));
+PX_SHM_LAYOUT(vfs_cffs, sizeof(struct px_vnode), sizeof(struct vn_pend),
+    offsetof(struct vn_pend, over), offsetof(struct vn_pend, from));

@@ -80,15 +80,18 @@
  *                      (vfs_cffs.c's record of a name change)
  *   libfstest relkill  a child killed in its last close of an unlinked
  *                      open file (px_vn_die_at: the release recorded;
- *                      the vnode unhooked): the next open finishes the
+ *                      the vnode unhooked; the name removed): the next
+ *                      open finishes the
  *                      release, the hidden name is gone; then children
  *                      that open, unlink and close in a loop, killed
  *                      at 24 moments (libfs.sh runs fsck after)
- *   libfstest hidemake / hidecheck  two boots: the first leaves two
+ *   libfstest hidemake / hidecheck  two boots: the first leaves 22
  *                      hidden names (as a family that died with files
- *                      unlinked but open does) and /keep; the second's
- *                      first call (the boot's first process) removes
- *                      them (px_vn_fssweep), /keep stays
+ *                      unlinked but open does: 20 files, an empty
+ *                      directory, one with a file in it) and /keep; the
+ *                      second's first call (the boot's first process)
+ *                      removes them but the directory that is not
+ *                      empty (px_vn_fssweep), /keep stays
  * Each check prints PASS:/FAIL: (tests/posix/ptest.h).
  */
 #define PTEST_SUITE "libfs"
@@ -1695,13 +1698,15 @@ t_relkill(void)
 	EXPECT("no hidden name to start with", hidden_count() == 0);
 	/* killed at each point of the release: the next vlock (this
 	 * open) finishes it */
-	for (k = PX_VN_DIE_RECORDED; k <= PX_VN_DIE_UNHOOKED; k++) {
+	for (k = PX_VN_DIE_RECORDED; k <= PX_VN_DIE_REMOVED; k++) {
 		snprintf(path, sizeof(path), "/rk/d%d", k);
 		EXPECT("a child dies in its last close of an unlinked file",
 		    relchild(path, k) == 1);
 		n = hidden_count();
 		printf("(relkill: point %d: %d hidden name(s) after the "
 		    "death)\n", k, n);
+		EXPECT("the dead one's release is still to finish (the name "
+		    "there) or done", n == (k < PX_VN_DIE_REMOVED ? 1 : 0));
 		fd = open(path, O_CREAT | O_RDWR, 0644);
 		EXPECT("the next process opens a new file of that name",
 		    fd >= 0 && close(fd) == 0);
@@ -1710,6 +1715,15 @@ t_relkill(void)
 	}
 	EXPECT("no point: the child finishes", relchild("/rk/n", 0) == 0 &&
 	    hidden_count() == 0);
+	/* an open directory a rename replaces: hidden, then removed */
+	EXPECT("mkdir /rk/da /rk/db", mkdir("/rk/da", 0755) == 0 &&
+	    mkdir("/rk/db", 0755) == 0);
+	fd = open("/rk/db", O_RDONLY | O_DIRECTORY);
+	EXPECT_RET("rename /rk/da over the open /rk/db",
+	    rename("/rk/da", "/rk/db"), 0);
+	EXPECT("the open directory is hidden", hidden_count() == 1);
+	EXPECT_RET("its last close", close(fd), 0);
+	EXPECT("removes it", hidden_count() == 0);
 	/* killed at 24 moments of open, unlink and close (fsck after) */
 	for (k = 0; k < 24; k++) {
 		if ((pid = fork()) == 0) {
@@ -1740,14 +1754,27 @@ t_relkill(void)
 static int
 t_hidemake(void)
 {
-	EXPECT_RET("make /.exos-unlinked-ffff-1 (as a dead family left it)",
-	    CH(cffs_create(fs_, "/.exos-unlinked-ffff-1", 0100644, 0, 0)), 0);
-	EXPECT_RET("and write it", CH(cffs_write(fs_, "/.exos-unlinked-ffff-1",
-	    0, "dead", 4)), 4);
-	EXPECT_RET("make /.exos-unlinked-ffff-2",
-	    CH(cffs_create(fs_, "/.exos-unlinked-ffff-2", 0100644, 0, 0)), 0);
+	char p[64];
+	int i, bad = 0;
+
+	/* 20 files, an empty directory (an open one a rename replaced)
+	 * and one with a file in it (made inside the open hidden one):
+	 * more than a batch of the sweep */
+	for (i = 0; i < 20; i++) {
+		snprintf(p, sizeof(p), "/.exos-unlinked-ffff-%d", i);
+		if (CH(cffs_create(fs_, p, 0100644, 0, 0)) != 0 ||
+		    CH(cffs_write(fs_, p, 0, "dead", 4)) != 4)
+			bad++;
+	}
+	EXPECT("20 hidden files (as a dead family left them)", bad == 0);
+	EXPECT_RET("an empty hidden directory",
+	    CH(cffs_mkdir(fs_, "/.exos-unlinked-dd-1", 0755, 0, 0)), 0);
+	EXPECT_RET("a hidden directory with a file in it",
+	    CH(cffs_mkdir(fs_, "/.exos-unlinked-dd-2", 0755, 0, 0)), 0);
+	EXPECT_RET("(the file)", CH(cffs_create(fs_,
+	    "/.exos-unlinked-dd-2/f", 0100644, 0, 0)), 0);
 	EXPECT_RET("make /keep", spit("/keep", "KEEP"), 0);
-	EXPECT("two hidden names", hidden_count() == 2);
+	EXPECT("22 hidden names", hidden_count() == 22);
 	sync();
 	return ptest_done();
 }
@@ -1755,10 +1782,12 @@ t_hidemake(void)
 static int
 t_hidecheck(void)
 {
+	struct cffs_stat st;
 	char b[16] = "";
 
-	EXPECT("the boot's first call removed the dead family's hidden names",
-	    hidden_count() == 0);
+	EXPECT("the boot's first call removed the dead family's hidden "
+	    "names but the directory with a file in it", hidden_count() == 1
+	    && RD(cffs_stat(fs_, "/.exos-unlinked-dd-2/f", &st)) == 0);
 	EXPECT("/keep is still there", slurp("/keep", b, sizeof(b)) == 0 &&
 	    strcmp(b, "KEEP") == 0);
 	sync();
