@@ -179,15 +179,27 @@ px_lock(struct px_lock *l)
 			 * meanwhile, and would then own a lock it does
 			 * not know it holds. */
 			if ((w = claimant(l, self)) != 0) {
+				/* Watched: the owner word, the claimant's
+				 * slot (a death) and its count of times run.
+				 * Not the first two alone: those come back
+				 * (owner 0, taken and let go; its state
+				 * asleep, woken and asleep again, often in
+				 * the slice we hand it), and a predicate the
+				 * scheduler looks at only afterwards never
+				 * saw the change: we slept for good on a free
+				 * lock (the fifo suite's killed_close).  The
+				 * claimant cannot take the lock without
+				 * running, and runs only grows. */
 				const volatile struct xok_env_info *ce =
 				    xok_env_info(w);
-				const volatile uint64_t *cw[2] = { &l->owner,
-				    (const volatile uint64_t *)&ce->state };
-				uint64_t cseen[2] = { 0, *cw[1] };
+				const volatile uint64_t *cw[3] = { &l->owner,
+				    (const volatile uint64_t *)&ce->state,
+				    &ce->runs };
+				uint64_t cseen[3] = { 0, *cw[1], *cw[2] };
 
 				if (claimant(l, self) == w) {
 					px_sig_nointr++;
-					px_block_to(cw, cseen, 2, UINT64_MAX,
+					px_block_to(cw, cseen, 3, UINT64_MAX,
 					    w);
 					px_sig_nointr--;
 				}
