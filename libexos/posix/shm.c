@@ -189,7 +189,7 @@ px_lock(struct px_lock *l)
 				 * saw the change: we slept for good on a free
 				 * lock (the fifo suite's killed_close).  The
 				 * claimant cannot take the lock without
-				 * running, and runs only grows. */
+				 * running, and runs only grows while it lives. */
 				const volatile struct xok_env_info *ce =
 				    xok_env_info(w);
 				const volatile uint64_t *cw[3] = { &l->owner,
