@@ -51,9 +51,23 @@
  * never handed out twice (links are updated before counts).
  *
  * Locks (struct px_lock): owner is the holder's environment id.  A
- * waiter sleeps (px_block) until the owner word changes or the
+ * waiter sleeps (px_block_to, handing the holder the processor) until the owner word changes or the
  * holder's entry in the kernel's environment table does (it died), and
- * takes a dead holder's lock over.
+ * takes a dead holder's lock over.  Fairness: Xok runs one environment
+ * at a time, so a woken waiter runs only after the unlocker's slice,
+ * by which time an unlocker that locks again at once (a loop of short
+ * critical sections) holds the lock again; under a slow hypervisor that
+ * starved the waiter for good (it did not even wake: the predicate
+ * saw the same owner back).  So a waiter claims the lock before it
+ * sleeps (want): the next unlock hands the lock straight to it (owner
+ * = its id, which wakes it) instead of freeing it, and a locker that
+ * finds the lock free but claimed (the unlocker missed the claim)
+ * leaves it to the claimant and waits until it is taken.
+ * One claim at a time: with many waiters the order is not
+ * first-come, but no holder keeps the lock against a claimant, and a
+ * waiter without a claim wakes when the lock changes hands and claims
+ * then.  A claimant that dies is ignored (its claim is cleared); one
+ * that dies after the hand-off is a dead holder, taken over as any.
  */
 #include <string.h>
 #include "posix.h"
@@ -111,41 +125,124 @@ struct shm_run {                        /* at the first page of a run */
 
 PX_SHM_LAYOUT(shm, sizeof(struct shm_hdr), offsetof(struct shm_hdr, lock),
     offsetof(struct shm_hdr, npages), offsetof(struct shm_hdr, roots),
-    sizeof(struct px_lock), PX_SHM_NROOTS,
+    sizeof(struct px_lock), offsetof(struct px_lock, want), PX_SHM_NROOTS,
     SHM_FIRST, sizeof(struct shm_run));
 
 /* ---- locks ----------------------------------------------------------- */
 
+
+/* Drop our claim (want) on l, if it is ours. */
+static void
+unclaim(struct px_lock *l, uint64_t self)
+{
+	uint64_t w = self;
+
+	__atomic_compare_exchange_n(&l->want, &w, 0, 0, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED);
+}
+
+/* The claimant of l other than self that is alive, or 0 (a dead one's
+ * claim is cleared). */
+static uint64_t
+claimant(struct px_lock *l, uint64_t self)
+{
+	uint64_t w = __atomic_load_n(&l->want, __ATOMIC_ACQUIRE);
+
+	if (w == 0 || w == self)
+		return 0;
+	if (!xok_env_alive(w)) {
+		__atomic_compare_exchange_n(&l->want, &w, 0, 0,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return w;
+}
+
 PX_HOT int
 px_lock(struct px_lock *l)
 {
-	uint64_t self = XOK_INFO->cur_env, o;
+	uint64_t self = XOK_INFO->cur_env, o, w;
+	int claimed = 0;
 
 	for (;;) {
-		o = l->owner;
+		o = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+		if (o == self && claimed) {     /* handed to us */
+			unclaim(l, self);
+			return 0;
+		}
 		if (o == 0) {
+			/* Free but claimed by a sleeper (an unlocker that
+			 * had not yet seen the claim freed it): leave it to
+			 * the claimant, whose sleep this unlock ended, and
+			 * wait until it takes it (or dies).  Not handed to
+			 * it here: it may have taken it and let it go
+			 * meanwhile, and would then own a lock it does
+			 * not know it holds. */
+			if ((w = claimant(l, self)) != 0) {
+				/* Watched: the owner word, the claimant's
+				 * slot (a death) and its count of times run.
+				 * Not the first two alone: those come back
+				 * (owner 0, taken and let go; its state
+				 * asleep, woken and asleep again, often in
+				 * the slice we hand it), and a predicate the
+				 * scheduler looks at only afterwards never
+				 * saw the change: we slept for good on a free
+				 * lock (the fifo suite's killed_close).  The
+				 * claimant cannot take the lock without
+				 * running, and runs only grows while it lives. */
+				const volatile struct xok_env_info *ce =
+				    xok_env_info(w);
+				const volatile uint64_t *cw[3] = { &l->owner,
+				    (const volatile uint64_t *)&ce->state,
+				    &ce->runs };
+				uint64_t cseen[3] = { 0, *cw[1], *cw[2] };
+
+				if (claimant(l, self) == w) {
+					px_sig_nointr++;
+					px_block_to(cw, cseen, 3, UINT64_MAX,
+					    w);
+					px_sig_nointr--;
+				}
+				continue;
+			}
 			if (__atomic_compare_exchange_n(&l->owner, &o, self,
-			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+				unclaim(l, self);
 				return 0;
+			}
 			continue;
 		}
 		if (!xok_env_alive(o)) {
 			if (__atomic_compare_exchange_n(&l->owner, &o, self,
-			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+				unclaim(l, self);
 				return 1;
+			}
 			continue;
 		}
-		/* Sleep until the owner word changes (unlock, takeover) or
-		 * the holder's slot does (its state and nslices share one
-		 * word: a death, a reap; a spurious wake just looks again). */
+		/* Held: claim the next hand-off before sleeping, unless
+		 * another sleeper has.  (Sleeping without a claim is not
+		 * enough: the predicate is looked at when the scheduler
+		 * comes to us, and a holder that unlocks and relocks in
+		 * between has put the same owner back.) */
+		if (!claimed) {
+			w = 0;
+			claimed = __atomic_compare_exchange_n(&l->want, &w,
+			    self, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED) ||
+			    w == self;
+		}
+		/* Sleep until the owner word changes (unlock, hand-off,
+		 * takeover) or the holder's slot does (its state and
+		 * nslices share one word: a death, a reap; a spurious wake
+		 * just looks again), giving the holder the processor. */
 		const volatile struct xok_env_info *e = xok_env_info(o);
-		const volatile uint64_t *w[2] = {
+		const volatile uint64_t *ws[2] = {
 			&l->owner, (const volatile uint64_t *)&e->state };
-		uint64_t seen[2] = { o, *w[1] };
+		uint64_t seen[2] = { o, *ws[1] };
 
 		if (xok_env_alive(o)) {
 			px_sig_nointr++;        /* a signal waits (sig.h) */
-			px_block(w, seen, 2, UINT64_MAX);
+			px_block_to(ws, seen, 2, UINT64_MAX, o);
 			px_sig_nointr--;
 		}
 	}
@@ -154,7 +251,10 @@ px_lock(struct px_lock *l)
 PX_HOT void
 px_unlock(struct px_lock *l)
 {
-	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
+	uint64_t w = claimant(l, XOK_INFO->cur_env);
+
+	/* A claimant gets the lock itself; the store wakes it. */
+	__atomic_store_n(&l->owner, w, __ATOMIC_RELEASE);
 }
 
 /* ---- the region's pages ------------------------------------------------ */

@@ -101,9 +101,13 @@ int64_t px_shm_ppn(const void *p);
  * killed while holding one never deadlocks the others (the state it
  * guarded may be half-updated: users keep their updates so that a
  * half-done one is harmless, or repair it on takeover).  Waiting
- * sleeps, never spins for long. */
+ * sleeps, never spins for long.  want is a waiter that has already
+ * lost the lock once (0: none): the next unlock hands the lock to it
+ * instead of freeing it, so a holder that unlocks and relocks at once
+ * cannot keep it from a sleeper (shm.c). */
 struct px_lock {
 	volatile uint64_t owner;
+	volatile uint64_t want;
 };
 /* Take the lock: 0, or 1 if it was taken over from a dead holder. */
 int px_lock(struct px_lock *l);

@@ -27,6 +27,7 @@
  * handed out again while it waits.
  */
 #define PTEST_SUITE "ptab"
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <time.h>
@@ -77,6 +78,7 @@ reap(pid_t pid)
 /* libexos/posix/shm.h (not installed in the sysroot) */
 struct px_lock {
 	volatile uint64_t owner;
+	volatile uint64_t want;
 };
 void *px_shm_alloc(size_t n);
 void px_shm_free(void *p, size_t n);
@@ -91,6 +93,7 @@ struct shared {
 	long *volatile late;            /* a page added after the fork */
 	struct px_lock lock;
 	volatile long inside;
+	volatile long cycles, stop;     /* the fairness checks */
 };
 
 static int
@@ -123,6 +126,92 @@ grandchild(const char *addr)
 	s->from_grandchild = 31337;
 	s->from_exec_page = (long)&page[1000];
 	return 7;
+}
+
+/*
+ * Fairness (shm.c): a holder that yields inside its critical section
+ * and locks again right after unlocking.  A woken waiter runs only
+ * after the holder has locked again, so without the hand-off it found
+ * the lock held every time and starved until the holder stopped.  With
+ * it, a waiter that lost once is handed the lock at the next unlock: a
+ * few of the holder's cycles at most (a count, not a time).
+ */
+#define FAIR_MAXCYCLES  20000
+static void
+test_fair(struct shared *s)
+{
+	pid_t pid;
+	long c0, worst = 0, i;
+	int st;
+
+	s->cycles = 0;
+	s->stop = 0;
+	if ((pid = fork()) == 0) {
+		while (!s->stop && s->cycles < FAIR_MAXCYCLES) {
+			px_lock(&s->lock);
+			s->cycles++;
+			sched_yield();
+			px_unlock(&s->lock);
+		}
+		_exit(0);
+	}
+	while (s->cycles < 3)
+		sched_yield();
+	for (i = 0; i < 10; i++) {
+		c0 = s->cycles;
+		px_lock(&s->lock);
+		if (s->cycles - c0 > worst)
+			worst = s->cycles - c0;
+		px_unlock(&s->lock);
+		sched_yield();
+	}
+	s->stop = 1;
+	if (worst > 4)
+		printf("fair: %ld of the holder's cycles before our turn "
+		    "(cycles %ld)\n", worst, s->cycles), fflush(stdout);
+	EXPECT("lock: a waiter is handed the lock within a few cycles of a "
+	    "holder that relocks at once", worst <= 4);
+	EXPECT("lock: the relocking holder finished", reap(pid) == 0);
+
+	/* A claimant that dies: its claim is ignored, the lock is freed,
+	 * not handed to the dead (and not "taken over" next). */
+	px_lock(&s->lock);
+	if ((pid = fork()) == 0) {
+		px_lock(&s->lock);
+		_exit(0);
+	}
+	for (i = 0; i < 500 && s->lock.want == 0; i++)
+		msleep(10);
+	EXPECT("lock: a waiter claims the next hand-off before it sleeps",
+	    s->lock.want != 0 && s->lock.owner != 0);
+	kill(pid, SIGKILL);
+	st = reap(pid);
+	EXPECT("lock: the claimant died of SIGKILL", WIFSIGNALED(st));
+	px_unlock(&s->lock);
+	EXPECT("lock: a dead claimant gets nothing: the lock is free",
+	    s->lock.owner == 0 && s->lock.want == 0);
+	EXPECT("lock: and taken plainly next (0)", px_lock(&s->lock) == 0);
+	px_unlock(&s->lock);
+
+	/* A claimant killed right after the hand-off: a dead holder,
+	 * taken over (or, had it run first, a plain free lock). */
+	px_lock(&s->lock);
+	if ((pid = fork()) == 0) {
+		px_lock(&s->lock);
+		px_unlock(&s->lock);
+		_exit(0);
+	}
+	for (i = 0; i < 500 && s->lock.want == 0; i++)
+		msleep(10);
+	px_unlock(&s->lock);            /* handed to the claimant */
+	EXPECT("lock: an unlock with a claimant hands it over",
+	    s->lock.owner != 0);
+	kill(pid, SIGKILL);
+	st = px_lock(&s->lock);
+	EXPECT("lock: the lock handed to a claimant killed at once is ours "
+	    "again", st == 0 || st == 1);
+	px_unlock(&s->lock);
+	reap(pid);
 }
 
 static void
@@ -264,6 +353,7 @@ test_shm(void)
 	EXPECT("lock: the killer's kill returned 0", wait(&st) > 0 && st == 0);
 	while (wait(NULL) > 0)
 		;
+	test_fair(s);
 }
 #endif
 
