@@ -42,6 +42,12 @@ sort_owned(struct xn_owned *a, uint32_t n)
 
 	if (n < 2)
 		return;
+	/* An owns-udf usually emits in order (C-FFS's indirect blocks
+	 * are filled in order): then one pass. */
+	for (i = 1; i < n && a[i - 1].block <= a[i].block; i++)
+		;
+	if (i == n)
+		return;
 	for (i = n / 2; i-- > 0;)
 		sift(a, i, n);
 	for (i = n - 1; i > 0; i--) {
@@ -132,6 +138,47 @@ prep(struct xn *x, uint32_t b, uint32_t off, uint32_t len,
 	return 0;
 }
 
+/*
+ * xn_owns_set through the cache of owns-sets (struct xn_ownc): a run is
+ * a function of the template (fixed once registered), the block number
+ * (its argument) and the block's bytes, so a set kept with the bytes it
+ * came from is the set of any block of that number and type holding
+ * the same bytes.  No change to a block has to be seen: the bytes are
+ * compared.  The set after one change is the set before the next, so a
+ * change runs the udf once instead of twice (under the nested KVM of
+ * docs/TESTING.md a run over a C-FFS indirect block cost about 45 ms
+ * of emulated kernel code, the compare about 1).  Sets that fail are
+ * not kept.
+ */
+static int
+owns_cached(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,
+            uint32_t block, struct xn_owned *set, uint32_t *np)
+{
+	struct xn_ownc *c;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < XN_OWNC_SLOTS; i++) {
+		c = &x->ownc[i];
+		if (c->block == block && c->type == t->type &&
+		    memcmp(c->page, page, XN_BLOCK_SIZE) == 0) {
+			memcpy(set, c->set, sizeof(set[0]) * c->n);
+			*np = c->n;
+			return 0;
+		}
+	}
+	if ((r = xn_owns_set(x, t, page, block, set, np)))
+		return r;
+	c = &x->ownc[x->ownc_next];
+	x->ownc_next = (x->ownc_next + 1) % XN_OWNC_SLOTS;
+	c->block = block;
+	c->type = t->type;
+	c->n = *np;
+	memcpy(c->page, page, XN_BLOCK_SIZE);
+	memcpy(c->set, set, sizeof(set[0]) * *np);
+	return 0;
+}
+
 /* Owns of the cached block (set_a) and of the changed copy (set_b). */
 static int
 before_after(struct xn *x, const struct xn_tmpl *t, uint32_t b,
@@ -140,11 +187,11 @@ before_after(struct xn *x, const struct xn_tmpl *t, uint32_t b,
 {
 	int r;
 
-	if ((r = xn_owns_set(x, t, e->page, b, x->set_a, na)))
+	if ((r = owns_cached(x, t, e->page, b, x->set_a, na)))
 		return r == XN_ERANGE ? XN_ECORRUPT : r;
 	memcpy(x->blk, e->page, XN_BLOCK_SIZE);
 	memcpy(x->blk + off, bytes, len);
-	return xn_owns_set(x, t, x->blk, b, x->set_b, nb);
+	return owns_cached(x, t, x->blk, b, x->set_b, nb);
 }
 
 static int

@@ -110,6 +110,7 @@ xn_arena_size(uint32_t nblocks, uint32_t bc_slots)
 	n += 2 * XN_BLOCK_SIZE;
 	n += ALIGN16(sizeof(struct xn_udf_out));
 	n += 2 * ALIGN16(sizeof(struct xn_owned) * XN_OWNS_MAX);
+	n += ALIGN16(sizeof(struct xn_ownc) * XN_OWNC_SLOTS);
 	n += ALIGN16(sizeof(uint32_t) * (size_t)nblocks);
 	n += ALIGN16(sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	n += ALIGN16(sizeof(void *) * XN_WRITE_MANY_MAX);
@@ -486,6 +487,9 @@ xn_mount(struct xn *x, const struct xn_disk *d, void *arena,
 	x->uout = carve(&p, sizeof(struct xn_udf_out));
 	x->set_a = carve(&p, sizeof(struct xn_owned) * XN_OWNS_MAX);
 	x->set_b = carve(&p, sizeof(struct xn_owned) * XN_OWNS_MAX);
+	x->ownc = carve(&p, sizeof(struct xn_ownc) * XN_OWNC_SLOTS);
+	for (i = 0; i < XN_OWNC_SLOTS; i++)
+		x->ownc[i].block = 0;   /* (block 0 is never data) */
 	x->stack = carve(&p, sizeof(uint32_t) * (size_t)d->nblocks);
 	x->wave = carve(&p, sizeof(uint32_t) * XN_WRITE_MANY_MAX);
 	x->wpages = carve(&p, sizeof(void *) * XN_WRITE_MANY_MAX);

@@ -101,6 +101,62 @@ START_TEST(alloc_accepts)
 }
 END_TEST
 
+/*
+ * proof.c keeps the owns-sets of the last blocks it checked with their
+ * bytes (struct xn_ownc).  Directories with the same bytes, more of
+ * them than the cache holds, changed in turn: every change is decided
+ * as a fresh run would decide it, and a write that changes no pointer
+ * (the bytes differ, the set does not) is still checked on the bytes.
+ */
+START_TEST(owns_cache)
+{
+	enum { ND = XN_OWNC_SLOTS + 2 };
+	struct xn_block_info bi;
+	uint8_t e[8];
+	uint32_t d[ND], i;
+
+	for (i = 0; i < ND; i++) {
+		d[i] = 60 + i;
+		ck_assert_int_eq(t_link(x, P_ALICE, ROOT, (int)i, d[i], T_DIR), 0);
+		ck_assert_int_eq(t_cache(&f, P_ALICE, d[i]), 0);
+		ck_assert_int_eq(t_initdir(x, P_ALICE, d[i], P_ALICE), 0);
+	}
+	/* Each directory, in turn, gets its own data block 100 + i. */
+	for (i = 0; i < ND; i++)
+		ck_assert_int_eq(t_link(x, P_ALICE, d[i], 0, 100 + i,
+		    XN_TYPE_DATA), 0);
+	for (i = 0; i < ND; i++) {
+		/* another directory's block is taken; its own is there */
+		ck_assert_int_eq(t_link(x, P_ALICE, d[i], 1, 100 + (i + 1) % ND,
+		    XN_TYPE_DATA), XN_EINUSE);
+		t_put32(e, 0, 100 + (i + 1) % ND);
+		t_put32(e, 4, XN_TYPE_DATA);
+		ck_assert_int_eq(xn_write(x, P_ALICE, d[i], 16, 8, e),
+		    XN_EPROOF);
+		ck_assert_int_eq(t_unlink(x, P_ALICE, d[i], 0, 100 + (i + 1) %
+		    ND, XN_TYPE_DATA), XN_EPROOF);
+		ck_assert_int_eq(xn_block_info(x, d[i], &bi), 0);
+		ck_assert_uint_eq(bi.nchild, 1);
+	}
+	/* A header write: new bytes, the same set. */
+	for (i = 0; i < ND; i++) {
+		t_put32(e, 0, 1000 + i);
+		ck_assert_int_eq(xn_write(x, P_ALICE, d[i], 8, 4, e), 0);
+	}
+	/* Now the blocks move: each directory gives its block back and
+	 * takes the one its neighbour gave. */
+	for (i = 0; i < ND; i++)
+		ck_assert_int_eq(t_unlink(x, P_ALICE, d[i], 0, 100 + i,
+		    XN_TYPE_DATA), 0);
+	for (i = 0; i < ND; i++) {
+		ck_assert_int_eq(t_unlink(x, P_ALICE, d[i], 0, 100 + i,
+		    XN_TYPE_DATA), XN_EPROOF);
+		ck_assert_int_eq(xn_block_info(x, d[i], &bi), 0);
+		ck_assert_uint_eq(bi.nchild, 0);
+	}
+}
+END_TEST
+
 START_TEST(alloc_rejects)
 {
 	uint8_t e[8], three[16];
@@ -522,6 +578,7 @@ alloc_suite(void)
 	tcase_add_test(tc, writeback_io_error);
 	tcase_add_test(tc, registry);
 	tcase_add_test(tc, registry_disown);
+	tcase_add_test(tc, owns_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -221,6 +221,22 @@ struct xn_owned {
 	uint16_t pad;
 };
 
+/*
+ * proof.c's cache of owns-sets: a block's set with the bytes it was
+ * computed from.  XN_OWNC_SLOTS of them: a file that grows changes two
+ * metadata blocks in turn (its indirect or inode block, its inode's).
+ */
+#define XN_OWNC_SLOTS   4
+struct xn_ownc {
+	uint32_t block;                 /* 0: slot empty */
+	uint16_t type;
+	uint16_t pad;
+	uint32_t n;
+	uint32_t pad2;
+	uint8_t page[XN_BLOCK_SIZE];
+	struct xn_owned set[XN_OWNS_MAX];
+};
+
 /* One XN instance: one disk.  Fields are private to xn/. */
 struct xn {
 	struct xn_disk disk;
@@ -236,6 +252,8 @@ struct xn {
 	uint8_t *blk2;                  /* second scratch block */
 	struct xn_udf_out *uout;
 	struct xn_owned *set_a, *set_b; /* [XN_OWNS_MAX] */
+	struct xn_ownc *ownc;           /* [XN_OWNC_SLOTS] proof.c's cache */
+	uint32_t ownc_next;             /* the slot to fill next */
 	uint32_t *stack;                /* [nblocks], mount scan */
 	struct xn_revoke revoke[XN_REVOKE_RING];
 	uint32_t nrevoke;
