@@ -143,6 +143,138 @@ START_TEST(verify_rejects_loops)
 }
 END_TEST
 
+/* The loop C-FFS's indirect blocks had before EMITV (session 15's
+ * cffs/xntmpl.c): the differential oracle of run_emitv. */
+static const struct xn_insn ind_loop[] = {
+	XN_I(LDI, 2, 0, 0, 0),
+	XN_I(LDI, 3, 0, 0, 0),
+	XN_I(LDI, 6, 0, 0, 7),
+	XN_I(LOOP, 1, XN_UDF_NOREG, 13, 1024),
+	XN_I(SHLI, 4, 1, 0, 2),
+	XN_I(LD32, 5, 4, 0, 0),
+	XN_I(JEQI, 5, 0, 5, 0),
+	XN_I(JEQI, 3, 0, 4, 0),
+	XN_I(ADD, 7, 2, 3, 0),
+	XN_I(JNE, 5, 7, 2, 0),
+	XN_I(ADDI, 3, 3, 0, 1),
+	XN_I(JMP, 0, 0, 5, 0),
+	XN_I(EMIT, 2, 3, 6, 0),
+	XN_I(MOV, 2, 5, 0, 0),
+	XN_I(LDI, 3, 0, 0, 0),
+	XN_I(JEQI, 5, 0, 1, 0),
+	XN_I(LDI, 3, 0, 0, 1),
+	XN_I(EMIT, 2, 3, 6, 0),
+	XN_I(LDI, 8, 0, 0, 0),
+	XN_I(RET, 8, 0, 0, 0),
+};
+
+START_TEST(verify_emitv)
+{
+	struct xn_insn p[] = {
+		XN_I(EMITV, 1, XN_UDF_NOREG, 2, 1024), XN_I(RET, 0, 0, 0, 0),
+	};
+	uint32_t steps = 0;
+
+	ck_assert_int_eq(xn_udf_verify(p, 2, &steps), 0);
+	ck_assert_uint_eq(steps, 1 + 1024 + 1);
+	p[0] = XN_I(EMITV, 1, 3, 2, 10);
+	ck_assert_int_eq(xn_udf_verify(p, 2, &steps), 0);
+	ck_assert_uint_eq(steps, 1 + 10 + 1);
+	p[0] = XN_I(EMITV, 1, 3, 2, 0);
+	ck_assert_int_eq(xn_udf_verify(p, 2, NULL), XN_EUDFBOUNDS);
+	p[0] = XN_I(EMITV, 1, 3, 2, XN_BLOCK_SIZE / 4 + 1);
+	ck_assert_int_eq(xn_udf_verify(p, 2, NULL), XN_EUDFBOUNDS);
+	p[0] = XN_I(EMITV, 16, 3, 2, 4);
+	ck_assert_int_eq(xn_udf_verify(p, 2, NULL), XN_EUDFREG);
+	p[0] = XN_I(EMITV, 1, 16, 2, 4);
+	ck_assert_int_eq(xn_udf_verify(p, 2, NULL), XN_EUDFREG);
+	p[0] = XN_I(EMITV, 1, 3, 16, 4);
+	ck_assert_int_eq(xn_udf_verify(p, 2, NULL), XN_EUDFREG);
+	ck_assert_int_eq(xn_udf_verify(ind_loop, N(ind_loop), &steps), 0);
+}
+END_TEST
+
+START_TEST(run_emitv)
+{
+	struct xn_insn p[] = {
+		XN_I(LDI, 1, 0, 0, 8),          /* from byte 8 */
+		XN_I(LDI, 2, 0, 0, 5),          /* type */
+		XN_I(LDI, 3, 0, 0, 9),          /* 9 words */
+		XN_I(EMITV, 1, 3, 2, 20),
+		XN_I(RET, 0, 0, 0, 0),
+	};
+	static const uint32_t w[] = { 5, 6, 7, 0, 9, 0, 0, 12, 13, 14, 15 };
+	static struct xn_udf_out o2;
+	uint32_t i, k, args[1] = { 0 };
+
+	memset(blk, 0, sizeof blk);
+	for (i = 0; i < N(w); i++)
+		t_put32(blk, 8 + 4 * i, w[i]);
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 64,
+	    &out), 0);
+	ck_assert_uint_eq(out.nextents, 3);     /* 5-7, 9, 12-13 (9 words) */
+	ck_assert_uint_eq(out.ext[0].start, 5);
+	ck_assert_uint_eq(out.ext[0].count, 3);
+	ck_assert_uint_eq(out.ext[1].start, 9);
+	ck_assert_uint_eq(out.ext[1].count, 1);
+	ck_assert_uint_eq(out.ext[2].start, 12);
+	ck_assert_uint_eq(out.ext[2].count, 2);
+	ck_assert_uint_eq(out.ext[2].type, 5);
+	ck_assert_uint_eq(out.nblocks, 6);
+	ck_assert_uint_eq(out.steps, 5 + 9);
+	/* max_blocks is the bound: 5 blocks are not enough */
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 5,
+	    &out), XN_EUDFFAULT);
+	/* a word past the block's end; a type that is not 16 bits */
+	p[0] = XN_I(LDI, 1, 0, 0, XN_BLOCK_SIZE - 32);
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 64,
+	    &out), XN_EUDFFAULT);
+	p[0] = XN_I(LDI, 1, 0, 0, 8);
+	p[1] = XN_I(LDI, 2, 0, 0, 0x10000);
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 64,
+	    &out), XN_EUDFFAULT);
+	/* unverified: imm beyond the fuel, b not a register */
+	p[1] = XN_I(LDI, 2, 0, 0, 5);
+	p[3] = XN_I(EMITV, 1, XN_UDF_NOREG, 2, 0xffffffffu);
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 64,
+	    &out), XN_EUDFFAULT);
+	p[3] = XN_I(EMITV, 1, 200, 2, 4);
+	ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, NULL, 0, 64,
+	    &out), XN_EUDFFAULT);
+	/* The same sets as the loop it replaces, on random blocks: runs,
+	 * holes, descending and equal neighbours, the largest numbers. */
+	p[0] = XN_I(LDI, 1, 0, 0, 0);
+	p[1] = XN_I(LDI, 2, 0, 0, 7);
+	p[3] = XN_I(EMITV, 1, XN_UDF_NOREG, 2, 1024);
+	srandom(16);
+	for (k = 0; k < 200; k++) {
+		uint32_t v = (uint32_t)random();
+
+		for (i = 0; i < 1024; i++) {
+			switch (random() % 6) {
+			case 0: v = 0; break;
+			case 1: v = (uint32_t)random(); break;
+			case 2: v = 0xffffffffu - (uint32_t)(random() % 3); break;
+			case 3: v = v - 1; break;
+			default: v = v + 1; break;
+			}
+			t_put32(blk, 4 * i, v);
+		}
+		ck_assert_int_eq(xn_udf_run(ind_loop, N(ind_loop), blk,
+		    sizeof blk, args, 1, 4096, &o2), 0);
+		ck_assert_int_eq(xn_udf_run(p, N(p), blk, sizeof blk, args, 1,
+		    4096, &out), 0);
+		ck_assert_uint_eq(out.nextents, o2.nextents);
+		ck_assert_uint_eq(out.nblocks, o2.nblocks);
+		for (i = 0; i < out.nextents; i++) {
+			ck_assert_uint_eq(out.ext[i].start, o2.ext[i].start);
+			ck_assert_uint_eq(out.ext[i].count, o2.ext[i].count);
+			ck_assert_uint_eq(out.ext[i].type, o2.ext[i].type);
+		}
+	}
+}
+END_TEST
+
 START_TEST(run_arith_and_loads)
 {
 	struct xn_insn p[] = {
@@ -385,6 +517,8 @@ udf_suite(void)
 	tcase_add_test(tc, run_faults);
 	tcase_add_test(tc, run_loops);
 	tcase_add_test(tc, run_owns_test_dir);
+	tcase_add_test(tc, verify_emitv);
+	tcase_add_test(tc, run_emitv);
 	tcase_add_test(tc, encode_roundtrip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("register");

@@ -70,6 +70,11 @@ enum xn_op {
 	XN_OP_EMIT1,   /* owns: block ra, type imm */
 	XN_OP_RET,     /* return ra */
 	XN_OP_FAIL,    /* the block is malformed: the call fails */
+	XN_OP_EMITV,   /* owns: the nonzero little-endian 32-bit words at
+	                  block[ra], block[ra + 4], ... (min(rb, imm) of
+	                  them, imm if b is XN_UDF_NOREG), each run of
+	                  consecutive numbers one extent, type rc; costs
+	                  1 + that many steps */
 	XN_OP_COUNT
 };
 
