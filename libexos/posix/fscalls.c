@@ -129,7 +129,7 @@ open_once(long dirfd, const char *upath, long flags, long mode)
 	 * name in a directory that exists is EROFS; in one that does not,
 	 * ENOENT, as Linux finds out before it looks at the file system */
 	if ((flags & O_CREAT) && r == 0 && !nd->exists && !px_fs_root())
-		return -EROFS;
+		return px_fs_error() == -ENODEV ? -EROFS : px_fs_error();
 	if (r < 0)
 		return r;
 	if (!nd->exists) {

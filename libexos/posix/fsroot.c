@@ -68,7 +68,12 @@ static uint64_t my_tok;         /* this mount's name as a holder */
 static long flush_family(int sync_map);
 static int other_holder(void);
 static void before_commit(void *arg);
-static long root_err;           /* why there is none (0: not tried) */
+static long root_err;           /* why there is none, for good: no disk,
+				   or not C-FFS (0: not known) */
+static long mount_err;          /* why the last mount failed: a failure
+				   that may pass (memory, the disk) is
+				   tried again at the next call */
+int px_fs_mount_fail;           /* (session 16) fsroot.h */
 
 /* Our copy of a parent's state: nothing in it is ours. */
 static void
@@ -78,6 +83,7 @@ forget_parent(void)
 		return;
 	root = NULL;
 	root_err = 0;
+	mount_err = 0;
 	locked = 0;
 	my_tok = 0;
 	exos_heap_forget();
@@ -106,14 +112,20 @@ mount_root(void)
 	if (root_err != 0)
 		return NULL;
 	if (exos_cffs_bdev_xn(&dev) < 0) {
-		root_err = -ENODEV;
+		root_err = mount_err = -ENODEV;
 		return NULL;
 	}
+
 	/* clean blocks from views of XN's registry pages, one page per
 	 * block for the family (docs/ARCHITECTURE.md, "The shared block
 	 * cache"); without it (no export, no memory) reads copy */
 	(void)exos_cffs_bdev_xn_share(&dev, PX_XNVIEW_VA, px_copyin,
 	    PX_FS_SHARED_BLOCKS);
+	if (px_fs_mount_fail > 0) {     /* as if cffs_mount ran out */
+		px_fs_mount_fail--;
+		mount_err = -ENOMEM;
+		return NULL;
+	}
 	/* the mount writes the superblock: no other mount's write-back
 	 * may hold it (or what it owns) dirty */
 	if (other_holder())
@@ -123,11 +135,16 @@ mount_root(void)
 		(void)cffs_unmount(root);
 	if (r < 0) {
 		root = NULL;
-		/* not a C-FFS image (or no XN area): no file system */
-		root_err = r == -CFFS_EINVAL || r == -CFFS_EUCLEAN ? -ENODEV :
-		    px_fs_errno(r);
+		/* not a C-FFS image (or no XN area): no file system, for
+		 * good; anything else (no memory, a disk error) is tried
+		 * again by the next call */
+		mount_err = r == -CFFS_EINVAL || r == -CFFS_EUCLEAN ?
+		    -ENODEV : px_fs_errno(r);
+		if (mount_err == -ENODEV)
+			root_err = mount_err;
 		return NULL;
 	}
+	mount_err = 0;
 	if (sh != NULL) {
 		seen_gen = sh->gen;
 		my_tok = ++sh->next_tok;
@@ -359,7 +376,7 @@ long
 px_fs_error(void)
 {
 	forget_parent();
-	return root_err;
+	return root != NULL ? 0 : root_err != 0 ? root_err : mount_err;
 }
 
 struct cffs_fs *
@@ -373,7 +390,7 @@ px_fs_begin(long *err)
 	lock();
 	if ((fs = mount_root()) == NULL) {
 		px_fs_unlock();
-		*err = root_err;
+		*err = root_err != 0 ? root_err : mount_err;
 		return NULL;
 	}
 	if (sh == NULL || sh->gen != seen_gen) {

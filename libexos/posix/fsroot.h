@@ -46,6 +46,11 @@
  * C-FFS image on it, or the mount's error). */
 struct cffs_fs *px_fs_root(void);
 long px_fs_error(void);
+/* A mount that fails for want of memory or a disk error is tried again
+ * by the next call; no disk, or not C-FFS, is final.  Tests: the next
+ * px_fs_mount_fail mounts fail with -ENOMEM (after the share of XN's
+ * registry, which the retry does again). */
+extern int px_fs_mount_fail;
 
 #define PX_FS_READ      0       /* the call only looked */
 #define PX_FS_CHANGED   1       /* the call may have changed something */

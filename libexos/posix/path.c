@@ -88,6 +88,8 @@ px_lstat_at(const char *path, struct stat *st, int *be)
 		}
 		if (r != -ENOENT)
 			return r;
+	} else if (err != -ENODEV) {
+		return err;             /* a mount that failed (no memory) */
 	}
 	*be = PX_BE_MOD;                /* a directory a file lies in */
 	return px_mod_stat(path, st);

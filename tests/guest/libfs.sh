@@ -45,6 +45,12 @@ img=$tmp/disk.img
 "$mkfs" -d "$tmp/root" "$img" 32M >/dev/null || fail "mkfs.cffs"
 
 guest "no disk" 0 "$prog" nodisk
+# (session 16) a mount that fails for want of memory is tried again
+img7=$tmp/mountfail.img
+"$mkfs" -d "$tmp/root" "$img7" 32M >/dev/null || fail "mkfs.cffs"
+guest "mountfail" 0 --disk "$img7" "$prog" mountfail
+ls_is "mountfail" "$img7" / "hello mf"
+fsck_clean "mountfail" "$img7"
 guest "basic" 0 --disk "$img" "$prog" basic
 guest "after a reboot" 0 --disk "$img" "$prog" check
 fsck_clean "basic" "$img"

@@ -5,6 +5,9 @@
  * tests the libOS's file system underneath the POSIX calls, through its
  * own interface (the POSIX file calls are tested by tests/posix/).
  *   libfstest nodisk   no disk: px_fs_root is NULL, -ENODEV
+ *   libfstest mountfail  (session 16) a mount that fails for want of
+ *                      memory (px_fs_mount_fail) is tried again by the
+ *                      next call, five times over, then mounts
  *   libfstest basic    mount, mkdir, create, write, read, stat, readdir
  *   libfstest check    what "basic" left is there (a second boot)
  *   libfstest twomount the parent mounts and makes /p1, a forked child
@@ -156,6 +159,41 @@ t_nodisk(void)
 	EXPECT_RET("no disk: px_fs_error is -ENODEV", px_fs_error(), -ENODEV);
 	EXPECT_RET("no disk: px_fs_begin gives -ENODEV",
 	    CH(cffs_mkdir(fs_, "/x", 0755, 0, 0)), -ENODEV);
+	return ptest_done();
+}
+
+static int
+t_mountfail(void)
+{
+	char buf[64] = "";
+	int fd, i, bad = 0;
+
+	px_fs_mount_fail = 5;
+	EXPECT("a failed mount: px_fs_root is NULL", px_fs_root() == NULL);
+	EXPECT_RET("px_fs_error says why: -ENOMEM", px_fs_error(), -ENOMEM);
+	EXPECT_RET("a call in the bracket: -ENOMEM",
+	    CH(cffs_mkdir(fs_, "/mf", 0755, 0, 0)), -ENOMEM);
+	errno = 0;
+	fd = open("/hello", O_RDONLY);
+	EXPECT("open(2): ENOMEM", fd < 0 && errno == ENOMEM);
+	errno = 0;
+	EXPECT("open(2) O_CREAT: ENOMEM, not EROFS (no disk's)",
+	    open("/new", O_CREAT | O_WRONLY, 0644) < 0 && errno == ENOMEM);
+	for (i = 0; px_fs_mount_fail > 0 && i < 5; i++)
+		if (px_fs_root() != NULL)
+			bad++;
+	EXPECT("five mounts failed, none cached", bad == 0 &&
+	    px_fs_mount_fail == 0);
+	EXPECT("the next call mounts", px_fs_root() != NULL);
+	EXPECT_RET("px_fs_error is 0 now", px_fs_error(), 0);
+	fd = open("/hello", O_RDONLY);
+	EXPECT("open(2) and read the image's file", fd >= 0 &&
+	    read(fd, buf, sizeof(buf) - 1) > 0 &&
+	    strncmp(buf, "hello from the host", 19) == 0);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_RET("mkdir /mf", CH(cffs_mkdir(fs_, "/mf", 0755, 0, 0)), 0);
+	sync();
 	return ptest_done();
 }
 
@@ -1804,6 +1842,8 @@ main(int argc, char **argv)
 		return t_nodisk();
 	if (strcmp(m, "relkill") == 0)
 		return t_relkill();
+	if (strcmp(m, "mountfail") == 0)
+		return t_mountfail();
 	if (strcmp(m, "hidemake") == 0)
 		return t_hidemake();
 	if (strcmp(m, "hidecheck") == 0)
