@@ -447,8 +447,8 @@ exos_cffs_xn_reads(void)
  * views in [win, win + nblocks pages), which must be ours and free;
  * copy must copy from a view and return nonzero instead of dying when
  * the view is revoked under it (the POSIX layer's px_copyin); at most
- * max pages of ours in XN's registry.  Once per mount (again after a
- * mount that failed: the views the first made are swept); 0 or
+ * max pages of ours in XN's registry.  Once per mount (again, with the
+ * same arguments, after a mount that failed: the share is kept); 0 or
  * -CFFS_E*.
  */
 int
@@ -457,14 +457,14 @@ exos_cffs_bdev_xn_share(struct cffs_bdev *dev, uint64_t win,
 {
 	const volatile struct xok_xn_export *xe = &XOK_INFO->xn;
 
-	/* again in this process (a mount that failed is tried again):
-	 * our own lists go; a parent's (our copy of its statics) are not
-	 * ours to free.  The views either made are found below. */
-	if (sh.owner_env == XOK_INFO->cur_env) {
-		free(sh.mapped);
-		free(sh.oblk);
-		free(sh.oppn);
-	}
+	/* again in this process with the same window (a mount that
+	 * failed is tried again: fsroot.c): the share is kept as it is,
+	 * with the pages it owns and its spares.  A parent's (our copy of
+	 * its statics after fork) is not ours: forgotten below. */
+	if (sh.owner_env == XOK_INFO->cur_env && sh.mapped != NULL &&
+	    sh.win == win && sh.nblocks == dev->nblocks && sh.copy == copy &&
+	    sh.max == max)
+		return 0;
 	memset(&sh, 0, sizeof(sh));
 	if (!xe->mounted || xe->nblocks != dev->nblocks || win % XOK_PGSIZE ||
 	    copy == NULL || max == 0)
