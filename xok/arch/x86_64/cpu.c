@@ -65,6 +65,29 @@ set_gate(int n, uint64_t handler, int dpl, int ist)
 	idt[n].zero = 0;
 }
 
+/*
+ * Under KVM the kernel's memcpy and memset use rep string instructions
+ * (xok/lib/string.c: on the project machines' nested KVM each kernel
+ * instruction is slow and a rep is cheap; under TCG the loops are
+ * faster).  KVM's CPUID signature is "KVMKVMKVM\0\0\0".
+ */
+static void
+tune_strings(void)
+{
+	uint32_t a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+	    : "a"(1), "c"(0));
+	if (!(c & (1u << 31)))          /* no hypervisor */
+		return;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+	    : "a"(0x40000000), "c"(0));
+	if (b == 0x4b4d564b && c == 0x564b4d56 && d == 0x4d) {
+		xok_rep_strings = 1;
+		kprintf("xok: KVM: memcpy and memset use rep movsq/stosq\n");
+	}
+}
+
 void
 cpu_init(void)
 {
@@ -96,6 +119,7 @@ cpu_init(void)
 		set_gate(i, trap_vectors[i], (i == 3 || i == 4) ? 3 : 0,
 		    i == 8 ? 1 : 0);
 	__asm__ volatile("lidt %0" :: "m"(idtr));
+	tune_strings();
 
 	/* SYSCALL loads CS = 0x08, SS = 0x10.  The SYSRET half (0x18 + 16
 	 * and + 8) is never used: the kernel leaves by IRET. */

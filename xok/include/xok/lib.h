@@ -13,6 +13,11 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+#ifdef XOK_KERNEL
+/* memcpy and memset use rep movsq / rep stosq (string.c); set at boot
+ * under KVM. */
+extern int xok_rep_strings;
+#endif
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
