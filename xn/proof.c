@@ -687,17 +687,14 @@ xn_write_many(struct xn *x, uint32_t principal, const struct xn_wr *w,
 	return r;
 }
 
-/* The verifier's worst case of UDF k of template type t; 0 if none. */
+/* The verifier's worst case of UDF k of template type t (kept from
+ * registration or mount); 0 if none. */
 static uint64_t
 udf_cost(struct xn *x, uint16_t t, int k)
 {
 	const struct xn_tmpl *tp = xn_tmpl_get(x, t);
-	uint32_t steps;
 
-	if (tp == NULL || tp->len[k] == 0 ||
-	    xn_udf_verify(tp->code[k], tp->len[k], &steps) != 0)
-		return 0;
-	return steps;
+	return tp == NULL || tp->len[k] == 0 ? 0 : tp->steps[k];
 }
 
 uint64_t

@@ -33,7 +33,7 @@ xn_template_register(struct xn *x, uint32_t principal,
 {
 	const struct xn_insn *code[3];
 	struct xn_tmpl *m = NULL;
-	uint32_t len[3], k, j, off, args[8] = { 0 };
+	uint32_t len[3], steps[3], k, j, off, args[8] = { 0 };
 	uint8_t *b;
 	int i, r;
 
@@ -47,9 +47,10 @@ xn_template_register(struct xn *x, uint32_t principal,
 	code[1] = t->acl;  len[1] = t->acl_len;
 	code[2] = t->size; len[2] = t->size_len;
 	for (k = 0; k < 3; k++) {
+		steps[k] = 0;
 		if (k == 2 && len[k] == 0)
 			continue;
-		if ((r = xn_udf_verify(code[k], len[k], NULL)))
+		if ((r = xn_udf_verify(code[k], len[k], &steps[k])))
 			return r;
 	}
 	for (i = 0; i < XN_MAX_TEMPLATES; i++) {
@@ -96,6 +97,7 @@ xn_template_register(struct xn *x, uint32_t principal,
 	m->owner = principal;
 	for (k = 0; k < 3; k++) {
 		m->len[k] = len[k];
+		m->steps[k] = steps[k];
 		if (len[k])
 			memcpy(m->code[k], code[k], len[k] * sizeof(struct xn_insn));
 	}

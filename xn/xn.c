@@ -289,7 +289,8 @@ load_tmpl(struct xn *x, int i)
 			return XN_ECORRUPT;
 		for (j = 0; j < t->len[k]; j++, off += 8)
 			xn_insn_decode(b + off, &t->code[k][j]);
-		if (t->len[k] && xn_udf_verify(t->code[k], t->len[k], NULL))
+		if (t->len[k] && xn_udf_verify(t->code[k], t->len[k],
+		    &t->steps[k]))
 			return XN_ECORRUPT;
 	}
 	t->type = (uint16_t)get32(b + TP_TYPE);

@@ -205,6 +205,8 @@ struct xn_tmpl {
 	uint16_t type;           /* 0: slot empty */
 	uint32_t owner;
 	uint32_t len[3];         /* owns, acl, size */
+	uint32_t steps[3];       /* each one's worst case (the verifier's,
+	                            kept: xn_write_cost asks per write) */
 	struct xn_insn code[3][XN_UDF_MAX_INSNS];
 };
 
