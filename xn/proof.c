@@ -145,10 +145,10 @@ prep(struct xn *x, uint32_t b, uint32_t off, uint32_t len,
  * came from is the set of any block of that number and type holding
  * the same bytes.  No change to a block has to be seen: the bytes are
  * compared.  The set after one change is the set before the next, so a
- * change runs the udf once instead of twice (under the nested KVM of
- * docs/TESTING.md a run over a C-FFS indirect block cost about 45 ms
- * of emulated kernel code, the compare about 1).  Sets that fail are
- * not kept.
+ * change runs the udf once instead of twice (a run can be thousands of
+ * interpreted steps; under the nested KVM of docs/TESTING.md, where
+ * kernel code is slow, a loop over an indirect block's pointers took
+ * about 45 ms, the compare about 1).  Sets that fail are not kept.
  */
 static int
 owns_cached(struct xn *x, const struct xn_tmpl *t, const uint8_t *page,
