@@ -9,7 +9,9 @@
  * data queued and what holds it back: the peer's window, the
  * congestion window, a zero window), the netif driver's transmit
  * counters (frames, zero-copy, TSO super-frames and their segments,
- * transmit buffers found busy, drops) and the kernel's card counters
+ * transmit buffers found busy, drops; the receive backlog: frames that
+ * waited in it, those past a ring's worth, its peak, the times the
+ * pool's reserve stopped it) and the kernel's card counters
  * (receive ring full, frames the card finished).  Cheetah prints its
  * own line first (cheetah.c, dump_counters).  docs/CHEETAH.md,
  * "Counters".
@@ -164,13 +166,16 @@ net_counters(const struct exos_net *net, const char *tag)
 	    "the merger %lu, TSO super-frames %lu of %lu segments (%lu.%lu "
 	    "a frame), busy %lu, dropped %lu, refused %lu; TCP sums of lone "
 	    "frames by the driver %lu, by the card %lu; rx frames %lu, "
-	    "no pbuf %lu\n", tag, net->tx_frames, net->tx_zc, net->tx_gso,
+	    "no pbuf %lu; rx backlog: waited %lu, past a ring's worth %lu, "
+	    "most at once %u, stopped by the pool's reserve %lu\n", tag,
+	    net->tx_frames, net->tx_zc, net->tx_gso,
 	    net->tx_tso, net->tx_tso_segs,
 	    net->tx_tso ? net->tx_tso_segs / net->tx_tso : 0,
 	    net->tx_tso ? net->tx_tso_segs * 10 / net->tx_tso % 10 : 0,
 	    net->tx_busy, net->tx_dropped, net->tx_gso_failed,
 	    net->tx_csum_sw, net->tx_csum_card, net->rx_frames,
-	    net->rx_nopbuf);
+	    net->rx_nopbuf, net->rx_backlog, net->rx_backlog_beyond,
+	    net->rx_backlog_peak, net->rx_backlog_held);
 	printf("counters: %s card: rx %lu, to us %lu, ring full %lu, "
 	    "unclaimed %lu; tx %lu, done %lu, zero-copy %lu, TSO %lu, "
 	    "refused %lu, resets %lu\n", tag, x->rx_frames, x->rx_delivered,

@@ -8,7 +8,8 @@
  * SYN-ACK or a lone FIN; the bodies are PBUF_ROM pointers into the
  * documents.  So what a phase may use is bounded by the most active
  * PCBs it had at once (TIME_WAIT ones hold nothing; counted by the
- * main loop before and after each turn of lwIP's input, heap_sample)
+ * main loop before and after each turn of lwIP's input and after each
+ * frame of it, heap_sample)
  * times what one PCB may hold; the page reports lwIP's sizes of those
  * two blocks for the client's arithmetic:
  *
@@ -59,6 +60,13 @@ heap_sample(void)
 		active++;
 	if (active > active_peak)
 		active_peak = active;
+}
+
+void
+heap_fed(struct exos_net *n)
+{
+	(void)n;
+	heap_sample();
 }
 
 int

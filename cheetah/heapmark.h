@@ -15,7 +15,12 @@
 int heap_mark(char *buf, size_t n);
 
 /* Count the active PCBs (any state but LISTEN and TIME_WAIT) for the
- * phase's peak: called before and after each turn of lwIP's input. */
+ * phase's peak: called before and after each turn of lwIP's input,
+ * and (heap_fed, the netif's rx_fed) after every frame of a turn:
+ * since session 17 one turn may take hundreds of frames, in which
+ * connections open and close. */
 void heap_sample(void);
+struct exos_net;
+void heap_fed(struct exos_net *n);
 
 #endif

@@ -3,6 +3,10 @@
  * Receive: two filters (ARP for our address, IPv4 to our address)
  * deliver into one packet ring in our own pages; exos_net_poll copies
  * each slot into a pool pbuf and hands it to lwIP's ethernet_input.
+ * Before each frame is handed over, every frame that has arrived is
+ * copied out into a bounded backlog of pool pbufs and its slot freed,
+ * so a burst larger than the ring waits in memory, in order, instead
+ * of being dropped by the kernel (session 17).
  * Transmit: a pbuf chain holding stable data (PBUF_ROM: lwIP's
  * tcp_write without TCP_WRITE_FLAG_COPY, e.g. Cheetah's document pages)
  * goes out by NET_TRANSMITV: those pieces are read by the card in
@@ -27,6 +31,8 @@
 #include "lwip/sys.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
+#include "lwip/memp.h"
+#include "lwip/stats.h"
 #include "netif/ethernet.h"
 
 #define FRAME_MAX 1514
@@ -388,6 +394,18 @@ exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
 	return 0;
 }
 
+/* Free every frame still in the backlog (exos_net_stop). */
+static void
+backlog_drop(struct exos_net *n)
+{
+	while (n->bl_n > 0) {
+		pbuf_free(n->bl[n->bl_first].p);
+		n->bl[n->bl_first].p = NULL;
+		n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
+		n->bl_n--;
+	}
+}
+
 void
 exos_net_stop(struct exos_net *n)
 {
@@ -396,6 +414,7 @@ exos_net_stop(struct exos_net *n)
 	if (n->filt_arp >= 0)
 		sys_net_filter_remove(n->slot, (uint64_t)n->filt_arp);
 	n->filt_ip = n->filt_arp = -1;
+	backlog_drop(n);
 	exos_net_flush(n);
 	netif_set_down(&n->netif);
 	netif_remove(&n->netif);
@@ -415,26 +434,35 @@ exos_net_input(struct exos_net *n, const void *frame, size_t len)
  * flags, is checked when its last fragment arrives). */
 #define CHECKS_SKIPPED (NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP)
 
-int
-exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
-    unsigned flags)
+/* A pool pbuf holding a copy of frame, or NULL (counted) if its length
+ * is impossible or no pool buffer is left. */
+static struct pbuf *
+rx_copy(struct exos_net *n, const void *frame, size_t len)
 {
 	struct pbuf *p;
-	int ok = (flags & XOK_NET_RX_CSUM_OK) != 0;
 
 	if (len == 0 || len > FRAME_MAX) {
 		n->rx_badlen++;
-		return -1;
+		return NULL;
 	}
 	if ((p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL)) == NULL) {
 		n->rx_nopbuf++;
-		return -1;
+		return NULL;
 	}
 	if (pbuf_take(p, frame, (u16_t)len) != ERR_OK) {
 		pbuf_free(p);
 		n->rx_nopbuf++;
-		return -1;
+		return NULL;
 	}
+	return p;
+}
+
+/* Hand p to lwIP with its slot's flags; p is lwIP's or freed after. */
+static void
+rx_feed(struct exos_net *n, struct pbuf *p, unsigned flags)
+{
+	int ok = (flags & XOK_NET_RX_CSUM_OK) != 0;
+
 	n->rx_frames++;
 	if (ok) {
 		n->rx_csum_ok++;
@@ -445,35 +473,147 @@ exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
 		pbuf_free(p);
 	if (ok)
 		NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
+}
+
+int
+exos_net_input_flags(struct exos_net *n, const void *frame, size_t len,
+    unsigned flags)
+{
+	struct pbuf *p;
+
+	if ((p = rx_copy(n, frame, len)) == NULL)
+		return -1;
+	rx_feed(n, p, flags);
 	return 0;
+}
+
+/*
+ * The receive backlog (struct exos_net, exosnet.h).  The pool's free
+ * buffers are read from lwIP's statistics, so the backlog stops short
+ * of the reserve without ever asking an empty pool (a failed pool
+ * allocation makes lwIP's next one drop every out-of-order segment it
+ * holds).
+ */
+#if !MEMP_STATS || !LWIP_STATS
+#error "exosnet.c needs lwIP's pool statistics (MEMP_STATS)"
+#endif
+
+static int
+pool_room(void)
+{
+	const struct stats_mem *m = lwip_stats.memp[MEMP_PBUF_POOL];
+
+	return m->avail > m->used && m->avail - m->used > EXOS_NET_RESERVE;
+}
+
+static struct xok_net_slot *
+ring_slot(const struct exos_net *n, uint64_t i, uint64_t nslots)
+{
+	return (void *)(n->ring_va + (1 + i % nslots) * XOK_NET_SLOT);
+}
+
+/*
+ * Copy frames from the ring (between *tail and head) into the backlog
+ * while it and the pool have room and *budget lasts, freeing each slot
+ * as soon as it is copied.  A slot with an impossible length is freed
+ * and counted, nothing kept.  Returns the slots taken.
+ */
+static unsigned
+backlog_pull(struct exos_net *n, uint64_t *tail, uint64_t nslots,
+    unsigned *budget)
+{
+	volatile struct xok_net_ring *r = (void *)n->ring_va;
+	uint64_t head = r->head;
+	unsigned taken = 0;
+
+	__asm__ volatile("" ::: "memory");      /* head, then the slots */
+	if (head - *tail > nslots)              /* ours to corrupt */
+		*tail = head - nslots;
+	while (*tail != head && *budget > 0) {
+		struct xok_net_slot *s = ring_slot(n, *tail, nslots);
+		struct exos_net_waiting *w;
+		struct pbuf *p;
+
+		if (n->bl_n == EXOS_NET_BACKLOG || !pool_room()) {
+			n->rx_backlog_held++;
+			break;
+		}
+		/* s->len is checked by rx_copy (at most 1514, less than the
+		 * slot's 2040 bytes); s->flags is the kernel's word on the
+		 * checksum (ours to corrupt, for our own loss) */
+		p = rx_copy(n, s->data, s->len);
+		if (p != NULL) {
+			w = &n->bl[(n->bl_first + n->bl_n) % EXOS_NET_BACKLOG];
+			w->p = p;
+			w->flags = s->flags;
+			if (n->bl_n > 0)
+				n->rx_backlog++;
+			if (n->bl_n + (head - *tail) > nslots)
+				n->rx_backlog_beyond++;
+			if (++n->bl_n > n->rx_backlog_peak)
+				n->rx_backlog_peak = n->bl_n;
+		}
+		__asm__ volatile("" ::: "memory");  /* the copy, then tail */
+		r->tail = ++*tail;
+		taken++;
+		(*budget)--;
+	}
+	return taken;
 }
 
 unsigned
 exos_net_poll(struct exos_net *n)
 {
 	volatile struct xok_net_ring *r = (void *)n->ring_va;
-	uint64_t nslots = 2 * (uint64_t)n->npages - 1, head = r->head;
-	uint64_t tail = r->tail;
-	unsigned taken = 0;
+	uint64_t nslots = 2 * (uint64_t)n->npages - 1, tail = r->tail;
+	unsigned taken = 0, budget = (unsigned)nslots + EXOS_NET_BACKLOG;
 
 	/* lwIP sums TCP unless the card does (txcsum_off may have
 	 * changed since) */
 	NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
-	/* head is the kernel's; tail ours.  Never trust more than one
-	 * ring's worth between them. */
-	if (head - tail > nslots)
-		tail = head - nslots;
-	while (tail != head) {
-		struct xok_net_slot *s = (void *)(n->ring_va + (1 + tail %
-		    nslots) * XOK_NET_SLOT);
+	/*
+	 * head is the kernel's; tail ours (never trusted for more than a
+	 * ring's worth behind head).  Before each frame is fed, what has
+	 * arrived is copied into the backlog and its slot freed; the
+	 * oldest frame waiting is fed first, so none is reordered.  When
+	 * the backlog may not grow (the pool at its reserve) and is
+	 * empty, the ring's oldest frame is copied and fed at once, as
+	 * before the backlog (dropped, rx_nopbuf, if the pool is empty).
+	 */
+	for (;;) {
+		struct exos_net_waiting w;
+		struct pbuf *p;
 
-		/* s->len is checked by exos_net_input (at most 1514, less
-		 * than the slot's 2040 bytes); s->flags is the kernel's word
-		 * on the checksum (ours to corrupt, for our own loss) */
-		exos_net_input_flags(n, s->data, s->len, s->flags);
-		tail++;
-		r->tail = tail;
-		taken++;
+		taken += backlog_pull(n, &tail, nslots, &budget);
+		if (n->bl_n > 0) {
+			w = n->bl[n->bl_first];
+			n->bl[n->bl_first].p = NULL;
+			n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
+			n->bl_n--;
+			rx_feed(n, w.p, w.flags);
+			if (n->rx_fed != NULL)
+				n->rx_fed(n);
+			continue;
+		}
+		if (budget == 0 || tail == r->head)
+			break;
+		if (n->bl_n < EXOS_NET_BACKLOG && pool_room())
+			continue;       /* arrived since: into the backlog */
+		{
+			struct xok_net_slot *s = ring_slot(n, tail, nslots);
+
+			__asm__ volatile("" ::: "memory");
+			p = rx_copy(n, s->data, s->len);
+			w.flags = s->flags;
+			__asm__ volatile("" ::: "memory");
+			r->tail = ++tail;
+			taken++;
+			budget--;
+			if (p != NULL)
+				rx_feed(n, p, w.flags);
+			if (p != NULL && n->rx_fed != NULL)
+				n->rx_fed(n);
+		}
 	}
 	sys_check_timeouts();
 	exos_net_flush(n);

@@ -12,6 +12,14 @@
 #include <stdint.h>
 #include "lwip/netif.h"
 
+/* The receive backlog's bound (struct exos_net): one entry per pool
+ * buffer, but never the pool's last eighth, so that lwIP's own
+ * allocations never find it empty because of the backlog (an empty
+ * pool makes lwIP drop every connection's out-of-order segments). */
+#define EXOS_NET_BACKLOG        PBUF_POOL_SIZE
+#define EXOS_NET_RESERVE        (PBUF_POOL_SIZE / 8 > 0 ? \
+				 PBUF_POOL_SIZE / 8 : 1)
+
 struct exos_net {
 	struct netif netif;
 	unsigned slot;                  /* capability for the NET_* calls */
@@ -49,6 +57,28 @@ struct exos_net {
 	   (tx_csum_sw; lone frames the card summed: tx_csum_card) */
 	int txcsum_off;
 	uint64_t tx_csum_sw, tx_csum_card;
+	/* (session 17) the receive backlog (exos_net_poll): frames copied
+	   out of the ring into pool pbufs, their slots freed at once, each
+	   with its slot's flags, fed to lwIP oldest first.  Never more than
+	   EXOS_NET_BACKLOG, never the pool's last EXOS_NET_RESERVE buffers;
+	   empty when exos_net_poll returns.  Frames that waited there
+	   behind another (rx_backlog), of them those past a ring's worth
+	   not yet fed, which the ring alone could not have held
+	   (rx_backlog_beyond), the most waiting at once
+	   (rx_backlog_peak), and the times the reserve left frames in
+	   the ring (rx_backlog_held: they went one at a time, as before
+	   the backlog) */
+	struct exos_net_waiting {
+		struct pbuf *p;
+		uint16_t flags;         /* the slot's XOK_NET_RX_* */
+	} bl[EXOS_NET_BACKLOG];
+	unsigned bl_first, bl_n;
+	uint64_t rx_backlog, rx_backlog_beyond, rx_backlog_held;
+	unsigned rx_backlog_peak;
+	/* (session 17) if set, called after each frame of the ring
+	   exos_net_poll handed to lwIP (one call may feed hundreds: a
+	   program that samples lwIP's state per turn samples here) */
+	void (*rx_fed)(struct exos_net *);
 };
 
 /* 1 if lwIP leaves the TCP sums of n's frames to the driver and card
@@ -68,14 +98,19 @@ int exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
     const uint8_t gw[4]);
 /* Remove the filters and the netif (the ring's pages stay mapped). */
 void exos_net_stop(struct exos_net *n);
-/* Feed every frame waiting in the ring to lwIP (at most one ring's
- * worth), then run lwIP's due timers.  Returns the frames taken. */
+/* Feed every frame waiting in the ring to lwIP, then run lwIP's due
+ * timers.  Frames are first copied into the backlog (above) and their
+ * slots freed, so frames arriving meanwhile find room; at most a
+ * ring's worth and EXOS_NET_BACKLOG more are taken in one call, in
+ * order.  Returns the frames taken from the ring. */
 unsigned exos_net_poll(struct exos_net *n);
 /* Sleep until a frame arrives, lwIP's next timer is due or ms pass. */
 void exos_net_wait(struct exos_net *n, uint64_t ms);
 /* Hand one Ethernet frame to lwIP as if it came from the ring (copied;
  * any length: lwIP drops what it cannot parse).  0, or -1 if dropped
- * here (length 0 or above 1514, or no buffer). */
+ * here (length 0 or above 1514, or no buffer).  It does not go through
+ * the backlog: called from a callback inside exos_net_poll, it goes
+ * ahead of the frames queued there. */
 int exos_net_input(struct exos_net *n, const void *frame, size_t len);
 /* The same with a ring slot's flags: XOK_NET_RX_CSUM_OK makes lwIP skip
  * the frame's TCP and UDP checksum checks (the IP header's and ICMP's

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "exosnet.h"
 #include "lwip/tcp.h"
+#include "lwip/udp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
 
@@ -388,6 +389,253 @@ flagged(void)
 	    lwip_stats.ip.chkerr - ipchk0, 1);
 }
 
+/* ---- the receive backlog (session 17) -------------------------------- */
+
+/*
+ * The library reads a ring of our own making (net.ring_va moved to
+ * FAKE_VA for these cases; the kernel keeps writing the real one), so
+ * frames can arrive "while lwIP runs": the UDP callback below plays
+ * the kernel, putting more frames into the ring (or dropping them,
+ * counted, when it is full, as ring_put does).
+ */
+#define FAKE_VA 0x0000000410000000UL
+#define BL_PORT 7778
+#define BL_MAX  200
+
+static unsigned bl_sent, bl_total, bl_per_frame, bl_got, bl_misordered;
+static int bl_last;
+static uint8_t bl_seen[BL_MAX], bl_in[BL_MAX];
+
+/* Frame i of a burst: a UDP datagram to BL_PORT carrying i, or (i % 10
+ * == 7) a slot with an impossible length, or (i % 10 == 4) an IPv4
+ * packet whose total length is beyond the frame; of the datagrams,
+ * those with i % 4 == 1 or 3 have a wrong UDP sum, flagged
+ * XOK_NET_RX_CSUM_OK when i % 4 == 1.  1 if lwIP should deliver it. */
+static int
+bl_delivered(unsigned i)
+{
+	return i % 10 != 7 && i % 10 != 4 && i % 4 != 3;
+}
+
+static unsigned
+bl_frame(unsigned i, uint16_t *flags)
+{
+	unsigned plen = 64, ulen = 8 + plen;
+	uint8_t *u = fr + 34;
+	uint32_t ps;
+	uint16_t sum;
+
+	*flags = 0;
+	if (i % 10 == 4) {
+		ip4(17, 1500);
+		return 60;
+	}
+	ip4(17, 20 + ulen);
+	u[0] = 0x30, u[1] = 0x39;
+	u[2] = BL_PORT >> 8, u[3] = BL_PORT & 0xff;
+	u[4] = (uint8_t)(ulen >> 8), u[5] = (uint8_t)ulen;
+	u[6] = u[7] = 0;
+	memset(u + 8, (int)i, plen);
+	memcpy(u + 8, &i, 4);
+	ps = (uint32_t)(gw_ip[0] << 8 | gw_ip[1]) + (uint32_t)(gw_ip[2] << 8 |
+	    gw_ip[3]) + (uint32_t)(my_ip[0] << 8 | my_ip[1]) +
+	    (uint32_t)(my_ip[2] << 8 | my_ip[3]) + 17 + ulen;
+	sum = sum16(u, ulen, ps);
+	if (sum == 0)
+		sum = 0xffff;
+	if (i % 4 == 1 || i % 4 == 3)
+		sum ^= 0x5555;
+	if (i % 4 == 1 || i % 8 == 0)
+		*flags = XOK_NET_RX_CSUM_OK;
+	u[6] = (uint8_t)(sum >> 8), u[7] = (uint8_t)sum;
+	return 14 + 20 + ulen;
+}
+
+/* The kernel's part: frame i into the fake ring, or dropped if full. */
+static void
+bl_put(unsigned i)
+{
+	volatile struct xok_net_ring *r = (void *)FAKE_VA;
+	struct xok_net_slot *s;
+	uint16_t flags;
+	unsigned len;
+
+	if (r->head - r->tail >= r->nslots) {
+		r->dropped++;
+		return;
+	}
+	bl_in[i] = 1;
+	s = (void *)(FAKE_VA + (1 + r->head % r->nslots) * XOK_NET_SLOT);
+	len = bl_frame(i, &flags);
+	memcpy(s->data, fr, len);
+	s->len = i % 10 == 7 ? 5000 : len;
+	s->filter = 1;
+	s->flags = flags;
+	r->head++;
+}
+
+static void
+on_bl_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p,
+    const ip_addr_t *addr, u16_t port)
+{
+	uint32_t i;
+	unsigned k;
+
+	(void)arg, (void)pcb, (void)addr, (void)port;
+	if (pbuf_copy_partial(p, &i, 4, 0) == 4 && i < BL_MAX) {
+		if ((int)i <= bl_last || bl_seen[i])
+			bl_misordered++;
+		bl_seen[i] = 1;
+		bl_last = (int)i;
+		bl_got++;
+	}
+	pbuf_free(p);
+	for (k = 0; k < bl_per_frame && bl_sent < bl_total; k++)
+		bl_put(bl_sent++);
+}
+
+/* Start a burst of total frames, first fill of the ring, per_frame more
+ * put in by each datagram delivered. */
+static void
+bl_start(unsigned total, unsigned first, unsigned per_frame)
+{
+	memset(bl_seen, 0, sizeof(bl_seen));
+	memset(bl_in, 0, sizeof(bl_in));
+	bl_sent = bl_got = bl_misordered = 0;
+	bl_last = -1;
+	bl_total = total;
+	bl_per_frame = per_frame;
+	while (bl_sent < first && bl_sent < total)
+		bl_put(bl_sent++);
+}
+
+/* 1 if every frame of the burst that the ring took and lwIP should
+ * deliver was delivered, and no other. */
+static int
+bl_all(void)
+{
+	unsigned i;
+
+	for (i = 0; i < bl_total; i++)
+		if (bl_seen[i] != (bl_in[i] && bl_delivered(i)))
+			return 0;
+	return 1;
+}
+
+static void
+backlog(void)
+{
+	volatile struct xok_net_ring *r = (void *)FAKE_VA;
+	const struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
+	static struct pbuf *held[PBUF_POOL_SIZE];
+	uint64_t real_va = net.ring_va, bad0, nopbuf0, held0, bl0;
+	uint32_t used0 = pool->used, chk0 = lwip_stats.udp.chkerr;
+	struct udp_pcb *u;
+	unsigned nheld = 0, taken, want = 0, i;
+
+	if (exos_map_new(FAKE_VA, NPG, XOK_PTE_W) < 0 ||
+	    (u = udp_new()) == NULL) {
+		EXPECT("backlog: setup", 0);
+		return;
+	}
+	if (udp_bind(u, IP_ADDR_ANY, BL_PORT) != ERR_OK) {
+		EXPECT("backlog: udp_bind", 0);
+		udp_remove(u);
+		return;
+	}
+	udp_recv(u, on_bl_udp, NULL);
+	r->head = r->tail = r->dropped = 0;
+	r->nslots = 2 * NPG - 1;
+	net.ring_va = FAKE_VA;
+
+	/* 1. 120 frames, 15 at first (the ring full), 3 more arriving
+	 * while lwIP takes each datagram: far more than the ring holds
+	 * waits in the pool instead, nothing is dropped, nothing
+	 * reordered, each frame keeps its own flag, the malformed ones are
+	 * freed; one poll takes them all and leaves the backlog empty. */
+	bad0 = net.rx_badlen;
+	bl_start(120, 15, 3);
+	taken = exos_net_poll(&net);
+	for (i = 0; i < bl_total; i++)
+		want += bl_delivered(i);
+	printf("lwiptest: backlog: %u frames taken, %u delivered, ring "
+	    "dropped %lu, backlog peak %u, beyond the ring %lu\n", taken,
+	    bl_got, r->dropped, net.rx_backlog_peak, net.rx_backlog_beyond);
+	EXPECT_EQ("backlog: all 120 frames put in the ring", bl_sent, 120);
+	EXPECT_EQ("backlog: one poll took them all", taken, 120);
+	EXPECT_EQ("backlog: no frame dropped by the full ring", r->dropped, 0);
+	EXPECT("backlog: every deliverable datagram delivered, once",
+	    bl_all() && bl_got == want);
+	EXPECT_EQ("backlog: in order", bl_misordered, 0);
+	EXPECT_EQ("backlog: unflagged wrong sums dropped by lwIP, the "
+	    "flagged ones taken", lwip_stats.udp.chkerr - chk0, 24);
+	EXPECT_EQ("backlog: impossible lengths counted", net.rx_badlen -
+	    bad0, 12);
+	EXPECT("backlog: more frames waited than the ring holds",
+	    net.rx_backlog_peak > 15 && net.rx_backlog_beyond > 0);
+	EXPECT_EQ("backlog: empty after the poll", net.bl_n, 0);
+	EXPECT_EQ("backlog: no pool buffer kept", pool->used, used0);
+
+	/* 2. The pool empty (all its buffers held here): 15 frames are
+	 * taken from the ring and dropped, counted, none kept. */
+	while (pool->avail > pool->used && nheld < PBUF_POOL_SIZE &&
+	    (held[nheld] = pbuf_alloc(PBUF_RAW, 100, PBUF_POOL)) != NULL)
+		nheld++;
+	nopbuf0 = net.rx_nopbuf;
+	held0 = net.rx_backlog_held;
+	bl0 = net.rx_backlog;
+	bl_start(15, 15, 0);
+	taken = exos_net_poll(&net);
+	EXPECT_EQ("backlog: the pool empty: 15 taken", taken, 15);
+	EXPECT_EQ("backlog: the pool empty: none delivered", bl_got, 0);
+	EXPECT("backlog: the pool empty: dropped as no pbuf (14) or for "
+	    "their length (1)", net.rx_nopbuf - nopbuf0 == 14 &&
+	    net.rx_badlen - bad0 == 13);
+	EXPECT("backlog: the pool empty: the backlog took none",
+	    net.rx_backlog == bl0 && net.rx_backlog_held > held0);
+	EXPECT_EQ("backlog: the pool empty: the ring is empty",
+	    r->head - r->tail, 0);
+	EXPECT_EQ("backlog: the pool empty: nothing kept", pool->used,
+	    used0 + nheld);
+
+	/* 3. The pool below its reserve (4 free): frames go one at a time,
+	 * as before the backlog, all delivered in order. */
+	for (i = 0; i < 4 && nheld > 0; i++)
+		pbuf_free(held[--nheld]);
+	bl_start(15, 15, 0);
+	nopbuf0 = net.rx_nopbuf;
+	taken = exos_net_poll(&net);
+	for (i = 0, want = 0; i < bl_total; i++)
+		want += bl_delivered(i);
+	EXPECT("backlog: 4 free: all delivered, in order", taken == 15 &&
+	    bl_all() && bl_got == want && bl_misordered == 0 &&
+	    net.rx_nopbuf == nopbuf0);
+	EXPECT_EQ("backlog: 4 free: the backlog took none", net.rx_backlog,
+	    bl0);
+
+	/* 4. 5 free past the reserve: the backlog takes 5, then one more
+	 * as each is fed; 60 frames, 2 arriving per datagram. */
+	while (pool->avail - pool->used < EXOS_NET_RESERVE + 5 && nheld > 0)
+		pbuf_free(held[--nheld]);
+	held0 = net.rx_backlog_held;
+	bl_start(60, 15, 2);
+	taken = exos_net_poll(&net);
+	printf("lwiptest: backlog at the reserve: %u taken, %u delivered, "
+	    "ring dropped %lu, held %lu\n", taken, bl_got, r->dropped,
+	    net.rx_backlog_held - held0);
+	EXPECT("backlog: at the reserve: what the ring took delivered, in "
+	    "order", bl_all() && bl_misordered == 0 && net.rx_nopbuf ==
+	    nopbuf0);
+	EXPECT("backlog: at the reserve: the bound held",
+	    net.rx_backlog_held > held0);
+
+	while (nheld > 0)
+		pbuf_free(held[--nheld]);
+	net.ring_va = real_va;
+	udp_remove(u);
+	EXPECT_EQ("backlog: the pool back where it was", pool->used, used0);
+}
+
 int
 main(uint64_t arg)
 {
@@ -407,6 +655,7 @@ main(uint64_t arg)
 	 * counted as a connection the hostile frames made. */
 	hostile();
 	flagged();
+	backlog();
 	l = tcp_new();
 	EXPECT("tcp_new", l != NULL);
 	if (l == NULL || tcp_bind(l, IP_ADDR_ANY, PORT) != ERR_OK ||
@@ -442,10 +691,11 @@ main(uint64_t arg)
 	}
 	printf("lwiptest: accepted %d completed %d refused %d echoed %lu; "
 	    "ring dropped %lu; rx %lu badlen %lu nopbuf %lu tx %lu busy %lu "
-	    "txdrop %lu; tcp xmit %u\n", accepted, completed, refused,
-	    echoed, r->dropped, net.rx_frames, net.rx_badlen, net.rx_nopbuf,
-	    net.tx_frames, net.tx_busy, net.tx_dropped,
-	    lwip_stats.tcp.xmit);
+	    "txdrop %lu; tcp xmit %u; backlog waited %lu peak %u\n",
+	    accepted, completed, refused, echoed, r->dropped, net.rx_frames,
+	    net.rx_badlen, net.rx_nopbuf, net.tx_frames, net.tx_busy,
+	    net.tx_dropped, lwip_stats.tcp.xmit, net.rx_backlog,
+	    net.rx_backlog_peak);
 	EXPECT("the host's connections were served", quit && accepted >= 8);
 	EXPECT("the stall happened", stalled);
 	EXPECT("the full ring dropped frames, counted in the ring and the "
