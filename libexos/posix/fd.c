@@ -204,6 +204,12 @@ px_fd_tab(void)
 	return tab;
 }
 
+struct px_fdreg *
+px_fd_reg(void)
+{
+	return tab ? tab->reg : NULL;
+}
+
 PX_HOT struct px_ofile *
 px_fd_get(int fd)
 {

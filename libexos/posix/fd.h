@@ -164,6 +164,9 @@ struct px_fdreg {                       /* one per family, shared */
 
 /* This process's table (the first process makes it), or NULL. */
 struct px_fdtab *px_fd_tab(void);
+/* (s17) The family's registry, or NULL if this process has no table
+ * (yet: none is made, unlike px_fd_tab; or no longer, past exit's). */
+struct px_fdreg *px_fd_reg(void);
 /* One more reference to f. */
 void px_ofile_get(struct px_ofile *f);
 /* fork.c: the child's table (before its memory is copied); in the

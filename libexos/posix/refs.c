@@ -134,16 +134,6 @@ refs_unlock(struct px_fdreg *r, struct px_ofile *last, int may)
 		}
 }
 
-/* The family's registry, or NULL (no table: the region is broken, and
- * nothing is shared). */
-static struct px_fdreg *
-reg(void)
-{
-	struct px_fdtab *t = px_fd_tab();
-
-	return t ? t->reg : NULL;
-}
-
 void
 px_ref_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f)
 {
@@ -181,7 +171,7 @@ px_ref_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f)
 int
 px_refs_begin(void)
 {
-	struct px_fdreg *r = reg();
+	struct px_fdreg *r = px_fd_reg();
 
 	if (!r)
 		return 0;
@@ -192,7 +182,7 @@ px_refs_begin(void)
 void
 px_refs_end(void)
 {
-	refs_unlock(reg(), NULL, 0);
+	refs_unlock(px_fd_reg(), NULL, 0);
 }
 
 void
@@ -214,7 +204,7 @@ px_ref_add(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f)
 void
 px_ref_get(struct px_ofile *f)
 {
-	struct px_fdreg *r = reg();
+	struct px_fdreg *r = px_fd_reg();
 
 	if (r)
 		refs_lock(r);
@@ -226,7 +216,7 @@ px_ref_get(struct px_ofile *f)
 void
 px_ref_put(struct px_ofile *f)
 {
-	struct px_fdreg *r = reg();
+	struct px_fdreg *r = px_fd_reg();
 	struct px_ofile *last = NULL;
 
 	if (!r) {                       /* nothing shared: nothing races */
@@ -249,7 +239,7 @@ px_ref_put(struct px_ofile *f)
 void
 px_refs_settle(void)
 {
-	struct px_fdreg *r = reg();
+	struct px_fdreg *r = px_fd_reg();
 
 	if (r) {
 		refs_lock(r);
