@@ -181,7 +181,7 @@ interrupt(void)
 	EXPECT("^C killed the foreground child with SIGINT",
 	    WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGINT)
-		printf("tty: the child's status: %#x (%s %d)\n", st,
+		printf("tty: note: the child's status: %#x (%s %d)\n", st,
 		    WIFSIGNALED(st) ? "signal" : "exit",
 		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	EXPECT_RET("the terminal back", tcsetpgrp(0, getpgrp()), 0);
