@@ -33,8 +33,9 @@
  * both journals (px_ends_settle, px_refs_settle) before it frees the
  * table they may name.  (Still leaked by a kill: a new description
  * between its making and its slot, an open's; a mapping's reference
- * between its record and the reference, mmapfile.c.)  fork registers the child's
- * table before it takes any reference and fills it slot by slot, so a
+ * between its taking and its record's publication, mmapfile.c.)  fork
+ * registers the child's table before it takes any reference and fills
+ * it slot by slot, so a
  * parent killed half way or a child killed before it ran leaves a
  * table that holds what it counts, for the sweep.
  *
@@ -393,6 +394,7 @@ px_fd_exit(void)
 	if (!t)
 		return;
 	close_all(t, 0);
+	px_refs_settle();               /* and what dead closers owed */
 	px_flock_exit(XOK_INFO->cur_env);
 	px_lock(&t->reg->lock);
 	reg_del(t->reg, t);

@@ -142,6 +142,9 @@ struct px_refj {
 	struct px_ofile *ad_f;          /* a new reference (NULL: none) */
 	struct px_fdtab *ad_tab;
 	uint64_t ad_fd, ad_s, ad_refs;  /* its slot, value, refs before */
+	/* releases a taker finished for a dead closer, owed (run by the
+	 * next unlock that may: taken off under the lock, run after) */
+	struct px_ofile *owed[4];
 };
 
 struct px_fdreg {                       /* one per family, shared */

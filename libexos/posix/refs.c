@@ -30,8 +30,12 @@
  * it is the type's to survive (vfs_cffs.c journals its own).  Its open
  * file description locks (F_OFD_) are dropped under the lock, before
  * the drop, so none outlives it.  A release a taker finishes for a dead
- * closer is run at this process's next close or put (a taker may hold
- * other locks: fork's loop holds the ends' lock, a mapping its list's).
+ * closer is owed in the journal (shared: a fork's copy of a private
+ * list would release it twice) and run by the next close, put or exit
+ * of anyone in the family (a taker may hold other locks: fork's loop
+ * holds the ends' lock, a mapping its list's): taken off the list
+ * under the lock, run after it (a kill between: leaked, never run
+ * twice).
  * The sweep takes the lock (px_refs_settle) before it frees a dead
  * process's table, so no journal names a freed table.
  */
@@ -49,19 +53,22 @@ die_at(int point)
 		sys_env_destroy(XOK_INFO->cur_env, 0, 9);
 }
 
-/* Releases owed by a dead closer that a taker of ours finished (run at
- * our next close or put); full: leaked, as before the journal. */
-#define NOWED 4
-static struct px_ofile *owed[NOWED];
+#define NOWED (sizeof(((struct px_refj *)0)->owed) / sizeof(void *))
 
+/* f's release is owed (lock held): once (a taker killed between this
+ * and its clearing of the journal owes it again); the list full (four
+ * dead closers at once): leaked, as before the journal. */
 static void
-owe(struct px_ofile *f)
+owe(struct px_refj *j, struct px_ofile *f)
 {
-	int i;
+	size_t i;
 
 	for (i = 0; i < NOWED; i++)
-		if (!owed[i]) {
-			owed[i] = f;
+		if (j->owed[i] == f)
+			return;
+	for (i = 0; i < NOWED; i++)
+		if (!j->owed[i]) {
+			__atomic_store_n(&j->owed[i], f, __ATOMIC_RELEASE);
 			return;
 		}
 }
@@ -87,7 +94,7 @@ close_finish(struct px_refj *j)
 	if (t->fd[j->cl_fd] == j->cl_s)
 		t->fd[j->cl_fd] = 0;
 	if (__atomic_load_n(&f->refs, __ATOMIC_ACQUIRE) == 0) {
-		owe(f);         /* (its F_OFD_ locks went before the drop) */
+		owe(j, f);      /* (its F_OFD_ locks went before the drop) */
 	} else {
 		__atomic_sub_fetch(&f->refword, 1ULL << 32, __ATOMIC_SEQ_CST);
 	}
@@ -116,22 +123,22 @@ refs_lock(struct px_fdreg *r)
 	}
 }
 
-/* Drop the lock; then, if we may (no other lock held), the releases a
- * dead closer owed, and last's. */
+/* Drop the lock; then last's release and, if we may (no other lock
+ * held), one a dead closer owed. */
 static void
 refs_unlock(struct px_fdreg *r, struct px_ofile *last, int may)
 {
-	struct px_ofile *f;
-	int i;
+	struct px_ofile *f = NULL;
+	size_t i;
 
+	for (i = 0; may && !f && i < NOWED; i++)
+		if ((f = r->rj.owed[i]))
+			__atomic_store_n(&r->rj.owed[i], NULL, __ATOMIC_RELEASE);
 	px_unlock(&r->rlock);
 	if (last)
 		release(last);
-	for (i = 0; may && i < NOWED; i++)
-		if ((f = owed[i])) {
-			owed[i] = NULL;
-			release(f);
-		}
+	if (f)
+		release(f);
 }
 
 void
@@ -219,12 +226,13 @@ px_ref_put(struct px_ofile *f)
 	struct px_fdreg *r = px_fd_reg();
 	struct px_ofile *last = NULL;
 
-	if (!r) {                       /* nothing shared: nothing races */
+	/* No table: not reached (a process with a description has its
+	 * table until exit, which drops its mappings first); its drop
+	 * alone, no lock table to look in. */
+	if (!r) {
 		if ((uint32_t)__atomic_sub_fetch(&f->refword, 1,
-		    __ATOMIC_SEQ_CST) == 0) {
-			px_flock_release(f);
+		    __ATOMIC_SEQ_CST) == 0)
 			release(f);
-		}
 		return;
 	}
 	refs_lock(r);
@@ -240,9 +248,14 @@ void
 px_refs_settle(void)
 {
 	struct px_fdreg *r = px_fd_reg();
+	size_t i, n;
 
-	if (r) {
+	if (!r)
+		return;
+	do {                            /* each unlock runs one owed */
 		refs_lock(r);
+		for (i = n = 0; i < NOWED; i++)
+			n += r->rj.owed[i] != NULL;
 		refs_unlock(r, NULL, 1);
-	}
+	} while (n > 1);
 }
