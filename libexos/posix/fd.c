@@ -35,9 +35,9 @@
  * between its making and its slot, an open's; a mapping's reference
  * between its taking and its record's publication, mmapfile.c.)  fork
  * registers the child's table before it takes any reference and fills
- * it slot by slot, so a
- * parent killed half way or a child killed before it ran leaves a
- * table that holds what it counts, for the sweep.
+ * it slot by slot, so a parent killed half way or a child killed
+ * before it ran leaves a table that holds what it counts, for the
+ * sweep.
  *
  * Descriptions (struct px_ofile) are allocated in the shared region;
  * refs counts descriptors in every process (atomically), and the last
