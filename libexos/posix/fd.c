@@ -22,17 +22,22 @@
  * A sweeper claims a dead table (its owner becomes the sweeper) before
  * it closes its descriptors and unhooks it after, so a sweeper killed
  * half way leaves the rest to the next sweep.
- * A process killed in the middle of a close, a dup or a fork may leak
- * one reference (the slot is cleared before the reference is dropped,
- * a new one taken before its slot is filled): the file then stays open
- * until the family ends, never freed twice.  Not the end of a pipe or
- * FIFO: its close and its new references are journaled under one lock
- * (ends.c: px_end_close, px_end_add), so a kill never leaves a phantom
- * reader or writer; the sweep settles that journal (px_ends_settle)
- * before it frees the table it names.  fork registers the child's
- * table before it takes any reference and fills it slot by slot, so a
- * parent killed half way or a child killed before it ran leaves a
- * table that holds what it counts, for the sweep.
+ * A process may be killed in the middle of a close, a dup or a fork,
+ * between the change of a slot and the change of the references, so
+ * both are journaled under a lock of the family's: the ends of pipes
+ * and FIFOs in ends.c (px_end_close, px_end_add: which also keeps their
+ * reader and writer counts, so a kill never leaves a phantom reader or
+ * writer), every other description in refs.c (px_ref_close,
+ * px_ref_add: a kill never leaks a reference, which would keep the file
+ * open until the family ends, nor drops one twice).  The sweep settles
+ * both journals (px_ends_settle, px_refs_settle) before it frees the
+ * table they may name.  (Still leaked by a kill: a new description
+ * between its making and its slot, an open's; a mapping's reference
+ * between its taking and its record's publication, mmapfile.c.)  fork
+ * registers the child's table before it takes any reference and fills
+ * it slot by slot, so a parent killed half way or a child killed
+ * before it ran leaves a table that holds what it counts, for the
+ * sweep.
  *
  * Descriptions (struct px_ofile) are allocated in the shared region;
  * refs counts descriptors in every process (atomically), and the last
@@ -108,8 +113,8 @@ is_end(const struct px_ofile *f)
 
 /* Close t's descriptor fd, whose slot holds s (non-zero); ours: our
  * record locks on its file go too (POSIX), unless it is an O_PATH one,
- * which holds none and drops none (Linux).  An end: ends.c's journaled
- * close. */
+ * which holds none and drops none (Linux).  Journaled: an end's by
+ * ends.c, another's by refs.c. */
 static void
 slot_close(struct px_fdtab *t, int fd, uint64_t s, int ours)
 {
@@ -119,27 +124,35 @@ slot_close(struct px_fdtab *t, int fd, uint64_t s, int ours)
 		px_flock_close(f);
 	if (is_end(f) && px_end_close(t, fd, s, f))
 		return;
-	t->fd[fd] = 0;
-	px_ofile_put(f);
+	px_ref_close(t, fd, s, f);
 }
 
 /* (fifo4) A new reference to the description in s at t's empty slot
- * fd.  An end's: journaled (locked: the caller holds the ends' lock).
- * Another's: the reference, then the slot (a kill between leaks one
- * reference, never drops one that was not taken). */
+ * fd, journaled: an end's by ends.c, another's by refs.c.  locked,
+ * rlocked: the caller holds the ends' lock, the references' (fork's
+ * loop). */
 static void
-slot_add(struct px_fdtab *t, int fd, uint64_t s, int locked)
+slot_add(struct px_fdtab *t, int fd, uint64_t s, int locked, int rlocked)
 {
 	struct px_ofile *f = slot_file(s);
 
-	if (is_end(f) && (locked || px_ends_begin())) {
+	if (is_end(f)) {
+		if (!locked && !px_ends_begin()) {
+			/* no ends' list: the region is broken */
+			px_ofile_get(f);
+			t->fd[fd] = s;
+			return;
+		}
 		px_end_add(t, fd, s, f);
 		if (!locked)
 			px_ends_end();
 		return;
 	}
-	px_ofile_get(f);
-	t->fd[fd] = s;
+	if (!rlocked && !px_refs_begin())
+		return;                 /* no registry: no table to fill */
+	px_ref_add(t, fd, s, f);
+	if (!rlocked)
+		px_refs_end();
 }
 
 /* Close every descriptor of t (its owner is gone or going). */
@@ -190,6 +203,12 @@ px_fd_tab(void)
 	if (!tab)
 		tab = tab_first();
 	return tab;
+}
+
+struct px_fdreg *
+px_fd_reg(void)
+{
+	return tab ? tab->reg : NULL;
 }
 
 PX_HOT struct px_ofile *
@@ -266,20 +285,28 @@ px_fd_dup(struct px_ofile *f, int min, int cloexec)
 	int fd;
 
 	if ((fd = free_slot(t, min)) >= 0)
-		slot_add(t, fd, slot_of(f, cloexec), 0);
+		slot_add(t, fd, slot_of(f, cloexec), 0, 0);
 	return fd;
 }
 
 void
 px_ofile_get(struct px_ofile *f)
 {
+	if (!is_end(f)) {
+		px_ref_get(f);
+		return;
+	}
 	__atomic_add_fetch(&f->refword, 1, __ATOMIC_SEQ_CST);
 }
 
 void
 px_ofile_put(struct px_ofile *f)
 {
-	/* Its F_OFD_ locks go with its last reference.  Ours the only
+	if (!is_end(f)) {
+		px_ref_put(f);
+		return;
+	}
+	/* An end's.  Its F_OFD_ locks go with its last reference.  Ours the only
 	 * one (no one else can add one: only a holder dups or forks),
 	 * drop them first, so a kill between the two leaves no lock of a
 	 * description no one holds; if it became the last meanwhile (a
@@ -301,7 +328,7 @@ long
 px_fd_fork(uint64_t child)
 {
 	struct px_fdtab *t = px_fd_tab(), *c;
-	int fd, locked;
+	int fd, locked, rlocked;
 
 	child_tab = NULL;
 	if (!t)
@@ -319,10 +346,13 @@ px_fd_fork(uint64_t child)
 	 * holding what it counts (its half-built environment is destroyed
 	 * by the next fork or wait, and the sweep then closes the table) */
 	reg_add(t->reg, c);
-	locked = px_ends_begin();
+	locked = px_ends_begin();       /* the ends' lock, then ours */
+	rlocked = px_refs_begin();
 	for (fd = 0; fd < PX_NFD; fd++)
 		if (t->fd[fd])
-			slot_add(c, fd, t->fd[fd], locked);
+			slot_add(c, fd, t->fd[fd], locked, rlocked);
+	if (rlocked)
+		px_refs_end();
 	if (locked)
 		px_ends_end();
 	child_tab = c;          /* the child's copy of this static names it */
@@ -364,6 +394,7 @@ px_fd_exit(void)
 	if (!t)
 		return;
 	close_all(t, 0);
+	px_refs_settle();               /* and what dead closers owed */
 	px_flock_exit(XOK_INFO->cur_env);
 	px_lock(&t->reg->lock);
 	reg_del(t->reg, t);
@@ -398,7 +429,8 @@ px_fd_sweep(void)
 			return;
 		close_all(d, 0);
 		px_flock_exit(dead);    /* its record locks (not ours) */
-		px_ends_settle();       /* no ends' journal names d now */
+		px_ends_settle();       /* no journal names d now */
+		px_refs_settle();
 		px_lock(&reg->lock);
 		reg_del(reg, d);
 		px_unlock(&reg->lock);
@@ -466,7 +498,7 @@ dup_to(struct px_ofile *f, long newfd, int cloexec)
 	 * f's new reference (slot_add: an end's is journaled) */
 	if ((old = t->fd[newfd]))
 		slot_close(t, (int)newfd, old, 1);
-	slot_add(t, (int)newfd, slot_of(f, cloexec), 0);
+	slot_add(t, (int)newfd, slot_of(f, cloexec), 0, 0);
 	return newfd;
 }
 

@@ -55,9 +55,11 @@ struct px_ofile {               /* in the shared region */
 		struct {
 			/* descriptors naming it, in all processes */
 			uint32_t refs;
-			/* (fifo3) ends.c's journaled close of a pipe's or
-			 * FIFO's end: 1 once its drop of refs is done, 2
-			 * once the end released */
+			/* (fifo3) a journaled close's mark: 1 once its
+			 * drop of refs is done (ends.c for a pipe's or
+			 * FIFO's end, which makes it 2 once the end is
+			 * released; refs.c for the others, which put it
+			 * back to 0 unless it was the last) */
 			uint32_t closed;
 		};
 		/* both in one word: a close drops refs and raises closed
@@ -132,6 +134,19 @@ struct px_fdtab {
 	uint64_t rlim[16][2];
 };
 
+/* (s17) refs.c's journal of a reference change under way. */
+struct px_refj {
+	struct px_ofile *cl_f;          /* a close (NULL: none) */
+	struct px_fdtab *cl_tab;
+	uint64_t cl_fd, cl_s;           /* its slot and the slot's value */
+	struct px_ofile *ad_f;          /* a new reference (NULL: none) */
+	struct px_fdtab *ad_tab;
+	uint64_t ad_fd, ad_s, ad_refs;  /* its slot, value, refs before */
+	/* releases a taker finished for a dead closer, owed (run by the
+	 * next unlock that may: taken off under the lock, run after) */
+	struct px_ofile *owed[4];
+};
+
 struct px_fdreg {                       /* one per family, shared */
 	struct px_lock lock;
 	struct px_fdtab *head;          /* every process's table */
@@ -144,10 +159,17 @@ struct px_fdreg {                       /* one per family, shared */
 	                                   its predecessor still holds */
 	void *vpend;                    /* vfs_cffs.c's name change in
 	                                   progress (vlock) */
+	/* (s17) refs.c: the lock every reference change of a description
+	 * that is not an end is made under, and its journal */
+	struct px_lock rlock;
+	struct px_refj rj;
 };
 
 /* This process's table (the first process makes it), or NULL. */
 struct px_fdtab *px_fd_tab(void);
+/* (s17) The family's registry, or NULL if this process has no table
+ * (yet: none is made, unlike px_fd_tab; or no longer, past exit's). */
+struct px_fdreg *px_fd_reg(void);
 /* One more reference to f. */
 void px_ofile_get(struct px_ofile *f);
 /* fork.c: the child's table (before its memory is copied); in the
@@ -175,6 +197,28 @@ void px_flock_close(struct px_ofile *f);
 void px_flock_release(struct px_ofile *f);
 /* Process env is gone or going: its record locks go (waiters wake). */
 void px_flock_exit(uint64_t env);
+
+/* (s17) refs.c: the references of descriptions that are not ends.
+ * px_ref_close: t's descriptor fd, whose slot holds s, closed (the
+ * last reference released).  px_ref_add: a new reference to f at t's
+ * empty slot fd (the lock held: between px_refs_begin, which returns 0
+ * if there is no registry, and px_refs_end).  px_ref_get, px_ref_put:
+ * a reference that is no slot's (a mapping's...).  px_refs_settle: no
+ * journal names a dead process's table after it (the sweep). */
+void px_ref_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+int px_refs_begin(void);
+void px_refs_end(void);
+void px_ref_add(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+void px_ref_get(struct px_ofile *f);
+void px_ref_put(struct px_ofile *f);
+void px_refs_settle(void);
+/* Fault injection for tests: px_ref_die_at = a point below makes the
+ * process destroy itself there (exit code 9); 0: never. */
+extern int px_ref_die_at;
+#define PX_REF_DIE_JOURNAL      1       /* a close journaled */
+#define PX_REF_DIE_DROPPED      2       /* its drop made */
+#define PX_REF_DIE_CLEARED      3       /* its slot cleared */
+#define PX_REF_DIE_ADDED        4       /* a dup's add made, no slot */
 
 /* (posixgaps) px_fd_get, but NULL for an O_PATH descriptor too: the
  * calls on a file's contents (read, write, lseek, mmap, poll...). */

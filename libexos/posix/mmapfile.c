@@ -425,6 +425,23 @@ px_fmap_fault(uint64_t va)
 /* ---- munmap, exit, exec, the sweep ------------------------------------ */
 
 /*
+ * (s17) Fill the free slot s with c's mapping for env (lock held): the
+ * record copied still free (env 0), then the description's reference
+ * taken, then the record published.  A kill before the last store
+ * leaks the reference; the other order (published, then the reference)
+ * left a record the sweep would drop a reference for that was never
+ * taken (the attacker's review of session 17).
+ */
+static void
+rec_publish(struct fm_rec *s, struct fm_rec c, uint64_t env)
+{
+	c.env = 0;
+	*s = c;
+	px_ofile_get(c.f);
+	__atomic_store_n(&s->env, env, __ATOMIC_RELEASE);
+}
+
+/*
  * Take the pages [lo, hi) out of record r (env's, which maps them):
  * write back what it may have stored, shrink or split the record, free
  * the cached pages no record maps any more, and drop the description
@@ -435,7 +452,7 @@ static void
 rec_cut(struct fm_fam *F, struct fm_rec *r, uint64_t env, uint64_t lo,
     uint64_t hi)
 {
-	struct fm_rec m, *s;
+	struct fm_rec m, c, *s;
 	struct px_ofile *put = NULL;
 	uint64_t pglo, n = (hi - lo) / PG, end;
 	int left, right;
@@ -463,13 +480,11 @@ rec_cut(struct fm_fam *F, struct fm_rec *r, uint64_t env, uint64_t lo,
 			px_unlock(&F->lock);
 			return;
 		}
-		*s = m;
-		s->env = 0;
-		s->va = hi;
-		s->n = (end - hi) / PG;
-		s->pg = m.pg + (hi - m.va) / PG;
-		px_ofile_get(m.f);
-		s->env = env;
+		c = m;
+		c.va = hi;
+		c.n = (end - hi) / PG;
+		c.pg = m.pg + (hi - m.va) / PG;
+		rec_publish(s, c, env);
 		r->n = (lo - m.va) / PG;
 	} else if (left) {
 		r->n = (lo - m.va) / PG;
@@ -523,7 +538,7 @@ px_fmap_remap(uint64_t ova, uint64_t on, uint64_t nva, uint64_t nn,
     int check)
 {
 	struct fm_fam *F = fam(0);
-	struct fm_rec *r, *s = NULL, *t;
+	struct fm_rec c, *r, *s = NULL, *t;
 	uint64_t me = self();
 	int nfree = 0;
 
@@ -547,11 +562,11 @@ px_fmap_remap(uint64_t ova, uint64_t on, uint64_t nva, uint64_t nn,
 		px_unlock(&F->lock);
 		return nfree < 2 ? -ENOMEM : 0;
 	}
-	*s = *r;
-	s->va = nva;
-	s->n = nn;
-	s->pg = r->pg + (ova - r->va) / PG;
-	px_ofile_get(r->f);
+	c = *r;
+	c.va = nva;
+	c.n = nn;
+	c.pg = r->pg + (ova - r->va) / PG;
+	rec_publish(s, c, me);
 	px_unlock(&F->lock);
 	rec_cut(F, r, me, ova, ova + on * PG);
 	return 0;
@@ -610,9 +625,7 @@ px_fmap_fork(uint64_t child)
 			;
 		if (s == F->rec + NREC)
 			break;
-		*s = *r;
-		s->env = child;
-		px_ofile_get(r->f);
+		rec_publish(s, *r, child);
 	}
 	px_unlock(&F->lock);
 	/* (the records given to a child that never runs are swept) */

@@ -25,7 +25,7 @@ POSIX_SRCS += libexos/posix/shm.c libexos/posix/shmlayout.c libexos/posix/ptab.c
 # pipes, the console tty and its line discipline, poll/select
 POSIX_SRCS += libexos/posix/pipe.c libexos/posix/tty.c \
 	libexos/posix/ldisc.c libexos/posix/poll.c \
-	libexos/posix/fifo.c libexos/posix/ends.c \
+	libexos/posix/fifo.c libexos/posix/ends.c libexos/posix/refs.c \
 	libexos/posix/fifoname.c
 # the files (the fds helper's block)
 POSIX_SRCS += libexos/posix/fd.c libexos/posix/dev.c libexos/posix/path.c \

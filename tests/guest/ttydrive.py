@@ -126,7 +126,8 @@ def main():
         rc = os.waitstatus_to_exitcode(st)
     text = out.replace(b"\r", b"").decode("latin-1")
     for line in text.split("\n"):
-        if line.startswith("PASS: tty") or line.startswith("FAIL: tty"):
+        if (line.startswith("PASS: tty") or line.startswith("FAIL: tty")
+                or line.startswith("tty: note: ")):
             print(line)
     for s, want in ECHO_HAS.items():
         got = echoes.get(s, b"")

@@ -88,6 +88,14 @@
  *                      release, the hidden name is gone; then children
  *                      that open, unlink and close in a loop, killed
  *                      at 24 moments (libfs.sh runs fsck after)
+ *   libfstest refkill  (session 17) a child killed in close(2) and
+ *                      dup(2) of a file (px_ref_die_at: the close
+ *                      journaled; its drop made; its slot cleared; a
+ *                      dup's add made): the description keeps exactly
+ *                      its other references, an unlinked one's last
+ *                      close removes its name; then children that dup,
+ *                      dup2 and close a shared file in a loop, killed
+ *                      at 40 moments: its references are still ours
  *   libfstest hidemake / hidecheck  two boots: the first leaves 22
  *                      hidden names (as a family that died with files
  *                      unlinked but open does: 20 files, an empty
@@ -115,6 +123,7 @@
 #include "vfs.h"
 #include "shm.h"
 #include "proc.h"
+#include "fd.h"
 #include "ptest.h"
 #include <exos/cffsdev.h>
 #include <xn/xn.h>
@@ -1780,11 +1789,113 @@ t_relkill(void)
 			kills++;
 	}
 	EXPECT("24 children killed in the loop", kills == 24);
-	/* (a kill between close(2)'s clearing of the slot and the
-	 * release loses the description, and keeps its hidden name until
-	 * the next boot: not counted here) */
+	/* (a kill between open(2)'s making of its description and its
+	 * slot loses the description, and keeps its hidden name until the
+	 * next boot: not counted here; close(2)'s is journaled since
+	 * session 17, "refkill") */
 	printf("(relkill: %d hidden name(s) after the kills)\n",
 	    hidden_count());
+	sync();
+	return ptest_done();
+}
+
+/* A child that closes (dup: dups) fd with px_ref_die_at = point, or,
+ * path not NULL, opens path, unlinks it and closes it so: 1 if it died
+ * there, 0 if it finished. */
+static int
+refchild(int fd, const char *path, int point, int dup_it)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		if (path && ((fd = open(path, O_CREAT | O_RDWR, 0644)) < 0 ||
+		    unlink(path) != 0))
+			_exit(1);
+		px_ref_die_at = point;
+		if (dup_it)
+			dup(fd);
+		else
+			close(fd);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 9 ? 1 :
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int
+t_refkill(void)
+{
+	struct px_ofile *f;
+	char path[64];
+	pid_t pid;
+	int k, fd, d, st, kills = 0;
+
+	EXPECT_RET("mkdir /rf", mkdir("/rf", 0755), 0);
+	EXPECT("no hidden name to start with", hidden_count() == 0);
+	for (k = PX_REF_DIE_JOURNAL; k <= PX_REF_DIE_ADDED; k++) {
+		snprintf(path, sizeof(path), "/rf/s%d", k);
+		fd = open(path, O_CREAT | O_RDWR, 0644);
+		f = px_fd_get(fd);
+		EXPECT("open a file shared with a child", fd >= 0 && f &&
+		    f->refs == 1);
+		/* the child's wait4 sweeps its table (fd.c) */
+		EXPECT(k == PX_REF_DIE_ADDED ?
+		    "a child dies in dup of the shared file" :
+		    "a child dies in its close of the shared file",
+		    refchild(fd, NULL, k, k == PX_REF_DIE_ADDED) == 1);
+		printf("(refkill: point %d: %u reference(s) after the "
+		    "death)\n", k, f ? f->refs : 0);
+		EXPECT("the description holds our reference alone, and is "
+		    "open", f && f->refs == 1 && f->closed == 0 &&
+		    f->type == PX_FT_FILE && px_fd_get(fd) == f);
+		EXPECT("our descriptor still writes the file",
+		    write(fd, "y", 1) == 1);
+		EXPECT("unlinked, its name hidden while we hold it",
+		    unlink(path) == 0 && hidden_count() == 1);
+		EXPECT("our close releases it: the hidden name goes",
+		    close(fd) == 0 && hidden_count() == 0);
+		if (k == PX_REF_DIE_ADDED)
+			break;
+		/* the last reference: its release is finished for it */
+		snprintf(path, sizeof(path), "/rf/l%d", k);
+		EXPECT("a child dies in the last close of its unlinked file",
+		    refchild(-1, path, k, 0) == 1);
+		EXPECT("and its release is done by the sweep: no hidden name",
+		    hidden_count() == 0);
+	}
+	EXPECT("no point: the child finishes", refchild(-1, "/rf/n", 0, 0) ==
+	    0 && hidden_count() == 0);
+	/* killed at 40 moments of dup, dup2, F_DUPFD and close of a shared
+	 * file: never a reference more or less */
+	fd = open("/rf/shared", O_CREAT | O_RDWR, 0644);
+	f = px_fd_get(fd);
+	EXPECT("open the shared file", fd >= 0 && f && f->refs == 1);
+	for (k = 0; k < 40; k++) {
+		if ((pid = fork()) == 0) {
+			for (;;) {
+				d = dup(fd);
+				dup2(fd, 40);
+				close(d);
+				d = fcntl(fd, F_DUPFD, 50);
+				close(40);
+				close(d);
+			}
+		}
+		usleep((useconds_t)(1000 + (k * 7919) % 20000));
+		if (kill(pid, SIGKILL) == 0 && waitpid(pid, &st, 0) == pid &&
+		    WIFSIGNALED(st))
+			kills++;
+	}
+	EXPECT("40 children killed in the loop", kills == 40);
+	printf("(refkill: %u reference(s) after the kills)\n",
+	    f ? f->refs : 0);
+	EXPECT("the shared file's description holds our reference alone",
+	    f && f->refs == 1 && f->closed == 0);
+	EXPECT("unlinked and closed: released", unlink("/rf/shared") == 0 &&
+	    close(fd) == 0 && hidden_count() == 0);
 	sync();
 	return ptest_done();
 }
@@ -1842,6 +1953,8 @@ main(int argc, char **argv)
 		return t_nodisk();
 	if (strcmp(m, "relkill") == 0)
 		return t_relkill();
+	if (strcmp(m, "refkill") == 0)
+		return t_refkill();
 	if (strcmp(m, "mountfail") == 0)
 		return t_mountfail();
 	if (strcmp(m, "hidemake") == 0)

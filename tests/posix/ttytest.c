@@ -180,6 +180,10 @@ interrupt(void)
 	EXPECT_RET("waitpid", waitpid(pid, &st, 0), pid);
 	EXPECT("^C killed the foreground child with SIGINT",
 	    WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGINT)
+		printf("tty: note: the child's status: %#x (%s %d)\n", st,
+		    WIFSIGNALED(st) ? "signal" : "exit",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	EXPECT_RET("the terminal back", tcsetpgrp(0, getpgrp()), 0);
 	EXPECT("and the parent lives on", tcgetpgrp(0) == getpgrp());
 }
