@@ -175,6 +175,8 @@ void px_flock_close(struct px_ofile *f);
 void px_flock_release(struct px_ofile *f);
 /* Process env is gone or going: its record locks go (waiters wake). */
 void px_flock_exit(uint64_t env);
+/* (vfs_cffs.c, vlock held) Every range on key from moves to key to. */
+void px_flock_rekey(uint64_t from, uint64_t to);
 
 /* (posixgaps) px_fd_get, but NULL for an O_PATH descriptor too: the
  * calls on a file's contents (read, write, lseek, mmap, poll...). */

@@ -146,6 +146,9 @@ on_fresh "open names renamed, killed" renopen
 on_fresh "shared cache" share
 # The last close of an unlinked open file, killed: no hidden name left.
 on_fresh "unlinked open files' last close, killed" relkill
+# (session 17) A first link of a locked file, killed: the lock holds
+# through both names.
+on_fresh "link of a locked file, killed" linkkill
 # A dead family's hidden names: the next boot's first call removes them.
 img9=$tmp/hide.img
 "$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"
