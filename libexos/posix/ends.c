@@ -154,16 +154,20 @@ close_finish(struct fifo_list *l)
 	 * outside a close is by a process whose slot still holds it, so
 	 * 0 here is this close's and stays 0 (no one holds it to take
 	 * another) */
-	if ((last = __atomic_load_n(&f->refs, __ATOMIC_ACQUIRE) == 0) &&
-	    f->closed == 1)
-		release_locked(l, f);
+	if ((last = __atomic_load_n(&f->refs, __ATOMIC_ACQUIRE) == 0)) {
+		/* its F_OFD_ locks before the release: their key is the
+		 * pipe or the FIFO's entry (flock.c), which the release
+		 * may free, and a kill after that would leave them on
+		 * whatever the region puts there next */
+		px_flock_release(f);
+		if (f->closed == 1)
+			release_locked(l, f);
+	}
 	if (!last)
 		__atomic_sub_fetch(&f->refword, 1ULL << 32, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&l->cl_f, NULL, __ATOMIC_RELEASE);
-	if (last) {
-		px_flock_release(f);    /* its F_OFD_ locks */
+	if (last)
 		px_shm_free(f, sizeof(*f));
-	}
 }
 
 /* A dead holder's new reference (lock held): the slot filled, done;

@@ -197,6 +197,8 @@ void px_flock_close(struct px_ofile *f);
 void px_flock_release(struct px_ofile *f);
 /* Process env is gone or going: its record locks go (waiters wake). */
 void px_flock_exit(uint64_t env);
+/* (vfs_cffs.c, vlock held) Every range on key from moves to key to. */
+void px_flock_rekey(uint64_t from, uint64_t to);
 
 /* (s17) refs.c: the references of descriptions that are not ends.
  * px_ref_close: t's descriptor fd, whose slot holds s, closed (the

@@ -2,19 +2,33 @@
  * flock.c: POSIX advisory record locks (fcntl F_GETLK, F_SETLK,
  * F_SETLKW, and the open-file-description F_OFD_* ones), as sqlite
  * uses them.  The family's locks are one table in the shared region
- * (PX_NFLOCK ranges) under a px_lock: a range names the file (its vnode
- * for a C-FFS file, else the description), its owner (the process's
- * environment id; for F_OFD_* the description) and [start, end).  A
+ * (PX_NFLOCK ranges) under a px_lock: a range names the file (its key,
+ * below), its owner (the process's environment id; for F_OFD_* the
+ * description) and [start, end).  A
  * process's locks on a file go when it closes any descriptor of that
  * file (POSIX's rule; not an O_PATH one: fd.c) and when it exits (fd.c,
  * px_flock_exit) or is swept after a kill; a dead owner's ranges are
  * ignored and dropped wherever they are met.  OFD locks go with the
  * description's last reference (px_ofile_put).  F_SETLKW sleeps with
  * px_block on the table's cur word, which every change moves on,
- * and on the holder's slot state (a killed holder says nothing).  The
- * key of a C-FFS file is its vnode, which is one per name: a file
- * reached through two hard links has two keys (docs/ARCHITECTURE.md).
+ * and on the holder's slot state (a killed holder says nothing).
  * A full table is ENOLCK, and a call that fails changes nothing.
+ *
+ * The key is the file's, the same through every name and every open
+ * of it, as Linux's locks are the inode's.  A C-FFS file or directory:
+ * vfs_cffs.c's px_vn_keylock, under the open-file list's lock (vlock):
+ * the vnode while the inode is embedded (its one name has one vnode),
+ * the inode's number once it is external (stable, and every name's);
+ * a first link() moves an embedded inode out, and vfs_cffs.c, under
+ * vlock and with the change recorded against a kill, re-keys the
+ * vnode's ranges here (px_flock_rekey) before the vnode takes the
+ * number.  So a key is computed and used under vlock (lock order:
+ * vlock, then the table's lock).  A FIFO's key is its shared entry
+ * (fifo.h; every open of it joins the one px_fifo), a pipe's its
+ * px_pipe (both ends); anything else's the description.  A range of
+ * a living owner keeps its key's object alive: the owner holds a
+ * descriptor of the file (closing any drops the process's ranges), an
+ * OFD range's description is the owner itself.
  *
  * A change is all or nothing even if the process is killed half way:
  * the table has two copies of its ranges and a change is made in the
@@ -38,7 +52,7 @@
 #include "proc.h"
 #include "block.h"
 #include "uaccess.h"
-#include "proc.h"
+#include "vfs.h"
 
 #define PX_NFLOCK       128
 /* An owner is an environment id (small) or, for F_OFD_*, a
@@ -135,10 +149,31 @@ ltab(void)
 	return l;
 }
 
-static uint64_t
-file_key(struct px_ofile *f)
+/* The key of f's file (above), 0 or -errno.  A C-FFS file's or
+ * directory's is vlock's: held on success until key_end. */
+static long
+key_begin(struct px_ofile *f, uint64_t *key)
 {
-	return f->type == PX_FT_FILE ? f->obj[0] : (uint64_t)(uintptr_t)f;
+	switch (f->type) {
+	case PX_FT_FILE:
+	case PX_FT_DIR:
+		return px_vn_keylock(f, key);
+	case PX_FT_PIPE:
+	case PX_FT_FIFO:
+		/* (a FIFO's px_fifo begins with this pipe: fifo.h) */
+		*key = f->obj[0];
+		return 0;
+	default:
+		*key = (uint64_t)(uintptr_t)f;
+		return 0;
+	}
+}
+
+static void
+key_end(struct px_ofile *f)
+{
+	if (f->type == PX_FT_FILE || f->type == PX_FT_DIR)
+		px_vn_keyunlock();
 }
 
 static int
@@ -305,7 +340,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	struct ltab *l = ltab();
 	struct flock fl;
 	struct range *r, *t;
-	uint64_t file = file_key(f), owner;
+	uint64_t file, owner;
 	int64_t s, e, base = 0;
 	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
 	    cmd == F_OFD_SETLKW;
@@ -358,6 +393,8 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
 		if (fl.l_type == F_UNLCK)
 			return -EINVAL;
+		if ((err = key_begin(f, &file)) < 0)
+			return err;
 		px_lock(&l->lock);
 		if ((r = conflict(l, file, owner, s, e, fl.l_type)) != NULL) {
 			fl.l_type = (short)r->type;
@@ -369,6 +406,7 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 		} else
 			fl.l_type = F_UNLCK;
 		px_unlock(&l->lock);
+		key_end(f);
 		return px_copyout(uarg, &fl, sizeof(fl));
 	}
 	if ((fl.l_type == F_RDLCK && (f->flags & O_ACCMODE) == O_WRONLY) ||
@@ -379,6 +417,15 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 		uint64_t seen[PX_BLOCK_MAXW - 1], holder;
 		int nw = 1;
 
+		/* the key again each time: a link made while we slept may
+		 * have moved the file to its inode's number (and a failure
+		 * after a sleep leaves no record that we wait) */
+		if ((err = key_begin(f, &file)) < 0) {
+			px_lock(&l->lock);
+			unwait(l);
+			px_unlock(&l->lock);
+			return err;
+		}
 		px_lock(&l->lock);
 		unwait(l);
 		if (fl.l_type == F_UNLCK ||
@@ -399,12 +446,16 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 			nw = 2;
 			if (cmd == F_SETLKW && deadlocks(l, holder)) {
 				px_unlock(&l->lock);
+				key_end(f);
 				return -EDEADLK;
 			}
 			if (cmd == F_SETLKW)
 				await(l, holder);
 		}
+		/* vlock too, before the sweep (a close of a dead holder's
+		 * descriptor may take it) and the sleep */
 		px_unlock(&l->lock);
+		key_end(f);
 		if (IS_OFD(holder)) {
 			uint64_t envs[PX_BLOCK_MAXW - 2];
 			int i, n = px_fd_holders(
@@ -456,7 +507,54 @@ px_flock_fcntl(struct px_ofile *f, int cmd, void *uarg)
 	if (err == 0)
 		publish(l);
 	px_unlock(&l->lock);
+	key_end(f);
 	return err;
+}
+
+/* Is any range on file?  Read without the table's lock, by vfs_cffs.c
+ * under vlock: a range on a C-FFS file's key is added only under
+ * vlock, so none appears meanwhile, and one that goes needs nothing. */
+static int
+keyed(struct ltab *l, uint64_t file)
+{
+	const volatile struct range *r = l->r[l->cur & 1];
+	int i;
+
+	for (i = 0; i < PX_NFLOCK; i++)
+		if (r[i].used && r[i].file == file)
+			return 1;
+	return 0;
+}
+
+/*
+ * (vfs_cffs.c, vlock held) Every range on key from is on key to: a
+ * first link moved the embedded inode whose vnode was the key out to
+ * a number of its own.  One publish, so a kill leaves all of them
+ * moved or none.  No range is on to before (a new external number
+ * has no open file, and an owner dead or an OFD lock leaked by a kill
+ * is all a reused number may carry), so an owner's ranges still do
+ * not overlap.
+ */
+void
+px_flock_rekey(uint64_t from, uint64_t to)
+{
+	struct px_fdtab *t = px_fd_tab();
+	struct ltab *l;
+	struct range *n;
+	int i, any = 0;
+
+	if (!t || !(l = t->reg->flocks) || !keyed(l, from))
+		return;
+	px_lock(&l->lock);
+	n = change(l);
+	for (i = 0; i < PX_NFLOCK; i++)
+		if (n[i].used && n[i].file == from) {
+			n[i].file = to;
+			any = 1;
+		}
+	if (any)
+		publish(l);
+	px_unlock(&l->lock);
 }
 
 /* Does the table hold a range of owner (on file; 0: any file)?  Read
@@ -519,12 +617,23 @@ px_flock_close(struct px_ofile *f)
 {
 	struct px_fdtab *t = px_fd_tab();
 	struct ltab *l;
-	uint64_t file = file_key(f), me = XOK_INFO->cur_env;
+	uint64_t file, me = XOK_INFO->cur_env;
 	struct range *n;
 	int i, any = 0;
 
-	if (!t || !(l = t->reg->flocks) || !holds(l, file, me))
+	/* nothing of ours on any file (the usual close) costs no key: a
+	 * C-FFS file's may need vlock and a stat.  A key that cannot be
+	 * had (the stat of a name never locked through failed) drops
+	 * nothing: our ranges on that file, made through another name,
+	 * stay until another close of it or our exit. */
+	if (!t || !(l = t->reg->flocks) || !holds(l, 0, me))
 		return;
+	if (key_begin(f, &file) < 0)
+		return;
+	if (!holds(l, file, me)) {
+		key_end(f);
+		return;
+	}
 	px_lock(&l->lock);
 	n = change(l);
 	for (i = 0; i < PX_NFLOCK; i++) {
@@ -538,6 +647,7 @@ px_flock_close(struct px_ofile *f)
 	if (any)
 		publish(l);
 	px_unlock(&l->lock);
+	key_end(f);
 }
 
 /* what of ours the family shares (shm.h, the layout check) */

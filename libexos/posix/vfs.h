@@ -69,6 +69,14 @@ long px_mod_open(long i, struct px_ofile *f);
 long px_vn_open(struct px_ofile *f, const char *path, uint32_t type);
 long px_vn_unlink(const char *path);            /* cffs_unlink, or hide */
 long px_vn_rename(const char *from, const char *to);
+/* link(2) of a C-FFS name (cffs_link, and the record-lock key of an
+ * open file that the first link moves out of its directory entry). */
+long px_vn_link(const char *from, const char *to);
+/* flock.c: the record-lock key of f's file (a C-FFS file or directory,
+ * the same through every name of it), 0 with vlock held until
+ * px_vn_keyunlock; or -errno, vlock not held. */
+long px_vn_keylock(struct px_ofile *f, uint64_t *key);
+void px_vn_keyunlock(void);
 /* (fsroot.c's px_fs_begin) finish C-FFS's part of a rename(2) a process
  * died in; 1 if it changed something. */
 struct cffs_fs;
@@ -78,11 +86,14 @@ int px_vn_fsrecover(struct cffs_fs *fs);
 int px_vn_fssweep(struct cffs_fs *fs);
 /* Fault injection for tests: px_vn_die_at = a point below makes the
  * process destroy itself there (exit code 9) in a hidden file's last
- * close; 0 (the default): never. */
+ * close or in a link; 0 (the default): never. */
 extern int px_vn_die_at;
 #define PX_VN_DIE_RECORDED      1       /* its release recorded */
 #define PX_VN_DIE_UNHOOKED      2       /* the vnode off the list */
 #define PX_VN_DIE_REMOVED       3       /* the hidden name removed */
+/* (session 17) in link(2) of an open file's first link: */
+#define PX_VN_DIE_LINKED        4       /* C-FFS's link made */
+#define PX_VN_DIE_REKEYED       5       /* the record locks re-keyed */
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);

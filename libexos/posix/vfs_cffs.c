@@ -27,6 +27,17 @@
  * file that next took the old name) or a target gone for good.  So the
  * change is recorded (struct vn_pend, under vlock) before its first
  * step, and the next process to take vlock finishes it (vn_recover).
+ *
+ * Record locks (flock.c) are on the file, not the name: a vnode keeps
+ * its file's key (lockkey), its own address while the inode is
+ * embedded in its one directory entry (one name, so one vnode; a
+ * rename moves the vnode and the key with it), the inode's number
+ * once it is external (docs/CFFS.md: stable, and the same through
+ * every name).  Only a first link() moves an embedded inode out, so
+ * link is made under vlock and recorded like a rename (vn_pend, link):
+ * the open vnode's ranges are re-keyed to the number, then the vnode
+ * takes it, and a linker killed in between leaves that to the next
+ * vlock.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -50,7 +61,15 @@ struct px_vnode {               /* in the shared region */
 	uint32_t unlinked;      /* path is the hidden name */
 	size_t cap;             /* path's allocation */
 	char *path;
+	/* flock.c's key of the file (px_vn_keylock): 0 not looked up
+	 * yet; the vnode's address while the inode is embedded; INO_KEY
+	 * of its number once external (set by the first link, vn_linked) */
+	uint64_t lockkey;
 };
+
+/* An external inode's lock key: odd, so never the address of a vnode
+ * or of any other key's object (shared-region addresses, aligned). */
+#define INO_KEY(ino)    ((uint64_t)(ino) * 2 + 1)
 
 static char bounce[CHUNK];
 
@@ -83,6 +102,8 @@ struct vn_pend {
 	volatile uint32_t fsres; /* after its death: C-FFS's part finished
 	                           (1 renamed, 2 could not be), 0 not yet */
 	uint32_t release;       /* 1: vn_release of over (hidden: its name) */
+	uint32_t link;          /* 1: link(from, to): C-FFS's journal
+	                           finishes its part, vn_linked the key */
 	volatile uint32_t step; /* release: 1 unhooked, 2 name removed,
 	                           3 the vnode being freed */
 	struct px_vnode *over;  /* the open vnode moved aside, or NULL */
@@ -92,10 +113,11 @@ struct vn_pend {
 };
 
 static void vn_move(struct px_fdreg *r, const char *from, const char *to);
+static void vn_linked(struct px_fdreg *r, const char *path);
 
-/* Fault injection (vfs.h; libfstest relkill): the process destroys
- * itself at that point of a hidden file's last close, as a kill there
- * would; 0: never. */
+/* Fault injection (vfs.h; libfstest relkill, linkkill): the process
+ * destroys itself at that point of a hidden file's last close or of a
+ * link, as a kill there would; 0: never. */
 int px_vn_die_at;
 
 static void
@@ -168,6 +190,13 @@ vn_recover(struct px_fdreg *r)
 		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
 		return;
 	}
+	/* a link: made or not (C-FFS's journal decided at the bracket),
+	 * the key follows what is there; done again if we are killed */
+	if (p->link) {
+		vn_linked(r, p->from);
+		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
+		return;
+	}
 	/* (fs_has's bracket finishes C-FFS's part first: px_vn_fsrecover) */
 	if (o != NULL && !o->unlinked && fs_has(p->hidden) &&
 	    vn_setpath(o, p->hidden) == 0)
@@ -192,7 +221,8 @@ px_vn_fsrecover(struct cffs_fs *fs)
 	struct vn_pend *p = r ? r->vpend : NULL;
 	struct cffs_stat st;
 
-	if (p == NULL || p->env == 0 || p->fsres != 0 ||
+	/* (a link's: C-FFS's own journal finishes it) */
+	if (p == NULL || p->env == 0 || p->fsres != 0 || p->link ||
 	    p->env == XOK_INFO->cur_env || xok_env_alive(p->env))
 		return 0;
 	if (p->from[0] == '\0') {
@@ -279,11 +309,12 @@ vlock(struct px_fdreg *r)
 }
 
 /* Record a name change before its first step (vlock held), or with
- * hidden set the last close of over, whose hidden name that is: NULL
- * if the record cannot be had (the change goes on unrecorded). */
+ * hidden set the last close of over, whose hidden name that is, or
+ * with link a link: NULL if the record cannot be had (the change goes
+ * on unrecorded). */
 static struct vn_pend *
 pend_begin(struct px_fdreg *r, const char *from, const char *to,
-           struct px_vnode *over, const char *hidden)
+           struct px_vnode *over, const char *hidden, int link)
 {
 	struct vn_pend *p = r->vpend;
 
@@ -295,12 +326,15 @@ pend_begin(struct px_fdreg *r, const char *from, const char *to,
 	p->env = 0;
 	p->fsres = 0;
 	p->release = hidden != NULL;
+	p->link = link != 0;
 	p->step = 0;
 	p->over = over;
 	strcpy(p->from, from);
 	strcpy(p->to, to);
 	if (hidden != NULL)
 		strcpy(p->hidden, hidden);
+	else if (link)
+		p->hidden[0] = '\0';   /* (moves nothing aside) */
 	else
 		snprintf(p->hidden, sizeof(p->hidden), HIDDEN "%lx-%lx",
 		    (unsigned long)XOK_INFO->cur_env,
@@ -389,7 +423,7 @@ vn_release(struct px_ofile *f)
 		return;
 	vlock(r);
 	if (v->refs == 1 && v->unlinked) {
-		p = pend_begin(r, "", "", v, v->path);
+		p = pend_begin(r, "", "", v, v->path, 0);
 		die_at(PX_VN_DIE_RECORDED);
 	}
 	/* (ports12) inotify: the description's last close */
@@ -477,7 +511,7 @@ px_vn_unlink(const char *path)
 		return -ENOENT;
 	vlock(r);
 	if ((v = vn_find(r, path)) != NULL) {
-		struct vn_pend *p = pend_begin(r, "", "", v, NULL);
+		struct vn_pend *p = pend_begin(r, "", "", v, NULL, 0);
 
 		e = hide(v, p ? p->hidden : NULL);
 		pend_end(p);
@@ -550,11 +584,115 @@ px_vn_rename(const char *from, const char *to)
 		return -ENOENT;
 	vlock(r);
 	over = strcmp(from, to) != 0 ? vn_find(r, to) : NULL;
-	p = pend_begin(r, from, to, over, NULL);
+	p = pend_begin(r, from, to, over, NULL, 0);
 	e = vn_rename_steps(r, from, to, over);
 	pend_end(p);
 	px_unlock(&r->vlock);
 	return e;
+}
+
+/*
+ * A link of path was made, or may have been (a dead linker's record):
+ * vlock held.  The first link moves an embedded inode out of its entry
+ * to a number of its own, and path's vnode, if the file is open and
+ * its key is the vnode, takes that number: its ranges first (one
+ * publish, flock.c), then the vnode, so a kill between leaves the
+ * record, and the next vlock does it again (the ranges are moved
+ * already; the vnode's key still says embedded).  A stat that fails
+ * (a disk error) leaves the vnode's key: its ranges keep it, and an
+ * open through another name gets the number, so the names do not
+ * exclude each other until this vnode's last close.  (With no record,
+ * pend_begin's NULL when the region is full, a kill here does that
+ * too.)
+ */
+static void
+vn_linked(struct px_fdreg *r, const char *path)
+{
+	struct px_vnode *v;
+	struct cffs_fs *fs;
+	struct cffs_stat cs;
+	long err;
+
+	/* (a hidden name too: the link may have been of it) */
+	for (v = r->vnodes; v; v = v->next)
+		if (strcmp(v->path, path) == 0)
+			break;
+	if (v == NULL || v->lockkey != (uint64_t)(uintptr_t)v)
+		return;                 /* not open, key not taken, external */
+	if (!(fs = px_fs_begin(&err)) ||
+	    px_fs_end(fs, cffs_stat(fs, path, &cs), PX_FS_READ) < 0 ||
+	    cs.embedded)
+		return;
+	px_flock_rekey(v->lockkey, INO_KEY(cs.ino));
+	die_at(PX_VN_DIE_REKEYED);
+	__atomic_store_n(&v->lockkey, INO_KEY(cs.ino), __ATOMIC_RELEASE);
+}
+
+long
+px_vn_link(const char *from, const char *to)
+{
+	struct px_fdreg *r = reg();
+	struct vn_pend *p;
+	struct cffs_fs *fs;
+	long err, e;
+
+	if (!r)
+		return -ENOENT;
+	vlock(r);
+	p = pend_begin(r, from, to, NULL, NULL, 1);
+	if (!(fs = px_fs_begin(&err)))
+		e = err == -ENODEV ? -EROFS : err;
+	else
+		e = px_fs_end(fs, cffs_link(fs, from, to), PX_FS_CHANGED);
+	die_at(PX_VN_DIE_LINKED);
+	if (e == 0)
+		vn_linked(r, from);
+	pend_end(p);
+	px_unlock(&r->vlock);
+	return e;
+}
+
+long
+px_vn_keylock(struct px_ofile *f, uint64_t *key)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v = vn(f);
+	struct cffs_fs *fs;
+	struct cffs_stat cs;
+	long k, err;
+
+	if (!r || !v)
+		return -EBADF;
+	vlock(r);
+	/* looked up once: an embedded inode stays so until a link, which
+	 * sets the key under vlock (vn_linked), and an external one keeps
+	 * its number.  A directory is never linked: its vnode. */
+	if (v->lockkey == 0 && f->type == PX_FT_DIR)
+		v->lockkey = (uint64_t)(uintptr_t)v;
+	else if (v->lockkey == 0) {
+		if (!(fs = px_fs_begin(&err)))
+			k = err;
+		else
+			k = px_fs_end(fs, cffs_stat(fs, v->path, &cs),
+			    PX_FS_READ);
+		if (k < 0) {
+			px_unlock(&r->vlock);
+			return k;
+		}
+		v->lockkey = cs.embedded ? (uint64_t)(uintptr_t)v :
+		    INO_KEY(cs.ino);
+	}
+	*key = v->lockkey;
+	return 0;
+}
+
+void
+px_vn_keyunlock(void)
+{
+	struct px_fdreg *r = reg();
+
+	if (r)
+		px_unlock(&r->vlock);
 }
 
 /* ---- regular files --------------------------------------------------- */
@@ -896,4 +1034,5 @@ const struct px_fops px_fops_cffsdir = {
 
 /* what of ours the family shares (shm.h, the layout check) */
 PX_SHM_LAYOUT(vfs_cffs, sizeof(struct px_vnode), sizeof(struct vn_pend),
-    offsetof(struct vn_pend, over), offsetof(struct vn_pend, from));
+    offsetof(struct vn_pend, over), offsetof(struct vn_pend, from),
+    offsetof(struct px_vnode, lockkey));

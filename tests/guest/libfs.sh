@@ -149,6 +149,9 @@ on_fresh "unlinked open files' last close, killed" relkill
 # (session 17) close(2) and dup(2) killed inside: no reference leaked
 # or dropped twice (refs.c's journal).
 on_fresh "close and dup of files, killed" refkill
+# (session 17) A first link of a locked file, killed: the lock holds
+# through both names.
+on_fresh "link of a locked file, killed" linkkill
 # A dead family's hidden names: the next boot's first call removes them.
 img9=$tmp/hide.img
 "$mkfs" -d "$tmp/root" "$img9" 32M >/dev/null || fail "mkfs.cffs"

@@ -88,6 +88,11 @@
  *                      release, the hidden name is gone; then children
  *                      that open, unlink and close in a loop, killed
  *                      at 24 moments (libfs.sh runs fsck after)
+ *   libfstest linkkill (session 17) a child killed in its first link
+ *                      of a file we hold a record lock on, after
+ *                      C-FFS's link and after the locks' re-key
+ *                      (px_vn_die_at): the next process finishes it,
+ *                      the lock holds through both names
  *   libfstest refkill  (session 17) a child killed in close(2) and
  *                      dup(2) of a file (px_ref_die_at: the close
  *                      journaled; its drop made; its slot cleared; a
@@ -1799,6 +1804,77 @@ t_relkill(void)
 	return ptest_done();
 }
 
+/* A child of ours, a process of its own, tries a write lock of [0,10)
+ * through path (its own open): 0 it got it, 1 refused (EAGAIN or
+ * EACCES), 2 anything else. */
+static int
+lk_other(const char *path)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		int fd = open(path, O_RDWR);
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 10 };
+
+		if (fd < 0)
+			_exit(2);
+		if (fcntl(fd, F_SETLK, &g) == 0)
+			_exit(0);
+		_exit(errno == EAGAIN || errno == EACCES ? 1 : 2);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * (session 17) A first link(2) of a file we hold a record lock on,
+ * made by a child killed inside it: after C-FFS's link, before the
+ * lock table is re-keyed to the inode's new number
+ * (PX_VN_DIE_LINKED), and after that, before the open vnode takes the
+ * number (PX_VN_DIE_REKEYED).  The next holder of the open-file list's
+ * lock finishes it (vfs_cffs.c, vn_recover): the lock holds through
+ * both names, and our close drops it.
+ */
+static int
+t_linkkill(void)
+{
+	char a[32], b[32];
+	pid_t pid;
+	int k, st, fd;
+	struct flock g;
+
+	EXPECT_RET("mkdir /lk", mkdir("/lk", 0755), 0);
+	for (k = PX_VN_DIE_LINKED; k <= PX_VN_DIE_REKEYED; k++) {
+		snprintf(a, sizeof(a), "/lk/a%d", k);
+		snprintf(b, sizeof(b), "/lk/b%d", k);
+		fd = open(a, O_CREAT | O_RDWR, 0644);
+		g = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 10 };
+		EXPECT("we lock [0,10) of a file with one name",
+		    fd >= 0 && write(fd, "0123456789", 10) == 10 &&
+		    fcntl(fd, F_SETLK, &g) == 0);
+		if ((pid = fork()) == 0) {
+			px_vn_die_at = k;
+			_exit(link(a, b) == 0 ? 0 : 1);
+		}
+		EXPECT("a child dies inside its link(2) of it",
+		    pid > 0 && waitpid(pid, &st, 0) == pid &&
+		    WIFEXITED(st) && WEXITSTATUS(st) == 9);
+		EXPECT_RET("the new name is there (C-FFS's link was made)",
+		    access(b, F_OK), 0);
+		EXPECT_RET("another process's lock through the new name is "
+		    "refused", lk_other(b), 1);
+		EXPECT_RET("and through the old name", lk_other(a), 1);
+		EXPECT_RET("our close", close(fd), 0);
+		EXPECT_RET("drops it: another process gets it through the "
+		    "new name", lk_other(b), 0);
+	}
+	return ptest_done();
+}
+
 /* A child that closes (dup: dups) fd with px_ref_die_at = point, or,
  * path not NULL, opens path, unlinks it and closes it so: 1 if it died
  * there, 0 if it finished. */
@@ -1955,6 +2031,8 @@ main(int argc, char **argv)
 		return t_relkill();
 	if (strcmp(m, "refkill") == 0)
 		return t_refkill();
+	if (strcmp(m, "linkkill") == 0)
+		return t_linkkill();
 	if (strcmp(m, "mountfail") == 0)
 		return t_mountfail();
 	if (strcmp(m, "hidemake") == 0)

@@ -1056,6 +1056,168 @@ lock_kills(void)
 	unlink("lockk");
 }
 
+/* A lock refused: F_SETLK's EAGAIN (or EACCES, which POSIX allows). */
+#define REFUSED(r)      ((r) == -1 && (errno == EAGAIN || errno == EACCES))
+
+/*
+ * In a child, a process of its own: open path O_RDWR (a new
+ * description) and try a write lock of [0,10).  Its status: 0 it got
+ * it; 1 refused, and F_GETLK through it names a write lock of ours
+ * (our pid); 2 refused, F_GETLK saying otherwise; 3 anything else.
+ */
+static int
+other_lock(const char *path)
+{
+	pid_t me = getpid(), pid;
+
+	if ((pid = fork()) == 0) {
+		int fd = open(path, O_RDWR);
+		struct flock g = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 10 };
+
+		if (fd < 0)
+			_exit(3);
+		if (fcntl(fd, F_SETLK, &g) == 0)
+			_exit(0);
+		if (!REFUSED(-1))
+			_exit(3);
+		g = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		    .l_start = 0, .l_len = 10 };
+		if (fcntl(fd, F_GETLK, &g) != 0)
+			_exit(3);
+		_exit(g.l_type == F_WRLCK && g.l_pid == me ? 1 : 2);
+	}
+	return pid < 0 ? -1 : wait_status(pid);
+}
+
+/*
+ * (session 17) A lock is on the file, not the name, as Linux's are on
+ * the inode: a file locked through one hard link is locked through
+ * every other, a link made while it is locked and the unlink or rename
+ * of a name while it is locked change nothing; different files never
+ * share a lock; and a FIFO's opens, separate descriptions, share its
+ * locks.  (C-FFS keeps an inode in its directory entry until the first
+ * link moves it out: ExOS once keyed a lock by the name's vnode, and a
+ * FIFO's by the description.)
+ */
+static void
+lock_names(void)
+{
+	int fa, fb, fc, ff, fg, p[2], r;
+	struct pollfd pw;
+	pid_t a;
+	char c;
+
+	/* two names made before the lock */
+	put("ln_a", "0123456789", 0644);
+	EXPECT_RET("names: link ln_a ln_b", link("ln_a", "ln_b"), 0);
+	fa = open("ln_a", O_RDWR);
+	fb = open("ln_b", O_RDWR);
+	EXPECT_RET("names: we lock [0,10) through ln_a",
+	    setlk(fa, F_SETLK, F_WRLCK, 0, 10), 0);
+	EXPECT_RET("names: another process's F_SETLK through ln_b is "
+	    "refused, and its F_GETLK names our pid", other_lock("ln_b"), 1);
+	EXPECT_RET("names: an OFD lock of [20,30) through ln_a",
+	    setlk(fa, F_OFD_SETLK, F_WRLCK, 20, 10), 0);
+	r = setlk(fb, F_OFD_SETLK, F_WRLCK, 20, 10);
+	EXPECT("names: an OFD lock of it through ln_b (another description) "
+	    "is refused", REFUSED(r));
+	EXPECT_RET("names: (the OFD lock let go)",
+	    setlk(fa, F_OFD_SETLK, F_UNLCK, 20, 10), 0);
+	/* the rename of the name locked through */
+	EXPECT_RET("names: rename ln_a ln_a2 while locked",
+	    rename("ln_a", "ln_a2"), 0);
+	EXPECT_RET("names: refused through ln_a2", other_lock("ln_a2"), 1);
+	EXPECT_RET("names: refused through ln_b", other_lock("ln_b"), 1);
+	/* a new file at the old name is another file */
+	put("ln_a", "new", 0644);
+	EXPECT_RET("names: a new file at ln_a is not locked",
+	    other_lock("ln_a"), 0);
+	/* POSIX: closing any descriptor of the file drops our locks */
+	close(fb);
+	EXPECT_RET("names: closing our descriptor of ln_b dropped the lock "
+	    "taken through ln_a2", other_lock("ln_b"), 0);
+	close(fa);
+
+	/* a link made while the file is locked (C-FFS: the first link
+	 * moves the inode out of its entry, to another number) */
+	put("ln_c", "0123456789", 0644);
+	fc = open("ln_c", O_RDWR);
+	EXPECT_RET("names: we lock [0,10) of ln_c, one name",
+	    setlk(fc, F_SETLK, F_WRLCK, 0, 10), 0);
+	EXPECT_RET("names: link ln_c ln_d while locked",
+	    link("ln_c", "ln_d"), 0);
+	EXPECT_RET("names: refused through ln_d, the new name",
+	    other_lock("ln_d"), 1);
+	EXPECT_RET("names: refused through ln_c", other_lock("ln_c"), 1);
+	/* the unlink of the name locked through */
+	EXPECT_RET("names: unlink ln_c while locked", unlink("ln_c"), 0);
+	EXPECT_RET("names: still refused through ln_d", other_lock("ln_d"),
+	    1);
+	put("ln_c", "new", 0644);
+	EXPECT_RET("names: a new file at ln_c is not locked",
+	    other_lock("ln_c"), 0);
+	/* the rename of the other name */
+	EXPECT_RET("names: rename ln_d ln_e while locked",
+	    rename("ln_d", "ln_e"), 0);
+	EXPECT_RET("names: refused through ln_e", other_lock("ln_e"), 1);
+	/* another file made with two names is not locked */
+	put("ln_f", "0123456789", 0644);
+	EXPECT_RET("names: link ln_f ln_g", link("ln_f", "ln_g"), 0);
+	EXPECT_RET("names: another linked file is not locked",
+	    other_lock("ln_g"), 0);
+	/* F_SETLKW through the other name sleeps until our unlock */
+	if (pipe(p) != 0)
+		return;
+	if ((a = fork()) == 0) {
+		int fd = open("ln_e", O_RDWR);
+
+		close(p[0]);
+		if (fd < 0 || setlk(fd, F_SETLKW, F_WRLCK, 0, 10) != 0)
+			_exit(1);
+		(void)!write(p[1], "l", 1);
+		_exit(0);
+	}
+	close(p[1]);
+	pw = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	EXPECT_RET("names: F_SETLKW through ln_e sleeps while we hold it",
+	    poll(&pw, 1, 500), 0);
+	EXPECT_RET("names: we unlock through ln_c's descriptor",
+	    setlk(fc, F_SETLK, F_UNLCK, 0, 0), 0);
+	EXPECT("names: and the sleeper gets it",
+	    poll(&pw, 1, 20000) == 1 && read(p[0], &c, 1) == 1);
+	close(p[0]);
+	EXPECT_RET("names: (the sleeper's status)", wait_status(a), 0);
+	close(fc);
+	unlink("ln_a");
+	unlink("ln_a2");
+	unlink("ln_b");
+	unlink("ln_c");
+	unlink("ln_e");
+	unlink("ln_f");
+	unlink("ln_g");
+
+	/* a FIFO: every open of it joins one pipe, and one lock */
+	EXPECT_RET("names: mkfifo ln_p", mkfifo("ln_p", 0644), 0);
+	ff = open("ln_p", O_RDWR);
+	EXPECT_RET("names: we lock [0,10) of the FIFO",
+	    setlk(ff, F_SETLK, F_WRLCK, 0, 10), 0);
+	EXPECT_RET("names: another process's F_SETLK through its own open "
+	    "is refused, and its F_GETLK names our pid", other_lock("ln_p"),
+	    1);
+	fg = open("ln_p", O_RDWR);
+	EXPECT_RET("names: an OFD lock of [20,30) of the FIFO",
+	    setlk(ff, F_OFD_SETLK, F_WRLCK, 20, 10), 0);
+	r = setlk(fg, F_OFD_SETLK, F_WRLCK, 20, 10);
+	EXPECT("names: an OFD lock of it through another open is refused",
+	    REFUSED(r));
+	close(fg);
+	close(ff);
+	EXPECT_RET("names: all closed: the FIFO is not locked",
+	    other_lock("ln_p"), 0);
+	unlink("ln_p");
+}
+
 #ifdef __exos__
 /* Kernel calls made so far (every environment's; only we run). */
 static uint64_t
@@ -1318,6 +1480,7 @@ locks(void)
 	lock_lifetimes(fd);
 	lock_ranges(fd);
 	lock_kills();
+	lock_names();
 	close(fd);
 }
 
