@@ -393,9 +393,12 @@ px_fd_exit(void)
 
 	if (!t)
 		return;
+	/* our record locks first: a range outliving the file its key
+	 * names (a vnode, a pipe, an inode number freed by these closes)
+	 * would fall on a new file that reuses the key (review, s17) */
+	px_flock_exit(XOK_INFO->cur_env);
 	close_all(t, 0);
 	px_refs_settle();               /* and what dead closers owed */
-	px_flock_exit(XOK_INFO->cur_env);
 	px_lock(&t->reg->lock);
 	reg_del(t->reg, t);
 	px_unlock(&t->reg->lock);

@@ -645,8 +645,10 @@ px_vn_link(const char *from, const char *to)
 	else
 		e = px_fs_end(fs, cffs_link(fs, from, to), PX_FS_CHANGED);
 	die_at(PX_VN_DIE_LINKED);
-	if (e == 0)
-		vn_linked(r, from);
+	/* failed or not: a link cut short by a disk error after its new
+	 * name was made may be committed all the same (vn_linked stats,
+	 * and does nothing to an inode still embedded) */
+	vn_linked(r, from);
 	pend_end(p);
 	px_unlock(&r->vlock);
 	return e;

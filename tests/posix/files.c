@@ -1100,6 +1100,30 @@ other_lock(const char *path)
  * link moves it out: ExOS once keyed a lock by the name's vnode, and a
  * FIFO's by the description.)
  */
+/* (s17) rename(2) of one name of a file over another of the same file
+ * (the target open): nothing is done, both names stay (POSIX). */
+static void
+rename_same(void)
+{
+	struct stat st;
+	int fd;
+
+	put("rs_a", "same", 0644);
+	EXPECT_RET("rename same: link rs_a rs_b", link("rs_a", "rs_b"), 0);
+	fd = open("rs_b", O_RDONLY);
+	EXPECT("rename same: rs_b open", fd >= 0);
+	EXPECT_RET("rename same: rename rs_a rs_b (two names of one file)",
+	    rename("rs_a", "rs_b"), 0);
+	EXPECT("rename same: both names are still there, two links",
+	    stat("rs_a", &st) == 0 && st.st_nlink == 2 &&
+	    stat("rs_b", &st) == 0 && st.st_nlink == 2);
+	EXPECT_RET("rename same: close rs_b", close(fd), 0);
+	EXPECT("rename same: after the close, both names stay",
+	    access("rs_a", F_OK) == 0 && access("rs_b", F_OK) == 0);
+	unlink("rs_a");
+	unlink("rs_b");
+}
+
 static void
 lock_names(void)
 {
@@ -1481,6 +1505,7 @@ locks(void)
 	lock_ranges(fd);
 	lock_kills();
 	lock_names();
+	rename_same();
 	close(fd);
 }
 
