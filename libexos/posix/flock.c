@@ -28,7 +28,9 @@
  * px_pipe (both ends); anything else's the description.  A range of
  * a living owner keeps its key's object alive: the owner holds a
  * descriptor of the file (closing any drops the process's ranges), an
- * OFD range's description is the owner itself.
+ * OFD range's description is the owner itself; an exiting process
+ * drops its ranges (px_flock_exit) before its closes free the objects
+ * (fd.c), and a dead one's are ignored wherever met.
  *
  * A change is all or nothing even if the process is killed half way:
  * the table has two copies of its ranges and a change is made in the
