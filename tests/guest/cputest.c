@@ -656,8 +656,12 @@ test_cons_write(void)
 	printf("cons_write: 64 KiB in %lu calls, %lu ms, %lu ticks\n", calls,
 	    ms, k1 - k0);
 	EXPECT_EQ("cons_write: all 64 KiB written", done, sizeof(big));
+	/* HZ is 1000: a kernel that kept interrupts off through the
+	 * writes would count next to none.  A loaded host's TCG delivers
+	 * far fewer than HZ (session 17's CI beside a KVM run: 29 in 134
+	 * ms), so the bound is a sixteenth, not a quarter. */
 	EXPECT("cons_write: timer ticks not lost", ms < 20 ||
-	    k1 - k0 >= ms / 4);
+	    k1 - k0 >= ms / 16);
 }
 
 int

@@ -12,6 +12,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,11 @@ def main():
     else:
         pid, master = pty.fork()
         if pid == 0:
+            # the terminal's signals at their defaults: started in the
+            # background by a shell without job control, we (and so
+            # the program) would inherit SIGINT and SIGQUIT ignored
+            for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP):
+                signal.signal(s, signal.SIG_DFL)
             os.execv(sys.argv[2], [sys.argv[2]])
         rfd = wfd = master
     out = b""

@@ -164,6 +164,10 @@ interrupt(void)
 	if (pipe(p) < 0)
 		return;
 	if ((pid = fork()) == 0) {
+		/* SIGINT's default action: a shell that started us in the
+		 * background without job control left it ignored, which
+		 * exec keeps (the Linux side failed so in session 17) */
+		signal(SIGINT, SIG_DFL);
 		setpgid(0, 0);
 		close(p[0]);
 		write(p[1], "r", 1);
