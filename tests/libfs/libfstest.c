@@ -1717,13 +1717,26 @@ hidden_count(void)
 	return n;
 }
 
+/* Wait for child pid, which a fault injection point ends with exit
+ * code 9: 1 if it died there, 0 if it finished, -1 otherwise. */
+static int
+died_at(pid_t pid)
+{
+	int st;
+
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 9 ? 1 :
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* A child that opens path, unlinks it (its hidden name now) and closes
  * it with px_vn_die_at = point: 1 if it died there, 0 if it finished. */
 static int
 relchild(const char *path, int point)
 {
 	pid_t pid;
-	int st, fd;
+	int fd;
 
 	if ((pid = fork()) == 0) {
 		fd = open(path, O_CREAT | O_RDWR, 0644);
@@ -1733,10 +1746,7 @@ relchild(const char *path, int point)
 		close(fd);
 		_exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 9 ? 1 :
-	    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return died_at(pid);
 }
 
 static int
@@ -1882,7 +1892,6 @@ static int
 refchild(int fd, const char *path, int point, int dup_it)
 {
 	pid_t pid;
-	int st;
 
 	if ((pid = fork()) == 0) {
 		if (path && ((fd = open(path, O_CREAT | O_RDWR, 0644)) < 0 ||
@@ -1895,10 +1904,7 @@ refchild(int fd, const char *path, int point, int dup_it)
 			close(fd);
 		_exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 9 ? 1 :
-	    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return died_at(pid);
 }
 
 static int
