@@ -406,9 +406,15 @@ backlog_drop(struct exos_net *n)
 	}
 }
 
+/* exos_net_stop's count: a poll under way whose callback stops a
+ * network (and perhaps starts it again on another ring, which clears
+ * n) ends after that frame. */
+static unsigned net_stops;
+
 void
 exos_net_stop(struct exos_net *n)
 {
+	net_stops++;
 	if (n->filt_ip >= 0)
 		sys_net_filter_remove(n->slot, (uint64_t)n->filt_ip);
 	if (n->filt_arp >= 0)
@@ -462,17 +468,20 @@ static void
 rx_feed(struct exos_net *n, struct pbuf *p, unsigned flags)
 {
 	int ok = (flags & XOK_NET_RX_CSUM_OK) != 0;
+	u16_t outer = n->netif.chksum_flags;
 
+	/* this frame's checks set whatever a frame being fed around us
+	 * (a callback's exos_net_input) had, and that one's put back
+	 * after: a frame injected from a flagged frame's callback is
+	 * checked (session 17's review) */
 	n->rx_frames++;
-	if (ok) {
+	if (ok)
 		n->rx_csum_ok++;
-		NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n) &
-		    ~CHECKS_SKIPPED);
-	}
+	NETIF_SET_CHECKSUM_CTRL(&n->netif, ok ? csum_ctrl(n) &
+	    ~CHECKS_SKIPPED : csum_ctrl(n));
 	if (n->netif.input(p, &n->netif) != ERR_OK)
 		pbuf_free(p);
-	if (ok)
-		NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
+	NETIF_SET_CHECKSUM_CTRL(&n->netif, outer);
 }
 
 int
@@ -567,6 +576,14 @@ exos_net_poll(struct exos_net *n)
 	volatile struct xok_net_ring *r = (void *)n->ring_va;
 	uint64_t nslots = 2 * (uint64_t)n->npages - 1, tail = r->tail;
 	unsigned taken = 0, budget = (unsigned)nslots + EXOS_NET_BACKLOG;
+	unsigned stops = net_stops;
+
+	/* nested (a callback's): the outer call holds its own tail and
+	 * feeds in order; a second reader of the ring would feed frames
+	 * twice and move tail back (session 17's review) */
+	if (n->polling)
+		return 0;
+	n->polling = 1;
 
 	/* lwIP sums TCP unless the card does (txcsum_off may have
 	 * changed since) */
@@ -591,6 +608,8 @@ exos_net_poll(struct exos_net *n)
 			n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
 			n->bl_n--;
 			rx_feed(n, w.p, w.flags);
+			if (net_stops != stops)
+				break;          /* stopped (its backlog freed) */
 			if (n->rx_fed != NULL)
 				n->rx_fed(n);
 			continue;
@@ -611,10 +630,15 @@ exos_net_poll(struct exos_net *n)
 			budget--;
 			if (p != NULL)
 				rx_feed(n, p, w.flags);
+			if (net_stops != stops)
+				break;
 			if (p != NULL && n->rx_fed != NULL)
 				n->rx_fed(n);
 		}
 	}
+	n->polling = 0;
+	if (net_stops != stops)
+		return taken;   /* no timers or flush on a removed netif */
 	sys_check_timeouts();
 	exos_net_flush(n);
 	return taken;

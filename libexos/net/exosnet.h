@@ -79,6 +79,8 @@ struct exos_net {
 	   exos_net_poll handed to lwIP (one call may feed hundreds: a
 	   program that samples lwIP's state per turn samples here) */
 	void (*rx_fed)(struct exos_net *);
+	/* (session 17) an exos_net_poll is under way (nested calls) */
+	int polling;
 };
 
 /* 1 if lwIP leaves the TCP sums of n's frames to the driver and card
@@ -102,7 +104,10 @@ void exos_net_stop(struct exos_net *n);
  * timers.  Frames are first copied into the backlog (above) and their
  * slots freed, so frames arriving meanwhile find room; at most a
  * ring's worth and EXOS_NET_BACKLOG more are taken in one call, in
- * order.  Returns the frames taken from the ring. */
+ * order.  Returns the frames taken from the ring.  Called again from a
+ * callback inside it, it does nothing and returns 0 (the outer call
+ * feeds the frames, in order); an exos_net_stop from a callback ends
+ * the outer call after that frame, its backlog freed. */
 unsigned exos_net_poll(struct exos_net *n);
 /* Sleep until a frame arrives, lwIP's next timer is due or ms pass. */
 void exos_net_wait(struct exos_net *n, uint64_t ms);
