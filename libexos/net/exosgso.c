@@ -231,7 +231,7 @@ exos_net_flush(struct exos_net *n)
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		if (!exos_net_tx_wait(i, t0))
+		if (!exos_net_tx_wait(n, i, t0))
 			break;
 	}
 	g.n = NULL;
@@ -267,7 +267,7 @@ start(struct exos_net *n, struct pbuf *p, unsigned len)
 	unsigned i;
 
 	for (i = 0, t0 = exos_uptime_ns(); n->tx_gso - n->tx_gso_done >=
-	    STAGES && exos_net_tx_wait(i, t0); i++)
+	    STAGES && exos_net_tx_wait(n, i, t0); i++)
 		;
 	if (n->tx_gso - n->tx_gso_done >= STAGES)
 		return 0;

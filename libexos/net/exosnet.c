@@ -40,27 +40,39 @@
 #define TX_WAIT_NS 20000000UL   /* a full card: wait this long, then drop */
 #define ZC_STAGES 8             /* zero-copy frames in flight, at most */
 
+/* The receive backlog counts one pool buffer a frame (pool_room). */
+_Static_assert(PBUF_POOL_BUFSIZE >= FRAME_MAX && ETH_PAD_SIZE == 0,
+    "a frame must fit one pool pbuf");
+
 /* Staging buffers of the zero-copy frames: stage k % ZC_STAGES holds
  * the copied parts of frame k until the card is done with it. */
 static uint8_t zc_stage[ZC_STAGES][FRAME_MAX];
 
 static int lwip_ready;
 
-/* Every transmit buffer is in flight: reap the card's completions and
- * give the CPU away (QEMU's device model runs meanwhile).  0 once
- * TX_WAIT_NS have passed since t0: then the frame is sent another way
- * or dropped (TCP retransmits it).  Waiting, not dropping at once, is
- * what keeps a fast sender from losing frames to its own card: each
- * drop costs the connection a retransmission timeout. */
+/* Every transmit buffer is in flight: reap the card's completions,
+ * copy the frames that have arrived into n's receive backlog (so that
+ * the ring does not fill while we wait; they are fed by the poll under
+ * way or the next one) and give the CPU away (QEMU's device model runs
+ * meanwhile).  0 once TX_WAIT_NS have passed since t0: then the frame
+ * is sent another way or dropped (TCP retransmits it).  Waiting, not
+ * dropping at once, is what keeps a fast sender from losing frames to
+ * its own card: each drop costs the connection a retransmission
+ * timeout. */
 uint64_t exos_net_tx_waited_ns;
 
+static unsigned backlog_pull(struct exos_net *, unsigned *);
+
 int
-exos_net_tx_wait(unsigned i, uint64_t t0)
+exos_net_tx_wait(struct exos_net *n, unsigned i, uint64_t t0)
 {
 	static uint64_t last;
 	uint64_t now;
+	unsigned budget = EXOS_NET_BACKLOG;
 
 	sys_net_poll();
+	if (n->filt_ip >= 0)            /* started, not stopped */
+		n->rx_backlog_txwait += backlog_pull(n, &budget);
 	if (i > 8)
 		sys_yield(XOK_SELF);
 	now = exos_uptime_ns();
@@ -170,7 +182,7 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 		return 0;
 	/* A free stage: the frame ZC_STAGES back must be finished. */
 	for (i = 0, t0 = exos_uptime_ns(); n->tx_zc - n->tx_zc_done >=
-	    ZC_STAGES && exos_net_tx_wait(i, t0); i++)
+	    ZC_STAGES && exos_net_tx_wait(n, i, t0); i++)
 		;
 	if (n->tx_zc - n->tx_zc_done >= ZC_STAGES)
 		return 0;
@@ -203,7 +215,7 @@ linkoutput_zc(struct exos_net *n, struct pbuf *p)
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		if (!exos_net_tx_wait(i, t0))
+		if (!exos_net_tx_wait(n, i, t0))
 			break;
 	}
 	/* FAULT: a piece is not mapped (e.g. a view of XN's cache that an
@@ -316,7 +328,7 @@ linkoutput(struct netif *nif, struct pbuf *p)
 		if (r != -XE_BUSY)
 			break;
 		n->tx_busy++;
-		if (!exos_net_tx_wait(i, t0))
+		if (!exos_net_tx_wait(n, i, t0))
 			break;
 	}
 	if (r < 0) {
@@ -521,32 +533,56 @@ ring_slot(const struct exos_net *n, uint64_t i, uint64_t nslots)
 	return (void *)(n->ring_va + (1 + i % nslots) * XOK_NET_SLOT);
 }
 
+static uint64_t
+ring_slots(const struct exos_net *n)
+{
+	return 2 * (uint64_t)n->npages - 1;
+}
+
 /*
- * Copy frames from the ring (between *tail and head) into the backlog
- * while it and the pool have room and *budget lasts, freeing each slot
- * as soon as it is copied.  A slot with an impossible length is freed
- * and counted, nothing kept.  Returns the slots taken.
+ * The ring's tail: ours, in our own page, so read afresh by every
+ * reader (a nested poll or a wait for the card may have moved it) and
+ * never trusted for more than a ring's worth behind head.
  */
-static unsigned
-backlog_pull(struct exos_net *n, uint64_t *tail, uint64_t nslots,
-    unsigned *budget)
+static uint64_t
+ring_tail(const struct exos_net *n, uint64_t head)
 {
 	volatile struct xok_net_ring *r = (void *)n->ring_va;
-	uint64_t head = r->head;
+	uint64_t tail = r->tail;
+
+	return head - tail > ring_slots(n) ? head - ring_slots(n) : tail;
+}
+
+/*
+ * Copy frames from the ring into the backlog while it and the pool
+ * have room and *budget lasts, freeing each slot as soon as it is
+ * copied.  A slot with an impossible length is freed and counted,
+ * nothing kept.  Returns the slots taken.  Called between the frames
+ * exos_net_poll feeds and while a send waits for the card
+ * (exos_net_tx_wait), never while lwIP reads the backlog.
+ */
+static unsigned
+backlog_pull(struct exos_net *n, unsigned *budget)
+{
+	volatile struct xok_net_ring *r = (void *)n->ring_va;
+	uint64_t nslots = ring_slots(n), head = r->head, tail;
 	unsigned taken = 0;
 
 	__asm__ volatile("" ::: "memory");      /* head, then the slots */
-	if (head - *tail > nslots)              /* ours to corrupt */
-		*tail = head - nslots;
-	while (*tail != head && *budget > 0) {
-		struct xok_net_slot *s = ring_slot(n, *tail, nslots);
+	tail = ring_tail(n, head);
+	while (tail != head && *budget > 0) {
+		struct xok_net_slot *s = ring_slot(n, tail, nslots);
 		struct exos_net_waiting *w;
 		struct pbuf *p;
 
 		if (n->bl_n == EXOS_NET_BACKLOG || !pool_room()) {
-			n->rx_backlog_held++;
+			/* one stop, however often it is found again */
+			if (!n->bl_holding)
+				n->rx_backlog_held++;
+			n->bl_holding = 1;
 			break;
 		}
+		n->bl_holding = 0;
 		/* s->len is checked by rx_copy (at most 1514, less than the
 		 * slot's 2040 bytes); s->flags is the kernel's word on the
 		 * checksum (ours to corrupt, for our own loss) */
@@ -557,16 +593,18 @@ backlog_pull(struct exos_net *n, uint64_t *tail, uint64_t nslots,
 			w->flags = s->flags;
 			if (n->bl_n > 0)
 				n->rx_backlog++;
-			if (n->bl_n + (head - *tail) > nslots)
+			if (n->bl_n + (head - tail) > nslots)
 				n->rx_backlog_beyond++;
 			if (++n->bl_n > n->rx_backlog_peak)
 				n->rx_backlog_peak = n->bl_n;
 		}
 		__asm__ volatile("" ::: "memory");  /* the copy, then tail */
-		r->tail = ++*tail;
+		r->tail = ++tail;
 		taken++;
 		(*budget)--;
 	}
+	if (tail == head)
+		n->bl_holding = 0;
 	return taken;
 }
 
@@ -574,13 +612,13 @@ unsigned
 exos_net_poll(struct exos_net *n)
 {
 	volatile struct xok_net_ring *r = (void *)n->ring_va;
-	uint64_t nslots = 2 * (uint64_t)n->npages - 1, tail = r->tail;
+	uint64_t nslots = ring_slots(n);
 	unsigned taken = 0, budget = (unsigned)nslots + EXOS_NET_BACKLOG;
 	unsigned stops = net_stops;
 
-	/* nested (a callback's): the outer call holds its own tail and
-	 * feeds in order; a second reader of the ring would feed frames
-	 * twice and move tail back (session 17's review) */
+	/* nested (a callback's): the outer call feeds in order; a second
+	 * feeder would hand lwIP frames out of order (session 17's
+	 * review) */
 	if (n->polling)
 		return 0;
 	n->polling = 1;
@@ -589,52 +627,57 @@ exos_net_poll(struct exos_net *n)
 	 * changed since) */
 	NETIF_SET_CHECKSUM_CTRL(&n->netif, csum_ctrl(n));
 	/*
-	 * head is the kernel's; tail ours (never trusted for more than a
-	 * ring's worth behind head).  Before each frame is fed, what has
-	 * arrived is copied into the backlog and its slot freed; the
-	 * oldest frame waiting is fed first, so none is reordered.  When
-	 * the backlog may not grow (the pool at its reserve) and is
-	 * empty, the ring's oldest frame is copied and fed at once, as
-	 * before the backlog (dropped, rx_nopbuf, if the pool is empty).
+	 * head is the kernel's; tail ours (ring_tail).  Before each frame
+	 * is fed, what has arrived is copied into the backlog and its
+	 * slot freed; the oldest frame waiting is fed first, so none is
+	 * reordered.  When the backlog may not grow (the pool at its
+	 * reserve) and is empty, the ring's oldest frame is copied and
+	 * fed at once, as before the backlog (dropped, rx_nopbuf, if the
+	 * pool is empty).  lwIP's due timers run between frames, not only
+	 * after a whole batch (a retransmission or a delayed ACK is not
+	 * held back by up to a ring's worth and a backlog of frames).
 	 */
 	for (;;) {
 		struct exos_net_waiting w;
-		struct pbuf *p;
+		struct pbuf *p = NULL;
+		uint64_t head, tail;
 
-		taken += backlog_pull(n, &tail, nslots, &budget);
+		taken += backlog_pull(n, &budget);
 		if (n->bl_n > 0) {
 			w = n->bl[n->bl_first];
 			n->bl[n->bl_first].p = NULL;
 			n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
 			n->bl_n--;
-			rx_feed(n, w.p, w.flags);
-			if (net_stops != stops)
-				break;          /* stopped (its backlog freed) */
-			if (n->rx_fed != NULL)
-				n->rx_fed(n);
-			continue;
-		}
-		if (budget == 0 || tail == r->head)
-			break;
-		if (n->bl_n < EXOS_NET_BACKLOG && pool_room())
-			continue;       /* arrived since: into the backlog */
-		{
-			struct xok_net_slot *s = ring_slot(n, tail, nslots);
-
+			p = w.p;
+		} else {
+			head = r->head;
 			__asm__ volatile("" ::: "memory");
-			p = rx_copy(n, s->data, s->len);
-			w.flags = s->flags;
-			__asm__ volatile("" ::: "memory");
-			r->tail = ++tail;
-			taken++;
-			budget--;
-			if (p != NULL)
-				rx_feed(n, p, w.flags);
-			if (net_stops != stops)
+			tail = ring_tail(n, head);
+			if (budget == 0 || tail == head)
 				break;
-			if (p != NULL && n->rx_fed != NULL)
-				n->rx_fed(n);
+			if (n->bl_n < EXOS_NET_BACKLOG && pool_room())
+				continue;       /* arrived since: into the backlog */
+			{
+				struct xok_net_slot *s = ring_slot(n, tail,
+				    nslots);
+
+				p = rx_copy(n, s->data, s->len);
+				w.flags = s->flags;
+				__asm__ volatile("" ::: "memory");
+				r->tail = tail + 1;
+				taken++;
+				budget--;
+			}
 		}
+		if (p != NULL)
+			rx_feed(n, p, w.flags);
+		if (net_stops != stops)
+			break;          /* stopped (its backlog freed) */
+		if (p != NULL && n->rx_fed != NULL)
+			n->rx_fed(n);
+		sys_check_timeouts();
+		if (net_stops != stops)
+			break;
 	}
 	n->polling = 0;
 	if (net_stops != stops)
@@ -652,6 +695,8 @@ exos_net_wait(struct exos_net *n, uint64_t ms)
 	uint32_t t;
 
 	exos_net_flush(n);
+	if (n->bl_n > 0)
+		return;         /* frames a send's wait copied in (tx_wait) */
 	t = sys_timeouts_sleeptime();
 	if (t != SYS_TIMEOUTS_SLEEPTIME_INFINITE && t < ms)
 		ms = t;

@@ -65,15 +65,19 @@ struct exos_net {
 	   behind another (rx_backlog), of them those past a ring's worth
 	   not yet fed, which the ring alone could not have held
 	   (rx_backlog_beyond), the most waiting at once
-	   (rx_backlog_peak), and the times the reserve left frames in
-	   the ring (rx_backlog_held: they went one at a time, as before
-	   the backlog) */
+	   (rx_backlog_peak), the times the reserve left frames in
+	   the ring (rx_backlog_held, once a stop: they went one at a
+	   time, as before the backlog), and (session 18) the frames
+	   copied in while a send waited for the card's transmit buffers
+	   (rx_backlog_txwait) */
 	struct exos_net_waiting {
 		struct pbuf *p;
 		uint16_t flags;         /* the slot's XOK_NET_RX_* */
 	} bl[EXOS_NET_BACKLOG];
 	unsigned bl_first, bl_n;
+	int bl_holding;                 /* stopped by the reserve */
 	uint64_t rx_backlog, rx_backlog_beyond, rx_backlog_held;
+	uint64_t rx_backlog_txwait;
 	unsigned rx_backlog_peak;
 	/* (session 17) if set, called after each frame of the ring
 	   exos_net_poll handed to lwIP (one call may feed hundreds: a
@@ -100,8 +104,8 @@ int exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
     const uint8_t gw[4]);
 /* Remove the filters and the netif (the ring's pages stay mapped). */
 void exos_net_stop(struct exos_net *n);
-/* Feed every frame waiting in the ring to lwIP, then run lwIP's due
- * timers.  Frames are first copied into the backlog (above) and their
+/* Feed every frame waiting in the ring to lwIP, running lwIP's due
+ * timers between frames and at the end.  Frames are first copied into the backlog (above) and their
  * slots freed, so frames arriving meanwhile find room; at most a
  * ring's worth and EXOS_NET_BACKLOG more are taken in one call, in
  * order.  Returns the frames taken from the ring.  Called again from a
@@ -130,9 +134,10 @@ uint32_t exos_net_now(void);
 void exos_net_flush(struct exos_net *n);
 /* The netif's hooks (exosgso.c, exosnet.c): 1 if p was taken into the
  * super-frame being gathered, else 0 (what waited has been sent); wait
- * for a transmit buffer, 0 once TX_WAIT_NS have passed since t0. */
+ * for a transmit buffer (copying n's arriving frames into its backlog
+ * meanwhile), 0 once TX_WAIT_NS have passed since t0. */
 int exos_net_gso(struct exos_net *n, struct pbuf *p);
-int exos_net_tx_wait(unsigned i, uint64_t t0);
+int exos_net_tx_wait(struct exos_net *n, unsigned i, uint64_t t0);
 /* The time spent in exos_net_tx_wait since the start (a profile). */
 extern uint64_t exos_net_tx_waited_ns;
 

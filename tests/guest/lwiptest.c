@@ -23,6 +23,7 @@
 #include "lwip/udp.h"
 #include "lwip/stats.h"
 #include "lwip/memp.h"
+#include "lwip/timeouts.h"
 
 #define PORT    7777
 #define RING_VA 0x0000000400000000UL
@@ -408,6 +409,17 @@ static int bl_last;
 static int bl_nest;
 static unsigned bl_nested;
 static uint8_t bl_seen[BL_MAX], bl_in[BL_MAX];
+/* (session 18) a timer made due when the bl_timer_at'th datagram is
+ * delivered, and the datagrams delivered when it ran (-1: not yet) */
+static unsigned bl_timer_at;
+static int bl_timer_ran;
+
+static void
+bl_timer(void *arg)
+{
+	(void)arg;
+	bl_timer_ran = (int)bl_got;
+}
 
 /* Frame i of a burst: a UDP datagram to BL_PORT carrying i, or (i % 10
  * == 7) a slot with an impossible length, or (i % 10 == 4) an IPv4
@@ -495,6 +507,10 @@ on_bl_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	pbuf_free(p);
 	for (k = 0; k < bl_per_frame && bl_sent < bl_total; k++)
 		bl_put(bl_sent++);
+	if (bl_timer_at != 0 && bl_got == bl_timer_at) {
+		bl_timer_at = 0;
+		sys_timeout(0, bl_timer, NULL);
+	}
 	if (bl_nest)
 		bl_nested += exos_net_poll(&net);
 }
@@ -560,6 +576,8 @@ backlog(void)
 	 * freed; one poll takes them all and leaves the backlog empty. */
 	bad0 = net.rx_badlen;
 	bl_start(120, 15, 3);
+	bl_timer_at = 10;
+	bl_timer_ran = -1;
 	taken = exos_net_poll(&net);
 	for (i = 0; i < bl_total; i++)
 		want += bl_delivered(i);
@@ -580,6 +598,13 @@ backlog(void)
 	    net.rx_backlog_peak > 15 && net.rx_backlog_beyond > 0);
 	EXPECT_EQ("backlog: empty after the poll", net.bl_n, 0);
 	EXPECT_EQ("backlog: no pool buffer kept", pool->used, used0);
+	/* (session 18) lwIP's timers run between frames: one made due at
+	 * the 10th datagram ran before the next was delivered, not after
+	 * the whole batch */
+	printf("lwiptest: backlog: a timer due at datagram 10 ran at %d of "
+	    "%u\n", bl_timer_ran, bl_got);
+	EXPECT_EQ("backlog: a due timer runs between frames", bl_timer_ran,
+	    10);
 
 	/* 1b. (session 17) the callback polls again as frames arrive: the
 	 * nested polls take nothing, the outer one all, in order, once */
@@ -616,7 +641,9 @@ backlog(void)
 	    "their length (1)", net.rx_nopbuf - nopbuf0 == 14 &&
 	    net.rx_badlen - bad0 == 1);
 	EXPECT("backlog: the pool empty: the backlog took none",
-	    net.rx_backlog == bl0 && net.rx_backlog_held > held0);
+	    net.rx_backlog == bl0);
+	EXPECT_EQ("backlog: the pool empty: one stop by the reserve, "
+	    "counted once", net.rx_backlog_held - held0, 1);
 	EXPECT_EQ("backlog: the pool empty: the ring is empty",
 	    r->head - r->tail, 0);
 	EXPECT_EQ("backlog: the pool empty: nothing kept", pool->used,
@@ -655,6 +682,41 @@ backlog(void)
 
 	while (nheld > 0)
 		pbuf_free(held[--nheld]);
+
+	/* 5. (session 18) a send waiting for the card's transmit buffers
+	 * copies what arrives into the backlog: the ring is emptied at
+	 * once, exos_net_wait does not sleep on frames waiting there, the
+	 * next poll feeds them in order.  A stopped network's wait takes
+	 * nothing. */
+	{
+		uint64_t tw0 = net.rx_backlog_txwait, w0;
+		int64_t filt = net.filt_ip;
+
+		bl_start(15, 15, 0);
+		net.filt_ip = -1;
+		exos_net_tx_wait(&net, 0, exos_uptime_ns());
+		net.filt_ip = filt;
+		EXPECT("backlog: a stopped network's wait takes nothing",
+		    r->head - r->tail == 15 && net.bl_n == 0);
+		exos_net_tx_wait(&net, 0, exos_uptime_ns());
+		printf("lwiptest: backlog: a wait for the card took %lu "
+		    "frames, %u waiting\n", net.rx_backlog_txwait - tw0,
+		    net.bl_n);
+		EXPECT("backlog: a wait for the card empties the ring into "
+		    "the backlog", r->head == r->tail && net.rx_backlog_txwait
+		    - tw0 == 15 && net.bl_n == 14);
+		EXPECT_EQ("backlog: nothing fed by the wait", bl_got, 0);
+		w0 = exos_uptime_ns();
+		exos_net_wait(&net, 2000);
+		EXPECT("backlog: exos_net_wait does not sleep on the "
+		    "backlog", exos_uptime_ns() - w0 < 1000000000UL);
+		taken = exos_net_poll(&net);
+		for (i = 0, want = 0; i < bl_total; i++)
+			want += bl_delivered(i);
+		EXPECT("backlog: the next poll feeds them, in order",
+		    taken == 0 && bl_all() && bl_got == want &&
+		    bl_misordered == 0 && net.bl_n == 0);
+	}
 	net.ring_va = real_va;
 	udp_remove(u);
 	EXPECT_EQ("backlog: the pool back where it was", pool->used, used0);
