@@ -26,6 +26,13 @@
 #include "lwip/priv/tcp_priv.h"     /* tcp_active_pcbs, struct tcp_seg */
 
 uint64_t tcp_rexmits, tcp_probes;
+/* (session 18) the segments sent again, by cause: after a
+ * retransmission timeout (go-back-N from the oldest unacknowledged
+ * byte: rto_segs, of them SYN-ACKs syn_segs; the timeouts, counted at
+ * the first segment each sends again: rto_events), in fast recovery
+ * after three duplicate ACKs (fast_segs), or neither (other_segs) */
+uint64_t tcp_rto_segs, tcp_rto_events, tcp_syn_segs, tcp_fast_segs,
+    tcp_other_segs;
 
 /*
  * lwIP's LWIP_HOOK_TCP_OUT_ADD_TCPOPTS (cheetah/lwipopts.h), called
@@ -43,10 +50,21 @@ cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
 	    (TCPH_FLAGS(hdr) & TCP_RST))
 		return opts;
 	if (TCP_SEQ_LT(lwip_ntohl(hdr->seqno), pcb->snd_nxt)) {
-		if (pcb->persist_backoff > 0)
+		if (pcb->persist_backoff > 0) {
 			tcp_probes++;
+			return opts;
+		}
+		tcp_rexmits++;
+		if (pcb->flags & TF_RTO) {
+			tcp_rto_segs++;
+			if (pcb->state == SYN_RCVD)
+				tcp_syn_segs++;
+			if (lwip_ntohl(hdr->seqno) == pcb->lastack)
+				tcp_rto_events++;
+		} else if (pcb->flags & TF_INFR)
+			tcp_fast_segs++;
 		else
-			tcp_rexmits++;
+			tcp_other_segs++;
 	}
 	return opts;
 }
@@ -139,10 +157,12 @@ net_counters(const struct exos_net *net, const char *tag)
 	const struct stats_proto *t = &lwip_stats.tcp;
 
 	printf("counters: %s tcp: segments sent %u, received %u, dropped "
-	    "%u, memerr %u, proterr %u, sent again %lu, zero-window probes "
-	    "%lu\n", tag, (unsigned)t->xmit, (unsigned)t->recv,
-	    (unsigned)t->drop, (unsigned)t->memerr, (unsigned)t->proterr,
-	    tcp_rexmits, tcp_probes);
+	    "%u, memerr %u, proterr %u, sent again %lu (after %lu timeouts "
+	    "%lu, of them SYN-ACKs %lu; fast retransmit %lu; other %lu), "
+	    "zero-window probes %lu\n", tag, (unsigned)t->xmit,
+	    (unsigned)t->recv, (unsigned)t->drop, (unsigned)t->memerr,
+	    (unsigned)t->proterr, tcp_rexmits, tcp_rto_events, tcp_rto_segs,
+	    tcp_syn_segs, tcp_fast_segs, tcp_other_segs, tcp_probes);
 	pools(tag);
 	printf("counters: %s small heap blocks (segheap.c): taken %lu, "
 	    "given back %lu, in use %u, most %u; lwIP's heap: %lu requests "
@@ -167,7 +187,8 @@ net_counters(const struct exos_net *net, const char *tag)
 	    "a frame), busy %lu, dropped %lu, refused %lu; TCP sums of lone "
 	    "frames by the driver %lu, by the card %lu; rx frames %lu, "
 	    "no pbuf %lu; rx backlog: waited %lu, past a ring's worth %lu, "
-	    "most at once %u, stopped by the pool's reserve %lu\n", tag,
+	    "most at once %u, stopped by the pool's reserve %lu, copied "
+	    "while a send waited for the card %lu\n", tag,
 	    net->tx_frames, net->tx_zc, net->tx_gso,
 	    net->tx_tso, net->tx_tso_segs,
 	    net->tx_tso ? net->tx_tso_segs / net->tx_tso : 0,
@@ -175,7 +196,8 @@ net_counters(const struct exos_net *net, const char *tag)
 	    net->tx_busy, net->tx_dropped, net->tx_gso_failed,
 	    net->tx_csum_sw, net->tx_csum_card, net->rx_frames,
 	    net->rx_nopbuf, net->rx_backlog, net->rx_backlog_beyond,
-	    net->rx_backlog_peak, net->rx_backlog_held);
+	    net->rx_backlog_peak, net->rx_backlog_held,
+	    net->rx_backlog_txwait);
 	printf("counters: %s card: rx %lu, to us %lu, ring full %lu, "
 	    "unclaimed %lu; tx %lu, done %lu, zero-copy %lu, TSO %lu, "
 	    "refused %lu, resets %lu\n", tag, x->rx_frames, x->rx_delivered,

@@ -13,6 +13,8 @@
 /* Segments lwIP sent again (fast retransmit or timeout; counted by
  * lwIP's option hook, cheetah_tcp_out) and zero-window probes. */
 extern uint64_t tcp_rexmits, tcp_probes;
+extern uint64_t tcp_rto_segs, tcp_rto_events, tcp_syn_segs, tcp_fast_segs,
+    tcp_other_segs;
 
 /* Print the counters, each line starting "counters: TAG". */
 void net_counters(const struct exos_net *net, const char *tag);
