@@ -11,7 +11,8 @@
  * counters (frames, zero-copy, TSO super-frames and their segments,
  * transmit buffers found busy, drops; the receive backlog: frames that
  * waited in it, those past a ring's worth, its peak, the times the
- * pool's reserve stopped it) and the kernel's card counters
+ * pool's reserve stopped it, the frames copied in while a send
+ * waited for the card) and the kernel's card counters
  * (receive ring full, frames the card finished).  Cheetah prints its
  * own line first (cheetah.c, dump_counters).  docs/CHEETAH.md,
  * "Counters".
@@ -188,7 +189,8 @@ net_counters(const struct exos_net *net, const char *tag)
 	    "frames by the driver %lu, by the card %lu; rx frames %lu, "
 	    "no pbuf %lu; rx backlog: waited %lu, past a ring's worth %lu, "
 	    "most at once %u, stopped by the pool's reserve %lu, copied "
-	    "while a send waited for the card %lu\n", tag,
+	    "while a send waited for the card %lu; waited before lwIP took "
+	    "them: %lu frames, %lu us on average, at most %lu us\n", tag,
 	    net->tx_frames, net->tx_zc, net->tx_gso,
 	    net->tx_tso, net->tx_tso_segs,
 	    net->tx_tso ? net->tx_tso_segs / net->tx_tso : 0,
@@ -197,7 +199,10 @@ net_counters(const struct exos_net *net, const char *tag)
 	    net->tx_csum_sw, net->tx_csum_card, net->rx_frames,
 	    net->rx_nopbuf, net->rx_backlog, net->rx_backlog_beyond,
 	    net->rx_backlog_peak, net->rx_backlog_held,
-	    net->rx_backlog_txwait);
+	    net->rx_backlog_txwait, net->rx_backlog_fed,
+	    net->rx_backlog_fed ? net->rx_backlog_wait_ns /
+	    net->rx_backlog_fed / 1000 : 0,
+	    net->rx_backlog_wait_max_ns / 1000);
 	printf("counters: %s card: rx %lu, to us %lu, ring full %lu, "
 	    "unclaimed %lu; tx %lu, done %lu, zero-copy %lu, TSO %lu, "
 	    "refused %lu, resets %lu\n", tag, x->rx_frames, x->rx_delivered,

@@ -591,6 +591,7 @@ backlog_pull(struct exos_net *n, unsigned *budget)
 			w = &n->bl[(n->bl_first + n->bl_n) % EXOS_NET_BACKLOG];
 			w->p = p;
 			w->flags = s->flags;
+			w->at = exos_uptime_ns();
 			if (n->bl_n > 0)
 				n->rx_backlog++;
 			if (n->bl_n + (head - tail) > nslots)
@@ -649,6 +650,11 @@ exos_net_poll(struct exos_net *n)
 			n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
 			n->bl_n--;
 			p = w.p;
+			w.at = exos_uptime_ns() - w.at;
+			n->rx_backlog_fed++;
+			n->rx_backlog_wait_ns += w.at;
+			if (w.at > n->rx_backlog_wait_max_ns)
+				n->rx_backlog_wait_max_ns = w.at;
 		} else {
 			head = r->head;
 			__asm__ volatile("" ::: "memory");

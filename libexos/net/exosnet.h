@@ -73,11 +73,15 @@ struct exos_net {
 	struct exos_net_waiting {
 		struct pbuf *p;
 		uint16_t flags;         /* the slot's XOK_NET_RX_* */
+		uint64_t at;            /* copied in (exos_uptime_ns) */
 	} bl[EXOS_NET_BACKLOG];
 	unsigned bl_first, bl_n;
 	int bl_holding;                 /* stopped by the reserve */
 	uint64_t rx_backlog, rx_backlog_beyond, rx_backlog_held;
 	uint64_t rx_backlog_txwait;
+	/* (session 18) the time frames waited in the backlog before lwIP
+	   took them: in all (of rx_backlog_fed frames) and the longest */
+	uint64_t rx_backlog_fed, rx_backlog_wait_ns, rx_backlog_wait_max_ns;
 	unsigned rx_backlog_peak;
 	/* (session 17) if set, called after each frame of the ring
 	   exos_net_poll handed to lwIP (one call may feed hundreds: a
