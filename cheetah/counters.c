@@ -34,6 +34,9 @@ uint64_t tcp_rexmits, tcp_probes;
  * after three duplicate ACKs (fast_segs), or neither (other_segs) */
 uint64_t tcp_rto_segs, tcp_rto_events, tcp_syn_segs, tcp_fast_segs,
     tcp_other_segs;
+/* at each timeout: the bytes unacknowledged (in all, the most) and the
+ * timeouts with at most one segment's worth unacknowledged (a tail) */
+uint64_t tcp_rto_out, tcp_rto_out_max, tcp_rto_tail;
 
 /*
  * lwIP's LWIP_HOOK_TCP_OUT_ADD_TCPOPTS (cheetah/lwipopts.h), called
@@ -60,8 +63,16 @@ cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
 			tcp_rto_segs++;
 			if (pcb->state == SYN_RCVD)
 				tcp_syn_segs++;
-			if (lwip_ntohl(hdr->seqno) == pcb->lastack)
+			if (lwip_ntohl(hdr->seqno) == pcb->lastack) {
+				uint32_t out = pcb->snd_nxt - pcb->lastack;
+
 				tcp_rto_events++;
+				tcp_rto_out += out;
+				if (out > tcp_rto_out_max)
+					tcp_rto_out_max = out;
+				if (out <= pcb->mss)
+					tcp_rto_tail++;
+			}
 		} else if (pcb->flags & TF_INFR)
 			tcp_fast_segs++;
 		else
@@ -160,10 +171,14 @@ net_counters(const struct exos_net *net, const char *tag)
 	printf("counters: %s tcp: segments sent %u, received %u, dropped "
 	    "%u, memerr %u, proterr %u, sent again %lu (after %lu timeouts "
 	    "%lu, of them SYN-ACKs %lu; fast retransmit %lu; other %lu), "
-	    "zero-window probes %lu\n", tag, (unsigned)t->xmit,
+	    "zero-window probes %lu; at a timeout, bytes unacknowledged "
+	    "%lu on average, at most %lu, a segment or less %lu times\n",
+	    tag, (unsigned)t->xmit,
 	    (unsigned)t->recv, (unsigned)t->drop, (unsigned)t->memerr,
 	    (unsigned)t->proterr, tcp_rexmits, tcp_rto_events, tcp_rto_segs,
-	    tcp_syn_segs, tcp_fast_segs, tcp_other_segs, tcp_probes);
+	    tcp_syn_segs, tcp_fast_segs, tcp_other_segs, tcp_probes,
+	    tcp_rto_events ? tcp_rto_out / tcp_rto_events : 0,
+	    tcp_rto_out_max, tcp_rto_tail);
 	pools(tag);
 	printf("counters: %s small heap blocks (segheap.c): taken %lu, "
 	    "given back %lu, in use %u, most %u; lwIP's heap: %lu requests "
