@@ -204,7 +204,8 @@ net_counters(const struct exos_net *net, const char *tag)
 	    "frames by the driver %lu, by the card %lu; rx frames %lu, "
 	    "no pbuf %lu; rx backlog: waited %lu, past a ring's worth %lu, "
 	    "most at once %u, stopped by the pool's reserve %lu, copied "
-	    "while a send waited for the card %lu; waited before lwIP took "
+	    "while a send waited for the card %lu, as a frame was sent %lu; "
+	    "waited before lwIP took "
 	    "them: %lu frames, %lu us on average, at most %lu us\n", tag,
 	    net->tx_frames, net->tx_zc, net->tx_gso,
 	    net->tx_tso, net->tx_tso_segs,
@@ -214,7 +215,8 @@ net_counters(const struct exos_net *net, const char *tag)
 	    net->tx_csum_sw, net->tx_csum_card, net->rx_frames,
 	    net->rx_nopbuf, net->rx_backlog, net->rx_backlog_beyond,
 	    net->rx_backlog_peak, net->rx_backlog_held,
-	    net->rx_backlog_txwait, net->rx_backlog_fed,
+	    net->rx_backlog_txwait, net->rx_backlog_sending,
+	    net->rx_backlog_fed,
 	    net->rx_backlog_fed ? net->rx_backlog_wait_ns /
 	    net->rx_backlog_fed / 1000 : 0,
 	    net->rx_backlog_wait_max_ns / 1000);

@@ -287,6 +287,19 @@ tcp_sum(struct pbuf *p)
 	return 0;
 }
 
+/* A frame is being sent (perhaps one of many a single input frame
+ * releases): copy what has arrived into the receive backlog first, as
+ * a wait for the card does, so that the ring does not fill while lwIP
+ * sends. */
+static void
+rx_pull_sending(struct exos_net *n)
+{
+	unsigned budget = EXOS_NET_BACKLOG;
+
+	if (n->filt_ip >= 0)
+		n->rx_backlog_sending += backlog_pull(n, &budget);
+}
+
 static err_t
 linkoutput(struct netif *nif, struct pbuf *p)
 {
@@ -301,6 +314,7 @@ linkoutput(struct netif *nif, struct pbuf *p)
 		n->tx_dropped++;
 		return ERR_IF;
 	}
+	rx_pull_sending(n);
 	if (exos_net_gso(n, p))
 		return ERR_OK;          /* sent with its super-frame */
 	if (exos_net_txcsum(n) && tcp_sum(p) == 0)

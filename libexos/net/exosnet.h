@@ -78,7 +78,7 @@ struct exos_net {
 	unsigned bl_first, bl_n;
 	int bl_holding;                 /* stopped by the reserve */
 	uint64_t rx_backlog, rx_backlog_beyond, rx_backlog_held;
-	uint64_t rx_backlog_txwait;
+	uint64_t rx_backlog_txwait, rx_backlog_sending;
 	/* (session 18) the time frames waited in the backlog before lwIP
 	   took them: in all (of rx_backlog_fed frames) and the longest */
 	uint64_t rx_backlog_fed, rx_backlog_wait_ns, rx_backlog_wait_max_ns;

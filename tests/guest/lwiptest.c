@@ -728,6 +728,38 @@ backlog(void)
 		    taken == 0 && bl_all() && bl_got == want &&
 		    bl_misordered == 0 && net.bl_n == 0);
 	}
+
+	/* 6. (session 18) a frame sent copies what has arrived into the
+	 * backlog first: 15 frames in the ring, a UDP datagram sent to
+	 * the gateway (through the netif's linkoutput) takes them all,
+	 * feeds none; the next poll feeds them in order */
+	{
+		uint64_t sd0 = net.rx_backlog_sending;
+		struct pbuf *q = pbuf_alloc(PBUF_TRANSPORT, 8, PBUF_RAM);
+		ip_addr_t gw;
+		err_t e = ERR_MEM;
+
+		IP4_ADDR(&gw, gw_ip[0], gw_ip[1], gw_ip[2], gw_ip[3]);
+		bl_start(15, 15, 0);
+		if (q != NULL) {
+			memset(q->payload, 0, 8);
+			e = udp_sendto(u, q, &gw, 9);
+			pbuf_free(q);
+		}
+		printf("lwiptest: backlog: a send took %lu frames, %u "
+		    "waiting (udp_sendto %d)\n", net.rx_backlog_sending - sd0,
+		    net.bl_n, (int)e);
+		EXPECT("backlog: a frame sent empties the ring into the "
+		    "backlog", e == ERR_OK && r->head == r->tail &&
+		    net.rx_backlog_sending - sd0 == 15 && net.bl_n == 14 &&
+		    bl_got == 0);
+		taken = exos_net_poll(&net);
+		for (i = 0, want = 0; i < bl_total; i++)
+			want += bl_delivered(i);
+		EXPECT("backlog: after a send, the next poll feeds them, in "
+		    "order", taken == 0 && bl_all() && bl_got == want &&
+		    bl_misordered == 0 && net.bl_n == 0);
+	}
 	net.ring_va = real_va;
 	udp_remove(u);
 	EXPECT_EQ("backlog: the pool back where it was", pool->used, used0);
