@@ -49,9 +49,13 @@ uint32_t *
 cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
     const struct tcp_pcb *pcb, uint32_t *opts)
 {
-	(void)p;
 	if (pcb == NULL || pcb->state == LISTEN || pcb->state == CLOSED ||
 	    (TCPH_FLAGS(hdr) & TCP_RST))
+		return opts;
+	/* an empty segment without SYN or FIN is no retransmission (a
+	 * keepalive has seqno snd_nxt - 1) */
+	if (p->tot_len <= TCPH_HDRLEN_BYTES(hdr) &&
+	    !(TCPH_FLAGS(hdr) & (TCP_SYN | TCP_FIN)))
 		return opts;
 	if (TCP_SEQ_LT(lwip_ntohl(hdr->seqno), pcb->snd_nxt)) {
 		if (pcb->persist_backoff > 0) {
@@ -59,7 +63,11 @@ cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
 			return opts;
 		}
 		tcp_rexmits++;
-		if (pcb->flags & TF_RTO) {
+		/* fast recovery first: TF_RTO stays set until the
+		 * timeout's data is acknowledged */
+		if (pcb->flags & TF_INFR)
+			tcp_fast_segs++;
+		else if (pcb->flags & TF_RTO) {
 			tcp_rto_segs++;
 			if (pcb->state == SYN_RCVD)
 				tcp_syn_segs++;
@@ -73,9 +81,7 @@ cheetah_tcp_out(struct pbuf *p, struct tcp_hdr *hdr,
 				if (out <= pcb->mss)
 					tcp_rto_tail++;
 			}
-		} else if (pcb->flags & TF_INFR)
-			tcp_fast_segs++;
-		else
+		} else
 			tcp_other_segs++;
 	}
 	return opts;

@@ -623,17 +623,63 @@ backlog_pull(struct exos_net *n, unsigned *budget)
 	return taken;
 }
 
+/* The next frame to feed: the backlog's oldest, else (the backlog
+ * empty and unable to grow) the ring's oldest, copied at once; NULL
+ * when there is none (or its copy failed, counted: *more is then
+ * still 1).  *flags is its slot's. */
+static struct pbuf *
+next_frame(struct exos_net *n, unsigned *budget, unsigned *taken,
+    uint16_t *flags, int *more)
+{
+	volatile struct xok_net_ring *r = (void *)n->ring_va;
+	struct exos_net_waiting w;
+	struct xok_net_slot *s;
+	uint64_t head, tail;
+	struct pbuf *p;
+
+	*more = 1;
+	*taken += backlog_pull(n, budget);
+	if (n->bl_n > 0) {
+		w = n->bl[n->bl_first];
+		n->bl[n->bl_first].p = NULL;
+		n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
+		n->bl_n--;
+		w.at = exos_uptime_ns() - w.at;
+		n->rx_backlog_fed++;
+		n->rx_backlog_wait_ns += w.at;
+		if (w.at > n->rx_backlog_wait_max_ns)
+			n->rx_backlog_wait_max_ns = w.at;
+		*flags = w.flags;
+		return w.p;
+	}
+	head = r->head;
+	__asm__ volatile("" ::: "memory");
+	tail = ring_tail(n, head);
+	if (*budget == 0 || tail == head) {
+		*more = 0;
+		return NULL;
+	}
+	/* the backlog could not take it (else it would hold it now) */
+	s = ring_slot(n, tail, ring_slots(n));
+	p = rx_copy(n, s->data, s->len);
+	*flags = s->flags;
+	__asm__ volatile("" ::: "memory");
+	r->tail = tail + 1;
+	(*taken)++;
+	(*budget)--;
+	return p;
+}
+
 unsigned
 exos_net_poll(struct exos_net *n)
 {
-	volatile struct xok_net_ring *r = (void *)n->ring_va;
 	uint64_t nslots = ring_slots(n);
 	unsigned taken = 0, budget = (unsigned)nslots + EXOS_NET_BACKLOG;
-	unsigned stops = net_stops;
+	unsigned fed = 0, stops = net_stops;
 
-	/* nested (a callback's): the outer call feeds in order; a second
-	 * feeder would hand lwIP frames out of order (session 17's
-	 * review) */
+	/* nested (a callback's, or a timer's): the outer call feeds in
+	 * order; a second feeder would hand lwIP frames out of order
+	 * (session 17's review) */
 	if (n->polling)
 		return 0;
 	n->polling = 1;
@@ -651,59 +697,48 @@ exos_net_poll(struct exos_net *n)
 	 * pool is empty).  lwIP's due timers run between frames, not only
 	 * after a whole batch (a retransmission or a delayed ACK is not
 	 * held back by up to a ring's worth and a backlog of frames).
+	 * Frames the sends pull in (rx_pull_sending, exos_net_tx_wait)
+	 * do not count against budget, so the frames fed are bounded
+	 * too: past the bound they wait in the backlog for the next call
+	 * (session 18's review: a flood whose every frame makes lwIP
+	 * send kept one call going for ever).
 	 */
 	for (;;) {
-		struct exos_net_waiting w;
-		struct pbuf *p = NULL;
-		uint64_t head, tail;
+		int more = 1;
 
-		taken += backlog_pull(n, &budget);
-		if (n->bl_n > 0) {
-			w = n->bl[n->bl_first];
-			n->bl[n->bl_first].p = NULL;
-			n->bl_first = (n->bl_first + 1) % EXOS_NET_BACKLOG;
-			n->bl_n--;
-			p = w.p;
-			w.at = exos_uptime_ns() - w.at;
-			n->rx_backlog_fed++;
-			n->rx_backlog_wait_ns += w.at;
-			if (w.at > n->rx_backlog_wait_max_ns)
-				n->rx_backlog_wait_max_ns = w.at;
-		} else {
-			head = r->head;
-			__asm__ volatile("" ::: "memory");
-			tail = ring_tail(n, head);
-			if (budget == 0 || tail == head)
-				break;
-			if (n->bl_n < EXOS_NET_BACKLOG && pool_room())
-				continue;       /* arrived since: into the backlog */
-			{
-				struct xok_net_slot *s = ring_slot(n, tail,
-				    nslots);
+		while (more && fed < nslots + EXOS_NET_BACKLOG) {
+			uint16_t flags = 0;
+			struct pbuf *p = next_frame(n, &budget, &taken,
+			    &flags, &more);
 
-				p = rx_copy(n, s->data, s->len);
-				w.flags = s->flags;
-				__asm__ volatile("" ::: "memory");
-				r->tail = tail + 1;
-				taken++;
-				budget--;
+			if (p == NULL)
+				continue;
+			fed++;
+			rx_feed(n, p, flags);
+			if (net_stops != stops)
+				goto stopped;   /* its backlog freed */
+			if (n->rx_fed != NULL) {
+				n->rx_fed(n);
+				if (net_stops != stops)
+					goto stopped;
 			}
+			sys_check_timeouts();
+			if (net_stops != stops)
+				goto stopped;
 		}
-		if (p != NULL)
-			rx_feed(n, p, w.flags);
-		if (net_stops != stops)
-			break;          /* stopped (its backlog freed) */
-		if (p != NULL && n->rx_fed != NULL)
-			n->rx_fed(n);
 		sys_check_timeouts();
 		if (net_stops != stops)
+			goto stopped;
+		exos_net_flush(n);
+		/* the flush and the timers may have sent, and so pulled */
+		if (n->bl_n == 0 || fed >= nslots + EXOS_NET_BACKLOG)
 			break;
 	}
 	n->polling = 0;
-	if (net_stops != stops)
-		return taken;   /* no timers or flush on a removed netif */
-	sys_check_timeouts();
-	exos_net_flush(n);
+	return taken;
+stopped:
+	/* no timers or flush on a removed netif */
+	n->polling = 0;
 	return taken;
 }
 

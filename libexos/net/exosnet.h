@@ -61,8 +61,9 @@ struct exos_net {
 	   out of the ring into pool pbufs, their slots freed at once, each
 	   with its slot's flags, fed to lwIP oldest first.  Never more than
 	   EXOS_NET_BACKLOG, never the pool's last EXOS_NET_RESERVE buffers;
-	   empty when exos_net_poll returns.  Frames that waited there
-	   behind another (rx_backlog), of them those past a ring's worth
+	   empty when exos_net_poll returns, unless its bound left some
+	   (exos_net_poll; a send's copying may fill it at any time).
+	   Frames that waited there behind another (rx_backlog), of them those past a ring's worth
 	   not yet fed, which the ring alone could not have held
 	   (rx_backlog_beyond), the most waiting at once
 	   (rx_backlog_peak), the times the reserve left frames in
@@ -108,16 +109,21 @@ int exos_net_start(struct exos_net *n, unsigned slot, uint64_t ring_va,
     const uint8_t gw[4]);
 /* Remove the filters and the netif (the ring's pages stay mapped). */
 void exos_net_stop(struct exos_net *n);
-/* Feed every frame waiting in the ring to lwIP, running lwIP's due
- * timers between frames and at the end.  Frames are first copied into the backlog (above) and their
- * slots freed, so frames arriving meanwhile find room; at most a
- * ring's worth and EXOS_NET_BACKLOG more are taken in one call, in
- * order.  Returns the frames taken from the ring.  Called again from a
- * callback inside it, it does nothing and returns 0 (the outer call
- * feeds the frames, in order); an exos_net_stop from a callback ends
- * the outer call after that frame, its backlog freed. */
+/* Feed every frame waiting in the ring (and the backlog) to lwIP,
+ * running lwIP's due timers between frames and at the end.  Frames
+ * are first copied into the backlog (above) and their slots freed, so
+ * frames arriving meanwhile find room; the frames a send copies in
+ * (exos_net_tx_wait, and every frame sent) are fed by the call under
+ * way.  At most a ring's worth and EXOS_NET_BACKLOG more are taken
+ * from the ring and as many fed in one call, in order; what is left
+ * waits in the backlog for the next call.  Returns the frames this call
+ * took from the ring.  Called again from a callback or a timer inside
+ * it, it does nothing and returns 0 (the outer call feeds the frames,
+ * in order); an exos_net_stop from a callback ends the outer call
+ * after that frame, its backlog freed. */
 unsigned exos_net_poll(struct exos_net *n);
-/* Sleep until a frame arrives, lwIP's next timer is due or ms pass. */
+/* Sleep until a frame arrives, lwIP's next timer is due or ms pass;
+ * return at once if frames wait in the backlog (poll them). */
 void exos_net_wait(struct exos_net *n, uint64_t ms);
 /* Hand one Ethernet frame to lwIP as if it came from the ring (copied;
  * any length: lwIP drops what it cannot parse).  0, or -1 if dropped
