@@ -615,7 +615,7 @@ special(struct conn *c, const struct http_req *r)
 		 * the header share the 1 KiB header buffer */
 		char body[HDR_SZ - 256];
 		int bl = r->path[9] == 's' ? wire_stats(&net, body,
-		    sizeof(body)) : heap_mark(body, sizeof(body));
+		    sizeof(body)) : heap_mark(body, sizeof(body), net.bl_n);
 
 		if (bl < 0 || bl >= (int)sizeof(body))
 			respond_status(c, 500, r->method == M_HEAD, 0);

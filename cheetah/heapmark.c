@@ -70,17 +70,19 @@ heap_fed(struct exos_net *n)
 }
 
 int
-heap_mark(char *buf, size_t n)
+heap_mark(char *buf, size_t n, unsigned backlog)
 {
 	int k;
 
 	heap_sample();
 	k = snprintf(buf, n, "used=%u peak=%u pcbs=%u pcbs.peak=%u segs=%u "
-	    "pool=%u rom=%u err=%u hdr=%u seg=%u mss=%u sndbuf=%u\n",
+	    "pool=%u backlog=%u rom=%u err=%u hdr=%u seg=%u mss=%u "
+	    "sndbuf=%u\n",
 	    (unsigned)lwip_stats.mem.used, (unsigned)lwip_stats.mem.max,
 	    active, active_peak,
 	    (unsigned)lwip_stats.memp[MEMP_TCP_SEG]->used,
-	    (unsigned)lwip_stats.memp[MEMP_PBUF_POOL]->used,
+	    (unsigned)lwip_stats.memp[MEMP_PBUF_POOL]->used - backlog,
+	    backlog,
 	    (unsigned)lwip_stats.memp[MEMP_PBUF]->used,
 	    (unsigned)lwip_stats.mem.err, blk(TCP_MSS), blk(8),
 	    (unsigned)TCP_MSS, (unsigned)TCP_SND_BUF);
