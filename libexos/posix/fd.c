@@ -31,9 +31,13 @@
  * px_ref_add: a kill never leaks a reference, which would keep the file
  * open until the family ends, nor drops one twice).  The sweep settles
  * both journals (px_ends_settle, px_refs_settle) before it frees the
- * table they may name.  (Still leaked by a kill: a new description
- * between its making and its slot, an open's; a mapping's reference
- * between its taking and its record's publication, mmapfile.c.)  fork
+ * table they may name.  (s18) open(2) installs its description as a
+ * placeholder (PX_FT_FREE, whose close releases nothing) before it
+ * takes anything for it, so a kill at any point leaves the table naming
+ * what was taken (fscalls.c, vfs_cffs.c's px_vn_open).  (Still leaked
+ * by a kill: a new description's memory between its allocation and its
+ * slot; a mapping's reference between its record's clearing and its
+ * drop, mmapfile.c's rec_cut.)  fork
  * registers the child's table before it takes any reference and fills
  * it slot by slot, so a parent killed half way or a child killed
  * before it ran leaves a table that holds what it counts, for the

@@ -140,11 +140,16 @@ struct px_refj {
 	struct px_fdtab *cl_tab;
 	uint64_t cl_fd, cl_s;           /* its slot and the slot's value */
 	struct px_ofile *ad_f;          /* a new reference (NULL: none) */
-	struct px_fdtab *ad_tab;
-	uint64_t ad_fd, ad_s, ad_refs;  /* its slot, value, refs before */
-	/* releases a taker finished for a dead closer, owed (run by the
-	 * next unlock that may: taken off under the lock, run after) */
+	/* (s18) the word that records it (a table's slot, a mapping's
+	 * record's owner), the value it gets, refs before */
+	uint64_t *ad_word;
+	uint64_t ad_s, ad_refs;
+	/* releases owed: (s18) the last close's own, until its type's
+	 * release has run (owed_env: its runner), and those a taker
+	 * finished for a dead closer (owed_env 0); a runner that dies
+	 * leaves it to the next unlock that may (refs.c) */
 	struct px_ofile *owed[4];
+	uint64_t owed_env[4];
 };
 
 struct px_fdreg {                       /* one per family, shared */
@@ -163,6 +168,16 @@ struct px_fdreg {                       /* one per family, shared */
 	 * that is not an end is made under, and its journal */
 	struct px_lock rlock;
 	struct px_refj rj;
+	/* (s18) vfs_cffs.c's change of a vnode's references for a
+	 * description, under vlock: taken for a new one, dropped by a
+	 * release.  vo_f is set last and cleared when the description's
+	 * obj[0] says what was done; a dead holder's is finished or undone
+	 * by the next vlock (vn_ref_repair) */
+	struct px_ofile *vo_f;
+	void *vo_v;                     /* the vnode */
+	uint64_t vo_refs;               /* its refs before */
+	uint32_t vo_type;               /* PX_FT_FILE or PX_FT_DIR */
+	uint32_t vo_kind;               /* VO_OPEN, VO_FRESH, VO_DROP */
 };
 
 /* This process's table (the first process makes it), or NULL. */
@@ -211,6 +226,10 @@ void px_ref_close(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
 int px_refs_begin(void);
 void px_refs_end(void);
 void px_ref_add(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f);
+/* (s18) A new reference to f that *word = val records (a mapping's,
+ * mmapfile.c), journaled as px_ref_add's: a kill before the store
+ * takes the reference back. */
+void px_ref_publish(struct px_ofile *f, uint64_t *word, uint64_t val);
 void px_ref_get(struct px_ofile *f);
 void px_ref_put(struct px_ofile *f);
 void px_refs_settle(void);
@@ -221,6 +240,16 @@ extern int px_ref_die_at;
 #define PX_REF_DIE_DROPPED      2       /* its drop made */
 #define PX_REF_DIE_CLEARED      3       /* its slot cleared */
 #define PX_REF_DIE_ADDED        4       /* a dup's add made, no slot */
+/* (s18) open(2), fscalls.c: */
+#define PX_REF_DIE_OPENSLOT     5       /* its placeholder in its slot */
+#define PX_REF_DIE_OPENED       6       /* its description filled */
+/* (s18) a mapping's record, mmapfile.c: */
+#define PX_REF_DIE_MAPREF       7       /* the reference taken, the
+                                           record not published */
+/* (s18) the last close's release, refs.c: */
+#define PX_REF_DIE_RELEASING    8       /* owed, the type's not run */
+/* Destroy this process if px_ref_die_at is point (the tests' kills). */
+void px_ref_point(int point);
 
 /* (posixgaps) px_fd_get, but NULL for an O_PATH descriptor too: the
  * calls on a file's contents (read, write, lseek, mmap, poll...). */

@@ -208,9 +208,21 @@ open_once(long dirfd, const char *upath, long flags, long mode)
 				px_in_note(nd->path, IN_MODIFY, 0);
 		}
 	}
-	if (!(f = px_ofile_new(type, (uint32_t)flags & ~(uint32_t)(O_CREAT |
-	    O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC))))
+	/* (s18) The description goes in the table first, a placeholder
+	 * (PX_FT_FREE: its close releases nothing), then is filled and
+	 * typed last (a C-FFS file's vnode reference and type in one
+	 * journaled change, px_vn_open), as fifo.c's: a process killed at
+	 * any point leaves its table naming whatever it took, and the
+	 * sweep (fd.c) releases it.  Made, then put in its slot, it leaked
+	 * the description and its vnode reference to a kill between. */
+	if (!(f = px_ofile_new(PX_FT_FREE, (uint32_t)flags &
+	    ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC))))
 		return -ENFILE;
+	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0) {
+		px_ofile_put(f);
+		return fd;
+	}
+	px_ref_point(PX_REF_DIE_OPENSLOT);
 	if (type == PX_FT_FILE || type == PX_FT_DIR)
 		r = px_vn_open(f, nd->path, type);
 	else if (type == PX_FT_MODFILE)
@@ -220,14 +232,14 @@ open_once(long dirfd, const char *upath, long flags, long mode)
 	else
 		r = 0;
 	if (r < 0) {
-		f->type = PX_FT_FREE;
-		px_ofile_put(f);
+		px_close(fd, 0, 0, 0, 0, 0);    /* still the placeholder */
 		return r;
 	}
-	if ((fd = px_fd_install(f, 0, (flags & O_CLOEXEC) != 0)) < 0)
-		px_ofile_put(f);
-	else if ((type == PX_FT_FILE || type == PX_FT_DIR) &&
-	    !(flags & O_PATH))
+	/* (the other types take nothing shared: typed now) */
+	if (type != PX_FT_FILE && type != PX_FT_DIR)
+		__atomic_store_n(&f->type, type, __ATOMIC_RELEASE);
+	px_ref_point(PX_REF_DIE_OPENED);
+	if ((type == PX_FT_FILE || type == PX_FT_DIR) && !(flags & O_PATH))
 		px_in_note(nd->path, IN_OPEN, type == PX_FT_DIR);
 	(void)created;
 	return fd;

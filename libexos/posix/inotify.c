@@ -463,11 +463,14 @@ in_release(struct px_ofile *f)
 
 	if (!in)
 		return;
+	/* (s18) forgotten first: refs.c runs a release again whose
+	 * runner was killed in it (a kill after this leaks the instance,
+	 * never frees it twice) */
+	__atomic_store_n(&f->obj[0], 0, __ATOMIC_RELEASE);
 	for (i = 0; i < IN_NWATCH; i++)
 		if (in->w[i].wd)
 			__atomic_sub_fetch(&L->watches, 1, __ATOMIC_ACQ_REL);
 	px_shm_free(in, sizeof(*in));
-	f->obj[0] = 0;
 }
 
 const struct px_fops px_fops_inotify = {

@@ -285,13 +285,33 @@ px_fmap_check(long fd, int64_t off, uint64_t len, long prot, long flags,
 	return 0;
 }
 
+/*
+ * (s17) Fill the free slot s with c's mapping for env (lock held): the
+ * record copied still free (env 0), then the description's reference
+ * taken, then the record published.  The other order (published, then
+ * the reference) left a record the sweep would drop a reference for
+ * that was never taken (the attacker's review of session 17).  (s18)
+ * The reference and the publication are one journaled change of
+ * refs.c's, the record's owner its slot (px_ref_publish): a kill
+ * between them is undone by the next holder of the references' lock,
+ * where it used to leak the reference.  (A mapped description is a
+ * C-FFS file's, never a pipe's end: refs.c's.)
+ */
+static void
+rec_publish(struct fm_rec *s, struct fm_rec c, uint64_t env)
+{
+	c.env = 0;
+	*s = c;
+	px_ref_publish(c.f, &s->env, env);
+}
+
 /* The mapping is made (mem.c reserved [va, va + n pages)): record it;
  * 0 or -ENOMEM. */
 long
 px_fmap_add(const struct px_fmreq *q, uint64_t va, uint64_t n)
 {
 	struct fm_fam *F = fam(1);
-	struct fm_rec *r;
+	struct fm_rec *r, c;
 
 	if (!F)
 		return -ENOMEM;
@@ -303,15 +323,15 @@ px_fmap_add(const struct px_fmreq *q, uint64_t va, uint64_t n)
 		px_unlock(&F->lock);
 		return -ENOMEM;
 	}
-	px_ofile_get(q->f);
-	r->f = q->f;
-	r->vn = q->f->obj[0];
-	r->va = va;
-	r->n = n;
-	r->pg = q->pg;
-	r->shared = (uint32_t)q->shared;
-	r->maywrite = (uint32_t)q->maywrite;
-	r->env = self();
+	memset(&c, 0, sizeof(c));
+	c.f = q->f;
+	c.vn = q->f->obj[0];
+	c.va = va;
+	c.n = n;
+	c.pg = q->pg;
+	c.shared = (uint32_t)q->shared;
+	c.maywrite = (uint32_t)q->maywrite;
+	rec_publish(r, c, self());      /* (s18: journaled, not leaked) */
 	px_unlock(&F->lock);
 	return 0;
 }
@@ -424,22 +444,6 @@ px_fmap_fault(uint64_t va)
 
 /* ---- munmap, exit, exec, the sweep ------------------------------------ */
 
-/*
- * (s17) Fill the free slot s with c's mapping for env (lock held): the
- * record copied still free (env 0), then the description's reference
- * taken, then the record published.  A kill before the last store
- * leaks the reference; the other order (published, then the reference)
- * left a record the sweep would drop a reference for that was never
- * taken (the attacker's review of session 17).
- */
-static void
-rec_publish(struct fm_rec *s, struct fm_rec c, uint64_t env)
-{
-	c.env = 0;
-	*s = c;
-	px_ofile_get(c.f);
-	__atomic_store_n(&s->env, env, __ATOMIC_RELEASE);
-}
 
 /*
  * Take the pages [lo, hi) out of record r (env's, which maps them):

@@ -64,8 +64,9 @@ long px_dev_lookup(const char *path, struct stat *st);
 long px_mod_stat(const char *path, struct stat *st);
 long px_mod_open(long i, struct px_ofile *f);
 
-/* vfs_cffs.c: open the resolved name into f (PX_FT_FILE or PX_FT_DIR);
- * the names' bookkeeping for unlink and rename of open files. */
+/* vfs_cffs.c: open the resolved name into f (PX_FT_FILE or PX_FT_DIR;
+ * f a PX_FT_FREE placeholder in its slot, typed last: s18); the names'
+ * bookkeeping for unlink and rename of open files. */
 long px_vn_open(struct px_ofile *f, const char *path, uint32_t type);
 long px_vn_unlink(const char *path);            /* cffs_unlink, or hide */
 long px_vn_rename(const char *from, const char *to);
@@ -94,6 +95,15 @@ extern int px_vn_die_at;
 /* (session 17) in link(2) of an open file's first link: */
 #define PX_VN_DIE_LINKED        4       /* C-FFS's link made */
 #define PX_VN_DIE_REKEYED       5       /* the record locks re-keyed */
+/* (s18) in open(2)'s px_vn_open: */
+#define PX_VN_DIE_OPENREF       6       /* the vnode's reference taken,
+                                           the description not naming it */
+/* (s18) in a description's release (vn_release): */
+#define PX_VN_DIE_DROPPED       7       /* the vnode's reference dropped,
+                                           the description still naming it */
+/* (s18, for tests) The references of path's vnode: 0 if no vnode is
+ * open there, -1 if this process has no files. */
+long px_vn_refs(const char *path);
 /* A C-FFS stat as a struct stat. */
 struct cffs_stat;
 void px_cffs_stat(const struct cffs_stat *cs, struct stat *st);

@@ -295,13 +295,79 @@ px_vn_fssweep(struct cffs_fs *fs)
 	return n;
 }
 
-/* Take vlock; finish a dead process's name change first. */
+/* (s18) struct px_fdreg's vo_kind: a reference taken for a new
+ * description (of a listed vnode, of a new one not yet listed), a
+ * release's drop. */
+enum { VO_OPEN, VO_FRESH, VO_DROP };
+
+/*
+ * (s18) A dead holder's change of a vnode's references for a
+ * description (vlock held; px_vn_open, vn_release).  An open's is kept
+ * if its description names the vnode (the sweep's close of it drops
+ * it), taken back if not (its close releases nothing).  A drop is
+ * finished if made (the description's obj[0] cleared: a release run
+ * again does nothing), forgotten if not (run again, it drops).  The
+ * description may be freed by then (a placeholder the sweep closed),
+ * but none is made to name a vnode except under vlock, after this, so
+ * its type and obj[0] cannot mistake another's.  The journal is
+ * cleared before a vnode is freed: a kill between leaks it, never
+ * frees it twice.
+ */
+static void
+vn_ref_repair(struct px_fdreg *r)
+{
+	struct px_ofile *f = r->vo_f;
+	struct px_vnode *v = r->vo_v, *w;
+	struct vn_pend *p = r->vpend;
+	int named = f->obj[0] == (uint64_t)(uintptr_t)v;
+
+	if (r->vo_kind == VO_DROP) {
+		/* made, or its last close recorded (vn_recover, after us,
+		 * finishes it and frees v): the description is done */
+		if (named && (v->refs == (uint32_t)r->vo_refs - 1 ||
+		    (p && p->env != 0 && p->release && p->over == v)))
+			f->obj[0] = 0;
+		/* its last, not hidden: unhooked and freed (a hidden
+		 * one's name is removed by vn_recover: vn_pend) */
+		if (v->refs == 0 && !v->unlinked && !f->obj[0]) {
+			vn_unhook(r, v);
+			__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+			vn_free(v);
+			return;
+		}
+		__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+		return;
+	}
+	if (named && __atomic_load_n(&f->type, __ATOMIC_ACQUIRE) ==
+	    r->vo_type) {
+		__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+		return;
+	}
+	if (r->vo_kind == VO_OPEN) {    /* listed: refs before >= its own */
+		if (v->refs == (uint32_t)r->vo_refs + 1)
+			v->refs--;
+		__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+		return;
+	}
+	for (w = r->vnodes; w && w != v; w = w->next)
+		;
+	if (w)
+		vn_unhook(r, v);
+	__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+	vn_free(v);
+}
+
+/* Take vlock; finish a dead process's open and name change first. */
 static void
 vlock(struct px_fdreg *r)
 {
 	struct vn_pend *p;
 
 	px_lock(&r->vlock);
+	/* set only while a holder is in px_vn_open or vn_release: that
+	 * holder died */
+	if (__atomic_load_n(&r->vo_f, __ATOMIC_ACQUIRE))
+		vn_ref_repair(r);
 	p = r->vpend;
 	if (p != NULL && p->env != 0 && p->env != XOK_INFO->cur_env &&
 	    !xok_env_alive(p->env))
@@ -350,11 +416,24 @@ pend_end(struct vn_pend *p)
 		__atomic_store_n(&p->env, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * f, a placeholder already in its slot (PX_FT_FREE: fscalls.c), becomes
+ * an open file or directory at path.  (s18) The vnode's reference and
+ * the description's naming of it are one change under vlock, journaled
+ * (struct px_fdreg's vo_): the reference, then obj[0], then the type
+ * last, so a process killed at any point leaves either a description
+ * that names its vnode (the sweep's close drops the reference) or a
+ * placeholder that releases nothing and a reference the next vlock
+ * takes back (vn_ref_repair).  Before, the reference was taken before
+ * the description had a slot, and a kill between leaked it: the file
+ * stayed open, an unlinked one kept its blocks, until the boot ended.
+ */
 long
 px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 {
 	struct px_fdreg *r = reg();
 	struct px_vnode *v;
+	int fresh = 0;
 
 	if (!r)
 		return -ENFILE;
@@ -364,24 +443,54 @@ px_vn_open(struct px_ofile *f, const char *path, uint32_t type)
 	for (v = r->vnodes; v; v = v->next)
 		if (strcmp(v->path, path) == 0)
 			break;
-	if (v)
-		v->refs++;
-	else if ((v = px_shm_alloc(sizeof(*v))) != NULL) {
+	if (!v && (v = px_shm_alloc(sizeof(*v))) != NULL) {
 		if (vn_setpath(v, path) < 0) {
 			px_shm_free(v, sizeof(*v));
 			v = NULL;
-		} else {
-			v->refs = 1;
-			v->next = r->vnodes;
-			r->vnodes = v;
-		}
+		} else
+			fresh = 1;
 	}
-	px_unlock(&r->vlock);
-	if (!v)
+	if (!v) {
+		px_unlock(&r->vlock);
 		return -ENFILE;
-	f->type = type;
+	}
+	r->vo_v = v;
+	r->vo_refs = fresh ? 0 : v->refs;
+	r->vo_type = type;
+	r->vo_kind = fresh ? VO_FRESH : VO_OPEN;
+	__atomic_store_n(&r->vo_f, f, __ATOMIC_RELEASE);
+	if (fresh) {
+		v->refs = 1;
+		v->next = r->vnodes;
+		__atomic_store_n((struct px_vnode **)&r->vnodes, v,
+		    __ATOMIC_RELEASE);
+	} else
+		v->refs++;
+	die_at(PX_VN_DIE_OPENREF);
 	f->obj[0] = (uint64_t)(uintptr_t)v;
+	__atomic_store_n(&f->type, type, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+	px_unlock(&r->vlock);
 	return 0;
+}
+
+/* (s18, for tests) The references of path's vnode: 0 if none is open,
+ * -1 if this process has no files. */
+long
+px_vn_refs(const char *path)
+{
+	struct px_fdreg *r = reg();
+	struct px_vnode *v;
+	long n = 0;
+
+	if (!r)
+		return -1;
+	vlock(r);
+	for (v = r->vnodes; v; v = v->next)
+		if (strcmp(v->path, path) == 0)
+			n = v->refs;
+	px_unlock(&r->vlock);
+	return n;
 }
 
 /* v off the family's list (vlock held; not on it: nothing). */
@@ -408,20 +517,36 @@ vn_free(struct px_vnode *v)
  * A description's last close.  The last vnode reference of a hidden
  * file removes its name: recorded first (vn_pend, release), so a
  * process killed between the unhook and C-FFS's unlink leaves the rest
- * to the next vlock instead of the hidden file for good.
+ * to the next vlock instead of the hidden file for good.  (s18) The
+ * drop of the vnode's reference and the description's obj[0] cleared
+ * are journaled as an open's taking (vn_ref_repair), so refs.c may run
+ * a release again whose runner was killed in it: the drop is made
+ * once, never lost.
  */
 static void
 vn_release(struct px_ofile *f)
 {
 	struct px_fdreg *r = reg();
-	struct px_vnode *v = vn(f);
+	struct px_vnode *v;
 	struct vn_pend *p = NULL;
 	struct cffs_fs *fs;
 	long err;
 
-	if (!r || !v)
+	if (!r)
 		return;
 	vlock(r);
+	/* (s18) read under vlock: refs.c runs a release again if its
+	 * runner was killed in it, and one that dropped finds it cleared */
+	if (!(v = vn(f))) {
+		px_unlock(&r->vlock);
+		return;
+	}
+	/* (s18) the drop journaled first (vn_ref_repair) */
+	r->vo_v = v;
+	r->vo_refs = v->refs;
+	r->vo_type = f->type;
+	r->vo_kind = VO_DROP;
+	__atomic_store_n(&r->vo_f, f, __ATOMIC_RELEASE);
 	if (v->refs == 1 && v->unlinked) {
 		p = pend_begin(r, "", "", v, v->path, 0);
 		die_at(PX_VN_DIE_RECORDED);
@@ -430,7 +555,11 @@ vn_release(struct px_ofile *f)
 	if (!(f->flags & O_PATH))
 		px_in_note(v->path, (f->flags & 3) != O_RDONLY ?
 		    IN_CLOSE_WRITE : IN_CLOSE_NOWRITE, f->type == PX_FT_DIR);
-	if (--v->refs > 0) {
+	v->refs--;
+	die_at(PX_VN_DIE_DROPPED);
+	f->obj[0] = 0;
+	__atomic_store_n(&r->vo_f, NULL, __ATOMIC_RELEASE);
+	if (v->refs > 0) {
 		px_unlock(&r->vlock);
 		return;
 	}

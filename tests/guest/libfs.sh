@@ -149,6 +149,9 @@ on_fresh "unlinked open files' last close, killed" relkill
 # (session 17) close(2) and dup(2) killed inside: no reference leaked
 # or dropped twice (refs.c's journal).
 on_fresh "close and dup of files, killed" refkill
+# (session 18) open(2) and mmap(2) killed inside: no description or
+# vnode reference leaked (a placeholder in the slot first).
+on_fresh "open and mmap of files, killed" openkill
 # (session 17) A first link of a locked file, killed: the lock holds
 # through both names.
 on_fresh "link of a locked file, killed" linkkill
