@@ -228,13 +228,86 @@ find_crlf(const char *b, size_t n, size_t from)
 	return -1;
 }
 
+/* Decimal digits at s[*i, n) into *v (saturating at HTTP_RANGE_END):
+ * 0, or -1 if there is none. */
+static int
+range_num(const char *s, size_t n, size_t *i, uint64_t *v)
+{
+	size_t i0 = *i;
+
+	*v = 0;
+	for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++) {
+		unsigned d = (unsigned)(s[*i] - '0');
+
+		*v = *v > (HTTP_RANGE_END - d) / 10 ? HTTP_RANGE_END :
+		    *v * 10 + d;
+	}
+	return *i > i0 ? 0 : -1;
+}
+
+/* A Range value: "bytes=" (the unit case-insensitive) and one range,
+ * first-last, first- or -suffix, nothing else; anything else leaves r
+ * without a range. */
+static void
+parse_range(const char *s, size_t n, struct http_req *r)
+{
+	size_t i = 6;
+	uint64_t a = 0, b = HTTP_RANGE_END;
+	int suffix = 0;
+
+	r->range = 0;
+	if (n < 7 || !eqi(s, 5, "bytes") || s[5] != '=')
+		return;
+	if (s[i] == '-') {
+		i++;
+		suffix = 1;
+		if (range_num(s, n, &i, &b) < 0)
+			return;
+	} else {
+		if (range_num(s, n, &i, &a) < 0 || i >= n || s[i++] != '-')
+			return;
+		if (i < n && range_num(s, n, &i, &b) < 0)
+			return;
+		if (b < a)
+			return;         /* invalid: ignored (14.1.2) */
+	}
+	if (i != n)
+		return;                 /* several ranges, or junk */
+	r->range = 1;
+	r->rsuffix = suffix;
+	r->rfirst = a;
+	r->rlast = b;
+}
+
+int
+http_range(const struct http_req *r, uint64_t size, uint64_t mtime,
+    uint64_t *first, uint64_t *last)
+{
+	if (!r->range || (r->has_ifrange && (!r->ifrange_ok ||
+	    r->ifrange != mtime)))
+		return -1;
+	if (r->rsuffix) {
+		/* the last rlast bytes, or all of a shorter file */
+		if (r->rlast == 0 || size == 0)
+			return 0;
+		*first = r->rlast >= size ? 0 : size - r->rlast;
+		*last = size - 1;
+		return 1;
+	}
+	if (r->rfirst >= size)
+		return 0;
+	*first = r->rfirst;
+	*last = r->rlast >= size ? size - 1 : r->rlast;
+	return 1;
+}
+
 long
 http_parse(const char *b, size_t n, struct http_req *r)
 {
 	long eol = find_crlf(b, n < HTTP_LINE_MAX + 2 ? n : HTTP_LINE_MAX + 2,
 	    0), e, sp1, sp2, i;
 	size_t pos, lim = n < HTTP_HDR_MAX ? n : HTTP_HDR_MAX;
-	int host = 0, conn_close = 0, conn_keep = 0, st;
+	int host = 0, conn_close = 0, conn_keep = 0, nrange = 0, st;
 
 	if (eol < 0)
 		return n > HTTP_LINE_MAX ? -414 : 0;
@@ -311,8 +384,22 @@ http_parse(const char *b, size_t n, struct http_req *r)
 			if (http_parse_date(b + v, (size_t)(ve - v), &r->ims)
 			    == 0)
 				r->has_ims = 1;
+		} else if (eqi(b + pos, (size_t)(colon - (long)pos),
+		    "range")) {
+			nrange++;
+			parse_range(b + v, (size_t)(ve - v), r);
+		} else if (eqi(b + pos, (size_t)(colon - (long)pos),
+		    "if-range")) {
+			r->has_ifrange++;
+			r->ifrange_ok = http_parse_date(b + v, (size_t)(ve - v),
+			    &r->ifrange) == 0;
 		}
 	}
+	/* given twice: ignored (which one would be meant?) */
+	if (nrange > 1)
+		r->range = 0;
+	if (r->has_ifrange > 1)
+		r->ifrange_ok = 0;
 	if (r->minor >= 1 && host != 1)
 		return -400;
 	r->keepalive = r->minor >= 1 ? !conn_close : conn_keep && !conn_close;
