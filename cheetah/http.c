@@ -28,12 +28,19 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* 9999-12-31 23:59:59 UTC: an IMF-fixdate has four digits of year */
+#define HTTP_DATE_MAX 253402300799ULL
+
 void
 http_date(uint64_t t, char out[30])
 {
-	int64_t z = (int64_t)(t / 86400) + 719468, era, y;
-	unsigned doe, yoe, doy, mp, d, m, s = (unsigned)(t % 86400);
+	int64_t z, era, y;
+	unsigned doe, yoe, doy, mp, d, m, s;
 
+	if (t > HTTP_DATE_MAX)
+		t = HTTP_DATE_MAX;
+	z = (int64_t)(t / 86400) + 719468;
+	s = (unsigned)(t % 86400);
 	era = z / 146097;
 	doe = (unsigned)(z - era * 146097);
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -43,9 +50,10 @@ http_date(uint64_t t, char out[30])
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
-	snprintf(out, 30, "%s, %02u %s %04ld %02u:%02u:%02u GMT",
-	    wday[(t / 86400) % 7], d, mon[m - 1], (long)y, s / 3600,
-	    s / 60 % 60, s % 60);
+	/* every field in its range (the % only tells the compiler so) */
+	snprintf(out, 30, "%s, %02u %s %04u %02u:%02u:%02u GMT",
+	    wday[(t / 86400) % 7], d % 100, mon[(m - 1) % 12],
+	    (unsigned)y % 10000, s / 3600 % 100, s / 60 % 60, s % 60);
 }
 
 static int
