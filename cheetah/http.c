@@ -294,9 +294,14 @@ http_range(const struct http_req *r, uint64_t size, uint64_t mtime,
 	if (!r->range || (r->has_ifrange && (!r->ifrange_ok ||
 	    r->ifrange != mtime)))
 		return -1;
+	/* an empty file has no byte to send: a suffix of some length is
+	 * still satisfiable there (RFC 9110, 14.1.1) but no 206 can say
+	 * so, so it gets the whole (empty) file; any other range, 416 */
+	if (size == 0)
+		return r->rsuffix && r->rlast > 0 ? -1 : 0;
 	if (r->rsuffix) {
 		/* the last rlast bytes, or all of a shorter file */
-		if (r->rlast == 0 || size == 0)
+		if (r->rlast == 0)
 			return 0;
 		*first = r->rlast >= size ? 0 : size - r->rlast;
 		*last = size - 1;

@@ -40,8 +40,8 @@ struct http_req {
 /*
  * The bytes [*first, *last] of a file of size bytes that r's Range
  * asks for: 1, 0 if it asks for none (the 416 case), -1 if r has no
- * Range to honour (none, or If-Range does not match mtime: send the
- * whole file).
+ * Range to honour (none, If-Range does not match mtime, or a suffix of
+ * an empty file: send the whole file).
  */
 int http_range(const struct http_req *r, uint64_t size, uint64_t mtime,
     uint64_t *first, uint64_t *last);
