@@ -84,7 +84,7 @@ static struct conn conns[NCONN];
 static int use_hdr = 1, use_zc = 1, use_ck = 1, use_merge = 1, testmode;
 static int use_tso = 1, statsmode;
 static int quit;
-static uint64_t nreq, nresp[6], refused, ck_hits, ck_misses, aborted;
+static uint64_t nreq, nresp[8], refused, ck_hits, ck_misses, aborted;
 static uint64_t accepted, reclaimed, idle_closed;
 static unsigned peak;                   /* most connections at once */
 static uint64_t evict_frames;           /* evictcheck.c's */
@@ -158,7 +158,9 @@ reason(int st)
 {
 	switch (st) {
 	case 200: return "OK";
+	case 206: return "Partial Content";
 	case 304: return "Not Modified";
+	case 416: return "Range Not Satisfiable";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -173,7 +175,7 @@ static void
 count(int st)
 {
 	nresp[st == 200 ? 0 : st == 304 ? 1 : st == 404 ? 2 : st == 400 ? 3 :
-	    st == 405 ? 4 : 5]++;
+	    st == 405 ? 4 : st == 206 ? 6 : st == 416 ? 7 : 5]++;
 }
 
 /* The part of a 200 header that depends only on the file. */
@@ -185,7 +187,7 @@ file_header(const struct doc *f, char *buf, size_t n)
 	http_date(f->mtime, lm);
 	return snprintf(buf, n, "HTTP/1.1 200 OK\r\nServer: Cheetah (Xok)\r\n"
 	    "Content-Type: %s\r\nContent-Length: %lu\r\n"
-	    "Last-Modified: %s\r\nAccept-Ranges: none\r\n",
+	    "Last-Modified: %s\r\nAccept-Ranges: bytes\r\n",
 	    http_type(f->name, f->namelen), (unsigned long)f->size, lm);
 }
 
@@ -255,10 +257,32 @@ respond_status(struct conn *c, int st, int head, int close)
 	    close);
 }
 
+/* 416: the Range asked for no byte of f; says f's size
+ * (RFC 9110, 15.5.17). */
+static void
+respond_416(struct conn *c, const struct doc *f)
+{
+	char b[256], body[128];
+	int bl;
+
+	start(c);
+	count(416);
+	bl = snprintf(body, sizeof(body), "<html><body><h1>416 %s</h1>"
+	    "</body></html>\n", reason(416));
+	snprintf(b, sizeof(b), "HTTP/1.1 416 %s\r\nServer: Cheetah (Xok)\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\nContent-Length: %d"
+	    "\r\nContent-Range: bytes */%lu\r\n", reason(416), bl,
+	    (unsigned long)f->size);
+	adds(c, b);
+	end_headers(c);
+	add(c, body, (size_t)bl);
+}
+
 static void
 respond_file(struct conn *c, struct doc *f, const struct http_req *r)
 {
 	char b[512], lm[30];
+	uint64_t first = 0, last = 0;
 
 	start(c);
 	if (r->has_ims && f->mtime <= r->ims) {
@@ -268,6 +292,31 @@ respond_file(struct conn *c, struct doc *f, const struct http_req *r)
 		    "Server: Cheetah (Xok)\r\nLast-Modified: %s\r\n", lm);
 		adds(c, b);
 		end_headers(c);
+		return;
+	}
+	/* Range is defined for GET only: HEAD ignores it (RFC 9110, 14.2) */
+	switch (r->method == M_GET ? http_range(r, f->size, f->mtime, &first,
+	    &last) : -1) {
+	case 0:
+		/* nothing of the file: 416, and its size */
+		respond_416(c, f);
+		return;
+	case 1:
+		/* one piece, sent from the same pages (zero copy and the
+		 * checksum tables answer for any offset) */
+		count(206);
+		http_date(f->mtime, lm);
+		snprintf(b, sizeof(b), "HTTP/1.1 206 Partial Content\r\n"
+		    "Server: Cheetah (Xok)\r\nContent-Type: %s\r\n"
+		    "Content-Length: %lu\r\nContent-Range: bytes %lu-%lu/%lu"
+		    "\r\nLast-Modified: %s\r\nAccept-Ranges: bytes\r\n",
+		    http_type(f->name, f->namelen),
+		    (unsigned long)(last - first + 1), (unsigned long)first,
+		    (unsigned long)last, (unsigned long)f->size, lm);
+		adds(c, b);
+		end_headers(c);
+		c->body = f->data + first;
+		c->blen = last - first + 1;
 		return;
 	}
 	count(200);
@@ -1134,13 +1183,13 @@ main(uint64_t arg)
 		t_loop += exos_uptime_ns() - t0;
 	}
 	printf("cheetah: %lu requests: 200 %lu, 304 %lu, 404 %lu, 400 %lu, "
-	    "405 %lu, other %lu; connections %lu, refused (503) %lu, idle "
+	    "405 %lu, 206 %lu, 416 %lu, other %lu; connections %lu, refused (503) %lu, idle "
 	    "ones closed for a new one %lu, after 5 s %lu, aborted %lu; "
 	    "%lu one-segment responses in %lu segments; sums from tables "
 	    "%lu, computed %lu; heap peak %u (since the client's last "
 	    "/.cheetah/heap), in use %u; ring dropped %lu\n", nreq,
-	    nresp[0], nresp[1], nresp[2], nresp[3], nresp[4], nresp[5],
-	    accepted, refused, reclaimed, idle_closed, aborted, small_resp, small_segs, ck_hits,
+	    nresp[0], nresp[1], nresp[2], nresp[3], nresp[4], nresp[6],
+	    nresp[7], nresp[5], accepted, refused, reclaimed, idle_closed, aborted, small_resp, small_segs, ck_hits,
 	    ck_misses,
 	    (unsigned)lwip_stats.mem.max, (unsigned)lwip_stats.mem.used,
 	    ((volatile struct xok_net_ring *)

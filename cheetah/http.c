@@ -28,12 +28,19 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* 9999-12-31 23:59:59 UTC: an IMF-fixdate has four digits of year */
+#define HTTP_DATE_MAX 253402300799ULL
+
 void
 http_date(uint64_t t, char out[30])
 {
-	int64_t z = (int64_t)(t / 86400) + 719468, era, y;
-	unsigned doe, yoe, doy, mp, d, m, s = (unsigned)(t % 86400);
+	int64_t z, era, y;
+	unsigned doe, yoe, doy, mp, d, m, s;
 
+	if (t > HTTP_DATE_MAX)
+		t = HTTP_DATE_MAX;
+	z = (int64_t)(t / 86400) + 719468;
+	s = (unsigned)(t % 86400);
 	era = z / 146097;
 	doe = (unsigned)(z - era * 146097);
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -43,9 +50,10 @@ http_date(uint64_t t, char out[30])
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
-	snprintf(out, 30, "%s, %02u %s %04ld %02u:%02u:%02u GMT",
-	    wday[(t / 86400) % 7], d, mon[m - 1], (long)y, s / 3600,
-	    s / 60 % 60, s % 60);
+	/* every field in its range (the % only tells the compiler so) */
+	snprintf(out, 30, "%s, %02u %s %04u %02u:%02u:%02u GMT",
+	    wday[(t / 86400) % 7], d % 100, mon[(m - 1) % 12],
+	    (unsigned)y % 10000, s / 3600 % 100, s / 60 % 60, s % 60);
 }
 
 static int
@@ -228,13 +236,91 @@ find_crlf(const char *b, size_t n, size_t from)
 	return -1;
 }
 
+/* Decimal digits at s[*i, n) into *v (saturating at HTTP_RANGE_END):
+ * 0, or -1 if there is none. */
+static int
+range_num(const char *s, size_t n, size_t *i, uint64_t *v)
+{
+	size_t i0 = *i;
+
+	*v = 0;
+	for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++) {
+		unsigned d = (unsigned)(s[*i] - '0');
+
+		*v = *v > (HTTP_RANGE_END - d) / 10 ? HTTP_RANGE_END :
+		    *v * 10 + d;
+	}
+	return *i > i0 ? 0 : -1;
+}
+
+/* A Range value: "bytes=" (the unit case-insensitive) and one range,
+ * first-last, first- or -suffix, nothing else; anything else leaves r
+ * without a range. */
+static void
+parse_range(const char *s, size_t n, struct http_req *r)
+{
+	size_t i = 6;
+	uint64_t a = 0, b = HTTP_RANGE_END;
+	int suffix = 0;
+
+	r->range = 0;
+	if (n < 7 || !eqi(s, 5, "bytes") || s[5] != '=')
+		return;
+	if (s[i] == '-') {
+		i++;
+		suffix = 1;
+		if (range_num(s, n, &i, &b) < 0)
+			return;
+	} else {
+		if (range_num(s, n, &i, &a) < 0 || i >= n || s[i++] != '-')
+			return;
+		if (i < n && range_num(s, n, &i, &b) < 0)
+			return;
+		if (b < a)
+			return;         /* invalid: ignored (14.1.2) */
+	}
+	if (i != n)
+		return;                 /* several ranges, or junk */
+	r->range = 1;
+	r->rsuffix = suffix;
+	r->rfirst = a;
+	r->rlast = b;
+}
+
+int
+http_range(const struct http_req *r, uint64_t size, uint64_t mtime,
+    uint64_t *first, uint64_t *last)
+{
+	if (!r->range || (r->has_ifrange && (!r->ifrange_ok ||
+	    r->ifrange != mtime)))
+		return -1;
+	/* an empty file has no byte to send: a suffix of some length is
+	 * still satisfiable there (RFC 9110, 14.1.1) but no 206 can say
+	 * so, so it gets the whole (empty) file; any other range, 416 */
+	if (size == 0)
+		return r->rsuffix && r->rlast > 0 ? -1 : 0;
+	if (r->rsuffix) {
+		/* the last rlast bytes, or all of a shorter file */
+		if (r->rlast == 0)
+			return 0;
+		*first = r->rlast >= size ? 0 : size - r->rlast;
+		*last = size - 1;
+		return 1;
+	}
+	if (r->rfirst >= size)
+		return 0;
+	*first = r->rfirst;
+	*last = r->rlast >= size ? size - 1 : r->rlast;
+	return 1;
+}
+
 long
 http_parse(const char *b, size_t n, struct http_req *r)
 {
 	long eol = find_crlf(b, n < HTTP_LINE_MAX + 2 ? n : HTTP_LINE_MAX + 2,
 	    0), e, sp1, sp2, i;
 	size_t pos, lim = n < HTTP_HDR_MAX ? n : HTTP_HDR_MAX;
-	int host = 0, conn_close = 0, conn_keep = 0, st;
+	int host = 0, conn_close = 0, conn_keep = 0, nrange = 0, st;
 
 	if (eol < 0)
 		return n > HTTP_LINE_MAX ? -414 : 0;
@@ -311,8 +397,22 @@ http_parse(const char *b, size_t n, struct http_req *r)
 			if (http_parse_date(b + v, (size_t)(ve - v), &r->ims)
 			    == 0)
 				r->has_ims = 1;
+		} else if (eqi(b + pos, (size_t)(colon - (long)pos),
+		    "range")) {
+			nrange++;
+			parse_range(b + v, (size_t)(ve - v), r);
+		} else if (eqi(b + pos, (size_t)(colon - (long)pos),
+		    "if-range")) {
+			r->has_ifrange++;
+			r->ifrange_ok = http_parse_date(b + v, (size_t)(ve - v),
+			    &r->ifrange) == 0;
 		}
 	}
+	/* given twice: ignored (which one would be meant?) */
+	if (nrange > 1)
+		r->range = 0;
+	if (r->has_ifrange > 1)
+		r->ifrange_ok = 0;
 	if (r->minor >= 1 && host != 1)
 		return -400;
 	r->keepalive = r->minor >= 1 ? !conn_close : conn_keep && !conn_close;

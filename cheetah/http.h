@@ -21,9 +21,30 @@ struct http_req {
 	int keepalive;          /* after this request */
 	int has_ims;
 	uint64_t ims;           /* If-Modified-Since, seconds */
+	/* Range: one byte range (RFC 9110, 14.1.2): bytes=first-last
+	   (rlast HTTP_RANGE_END: to the end) or, rsuffix, bytes=-last (the
+	   last rlast bytes).  A Range of another unit, of several ranges,
+	   malformed or given twice is ignored: the whole file is sent. */
+	int range, rsuffix;
+	uint64_t rfirst, rlast;
+	/* If-Range: the range only if the file's Last-Modified is exactly
+	   this date; an entity tag or a malformed date: never */
+	int has_ifrange, ifrange_ok;
+	uint64_t ifrange;
 	char path[HTTP_PATH_MAX];       /* decoded, no leading '/' */
 	size_t pathlen;
 };
+
+#define HTTP_RANGE_END  UINT64_MAX
+
+/*
+ * The bytes [*first, *last] of a file of size bytes that r's Range
+ * asks for: 1, 0 if it asks for none (the 416 case), -1 if r has no
+ * Range to honour (none, If-Range does not match mtime, or a suffix of
+ * an empty file: send the whole file).
+ */
+int http_range(const struct http_req *r, uint64_t size, uint64_t mtime,
+    uint64_t *first, uint64_t *last);
 
 /*
  * Look for one request at the start of buf[0, n).  Returns its length

@@ -95,6 +95,111 @@ def url(name):
     return "/" + name.replace(" ", "%20")
 
 
+def ranges(port, data):
+    """Range (RFC 9110, 14; session 18): one byte range of a file is a
+    206 with Content-Range, sent from the same pages (odd offsets
+    too: the checksum tables answer for any range); 416 with the size
+    when no byte is asked for; the whole file (200) for several ranges,
+    another unit, a malformed or repeated Range, HEAD, and an If-Range
+    that is not the file's Last-Modified."""
+    m1, odd = data["m1.bin"], data["odd.bin"]
+    n1 = len(m1)
+    bad = []
+    for path, spec, want, a, b in [
+            ("/m1.bin", "bytes=0-99", m1, 0, 99),
+            ("/m1.bin", "bytes=1001-777777", m1, 1001, 777777),
+            ("/m1.bin", "bytes=1048000-", m1, 1048000, n1 - 1),
+            ("/m1.bin", "bytes=1048000-99999999999999999999999", m1,
+             1048000, n1 - 1),
+            ("/m1.bin", "bytes=-1461", m1, n1 - 1461, n1 - 1),
+            ("/odd.bin", "bytes=5-999999", odd, 5, len(odd) - 1),
+            ("/odd.bin", "bytes=-99999", odd, 0, len(odd) - 1),
+            ("/one.txt", "bytes=0-0", b"x", 0, 0),
+            ("/k100.bin", "Bytes=3-3", data["k100.bin"], 3, 3)]:
+        st, h, body = get(port, path, "Range: %s\r\n" % spec)
+        if st != 206 or body != want[a:b + 1] or \
+                h.get("content-range") != "bytes %d-%d/%d" % (a, b, len(want)) \
+                or int(h.get("content-length", -1)) != b - a + 1:
+            bad.append((path, spec, st, h.get("content-range"), len(body)))
+    check("Range: one range, 206, the bytes and Content-Range", not bad, bad)
+    bad = []
+    for path, spec, size in [("/m1.bin", "bytes=1048576-", n1),
+                             ("/m1.bin", "bytes=99999999999999999999-", n1),
+                             ("/empty.txt", "bytes=0-", 0),
+                             ("/one.txt", "bytes=-0", 1)]:
+        st, h, body = get(port, path, "Range: %s\r\n" % spec)
+        if st != 416 or h.get("content-range") != "bytes */%d" % size:
+            bad.append((path, spec, st, h.get("content-range")))
+    check("Range: no byte asked for, 416 and the size", not bad, bad)
+    bad = []
+    for spec in ["bytes=0-1,5-6", "items=0-5", "bytes=5-2", "bytes=abc",
+                 "bytes=", "bytes=-", "bytes=0-5x", "bytes =0-5"]:
+        st, h, body = get(port, "/odd.bin", "Range: %s\r\n" % spec)
+        if st != 200 or body != odd or "content-range" in h:
+            bad.append((spec, st))
+    st, h, body = get(port, "/odd.bin", "Range: bytes=0-1\r\n"
+                      "Range: bytes=2-3\r\n")
+    if st != 200 or body != odd:
+        bad.append(("two Range headers", st))
+    # a suffix of an empty file: satisfiable (RFC 9110, 14.1.1), but no
+    # 206 can say so: the whole, empty file
+    st, h, body = get(port, "/empty.txt", "Range: bytes=-5\r\n")
+    if st != 200 or body != b"" or "content-range" in h:
+        bad.append(("empty.txt bytes=-5", st))
+    # HTTP/1.0 asks for a range too
+    st, h, body = request(port, b"GET /odd.bin HTTP/1.0\r\n"
+                          b"Range: bytes=7-8\r\n\r\n")
+    if st != 206 or body != odd[7:9]:
+        bad.append(("HTTP/1.0 bytes=7-8", st))
+    check("Range: several, another unit, malformed, repeated, a suffix of "
+          "an empty file: the whole file; HTTP/1.0's range", not bad, bad)
+    st, h, _ = request(port, b"HEAD /m1.bin HTTP/1.1\r\nHost: x\r\n"
+                       b"Range: bytes=0-9\r\nConnection: close\r\n\r\n",
+                       head=True)
+    check("Range on HEAD: ignored (200, the whole length), Accept-Ranges",
+          st == 200 and int(h.get("content-length", -1)) == n1 and
+          h.get("accept-ranges") == "bytes", (st, h))
+    lm = h.get("last-modified", "")
+    st, _, body = get(port, "/m1.bin", "Range: bytes=10-19\r\n"
+                      "If-Range: %s\r\n" % lm)
+    ok = st == 206 and body == m1[10:20]
+    st, _, body = get(port, "/m1.bin", "Range: bytes=10-19\r\nIf-Range: "
+                      "Mon, 01 Jan 1990 00:00:00 GMT\r\n")
+    ok &= st == 200 and body == m1
+    st, _, body = get(port, "/m1.bin", "Range: bytes=10-19\r\n"
+                      "If-Range: \"an-etag\"\r\n")
+    ok &= st == 200 and body == m1
+    st, _, body = get(port, "/m1.bin", "Range: bytes=10-19\r\n"
+                      "If-Modified-Since: %s\r\n" % lm)
+    ok &= st == 304 and body == b""
+    check("If-Range: Last-Modified 206, another date or a tag 200; "
+          "If-Modified-Since first (304)", ok)
+    # pipelined on one connection: the range, then a whole file
+    s = connect(port)
+    s.sendall(b"GET /odd.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1-2000"
+              b"\r\n\r\nGET /one.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, body, rest = read_response(s, b"")
+    st2, _, body2, rest = read_response(s, rest)
+    s.close()
+    check("Range: a 206 and the next response on one connection",
+          st == 206 and body == odd[1:2001] and st2 == 200 and
+          body2 == b"x", (st, len(body), st2))
+    # curl as a user would: a range, and a download resumed
+    out = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                       "cheetah-range.%d" % os.getpid())
+    r = subprocess.run(["curl", "-sSf", "-m", "30", "-r", "100000-299999",
+                        "-o", out, "http://%s:%d/m1.bin" % (HOST, port)])
+    ok = r.returncode == 0 and open(out, "rb").read() == m1[100000:300000]
+    with open(out, "wb") as f:
+        f.write(m1[:500001])
+    r = subprocess.run(["curl", "-sSf", "-m", "30", "-C", "-", "-o", out,
+                        "http://%s:%d/m1.bin" % (HOST, port)])
+    ok2 = r.returncode == 0 and open(out, "rb").read() == m1
+    os.unlink(out)
+    check("curl -r and a download resumed with curl -C - equal the file",
+          ok and ok2, (ok, ok2))
+
+
 def still_serving(port, what, want):
     st, _, body = get(port, "/index.html")
     check("still serving after " + what, st == 200 and body == want, st)
@@ -290,6 +395,8 @@ def main():
     check("If-Modified-Since older: 200", st == 200 and body == index, st)
     st, _, body = get(port, "/index.html", "If-Modified-Since: garbage\r\n")
     check("If-Modified-Since invalid: ignored", st == 200, st)
+
+    ranges(port, data)
 
     # 404.
     for p in ["/nope", "/../index.html", "/sub/../index.html",

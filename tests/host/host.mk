@@ -115,6 +115,33 @@ fuzz-rxcsum: $(RXCSUM_FUZZER)
 .PHONY: fuzz-net
 fuzz-net: fuzz-pf fuzz-txo fuzz-rxcsum
 
+# Cheetah's request parser (cheetah/http.c, pure: the host's C library
+# through tests/host/shim): byte ranges and the rest of a request.
+$(BUILD)/host/test_http: tests/host/test_http.c cheetah/http.c \
+    cheetah/http.h tests/host/shim/exos/exos.h tests/host/host.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -Itests/host/shim -Icheetah \
+	    -o $@ tests/host/test_http.c cheetah/http.c $(CHECK_LIBS)
+
+HOST_TESTS += $(BUILD)/host/test_http
+
+# Its fuzzer (not part of `make test`; tests/host/fuzz_http.c):
+#   make fuzz-http [FUZZ_SECONDS=60] [FUZZ_ARGS=...]
+HTTP_FUZZER := $(BUILD)/host/fuzz_http
+$(HTTP_FUZZER): tests/host/fuzz_http.c cheetah/http.c cheetah/http.h \
+    tests/host/shim/exos/exos.h tests/host/host.mk
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -Itests/host/shim -Icheetah \
+	    -o $@ tests/host/fuzz_http.c cheetah/http.c
+
+.PHONY: fuzz-http
+fuzz-http: $(HTTP_FUZZER)
+	@mkdir -p $(HTTP_FUZZER).corpus $(HTTP_FUZZER).crashes
+	nice -n $(FUZZ_NICE) $(HTTP_FUZZER) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(HTTP_FUZZER).crashes/ \
+	    $(FUZZ_ARGS) $(HTTP_FUZZER).corpus
+
 # The console's line discipline (libexos/posix/ldisc.c, pure): its own
 # program, since it is the POSIX layer's code, not the kernel's.
 $(BUILD)/host/test_ldisc: tests/host/test_ldisc.c libexos/posix/ldisc.c \
