@@ -99,8 +99,8 @@ START_TEST(ignored)
 		"Range: bytes=0-1\r\nIf-Range: \"tag\"\r\n",
 		"Range: bytes=0-1\r\nIf-Range: Thu, 01 Jan 1970 00:16:41 GMT\r\n",
 		"Range: bytes=0-1\r\nIf-Range: garbage\r\n",
-		"Range: bytes=0-1\r\nIf-Range: Thu, 01 Jan 1970 00:16:40 GMT\r\n"
-		    "If-Range: Thu, 01 Jan 1970 00:16:40 GMT\r\n",
+		("Range: bytes=0-1\r\nIf-Range: Thu, 01 Jan 1970 00:16:40 GMT\r\n"
+		    "If-Range: Thu, 01 Jan 1970 00:16:40 GMT\r\n"),
 		"If-Range: Thu, 01 Jan 1970 00:16:40 GMT\r\n",
 	};
 	uint64_t a, b;
