@@ -134,6 +134,11 @@ struct px_fdtab {
 	uint64_t rlim[16][2];
 };
 
+/* (s18's review) releases owed at once, at most: each last close
+ * holds an entry while its release runs (disk writes), so four
+ * closers at once left a fifth killed closer's release unrecorded */
+#define PX_NOWED        16
+
 /* (s17) refs.c's journal of a reference change under way. */
 struct px_refj {
 	struct px_ofile *cl_f;          /* a close (NULL: none) */
@@ -148,8 +153,8 @@ struct px_refj {
 	 * release has run (owed_env: its runner), and those a taker
 	 * finished for a dead closer (owed_env 0); a runner that dies
 	 * leaves it to the next unlock that may (refs.c) */
-	struct px_ofile *owed[4];
-	uint64_t owed_env[4];
+	struct px_ofile *owed[PX_NOWED];
+	uint64_t owed_env[PX_NOWED];
 };
 
 struct px_fdreg {                       /* one per family, shared */

@@ -497,6 +497,14 @@ rec_cut(struct fm_fam *F, struct fm_rec *r, uint64_t env, uint64_t lo,
 		r->pg = m.pg + (hi - m.va) / PG;
 		r->n = (end - hi) / PG;
 	} else {
+		/* (s18's review) a mapper killed between its reference and
+		 * the end of its journal (px_ref_publish) left an add that
+		 * refs.c's repair undoes when the record does not name it:
+		 * have it settled while the record still does, so the
+		 * reference is kept once and dropped once (cleared first,
+		 * the repair took it back and the put dropped it again) */
+		if (px_refs_begin())
+			px_refs_end();
 		r->env = 0;
 		put = m.f;
 	}
