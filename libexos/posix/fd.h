@@ -253,6 +253,9 @@ extern int px_ref_die_at;
                                            record not published */
 /* (s18) the last close's release, refs.c: */
 #define PX_REF_DIE_RELEASING    8       /* owed, the type's not run */
+/* (s18's review) a mapping's record published, its journal not yet
+ * cleared (mmapfile.c): */
+#define PX_REF_DIE_MAPPED       9
 /* Destroy this process if px_ref_die_at is point (the tests' kills). */
 void px_ref_point(int point);
 

@@ -273,7 +273,7 @@ px_refs_end(void)
  * before, then the add, then the word. */
 static void
 add(struct px_refj *j, struct px_ofile *f, uint64_t *word, uint64_t s,
-    int point)
+    int point, int after)
 {
 	j->ad_word = word;
 	j->ad_s = s;
@@ -282,13 +282,15 @@ add(struct px_refj *j, struct px_ofile *f, uint64_t *word, uint64_t s,
 	__atomic_add_fetch(&f->refword, 1, __ATOMIC_SEQ_CST);
 	die_at(point);
 	__atomic_store_n(word, s, __ATOMIC_RELEASE);
+	if (after)
+		die_at(after);
 	__atomic_store_n(&j->ad_f, NULL, __ATOMIC_RELEASE);
 }
 
 void
 px_ref_add(struct px_fdtab *t, int fd, uint64_t s, struct px_ofile *f)
 {
-	add(&t->reg->rj, f, &t->fd[fd], s, PX_REF_DIE_ADDED);
+	add(&t->reg->rj, f, &t->fd[fd], s, PX_REF_DIE_ADDED, 0);
 }
 
 /* (s18) The word is a mapping's record's owner (mmapfile.c, whose lock
@@ -304,7 +306,7 @@ px_ref_publish(struct px_ofile *f, uint64_t *word, uint64_t val)
 		return;
 	}
 	refs_lock(r);
-	add(&r->rj, f, word, val, PX_REF_DIE_MAPREF);
+	add(&r->rj, f, word, val, PX_REF_DIE_MAPREF, PX_REF_DIE_MAPPED);
 	refs_unlock(r, NULL, 0);
 }
 
